@@ -1,0 +1,657 @@
+"""`GradientTape`: TensorFlow's tape semantics on top of torch.autograd.
+
+Design constraints (see SPEC §3):
+
+* torch records every op on tensors that require grad; a TF tape records only the ops
+  run *while it records*. We bridge the two with autograd sequence numbers: every graph
+  node gets a thread-local, increasing number when it is created, and a tape notes the
+  number at which each of its recording windows opens and closes. A node is "on the
+  tape" when its number falls inside one of the tape's windows.
+* Watching a plain tensor flips `requires_grad` on for the tape's life and captures its
+  gradient edge; the flag is restored when the last tape that flipped it stops
+  recording, so ops after the tape are not recorded.
+* When the graph below a target may hold nodes the tape did not record (ops before a
+  `reset()`, inside `stop_recording()`, before the tape watched a tensor that already
+  had history), the tape is *dirty*: `gradient()` walks the recorded part of the graph
+  and puts a pruning pre-hook on every unrecorded node it meets, so gradient stops
+  there as it does in TF. Clean tapes (the common case) skip the walk entirely.
+* `create_graph` only while some tape is recording; `retain_graph` only for
+  persistent tapes, for differentiable gradients, and while another unspent tape
+  recorded the same ops. A non-persistent tape frees saved tensors at `gradient()`.
+
+>>> import torch
+>>> from tftape_torch import GradientTape
+>>> x = torch.tensor(3.0)
+>>> with GradientTape() as tape:
+...     tape.watch(x)
+...     y = x * x
+>>> tape.gradient(y, x)
+tensor(6.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import threading
+import warnings
+import weakref
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import torch
+from torch.autograd.graph import GradientEdge, get_gradient_edge
+
+from tftape_torch import _structure
+from tftape_torch._tensor import EagerTensor, as_eager
+from tftape_torch._variable import Variable
+
+__all__ = ["GradientTape", "UnconnectedGradients"]
+
+_next_sequence_nr = torch._C._autograd._get_sequence_nr
+_LEAF_SEQUENCE_NR = 2**64 - 1  # AccumulateGrad nodes carry UINT64_MAX.
+
+_SPENT_MESSAGE = (
+    "A non-persistent GradientTape can only be used to compute one set of "
+    "gradients (or jacobians)"
+)
+_NOT_RECORDING_MESSAGE = "Tape is not recording."
+_PERSISTENT_IN_CONTEXT_WARNING = (
+    "Calling GradientTape.gradient on a persistent tape inside its context is "
+    "significantly less efficient than calling it outside the context (it causes "
+    "the gradient ops to be recorded on the tape, leading to increased CPU and "
+    "memory usage). Only call GradientTape.gradient inside the context if you "
+    "actually want to trace the gradient in order to compute higher order "
+    "derivatives."
+)
+
+
+class UnconnectedGradients(enum.Enum):
+    """What `gradient` returns for a source the target does not depend on.
+
+    `NONE` gives `None`; `ZERO` gives zeros shaped like the source. The strings
+    `"none"` and `"zero"` are accepted wherever a value of this enum is.
+    """
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _unconnected(value: Union[UnconnectedGradients, str]) -> UnconnectedGradients:
+    try:
+        return UnconnectedGradients(value)
+    except ValueError:
+        raise ValueError(f"Unknown value for unconnected_gradients: {value!r}") from None
+
+
+class _Flip:
+    """A tensor whose `requires_grad` the tapes of this thread switched on."""
+
+    __slots__ = ("tensor", "owners", "sequence_nr")
+
+    def __init__(self, tensor: torch.Tensor, sequence_nr: int) -> None:
+        self.tensor = tensor
+        self.owners: List[GradientTape] = []
+        self.sequence_nr = sequence_nr
+
+
+class _ThreadState(threading.local):
+    """The tape stack of one thread, and what it needs to undo its flag flips."""
+
+    def __init__(self) -> None:
+        self.stack: List[GradientTape] = []
+        # Replaced whenever the set of recording tapes (or what they watch) changes;
+        # Variables cache their read for as long as it stays the same object.
+        self.config: object = object()
+        self.flips: Dict[int, _Flip] = {}
+        # Tensors that were flipped earlier and had ops recorded on them: graph built
+        # then may still hang off their gradient accumulator.
+        self.flipped_before: Dict[int, "weakref.ref[torch.Tensor]"] = {}
+
+    def changed(self) -> None:
+        self.config = object()
+
+
+_STATE = _ThreadState()
+
+
+def recording_tapes() -> List["GradientTape"]:
+    """The tapes recording on this thread, innermost last."""
+    return _STATE.stack
+
+
+class GradientTape:
+    """Records operations for automatic differentiation.
+
+    Operations run inside this context manager are recorded if at least one of
+    their inputs is "watched": trainable `Variable`s read inside the context are
+    watched automatically, tensors are watched with `watch`. `gradient` then
+    computes gradients of recorded targets with respect to watched sources.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant(3.0)
+    >>> with tf.GradientTape() as g:
+    ...     g.watch(x)
+    ...     y = x * x
+    >>> print(g.gradient(y, x))
+    tf.Tensor(6.0, shape=(), dtype=float32)
+
+    Nest tapes for higher-order derivatives:
+
+    >>> with tf.GradientTape() as g:
+    ...     g.watch(x)
+    ...     with tf.GradientTape() as gg:
+    ...         gg.watch(x)
+    ...         y = x * x
+    ...     dy_dx = gg.gradient(y, x)
+    >>> print(g.gradient(dy_dx, x))
+    tf.Tensor(2.0, shape=(), dtype=float32)
+
+    Args:
+      persistent: whether `gradient` (or `jacobian`) may be called more than once.
+      watch_accessed_variables: whether trainable variables (and `torch` leaves
+        that require grad, such as `nn.Parameter`s) read while the tape is active
+        are watched automatically.
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._recording = False
+        self._entered = False
+        self._spent = False
+        self._dirty = False
+        # [start, end) autograd sequence numbers; end is None while open.
+        self._windows: List[List[Optional[int]]] = []
+        self._watched: Dict[int, Tuple[torch.Tensor, GradientEdge]] = {}
+        self._flipped: List[int] = []
+        self._watched_variables: Dict[int, Variable] = {}
+        self._variable_edges: Dict[int, List[GradientEdge]] = {}
+        self._overlaps: "weakref.WeakSet[GradientTape]" = weakref.WeakSet()
+
+    # ------------------------------------------------------------------ context
+
+    def __enter__(self) -> "GradientTape":
+        if self._recording:
+            raise ValueError(
+                "Tape is still recording, This can happen if you try to re-enter "
+                "an already-active tape."
+            )
+        if self._spent:  # TF starts a fresh tape when a spent one is re-entered.
+            self._forget()
+            self._spent = False
+            self._windows = []
+        self._entered = True
+        self._push()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self._recording:
+            self._pop()
+
+    def _push(self) -> None:
+        now = _next_sequence_nr()
+        if self._windows and self._windows[-1][1] != now:
+            self._dirty = True  # ops ran between two windows of this tape
+        self._windows.append([now, None])
+        stack = _STATE.stack
+        for other in stack:
+            other._overlaps.add(self)
+            self._overlaps.add(other)
+        stack.append(self)
+        self._recording = True
+        for key in list(self._watched):
+            tensor, _ = self._watched[key]
+            self._flip(tensor)
+        _STATE.changed()
+
+    def _pop(self) -> None:
+        self._windows[-1][1] = _next_sequence_nr()
+        self._recording = False
+        stack = _STATE.stack
+        if self in stack:
+            stack.remove(self)
+        self._release_flips()
+        _STATE.changed()
+
+    def _flip(self, tensor: torch.Tensor) -> None:
+        """Make `tensor` require grad while this tape records."""
+        flips = _STATE.flips
+        record = flips.get(id(tensor))
+        if record is None or record.tensor is not tensor:
+            if tensor.requires_grad:
+                return  # the user's own leaf or graph: nothing to restore
+            tensor.requires_grad_(True)
+            record = flips[id(tensor)] = _Flip(tensor, _next_sequence_nr())
+        if self not in record.owners:
+            record.owners.append(self)
+            self._flipped.append(id(tensor))
+
+    def _release_flips(self) -> None:
+        flips = _STATE.flips
+        now = _next_sequence_nr()
+        for key in self._flipped:
+            record = flips.get(key)
+            if record is None or self not in record.owners:
+                continue
+            record.owners.remove(self)
+            if not record.owners:
+                del flips[key]
+                record.tensor.requires_grad_(False)
+                if record.sequence_nr != now:
+                    _remember_flipped(record.tensor)
+        self._flipped = []
+
+    def _recorded(self, node: Any) -> bool:
+        """Whether graph node `node` was created while this tape recorded."""
+        nr = node._sequence_nr()
+        for start, end in self._windows:
+            if start <= nr and (end is None or nr < end):  # type: ignore[operator]
+                return True
+        return False
+
+    # ------------------------------------------------------------------ watching
+
+    def watch(self, tensor: Any) -> None:
+        """Ensures that `tensor` is being traced by this tape.
+
+        Args:
+          tensor: a tensor, a `Variable`, or a nested structure of them.
+
+        Raises:
+          ValueError: if it encounters something that is not a tensor.
+        """
+        for item in _structure.flatten(tensor):
+            if isinstance(item, Variable):
+                self._watched_variables.setdefault(id(item), item)
+                _STATE.changed()
+                continue
+            if not isinstance(item, torch.Tensor):
+                raise ValueError(
+                    f"Passed in object {item} of type '{type(item).__name__}', not "
+                    "tf.Tensor or tf.Variable or ExtensionType."
+                )
+            if not (item.is_floating_point() or item.is_complex()):
+                warnings.warn(
+                    "The dtype of the watched tensor must be floating (e.g. tf.float32), "
+                    f"got {_tf_dtype_name(item.dtype)}",
+                    stacklevel=2,
+                )
+                continue
+            self._watch_tensor(item)
+
+    def _watch_tensor(self, tensor: torch.Tensor) -> None:
+        known = self._watched.get(id(tensor))
+        if known is not None and known[0] is tensor:
+            return
+        now = _next_sequence_nr()
+        if tensor.requires_grad:
+            record = _STATE.flips.get(id(tensor))
+            if tensor.grad_fn is not None:
+                # An intermediate with history: ops after it may predate the tape.
+                if tensor.grad_fn._sequence_nr() + 1 != now:
+                    self._dirty = True
+            elif record is not None and record.tensor is tensor and record.sequence_nr != now:
+                self._dirty = True  # another tape's recorded ops hang off this leaf
+        elif _flipped_before(tensor):
+            self._dirty = True
+        if self._recording:
+            self._flip(tensor)
+        elif not tensor.requires_grad:
+            # Watched outside the context: nothing can be recorded on it yet, but
+            # an edge lets a later `gradient(x, x)` style call resolve it.
+            self._watched[id(tensor)] = (tensor, _edge_of_detached(tensor))
+            return
+        self._watched[id(tensor)] = (tensor, get_gradient_edge(tensor))
+
+    def _wants(self, variable: Variable) -> bool:
+        """Whether reading `variable` now should be recorded by this tape."""
+        if self._watch_accessed_variables and variable._trainable:
+            return True
+        return id(variable) in self._watched_variables
+
+    def _record_read(self, variable: Variable, edge: GradientEdge) -> None:
+        self._watched_variables.setdefault(id(variable), variable)
+        self._variable_edges.setdefault(id(variable), []).append(edge)
+
+    def watched_variables(self) -> Tuple[Variable, ...]:
+        """Variables watched by this tape, in the order they were first watched."""
+        return tuple(self._watched_variables.values())
+
+    # ------------------------------------------------------------------ control
+
+    @contextlib.contextmanager
+    def stop_recording(self) -> Iterator[None]:
+        """Temporarily stops recording operations on this tape.
+
+        Operations run inside this context manager are not recorded by this tape
+        (other active tapes keep recording).
+
+        >>> import tftape_torch as tf
+        >>> x = tf.constant(4.0)
+        >>> with tf.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     with tape.stop_recording():
+        ...         y = x ** 2
+        >>> print(tape.gradient(y, x))
+        None
+
+        Raises:
+          ValueError: if the tape is not currently recording.
+        """
+        if not self._recording:
+            raise ValueError(_NOT_RECORDING_MESSAGE)
+        self._pop()
+        try:
+            yield
+        finally:
+            if not self._recording:
+                self._push()
+
+    def reset(self) -> None:
+        """Clears all information stored in this tape.
+
+        Equivalent to exiting and re-entering the tape context manager with a new
+        tape: what was recorded and watched before is forgotten.
+
+        Raises:
+          ValueError: if the tape is not currently recording.
+        """
+        if not self._recording:
+            raise ValueError(_NOT_RECORDING_MESSAGE)
+        self._pop()
+        if _next_sequence_nr() != self._windows[0][0]:
+            self._dirty = True
+        self._forget()
+        self._windows = []
+        self._push()
+
+    def _forget(self) -> None:
+        self._watched = {}
+        self._watched_variables = {}
+        self._variable_edges = {}
+
+    # ------------------------------------------------------------------ gradients
+
+    def gradient(
+        self,
+        target: Any,
+        sources: Any,
+        output_gradients: Any = None,
+        unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE,
+    ) -> Any:
+        """Computes the gradient using operations recorded in context of this tape.
+
+        Args:
+          target: a tensor or a nested structure of tensors to differentiate;
+            several targets (or a non-scalar one) are summed.
+          sources: a tensor, `Variable` or nested structure of them.
+          output_gradients: `None`, or gradients of some scalar with respect to
+            each target (the "upstream" gradients), in `target`'s structure.
+          unconnected_gradients: what to return for a source `target` does not
+            depend on: `None` (the default) or zeros.
+
+        Returns:
+          Gradients in the structure of `sources`.
+
+        Raises:
+          RuntimeError: if called a second time on a non-persistent tape, or on a
+            tape that was never entered.
+        """
+        unconnected = _unconnected(unconnected_gradients)
+        self._begin_use()
+        try:
+            flat_sources = _structure.flatten(sources)
+            flat_targets = _structure.flatten(target)
+            flat_output_gradients = _flatten_output_gradients(output_gradients, flat_targets)
+            grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
+            grads = _fill_unconnected(grads, flat_sources, unconnected)
+            return _structure.pack_like(sources, grads)
+        finally:
+            self._end_use()
+
+    def _begin_use(self) -> None:
+        """Checks that the tape may compute gradients now, TF's way."""
+        if not self._entered or self._spent:
+            raise RuntimeError(_SPENT_MESSAGE)
+        if self._recording:
+            if not self._persistent:
+                self._pop()
+            else:
+                warnings.warn(_PERSISTENT_IN_CONTEXT_WARNING, stacklevel=3)
+        if not self._persistent:
+            self._spent = True
+
+    def _end_use(self) -> None:
+        """Lets go of what a non-persistent tape held, once it has been used."""
+        if not self._persistent:
+            # TF still answers `watched_variables()` after a tape is spent.
+            self._watched = {}
+            self._variable_edges = {}
+            self._overlaps = weakref.WeakSet()
+
+    def _compute(
+        self,
+        targets: Sequence[Any],
+        sources: Sequence[Any],
+        output_gradients: Optional[Sequence[Any]] = None,
+        *,
+        is_grads_batched: bool = False,
+        retain_graph: Optional[bool] = None,
+    ) -> List[Optional[torch.Tensor]]:
+        """Gradients of the sum of `targets` with respect to each of `sources`.
+
+        One `torch.autograd.grad` call over the recorded graph; `None` where a
+        source is unconnected. With `is_grads_batched`, every output gradient has
+        a leading batch dimension, and so has every result.
+        """
+        edges: List[GradientEdge] = []
+        owners: List[int] = []
+        for index, source in enumerate(sources):
+            for edge in self._source_edges(source):
+                edges.append(edge)
+                owners.append(index)
+        results: List[Optional[torch.Tensor]] = [None] * len(sources)
+
+        outputs: List[torch.Tensor] = []
+        upstream: List[Optional[torch.Tensor]] = []
+        for position, target in enumerate(targets):
+            seed = None if output_gradients is None else output_gradients[position]
+            for index, source in enumerate(sources):
+                if target is source:
+                    results[index] = _add(results[index], _seed_like(target, seed))
+            if not isinstance(target, torch.Tensor) or isinstance(target, Variable):
+                continue
+            node = target.grad_fn
+            if node is None or not self._recorded(node):
+                continue
+            outputs.append(target)
+            if seed is None and (is_grads_batched or target.dim() != 0):
+                seed = _seed_like(target, None)
+            upstream.append(seed)
+
+        if outputs and edges:
+            create_graph = bool(_STATE.stack)
+            if retain_graph is None:
+                retain_graph = self._persistent or create_graph or self._shares_graph()
+            hooks = self._prune_unrecorded(outputs) if self._dirty else []
+            try:
+                grads = torch.autograd.grad(
+                    outputs,
+                    edges,
+                    upstream,
+                    retain_graph=retain_graph,
+                    create_graph=create_graph,
+                    allow_unused=True,
+                    is_grads_batched=is_grads_batched,
+                    materialize_grads=False,
+                )
+            finally:
+                for hook in hooks:
+                    hook.remove()
+            for index, grad in zip(owners, grads):
+                if grad is not None:
+                    if create_graph and grad.device.type != "cpu":
+                        grad = grad.view_as(grad)  # a node numbered on this thread
+                    results[index] = _add(results[index], grad)
+
+        for index, (source, grad) in enumerate(zip(sources, results)):
+            if grad is not None and isinstance(source, EagerTensor):
+                results[index] = as_eager(grad)
+        return results
+
+    def _source_edges(self, source: Any) -> List[GradientEdge]:
+        if isinstance(source, Variable):
+            return self._variable_edges.get(id(source), [])
+        if not isinstance(source, torch.Tensor):
+            _raise_bad_source(source)
+        known = self._watched.get(id(source))
+        if known is not None and known[0] is source:
+            return [known[1]]
+        if source.requires_grad:
+            if source.grad_fn is None:
+                if self._watch_accessed_variables:
+                    return [get_gradient_edge(source)]
+            elif self._recorded(source.grad_fn):
+                return [get_gradient_edge(source)]
+        return []
+
+    def _shares_graph(self) -> bool:
+        """Whether another unspent tape recorded alongside this one."""
+        return any(other is not self and not other._spent for other in self._overlaps)
+
+    def _prune_unrecorded(self, outputs: Sequence[torch.Tensor]) -> List[Any]:
+        """Put a gradient-stopping pre-hook on every unrecorded node below `outputs`.
+
+        Walks only the recorded part of the graph; a node this tape did not record
+        is a boundary: gradient reaching it is dropped, as TF's tape never saw it.
+        """
+        hooks = []
+        seen = set()
+        pending = [output.grad_fn for output in outputs]
+        while pending:
+            node = pending.pop()
+            if node is None or node in seen:
+                continue
+            seen.add(node)
+            if node._sequence_nr() == _LEAF_SEQUENCE_NR:
+                continue
+            if not self._recorded(node):
+                hooks.append(node.register_prehook(_drop_gradient))
+                continue
+            pending.extend(next_node for next_node, _ in node.next_functions)
+        return hooks
+
+    def __repr__(self) -> str:
+        state = "recording" if self._recording else "idle"
+        kind = "persistent" if self._persistent else "non-persistent"
+        return f"<tftape_torch.GradientTape {kind}, {state}>"
+
+
+GradientTape.__module__ = "tftape_torch"
+UnconnectedGradients.__module__ = "tftape_torch"
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _drop_gradient(grad_outputs: Tuple[Optional[torch.Tensor], ...]) -> Tuple[None, ...]:
+    return (None,) * len(grad_outputs)
+
+
+def _remember_flipped(tensor: torch.Tensor) -> None:
+    key = id(tensor)
+    history = _STATE.flipped_before
+
+    def forget(ref: "weakref.ref[torch.Tensor]", key: int = key) -> None:
+        if history.get(key) is ref:
+            del history[key]
+
+    history[key] = weakref.ref(tensor, forget)
+
+
+def _flipped_before(tensor: torch.Tensor) -> bool:
+    ref = _STATE.flipped_before.get(id(tensor))
+    return ref is not None and ref() is tensor
+
+
+def _edge_of_detached(tensor: torch.Tensor) -> GradientEdge:
+    """An edge for a tensor watched while no tape records: its own accumulator."""
+    tensor.requires_grad_(True)
+    try:
+        return get_gradient_edge(tensor)
+    finally:
+        tensor.requires_grad_(False)
+
+
+def _add(total: Optional[torch.Tensor], term: torch.Tensor) -> torch.Tensor:
+    return term if total is None else total + term
+
+
+def _seed_like(target: torch.Tensor, seed: Optional[torch.Tensor]) -> torch.Tensor:
+    if seed is not None:
+        return seed
+    with torch._C.DisableTorchFunctionSubclass():
+        return torch.ones_like(target)
+
+
+def _flatten_output_gradients(
+    output_gradients: Any, flat_targets: Sequence[Any]
+) -> Optional[List[Any]]:
+    if output_gradients is None:
+        return None
+    flat = _structure.flatten(output_gradients)
+    if len(flat) != len(flat_targets):
+        raise ValueError(
+            "Argument `output_gradients` must have the same structure as `target`: "
+            f"got {len(flat)} output gradients for {len(flat_targets)} targets."
+        )
+    return [_as_seed(seed, target) for seed, target in zip(flat, flat_targets)]
+
+
+def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
+    if seed is None or not isinstance(target, torch.Tensor):
+        return None
+    if not isinstance(seed, torch.Tensor):
+        seed = torch.as_tensor(seed, dtype=target.dtype, device=target.device)
+    if seed.shape != target.shape:
+        if seed.numel() != target.numel():
+            raise ValueError(
+                "Argument `output_gradients` has an entry of shape "
+                f"{tuple(seed.shape)} for a target of shape {tuple(target.shape)}."
+            )
+        seed = seed.reshape(target.shape)
+    return seed
+
+
+def _fill_unconnected(
+    grads: List[Optional[torch.Tensor]],
+    sources: Sequence[Any],
+    unconnected: UnconnectedGradients,
+) -> List[Optional[torch.Tensor]]:
+    if unconnected is UnconnectedGradients.NONE:
+        return grads
+    filled = []
+    for grad, source in zip(grads, sources):
+        if grad is None:
+            with torch._C.DisableTorchFunctionSubclass():
+                grad = torch.zeros_like(source)
+            if isinstance(source, EagerTensor):
+                grad = as_eager(grad)
+        filled.append(grad)
+    return filled
+
+
+def _raise_bad_source(source: Any) -> None:
+    message = (
+        f"Argument `sources` must contain tensors or Variables, got {source!r} of type "
+        f"'{type(source).__name__}'."
+    )
+    # TF fails on these while looking up `.dtype`: a TypeError for strings and an
+    # AttributeError for other objects; keep its exception classes.
+    if isinstance(source, str):
+        raise TypeError(message)
+    raise AttributeError(message)
+
+
+def _tf_dtype_name(dtype: torch.dtype) -> str:
+    return "tf." + str(dtype).replace("torch.", "")

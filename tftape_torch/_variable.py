@@ -1,0 +1,287 @@
+"""`Variable`: mutable state whose reads a `GradientTape` watches, as in TensorFlow.
+
+A `Variable` is a `torch.Tensor` (so torch functions and `torch.optim` accept it) that
+never requires grad itself. Every op that reads it sees a *read* instead:
+
+* outside any recording tape, the variable's own storage, recording nothing;
+* while tapes that watch it record, an alias leaf (same storage, `requires_grad`)
+  whose gradient edge each of those tapes keeps. One alias serves all reads until the
+  set of recording tapes changes, so `reset()`, `stop_recording()` and "read before
+  the tape opened" behave as in TF without any graph surgery.
+
+`assign*` rebind the variable to new storage, so aliases read earlier keep the values
+the tape recorded. In-place torch ops (what `torch.optim` does), `.data =` and
+`.grad =` act on the variable itself.
+
+>>> import tftape_torch as tf
+>>> v = tf.Variable(2.0)
+>>> with tf.GradientTape() as tape:
+...     y = v * v * v
+>>> v.assign(10.0)
+<tf.Variable 'Variable:0' shape=() dtype=float32, numpy=10.0>
+>>> print(tape.gradient(y, v))
+tf.Tensor(12.0, shape=(), dtype=float32)
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Dict, Optional, Sequence
+
+import numpy as np
+import torch
+from torch.autograd.graph import get_gradient_edge
+
+from tftape_torch import _tape
+from tftape_torch._tensor import EagerTensor, wrap_outputs
+
+__all__ = ["Variable"]
+
+_DisableSubclass = torch._C.DisableTorchFunctionSubclass
+
+_READ, _ON_SELF, _IN_PLACE = 0, 1, 2
+
+# Properties that compute a new, differentiable tensor from the variable's value.
+_VALUE_PROPERTIES = frozenset({"T", "mT", "H", "mH", "real", "imag"})
+# Methods that only inspect the variable: no read, nothing to record.
+_INSPECTIONS = frozenset(
+    {
+        "size", "dim", "numel", "nelement", "element_size", "stride", "storage_offset",
+        "is_contiguous", "is_floating_point", "is_complex", "data_ptr", "untyped_storage",
+        "get_device", "__len__", "__array__", "__reduce_ex__", "__deepcopy__",
+        "__format__", "is_shared", "is_pinned", "ndimension", "type", "_is_view",
+        "register_hook", "register_post_accumulate_grad_hook", "__dlpack__",
+        "__dlpack_device__", "_typed_storage", "storage",
+    }
+)
+_IN_PLACE_DUNDERS = frozenset(
+    {
+        "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
+        "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__",
+        "__irshift__", "__setitem__",
+    }
+)
+
+
+@functools.lru_cache(maxsize=None)
+def _kind(func: Callable[..., Any]) -> int:
+    name = getattr(func, "__name__", "")
+    if name == "__get__":
+        owner = getattr(getattr(func, "__self__", None), "__name__", "")
+        return _READ if owner in _VALUE_PROPERTIES else _ON_SELF
+    if name in ("__set__", "__delete__"):
+        return _IN_PLACE
+    if name in _INSPECTIONS:
+        return _ON_SELF
+    if name in _IN_PLACE_DUNDERS or (name.endswith("_") and not name.endswith("__")):
+        return _IN_PLACE
+    return _READ
+
+
+def _read_all(args: Any) -> Any:
+    if isinstance(args, Variable):
+        return args._read()
+    if type(args) in (list, tuple):
+        return type(args)(_read_all(item) for item in args)
+    return args
+
+
+class Variable(EagerTensor):
+    """A tensor-valued variable: state that `GradientTape` watches when read.
+
+    >>> import tftape_torch as tf
+    >>> v = tf.Variable([1.0, 2.0])
+    >>> with tf.GradientTape() as tape:
+    ...     loss = tf.reduce_sum(v * v)
+    >>> print(tape.gradient(loss, v))
+    tf.Tensor([2. 4.], shape=(2,), dtype=float32)
+
+    Args:
+      initial_value: a tensor, or a value convertible to one (Python floats become
+        float32, ints int32), or a callable returning one.
+      trainable: whether tapes watch the variable automatically when it is read.
+      name: the variable's name; `v.name` is `name + ":0"`.
+      dtype: the dtype to convert `initial_value` to.
+    """
+
+    _trainable: bool
+    _var_name: str
+    _read_cache: Optional[tuple]
+
+    def __new__(
+        cls,
+        initial_value: Any = None,
+        trainable: bool = True,
+        name: Optional[str] = None,
+        dtype: Optional[torch.dtype] = None,
+        **unused: Any,
+    ) -> "Variable":
+        if initial_value is None:
+            raise ValueError("Argument `initial_value` must be specified.")
+        if callable(initial_value):
+            initial_value = initial_value()
+        value = _initial_tensor(initial_value, dtype)
+        self = torch.Tensor._make_subclass(cls, value, False)
+        self._trainable = bool(trainable)
+        self._var_name = name if name is not None else "Variable"
+        self._read_cache = None
+        return self
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    # ------------------------------------------------------------------ reads
+
+    def _read(self) -> torch.Tensor:
+        """The tensor an op sees when it reads this variable now."""
+        state = _tape._STATE
+        if not state.stack:
+            return self
+        cache = self._read_cache
+        if cache is not None and cache[0] is state.config:
+            return cache[1]
+        tapes = [tape for tape in state.stack if tape._wants(self)]
+        if tapes and (self.is_floating_point() or self.is_complex()):
+            with _DisableSubclass():
+                value = torch.Tensor.detach(self).requires_grad_(True)
+            edge = get_gradient_edge(value)
+            for tape in tapes:
+                tape._record_read(self, edge)
+        else:
+            with _DisableSubclass():
+                value = torch.Tensor.detach(self)
+        self._read_cache = (state.config, value)
+        return value
+
+    @classmethod
+    def __torch_function__(
+        cls,
+        func: Callable[..., Any],
+        types: Sequence[type],
+        args: Sequence[Any] = (),
+        kwargs: Optional[Dict[str, Any]] = None,
+    ) -> Any:
+        kwargs = kwargs or {}
+        kind = _kind(func)
+        if kind == _READ:
+            args = _read_all(args)
+            if kwargs:
+                kwargs = {key: _read_all(value) for key, value in kwargs.items()}
+            with _DisableSubclass():
+                return wrap_outputs(func(*args, **kwargs))
+        if kind == _IN_PLACE:
+            for arg in args:
+                if isinstance(arg, Variable):
+                    arg._read_cache = None
+            with _DisableSubclass(), torch.no_grad():
+                return func(*args, **kwargs)
+        with _DisableSubclass():
+            return func(*args, **kwargs)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    # ------------------------------------------------------------------ TF API
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @property
+    def name(self) -> str:
+        return self._var_name + ":0"
+
+    def read_value(self) -> torch.Tensor:
+        """The variable's current value, as a tensor (recorded by watching tapes)."""
+        return wrap_outputs(self._read())
+
+    def value(self) -> torch.Tensor:
+        return self.read_value()
+
+    def numpy(self, *, force: bool = False) -> Any:  # type: ignore[override]
+        """The value as a NumPy array."""
+        with _DisableSubclass():
+            return torch.Tensor.numpy(torch.Tensor.detach(self).cpu()).copy()
+
+    def assign(self, value: Any, use_locking: bool = False, name: Optional[str] = None,
+               read_value: bool = True) -> "Variable":
+        """Assigns a new value to the variable; earlier reads keep their value.
+
+        Raises:
+          ValueError: if `value`'s shape differs from the variable's.
+        """
+        new = self._convert(value)
+        if tuple(new.shape) != tuple(self.shape):
+            raise ValueError(
+                f"Cannot assign value to variable ' {self.name}': Shape mismatch."
+                f"The variable shape {_shape_str(self.shape)}, and the assigned value "
+                f"shape {_shape_str(new.shape)} are incompatible."
+            )
+        self._rebind(new.clone())
+        return self
+
+    def assign_add(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
+                   read_value: bool = True) -> "Variable":
+        """Adds `delta` to the variable; earlier reads keep their value."""
+        with _DisableSubclass():
+            self._rebind(torch.Tensor.add(self.detach(), self._convert(delta)))
+        return self
+
+    def assign_sub(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
+                   read_value: bool = True) -> "Variable":
+        """Subtracts `delta` from the variable; earlier reads keep their value."""
+        with _DisableSubclass():
+            self._rebind(torch.Tensor.sub(self.detach(), self._convert(delta)))
+        return self
+
+    def _convert(self, value: Any) -> torch.Tensor:
+        if isinstance(value, Variable):
+            value = value._read()
+        with _DisableSubclass():
+            if isinstance(value, torch.Tensor):
+                value = value.detach()
+            else:
+                value = torch.as_tensor(np.asarray(value))
+            return value.to(dtype=self.dtype, device=self.device)
+
+    def _rebind(self, new: torch.Tensor) -> None:
+        """Point the variable at `new` storage, leaving earlier reads intact."""
+        with _DisableSubclass(), torch.no_grad():
+            torch.Tensor.data.__set__(self, new)  # type: ignore[attr-defined]
+        self._read_cache = None
+
+    def __repr__(self, *, tensor_contents: Any = None) -> str:  # type: ignore[override]
+        try:
+            from tftape_torch._printing import variable_repr
+        except ImportError:  # pragma: no cover - printing module not built yet
+            return f"<tf.Variable '{self.name}' shape={tuple(self.shape)} dtype={self.dtype}>"
+        return variable_repr(self)
+
+    __str__ = __repr__
+
+
+Variable.__module__ = "tftape_torch"
+
+
+def _shape_str(shape: Sequence[int]) -> str:
+    return "(" + ", ".join(str(dim) for dim in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _initial_tensor(value: Any, dtype: Optional[torch.dtype]) -> torch.Tensor:
+    """A fresh tensor holding `value`, with TF's dtype rules for Python values."""
+    with _DisableSubclass():
+        if isinstance(value, Variable):
+            tensor = torch.Tensor.detach(value).clone()
+        elif isinstance(value, torch.Tensor):
+            tensor = value.detach().clone()
+        else:
+            array = np.asarray(value)
+            if not isinstance(value, (np.ndarray, np.generic)):
+                if array.dtype == np.float64:
+                    array = array.astype(np.float32)
+                elif array.dtype == np.int64:
+                    array = array.astype(np.int32)
+            tensor = torch.from_numpy(np.array(array))
+        if dtype is not None:
+            tensor = tensor.to(dtype)
+        return tensor
