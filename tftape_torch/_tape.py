@@ -166,7 +166,9 @@ class GradientTape:
         self._flipped: List[int] = []
         self._watched_variables: Dict[int, Variable] = {}
         self._variable_edges: Dict[int, List[GradientEdge]] = {}
-        self._overlaps: "weakref.WeakSet[GradientTape]" = weakref.WeakSet()
+        # Tapes that recorded at the same time as this one (weak references),
+        # which may still need the graph this tape would free.
+        self._overlaps: List["weakref.ref[GradientTape]"] = []
 
     # ------------------------------------------------------------------ context
 
@@ -194,9 +196,11 @@ class GradientTape:
             self._dirty = True  # ops ran between two windows of this tape
         self._windows.append([now, None])
         stack = _STATE.stack
-        for other in stack:
-            other._overlaps.add(self)
-            self._overlaps.add(other)
+        if stack:
+            mine = weakref.ref(self)
+            for other in stack:
+                other._overlaps.append(mine)
+                self._overlaps.append(weakref.ref(other))
         stack.append(self)
         self._recording = True
         for key in list(self._watched):
@@ -249,6 +253,15 @@ class GradientTape:
                 return True
         return False
 
+    def _recorded_nr(self) -> Any:
+        """`_recorded` on sequence numbers, for walking many nodes."""
+        windows = [(start, end if end is not None else _LEAF_SEQUENCE_NR)
+                   for start, end in self._windows]
+        if len(windows) == 1:
+            start, end = windows[0]
+            return lambda nr: start <= nr < end
+        return lambda nr: any(start <= nr < end for start, end in windows)
+
     # ------------------------------------------------------------------ watching
 
     def watch(self, tensor: Any) -> None:
@@ -260,7 +273,8 @@ class GradientTape:
         Raises:
           ValueError: if it encounters something that is not a tensor.
         """
-        for item in _structure.flatten(tensor):
+        items = [tensor] if type(tensor) in _PLAIN_TENSOR_TYPES else _structure.flatten(tensor)
+        for item in items:
             if isinstance(item, Variable):
                 self._watched_variables.setdefault(id(item), item)
                 _STATE.changed()
@@ -400,11 +414,13 @@ class GradientTape:
         unconnected = _unconnected(unconnected_gradients)
         self._begin_use()
         try:
-            flat_sources = _structure.flatten(sources)
-            flat_targets = _structure.flatten(target)
+            flat_sources = _flatten(sources)
+            flat_targets = _flatten(target)
             flat_output_gradients = _flatten_output_gradients(output_gradients, flat_targets)
             grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
             grads = _fill_unconnected(grads, flat_sources, unconnected)
+            if type(sources) in _PLAIN_TENSOR_TYPES or isinstance(sources, Variable):
+                return grads[0]
             return _structure.pack_like(sources, grads)
         finally:
             self._end_use()
@@ -427,7 +443,7 @@ class GradientTape:
             # TF still answers `watched_variables()` after a tape is spent.
             self._watched = {}
             self._variable_edges = {}
-            self._overlaps = weakref.WeakSet()
+            self._overlaps = []
 
     def _compute(
         self,
@@ -444,47 +460,35 @@ class GradientTape:
         source is unconnected. With `is_grads_batched`, every output gradient has
         a leading batch dimension, and so has every result.
         """
+        results: List[Optional[torch.Tensor]] = [None] * len(sources)
         edges: List[GradientEdge] = []
         owners: List[int] = []
         for index, source in enumerate(sources):
             for edge in self._source_edges(source):
                 edges.append(edge)
                 owners.append(index)
-        results: List[Optional[torch.Tensor]] = [None] * len(sources)
 
         outputs: List[torch.Tensor] = []
-        upstream: List[Optional[torch.Tensor]] = []
+        upstream: List[torch.Tensor] = []
         for position, target in enumerate(targets):
             seed = None if output_gradients is None else output_gradients[position]
             for index, source in enumerate(sources):
                 if target is source:
                     results[index] = _add(results[index], _seed_like(target, seed))
-            if not isinstance(target, torch.Tensor) or isinstance(target, Variable):
-                continue
-            node = target.grad_fn
+            node = getattr(target, "grad_fn", None)
             if node is None or not self._recorded(node):
                 continue
             outputs.append(target)
-            if seed is None and (is_grads_batched or target.dim() != 0):
-                seed = _seed_like(target, None)
-            upstream.append(seed)
+            upstream.append(_seed_like(target, seed) if seed is None else seed)
 
         if outputs and edges:
             create_graph = bool(_STATE.stack)
             if retain_graph is None:
                 retain_graph = self._persistent or create_graph or self._shares_graph()
-            hooks = self._prune_unrecorded(outputs) if self._dirty else []
+            hooks = self._prune_unrecorded(outputs) if self._dirty else ()
             try:
-                grads = torch.autograd.grad(
-                    outputs,
-                    edges,
-                    upstream,
-                    retain_graph=retain_graph,
-                    create_graph=create_graph,
-                    allow_unused=True,
-                    is_grads_batched=is_grads_batched,
-                    materialize_grads=False,
-                )
+                grads = _backprop(outputs, edges, upstream, retain_graph, create_graph,
+                                  is_grads_batched)
             finally:
                 for hook in hooks:
                     hook.remove()
@@ -494,7 +498,8 @@ class GradientTape:
                         grad = grad.view_as(grad)  # a node numbered on this thread
                     results[index] = _add(results[index], grad)
 
-        for index, (source, grad) in enumerate(zip(sources, results)):
+        for index, source in enumerate(sources):
+            grad = results[index]
             if grad is not None and isinstance(source, EagerTensor):
                 results[index] = as_eager(grad)
         return results
@@ -517,7 +522,11 @@ class GradientTape:
 
     def _shares_graph(self) -> bool:
         """Whether another unspent tape recorded alongside this one."""
-        return any(other is not self and not other._spent for other in self._overlaps)
+        for ref in self._overlaps:
+            other = ref()
+            if other is not None and other is not self and not other._spent:
+                return True
+        return False
 
     def _prune_unrecorded(self, outputs: Sequence[torch.Tensor]) -> List[Any]:
         """Put a gradient-stopping pre-hook on every unrecorded node below `outputs`.
@@ -525,6 +534,7 @@ class GradientTape:
         Walks only the recorded part of the graph; a node this tape did not record
         is a boundary: gradient reaching it is dropped, as TF's tape never saw it.
         """
+        recorded = self._recorded_nr()
         hooks = []
         seen = set()
         pending = [output.grad_fn for output in outputs]
@@ -533,12 +543,14 @@ class GradientTape:
             if node is None or node in seen:
                 continue
             seen.add(node)
-            if node._sequence_nr() == _LEAF_SEQUENCE_NR:
+            nr = node._sequence_nr()
+            if nr == _LEAF_SEQUENCE_NR:
                 continue
-            if not self._recorded(node):
+            if not recorded(nr):
                 hooks.append(node.register_prehook(_drop_gradient))
                 continue
-            pending.extend(next_node for next_node, _ in node.next_functions)
+            for next_node, _ in node.next_functions:
+                pending.append(next_node)
         return hooks
 
     def __repr__(self) -> str:
@@ -552,6 +564,42 @@ UnconnectedGradients.__module__ = "tftape_torch"
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+_PLAIN_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter)
+
+
+def _flatten(structure: Any) -> List[Any]:
+    if type(structure) in _PLAIN_TENSOR_TYPES or isinstance(structure, Variable):
+        return [structure]
+    return _structure.flatten(structure)
+
+
+_engine_run_backward = getattr(torch.autograd.graph, "_engine_run_backward", None)
+
+
+def _backprop(
+    outputs: Sequence[torch.Tensor],
+    edges: Sequence[GradientEdge],
+    upstream: Sequence[torch.Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    is_grads_batched: bool,
+) -> Sequence[Optional[torch.Tensor]]:
+    """One reverse pass over `outputs`, gradients captured at `edges`.
+
+    The plain case goes straight to the engine entry `torch.autograd.grad` itself
+    uses (seeds are always given, so nothing is left for `grad` to prepare).
+    """
+    if is_grads_batched or _engine_run_backward is None:
+        return torch.autograd.grad(
+            outputs, edges, upstream, retain_graph=retain_graph, create_graph=create_graph,
+            allow_unused=True, is_grads_batched=is_grads_batched, materialize_grads=False,
+        )
+    return _engine_run_backward(
+        tuple(outputs), tuple(upstream), retain_graph, create_graph, tuple(edges), True,
+        accumulate_grad=False,
+    )
 
 
 def _drop_gradient(grad_outputs: Tuple[Optional[torch.Tensor], ...]) -> Tuple[None, ...]:
@@ -590,6 +638,8 @@ def _add(total: Optional[torch.Tensor], term: torch.Tensor) -> torch.Tensor:
 def _seed_like(target: torch.Tensor, seed: Optional[torch.Tensor]) -> torch.Tensor:
     if seed is not None:
         return seed
+    if type(target) is torch.Tensor:
+        return torch.ones_like(target)
     with torch._C.DisableTorchFunctionSubclass():
         return torch.ones_like(target)
 
