@@ -341,3 +341,17 @@ def test_no_growth_over_many_tapes() -> None:
     gc.collect()
     assert len(gc.get_objects()) - before < 50
     assert _tape._STATE.flips == {} and _tape._STATE.stack == []
+
+
+def test_sources_may_be_a_module_or_an_iterator(device: str) -> None:
+    layer = torch.nn.Linear(2, 1).to(device)
+    inputs = torch.tensor([[1.0, 2.0]], device=device)
+    with GradientTape(persistent=True) as tape:
+        out = layer(inputs).sum()
+    as_list = tape.gradient(out, layer.parameters())
+    as_dict = tape.gradient(out, layer)
+    assert isinstance(as_list, list) and len(as_list) == 2
+    assert sorted(as_dict) == ["bias", "weight"]
+    # out = w . inputs + b: d/dw = inputs, d/db = 1
+    assert as_dict["weight"].tolist() == [[1.0, 2.0]] and as_dict["bias"].tolist() == [1.0]
+    assert as_list[0].tolist() == [[1.0, 2.0]]

@@ -268,13 +268,13 @@ class GradientTape:
         """Ensures that `tensor` is being traced by this tape.
 
         Args:
-          tensor: a tensor, a `Variable`, or a nested structure of them.
+          tensor: a tensor, a `Variable`, a nested structure of them, or an
+            `nn.Module` (its parameters).
 
         Raises:
           ValueError: if it encounters something that is not a tensor.
         """
-        items = [tensor] if type(tensor) in _PLAIN_TENSOR_TYPES else _structure.flatten(tensor)
-        for item in items:
+        for item in _flatten(_as_structure(tensor)):
             if isinstance(item, Variable):
                 self._watched_variables.setdefault(id(item), item)
                 _STATE.changed()
@@ -398,7 +398,9 @@ class GradientTape:
         Args:
           target: a tensor or a nested structure of tensors to differentiate;
             several targets (or a non-scalar one) are summed.
-          sources: a tensor, `Variable` or nested structure of them.
+          sources: a tensor, `Variable` or nested structure of them; an
+            `nn.Module` stands for the dict of its named parameters and an
+            iterator such as `model.parameters()` for a list.
           output_gradients: `None`, or gradients of some scalar with respect to
             each target (the "upstream" gradients), in `target`'s structure.
           unconnected_gradients: what to return for a source `target` does not
@@ -412,6 +414,7 @@ class GradientTape:
             tape that was never entered.
         """
         unconnected = _unconnected(unconnected_gradients)
+        sources = _as_structure(sources)
         self._begin_use()
         try:
             flat_sources = _flatten(sources)
@@ -567,6 +570,21 @@ UnconnectedGradients.__module__ = "tftape_torch"
 
 
 _PLAIN_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter)
+
+
+def _as_structure(sources: Any) -> Any:
+    """`sources` as a structure TF's `nest` knows.
+
+    An `nn.Module` stands for the dict of its named parameters, and an iterator
+    (such as `model.parameters()`) for the list of what it yields.
+    """
+    if isinstance(sources, torch.nn.Module):
+        return dict(sources.named_parameters())
+    if isinstance(sources, (torch.Tensor, list, tuple, dict, str)) or not hasattr(
+        sources, "__next__"
+    ):
+        return sources
+    return list(sources)
 
 
 def _flatten(structure: Any) -> List[Any]:
