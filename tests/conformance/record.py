@@ -1,0 +1,220 @@
+"""Record (or re-check) the golden answers of the conformance cases with real TensorFlow.
+
+Usage, from the repository root::
+
+    python -m tests.conformance.record                     # record every cases_*.py
+    python -m tests.conformance.record cases_core          # record some modules
+    python -m tests.conformance.record --check --report r.json   # compare live TF with golden
+
+Recording writes ``golden/<module>.json`` with sorted keys, so re-recording with the same
+TensorFlow gives a byte-identical file. ``--check`` writes a JSON report
+(``{"modules": {module: {"cases": {case: null | "difference"}, "missing": [...],
+"stale": [...]}}}``) and exits 1 when live TF disagrees with a golden file.
+
+Importing this module does not import TensorFlow; only running it does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import os
+import pathlib
+import re
+import sys
+from types import ModuleType
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from tests.conformance import harness
+
+__all__ = [
+    "GOLDEN_DIR",
+    "KNOWN_DIFFERENCES",
+    "case_module_names",
+    "cases_of",
+    "golden_path",
+    "known_differences",
+    "load_golden",
+    "load_module",
+    "main",
+]
+
+HERE = pathlib.Path(__file__).resolve().parent
+GOLDEN_DIR = HERE / "golden"
+KNOWN_DIFFERENCES = HERE / "known_differences.md"
+PACKAGE = "tests.conformance"
+
+CaseFn = Callable[[Any], Any]
+
+
+def case_module_names() -> List[str]:
+    """Names (``cases_core``, ...) of every case module in this folder, sorted."""
+    return sorted(p.stem for p in HERE.glob("cases_*.py"))
+
+
+def load_module(name: str) -> ModuleType:
+    """Import a case module by its short name (``cases_core``) or dotted name."""
+    short = name.rsplit(".", 1)[-1]
+    if short.endswith(".py"):
+        short = short[:-3]
+    short = pathlib.Path(short).name
+    return importlib.import_module(f"{PACKAGE}.{short}")
+
+
+def cases_of(module: ModuleType) -> List[Tuple[str, CaseFn]]:
+    """The ``case_*`` functions defined in `module`, in source order."""
+    found = []
+    for name, fn in vars(module).items():
+        if name.startswith("case_") and inspect.isfunction(fn) and fn.__module__ == module.__name__:
+            found.append((fn.__code__.co_firstlineno, name, fn))
+    return [(name, fn) for _, name, fn in sorted(found)]
+
+
+def golden_path(module_name: str) -> pathlib.Path:
+    return GOLDEN_DIR / f"{module_name}.json"
+
+
+def load_golden(module_name: str) -> Optional[Dict[str, Any]]:
+    """The golden answers of one module (``{case: answer}``), or None without a file."""
+    path = golden_path(module_name)
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as f:
+        data = json.load(f)
+    cases: Dict[str, Any] = data["cases"]
+    return cases
+
+
+_ENTRY = re.compile(
+    r"^\s*[-*]\s+`?(cases_\w+)(?:\.|::)(case_\w+)`?(?:\s+\[(cpu|cuda)\])?\s*:\s*(.+?)\s*$"
+)
+
+
+def known_differences() -> Dict[Tuple[str, str], Tuple[Optional[str], str]]:
+    """Entries of ``known_differences.md``: ``(module, case) -> (device or None, reason)``."""
+    entries: Dict[Tuple[str, str], Tuple[Optional[str], str]] = {}
+    if not KNOWN_DIFFERENCES.exists():
+        return entries
+    for line in KNOWN_DIFFERENCES.read_text(encoding="utf-8").splitlines():
+        match = _ENTRY.match(line)
+        if match:
+            module, case, device, reason = match.groups()
+            entries[(module, case)] = (device, reason)
+    return entries
+
+
+def _import_tensorflow() -> Any:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("WARNING")
+    return tf
+
+
+def _run_module(tf: Any, module: ModuleType) -> Dict[str, Any]:
+    answers = {}
+    for name, fn in cases_of(module):
+        tf.random.set_seed(0)
+        answers[name] = harness.run_case(fn, tf)
+    return answers
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, indent=1, allow_nan=False, ensure_ascii=True) + "\n"
+
+
+def record(tf: Any, module_names: Sequence[str]) -> None:
+    GOLDEN_DIR.mkdir(exist_ok=True)
+    for module_name in module_names:
+        module = load_module(module_name)
+        answers = _run_module(tf, module)
+        data = {"tensorflow_version": tf.__version__, "cases": answers}
+        golden_path(module_name).write_text(_dump(data), encoding="utf-8")
+        errors = sum(1 for a in answers.values() if "error" in a)
+        print(
+            f"{module_name}: recorded {len(answers)} cases ({errors} raise) "
+            f"-> {golden_path(module_name)}"
+        )
+
+
+def check(tf: Any, module_names: Sequence[str]) -> Dict[str, Any]:
+    report: Dict[str, Any] = {"tensorflow_version": tf.__version__, "modules": {}}
+    for module_name in module_names:
+        module = load_module(module_name)
+        golden = load_golden(module_name) or {}
+        entry: Dict[str, Any] = {"cases": {}, "missing": [], "stale": []}
+        case_names = set()
+        for name, fn in cases_of(module):
+            case_names.add(name)
+            if name not in golden:
+                entry["missing"].append(name)
+                continue
+            tf.random.set_seed(0)
+            live = harness.run_case(fn, tf)
+            rtol, atol = getattr(
+                fn, "conformance_tolerance", (harness.DEFAULT_RTOL, harness.DEFAULT_ATOL)
+            )
+            try:
+                harness.compare(
+                    golden[name], live, rtol=rtol, atol=atol, labels=("golden", "live TF")
+                )
+                entry["cases"][name] = None
+            except AssertionError as e:
+                entry["cases"][name] = str(e)
+        entry["stale"] = sorted(set(golden) - case_names)
+        report["modules"][module_name] = entry
+    return report
+
+
+def _report_failed(report: Dict[str, Any]) -> bool:
+    for entry in report["modules"].values():
+        if (
+            entry["missing"]
+            or entry["stale"]
+            or any(v is not None for v in entry["cases"].values())
+        ):
+            return True
+    return False
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.conformance.record", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("modules", nargs="*", help="case modules (default: every cases_*.py)")
+    parser.add_argument(
+        "--check", action="store_true", help="compare live TF with the golden files instead"
+    )
+    parser.add_argument(
+        "--report", help="with --check: write the JSON report here (default: stdout)"
+    )
+    args = parser.parse_args(argv)
+    names = [
+        load_module(m).__name__.rsplit(".", 1)[-1] for m in args.modules
+    ] or case_module_names()
+    tf = _import_tensorflow()
+    if not args.check:
+        record(tf, names)
+        return 0
+    report = check(tf, names)
+    text = _dump(report)
+    if args.report:
+        pathlib.Path(args.report).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    failed = _report_failed(report)
+    for module_name, entry in report["modules"].items():
+        bad = [case for case, diff in entry["cases"].items() if diff is not None]
+        print(
+            f"{module_name}: {len(entry['cases'])} checked, {len(bad)} differ, "
+            f"{len(entry['missing'])} missing from golden, {len(entry['stale'])} stale in golden",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Shared pytest fixtures: the `device` fixture (cpu, plus cuda when torch sees a GPU)."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+from typing import List
+
+import pytest
+
+# Make `tests.conformance` importable however pytest was started.
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _devices() -> List[str]:
+    devices = ["cpu"]
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a hard dependency
+        return devices
+    if torch.cuda.is_available():
+        devices.append("cuda")
+    return devices
+
+
+DEVICES = _devices()
+
+
+@pytest.fixture(params=DEVICES)
+def device(request: pytest.FixtureRequest) -> str:
+    """The torch device type a test runs on: "cpu", and "cuda" where available."""
+    return str(request.param)
