@@ -4,17 +4,79 @@ Tensors made through the drop-in namespace (`tf.constant`, `tf.ones`, ...) are
 `EagerTensor`s. They are still `torch.Tensor`s, so every torch function accepts them,
 and ops on them return `EagerTensor`s again. Plain torch tensors never pass through
 here: users of the core API pay nothing per op.
+
+What an `EagerTensor` adds to a `torch.Tensor`:
+
+* TF's `str()`/`repr()` (`tf.Tensor(8.0, shape=(), dtype=float32)`), `.numpy()` that
+  always works (a NumPy scalar for 0-d tensors, as in TF), `.shape` as a `TensorShape`
+  (`(2, 2)`, `.as_list()`, `.rank`);
+* TF's dtype rules in the arithmetic and comparison operators: both operands must
+  have the same dtype (`InvalidArgumentError` otherwise), a Python number takes the
+  tensor's dtype (a float into an int tensor is TF's error), `/` of integers gives
+  float64, `x += y` makes a new tensor instead of writing into `x`;
+* TF's gradient conventions for `**` (see `_kernels`).
+
+>>> import tftape_torch as tf
+>>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+>>> x.shape, x.shape.as_list()
+(TensorShape([2, 2]), [2, 2])
+>>> print(x * 2)
+tf.Tensor(
+[[2. 4.]
+ [6. 8.]], shape=(2, 2), dtype=float32)
+
+# NOTE: [Fresh results]
+# An op run with torch functions disabled returns a plain `torch.Tensor` that nothing
+# else references. Re-typing it in place (`out.__class__ = EagerTensor`, as torch's own
+# `UninitializedParameter.materialize` does) costs nothing and adds no autograd node;
+# `as_subclass` would add an `AliasBackward0` node per op. Only results known to be
+# fresh are re-typed that way (`fresh`); anything else goes through `as_eager`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional, Sequence
+import math
+import operator
+import sys
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
+import numpy as np
 import torch
 
-__all__ = ["EagerTensor", "as_eager", "wrap_outputs"]
+from tftape_torch import _kernels
+from tftape_torch._device import current_device
+from tftape_torch._dtypes import (
+    COMPLEX,
+    INEXACT,
+    INTEGER,
+    dtype_name,
+    kernel_name,
+)
+from tftape_torch._printing import numpy_value, tensor_repr, tensor_str
+from tftape_torch.errors import InvalidArgumentError
+
+__all__ = [
+    "EagerTensor",
+    "TensorShape",
+    "as_eager",
+    "convert_value",
+    "fresh",
+    "wrap_outputs",
+]
 
 _DisableSubclass = torch._C.DisableTorchFunctionSubclass
+_Tensor = torch.Tensor
+_Base = torch._C.TensorBase
+
+_refcount = sys.getrefcount
+
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+# ---------------------------------------------------------------------------
+# Re-typing results
 
 
 def as_eager(tensor: torch.Tensor) -> torch.Tensor:
@@ -22,6 +84,55 @@ def as_eager(tensor: torch.Tensor) -> torch.Tensor:
     if type(tensor) is torch.Tensor:
         return tensor.as_subclass(EagerTensor)
     return tensor
+
+
+def fresh(out: Any) -> Any:
+    """Re-type a fresh op result (and the tensors of a fresh tuple/list) in place.
+
+    Only for results no one else references; see NOTE: [Fresh results].
+    """
+    if type(out) is _Tensor:
+        out.__class__ = EagerTensor
+    elif type(out) in (tuple, list):
+        for item in out:
+            if type(item) is _Tensor:
+                item.__class__ = EagerTensor
+    return out
+
+
+def _retype_items(out: Any) -> Any:
+    """Re-type the plain tensors of an op's tuple/list result (fresh ones in place)."""
+    aliased = None
+    for index in range(len(out)):
+        if type(out[index]) is _Tensor:
+            # Referenced by `out` and by the call's argument only: fresh.
+            if _refcount(out[index]) == 2:
+                out[index].__class__ = EagerTensor
+            else:
+                if aliased is None:
+                    aliased = list(out)
+                aliased[index] = out[index].as_subclass(EagerTensor)
+    if aliased is None:
+        return out
+    return type(out)(aliased)
+
+
+def _operand(tensor: torch.Tensor, value: Any) -> torch.Tensor:
+    """A list/tuple operand of `tensor`'s operator, converted to `tensor`'s dtype as TF does."""
+    with _DisableSubclass():
+        dtype, device = _DTYPE_GET(tensor), tensor.device
+    return fresh(convert_value(value, dtype, device))
+
+
+def _numpy_values(value: Any) -> Any:
+    """`value` with every tensor in it (in lists, tuples, dicts) replaced by its NumPy value."""
+    if isinstance(value, _Tensor):
+        return numpy_value(value)
+    if type(value) in (list, tuple):
+        return type(value)(_numpy_values(item) for item in value)
+    if type(value) is dict:
+        return {key: _numpy_values(item) for key, item in value.items()}
+    return value
 
 
 def wrap_outputs(out: Any) -> Any:
@@ -33,8 +144,586 @@ def wrap_outputs(out: Any) -> Any:
     return out
 
 
+# ---------------------------------------------------------------------------
+# TensorShape
+
+
+class TensorShape(tuple):
+    """The shape of a tensor, as TF shows it: prints `(2, 2)`, has `.as_list()`, `.rank`.
+
+    A `tuple` of ints, so torch accepts it wherever it takes a size.
+
+    >>> import tftape_torch as tf
+    >>> s = tf.ones((2, 3)).shape
+    >>> print(s), s.rank, s.as_list(), s[1:], s == [2, 3]
+    (2, 3)
+    (None, 2, [2, 3], TensorShape([3]), True)
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, dims: Any = ()) -> TensorShape:
+        if dims is None:
+            raise ValueError("tftape_torch has no shapes of unknown rank (TensorShape(None))")
+        if isinstance(dims, int):
+            dims = (dims,)
+        return super().__new__(cls, (None if d is None else int(d) for d in dims))
+
+    def __repr__(self) -> str:
+        return f"TensorShape({list(self)!r})"
+
+    def __str__(self) -> str:
+        if len(self) == 1:
+            return f"({'None' if self[0] is None else self[0]},)"
+        return "(" + ", ".join("None" if d is None else str(d) for d in self) + ")"
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, slice):
+            return TensorShape(tuple.__getitem__(self, key))
+        return tuple.__getitem__(self, key)
+
+    def __eq__(self, other: Any) -> bool:
+        try:
+            return tuple(self) == tuple(other)
+        except TypeError:
+            return NotImplemented
+
+    def __ne__(self, other: Any) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = tuple.__hash__
+
+    def __add__(self, other: Any) -> TensorShape:  # type: ignore[override]
+        return self.concatenate(other)
+
+    def __radd__(self, other: Any) -> TensorShape:
+        return TensorShape(tuple(other) + tuple(self))
+
+    @property
+    def rank(self) -> int:
+        """The number of dimensions."""
+        return len(self)
+
+    @property
+    def ndims(self) -> int:
+        """The number of dimensions (TF's older name for `rank`)."""
+        return len(self)
+
+    @property
+    def dims(self) -> List[Optional[int]]:
+        """The dimensions, as a list."""
+        return list(self)
+
+    def as_list(self) -> List[Optional[int]]:
+        """The dimensions, as a list of ints."""
+        return list(self)
+
+    def num_elements(self) -> Optional[int]:
+        """The number of elements a tensor of this shape holds."""
+        if any(d is None for d in self):
+            return None
+        return math.prod(self)
+
+    numel = num_elements  # torch.Size's name, for torch code handed a TensorShape
+
+    def is_fully_defined(self) -> bool:
+        """True when every dimension is known."""
+        return all(d is not None for d in self)
+
+    def is_compatible_with(self, other: Any) -> bool:
+        """True when the two shapes could describe the same tensor."""
+        other = TensorShape(other)
+        return len(self) == len(other) and all(
+            a is None or b is None or a == b for a, b in zip(self, other)
+        )
+
+    def assert_is_compatible_with(self, other: Any) -> None:
+        """Raises `ValueError` if `other` is not compatible with this shape."""
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {TensorShape(other)} are incompatible")
+
+    def merge_with(self, other: Any) -> TensorShape:
+        """The most specific shape compatible with both."""
+        other = TensorShape(other)
+        self.assert_is_compatible_with(other)
+        return TensorShape(a if a is not None else b for a, b in zip(self, other))
+
+    def concatenate(self, other: Any) -> TensorShape:
+        """This shape followed by `other`'s dimensions."""
+        return TensorShape(tuple(self) + tuple(TensorShape(other)))
+
+
+TensorShape.__module__ = "tftape_torch"
+
+
+# ---------------------------------------------------------------------------
+# Python values -> tensors, with TF's dtype rules
+
+
+def _unsupported(value: Any) -> Exception:
+    if value is None or not isinstance(value, (str, bytes)):
+        return ValueError(
+            f"Attempt to convert a value ({value!r}) with an unsupported type "
+            f"({type(value)!r}) to a Tensor."
+        )
+    return TypeError(f"tftape_torch has no string tensors: cannot convert {value!r} to a Tensor.")
+
+
+def _cannot_convert(value: Any, dtype: torch.dtype) -> TypeError:
+    return TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype_name(dtype)}")
+
+
+def _scan(value: Any, found: Dict[str, Any]) -> None:
+    """Record what kinds of leaves a nested list holds (for dtype inference)."""
+    kind = type(value)
+    if kind is bool:
+        found["bool"] = True
+    elif kind is int:
+        found["int"] = True
+        if not _INT32_MIN <= value <= _INT32_MAX:
+            found["big"] = True
+    elif kind is float:
+        found["float"] = True
+    elif kind is complex:
+        found["complex"] = True
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _scan(item, found)
+    elif isinstance(value, torch.Tensor):
+        found.setdefault("tensor", value.dtype)
+    elif isinstance(value, (np.ndarray, np.generic)):
+        found.setdefault("numpy", value.dtype)
+    elif isinstance(value, bool):  # a subclass of bool
+        found["bool"] = True
+    elif isinstance(value, int):
+        found["int"] = True
+    elif isinstance(value, float):
+        found["float"] = True
+    else:
+        raise _unsupported(value)
+
+
+def _python_dtype(found: Dict[str, Any]) -> torch.dtype:
+    if "tensor" in found:
+        return found["tensor"]
+    if "numpy" in found:
+        return torch.from_numpy(np.empty(0, dtype=found["numpy"])).dtype
+    if found.get("complex"):
+        return torch.complex128
+    if found.get("float"):
+        return torch.float32
+    if found.get("int"):
+        return torch.int64 if found.get("big") else torch.int32
+    if found.get("bool"):
+        return torch.bool
+    return torch.float32  # [] is float32 in TF
+
+
+def _check_python(value: Any, found: Dict[str, Any], dtype: torch.dtype) -> None:
+    """TF refuses to convert a Python float into an int/bool tensor, an int into bool."""
+    if dtype in INEXACT:
+        if found.get("complex") and dtype not in COMPLEX:
+            raise _cannot_convert(value, dtype)
+        return
+    if found.get("float") or found.get("complex"):
+        raise _cannot_convert(value, dtype)
+    if dtype == torch.bool and found.get("int"):
+        raise _cannot_convert(value, dtype)
+
+
+def _pack(value: Any, dtype: torch.dtype, device: Optional[torch.device]) -> torch.Tensor:
+    """A nested list holding tensors, stacked (differentiably) into one tensor."""
+    if isinstance(value, torch.Tensor):
+        with _DisableSubclass():
+            if value.dtype != dtype:
+                raise _cannot_convert(value, dtype)
+            return value if device is None else value.to(device)
+    if isinstance(value, (list, tuple)):
+        parts = [_pack(item, dtype, device) for item in value]
+        with _DisableSubclass():
+            try:
+                return torch.stack(parts)
+            except RuntimeError as e:
+                raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from e
+    return convert_value(value, dtype, device)
+
+
+def convert_value(
+    value: Any, dtype: Optional[torch.dtype] = None, device: Optional[torch.device] = None
+) -> torch.Tensor:
+    """A new plain tensor holding a Python or NumPy value, with TF's dtype rules.
+
+    A Python float becomes float32, an int int32 (int64 when it does not fit), a bool
+    bool; NumPy values keep their dtype; nested lists take the widest of their leaves.
+    With `dtype`, Python values convert only where TF converts them (a float never
+    into an int tensor). `device` defaults to the current `tf.device`.
+
+    >>> convert_value(1.0).dtype, convert_value(1).dtype, convert_value([1, 2.5]).dtype
+    (torch.float32, torch.int32, torch.float32)
+    >>> convert_value(1.5, torch.int32)
+    Traceback (most recent call last):
+    ...
+    TypeError: Cannot convert 1.5 to EagerTensor of dtype int32
+
+    Raises:
+      TypeError: if TF refuses to convert the value to `dtype`.
+      ValueError: for ragged lists, out-of-range numbers and unsupported objects.
+    """
+    if device is None:
+        device = current_device()
+    kind = type(value)
+    if kind is float:
+        if dtype is None:
+            dtype = torch.float32
+        elif dtype not in INEXACT:
+            raise _cannot_convert(value, dtype)
+        if (dtype == torch.float32 or dtype == torch.float16) and abs(value) > _FLOAT32_MAX:
+            if not math.isinf(value):
+                raise ValueError(
+                    "Can't convert Python sequence with a value out of range for a "
+                    "double-precision float."
+                )
+        return torch.tensor(value, dtype=dtype, device=device)
+    if kind is int:
+        if dtype is None:
+            if _INT32_MIN <= value <= _INT32_MAX:
+                dtype = torch.int32
+            elif _INT64_MIN <= value <= _INT64_MAX:
+                dtype = torch.int64
+            else:
+                raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
+        elif dtype == torch.bool:
+            raise _cannot_convert(value, dtype)
+        try:
+            return torch.tensor(value, dtype=dtype, device=device)
+        except RuntimeError as e:
+            raise ValueError(
+                f"Can't convert Python sequence with out-of-range integer to {dtype_name(dtype)} "
+                "Tensor."
+            ) from e
+    if kind is bool:
+        return torch.tensor(value, dtype=torch.bool if dtype is None else dtype, device=device)
+    if isinstance(value, (np.ndarray, np.generic)):
+        array = np.asarray(value)
+        if array.dtype.kind in "OSUV":
+            raise _unsupported(value)
+        return torch.tensor(array, dtype=dtype, device=device)
+    if isinstance(value, torch.Tensor):
+        with _DisableSubclass():
+            if dtype is not None and value.dtype != dtype:
+                raise _cannot_convert(value, dtype)
+            return value if device is None else value.to(device)
+    if isinstance(value, (list, tuple)):
+        found: Dict[str, Any] = {}
+        _scan(value, found)
+        if "tensor" in found:
+            return _pack(value, found["tensor"] if dtype is None else dtype, device)
+        if dtype is None:
+            dtype = _python_dtype(found)
+        elif "numpy" not in found:
+            _check_python(value, found, dtype)
+        try:
+            array = np.array(value)
+        except ValueError as e:
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from e
+        if array.dtype.kind in "OSUV":
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
+        return torch.tensor(array, dtype=dtype, device=device)
+    if isinstance(value, bool):  # subclasses of the Python number types
+        return convert_value(bool(value), dtype, device)
+    if isinstance(value, int):
+        return convert_value(int(value), dtype, device)
+    if isinstance(value, float):
+        return convert_value(float(value), dtype, device)
+    if isinstance(value, complex):
+        return torch.tensor(value, dtype=torch.complex128 if dtype is None else dtype, device=device)
+    if hasattr(value, "__array__"):
+        return convert_value(np.asarray(value), dtype, device)
+    raise _unsupported(value)
+
+
+# ---------------------------------------------------------------------------
+# Operator rules (TF's dtype checks, integer true division, TF's gradients)
+
+
+def _mismatch(name: str, expected: torch.dtype, got: torch.dtype, index: int = 1) -> Exception:
+    return InvalidArgumentError(
+        None,
+        None,
+        f"cannot compute {name} as input #{index}(zero-based) was expected to be a "
+        f"{kernel_name(expected)} tensor but is a {kernel_name(got)} tensor [Op:{name}]",
+    )
+
+
+def _op_error(name: str, error: Exception) -> Exception:
+    return InvalidArgumentError(None, None, f"{error} [Op:{name}]")
+
+
+def _other(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
+    """Check (and if needed convert) the second operand of `a <op> b`, as TF does.
+
+    Runs with torch functions disabled. A Python int or bool passes as is (torch
+    keeps `a`'s dtype for Python scalars, as TF does); a Python float needs a
+    floating `a`; a tensor needs `a`'s dtype; anything else is converted to it.
+    """
+    kind = type(b)
+    if kind is float:
+        dtype = _DTYPE_GET(a)
+        if dtype not in INEXACT:
+            if float_error is TypeError:
+                raise _cannot_convert(b, dtype)
+            raise _mismatch(name, dtype, torch.float32)
+        return b
+    if kind is int or kind is bool:
+        if kind is int and _DTYPE_GET(a) == torch.bool:
+            raise _cannot_convert(b, torch.bool)
+        return b
+    if isinstance(b, _Tensor):
+        dtype = _DTYPE_GET(a)
+        if _DTYPE_GET(b) != dtype:
+            raise _mismatch(name, dtype, _DTYPE_GET(b))
+        return b
+    if isinstance(b, (np.ndarray, np.generic)):
+        return convert_value(b, a.dtype, a.device)
+    try:
+        return convert_value(b, a.dtype, a.device)
+    except TypeError:
+        if float_error is TypeError:
+            raise
+        found = convert_value(b, None, a.device)
+        raise _mismatch(name, a.dtype, found.dtype) from None
+
+
+def _binary(
+    fn: Callable[[Any, Any], torch.Tensor], name: str, float_error: type = TypeError
+) -> Callable[[Any, Any], Any]:
+    """An operator handler: TF's operand checks, then `fn(a, b)` with torch functions off.
+
+    The common cases (two tensors of one dtype; a tensor and a Python number) are
+    checked inline: this is the per-op cost every drop-in operator pays.
+    """
+
+    def handler(a: Any, b: Any) -> Any:
+        with _DisableSubclass():
+            kind = type(b)
+            if kind is EagerTensor or kind is _Tensor:
+                if _DTYPE_GET(a) is not _DTYPE_GET(b):
+                    raise _mismatch(name, _DTYPE_GET(a), _DTYPE_GET(b))
+            elif kind is float:
+                if _DTYPE_GET(a) not in INEXACT:
+                    b = _other(a, b, name, float_error)  # raises TF's error
+            elif kind is not int:
+                b = _other(a, b, name, float_error)
+            try:
+                out = fn(a, b)
+            except (RuntimeError, IndexError) as e:
+                raise _op_error(name, e) from e
+        if type(out) is _Tensor:
+            out.__class__ = EagerTensor
+        return out
+
+    handler.__name__ = f"_tf_{name}"
+    return handler
+
+
+def _none_is(result: bool, handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """TF's `x == None` is False (and `x != None` True) instead of an error."""
+
+    def compare(a: Any, b: Any) -> Any:
+        if b is None:
+            return result
+        return handler(a, b)
+
+    return compare
+
+
+def _pow(a: torch.Tensor, b: Any) -> torch.Tensor:
+    kind = type(b)
+    if (kind is int or kind is float) and b != 0:
+        return _Base.pow(a, b)  # torch's gradient is TF's for a non-zero Python exponent
+    if isinstance(b, _Tensor) and _DTYPE_GET(b) in INTEGER and bool((b < 0).any()):
+        raise InvalidArgumentError(
+            None, None, "Integers to negative integer powers are not allowed [Op:Pow]"
+        )
+    return _kernels.pow(a, b)
+
+
+# TF's true division: integers become floats of a width that holds them exactly.
+_TRUEDIV = {
+    torch.int8: torch.float32,
+    torch.uint8: torch.float32,
+    torch.int16: torch.float32,
+    torch.int32: torch.float64,
+    torch.int64: torch.float64,
+}
+
+
+def _truediv(a: torch.Tensor, b: Any) -> torch.Tensor:
+    target = _TRUEDIV.get(_DTYPE_GET(a))
+    if target is not None:
+        a = a.to(target)
+        if isinstance(b, _Tensor):
+            b = b.to(target)
+    return _Base.div(a, b)
+
+
+def _rtruediv(a: torch.Tensor, b: Any) -> torch.Tensor:
+    target = _TRUEDIV.get(_DTYPE_GET(a))
+    if target is not None:
+        a = a.to(target)
+    return _Tensor.__rdiv__(a, b)
+
+
+def _floordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
+    with torch.no_grad():  # TF: FloorDiv is not differentiable (gradient None)
+        return _Tensor.__floordiv__(a, b)
+
+
+def _rfloordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
+    with torch.no_grad():
+        return _Tensor.__rfloordiv__(a, b)
+
+
+def _matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
+    if not isinstance(b, _Tensor):
+        b = convert_value(b, _DTYPE_GET(a), a.device)
+    if a.dim() < 2 or b.dim() < 2:
+        raise InvalidArgumentError(
+            None, None, f"In[{0 if a.dim() < 2 else 1}] ndims must be >= 2 [Op:MatMul]"
+        )
+    if _DTYPE_GET(a) == torch.bool:
+        raise InvalidArgumentError(
+            None, None, "Value for attr 'T' of bool is not in the list of allowed values [Op:MatMul]"
+        )
+    return _Base.matmul(a, b)
+
+
+def _rmatmul(a: torch.Tensor, b: Any) -> torch.Tensor:
+    return _matmul(b, a)
+
+
+def _equal(a: torch.Tensor, b: Any) -> Any:
+    """TF's `==`: `False` against `None`, and against a shape that does not broadcast."""
+    try:
+        return _Base.eq(a, b)
+    except RuntimeError:
+        if isinstance(b, _Tensor) and _DTYPE_GET(a) == _DTYPE_GET(b):
+            return torch.tensor(False, device=a.device)
+        raise
+
+
+def _not_equal(a: torch.Tensor, b: Any) -> Any:
+    try:
+        return _Base.ne(a, b)
+    except RuntimeError:
+        if isinstance(b, _Tensor) and _DTYPE_GET(a) == _DTYPE_GET(b):
+            return torch.tensor(True, device=a.device)
+        raise
+
+
+def _rpow(a: torch.Tensor, b: Any) -> torch.Tensor:
+    if isinstance(b, _Tensor):
+        return _kernels.pow(b, a)
+    return _kernels.rpow(b, a)
+
+
+def _rsub(a: torch.Tensor, b: Any) -> torch.Tensor:
+    return torch.rsub(a, b)
+
+
+def _rmod(a: torch.Tensor, b: Any) -> torch.Tensor:
+    return _Tensor.__rmod__(a, b)
+
+
+# Keyed by the function torch hands `__torch_function__` for each operator.
+_HANDLERS: Dict[Any, Callable[..., Any]] = {
+    _Base.add: _binary(_Base.add, "AddV2", InvalidArgumentError),
+    _Base.sub: _binary(_Base.sub, "Sub"),
+    _Tensor.__rsub__: _binary(_rsub, "Sub"),
+    _Base.mul: _binary(_Base.mul, "Mul"),
+    _Base.div: _binary(_truediv, "RealDiv"),
+    _Tensor.__rdiv__: _binary(_rtruediv, "RealDiv"),
+    _Tensor.__pow__: _binary(_pow, "Pow"),
+    _Base.pow: _binary(_pow, "Pow"),
+    _Tensor.__rpow__: _binary(_rpow, "Pow"),
+    _Tensor.__floordiv__: _binary(_floordiv, "FloorDiv"),
+    _Tensor.__rfloordiv__: _binary(_rfloordiv, "FloorDiv"),
+    _Base.remainder: _binary(_Base.remainder, "FloorMod"),
+    _Tensor.__rmod__: _binary(_rmod, "FloorMod"),
+    _Base.matmul: _binary(_matmul, "MatMul"),
+    _Tensor.__rmatmul__: _binary(_rmatmul, "MatMul"),
+    _Base.lt: _binary(_Base.lt, "Less"),
+    _Base.le: _binary(_Base.le, "LessEqual"),
+    _Base.gt: _binary(_Base.gt, "Greater"),
+    _Base.ge: _binary(_Base.ge, "GreaterEqual"),
+    _Base.__eq__: _none_is(False, _binary(_equal, "Equal")),
+    _Base.eq: _none_is(False, _binary(_equal, "Equal")),
+    _Base.ne: _none_is(True, _binary(_not_equal, "NotEqual")),
+    _Base.__ne__: _none_is(True, _binary(_not_equal, "NotEqual")),
+}
+
+
+# NOTE: [Operator fast path]
+# `x * y` on two drop-in tensors (or one and a Python number) is the op TF code runs
+# most. The operators below do TF's checks and the torch op directly, skipping torch's
+# `__torch_function__` round trip (about 1 us). Anything else (a Variable, whose
+# reads the tapes must see; NumPy values; other tensor subclasses) takes the usual
+# path through `__torch_function__`. A list or tuple operand is converted to the
+# tensor's dtype first, as TF does (torch's operators refuse lists, and
+# `list * tensor` would repeat the list). Torch function *modes* still see the op.
+
+
+def _operator(
+    fn: Callable[[Any, Any], torch.Tensor],
+    name: str,
+    float_error: type,
+    fallback: Callable[[Any, Any], Any],
+    reflected: bool = False,
+) -> Callable[[Any, Any], Any]:
+    def method(self: Any, other: Any) -> Any:
+        kind = type(other)
+        if type(self) is EagerTensor and (
+            kind is EagerTensor or kind is float or kind is int or kind is _Tensor
+        ):
+            with _DisableSubclass():
+                if kind is float:
+                    if _DTYPE_GET(self) not in INEXACT:
+                        _other(self, other, name, float_error)  # raises TF's error
+                elif kind is not int and _DTYPE_GET(self) is not _DTYPE_GET(other):
+                    raise _mismatch(name, _DTYPE_GET(self), _DTYPE_GET(other))
+                try:
+                    out = fn(self, other)
+                except (RuntimeError, IndexError) as e:
+                    raise _op_error(name, e) from e
+            if type(out) is _Tensor:
+                out.__class__ = EagerTensor
+            return out
+        if kind is float and reflected and float_error is TypeError:
+            if self.dtype not in INEXACT:
+                raise _cannot_convert(other, self.dtype)
+        if kind is list or kind is tuple:
+            other = _operand(self, other)
+        return fallback(self, other)
+
+    method.__name__ = method.__qualname__ = f"_{name}_operator"
+    return method
+
+
+# ---------------------------------------------------------------------------
+# EagerTensor
+
+
 class EagerTensor(torch.Tensor):
-    """A `torch.Tensor` with TensorFlow's face (printing, `.numpy()`, dtype rules)."""
+    """A `torch.Tensor` with TensorFlow's face (printing, `.numpy()`, dtype rules).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant(3.0)
+    >>> x
+    <tf.Tensor: shape=(), dtype=float32, numpy=3.0>
+    >>> x.numpy(), f"{x:.2f}"
+    (np.float32(3.0), '3.00')
+    """
 
     @classmethod
     def __torch_function__(
@@ -44,11 +733,213 @@ class EagerTensor(torch.Tensor):
         args: Sequence[Any] = (),
         kwargs: Optional[Dict[str, Any]] = None,
     ) -> Any:
+        handler = _HANDLERS.get(func)
+        if handler is not None and not kwargs and len(args) == 2:
+            return handler(*args)
         with _DisableSubclass():
-            out = func(*args, **(kwargs or {}))
-        return wrap_outputs(out)
+            out = func(*args, **kwargs) if kwargs else func(*args)
+            if type(out) is _Tensor:
+                if func in _NO_WRAP:
+                    return out
+                if _refcount(out) == 2:  # only `out` holds it: fresh, re-type in place
+                    out.__class__ = EagerTensor
+                    return out
+                return out.as_subclass(EagerTensor)
+            if isinstance(out, (tuple, list)) and func not in _NO_WRAP:
+                return _retype_items(out)
+        return out
+
+    # -- what TF's EagerTensor shows ------------------------------------------
+
+    @property
+    def shape(self) -> TensorShape:  # type: ignore[override]
+        """The shape, as a `TensorShape` (prints `(2, 2)`; `.as_list()`, `.rank`)."""
+        with _DisableSubclass():
+            return TensorShape(_Base.size(self))
+
+    def get_shape(self) -> TensorShape:
+        """The shape, as a `TensorShape` (TF's alias of `.shape`)."""
+        return self.shape
+
+    @property
+    def dtype(self) -> torch.dtype:  # type: ignore[override]
+        """The dtype: `tf.float32` and friends, which are torch's dtypes."""
+        with _DisableSubclass():
+            return _DTYPE_GET(self)  # type: ignore[no-any-return]
+
+    # The autograd attributes a tape reads on every use: read directly (a property
+    # here costs a third of a trip through `__torch_function__`).
+
+    @property
+    def requires_grad(self) -> bool:  # type: ignore[override]
+        with _DisableSubclass():
+            return _REQUIRES_GRAD_GET(self)  # type: ignore[no-any-return]
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        _Base.requires_grad.__set__(self, value)  # type: ignore[attr-defined]
+
+    @property
+    def grad_fn(self) -> Any:  # type: ignore[override]
+        with _DisableSubclass():
+            return _GRAD_FN_GET(self)
+
+    @property
+    def is_leaf(self) -> bool:  # type: ignore[override]
+        with _DisableSubclass():
+            return _IS_LEAF_GET(self)  # type: ignore[no-any-return]
+
+    @property
+    def output_nr(self) -> int:  # type: ignore[override]
+        with _DisableSubclass():
+            return _OUTPUT_NR_GET(self)  # type: ignore[no-any-return]
+
+    def is_floating_point(self) -> bool:
+        with _DisableSubclass():
+            return _Base.is_floating_point(self)
+
+    def dim(self) -> int:
+        with _DisableSubclass():
+            return _Base.dim(self)
 
     def numpy(self, *, force: bool = False) -> Any:  # type: ignore[override]
-        """The value as a NumPy array, also for tensors on CUDA or carrying a graph."""
+        """The value as NumPy: a scalar for a 0-d tensor, else a copy as an array.
+
+        Works also for tensors that require grad, carry a graph or live on CUDA.
+        """
+        value = numpy_value(self)
+        if isinstance(value, np.ndarray):
+            return value.copy()
+        return value
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        value = np.asarray(numpy_value(self))
+        return value if dtype is None else value.astype(dtype, copy=False)
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> Any:
+        if type(self) is not EagerTensor:
+            return _Tensor.__deepcopy__(self, memo)
+        if id(self) in memo:
+            return memo[id(self)]
         with _DisableSubclass():
-            return torch.Tensor.numpy(self.detach().cpu())
+            new = _Base.clone(_Base.detach(self))
+            if _IS_LEAF_GET(self) and _REQUIRES_GRAD_GET(self):
+                new.requires_grad_(True)
+        new.__class__ = EagerTensor
+        memo[id(self)] = new
+        return new
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # `tensor + ndarray` (and the reverse) reach here: compute them the TF way,
+        # with the NumPy operand converted to the tensor's dtype. Other ufuncs see
+        # NumPy arrays, as TF tensors show themselves to NumPy.
+        op = _UFUNC_OPERATORS.get(ufunc)
+        if op is not None and method == "__call__" and not kwargs and len(inputs) == 2:
+            left, right = inputs
+            with _DisableSubclass():
+                if not isinstance(left, _Tensor):
+                    left = fresh(convert_value(left, right.dtype, right.device))
+                elif not isinstance(right, _Tensor):
+                    right = fresh(convert_value(right, left.dtype, left.device))
+            return op(left, right)
+        arrays = [numpy_value(x) if isinstance(x, _Tensor) else x for x in inputs]
+        return getattr(ufunc, method)(*arrays, **kwargs)
+
+    def __repr__(self, *, tensor_contents: Any = None) -> str:  # type: ignore[override]
+        return tensor_repr(self)
+
+    def __str__(self) -> str:
+        return tensor_str(self)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(numpy_value(self), format_spec)
+
+    def __iter__(self) -> Iterator[torch.Tensor]:
+        if self.dim() == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        return iter(self.unbind(0))
+
+    # -- The arithmetic operators: see NOTE: [Operator fast path] -------------------
+
+    __add__ = _operator(_Base.add, "AddV2", InvalidArgumentError, _Base.__add__)
+    __radd__ = _operator(_Base.add, "AddV2", TypeError, _Base.__radd__, reflected=True)
+    __sub__ = _operator(_Base.sub, "Sub", TypeError, _Base.__sub__)
+    __rsub__ = _operator(_rsub, "Sub", TypeError, _Tensor.__rsub__, reflected=True)
+    __mul__ = _operator(_Base.mul, "Mul", TypeError, _Base.__mul__)
+    __rmul__ = _operator(_Base.mul, "Mul", TypeError, _Base.__rmul__, reflected=True)
+    __truediv__ = _operator(_truediv, "RealDiv", TypeError, _Base.__truediv__)
+    __rtruediv__ = _operator(_rtruediv, "RealDiv", TypeError, _Tensor.__rtruediv__, reflected=True)
+    __pow__ = _operator(_pow, "Pow", TypeError, _Tensor.__pow__)
+    __rpow__ = _operator(_rpow, "Pow", TypeError, _Tensor.__rpow__, reflected=True)
+    __matmul__ = _operator(_matmul, "MatMul", TypeError, _Base.__matmul__)
+    __rmatmul__ = _operator(_rmatmul, "MatMul", TypeError, _Tensor.__rmatmul__, reflected=True)
+
+    def __neg__(self) -> Any:
+        if type(self) is not EagerTensor:
+            return _Base.__neg__(self)
+        with _DisableSubclass():
+            out = _Base.neg(self)
+        out.__class__ = EagerTensor
+        return out
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        # NumPy functions (`np.mean(x, axis=0)`) see NumPy values, as with TF tensors,
+        # instead of calling torch's methods of the same name.
+        return func(*_numpy_values(args), **_numpy_values(kwargs))
+
+    # -- TF tensors are immutable: `x += y` rebinds `x` to a new tensor ----------
+
+    def __iadd__(self, other: Any) -> Any:  # type: ignore[misc]
+        return self + other
+
+    def __isub__(self, other: Any) -> Any:  # type: ignore[misc]
+        return self - other
+
+    def __imul__(self, other: Any) -> Any:  # type: ignore[misc]
+        return self * other
+
+    def __itruediv__(self, other: Any) -> Any:  # type: ignore[misc]
+        return self / other
+
+    def __ifloordiv__(self, other: Any) -> Any:  # type: ignore[misc]
+        return self // other
+
+    def __imod__(self, other: Any) -> Any:  # type: ignore[misc]
+        return self % other
+
+    def __ipow__(self, other: Any) -> Any:  # type: ignore[misc]
+        return self**other
+
+    def __imatmul__(self, other: Any) -> Any:  # type: ignore[misc]
+        return self @ other
+
+
+EagerTensor.__module__ = "tftape_torch._tensor"  # where pickle finds it
+
+_DTYPE_GET = _Base.dtype.__get__  # type: ignore[attr-defined]
+_REQUIRES_GRAD_GET = _Base.requires_grad.__get__  # type: ignore[attr-defined]
+_GRAD_FN_GET = _Base.grad_fn.__get__  # type: ignore[attr-defined,union-attr]
+_IS_LEAF_GET = _Base.is_leaf.__get__  # type: ignore[attr-defined]
+_OUTPUT_NR_GET = _Base.output_nr.__get__  # type: ignore[attr-defined]
+
+_UFUNC_OPERATORS: Dict[Any, Callable[[Any, Any], Any]] = {
+    np.add: operator.add,
+    np.subtract: operator.sub,
+    np.multiply: operator.mul,
+    np.true_divide: operator.truediv,
+    np.floor_divide: operator.floordiv,
+    np.remainder: operator.mod,
+    np.power: operator.pow,
+    np.matmul: operator.matmul,
+    np.less: operator.lt,
+    np.less_equal: operator.le,
+    np.greater: operator.gt,
+    np.greater_equal: operator.ge,
+    np.equal: operator.eq,
+    np.not_equal: operator.ne,
+}
+
+# Attribute reads that hand back a tensor stored elsewhere: never re-typed (as torch).
+_NO_WRAP = frozenset(
+    {_Base._base.__get__, _Base.grad.__get__, _Base._grad.__get__}  # type: ignore[attr-defined,union-attr]
+)

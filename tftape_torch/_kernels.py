@@ -1,0 +1,230 @@
+"""Ops whose gradients follow TensorFlow's conventions where torch's differ.
+
+Each is a `torch.autograd.Function` with a differentiable backward (so nested tapes
+give TF's higher derivatives) and a `jvp` (so forward mode works). The drop-in
+namespace uses them only when a gradient can be asked for; otherwise it calls the
+plain torch op, which computes the same values.
+
+# NOTE: [TF's gradient conventions]
+# * `maximum(x, y)` / `minimum(x, y)`: at a tie the whole gradient goes to `x`
+#   (TF selects with `x >= y` / `x <= y`); torch splits it half and half.
+# * `sqrt`: TF's kernel returns 0 where the incoming gradient is 0, so the NaN of
+#   `sqrt(-1.)` in the branch `tf.where` did not pick does not leak into the result;
+#   torch computes `0 / (2 * nan) = nan`.
+# * `pow(x, y)`: TF's d/dx is `y * x**(y-1)` everywhere (NaN at x = y = 0, where torch
+#   says 0) and its d/dy masks `log(x)` to 0 for x <= 0 (torch gives NaN for x < 0).
+
+>>> import torch
+>>> x = torch.tensor(1.0, requires_grad=True)
+>>> torch.autograd.grad(maximum(x, torch.tensor(1.0)), x)
+(tensor(1.),)
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Optional, Tuple
+
+import torch
+from torch.overrides import handle_torch_function
+
+__all__ = ["maximum", "minimum", "pow", "sqrt"]
+
+_DisableSubclass = torch._C.DisableTorchFunctionSubclass
+
+
+def _visible_to_modes(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """Let torch-function modes (a ForwardAccumulator) see the whole op and its inputs.
+
+    `Function.apply` never reaches torch-function modes on its own.
+    """
+
+    @functools.wraps(fn)
+    def dispatch(*args: Any) -> Any:
+        if torch._C._is_torch_function_mode_enabled():
+            return handle_torch_function(dispatch, args, *args)
+        return fn(*args)
+
+    return dispatch
+
+
+def _sum_to(grad: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+    """Reduce a broadcast gradient back to an input's shape."""
+    if grad.shape == shape:
+        return grad
+    return grad.sum_to_size(shape)
+
+
+def _needs_grad(*tensors: torch.Tensor) -> bool:
+    if not torch.is_grad_enabled():
+        return False
+    return any(t.requires_grad for t in tensors)
+
+
+class _MaxMin(torch.autograd.Function):
+    """`maximum`/`minimum` whose gradient at a tie goes to the first argument."""
+
+    @staticmethod
+    def forward(x: torch.Tensor, y: torch.Tensor, take_max: bool) -> torch.Tensor:
+        with _DisableSubclass():
+            return torch.maximum(x, y) if take_max else torch.minimum(x, y)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: Any) -> None:
+        x, y, take_max = inputs
+        with _DisableSubclass():
+            mask = torch.ge(x, y) if take_max else torch.le(x, y)
+            ctx.x_shape, ctx.y_shape = x.shape, y.shape
+        ctx.mask = mask
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        with _DisableSubclass():
+            zero = torch.zeros((), dtype=grad.dtype, device=grad.device)
+            grad_x = grad_y = None
+            if ctx.needs_input_grad[0]:
+                grad_x = _sum_to(torch.where(ctx.mask, grad, zero), ctx.x_shape)
+            if ctx.needs_input_grad[1]:
+                grad_y = _sum_to(torch.where(ctx.mask, zero, grad), ctx.y_shape)
+        return grad_x, grad_y, None
+
+    @staticmethod
+    def jvp(ctx: Any, tangent_x: Any, tangent_y: Any, _: Any) -> torch.Tensor:
+        with _DisableSubclass():
+            mask = ctx.mask
+            if tangent_x is None:
+                tangent_x = torch.zeros((), dtype=tangent_y.dtype, device=tangent_y.device)
+            if tangent_y is None:
+                tangent_y = torch.zeros((), dtype=tangent_x.dtype, device=tangent_x.device)
+            return torch.where(mask, tangent_x, tangent_y)
+
+
+@_visible_to_modes
+def maximum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Elementwise max; the gradient at a tie goes to `x`, as in TF."""
+    if _needs_grad(x, y):
+        return _MaxMin.apply(x, y, True)
+    with _DisableSubclass():
+        return torch.maximum(x, y)
+
+
+@_visible_to_modes
+def minimum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Elementwise min; the gradient at a tie goes to `x`, as in TF."""
+    if _needs_grad(x, y):
+        return _MaxMin.apply(x, y, False)
+    with _DisableSubclass():
+        return torch.minimum(x, y)
+
+
+class _Sqrt(torch.autograd.Function):
+    """`sqrt` whose gradient is 0 wherever the incoming gradient is 0 (TF's kernel)."""
+
+    @staticmethod
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        with _DisableSubclass():
+            return torch.sqrt(x)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        ctx.save_for_backward(output)
+        ctx.save_for_forward(output)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        (out,) = ctx.saved_tensors
+        return _sqrt_grad(out, grad)
+
+    @staticmethod
+    def jvp(ctx: Any, tangent: torch.Tensor) -> torch.Tensor:
+        (out,) = ctx.saved_tensors
+        return _sqrt_grad(out, tangent)
+
+
+def _sqrt_grad(out: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
+    with _DisableSubclass():
+        zero = torch.zeros((), dtype=grad.dtype, device=grad.device)
+        return torch.where(grad == 0, zero, 0.5 * grad / out)
+
+
+@_visible_to_modes
+def sqrt(x: torch.Tensor) -> torch.Tensor:
+    """Elementwise square root with TF's zero-safe gradient."""
+    if _needs_grad(x):
+        return _Sqrt.apply(x)
+    with _DisableSubclass():
+        return torch.sqrt(x)
+
+
+class _Pow(torch.autograd.Function):
+    """`x ** y` for tensor `x` and `y`, differentiated as TF's `_PowGrad` does."""
+
+    @staticmethod
+    def forward(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        with _DisableSubclass():
+            return torch.pow(x, y)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        x, y = inputs
+        ctx.save_for_backward(x, y, output)
+        ctx.save_for_forward(x, y, output)
+        ctx.x_shape, ctx.y_shape = x.shape, y.shape
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        x, y, out = ctx.saved_tensors
+        grad_x = grad_y = None
+        if ctx.needs_input_grad[0]:
+            with _DisableSubclass():
+                grad_x = _sum_to(grad * y * pow(x, y - 1), ctx.x_shape)
+        if ctx.needs_input_grad[1]:
+            with _DisableSubclass():
+                grad_y = _sum_to(grad * out * _masked_log(x), ctx.y_shape)
+        return grad_x, grad_y
+
+    @staticmethod
+    def jvp(ctx: Any, tangent_x: Any, tangent_y: Any) -> torch.Tensor:
+        x, y, out = ctx.saved_tensors
+        with _DisableSubclass():
+            result = torch.zeros_like(out)
+            if tangent_x is not None:
+                result = result + tangent_x * y * pow(x, y - 1)
+            if tangent_y is not None:
+                result = result + tangent_y * out * _masked_log(x)
+            return result
+
+
+def _masked_log(x: torch.Tensor) -> torch.Tensor:
+    """`log(x)` where x > 0, else 0 (TF's guard against a false singularity at 0)."""
+    mask = x > 0
+    one = torch.ones((), dtype=x.dtype, device=x.device)
+    zero = torch.zeros((), dtype=x.dtype, device=x.device)
+    return torch.where(mask, torch.log(torch.where(mask, x, one)), zero)
+
+
+@_visible_to_modes
+def pow(x: torch.Tensor, y: Any) -> torch.Tensor:
+    """`x ** y` with TF's gradient; `y` a tensor or a Python number.
+
+    A Python exponent other than 0 and a positive base take torch's own op: its
+    gradient is TF's there.
+    """
+    with _DisableSubclass():
+        if not isinstance(y, torch.Tensor):
+            if y != 0 or not (x.is_floating_point() and _needs_grad(x)):
+                return torch.pow(x, y)
+            y = torch.zeros((), dtype=x.dtype, device=x.device)
+        elif not (x.is_floating_point() and _needs_grad(x, y)):
+            return torch.pow(x, y)
+    return _Pow.apply(x, y)
+
+
+@_visible_to_modes
+def rpow(base: Any, exponent: torch.Tensor) -> torch.Tensor:
+    """`base ** exponent` for a Python number `base`, with TF's gradient."""
+    with _DisableSubclass():
+        if base > 0 or not (exponent.is_floating_point() and _needs_grad(exponent)):
+            return torch.pow(base, exponent)
+        base_tensor = torch.full((), base, dtype=exponent.dtype, device=exponent.device)
+    return _Pow.apply(base_tensor, exponent)

@@ -1,0 +1,136 @@
+"""`tf.random`: random tensors, and `set_seed` for reproducible sequences.
+
+The numbers come from torch's generators, so they differ from TF's for the same
+seed; what carries over is TF's contract: after `tf.random.set_seed(s)` the sequence
+of random ops repeats run after run, and an op-level `seed` gives the op its own
+repeatable stream. Without any seed, torch's default generator is used. The seed is
+per thread (TF's is process-wide).
+
+>>> import tftape_torch as tf
+>>> tf.random.set_seed(1)
+>>> a = tf.random.normal((2,))
+>>> tf.random.set_seed(1)
+>>> bool((a == tf.random.normal((2,))).all())
+True
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Dict, Optional, Tuple
+
+import torch
+
+from tftape_torch._device import current_device
+from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
+from tftape_torch._namespace import _shape_arg, _tensor
+from tftape_torch._tensor import fresh
+
+__all__ = ["normal", "set_seed", "uniform"]
+
+# TF's default graph seed, used when only an op-level seed is given.
+_DEFAULT_SEED = 87654321
+
+
+class _State(threading.local):
+    def __init__(self) -> None:
+        self.seed: Optional[int] = None
+        self.generators: Dict[Tuple[str, Optional[int]], torch.Generator] = {}
+
+
+_STATE = _State()
+
+
+def set_seed(seed: Optional[int]) -> None:
+    """Sets the global random seed (of this thread); `None` goes back to unseeded.
+
+    >>> import tftape_torch as tf
+    >>> tf.random.set_seed(1234)
+    """
+    _STATE.seed = None if seed is None else int(seed)
+    _STATE.generators = {}
+
+
+def _generator(device: Optional[torch.device], seed: Optional[int]) -> Optional[torch.Generator]:
+    state = _STATE
+    if state.seed is None and seed is None:
+        return None
+    dev = torch.device(device) if device is not None else torch.device("cpu")
+    key = (str(dev), None if seed is None else int(seed))
+    generator = state.generators.get(key)
+    if generator is None:
+        base = _DEFAULT_SEED if state.seed is None else state.seed
+        mixed = hash((base, key[1])) & 0x7FFF_FFFF_FFFF_FFFF
+        generator = torch.Generator(device=dev)
+        generator.manual_seed(mixed)
+        state.generators[key] = generator
+    return generator
+
+
+def normal(
+    shape: Any,
+    mean: Any = 0.0,
+    stddev: Any = 1.0,
+    dtype: Any = torch.float32,
+    seed: Optional[int] = None,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """Random values from a normal distribution.
+
+    >>> import tftape_torch as tf
+    >>> tf.random.normal((2, 3), mean=1.0, stddev=0.5).shape
+    TensorShape([2, 3])
+
+    Raises:
+      TypeError: if `dtype` is not floating.
+    """
+    resolved = as_dtype(dtype)
+    if resolved not in FLOATING:
+        raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
+    dims = _shape_arg(shape, "RandomStandardNormal")
+    device = current_device()
+    sample = torch.randn(dims, dtype=resolved, device=device, generator=_generator(device, seed))
+    mean_t = _tensor(mean, resolved)
+    stddev_t = _tensor(stddev, resolved)
+    with torch._C.DisableTorchFunctionSubclass():
+        return fresh(sample * stddev_t + mean_t)
+
+
+def uniform(
+    shape: Any,
+    minval: Any = 0,
+    maxval: Any = None,
+    dtype: Any = torch.float32,
+    seed: Optional[int] = None,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """Random values from a uniform distribution in `[minval, maxval)`.
+
+    Floating dtypes default to `[0, 1)`; integer dtypes need `maxval`.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.random.uniform((3,), minval=2, maxval=5, dtype=tf.int32)
+    >>> x.dtype, bool(((x >= 2) & (x < 5)).all())
+    (torch.int32, True)
+
+    Raises:
+      ValueError: for an integer dtype without `maxval`.
+    """
+    resolved = as_dtype(dtype)
+    dims = _shape_arg(shape, "RandomUniform")
+    device = current_device()
+    generator = _generator(device, seed)
+    if resolved in INTEGER:
+        if maxval is None:
+            raise ValueError(f"Must specify maxval for integer dtype tf.{dtype_name(resolved)}")
+        low, high = int(minval), int(maxval)
+        return fresh(
+            torch.randint(low, high, dims, dtype=resolved, device=device, generator=generator)
+        )
+    if resolved not in FLOATING:
+        raise TypeError(f"Invalid dtype {dtype_name(resolved)} for tf.random.uniform")
+    low_t = _tensor(minval, resolved)
+    high_t = _tensor(1.0 if maxval is None else maxval, resolved)
+    sample = torch.rand(dims, dtype=resolved, device=device, generator=generator)
+    with torch._C.DisableTorchFunctionSubclass():
+        return fresh(sample * (high_t - low_t) + low_t)
