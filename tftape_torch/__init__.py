@@ -11,9 +11,22 @@ tf.Tensor(6.0, shape=(), dtype=float32)
 
 from tftape_torch._tape import GradientTape, UnconnectedGradients
 from tftape_torch._variable import Variable
+from tftape_torch import distribute
+from tftape_torch import autodiff
+from tftape_torch._custom_gradient import custom_gradient
 
 __all__ = [
+    "autodiff",
+    "custom_gradient",
+    "distribute",
     "GradientTape",
     "UnconnectedGradients",
     "Variable",
 ]
+
+# The drop-in namespace (`import tftape_torch as tf`): ops, dtypes, devices, errors.
+from tftape_torch._namespace import *  # noqa: E402,F401,F403
+from tftape_torch._namespace import __all__ as _namespace_all  # noqa: E402
+from tftape_torch import config, errors, math, nn, random  # noqa: E402
+
+__all__ += _namespace_all + ["config", "errors", "math", "nn", "random"]

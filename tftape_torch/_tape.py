@@ -36,8 +36,9 @@ import enum
 import threading
 import warnings
 import weakref
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
 import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
 
@@ -48,6 +49,8 @@ from tftape_torch._variable import Variable
 __all__ = ["GradientTape", "UnconnectedGradients"]
 
 _next_sequence_nr = torch._C._autograd._get_sequence_nr
+# Attribute reads on drop-in tensors skip their `__torch_function__` in bookkeeping.
+_DisableSubclass = torch._C.DisableTorchFunctionSubclass
 _LEAF_SEQUENCE_NR = 2**64 - 1  # AccumulateGrad nodes carry UINT64_MAX.
 
 _SPENT_MESSAGE = (
@@ -106,6 +109,11 @@ class _ThreadState(threading.local):
         # Tensors that were flipped earlier and had ops recorded on them: graph built
         # then may still hang off their gradient accumulator.
         self.flipped_before: Dict[int, "weakref.ref[torch.Tensor]"] = {}
+        # `hook(variable, value) -> value` on every Variable read on this thread
+        # (custom_gradient's variable watcher, ForwardAccumulator's tangents), and
+        # `hook(results)` on every list of gradients `_compute` returns.
+        self.read_hooks: List[Callable[[Variable, torch.Tensor], torch.Tensor]] = []
+        self.gradient_hooks: List[Callable[[List[Optional[torch.Tensor]]], None]] = []
 
     def changed(self) -> None:
         self.config = object()
@@ -219,6 +227,10 @@ class GradientTape:
 
     def _flip(self, tensor: torch.Tensor) -> None:
         """Make `tensor` require grad while this tape records."""
+        with _DisableSubclass():
+            self._flip_plain(tensor)
+
+    def _flip_plain(self, tensor: torch.Tensor) -> None:
         flips = _STATE.flips
         record = flips.get(id(tensor))
         if record is None or record.tensor is not tensor:
@@ -231,6 +243,10 @@ class GradientTape:
             self._flipped.append(id(tensor))
 
     def _release_flips(self) -> None:
+        with _DisableSubclass():
+            self._release_flips_plain()
+
+    def _release_flips_plain(self) -> None:
         flips = _STATE.flips
         now = _next_sequence_nr()
         for key in self._flipped:
@@ -276,6 +292,8 @@ class GradientTape:
         """
         for item in _flatten(_as_structure(tensor)):
             if isinstance(item, Variable):
+                if not (item.is_floating_point() or item.is_complex()):
+                    _warn_not_floating(item.dtype)
                 self._watched_variables.setdefault(id(item), item)
                 _STATE.changed()
                 continue
@@ -285,15 +303,15 @@ class GradientTape:
                     "tf.Tensor or tf.Variable or ExtensionType."
                 )
             if not (item.is_floating_point() or item.is_complex()):
-                warnings.warn(
-                    "The dtype of the watched tensor must be floating (e.g. tf.float32), "
-                    f"got {_tf_dtype_name(item.dtype)}",
-                    stacklevel=2,
-                )
+                _warn_not_floating(item.dtype)
                 continue
             self._watch_tensor(item)
 
     def _watch_tensor(self, tensor: torch.Tensor) -> None:
+        with _DisableSubclass():
+            self._watch_plain(tensor)
+
+    def _watch_plain(self, tensor: torch.Tensor) -> None:
         known = self._watched.get(id(tensor))
         if known is not None and known[0] is tensor:
             return
@@ -323,13 +341,15 @@ class GradientTape:
             return True
         return id(variable) in self._watched_variables
 
-    def _record_read(self, variable: Variable, edge: GradientEdge) -> None:
+    def _record_read(self, variable: Variable, edge: Optional[GradientEdge]) -> None:
+        """Note a read of `variable`; `edge` is None for one that has no gradient."""
         self._watched_variables.setdefault(id(variable), variable)
-        self._variable_edges.setdefault(id(variable), []).append(edge)
+        if edge is not None:
+            self._variable_edges.setdefault(id(variable), []).append(edge)
 
     def watched_variables(self) -> Tuple[Variable, ...]:
-        """Variables watched by this tape, in the order they were first watched."""
-        return tuple(self._watched_variables.values())
+        """Variables watched by this tape, in the order they were created (as TF)."""
+        return tuple(sorted(self._watched_variables.values(), key=_creation_order))
 
     # ------------------------------------------------------------------ control
 
@@ -350,8 +370,11 @@ class GradientTape:
         None
 
         Raises:
+          RuntimeError: if the tape was never entered (or is spent).
           ValueError: if the tape is not currently recording.
         """
+        if not self._entered or self._spent:
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
         if not self._recording:
             raise ValueError(_NOT_RECORDING_MESSAGE)
         self._pop()
@@ -414,6 +437,11 @@ class GradientTape:
             tape that was never entered.
         """
         unconnected = _unconnected(unconnected_gradients)
+        if target is None:
+            raise TypeError(
+                "Argument `target` should be a list or nested structure of Tensors, "
+                "Variables or CompositeTensors to be differentiated, but received None."
+            )
         sources = _as_structure(sources)
         self._begin_use()
         try:
@@ -427,6 +455,122 @@ class GradientTape:
             return _structure.pack_like(sources, grads)
         finally:
             self._end_use()
+
+    def jacobian(
+        self,
+        target: Any,
+        sources: Any,
+        unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE,
+        parallel_iterations: Optional[int] = None,
+        experimental_use_pfor: bool = True,
+    ) -> Any:
+        """Computes the jacobian using operations recorded in context of this tape.
+
+        Every row `gradient(target[i], sources)` is computed in one vectorized
+        backward pass. Unless `persistent=True`, this uses up the tape like `gradient`.
+
+        >>> import tftape_torch as tf
+        >>> with tf.GradientTape() as g:
+        ...     x = tf.constant([1.0, 2.0])
+        ...     g.watch(x)
+        ...     y = x * x
+        >>> print(g.jacobian(y, x))
+        tf.Tensor(
+        [[2. 0.]
+         [0. 4.]], shape=(2, 2), dtype=float32)
+
+        Called inside an outer tape, the jacobian is differentiable; a Hessian:
+
+        >>> x = tf.constant([1.0, 2.0])
+        >>> with tf.GradientTape() as outer:
+        ...     outer.watch(x)
+        ...     with tf.GradientTape() as inner:
+        ...         inner.watch(x)
+        ...         y = tf.reduce_sum(x ** 3)
+        ...     g = inner.gradient(y, x)
+        >>> print(outer.jacobian(g, x))
+        tf.Tensor(
+        [[ 6.  0.]
+         [ 0. 12.]], shape=(2, 2), dtype=float32)
+
+        Args:
+          target: the tensor to differentiate.
+          sources: a tensor, `Variable` or nested structure of them.
+          unconnected_gradients: what to return for a source `target` does not
+            depend on: `None` (the default) or zeros.
+          parallel_iterations: how many rows go through the graph together; bounds
+            the memory used. `None` sends all rows at once.
+          experimental_use_pfor: if False, computes the rows one at a time (needs
+            a persistent tape).
+
+        Returns:
+          In the structure of `sources`, tensors of shape
+          `target.shape + source.shape` (or `None`).
+
+        Raises:
+          RuntimeError: if called on a used non-persistent tape, or on a
+            non-persistent tape with `experimental_use_pfor=False`.
+          ValueError: if the vectorized computation fails (or for
+            `parallel_iterations` below 2 with vectorization, as in TF).
+        """
+        from tftape_torch._jacobian import jacobian
+
+        return jacobian(
+            self, target, sources, unconnected_gradients, parallel_iterations,
+            experimental_use_pfor,
+        )
+
+    def batch_jacobian(
+        self,
+        target: Any,
+        source: Any,
+        unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE,
+        parallel_iterations: Optional[int] = None,
+        experimental_use_pfor: bool = True,
+    ) -> Any:
+        """Computes and stacks per-example jacobians.
+
+        `target[i]` must depend only on `source[i]`. All per-example jacobians come
+        from `prod(target.shape[1:])` backward passes run as one vectorized pass.
+
+        >>> import tftape_torch as tf
+        >>> with tf.GradientTape() as g:
+        ...     x = tf.constant([[1., 2.], [3., 4.]])
+        ...     g.watch(x)
+        ...     y = x * x
+        >>> print(g.batch_jacobian(y, x))
+        tf.Tensor(
+        [[[2. 0.]
+          [0. 4.]]
+        <BLANKLINE>
+         [[6. 0.]
+          [0. 8.]]], shape=(2, 2, 2), dtype=float32)
+
+        Args:
+          target: a tensor of shape `[b, y1, ..., yn]`.
+          source: a tensor of shape `[b, x1, ..., xm]`.
+          unconnected_gradients: with `"zero"`, zeros of the source's dtype for an
+            unconnected source; by default zeros of the target's dtype (as TF).
+          parallel_iterations: how many output columns go through the graph
+            together; bounds the memory used.
+          experimental_use_pfor: if False, computes the columns one at a time
+            (needs a persistent tape).
+
+        Returns:
+          A tensor of shape `[b, y1, ..., yn, x1, ..., xm]`.
+
+        Raises:
+          RuntimeError: if called on a used non-persistent tape, or on a
+            non-persistent tape with `experimental_use_pfor=False`.
+          ValueError: if `target` or `source` has rank below 2 or their first
+            dimensions differ.
+        """
+        from tftape_torch._jacobian import batch_jacobian
+
+        return batch_jacobian(
+            self, target, source, unconnected_gradients, parallel_iterations,
+            experimental_use_pfor,
+        )
 
     def _begin_use(self) -> None:
         """Checks that the tape may compute gradients now, TF's way."""
@@ -505,6 +649,9 @@ class GradientTape:
             grad = results[index]
             if grad is not None and isinstance(source, EagerTensor):
                 results[index] = as_eager(grad)
+        if _STATE.gradient_hooks:
+            for hook in tuple(_STATE.gradient_hooks):
+                hook(results)
         return results
 
     def _source_edges(self, source: Any) -> List[GradientEdge]:
@@ -517,6 +664,9 @@ class GradientTape:
             return [known[1]]
         if source.requires_grad:
             if source.grad_fn is None:
+                record = _STATE.flips.get(id(source))
+                if record is not None and record.tensor is source:
+                    return []  # another tape watches it; this one did not
                 if self._watch_accessed_variables:
                     return [get_gradient_edge(source)]
             elif self._recorded(source.grad_fn):
@@ -620,6 +770,10 @@ def _backprop(
     )
 
 
+def _creation_order(variable: Variable) -> int:
+    return variable._uid
+
+
 def _drop_gradient(grad_outputs: Tuple[Optional[torch.Tensor], ...]) -> Tuple[None, ...]:
     return (None,) * len(grad_outputs)
 
@@ -714,12 +868,16 @@ def _raise_bad_source(source: Any) -> None:
         f"Argument `sources` must contain tensors or Variables, got {source!r} of type "
         f"'{type(source).__name__}'."
     )
-    # TF fails on these while looking up `.dtype`: a TypeError for strings and an
-    # AttributeError for other objects; keep its exception classes.
-    if isinstance(source, str):
-        raise TypeError(message)
-    raise AttributeError(message)
+    # TF trips over numbers and arrays with an AttributeError (no `_id`/`dtype`) and
+    # over anything else (None, strings, objects) with a TypeError; keep its classes.
+    if isinstance(source, (int, float, complex, np.generic, np.ndarray)):
+        raise AttributeError(message)
+    raise TypeError(message)
 
 
-def _tf_dtype_name(dtype: torch.dtype) -> str:
-    return "tf." + str(dtype).replace("torch.", "")
+def _warn_not_floating(dtype: torch.dtype) -> None:
+    warnings.warn(
+        "The dtype of the watched tensor must be floating (e.g. tf.float32), "
+        f"got tf.{str(dtype).replace('torch.', '')}",
+        stacklevel=3,
+    )

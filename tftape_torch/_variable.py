@@ -26,20 +26,23 @@ tf.Tensor(12.0, shape=(), dtype=float32)
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any, Callable, Dict, Optional, Sequence
 
-import numpy as np
 import torch
 from torch.autograd.graph import get_gradient_edge
 
 from tftape_torch import _tape
-from tftape_torch._tensor import EagerTensor, wrap_outputs
+from tftape_torch._tensor import EagerTensor, as_eager, convert_value
 
 __all__ = ["Variable"]
 
 _DisableSubclass = torch._C.DisableTorchFunctionSubclass
 
 _READ, _ON_SELF, _IN_PLACE = 0, 1, 2
+
+# Creation order, which TF's `watched_variables()` follows.
+_next_uid = itertools.count().__next__
 
 # Properties that compute a new, differentiable tensor from the variable's value.
 _VALUE_PROPERTIES = frozenset({"T", "mT", "H", "mH", "real", "imag"})
@@ -107,6 +110,7 @@ class Variable(EagerTensor):
     _trainable: bool
     _var_name: str
     _read_cache: Optional[tuple]
+    _uid: int
 
     def __new__(
         cls,
@@ -125,6 +129,7 @@ class Variable(EagerTensor):
         self._trainable = bool(trainable)
         self._var_name = name if name is not None else "Variable"
         self._read_cache = None
+        self._uid = _next_uid()
         return self
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -135,21 +140,29 @@ class Variable(EagerTensor):
     def _read(self) -> torch.Tensor:
         """The tensor an op sees when it reads this variable now."""
         state = _tape._STATE
+        if state.read_hooks:
+            value = self._read_recorded(state)
+            for hook in tuple(state.read_hooks):
+                value = hook(self, value)
+            return value
+        return self._read_recorded(state)
+
+    def _read_recorded(self, state: Any) -> torch.Tensor:
+        """The read, with the tapes that watch it told about it."""
         if not state.stack:
             return self
         cache = self._read_cache
         if cache is not None and cache[0] is state.config:
             return cache[1]
         tapes = [tape for tape in state.stack if tape._wants(self)]
-        if tapes and (self.is_floating_point() or self.is_complex()):
-            with _DisableSubclass():
-                value = torch.Tensor.detach(self).requires_grad_(True)
-            edge = get_gradient_edge(value)
-            for tape in tapes:
-                tape._record_read(self, edge)
-        else:
-            with _DisableSubclass():
-                value = torch.Tensor.detach(self)
+        with _DisableSubclass():
+            value = torch.Tensor.detach(self)
+            differentiable = value.is_floating_point() or value.is_complex()
+            if tapes and differentiable:
+                value.requires_grad_(True)
+        edge = get_gradient_edge(value) if tapes and differentiable else None
+        for tape in tapes:
+            tape._record_read(self, edge)
         self._read_cache = (state.config, value)
         return value
 
@@ -167,8 +180,8 @@ class Variable(EagerTensor):
             args = _read_all(args)
             if kwargs:
                 kwargs = {key: _read_all(value) for key, value in kwargs.items()}
-            with _DisableSubclass():
-                return wrap_outputs(func(*args, **kwargs))
+            # What the op sees now are tensors: TF's operand rules apply as usual.
+            return EagerTensor.__torch_function__(func, types, args, kwargs)
         if kind == _IN_PLACE:
             for arg in args:
                 if isinstance(arg, Variable):
@@ -180,6 +193,35 @@ class Variable(EagerTensor):
 
     def __hash__(self) -> int:
         return id(self)
+
+    # TF refuses augmented assignment on variables (texts as TF 2.21 words them).
+    def __iadd__(self, other: Any) -> Any:  # type: ignore[misc]
+        raise RuntimeError(
+            "`variable += value` with `tf.Variable`s is not supported. Use "
+            "`variable.assign_add(value)` to modify the variable, or `out = variable + "
+            "value` if you need to get a new output Tensor."
+        )
+
+    def __isub__(self, other: Any) -> Any:  # type: ignore[misc]
+        raise RuntimeError(
+            "`variable -= value` with `tf.Variable`s is not supported. Use "
+            "`variable.assign_sub(value)` to modify the variable, or `out = variable * "
+            "value` if you need to get a new output Tensor."
+        )
+
+    def __imul__(self, other: Any) -> Any:  # type: ignore[misc]
+        raise RuntimeError(
+            "`var *= value` with `tf.Variable`s is not supported. Use `var.assign(var * "
+            "value)` to modify the variable, or `out = var * value` if you need to get a "
+            "new output Tensor."
+        )
+
+    def __itruediv__(self, other: Any) -> Any:  # type: ignore[misc]
+        raise RuntimeError(
+            "`var /= value` with `tf.Variable`s is not supported. Use `var.assign(var / "
+            "value)` to modify the variable, or `out = var / value` if you need to get a "
+            "new output Tensor."
+        )
 
     # ------------------------------------------------------------------ TF API
 
@@ -193,15 +235,14 @@ class Variable(EagerTensor):
 
     def read_value(self) -> torch.Tensor:
         """The variable's current value, as a tensor (recorded by watching tapes)."""
-        return wrap_outputs(self._read())
+        value = self._read()
+        if value is self:
+            with _DisableSubclass():
+                value = torch.Tensor.detach(self)
+        return as_eager(value)
 
     def value(self) -> torch.Tensor:
         return self.read_value()
-
-    def numpy(self, *, force: bool = False) -> Any:  # type: ignore[override]
-        """The value as a NumPy array."""
-        with _DisableSubclass():
-            return torch.Tensor.numpy(torch.Tensor.detach(self).cpu()).copy()
 
     def assign(self, value: Any, use_locking: bool = False, name: Optional[str] = None,
                read_value: bool = True) -> "Variable":
@@ -239,10 +280,8 @@ class Variable(EagerTensor):
             value = value._read()
         with _DisableSubclass():
             if isinstance(value, torch.Tensor):
-                value = value.detach()
-            else:
-                value = torch.as_tensor(np.asarray(value))
-            return value.to(dtype=self.dtype, device=self.device)
+                return value.detach().to(dtype=self.dtype, device=self.device)
+            return convert_value(value, self.dtype, self.device)
 
     def _rebind(self, new: torch.Tensor) -> None:
         """Point the variable at `new` storage, leaving earlier reads intact."""
@@ -268,20 +307,12 @@ def _shape_str(shape: Sequence[int]) -> str:
 
 
 def _initial_tensor(value: Any, dtype: Optional[torch.dtype]) -> torch.Tensor:
-    """A fresh tensor holding `value`, with TF's dtype rules for Python values."""
+    """A fresh tensor holding `value`, with TF's conversion rules (and `tf.device`)."""
     with _DisableSubclass():
-        if isinstance(value, Variable):
-            tensor = torch.Tensor.detach(value).clone()
-        elif isinstance(value, torch.Tensor):
-            tensor = value.detach().clone()
+        if isinstance(value, torch.Tensor):
+            tensor = torch.Tensor.detach(value)
+            if dtype is not None:
+                tensor = tensor.to(dtype)
         else:
-            array = np.asarray(value)
-            if not isinstance(value, (np.ndarray, np.generic)):
-                if array.dtype == np.float64:
-                    array = array.astype(np.float32)
-                elif array.dtype == np.int64:
-                    array = array.astype(np.int32)
-            tensor = torch.from_numpy(np.array(array))
-        if dtype is not None:
-            tensor = tensor.to(dtype)
-        return tensor
+            tensor = convert_value(value, dtype)
+        return tensor.clone()

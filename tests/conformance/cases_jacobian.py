@@ -1,0 +1,807 @@
+"""Jacobian cases: `GradientTape.jacobian` and `batch_jacobian`, and Hessians by nesting.
+
+Sources: the `jacobian`/`batch_jacobian` docstrings, the Jacobian and Hessian sections
+of TF's advanced autodiff guide (dense layers written out with `tf.Variable` and
+`tf.matmul`, deterministic inputs instead of `tf.random`), the `JacobianTest` and
+`BatchJacobianTest` classes of `tensorflow/python/eager/backprop_test.py`, SPEC
+section 2, and TF 2.21 behaviours found by running it (dtypes, `None`s, errors).
+
+Every case is a function of a module `tf` (real TensorFlow or `tftape_torch`) and uses
+only: `constant`, `Variable`, `GradientTape`, `UnconnectedGradients`, `linspace`,
+`reshape`, `concat`, `cast`, `zeros`, `ones`, `matmul`, `reduce_sum`, `reduce_mean`,
+`reduce_max`, `abs`, `sqrt`, `tanh`, `sigmoid`, `nn.sigmoid`, `nn.relu`, the dtypes,
+Python operators and indexing. Answers live in `golden/cases_jacobian.json`.
+
+Naming: `case_doc_*` docstrings, `case_guide_*` the advanced autodiff guide,
+`case_bp_*` backprop_test.py (named after the TF test), `case_jac_*` and `case_bj_*`
+other jacobian / batch_jacobian behaviours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.conformance.harness import tolerance
+
+SPENT = (
+    "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)"
+)
+
+
+def _data(shape, phase=0.0, scale=1.0):
+    """Deterministic float32 values in [-scale, scale] (no `tf.random`: the RNGs differ)."""
+    count = int(np.prod(shape))
+    values = np.sin(np.arange(count, dtype=np.float64) * 0.731 + 0.37 + phase) * scale
+    return values.reshape(shape).astype(np.float32)
+
+
+def _dense(tf, x, kernel, bias, activation):
+    return activation(tf.matmul(x, kernel) + bias)
+
+
+def _error(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class and message are the answer
+        return {"error": type(e).__name__, "message": str(e)}
+    return {"error": None}
+
+
+# ---------------------------------------------------------------------------
+# GradientTape docstrings
+
+
+def case_doc_jacobian(tf):
+    with tf.GradientTape() as g:
+        x = tf.constant([1.0, 2.0])
+        g.watch(x)
+        y = x * x
+    return g.jacobian(y, x)
+
+
+def case_doc_batch_jacobian(tf):
+    with tf.GradientTape() as g:
+        x = tf.constant([[1.0, 2.0], [3.0, 4.0]], dtype=tf.float32)
+        g.watch(x)
+        y = x * x
+    return g.batch_jacobian(y, x)
+
+
+def case_doc_hessian_jacobian_of_gradient(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.reduce_sum(x**3)
+        g = inner.gradient(y, x)
+    return {"g": g, "h": outer.jacobian(g, x)}
+
+
+# ---------------------------------------------------------------------------
+# TF's advanced autodiff guide: Jacobians, Hessian, batch Jacobian
+
+
+def case_guide_jacobian_scalar_source(tf):
+    x = tf.linspace(-10.0, 10.0, 200 + 1)
+    delta = tf.Variable(0.0)
+    with tf.GradientTape() as tape:
+        y = tf.nn.sigmoid(x + delta)
+    dy_dx = tape.jacobian(y, delta)
+    return {"y": y, "dy_dx": dy_dx}
+
+
+@tolerance(rtol=1e-5, atol=1e-5)
+def case_guide_jacobian_tensor_source(tf):
+    x = tf.constant(_data([7, 5]))
+    kernel = tf.Variable(_data([5, 10], phase=1.0, scale=0.6))
+    bias = tf.Variable(_data([10], phase=2.0, scale=0.1))
+    with tf.GradientTape(persistent=True) as tape:
+        y = _dense(tf, x, kernel, bias, tf.nn.relu)
+    j = tape.jacobian(y, kernel)
+    g = tape.gradient(y, kernel)
+    j_sum = tf.reduce_sum(j, axis=[0, 1])
+    delta = tf.reduce_max(tf.abs(g - j_sum))
+    return {"j": j, "g": g, "j_sum": j_sum, "delta_small": bool(delta < 1e-5)}
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_guide_hessian(tf):
+    x = tf.constant(_data([7, 5]))
+    kernel1 = tf.Variable(_data([5, 8], phase=1.0, scale=0.5))
+    bias1 = tf.Variable(_data([8], phase=2.0, scale=0.1))
+    kernel2 = tf.Variable(_data([8, 6], phase=3.0, scale=0.5))
+    bias2 = tf.Variable(_data([6], phase=4.0, scale=0.1))
+    with tf.GradientTape() as t2:
+        with tf.GradientTape() as t1:
+            h = _dense(tf, x, kernel1, bias1, tf.nn.relu)
+            h = _dense(tf, h, kernel2, bias2, tf.nn.relu)
+            loss = tf.reduce_mean(h**2)
+        g = t1.gradient(loss, kernel1)
+    hessian = t2.jacobian(g, kernel1)
+    n_params = int(np.prod(kernel1.shape))
+    g_vec = tf.reshape(g, [n_params, 1])
+    h_mat = tf.reshape(hessian, [n_params, n_params])
+    return {"loss": loss, "hessian": hessian, "g_vec": g_vec, "h_mat": h_mat}
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_guide_hessian_tanh_model(tf):
+    # The same, with a smooth activation so every second derivative is nonzero.
+    x = tf.constant(_data([6, 4]))
+    kernel1 = tf.Variable(_data([4, 3], phase=1.0, scale=0.5))
+    kernel2 = tf.Variable(_data([3, 2], phase=3.0, scale=0.5))
+    with tf.GradientTape() as t2:
+        with tf.GradientTape() as t1:
+            h = tf.tanh(tf.matmul(x, kernel1))
+            h = tf.tanh(tf.matmul(h, kernel2))
+            loss = tf.reduce_mean(h**2)
+        g = t1.gradient(loss, [kernel1, kernel2])
+    return {"g": g, "h": t2.jacobian(g[0], [kernel1, kernel2])}
+
+
+@tolerance(rtol=1e-5, atol=1e-5)
+def case_guide_batch_jacobian(tf):
+    x = tf.constant(_data([7, 5]))
+    kernel1 = tf.Variable(_data([5, 8], phase=1.0, scale=0.6))
+    bias1 = tf.Variable(_data([8], phase=2.0, scale=0.1))
+    kernel2 = tf.Variable(_data([8, 6], phase=3.0, scale=0.6))
+    bias2 = tf.Variable(_data([6], phase=4.0, scale=0.1))
+    with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
+        tape.watch(x)
+        y = _dense(tf, x, kernel1, bias1, tf.tanh)
+        y = _dense(tf, y, kernel2, bias2, tf.sigmoid)
+    j = tape.jacobian(y, x)
+    j_sum = tf.reduce_sum(j, axis=2)
+    jb = tape.batch_jacobian(y, x)
+    error = tf.reduce_max(tf.abs(jb - j_sum))
+    return {"j": j, "jb": jb, "error_small": bool(error < 1e-6)}
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_guide_batch_jacobian_with_batch_norm(tf):
+    # Batch normalization couples the examples: batch_jacobian still runs, and gives
+    # the gradient of sum_b y[b, m] with respect to each example.
+    x = tf.constant(_data([7, 5]))
+    kernel1 = tf.Variable(_data([5, 8], phase=1.0, scale=0.6))
+    kernel2 = tf.Variable(_data([8, 6], phase=3.0, scale=0.6))
+    with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
+        tape.watch(x)
+        y = tf.tanh(tf.matmul(x, kernel1))
+        mean = tf.reduce_mean(y, axis=0)
+        var = tf.reduce_mean((y - mean) ** 2, axis=0)
+        y = (y - mean) / tf.sqrt(var + 1e-3)
+        y = tf.sigmoid(tf.matmul(y, kernel2))
+    j = tape.jacobian(y, x)
+    jb = tape.batch_jacobian(y, x)
+    return {"j_sum": tf.reduce_sum(j, axis=0), "jb": jb}
+
+
+# ---------------------------------------------------------------------------
+# backprop_test.py: JacobianTest
+
+
+def _bp_jacobian(tf, experimental_use_pfor):
+    with tf.GradientTape(persistent=not experimental_use_pfor) as g:
+        x = tf.constant([1.0, 2.0])
+        y = tf.constant([3.0, 4.0])
+        g.watch(x)
+        g.watch(y)
+        z = x * x * y
+    return g.jacobian(z, [x, y], experimental_use_pfor=experimental_use_pfor)
+
+
+def case_bp_jacobian_pfor(tf):
+    return _bp_jacobian(tf, True)
+
+
+def case_bp_jacobian_while_loop(tf):
+    return _bp_jacobian(tf, False)
+
+
+def case_bp_jacobian_persistent_tape(tf):
+    with tf.GradientTape() as g:
+        x = tf.constant([1.0, 2.0])
+        g.watch(x)
+        y = x * x
+    return _error(lambda: g.jacobian(y, x, experimental_use_pfor=False))
+
+
+def case_bp_jacobian_parallel_iterations(tf):
+    with tf.GradientTape(persistent=True) as g:
+        x = tf.constant([[1.0, 2], [3, 4]])
+        g.watch(x)
+        y = tf.matmul(x, x)
+    return [g.jacobian(y, x, parallel_iterations=2), g.jacobian(y, x, parallel_iterations=3)]
+
+
+def case_bp_nested_jacobian(tf):
+    x = tf.ones((10, 2))
+    with tf.GradientTape(persistent=False) as g:
+        g.watch(x)
+        with tf.GradientTape(persistent=False) as gg:
+            gg.watch(x)
+            y = tf.reduce_sum(x * x)
+        dy_x = gg.jacobian(y, x)
+    return {"dy_x": dy_x, "dy_xx": g.batch_jacobian(dy_x, x)}
+
+
+def case_bp_indexed_slices(tf):
+    with tf.GradientTape(persistent=True) as g:
+        inp = tf.constant(_data([3, 2]))
+        g.watch(inp)
+        output = inp[0:3:2]
+    return [
+        g.jacobian(output, inp, experimental_use_pfor=True),
+        g.jacobian(output, inp, experimental_use_pfor=False),
+    ]
+
+
+def case_bp_cond_func_grad_jacobian(tf):
+    def f(x):
+        if x > 0.0:
+            return x**3.0
+        return x**2.0
+
+    with tf.GradientTape(persistent=True) as tape:
+        x = tf.constant(1.0)
+        tape.watch(x)
+        y = f(x)
+        grad = tape.gradient(y, x)
+    return {
+        "grad": grad,
+        "loop": tape.jacobian(grad, x, experimental_use_pfor=False),
+        "pfor": tape.jacobian(grad, x, experimental_use_pfor=True),
+    }
+
+
+def case_bp_empty_tensor_consistent_jacobian(tf):
+    variable = tf.Variable(1.0)
+    inputs = (
+        tf.constant(np.zeros((0, 4), dtype=np.float64)),
+        tf.constant(np.zeros((0, 3), dtype=np.float64)),
+    )
+    with tf.GradientTape(persistent=True) as tape:
+        outputs = variable * tf.cast(tf.concat(inputs, axis=-1), tf.float32)
+    return [
+        tape.jacobian(outputs, variable, experimental_use_pfor=True),
+        tape.jacobian(outputs, variable, experimental_use_pfor=False),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# backprop_test.py: BatchJacobianTest
+
+
+def _bp_batch_jacobian(tf, experimental_use_pfor):
+    with tf.GradientTape(persistent=not experimental_use_pfor) as g:
+        x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        y = tf.constant([[3.0, 4.0], [5.0, 6.0]])
+        g.watch(x)
+        z = x * x * y
+    return g.batch_jacobian(z, x, experimental_use_pfor=experimental_use_pfor)
+
+
+def case_bp_batch_jacobian_pfor(tf):
+    return _bp_batch_jacobian(tf, True)
+
+
+def case_bp_batch_jacobian_while_loop(tf):
+    return _bp_batch_jacobian(tf, False)
+
+
+def case_bp_batch_jacobian_persistent_tape(tf):
+    with tf.GradientTape() as g:
+        x = tf.constant([[1.0, 2.0]])
+        g.watch(x)
+        y = x * x
+    return _error(lambda: g.batch_jacobian(y, x, experimental_use_pfor=False))
+
+
+def case_bp_batch_jacobian_bad_shape(tf):
+    x = tf.ones([2, 3])
+    with tf.GradientTape() as g:
+        y = tf.concat([x, x], axis=0)
+    return _error(lambda: g.batch_jacobian(y, x))
+
+
+def case_bp_batch_jacobian_bad_input_rank(tf):
+    x = tf.ones([2])
+    with tf.GradientTape() as g:
+        y = tf.ones([2, 2])
+    return _error(lambda: g.batch_jacobian(y, x))
+
+
+def case_bp_batch_jacobian_bad_output_rank(tf):
+    x = tf.ones([2, 2])
+    with tf.GradientTape() as g:
+        y = tf.ones([2])
+    return _error(lambda: g.batch_jacobian(y, x))
+
+
+def case_bp_batch_jacobian_parallel_iterations(tf):
+    with tf.GradientTape(persistent=True) as g:
+        x = tf.constant([[1.0, 2], [3, 4]])
+        g.watch(x)
+        w = tf.constant([[1.0, 2, 3, 4], [5, 6, 7, 8]])
+        y = tf.matmul(x, w)
+    return [g.batch_jacobian(y, x, parallel_iterations=2), g.batch_jacobian(y, x, parallel_iterations=3)]
+
+
+def case_bp_batch_jacobian_degenerate_shape(tf):
+    results = []
+    for use_pfor in (True, False):
+        x = tf.zeros([1, 0])
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            y = x**2
+        results.append(tape.batch_jacobian(y, x, experimental_use_pfor=use_pfor))
+    return results
+
+
+def case_bp_batch_jacobian_zeros_type_correct(tf):
+    results = []
+    for use_pfor in (True, False):
+        for dtype in (tf.float32, tf.float64):
+            for unconnected in ("none", "zero"):
+                with tf.GradientTape(persistent=True) as tape:
+                    x = tf.constant([[2.0]], dtype=dtype)
+                    tape.watch(x)
+                    y = tf.constant([[1.0]], dtype=dtype)
+                results.append(
+                    tape.batch_jacobian(
+                        y, x, unconnected_gradients=unconnected, experimental_use_pfor=use_pfor
+                    )
+                )
+    return results
+
+
+def case_bp_batch_jacobian_strided_slice(tf):
+    x = tf.ones([2, 4, 2])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.concat([x, x], axis=1)
+        y = y[:, :3, :]
+    return tape.batch_jacobian(y, x)
+
+
+# ---------------------------------------------------------------------------
+# jacobian: other behaviours (TF 2.21)
+
+
+def case_jac_unconnected_unwatched_source(tf):
+    x = tf.constant([1.0, 2.0])
+    z = tf.constant(3.0)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.jacobian(y, [x, z])
+
+
+def case_jac_unconnected_zero(tf):
+    x = tf.constant([1.0, 2.0])
+    z = tf.constant([3.0, 4.0, 5.0], dtype=tf.float64)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        g.watch(z)
+        y = x * x
+    return g.jacobian(y, [x, z], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+
+def case_jac_unconnected_zero_string(tf):
+    x = tf.constant([1.0, 2.0])
+    z = tf.constant([[3.0, 4.0]])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.jacobian(y, z, unconnected_gradients="zero")
+
+
+def case_jac_second_call_message(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    first = g.jacobian(y, x)
+    return {"first": first, "second": _error(lambda: g.jacobian(y, x))}
+
+
+def case_jac_then_gradient_raises(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    g.jacobian(y, x)
+    return g.gradient(y, x)
+
+
+def case_jac_inside_context_then_gradient(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+        jac = g.jacobian(y, x)
+        z = y * 2
+    return {"jac": jac, "then": _error(lambda: g.gradient(z, x))}
+
+
+def case_jac_never_entered(tf):
+    x = tf.constant([1.0, 2.0])
+    return tf.GradientTape().jacobian(x, x)
+
+
+def case_jac_non_persistent_loop_does_not_use_up_tape(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    refused = _error(lambda: g.jacobian(y, x, experimental_use_pfor=False))
+    return {"refused": refused, "then": g.jacobian(y, x)}
+
+
+def case_jac_scalar_target_scalar_source(tf):
+    x = tf.constant(3.0)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.jacobian(y, x)
+
+
+def case_jac_wrt_itself(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.jacobian(y, y)
+
+
+def case_jac_scalar_wrt_itself(tf):
+    x = tf.constant(2.0)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.jacobian(y, y)
+
+
+def case_jac_watched_source_wrt_itself(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        g.watch(x)
+    return g.jacobian(x, x)
+
+
+def case_jac_unwatched_wrt_itself(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        y = x * x
+    return g.jacobian(x, x)
+
+
+def case_jac_variable_wrt_itself(tf):
+    v = tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as g:
+        y = v * 1.0
+    return g.jacobian(v, v)
+
+
+def case_jac_variable_source(tf):
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        y = tf.reduce_sum(v * v, axis=1)
+    return g.jacobian(y, v)
+
+
+def case_jac_int_target(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = tf.cast(x * x, tf.int32)
+    return [g.jacobian(y, x), g.jacobian(y, x, unconnected_gradients="zero")]
+
+
+def case_jac_float64_target_float32_source(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = tf.cast(x * x, tf.float64)
+    return g.jacobian(y, x)
+
+
+def case_jac_nested_sources(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    s = tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        g.watch(s)
+        y = tf.reduce_sum(x * x, axis=1) * s
+    return {
+        "dict": g.jacobian(y, {"b": x, "a": [x, s]}),
+        "tuple": g.jacobian(y, (s, (x,))),
+        "loop": g.jacobian(y, {"b": x, "a": [x, s]}, experimental_use_pfor=False),
+    }
+
+
+def case_jac_list_target(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.jacobian([y], x)
+
+
+def case_jac_empty_target(tf):
+    x = tf.zeros([0, 2])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.jacobian(y, x)
+
+
+def case_jac_target_after_tape(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+    y = x * x
+    return g.jacobian(y, x)
+
+
+def case_jac_stop_recording(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        a = x * x
+        with g.stop_recording():
+            b = x * x
+        c = a + b
+    return [g.jacobian(a, x), g.jacobian(b, x), g.jacobian(c, x)]
+
+
+def case_jac_parallel_iterations_persistent(tf):
+    x = tf.linspace(-1.0, 1.0, 7)
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = tf.reshape(tf.tanh(x) * x[0:1], [7, 1]) * x
+    return [
+        g.jacobian(y, x),
+        g.jacobian(y, x, parallel_iterations=2),
+        g.jacobian(y, x, parallel_iterations=5),
+        g.jacobian(y, x, parallel_iterations=100),
+    ]
+
+
+def case_jac_parallel_iterations_one(tf):
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = x * x
+    return _error(lambda: g.jacobian(y, x, parallel_iterations=1))
+
+
+def case_jac_parallel_iterations_zero(tf):
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = x * x
+    return _error(lambda: g.jacobian(y, x, parallel_iterations=0))
+
+
+def case_jac_parallel_iterations_at_least_rows_non_persistent(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.jacobian(y, x, parallel_iterations=3)
+
+
+def case_jac_loop_parallel_iterations(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = tf.reduce_sum(x * x, axis=1)
+    return g.jacobian(y, x, experimental_use_pfor=False, parallel_iterations=1)
+
+
+def case_jac_nested_hessian_non_scalar(tf):
+    x = tf.constant([0.5, -1.0, 2.0])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.tanh(x) * tf.reduce_sum(x * x)
+        j = inner.jacobian(y, x)
+    return {"j": j, "dj": outer.jacobian(j, x)}
+
+
+def case_jac_gradient_of_jacobian(tf):
+    x = tf.constant([0.5, -1.0])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.sigmoid(x) * tf.reduce_sum(x)
+        total = tf.reduce_sum(inner.jacobian(y, x))
+    return outer.gradient(total, x)
+
+
+def case_jac_hessian_persistent_outer_after_close(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.reduce_sum(x**3)
+    g = inner.gradient(y, x)  # computed after the outer tape closed: not recorded
+    return {"g": g, "h": outer.jacobian(g, x)}
+
+
+# ---------------------------------------------------------------------------
+# batch_jacobian: other behaviours (TF 2.21)
+
+
+def case_bj_mismatched_first_dimension(tf):
+    x = tf.ones([3, 2])
+    z = tf.ones([4, 2])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        g.watch(z)
+        y = z * 2
+    return _error(lambda: g.batch_jacobian(y, x))
+
+
+def case_bj_rank0_target(tf):
+    x = tf.ones([3, 2])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = tf.reduce_sum(x)
+    return _error(lambda: g.batch_jacobian(y, x))["error"]
+
+
+def case_bj_rank1_target(tf):
+    x = tf.ones([3, 2])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = tf.reduce_sum(x, axis=1)
+    return _error(lambda: g.batch_jacobian(y, x))
+
+
+def case_bj_empty_batch(tf):
+    x = tf.zeros([0, 2])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return _error(lambda: g.batch_jacobian(y, x))["error"]
+
+
+def case_bj_empty_rows(tf):
+    x = tf.zeros([2, 0])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.batch_jacobian(y, x)
+
+
+def case_bj_unconnected_is_zeros_of_target_dtype(tf):
+    x = tf.ones([3, 2])
+    z = tf.ones([3, 4], dtype=tf.float64)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        g.watch(z)
+        y = x * 2
+    return g.batch_jacobian(y, z)
+
+
+def case_bj_unconnected_zero_is_zeros_of_source_dtype(tf):
+    x = tf.ones([3, 2])
+    z = tf.ones([3, 4], dtype=tf.float64)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * 2
+    return g.batch_jacobian(y, z, unconnected_gradients="zero")
+
+
+def case_bj_int_target(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = tf.cast(x * x, tf.int32)
+    return g.batch_jacobian(y, x)
+
+
+def case_bj_float64_target_float32_source(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = tf.cast(x * x, tf.float64)
+    return g.batch_jacobian(y, x)
+
+
+def case_bj_wrt_itself(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return g.batch_jacobian(y, y)
+
+
+def case_bj_unwatched_wrt_itself(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        y = x * x
+    return g.batch_jacobian(x, x)
+
+
+def case_bj_second_call_raises(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    g.batch_jacobian(y, x)
+    return g.batch_jacobian(y, x)
+
+
+def case_bj_list_source(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = x * x
+    return _error(lambda: g.batch_jacobian(y, [x]))["error"]
+
+
+def case_bj_variable_source(tf):
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        y = v * v * v
+    return g.batch_jacobian(y, v)
+
+
+def case_bj_examples_interact(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as g:
+        g.watch(x)
+        y = tf.matmul(x, x)
+    return g.batch_jacobian(y, x)
+
+
+def case_bj_higher_rank(tf):
+    x = tf.constant(_data([3, 2, 4]))
+    w = tf.constant(_data([4, 5], phase=1.0))
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = tf.tanh(tf.matmul(tf.reshape(x, [6, 4]), w))
+        y = tf.reshape(y, [3, 2, 5])
+    return [
+        g.batch_jacobian(y, x),
+        g.batch_jacobian(y, x, parallel_iterations=4),
+        g.batch_jacobian(y, x, experimental_use_pfor=False),
+    ]
+
+
+def case_bj_parallel_iterations_one(tf):
+    x = tf.ones([2, 3])
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = x * x
+    return _error(lambda: g.batch_jacobian(y, x, parallel_iterations=1))
+
+
+def case_bj_nested_second_order(tf):
+    x = tf.constant([[4, 2], [1, 3]], dtype=tf.float32)
+    with tf.GradientTape() as gfg:
+        gfg.watch(x)
+        with tf.GradientTape() as gg:
+            gg.watch(x)
+            y = x * x * x
+        first_order = gg.batch_jacobian(y, x)
+    second_order = gfg.batch_jacobian(first_order, x)
+    return {"first_order": first_order, "second_order": second_order}
+
+
+def case_bj_nested_coupled_components(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, -1.0], [0.5, 0.25]])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = x**3 + x[:, :1] * x
+        first = inner.batch_jacobian(y, x)
+    return {"first": first, "second": outer.batch_jacobian(first, x)}
