@@ -619,11 +619,13 @@ class GradientTape:
         upstream: List[torch.Tensor] = []
         for position, target in enumerate(targets):
             seed = None if output_gradients is None else output_gradients[position]
-            for index, source in enumerate(sources):
-                if target is source:
-                    results[index] = _add(results[index], _seed_like(target, seed))
             node = getattr(target, "grad_fn", None)
             if node is None or not self._recorded(node):
+                # Not differentiated through the graph; d(target)/d(target) is
+                # still the seed (a recorded target gets it from its own edge).
+                for index, source in enumerate(sources):
+                    if target is source:
+                        results[index] = _add(results[index], _seed_like(target, seed))
                 continue
             outputs.append(target)
             upstream.append(_seed_like(target, seed) if seed is None else seed)
