@@ -266,7 +266,7 @@ def _as_target(tape: "GradientTape", target: Any, sources: Sequence[Any]) -> Any
     """
     if isinstance(target, Variable) or not any(target is source for source in sources):
         return target
-    if tape._source_edges(target):
+    if tape._watches(target):
         return target
     with _DisableSubclass():
         return torch.Tensor.detach(target)

@@ -89,11 +89,12 @@ def _unconnected(value: Union[UnconnectedGradients, str]) -> UnconnectedGradient
 class _Flip:
     """A tensor whose `requires_grad` the tapes of this thread switched on."""
 
-    __slots__ = ("tensor", "owners", "sequence_nr")
+    __slots__ = ("tensor", "owners", "watchers", "sequence_nr")
 
     def __init__(self, tensor: torch.Tensor, sequence_nr: int) -> None:
         self.tensor = tensor
-        self.owners: List[GradientTape] = []
+        self.owners: List[GradientTape] = []  # tapes still holding the flip
+        self.watchers: List[GradientTape] = []  # every tape that held it
         self.sequence_nr = sequence_nr
 
 
@@ -106,9 +107,10 @@ class _ThreadState(threading.local):
         # Variables cache their read for as long as it stays the same object.
         self.config: object = object()
         self.flips: Dict[int, _Flip] = {}
-        # Tensors that were flipped earlier and had ops recorded on them: graph built
-        # then may still hang off their gradient accumulator.
-        self.flipped_before: Dict[int, "weakref.ref[torch.Tensor]"] = {}
+        # Leaves that were flipped earlier and had ops recorded on them, with a
+        # sentinel living in their gradient accumulator's metadata: while it is
+        # alive, graph built back then may still hang off the accumulator.
+        self.flipped_before: Dict[int, Tuple["weakref.ref[torch.Tensor]", "weakref.ref[Any]"]] = {}
         # `hook(variable, value) -> value` on every Variable read on this thread
         # (custom_gradient's variable watcher, ForwardAccumulator's tangents), and
         # `hook(results)` on every list of gradients `_compute` returns.
@@ -170,7 +172,8 @@ class GradientTape:
         self._dirty = False
         # [start, end) autograd sequence numbers; end is None while open.
         self._windows: List[List[Optional[int]]] = []
-        self._watched: Dict[int, Tuple[torch.Tensor, GradientEdge]] = {}
+        # id -> (tensor, its gradient edge, or None for a leaf: its own input).
+        self._watched: Dict[int, Tuple[torch.Tensor, Optional[GradientEdge]]] = {}
         self._flipped: List[int] = []
         self._watched_variables: Dict[int, Variable] = {}
         self._variable_edges: Dict[int, List[GradientEdge]] = {}
@@ -241,6 +244,8 @@ class GradientTape:
         if self not in record.owners:
             record.owners.append(self)
             self._flipped.append(id(tensor))
+            if self not in record.watchers:
+                record.watchers.append(self)
 
     def _release_flips(self) -> None:
         with _DisableSubclass():
@@ -256,9 +261,15 @@ class GradientTape:
             record.owners.remove(self)
             if not record.owners:
                 del flips[key]
-                record.tensor.requires_grad_(False)
                 if record.sequence_nr != now:
-                    _remember_flipped(record.tensor)
+                    # Graph was recorded on the leaf: keep its edge for `gradient()`
+                    # after the flag is restored.
+                    edge = _remember_flipped(record.tensor)
+                    for tape in record.watchers:
+                        known = tape._watched.get(key)
+                        if known is not None and known[0] is record.tensor:
+                            tape._watched[key] = (record.tensor, edge)
+                record.tensor.requires_grad_(False)
         self._flipped = []
 
     def _recorded(self, node: Any) -> bool:
@@ -316,24 +327,21 @@ class GradientTape:
         if known is not None and known[0] is tensor:
             return
         now = _next_sequence_nr()
+        edge = None  # a leaf is its own input to the engine
         if tensor.requires_grad:
             record = _STATE.flips.get(id(tensor))
             if tensor.grad_fn is not None:
                 # An intermediate with history: ops after it may predate the tape.
                 if tensor.grad_fn._sequence_nr() + 1 != now:
                     self._dirty = True
+                edge = get_gradient_edge(tensor)
             elif record is not None and record.tensor is tensor and record.sequence_nr != now:
                 self._dirty = True  # another tape's recorded ops hang off this leaf
         elif _flipped_before(tensor):
             self._dirty = True
         if self._recording:
-            self._flip(tensor)
-        elif not tensor.requires_grad:
-            # Watched outside the context: nothing can be recorded on it yet, but
-            # an edge lets a later `gradient(x, x)` style call resolve it.
-            self._watched[id(tensor)] = (tensor, _edge_of_detached(tensor))
-            return
-        self._watched[id(tensor)] = (tensor, get_gradient_edge(tensor))
+            self._flip_plain(tensor)
+        self._watched[id(tensor)] = (tensor, edge)
 
     def _wants(self, variable: Variable) -> bool:
         """Whether reading `variable` now should be recorded by this tape."""
@@ -436,7 +444,11 @@ class GradientTape:
           RuntimeError: if called a second time on a non-persistent tape, or on a
             tape that was never entered.
         """
-        unconnected = _unconnected(unconnected_gradients)
+        unconnected = (
+            UnconnectedGradients.NONE
+            if unconnected_gradients is UnconnectedGradients.NONE
+            else _unconnected(unconnected_gradients)
+        )
         if target is None:
             raise TypeError(
                 "Argument `target` should be a list or nested structure of Tensors, "
@@ -608,7 +620,7 @@ class GradientTape:
         a leading batch dimension, and so has every result.
         """
         results: List[Optional[torch.Tensor]] = [None] * len(sources)
-        edges: List[GradientEdge] = []
+        edges: List[Any] = []  # GradientEdges and leaf tensors
         owners: List[int] = []
         for index, source in enumerate(sources):
             for edge in self._source_edges(source):
@@ -656,21 +668,36 @@ class GradientTape:
                 hook(results)
         return results
 
-    def _source_edges(self, source: Any) -> List[GradientEdge]:
+    def _watches(self, tensor: Any) -> bool:
+        """Whether `tensor` is watched by this tape (explicitly or as a recorded op)."""
+        known = self._watched.get(id(tensor))
+        if known is not None and known[0] is tensor:
+            return True
+        return bool(self._source_edges(tensor))
+
+    def _source_edges(self, source: Any) -> List[Any]:
+        """Engine inputs for `source`: gradient edges, or leaf tensors themselves."""
+        with _DisableSubclass():
+            return self._source_inputs(source)
+
+    def _source_inputs(self, source: Any) -> List[Any]:
         if isinstance(source, Variable):
             return self._variable_edges.get(id(source), [])
         if not isinstance(source, torch.Tensor):
             _raise_bad_source(source)
         known = self._watched.get(id(source))
         if known is not None and known[0] is source:
-            return [known[1]]
+            if known[1] is not None:
+                return [known[1]]
+            # A leaf: itself while it requires grad; else nothing was recorded on it.
+            return [source] if source.requires_grad else []
         if source.requires_grad:
             if source.grad_fn is None:
                 record = _STATE.flips.get(id(source))
                 if record is not None and record.tensor is source:
                     return []  # another tape watches it; this one did not
                 if self._watch_accessed_variables:
-                    return [get_gradient_edge(source)]
+                    return [source]
             elif self._recorded(source.grad_fn):
                 return [get_gradient_edge(source)]
         return []
@@ -730,6 +757,8 @@ def _as_structure(sources: Any) -> Any:
     An `nn.Module` stands for the dict of its named parameters, and an iterator
     (such as `model.parameters()`) for the list of what it yields.
     """
+    if type(sources) in _PLAIN_TENSOR_TYPES:
+        return sources
     if isinstance(sources, torch.nn.Module):
         return dict(sources.named_parameters())
     if isinstance(sources, (torch.Tensor, list, tuple, dict, str)) or not hasattr(
@@ -780,29 +809,41 @@ def _drop_gradient(grad_outputs: Tuple[Optional[torch.Tensor], ...]) -> Tuple[No
     return (None,) * len(grad_outputs)
 
 
-def _remember_flipped(tensor: torch.Tensor) -> None:
+class _Sentinel:
+    """Lives in a gradient accumulator's metadata for as long as the node does."""
+
+    __slots__ = ("__weakref__",)
+
+
+_SENTINEL_KEY = "tftape_torch.flipped"
+
+
+def _remember_flipped(tensor: torch.Tensor) -> GradientEdge:
+    """Note that graph was recorded on leaf `tensor` while a tape had it flipped.
+
+    Returns the leaf's gradient edge (its accumulator), still valid once the flag
+    is restored.
+    """
+    with torch._C.DisableTorchFunction(), torch.enable_grad():
+        accumulator = tensor.view_as(tensor).grad_fn.next_functions[0][0]
+    sentinel = _Sentinel()
+    accumulator.metadata[_SENTINEL_KEY] = sentinel
     key = id(tensor)
     history = _STATE.flipped_before
 
-    def forget(ref: "weakref.ref[torch.Tensor]", key: int = key) -> None:
-        if history.get(key) is ref:
+    def forget(ref: Any, key: int = key) -> None:
+        entry = history.get(key)
+        if entry is not None and ref in entry:
             del history[key]
 
-    history[key] = weakref.ref(tensor, forget)
+    history[key] = (weakref.ref(tensor, forget), weakref.ref(sentinel, forget))
+    return GradientEdge(accumulator, 0)
 
 
 def _flipped_before(tensor: torch.Tensor) -> bool:
-    ref = _STATE.flipped_before.get(id(tensor))
-    return ref is not None and ref() is tensor
-
-
-def _edge_of_detached(tensor: torch.Tensor) -> GradientEdge:
-    """An edge for a tensor watched while no tape records: its own accumulator."""
-    tensor.requires_grad_(True)
-    try:
-        return get_gradient_edge(tensor)
-    finally:
-        tensor.requires_grad_(False)
+    """Whether graph recorded on `tensor` under an earlier flip may still be alive."""
+    entry = _STATE.flipped_before.get(id(tensor))
+    return entry is not None and entry[0]() is tensor and entry[1]() is not None
 
 
 def _add(total: Optional[torch.Tensor], term: torch.Tensor) -> torch.Tensor:
