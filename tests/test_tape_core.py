@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from tftape_torch import GradientTape, UnconnectedGradients, Variable
-from tftape_torch import _tape
+from tftape_torch import _tape, errors
 
 
 def _scalar(value: float, device: str) -> torch.Tensor:
@@ -214,7 +214,7 @@ def test_exception_inside_gradient_leaves_no_state(device: str) -> None:
         with GradientTape() as tape:
             tape.watch(x)
             y = x * 2.0
-        with pytest.raises(ValueError):
+        with pytest.raises(errors.InvalidArgumentError, match="output_gradients"):
             tape.gradient(y, x, output_gradients=torch.ones(3, device=device))
         assert _tape._STATE.stack == [outer]
     assert _tape._STATE.stack == [] and not x.requires_grad

@@ -45,6 +45,7 @@ from torch.autograd.graph import GradientEdge, get_gradient_edge
 from tftape_torch import _structure
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._variable import Variable
+from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
 
@@ -459,6 +460,7 @@ class GradientTape:
         try:
             flat_sources = _flatten(sources)
             flat_targets = _flatten(target)
+            _check_targets(flat_targets)
             flat_output_gradients = _flatten_output_gradients(output_gradients, flat_targets)
             grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
             grads = _fill_unconnected(grads, flat_sources, unconnected)
@@ -876,15 +878,23 @@ def _flatten_output_gradients(
 def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
     if seed is None or not isinstance(target, torch.Tensor):
         return None
-    if not isinstance(seed, torch.Tensor):
-        seed = torch.as_tensor(seed, dtype=target.dtype, device=target.device)
-    if seed.shape != target.shape:
-        if seed.numel() != target.numel():
-            raise ValueError(
-                "Argument `output_gradients` has an entry of shape "
-                f"{tuple(seed.shape)} for a target of shape {tuple(target.shape)}."
+    with _DisableSubclass():
+        if not isinstance(seed, torch.Tensor):
+            seed = torch.as_tensor(seed, dtype=target.dtype, device=target.device)
+        if seed.dtype != target.dtype:
+            raise InvalidArgumentError(
+                None, None,
+                f"Argument `output_gradients` has an entry of dtype {_dtype_name(seed.dtype)} "
+                f"for a target of dtype {_dtype_name(target.dtype)}.",
             )
-        seed = seed.reshape(target.shape)
+        if seed.shape != target.shape:
+            if seed.numel() != target.numel():
+                raise InvalidArgumentError(
+                    None, None,
+                    "Argument `output_gradients` has an entry of shape "
+                    f"{tuple(seed.shape)} for a target of shape {tuple(target.shape)}.",
+                )
+            seed = seed.reshape(target.shape)
     return seed
 
 
@@ -906,9 +916,19 @@ def _fill_unconnected(
     return filled
 
 
-def _raise_bad_source(source: Any) -> None:
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).replace("torch.", "")
+
+
+def _check_targets(targets: Sequence[Any]) -> None:
+    for target in targets:
+        if not isinstance(target, torch.Tensor):
+            _raise_bad_source(target, "target")
+
+
+def _raise_bad_source(source: Any, argument: str = "sources") -> None:
     message = (
-        f"Argument `sources` must contain tensors or Variables, got {source!r} of type "
+        f"Argument `{argument}` must contain tensors or Variables, got {source!r} of type "
         f"'{type(source).__name__}'."
     )
     # TF trips over numbers and arrays with an AttributeError (no `_id`/`dtype`) and
