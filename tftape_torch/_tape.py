@@ -827,7 +827,7 @@ def _remember_flipped(tensor: torch.Tensor) -> GradientEdge:
     is restored.
     """
     with torch._C.DisableTorchFunction(), torch.enable_grad():
-        accumulator = tensor.view_as(tensor).grad_fn.next_functions[0][0]
+        accumulator: Any = tensor.view_as(tensor).grad_fn.next_functions[0][0]  # type: ignore[union-attr]
     sentinel = _Sentinel()
     accumulator.metadata[_SENTINEL_KEY] = sentinel
     key = id(tensor)
@@ -905,7 +905,7 @@ def _fill_unconnected(
 ) -> List[Optional[torch.Tensor]]:
     if unconnected is UnconnectedGradients.NONE:
         return grads
-    filled = []
+    filled: List[Optional[torch.Tensor]] = []
     for grad, source in zip(grads, sources):
         if grad is None:
             with torch._C.DisableTorchFunctionSubclass():

@@ -89,6 +89,15 @@ def _read_all(args: Any) -> Any:
     return args
 
 
+def _refused(message: str) -> Callable[[Any, Any], Any]:
+    """An augmented-assignment operator that raises TF's RuntimeError."""
+
+    def operator(self: Any, other: Any) -> Any:
+        raise RuntimeError(message)
+
+    return operator
+
+
 class Variable(EagerTensor):
     """A tensor-valued variable: state that `GradientTape` watches when read.
 
@@ -195,33 +204,24 @@ class Variable(EagerTensor):
         return id(self)
 
     # TF refuses augmented assignment on variables (texts as TF 2.21 words them).
-    def __iadd__(self, other: Any) -> Any:  # type: ignore[misc]
-        raise RuntimeError(
-            "`variable += value` with `tf.Variable`s is not supported. Use "
-            "`variable.assign_add(value)` to modify the variable, or `out = variable + "
-            "value` if you need to get a new output Tensor."
-        )
-
-    def __isub__(self, other: Any) -> Any:  # type: ignore[misc]
-        raise RuntimeError(
-            "`variable -= value` with `tf.Variable`s is not supported. Use "
-            "`variable.assign_sub(value)` to modify the variable, or `out = variable * "
-            "value` if you need to get a new output Tensor."
-        )
-
-    def __imul__(self, other: Any) -> Any:  # type: ignore[misc]
-        raise RuntimeError(
-            "`var *= value` with `tf.Variable`s is not supported. Use `var.assign(var * "
-            "value)` to modify the variable, or `out = var * value` if you need to get a "
-            "new output Tensor."
-        )
-
-    def __itruediv__(self, other: Any) -> Any:  # type: ignore[misc]
-        raise RuntimeError(
-            "`var /= value` with `tf.Variable`s is not supported. Use `var.assign(var / "
-            "value)` to modify the variable, or `out = var / value` if you need to get a "
-            "new output Tensor."
-        )
+    __iadd__ = _refused(
+        "`variable += value` with `tf.Variable`s is not supported. Use `variable.assign_add"
+        "(value)` to modify the variable, or `out = variable + value` if you need to get a "
+        "new output Tensor."
+    )
+    __isub__ = _refused(
+        "`variable -= value` with `tf.Variable`s is not supported. Use `variable.assign_sub"
+        "(value)` to modify the variable, or `out = variable * value` if you need to get a "
+        "new output Tensor."
+    )
+    __imul__ = _refused(
+        "`var *= value` with `tf.Variable`s is not supported. Use `var.assign(var * value)` "
+        "to modify the variable, or `out = var * value` if you need to get a new output Tensor."
+    )
+    __itruediv__ = _refused(
+        "`var /= value` with `tf.Variable`s is not supported. Use `var.assign(var / value)` "
+        "to modify the variable, or `out = var / value` if you need to get a new output Tensor."
+    )
 
     # ------------------------------------------------------------------ TF API
 
