@@ -178,6 +178,7 @@ def batch_jacobian(
     torch.Size([2, 2, 2])
     """
     unconnected = _unconnected(unconnected_gradients)
+    tape._check_usable()  # TF names a spent tape before looking at shapes
     target_shape = tuple(target.shape)
     source_shape = tuple(source.shape)
     _check_batch_shapes(target_shape, source_shape)

@@ -76,9 +76,12 @@ class _MaxMin(torch.autograd.Function):
             mask = torch.ge(x, y) if take_max else torch.le(x, y)
             ctx.x_shape, ctx.y_shape = x.shape, y.shape
         ctx.mask = mask
+        ctx.set_materialize_grads(False)
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        if grad is None:  # pruned by a tape: no gradient, not zeros
+            return None, None, None
         with _DisableSubclass():
             zero = torch.zeros((), dtype=grad.dtype, device=grad.device)
             grad_x = grad_y = None
@@ -129,9 +132,12 @@ class _Sqrt(torch.autograd.Function):
     def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
         ctx.save_for_backward(output)
         ctx.save_for_forward(output)
+        ctx.set_materialize_grads(False)
 
     @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+    def backward(ctx: Any, grad: torch.Tensor) -> Optional[torch.Tensor]:
+        if grad is None:  # pruned by a tape: no gradient, not zeros
+            return None
         (out,) = ctx.saved_tensors
         return _sqrt_grad(out, grad)
 
@@ -170,9 +176,12 @@ class _Pow(torch.autograd.Function):
         ctx.save_for_backward(x, y, output)
         ctx.save_for_forward(x, y, output)
         ctx.x_shape, ctx.y_shape = x.shape, y.shape
+        ctx.set_materialize_grads(False)
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        if grad is None:  # pruned by a tape: no gradient, not zeros
+            return None, None
         x, y, out = ctx.saved_tensors
         grad_x = grad_y = None
         if ctx.needs_input_grad[0]:

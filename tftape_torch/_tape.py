@@ -43,7 +43,7 @@ import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
 
 from tftape_torch import _structure
-from tftape_torch._tensor import EagerTensor, as_eager
+from tftape_torch._tensor import EagerTensor, as_eager, convert_value
 from tftape_torch._variable import Variable
 from tftape_torch.errors import InvalidArgumentError
 
@@ -211,14 +211,19 @@ class GradientTape:
         if stack:
             mine = weakref.ref(self)
             for other in stack:
-                other._overlaps.append(mine)
-                self._overlaps.append(weakref.ref(other))
+                other._note_overlap(mine)
+                self._note_overlap(weakref.ref(other))
         stack.append(self)
         self._recording = True
         for key in list(self._watched):
             tensor, _ = self._watched[key]
             self._flip(tensor)
         _STATE.changed()
+
+    def _note_overlap(self, other: "weakref.ref[GradientTape]") -> None:
+        overlaps = [ref for ref in self._overlaps if ref() is not None]
+        overlaps.append(other)
+        self._overlaps = overlaps
 
     def _pop(self) -> None:
         self._windows[-1][1] = _next_sequence_nr()
@@ -586,10 +591,14 @@ class GradientTape:
             experimental_use_pfor,
         )
 
-    def _begin_use(self) -> None:
-        """Checks that the tape may compute gradients now, TF's way."""
+    def _check_usable(self) -> None:
+        """TF's RuntimeError for a spent non-persistent tape or one never entered."""
         if not self._entered or self._spent:
             raise RuntimeError(_SPENT_MESSAGE)
+
+    def _begin_use(self) -> None:
+        """Checks that the tape may compute gradients now, TF's way."""
+        self._check_usable()
         if self._recording:
             if not self._persistent:
                 self._pop()
@@ -649,6 +658,10 @@ class GradientTape:
             if retain_graph is None:
                 retain_graph = self._persistent or create_graph or self._shares_graph()
             hooks = self._prune_unrecorded(outputs) if self._dirty else ()
+            if hooks:
+                # The engine still runs pruned nodes (on no gradient); their saved
+                # tensors belong to graphs other tapes may differentiate.
+                retain_graph = True
             try:
                 grads = _backprop(outputs, edges, upstream, retain_graph, create_graph,
                                   is_grads_batched)
@@ -880,7 +893,12 @@ def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
         return None
     with _DisableSubclass():
         if not isinstance(seed, torch.Tensor):
-            seed = torch.as_tensor(seed, dtype=target.dtype, device=target.device)
+            try:
+                seed = convert_value(seed, target.dtype, target.device)
+            except (TypeError, ValueError) as error:
+                raise InvalidArgumentError(
+                    None, None, f"Argument `output_gradients` has an entry {seed!r}: {error}"
+                ) from None
         if seed.dtype != target.dtype:
             raise InvalidArgumentError(
                 None, None,
@@ -888,13 +906,15 @@ def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
                 f"for a target of dtype {_dtype_name(target.dtype)}.",
             )
         if seed.shape != target.shape:
-            if seed.numel() != target.numel():
+            try:  # TF broadcasts an upstream gradient against its target
+                seed = torch.broadcast_to(seed, target.shape)
+            except RuntimeError:
                 raise InvalidArgumentError(
                     None, None,
                     "Argument `output_gradients` has an entry of shape "
-                    f"{tuple(seed.shape)} for a target of shape {tuple(target.shape)}.",
-                )
-            seed = seed.reshape(target.shape)
+                    f"{tuple(seed.shape)} that does not broadcast to its target's shape "
+                    f"{tuple(target.shape)}.",
+                ) from None
     return seed
 
 

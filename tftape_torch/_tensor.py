@@ -876,7 +876,7 @@ class EagerTensor(torch.Tensor):
 
     def __neg__(self) -> Any:
         if type(self) is not EagerTensor:
-            return _Base.__neg__(self)
+            return _Base.neg(self)  # a Variable: its own __torch_function__ reads it
         with _DisableSubclass():
             out = _Base.neg(self)
         out.__class__ = EagerTensor

@@ -288,6 +288,9 @@ class Variable(EagerTensor):
         with _DisableSubclass(), torch.no_grad():
             torch.Tensor.data.__set__(self, new)  # type: ignore[attr-defined]
         self._read_cache = None
+        for tape in _tape._STATE.stack:  # TF counts an assignment as an access
+            if tape._wants(self):
+                tape._watched_variables.setdefault(id(self), self)
 
     def __repr__(self, *, tensor_contents: Any = None) -> str:  # type: ignore[override]
         try:

@@ -1,0 +1,132 @@
+"""Divergences the fuzzer found, shrunk by hand, kept as programs.
+
+Each entry is ``name -> (source, open_reason)``. `tests/test_fuzz.py` runs every
+program under real TensorFlow and tftape_torch and compares the answers; an entry
+whose `open_reason` is not `None` is a divergence still open (a strict xfail: it must
+start passing once fixed, and then its reason is set to `None`).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Tuple
+
+__all__ = ["REGRESSIONS"]
+
+_HEADER = "def program(tf, attempt, leaf, try_stop):\n"
+
+
+def _program(body: str) -> str:
+    lines = body.strip("\n").split("\n")
+    return _HEADER + "\n".join("    " + line for line in lines) + "\n"
+
+
+REGRESSIONS: Dict[str, Tuple[str, Optional[str]]] = {
+    "target_is_source_counts_its_seed_once": (_program("""
+x = tf.constant([1.0, 2.0])
+with tf.GradientTape(persistent=True) as t:
+    t.watch(x)
+    y = x * 2.0
+return {'y_y': t.gradient(y, y), 'yy_y': t.gradient([y, y], y), 'x_x': t.gradient(x, x)}
+"""), None),
+    "inner_tape_does_not_see_outer_watch": (_program("""
+x = tf.constant(1.0)
+with tf.GradientTape() as outer:
+    outer.watch(x)
+    with tf.GradientTape() as inner:
+        y = x * 2.0
+    g = inner.gradient(y, x)
+return {'g': g}
+"""), None),
+    "watched_variables_in_creation_order": (_program("""
+v = tf.Variable(1.0)
+w = tf.Variable(2.0)
+with tf.GradientTape() as t:
+    t.watch(w)
+    t.watch(v)
+return {'watched': t.watched_variables()}
+"""), None),
+    "stop_recording_on_a_spent_tape": (_program("""
+x = tf.constant(1.0)
+with tf.GradientTape() as t:
+    t.watch(x)
+    y = x * 2.0
+    g = t.gradient(y, x)
+return {'g': g, 'stop': try_stop(t)}
+"""), None),
+    "pruned_custom_op_gives_zeros_not_none": (_program("""
+x = tf.constant([-2.0, -1.0])
+with tf.GradientTape() as t0:
+    t0.watch(x)
+    a = tf.identity(x)
+b = tf.maximum(a, x)
+with tf.GradientTape() as t1:
+    t1.watch(x)
+    c = b * 2.0
+return {'g': attempt(lambda: t1.gradient(c, x))}
+"""), None),
+    "pruning_runs_and_frees_another_tapes_graph": (_program("""
+x = tf.constant([1.0, -2.0])
+with tf.GradientTape() as t0:
+    t0.watch(x)
+    y = tf.sin(x)
+with tf.GradientTape() as t1:
+    t1.watch(x)
+    z = y * 2.0
+return {'t1': attempt(lambda: t1.gradient(z, x)), 't0': attempt(lambda: t0.gradient(y, x))}
+"""), None),
+    "pruning_runs_a_freed_graph": (_program("""
+x = tf.constant(0.5)
+with tf.GradientTape() as t0:
+    t0.watch(x)
+    y = tf.cos(x)
+g = t0.gradient(y, x)
+with tf.GradientTape() as t1:
+    t1.watch(x)
+    z = y * 2.0
+return {'g': g, 't1': attempt(lambda: t1.gradient(z, x))}
+"""), "the pruned node cos (recorded by the spent t0, buffers freed) is still executed: "
+      "TF None, ours RuntimeError 'Trying to backward through the graph a second time'"),
+    "op_on_a_tensor_only_another_tape_watches": (_program("""
+x = tf.constant(2.0)
+with tf.GradientTape() as outer:
+    with tf.GradientTape() as inner:
+        inner.watch(x)
+        y = x * 3.0
+    z = y * y
+return {'g': attempt(lambda: outer.gradient(z, y))}
+"""), "TF records an op on a tape only when an input is watched by that tape (or comes "
+      "from an op it recorded); ours records every op with torch history in the tape's "
+      "window: TF None, ours 12.0"),
+    "watch_after_use_of_a_tensor_with_history": (_program("""
+x = tf.constant(1.0)
+with tf.GradientTape() as t0:
+    t0.watch(x)
+    y = x * 2.0
+with tf.GradientTape() as t1:
+    z = y * 3.0
+    t1.watch(y)
+return {'g': attempt(lambda: t1.gradient(z, y))}
+"""), "known_differences.md, 'watch after use' (the fixable half): y has torch history, so "
+      "z = y * 3 is in t1's window although t1 watched y only afterwards: TF None, ours 3.0"),
+    "watch_a_view_of_a_watched_tensor": (_program("""
+a = tf.constant([0.5, 2.0])
+b = tf.reshape(a, [2, 1])
+with tf.GradientTape() as t:
+    t.watch(a)
+    t.watch(b)
+    y = a * b
+return {'g': attempt(lambda: t.gradient(y, [a, b]))}
+"""), "tf.reshape (and tf.identity) return torch views; watching a view of a tensor a "
+      "tape flipped gives no edge (earlier: AssertionError 'Expected gradient function "
+      "to be set'): TF [[2.5, 2.5], [[2.5], [2.5]]], ours [[2.5, 2.5], None]"),
+    "negate_a_variable": (_program("""
+v = tf.Variable([1.0, -2.0])
+return {'neg': -v}
+"""), None),
+    "assign_inside_a_tape_watches_the_variable": (_program("""
+v = tf.Variable([0.0])
+with tf.GradientTape() as t:
+    v.assign_add(tf.constant([1.0]))
+return {'watched': t.watched_variables()}
+"""), None),
+}
