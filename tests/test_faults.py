@@ -4,7 +4,7 @@ After an exception escapes a `with GradientTape()` block, a `stop_recording()` b
 a `custom_gradient` function or `gradient()` itself:
 
 * the thread's tape stack is empty (`_STATE.stack == []`) and no tensor is still
-  flipped (`_STATE.flips == {}`);
+  flipped (`_FLIPS == {}`);
 * torch's grad mode is what it was;
 * watched tensors have `requires_grad` back off, so later ops are not recorded;
 * a Variable read outside tapes is the Variable itself, and the next tape reads a
@@ -31,7 +31,7 @@ class Boom(Exception):
 
 def _assert_clean(*watched: torch.Tensor, grad_mode: bool = True) -> None:
     assert _tape._STATE.stack == []
-    assert _tape._STATE.flips == {}
+    assert _tape._FLIPS == {}
     assert torch.is_grad_enabled() is grad_mode
     for tensor in watched:
         assert not tensor.requires_grad
@@ -54,9 +54,9 @@ def _assert_variable_fresh(v: tf.Variable, stale: List[torch.Tensor]) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_state_before_or_after() -> Iterator[None]:
-    assert _tape._STATE.stack == [] and _tape._STATE.flips == {}
+    assert _tape._STATE.stack == [] and _tape._FLIPS == {}
     yield
-    assert _tape._STATE.stack == [] and _tape._STATE.flips == {}
+    assert _tape._STATE.stack == [] and _tape._FLIPS == {}
 
 
 # --------------------------------------------------------------------------- with blocks

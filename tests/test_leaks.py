@@ -125,8 +125,8 @@ def test_ten_thousand_tape_iterations_do_not_grow_memory() -> None:
     assert tapes == 0, f"{tapes} tapes are still alive"
     # each Variable keeps (at most) its last read cached until the next read
     assert aliases <= 2, f"{aliases} Variable aliases are still alive"
-    assert _tape._STATE.stack == [] and _tape._STATE.flips == {}
-    assert len(_tape._STATE.flipped_before) <= 2
+    assert _tape._STATE.stack == [] and _tape._FLIPS == {}
+    assert len(_tape._FLIPPED_BEFORE) <= 2
 
 
 def test_gradients_do_not_keep_the_graph_alive() -> None:
@@ -141,11 +141,6 @@ def test_gradients_do_not_keep_the_graph_alive() -> None:
     assert all(g.grad_fn is None and not g.requires_grad for pair in grads for g in pair)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "reported to the lead: a tape keeps a weak reference to every tape that recorded "
-    "while it was open (GradientTape._overlaps), dead ones included, so a long-lived "
-    "outer tape grows by one entry per inner tape"
-))
 def test_long_lived_outer_tape_does_not_grow_with_inner_tapes() -> None:
     x = tf.constant(1.0)
     with tf.GradientTape(persistent=True) as outer:

@@ -204,7 +204,7 @@ def test_exception_in_with_block_restores_everything(device: str) -> None:
     assert _tape._STATE.stack == []
     assert not x.requires_grad
     assert torch.is_grad_enabled() == grad_mode
-    assert _tape._STATE.flips == {}
+    assert _tape._FLIPS == {}
 
 
 def test_exception_inside_gradient_leaves_no_state(device: str) -> None:
@@ -340,7 +340,7 @@ def test_no_growth_over_many_tapes() -> None:
         step()
     gc.collect()
     assert len(gc.get_objects()) - before < 50
-    assert _tape._STATE.flips == {} and _tape._STATE.stack == []
+    assert _tape._FLIPS == {} and _tape._STATE.stack == []
 
 
 def test_sources_may_be_a_module_or_an_iterator(device: str) -> None:

@@ -90,13 +90,20 @@ def _unconnected(value: Union[UnconnectedGradients, str]) -> UnconnectedGradient
 class _Flip:
     """A tensor whose `requires_grad` the tapes of this thread switched on."""
 
-    __slots__ = ("tensor", "owners", "watchers", "sequence_nr")
+    __slots__ = ("tensor", "owners", "watchers", "sequence_nr", "thread")
 
     def __init__(self, tensor: torch.Tensor, sequence_nr: int) -> None:
         self.tensor = tensor
         self.owners: List[GradientTape] = []  # tapes still holding the flip
-        self.watchers: List[GradientTape] = []  # every tape that held it
+        # Every live, unspent tape that held it (weakly): they get the leaf's edge.
+        self.watchers: List["weakref.ref[GradientTape]"] = []
+        # Sequence numbers count per thread: compare them only on the same thread.
         self.sequence_nr = sequence_nr
+        self.thread = threading.get_ident()
+
+    def untouched_since_flip(self) -> bool:
+        """Whether no autograd node was created on this thread since the flip."""
+        return self.thread == threading.get_ident() and self.sequence_nr == _next_sequence_nr()
 
 
 class _ThreadState(threading.local):
@@ -107,11 +114,6 @@ class _ThreadState(threading.local):
         # Replaced whenever the set of recording tapes (or what they watch) changes;
         # Variables cache their read for as long as it stays the same object.
         self.config: object = object()
-        self.flips: Dict[int, _Flip] = {}
-        # Leaves that were flipped earlier and had ops recorded on them, with a
-        # sentinel living in their gradient accumulator's metadata: while it is
-        # alive, graph built back then may still hang off the accumulator.
-        self.flipped_before: Dict[int, Tuple["weakref.ref[torch.Tensor]", "weakref.ref[Any]"]] = {}
         # `hook(variable, value) -> value` on every Variable read on this thread
         # (custom_gradient's variable watcher, ForwardAccumulator's tangents), and
         # `hook(results)` on every list of gradients `_compute` returns.
@@ -123,6 +125,17 @@ class _ThreadState(threading.local):
 
 
 _STATE = _ThreadState()
+
+# `requires_grad` is a flag of the tensor, which every thread sees: the tensors whose
+# flag tapes switched on are kept process-wide, under one lock, so a tape never turns
+# the flag off under another thread's tape, nor mistakes another thread's watched
+# tensor for a user's leaf.
+_FLIPS: Dict[int, _Flip] = {}
+# Leaves that were flipped earlier and had ops recorded on them, with a sentinel
+# living in their gradient accumulator's metadata: while it is alive, graph built
+# back then may still hang off the accumulator.
+_FLIPPED_BEFORE: Dict[int, Tuple["weakref.ref[torch.Tensor]", "weakref.ref[Any]"]] = {}
+_FLIPS_LOCK = threading.RLock()
 
 
 def recording_tapes() -> List["GradientTape"]:
@@ -236,11 +249,11 @@ class GradientTape:
 
     def _flip(self, tensor: torch.Tensor) -> None:
         """Make `tensor` require grad while this tape records."""
-        with _DisableSubclass():
+        with _DisableSubclass(), _FLIPS_LOCK:
             self._flip_plain(tensor)
 
     def _flip_plain(self, tensor: torch.Tensor) -> None:
-        flips = _STATE.flips
+        flips = _FLIPS
         record = flips.get(id(tensor))
         if record is None or record.tensor is not tensor:
             if tensor.requires_grad:
@@ -250,16 +263,17 @@ class GradientTape:
         if self not in record.owners:
             record.owners.append(self)
             self._flipped.append(id(tensor))
-            if self not in record.watchers:
-                record.watchers.append(self)
+            watchers = [ref for ref in record.watchers
+                        if (tape := ref()) is not None and tape is not self and not tape._spent]
+            watchers.append(weakref.ref(self))
+            record.watchers = watchers
 
     def _release_flips(self) -> None:
-        with _DisableSubclass():
+        with _DisableSubclass(), _FLIPS_LOCK:
             self._release_flips_plain()
 
     def _release_flips_plain(self) -> None:
-        flips = _STATE.flips
-        now = _next_sequence_nr()
+        flips = _FLIPS
         for key in self._flipped:
             record = flips.get(key)
             if record is None or self not in record.owners:
@@ -267,11 +281,14 @@ class GradientTape:
             record.owners.remove(self)
             if not record.owners:
                 del flips[key]
-                if record.sequence_nr != now:
+                if not record.untouched_since_flip():
                     # Graph was recorded on the leaf: keep its edge for `gradient()`
                     # after the flag is restored.
                     edge = _remember_flipped(record.tensor)
-                    for tape in record.watchers:
+                    for ref in record.watchers:
+                        tape = ref()
+                        if tape is None:
+                            continue
                         known = tape._watched.get(key)
                         if known is not None and known[0] is record.tensor:
                             tape._watched[key] = (record.tensor, edge)
@@ -325,7 +342,7 @@ class GradientTape:
             self._watch_tensor(item)
 
     def _watch_tensor(self, tensor: torch.Tensor) -> None:
-        with _DisableSubclass():
+        with _DisableSubclass(), _FLIPS_LOCK:
             self._watch_plain(tensor)
 
     def _watch_plain(self, tensor: torch.Tensor) -> None:
@@ -335,14 +352,14 @@ class GradientTape:
         now = _next_sequence_nr()
         edge = None  # a leaf is its own input to the engine
         if tensor.requires_grad:
-            record = _STATE.flips.get(id(tensor))
+            record = _FLIPS.get(id(tensor))
             if tensor.grad_fn is not None:
                 # An intermediate with history: ops after it may predate the tape.
                 if tensor.grad_fn._sequence_nr() + 1 != now:
                     self._dirty = True
                 edge = get_gradient_edge(tensor)
-            elif record is not None and record.tensor is tensor and record.sequence_nr != now:
-                self._dirty = True  # another tape's recorded ops hang off this leaf
+            elif record is not None and record.tensor is tensor and not record.untouched_since_flip():
+                self._dirty = True  # another tape's recorded ops may hang off this leaf
         elif _flipped_before(tensor):
             self._dirty = True
         if self._recording:
@@ -708,7 +725,7 @@ class GradientTape:
             return [source] if source.requires_grad else []
         if source.requires_grad:
             if source.grad_fn is None:
-                record = _STATE.flips.get(id(source))
+                record = _FLIPS.get(id(source))
                 if record is not None and record.tensor is source:
                     return []  # another tape watches it; this one did not
                 if self._watch_accessed_variables:
@@ -844,12 +861,13 @@ def _remember_flipped(tensor: torch.Tensor) -> GradientEdge:
     sentinel = _Sentinel()
     accumulator.metadata[_SENTINEL_KEY] = sentinel
     key = id(tensor)
-    history = _STATE.flipped_before
+    history = _FLIPPED_BEFORE
 
     def forget(ref: Any, key: int = key) -> None:
-        entry = history.get(key)
-        if entry is not None and ref in entry:
-            del history[key]
+        with _FLIPS_LOCK:
+            entry = history.get(key)
+            if entry is not None and ref in entry:
+                del history[key]
 
     history[key] = (weakref.ref(tensor, forget), weakref.ref(sentinel, forget))
     return GradientEdge(accumulator, 0)
@@ -857,7 +875,7 @@ def _remember_flipped(tensor: torch.Tensor) -> GradientEdge:
 
 def _flipped_before(tensor: torch.Tensor) -> bool:
     """Whether graph recorded on `tensor` under an earlier flip may still be alive."""
-    entry = _STATE.flipped_before.get(id(tensor))
+    entry = _FLIPPED_BEFORE.get(id(tensor))
     return entry is not None and entry[0]() is tensor and entry[1]() is not None
 
 
