@@ -660,12 +660,13 @@ class GradientTape:
         for position, target in enumerate(targets):
             seed = None if output_gradients is None else output_gradients[position]
             node = getattr(target, "grad_fn", None)
-            if node is None or not self._recorded(node):
-                # Not differentiated through the graph; d(target)/d(target) is
-                # still the seed (a recorded target gets it from its own edge).
-                for index, source in enumerate(sources):
-                    if target is source:
-                        results[index] = _add(results[index], _seed_like(target, seed))
+            through_graph = node is not None and self._recorded(node)
+            # d(target)/d(target) is the seed: the engine captures it at the
+            # target's own edge when it has one; otherwise add it here.
+            for index, source in enumerate(sources):
+                if target is source and not (through_graph and index in owners):
+                    results[index] = _add(results[index], _seed_like(target, seed))
+            if not through_graph:
                 continue
             outputs.append(target)
             upstream.append(_seed_like(target, seed) if seed is None else seed)
@@ -730,9 +731,43 @@ class GradientTape:
                     return []  # another tape watches it; this one did not
                 if self._watch_accessed_variables:
                     return [source]
-            elif self._recorded(source.grad_fn):
+            elif self._recorded(source.grad_fn) and self._derives_from_watched(source.grad_fn):
                 return [get_gradient_edge(source)]
         return []
+
+    def _derives_from_watched(self, node: Any) -> bool:
+        """Whether recorded `node` has, below it through recorded nodes, a watched input.
+
+        TF records an op on a tape only when one of its inputs is watched by the tape
+        or came from an op it recorded: an intermediate computed in the tape's window
+        from tensors the tape does not watch is not on it.
+        """
+        watched_leaves = {id(tensor) for tensor, edge in self._watched.values() if edge is None}
+        watched_nodes = {id(edge.node) for _, edge in self._watched.values() if edge is not None}
+        for edges in self._variable_edges.values():
+            watched_nodes.update(id(edge.node) for edge in edges)
+        recorded = self._recorded_nr()
+        seen = set()
+        pending = [node]
+        while pending:
+            node = pending.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if id(node) in watched_nodes:
+                return True
+            if node._sequence_nr() == _LEAF_SEQUENCE_NR:
+                leaf = getattr(node, "variable", None)
+                if leaf is not None and (
+                    id(leaf) in watched_leaves
+                    or (self._watch_accessed_variables and leaf.requires_grad
+                        and id(leaf) not in _FLIPS)
+                ):
+                    return True
+                continue
+            if recorded(node._sequence_nr()):
+                pending.extend(next_node for next_node, _ in node.next_functions)
+        return False
 
     def _shares_graph(self) -> bool:
         """Whether another unspent tape recorded alongside this one."""
