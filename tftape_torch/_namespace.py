@@ -57,6 +57,7 @@ from tftape_torch._dtypes import (
 from tftape_torch._tensor import (
     _DTYPE_GET,
     EagerTensor,
+    own_leaf,
     TensorShape,
     _matmul,
     _mismatch,
@@ -191,6 +192,7 @@ def _call(op: str, fn: Callable[..., Any], tensors: Sequence[Any], *args: Any, *
         for item in tensors:
             if out is item:
                 return out.as_subclass(EagerTensor)
+        out = own_leaf(out)
         out.__class__ = EagerTensor
     return out
 

@@ -86,6 +86,24 @@ def as_eager(tensor: torch.Tensor) -> torch.Tensor:
     return tensor
 
 
+def own_leaf(out: torch.Tensor) -> torch.Tensor:
+    """`out` itself, or, for a view of a tensor without grad, a plain alias of it.
+
+    TF's reshape, identity, slicing and transpose give new tensors: each can be
+    watched on its own. A torch view of a tensor that does not require grad would
+    instead follow its base into autograd once the base is watched, so such a
+    result becomes a plain alias of the same storage (no copy, no view tracking).
+    """
+    if out.requires_grad or not out._is_view():
+        return out
+    from tftape_torch._forward import recording_level
+
+    if recording_level() is not None:
+        return out  # a view may carry a tangent a plain alias would drop
+    alias = torch.empty((0,), dtype=out.dtype, device=out.device)
+    return alias.set_(out.untyped_storage(), out.storage_offset(), out.size(), out.stride())
+
+
 def fresh(out: Any) -> Any:
     """Re-type a fresh op result (and the tensors of a fresh tuple/list) in place.
 
@@ -741,6 +759,7 @@ class EagerTensor(torch.Tensor):
             if type(out) is _Tensor:
                 if func in _NO_WRAP:
                     return out
+                out = own_leaf(out)
                 if _refcount(out) == 2:  # only `out` holds it: fresh, re-type in place
                     out.__class__ = EagerTensor
                     return out
