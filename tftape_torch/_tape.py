@@ -190,7 +190,7 @@ class GradientTape:
         self._watched: Dict[int, Tuple[torch.Tensor, Optional[GradientEdge]]] = {}
         self._flipped: List[int] = []
         self._watched_variables: Dict[int, Variable] = {}
-        self._variable_edges: Dict[int, List[GradientEdge]] = {}
+        self._variable_edges: Dict[int, List[torch.Tensor]] = {}  # alias leaves read
         # Tapes that recorded at the same time as this one (weak references),
         # which may still need the graph this tape would free.
         self._overlaps: List["weakref.ref[GradientTape]"] = []
@@ -372,11 +372,11 @@ class GradientTape:
             return True
         return id(variable) in self._watched_variables
 
-    def _record_read(self, variable: Variable, edge: Optional[GradientEdge]) -> None:
-        """Note a read of `variable`; `edge` is None for one that has no gradient."""
+    def _record_read(self, variable: Variable, alias: Optional[torch.Tensor]) -> None:
+        """Note a read of `variable` as leaf `alias` (None for one without gradient)."""
         self._watched_variables.setdefault(id(variable), variable)
-        if edge is not None:
-            self._variable_edges.setdefault(id(variable), []).append(edge)
+        if alias is not None:
+            self._variable_edges.setdefault(id(variable), []).append(alias)
 
     def watched_variables(self) -> Tuple[Variable, ...]:
         """Variables watched by this tape, in the order they were created (as TF)."""
@@ -744,8 +744,8 @@ class GradientTape:
         """
         watched_leaves = {id(tensor) for tensor, edge in self._watched.values() if edge is None}
         watched_nodes = {id(edge.node) for _, edge in self._watched.values() if edge is not None}
-        for edges in self._variable_edges.values():
-            watched_nodes.update(id(edge.node) for edge in edges)
+        for aliases in self._variable_edges.values():
+            watched_leaves.update(id(alias) for alias in aliases)
         recorded = self._recorded_nr()
         seen = set()
         pending = [node]

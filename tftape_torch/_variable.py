@@ -30,7 +30,6 @@ import itertools
 from typing import Any, Callable, Dict, Optional, Sequence
 
 import torch
-from torch.autograd.graph import get_gradient_edge
 
 from tftape_torch import _tape
 from tftape_torch._tensor import EagerTensor, as_eager, convert_value
@@ -169,7 +168,8 @@ class Variable(EagerTensor):
             differentiable = value.is_floating_point() or value.is_complex()
             if tapes and differentiable:
                 value.requires_grad_(True)
-        edge = get_gradient_edge(value) if tapes and differentiable else None
+        # The alias is a leaf: it is its own input to the engine.
+        edge = value if tapes and differentiable else None
         for tape in tapes:
             tape._record_read(self, edge)
         self._read_cache = (state.config, value)

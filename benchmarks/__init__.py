@@ -1,0 +1,1 @@
+"""Benchmarks for tftape_torch (see run.py)."""
