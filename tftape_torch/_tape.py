@@ -488,6 +488,8 @@ class GradientTape:
             grads = _fill_unconnected(grads, flat_sources, unconnected)
             if type(sources) in _PLAIN_TENSOR_TYPES or isinstance(sources, Variable):
                 return grads[0]
+            if flat_sources is sources:
+                return grads  # a flat list of tensors
             return _structure.pack_like(sources, grads)
         finally:
             self._end_use()
@@ -838,7 +840,16 @@ def _as_structure(sources: Any) -> Any:
 def _flatten(structure: Any) -> List[Any]:
     if type(structure) in _PLAIN_TENSOR_TYPES or isinstance(structure, Variable):
         return [structure]
+    if _is_flat_list(structure):
+        return structure  # type: ignore[no-any-return]
     return _structure.flatten(structure)
+
+
+def _is_flat_list(structure: Any) -> bool:
+    """A list of tensors (such as `list(model.parameters())`): its own flattening."""
+    return type(structure) is list and all(
+        type(item) in _PLAIN_TENSOR_TYPES for item in structure
+    )
 
 
 _engine_run_backward = getattr(torch.autograd.graph, "_engine_run_backward", None)
