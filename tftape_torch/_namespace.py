@@ -68,7 +68,7 @@ from tftape_torch._tensor import (
     convert_value,
     fresh,
 )
-from tftape_torch.errors import InvalidArgumentError
+from tftape_torch.errors import NotFoundError, InvalidArgumentError
 
 __all__ = [
     "DType",
@@ -1219,6 +1219,13 @@ def log(x: Any, name: Optional[str] = None) -> torch.Tensor:
     return _call("Log", torch.log, (t,), t)
 
 
+def _cast_plain(tensor: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    with _DisableSubclass():
+        out = tensor.to(dtype)
+    out.__class__ = EagerTensor
+    return out
+
+
 def _matmul_body(
     p: torch.Tensor,
     q: torch.Tensor,
@@ -1263,7 +1270,15 @@ def matmul(
         raise ValueError("Only one of transpose_b and adjoint_b can be True.")
     left, right = _match(a, b, "MatMul")
     if output_type is not None and as_dtype(output_type) != left.dtype:
-        raise NotImplementedError("matmul with an output_type other than the inputs' dtype")
+        # TF accumulates (u)int8 products in the wider `output_type` (int32).
+        if left.dtype not in (torch.int8, torch.uint8) or as_dtype(output_type) != torch.int32:
+            raise NotFoundError(  # TF: no MatMul kernel for that pair of dtypes
+                None, None,
+                f"Argument `output_type` of matmul must be the inputs' dtype, or int32 for "
+                f"int8/uint8 inputs; got {dtype_name(as_dtype(output_type))} for "
+                f"{dtype_name(left.dtype)} inputs.",
+            )
+        left, right = _cast_plain(left, torch.int32), _cast_plain(right, torch.int32)
 
     flags = (builtins.bool(transpose_a), builtins.bool(transpose_b), builtins.bool(adjoint_a),
              builtins.bool(adjoint_b))

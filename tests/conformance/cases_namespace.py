@@ -1451,3 +1451,13 @@ def case_ns_names_exist_where_tf_has_them(tf):
         namespace = tf if not module else getattr(tf, module)
         out[module or "top"] = {a: hasattr(namespace, a) for a in attrs}
     return out
+
+
+def case_ns_matmul_int8_output_type_int32(tf):
+    a = tf.constant([[100, -3]], dtype=tf.int8)
+    b = tf.constant([[2], [50]], dtype=tf.int8)
+    return tf.matmul(a, b, output_type=tf.int32)
+
+
+def case_ns_matmul_float_output_type_int32_has_no_kernel(tf):
+    return tf.matmul(tf.constant([[1.0]]), tf.constant([[1.0]]), output_type=tf.int32)
