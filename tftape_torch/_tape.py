@@ -189,6 +189,8 @@ class GradientTape:
         # id -> (tensor, its gradient edge, or None for a leaf: its own input).
         self._watched: Dict[int, Tuple[torch.Tensor, Optional[GradientEdge]]] = {}
         self._flipped: List[int] = []
+        # id -> sequence number at which an intermediate (non-leaf) was watched.
+        self._watch_nr: Dict[int, int] = {}
         self._watched_variables: Dict[int, Variable] = {}
         self._variable_edges: Dict[int, List[torch.Tensor]] = {}  # alias leaves read
         # Tapes that recorded at the same time as this one (weak references),
@@ -358,6 +360,7 @@ class GradientTape:
                 if tensor.grad_fn._sequence_nr() + 1 != now:
                     self._dirty = True
                 edge = get_gradient_edge(tensor)
+                self._watch_nr[id(tensor)] = now
             elif record is not None and record.tensor is tensor and not record.untouched_since_flip():
                 self._dirty = True  # another tape's recorded ops may hang off this leaf
         elif _flipped_before(tensor):
@@ -435,6 +438,7 @@ class GradientTape:
 
     def _forget(self) -> None:
         self._watched = {}
+        self._watch_nr = {}
         self._watched_variables = {}
         self._variable_edges = {}
 
@@ -744,10 +748,8 @@ class GradientTape:
         or came from an op it recorded: an intermediate computed in the tape's window
         from tensors the tape does not watch is not on it.
         """
-        watched_leaves = {id(tensor) for tensor, edge in self._watched.values() if edge is None}
-        watched_nodes = {id(edge.node) for _, edge in self._watched.values() if edge is not None}
-        for aliases in self._variable_edges.values():
-            watched_leaves.update(id(alias) for alias in aliases)
+        watched_leaves, watched_node_nrs = self._watched_ids()
+        watched_nodes = set(watched_node_nrs)
         recorded = self._recorded_nr()
         seen = set()
         pending = [node]
@@ -780,29 +782,62 @@ class GradientTape:
         return False
 
     def _prune_unrecorded(self, outputs: Sequence[torch.Tensor]) -> List[Any]:
-        """Put a gradient-stopping pre-hook on every unrecorded node below `outputs`.
+        """Put a gradient-stopping pre-hook on every node below `outputs` TF would not record.
 
-        Walks only the recorded part of the graph; a node this tape did not record
-        is a boundary: gradient reaching it is dropped, as TF's tape never saw it.
+        TF records an op on a tape when it runs while the tape records and one of its
+        inputs is watched by the tape (watched before the op ran) or came from an op
+        the tape recorded. A node outside the tape's windows, or one inside whose
+        inputs are none of these, is a boundary: gradient reaching it is dropped.
+        Walks the graph once, children before parents.
         """
-        recorded = self._recorded_nr()
+        in_window = self._recorded_nr()
+        watched_leaves, watched_nodes = self._watched_ids()
+        accessed = self._watch_accessed_variables
+        recorded: Dict[int, bool] = {}
+        visiting = set()
         hooks = []
-        seen = set()
-        pending = [output.grad_fn for output in outputs]
+        pending: List[Tuple[Any, bool]] = [(output.grad_fn, False) for output in outputs]
         while pending:
-            node = pending.pop()
-            if node is None or node in seen:
+            node, children_done = pending.pop()
+            if node is None:
                 continue
-            seen.add(node)
+            key = id(node)
             nr = node._sequence_nr()
-            if nr == _LEAF_SEQUENCE_NR:
+            if children_done:
+                recorded[key] = ok = any(
+                    _input_is_recorded(child, nr, recorded, watched_leaves, watched_nodes, accessed)
+                    for child, _ in node.next_functions
+                    if child is not None
+                )
+                if not ok:
+                    hooks.append(node.register_prehook(_drop_gradient))
                 continue
-            if not recorded(nr):
+            if key in recorded or key in visiting or nr == _LEAF_SEQUENCE_NR:
+                continue
+            if not in_window(nr):
+                recorded[key] = False
                 hooks.append(node.register_prehook(_drop_gradient))
                 continue
-            for next_node, _ in node.next_functions:
-                pending.append(next_node)
+            visiting.add(key)
+            pending.append((node, True))
+            for child, _ in node.next_functions:
+                if child is not None and id(child) not in recorded:
+                    pending.append((child, False))
         return hooks
+
+    def _watched_ids(self) -> Tuple[set, Dict[int, int]]:
+        """Ids of the leaves this tape watches, and of watched intermediates' nodes
+        (with the sequence number at which each was watched)."""
+        leaves = set()
+        nodes: Dict[int, int] = {}
+        for tensor, edge in self._watched.values():
+            if tensor.grad_fn is None:
+                leaves.add(id(tensor))
+            elif edge is not None:
+                nodes[id(edge.node)] = self._watch_nr.get(id(tensor), 0)
+        for aliases in self._variable_edges.values():
+            leaves.update(id(alias) for alias in aliases)
+        return leaves, nodes
 
     def __repr__(self) -> str:
         state = "recording" if self._recording else "idle"
@@ -877,6 +912,27 @@ def _backprop(
         tuple(outputs), tuple(upstream), retain_graph, create_graph, tuple(edges), True,
         accumulate_grad=False,
     )
+
+
+def _input_is_recorded(
+    child: Any,
+    consumer_nr: int,
+    recorded: Dict[int, bool],
+    watched_leaves: set,
+    watched_nodes: Dict[int, int],
+    accessed: bool,
+) -> bool:
+    """Whether the input `child` of a node numbered `consumer_nr` makes it recorded."""
+    watched_at = watched_nodes.get(id(child))
+    if watched_at is not None and watched_at <= consumer_nr:
+        return True
+    if child._sequence_nr() == _LEAF_SEQUENCE_NR:
+        leaf = getattr(child, "variable", None)
+        return leaf is not None and (
+            id(leaf) in watched_leaves
+            or (accessed and leaf.requires_grad and id(leaf) not in _FLIPS)
+        )
+    return recorded.get(id(child), False)
 
 
 def _creation_order(variable: Variable) -> int:
