@@ -33,6 +33,7 @@ import torch
 
 from tftape_torch import _tape
 from tftape_torch._tensor import EagerTensor, as_eager, convert_value
+from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["Variable"]
 
@@ -81,11 +82,17 @@ def _kind(func: Callable[..., Any]) -> int:
 
 
 def _read_all(args: Any) -> Any:
+    """`args` with every Variable in it (also inside lists and tuples) read."""
     if isinstance(args, Variable):
         return args._read()
-    if type(args) in (list, tuple):
-        return type(args)(_read_all(item) for item in args)
+    kind = type(args)
+    if kind is tuple or kind is list:
+        return kind([_read_all(item) if type(item) in _CONTAINERS or isinstance(item, Variable)
+                     else item for item in args])
     return args
+
+
+_CONTAINERS = (tuple, list)
 
 
 def _refused(message: str) -> Callable[[Any, Any], Any]:
@@ -251,29 +258,45 @@ class Variable(EagerTensor):
         Raises:
           ValueError: if `value`'s shape differs from the variable's.
         """
-        new = self._convert(value)
-        if tuple(new.shape) != tuple(self.shape):
-            raise ValueError(
-                f"Cannot assign value to variable ' {self.name}': Shape mismatch."
-                f"The variable shape {_shape_str(self.shape)}, and the assigned value "
-                f"shape {_shape_str(new.shape)} are incompatible."
-            )
-        self._rebind(new.clone())
+        self._rebind(self._checked(self._convert(value)).clone())
         return self
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
                    read_value: bool = True) -> "Variable":
         """Adds `delta` to the variable; earlier reads keep their value."""
+        delta = self._convert(delta)
         with _DisableSubclass():
-            self._rebind(torch.Tensor.add(self.detach(), self._convert(delta)))
+            new = torch.add(self, delta)  # the variable's own storage: nothing is recorded
+        self._rebind(self._checked(new, update="AssignAddVariableOp"))
         return self
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
                    read_value: bool = True) -> "Variable":
         """Subtracts `delta` from the variable; earlier reads keep their value."""
+        delta = self._convert(delta)
         with _DisableSubclass():
-            self._rebind(torch.Tensor.sub(self.detach(), self._convert(delta)))
+            new = torch.sub(self, delta)  # the variable's own storage: nothing is recorded
+        self._rebind(self._checked(new, update="AssignSubVariableOp"))
         return self
+
+    def _checked(self, new: torch.Tensor, update: Optional[str] = None) -> torch.Tensor:
+        """`new`, if it has the variable's shape; else TF's error (`ValueError` for
+        `assign`, `InvalidArgumentError` for the `update` ops)."""
+        with _DisableSubclass():
+            shape, new_shape = torch.Tensor.size(self), torch.Tensor.size(new)
+        if new_shape != shape and update is not None:
+            raise InvalidArgumentError(
+                None, None,
+                f"Cannot update variable with shape {list(shape)} using a Tensor with shape "
+                f"{list(new_shape)}, shapes must be equal. [Op:{update}]",
+            )
+        if new_shape != shape:
+            raise ValueError(
+                f"Cannot assign value to variable ' {self.name}': Shape mismatch."
+                f"The variable shape {_shape_str(shape)}, and the assigned value "
+                f"shape {_shape_str(new_shape)} are incompatible."
+            )
+        return new
 
     def _convert(self, value: Any) -> torch.Tensor:
         if isinstance(value, Variable):
@@ -285,7 +308,7 @@ class Variable(EagerTensor):
 
     def _rebind(self, new: torch.Tensor) -> None:
         """Point the variable at `new` storage, leaving earlier reads intact."""
-        with _DisableSubclass(), torch.no_grad():
+        with _DisableSubclass():  # setting `.data` is never recorded
             torch.Tensor.data.__set__(self, new)  # type: ignore[attr-defined]
         self._read_cache = None
         for tape in _tape._STATE.stack:  # TF counts an assignment as an access

@@ -2008,3 +2008,13 @@ def case_core_zeros_source_shape(tf):
         tape.watch(x)
         y = tf.reduce_sum(tf.exp(x))
     return tape.gradient(y, x)
+
+
+def case_core_assign_add_shape_mismatch(tf):
+    v = tf.Variable([1.0, 2.0])
+    return v.assign_add(tf.ones((3, 2)))
+
+
+def case_core_assign_shape_mismatch(tf):
+    v = tf.Variable([1.0, 2.0])
+    return v.assign(tf.ones((3, 2)))
