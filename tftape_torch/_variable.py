@@ -264,19 +264,18 @@ class Variable(EagerTensor):
     def assign_add(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
                    read_value: bool = True) -> "Variable":
         """Adds `delta` to the variable; earlier reads keep their value."""
-        delta = self._convert(delta)
-        with _DisableSubclass():
-            new = torch.add(self, delta)  # the variable's own storage: nothing is recorded
-        self._rebind(self._checked(new, update="AssignAddVariableOp"))
-        return self
+        return self._update(torch.add, delta, "AssignAddVariableOp")
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
                    read_value: bool = True) -> "Variable":
         """Subtracts `delta` from the variable; earlier reads keep their value."""
+        return self._update(torch.sub, delta, "AssignSubVariableOp")
+
+    def _update(self, op: Callable[..., torch.Tensor], delta: Any, tf_op: str) -> "Variable":
         delta = self._convert(delta)
         with _DisableSubclass():
-            new = torch.sub(self, delta)  # the variable's own storage: nothing is recorded
-        self._rebind(self._checked(new, update="AssignSubVariableOp"))
+            new = op(self, delta)  # the variable's own storage: nothing is recorded
+        self._rebind(self._checked(new, update=tf_op))
         return self
 
     def _checked(self, new: torch.Tensor, update: Optional[str] = None) -> torch.Tensor:
