@@ -16,7 +16,6 @@ import warnings
 import weakref
 from typing import Any, Callable, List, Tuple
 
-import pytest
 import torch
 
 import tftape_torch as tf

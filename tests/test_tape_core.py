@@ -10,7 +10,6 @@ from __future__ import annotations
 import collections
 import gc
 import threading
-import warnings
 import weakref
 
 import pytest

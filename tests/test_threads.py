@@ -15,7 +15,6 @@ import traceback
 import warnings
 from typing import Any, Callable, Dict, List
 
-import pytest
 import torch
 
 import tftape_torch as tf
