@@ -1142,81 +1142,109 @@ def abs(x: Any, name: Optional[str] = None) -> torch.Tensor:
     return _call("Abs", torch.abs, (t,), t)
 
 
-def sqrt(x: Any, name: Optional[str] = None) -> torch.Tensor:
+def _float_unary(
+    name: str, op: str, fn: Callable[[torch.Tensor], torch.Tensor], doc: str
+) -> Callable[..., torch.Tensor]:
+    """`tf.<name>`: TF's elementwise op `op` on a floating tensor, computed by `fn`."""
+
+    def unary(x: Any, name: Optional[str] = None) -> torch.Tensor:
+        t = _float_input(x, op)
+        return _call(op, fn, (t,), t)
+
+    unary.__name__ = unary.__qualname__ = name
+    unary.__doc__ = doc
+    return unary
+
+
+sqrt = _float_unary(
+    "sqrt",
+    "Sqrt",
+    _kernels.sqrt,
     """The square root, elementwise; its gradient is 0 where the incoming one is 0.
 
     >>> import tftape_torch as tf
     >>> print(tf.sqrt(tf.constant([4.0, 9.0])))
     tf.Tensor([2. 3.], shape=(2,), dtype=float32)
-    """
-    t = _float_input(x, "Sqrt")
-    return _call("Sqrt", _kernels.sqrt, (t,), t)
+    """,
+)
 
 
-def exp(x: Any, name: Optional[str] = None) -> torch.Tensor:
+exp = _float_unary(
+    "exp",
+    "Exp",
+    torch.exp,
     """`e ** x`, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.exp(tf.constant(0.0)))
     tf.Tensor(1.0, shape=(), dtype=float32)
-    """
-    t = _float_input(x, "Exp")
-    return _call("Exp", torch.exp, (t,), t)
+    """,
+)
 
 
-def sin(x: Any, name: Optional[str] = None) -> torch.Tensor:
+sin = _float_unary(
+    "sin",
+    "Sin",
+    torch.sin,
     """The sine, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.sin(tf.constant(0.0)))
     tf.Tensor(0.0, shape=(), dtype=float32)
-    """
-    t = _float_input(x, "Sin")
-    return _call("Sin", torch.sin, (t,), t)
+    """,
+)
 
 
-def cos(x: Any, name: Optional[str] = None) -> torch.Tensor:
+cos = _float_unary(
+    "cos",
+    "Cos",
+    torch.cos,
     """The cosine, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.cos(tf.constant(0.0)))
     tf.Tensor(1.0, shape=(), dtype=float32)
-    """
-    t = _float_input(x, "Cos")
-    return _call("Cos", torch.cos, (t,), t)
+    """,
+)
 
 
-def tanh(x: Any, name: Optional[str] = None) -> torch.Tensor:
+tanh = _float_unary(
+    "tanh",
+    "Tanh",
+    torch.tanh,
     """The hyperbolic tangent, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.tanh(tf.constant(0.0)))
     tf.Tensor(0.0, shape=(), dtype=float32)
-    """
-    t = _float_input(x, "Tanh")
-    return _call("Tanh", torch.tanh, (t,), t)
+    """,
+)
 
 
-def sigmoid(x: Any, name: Optional[str] = None) -> torch.Tensor:
+sigmoid = _float_unary(
+    "sigmoid",
+    "Sigmoid",
+    torch.sigmoid,
     """`1 / (1 + exp(-x))`, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.sigmoid(tf.constant(0.0)))
     tf.Tensor(0.5, shape=(), dtype=float32)
-    """
-    t = _float_input(x, "Sigmoid")
-    return _call("Sigmoid", torch.sigmoid, (t,), t)
+    """,
+)
 
 
-def log(x: Any, name: Optional[str] = None) -> torch.Tensor:
+log = _float_unary(
+    "log",
+    "Log",
+    torch.log,
     """The natural logarithm, elementwise (`tf.math.log`; TF has no top-level `tf.log`).
 
     >>> import tftape_torch as tf
     >>> print(tf.math.log(tf.constant(1.0)))
     tf.Tensor(0.0, shape=(), dtype=float32)
-    """
-    t = _float_input(x, "Log")
-    return _call("Log", torch.log, (t,), t)
+    """,
+)
 
 
 def _cast_plain(tensor: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
