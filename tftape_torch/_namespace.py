@@ -23,7 +23,7 @@ from __future__ import annotations
 import builtins
 import functools
 import math as _math
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -56,6 +56,7 @@ from tftape_torch._dtypes import (
 )
 from tftape_torch._tensor import (
     _DTYPE_GET,
+    _Base,
     EagerTensor,
     own_leaf,
     TensorShape,
@@ -68,6 +69,7 @@ from tftape_torch._tensor import (
     convert_value,
     fresh,
 )
+from tftape_torch._variable import Variable
 from tftape_torch.errors import NotFoundError, InvalidArgumentError
 
 __all__ = [
@@ -174,16 +176,29 @@ def _call(op: str, fn: Callable[..., Any], tensors: Sequence[Any], *args: Any, *
     """Run `fn(*args, **kwargs)`, the body of TF op `op`, and return an `EagerTensor`.
 
     Drop-in and plain tensors run with torch functions disabled and the fresh result
-    is re-typed in place (NOTE: [Fresh results] in `_tensor`). When a Variable (or
-    another tensor subclass) is among `tensors`, `fn` is dispatched through its
-    `__torch_function__`, so the Variable is read the way every tape expects.
+    is re-typed in place (NOTE: [Fresh results] in `_tensor`). A Variable among
+    `tensors` is read once, the way every tape expects, and the op runs on the read.
+    Another tensor subclass gets `fn` dispatched through its `__torch_function__`.
     torch's `RuntimeError`s and `IndexError`s become TF's `InvalidArgumentError`.
     """
     try:
+        reads = None
         for item in tensors:
             kind = type(item)
-            if kind is not EagerTensor and kind is not _Tensor and isinstance(item, _Tensor):
+            if kind is EagerTensor or kind is _Tensor:
+                continue
+            if kind is Variable:
+                if reads is None:
+                    reads = {}
+                if id(item) not in reads:
+                    reads[id(item)] = item._read()
+            elif isinstance(item, _Tensor):
                 return _result(handle_torch_function(fn, tensors, *args, **kwargs))
+        if reads is not None:
+            tensors = list(reads.values())
+            args = _substitute(args, reads)
+            if kwargs:
+                kwargs = {key: _substitute(value, reads) for key, value in kwargs.items()}
         with _DisableSubclass():
             out = fn(*args, **kwargs)
     except (RuntimeError, IndexError) as e:
@@ -195,6 +210,27 @@ def _call(op: str, fn: Callable[..., Any], tensors: Sequence[Any], *args: Any, *
         out = own_leaf(out)
         out.__class__ = EagerTensor
     return out
+
+
+def _substitute(value: Any, reads: Dict[int, torch.Tensor]) -> Any:
+    """`value` with each Variable in `reads` (also inside lists and tuples) replaced."""
+    kind = type(value)
+    if kind is Variable:
+        read = reads.get(id(value))
+        return value._read() if read is None else read
+    if kind is tuple or kind is list:
+        return kind([_substitute(item, reads) if type(item) in _NESTING else item
+                     for item in value])
+    return value
+
+
+_NESTING = frozenset({Variable, tuple, list})
+
+
+def _same_dtype_plain(a: torch.Tensor, b: torch.Tensor) -> builtins.bool:
+    """Whether tensors `a` and `b` have one dtype (read without torch functions)."""
+    with _DisableSubclass():
+        return _DTYPE_GET(a) is _DTYPE_GET(b)  # type: ignore[no-any-return]
 
 
 def _disallowed(op: str, dtype: torch.dtype, allowed: str) -> InvalidArgumentError:
@@ -888,12 +924,13 @@ def _reduce(
     allowed: Callable[[torch.dtype], builtins.bool],
 ) -> torch.Tensor:
     x = _tensor(input_tensor)
-    with _DisableSubclass():
-        dtype, rank_ = _DTYPE_GET(x), x.dim()
+    dtype = _DTYPE_GET(x)
     if not allowed(dtype):
         raise _disallowed(op, dtype, "float, double, int32, uint8, int16, int8, complex64, int64")
     axes = None
     if axis is not None:
+        with _DisableSubclass():
+            rank_ = _Base.dim(x)
         axes = _reduction_axes(rank_, axis, op)
         if not axes:
             return identity(x)
@@ -919,6 +956,8 @@ def _sum(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) ->
 
 
 def _mean(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
+    if axes is None and not keepdims and _DTYPE_GET(x) in INEXACT:
+        return torch.mean(x)
     dims = _all_axes(x, axes)
     if _DTYPE_GET(x) in INEXACT:
         return torch.mean(x, dim=dims, keepdim=keepdims)
@@ -1296,6 +1335,14 @@ def matmul(
         raise ValueError("Only one of transpose_a and adjoint_a can be True.")
     if transpose_b and adjoint_b:
         raise ValueError("Only one of transpose_b and adjoint_b can be True.")
+    if (
+        output_type is None
+        and not (transpose_a or transpose_b or adjoint_a or adjoint_b)
+        and isinstance(a, _Tensor)
+        and isinstance(b, _Tensor)
+        and _same_dtype_plain(a, b)
+    ):
+        return _call("MatMul", _matmul, (a, b), a, b)  # the common case, checked
     left, right = _match(a, b, "MatMul")
     if output_type is not None and as_dtype(output_type) != left.dtype:
         # TF accumulates (u)int8 products in the wider `output_type` (int32).

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import sys
 import threading
 import warnings
 import weakref
@@ -490,7 +491,7 @@ class GradientTape:
             flat_output_gradients = _flatten_output_gradients(output_gradients, flat_targets)
             grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
             grads = _fill_unconnected(grads, flat_sources, unconnected)
-            if type(sources) in _PLAIN_TENSOR_TYPES or isinstance(sources, Variable):
+            if type(sources) in _SINGLE_TENSOR_TYPES or isinstance(sources, Variable):
                 return grads[0]
             if flat_sources is sources:
                 return grads  # a flat list of tensors
@@ -698,10 +699,14 @@ class GradientTape:
                         grad = grad.view_as(grad)  # a node numbered on this thread
                     results[index] = _add(results[index], grad)
 
+            del grads
         for index, source in enumerate(sources):
             grad = results[index]
-            if grad is not None and isinstance(source, EagerTensor):
-                results[index] = as_eager(grad)
+            if type(grad) is torch.Tensor and isinstance(source, EagerTensor):
+                if _refcount(grad) == 3:  # `results`, `grad`, the call: re-type in place
+                    grad.__class__ = EagerTensor
+                else:
+                    results[index] = as_eager(grad)
         if _STATE.gradient_hooks:
             for hook in tuple(_STATE.gradient_hooks):
                 hook(results)
@@ -852,7 +857,8 @@ UnconnectedGradients.__module__ = "tftape_torch"
 # ---------------------------------------------------------------------- helpers
 
 
-_PLAIN_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter)
+_refcount = sys.getrefcount
+_SINGLE_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter, Variable)
 
 
 def _as_structure(sources: Any) -> Any:
@@ -861,7 +867,7 @@ def _as_structure(sources: Any) -> Any:
     An `nn.Module` stands for the dict of its named parameters, and an iterator
     (such as `model.parameters()`) for the list of what it yields.
     """
-    if type(sources) in _PLAIN_TENSOR_TYPES:
+    if type(sources) in _SINGLE_TENSOR_TYPES:
         return sources
     if isinstance(sources, torch.nn.Module):
         return dict(sources.named_parameters())
@@ -873,7 +879,7 @@ def _as_structure(sources: Any) -> Any:
 
 
 def _flatten(structure: Any) -> List[Any]:
-    if type(structure) in _PLAIN_TENSOR_TYPES or isinstance(structure, Variable):
+    if type(structure) in _SINGLE_TENSOR_TYPES or isinstance(structure, Variable):
         return [structure]
     if _is_flat_list(structure):
         return structure  # type: ignore[no-any-return]
@@ -883,7 +889,7 @@ def _flatten(structure: Any) -> List[Any]:
 def _is_flat_list(structure: Any) -> bool:
     """A list of tensors (such as `list(model.parameters())`): its own flattening."""
     return type(structure) is list and all(
-        type(item) in _PLAIN_TENSOR_TYPES for item in structure
+        type(item) in _SINGLE_TENSOR_TYPES for item in structure
     )
 
 

@@ -35,6 +35,7 @@ tf.Tensor(
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import sys
@@ -606,9 +607,9 @@ def _rfloordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
 def _matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
     if not isinstance(b, _Tensor):
         b = convert_value(b, _DTYPE_GET(a), a.device)
-    if a.dim() < 2 or b.dim() < 2:
+    if _Base.dim(a) < 2 or _Base.dim(b) < 2:  # (torch functions are off here)
         raise InvalidArgumentError(
-            None, None, f"In[{0 if a.dim() < 2 else 1}] ndims must be >= 2 [Op:MatMul]"
+            None, None, f"In[{0 if _Base.dim(a) < 2 else 1}] ndims must be >= 2 [Op:MatMul]"
         )
     if _DTYPE_GET(a) == torch.bool:
         raise InvalidArgumentError(
@@ -685,11 +686,18 @@ _HANDLERS: Dict[Any, Callable[..., Any]] = {
 # NOTE: [Operator fast path]
 # `x * y` on two drop-in tensors (or one and a Python number) is the op TF code runs
 # most. The operators below do TF's checks and the torch op directly, skipping torch's
-# `__torch_function__` round trip (about 1 us). Anything else (a Variable, whose
-# reads the tapes must see; NumPy values; other tensor subclasses) takes the usual
-# path through `__torch_function__`. A list or tuple operand is converted to the
-# tensor's dtype first, as TF does (torch's operators refuse lists, and
-# `list * tensor` would repeat the list). Torch function *modes* still see the op.
+# `__torch_function__` round trip (about 1 us). A Variable operand is read first (its
+# `_read()`, which tells the watching tapes) and the op runs on the read. Anything else
+# (NumPy values, other tensor subclasses) takes the usual path through
+# `__torch_function__`. A list or tuple operand is converted to the tensor's dtype
+# first, as TF does (torch's operators refuse lists, and `list * tensor` would repeat
+# the list). Torch function *modes* still see the op.
+
+
+@functools.lru_cache(maxsize=None)
+def _read_on_use(kind: type) -> bool:
+    """Whether operands of type `kind` are read before an op uses them (Variables)."""
+    return issubclass(kind, EagerTensor) and hasattr(kind, "_read")
 
 
 def _operator(
@@ -699,24 +707,30 @@ def _operator(
     fallback: Callable[[Any, Any], Any],
     reflected: bool = False,
 ) -> Callable[[Any, Any], Any]:
+    def compute(a: Any, b: Any, kind: type) -> Any:
+        with _DisableSubclass():
+            if kind is float:
+                if _DTYPE_GET(a) not in INEXACT:
+                    _other(a, b, name, float_error)  # raises TF's error
+            elif kind is not int and _DTYPE_GET(a) is not _DTYPE_GET(b):
+                raise _mismatch(name, _DTYPE_GET(a), _DTYPE_GET(b))
+            try:
+                out = fn(a, b)
+            except (RuntimeError, IndexError) as e:
+                raise _op_error(name, e) from e
+        if type(out) is _Tensor:
+            out.__class__ = EagerTensor
+        return out
+
     def method(self: Any, other: Any) -> Any:
         kind = type(other)
-        if type(self) is EagerTensor and (
-            kind is EagerTensor or kind is float or kind is int or kind is _Tensor
-        ):
-            with _DisableSubclass():
-                if kind is float:
-                    if _DTYPE_GET(self) not in INEXACT:
-                        _other(self, other, name, float_error)  # raises TF's error
-                elif kind is not int and _DTYPE_GET(self) is not _DTYPE_GET(other):
-                    raise _mismatch(name, _DTYPE_GET(self), _DTYPE_GET(other))
-                try:
-                    out = fn(self, other)
-                except (RuntimeError, IndexError) as e:
-                    raise _op_error(name, e) from e
-            if type(out) is _Tensor:
-                out.__class__ = EagerTensor
-            return out
+        fast = kind is EagerTensor or kind is float or kind is int or kind is _Tensor
+        mine = type(self)
+        if (mine is EagerTensor or _read_on_use(mine)) and (fast or _read_on_use(kind)):
+            a = self if mine is EagerTensor else self._read()  # a Variable: its read
+            if fast:
+                return compute(a, other, kind)
+            return compute(a, other._read(), _Tensor)
         if kind is float and reflected and float_error is TypeError:
             if self.dtype not in INEXACT:
                 raise _cannot_convert(other, self.dtype)

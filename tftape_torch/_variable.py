@@ -272,10 +272,13 @@ class Variable(EagerTensor):
         return self._update(torch.sub, delta, "AssignSubVariableOp")
 
     def _update(self, op: Callable[..., torch.Tensor], delta: Any, tf_op: str) -> "Variable":
-        delta = self._convert(delta)
+        kind = type(delta)
         with _DisableSubclass():
-            new = op(self, delta)  # the variable's own storage: nothing is recorded
-        self._rebind(self._checked(new, update=tf_op))
+            if (kind is EagerTensor or kind is torch.Tensor) and _same_layout(self, delta):
+                new = op(self, torch.Tensor.detach(delta))  # the common case, checked
+            else:
+                new = self._checked(op(self, self._convert(delta)), update=tf_op)
+        self._rebind(new)  # never recorded: the variable never requires grad
         return self
 
     def _checked(self, new: torch.Tensor, update: Optional[str] = None) -> torch.Tensor:
@@ -325,6 +328,17 @@ class Variable(EagerTensor):
 
 
 Variable.__module__ = "tftape_torch"
+
+
+def _same_layout(variable: torch.Tensor, value: torch.Tensor) -> bool:
+    """Whether `value` has `variable`'s dtype, shape and device (torch functions off)."""
+    return (_DTYPE(value) is _DTYPE(variable) and _SIZE(value) == _SIZE(variable)
+            and _DEVICE(value) == _DEVICE(variable))
+
+
+_DTYPE = torch.Tensor.dtype.__get__  # type: ignore[attr-defined]
+_DEVICE = torch.Tensor.device.__get__  # type: ignore[attr-defined]
+_SIZE = torch.Tensor.size
 
 
 def _shape_str(shape: Sequence[int]) -> str:
