@@ -924,13 +924,12 @@ def _reduce(
     allowed: Callable[[torch.dtype], builtins.bool],
 ) -> torch.Tensor:
     x = _tensor(input_tensor)
-    dtype = _DTYPE_GET(x)
+    with _DisableSubclass():
+        dtype, rank_ = _DTYPE_GET(x), _Base.dim(x)
     if not allowed(dtype):
         raise _disallowed(op, dtype, "float, double, int32, uint8, int16, int8, complex64, int64")
     axes = None
     if axis is not None:
-        with _DisableSubclass():
-            rank_ = _Base.dim(x)
         axes = _reduction_axes(rank_, axis, op)
         if not axes:
             return identity(x)
@@ -951,6 +950,8 @@ def _all_axes(x: torch.Tensor, axes: Optional[List[int]]) -> List[int]:
 
 def _sum(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
     if axes is None and not keepdims:
+        if _DTYPE_GET(x) in INEXACT:
+            return torch.sum(x)
         return torch.sum(x, dtype=_DTYPE_GET(x))
     return torch.sum(x, dim=_all_axes(x, axes), keepdim=keepdims, dtype=_DTYPE_GET(x))
 

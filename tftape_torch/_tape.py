@@ -327,6 +327,13 @@ class GradientTape:
         Raises:
           ValueError: if it encounters something that is not a tensor.
         """
+        kind = type(tensor)
+        if kind is torch.Tensor or kind is EagerTensor:  # the common case: one tensor
+            with _DisableSubclass():
+                floating = tensor.is_floating_point() or tensor.is_complex()
+            if floating:
+                self._watch_tensor(tensor)
+                return
         for item in _flatten(_as_structure(tensor)):
             if isinstance(item, Variable):
                 if not (item.is_floating_point() or item.is_complex()):
@@ -657,10 +664,13 @@ class GradientTape:
         results: List[Optional[torch.Tensor]] = [None] * len(sources)
         edges: List[Any] = []  # GradientEdges and leaf tensors
         owners: List[int] = []
-        for index, source in enumerate(sources):
-            for edge in self._source_edges(source):
-                edges.append(edge)
-                owners.append(index)
+        with _DisableSubclass():
+            for index, source in enumerate(sources):
+                found = self._source_inputs(source)
+                if found:
+                    edges.extend(found)
+                    owners.extend([index] * len(found))
+        source_ids = {id(source) for source in sources}
 
         outputs: List[torch.Tensor] = []
         upstream: List[torch.Tensor] = []
@@ -668,11 +678,12 @@ class GradientTape:
             seed = None if output_gradients is None else output_gradients[position]
             node = getattr(target, "grad_fn", None)
             through_graph = node is not None and self._recorded(node)
-            # d(target)/d(target) is the seed: the engine captures it at the
-            # target's own edge when it has one; otherwise add it here.
-            for index, source in enumerate(sources):
-                if target is source and not (through_graph and index in owners):
-                    results[index] = _add(results[index], _seed_like(target, seed))
+            if id(target) in source_ids:
+                # d(target)/d(target) is the seed: the engine captures it at the
+                # target's own edge when it has one; otherwise add it here.
+                for index, source in enumerate(sources):
+                    if target is source and not (through_graph and index in owners):
+                        results[index] = _add(results[index], _seed_like(target, seed))
             if not through_graph:
                 continue
             outputs.append(target)
@@ -697,8 +708,8 @@ class GradientTape:
                 if grad is not None:
                     if create_graph and grad.device.type != "cpu":
                         grad = grad.view_as(grad)  # a node numbered on this thread
-                    results[index] = _add(results[index], grad)
-
+                    total = results[index]
+                    results[index] = grad if total is None else total + grad
             del grads
         for index, source in enumerate(sources):
             grad = results[index]
@@ -964,8 +975,13 @@ def _remember_flipped(tensor: torch.Tensor) -> GradientEdge:
     Returns the leaf's gradient edge (its accumulator), still valid once the flag
     is restored.
     """
-    with torch._C.DisableTorchFunction(), torch.enable_grad():
-        accumulator: Any = tensor.view_as(tensor).grad_fn.next_functions[0][0]  # type: ignore[union-attr]
+    with torch._C.DisableTorchFunction():
+        if torch.is_grad_enabled():
+            view = tensor.view_as(tensor)
+        else:
+            with torch.enable_grad():
+                view = tensor.view_as(tensor)
+        accumulator: Any = view.grad_fn.next_functions[0][0]  # type: ignore[union-attr]
     sentinel = _Sentinel()
     accumulator.metadata[_SENTINEL_KEY] = sentinel
     key = id(tensor)

@@ -32,6 +32,7 @@ from typing import Any, Callable, Dict, Optional, Sequence
 import torch
 
 from tftape_torch import _tape
+from tftape_torch._dtypes import dtype_name
 from tftape_torch._tensor import EagerTensor, as_eager, convert_value
 from tftape_torch.errors import InvalidArgumentError
 
@@ -172,11 +173,11 @@ class Variable(EagerTensor):
         tapes = [tape for tape in state.stack if tape._wants(self)]
         with _DisableSubclass():
             value = torch.Tensor.detach(self)
-            differentiable = value.is_floating_point() or value.is_complex()
-            if tapes and differentiable:
+            if tapes and (value.is_floating_point() or value.is_complex()):
                 value.requires_grad_(True)
-        # The alias is a leaf: it is its own input to the engine.
-        edge = value if tapes and differentiable else None
+                edge: Optional[torch.Tensor] = value  # a leaf: its own input to the engine
+            else:
+                edge = None
         for tape in tapes:
             tape._record_read(self, edge)
         self._read_cache = (state.config, value)
@@ -276,8 +277,8 @@ class Variable(EagerTensor):
         with _DisableSubclass():
             if (kind is EagerTensor or kind is torch.Tensor) and _same_layout(self, delta):
                 new = op(self, torch.Tensor.detach(delta))  # the common case, checked
-            else:
-                new = self._checked(op(self, self._convert(delta)), update=tf_op)
+            else:  # TF neither converts dtypes nor broadcasts here
+                new = op(self, self._checked(self._convert(delta), update=tf_op))
         self._rebind(new)  # never recorded: the variable never requires grad
         return self
 
@@ -301,11 +302,29 @@ class Variable(EagerTensor):
         return new
 
     def _convert(self, value: Any) -> torch.Tensor:
+        """`value` as a tensor of this variable's dtype, on its device.
+
+        Raises:
+          ValueError: for a tensor or Variable of another dtype (TF converts only
+            Python and NumPy values).
+        """
         if isinstance(value, Variable):
+            if value.dtype != self.dtype:
+                raise ValueError(
+                    f"Incompatible type conversion requested to type {dtype_name(self.dtype)} "
+                    f"for `tf.Variable of type {dtype_name(value.dtype)}. (Variable: {value!r})"
+                )
             value = value._read()
+        if isinstance(value, torch.Tensor):
+            with _DisableSubclass():
+                same = _DTYPE(value) is _DTYPE(self)
+                if same:
+                    return value.detach().to(device=self.device)
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtype_name(self.dtype)} for Tensor with "
+                f"dtype {dtype_name(value.dtype)}: {as_eager(value.detach())!r}"
+            )
         with _DisableSubclass():
-            if isinstance(value, torch.Tensor):
-                return value.detach().to(dtype=self.dtype, device=self.device)
             return convert_value(value, self.dtype, self.device)
 
     def _rebind(self, new: torch.Tensor) -> None:

@@ -1223,6 +1223,86 @@ def case_grad_variable_ops_before_the_tape(tf):
     return tape.gradient(y, v)
 
 
+# Variables as operands: the operators and ops read them once, then run on the read.
+
+
+def case_variable_operand_dtype_mismatch(tf):
+    return tf.Variable([1.0, 2.0]) + tf.constant([1, 2])
+
+
+def case_variable_int_times_python_float(tf):
+    return tf.Variable([1, 2]) * 1.5
+
+
+def case_variable_python_float_times_int(tf):
+    return 1.5 * tf.Variable([1, 2])
+
+
+def case_variable_matmul_dtype_mismatch(tf):
+    return tf.matmul(tf.Variable([[1.0]]), tf.constant([[1]]))
+
+
+def case_variable_minus_list(tf):
+    v = tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum((v - [1.0, 0.5]) * v)
+    return {"y": y, "grad": tape.gradient(y, v)}
+
+
+def case_variable_both_operands(tf):
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    w = tf.Variable([[0.5], [2.0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum((v @ w) * v - w / v + tf.matmul(v, w))
+    return {"y": y, "grads": tape.gradient(y, [v, w])}
+
+
+def case_variable_in_stack_and_concat(tf):
+    v = tf.Variable([1.0, 2.0])
+    x = tf.constant([3.0, 4.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.stack([v, x, v]) * tf.concat([v, x, v], 0)[:2])
+    return {"y": y, "grad": tape.gradient(y, v)}
+
+
+def case_variable_untrainable_operand(tf):
+    v = tf.Variable(2.0, trainable=False)
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = v * x + x * v - tf.square(v)
+    return {"y": y, "grads": tape.gradient(y, [x, v])}
+
+
+def case_variable_negate_and_reflected(tf):
+    v = tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(1.0 - v * 3 + (-v) / 2.0 + 2.0 ** v)
+    return {"y": y, "grad": tape.gradient(y, v)}
+
+
+def case_variable_assign_sub_scalar_delta(tf):
+    v = tf.Variable([1.0, 2.0])
+    v.assign_sub(tf.constant(0.5))
+    return v.read_value()
+
+
+def case_variable_assign_sub_dtype_mismatch(tf):
+    v = tf.Variable([1.0, 2.0])
+    v.assign_sub(tf.constant([1, 1]))
+    return v.read_value()
+
+
+def case_variable_updates_keep_recorded_reads(tf):
+    v = tf.Variable([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        y = tf.reduce_sum(v * v * v)
+    v.assign_sub(tf.constant([1.0, 1.0]))
+    first = tape.gradient(y, v)
+    v.assign_add([0.5, 0.5])
+    return {"first": first, "value": v.read_value(), "second": tape.gradient(y, v)}
+
+
 # ---------------------------------------------------------------------------
 # Text: str() and repr(), exactly as TF prints them
 
