@@ -707,20 +707,7 @@ def _operator(
     fallback: Callable[[Any, Any], Any],
     reflected: bool = False,
 ) -> Callable[[Any, Any], Any]:
-    def compute(a: Any, b: Any, kind: type) -> Any:
-        with _DisableSubclass():
-            if kind is float:
-                if _DTYPE_GET(a) not in INEXACT:
-                    _other(a, b, name, float_error)  # raises TF's error
-            elif kind is not int and _DTYPE_GET(a) is not _DTYPE_GET(b):
-                raise _mismatch(name, _DTYPE_GET(a), _DTYPE_GET(b))
-            try:
-                out = fn(a, b)
-            except (RuntimeError, IndexError) as e:
-                raise _op_error(name, e) from e
-        if type(out) is _Tensor:
-            out.__class__ = EagerTensor
-        return out
+    compute = _binary(fn, name, float_error)  # TF's checks, then `fn`
 
     def method(self: Any, other: Any) -> Any:
         kind = type(other)
@@ -728,9 +715,7 @@ def _operator(
         mine = type(self)
         if (mine is EagerTensor or _read_on_use(mine)) and (fast or _read_on_use(kind)):
             a = self if mine is EagerTensor else self._read()  # a Variable: its read
-            if fast:
-                return compute(a, other, kind)
-            return compute(a, other._read(), _Tensor)
+            return compute(a, other if fast else other._read())
         if kind is float and reflected and float_error is TypeError:
             if self.dtype not in INEXACT:
                 raise _cannot_convert(other, self.dtype)
