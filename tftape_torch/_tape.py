@@ -259,7 +259,7 @@ class GradientTape:
         flips = _FLIPS
         record = flips.get(id(tensor))
         if record is None or record.tensor is not tensor:
-            if tensor.requires_grad:
+            if _REQUIRES_GRAD(tensor):
                 return  # the user's own leaf or graph: nothing to restore
             tensor.requires_grad_(True)
             record = flips[id(tensor)] = _Flip(tensor, _next_sequence_nr())
@@ -361,11 +361,11 @@ class GradientTape:
             return
         now = _next_sequence_nr()
         edge = None  # a leaf is its own input to the engine
-        if tensor.requires_grad:
+        if _REQUIRES_GRAD(tensor):
             record = _FLIPS.get(id(tensor))
-            if tensor.grad_fn is not None:
+            if _GRAD_FN(tensor) is not None:
                 # An intermediate with history: ops after it may predate the tape.
-                if tensor.grad_fn._sequence_nr() + 1 != now:
+                if _GRAD_FN(tensor)._sequence_nr() + 1 != now:
                     self._dirty = True
                 edge = get_gradient_edge(tensor)
                 self._watch_nr[id(tensor)] = now
@@ -664,30 +664,30 @@ class GradientTape:
         results: List[Optional[torch.Tensor]] = [None] * len(sources)
         edges: List[Any] = []  # GradientEdges and leaf tensors
         owners: List[int] = []
+        outputs: List[torch.Tensor] = []
+        upstream: List[torch.Tensor] = []
         with _DisableSubclass():
             for index, source in enumerate(sources):
                 found = self._source_inputs(source)
                 if found:
                     edges.extend(found)
                     owners.extend([index] * len(found))
-        source_ids = {id(source) for source in sources}
+            source_ids = {id(source) for source in sources}
 
-        outputs: List[torch.Tensor] = []
-        upstream: List[torch.Tensor] = []
-        for position, target in enumerate(targets):
-            seed = None if output_gradients is None else output_gradients[position]
-            node = getattr(target, "grad_fn", None)
-            through_graph = node is not None and self._recorded(node)
-            if id(target) in source_ids:
-                # d(target)/d(target) is the seed: the engine captures it at the
-                # target's own edge when it has one; otherwise add it here.
-                for index, source in enumerate(sources):
-                    if target is source and not (through_graph and index in owners):
-                        results[index] = _add(results[index], _seed_like(target, seed))
-            if not through_graph:
-                continue
-            outputs.append(target)
-            upstream.append(_seed_like(target, seed) if seed is None else seed)
+            for position, target in enumerate(targets):
+                seed = None if output_gradients is None else output_gradients[position]
+                node = _GRAD_FN(target) if isinstance(target, torch.Tensor) else None
+                through_graph = node is not None and self._recorded(node)
+                if id(target) in source_ids:
+                    # d(target)/d(target) is the seed: the engine captures it at the
+                    # target's own edge when it has one; otherwise add it here.
+                    for index, source in enumerate(sources):
+                        if target is source and not (through_graph and index in owners):
+                            results[index] = _add(results[index], _seed_like(target, seed))
+                if not through_graph:
+                    continue
+                outputs.append(target)
+                upstream.append(torch.ones_like(target) if seed is None else seed)
 
         if outputs and edges:
             create_graph = bool(_STATE.stack)
@@ -745,15 +745,15 @@ class GradientTape:
             if known[1] is not None:
                 return [known[1]]
             # A leaf: itself while it requires grad; else nothing was recorded on it.
-            return [source] if source.requires_grad else []
-        if source.requires_grad:
-            if source.grad_fn is None:
+            return [source] if _REQUIRES_GRAD(source) else []
+        if _REQUIRES_GRAD(source):
+            if _GRAD_FN(source) is None:
                 record = _FLIPS.get(id(source))
                 if record is not None and record.tensor is source:
                     return []  # another tape watches it; this one did not
                 if self._watch_accessed_variables:
                     return [source]
-            elif self._recorded(source.grad_fn) and self._derives_from_watched(source.grad_fn):
+            elif self._recorded(_GRAD_FN(source)) and self._derives_from_watched(_GRAD_FN(source)):
                 return [get_gradient_edge(source)]
         return []
 
@@ -869,6 +869,10 @@ UnconnectedGradients.__module__ = "tftape_torch"
 
 
 _refcount = sys.getrefcount
+# Raw attribute reads, for code that runs with torch functions off (no property of a
+# tensor subclass in the way).
+_REQUIRES_GRAD = torch._C.TensorBase.requires_grad.__get__  # type: ignore[attr-defined]
+_GRAD_FN = torch._C.TensorBase.grad_fn.__get__  # type: ignore[attr-defined]
 _SINGLE_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter, Variable)
 
 
