@@ -231,9 +231,9 @@ class GradientTape:
                 self._note_overlap(weakref.ref(other))
         stack.append(self)
         self._recording = True
-        for key in list(self._watched):
-            tensor, _ = self._watched[key]
-            self._flip(tensor)
+        if self._watched:
+            for tensor, _ in list(self._watched.values()):
+                self._flip(tensor)
         _STATE.changed()
 
     def _note_overlap(self, other: "weakref.ref[GradientTape]") -> None:
@@ -247,7 +247,8 @@ class GradientTape:
         stack = _STATE.stack
         if self in stack:
             stack.remove(self)
-        self._release_flips()
+        if self._flipped:
+            self._release_flips()
         _STATE.changed()
 
     def _flip(self, tensor: torch.Tensor) -> None:
@@ -736,10 +737,14 @@ class GradientTape:
             return self._source_inputs(source)
 
     def _source_inputs(self, source: Any) -> List[Any]:
-        if isinstance(source, Variable):
+        kind = type(source)
+        if kind is Variable:
             return self._variable_edges.get(id(source), [])
-        if not isinstance(source, torch.Tensor):
-            _raise_bad_source(source)
+        if kind is not torch.nn.Parameter and kind is not torch.Tensor and kind is not EagerTensor:
+            if isinstance(source, Variable):
+                return self._variable_edges.get(id(source), [])
+            if not isinstance(source, torch.Tensor):
+                _raise_bad_source(source)
         known = self._watched.get(id(source))
         if known is not None and known[0] is source:
             if known[1] is not None:
@@ -903,9 +908,12 @@ def _flatten(structure: Any) -> List[Any]:
 
 def _is_flat_list(structure: Any) -> bool:
     """A list of tensors (such as `list(model.parameters())`): its own flattening."""
-    return type(structure) is list and all(
-        type(item) in _SINGLE_TENSOR_TYPES for item in structure
-    )
+    if type(structure) is not list:
+        return False
+    for item in structure:
+        if type(item) not in _SINGLE_TENSOR_TYPES:
+            return False
+    return True
 
 
 _engine_run_backward = getattr(torch.autograd.graph, "_engine_run_backward", None)
