@@ -170,7 +170,10 @@ class Variable(EagerTensor):
         cache = self._read_cache
         if cache is not None and cache[0] is state.config:
             return cache[1]
-        tapes = [tape for tape in state.stack if tape._wants(self)]
+        trainable, key = self._trainable, id(self)
+        tapes = [tape for tape in state.stack  # the tapes that watch it (`_wants`)
+                 if (trainable and tape._watch_accessed_variables)
+                 or key in tape._watched_variables]
         with _DisableSubclass():
             value = torch.Tensor.detach(self)
             if tapes and (value.is_floating_point() or value.is_complex()):
@@ -275,11 +278,16 @@ class Variable(EagerTensor):
     def _update(self, op: Callable[..., torch.Tensor], delta: Any, tf_op: str) -> "Variable":
         kind = type(delta)
         with _DisableSubclass():
-            if (kind is EagerTensor or kind is torch.Tensor) and _same_layout(self, delta):
-                new = op(self, torch.Tensor.detach(delta))  # the common case, checked
-            else:  # TF neither converts dtypes nor broadcasts here
+            new = None
+            if (kind is EagerTensor or kind is torch.Tensor) and _same_dtype_and_shape(self, delta):
+                try:  # the common case, checked (only the devices may still differ)
+                    new = op(self, torch.Tensor.detach(delta))
+                except RuntimeError:
+                    new = None
+            if new is None:  # TF neither converts dtypes nor broadcasts here
                 new = op(self, self._checked(self._convert(delta), update=tf_op))
-        self._rebind(new)  # never recorded: the variable never requires grad
+            _SET_DATA(self, new)  # never recorded: the variable never requires grad
+        self._assigned()
         return self
 
     def _checked(self, new: torch.Tensor, update: Optional[str] = None) -> torch.Tensor:
@@ -330,7 +338,11 @@ class Variable(EagerTensor):
     def _rebind(self, new: torch.Tensor) -> None:
         """Point the variable at `new` storage, leaving earlier reads intact."""
         with _DisableSubclass():  # setting `.data` is never recorded
-            torch.Tensor.data.__set__(self, new)  # type: ignore[attr-defined]
+            _SET_DATA(self, new)
+        self._assigned()
+
+    def _assigned(self) -> None:
+        """Bookkeeping after the variable was pointed at new storage."""
         self._read_cache = None
         for tape in _tape._STATE.stack:  # TF counts an assignment as an access
             if tape._wants(self):
@@ -349,15 +361,14 @@ class Variable(EagerTensor):
 Variable.__module__ = "tftape_torch"
 
 
-def _same_layout(variable: torch.Tensor, value: torch.Tensor) -> bool:
-    """Whether `value` has `variable`'s dtype, shape and device (torch functions off)."""
-    return (_DTYPE(value) is _DTYPE(variable) and _SIZE(value) == _SIZE(variable)
-            and _DEVICE(value) == _DEVICE(variable))
+def _same_dtype_and_shape(variable: torch.Tensor, value: torch.Tensor) -> bool:
+    """Whether `value` has `variable`'s dtype and shape (torch functions off)."""
+    return _DTYPE(value) is _DTYPE(variable) and _SIZE(value) == _SIZE(variable)
 
 
 _DTYPE = torch.Tensor.dtype.__get__  # type: ignore[attr-defined]
-_DEVICE = torch.Tensor.device.__get__  # type: ignore[attr-defined]
 _SIZE = torch.Tensor.size
+_SET_DATA = torch.Tensor.data.__set__  # type: ignore[attr-defined]
 
 
 def _shape_str(shape: Sequence[int]) -> str:
