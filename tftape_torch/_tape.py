@@ -877,7 +877,7 @@ _refcount = sys.getrefcount
 # Raw attribute reads, for code that runs with torch functions off (no property of a
 # tensor subclass in the way).
 _REQUIRES_GRAD = torch._C.TensorBase.requires_grad.__get__  # type: ignore[attr-defined]
-_GRAD_FN = torch._C.TensorBase.grad_fn.__get__  # type: ignore[attr-defined]
+_GRAD_FN = torch._C.TensorBase.grad_fn.__get__  # type: ignore[attr-defined,union-attr]
 _SINGLE_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter, Variable)
 
 

@@ -713,7 +713,7 @@ def _operator(
         kind = type(other)
         fast = kind is EagerTensor or kind is float or kind is int or kind is _Tensor
         mine = type(self)
-        if (mine is EagerTensor or _read_on_use(mine)) and (fast or _read_on_use(kind)):
+        if (mine is EagerTensor or _read_on_use(mine)) and (fast or _read_on_use(kind)):  # type: ignore[arg-type]
             a = self if mine is EagerTensor else self._read()  # a Variable: its read
             return compute(a, other if fast else other._read())
         if kind is float and reflected and float_error is TypeError:
