@@ -301,8 +301,6 @@ def _live_tapes() -> int:
 
 
 def _snapshot(probe: _Probe) -> Dict[str, Optional[int]]:
-    from tftape_torch import _tape
-
     gc.collect()
     return {
         "tensors": _live_tensors(),
@@ -310,18 +308,18 @@ def _snapshot(probe: _Probe) -> Dict[str, Optional[int]]:
         "objects": len(gc.get_objects()),
         "bytes": probe.current(),
         "rss": _machine.rss_bytes(),
-        "state": _tape_state_size(_tape),
+        "state": _tape_state_size(),
     }
 
 
-def _tape_state_size(module: Any) -> int:
-    """Entries in the tape module's bookkeeping (thread state, flip records...)."""
+def _tape_state_size() -> int:
+    """Entries in the tapes' bookkeeping: this thread's state and the flip records."""
+    from tftape_torch import _flips, _state
+
     size = 0
-    containers = list(vars(getattr(module, "_STATE", object())).values())
-    containers += [value for name, value in vars(module).items()
-                   if name.isupper() and name.startswith("_")]
+    containers = list(vars(_state.THREAD).values()) + [_flips.FLIPS, _flips.FLIPPED_BEFORE]
     for value in containers:
-        if isinstance(value, (list, dict, set)):
+        if isinstance(value, (list, tuple, dict, set)):
             size += len(value)
     return size
 

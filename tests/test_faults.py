@@ -22,7 +22,7 @@ import pytest
 import torch
 
 import tftape_torch as tf
-from tftape_torch import _tape
+from tftape_torch import _flips, _state
 
 
 class Boom(Exception):
@@ -30,8 +30,8 @@ class Boom(Exception):
 
 
 def _assert_clean(*watched: torch.Tensor, grad_mode: bool = True) -> None:
-    assert _tape._STATE.stack == []
-    assert _tape._FLIPS == {}
+    assert _state.recording_tapes() == []
+    assert _flips.FLIPS == {}
     assert torch.is_grad_enabled() is grad_mode
     for tensor in watched:
         assert not tensor.requires_grad
@@ -54,9 +54,9 @@ def _assert_variable_fresh(v: tf.Variable, stale: List[torch.Tensor]) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_state_before_or_after() -> Iterator[None]:
-    assert _tape._STATE.stack == [] and _tape._FLIPS == {}
+    assert _state.recording_tapes() == [] and _flips.FLIPS == {}
     yield
-    assert _tape._STATE.stack == [] and _tape._FLIPS == {}
+    assert _state.recording_tapes() == [] and _flips.FLIPS == {}
 
 
 # --------------------------------------------------------------------------- with blocks
@@ -125,7 +125,7 @@ def test_exception_in_stop_recording_caught_inside_the_tape(device: str) -> None
                 raise Boom()
         except Boom:
             pass
-        assert _tape._STATE.stack == [tape]  # recording again
+        assert _state.recording_tapes() == [tape]  # recording again
         y = x * x + z
     # TF 2.21: [2., 4.] (z was not recorded; x*x was)
     assert tape.gradient(y, x).tolist() == [2.0, 4.0]
@@ -168,7 +168,7 @@ def test_exception_in_custom_gradient_backward_under_an_outer_tape() -> None:
             z = x * x * v
         with pytest.raises(Boom):
             inner.gradient(y, [x, v])
-        assert _tape._STATE.stack == [outer]
+        assert _state.recording_tapes() == [outer]
         w = z * 2.0
     # TF 2.21: [8., 16.] and [2., 4.] (the outer tape is unharmed)
     assert outer.gradient(w, x).numpy().tolist() == [8.0, 16.0]
@@ -196,7 +196,7 @@ def test_exception_inside_gradient_of_an_inner_tape(case: str, device: str) -> N
                 inner.gradient(y, "not a tensor")
             else:
                 inner.gradient(y, x, unconnected_gradients="bogus")
-        assert _tape._STATE.stack == [outer]
+        assert _state.recording_tapes() == [outer]
         assert x.requires_grad  # still watched by outer
     assert outer.gradient(y, x).tolist() == [2.0, 4.0]  # d x^2 = 2x
     _assert_clean(x)
@@ -277,7 +277,7 @@ def test_keyboard_interrupt_during_backward() -> None:
         y.register_hook(interrupt)
         with pytest.raises(KeyboardInterrupt):
             inner.gradient(y, [x, v])
-        assert _tape._STATE.stack == [outer]
+        assert _state.recording_tapes() == [outer]
     _assert_clean(x)
     _assert_variable_fresh(v, [])
 

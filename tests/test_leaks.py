@@ -19,7 +19,7 @@ from typing import Any, Callable, List, Tuple
 import torch
 
 import tftape_torch as tf
-from tftape_torch import _tape
+from tftape_torch import _flips, _state
 
 ITERATIONS = 10_000
 WARM_UP = 1_000
@@ -124,8 +124,8 @@ def test_ten_thousand_tape_iterations_do_not_grow_memory() -> None:
     assert tapes == 0, f"{tapes} tapes are still alive"
     # each Variable keeps (at most) its last read cached until the next read
     assert aliases <= 2, f"{aliases} Variable aliases are still alive"
-    assert _tape._STATE.stack == [] and _tape._FLIPS == {}
-    assert len(_tape._FLIPPED_BEFORE) <= 2
+    assert _state.recording_tapes() == [] and _flips.FLIPS == {}
+    assert len(_flips.FLIPPED_BEFORE) <= 2
 
 
 def test_gradients_do_not_keep_the_graph_alive() -> None:

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from tftape_torch import GradientTape, UnconnectedGradients, Variable
-from tftape_torch import _tape, errors
+from tftape_torch import _flips, _state, errors
 
 
 def _scalar(value: float, device: str) -> torch.Tensor:
@@ -130,7 +130,7 @@ def test_watch_rejects_non_tensors_and_warns_on_ints() -> None:
             tape.watch(3.0)
         with pytest.warns(UserWarning, match="must be floating"):
             tape.watch(torch.tensor(3))
-    assert _tape._STATE.stack == []
+    assert _state.recording_tapes() == []
 
 
 # ------------------------------------------------------------------ Variables
@@ -200,10 +200,10 @@ def test_exception_in_with_block_restores_everything(device: str) -> None:
                 inner.watch(x)
                 with inner.stop_recording():
                     raise KeyError("boom")
-    assert _tape._STATE.stack == []
+    assert _state.recording_tapes() == []
     assert not x.requires_grad
     assert torch.is_grad_enabled() == grad_mode
-    assert _tape._FLIPS == {}
+    assert _flips.FLIPS == {}
 
 
 def test_exception_inside_gradient_leaves_no_state(device: str) -> None:
@@ -215,8 +215,8 @@ def test_exception_inside_gradient_leaves_no_state(device: str) -> None:
             y = x * 2.0
         with pytest.raises(errors.InvalidArgumentError, match="output_gradients"):
             tape.gradient(y, x, output_gradients=torch.ones(3, device=device))
-        assert _tape._STATE.stack == [outer]
-    assert _tape._STATE.stack == [] and not x.requires_grad
+        assert _state.recording_tapes() == [outer]
+    assert _state.recording_tapes() == [] and not x.requires_grad
 
 
 def test_threads_have_their_own_tape_stacks() -> None:
@@ -229,7 +229,7 @@ def test_threads_have_their_own_tape_stacks() -> None:
             tape.watch(x)
             barrier.wait()  # both tapes are recording at the same time
             y = x ** power
-            results[name + "-stack"] = list(_tape._STATE.stack) == [tape]
+            results[name + "-stack"] = list(_state.recording_tapes()) == [tape]
             barrier.wait()
         results[name] = tape.gradient(y, x).item()
 
@@ -339,7 +339,7 @@ def test_no_growth_over_many_tapes() -> None:
         step()
     gc.collect()
     assert len(gc.get_objects()) - before < 50
-    assert _tape._FLIPS == {} and _tape._STATE.stack == []
+    assert _flips.FLIPS == {} and _state.recording_tapes() == []
 
 
 def test_sources_may_be_a_module_or_an_iterator(device: str) -> None:

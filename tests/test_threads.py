@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List
 import torch
 
 import tftape_torch as tf
-from tftape_torch import _tape
+from tftape_torch import _flips, _state
 from tests.fuzz import interpreter
 from tests.fuzz.generator import RandomChoices, generate
 
@@ -65,13 +65,13 @@ def test_fuzz_programs_in_threads_match_single_thread() -> None:
                     difference = interpreter.compare(expected[index], answer)
                     if difference is not None:
                         mismatches.append(f"program {index}: {difference}")
-                assert _tape._STATE.stack == []
+                assert _state.recording_tapes() == []
 
             return run
 
         errors = _run_threads([worker(i) for i in range(THREADS)])
     assert errors == [], errors[0] if errors else ""
-    assert _tape._FLIPS == {}
+    assert _flips.FLIPS == {}
     assert mismatches == []
 
 

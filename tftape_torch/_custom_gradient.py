@@ -12,7 +12,7 @@ Design (see SPEC §3 and TF's `custom_gradient._eager_mode_decorator`):
   node is created inside the recording windows of the tapes that are open, so it is
   numbered like any other op; the results' own graph is cut there (TF replaces the
   results' recorded op the same way).
-* Variables: a read hook (`_tape._STATE.read_hooks`) sees every trainable `Variable`
+* Variables: a read hook (registered in `_state`) sees every trainable `Variable`
   `f` reads, as TF's `VariableWatcher` does. Variables passed as arguments are inputs,
   not `variables`. After `f`, each variable is read once more (outside the hook) and
   that read, an alias leaf when a tape watches the variable, is what the Function
@@ -38,22 +38,23 @@ tensor(2.)
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
-import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 
-from tftape_torch import _forward, _structure, _tape
+from tftape_torch import _forward, _state, _structure
 from tftape_torch._tensor import EagerTensor, as_eager
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+    make_dual,
+    tangent_of,
+)
 from tftape_torch._variable import Variable
 
 __all__ = ["custom_gradient"]
-
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
 
 
 def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Any:
@@ -151,21 +152,17 @@ class _VariableWatcher:
         self._seen: Dict[int, Variable] = {}
 
     def _hook(self, variable: Variable, value: torch.Tensor) -> torch.Tensor:
-        if variable._trainable and id(variable) not in self._seen:
+        if variable.trainable and id(variable) not in self._seen:
             self._seen[id(variable)] = variable
             self.variables.append(variable)
         return value
 
     def __enter__(self) -> "_VariableWatcher":
-        hooks = getattr(_tape._STATE, "read_hooks", None)
-        if hooks is not None:
-            hooks.append(self._hook)
+        self._handle = _state.add_read_hook(self._hook)
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        hooks = getattr(_tape._STATE, "read_hooks", None)
-        if hooks is not None and self._hook in hooks:
-            hooks.remove(self._hook)
+        self._handle.remove()
 
 
 def _call(f: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
@@ -188,7 +185,7 @@ def _call(f: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) 
 
     if not out_positions:
         return result  # no tensor results: nothing for a gradient to flow through
-    level = _forward.recording_level()
+    level = _state.forward_level()
     outputs = [_output_input(flat_result[i], level) for i in out_positions]
     connected = torch.is_grad_enabled() and any(
         t.requires_grad for t in arg_tensors + variable_reads
@@ -233,15 +230,15 @@ def _output_input(y: torch.Tensor, level: Optional[int]) -> torch.Tensor:
     """`y` without its graph, still carrying its tangent at `level` if it has one."""
     with _DisableSubclass():
         if level is not None:
-            primal, tangent = torch._unpack_dual(y, level=level)
+            tangent = tangent_of(y, level)
             if tangent is not None:
-                return torch._make_dual(primal.detach(), tangent, level=level)
+                return make_dual(torch.Tensor.detach(y), tangent, level)
         return torch.Tensor.detach(y)
 
 
 def _has_tangent(tensor: torch.Tensor, level: int) -> bool:
     with _DisableSubclass():
-        return torch._unpack_dual(tensor, level=level).tangent is not None
+        return tangent_of(tensor, level) is not None
 
 
 # ---------------------------------------------------------------------- backward
@@ -292,11 +289,8 @@ class _Spec:
         self.out_count = out_count
         self.out_positions = out_positions
         # The calling thread's tape stack and read hooks (lists changed in place).
-        self.thread = threading.get_ident()
-        self.stack = _tape._STATE.stack
-        self.read_hooks = getattr(_tape._STATE, "read_hooks", None)
+        self.caller = _state.snapshot()
 
-    @contextlib.contextmanager
     def calling_thread_state(self) -> Any:
         """Run `grad_fn` with the tapes of the thread that called the function.
 
@@ -304,22 +298,7 @@ class _Spec:
         hooks) recording on the thread that computes the gradient live there, so
         that `grad_fn`'s ops and variable reads are recorded as in TF.
         """
-        state = _tape._STATE
-        if threading.get_ident() == self.thread:
-            yield
-            return
-        saved = state.stack, getattr(state, "read_hooks", None)
-        state.stack = self.stack
-        if self.read_hooks is not None:
-            state.read_hooks = self.read_hooks
-        state.changed()
-        try:
-            yield
-        finally:
-            state.stack = saved[0]
-            if saved[1] is not None:
-                state.read_hooks = saved[1]
-            state.changed()
+        return _state.adopted(self.caller)
 
     def gradients(self, upstream: Sequence[Optional[torch.Tensor]]) -> List[Optional[torch.Tensor]]:
         """Call `grad_fn`; one gradient per Function input (args, then variables)."""

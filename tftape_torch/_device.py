@@ -21,10 +21,11 @@ device(type='cpu')
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import Iterator, List, Optional, Tuple
 
 import torch
+
+from tftape_torch import _state
 
 __all__ = ["current_device", "device", "parse_device"]
 
@@ -34,12 +35,6 @@ _VALID_TYPES = frozenset({"CPU", "GPU", "TPU", "EPU", "CUSTOM"})
 _CPU = torch.device("cpu")
 
 
-class _State(threading.local):
-    def __init__(self) -> None:
-        self.stack: List[Optional[torch.device]] = []
-
-
-_STATE = _State()
 
 
 def _parse(spec: str) -> Tuple[Optional[str], Optional[int]]:
@@ -106,7 +101,7 @@ def parse_device(spec: Optional[str]) -> Optional[torch.device]:
 
 def current_device() -> Optional[torch.device]:
     """The device new tensors go to in this thread, or `None` for torch's default."""
-    stack = _STATE.stack
+    stack = _state.THREAD.devices
     return stack[-1] if stack else None
 
 
@@ -128,9 +123,8 @@ def device(device_name: Optional[str]) -> Iterator[None]:
       ValueError: if `device_name` is not a device string TF can parse.
     """
     parsed = parse_device(device_name)
-    stack = _STATE.stack
-    stack.append(parsed if parsed is not None else current_device())
+    _state.push_device(parsed if parsed is not None else current_device())
     try:
         yield
     finally:
-        stack.pop()
+        _state.pop_device()

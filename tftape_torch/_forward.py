@@ -10,9 +10,9 @@ forward AD instead wants the user to compute with new dual tensors. The bridge:
   to the backward graph) and records the tangent of every output that has one, keyed
   weakly by the output, so `jvp` still answers after the level has been closed.
   Results the mode cannot see are recorded by hooks: gradients a tape computes
-  (`_tape._STATE.gradient_hooks`) and `custom_gradient` results (`note_outputs`).
+  (a gradient hook in `_state`) and `custom_gradient` results (`note_outputs`).
 * A `Variable` primal gets its tangent through the variable read hook
-  (`_tape._STATE.read_hooks`): every read while the accumulator is active is a dual.
+  (a read hook in `_state`): every read while the accumulator is active is a dual.
 * Closing the level drops every tangent torch holds, so ops after the block carry no
   JVP, as in TF. Re-entering opens a new level; tensors whose JVP was recorded before
   are watched again with that JVP.
@@ -51,14 +51,21 @@ import torch
 import torch.autograd.forward_ad as fwAD
 from torch.overrides import TorchFunctionMode
 
-from tftape_torch import _structure, _tape
-from tftape_torch._tape import UnconnectedGradients
+from tftape_torch import _state, _structure
+from tftape_torch._op_kinds import IN_PLACE, READ, SETTERS, kind_of
 from tftape_torch._tensor import EagerTensor, as_eager
-from tftape_torch._variable import _IN_PLACE, _READ, Variable, _kind
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+    below_autograd,
+    finding_gradient_edge,
+    make_dual,
+    tangent_of,
+)
+from tftape_torch._unconnected import UnconnectedGradients, zeros
+from tftape_torch._variable import Variable
 
 __all__ = ["ForwardAccumulator"]
 
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
 
 # Window numbers with a special meaning in the JVP table.
 _ALWAYS = -1  # a primal: every window reads it as a dual
@@ -69,34 +76,14 @@ _NO_SUBSTITUTION = frozenset({torch.autograd.grad, torch.autograd.backward})
 # `t.view_as(t)` is how `torch.autograd.graph.get_gradient_edge` finds a leaf's
 # accumulator; a dual view there would hand the tape the wrong edge.
 _VIEW_AS = torch.Tensor.view_as
-_EDGE_FINDERS = frozenset({"_get_grad_fn_or_grad_acc", "get_gradient_edge"})
-_GRAPH_FILE = torch.autograd.graph.__file__
-# In-place "ops" that set an attribute (`.data =`, `.grad =`): nothing is read.
-_SETTERS = frozenset({"__set__", "__delete__"})
-
-
-class _ThreadState(threading.local):
-    def __init__(self) -> None:
-        self.stack: List["ForwardAccumulator"] = []
-
-
-_STATE = _ThreadState()
-
-
-def recording_level() -> Optional[int]:
-    """The torch dual level of the accumulator active on this thread, if any."""
-    stack = _STATE.stack
-    return stack[-1]._level if stack else None
-
-
 def note_outputs(tensors: Sequence[Any]) -> None:
     """Records the tangents of `tensors` made by code the accumulator's mode cannot see.
 
     (`torch.autograd.Function.apply` does not dispatch through torch-function modes.)
     """
-    stack = _STATE.stack
-    if stack:
-        stack[-1]._capture(list(tensors))
+    accumulators = _state.THREAD.accumulators
+    if accumulators:
+        accumulators[-1]._capture(list(tensors))
 
 
 class _Entry:
@@ -156,10 +143,13 @@ class ForwardAccumulator:
         self._table: Dict[int, _Entry] = {}
         self._mode: Optional[_JVPMode] = None
         self._outer_tapes: Tuple[Any, ...] = ()
+        self._hooks: Tuple[_state.Handle, ...] = ()
         self._self_ref = weakref.ref(self)
         seen = set()
         for primal in _structure.flatten(primals):
             if id(primal) in seen:
+                # TF 2.21's text word for word, its unfilled "{}" included
+                # (tensorflow/python/eager/forwardprop.py never formats it).
                 raise ValueError(
                     "Tensor {} was specified as a primal multiple times. This may "
                     "indicate an error. If it was intended, please sum the "
@@ -169,6 +159,11 @@ class ForwardAccumulator:
         _assert_same_structure(primals, tangents)
         for primal, tangent in zip(_structure.flatten(primals), _structure.flatten(tangents)):
             self._watch(primal, tangent)
+
+    @property
+    def level(self) -> Optional[int]:
+        """The torch dual level of this accumulator while it is active, else None."""
+        return self._level
 
     # ------------------------------------------------------------------ watching
 
@@ -228,14 +223,16 @@ class ForwardAccumulator:
         self._level = level
         # Tapes recording now are "outside" the accumulator: they record its JVP
         # computations (backward-over-forward). Tapes entered later do not, as in TF.
-        self._outer_tapes = tuple(_tape.recording_tapes())
+        self._outer_tapes = tuple(_state.recording_tapes())
         # Entries recorded in earlier windows (and primals) are dualized again when read.
         self._window += 1
         self._mode = _JVPMode(self)
         self._mode.__enter__()
-        _hooks("read_hooks").append(self._read_hook)
-        _hooks("gradient_hooks").append(self._capture)
-        _STATE.stack.append(self)
+        self._hooks = (
+            _state.add_read_hook(self._read_hook),
+            _state.add_gradient_hook(self._capture),
+        )
+        _state.push_accumulator(self)
         self._recording = True
         return self
 
@@ -244,12 +241,10 @@ class ForwardAccumulator:
             return
         self._recording = False
         self._outer_tapes = ()
-        if self in _STATE.stack:
-            _STATE.stack.remove(self)
-        for name, hook in (("read_hooks", self._read_hook), ("gradient_hooks", self._capture)):
-            hooks = _hooks(name)
-            if hook in hooks:
-                hooks.remove(hook)
+        _state.pop_accumulator(self)
+        for handle in self._hooks:
+            handle.remove()
+        self._hooks = ()
         mode, self._mode = self._mode, None
         try:
             if mode is not None:
@@ -262,7 +257,7 @@ class ForwardAccumulator:
 
     def _dual(self, tensor: torch.Tensor, entry: _Entry, level: int) -> torch.Tensor:
         with _DisableSubclass():
-            dual = torch._make_dual(tensor, entry.tangent, level=level)
+            dual = make_dual(tensor, entry.tangent, level)
         if isinstance(tensor, EagerTensor):
             dual.__class__ = EagerTensor  # fresh: re-typed in place (NOTE: [Fresh results])
         return dual
@@ -296,7 +291,7 @@ class ForwardAccumulator:
             return
         if isinstance(out, torch.Tensor):
             with _DisableSubclass():
-                tangent = torch._unpack_dual(out, level=level).tangent
+                tangent = tangent_of(out, level)
             if tangent is not None:
                 self._store(out, self._visible(tangent), self._window)
         elif isinstance(out, (list, tuple)):
@@ -310,7 +305,7 @@ class ForwardAccumulator:
         torch records the tangent computation on every tape recording at the time;
         in TF only tapes entered before the accumulator do.
         """
-        if tangent.requires_grad and not any(t._recording for t in self._outer_tapes):
+        if tangent.requires_grad and not any(t.recording for t in self._outer_tapes):
             with _DisableSubclass():
                 return torch.Tensor.detach(tangent)
         return tangent
@@ -320,7 +315,7 @@ class ForwardAccumulator:
         if entry is None or entry.window == _NEVER or self._level is None:
             return value
         with _DisableSubclass():
-            dual = torch._make_dual(value, entry.tangent, level=self._level)
+            dual = make_dual(value, entry.tangent, self._level)
         # Fresh, so re-typed in place (NOTE: [Fresh results] in `_tensor`): the object
         # `read_value()` returns is the one whose JVP is recorded here.
         dual.__class__ = EagerTensor
@@ -358,12 +353,11 @@ class ForwardAccumulator:
                 result = entry.tangent
             elif self._level is not None and not isinstance(tensor, Variable):
                 with _DisableSubclass():
-                    result = torch._unpack_dual(tensor, level=self._level).tangent
+                    result = tangent_of(tensor, self._level)
                 if result is not None:
                     result = self._visible(result)
             if result is None and unconnected is UnconnectedGradients.ZERO:
-                with _DisableSubclass():
-                    result = torch.zeros_like(tensor)
+                return zeros(tensor.shape, tensor.dtype, tensor.device, tensor)
             if result is not None and isinstance(tensor, EagerTensor):
                 result = as_eager(result)
             return result
@@ -393,23 +387,23 @@ class _JVPMode(TorchFunctionMode):
         kwargs: Optional[Dict[str, Any]] = None,
     ) -> Any:
         accumulator = self._accumulator
-        if _below_autograd():
+        if below_autograd():
             # Python decompositions torch runs inside an op's forward-AD formula (or
             # inside the backward pass): internal values, not the user's ops.
             return func(*args, **(kwargs or {}))
-        kind = _kind(func)
-        if kind == _READ:
+        kind = kind_of(func)
+        if kind == READ:
             if func not in _NO_SUBSTITUTION and not _finds_edge(func, args):
                 args = accumulator._substitute(tuple(args))
                 if kwargs:
                     kwargs = {key: accumulator._substitute(v) for key, v in kwargs.items()}
-        elif kind == _IN_PLACE and args and getattr(func, "__name__", "") not in _SETTERS:
+        elif kind == IN_PLACE and args and getattr(func, "__name__", "") not in SETTERS:
             # `y.mul_(x)`: `y` is written in place, `x` is read.
             args = (args[0], *accumulator._substitute(tuple(args[1:])))
             if kwargs:
                 kwargs = {key: accumulator._substitute(v) for key, v in kwargs.items()}
         out = func(*args, **(kwargs or {}))
-        if accumulator._level is not None:
+        if accumulator.level is not None:
             accumulator._capture(out)
         return out
 
@@ -421,18 +415,7 @@ def _finds_edge(func: Any, args: Sequence[Any]) -> bool:
     """Whether this is `torch.autograd.graph`'s `t.view_as(t)` looking for `t`'s edge."""
     if func is not _VIEW_AS or len(args) != 2 or args[0] is not args[1]:
         return False
-    caller = sys._getframe(2).f_code
-    return caller.co_name in _EDGE_FINDERS and caller.co_filename == _GRAPH_FILE
-
-
-def _below_autograd() -> bool:
-    return torch._C._dispatch_tls_is_dispatch_key_excluded(torch._C.DispatchKey.ADInplaceOrView)
-
-
-def _hooks(name: str) -> List[Any]:
-    """One of the tape module's per-thread hook lists (a throwaway list if absent)."""
-    hooks = getattr(_tape._STATE, name, None)
-    return hooks if hooks is not None else []
+    return finding_gradient_edge(2)
 
 
 def _forget(accumulator_ref: Any, key: int, ref: Any) -> None:

@@ -40,23 +40,44 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, List, Optional, Protocol, Sequence, Tuple
 
 import torch
 
-from tftape_torch import _structure
-from tftape_torch._tape import UnconnectedGradients, _unconnected
 from tftape_torch._tensor import EagerTensor, as_eager
-from tftape_torch._variable import Variable
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+    add_batch_dim,
+    is_freed_graph_error,
+    is_vmap_error,
+    remove_batch_dim,
+    vmap_level,
+)
+from tftape_torch._unconnected import UnconnectedGradients, zeros
 
-if TYPE_CHECKING:  # pragma: no cover
-    from tftape_torch._tape import GradientTape
+__all__ = ["VJP", "batch_jacobian", "check_batch_shapes", "checked_chunk", "jacobian"]
 
-__all__ = ["batch_jacobian", "jacobian"]
 
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
+class VJP(Protocol):
+    """A tape's vector-Jacobian product over its recorded graph.
+
+    `vjp(targets, sources, seeds)` gives, for each source, the gradient of
+    `sum(seed * target)` (None where unconnected). With `is_grads_batched`, every
+    seed has a leading batch dimension, and so has every result. `retain_graph=None`
+    lets the tape decide whether the graph survives the call.
+    """
+
+    def __call__(
+        self,
+        targets: Sequence[Any],
+        sources: Sequence[Any],
+        output_gradients: Optional[Sequence[Any]] = None,
+        *,
+        is_grads_batched: bool = False,
+        retain_graph: Optional[bool] = None,
+    ) -> List[Optional[torch.Tensor]]: ...
+
 
 # NOTE: [Which vmap]
 # torch batches a backward pass over a recorded graph in two ways:
@@ -93,11 +114,6 @@ _FALLBACK_WARNING = (
     "at a time instead, which is slower. Pass experimental_use_pfor=False to skip "
     "the vectorized attempt."
 )
-# What torch says when it cannot batch an op of the backward pass.
-_VMAP_ERROR = re.compile(
-    r"vmap|[Bb]atching rule|BatchedTensor|batched tensor|doesn't have storage"
-)
-_GRAPH_FREED = "backward through the graph a second time"
 # Backward nodes whose functorch batching rule gives wrong values (NOTE [Which vmap]).
 _LEGACY_VMAP_NODES = frozenset({"CdistBackward0"})
 
@@ -109,14 +125,18 @@ Seeds = Callable[[int, int, bool], torch.Tensor]
 
 
 def jacobian(
-    tape: "GradientTape",
+    vjp: VJP,
     target: Any,
-    sources: Any,
-    unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE,
-    parallel_iterations: Optional[int] = None,
-    experimental_use_pfor: bool = True,
-) -> Any:
+    target_shape: Tuple[int, ...],
+    sources: Sequence[Any],
+    unconnected: UnconnectedGradients,
+    chunk: Optional[int],
+    vectorize: bool,
+) -> List[Optional[torch.Tensor]]:
     """The jacobian of `target` with respect to each of `sources` (see `GradientTape.jacobian`).
+
+    `target_shape` is the shape of the target the caller asked about (`target` may be
+    a stand-in for it); `chunk` comes from `checked_chunk`.
 
     >>> import torch
     >>> from tftape_torch import GradientTape
@@ -124,49 +144,40 @@ def jacobian(
     >>> with GradientTape() as g:
     ...     g.watch(x)
     ...     y = x * x
-    >>> jacobian(g, y, x).shape
+    >>> g.jacobian(y, x).shape
     torch.Size([2, 2])
     """
-    unconnected = _unconnected(unconnected_gradients)
-    target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor target
-    if not experimental_use_pfor and not tape._persistent:
-        raise RuntimeError(_LOOP_NEEDS_PERSISTENT["jacobian"])
-    flat_sources = _structure.flatten(sources)
-    tape._begin_use()
-    try:
-        chunk = _chunk_size(parallel_iterations, experimental_use_pfor, "jacobian")
-        count = math.prod(target_shape)
-        target = _as_target(tape, target, flat_sources)
-        if count == 0:
-            grads = _empty_rows(tape, target, flat_sources)
+    count = math.prod(target_shape)
+    if count == 0:
+        grads = _empty_rows(vjp, target, sources)
+    else:
+        grads = _rows(
+            vjp, target, sources, _identity_rows(target, count), count, chunk, vectorize,
+            "jacobian",
+        )
+    results: List[Optional[torch.Tensor]] = []
+    for source, grad in zip(sources, grads):
+        shape = target_shape + tuple(source.shape)
+        if grad is not None:
+            results.append(grad.reshape(shape))
+        elif unconnected is UnconnectedGradients.ZERO:
+            results.append(zeros(shape, source.dtype, source.device, source))
         else:
-            grads = _rows(
-                tape, target, flat_sources, _identity_rows(target, count), count, chunk,
-                experimental_use_pfor, "jacobian",
-            )
-        results: List[Optional[torch.Tensor]] = []
-        for source, grad in zip(flat_sources, grads):
-            shape = target_shape + tuple(source.shape)
-            if grad is not None:
-                results.append(grad.reshape(shape))
-            elif unconnected is UnconnectedGradients.ZERO:
-                results.append(_zeros(shape, source.dtype, source.device, source))
-            else:
-                results.append(None)
-        return _structure.pack_like(sources, results)
-    finally:
-        tape._end_use()
+            results.append(None)
+    return results
 
 
 def batch_jacobian(
-    tape: "GradientTape",
+    vjp: VJP,
     target: Any,
     source: Any,
-    unconnected_gradients: Union[UnconnectedGradients, str] = UnconnectedGradients.NONE,
-    parallel_iterations: Optional[int] = None,
-    experimental_use_pfor: bool = True,
+    unconnected: UnconnectedGradients,
+    chunk: Optional[int],
+    vectorize: bool,
 ) -> torch.Tensor:
-    """Per-example jacobians of `target[i]` with respect to `source[i]` (see `GradientTape.batch_jacobian`).
+    """Per-example jacobians of `target[i]` with respect to `source[i]`.
+
+    See `GradientTape.batch_jacobian`; the shapes were checked by `check_batch_shapes`.
 
     >>> import torch
     >>> from tftape_torch import GradientTape
@@ -174,45 +185,33 @@ def batch_jacobian(
     >>> with GradientTape() as g:
     ...     g.watch(x)
     ...     y = x * x
-    >>> batch_jacobian(g, y, x).shape
+    >>> g.batch_jacobian(y, x).shape
     torch.Size([2, 2, 2])
     """
-    unconnected = _unconnected(unconnected_gradients)
-    tape._check_usable()  # TF names a spent tape before looking at shapes
     target_shape = tuple(target.shape)
-    source_shape = tuple(source.shape)
-    _check_batch_shapes(target_shape, source_shape)
     batch = target_shape[0]
     row_size = math.prod(target_shape) // batch  # TF's ZeroDivisionError for batch 0
-    if not experimental_use_pfor and not tape._persistent:
-        raise RuntimeError(_LOOP_NEEDS_PERSISTENT["batch_jacobian"])
-    tape._begin_use()
-    try:
-        chunk = _chunk_size(parallel_iterations, experimental_use_pfor, "batch_jacobian")
-        shape = target_shape + source_shape[1:]
-        target = _as_target(tape, target, [source])
-        grad: Optional[torch.Tensor] = None
-        if row_size:
-            (grad,) = _rows(
-                tape, target, [source], _column_rows(target, batch, row_size), row_size,
-                chunk, experimental_use_pfor, "batch_jacobian",
-            )
-        if grad is None:
-            # TF: zeros in the target's dtype, or the source's with "zero" (its
-            # gradient function then returns zeros shaped like the source).
-            dtype = source.dtype if unconnected is UnconnectedGradients.ZERO else target.dtype
-            return _zeros(shape, dtype, source.device, source, target)
-        # [M, B, *source.shape[1:]] -> [B, M, *source.shape[1:]] -> final shape.
-        return grad.transpose(0, 1).reshape(shape)
-    finally:
-        tape._end_use()
+    shape = target_shape + tuple(source.shape)[1:]
+    grad: Optional[torch.Tensor] = None
+    if row_size:
+        (grad,) = _rows(
+            vjp, target, [source], _column_rows(target, batch, row_size), row_size, chunk,
+            vectorize, "batch_jacobian",
+        )
+    if grad is None:
+        # TF: zeros in the target's dtype, or the source's with "zero" (its
+        # gradient function then returns zeros shaped like the source).
+        dtype = source.dtype if unconnected is UnconnectedGradients.ZERO else target.dtype
+        return zeros(shape, dtype, source.device, source, target)
+    # [M, B, *source.shape[1:]] -> [B, M, *source.shape[1:]] -> final shape.
+    return grad.transpose(0, 1).reshape(shape)
 
 
 # ---------------------------------------------------------------------- checks
 
 
-def _check_batch_shapes(target_shape: Tuple[int, ...], source_shape: Tuple[int, ...]) -> None:
-    """TF's checks, in TF's order and with its exception classes."""
+def check_batch_shapes(target_shape: Tuple[int, ...], source_shape: Tuple[int, ...]) -> None:
+    """TF's checks of `batch_jacobian`'s shapes, in TF's order and with its exception classes."""
     if not target_shape:
         raise IndexError("list index out of range")
     for shape in (target_shape, source_shape):
@@ -227,6 +226,19 @@ def _check_batch_shapes(target_shape: Tuple[int, ...], source_shape: Tuple[int, 
 
 def _shape_str(shape: Tuple[int, ...]) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def checked_chunk(
+    what: str, parallel_iterations: Any, vectorize: bool, persistent: bool
+) -> Optional[int]:
+    """Rows per batched backward pass (None for all at once), after TF's argument checks.
+
+    Raises TF's errors for a row loop on a non-persistent tape and for a bad
+    `parallel_iterations`; called before the tape is used up.
+    """
+    if not vectorize and not persistent:
+        raise RuntimeError(_LOOP_NEEDS_PERSISTENT[what])
+    return _chunk_size(parallel_iterations, vectorize, what)
 
 
 def _chunk_size(parallel_iterations: Any, vectorize: bool, what: str) -> Optional[int]:
@@ -256,21 +268,6 @@ def _chunk_size(parallel_iterations: Any, vectorize: bool, what: str) -> Optiona
 
 
 # ---------------------------------------------------------------------- seeds
-
-
-def _as_target(tape: "GradientTape", target: Any, sources: Sequence[Any]) -> Any:
-    """`target`, or a stand-in when it is a source the tape knows nothing about.
-
-    TF differentiates a reshape of `target` recorded on the tape: for a tensor that
-    is neither watched nor recorded that reshape is not recorded either, so the
-    jacobian of such a tensor with respect to itself is unconnected, not the identity.
-    """
-    if isinstance(target, Variable) or not any(target is source for source in sources):
-        return target
-    if tape._watches(target):
-        return target
-    with _DisableSubclass():
-        return torch.Tensor.detach(target)
 
 
 def _identity_rows(target: torch.Tensor, count: int) -> Seeds:
@@ -315,21 +312,11 @@ def _column_rows(target: torch.Tensor, batch: int, row_size: int) -> Seeds:
     return rows
 
 
-def _zeros(
-    shape: Tuple[int, ...], dtype: torch.dtype, device: torch.device, *like: Any
-) -> torch.Tensor:
-    with _DisableSubclass():
-        zeros = torch.zeros(shape, dtype=dtype, device=device)
-    if any(isinstance(item, EagerTensor) for item in like):
-        zeros = as_eager(zeros)
-    return zeros
-
-
 # ---------------------------------------------------------------------- engine
 
 
 def _rows(
-    tape: "GradientTape",
+    vjp: VJP,
     target: Any,
     sources: Sequence[Any],
     seeds: Seeds,
@@ -355,14 +342,14 @@ def _rows(
         if vectorize:
             try:
                 if legacy:
-                    grads = tape._compute(
+                    grads = vjp(
                         [target], sources, [seeds(start, stop, False)],
                         is_grads_batched=True, retain_graph=retain,
                     )
                 else:
-                    grads = _vmapped(tape, target, sources, seeds(start, stop, last), last, retain)
+                    grads = _vmapped(vjp, target, sources, seeds(start, stop, last), last, retain)
             except RuntimeError as error:
-                if not _VMAP_ERROR.search(str(error)):
+                if not is_vmap_error(error):
                     raise
                 reason = str(error).strip().splitlines()[0]
                 warnings.warn(_FALLBACK_WARNING.format(what=what, reason=reason), stacklevel=4)
@@ -370,7 +357,7 @@ def _rows(
                 failure = error
                 continue
         else:
-            grads = _row_loop(tape, target, sources, seeds, start, stop, retain, what, failure)
+            grads = _row_loop(vjp, target, sources, seeds, start, stop, retain, what, failure)
         pieces.append((stop - start, grads))
         start = stop
     return [
@@ -379,21 +366,8 @@ def _rows(
     ]
 
 
-try:  # functorch's primitives: `torch.func.vmap` minus its per-call pytree work
-    from torch._C._functorch import (
-        _add_batch_dim,
-        _remove_batch_dim,
-        _vmap_decrement_nesting,
-        _vmap_increment_nesting,
-    )
-except ImportError:  # pragma: no cover - other torch versions
-    _vmap_increment_nesting = None  # type: ignore[assignment]
-
-_UNCONNECTED = torch.zeros(())  # stands for None in `torch.func.vmap`'s outputs
-
-
 def _vmapped(
-    tape: "GradientTape",
+    vjp: VJP,
     target: Any,
     sources: Sequence[Any],
     seeds: torch.Tensor,
@@ -409,26 +383,9 @@ def _vmapped(
     in_dim = seeds.dim() - 1 if last else 0
     size = seeds.shape[in_dim]
 
-    def vjp(seed: torch.Tensor) -> List[Optional[torch.Tensor]]:
-        return tape._compute([target], sources, [seed], retain_graph=retain)
-
-    if _vmap_increment_nesting is not None:
-        level = _vmap_increment_nesting(size, "error")
-        try:
-            grads = vjp(_add_batch_dim(seeds, in_dim, level))
-            rows = [None if g is None else _remove_batch_dim(g, level, size, 0) for g in grads]
-        finally:
-            _vmap_decrement_nesting()
-    else:  # pragma: no cover - other torch versions
-        connected: List[bool] = []
-
-        def total(seed: torch.Tensor) -> List[torch.Tensor]:
-            grads = vjp(seed)
-            connected[:] = [grad is not None for grad in grads]
-            return [_UNCONNECTED if grad is None else grad for grad in grads]
-
-        batched = torch.func.vmap(total, in_dims=in_dim)(seeds)
-        rows = [grad if present else None for grad, present in zip(batched, connected)]
+    with vmap_level(size) as level:
+        grads = vjp([target], sources, [add_batch_dim(seeds, in_dim, level)], retain_graph=retain)
+        rows = [None if g is None else remove_batch_dim(g, level, size, 0) for g in grads]
     return [
         as_eager(grad) if grad is not None and isinstance(source, EagerTensor) else grad
         for source, grad in zip(sources, rows)
@@ -455,7 +412,7 @@ def _has_node(target: Any, names: frozenset) -> bool:
 
 
 def _row_loop(
-    tape: "GradientTape",
+    vjp: VJP,
     target: Any,
     sources: Sequence[Any],
     seeds: Seeds,
@@ -470,12 +427,12 @@ def _row_loop(
     for offset in range(stop - start):
         last = offset == stop - start - 1
         try:
-            grads = tape._compute(
+            grads = vjp(
                 [target], sources, [rows[offset]],
                 retain_graph=retain if last else True,
             )
         except RuntimeError as error:
-            if failure is not None and _GRAPH_FREED in str(error):
+            if failure is not None and is_freed_graph_error(error):
                 # The failed batched pass freed part of a non-persistent tape's graph.
                 raise ValueError(_VECTORIZATION_FAILED.format(what=what)) from failure
             raise
@@ -513,13 +470,11 @@ def _zeros_like(source: Any) -> torch.Tensor:
         return torch.zeros(tuple(source.shape), dtype=source.dtype, device=source.device)
 
 
-def _empty_rows(
-    tape: "GradientTape", target: Any, sources: Sequence[Any]
-) -> List[Optional[torch.Tensor]]:
+def _empty_rows(vjp: VJP, target: Any, sources: Sequence[Any]) -> List[Optional[torch.Tensor]]:
     """A jacobian with no rows: which sources are connected, and empty results for them."""
     with _DisableSubclass():
         seed = torch.zeros(tuple(target.shape), dtype=target.dtype, device=target.device)
-    grads = tape._compute([target], sources, [seed])
+    grads = vjp([target], sources, [seed])
     return [
         None if grad is None else grad.new_zeros((0,) + tuple(source.shape))
         for grad, source in zip(grads, sources)

@@ -28,9 +28,13 @@ from typing import Any, Callable, Optional, Tuple
 import torch
 from torch.overrides import handle_torch_function
 
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+    torch_function_mode_enabled,
+)
+
 __all__ = ["maximum", "minimum", "pow", "sqrt"]
 
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
 
 
 def _visible_to_modes(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
@@ -41,7 +45,7 @@ def _visible_to_modes(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Te
 
     @functools.wraps(fn)
     def dispatch(*args: Any) -> Any:
-        if torch._C._is_torch_function_mode_enabled():
+        if torch_function_mode_enabled():
             return handle_torch_function(dispatch, args, *args)
         return fn(*args)
 

@@ -69,6 +69,7 @@ from tftape_torch._tensor import (
     convert_value,
     fresh,
 )
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
 from tftape_torch._variable import Variable
 from tftape_torch.errors import NotFoundError, InvalidArgumentError
 
@@ -142,7 +143,6 @@ __all__ = [
     "zeros_like",
 ]
 
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
 _Tensor = torch.Tensor
 
 #: Every tensor is a `tf.Tensor`: plain torch tensors, drop-in tensors, Variables.

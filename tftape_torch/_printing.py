@@ -20,10 +20,10 @@ import numpy as np
 import torch
 
 from tftape_torch._dtypes import dtype_name
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
 
 __all__ = ["numpy_text", "numpy_value", "shape_text", "tensor_repr", "tensor_str", "variable_repr"]
 
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
 
 
 def numpy_value(tensor: torch.Tensor) -> Any:

@@ -32,28 +32,31 @@ tensor(6.)
 from __future__ import annotations
 
 import contextlib
-import enum
-import sys
-import threading
 import warnings
 import weakref
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
 
-from tftape_torch import _structure
+from tftape_torch import _jacobian, _state, _structure
+from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, remember_flipped
 from tftape_torch._tensor import EagerTensor, as_eager, convert_value
-from tftape_torch._variable import Variable
+from tftape_torch._torch_internals import (
+    LEAF_SEQUENCE_NR as _LEAF_SEQUENCE_NR,
+    DisableTorchFunctionSubclass as _DisableSubclass,
+    engine_backward,
+    grad_fn_of as _GRAD_FN,
+    next_sequence_nr as _next_sequence_nr,
+    refcount,
+    requires_grad_of as _REQUIRES_GRAD,
+)
+from tftape_torch._unconnected import UnconnectedGradients, as_unconnected, zeros
+from tftape_torch._variable import Variable, creation_order
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
-
-_next_sequence_nr = torch._C._autograd._get_sequence_nr
-# Attribute reads on drop-in tensors skip their `__torch_function__` in bookkeeping.
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
-_LEAF_SEQUENCE_NR = 2**64 - 1  # AccumulateGrad nodes carry UINT64_MAX.
 
 _SPENT_MESSAGE = (
     "A non-persistent GradientTape can only be used to compute one set of "
@@ -68,80 +71,6 @@ _PERSISTENT_IN_CONTEXT_WARNING = (
     "actually want to trace the gradient in order to compute higher order "
     "derivatives."
 )
-
-
-class UnconnectedGradients(enum.Enum):
-    """What `gradient` returns for a source the target does not depend on.
-
-    `NONE` gives `None`; `ZERO` gives zeros shaped like the source. The strings
-    `"none"` and `"zero"` are accepted wherever a value of this enum is.
-    """
-
-    NONE = "none"
-    ZERO = "zero"
-
-
-def _unconnected(value: Union[UnconnectedGradients, str]) -> UnconnectedGradients:
-    try:
-        return UnconnectedGradients(value)
-    except ValueError:
-        raise ValueError(f"Unknown value for unconnected_gradients: {value!r}") from None
-
-
-class _Flip:
-    """A tensor whose `requires_grad` the tapes of this thread switched on."""
-
-    __slots__ = ("tensor", "owners", "watchers", "sequence_nr", "thread")
-
-    def __init__(self, tensor: torch.Tensor, sequence_nr: int) -> None:
-        self.tensor = tensor
-        self.owners: List[GradientTape] = []  # tapes still holding the flip
-        # Every live, unspent tape that held it (weakly): they get the leaf's edge.
-        self.watchers: List["weakref.ref[GradientTape]"] = []
-        # Sequence numbers count per thread: compare them only on the same thread.
-        self.sequence_nr = sequence_nr
-        self.thread = threading.get_ident()
-
-    def untouched_since_flip(self) -> bool:
-        """Whether no autograd node was created on this thread since the flip."""
-        return self.thread == threading.get_ident() and self.sequence_nr == _next_sequence_nr()
-
-
-class _ThreadState(threading.local):
-    """The tape stack of one thread, and what it needs to undo its flag flips."""
-
-    def __init__(self) -> None:
-        self.stack: List[GradientTape] = []
-        # Replaced whenever the set of recording tapes (or what they watch) changes;
-        # Variables cache their read for as long as it stays the same object.
-        self.config: object = object()
-        # `hook(variable, value) -> value` on every Variable read on this thread
-        # (custom_gradient's variable watcher, ForwardAccumulator's tangents), and
-        # `hook(results)` on every list of gradients `_compute` returns.
-        self.read_hooks: List[Callable[[Variable, torch.Tensor], torch.Tensor]] = []
-        self.gradient_hooks: List[Callable[[List[Optional[torch.Tensor]]], None]] = []
-
-    def changed(self) -> None:
-        self.config = object()
-
-
-_STATE = _ThreadState()
-
-# `requires_grad` is a flag of the tensor, which every thread sees: the tensors whose
-# flag tapes switched on are kept process-wide, under one lock, so a tape never turns
-# the flag off under another thread's tape, nor mistakes another thread's watched
-# tensor for a user's leaf.
-_FLIPS: Dict[int, _Flip] = {}
-# Leaves that were flipped earlier and had ops recorded on them, with a sentinel
-# living in their gradient accumulator's metadata: while it is alive, graph built
-# back then may still hang off the accumulator.
-_FLIPPED_BEFORE: Dict[int, Tuple["weakref.ref[torch.Tensor]", "weakref.ref[Any]"]] = {}
-_FLIPS_LOCK = threading.RLock()
-
-
-def recording_tapes() -> List["GradientTape"]:
-    """The tapes recording on this thread, innermost last."""
-    return _STATE.stack
 
 
 class GradientTape:
@@ -198,6 +127,11 @@ class GradientTape:
         # which may still need the graph this tape would free.
         self._overlaps: List["weakref.ref[GradientTape]"] = []
 
+    @property
+    def recording(self) -> bool:
+        """Whether this tape is recording now (inside its `with` block, not stopped)."""
+        return self._recording
+
     # ------------------------------------------------------------------ context
 
     def __enter__(self) -> "GradientTape":
@@ -223,18 +157,17 @@ class GradientTape:
         if self._windows and self._windows[-1][1] != now:
             self._dirty = True  # ops ran between two windows of this tape
         self._windows.append([now, None])
-        stack = _STATE.stack
+        stack = _state.recording_tapes()
         if stack:
             mine = weakref.ref(self)
             for other in stack:
                 other._note_overlap(mine)
                 self._note_overlap(weakref.ref(other))
-        stack.append(self)
         self._recording = True
         if self._watched:
             for tensor, _ in list(self._watched.values()):
                 self._flip(tensor)
-        _STATE.changed()
+        _state.push_tape(self)
 
     def _note_overlap(self, other: "weakref.ref[GradientTape]") -> None:
         overlaps = [ref for ref in self._overlaps if ref() is not None]
@@ -244,26 +177,23 @@ class GradientTape:
     def _pop(self) -> None:
         self._windows[-1][1] = _next_sequence_nr()
         self._recording = False
-        stack = _STATE.stack
-        if self in stack:
-            stack.remove(self)
+        _state.remove_tape(self)
         if self._flipped:
             self._release_flips()
-        _STATE.changed()
 
     def _flip(self, tensor: torch.Tensor) -> None:
         """Make `tensor` require grad while this tape records."""
-        with _DisableSubclass(), _FLIPS_LOCK:
+        with _DisableSubclass(), LOCK:
             self._flip_plain(tensor)
 
     def _flip_plain(self, tensor: torch.Tensor) -> None:
-        flips = _FLIPS
+        flips = FLIPS
         record = flips.get(id(tensor))
         if record is None or record.tensor is not tensor:
             if _REQUIRES_GRAD(tensor):
                 return  # the user's own leaf or graph: nothing to restore
             tensor.requires_grad_(True)
-            record = flips[id(tensor)] = _Flip(tensor, _next_sequence_nr())
+            record = flips[id(tensor)] = Flip(tensor)
         if self not in record.owners:
             record.owners.append(self)
             self._flipped.append(id(tensor))
@@ -273,11 +203,11 @@ class GradientTape:
             record.watchers = watchers
 
     def _release_flips(self) -> None:
-        with _DisableSubclass(), _FLIPS_LOCK:
+        with _DisableSubclass(), LOCK:
             self._release_flips_plain()
 
     def _release_flips_plain(self) -> None:
-        flips = _FLIPS
+        flips = FLIPS
         for key in self._flipped:
             record = flips.get(key)
             if record is None or self not in record.owners:
@@ -288,7 +218,7 @@ class GradientTape:
                 if not record.untouched_since_flip():
                     # Graph was recorded on the leaf: keep its edge for `gradient()`
                     # after the flag is restored.
-                    edge = _remember_flipped(record.tensor)
+                    edge = remember_flipped(record.tensor)
                     for ref in record.watchers:
                         tape = ref()
                         if tape is None:
@@ -340,7 +270,7 @@ class GradientTape:
                 if not (item.is_floating_point() or item.is_complex()):
                     _warn_not_floating(item.dtype)
                 self._watched_variables.setdefault(id(item), item)
-                _STATE.changed()
+                _state.tapes_changed()
                 continue
             if not isinstance(item, torch.Tensor):
                 raise ValueError(
@@ -353,7 +283,7 @@ class GradientTape:
             self._watch_tensor(item)
 
     def _watch_tensor(self, tensor: torch.Tensor) -> None:
-        with _DisableSubclass(), _FLIPS_LOCK:
+        with _DisableSubclass(), LOCK:
             self._watch_plain(tensor)
 
     def _watch_plain(self, tensor: torch.Tensor) -> None:
@@ -363,7 +293,7 @@ class GradientTape:
         now = _next_sequence_nr()
         edge = None  # a leaf is its own input to the engine
         if _REQUIRES_GRAD(tensor):
-            record = _FLIPS.get(id(tensor))
+            record = FLIPS.get(id(tensor))
             if _GRAD_FN(tensor) is not None:
                 # An intermediate with history: ops after it may predate the tape.
                 if _GRAD_FN(tensor)._sequence_nr() + 1 != now:
@@ -372,19 +302,21 @@ class GradientTape:
                 self._watch_nr[id(tensor)] = now
             elif record is not None and record.tensor is tensor and not record.untouched_since_flip():
                 self._dirty = True  # another tape's recorded ops may hang off this leaf
-        elif _flipped_before(tensor):
+        elif flipped_before(tensor):
             self._dirty = True
         if self._recording:
             self._flip_plain(tensor)
         self._watched[id(tensor)] = (tensor, edge)
 
-    def _wants(self, variable: Variable) -> bool:
+    # The interface Variables use (through `_state`) while this tape records.
+
+    def wants(self, variable: Variable) -> bool:
         """Whether reading `variable` now should be recorded by this tape."""
-        if self._watch_accessed_variables and variable._trainable:
+        if self._watch_accessed_variables and variable.trainable:
             return True
         return id(variable) in self._watched_variables
 
-    def _record_read(self, variable: Variable, alias: Optional[torch.Tensor]) -> None:
+    def record_read(self, variable: Variable, alias: Optional[torch.Tensor]) -> None:
         """Note a read of `variable` as leaf `alias` (None for one without gradient)."""
         self._watched_variables.setdefault(id(variable), variable)
         if alias is not None:
@@ -392,7 +324,7 @@ class GradientTape:
 
     def watched_variables(self) -> Tuple[Variable, ...]:
         """Variables watched by this tape, in the order they were created (as TF)."""
-        return tuple(sorted(self._watched_variables.values(), key=_creation_order))
+        return tuple(sorted(self._watched_variables.values(), key=creation_order))
 
     # ------------------------------------------------------------------ control
 
@@ -483,7 +415,7 @@ class GradientTape:
         unconnected = (
             UnconnectedGradients.NONE
             if unconnected_gradients is UnconnectedGradients.NONE
-            else _unconnected(unconnected_gradients)
+            else as_unconnected(unconnected_gradients)
         )
         if target is None:
             raise TypeError(
@@ -564,12 +496,22 @@ class GradientTape:
           ValueError: if the vectorized computation fails (or for
             `parallel_iterations` below 2 with vectorization, as in TF).
         """
-        from tftape_torch._jacobian import jacobian
-
-        return jacobian(
-            self, target, sources, unconnected_gradients, parallel_iterations,
-            experimental_use_pfor,
+        unconnected = as_unconnected(unconnected_gradients)
+        target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor target
+        chunk = _jacobian.checked_chunk(
+            "jacobian", parallel_iterations, experimental_use_pfor, self._persistent
         )
+        sources = _as_structure(sources)
+        flat_sources = _structure.flatten(sources)
+        self._begin_use()
+        try:
+            results = _jacobian.jacobian(
+                self._compute, self._as_target(target, flat_sources), target_shape,
+                flat_sources, unconnected, chunk, experimental_use_pfor,
+            )
+            return _structure.pack_like(sources, results)
+        finally:
+            self._end_use()
 
     def batch_jacobian(
         self,
@@ -616,12 +558,34 @@ class GradientTape:
           ValueError: if `target` or `source` has rank below 2 or their first
             dimensions differ.
         """
-        from tftape_torch._jacobian import batch_jacobian
-
-        return batch_jacobian(
-            self, target, source, unconnected_gradients, parallel_iterations,
-            experimental_use_pfor,
+        unconnected = as_unconnected(unconnected_gradients)
+        self._check_usable()  # TF names a spent tape before looking at shapes
+        _jacobian.check_batch_shapes(tuple(target.shape), tuple(source.shape))
+        chunk = _jacobian.checked_chunk(
+            "batch_jacobian", parallel_iterations, experimental_use_pfor, self._persistent
         )
+        self._begin_use()
+        try:
+            return _jacobian.batch_jacobian(
+                self._compute, self._as_target(target, [source]), source, unconnected,
+                chunk, experimental_use_pfor,
+            )
+        finally:
+            self._end_use()
+
+    def _as_target(self, target: Any, sources: Sequence[Any]) -> Any:
+        """`target`, or a stand-in when it is a source this tape knows nothing about.
+
+        TF differentiates a reshape of `target` recorded on the tape: for a tensor that
+        is neither watched nor recorded that reshape is not recorded either, so the
+        jacobian of such a tensor with respect to itself is unconnected, not the identity.
+        """
+        if isinstance(target, Variable) or not any(target is source for source in sources):
+            return target
+        if self._watches(target):
+            return target
+        with _DisableSubclass():
+            return torch.Tensor.detach(target)
 
     def _check_usable(self) -> None:
         """TF's RuntimeError for a spent non-persistent tape or one never entered."""
@@ -691,7 +655,7 @@ class GradientTape:
                 upstream.append(torch.ones_like(target) if seed is None else seed)
 
         if outputs and edges:
-            create_graph = bool(_STATE.stack)
+            create_graph = bool(_state.THREAD.tapes)
             if retain_graph is None:
                 retain_graph = self._persistent or create_graph or self._shares_graph()
             hooks = self._prune_unrecorded(outputs) if self._dirty else ()
@@ -700,7 +664,7 @@ class GradientTape:
                 # tensors belong to graphs other tapes may differentiate.
                 retain_graph = True
             try:
-                grads = _backprop(outputs, edges, upstream, retain_graph, create_graph,
+                grads = engine_backward(outputs, edges, upstream, retain_graph, create_graph,
                                   is_grads_batched)
             finally:
                 for hook in hooks:
@@ -715,12 +679,12 @@ class GradientTape:
         for index, source in enumerate(sources):
             grad = results[index]
             if type(grad) is torch.Tensor and isinstance(source, EagerTensor):
-                if _refcount(grad) == 3:  # `results`, `grad`, the call: re-type in place
+                if refcount(grad) == 3:  # `results`, `grad`, the call: re-type in place
                     grad.__class__ = EagerTensor
                 else:
                     results[index] = as_eager(grad)
-        if _STATE.gradient_hooks:
-            for hook in tuple(_STATE.gradient_hooks):
+        if _state.THREAD.gradient_hooks:
+            for hook in _state.THREAD.gradient_hooks:
                 hook(results)
         return results
 
@@ -753,7 +717,7 @@ class GradientTape:
             return [source] if _REQUIRES_GRAD(source) else []
         if _REQUIRES_GRAD(source):
             if _GRAD_FN(source) is None:
-                record = _FLIPS.get(id(source))
+                record = FLIPS.get(id(source))
                 if record is not None and record.tensor is source:
                     return []  # another tape watches it; this one did not
                 if self._watch_accessed_variables:
@@ -786,7 +750,7 @@ class GradientTape:
                 if leaf is not None and (
                     id(leaf) in watched_leaves
                     or (self._watch_accessed_variables and leaf.requires_grad
-                        and id(leaf) not in _FLIPS)
+                        and id(leaf) not in FLIPS)
                 ):
                     return True
                 continue
@@ -867,17 +831,11 @@ class GradientTape:
 
 
 GradientTape.__module__ = "tftape_torch"
-UnconnectedGradients.__module__ = "tftape_torch"
 
 
 # ---------------------------------------------------------------------- helpers
 
 
-_refcount = sys.getrefcount
-# Raw attribute reads, for code that runs with torch functions off (no property of a
-# tensor subclass in the way).
-_REQUIRES_GRAD = torch._C.TensorBase.requires_grad.__get__  # type: ignore[attr-defined]
-_GRAD_FN = torch._C.TensorBase.grad_fn.__get__  # type: ignore[attr-defined,union-attr]
 _SINGLE_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter, Variable)
 
 
@@ -916,33 +874,6 @@ def _is_flat_list(structure: Any) -> bool:
     return True
 
 
-_engine_run_backward = getattr(torch.autograd.graph, "_engine_run_backward", None)
-
-
-def _backprop(
-    outputs: Sequence[torch.Tensor],
-    edges: Sequence[GradientEdge],
-    upstream: Sequence[torch.Tensor],
-    retain_graph: bool,
-    create_graph: bool,
-    is_grads_batched: bool,
-) -> Sequence[Optional[torch.Tensor]]:
-    """One reverse pass over `outputs`, gradients captured at `edges`.
-
-    The plain case goes straight to the engine entry `torch.autograd.grad` itself
-    uses (seeds are always given, so nothing is left for `grad` to prepare).
-    """
-    if is_grads_batched or _engine_run_backward is None:
-        return torch.autograd.grad(
-            outputs, edges, upstream, retain_graph=retain_graph, create_graph=create_graph,
-            allow_unused=True, is_grads_batched=is_grads_batched, materialize_grads=False,
-        )
-    return _engine_run_backward(
-        tuple(outputs), tuple(upstream), retain_graph, create_graph, tuple(edges), True,
-        accumulate_grad=False,
-    )
-
-
 def _input_is_recorded(
     child: Any,
     consumer_nr: int,
@@ -959,60 +890,13 @@ def _input_is_recorded(
         leaf = getattr(child, "variable", None)
         return leaf is not None and (
             id(leaf) in watched_leaves
-            or (accessed and leaf.requires_grad and id(leaf) not in _FLIPS)
+            or (accessed and leaf.requires_grad and id(leaf) not in FLIPS)
         )
     return recorded.get(id(child), False)
 
 
-def _creation_order(variable: Variable) -> int:
-    return variable._uid
-
-
 def _drop_gradient(grad_outputs: Tuple[Optional[torch.Tensor], ...]) -> Tuple[None, ...]:
     return (None,) * len(grad_outputs)
-
-
-class _Sentinel:
-    """Lives in a gradient accumulator's metadata for as long as the node does."""
-
-    __slots__ = ("__weakref__",)
-
-
-_SENTINEL_KEY = "tftape_torch.flipped"
-
-
-def _remember_flipped(tensor: torch.Tensor) -> GradientEdge:
-    """Note that graph was recorded on leaf `tensor` while a tape had it flipped.
-
-    Returns the leaf's gradient edge (its accumulator), still valid once the flag
-    is restored.
-    """
-    with torch._C.DisableTorchFunction():
-        if torch.is_grad_enabled():
-            view = tensor.view_as(tensor)
-        else:
-            with torch.enable_grad():
-                view = tensor.view_as(tensor)
-        accumulator: Any = view.grad_fn.next_functions[0][0]  # type: ignore[union-attr]
-    sentinel = _Sentinel()
-    accumulator.metadata[_SENTINEL_KEY] = sentinel
-    key = id(tensor)
-    history = _FLIPPED_BEFORE
-
-    def forget(ref: Any, key: int = key) -> None:
-        with _FLIPS_LOCK:
-            entry = history.get(key)
-            if entry is not None and ref in entry:
-                del history[key]
-
-    history[key] = (weakref.ref(tensor, forget), weakref.ref(sentinel, forget))
-    return GradientEdge(accumulator, 0)
-
-
-def _flipped_before(tensor: torch.Tensor) -> bool:
-    """Whether graph recorded on `tensor` under an earlier flip may still be alive."""
-    entry = _FLIPPED_BEFORE.get(id(tensor))
-    return entry is not None and entry[0]() is tensor and entry[1]() is not None
 
 
 def _add(total: Optional[torch.Tensor], term: torch.Tensor) -> torch.Tensor:
@@ -1024,7 +908,7 @@ def _seed_like(target: torch.Tensor, seed: Optional[torch.Tensor]) -> torch.Tens
         return seed
     if type(target) is torch.Tensor:
         return torch.ones_like(target)
-    with torch._C.DisableTorchFunctionSubclass():
+    with _DisableSubclass():
         return torch.ones_like(target)
 
 
@@ -1079,15 +963,10 @@ def _fill_unconnected(
 ) -> List[Optional[torch.Tensor]]:
     if unconnected is UnconnectedGradients.NONE:
         return grads
-    filled: List[Optional[torch.Tensor]] = []
-    for grad, source in zip(grads, sources):
-        if grad is None:
-            with torch._C.DisableTorchFunctionSubclass():
-                grad = torch.zeros_like(source)
-            if isinstance(source, EagerTensor):
-                grad = as_eager(grad)
-        filled.append(grad)
-    return filled
+    return [
+        grad if grad is not None else zeros(source.shape, source.dtype, source.device, source)
+        for grad, source in zip(grads, sources)
+    ]
 
 
 def _dtype_name(dtype: torch.dtype) -> str:

@@ -38,13 +38,12 @@ from __future__ import annotations
 import functools
 import math
 import operator
-import sys
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 import torch
 
-from tftape_torch import _kernels
+from tftape_torch import _kernels, _state
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import (
     COMPLEX,
@@ -54,6 +53,19 @@ from tftape_torch._dtypes import (
     kernel_name,
 )
 from tftape_torch._printing import numpy_value, tensor_repr, tensor_str
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+    TensorBase as _Base,
+    dtype_of as _DTYPE_GET,
+    grad_fn_of as _GRAD_FN_GET,
+    is_leaf_of as _IS_LEAF_GET,
+    is_view,
+    output_nr_of as _OUTPUT_NR_GET,
+    refcount,
+    requires_grad_of as _REQUIRES_GRAD_GET,
+    set_requires_grad,
+    unwrapped_getters,
+)
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
@@ -65,11 +77,7 @@ __all__ = [
     "wrap_outputs",
 ]
 
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
 _Tensor = torch.Tensor
-_Base = torch._C.TensorBase
-
-_refcount = sys.getrefcount
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -95,11 +103,9 @@ def own_leaf(out: torch.Tensor) -> torch.Tensor:
     instead follow its base into autograd once the base is watched, so such a
     result becomes a plain alias of the same storage (no copy, no view tracking).
     """
-    if out.requires_grad or not out._is_view():
+    if out.requires_grad or not is_view(out):
         return out
-    from tftape_torch._forward import recording_level
-
-    if recording_level() is not None:
+    if _state.THREAD.accumulators:
         return out  # a view may carry a tangent a plain alias would drop
     alias = torch.empty((0,), dtype=out.dtype, device=out.device)
     return alias.set_(out.untyped_storage(), out.storage_offset(), out.size(), out.stride())
@@ -125,7 +131,7 @@ def _retype_items(out: Any) -> Any:
     for index in range(len(out)):
         if type(out[index]) is _Tensor:
             # Referenced by `out` and by the call's argument only: fresh.
-            if _refcount(out[index]) == 2:
+            if refcount(out[index]) == 2:
                 out[index].__class__ = EagerTensor
             else:
                 if aliased is None:
@@ -759,7 +765,7 @@ class EagerTensor(torch.Tensor):
                 if func in _NO_WRAP:
                     return out
                 out = own_leaf(out)
-                if _refcount(out) == 2:  # only `out` holds it: fresh, re-type in place
+                if refcount(out) == 2:  # only `out` holds it: fresh, re-type in place
                     out.__class__ = EagerTensor
                     return out
                 return out.as_subclass(EagerTensor)
@@ -795,7 +801,7 @@ class EagerTensor(torch.Tensor):
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        _Base.requires_grad.__set__(self, value)  # type: ignore[attr-defined]
+        set_requires_grad(self, value)
 
     @property
     def grad_fn(self) -> Any:  # type: ignore[override]
@@ -934,11 +940,6 @@ class EagerTensor(torch.Tensor):
 
 EagerTensor.__module__ = "tftape_torch._tensor"  # where pickle finds it
 
-_DTYPE_GET = _Base.dtype.__get__  # type: ignore[attr-defined]
-_REQUIRES_GRAD_GET = _Base.requires_grad.__get__  # type: ignore[attr-defined]
-_GRAD_FN_GET = _Base.grad_fn.__get__  # type: ignore[attr-defined,union-attr]
-_IS_LEAF_GET = _Base.is_leaf.__get__  # type: ignore[attr-defined]
-_OUTPUT_NR_GET = _Base.output_nr.__get__  # type: ignore[attr-defined]
 
 _UFUNC_OPERATORS: Dict[Any, Callable[[Any, Any], Any]] = {
     np.add: operator.add,
@@ -958,6 +959,4 @@ _UFUNC_OPERATORS: Dict[Any, Callable[[Any, Any], Any]] = {
 }
 
 # Attribute reads that hand back a tensor stored elsewhere: never re-typed (as torch).
-_NO_WRAP = frozenset(
-    {_Base._base.__get__, _Base.grad.__get__, _Base._grad.__get__}  # type: ignore[attr-defined,union-attr]
-)
+_NO_WRAP = unwrapped_getters

@@ -25,61 +25,28 @@ tf.Tensor(12.0, shape=(), dtype=float32)
 
 from __future__ import annotations
 
-import functools
 import itertools
 from typing import Any, Callable, Dict, Optional, Sequence
 
 import torch
 
-from tftape_torch import _tape
+from tftape_torch import _state
 from tftape_torch._dtypes import dtype_name
+from tftape_torch._op_kinds import IN_PLACE, READ, kind_of
+from tftape_torch._printing import variable_repr
 from tftape_torch._tensor import EagerTensor, as_eager, convert_value
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+    dtype_of as _DTYPE,
+    make_subclass,
+    set_data,
+)
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["Variable"]
 
-_DisableSubclass = torch._C.DisableTorchFunctionSubclass
-
-_READ, _ON_SELF, _IN_PLACE = 0, 1, 2
-
 # Creation order, which TF's `watched_variables()` follows.
 _next_uid = itertools.count().__next__
-
-# Properties that compute a new, differentiable tensor from the variable's value.
-_VALUE_PROPERTIES = frozenset({"T", "mT", "H", "mH", "real", "imag"})
-# Methods that only inspect the variable: no read, nothing to record.
-_INSPECTIONS = frozenset(
-    {
-        "size", "dim", "numel", "nelement", "element_size", "stride", "storage_offset",
-        "is_contiguous", "is_floating_point", "is_complex", "data_ptr", "untyped_storage",
-        "get_device", "__len__", "__array__", "__reduce_ex__", "__deepcopy__",
-        "__format__", "is_shared", "is_pinned", "ndimension", "type", "_is_view",
-        "register_hook", "register_post_accumulate_grad_hook", "__dlpack__",
-        "__dlpack_device__", "_typed_storage", "storage",
-    }
-)
-_IN_PLACE_DUNDERS = frozenset(
-    {
-        "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
-        "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__",
-        "__irshift__", "__setitem__",
-    }
-)
-
-
-@functools.lru_cache(maxsize=None)
-def _kind(func: Callable[..., Any]) -> int:
-    name = getattr(func, "__name__", "")
-    if name == "__get__":
-        owner = getattr(getattr(func, "__self__", None), "__name__", "")
-        return _READ if owner in _VALUE_PROPERTIES else _ON_SELF
-    if name in ("__set__", "__delete__"):
-        return _IN_PLACE
-    if name in _INSPECTIONS:
-        return _ON_SELF
-    if name in _IN_PLACE_DUNDERS or (name.endswith("_") and not name.endswith("__")):
-        return _IN_PLACE
-    return _READ
 
 
 def _read_all(args: Any) -> Any:
@@ -141,7 +108,7 @@ class Variable(EagerTensor):
         if callable(initial_value):
             initial_value = initial_value()
         value = _initial_tensor(initial_value, dtype)
-        self = torch.Tensor._make_subclass(cls, value, False)
+        self = make_subclass(cls, value, False)
         self._trainable = bool(trainable)
         self._var_name = name if name is not None else "Variable"
         self._read_cache = None
@@ -155,25 +122,22 @@ class Variable(EagerTensor):
 
     def _read(self) -> torch.Tensor:
         """The tensor an op sees when it reads this variable now."""
-        state = _tape._STATE
+        state = _state.THREAD
         if state.read_hooks:
             value = self._read_recorded(state)
-            for hook in tuple(state.read_hooks):
+            for hook in state.read_hooks:
                 value = hook(self, value)
             return value
         return self._read_recorded(state)
 
     def _read_recorded(self, state: Any) -> torch.Tensor:
         """The read, with the tapes that watch it told about it."""
-        if not state.stack:
+        if not state.tapes:
             return self
         cache = self._read_cache
         if cache is not None and cache[0] is state.config:
             return cache[1]
-        trainable, key = self._trainable, id(self)
-        tapes = [tape for tape in state.stack  # the tapes that watch it (`_wants`)
-                 if (trainable and tape._watch_accessed_variables)
-                 or key in tape._watched_variables]
+        tapes = [tape for tape in state.tapes if tape.wants(self)]
         with _DisableSubclass():
             value = torch.Tensor.detach(self)
             if tapes and (value.is_floating_point() or value.is_complex()):
@@ -182,7 +146,7 @@ class Variable(EagerTensor):
             else:
                 edge = None
         for tape in tapes:
-            tape._record_read(self, edge)
+            tape.record_read(self, edge)
         self._read_cache = (state.config, value)
         return value
 
@@ -195,14 +159,14 @@ class Variable(EagerTensor):
         kwargs: Optional[Dict[str, Any]] = None,
     ) -> Any:
         kwargs = kwargs or {}
-        kind = _kind(func)
-        if kind == _READ:
+        kind = kind_of(func)
+        if kind == READ:
             args = _read_all(args)
             if kwargs:
                 kwargs = {key: _read_all(value) for key, value in kwargs.items()}
             # What the op sees now are tensors: TF's operand rules apply as usual.
             return EagerTensor.__torch_function__(func, types, args, kwargs)
-        if kind == _IN_PLACE:
+        if kind == IN_PLACE:
             for arg in args:
                 if isinstance(arg, Variable):
                     arg._read_cache = None
@@ -286,7 +250,7 @@ class Variable(EagerTensor):
                     new = None
             if new is None:  # TF neither converts dtypes nor broadcasts here
                 new = op(self, self._checked(self._convert(delta), update=tf_op))
-            _SET_DATA(self, new)  # never recorded: the variable never requires grad
+            set_data(self, new)  # never recorded: the variable never requires grad
         self._assigned()
         return self
 
@@ -338,21 +302,17 @@ class Variable(EagerTensor):
     def _rebind(self, new: torch.Tensor) -> None:
         """Point the variable at `new` storage, leaving earlier reads intact."""
         with _DisableSubclass():  # setting `.data` is never recorded
-            _SET_DATA(self, new)
+            set_data(self, new)
         self._assigned()
 
     def _assigned(self) -> None:
         """Bookkeeping after the variable was pointed at new storage."""
         self._read_cache = None
-        for tape in _tape._STATE.stack:  # TF counts an assignment as an access
-            if tape._wants(self):
-                tape._watched_variables.setdefault(id(self), self)
+        for tape in _state.THREAD.tapes:  # TF counts an assignment as an access
+            if tape.wants(self):
+                tape.record_read(self, None)
 
     def __repr__(self, *, tensor_contents: Any = None) -> str:  # type: ignore[override]
-        try:
-            from tftape_torch._printing import variable_repr
-        except ImportError:  # pragma: no cover - printing module not built yet
-            return f"<tf.Variable '{self.name}' shape={tuple(self.shape)} dtype={self.dtype}>"
         return variable_repr(self)
 
     __str__ = __repr__
@@ -361,14 +321,17 @@ class Variable(EagerTensor):
 Variable.__module__ = "tftape_torch"
 
 
+def creation_order(variable: Variable) -> int:
+    """A number that orders Variables by creation (TF's `watched_variables()` order)."""
+    return variable._uid
+
+
 def _same_dtype_and_shape(variable: torch.Tensor, value: torch.Tensor) -> bool:
     """Whether `value` has `variable`'s dtype and shape (torch functions off)."""
     return _DTYPE(value) is _DTYPE(variable) and _SIZE(value) == _SIZE(variable)
 
 
-_DTYPE = torch.Tensor.dtype.__get__  # type: ignore[attr-defined]
 _SIZE = torch.Tensor.size
-_SET_DATA = torch.Tensor.data.__set__  # type: ignore[attr-defined]
 
 
 def _shape_str(shape: Sequence[int]) -> str:

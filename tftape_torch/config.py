@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import collections
-import threading
 from typing import Any, List, Optional
 
 import torch
+
+from tftape_torch import _state
 
 __all__ = [
     "LogicalDevice",
@@ -31,12 +32,6 @@ LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
 LogicalDevice.__module__ = "tftape_torch.config"
 
 
-class _State(threading.local):
-    def __init__(self) -> None:
-        self.run_eagerly = False
-
-
-_STATE = _State()
 
 
 def list_physical_devices(device_type: Optional[str] = None) -> List[Any]:
@@ -68,12 +63,12 @@ def list_logical_devices(device_type: Optional[str] = None) -> List[Any]:
 
 def run_functions_eagerly(run_eagerly: bool) -> None:
     """Records the setting; `tf.function` always runs eagerly in tftape_torch anyway."""
-    _STATE.run_eagerly = bool(run_eagerly)
+    _state.set_run_functions_eagerly(bool(run_eagerly))
 
 
 def functions_run_eagerly() -> bool:
     """The value last given to `run_functions_eagerly` (False by default, as in TF)."""
-    return _STATE.run_eagerly
+    return _state.run_functions_eagerly()
 
 
 class _Experimental:

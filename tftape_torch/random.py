@@ -16,15 +16,16 @@ True
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Dict, Optional, Tuple
 
 import torch
 
+from tftape_torch import _state
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
 from tftape_torch._namespace import _shape_arg, _tensor
 from tftape_torch._tensor import fresh
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 
 __all__ = ["normal", "set_seed", "uniform"]
 
@@ -32,13 +33,6 @@ __all__ = ["normal", "set_seed", "uniform"]
 _DEFAULT_SEED = 87654321
 
 
-class _State(threading.local):
-    def __init__(self) -> None:
-        self.seed: Optional[int] = None
-        self.generators: Dict[Tuple[str, Optional[int]], torch.Generator] = {}
-
-
-_STATE = _State()
 
 
 def set_seed(seed: Optional[int]) -> None:
@@ -47,24 +41,23 @@ def set_seed(seed: Optional[int]) -> None:
     >>> import tftape_torch as tf
     >>> tf.random.set_seed(1234)
     """
-    _STATE.seed = None if seed is None else int(seed)
-    _STATE.generators = {}
+    _state.set_random_seed(None if seed is None else int(seed))
 
 
 def _generator(device: Optional[torch.device], seed: Optional[int]) -> Optional[torch.Generator]:
-    state = _STATE
-    if state.seed is None and seed is None:
+    global_seed = _state.random_seed()
+    if global_seed is None and seed is None:
         return None
     dev = torch.device(device) if device is not None else torch.device("cpu")
     key = (str(dev), None if seed is None else int(seed))
-    generator = state.generators.get(key)
-    if generator is None:
-        base = _DEFAULT_SEED if state.seed is None else state.seed
-        mixed = hash((base, key[1])) & 0x7FFF_FFFF_FFFF_FFFF
+
+    def make() -> torch.Generator:
+        base = _DEFAULT_SEED if global_seed is None else global_seed
         generator = torch.Generator(device=dev)
-        generator.manual_seed(mixed)
-        state.generators[key] = generator
-    return generator
+        generator.manual_seed(hash((base, key[1])) & 0x7FFF_FFFF_FFFF_FFFF)
+        return generator
+
+    return _state.cached_generator(key, make)
 
 
 def normal(
@@ -92,7 +85,7 @@ def normal(
     sample = torch.randn(dims, dtype=resolved, device=device, generator=_generator(device, seed))
     mean_t = _tensor(mean, resolved)
     stddev_t = _tensor(stddev, resolved)
-    with torch._C.DisableTorchFunctionSubclass():
+    with DisableTorchFunctionSubclass():
         return fresh(sample * stddev_t + mean_t)
 
 
@@ -132,5 +125,5 @@ def uniform(
     low_t = _tensor(minval, resolved)
     high_t = _tensor(1.0 if maxval is None else maxval, resolved)
     sample = torch.rand(dims, dtype=resolved, device=device, generator=generator)
-    with torch._C.DisableTorchFunctionSubclass():
+    with DisableTorchFunctionSubclass():
         return fresh(sample * (high_t - low_t) + low_t)

@@ -1,0 +1,258 @@
+"""Per-thread state: the tape stack and everything else that is "current" on a thread.
+
+TF keeps its tape stack per thread, and torch's grad mode is per thread too, so all
+of tftape_torch's mutable state lives here, in one `threading.local`:
+
+* the recording tapes (innermost last) and a token that changes whenever the set of
+  recording tapes, or what they watch, changes (Variables cache a read per token);
+* the active ForwardAccumulators (innermost last);
+* read hooks (`hook(variable, value) -> value`, run on every Variable read) and
+  gradient hooks (`hook(results)`, run on every list of gradients a tape computes),
+  registered through `add_read_hook`/`add_gradient_hook`, which return a `Handle`;
+* the `tf.device` stack, the `tf.random` seed, and `tf.config.run_functions_eagerly`.
+
+Other modules read `THREAD`'s attributes on their hot paths; only the functions of
+this module change them.
+
+>>> from tftape_torch import _state
+>>> _state.recording_tapes()
+[]
+>>> handle = _state.add_read_hook(lambda variable, value: value)
+>>> len(_state.THREAD.read_hooks)
+1
+>>> handle.remove()
+>>> _state.THREAD.read_hooks
+()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+import torch
+
+__all__ = [
+    "THREAD",
+    "Handle",
+    "Snapshot",
+    "add_gradient_hook",
+    "add_read_hook",
+    "adopted",
+    "cached_generator",
+    "forward_level",
+    "pop_accumulator",
+    "pop_device",
+    "push_accumulator",
+    "push_device",
+    "push_tape",
+    "random_seed",
+    "recording_tapes",
+    "remove_tape",
+    "run_functions_eagerly",
+    "set_random_seed",
+    "set_run_functions_eagerly",
+    "snapshot",
+    "tapes_changed",
+]
+
+ReadHook = Callable[[Any, torch.Tensor], torch.Tensor]
+GradientHook = Callable[[List[Optional[torch.Tensor]]], None]
+
+
+class _ThreadState(threading.local):
+    """What is current on one thread. Read freely; change only through this module."""
+
+    def __init__(self) -> None:
+        self.tapes: List[Any] = []
+        # Replaced whenever the recording tapes (or what they watch) change.
+        self.config: object = object()
+        self.accumulators: List[Any] = []
+        # Tuples, replaced on every change: a hook list being iterated never changes.
+        self.read_hooks: Tuple[ReadHook, ...] = ()
+        self.gradient_hooks: Tuple[GradientHook, ...] = ()
+        self.devices: List[Optional[torch.device]] = []
+        self.seed: Optional[int] = None
+        self.generators: Dict[Tuple[str, Optional[int]], torch.Generator] = {}
+        self.run_eagerly = False
+
+
+#: The calling thread's state.
+THREAD = _ThreadState()
+
+
+# ---------------------------------------------------------------------------
+# Tapes
+
+
+def recording_tapes() -> List[Any]:
+    """The tapes recording on this thread, innermost last (do not mutate)."""
+    return THREAD.tapes
+
+
+def push_tape(tape: Any) -> None:
+    """`tape` starts recording on this thread."""
+    THREAD.tapes.append(tape)
+    THREAD.config = object()
+
+
+def remove_tape(tape: Any) -> None:
+    """`tape` stops recording on this thread (wherever it is in the stack)."""
+    tapes = THREAD.tapes
+    if tape in tapes:
+        tapes.remove(tape)
+    THREAD.config = object()
+
+
+def tapes_changed() -> None:
+    """What some recording tape watches changed: Variables must read afresh."""
+    THREAD.config = object()
+
+
+# ---------------------------------------------------------------------------
+# Forward accumulators
+
+
+def push_accumulator(accumulator: Any) -> None:
+    """`accumulator` becomes the innermost active ForwardAccumulator of this thread."""
+    THREAD.accumulators.append(accumulator)
+
+
+def pop_accumulator(accumulator: Any) -> None:
+    """`accumulator` is no longer active on this thread."""
+    if accumulator in THREAD.accumulators:
+        THREAD.accumulators.remove(accumulator)
+
+
+def forward_level() -> Optional[int]:
+    """The torch dual level of the innermost active ForwardAccumulator, if any."""
+    accumulators = THREAD.accumulators
+    return accumulators[-1].level if accumulators else None
+
+
+# ---------------------------------------------------------------------------
+# Hooks
+
+
+class Handle:
+    """Removes the hook it was returned for (as torch's `RemovableHandle` does)."""
+
+    __slots__ = ("_hook", "_kind", "_thread")
+
+    def __init__(self, kind: str, hook: Any) -> None:
+        self._kind = kind
+        self._hook = hook
+        self._thread = THREAD
+
+    def remove(self) -> None:
+        """Unregister the hook; removing twice does nothing."""
+        hooks = getattr(self._thread, self._kind)
+        if self._hook in hooks:
+            kept = list(hooks)
+            kept.remove(self._hook)
+            setattr(self._thread, self._kind, tuple(kept))
+
+    def __enter__(self) -> "Handle":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.remove()
+
+
+def add_read_hook(hook: ReadHook) -> Handle:
+    """Run `hook(variable, value) -> value` on every Variable read on this thread."""
+    THREAD.read_hooks = THREAD.read_hooks + (hook,)
+    return Handle("read_hooks", hook)
+
+
+def add_gradient_hook(hook: GradientHook) -> Handle:
+    """Run `hook(results)` on every list of gradients a tape computes on this thread."""
+    THREAD.gradient_hooks = THREAD.gradient_hooks + (hook,)
+    return Handle("gradient_hooks", hook)
+
+
+# ---------------------------------------------------------------------------
+# Carrying one thread's tapes to another (torch runs some backward code on device
+# threads; custom_gradient's gradient function must see the caller's tapes there).
+
+
+class Snapshot:
+    """The tapes and read hooks of the thread that took it."""
+
+    __slots__ = ("thread", "tapes", "read_hooks")
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+        self.tapes = THREAD.tapes
+        self.read_hooks = THREAD.read_hooks
+
+
+def snapshot() -> Snapshot:
+    """This thread's tapes (the live list) and read hooks."""
+    return Snapshot()
+
+
+@contextlib.contextmanager
+def adopted(taken: Snapshot) -> Iterator[None]:
+    """Run the block with the tapes and read hooks of the thread that took `taken`.
+
+    On the thread that took it, this does nothing.
+    """
+    if threading.get_ident() == taken.thread:
+        yield
+        return
+    state = THREAD
+    saved = state.tapes, state.read_hooks
+    state.tapes, state.read_hooks = taken.tapes, taken.read_hooks
+    state.config = object()
+    try:
+        yield
+    finally:
+        state.tapes, state.read_hooks = saved
+        state.config = object()
+
+
+# ---------------------------------------------------------------------------
+# tf.device, tf.random, tf.config
+
+
+def push_device(device: Optional[torch.device]) -> None:
+    """Enter a `tf.device` scope (`None`: a scope that leaves placement alone)."""
+    THREAD.devices.append(device)
+
+
+def pop_device() -> None:
+    """Leave the innermost `tf.device` scope."""
+    THREAD.devices.pop()
+
+
+def random_seed() -> Optional[int]:
+    """The global `tf.random` seed of this thread."""
+    return THREAD.seed
+
+
+def set_random_seed(seed: Optional[int]) -> None:
+    """Set the global `tf.random` seed of this thread; its generators start over."""
+    THREAD.seed = seed
+    THREAD.generators = {}
+
+
+def cached_generator(
+    key: Tuple[str, Optional[int]], make: Callable[[], torch.Generator]
+) -> torch.Generator:
+    """The generator of this thread stored under `key`, made by `make()` the first time."""
+    generator = THREAD.generators.get(key)
+    if generator is None:
+        generator = THREAD.generators[key] = make()
+    return generator
+
+
+def run_functions_eagerly() -> bool:
+    """Whether `tf.function`s run their Python eagerly on this thread."""
+    return THREAD.run_eagerly
+
+
+def set_run_functions_eagerly(value: bool) -> None:
+    """Set `tf.config.run_functions_eagerly` for this thread."""
+    THREAD.run_eagerly = value

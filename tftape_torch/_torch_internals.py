@@ -1,0 +1,305 @@
+"""Every private torch symbol tftape_torch uses, in one place, behind version guards.
+
+This is the bottom layer of the package: it imports nothing from tftape_torch. Each
+name below wraps one underscored torch API (or one piece of torch's implementation
+we rely on), with the reason we need it and the torch source it relies on. The
+guards check the installed torch against the versions each use was verified on
+(`VERIFIED_TORCH`); `tests/test_torch_internals.py` exercises every one of them on
+the installed torch, so an upgrade that breaks one fails there first, by name.
+
+>>> from tftape_torch import _torch_internals as ti
+>>> ti.next_sequence_nr() >= 0
+True
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import warnings
+from typing import Any, Callable, Optional, Sequence, Tuple
+
+import torch
+import torch.autograd.graph
+
+__all__ = [
+    "LEAF_SEQUENCE_NR",
+    "TORCH_VERSION",
+    "VERIFIED_TORCH",
+    "DisableTorchFunction",
+    "DisableTorchFunctionSubclass",
+    "TensorBase",
+    "add_batch_dim",
+    "below_autograd",
+    "dtype_of",
+    "engine_backward",
+    "finding_gradient_edge",
+    "grad_fn_of",
+    "is_freed_graph_error",
+    "is_leaf_of",
+    "is_view",
+    "is_vmap_error",
+    "make_dual",
+    "make_subclass",
+    "node_sequence_nr",
+    "next_sequence_nr",
+    "output_nr_of",
+    "refcount",
+    "remove_batch_dim",
+    "requires_grad_of",
+    "set_data",
+    "set_requires_grad",
+    "tangent_of",
+    "torch_function_mode_enabled",
+    "unwrapped_getters",
+    "vmap_level",
+]
+
+
+def _version(text: str) -> Tuple[int, int]:
+    major, minor = text.split("+")[0].split(".")[:2]
+    return int(major), int(minor)
+
+
+#: (major, minor) of the installed torch.
+TORCH_VERSION = _version(torch.__version__)
+#: The torch releases every symbol below was checked on (the test suite runs there).
+VERIFIED_TORCH = ((2, 13), (2, 14))
+
+if not VERIFIED_TORCH[0] <= TORCH_VERSION <= VERIFIED_TORCH[-1]:  # pragma: no cover
+    warnings.warn(
+        f"tftape_torch was verified on torch {VERIFIED_TORCH[0][0]}.{VERIFIED_TORCH[0][1]} to "
+        f"{VERIFIED_TORCH[-1][0]}.{VERIFIED_TORCH[-1][1]}, not {torch.__version__}; its "
+        "private-API uses are listed in tftape_torch/_torch_internals.py.",
+        stacklevel=2,
+    )
+
+
+def _require(owner: Any, name: str, why: str) -> Any:
+    """`owner.name`, or an ImportError that says which torch internal went missing."""
+    try:
+        return getattr(owner, name)
+    except AttributeError:  # pragma: no cover - only on an unverified torch
+        raise ImportError(
+            f"tftape_torch needs {getattr(owner, '__name__', owner)}.{name} ({why}), which "
+            f"torch {torch.__version__} lacks; supported: torch "
+            f"{VERIFIED_TORCH[0][0]}.{VERIFIED_TORCH[0][1]}-"
+            f"{VERIFIED_TORCH[-1][0]}.{VERIFIED_TORCH[-1][1]}"
+        ) from None
+
+
+# ---------------------------------------------------------------------------
+# Torch-function dispatch switches (torch/csrc/autograd/python_torch_functions;
+# documented in torch/overrides.py but exported only from torch._C).
+
+#: Runs torch functions without any subclass `__torch_function__` (modes still run).
+DisableTorchFunctionSubclass = _require(
+    torch._C, "DisableTorchFunctionSubclass", "subclass-free fast paths"
+)
+#: Runs torch functions without subclasses *and* modes.
+DisableTorchFunction = _require(torch._C, "DisableTorchFunction", "mode-free graph lookups")
+#: The C base of `torch.Tensor`: its descriptors read attributes without a subclass's
+#: properties in the way.
+TensorBase = _require(torch._C, "TensorBase", "raw attribute descriptors")
+
+_mode_enabled = _require(
+    torch._C, "_is_torch_function_mode_enabled", "routing autograd.Function ops to modes"
+)
+
+
+def torch_function_mode_enabled() -> bool:
+    """Whether a torch-function mode (a ForwardAccumulator's) is active on this thread."""
+    return bool(_mode_enabled())
+
+
+# Raw attribute reads and writes (torch/csrc/autograd/python_variable.cpp): a tensor
+# subclass's property or `__torch_function__` is skipped.
+requires_grad_of: Callable[[torch.Tensor], bool] = TensorBase.requires_grad.__get__
+grad_fn_of: Callable[[torch.Tensor], Any] = TensorBase.grad_fn.__get__
+dtype_of: Callable[[torch.Tensor], torch.dtype] = TensorBase.dtype.__get__
+is_leaf_of: Callable[[torch.Tensor], bool] = TensorBase.is_leaf.__get__
+output_nr_of: Callable[[torch.Tensor], int] = TensorBase.output_nr.__get__
+set_requires_grad: Callable[[torch.Tensor, bool], None] = TensorBase.requires_grad.__set__
+#: `tensor.data = value` without recording (what `torch.optim` does to parameters).
+set_data: Callable[[torch.Tensor, torch.Tensor], None] = torch.Tensor.data.__set__  # type: ignore[attr-defined]
+#: Getters that hand back a tensor stored elsewhere (`._base`, `.grad`): a subclass
+#: must not re-type their results.
+unwrapped_getters = frozenset(
+    {TensorBase._base.__get__, TensorBase.grad.__get__, TensorBase._grad.__get__}
+)
+_is_view = _require(TensorBase, "_is_view", "plain aliases of views")
+
+
+def is_view(tensor: torch.Tensor) -> bool:
+    """Whether `tensor` is a view of another tensor's storage (`Tensor._is_view`)."""
+    return bool(_is_view(tensor))
+
+
+#: `torch.Tensor._make_subclass(cls, data, requires_grad)`: a subclass instance sharing
+#: `data`'s storage, with no autograd history (how `nn.Parameter` is built).
+make_subclass: Callable[[type, torch.Tensor, bool], Any] = _require(
+    torch.Tensor, "_make_subclass", "Variables sharing storage"
+)
+
+
+#: CPython's reference count (`sys.getrefcount`, which counts its own argument too):
+#: `refcount(out) == 2` inside a function means only its local `out` holds the
+#: object, so an op result can be re-typed in place instead of wrapped (NOTE: [Fresh
+#: results] in `_tensor`). Called directly at each site: a helper would add a reference.
+refcount: Callable[[Any], int] = sys.getrefcount
+
+
+# ---------------------------------------------------------------------------
+# Autograd sequence numbers (torch/csrc/autograd/function.h: `sequence_nr_` is a
+# thread-local counter bumped for every Node created; AccumulateGrad nodes carry
+# UINT64_MAX). NOTE: [Recording windows] in `_tape` explains how tapes use them.
+
+_get_sequence_nr = _require(torch._C._autograd, "_get_sequence_nr", "recording windows")
+#: The sequence number of every gradient accumulator (a leaf's node).
+LEAF_SEQUENCE_NR = 2**64 - 1
+
+
+def next_sequence_nr() -> int:
+    """The number the next autograd node created on this thread will get."""
+    return int(_get_sequence_nr())
+
+
+def node_sequence_nr(node: Any) -> int:
+    """The sequence number of autograd node `node` (`Node._sequence_nr()`)."""
+    return int(node._sequence_nr())
+
+
+# ---------------------------------------------------------------------------
+# The engine entry `torch.autograd.grad` itself calls (torch/autograd/graph.py,
+# `_engine_run_backward`, positional arguments as of torch 2.13/2.14): skipping
+# `grad`'s argument normalisation saves ~2 us per call on tiny graphs.
+
+_engine_run_backward = getattr(torch.autograd.graph, "_engine_run_backward", None)
+
+
+def engine_backward(
+    outputs: Sequence[torch.Tensor],
+    inputs: Sequence[Any],
+    upstream: Sequence[torch.Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    is_grads_batched: bool,
+) -> Sequence[Optional[torch.Tensor]]:
+    """One reverse pass over `outputs`, gradients captured at `inputs` (edges or leaves).
+
+    `upstream` holds one seed per output (never `None`); unused inputs give `None`.
+    """
+    if is_grads_batched or _engine_run_backward is None:
+        return torch.autograd.grad(
+            outputs, inputs, upstream, retain_graph=retain_graph, create_graph=create_graph,
+            allow_unused=True, is_grads_batched=is_grads_batched, materialize_grads=False,
+        )
+    return _engine_run_backward(  # type: ignore[no-any-return]
+        tuple(outputs), tuple(upstream), retain_graph, create_graph, tuple(inputs), True,
+        accumulate_grad=False,
+    )
+
+
+# ---------------------------------------------------------------------------
+# functorch's vmap levels (torch/_functorch/vmap.py `_vmap` uses exactly these):
+# batching a backward pass over a recorded graph, which `torch.func.vmap` cannot do
+# because the graph was built outside the vmapped function.
+
+from torch._C import _functorch as _ft  # noqa: E402
+
+_increment_nesting = _require(_ft, "_vmap_increment_nesting", "batched backward passes")
+_decrement_nesting = _require(_ft, "_vmap_decrement_nesting", "batched backward passes")
+_add_batch_dim = _require(_ft, "_add_batch_dim", "batched backward passes")
+_remove_batch_dim = _require(_ft, "_remove_batch_dim", "batched backward passes")
+
+
+class vmap_level:
+    """A functorch vmap level of `size`, entered and left as a context manager.
+
+    >>> import torch
+    >>> with vmap_level(3) as level:
+    ...     batched = add_batch_dim(torch.arange(3.0), 0, level)
+    ...     remove_batch_dim(batched * 2, level, 3, 0)
+    tensor([0., 2., 4.])
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.level = -1
+
+    def __enter__(self) -> int:
+        self.level = int(_increment_nesting(self.size, "error"))
+        return self.level
+
+    def __exit__(self, *exc_info: Any) -> None:
+        _decrement_nesting()
+
+
+def add_batch_dim(tensor: torch.Tensor, dim: int, level: int) -> torch.Tensor:
+    """`tensor` as a batched tensor of `level`, batched along `dim`."""
+    return _add_batch_dim(tensor, dim, level)  # type: ignore[no-any-return]
+
+
+def remove_batch_dim(tensor: torch.Tensor, level: int, size: int, dim: int) -> torch.Tensor:
+    """The plain tensor behind a batched tensor of `level`, batch dimension at `dim`."""
+    return _remove_batch_dim(tensor, level, size, dim)  # type: ignore[no-any-return]
+
+
+# What torch says when it cannot batch an op of a backward pass (functorch's and
+# `_vmap_internals`' messages, torch 2.13/2.14), and when a freed graph is re-run.
+_VMAP_ERROR = re.compile(r"vmap|[Bb]atching rule|BatchedTensor|batched tensor|doesn't have storage")
+_GRAPH_FREED = "backward through the graph a second time"
+
+
+def is_vmap_error(error: BaseException) -> bool:
+    """Whether `error` is torch refusing to batch an op (not a user error)."""
+    return bool(_VMAP_ERROR.search(str(error)))
+
+
+def is_freed_graph_error(error: BaseException) -> bool:
+    """Whether `error` is torch refusing to backward through a freed graph."""
+    return _GRAPH_FREED in str(error)
+
+
+# ---------------------------------------------------------------------------
+# Forward-mode AD (torch/autograd/forward_ad.py wraps these with argument checks that
+# refuse tensor subclasses and require an entered level; we call them directly).
+
+_make_dual = _require(torch, "_make_dual", "ForwardAccumulator")
+_unpack_dual = _require(torch, "_unpack_dual", "ForwardAccumulator")
+
+
+def make_dual(primal: torch.Tensor, tangent: torch.Tensor, level: int) -> torch.Tensor:
+    """A dual tensor of `level` with value `primal` and tangent `tangent`."""
+    return _make_dual(primal, tangent, level=level)  # type: ignore[no-any-return]
+
+
+def tangent_of(tensor: torch.Tensor, level: int) -> Optional[torch.Tensor]:
+    """The tangent `tensor` carries at `level`, or `None`."""
+    return _unpack_dual(tensor, level=level).tangent  # type: ignore[no-any-return]
+
+
+_excluded = _require(torch._C, "_dispatch_tls_is_dispatch_key_excluded", "forward-mode modes")
+_AD_INPLACE_OR_VIEW = torch._C.DispatchKey.ADInplaceOrView
+
+
+def below_autograd() -> bool:
+    """Whether this call runs beneath autograd (inside an op's formula or a backward pass).
+
+    torch excludes the ADInplaceOrView key while it runs an op's Python decomposition
+    or forward-AD formula: what a torch-function mode sees then is torch's internals,
+    not the user's ops.
+    """
+    return bool(_excluded(_AD_INPLACE_OR_VIEW))
+
+
+# `torch.autograd.graph.get_gradient_edge` finds a leaf's accumulator with
+# `t.view_as(t)` from its helper `_get_grad_fn_or_grad_acc` (torch 2.13/2.14).
+_EDGE_FINDERS = frozenset({"_get_grad_fn_or_grad_acc", "get_gradient_edge"})
+_GRAPH_FILE = torch.autograd.graph.__file__
+
+
+def finding_gradient_edge(depth: int) -> bool:
+    """Whether the frame `depth` levels above the caller is torch looking up an edge."""
+    caller = sys._getframe(depth + 1).f_code
+    return caller.co_name in _EDGE_FINDERS and caller.co_filename == _GRAPH_FILE
