@@ -20,7 +20,9 @@ import torch
 
 import tftape_torch as tf
 from tftape_torch import _device, _kernels
-from tftape_torch._tensor import EagerTensor, TensorShape, as_eager, convert_value
+from tftape_torch._convert import convert_value
+from tftape_torch._tensor import EagerTensor, as_eager
+from tftape_torch._tensor_shape import TensorShape
 
 
 def test_importing_does_not_import_tensorflow() -> None:

@@ -7,26 +7,175 @@
 ...     y = x * x
 >>> print(tape.gradient(y, x))
 tf.Tensor(6.0, shape=(), dtype=float32)
+
+The package is layered, each layer importing only from those below it:
+
+* `_torch_internals` (every private torch symbol), `_state` (per-thread state),
+  `errors`, `_dtypes`, `_structure`, `_device`, `_printing`, `_convert`;
+* the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`;
+* autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
+* the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_math_ops`,
+  `_nn_ops`, `_function`, and the public modules `math`, `nn`, `random`, `config`,
+  `dtypes`, `autodiff`, `distribute`, `errors`.
 """
 
-from tftape_torch._tape import GradientTape, UnconnectedGradients
-from tftape_torch._variable import Variable
-from tftape_torch import distribute
-from tftape_torch import autodiff
+from tftape_torch import autodiff, config, distribute, dtypes, errors, math, nn, random
+from tftape_torch._array_ops import (
+    Tensor,
+    cast,
+    concat,
+    constant,
+    convert_to_tensor,
+    expand_dims,
+    eye,
+    fill,
+    identity,
+    is_tensor,
+    linspace,
+    newaxis,
+    ones,
+    ones_like,
+    range,
+    rank,
+    reshape,
+    shape,
+    size,
+    squeeze,
+    stack,
+    stop_gradient,
+    transpose,
+    where,
+    zeros,
+    zeros_like,
+)
 from tftape_torch._custom_gradient import custom_gradient
+from tftape_torch._device import device
+from tftape_torch._dtypes import (
+    DType,
+    as_dtype,
+    bfloat16,
+    bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+)
+from tftape_torch._function import function
+from tftape_torch._math_ops import (
+    abs,
+    add,
+    cos,
+    divide,
+    exp,
+    matmul,
+    maximum,
+    minimum,
+    multiply,
+    pow,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+    sigmoid,
+    sin,
+    sqrt,
+    square,
+    subtract,
+    tanh,
+)
+from tftape_torch._tape import GradientTape
+from tftape_torch._tensor_shape import TensorShape
+from tftape_torch._unconnected import UnconnectedGradients
+from tftape_torch._variable import Variable
+
+__version__ = "0.2.0"
 
 __all__ = [
-    "autodiff",
-    "custom_gradient",
-    "distribute",
+    "DType",
     "GradientTape",
+    "Tensor",
+    "TensorShape",
     "UnconnectedGradients",
     "Variable",
+    "abs",
+    "add",
+    "as_dtype",
+    "autodiff",
+    "bfloat16",
+    "bool",
+    "cast",
+    "complex64",
+    "complex128",
+    "concat",
+    "config",
+    "constant",
+    "convert_to_tensor",
+    "cos",
+    "custom_gradient",
+    "device",
+    "distribute",
+    "divide",
+    "double",
+    "dtypes",
+    "errors",
+    "exp",
+    "expand_dims",
+    "eye",
+    "fill",
+    "float16",
+    "float32",
+    "float64",
+    "function",
+    "half",
+    "identity",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "is_tensor",
+    "linspace",
+    "math",
+    "matmul",
+    "maximum",
+    "minimum",
+    "multiply",
+    "newaxis",
+    "nn",
+    "ones",
+    "ones_like",
+    "pow",
+    "random",
+    "range",
+    "rank",
+    "reduce_max",
+    "reduce_mean",
+    "reduce_min",
+    "reduce_prod",
+    "reduce_sum",
+    "reshape",
+    "shape",
+    "sigmoid",
+    "sin",
+    "size",
+    "sqrt",
+    "square",
+    "squeeze",
+    "stack",
+    "stop_gradient",
+    "subtract",
+    "tanh",
+    "transpose",
+    "uint8",
+    "where",
+    "zeros",
+    "zeros_like",
 ]
-
-# The drop-in namespace (`import tftape_torch as tf`): ops, dtypes, devices, errors.
-from tftape_torch._namespace import *  # noqa: E402,F401,F403
-from tftape_torch._namespace import __all__ as _namespace_all  # noqa: E402
-from tftape_torch import config, errors, math, nn, random  # noqa: E402
-
-__all__ += _namespace_all + ["config", "errors", "math", "nn", "random"]

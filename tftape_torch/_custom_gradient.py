@@ -49,6 +49,8 @@ from tftape_torch import _forward, _state, _structure
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
     make_dual,
     tangent_of,
 )

@@ -40,11 +40,9 @@ tensor([2., 0.])
 from __future__ import annotations
 
 import functools
-import sys
-import threading
 import warnings
 import weakref
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -56,6 +54,8 @@ from tftape_torch._op_kinds import IN_PLACE, READ, SETTERS, kind_of
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
     below_autograd,
     finding_gradient_edge,
     make_dual,

@@ -48,6 +48,8 @@ import torch
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
     add_batch_dim,
     is_freed_graph_error,
     is_vmap_error,

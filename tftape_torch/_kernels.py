@@ -30,6 +30,8 @@ from torch.overrides import handle_torch_function
 
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
     torch_function_mode_enabled,
 )
 

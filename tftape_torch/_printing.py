@@ -20,7 +20,9 @@ import numpy as np
 import torch
 
 from tftape_torch._dtypes import dtype_name
-from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
 
 __all__ = ["numpy_text", "numpy_value", "shape_text", "tensor_repr", "tensor_str", "variable_repr"]
 

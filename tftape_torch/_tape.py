@@ -45,11 +45,21 @@ from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, remember_flip
 from tftape_torch._tensor import EagerTensor, as_eager, convert_value
 from tftape_torch._torch_internals import (
     LEAF_SEQUENCE_NR as _LEAF_SEQUENCE_NR,
+)
+from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
     engine_backward,
-    grad_fn_of as _GRAD_FN,
-    next_sequence_nr as _next_sequence_nr,
     refcount,
+)
+from tftape_torch._torch_internals import (
+    grad_fn_of as _GRAD_FN,
+)
+from tftape_torch._torch_internals import (
+    next_sequence_nr as _next_sequence_nr,
+)
+from tftape_torch._torch_internals import (
     requires_grad_of as _REQUIRES_GRAD,
 )
 from tftape_torch._unconnected import UnconnectedGradients, as_unconnected, zeros

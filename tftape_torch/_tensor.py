@@ -36,52 +36,65 @@ tf.Tensor(
 from __future__ import annotations
 
 import functools
-import math
 import operator
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, Optional, Sequence
 
 import numpy as np
 import torch
 
 from tftape_torch import _kernels, _state
-from tftape_torch._device import current_device
+from tftape_torch._convert import cannot_convert, convert_value
 from tftape_torch._dtypes import (
-    COMPLEX,
     INEXACT,
     INTEGER,
-    dtype_name,
     kernel_name,
 )
 from tftape_torch._printing import numpy_value, tensor_repr, tensor_str
+from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
     TensorBase as _Base,
+)
+from tftape_torch._torch_internals import (
     dtype_of as _DTYPE_GET,
+)
+from tftape_torch._torch_internals import (
     grad_fn_of as _GRAD_FN_GET,
+)
+from tftape_torch._torch_internals import (
     is_leaf_of as _IS_LEAF_GET,
+)
+from tftape_torch._torch_internals import (
     is_view,
-    output_nr_of as _OUTPUT_NR_GET,
     refcount,
-    requires_grad_of as _REQUIRES_GRAD_GET,
     set_requires_grad,
     unwrapped_getters,
+)
+from tftape_torch._torch_internals import (
+    output_nr_of as _OUTPUT_NR_GET,
+)
+from tftape_torch._torch_internals import (
+    requires_grad_of as _REQUIRES_GRAD_GET,
 )
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
     "EagerTensor",
-    "TensorShape",
     "as_eager",
-    "convert_value",
+    "dtype_mismatch",
     "fresh",
+    "operator_matmul",
+    "operator_pow",
+    "operator_truediv",
+    "other_operand",
+    "own_leaf",
     "wrap_outputs",
 ]
 
 _Tensor = torch.Tensor
 
-_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 # ---------------------------------------------------------------------------
@@ -169,310 +182,7 @@ def wrap_outputs(out: Any) -> Any:
     return out
 
 
-# ---------------------------------------------------------------------------
-# TensorShape
-
-
-class TensorShape(tuple):
-    """The shape of a tensor, as TF shows it: prints `(2, 2)`, has `.as_list()`, `.rank`.
-
-    A `tuple` of ints, so torch accepts it wherever it takes a size.
-
-    >>> import tftape_torch as tf
-    >>> s = tf.ones((2, 3)).shape
-    >>> print(s), s.rank, s.as_list(), s[1:], s == [2, 3]
-    (2, 3)
-    (None, 2, [2, 3], TensorShape([3]), True)
-    """
-
-    __slots__ = ()
-
-    def __new__(cls, dims: Any = ()) -> TensorShape:
-        if dims is None:
-            raise ValueError("tftape_torch has no shapes of unknown rank (TensorShape(None))")
-        if isinstance(dims, int):
-            dims = (dims,)
-        return super().__new__(cls, (None if d is None else int(d) for d in dims))
-
-    def __repr__(self) -> str:
-        return f"TensorShape({list(self)!r})"
-
-    def __str__(self) -> str:
-        if len(self) == 1:
-            return f"({'None' if self[0] is None else self[0]},)"
-        return "(" + ", ".join("None" if d is None else str(d) for d in self) + ")"
-
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
-        if isinstance(key, slice):
-            return TensorShape(tuple.__getitem__(self, key))
-        return tuple.__getitem__(self, key)
-
-    def __eq__(self, other: Any) -> bool:
-        try:
-            return tuple(self) == tuple(other)
-        except TypeError:
-            return NotImplemented
-
-    def __ne__(self, other: Any) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
-    __hash__ = tuple.__hash__
-
-    def __add__(self, other: Any) -> TensorShape:  # type: ignore[override]
-        return self.concatenate(other)
-
-    def __radd__(self, other: Any) -> TensorShape:
-        return TensorShape(tuple(other) + tuple(self))
-
-    @property
-    def rank(self) -> int:
-        """The number of dimensions."""
-        return len(self)
-
-    @property
-    def ndims(self) -> int:
-        """The number of dimensions (TF's older name for `rank`)."""
-        return len(self)
-
-    @property
-    def dims(self) -> List[Optional[int]]:
-        """The dimensions, as a list."""
-        return list(self)
-
-    def as_list(self) -> List[Optional[int]]:
-        """The dimensions, as a list of ints."""
-        return list(self)
-
-    def num_elements(self) -> Optional[int]:
-        """The number of elements a tensor of this shape holds."""
-        if any(d is None for d in self):
-            return None
-        return math.prod(self)
-
-    numel = num_elements  # torch.Size's name, for torch code handed a TensorShape
-
-    def is_fully_defined(self) -> bool:
-        """True when every dimension is known."""
-        return all(d is not None for d in self)
-
-    def is_compatible_with(self, other: Any) -> bool:
-        """True when the two shapes could describe the same tensor."""
-        other = TensorShape(other)
-        return len(self) == len(other) and all(
-            a is None or b is None or a == b for a, b in zip(self, other)
-        )
-
-    def assert_is_compatible_with(self, other: Any) -> None:
-        """Raises `ValueError` if `other` is not compatible with this shape."""
-        if not self.is_compatible_with(other):
-            raise ValueError(f"Shapes {self} and {TensorShape(other)} are incompatible")
-
-    def merge_with(self, other: Any) -> TensorShape:
-        """The most specific shape compatible with both."""
-        other = TensorShape(other)
-        self.assert_is_compatible_with(other)
-        return TensorShape(a if a is not None else b for a, b in zip(self, other))
-
-    def concatenate(self, other: Any) -> TensorShape:
-        """This shape followed by `other`'s dimensions."""
-        return TensorShape(tuple(self) + tuple(TensorShape(other)))
-
-
-TensorShape.__module__ = "tftape_torch"
-
-
-# ---------------------------------------------------------------------------
-# Python values -> tensors, with TF's dtype rules
-
-
-def _unsupported(value: Any) -> Exception:
-    if value is None or not isinstance(value, (str, bytes)):
-        return ValueError(
-            f"Attempt to convert a value ({value!r}) with an unsupported type "
-            f"({type(value)!r}) to a Tensor."
-        )
-    return TypeError(f"tftape_torch has no string tensors: cannot convert {value!r} to a Tensor.")
-
-
-def _cannot_convert(value: Any, dtype: torch.dtype) -> TypeError:
-    return TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype_name(dtype)}")
-
-
-def _scan(value: Any, found: Dict[str, Any]) -> None:
-    """Record what kinds of leaves a nested list holds (for dtype inference)."""
-    kind = type(value)
-    if kind is bool:
-        found["bool"] = True
-    elif kind is int:
-        found["int"] = True
-        if not _INT32_MIN <= value <= _INT32_MAX:
-            found["big"] = True
-    elif kind is float:
-        found["float"] = True
-    elif kind is complex:
-        found["complex"] = True
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _scan(item, found)
-    elif isinstance(value, torch.Tensor):
-        found.setdefault("tensor", value.dtype)
-    elif isinstance(value, (np.ndarray, np.generic)):
-        found.setdefault("numpy", value.dtype)
-    elif isinstance(value, bool):  # a subclass of bool
-        found["bool"] = True
-    elif isinstance(value, int):
-        found["int"] = True
-    elif isinstance(value, float):
-        found["float"] = True
-    else:
-        raise _unsupported(value)
-
-
-def _python_dtype(found: Dict[str, Any]) -> torch.dtype:
-    if "tensor" in found:
-        return found["tensor"]
-    if "numpy" in found:
-        return torch.from_numpy(np.empty(0, dtype=found["numpy"])).dtype
-    if found.get("complex"):
-        return torch.complex128
-    if found.get("float"):
-        return torch.float32
-    if found.get("int"):
-        return torch.int64 if found.get("big") else torch.int32
-    if found.get("bool"):
-        return torch.bool
-    return torch.float32  # [] is float32 in TF
-
-
-def _check_python(value: Any, found: Dict[str, Any], dtype: torch.dtype) -> None:
-    """TF refuses to convert a Python float into an int/bool tensor, an int into bool."""
-    if dtype in INEXACT:
-        if found.get("complex") and dtype not in COMPLEX:
-            raise _cannot_convert(value, dtype)
-        return
-    if found.get("float") or found.get("complex"):
-        raise _cannot_convert(value, dtype)
-    if dtype == torch.bool and found.get("int"):
-        raise _cannot_convert(value, dtype)
-
-
-def _pack(value: Any, dtype: torch.dtype, device: Optional[torch.device]) -> torch.Tensor:
-    """A nested list holding tensors, stacked (differentiably) into one tensor."""
-    if isinstance(value, torch.Tensor):
-        with _DisableSubclass():
-            if value.dtype != dtype:
-                raise _cannot_convert(value, dtype)
-            return value if device is None else value.to(device)
-    if isinstance(value, (list, tuple)):
-        parts = [_pack(item, dtype, device) for item in value]
-        with _DisableSubclass():
-            try:
-                return torch.stack(parts)
-            except RuntimeError as e:
-                raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from e
-    return convert_value(value, dtype, device)
-
-
-def convert_value(
-    value: Any, dtype: Optional[torch.dtype] = None, device: Optional[torch.device] = None
-) -> torch.Tensor:
-    """A new plain tensor holding a Python or NumPy value, with TF's dtype rules.
-
-    A Python float becomes float32, an int int32 (int64 when it does not fit), a bool
-    bool; NumPy values keep their dtype; nested lists take the widest of their leaves.
-    With `dtype`, Python values convert only where TF converts them (a float never
-    into an int tensor). `device` defaults to the current `tf.device`.
-
-    >>> convert_value(1.0).dtype, convert_value(1).dtype, convert_value([1, 2.5]).dtype
-    (torch.float32, torch.int32, torch.float32)
-    >>> convert_value(1.5, torch.int32)
-    Traceback (most recent call last):
-    ...
-    TypeError: Cannot convert 1.5 to EagerTensor of dtype int32
-
-    Raises:
-      TypeError: if TF refuses to convert the value to `dtype`.
-      ValueError: for ragged lists, out-of-range numbers and unsupported objects.
-    """
-    if device is None:
-        device = current_device()
-    kind = type(value)
-    if kind is float:
-        if dtype is None:
-            dtype = torch.float32
-        elif dtype not in INEXACT:
-            raise _cannot_convert(value, dtype)
-        if (dtype == torch.float32 or dtype == torch.float16) and abs(value) > _FLOAT32_MAX:
-            if not math.isinf(value):
-                raise ValueError(
-                    "Can't convert Python sequence with a value out of range for a "
-                    "double-precision float."
-                )
-        return torch.tensor(value, dtype=dtype, device=device)
-    if kind is int:
-        if dtype is None:
-            if _INT32_MIN <= value <= _INT32_MAX:
-                dtype = torch.int32
-            elif _INT64_MIN <= value <= _INT64_MAX:
-                dtype = torch.int64
-            else:
-                raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
-        elif dtype == torch.bool:
-            raise _cannot_convert(value, dtype)
-        try:
-            return torch.tensor(value, dtype=dtype, device=device)
-        except RuntimeError as e:
-            raise ValueError(
-                f"Can't convert Python sequence with out-of-range integer to {dtype_name(dtype)} "
-                "Tensor."
-            ) from e
-    if kind is bool:
-        return torch.tensor(value, dtype=torch.bool if dtype is None else dtype, device=device)
-    if isinstance(value, (np.ndarray, np.generic)):
-        array = np.asarray(value)
-        if array.dtype.kind in "OSUV":
-            raise _unsupported(value)
-        return torch.tensor(array, dtype=dtype, device=device)
-    if isinstance(value, torch.Tensor):
-        with _DisableSubclass():
-            if dtype is not None and value.dtype != dtype:
-                raise _cannot_convert(value, dtype)
-            return value if device is None else value.to(device)
-    if isinstance(value, (list, tuple)):
-        found: Dict[str, Any] = {}
-        _scan(value, found)
-        if "tensor" in found:
-            return _pack(value, found["tensor"] if dtype is None else dtype, device)
-        if dtype is None:
-            dtype = _python_dtype(found)
-        elif "numpy" not in found:
-            _check_python(value, found, dtype)
-        try:
-            array = np.array(value)
-        except ValueError as e:
-            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from e
-        if array.dtype.kind in "OSUV":
-            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
-        return torch.tensor(array, dtype=dtype, device=device)
-    if isinstance(value, bool):  # subclasses of the Python number types
-        return convert_value(bool(value), dtype, device)
-    if isinstance(value, int):
-        return convert_value(int(value), dtype, device)
-    if isinstance(value, float):
-        return convert_value(float(value), dtype, device)
-    if isinstance(value, complex):
-        return torch.tensor(value, dtype=torch.complex128 if dtype is None else dtype, device=device)
-    if hasattr(value, "__array__"):
-        return convert_value(np.asarray(value), dtype, device)
-    raise _unsupported(value)
-
-
-# ---------------------------------------------------------------------------
-# Operator rules (TF's dtype checks, integer true division, TF's gradients)
-
-
-def _mismatch(name: str, expected: torch.dtype, got: torch.dtype, index: int = 1) -> Exception:
+def dtype_mismatch(name: str, expected: torch.dtype, got: torch.dtype, index: int = 1) -> Exception:
     return InvalidArgumentError(
         None,
         None,
@@ -485,7 +195,7 @@ def _op_error(name: str, error: Exception) -> Exception:
     return InvalidArgumentError(None, None, f"{error} [Op:{name}]")
 
 
-def _other(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
+def other_operand(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
     """Check (and if needed convert) the second operand of `a <op> b`, as TF does.
 
     Runs with torch functions disabled. A Python int or bool passes as is (torch
@@ -497,17 +207,17 @@ def _other(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
         dtype = _DTYPE_GET(a)
         if dtype not in INEXACT:
             if float_error is TypeError:
-                raise _cannot_convert(b, dtype)
-            raise _mismatch(name, dtype, torch.float32)
+                raise cannot_convert(b, dtype)
+            raise dtype_mismatch(name, dtype, torch.float32)
         return b
     if kind is int or kind is bool:
         if kind is int and _DTYPE_GET(a) == torch.bool:
-            raise _cannot_convert(b, torch.bool)
+            raise cannot_convert(b, torch.bool)
         return b
     if isinstance(b, _Tensor):
         dtype = _DTYPE_GET(a)
         if _DTYPE_GET(b) != dtype:
-            raise _mismatch(name, dtype, _DTYPE_GET(b))
+            raise dtype_mismatch(name, dtype, _DTYPE_GET(b))
         return b
     if isinstance(b, (np.ndarray, np.generic)):
         return convert_value(b, a.dtype, a.device)
@@ -517,7 +227,7 @@ def _other(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
         if float_error is TypeError:
             raise
         found = convert_value(b, None, a.device)
-        raise _mismatch(name, a.dtype, found.dtype) from None
+        raise dtype_mismatch(name, a.dtype, found.dtype) from None
 
 
 def _binary(
@@ -534,12 +244,12 @@ def _binary(
             kind = type(b)
             if kind is EagerTensor or kind is _Tensor:
                 if _DTYPE_GET(a) is not _DTYPE_GET(b):
-                    raise _mismatch(name, _DTYPE_GET(a), _DTYPE_GET(b))
+                    raise dtype_mismatch(name, _DTYPE_GET(a), _DTYPE_GET(b))
             elif kind is float:
                 if _DTYPE_GET(a) not in INEXACT:
-                    b = _other(a, b, name, float_error)  # raises TF's error
+                    b = other_operand(a, b, name, float_error)  # raises TF's error
             elif kind is not int:
-                b = _other(a, b, name, float_error)
+                b = other_operand(a, b, name, float_error)
             try:
                 out = fn(a, b)
             except (RuntimeError, IndexError) as e:
@@ -563,7 +273,7 @@ def _none_is(result: bool, handler: Callable[[Any, Any], Any]) -> Callable[[Any,
     return compare
 
 
-def _pow(a: torch.Tensor, b: Any) -> torch.Tensor:
+def operator_pow(a: torch.Tensor, b: Any) -> torch.Tensor:
     kind = type(b)
     if (kind is int or kind is float) and b != 0:
         return _Base.pow(a, b)  # torch's gradient is TF's for a non-zero Python exponent
@@ -584,7 +294,7 @@ _TRUEDIV = {
 }
 
 
-def _truediv(a: torch.Tensor, b: Any) -> torch.Tensor:
+def operator_truediv(a: torch.Tensor, b: Any) -> torch.Tensor:
     target = _TRUEDIV.get(_DTYPE_GET(a))
     if target is not None:
         a = a.to(target)
@@ -610,7 +320,7 @@ def _rfloordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
         return _Tensor.__rfloordiv__(a, b)
 
 
-def _matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
+def operator_matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
     if not isinstance(b, _Tensor):
         b = convert_value(b, _DTYPE_GET(a), a.device)
     if _Base.dim(a) < 2 or _Base.dim(b) < 2:  # (torch functions are off here)
@@ -625,7 +335,7 @@ def _matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
 
 
 def _rmatmul(a: torch.Tensor, b: Any) -> torch.Tensor:
-    return _matmul(b, a)
+    return operator_matmul(b, a)
 
 
 def _equal(a: torch.Tensor, b: Any) -> Any:
@@ -667,16 +377,16 @@ _HANDLERS: Dict[Any, Callable[..., Any]] = {
     _Base.sub: _binary(_Base.sub, "Sub"),
     _Tensor.__rsub__: _binary(_rsub, "Sub"),
     _Base.mul: _binary(_Base.mul, "Mul"),
-    _Base.div: _binary(_truediv, "RealDiv"),
+    _Base.div: _binary(operator_truediv, "RealDiv"),
     _Tensor.__rdiv__: _binary(_rtruediv, "RealDiv"),
-    _Tensor.__pow__: _binary(_pow, "Pow"),
-    _Base.pow: _binary(_pow, "Pow"),
+    _Tensor.__pow__: _binary(operator_pow, "Pow"),
+    _Base.pow: _binary(operator_pow, "Pow"),
     _Tensor.__rpow__: _binary(_rpow, "Pow"),
     _Tensor.__floordiv__: _binary(_floordiv, "FloorDiv"),
     _Tensor.__rfloordiv__: _binary(_rfloordiv, "FloorDiv"),
     _Base.remainder: _binary(_Base.remainder, "FloorMod"),
     _Tensor.__rmod__: _binary(_rmod, "FloorMod"),
-    _Base.matmul: _binary(_matmul, "MatMul"),
+    _Base.matmul: _binary(operator_matmul, "MatMul"),
     _Tensor.__rmatmul__: _binary(_rmatmul, "MatMul"),
     _Base.lt: _binary(_Base.lt, "Less"),
     _Base.le: _binary(_Base.le, "LessEqual"),
@@ -724,7 +434,7 @@ def _operator(
             return compute(a, other if fast else other._read())
         if kind is float and reflected and float_error is TypeError:
             if self.dtype not in INEXACT:
-                raise _cannot_convert(other, self.dtype)
+                raise cannot_convert(other, self.dtype)
         if kind is list or kind is tuple:
             other = _operand(self, other)
         return fallback(self, other)
@@ -891,11 +601,11 @@ class EagerTensor(torch.Tensor):
     __rsub__ = _operator(_rsub, "Sub", TypeError, _Tensor.__rsub__, reflected=True)
     __mul__ = _operator(_Base.mul, "Mul", TypeError, _Base.__mul__)
     __rmul__ = _operator(_Base.mul, "Mul", TypeError, _Base.__rmul__, reflected=True)
-    __truediv__ = _operator(_truediv, "RealDiv", TypeError, _Base.__truediv__)
+    __truediv__ = _operator(operator_truediv, "RealDiv", TypeError, _Base.__truediv__)
     __rtruediv__ = _operator(_rtruediv, "RealDiv", TypeError, _Tensor.__rtruediv__, reflected=True)
-    __pow__ = _operator(_pow, "Pow", TypeError, _Tensor.__pow__)
+    __pow__ = _operator(operator_pow, "Pow", TypeError, _Tensor.__pow__)
     __rpow__ = _operator(_rpow, "Pow", TypeError, _Tensor.__rpow__, reflected=True)
-    __matmul__ = _operator(_matmul, "MatMul", TypeError, _Base.__matmul__)
+    __matmul__ = _operator(operator_matmul, "MatMul", TypeError, _Base.__matmul__)
     __rmatmul__ = _operator(_rmatmul, "MatMul", TypeError, _Tensor.__rmatmul__, reflected=True)
 
     def __neg__(self) -> Any:

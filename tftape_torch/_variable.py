@@ -37,7 +37,11 @@ from tftape_torch._printing import variable_repr
 from tftape_torch._tensor import EagerTensor, as_eager, convert_value
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
     dtype_of as _DTYPE,
+)
+from tftape_torch._torch_internals import (
     make_subclass,
     set_data,
 )

@@ -10,7 +10,7 @@ tf.Tensor([0. 0.], shape=(2,), dtype=float32)
 
 from __future__ import annotations
 
-from tftape_torch._namespace import (
+from tftape_torch._math_ops import (
     abs,
     add,
     cos,
@@ -33,7 +33,7 @@ from tftape_torch._namespace import (
     subtract,
     tanh,
 )
-from tftape_torch.nn import softmax, softplus
+from tftape_torch._nn_ops import softmax, softplus
 
 __all__ = [
     "abs",

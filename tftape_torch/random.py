@@ -16,14 +16,14 @@ True
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Optional
 
 import torch
 
 from tftape_torch import _state
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
-from tftape_torch._namespace import _shape_arg, _tensor
+from tftape_torch._op_call import as_tensor, shape_arg
 from tftape_torch._tensor import fresh
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 
@@ -80,11 +80,11 @@ def normal(
     resolved = as_dtype(dtype)
     if resolved not in FLOATING:
         raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
-    dims = _shape_arg(shape, "RandomStandardNormal")
+    dims = shape_arg(shape, "RandomStandardNormal")
     device = current_device()
     sample = torch.randn(dims, dtype=resolved, device=device, generator=_generator(device, seed))
-    mean_t = _tensor(mean, resolved)
-    stddev_t = _tensor(stddev, resolved)
+    mean_t = as_tensor(mean, resolved)
+    stddev_t = as_tensor(stddev, resolved)
     with DisableTorchFunctionSubclass():
         return fresh(sample * stddev_t + mean_t)
 
@@ -110,7 +110,7 @@ def uniform(
       ValueError: for an integer dtype without `maxval`.
     """
     resolved = as_dtype(dtype)
-    dims = _shape_arg(shape, "RandomUniform")
+    dims = shape_arg(shape, "RandomUniform")
     device = current_device()
     generator = _generator(device, seed)
     if resolved in INTEGER:
@@ -122,8 +122,8 @@ def uniform(
         )
     if resolved not in FLOATING:
         raise TypeError(f"Invalid dtype {dtype_name(resolved)} for tf.random.uniform")
-    low_t = _tensor(minval, resolved)
-    high_t = _tensor(1.0 if maxval is None else maxval, resolved)
+    low_t = as_tensor(minval, resolved)
+    high_t = as_tensor(1.0 if maxval is None else maxval, resolved)
     sample = torch.rand(dims, dtype=resolved, device=device, generator=generator)
     with DisableTorchFunctionSubclass():
         return fresh(sample * (high_t - low_t) + low_t)

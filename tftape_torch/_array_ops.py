@@ -1,0 +1,694 @@
+"""TF's array ops: making tensors, shapes, casts and selection (TF's `array_ops`).
+
+Exported at the top level of the drop-in namespace (`tf.constant`, `tf.reshape`, ...).
+
+>>> import tftape_torch as tf
+>>> print(tf.reshape(tf.range(4), (2, 2)))
+tf.Tensor(
+[[0 1]
+ [2 3]], shape=(2, 2), dtype=int32)
+"""
+
+from __future__ import annotations
+
+import builtins
+import math as _math
+from typing import Any, List, Optional, Sequence
+
+import numpy as np
+import torch
+
+from tftape_torch._convert import convert_value
+from tftape_torch._device import current_device
+from tftape_torch._dtypes import (
+    COMPLEX,
+    INTEGER,
+    as_dtype,
+    dtype_name,
+    float32,
+    float64,
+    int32,
+)
+from tftape_torch._op_call import (
+    as_tensor,
+    axis_arg,
+    call,
+    dtype_arg,
+    match_operands,
+    shape_arg,
+)
+from tftape_torch._tensor import (
+    EagerTensor,
+    as_eager,
+    dtype_mismatch,
+    fresh,
+)
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch.errors import InvalidArgumentError
+
+_Tensor = torch.Tensor
+
+#: Every tensor is a `tf.Tensor`: plain torch tensors, drop-in tensors, Variables.
+Tensor = torch.Tensor
+
+#: `x[tf.newaxis]` inserts a dimension, as `None` does.
+newaxis = None
+
+__all__ = [
+    "Tensor",
+    "newaxis",
+    "cast",
+    "concat",
+    "constant",
+    "convert_to_tensor",
+    "expand_dims",
+    "eye",
+    "fill",
+    "identity",
+    "is_tensor",
+    "linspace",
+    "ones",
+    "ones_like",
+    "range",
+    "rank",
+    "reshape",
+    "shape",
+    "size",
+    "squeeze",
+    "stack",
+    "stop_gradient",
+    "transpose",
+    "where",
+    "zeros",
+    "zeros_like",
+]
+
+
+# ---------------------------------------------------------------------------
+# Making tensors
+
+
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const") -> torch.Tensor:
+    """Creates a constant tensor from a tensor-like object.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.constant([1, 2, 3]))
+    tf.Tensor([1 2 3], shape=(3,), dtype=int32)
+    >>> print(tf.constant(0.0, shape=(2,)))
+    tf.Tensor([0. 0.], shape=(2,), dtype=float32)
+
+    Args:
+      value: a Python number or (nested) list, a NumPy value or a tensor.
+      dtype: the dtype of the result; a Python float becomes float32, an int int32.
+      shape: optional shape; a single value is broadcast to it.
+      name: ignored.
+
+    Raises:
+      TypeError: if `value` cannot take `dtype`, or does not fit `shape`.
+    """
+    dtype = dtype_arg(dtype)
+    if isinstance(value, _Tensor):
+        kind = type(value)
+        if kind is EagerTensor or kind is _Tensor:
+            if dtype is not None and value.dtype != dtype:
+                raise TypeError(
+                    f"Expected tensor {value!r} with dtype {dtype_name(dtype)}, but got dtype "
+                    f"{dtype_name(value.dtype)}."
+                )
+            result = as_eager(value)
+        else:
+            result = convert_to_tensor(value, dtype)
+    else:
+        if isinstance(value, (list, tuple)) and _holds_tensor(value):
+            raise ValueError(
+                "tf.constant does not pack tensors (TF raises too): use tf.convert_to_tensor or "
+                "tf.stack to make one tensor of a list of tensors."
+            )
+        result = fresh(convert_value(value, dtype))
+    if shape is None:
+        return result
+    dims = shape_arg(shape, "Const")
+    count = _math.prod(dims)
+    numel = result.numel()
+    if numel == count:
+        return reshape(result, dims)
+    if numel == 1:
+        return fill(dims, reshape(result, []))
+    raise TypeError(
+        f"Eager execution of tf.constant with unsupported shape. Tensor {result} (converted "
+        f"from {value!r}) has {numel} elements, but got `shape` {tuple(dims)} with {count} "
+        "elements)."
+    )
+
+
+def _holds_tensor(value: Any) -> builtins.bool:
+    if isinstance(value, _Tensor):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_holds_tensor(item) for item in value)
+    return False
+
+
+def convert_to_tensor(
+    value: Any, dtype: Any = None, dtype_hint: Any = None, name: Optional[str] = None
+) -> torch.Tensor:
+    """Converts a value (tensor, Variable, NumPy value, Python value) to a tensor.
+
+    A drop-in tensor comes back as it is; a plain torch tensor as a drop-in view of it
+    (same storage and autograd history); a Variable as a snapshot of its value.
+
+    >>> import tftape_torch as tf
+    >>> tf.convert_to_tensor(2.0)
+    <tf.Tensor: shape=(), dtype=float32, numpy=2.0>
+    >>> tf.convert_to_tensor(3, dtype_hint=tf.float64)
+    <tf.Tensor: shape=(), dtype=float64, numpy=3.0>
+
+    Args:
+      value: the value to convert.
+      dtype: the dtype the result must have.
+      dtype_hint: a preferred dtype for Python values, used when they convert to it.
+      name: ignored.
+
+    Raises:
+      ValueError: if a tensor's dtype is not `dtype`.
+      TypeError: if a Python value cannot take `dtype`.
+    """
+    dtype = dtype_arg(dtype)
+    if isinstance(value, _Tensor):
+        with _DisableSubclass():
+            value_dtype = value.dtype
+        if dtype is not None and value_dtype != dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtype_name(dtype)} for Tensor with dtype "
+                f"{dtype_name(value_dtype)}: {value!r}"
+            )
+        kind = type(value)
+        if kind is EagerTensor:
+            return value
+        if kind is _Tensor:
+            return as_eager(value)
+        return call("Identity", torch.clone, (value,), value)  # a Variable: read it
+    if dtype is None and dtype_hint is not None:
+        try:
+            return fresh(convert_value(value, as_dtype(dtype_hint)))
+        except (TypeError, ValueError):
+            pass
+    return fresh(convert_value(value, dtype))
+
+
+def is_tensor(x: Any) -> builtins.bool:
+    """True for tensors (drop-in, Variable or plain torch).
+
+    >>> import tftape_torch as tf
+    >>> tf.is_tensor(tf.constant(1.0)), tf.is_tensor(1.0)
+    (True, False)
+    """
+    return isinstance(x, _Tensor)
+
+
+def zeros(shape: Any, dtype: Any = float32, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+    """Creates a tensor with all elements set to zero.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.zeros((2,), dtype=tf.int32))
+    tf.Tensor([0 0], shape=(2,), dtype=int32)
+    """
+    dims = shape_arg(shape, "Fill")
+    return fresh(torch.zeros(dims, dtype=as_dtype(dtype), device=current_device()))
+
+
+def ones(shape: Any, dtype: Any = float32, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+    """Creates a tensor with all elements set to one.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.ones((2, 2)))
+    tf.Tensor(
+    [[1. 1.]
+     [1. 1.]], shape=(2, 2), dtype=float32)
+    """
+    dims = shape_arg(shape, "Fill")
+    return fresh(torch.ones(dims, dtype=as_dtype(dtype), device=current_device()))
+
+
+def zeros_like(input: Any, dtype: Any = None, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+    """A tensor of zeros with the shape (and, by default, dtype) of `input`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.zeros_like([1, 2]))
+    tf.Tensor([0 0], shape=(2,), dtype=int32)
+    """
+    x = as_tensor(input)
+    with _DisableSubclass():
+        return fresh(torch.zeros_like(x, dtype=dtype_arg(dtype)))
+
+
+def ones_like(input: Any, dtype: Any = None, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+    """A tensor of ones with the shape (and, by default, dtype) of `input`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.ones_like(tf.constant([1.0, 2.0])))
+    tf.Tensor([1. 1.], shape=(2,), dtype=float32)
+    """
+    x = as_tensor(input)
+    with _DisableSubclass():
+        return fresh(torch.ones_like(x, dtype=dtype_arg(dtype)))
+
+
+def _broadcast_copy(value: torch.Tensor, dims: Sequence[int]) -> torch.Tensor:
+    return torch.broadcast_to(value, tuple(dims)).clone(memory_format=torch.contiguous_format)
+
+
+def fill(dims: Any, value: Any, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+    """Creates a tensor of shape `dims` filled with the scalar `value`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.fill([2, 2], 9))
+    tf.Tensor(
+    [[9 9]
+     [9 9]], shape=(2, 2), dtype=int32)
+    """
+    shape_ = shape_arg(dims, "Fill")
+    if isinstance(value, _Tensor):
+        if value.dim() != 0:
+            raise InvalidArgumentError(
+                None, None, f"value must be a scalar, got a tensor of shape {value.shape} [Op:Fill]"
+            )
+        return call("Fill", _broadcast_copy, (value,), value, shape_)
+    scalar = convert_value(value)
+    return fresh(_broadcast_copy(scalar, shape_))
+
+
+def _range_dtype(values: Sequence[Any]) -> torch.dtype:
+    # TF infers the widest of int32 < int64 < float32 < float64 among the arguments.
+    order = [torch.int32, torch.int64, torch.float32, torch.float64]
+    best = torch.int32
+    for value in values:
+        if isinstance(value, _Tensor):
+            found = value.dtype
+        elif isinstance(value, (np.ndarray, np.generic)):
+            found = convert_value(value).dtype
+        elif isinstance(value, float):
+            found = torch.float32
+        else:
+            found = convert_value(value).dtype
+        if found in order and order.index(found) > order.index(best):
+            best = found
+    return best
+
+
+def range(
+    start: Any,
+    limit: Any = None,
+    delta: Any = 1,
+    dtype: Any = None,
+    name: str = "range",
+) -> torch.Tensor:
+    """A 1-D tensor of numbers from `start` up to (not including) `limit` by `delta`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.range(1, 10, 3))
+    tf.Tensor([1 4 7], shape=(3,), dtype=int32)
+    >>> print(tf.range(3.0))
+    tf.Tensor([0. 1. 2.], shape=(3,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: if `delta` is 0 or points away from `limit`.
+    """
+    if limit is None:
+        start, limit = 0, start
+    resolved = as_dtype(dtype) if dtype is not None else _range_dtype((start, limit, delta))
+    numbers = []
+    for value in (start, limit, delta):
+        if isinstance(value, _Tensor):
+            with _DisableSubclass():
+                value = value.item()
+        numbers.append(value.item() if isinstance(value, np.generic) else value)
+    first, last, step = numbers
+    if step == 0:
+        raise InvalidArgumentError(None, None, f"Requires delta != 0: {step} [Op:Range]")
+    if step > 0 and first > last:
+        raise InvalidArgumentError(
+            None, None, f"Requires start <= limit when delta > 0: {first}/{last} [Op:Range]"
+        )
+    if step < 0 and first < last:
+        raise InvalidArgumentError(
+            None, None, f"Requires start >= limit when delta < 0: {first}/{last} [Op:Range]"
+        )
+    if resolved in INTEGER:
+        first, last, step = int(first), int(last), int(step)
+        count = (builtins.abs(last - first) + builtins.abs(step) - 1) // builtins.abs(step)
+    else:
+        # TF computes the length in the output dtype.
+        np_dtype = np.float32 if resolved != torch.float64 else np.float64
+        span = np.abs((np_dtype(last) - np_dtype(first)) / np_dtype(step))
+        count = int(np.ceil(span))
+    dev = current_device()
+    steps = torch.arange(count, dtype=resolved, device=dev)
+    return fresh(steps * step + first if count else steps)
+
+
+def _linspace(a: torch.Tensor, b: torch.Tensor, count: int, axis: int) -> torch.Tensor:
+    # TF's formulation (math_ops.linspace_nd): start and stop kept exact, differentiable.
+    a, b = torch.broadcast_tensors(a, b)
+    ax = axis if axis >= 0 else a.dim() + 1 + axis
+    a, b = a.unsqueeze(ax), b.unsqueeze(ax)
+    delta = (b - a) / builtins.max(count - 1, 1)
+    steps = [1] * a.dim()
+    steps[ax] = builtins.max(count - 2, 0)
+    middle = torch.arange(1, 1 + steps[ax], dtype=a.dtype, device=a.device).reshape(steps)
+    joined = torch.cat([a, a + delta * middle, b], dim=ax)
+    return torch.narrow(joined, ax, 0, count)
+
+
+def linspace(start: Any, stop: Any, num: Any, name: Optional[str] = None, axis: int = 0) -> torch.Tensor:
+    """`num` evenly spaced values from `start` to `stop` (both included), along `axis`.
+
+    `start` and `stop` may be tensors: the values then run along the new `axis`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.linspace(0.0, 1.0, 5))
+    tf.Tensor([0.   0.25 0.5  0.75 1.  ], shape=(5,), dtype=float32)
+    """
+    first, last = match_operands(start, stop, "LinSpace")
+    if not (first.is_floating_point() or first.is_complex()):
+        first, last = cast(first, float64), cast(last, float64)
+    if isinstance(num, _Tensor):
+        with _DisableSubclass():
+            num = num.item()
+    count = int(num)
+    if count < 0:
+        raise InvalidArgumentError(None, None, f"Requires num > 0: {count} [Op:LinSpace]")
+
+    return call("LinSpace", _linspace, (first, last), first, last, count, int(axis))
+
+
+def eye(
+    num_rows: int,
+    num_columns: Optional[int] = None,
+    batch_shape: Any = None,
+    dtype: Any = float32,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """An identity matrix (or a batch of them).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.eye(2))
+    tf.Tensor(
+    [[1. 0.]
+     [0. 1.]], shape=(2, 2), dtype=float32)
+    """
+    rows = int(num_rows)
+    cols = rows if num_columns is None else int(num_columns)
+    out = torch.eye(rows, cols, dtype=as_dtype(dtype), device=current_device())
+    if batch_shape is not None:
+        batch = shape_arg(batch_shape, "MatrixDiag")
+        out = _broadcast_copy(out, batch + [rows, cols])
+    return fresh(out)
+
+
+# ---------------------------------------------------------------------------
+# Shapes
+
+
+def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Reshapes a tensor (one dimension may be -1, inferred).
+
+    >>> import tftape_torch as tf
+    >>> tf.reshape(tf.range(6), [3, -1]).shape
+    TensorShape([3, 2])
+
+    Raises:
+      InvalidArgumentError: if the sizes do not match.
+    """
+    x = as_tensor(tensor)
+    if isinstance(shape, _Tensor):
+        with _DisableSubclass():
+            dims = shape.reshape(-1).tolist()
+    elif isinstance(shape, (int, np.integer)):
+        dims = [int(shape)]
+    else:
+        dims = [int(d) for d in shape]
+    return call("Reshape", torch.reshape, (x,), x, dims)
+
+
+def _conj_permute(value: torch.Tensor, order: List[int]) -> torch.Tensor:
+    return torch.permute(value, order).conj()
+
+
+def transpose(a: Any, perm: Any = None, conjugate: builtins.bool = False, name: str = "transpose") -> torch.Tensor:
+    """Permutes the dimensions of `a` (reverses them by default).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.transpose(tf.constant([[1, 2, 3]])))
+    tf.Tensor(
+    [[1]
+     [2]
+     [3]], shape=(3, 1), dtype=int32)
+    """
+    x = as_tensor(a)
+    order = list(builtins.range(x.dim() - 1, -1, -1)) if perm is None else axis_arg(perm)
+    if isinstance(order, int) or len(order) != x.dim():
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"transpose expects a vector of size {x.dim()}. But input(1) is a vector of size "
+            f"{1 if isinstance(order, int) else len(order)} [Op:Transpose]",
+        )
+    if conjugate and x.is_complex():
+        return call("ConjugateTranspose", _conj_permute, (x,), x, order)
+    return call("Transpose", torch.permute, (x,), x, order)
+
+
+def _same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:
+    """Convert a list of op inputs to tensors of one dtype (the first tensor's)."""
+    first = next((v for v in values if isinstance(v, _Tensor)), None)
+    if first is None:
+        converted = [convert_value(v) for v in values]
+        dtype = converted[0].dtype if converted else torch.float32
+    else:
+        dtype = first.dtype
+        converted = [v if isinstance(v, _Tensor) else convert_value(v, dtype, first.device) for v in values]
+    for index, item in enumerate(converted):
+        if item.dtype != dtype:
+            raise dtype_mismatch(op, dtype, item.dtype, index)
+    return converted
+
+
+def concat(values: Any, axis: Any, name: str = "concat") -> torch.Tensor:
+    """Concatenates tensors along one dimension.
+
+    >>> import tftape_torch as tf
+    >>> tf.concat([tf.ones((2, 3)), tf.zeros((1, 3))], axis=0).shape
+    TensorShape([3, 3])
+
+    Raises:
+      InvalidArgumentError: for mismatched dtypes or shapes, or scalars.
+    """
+    items = [values] if isinstance(values, _Tensor) else list(values)
+    tensors = _same_dtype(items, "ConcatV2")
+    dim = axis_arg(axis)
+    for t in tensors:
+        if t.dim() == 0:
+            raise InvalidArgumentError(
+                None, None, "ConcatOp : Can't concatenate scalars (use tf.stack instead) [Op:ConcatV2]"
+            )
+    if len(tensors) == 1:
+        return identity(tensors[0])
+    return call("ConcatV2", torch.cat, tensors, tensors, dim)
+
+
+def stack(values: Any, axis: int = 0, name: str = "stack") -> torch.Tensor:
+    """Stacks a list of rank-R tensors into one rank-(R+1) tensor.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.stack([tf.constant(1.0), tf.constant(2.0)]))
+    tf.Tensor([1. 2.], shape=(2,), dtype=float32)
+    """
+    items = list(values)
+    dim = axis_arg(axis)
+    if not any(isinstance(v, _Tensor) for v in items):
+        packed = convert_value(items)
+        if dim != 0 and packed.dim() > 0:
+            packed = torch.movedim(packed, 0, dim)
+        return fresh(packed)
+    tensors = _same_dtype(items, "Pack")
+    return call("Pack", torch.stack, tensors, tensors, dim)
+
+
+def squeeze(input: Any, axis: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    """Removes dimensions of size 1 (all of them, or those in `axis`).
+
+    >>> import tftape_torch as tf
+    >>> tf.squeeze(tf.ones((1, 2, 1))).shape
+    TensorShape([2])
+
+    Raises:
+      InvalidArgumentError: if a dimension in `axis` is not of size 1.
+    """
+    x = as_tensor(input)
+    if axis is None:
+        return call("Squeeze", torch.squeeze, (x,), x)
+    axes = axis_arg(axis)
+    axes = [axes] if isinstance(axes, int) else axes
+    sizes = x.shape
+    rank_ = len(sizes)
+    for a in axes:
+        if not -rank_ <= a < rank_:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Tried to squeeze dim index {a} for tensor with {rank_} dimensions. [Op:Squeeze]",
+            )
+        if sizes[a] != 1:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Can not squeeze dim[{a % rank_}], expected a dimension of 1, got {sizes[a]} "
+                "[Op:Squeeze]",
+            )
+    return call("Squeeze", torch.squeeze, (x,), x, tuple(axes))
+
+
+def expand_dims(input: Any, axis: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Inserts a dimension of size 1 at `axis`.
+
+    >>> import tftape_torch as tf
+    >>> tf.expand_dims(tf.ones((2,)), -1).shape
+    TensorShape([2, 1])
+    """
+    x = as_tensor(input)
+    dim = axis_arg(axis)
+    rank_ = x.dim()
+    if not -rank_ - 1 <= dim <= rank_:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Tried to expand dim index {dim} for tensor with {rank_} dimensions. [Op:ExpandDims]",
+        )
+    return call("ExpandDims", torch.unsqueeze, (x,), x, dim)
+
+
+def shape(input: Any, out_type: Any = int32, name: Optional[str] = None) -> torch.Tensor:
+    """The shape of a tensor, as a 1-D int32 tensor.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.shape(tf.ones((2, 3))))
+    tf.Tensor([2 3], shape=(2,), dtype=int32)
+    """
+    x = as_tensor(input)
+    dims = list(x.shape)
+    dev = x.device
+    return fresh(torch.tensor(dims, dtype=as_dtype(out_type), device=dev))
+
+
+def rank(input: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The number of dimensions of a tensor, as a 0-d int32 tensor.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.rank(tf.ones((2, 3))))
+    tf.Tensor(2, shape=(), dtype=int32)
+    """
+    x = as_tensor(input)
+    return fresh(torch.tensor(x.dim(), dtype=torch.int32, device=x.device))
+
+
+def size(input: Any, out_type: Any = int32, name: Optional[str] = None) -> torch.Tensor:
+    """The number of elements of a tensor, as a 0-d int32 tensor.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.size(tf.ones((2, 3))))
+    tf.Tensor(6, shape=(), dtype=int32)
+    """
+    x = as_tensor(input)
+    return fresh(torch.tensor(x.numel(), dtype=as_dtype(out_type), device=x.device))
+
+
+# ---------------------------------------------------------------------------
+# Casts and identities
+
+
+def _real_to(value: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    return value.real.to(dtype)
+
+
+def cast(x: Any, dtype: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Casts a tensor to a new dtype (floats to ints truncate toward zero).
+
+    The gradient flows through casts between floating dtypes; a cast to an integer
+    dtype has none, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.cast(tf.constant([1.7, -1.7]), tf.int32))
+    tf.Tensor([ 1 -1], shape=(2,), dtype=int32)
+    """
+    target = as_dtype(dtype)
+    t = as_tensor(x)
+    if t.dtype == target:
+        kind = type(t)
+        if kind is EagerTensor:
+            return t
+        if kind is _Tensor:
+            return as_eager(t)
+        return identity(t)
+    if t.is_complex() and not (target in COMPLEX):
+        return call("Cast", _real_to, (t,), t, target)
+    return call("Cast", torch.Tensor.to, (t,), t, target)
+
+
+def identity(input: Any, name: Optional[str] = None) -> torch.Tensor:
+    """A tensor with the same value as `input` (for a Variable: a snapshot of it).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.identity([1, 2]))
+    tf.Tensor([1 2], shape=(2,), dtype=int32)
+    """
+    x = as_tensor(input)
+    kind = type(x)
+    if kind is EagerTensor or kind is _Tensor:
+        return call("Identity", torch.Tensor.view_as, (x,), x, x)
+    return call("Identity", torch.clone, (x,), x)
+
+
+def stop_gradient(input: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The value of `input`, through which no gradient flows.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant(3.0)
+    >>> with tf.GradientTape() as t:
+    ...     t.watch(x)
+    ...     y = tf.stop_gradient(x) * x
+    >>> print(t.gradient(y, x))
+    tf.Tensor(3.0, shape=(), dtype=float32)
+    """
+    x = as_tensor(input)
+    return call("StopGradient", torch.Tensor.detach, (x,), x)
+
+
+# ---------------------------------------------------------------------------
+# Selection
+
+
+def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    """Elements of `x` where `condition` holds, else of `y` (all three broadcast).
+
+    With only `condition`, the int64 indices of its true elements.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.where([True, False], [1.0, 2.0], [3.0, 4.0]))
+    tf.Tensor([1. 4.], shape=(2,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: if `condition` is not bool, or `x`/`y` dtypes differ.
+      ValueError: if only one of `x` and `y` is given.
+    """
+    cond = as_tensor(condition, torch.bool)
+    if cond.dtype != torch.bool:
+        raise dtype_mismatch("SelectV2", torch.bool, cond.dtype, 0)
+    if x is None and y is None:
+        return call("Where", torch.nonzero, (cond,), cond)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    a, b = match_operands(x, y, "SelectV2")
+    return call("SelectV2", torch.where, (cond, a, b), cond, a, b)

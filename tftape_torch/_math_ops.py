@@ -1,0 +1,555 @@
+"""TF's math ops: reductions, elementwise arithmetic and `matmul` (TF's `math_ops`).
+
+Public as `tf.math.*` and, for the names TF also exports there, at the top level.
+Gradients follow TF's conventions where torch's differ (NOTE: [TF's gradient
+conventions] in `_kernels`).
+
+>>> import tftape_torch as tf
+>>> print(tf.reduce_sum(tf.square(tf.constant([1.0, 2.0]))))
+tf.Tensor(5.0, shape=(), dtype=float32)
+"""
+
+from __future__ import annotations
+
+import builtins
+import math as _math
+from typing import Any, Callable, List, Optional
+
+import torch
+
+from tftape_torch import _kernels
+from tftape_torch._array_ops import identity
+from tftape_torch._dtypes import (
+    COMPLEX,
+    FLOATING,
+    INEXACT,
+    as_dtype,
+    dtype_name,
+)
+from tftape_torch._op_call import (
+    as_tensor,
+    axis_arg,
+    call,
+    disallowed,
+    float_input,
+    match_operands,
+    number_input,
+    same_dtype_plain,
+)
+from tftape_torch._tensor import (
+    EagerTensor,
+    operator_matmul,
+    operator_pow,
+    operator_truediv,
+    other_operand,
+)
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
+    TensorBase as _Base,
+)
+from tftape_torch._torch_internals import (
+    dtype_of as _DTYPE_GET,
+)
+from tftape_torch.errors import InvalidArgumentError, NotFoundError
+
+_Tensor = torch.Tensor
+
+__all__ = [
+    "abs",
+    "add",
+    "cos",
+    "divide",
+    "exp",
+    "log",
+    "matmul",
+    "maximum",
+    "minimum",
+    "multiply",
+    "pow",
+    "reduce_max",
+    "reduce_mean",
+    "reduce_min",
+    "reduce_prod",
+    "reduce_sum",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "square",
+    "subtract",
+    "tanh",
+]
+
+
+# ---------------------------------------------------------------------------
+# Reductions
+
+
+def _reduction_axes(rank_: int, axis: Any, op: str) -> List[int]:
+    """The axes to reduce, checked as TF checks them, sorted and non-negative."""
+    axes = axis_arg(axis)
+    axes = [axes] if isinstance(axes, int) else list(axes)
+    seen = set()
+    for a in axes:
+        if not -rank_ <= a < rank_:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Invalid reduction dimension ({a} for input with {rank_} dimension(s) [Op:{op}]",
+            )
+        canon = a % rank_
+        if canon in seen:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Invalid reduction arguments: Axes contains duplicate dimension: {canon} [Op:{op}]",
+            )
+        seen.add(canon)
+    return sorted(seen)
+
+
+def _reduce(
+    op: str,
+    body: Callable[[torch.Tensor, Optional[List[int]], builtins.bool], torch.Tensor],
+    input_tensor: Any,
+    axis: Any,
+    keepdims: builtins.bool,
+    allowed: Callable[[torch.dtype], builtins.bool],
+) -> torch.Tensor:
+    x = as_tensor(input_tensor)
+    with _DisableSubclass():
+        dtype, rank_ = _DTYPE_GET(x), _Base.dim(x)
+    if not allowed(dtype):
+        raise disallowed(op, dtype, "float, double, int32, uint8, int16, int8, complex64, int64")
+    axes = None
+    if axis is not None:
+        axes = _reduction_axes(rank_, axis, op)
+        if not axes:
+            return identity(x)
+    return call(op, body, (x,), x, axes, builtins.bool(keepdims))
+
+
+def _is_number(dtype: torch.dtype) -> builtins.bool:
+    return dtype != torch.bool
+
+
+def _is_real(dtype: torch.dtype) -> builtins.bool:
+    return dtype != torch.bool and dtype not in COMPLEX
+
+
+def _all_axes(x: torch.Tensor, axes: Optional[List[int]]) -> List[int]:
+    return list(builtins.range(x.dim())) if axes is None else axes
+
+
+def _sum(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
+    if axes is None and not keepdims:
+        if _DTYPE_GET(x) in INEXACT:
+            return torch.sum(x)
+        return torch.sum(x, dtype=_DTYPE_GET(x))
+    return torch.sum(x, dim=_all_axes(x, axes), keepdim=keepdims, dtype=_DTYPE_GET(x))
+
+
+def _mean(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
+    if axes is None and not keepdims and _DTYPE_GET(x) in INEXACT:
+        return torch.mean(x)
+    dims = _all_axes(x, axes)
+    if _DTYPE_GET(x) in INEXACT:
+        return torch.mean(x, dim=dims, keepdim=keepdims)
+    count = _math.prod(x.shape[a] for a in dims)
+    total = torch.sum(x, dim=dims, keepdim=keepdims, dtype=_DTYPE_GET(x))
+    return torch.div(total, count, rounding_mode="trunc")
+
+
+def _prod(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
+    dims = _all_axes(x, axes)
+    out = x
+    for a in sorted(dims, reverse=True):
+        out = torch.prod(out, dim=a, keepdim=True, dtype=_DTYPE_GET(x))
+    if not dims:
+        out = out.clone()
+    if not keepdims:
+        out = out.reshape([d for i, d in enumerate(x.shape) if i not in dims])
+    return out
+
+
+def _empty_extreme(
+    x: torch.Tensor, axes: List[int], keepdims: builtins.bool, largest: builtins.bool
+) -> torch.Tensor:
+    """TF's max/min of nothing: -inf/+inf, or the dtype's lowest/highest integer."""
+    dtype = _DTYPE_GET(x)
+    if dtype in FLOATING:
+        value: Any = -_math.inf if largest else _math.inf
+    else:
+        info = torch.iinfo(dtype)
+        value = info.min if largest else info.max
+    if keepdims:
+        dims = [1 if i in axes else d for i, d in enumerate(x.shape)]
+    else:
+        dims = [d for i, d in enumerate(x.shape) if i not in axes]
+    return torch.full(dims, value, dtype=dtype, device=x.device)
+
+
+def _max(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
+    dims = _all_axes(x, axes)
+    if x.numel() == 0:
+        return _empty_extreme(x, dims, keepdims, True)
+    return torch.amax(x, dim=dims, keepdim=keepdims)
+
+
+def _min(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
+    dims = _all_axes(x, axes)
+    if x.numel() == 0:
+        return _empty_extreme(x, dims, keepdims, False)
+    return torch.amin(x, dim=dims, keepdim=keepdims)
+
+
+def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+    """Sum of elements across the dimensions in `axis` (all of them by default).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant([[1, 1, 1], [1, 1, 1]])
+    >>> print(tf.reduce_sum(x)), print(tf.reduce_sum(x, axis=1, keepdims=True))
+    tf.Tensor(6, shape=(), dtype=int32)
+    tf.Tensor(
+    [[3]
+     [3]], shape=(2, 1), dtype=int32)
+    (None, None)
+
+    Raises:
+      InvalidArgumentError: for an axis out of range or repeated, or a bool tensor.
+    """
+    return _reduce("Sum", _sum, input_tensor, axis, keepdims, _is_number)
+
+
+def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+    """Mean of elements across the dimensions in `axis` (integer tensors: truncated).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.reduce_mean(tf.constant([1.0, 2.0])), tf.reduce_mean(tf.constant([1, 2])))
+    tf.Tensor(1.5, shape=(), dtype=float32) tf.Tensor(1, shape=(), dtype=int32)
+    """
+    return _reduce("Mean", _mean, input_tensor, axis, keepdims, _is_number)
+
+
+def reduce_prod(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+    """Product of elements across the dimensions in `axis`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.reduce_prod(tf.constant([1.0, 2.0, 3.0])))
+    tf.Tensor(6.0, shape=(), dtype=float32)
+    """
+    return _reduce("Prod", _prod, input_tensor, axis, keepdims, _is_number)
+
+
+def reduce_max(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+    """Maximum of elements across the dimensions in `axis`.
+
+    The gradient is shared equally among tied maxima, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.reduce_max(tf.constant([[1, 5], [3, 2]]), axis=1))
+    tf.Tensor([5 3], shape=(2,), dtype=int32)
+    """
+    return _reduce("Max", _max, input_tensor, axis, keepdims, _is_real)
+
+
+def reduce_min(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+    """Minimum of elements across the dimensions in `axis`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.reduce_min(tf.constant([3.0, 1.0, 2.0])))
+    tf.Tensor(1.0, shape=(), dtype=float32)
+    """
+    return _reduce("Min", _min, input_tensor, axis, keepdims, _is_real)
+
+
+# ---------------------------------------------------------------------------
+# Elementwise arithmetic
+
+
+def add(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x + y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.add([1, 2], 3))
+    tf.Tensor([4 5], shape=(2,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: if `x` and `y` have different dtypes.
+    """
+    a = as_tensor(x)
+    with _DisableSubclass():
+        b = other_operand(a, y, "AddV2", InvalidArgumentError)
+    return call("AddV2", torch.add, (a, b), a, b)
+
+
+def subtract(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x - y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.subtract(tf.constant([5.0, 3.0]), 1.0))
+    tf.Tensor([4. 2.], shape=(2,), dtype=float32)
+    """
+    a, b = match_operands(x, y, "Sub")
+    return call("Sub", torch.sub, (a, b), a, b)
+
+
+def multiply(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x * y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.multiply(tf.constant(4.0), tf.constant(4.0)))
+    tf.Tensor(16.0, shape=(), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: if `x` and `y` are tensors of different dtypes.
+      TypeError: if a Python value cannot take the tensor's dtype.
+    """
+    a, b = match_operands(x, y, "Mul")
+    return call("Mul", torch.mul, (a, b), a, b)
+
+
+def divide(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x / y`, elementwise; integers are divided as float64 (int8/int16: float32).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.divide(tf.constant(7), tf.constant(2)))
+    tf.Tensor(3.5, shape=(), dtype=float64)
+    """
+    a, b = match_operands(x, y, "RealDiv")
+    return call("RealDiv", operator_truediv, (a, b), a, b)
+
+
+def pow(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x ** y`, elementwise, with TF's gradient at `x <= 0`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.pow(tf.constant([2.0, 3.0]), 2.0))
+    tf.Tensor([4. 9.], shape=(2,), dtype=float32)
+    """
+    a, b = match_operands(x, y, "Pow")
+    return call("Pow", operator_pow, (a, b), a, b)
+
+
+def maximum(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The larger of `x` and `y`, elementwise; at a tie the gradient goes to `x`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.maximum(tf.constant([1.0, 5.0]), 3.0))
+    tf.Tensor([3. 5.], shape=(2,), dtype=float32)
+    """
+    a, b = match_operands(x, y, "Maximum")
+    return call("Maximum", _kernels.maximum, (a, b), a, b)
+
+
+def minimum(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The smaller of `x` and `y`, elementwise; at a tie the gradient goes to `x`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.minimum(tf.constant([1.0, 5.0]), 3.0))
+    tf.Tensor([1. 3.], shape=(2,), dtype=float32)
+    """
+    a, b = match_operands(x, y, "Minimum")
+    return call("Minimum", _kernels.minimum, (a, b), a, b)
+
+
+def square(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x * x`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.square(tf.constant(4.0)))
+    tf.Tensor(16.0, shape=(), dtype=float32)
+    """
+    t = number_input(x, "Square")
+    return call("Square", torch.square, (t,), t)
+
+
+def abs(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The absolute value, elementwise (gradient 0 at 0, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.abs(tf.constant([-2, 3])))
+    tf.Tensor([2 3], shape=(2,), dtype=int32)
+    """
+    t = number_input(x, "Abs")
+    return call("Abs", torch.abs, (t,), t)
+
+
+def _float_unary(
+    name: str, op: str, fn: Callable[[torch.Tensor], torch.Tensor], doc: str
+) -> Callable[..., torch.Tensor]:
+    """`tf.<name>`: TF's elementwise op `op` on a floating tensor, computed by `fn`."""
+
+    def unary(x: Any, name: Optional[str] = None) -> torch.Tensor:
+        t = float_input(x, op)
+        return call(op, fn, (t,), t)
+
+    unary.__name__ = unary.__qualname__ = name
+    unary.__doc__ = doc
+    return unary
+
+
+sqrt = _float_unary(
+    "sqrt",
+    "Sqrt",
+    _kernels.sqrt,
+    """The square root, elementwise; its gradient is 0 where the incoming one is 0.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.sqrt(tf.constant([4.0, 9.0])))
+    tf.Tensor([2. 3.], shape=(2,), dtype=float32)
+    """,
+)
+
+
+exp = _float_unary(
+    "exp",
+    "Exp",
+    torch.exp,
+    """`e ** x`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.exp(tf.constant(0.0)))
+    tf.Tensor(1.0, shape=(), dtype=float32)
+    """,
+)
+
+
+sin = _float_unary(
+    "sin",
+    "Sin",
+    torch.sin,
+    """The sine, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.sin(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+
+cos = _float_unary(
+    "cos",
+    "Cos",
+    torch.cos,
+    """The cosine, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.cos(tf.constant(0.0)))
+    tf.Tensor(1.0, shape=(), dtype=float32)
+    """,
+)
+
+
+tanh = _float_unary(
+    "tanh",
+    "Tanh",
+    torch.tanh,
+    """The hyperbolic tangent, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.tanh(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+
+sigmoid = _float_unary(
+    "sigmoid",
+    "Sigmoid",
+    torch.sigmoid,
+    """`1 / (1 + exp(-x))`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.sigmoid(tf.constant(0.0)))
+    tf.Tensor(0.5, shape=(), dtype=float32)
+    """,
+)
+
+
+log = _float_unary(
+    "log",
+    "Log",
+    torch.log,
+    """The natural logarithm, elementwise (`tf.math.log`; TF has no top-level `tf.log`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.log(tf.constant(1.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+
+def _cast_plain(tensor: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    with _DisableSubclass():
+        out = tensor.to(dtype)
+    out.__class__ = EagerTensor
+    return out
+
+
+def _matmul_body(
+    p: torch.Tensor,
+    q: torch.Tensor,
+    transpose_a: builtins.bool,
+    transpose_b: builtins.bool,
+    adjoint_a: builtins.bool,
+    adjoint_b: builtins.bool,
+) -> torch.Tensor:
+    if p.dim() >= 2 and (transpose_a or adjoint_a):
+        p = p.mT.conj() if adjoint_a else p.mT
+    if q.dim() >= 2 and (transpose_b or adjoint_b):
+        q = q.mT.conj() if adjoint_b else q.mT
+    return operator_matmul(p, q)
+
+
+def matmul(
+    a: Any,
+    b: Any,
+    transpose_a: builtins.bool = False,
+    transpose_b: builtins.bool = False,
+    adjoint_a: builtins.bool = False,
+    adjoint_b: builtins.bool = False,
+    a_is_sparse: builtins.bool = False,
+    b_is_sparse: builtins.bool = False,
+    output_type: Any = None,
+    grad_a: builtins.bool = False,
+    grad_b: builtins.bool = False,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """Matrix product of `a` and `b` (rank >= 2; leading dimensions broadcast).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.matmul([[1.0, 2.0]], [[3.0], [4.0]]))
+    tf.Tensor([[11.]], shape=(1, 1), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for rank < 2, mismatched inner dimensions or dtypes.
+    """
+    if transpose_a and adjoint_a:
+        raise ValueError("Only one of transpose_a and adjoint_a can be True.")
+    if transpose_b and adjoint_b:
+        raise ValueError("Only one of transpose_b and adjoint_b can be True.")
+    if (
+        output_type is None
+        and not (transpose_a or transpose_b or adjoint_a or adjoint_b)
+        and isinstance(a, _Tensor)
+        and isinstance(b, _Tensor)
+        and same_dtype_plain(a, b)
+    ):
+        return call("MatMul", operator_matmul, (a, b), a, b)  # the common case, checked
+    left, right = match_operands(a, b, "MatMul")
+    if output_type is not None and as_dtype(output_type) != left.dtype:
+        # TF accumulates (u)int8 products in the wider `output_type` (int32).
+        if left.dtype not in (torch.int8, torch.uint8) or as_dtype(output_type) != torch.int32:
+            raise NotFoundError(  # TF: no MatMul kernel for that pair of dtypes
+                None, None,
+                f"Argument `output_type` of matmul must be the inputs' dtype, or int32 for "
+                f"int8/uint8 inputs; got {dtype_name(as_dtype(output_type))} for "
+                f"{dtype_name(left.dtype)} inputs.",
+            )
+        left, right = _cast_plain(left, torch.int32), _cast_plain(right, torch.int32)
+
+    flags = (builtins.bool(transpose_a), builtins.bool(transpose_b), builtins.bool(adjoint_a),
+             builtins.bool(adjoint_b))
+    return call("MatMul", _matmul_body, (left, right), left, right, *flags)

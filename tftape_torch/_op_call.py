@@ -1,0 +1,211 @@
+"""How a drop-in op runs: TF's input conversion, one read per Variable, TF's errors.
+
+Every op of the drop-in namespace is `call(tf_op_name, torch_fn, tensors, *args)`
+after converting its inputs with `as_tensor`/`float_input`/`number_input`: drop-in
+and plain tensors run with torch functions disabled and the fresh result is re-typed
+in place (NOTE: [Fresh results] in `_tensor`); a Variable is read once, the way every
+tape expects; torch's `RuntimeError`s become TF's `InvalidArgumentError`.
+
+>>> import torch
+>>> call("Mul", torch.mul, (), torch.ones(2), 3.0)
+<tf.Tensor: shape=(2,), dtype=float32, numpy=array([3., 3.], dtype=float32)>
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+from torch.overrides import handle_torch_function
+
+from tftape_torch._convert import convert_value
+from tftape_torch._dtypes import (
+    COMPLEX,
+    FLOATING,
+    as_dtype,
+    dtype_name,
+)
+from tftape_torch._tensor import (
+    EagerTensor,
+    other_operand,
+    own_leaf,
+)
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
+    dtype_of as _DTYPE_GET,
+)
+from tftape_torch._variable import Variable
+from tftape_torch.errors import InvalidArgumentError
+
+_Tensor = torch.Tensor
+
+__all__ = [
+    "as_result",
+    "as_tensor",
+    "axis_arg",
+    "call",
+    "disallowed",
+    "dtype_arg",
+    "float_input",
+    "match_operands",
+    "number_input",
+    "same_dtype_plain",
+    "shape_arg",
+]
+
+
+# ---------------------------------------------------------------------------
+# Running ops
+
+
+def as_tensor(value: Any, dtype: Optional[torch.dtype] = None) -> torch.Tensor:
+    """An op input as a tensor: tensors pass as they are, values convert with TF's rules."""
+    if isinstance(value, _Tensor):
+        return value
+    return convert_value(value, dtype)
+
+
+def as_result(out: Any) -> Any:
+    if type(out) is _Tensor:
+        return out.as_subclass(EagerTensor)
+    return out
+
+
+def call(op: str, fn: Callable[..., Any], tensors: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `fn(*args, **kwargs)`, the body of TF op `op`, and return an `EagerTensor`.
+
+    Drop-in and plain tensors run with torch functions disabled and the fresh result
+    is re-typed in place (NOTE: [Fresh results] in `as_tensor`). A Variable among
+    `tensors` is read once, the way every tape expects, and the op runs on the read.
+    Another tensor subclass gets `fn` dispatched through its `__torch_function__`.
+    torch's `RuntimeError`s and `IndexError`s become TF's `InvalidArgumentError`.
+    """
+    try:
+        reads = None
+        for item in tensors:
+            kind = type(item)
+            if kind is EagerTensor or kind is _Tensor:
+                continue
+            if kind is Variable:
+                if reads is None:
+                    reads = {}
+                if id(item) not in reads:
+                    reads[id(item)] = item._read()
+            elif isinstance(item, _Tensor):
+                return as_result(handle_torch_function(fn, tensors, *args, **kwargs))
+        if reads is not None:
+            tensors = list(reads.values())
+            args = _substitute(args, reads)
+            if kwargs:
+                kwargs = {key: _substitute(value, reads) for key, value in kwargs.items()}
+        with _DisableSubclass():
+            out = fn(*args, **kwargs)
+    except (RuntimeError, IndexError) as e:
+        raise InvalidArgumentError(None, None, f"{e} [Op:{op}]") from e
+    if type(out) is _Tensor:
+        for item in tensors:
+            if out is item:
+                return out.as_subclass(EagerTensor)
+        out = own_leaf(out)
+        out.__class__ = EagerTensor
+    return out
+
+
+def _substitute(value: Any, reads: Dict[int, torch.Tensor]) -> Any:
+    """`value` with each Variable in `reads` (also inside lists and tuples) replaced."""
+    kind = type(value)
+    if kind is Variable:
+        read = reads.get(id(value))
+        return value._read() if read is None else read
+    if kind is tuple or kind is list:
+        return kind([_substitute(item, reads) if type(item) in _NESTING else item
+                     for item in value])
+    return value
+
+
+_NESTING = frozenset({Variable, tuple, list})
+
+
+def same_dtype_plain(a: torch.Tensor, b: torch.Tensor) -> builtins.bool:
+    """Whether tensors `a` and `b` have one dtype (read without torch functions)."""
+    with _DisableSubclass():
+        return _DTYPE_GET(a) is _DTYPE_GET(b)  # type: ignore[no-any-return]
+
+
+def disallowed(op: str, dtype: torch.dtype, allowed: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        None,
+        None,
+        f"Value for attr 'T' of {dtype_name(dtype)} is not in the list of allowed values: "
+        f"{allowed} [Op:{op}]",
+    )
+
+
+_FLOAT_NAMES = "bfloat16, half, float, double, complex64, complex128"
+_REAL_FLOAT_NAMES = "half, bfloat16, float, double"
+_NUMBER_NAMES = "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128"
+
+
+def float_input(value: Any, op: str, allow_complex: builtins.bool = True) -> torch.Tensor:
+    x = as_tensor(value)
+    dtype = x.dtype
+    if dtype in FLOATING or (allow_complex and dtype in COMPLEX):
+        return x
+    raise disallowed(op, dtype, _FLOAT_NAMES if allow_complex else _REAL_FLOAT_NAMES)
+
+
+def number_input(value: Any, op: str) -> torch.Tensor:
+    x = as_tensor(value)
+    if x.dtype == torch.bool:
+        raise disallowed(op, x.dtype, _NUMBER_NAMES)
+    return x
+
+
+def match_operands(x: Any, y: Any, op: str) -> Tuple[torch.Tensor, Any]:
+    """TF's operand matching: the first tensor's dtype wins, Python values follow it."""
+    if not isinstance(x, _Tensor):
+        if isinstance(y, _Tensor):
+            x = convert_value(x, y.dtype, y.device)
+        else:
+            x = convert_value(x)
+    with _DisableSubclass():
+        y = other_operand(x, y, op, TypeError)
+        if not isinstance(y, _Tensor):
+            y = convert_value(y, x.dtype, x.device)
+    return x, y
+
+
+def shape_arg(shape: Any, op: str) -> List[int]:
+    """A shape argument (int, list, tuple, TensorShape, tensor) as a list of ints."""
+    if isinstance(shape, _Tensor):
+        with _DisableSubclass():
+            dims = shape.reshape(-1).tolist()
+    elif isinstance(shape, (int, np.integer)):
+        dims = [int(shape)]
+    else:
+        dims = [int(d) for d in shape]
+    for d in dims:
+        if d < 0:
+            raise InvalidArgumentError(None, None, f"Dimension {d} must be >= 0 [Op:{op}]")
+    return dims
+
+
+def axis_arg(axis: Any) -> Any:
+    """An axis argument (int, list, tensor) as an int or a list of ints."""
+    if isinstance(axis, _Tensor):
+        with _DisableSubclass():
+            value = axis.tolist()
+        return value
+    if isinstance(axis, np.ndarray):
+        return axis.tolist()
+    if isinstance(axis, (list, tuple)):
+        return [int(a) for a in axis]
+    return int(axis)
+
+
+def dtype_arg(dtype: Any) -> Optional[torch.dtype]:
+    return None if dtype is None else as_dtype(dtype)
