@@ -1,6 +1,6 @@
 """`custom_gradient`: TensorFlow's decorator for functions with a hand-written gradient.
 
-Design (see SPEC §3 and TF's `custom_gradient._eager_mode_decorator`):
+Design (after TF's `custom_gradient._eager_mode_decorator`):
 
 * `f` runs *outside* any `torch.autograd.Function`, with grad mode and every tape as
   they are, exactly like TF runs it under the recording tape. Tensors `grad_fn`

@@ -1,6 +1,6 @@
 """`jacobian` and `batch_jacobian` on a recorded tape: one vectorized backward pass.
 
-Design constraints (SPEC §3 "Jacobians"):
+Design constraints:
 
 * TensorFlow vectorizes a jacobian with `pfor` over the rows `gradient(y[i], x)`. The
   torch equivalent needs no rewriting: one vector-Jacobian product over the tape's

@@ -1,24 +1,5 @@
 """`GradientTape`: TensorFlow's tape semantics on top of torch.autograd.
 
-Design constraints (see SPEC §3):
-
-* torch records every op on tensors that require grad; a TF tape records only the ops
-  run *while it records*. We bridge the two with autograd sequence numbers: every graph
-  node gets a thread-local, increasing number when it is created, and a tape notes the
-  number at which each of its recording windows opens and closes. A node is "on the
-  tape" when its number falls inside one of the tape's windows.
-* Watching a plain tensor flips `requires_grad` on for the tape's life and captures its
-  gradient edge; the flag is restored when the last tape that flipped it stops
-  recording, so ops after the tape are not recorded.
-* When the graph below a target may hold nodes the tape did not record (ops before a
-  `reset()`, inside `stop_recording()`, before the tape watched a tensor that already
-  had history), the tape is *dirty*: `gradient()` walks the recorded part of the graph
-  and puts a pruning pre-hook on every unrecorded node it meets, so gradient stops
-  there as it does in TF. Clean tapes (the common case) skip the walk entirely.
-* `create_graph` only while some tape is recording; `retain_graph` only for
-  persistent tapes, for differentiable gradients, and while another unspent tape
-  recorded the same ops. A non-persistent tape frees saved tensors at `gradient()`.
-
 >>> import torch
 >>> from tftape_torch import GradientTape
 >>> x = torch.tensor(3.0)
@@ -36,13 +17,23 @@ import warnings
 import weakref
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-import numpy as np
 import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
 
 from tftape_torch import _jacobian, _state, _structure
 from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, remember_flipped
-from tftape_torch._tensor import EagerTensor, as_eager, convert_value
+from tftape_torch._gradient_arguments import (
+    SINGLE_TENSOR_TYPES,
+    as_structure,
+    check_targets,
+    fill_unconnected,
+    flatten_sources,
+    output_gradient_seeds,
+    raise_bad_source,
+    warn_not_floating,
+)
+from tftape_torch._pruning import RecordedView, derives_from_watched, prune_unrecorded
+from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     LEAF_SEQUENCE_NR as _LEAF_SEQUENCE_NR,
 )
@@ -62,11 +53,29 @@ from tftape_torch._torch_internals import (
 from tftape_torch._torch_internals import (
     requires_grad_of as _REQUIRES_GRAD,
 )
-from tftape_torch._unconnected import UnconnectedGradients, as_unconnected, zeros
+from tftape_torch._unconnected import UnconnectedGradients, as_unconnected
 from tftape_torch._variable import Variable, creation_order
-from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
+
+# NOTE: [Recording windows]
+# torch records every op on tensors that require grad; a TF tape records only the ops
+# run *while it records*. We bridge the two with autograd sequence numbers: every graph
+# node gets a thread-local, increasing number when it is created, and a tape notes the
+# number at which each of its recording windows opens and closes. A node is "on the
+# tape" when its number falls inside one of the tape's windows.
+#
+# * Watching a plain tensor flips `requires_grad` on for the tape's life and captures
+#   its gradient edge (`_flips`); the flag is restored when the last tape that flipped
+#   it stops recording, so ops after the tape are not recorded.
+# * When the graph below a target may hold nodes the tape did not record (ops before a
+#   `reset()`, inside `stop_recording()`, before the tape watched a tensor that already
+#   had history), the tape is *dirty*: `gradient()` walks the recorded part of the
+#   graph and puts a pruning pre-hook on every unrecorded node it meets (`_pruning`),
+#   so gradient stops there as it does in TF. Clean tapes (the common case) skip it.
+# * `create_graph` only while some tape is recording; `retain_graph` only for
+#   persistent tapes, for differentiable gradients, and while another unspent tape
+#   recorded the same ops. A non-persistent tape frees saved tensors at `gradient()`.
 
 _SPENT_MESSAGE = (
     "A non-persistent GradientTape can only be used to compute one set of "
@@ -275,10 +284,10 @@ class GradientTape:
             if floating:
                 self._watch_tensor(tensor)
                 return
-        for item in _flatten(_as_structure(tensor)):
+        for item in flatten_sources(as_structure(tensor)):
             if isinstance(item, Variable):
                 if not (item.is_floating_point() or item.is_complex()):
-                    _warn_not_floating(item.dtype)
+                    warn_not_floating(item.dtype)
                 self._watched_variables.setdefault(id(item), item)
                 _state.tapes_changed()
                 continue
@@ -288,7 +297,7 @@ class GradientTape:
                     "tf.Tensor or tf.Variable or ExtensionType."
                 )
             if not (item.is_floating_point() or item.is_complex()):
-                _warn_not_floating(item.dtype)
+                warn_not_floating(item.dtype)
                 continue
             self._watch_tensor(item)
 
@@ -432,16 +441,16 @@ class GradientTape:
                 "Argument `target` should be a list or nested structure of Tensors, "
                 "Variables or CompositeTensors to be differentiated, but received None."
             )
-        sources = _as_structure(sources)
+        sources = as_structure(sources)
         self._begin_use()
         try:
-            flat_sources = _flatten(sources)
-            flat_targets = _flatten(target)
-            _check_targets(flat_targets)
-            flat_output_gradients = _flatten_output_gradients(output_gradients, flat_targets)
+            flat_sources = flatten_sources(sources)
+            flat_targets = flatten_sources(target)
+            check_targets(flat_targets)
+            flat_output_gradients = output_gradient_seeds(output_gradients, flat_targets)
             grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
-            grads = _fill_unconnected(grads, flat_sources, unconnected)
-            if type(sources) in _SINGLE_TENSOR_TYPES or isinstance(sources, Variable):
+            grads = fill_unconnected(grads, flat_sources, unconnected)
+            if type(sources) in SINGLE_TENSOR_TYPES or isinstance(sources, Variable):
                 return grads[0]
             if flat_sources is sources:
                 return grads  # a flat list of tensors
@@ -511,7 +520,7 @@ class GradientTape:
         chunk = _jacobian.checked_chunk(
             "jacobian", parallel_iterations, experimental_use_pfor, self._persistent
         )
-        sources = _as_structure(sources)
+        sources = as_structure(sources)
         flat_sources = _structure.flatten(sources)
         self._begin_use()
         try:
@@ -668,7 +677,7 @@ class GradientTape:
             create_graph = bool(_state.THREAD.tapes)
             if retain_graph is None:
                 retain_graph = self._persistent or create_graph or self._shares_graph()
-            hooks = self._prune_unrecorded(outputs) if self._dirty else ()
+            hooks = prune_unrecorded(outputs, self._recorded_view()) if self._dirty else ()
             if hooks:
                 # The engine still runs pruned nodes (on no gradient); their saved
                 # tensors belong to graphs other tapes may differentiate.
@@ -718,7 +727,7 @@ class GradientTape:
             if isinstance(source, Variable):
                 return self._variable_edges.get(id(source), [])
             if not isinstance(source, torch.Tensor):
-                _raise_bad_source(source)
+                raise_bad_source(source)
         known = self._watched.get(id(source))
         if known is not None and known[0] is source:
             if known[1] is not None:
@@ -732,41 +741,11 @@ class GradientTape:
                     return []  # another tape watches it; this one did not
                 if self._watch_accessed_variables:
                     return [source]
-            elif self._recorded(_GRAD_FN(source)) and self._derives_from_watched(_GRAD_FN(source)):
+            elif self._recorded(_GRAD_FN(source)) and derives_from_watched(
+                _GRAD_FN(source), self._recorded_view()
+            ):
                 return [get_gradient_edge(source)]
         return []
-
-    def _derives_from_watched(self, node: Any) -> bool:
-        """Whether recorded `node` has, below it through recorded nodes, a watched input.
-
-        TF records an op on a tape only when one of its inputs is watched by the tape
-        or came from an op it recorded: an intermediate computed in the tape's window
-        from tensors the tape does not watch is not on it.
-        """
-        watched_leaves, watched_node_nrs = self._watched_ids()
-        watched_nodes = set(watched_node_nrs)
-        recorded = self._recorded_nr()
-        seen = set()
-        pending = [node]
-        while pending:
-            node = pending.pop()
-            if node is None or id(node) in seen:
-                continue
-            seen.add(id(node))
-            if id(node) in watched_nodes:
-                return True
-            if node._sequence_nr() == _LEAF_SEQUENCE_NR:
-                leaf = getattr(node, "variable", None)
-                if leaf is not None and (
-                    id(leaf) in watched_leaves
-                    or (self._watch_accessed_variables and leaf.requires_grad
-                        and id(leaf) not in FLIPS)
-                ):
-                    return True
-                continue
-            if recorded(node._sequence_nr()):
-                pending.extend(next_node for next_node, _ in node.next_functions)
-        return False
 
     def _shares_graph(self) -> bool:
         """Whether another unspent tape recorded alongside this one."""
@@ -776,53 +755,8 @@ class GradientTape:
                 return True
         return False
 
-    def _prune_unrecorded(self, outputs: Sequence[torch.Tensor]) -> List[Any]:
-        """Put a gradient-stopping pre-hook on every node below `outputs` TF would not record.
-
-        TF records an op on a tape when it runs while the tape records and one of its
-        inputs is watched by the tape (watched before the op ran) or came from an op
-        the tape recorded. A node outside the tape's windows, or one inside whose
-        inputs are none of these, is a boundary: gradient reaching it is dropped.
-        Walks the graph once, children before parents.
-        """
-        in_window = self._recorded_nr()
-        watched_leaves, watched_nodes = self._watched_ids()
-        accessed = self._watch_accessed_variables
-        recorded: Dict[int, bool] = {}
-        visiting = set()
-        hooks = []
-        pending: List[Tuple[Any, bool]] = [(output.grad_fn, False) for output in outputs]
-        while pending:
-            node, children_done = pending.pop()
-            if node is None:
-                continue
-            key = id(node)
-            nr = node._sequence_nr()
-            if children_done:
-                recorded[key] = ok = any(
-                    _input_is_recorded(child, nr, recorded, watched_leaves, watched_nodes, accessed)
-                    for child, _ in node.next_functions
-                    if child is not None
-                )
-                if not ok:
-                    hooks.append(node.register_prehook(_drop_gradient))
-                continue
-            if key in recorded or key in visiting or nr == _LEAF_SEQUENCE_NR:
-                continue
-            if not in_window(nr):
-                recorded[key] = False
-                hooks.append(node.register_prehook(_drop_gradient))
-                continue
-            visiting.add(key)
-            pending.append((node, True))
-            for child, _ in node.next_functions:
-                if child is not None and id(child) not in recorded:
-                    pending.append((child, False))
-        return hooks
-
-    def _watched_ids(self) -> Tuple[set, Dict[int, int]]:
-        """Ids of the leaves this tape watches, and of watched intermediates' nodes
-        (with the sequence number at which each was watched)."""
+    def _recorded_view(self) -> RecordedView:
+        """What decides which graph nodes this tape recorded (see `_pruning`)."""
         leaves = set()
         nodes: Dict[int, int] = {}
         for tensor, edge in self._watched.values():
@@ -832,7 +766,7 @@ class GradientTape:
                 nodes[id(edge.node)] = self._watch_nr.get(id(tensor), 0)
         for aliases in self._variable_edges.values():
             leaves.update(id(alias) for alias in aliases)
-        return leaves, nodes
+        return RecordedView(self._recorded_nr(), leaves, nodes, self._watch_accessed_variables)
 
     def __repr__(self) -> str:
         state = "recording" if self._recording else "idle"
@@ -846,69 +780,6 @@ GradientTape.__module__ = "tftape_torch"
 # ---------------------------------------------------------------------- helpers
 
 
-_SINGLE_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter, Variable)
-
-
-def _as_structure(sources: Any) -> Any:
-    """`sources` as a structure TF's `nest` knows.
-
-    An `nn.Module` stands for the dict of its named parameters, and an iterator
-    (such as `model.parameters()`) for the list of what it yields.
-    """
-    if type(sources) in _SINGLE_TENSOR_TYPES:
-        return sources
-    if isinstance(sources, torch.nn.Module):
-        return dict(sources.named_parameters())
-    if isinstance(sources, (torch.Tensor, list, tuple, dict, str)) or not hasattr(
-        sources, "__next__"
-    ):
-        return sources
-    return list(sources)
-
-
-def _flatten(structure: Any) -> List[Any]:
-    if type(structure) in _SINGLE_TENSOR_TYPES or isinstance(structure, Variable):
-        return [structure]
-    if _is_flat_list(structure):
-        return structure  # type: ignore[no-any-return]
-    return _structure.flatten(structure)
-
-
-def _is_flat_list(structure: Any) -> bool:
-    """A list of tensors (such as `list(model.parameters())`): its own flattening."""
-    if type(structure) is not list:
-        return False
-    for item in structure:
-        if type(item) not in _SINGLE_TENSOR_TYPES:
-            return False
-    return True
-
-
-def _input_is_recorded(
-    child: Any,
-    consumer_nr: int,
-    recorded: Dict[int, bool],
-    watched_leaves: set,
-    watched_nodes: Dict[int, int],
-    accessed: bool,
-) -> bool:
-    """Whether the input `child` of a node numbered `consumer_nr` makes it recorded."""
-    watched_at = watched_nodes.get(id(child))
-    if watched_at is not None and watched_at <= consumer_nr:
-        return True
-    if child._sequence_nr() == _LEAF_SEQUENCE_NR:
-        leaf = getattr(child, "variable", None)
-        return leaf is not None and (
-            id(leaf) in watched_leaves
-            or (accessed and leaf.requires_grad and id(leaf) not in FLIPS)
-        )
-    return recorded.get(id(child), False)
-
-
-def _drop_gradient(grad_outputs: Tuple[Optional[torch.Tensor], ...]) -> Tuple[None, ...]:
-    return (None,) * len(grad_outputs)
-
-
 def _add(total: Optional[torch.Tensor], term: torch.Tensor) -> torch.Tensor:
     return term if total is None else total + term
 
@@ -920,90 +791,3 @@ def _seed_like(target: torch.Tensor, seed: Optional[torch.Tensor]) -> torch.Tens
         return torch.ones_like(target)
     with _DisableSubclass():
         return torch.ones_like(target)
-
-
-def _flatten_output_gradients(
-    output_gradients: Any, flat_targets: Sequence[Any]
-) -> Optional[List[Any]]:
-    if output_gradients is None:
-        return None
-    flat = _structure.flatten(output_gradients)
-    if len(flat) != len(flat_targets):
-        raise ValueError(
-            "Argument `output_gradients` must have the same structure as `target`: "
-            f"got {len(flat)} output gradients for {len(flat_targets)} targets."
-        )
-    return [_as_seed(seed, target) for seed, target in zip(flat, flat_targets)]
-
-
-def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
-    if seed is None or not isinstance(target, torch.Tensor):
-        return None
-    with _DisableSubclass():
-        if not isinstance(seed, torch.Tensor):
-            try:
-                seed = convert_value(seed, target.dtype, target.device)
-            except (TypeError, ValueError) as error:
-                raise InvalidArgumentError(
-                    None, None, f"Argument `output_gradients` has an entry {seed!r}: {error}"
-                ) from None
-        if seed.dtype != target.dtype:
-            raise InvalidArgumentError(
-                None, None,
-                f"Argument `output_gradients` has an entry of dtype {_dtype_name(seed.dtype)} "
-                f"for a target of dtype {_dtype_name(target.dtype)}.",
-            )
-        if seed.shape != target.shape:
-            try:  # TF broadcasts an upstream gradient against its target
-                seed = torch.broadcast_to(seed, target.shape)
-            except RuntimeError:
-                raise InvalidArgumentError(
-                    None, None,
-                    "Argument `output_gradients` has an entry of shape "
-                    f"{tuple(seed.shape)} that does not broadcast to its target's shape "
-                    f"{tuple(target.shape)}.",
-                ) from None
-    return seed
-
-
-def _fill_unconnected(
-    grads: List[Optional[torch.Tensor]],
-    sources: Sequence[Any],
-    unconnected: UnconnectedGradients,
-) -> List[Optional[torch.Tensor]]:
-    if unconnected is UnconnectedGradients.NONE:
-        return grads
-    return [
-        grad if grad is not None else zeros(source.shape, source.dtype, source.device, source)
-        for grad, source in zip(grads, sources)
-    ]
-
-
-def _dtype_name(dtype: torch.dtype) -> str:
-    return str(dtype).replace("torch.", "")
-
-
-def _check_targets(targets: Sequence[Any]) -> None:
-    for target in targets:
-        if not isinstance(target, torch.Tensor):
-            _raise_bad_source(target, "target")
-
-
-def _raise_bad_source(source: Any, argument: str = "sources") -> None:
-    message = (
-        f"Argument `{argument}` must contain tensors or Variables, got {source!r} of type "
-        f"'{type(source).__name__}'."
-    )
-    # TF trips over numbers and arrays with an AttributeError (no `_id`/`dtype`) and
-    # over anything else (None, strings, objects) with a TypeError; keep its classes.
-    if isinstance(source, (int, float, complex, np.generic, np.ndarray)):
-        raise AttributeError(message)
-    raise TypeError(message)
-
-
-def _warn_not_floating(dtype: torch.dtype) -> None:
-    warnings.warn(
-        "The dtype of the watched tensor must be floating (e.g. tf.float32), "
-        f"got tf.{str(dtype).replace('torch.', '')}",
-        stacklevel=3,
-    )

@@ -1,0 +1,160 @@
+"""The arguments of `gradient`/`jacobian`: sources, targets and output gradients, TF's way.
+
+Sources and targets may be tensors, Variables, nested structures of them, an
+`nn.Module` (its named parameters) or an iterator such as `model.parameters()`.
+Bad arguments raise the exception classes TF raises, naming the argument.
+
+>>> import torch
+>>> flatten_sources(as_structure({"b": torch.ones(1), "a": [torch.zeros(1)]}))
+[tensor([0.]), tensor([1.])]
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, List, Optional, Sequence
+
+import numpy as np
+import torch
+
+from tftape_torch import _structure
+from tftape_torch._convert import convert_value
+from tftape_torch._dtypes import dtype_name
+from tftape_torch._tensor import EagerTensor
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._unconnected import UnconnectedGradients, zeros
+from tftape_torch._variable import Variable
+from tftape_torch.errors import InvalidArgumentError
+
+__all__ = [
+    "SINGLE_TENSOR_TYPES",
+    "as_structure",
+    "check_targets",
+    "fill_unconnected",
+    "flatten_sources",
+    "output_gradient_seeds",
+    "raise_bad_source",
+    "warn_not_floating",
+]
+
+SINGLE_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter, Variable)
+
+
+def as_structure(sources: Any) -> Any:
+    """`sources` as a structure TF's `nest` knows.
+
+    An `nn.Module` stands for the dict of its named parameters, and an iterator
+    (such as `model.parameters()`) for the list of what it yields.
+    """
+    if type(sources) in SINGLE_TENSOR_TYPES:
+        return sources
+    if isinstance(sources, torch.nn.Module):
+        return dict(sources.named_parameters())
+    if isinstance(sources, (torch.Tensor, list, tuple, dict, str)) or not hasattr(
+        sources, "__next__"
+    ):
+        return sources
+    return list(sources)
+
+
+def flatten_sources(structure: Any) -> List[Any]:
+    if type(structure) in SINGLE_TENSOR_TYPES or isinstance(structure, Variable):
+        return [structure]
+    if _is_flat_list(structure):
+        return structure  # type: ignore[no-any-return]
+    return _structure.flatten(structure)
+
+
+def _is_flat_list(structure: Any) -> bool:
+    """A list of tensors (such as `list(model.parameters())`): its own flattening."""
+    if type(structure) is not list:
+        return False
+    for item in structure:
+        if type(item) not in SINGLE_TENSOR_TYPES:
+            return False
+    return True
+
+
+def output_gradient_seeds(
+    output_gradients: Any, flat_targets: Sequence[Any]
+) -> Optional[List[Any]]:
+    if output_gradients is None:
+        return None
+    flat = _structure.flatten(output_gradients)
+    if len(flat) != len(flat_targets):
+        raise ValueError(
+            "Argument `output_gradients` must have the same structure as `target`: "
+            f"got {len(flat)} output gradients for {len(flat_targets)} targets."
+        )
+    return [_as_seed(seed, target) for seed, target in zip(flat, flat_targets)]
+
+
+def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
+    if seed is None or not isinstance(target, torch.Tensor):
+        return None
+    with _DisableSubclass():
+        if not isinstance(seed, torch.Tensor):
+            try:
+                seed = convert_value(seed, target.dtype, target.device)
+            except (TypeError, ValueError) as error:
+                raise InvalidArgumentError(
+                    None, None, f"Argument `output_gradients` has an entry {seed!r}: {error}"
+                ) from None
+        if seed.dtype != target.dtype:
+            raise InvalidArgumentError(
+                None, None,
+                f"Argument `output_gradients` has an entry of dtype {dtype_name(seed.dtype)} "
+                f"for a target of dtype {dtype_name(target.dtype)}.",
+            )
+        if seed.shape != target.shape:
+            try:  # TF broadcasts an upstream gradient against its target
+                seed = torch.broadcast_to(seed, target.shape)
+            except RuntimeError:
+                raise InvalidArgumentError(
+                    None, None,
+                    "Argument `output_gradients` has an entry of shape "
+                    f"{tuple(seed.shape)} that does not broadcast to its target's shape "
+                    f"{tuple(target.shape)}.",
+                ) from None
+    return seed
+
+
+def fill_unconnected(
+    grads: List[Optional[torch.Tensor]],
+    sources: Sequence[Any],
+    unconnected: UnconnectedGradients,
+) -> List[Optional[torch.Tensor]]:
+    if unconnected is UnconnectedGradients.NONE:
+        return grads
+    return [
+        grad if grad is not None else zeros(source.shape, source.dtype, source.device, source)
+        for grad, source in zip(grads, sources)
+    ]
+
+
+def check_targets(targets: Sequence[Any]) -> None:
+    for target in targets:
+        if not isinstance(target, torch.Tensor):
+            raise_bad_source(target, "target")
+
+
+def raise_bad_source(source: Any, argument: str = "sources") -> None:
+    message = (
+        f"Argument `{argument}` must contain tensors or Variables, got {source!r} of type "
+        f"'{type(source).__name__}'."
+    )
+    # TF trips over numbers and arrays with an AttributeError (no `_id`/`dtype`) and
+    # over anything else (None, strings, objects) with a TypeError; keep its classes.
+    if isinstance(source, (int, float, complex, np.generic, np.ndarray)):
+        raise AttributeError(message)
+    raise TypeError(message)
+
+
+def warn_not_floating(dtype: torch.dtype) -> None:
+    warnings.warn(
+        "The dtype of the watched tensor must be floating (e.g. tf.float32), "
+        f"got tf.{str(dtype).replace('torch.', '')}",
+        stacklevel=3,
+    )
