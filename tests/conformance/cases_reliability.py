@@ -535,6 +535,40 @@ def case_i04_fused_backprop_doc_example(tf):
     return [g, outer.gradient(g, x)]
 
 
+def case_i04_grad_fn_is_itself_a_custom_gradient(tf):
+    @tf.custom_gradient
+    def f(x):
+        @tf.custom_gradient
+        def grad(dy):
+            def grad2(ddy):
+                return ddy * 100.0
+
+            return dy * 3.0 * x * x, grad2
+
+        return x * x * x, grad
+
+    x = tf.constant(2.0)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        g = inner.gradient(y, x)
+    return [g, outer.gradient(g, x)]
+
+
+def case_i04_custom_second_derivative_times_source(tf):
+    cube = _cube_with_custom_second(tf, 100.0)
+    x = tf.constant(2.0)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = cube(x) * x
+        g = inner.gradient(y, x)
+    return [g, outer.gradient(g, x)]
+
+
 # ---------------------------------------------------------------------------
 # Item 5: TF's __getitem__ rules
 
