@@ -8,10 +8,12 @@ from typing import List
 
 import pytest
 
-# Make `tests.conformance` importable however pytest was started.
+# Make `tests.conformance` importable however pytest was started. The root goes
+# *last* on the path, so the tests exercise the installed `tftape_torch` (CI installs
+# it as a wheel), not the source tree beside them: a packaging mistake fails here.
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))
 
 
 def _devices() -> List[str]:

@@ -212,10 +212,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def ranks() -> List[Dict[str, Any]]:
     """Runs the two workers once and returns what each rank saved."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (env.get("PYTHONPATH", ""), str(ROOT)) if p
-    )
+    env = dict(os.environ)  # the workers import the installed package only
     env.pop("RANK", None)
     env.pop("WORLD_SIZE", None)
     with tempfile.TemporaryDirectory() as tmp:
