@@ -1,0 +1,188 @@
+"""Every private torch symbol the package uses works on the installed torch.
+
+`tftape_torch._torch_internals` is the one module that touches torch's underscored
+APIs; each test here exercises one of them, so a torch upgrade that breaks one fails
+by name instead of somewhere deep in a gradient.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import torch
+from torch.autograd.graph import get_gradient_edge
+from torch.overrides import TorchFunctionMode
+
+from tftape_torch import _torch_internals as ti
+
+
+def test_installed_torch_is_a_verified_release() -> None:
+    assert ti.VERIFIED_TORCH[0] <= ti.TORCH_VERSION <= ti.VERIFIED_TORCH[-1]
+
+
+def test_sequence_numbers_count_nodes_per_thread() -> None:
+    x = torch.ones(2, requires_grad=True)
+    before = ti.next_sequence_nr()
+    y = x * 2
+    assert ti.node_sequence_nr(y.grad_fn) == before
+    assert ti.next_sequence_nr() == before + 1
+    accumulator = get_gradient_edge(x).node
+    assert ti.node_sequence_nr(accumulator) == ti.LEAF_SEQUENCE_NR
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(ti.next_sequence_nr()))
+    worker.start()
+    worker.join()
+    assert seen == [0]  # a fresh thread has a counter of its own
+
+
+def test_engine_backward_matches_autograd_grad() -> None:
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    (grad,) = ti.engine_backward([y], [x], [torch.ones(())], True, False, False)
+    assert torch.equal(grad, torch.tensor([2.0, 4.0]))
+    z = torch.ones(3, requires_grad=True)
+    assert ti.engine_backward([y], [z], [torch.ones(())], True, False, False)[0] is None
+
+
+def test_vmap_level_batches_a_backward_pass() -> None:
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x
+    seeds = torch.eye(3)
+    with ti.vmap_level(3) as level:
+        (grad,) = torch.autograd.grad(y, x, ti.add_batch_dim(seeds, 0, level), retain_graph=True)
+        rows = ti.remove_batch_dim(grad, level, 3, 0)
+    assert torch.equal(rows, torch.diag(torch.tensor([2.0, 4.0, 6.0])))
+
+
+def test_dual_tensors_carry_tangents() -> None:
+    import torch.autograd.forward_ad as fwAD
+
+    with fwAD.dual_level():
+        level = 0
+        dual = ti.make_dual(torch.tensor(3.0), torch.tensor(1.0), level)
+        assert torch.equal(ti.tangent_of(dual * dual, level), torch.tensor(6.0))
+        assert ti.tangent_of(torch.tensor(1.0), level) is None
+
+
+def test_below_autograd_is_false_in_user_code() -> None:
+    assert ti.below_autograd() is False
+
+
+def test_finding_gradient_edge_sees_torchs_lookup() -> None:
+    seen = []
+
+    class Spy(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            if func is torch.Tensor.view_as:
+                seen.append(ti.finding_gradient_edge(1))
+            return func(*args, **(kwargs or {}))
+
+    x = torch.ones(2, requires_grad=True)
+    with Spy():
+        get_gradient_edge(x)
+        x.view_as(x)
+    assert seen == [True, False]
+
+
+def test_raw_descriptors_skip_subclass_properties() -> None:
+    class Loud(torch.Tensor):
+        @property
+        def requires_grad(self) -> bool:  # type: ignore[override]
+            raise AssertionError("property reached")
+
+    x = torch.ones(2).as_subclass(Loud)
+    assert ti.requires_grad_of(x) is False
+    assert ti.grad_fn_of(x) is None
+    assert ti.dtype_of(x) is torch.float32
+    assert ti.is_leaf_of(x) and ti.output_nr_of(x) == 0
+    ti.set_requires_grad(x, True)
+    assert ti.requires_grad_of(x) is True
+    plain = torch.zeros(2)
+    ti.set_data(plain, torch.ones(3))
+    assert plain.shape == (3,)
+    base = torch.ones(4)
+    assert ti.is_view(base[1:]) and not ti.is_view(base)
+    assert torch.Tensor.grad.__get__ in ti.unwrapped_getters  # type: ignore[attr-defined]
+
+
+def test_make_subclass_shares_storage_without_history() -> None:
+    class Sub(torch.Tensor):
+        pass
+
+    value = torch.ones(2)
+    made = ti.make_subclass(Sub, value, False)
+    assert type(made) is Sub and made.data_ptr() == value.data_ptr()
+    assert not made.requires_grad
+
+
+def test_refcount_tells_a_fresh_object() -> None:
+    def fresh() -> bool:
+        out = torch.ones(1)
+        return ti.refcount(out) == 2
+
+    assert fresh()
+
+
+def test_dispatch_switches() -> None:
+    calls = []
+
+    class Sub(torch.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            calls.append(func)
+            return super().__torch_function__(func, types, args, kwargs or {})
+
+    x = torch.ones(1).as_subclass(Sub)
+    with ti.DisableTorchFunctionSubclass():
+        x + 1
+    assert calls == []
+    with ti.DisableTorchFunction():
+        x + 1
+    assert calls == []
+    assert ti.torch_function_mode_enabled() is False
+    with TorchFunctionMode():
+        assert ti.torch_function_mode_enabled() is True
+
+
+@pytest.mark.parametrize(
+    "message, vmap",
+    [
+        ("vmap: We do not support batching operators that can output dynamic shape", True),
+        ("Batching rule not implemented for aten::foo", True),
+        ("Trying to backward through the graph a second time", False),
+    ],
+)
+def test_error_texts(message: str, vmap: bool) -> None:
+    error = RuntimeError(message)
+    assert ti.is_vmap_error(error) is vmap
+    assert ti.is_freed_graph_error(error) is (not vmap)
+
+
+def test_freed_graph_error_text_is_torchs() -> None:
+    x = torch.ones(1, requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError) as caught:
+        y.backward()
+    assert ti.is_freed_graph_error(caught.value)
+
+
+def test_vmap_error_text_is_torchs() -> None:
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+
+    class NoBatch(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):  # type: ignore[no-untyped-def]
+            return t.clone()
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            return g * float(g.sum().item())
+
+    z = NoBatch.apply(y)
+    with pytest.raises(RuntimeError) as caught:
+        with ti.vmap_level(2) as level:
+            torch.autograd.grad(z, x, ti.add_batch_dim(torch.eye(2), 0, level))
+    assert ti.is_vmap_error(caught.value)
