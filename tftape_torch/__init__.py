@@ -30,3 +30,9 @@ from tftape_torch._namespace import __all__ as _namespace_all  # noqa: E402
 from tftape_torch import config, errors, math, nn, random  # noqa: E402
 
 __all__ += _namespace_all + ["config", "errors", "math", "nn", "random"]
+
+# tf.Module, tf.name_scope, tf.data and tf.train (issue 13).
+from tftape_torch.module import Module, name_scope  # noqa: E402
+from tftape_torch import data, train  # noqa: E402
+
+__all__ += ["Module", "data", "name_scope", "train"]
