@@ -41,6 +41,10 @@ scope name (`"outer/inner/"` for a module created inside another's scope), and
 `Module.with_name_scope` enters it around a method. One difference from TF: a
 `tf.Variable` created inside a module's name scope keeps its bare name (`"w:0"`,
 where TF says `"mlp/w:0"`); the names do not affect tracking, tapes or checkpoints.
+(`Variable` takes its name as given; prefixing it needs a hook in `_variable.py`.)
+Lists and dicts assigned to attributes are kept as they are, where TF wraps them
+(`ListWrapper`, `_DictWrapper`): tracking sees later appends either way, but their
+`repr` shows a plain `[...]` where TF prints `ListWrapper([...])`.
 """
 
 from __future__ import annotations
