@@ -16,10 +16,23 @@ The package is layered, each layer importing only from those below it:
 * autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
 * the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_math_ops`,
   `_nn_ops`, `_function`, and the public modules `math`, `nn`, `random`, `config`,
-  `dtypes`, `autodiff`, `distribute`, `errors`.
+  `dtypes`, `autodiff`, `distribute`, `errors`;
+* beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
+  `train` (`tf.train.Checkpoint`).
 """
 
-from tftape_torch import autodiff, config, distribute, dtypes, errors, math, nn, random
+from tftape_torch import (
+    autodiff,
+    config,
+    data,
+    distribute,
+    dtypes,
+    errors,
+    math,
+    nn,
+    random,
+    train,
+)
 from tftape_torch._array_ops import (
     Tensor,
     cast,
@@ -96,12 +109,14 @@ from tftape_torch._tape import GradientTape
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._unconnected import UnconnectedGradients
 from tftape_torch._variable import Variable
+from tftape_torch.module import Module, name_scope
 
 __version__ = "0.2.0"
 
 __all__ = [
     "DType",
     "GradientTape",
+    "Module",
     "Tensor",
     "TensorShape",
     "UnconnectedGradients",
@@ -120,6 +135,7 @@ __all__ = [
     "constant",
     "convert_to_tensor",
     "cos",
+    "data",
     "custom_gradient",
     "device",
     "distribute",
@@ -148,6 +164,7 @@ __all__ = [
     "maximum",
     "minimum",
     "multiply",
+    "name_scope",
     "newaxis",
     "nn",
     "ones",
@@ -174,6 +191,7 @@ __all__ = [
     "subtract",
     "tanh",
     "transpose",
+    "train",
     "uint8",
     "where",
     "zeros",

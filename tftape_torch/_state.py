@@ -9,7 +9,8 @@ of tftape_torch's mutable state lives here, in one `threading.local`:
 * read hooks (`hook(variable, value) -> value`, run on every Variable read) and
   gradient hooks (`hook(results)`, run on every list of gradients a tape computes),
   registered through `add_read_hook`/`add_gradient_hook`, which return a `Handle`;
-* the `tf.device` stack, the `tf.random` seed, and `tf.config.run_functions_eagerly`.
+* the `tf.device` stack, the `tf.name_scope` stack, the `tf.random` seed, and
+  `tf.config.run_functions_eagerly`.
 
 Other modules read `THREAD`'s attributes on their hot paths; only the functions of
 this module change them.
@@ -41,11 +42,14 @@ __all__ = [
     "add_read_hook",
     "adopted",
     "cached_generator",
+    "current_name_scope",
     "forward_level",
     "pop_accumulator",
     "pop_device",
+    "pop_name_scopes",
     "push_accumulator",
     "push_device",
+    "push_name_scope",
     "push_tape",
     "random_seed",
     "recording_tapes",
@@ -76,6 +80,7 @@ class _ThreadState(threading.local):
         self.seed: Optional[int] = None
         self.generators: Dict[Tuple[str, Optional[int]], torch.Generator] = {}
         self.run_eagerly = False
+        self.name_scopes: List[str] = [""]
 
 
 #: The calling thread's state.
@@ -246,6 +251,22 @@ def cached_generator(
     if generator is None:
         generator = THREAD.generators[key] = make()
     return generator
+
+
+def current_name_scope() -> str:
+    """The `tf.name_scope` open now (`""` outside any, else ending in `/`)."""
+    return THREAD.name_scopes[-1]
+
+
+def push_name_scope(scope: str) -> int:
+    """Open name scope `scope`; returns the depth to hand to `pop_name_scopes`."""
+    THREAD.name_scopes.append(scope)
+    return len(THREAD.name_scopes)
+
+
+def pop_name_scopes(depth: int) -> None:
+    """Close the scope opened at `depth` and any opened inside it."""
+    del THREAD.name_scopes[depth - 1 :]
 
 
 def run_functions_eagerly() -> bool:

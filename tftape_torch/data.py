@@ -1,0 +1,793 @@
+"""`tf.data`: input pipelines over in-memory data, as TF 2.21's `tf.data.Dataset`.
+
+A `Dataset` is a lazy, re-iterable sequence of *elements*; an element is a tensor or a
+structure of tensors (tuples, namedtuples and dicts; a Python list given as data is one
+tensor, as in TF). Iterating yields this package's tensors, with the structure kept.
+
+>>> import tftape_torch as tf
+>>> ds = tf.data.Dataset.from_tensor_slices(([1.0, 2.0, 3.0], [0, 1, 0]))
+>>> ds = ds.map(lambda x, y: (x * 2, y)).batch(2)
+>>> for x, y in ds:
+...     print(x, y)
+tf.Tensor([2. 4.], shape=(2,), dtype=float32) tf.Tensor([0 1], shape=(2,), dtype=int32)
+tf.Tensor([6.], shape=(1,), dtype=float32) tf.Tensor([0], shape=(1,), dtype=int32)
+>>> len(ds), list(tf.data.Dataset.range(3).as_numpy_iterator())
+(2, [np.int64(0), np.int64(1), np.int64(2)])
+
+**What of torch is reused.** `Dataset` subclasses `torch.utils.data.IterableDataset`,
+so `torch.utils.data.DataLoader(ds, batch_size=None)` accepts it; batches are
+`torch.stack`s; everything else is plain Python over torch tensors (a pipeline of
+in-memory tensors needs neither worker processes nor samplers).
+
+**Differences from TF.**
+
+* `shuffle` uses the same buffer algorithm as TF (fill a buffer of `buffer_size`
+  elements, emit a random one, refill its slot), seeded by `seed` (or by
+  `tf.random.set_seed`'s global seed when set), but TF's random stream cannot be
+  reproduced: the order is a different permutation than TF's, equally distributed.
+* TF traces `map`/`filter`/`reduce` functions once into a graph; here they run
+  eagerly on every element (Python side effects run per element, `.numpy()` works
+  inside them). `element_spec` of a `map` is read off its first output element, so
+  a dimension TF leaves unknown (`None`, e.g. after a `batch`) may show as a number.
+* `prefetch` and `num_parallel_calls` are accepted and change nothing (the data is
+  in memory already); `cache(filename)` caches in memory even when given a file name.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import itertools
+from typing import (
+    Any,
+    Callable,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+)
+from typing import (
+    Iterator as PyIterator,
+)
+
+import numpy as np
+import torch
+import torch.utils.data
+
+from tftape_torch import _state
+from tftape_torch._structure import flatten, map_structure, pack_like
+from tftape_torch._tensor import as_eager
+from tftape_torch._variable import Variable
+
+__all__ = [
+    "AUTOTUNE",
+    "Dataset",
+    "INFINITE_CARDINALITY",
+    "Iterator",
+    "TensorSpec",
+    "UNKNOWN_CARDINALITY",
+    "experimental",
+]
+
+AUTOTUNE = -1
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
+Element = Any
+_Factory = Callable[[], PyIterator[Element]]
+
+
+class experimental:
+    """`tf.data.experimental`: the constants TF also keeps there."""
+
+    AUTOTUNE = AUTOTUNE
+    INFINITE_CARDINALITY = INFINITE_CARDINALITY
+    UNKNOWN_CARDINALITY = UNKNOWN_CARDINALITY
+
+
+# ---------------------------------------------------------------------------
+# Specs
+
+
+def _dtype_text(dtype: torch.dtype) -> str:
+    return "tf." + str(dtype).replace("torch.", "")
+
+
+class TensorSpec:
+    """Describes a tensor's shape and dtype (used here for `element_spec`).
+
+    >>> import torch
+    >>> TensorSpec([None, 2], torch.float32)
+    TensorSpec(shape=(None, 2), dtype=tf.float32, name=None)
+    """
+
+    def __init__(
+        self, shape: Any, dtype: torch.dtype = torch.float32, name: Optional[str] = None
+    ) -> None:
+        self.shape: Tuple[Optional[int], ...] = tuple(
+            None if d is None else int(d) for d in shape
+        )
+        self.dtype = dtype
+        self.name = name
+
+    def __repr__(self) -> str:
+        dims = ", ".join("None" if d is None else str(d) for d in self.shape)
+        if len(self.shape) == 1:
+            dims += ","
+        return f"TensorSpec(shape=({dims}), dtype={_dtype_text(self.dtype)}, name={self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, TensorSpec)
+            and self.shape == other.shape
+            and self.dtype == other.dtype
+            and self.name == other.name
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.dtype, self.name))
+
+
+def _spec_of(tensor: torch.Tensor) -> TensorSpec:
+    return TensorSpec(tuple(tensor.shape), tensor.dtype)
+
+
+def _batched_spec(spec: TensorSpec, size: Optional[int]) -> TensorSpec:
+    return TensorSpec((size,) + spec.shape, spec.dtype)
+
+
+def _unbatched_spec(spec: TensorSpec) -> TensorSpec:
+    return TensorSpec(spec.shape[1:], spec.dtype)
+
+
+# ---------------------------------------------------------------------------
+# Elements
+
+
+def _is_namedtuple(obj: Any) -> bool:
+    return isinstance(obj, tuple) and hasattr(type(obj), "_fields")
+
+
+def _to_tensor(value: Any) -> torch.Tensor:
+    """A plain, detached torch tensor holding `value` (TF's conversion rules)."""
+    if isinstance(value, Variable):
+        value = value.read_value()
+    if not isinstance(value, torch.Tensor):
+        import tftape_torch
+
+        value = tftape_torch.convert_to_tensor(value)
+    with torch._C.DisableTorchFunctionSubclass():
+        return torch.Tensor.detach(value).as_subclass(torch.Tensor)
+
+
+def _normalize(value: Any) -> Any:
+    """A structure of plain tensors: tuples, namedtuples and dicts are structure,
+    everything else (lists included) becomes one tensor."""
+    if isinstance(value, collections.abc.Mapping):
+        return type(value)((key, _normalize(item)) for key, item in value.items())  # type: ignore[call-arg]
+    if _is_namedtuple(value):
+        return type(value)(*(_normalize(item) for item in value))
+    if isinstance(value, tuple):
+        return tuple(_normalize(item) for item in value)
+    return _to_tensor(value)
+
+
+def _normalize_output(value: Any) -> Any:
+    """A function's output as an element: a returned list counts as a tuple (TF)."""
+    if isinstance(value, list):
+        value = tuple(value)
+    return _normalize(value)
+
+
+def _public(element: Element) -> Element:
+    """The element as the user sees it: leaves as this package's tensors."""
+    return map_structure(as_eager, element)
+
+
+def _element_spec(element: Element) -> Any:
+    return map_structure(_spec_of, element)
+
+
+def _call(fn: Callable[..., Any], element: Element) -> Any:
+    """`fn(*element)` for a plain tuple (TF unpacks those), else `fn(element)`."""
+    public = _public(element)
+    if type(public) is tuple:
+        return fn(*public)
+    return fn(public)
+
+
+def _is_true(value: Any) -> bool:
+    tensor = _to_tensor(value)
+    if tensor.dtype != torch.bool or tensor.dim() != 0:
+        raise ValueError(
+            "Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its "
+            f"return type is {_spec_of(tensor)!r}."
+        )
+    return bool(tensor.item())
+
+
+def _stack(elements: Sequence[Element]) -> Element:
+    first = elements[0]
+    columns = [flatten(element) for element in elements]
+    stacked = []
+    for index in range(len(columns[0])):
+        parts = [column[index] for column in columns]
+        try:
+            stacked.append(torch.stack(parts))
+        except RuntimeError as cause:
+            import tftape_torch
+
+            raise tftape_torch.errors.InvalidArgumentError(
+                None, None,
+                "Cannot batch tensors with different shapes in component "
+                f"{index}. First element had shape {list(parts[0].shape)} and element "
+                f"{next(i for i, p in enumerate(parts) if p.shape != parts[0].shape)} had "
+                f"shape {list(next(p for p in parts if p.shape != parts[0].shape).shape)}.",
+            ) from cause
+    return pack_like(first, stacked)
+
+
+def _seed(seed: Optional[int]) -> Optional[int]:
+    """The op seed TF would use: `seed`, else one derived from the global seed."""
+    if seed is not None:
+        return int(seed)
+    return _state.random_seed()
+
+
+# ---------------------------------------------------------------------------
+# Dataset
+
+
+class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+    """Represents a potentially large set of elements (here: held in memory).
+
+    >>> import tftape_torch as tf
+    >>> ds = tf.data.Dataset.range(10).filter(lambda x: x % 3 == 0).repeat(2)
+    >>> [int(x) for x in ds]
+    [0, 3, 6, 9, 0, 3, 6, 9]
+    >>> print(ds.cardinality())
+    tf.Tensor(-2, shape=(), dtype=int64)
+    """
+
+    _tf_name = "DatasetV2"
+
+    def __init__(
+        self,
+        factory: _Factory,
+        cardinality: int,
+        spec: Optional[Callable[[], Any]] = None,
+        tf_name: Optional[str] = None,
+    ) -> None:
+        self._factory = factory
+        self._cardinality = int(cardinality)
+        self._spec_fn = spec
+        self._spec_value: Any = None
+        self._spec_known = False
+        if tf_name is not None:
+            self._tf_name = tf_name
+
+    # ------------------------------------------------------------------ sources
+
+    @staticmethod
+    def from_tensor_slices(tensors: Any, name: Optional[str] = None) -> "Dataset":
+        """A dataset whose elements are slices of `tensors` along their first dimension.
+
+        Raises:
+          ValueError: if the components differ in their first dimension, or one is a
+            scalar.
+        """
+        data = _normalize(tensors)
+        leaves = flatten(data)
+        if not leaves:
+            raise ValueError("Invalid `tensors`. `tensors` should not be empty.")
+        for leaf in leaves:
+            if leaf.dim() == 0:
+                raise ValueError(
+                    f"Unbatching a tensor is only supported for rank >= 1, got {leaf.dim()}"
+                )
+        count = int(leaves[0].shape[0])
+        for leaf in leaves[1:]:
+            if int(leaf.shape[0]) != count:
+                raise ValueError(
+                    f"Dimensions {count} and {int(leaf.shape[0])} are not compatible"
+                )
+
+        def factory() -> PyIterator[Element]:
+            for index in range(count):
+                yield map_structure(lambda t: t[index].clone(), data)
+
+        return Dataset(
+            factory,
+            count,
+            lambda: map_structure(lambda t: _unbatched_spec(_spec_of(t)), data),
+            "_TensorSliceDataset",
+        )
+
+    @staticmethod
+    def from_tensors(tensors: Any, name: Optional[str] = None) -> "Dataset":
+        """A dataset with one element, `tensors`."""
+        data = _normalize(tensors)
+        return Dataset(lambda: iter([data]), 1, lambda: _element_spec(data), "_TensorDataset")
+
+    @staticmethod
+    def range(*args: int, **kwargs: Any) -> "Dataset":
+        """A dataset of a step-separated range of values: `range(stop)`,
+        `range(start, stop[, step])`, `output_type=tf.int64`."""
+        output_type = kwargs.pop("output_type", torch.int64)
+        kwargs.pop("name", None)
+        if kwargs:
+            raise TypeError(f"range() got an unexpected keyword argument {next(iter(kwargs))!r}")
+        if not 1 <= len(args) <= 3:
+            raise ValueError(f"Invalid `args`. The length of `args` should be between 1 and 3 "
+                             f"but was {len(args)}.")
+        start, stop, step = (0, int(args[0]), 1) if len(args) == 1 else (
+            int(args[0]), int(args[1]), int(args[2]) if len(args) == 3 else 1)
+        if step == 0:
+            import tftape_torch
+
+            raise tftape_torch.errors.InvalidArgumentError(
+                None, None, "step must be a non-zero integer. [Op:RangeDataset]"
+            )
+        values = range(start, stop, step)
+
+        def factory() -> PyIterator[Element]:
+            for value in values:
+                yield torch.tensor(value, dtype=output_type)
+
+        return Dataset(factory, len(values), lambda: TensorSpec((), output_type), "_RangeDataset")
+
+    @staticmethod
+    def from_generator(
+        generator: Callable[[], Iterable[Any]],
+        output_types: Any = None,
+        output_shapes: Any = None,
+        args: Optional[Sequence[Any]] = None,
+        output_signature: Any = None,
+        name: Optional[str] = None,
+    ) -> "Dataset":
+        """A dataset whose elements `generator(*args)` yields (converted to tensors)."""
+        if output_types is None and output_signature is None:
+            raise TypeError(
+                "The `output_types` argument can not be None when `output_signature` "
+                "is not provided."
+            )
+        dtypes = output_types
+        if output_signature is not None:
+            dtypes = map_structure(lambda spec: spec.dtype, output_signature)
+
+        def convert(value: Any) -> Any:
+            value = _normalize_output(value)
+            if dtypes is None:
+                return value
+            return pack_like(value, [
+                leaf.to(dtype) if dtype is not None else leaf
+                for leaf, dtype in zip(flatten(value), flatten(dtypes))
+            ])
+
+        def factory() -> PyIterator[Element]:
+            for value in generator(*(args or ())):
+                yield convert(value)
+
+        return Dataset(factory, UNKNOWN_CARDINALITY, None, "_FlatMapDataset")
+
+    @staticmethod
+    def zip(*datasets: Any, name: Optional[str] = None) -> "Dataset":
+        """A dataset zipping together a structure of datasets (or several datasets)."""
+        structure = datasets[0] if len(datasets) == 1 else tuple(datasets)
+        if isinstance(structure, Dataset):
+            raise TypeError(
+                "Invalid input to `zip`. Inputs are expected to be (nested) structures of "
+                "`tf.data.Dataset` objects. Python `list` is not supported and you should "
+                "use `tuple` instead."
+            )
+        members: List[Dataset] = flatten(structure)
+        for member in members:
+            if not isinstance(member, Dataset):
+                raise TypeError(
+                    "Invalid input to `zip`. Inputs are expected to be (nested) structures "
+                    "of `tf.data.Dataset` objects. Python `list` is not supported and you "
+                    "should use `tuple` instead."
+                )
+        cards = [member._cardinality for member in members]
+        if any(card == UNKNOWN_CARDINALITY for card in cards):
+            card = UNKNOWN_CARDINALITY
+        elif all(card == INFINITE_CARDINALITY for card in cards):
+            card = INFINITE_CARDINALITY
+        else:
+            card = min(card for card in cards if card != INFINITE_CARDINALITY)
+
+        def factory() -> PyIterator[Element]:
+            for parts in zip(*(iter(member._factory()) for member in members)):
+                yield pack_like(structure, list(parts))
+
+        return Dataset(
+            factory,
+            card,
+            lambda: pack_like(structure, [member.element_spec for member in members]),
+            "_ZipDataset",
+        )
+
+    # ------------------------------------------------------------------ transformations
+
+    def batch(
+        self,
+        batch_size: int,
+        drop_remainder: bool = False,
+        num_parallel_calls: Optional[int] = None,
+        deterministic: Optional[bool] = None,
+        name: Optional[str] = None,
+    ) -> "Dataset":
+        """Combines consecutive elements into batches (stacked along a new first axis)."""
+        size = int(batch_size)
+        if size <= 0:
+            import tftape_torch
+
+            raise tftape_torch.errors.InvalidArgumentError(
+                None, None, "Batch size must be greater than zero. [Op:BatchDatasetV2] name: "
+            )
+        source = self
+
+        def factory() -> PyIterator[Element]:
+            iterator = source._factory()
+            while True:
+                chunk = list(itertools.islice(iterator, size))
+                if not chunk or (drop_remainder and len(chunk) < size):
+                    return
+                yield _stack(chunk)
+
+        card = self._cardinality
+        if card >= 0:
+            card = card // size if drop_remainder else -(-card // size)
+        return Dataset(
+            factory,
+            card,
+            lambda: map_structure(
+                lambda s: _batched_spec(s, size if drop_remainder else None),
+                source.element_spec,
+            ),
+            "_BatchDataset",
+        )
+
+    def unbatch(self, name: Optional[str] = None) -> "Dataset":
+        """Splits elements into their slices along the first dimension."""
+        source = self
+
+        def factory() -> PyIterator[Element]:
+            for element in source._factory():
+                leaves = flatten(element)
+                for index in range(int(leaves[0].shape[0]) if leaves else 0):
+                    yield pack_like(element, [leaf[index].clone() for leaf in leaves])
+
+        return Dataset(
+            factory,
+            UNKNOWN_CARDINALITY,
+            lambda: map_structure(_unbatched_spec, source.element_spec),
+            "_UnbatchDataset",
+        )
+
+    def shuffle(
+        self,
+        buffer_size: int,
+        seed: Optional[int] = None,
+        reshuffle_each_iteration: Optional[bool] = None,
+        name: Optional[str] = None,
+    ) -> "Dataset":
+        """Randomly shuffles the elements, through a buffer of `buffer_size` elements.
+
+        The order is a random permutation (TF's exact order cannot be reproduced); with
+        a `seed` it is the same on every run, and, unless `reshuffle_each_iteration` is
+        False, different on each pass over the dataset.
+        """
+        size = int(buffer_size)
+        if size <= 0 and size != AUTOTUNE:
+            import tftape_torch
+
+            raise tftape_torch.errors.InvalidArgumentError(
+                None, None, "buffer_size must be greater than zero. [Op:ShuffleDatasetV3]"
+            )
+        op_seed = _seed(seed)
+        reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
+        source = self
+        epochs = itertools.count()
+
+        def factory() -> PyIterator[Element]:
+            epoch = next(epochs) if reshuffle else 0
+            if op_seed is None:
+                rng = np.random.default_rng()
+            else:
+                rng = np.random.default_rng([op_seed & 0xFFFFFFFF, epoch])
+            buffer: List[Element] = []
+            iterator = source._factory()
+            limit = size if size > 0 else 1 << 20
+            for element in iterator:
+                buffer.append(element)
+                if len(buffer) >= limit:
+                    break
+            for element in iterator:
+                pick = int(rng.integers(len(buffer)))
+                yield buffer[pick]
+                buffer[pick] = element
+            while buffer:
+                pick = int(rng.integers(len(buffer)))
+                buffer[pick], buffer[-1] = buffer[-1], buffer[pick]
+                yield buffer.pop()
+
+        return Dataset(factory, self._cardinality, lambda: source.element_spec, "_ShuffleDataset")
+
+    def map(
+        self,
+        map_func: Callable[..., Any],
+        num_parallel_calls: Optional[int] = None,
+        deterministic: Optional[bool] = None,
+        synchronous: Optional[bool] = None,
+        use_unbounded_threadpool: bool = False,
+        name: Optional[str] = None,
+    ) -> "Dataset":
+        """Applies `map_func` to each element (a tuple element is unpacked into args)."""
+        source = self
+
+        def factory() -> PyIterator[Element]:
+            for element in source._factory():
+                yield _normalize_output(_call(map_func, element))
+
+        dataset = Dataset(
+            factory,
+            self._cardinality,
+            None,
+            "_MapDataset" if num_parallel_calls is None else "_ParallelMapDataset",
+        )
+        return dataset
+
+    def flat_map(self, map_func: Callable[..., "Dataset"], name: Optional[str] = None) -> "Dataset":
+        """Maps each element to a dataset and flattens the results."""
+        source = self
+
+        def factory() -> PyIterator[Element]:
+            for element in source._factory():
+                inner = _call(map_func, element)
+                if not isinstance(inner, Dataset):
+                    raise TypeError(
+                        "The `map_func` argument must return a `Dataset` object. Got "
+                        f"{type(inner)!r}."
+                    )
+                yield from inner._factory()
+
+        return Dataset(factory, UNKNOWN_CARDINALITY, None, "_FlatMapDataset")
+
+    def filter(self, predicate: Callable[..., Any], name: Optional[str] = None) -> "Dataset":
+        """Keeps the elements for which `predicate` returns a true `tf.bool` scalar.
+
+        Raises:
+          ValueError: if `predicate` does not return a `tf.bool` scalar.
+        """
+        source = self
+        first = next(iter(source._factory()), None)
+        if first is not None:  # TF traces the predicate here, and checks what it returns
+            _is_true(_call(predicate, first))
+
+        def factory() -> PyIterator[Element]:
+            for element in source._factory():
+                if _is_true(_call(predicate, element)):
+                    yield element
+
+        return Dataset(factory, UNKNOWN_CARDINALITY, lambda: source.element_spec, "_FilterDataset")
+
+    def take(self, count: int, name: Optional[str] = None) -> "Dataset":
+        """The first `count` elements (all of them when `count` is -1)."""
+        count = int(count)
+        source = self
+
+        def factory() -> PyIterator[Element]:
+            iterator = source._factory()
+            return iterator if count < 0 else itertools.islice(iterator, count)
+
+        card = self._cardinality
+        if count >= 0:
+            if card == INFINITE_CARDINALITY:
+                card = count
+            elif card >= 0:
+                card = min(card, count)
+        return Dataset(factory, card, lambda: source.element_spec, "_TakeDataset")
+
+    def skip(self, count: int, name: Optional[str] = None) -> "Dataset":
+        """All but the first `count` elements (none when `count` is -1)."""
+        count = int(count)
+        source = self
+
+        def factory() -> PyIterator[Element]:
+            iterator = source._factory()
+            if count < 0:
+                return iter(())
+            return itertools.islice(iterator, count, None)
+
+        card = self._cardinality
+        if card >= 0:
+            card = 0 if count < 0 else max(0, card - count)
+        return Dataset(factory, card, lambda: source.element_spec, "_SkipDataset")
+
+    def repeat(self, count: Optional[int] = None, name: Optional[str] = None) -> "Dataset":
+        """Repeats the dataset `count` times (forever when `count` is None or -1)."""
+        times = -1 if count is None else int(count)
+        source = self
+
+        def factory() -> PyIterator[Element]:
+            passes: Iterable[int] = itertools.count() if times < 0 else range(times)
+            for _ in passes:
+                empty = True
+                for element in source._factory():
+                    empty = False
+                    yield element
+                if empty:
+                    return
+
+        card = self._cardinality
+        if times == 0 or card == 0:
+            card = 0
+        elif times < 0:
+            card = INFINITE_CARDINALITY if card != UNKNOWN_CARDINALITY else UNKNOWN_CARDINALITY
+        elif card >= 0:
+            card = card * times
+        return Dataset(factory, card, lambda: source.element_spec, "_RepeatDataset")
+
+    def prefetch(self, buffer_size: int, name: Optional[str] = None) -> "Dataset":
+        """Accepted for TF compatibility; the data is in memory, so it changes nothing."""
+        source = self
+        return Dataset(source._factory, self._cardinality, lambda: source.element_spec,
+                       "_PrefetchDataset")
+
+    def cache(self, filename: str = "", name: Optional[str] = None) -> "Dataset":
+        """Caches the elements of the first complete pass in memory."""
+        source = self
+        cached: List[Element] = []
+        done = [False]
+
+        def factory() -> PyIterator[Element]:
+            if done[0]:
+                yield from cached
+                return
+            seen: List[Element] = []
+            for element in source._factory():
+                seen.append(element)
+                yield element
+            cached[:] = seen
+            done[0] = True
+
+        return Dataset(factory, self._cardinality, lambda: source.element_spec, "CacheDataset")
+
+    def enumerate(self, start: int = 0, name: Optional[str] = None) -> "Dataset":
+        """Pairs each element with its int64 index, counting from `start`."""
+        count = Dataset.range(int(start), (1 << 63) - 1)
+        count._cardinality = INFINITE_CARDINALITY
+        return Dataset.zip((count, self))
+
+    def concatenate(self, dataset: "Dataset", name: Optional[str] = None) -> "Dataset":
+        """The elements of this dataset followed by those of `dataset`."""
+        first, second = self, dataset
+
+        def factory() -> PyIterator[Element]:
+            yield from first._factory()
+            yield from second._factory()
+
+        a, b = first._cardinality, second._cardinality
+        if INFINITE_CARDINALITY in (a, b):
+            card = INFINITE_CARDINALITY
+        elif UNKNOWN_CARDINALITY in (a, b):
+            card = UNKNOWN_CARDINALITY
+        else:
+            card = a + b
+        return Dataset(factory, card, lambda: first.element_spec, "_ConcatenateDataset")
+
+    def apply(self, transformation_func: Callable[["Dataset"], "Dataset"]) -> "Dataset":
+        """`transformation_func(self)`."""
+        return transformation_func(self)
+
+    def reduce(self, initial_state: Any, reduce_func: Callable[[Any, Any], Any],
+               name: Optional[str] = None) -> Any:
+        """Folds `reduce_func(state, element)` over the dataset, from `initial_state`."""
+        state = _normalize_output(initial_state)
+        for element in self._factory():
+            public_state = _public(state)
+            public = _public(element)
+            if type(public) is tuple:
+                state = _normalize_output(reduce_func(public_state, *public))
+            else:
+                state = _normalize_output(reduce_func(public_state, public))
+        return _public(state)
+
+    # ------------------------------------------------------------------ inspection
+
+    @property
+    def element_spec(self) -> Any:
+        """The type specification of an element: `TensorSpec`s in the element's structure."""
+        if not self._spec_known:
+            if self._spec_fn is not None:
+                self._spec_value = self._spec_fn()
+            else:
+                first = next(iter(self._factory()), None)
+                self._spec_value = None if first is None else _element_spec(first)
+            self._spec_known = True
+        return self._spec_value
+
+    def cardinality(self) -> torch.Tensor:
+        """The number of elements, as an int64 scalar tensor: -1 when infinite
+        (`tf.data.INFINITE_CARDINALITY`), -2 when unknown (`UNKNOWN_CARDINALITY`)."""
+        return as_eager(torch.tensor(self._cardinality, dtype=torch.int64))
+
+    def __len__(self) -> int:
+        """The number of elements.
+
+        Raises:
+          TypeError: if the dataset is infinite or its length is unknown.
+        """
+        if self._cardinality == INFINITE_CARDINALITY:
+            raise TypeError("The dataset is infinite.")
+        if self._cardinality == UNKNOWN_CARDINALITY:
+            raise TypeError("The dataset length is unknown.")
+        return self._cardinality
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self) -> "DatasetIterator":
+        return DatasetIterator(self)
+
+    def as_numpy_iterator(self) -> PyIterator[Any]:
+        """An iterator over the elements as NumPy values (scalars as NumPy scalars)."""
+        for element in self._factory():
+            yield map_structure(_numpy, element)
+
+    def __repr__(self) -> str:
+        return f"<{self._tf_name} element_spec={self.element_spec!r}>"
+
+
+def _numpy(tensor: torch.Tensor) -> Any:
+    array = tensor.detach().cpu().numpy()
+    return array[()] if array.ndim == 0 else array
+
+
+class DatasetIterator:
+    """An iterator over a `Dataset` (`next(it)`, or `it.get_next()`).
+
+    >>> import tftape_torch as tf
+    >>> it = iter(tf.data.Dataset.range(1))
+    >>> print(it.get_next())
+    tf.Tensor(0, shape=(), dtype=int64)
+    >>> it.get_next_as_optional is None, next(it, "done")
+    (False, 'done')
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+        self._iterator = dataset._factory()
+
+    def __iter__(self) -> "DatasetIterator":
+        return self
+
+    def __next__(self) -> Element:
+        return _public(next(self._iterator))
+
+    def get_next(self) -> Element:
+        """The next element.
+
+        Raises:
+          tf.errors.OutOfRangeError: at the end of the dataset.
+        """
+        try:
+            return next(self)
+        except StopIteration:
+            import tftape_torch
+
+            raise tftape_torch.errors.OutOfRangeError(
+                None, None, "End of sequence [Op:IteratorGetNext] name: "
+            ) from None
+
+    def get_next_as_optional(self) -> Any:
+        raise NotImplementedError("tf.experimental.Optional is not supported")
+
+    @property
+    def element_spec(self) -> Any:
+        return self._dataset.element_spec
+
+
+Iterator = DatasetIterator
+"""`tf.data.Iterator`."""

@@ -1,0 +1,776 @@
+"""`tf.train`: `Checkpoint`, `CheckpointManager` and `latest_checkpoint`, as in TF 2.21.
+
+A `Checkpoint` saves the variables reachable from the objects it is given (modules,
+their sub-modules, lists and dicts of them, variables) and restores them by *object
+graph*: a variable is restored from the value saved at the same path of attribute
+names (`model/layers/0/w`), whatever the variable's own name. Objects that do not
+exist yet when `restore` runs are restored when they are assigned later (TF's
+restore-on-create), for attributes of `tf.Module`s and of the `Checkpoint` itself.
+
+>>> import os, tempfile
+>>> import tftape_torch as tf
+>>> model = tf.Module()
+>>> model.w = tf.Variable([1.0, 2.0])
+>>> ckpt = tf.train.Checkpoint(model=model)
+>>> path = ckpt.save(os.path.join(tempfile.mkdtemp(), "ckpt"))
+>>> os.path.basename(path)
+'ckpt-1'
+>>> _ = model.w.assign([0.0, 0.0])
+>>> ckpt.restore(path).assert_consumed()  # doctest: +ELLIPSIS
+<...CheckpointLoadStatus object at ...>
+>>> print(model.w)
+<tf.Variable 'Variable:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>
+
+Files: `save(prefix)` writes `prefix-N.index` and `prefix-N.data-00000-of-00001` and a
+`checkpoint` state file beside them, with TF's names, so directory listings and
+`tf.train.latest_checkpoint` look as in TF. The contents are *not* TF's format: the
+data file is a `torch.save` of a dict of tensors keyed by TF's checkpoint keys
+(`model/w/.ATTRIBUTES/VARIABLE_VALUE`), and the index a `torch.save` of the keys and
+shapes. TF cannot read these files and this module cannot read TF's.
+
+Beyond TF: a `torch.nn.Module` or `torch.optim.Optimizer` found in the object graph is
+saved and restored through its `state_dict()` (key `<path>/.ATTRIBUTES/TORCH_STATE_DICT`).
+
+Differences from TF: restore-on-create does not reach items appended to a list after
+`restore` (TF's tracked lists see appends); status messages of `assert_*` follow TF's
+wording for variables but not its full object-graph dump.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import os
+import re
+import time
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+
+import torch
+
+from tftape_torch._variable import Variable
+
+__all__ = [
+    "Checkpoint",
+    "CheckpointManager",
+    "latest_checkpoint",
+    "list_variables",
+    "load_variable",
+]
+
+_FORMAT = "tftape_torch-checkpoint-1"
+_DATA_SUFFIX = ".data-00000-of-00001"
+_INDEX_SUFFIX = ".index"
+_VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
+_STATE = ".ATTRIBUTES/TORCH_STATE_DICT"
+_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
+
+
+# ---------------------------------------------------------------------------
+# The object graph
+
+
+def _module_type() -> Any:
+    from tftape_torch.module import Module
+
+    return Module
+
+
+def _has_state(obj: Any) -> bool:
+    return isinstance(obj, (torch.nn.Module, torch.optim.Optimizer))
+
+
+def _is_container(obj: Any) -> bool:
+    return isinstance(obj, (list, tuple, collections.abc.Mapping))
+
+
+def _is_trackable(obj: Any) -> bool:
+    """Objects a checkpoint can hold: variables, modules, checkpoints, torch modules and
+    optimizers, and lists, tuples and dicts (of anything)."""
+    return (
+        isinstance(obj, (Variable, Checkpoint))
+        or isinstance(obj, _module_type())
+        or _has_state(obj)
+        or _is_container(obj)
+    )
+
+
+def _escape(name: str) -> str:
+    return name.replace(".", "..").replace("/", ".S")
+
+
+def _children(obj: Any) -> List[Tuple[str, Any]]:
+    """The named dependencies of `obj`, in a stable order."""
+    if isinstance(obj, Checkpoint):
+        return list(obj._tftape_graph_children())
+    if isinstance(obj, _module_type()):
+        found = []
+        for key, value in vars(obj).items():
+            if key in ("_name", "_name_scope") or key.startswith(("_tftape_", "_self_")):
+                continue
+            if _is_trackable(value):
+                found.append((key, value))
+        return found
+    if isinstance(obj, collections.abc.Mapping):
+        return [(str(key), value) for key, value in obj.items() if _is_trackable(value)]
+    if isinstance(obj, (list, tuple)):
+        return [(str(i), value) for i, value in enumerate(obj) if _is_trackable(value)]
+    return []
+
+
+def _walk(root: Any) -> Iterator[Tuple[Tuple[str, ...], Any]]:
+    """Every object reachable from `root` once, with its first path (breadth first)."""
+    seen: Set[int] = {id(root)}
+    queue: List[Tuple[Tuple[str, ...], Any]] = [((), root)]
+    while queue:
+        path, obj = queue.pop(0)
+        yield path, obj
+        for name, child in _children(obj):
+            if id(child) not in seen:
+                seen.add(id(child))
+                queue.append((path + (name,), child))
+
+
+def _key(path: Tuple[str, ...], suffix: str) -> str:
+    return "/".join(_escape(part) for part in path) + ("/" if path else "") + suffix
+
+
+def _collect(root: Any) -> Dict[str, Any]:
+    """The payload of a checkpoint of `root`: values, variable names and shapes."""
+    values: Dict[str, Any] = {}
+    names: Dict[str, str] = {}
+    for path, obj in _walk(root):
+        if isinstance(obj, Variable):
+            key = _key(path, _VALUE)
+            with torch._C.DisableTorchFunctionSubclass():
+                values[key] = torch.Tensor.detach(obj).cpu().clone()
+            names[key] = obj.name[:-2] if obj.name.endswith(":0") else obj.name
+        elif _has_state(obj):
+            values[_key(path, _STATE)] = obj.state_dict()
+    return {"format": _FORMAT, "values": values, "names": names}
+
+
+# ---------------------------------------------------------------------------
+# Files
+
+
+def _write(prefix: str, payload: Dict[str, Any]) -> str:
+    directory = os.path.dirname(prefix)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    torch.save(payload, prefix + _DATA_SUFFIX)
+    index = {
+        "format": _FORMAT,
+        "shapes": {
+            key: list(value.shape) if isinstance(value, torch.Tensor) else []
+            for key, value in payload["values"].items()
+        },
+    }
+    torch.save(index, prefix + _INDEX_SUFFIX)
+    return prefix
+
+
+def _not_found(path: str) -> Exception:
+    from tftape_torch import errors
+
+    return errors.NotFoundError(
+        None, None,
+        f"Error when restoring from checkpoint or SavedModel at {path}: Unsuccessful "
+        f"TensorSliceReader constructor: Failed to find any matching files for {path}\n"
+        "Please double-check that the path is correct. You may be missing the checkpoint "
+        "suffix (e.g. the '-1' in 'path/to/ckpt-1').",
+    )
+
+
+def _read(path: str) -> Dict[str, Any]:
+    path = os.fspath(path)
+    if not os.path.isfile(path + _INDEX_SUFFIX) or not os.path.isfile(path + _DATA_SUFFIX):
+        raise _not_found(path)
+    payload: Dict[str, Any] = torch.load(path + _DATA_SUFFIX, weights_only=True)
+    if payload.get("format") != _FORMAT:
+        from tftape_torch import errors
+
+        raise errors.DataLossError(
+            None, None, f"Unable to open table file {path}: not a tftape_torch checkpoint"
+        )
+    return payload
+
+
+def _remove_checkpoint(prefix: str) -> None:
+    for suffix in (_INDEX_SUFFIX, _DATA_SUFFIX):
+        try:
+            os.remove(prefix + suffix)
+        except OSError:
+            pass
+
+
+def _state_path(directory: str) -> str:
+    return os.path.join(directory, "checkpoint")
+
+
+def _relative(directory: str, path: str) -> str:
+    if os.path.isabs(path) or not directory:
+        rel = os.path.relpath(path, directory or ".")
+        return path if rel.startswith("..") else rel
+    rel = os.path.relpath(path, directory)
+    return path if rel.startswith("..") else rel
+
+
+def _write_state(
+    directory: str,
+    latest: str,
+    all_paths: List[str],
+    timestamps: Optional[List[float]] = None,
+    last_preserved: Optional[float] = None,
+) -> None:
+    lines = [f'model_checkpoint_path: "{_relative(directory, latest)}"']
+    lines += [f'all_model_checkpoint_paths: "{_relative(directory, p)}"' for p in all_paths]
+    if timestamps is not None:
+        lines += [f"all_model_checkpoint_timestamps: {t!r}" for t in timestamps]
+    if last_preserved is not None:
+        lines.append(f"last_preserved_timestamp: {last_preserved!r}")
+    os.makedirs(directory or ".", exist_ok=True)
+    with open(_state_path(directory or "."), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+_STATE_LINE = re.compile(r'^\s*(\w+):\s*(?:"(.*)"|(\S+))\s*$')
+
+
+def _read_state(directory: str) -> Optional[Dict[str, List[str]]]:
+    try:
+        with open(_state_path(directory), encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return None
+    state: Dict[str, List[str]] = {}
+    for line in text.splitlines():
+        match = _STATE_LINE.match(line)
+        if match:
+            field, quoted, bare = match.groups()
+            state.setdefault(field, []).append(quoted if quoted is not None else bare)
+    return state
+
+
+def _absolute(directory: str, path: str) -> str:
+    return path if os.path.isabs(path) else os.path.join(directory, path)
+
+
+def latest_checkpoint(checkpoint_dir: str, latest_filename: Optional[str] = None) -> Optional[str]:
+    """The path of the newest checkpoint recorded in `checkpoint_dir`, or None.
+
+    >>> import tempfile
+    >>> import tftape_torch as tf
+    >>> print(tf.train.latest_checkpoint(tempfile.mkdtemp()))
+    None
+    """
+    directory = os.fspath(checkpoint_dir)
+    state = _read_state(directory) if latest_filename is None else None
+    if latest_filename is not None:
+        try:
+            with open(os.path.join(directory, latest_filename), encoding="utf-8") as f:
+                text = f.read()
+        except OSError:
+            return None
+        state = {}
+        for line in text.splitlines():
+            match = _STATE_LINE.match(line)
+            if match:
+                state.setdefault(match.group(1), []).append(match.group(2) or match.group(3))
+    if not state or "model_checkpoint_path" not in state:
+        return None
+    path = _absolute(directory, state["model_checkpoint_path"][0])
+    return path if os.path.isfile(path + _INDEX_SUFFIX) else None
+
+
+def list_variables(ckpt_dir_or_file: str) -> List[Tuple[str, List[int]]]:
+    """`(key, shape)` of every value in a checkpoint (a file prefix or a directory)."""
+    path = _resolve(ckpt_dir_or_file)
+    index: Dict[str, Any] = torch.load(path + _INDEX_SUFFIX, weights_only=True)
+    shapes: Dict[str, List[int]] = index["shapes"]
+    return sorted([(_GRAPH_KEY, [])] + [(key, list(shape)) for key, shape in shapes.items()])
+
+
+def load_variable(ckpt_dir_or_file: str, name: str) -> Any:
+    """The value saved under checkpoint key `name`, as NumPy."""
+    payload = _read(_resolve(ckpt_dir_or_file))
+    values: Dict[str, Any] = payload["values"]
+    if name not in values:
+        from tftape_torch import errors
+
+        raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint")
+    value = values[name]
+    return value.numpy() if isinstance(value, torch.Tensor) else value
+
+
+def _resolve(ckpt_dir_or_file: str) -> str:
+    path = os.fspath(ckpt_dir_or_file)
+    if os.path.isdir(path):
+        latest = latest_checkpoint(path)
+        if latest is None:
+            from tftape_torch import errors
+
+            raise errors.NotFoundError(
+                None, None, f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}"
+            )
+        return latest
+    if not os.path.isfile(path + _INDEX_SUFFIX):
+        raise _not_found(path)
+    return path
+
+
+# ---------------------------------------------------------------------------
+# Restoring
+
+
+class _Node:
+    """Saved values below one path of the saved object graph."""
+
+    def __init__(self) -> None:
+        self.children: Dict[str, "_Node"] = {}
+        self.key: Optional[str] = None
+        self.value: Any = None
+        self.name: str = ""
+
+
+def _tree(payload: Dict[str, Any]) -> _Node:
+    root = _Node()
+    names: Dict[str, str] = payload.get("names", {})
+    for key, value in payload["values"].items():
+        parts = key.split("/")
+        node = root
+        for part in parts[:-2]:
+            node = node.children.setdefault(part, _Node())
+        node.key, node.value, node.name = key, value, names.get(key, "")
+    return root
+
+
+def _node_path(key: str) -> str:
+    parts = key.split("/")[:-2]
+    return ".".join(["(root)"] + parts)
+
+
+class _Restore:
+    """Shared book-keeping of one `restore` call (also for deferred restorations)."""
+
+    def __init__(self, payload: Dict[str, Any]) -> None:
+        self.root = _tree(payload)
+        self.unused: Dict[str, _Node] = {}
+        self._index(self.root)
+        self.unmatched: List[Any] = []
+        self.matched = 0
+
+    def _index(self, node: _Node) -> None:
+        if node.key is not None:
+            self.unused[node.key] = node
+        for child in node.children.values():
+            self._index(child)
+
+    def apply(self, obj: Any, node: _Node, path: Tuple[str, ...], visited: Set[int]) -> None:
+        """Restore `obj` (and what it holds) from `node`."""
+        if id(obj) in visited:
+            return
+        visited.add(id(obj))
+        if isinstance(obj, Variable):
+            if node.key is None or not node.key.endswith(_VALUE):
+                self.unmatched.append(obj)
+                return
+            value = node.value
+            if tuple(value.shape) != tuple(obj.shape):
+                raise ValueError(
+                    f"Received incompatible tensor with shape {tuple(value.shape)} when "
+                    f"attempting to restore variable with shape {tuple(obj.shape)} and name "
+                    f"{node.key}."
+                )
+            obj.assign(value.to(dtype=obj.dtype))
+            self._consume(node)
+            return
+        if _has_state(obj):
+            if node.key is None or not node.key.endswith(_STATE):
+                self.unmatched.append(obj)
+                return
+            obj.load_state_dict(node.value)
+            self._consume(node)
+            return
+        children = dict(_children(obj))
+        for name, child in children.items():
+            child_node = node.children.get(_escape(name))
+            if child_node is None:
+                self._unmatched_tree(child, visited)
+            else:
+                self.apply(child, child_node, path + (name,), visited)
+        deferrable = isinstance(obj, (Checkpoint, _module_type()))
+        for escaped, child_node in node.children.items():
+            if escaped in {_escape(n) for n in children} or not deferrable:
+                continue
+            pending = obj.__dict__.get("_tftape_pending_restore")
+            if pending is None:
+                pending = {}
+                object.__setattr__(obj, "_tftape_pending_restore", pending)
+            name = escaped.replace(".S", "/").replace("..", ".")
+            pending[name] = (self, child_node)
+
+    def _consume(self, node: _Node) -> None:
+        if node.key is not None and self.unused.pop(node.key, None) is not None:
+            self.matched += 1
+
+    def _unmatched_tree(self, obj: Any, visited: Set[int]) -> None:
+        for _, item in _walk(obj):
+            if id(item) in visited:
+                continue
+            visited.add(id(item))
+            if not _is_container(item):
+                self.unmatched.append(item)
+
+
+def _restore_on_assign(obj: Any, key: str, value: Any) -> None:
+    """Called when `obj.key = value` is set while a restoration waits for `key`."""
+    pending = obj.__dict__.get("_tftape_pending_restore")
+    if not pending or key not in pending:
+        return
+    restore, node = pending.pop(key)
+    if not pending:
+        object.__delattr__(obj, "_tftape_pending_restore")
+    if _is_trackable(value):
+        restore.apply(value, node, (key,), set())
+
+
+class CheckpointLoadStatus:
+    """What a `restore`/`read` matched; its `assert_*` methods check it."""
+
+    def __init__(self, restore: _Restore, root: Any) -> None:
+        self._restore = restore
+        self._root = root
+
+    def assert_consumed(self) -> "CheckpointLoadStatus":
+        """Asserts that every checkpointed value was restored and every object matched.
+
+        Raises:
+          AssertionError: if not.
+        """
+        for key, node in self._restore.unused.items():
+            if key.endswith(_VALUE):
+                raise AssertionError(
+                    f"Unresolved object in checkpoint {_node_path(key)}: attributes {{\n"
+                    f'  name: "VARIABLE_VALUE"\n  full_name: "{node.name}"\n'
+                    f'  checkpoint_key: "{key}"\n}}\nhas_checkpoint_values {{\n'
+                    "  value: true\n}\n"
+                )
+            raise AssertionError(f"Unresolved object in checkpoint {_node_path(key)}")
+        return self.assert_existing_objects_matched()
+
+    def assert_existing_objects_matched(self) -> "CheckpointLoadStatus":
+        """Asserts that every object in the graph now got a value from the checkpoint.
+
+        Raises:
+          AssertionError: if some did not.
+        """
+        unmatched = self._restore.unmatched
+        if unmatched:
+            shown = unmatched[:10]
+            raise AssertionError(
+                f"Found {len(unmatched)} Python objects that were not bound to checkpointed "
+                "values, likely due to changes in the Python program. Showing "
+                f"{len(shown)} of {len(unmatched)} unmatched objects: {shown!r}"
+            )
+        return self
+
+    def assert_nontrivial_match(self) -> "CheckpointLoadStatus":
+        """Asserts that something besides the save counter was restored.
+
+        Raises:
+          AssertionError: if nothing was.
+        """
+        if self._restore.matched - int(self._restore.root.children.get("save_counter") is not None
+                                       and "save_counter/" + _VALUE not in self._restore.unused) <= 0:
+            raise AssertionError(
+                "Nothing except the root object matched a checkpointed value. Typically this "
+                "means that the checkpoint does not match the Python program."
+            )
+        return self
+
+    def expect_partial(self) -> "CheckpointLoadStatus":
+        """Silences warnings about values of the checkpoint left unused."""
+        return self
+
+    def run_restore_ops(self, session: Any = None) -> None:
+        """Nothing to run in eager mode."""
+
+    def initialize_or_restore(self, session: Any = None) -> None:
+        """Nothing to run in eager mode."""
+
+
+class InitializationOnlyStatus:
+    """The status of `restore(None)`: nothing is restored."""
+
+    def assert_consumed(self) -> "InitializationOnlyStatus":
+        raise AssertionError("No checkpoint specified (save_path=None); nothing is being restored.")
+
+    def assert_existing_objects_matched(self) -> "InitializationOnlyStatus":
+        raise AssertionError("No checkpoint specified (save_path=None); nothing is being restored.")
+
+    def assert_nontrivial_match(self) -> "InitializationOnlyStatus":
+        raise AssertionError("No checkpoint specified (save_path=None); nothing is being restored.")
+
+    def expect_partial(self) -> "InitializationOnlyStatus":
+        return self
+
+    def run_restore_ops(self, session: Any = None) -> None:
+        """Nothing to run."""
+
+    def initialize_or_restore(self, session: Any = None) -> None:
+        """Nothing to run."""
+
+
+# ---------------------------------------------------------------------------
+# Checkpoint
+
+
+class Checkpoint:
+    """Manages saving/restoring trackable values to disk.
+
+    >>> import os, tempfile
+    >>> import tftape_torch as tf
+    >>> step = tf.Variable(3)
+    >>> ckpt = tf.train.Checkpoint(step=step)
+    >>> path = ckpt.write(os.path.join(tempfile.mkdtemp(), "w"))
+    >>> _ = step.assign(7)
+    >>> _ = ckpt.read(path)
+    >>> int(step)
+    3
+
+    Args:
+      root: an object whose dependencies become the checkpoint's own.
+      **kwargs: objects to save, each under its keyword.
+
+    Raises:
+      ValueError: if a value is not trackable (a variable, module, torch module or
+        optimizer, list, tuple or dict), or a keyword is given also by `root`.
+    """
+
+    _tftape_children: Dict[str, Any]
+    _root: Any
+    _save_counter: Optional[Variable]
+
+    def __init__(self, root: Any = None, **kwargs: Any) -> None:
+        object.__setattr__(self, "_tftape_children", {})
+        object.__setattr__(self, "_save_counter", None)
+        object.__setattr__(self, "_root", root)
+        if root is not None and not _is_trackable(root):
+            raise ValueError(
+                f"`Checkpoint` was expecting root to be a trackable object (an object derived "
+                f"from `Trackable`), got {root}. If you believe this object should be trackable "
+                "(i.e. it is part of the TensorFlow Python API and manages state), please open "
+                "an issue."
+            )
+        root_names = {name for name, _ in _children(root)} if root is not None else set()
+        for key, value in sorted(kwargs.items()):
+            if not _is_trackable(value):
+                raise ValueError(
+                    f"`Checkpoint` was expecting {key} to be a trackable object (an object "
+                    f"derived from `Trackable`), got {value}. If you believe this object should "
+                    "be trackable (i.e. it is part of the TensorFlow Python API and manages "
+                    "state), please open an issue."
+                )
+            if key in root_names:
+                raise ValueError(
+                    f"Cannot create a Checkpoint with keyword argument {key} if root."
+                    f"{key} already exists."
+                )
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        object.__setattr__(self, key, value)
+        if not key.startswith("_") and _is_trackable(value):
+            self._tftape_children[key] = value
+        pending = self.__dict__.get("_tftape_pending_restore")
+        if pending is not None and key in pending:
+            _restore_on_assign(self, key, value)
+
+    def _tftape_graph_children(self) -> List[Tuple[str, Any]]:
+        found: List[Tuple[str, Any]] = []
+        if self._root is not None:
+            found.extend(_children(self._root))
+        found.extend(self._tftape_children.items())
+        if self._save_counter is not None:
+            found.append(("save_counter", self._save_counter))
+        return found
+
+    @property
+    def save_counter(self) -> Variable:
+        """The number of `save` calls so far (an int64 variable, created on first use)."""
+        self._maybe_create_save_counter()
+        counter = self._save_counter
+        assert counter is not None
+        return counter
+
+    def _maybe_create_save_counter(self) -> None:
+        if self._save_counter is None:
+            counter = Variable(0, dtype=torch.int64, trainable=False, name="save_counter")
+            object.__setattr__(self, "_save_counter", counter)
+            pending = self.__dict__.get("_tftape_pending_restore")
+            if pending is not None and "save_counter" in pending:
+                _restore_on_assign(self, "save_counter", counter)
+
+    def write(self, file_prefix: str, options: Any = None) -> str:
+        """Writes a checkpoint to `file_prefix` (no counter, no state file); returns it."""
+        return _write(os.fspath(file_prefix), _collect(self))
+
+    def save(self, file_prefix: str, options: Any = None) -> str:
+        """Saves to `file_prefix-N` (N: the incremented `save_counter`) and records it as
+        the directory's latest checkpoint; returns the path."""
+        self._maybe_create_save_counter()
+        self.save_counter.assign_add(1)
+        path = self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter)}")
+        directory = os.path.dirname(path)
+        _write_state(directory, path, [path])
+        return path
+
+    def read(self, save_path: str, options: Any = None) -> CheckpointLoadStatus:
+        """Restores the values saved at `save_path` (as `restore`, without creating the
+        save counter).
+
+        Raises:
+          tf.errors.NotFoundError: if there is no checkpoint at `save_path`.
+        """
+        restore = _Restore(_read(os.fspath(save_path)))
+        restore.apply(self, restore.root, (), set())
+        return CheckpointLoadStatus(restore, self)
+
+    def restore(self, save_path: Optional[str], options: Any = None) -> Any:
+        """Restores the values saved at `save_path`; objects not created yet get their
+        values when they are assigned. `None` restores nothing.
+
+        Returns:
+          A status object (`assert_consumed()`, `expect_partial()`, ...).
+
+        Raises:
+          tf.errors.NotFoundError: if there is no checkpoint at `save_path`.
+        """
+        if save_path is None:
+            return InitializationOnlyStatus()
+        status = self.read(save_path, options)
+        self._maybe_create_save_counter()
+        return status
+
+
+Checkpoint.__module__ = "tftape_torch.train"
+
+
+class CheckpointManager:
+    """Keeps the newest `max_to_keep` checkpoints of `checkpoint` in `directory`.
+
+    >>> import tempfile
+    >>> import tftape_torch as tf
+    >>> ckpt = tf.train.Checkpoint(v=tf.Variable(1.0))
+    >>> manager = tf.train.CheckpointManager(ckpt, tempfile.mkdtemp(), max_to_keep=2)
+    >>> paths = [manager.save() for _ in range(3)]
+    >>> [p.rsplit("-", 1)[1] for p in manager.checkpoints], manager.latest_checkpoint == paths[-1]
+    (['2', '3'], True)
+
+    Raises:
+      ValueError: if `max_to_keep` is not positive.
+    """
+
+    def __init__(
+        self,
+        checkpoint: Checkpoint,
+        directory: str,
+        max_to_keep: Optional[int],
+        keep_checkpoint_every_n_hours: Optional[float] = None,
+        checkpoint_name: str = "ckpt",
+        step_counter: Any = None,
+        checkpoint_interval: Optional[int] = None,
+        init_fn: Any = None,
+    ) -> None:
+        if max_to_keep is not None and max_to_keep <= 0:
+            raise ValueError(
+                f"Expected a positive integer or `None` for `max_to_keep`, got {max_to_keep}."
+            )
+        self._checkpoint = checkpoint
+        self._directory = os.fspath(directory)
+        self._max_to_keep = max_to_keep
+        self._keep_every = keep_checkpoint_every_n_hours
+        self._prefix = os.path.join(self._directory, checkpoint_name)
+        self._init_fn = init_fn
+        self._maybe_delete: Dict[str, float] = {}
+        self._latest: Optional[str] = None
+        self._last_preserved = time.time()
+        state = _read_state(self._directory)
+        if state and "model_checkpoint_path" in state:
+            self._latest = _absolute(self._directory, state["model_checkpoint_path"][0])
+            paths = [_absolute(self._directory, p)
+                     for p in state.get("all_model_checkpoint_paths", [])]
+            stamps = [float(t) for t in state.get("all_model_checkpoint_timestamps", [])]
+            if len(stamps) != len(paths):
+                stamps = [time.time()] * len(paths)
+            for path, stamp in zip(paths, stamps):
+                self._maybe_delete[path] = stamp
+            if "last_preserved_timestamp" in state:
+                self._last_preserved = float(state["last_preserved_timestamp"][0])
+
+    @property
+    def directory(self) -> str:
+        return self._directory
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        return self._checkpoint
+
+    @property
+    def latest_checkpoint(self) -> Optional[str]:
+        """The prefix of the newest checkpoint, or None."""
+        return self._latest
+
+    @property
+    def checkpoints(self) -> List[str]:
+        """The checkpoints kept, oldest first."""
+        return list(self._maybe_delete)
+
+    def save(self, checkpoint_number: Optional[int] = None, check_interval: bool = True,
+             options: Any = None) -> Optional[str]:
+        """Writes a new checkpoint, deletes the oldest beyond `max_to_keep`; returns its
+        path."""
+        counter = self._checkpoint.save_counter
+        counter.assign_add(1)
+        number = int(counter) if checkpoint_number is None else int(checkpoint_number)
+        path = self._checkpoint.write(f"{self._prefix}-{number}")
+        stamp = time.time()
+        self._maybe_delete.pop(path, None)
+        self._maybe_delete[path] = stamp
+        self._latest = path
+        self._sweep()
+        self._record_state()
+        return path
+
+    def _sweep(self) -> None:
+        if self._max_to_keep is None:
+            return
+        while len(self._maybe_delete) > self._max_to_keep:
+            oldest = next(iter(self._maybe_delete))
+            stamp = self._maybe_delete.pop(oldest)
+            if (self._keep_every is not None
+                    and stamp - self._keep_every * 3600.0 >= self._last_preserved):
+                self._last_preserved = stamp
+                continue
+            _remove_checkpoint(oldest)
+
+    def _record_state(self) -> None:
+        if self._latest is None:
+            return
+        _write_state(
+            self._directory,
+            self._latest,
+            list(self._maybe_delete),
+            list(self._maybe_delete.values()),
+            self._last_preserved,
+        )
+
+    def restore_or_initialize(self) -> Optional[str]:
+        """Restores the latest checkpoint if there is one (returns its path), else runs
+        `init_fn` (returns None)."""
+        if self._latest is not None:
+            self._checkpoint.restore(self._latest)
+            return self._latest
+        if self._init_fn is not None:
+            self._init_fn()
+        return None
