@@ -48,7 +48,7 @@ class SavedTensorMeter:
     """Counts the tensors (and bytes) the autograd graph currently keeps saved."""
 
     def __init__(self, sample: Optional[Callable[[], Optional[int]]] = None) -> None:
-        self._refs: List["weakref.ref[torch.Tensor]"] = []
+        self._refs: List[weakref.ref[torch.Tensor]] = []
         self._hooks = torch.autograd.graph.saved_tensors_hooks(self._pack, self._unpack)
         self._sample = sample
         self.peak: Optional[int] = None  # highest `sample()` seen at a pack
@@ -68,7 +68,7 @@ class SavedTensorMeter:
     def _unpack(packed: torch.Tensor) -> torch.Tensor:
         return packed
 
-    def __enter__(self) -> "SavedTensorMeter":
+    def __enter__(self) -> SavedTensorMeter:
         self._hooks.__enter__()
         return self
 

@@ -289,7 +289,8 @@ def _hessian(setup: Setup, n: int) -> Dict[str, Fn]:
 
     def row_loop() -> Any:
         g = first(xg)
-        return torch.stack([torch.autograd.grad(g, xg, eye[i], retain_graph=True)[0] for i in range(n)])
+        rows = [torch.autograd.grad(g, xg, eye[i], retain_graph=True)[0] for i in range(n)]
+        return torch.stack(rows)
 
     variants["graph:autograd.grad(is_grads_batched)"] = batched
     variants["graph:vmap(autograd.grad)"] = vmap_grad
@@ -357,8 +358,10 @@ def _table(name: str, description: str, timings: Dict[str, Any]) -> Dict[str, fl
         if "TF" in values:
             summary[f"tf/{stat}"] = values["TF"] / ours
     if "ours tf-style" in medians:
-        print(f"   ours tf-style / ours: {medians['ours tf-style'] / medians['ours']:.2f} (median), "
-              f"{minima['ours tf-style'] / minima['ours']:.2f} (min)")
+        print(
+            f"   ours tf-style / ours: {medians['ours tf-style'] / medians['ours']:.2f} (median), "
+            f"{minima['ours tf-style'] / minima['ours']:.2f} (min)"
+        )
     if "TF" in medians:
         verdict = "ok" if summary["tf/median"] > 1 else "MISSED"
         print(f"   TF eager / ours: {summary['tf/median']:.1f}x (median), "

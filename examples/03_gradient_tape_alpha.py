@@ -8,7 +8,6 @@ prints the values it checks, so its output can be compared with TensorFlow 2.21'
 Run: python examples/03_gradient_tape_alpha.py
 """
 
-from __future__ import absolute_import, division, print_function, unicode_literals
 
 import tftape_torch as tf
 

@@ -8,7 +8,6 @@ is TensorFlow 2.21's, byte for byte (the test suite checks it).
 Run: python examples/04_autodiff_guide.py
 """
 
-from __future__ import absolute_import, division, print_function, unicode_literals
 
 import numpy as np
 

@@ -139,8 +139,10 @@ def run(size, repeats):
             f"Hessian-vector products disagree: |fob - bob| = {fob_bob:.3g}, "
             f"|fob - full| = {fob_full:.3g}, |bob - full| = {bob_full:.3g} (scale {scale:.3g})"
         )
-    print(f"forward-over-backward and backward-over-backward agree (max |difference| {fob_bob:.2g})")
-    print(f"both agree with the full Hessian times v (max |difference| {max(fob_full, bob_full):.2g})")
+    print("forward-over-backward and backward-over-backward agree "
+          f"(max |difference| {fob_bob:.2g})")
+    print("both agree with the full Hessian times v "
+          f"(max |difference| {max(fob_full, bob_full):.2g})")
 
     timings = {
         "forward-over-backward HVP": timings_ms(

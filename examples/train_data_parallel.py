@@ -232,7 +232,8 @@ def main(args: argparse.Namespace) -> None:
             f"(median of {rounds} rounds of {per_round} steps, slowest rank):"
         )
         print(
-            f"  {'mode':<30} {'all_reduce calls':>16} {'ms/step':>9} {'ms in all_reduce_gradients':>27}"
+            f"  {'mode':<30} {'all_reduce calls':>16} {'ms/step':>9}"
+            f" {'ms in all_reduce_gradients':>27}"
         )
         for mode in MODES:
             step_ms = statistics.median(step_times[mode]) * 1e3

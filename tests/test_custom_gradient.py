@@ -332,7 +332,8 @@ def test_grad_fn_without_variables_argument_raises_type_error_at_call():
     def f(x):
         return x * w, lambda dy: dy * w
 
-    with pytest.raises(TypeError, match="must accept keyword argument 'variables', since function uses variables"):
+    message = "must accept keyword argument 'variables', since function uses variables"
+    with pytest.raises(TypeError, match=message):
         f(torch.tensor(3.0))
 
 
@@ -350,7 +351,8 @@ def test_wrong_number_of_variable_gradients_raises_value_error():
     with GradientTape() as tape:
         tape.watch(x)
         y = f(x)
-    with pytest.raises(ValueError, match="Must return gradient for each variable from @custom_gradient grad_fn."):
+    message = "Must return gradient for each variable from @custom_gradient grad_fn."
+    with pytest.raises(ValueError, match=message):
         tape.gradient(y, x)
 
 
@@ -673,7 +675,9 @@ def test_grad_fn_on_another_thread_sees_the_calling_threads_tapes():
         y = f(x)
         node = y.grad_fn
         with torch.enable_grad():
-            worker = threading.Thread(target=lambda: out.update(grads=node.apply(torch.tensor(1.0))))
+            worker = threading.Thread(
+                target=lambda: out.update(grads=node.apply(torch.tensor(1.0)))
+            )
             worker.start()
             worker.join()
         gx = out["grads"][1]

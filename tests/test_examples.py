@@ -22,7 +22,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "examples_golden"
 sys.path.insert(0, str(GOLDEN))
-import record
+import record  # noqa: E402  (tests/examples_golden/record.py, put on the path above)
 
 sys.path.remove(str(GOLDEN))
 
@@ -61,7 +61,9 @@ def test_scripts_use_the_drop_in_import() -> None:
 @pytest.fixture(scope="module")
 def live_report() -> Dict[str, Any]:
     if importlib.util.find_spec("tensorflow") is None:
-        pytest.skip("TensorFlow is not installed (pip install '.[oracle]'): golden output not re-checked")
+        pytest.skip(
+            "TensorFlow is not installed (pip install '.[oracle]'): golden output not re-checked"
+        )
     env = dict(_env(), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
     proc = subprocess.run(
         [sys.executable, str(GOLDEN / "record.py"), "--check"],
@@ -74,7 +76,9 @@ def live_report() -> Dict[str, Any]:
     try:
         report: Dict[str, Any] = json.loads(proc.stdout)
     except json.JSONDecodeError:
-        pytest.fail(f"the TensorFlow check did not run (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+        pytest.fail(
+            f"the TensorFlow check did not run (exit {proc.returncode}):\n{proc.stderr[-4000:]}"
+        )
     return report
 
 

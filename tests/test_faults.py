@@ -189,7 +189,7 @@ def test_exception_inside_gradient_of_an_inner_tape(case: str, device: str) -> N
         with tf.GradientTape() as inner:
             inner.watch(x)
             y = x * x
-        with pytest.raises(Exception):
+        with pytest.raises((tf.errors.InvalidArgumentError, TypeError, ValueError)):
             if case == "output_gradients_shape":
                 inner.gradient(y, x, output_gradients=torch.ones(3, device=device))
             elif case == "bad_source":
@@ -207,7 +207,7 @@ def test_exception_inside_gradient_of_a_persistent_tape_keeps_it_usable() -> Non
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(x)
         y = x * x
-    with pytest.raises(Exception):
+    with pytest.raises(tf.errors.InvalidArgumentError):
         tape.gradient(y, x, output_gradients=tf.ones(3))
     # TF 2.21: the persistent tape still answers, [2., 4.]
     assert tape.gradient(y, x).numpy().tolist() == [2.0, 4.0]

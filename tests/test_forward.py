@@ -96,7 +96,8 @@ def test_nested_structures_and_namedtuples():
 
     Pair = collections.namedtuple("Pair", ["p", "q"])
     a, b = torch.tensor(2.0), torch.tensor(3.0)
-    with ForwardAccumulator({"b": b, "a": [a]}, {"a": [torch.tensor(1.0)], "b": torch.tensor(10.0)}) as acc:
+    tangents = {"a": [torch.tensor(1.0)], "b": torch.tensor(10.0)}
+    with ForwardAccumulator({"b": b, "a": [a]}, tangents) as acc:
         y = a * b
     out = acc.jvp(Pair(p=y, q={"a": a, "b": b}))
     assert isinstance(out, Pair)
@@ -168,7 +169,9 @@ def test_float64_and_eager_types():
         y = torch.exp(x)
     jvp = acc.jvp(y)
     assert isinstance(jvp, EagerTensor) and jvp.dtype == torch.float64
-    torch.testing.assert_close(jvp.as_subclass(torch.Tensor), torch.exp(torch.tensor([1.0, 2.0], dtype=torch.float64)))
+    torch.testing.assert_close(
+        jvp.as_subclass(torch.Tensor), torch.exp(torch.tensor([1.0, 2.0], dtype=torch.float64))
+    )
     plain = torch.tensor(1.0)
     with ForwardAccumulator(plain, 2.0) as acc:  # a Python number converts to the primal's dtype
         out = plain * 3.0
@@ -333,8 +336,12 @@ def test_docstring_linear_regression_matches_backprop():
     with GradientTape() as tape:
         loss = loss_fn()
     kernel_grad, bias_grad = tape.gradient(loss, (kernel, bias))
-    torch.testing.assert_close(kernel_grad.as_subclass(torch.Tensor), torch.stack(kernel_fprop)[:, None])
-    torch.testing.assert_close(bias_grad.as_subclass(torch.Tensor), bias_fprop[None].as_subclass(torch.Tensor))
+    torch.testing.assert_close(
+        kernel_grad.as_subclass(torch.Tensor), torch.stack(kernel_fprop)[:, None]
+    )
+    torch.testing.assert_close(
+        bias_grad.as_subclass(torch.Tensor), bias_fprop[None].as_subclass(torch.Tensor)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -488,7 +495,8 @@ def test_custom_gradient_under_accumulator_and_tape():
 
 def test_hessian_vector_product_example_runs():
     out = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "hessian_vector_product.py"), "--size", "small", "--repeats", "2"],
+        [sys.executable, str(ROOT / "examples" / "hessian_vector_product.py"),
+         "--size", "small", "--repeats", "2"],
         capture_output=True,
         text=True,
         timeout=300,

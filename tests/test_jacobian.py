@@ -388,7 +388,8 @@ def test_op_without_batching_rule_falls_back_with_a_warning() -> None:
         y = torch.tanh(_ItemSquare.apply(x) * 2.0)
         xb = x.reshape(3, 1)
         yb = torch.tanh(_ItemSquare.apply(xb) * 2.0)
-    with pytest.warns(UserWarning, match="Could not vectorize the jacobian.*item.*one row at a time"):
+    message = "Could not vectorize the jacobian.*item.*one row at a time"
+    with pytest.warns(UserWarning, match=message):
         j = g.jacobian(y, x)
     expected = torch.diag((1 - y * y) * 4.0 * x)
     torch.testing.assert_close(j, expected)
@@ -440,7 +441,9 @@ def test_batch_jacobian_elementwise(device: str) -> None:
     torch.testing.assert_close(jb, torch.stack([torch.diag(2 * row) for row in x]))
 
 
-def test_batch_jacobian_matches_per_example_reference(device: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_jacobian_matches_per_example_reference(
+    device: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     torch.manual_seed(0)
     w1 = torch.randn(5, 8, dtype=torch.float64, device=device)
     w2 = torch.randn(8, 6, dtype=torch.float64, device=device)

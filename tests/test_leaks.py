@@ -44,8 +44,8 @@ class _Tracker:
     """Weak references to every tape and Variable alias a step made."""
 
     def __init__(self) -> None:
-        self.tapes: List["weakref.ref[Any]"] = []
-        self.aliases: List["weakref.ref[Any]"] = []
+        self.tapes: List[weakref.ref[Any]] = []
+        self.aliases: List[weakref.ref[Any]] = []
 
     def tape(self, tape: Any) -> Any:
         self.tapes.append(weakref.ref(tape))

@@ -28,7 +28,8 @@ from tftape_torch._tensor_shape import TensorShape
 def test_importing_does_not_import_tensorflow() -> None:
     code = (
         "import sys, tftape_torch as tf; tf.constant(1.0) * 2; "
-        "assert 'tensorflow' not in sys.modules, sorted(m for m in sys.modules if 'tensorflow' in m)"
+        "assert 'tensorflow' not in sys.modules, "
+        "sorted(m for m in sys.modules if 'tensorflow' in m)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
@@ -220,7 +221,8 @@ def test_namespace_ops_leave_variables_untouched() -> None:
 
 def test_device_strings_map_to_torch_devices() -> None:
     assert _device.parse_device("/CPU:0") == torch.device("cpu")
-    assert _device.parse_device("/job:localhost/replica:0/task:0/device:CPU:0") == torch.device("cpu")
+    full_name = "/job:localhost/replica:0/task:0/device:CPU:0"
+    assert _device.parse_device(full_name) == torch.device("cpu")
     gpu = _device.parse_device("/GPU:0")
     expected = torch.device("cuda", 0) if torch.cuda.is_available() else torch.device("cpu")
     assert gpu == expected

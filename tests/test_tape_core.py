@@ -15,8 +15,7 @@ import weakref
 import pytest
 import torch
 
-from tftape_torch import GradientTape, UnconnectedGradients, Variable
-from tftape_torch import _flips, _state, errors
+from tftape_torch import GradientTape, UnconnectedGradients, Variable, _flips, _state, errors
 
 
 def _scalar(value: float, device: str) -> torch.Tensor:
@@ -233,7 +232,10 @@ def test_threads_have_their_own_tape_stacks() -> None:
             barrier.wait()
         results[name] = tape.gradient(y, x).item()
 
-    threads = [threading.Thread(target=work, args=("a", 2)), threading.Thread(target=work, args=("b", 3))]
+    threads = [
+        threading.Thread(target=work, args=("a", 2)),
+        threading.Thread(target=work, args=("b", 3)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -18,9 +18,9 @@ from typing import Any, Callable, Dict, List
 import torch
 
 import tftape_torch as tf
-from tftape_torch import _flips, _state
 from tests.fuzz import interpreter
 from tests.fuzz.generator import RandomChoices, generate
+from tftape_torch import _flips, _state
 
 THREADS = 4
 ITERATIONS = 3

@@ -891,7 +891,8 @@ def case_fwd_non_trainable_variable(tf):
 def case_fwd_variable_and_constant_primals(tf):
     v = tf.Variable([[1.0, 2.0]])
     x = tf.constant([[3.0], [4.0]])
-    with tf.autodiff.ForwardAccumulator((v, x), (tf.constant([[1.0, 1.0]]), tf.constant([[0.5], [0.0]]))) as acc:
+    tangents = (tf.constant([[1.0, 1.0]]), tf.constant([[0.5], [0.0]]))
+    with tf.autodiff.ForwardAccumulator((v, x), tangents) as acc:
         y = tf.matmul(v, x)
     return acc.jvp(y)
 
@@ -1042,7 +1043,11 @@ def case_fwd_hvp_matches_hessian(tf):
         g = inner.gradient(loss, w)
         dot = tf.reduce_sum(g * vector)
     backward_over_backward = outer.gradient(dot, w)
-    return {"hvp": hvp, "from_hessian": from_hessian, "backward_over_backward": backward_over_backward}
+    return {
+        "hvp": hvp,
+        "from_hessian": from_hessian,
+        "backward_over_backward": backward_over_backward,
+    }
 
 
 def case_fwd_hvp_several_variables(tf):
@@ -1051,7 +1056,11 @@ def case_fwd_hvp_several_variables(tf):
     w2 = tf.Variable([[1.0], [-2.0]])
     x = tf.constant([[1.0, 2.0], [-1.0, 0.5], [0.0, 1.0]])
     variables = [w1, b1, w2]
-    vectors = [tf.constant([[1.0, 0.0], [0.0, 1.0]]), tf.constant([0.5, 0.5]), tf.constant([[1.0], [1.0]])]
+    vectors = [
+        tf.constant([[1.0, 0.0], [0.0, 1.0]]),
+        tf.constant([0.5, 0.5]),
+        tf.constant([[1.0], [1.0]]),
+    ]
     with tf.autodiff.ForwardAccumulator(variables, vectors) as acc:
         with tf.GradientTape() as tape:
             hidden = tf.tanh(tf.matmul(x, w1) + b1)

@@ -325,7 +325,10 @@ def case_bp_batch_jacobian_parallel_iterations(tf):
         g.watch(x)
         w = tf.constant([[1.0, 2, 3, 4], [5, 6, 7, 8]])
         y = tf.matmul(x, w)
-    return [g.batch_jacobian(y, x, parallel_iterations=2), g.batch_jacobian(y, x, parallel_iterations=3)]
+    return [
+        g.batch_jacobian(y, x, parallel_iterations=2),
+        g.batch_jacobian(y, x, parallel_iterations=3),
+    ]
 
 
 def case_bp_batch_jacobian_degenerate_shape(tf):
@@ -473,14 +476,14 @@ def case_jac_watched_source_wrt_itself(tf):
 def case_jac_unwatched_wrt_itself(tf):
     x = tf.constant([1.0, 2.0])
     with tf.GradientTape() as g:
-        y = x * x
+        _y = x * x
     return g.jacobian(x, x)
 
 
 def case_jac_variable_wrt_itself(tf):
     v = tf.Variable([1.0, 2.0])
     with tf.GradientTape() as g:
-        y = v * 1.0
+        _y = v * 1.0
     return g.jacobian(v, v)
 
 
@@ -726,7 +729,7 @@ def case_bj_wrt_itself(tf):
 def case_bj_unwatched_wrt_itself(tf):
     x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
     with tf.GradientTape() as g:
-        y = x * x
+        _y = x * x
     return g.batch_jacobian(x, x)
 
 

@@ -136,7 +136,11 @@ def case_make_shape_mismatch(tf):
 
 def case_make_constant_of_tensor_same_dtype_is_same_object(tf):
     a = tf.constant(1.0)
-    return [tf.constant(a) is a, tf.convert_to_tensor(a) is a, tf.convert_to_tensor(a, tf.float32) is a]
+    return [
+        tf.constant(a) is a,
+        tf.convert_to_tensor(a) is a,
+        tf.convert_to_tensor(a, tf.float32) is a,
+    ]
 
 
 def case_make_constant_of_tensor_other_dtype(tf):
@@ -959,7 +963,9 @@ def case_op_python_scalars_keep_tensor_dtype(tf):
     b = tf.constant(1.0, tf.float64)
     h = tf.constant(1.0, tf.float16)
     i = tf.constant(1)
-    return [b * 1.0, 1.0 * b, b + 1, h + 1.5, i + True, tf.constant(1.0) + True, 2**tf.constant(1.0)]
+    return [
+        b * 1.0, 1.0 * b, b + 1, h + 1.5, i + True, tf.constant(1.0) + True, 2**tf.constant(1.0)
+    ]
 
 
 def case_op_numpy_operands(tf):
@@ -970,8 +976,9 @@ def case_op_numpy_operands(tf):
 
 def case_op_list_operands(tf):
     a = tf.constant([1.0, 2.0])
-    return [a + [1, 2], [1.0, 2.0] + a, a - (1.0, 1.0), (1.0, 1.0) - a, a * [3.0, 4.0], a / [2.0, 2.0],
-            [2.0, 2.0] / a, a ** [2.0, 2.0], [2.0, 3.0] ** a, tf.ones((1, 2)) @ [[1.0], [2.0]]]
+    return [a + [1, 2], [1.0, 2.0] + a, a - (1.0, 1.0), (1.0, 1.0) - a, a * [3.0, 4.0],
+            a / [2.0, 2.0], [2.0, 2.0] / a, a ** [2.0, 2.0], [2.0, 3.0] ** a,
+            tf.ones((1, 2)) @ [[1.0], [2.0]]]
 
 
 def case_op_list_operand_float_into_int(tf):
@@ -1092,7 +1099,8 @@ def case_grad_pow_edges(tf):
 
 
 def case_grad_reduce_prod_with_zeros(tf):
-    return [_grads(tf, tf.reduce_prod, [0.0, 2.0, 3.0]), _grads(tf, tf.reduce_prod, [0.0, 0.0, 3.0]),
+    return [_grads(tf, tf.reduce_prod, [0.0, 2.0, 3.0]),
+            _grads(tf, tf.reduce_prod, [0.0, 0.0, 3.0]),
             _grads(tf, lambda x: tf.reduce_prod(x, axis=1), [[1.0, 2.0], [0.0, 3.0]])]
 
 
@@ -1139,7 +1147,9 @@ def case_grad_reductions(tf):
     return [
         _grads(tf, tf.reduce_sum, x),
         _grads(tf, lambda v: tf.reduce_mean(v, axis=0), x),
-        _grads(tf, lambda v: tf.reduce_sum(v, axis=1, keepdims=True) * tf.constant([[1.0], [2.0]]), x),
+        _grads(
+            tf, lambda v: tf.reduce_sum(v, axis=1, keepdims=True) * tf.constant([[1.0], [2.0]]), x
+        ),
     ]
 
 
@@ -1481,8 +1491,8 @@ def case_ns_function_runs(tf):
         return x * y
 
     h = tf.function(lambda x: x - 1.0)
-    return [f(tf.constant(3.0)), g(tf.constant(2.0)), g(tf.constant(2.0), y=4.0), h(tf.constant(1.0)),
-            len(calls) >= 1]
+    return [f(tf.constant(3.0)), g(tf.constant(2.0)), g(tf.constant(2.0), y=4.0),
+            h(tf.constant(1.0)), len(calls) >= 1]
 
 
 def case_ns_function_under_tape(tf):

@@ -78,7 +78,9 @@ def _import_tensorflow() -> str:
     return str(tf.__version__)
 
 
-def difference(expected: str, actual: str, labels: Sequence[str] = ("golden", "live")) -> Optional[str]:
+def difference(
+    expected: str, actual: str, labels: Sequence[str] = ("golden", "live")
+) -> Optional[str]:
     """A unified diff of two outputs, or None when they are identical."""
     if expected == actual:
         return None

@@ -286,7 +286,9 @@ class _Generator:
             trainable = self.c.chance(75)
             if not trainable:
                 self.features.add("untrainable-variable")
-            self.emit(f"{name} = tf.Variable({self.literal(shape)}, dtype={dt}, trainable={trainable})")
+            self.emit(
+                f"{name} = tf.Variable({self.literal(shape)}, dtype={dt}, trainable={trainable})"
+            )
             self.add_value(name, shape, 2.0, "var")
         if self.c.chance(15):
             name = self.fresh("k")
@@ -462,7 +464,9 @@ class _Generator:
 
     # ------------------------------------------------------------ gradients
 
-    def structure(self, items: List[Value], prefix: str) -> Tuple[str, List[Tuple[Value, Tuple[Any, ...]]]]:
+    def structure(
+        self, items: List[Value], prefix: str
+    ) -> Tuple[str, List[Tuple[Value, Tuple[Any, ...]]]]:
         """Render `items` as a single value, a list, a dict or a nested mix.
 
         Returns the source text and (value, path) pairs in tf.nest order.
@@ -641,7 +645,8 @@ class _Generator:
             return (f"{x} * {y}" if operator else f"tf.multiply({x}, {y})"), a.bound * b.bound
         if op == "divide":
             denominator = f"(tf.square({y}) + 1.0)"
-            return (f"{x} / {denominator}" if operator else f"tf.divide({x}, {denominator})"), a.bound
+            text = f"{x} / {denominator}" if operator else f"tf.divide({x}, {denominator})"
+            return text, a.bound
         return f"tf.{op}({x}, {y})", max(a.bound, b.bound)
 
     def reduce(self, a: Value) -> Tuple[str, Shape, float]:

@@ -115,7 +115,9 @@ def _quiet() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def run_pair(program: Program, tf: Any, ours: Any) -> Tuple[Dict[str, Any], Dict[str, Any], Optional[str]]:
+def run_pair(
+    program: Program, tf: Any, ours: Any
+) -> Tuple[Dict[str, Any], Dict[str, Any], Optional[str]]:
     """Run `program` with both modules; returns (TF's answer, ours, difference or None)."""
     expected = run(program, tf)
     actual = run(program, ours)
@@ -140,7 +142,8 @@ def _decode(values: Any) -> Any:
 def _scale(obj: Any) -> float:
     """The largest finite magnitude in a canonical answer."""
     if isinstance(obj, dict):
-        if obj.get("kind") in ("tensor", "variable") and str(obj.get("dtype", "")).startswith("float"):
+        is_float = str(obj.get("dtype", "")).startswith("float")
+        if obj.get("kind") in ("tensor", "variable") and is_float:
             array = np.asarray(_decode(obj["value"]), dtype=np.float64)
             finite = array[np.isfinite(array)]
             return float(np.abs(finite).max()) if finite.size else 0.0
@@ -230,7 +233,8 @@ def signature(difference: str) -> str:
     if difference.startswith("program"):
         return difference.split(": ", 2)[1]
     text = difference.split(": ", 1)[-1]
-    for marker in ("values differ", "dtype differs", "shape differs", "length differs", "keys differ"):
+    markers = ("values differ", "dtype differs", "shape differs", "length differs", "keys differ")
+    for marker in markers:
         if text.startswith(marker):
             return marker
     raised = re.findall(r"raised (\w+)", text)
