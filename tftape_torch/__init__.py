@@ -105,11 +105,11 @@ from tftape_torch._math_ops import (
     subtract,
     tanh,
 )
+from tftape_torch._module import Module, name_scope
 from tftape_torch._tape import GradientTape
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._unconnected import UnconnectedGradients
 from tftape_torch._variable import Variable
-from tftape_torch.module import Module, name_scope
 
 __version__ = "0.2.0"
 

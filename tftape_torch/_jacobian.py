@@ -58,7 +58,8 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._unconnected import UnconnectedGradients, zeros
 
-__all__ = ["VJP", "batch_jacobian", "check_batch_shapes", "checked_chunk", "jacobian"]
+__all__ = ["VJP", "batch_jacobian", "check_batch_shapes", "check_row_loop",
+    "chunk_size", "jacobian"]
 
 
 class VJP(Protocol):
@@ -230,20 +231,14 @@ def _shape_str(shape: Tuple[int, ...]) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def checked_chunk(
-    what: str, parallel_iterations: Any, vectorize: bool, persistent: bool
-) -> Optional[int]:
-    """Rows per batched backward pass (None for all at once), after TF's argument checks.
-
-    Raises TF's errors for a row loop on a non-persistent tape and for a bad
-    `parallel_iterations`; called before the tape is used up.
-    """
+def check_row_loop(what: str, vectorize: bool, persistent: bool) -> None:
+    """TF's RuntimeError for a row loop (`experimental_use_pfor=False`) on a
+    non-persistent tape; TF raises it before the tape is used up."""
     if not vectorize and not persistent:
         raise RuntimeError(_LOOP_NEEDS_PERSISTENT[what])
-    return _chunk_size(parallel_iterations, vectorize, what)
 
 
-def _chunk_size(parallel_iterations: Any, vectorize: bool, what: str) -> Optional[int]:
+def chunk_size(parallel_iterations: Any, vectorize: bool, what: str) -> Optional[int]:
     """Rows per batched backward pass; None for all at once. TF's argument errors."""
     if parallel_iterations is None:
         return None

@@ -517,13 +517,12 @@ class GradientTape:
         """
         unconnected = as_unconnected(unconnected_gradients)
         target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor target
-        chunk = _jacobian.checked_chunk(
-            "jacobian", parallel_iterations, experimental_use_pfor, self._persistent
-        )
+        _jacobian.check_row_loop("jacobian", experimental_use_pfor, self._persistent)
         sources = as_structure(sources)
         flat_sources = _structure.flatten(sources)
         self._begin_use()
-        try:
+        try:  # TF checks `parallel_iterations` after using the tape up
+            chunk = _jacobian.chunk_size(parallel_iterations, experimental_use_pfor, "jacobian")
             results = _jacobian.jacobian(
                 self._compute, self._as_target(target, flat_sources), target_shape,
                 flat_sources, unconnected, chunk, experimental_use_pfor,
@@ -580,11 +579,12 @@ class GradientTape:
         unconnected = as_unconnected(unconnected_gradients)
         self._check_usable()  # TF names a spent tape before looking at shapes
         _jacobian.check_batch_shapes(tuple(target.shape), tuple(source.shape))
-        chunk = _jacobian.checked_chunk(
-            "batch_jacobian", parallel_iterations, experimental_use_pfor, self._persistent
-        )
+        _jacobian.check_row_loop("batch_jacobian", experimental_use_pfor, self._persistent)
         self._begin_use()
         try:
+            chunk = _jacobian.chunk_size(
+                parallel_iterations, experimental_use_pfor, "batch_jacobian"
+            )
             return _jacobian.batch_jacobian(
                 self._compute, self._as_target(target, [source]), source, unconnected,
                 chunk, experimental_use_pfor,

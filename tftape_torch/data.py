@@ -54,9 +54,11 @@ import numpy as np
 import torch
 import torch.utils.data
 
-from tftape_torch import _state
+from tftape_torch import _state, errors
+from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
 
 __all__ = [
@@ -64,7 +66,6 @@ __all__ = [
     "Dataset",
     "INFINITE_CARDINALITY",
     "Iterator",
-    "TensorSpec",
     "UNKNOWN_CARDINALITY",
     "experimental",
 ]
@@ -153,10 +154,8 @@ def _to_tensor(value: Any) -> torch.Tensor:
     if isinstance(value, Variable):
         value = value.read_value()
     if not isinstance(value, torch.Tensor):
-        import tftape_torch
-
-        value = tftape_torch.convert_to_tensor(value)
-    with torch._C.DisableTorchFunctionSubclass():
+        value = convert_to_tensor(value)
+    with DisableTorchFunctionSubclass():
         return torch.Tensor.detach(value).as_subclass(torch.Tensor)
 
 
@@ -215,9 +214,7 @@ def _stack(elements: Sequence[Element]) -> Element:
         try:
             stacked.append(torch.stack(parts))
         except RuntimeError as cause:
-            import tftape_torch
-
-            raise tftape_torch.errors.InvalidArgumentError(
+            raise errors.InvalidArgumentError(
                 None, None,
                 "Cannot batch tensors with different shapes in component "
                 f"{index}. First element had shape {list(parts[0].shape)} and element "
@@ -323,9 +320,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         start, stop, step = (0, int(args[0]), 1) if len(args) == 1 else (
             int(args[0]), int(args[1]), int(args[2]) if len(args) == 3 else 1)
         if step == 0:
-            import tftape_torch
-
-            raise tftape_torch.errors.InvalidArgumentError(
+            raise errors.InvalidArgumentError(
                 None, None, "step must be a non-zero integer. [Op:RangeDataset]"
             )
         values = range(start, stop, step)
@@ -420,9 +415,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         """Combines consecutive elements into batches (stacked along a new first axis)."""
         size = int(batch_size)
         if size <= 0:
-            import tftape_torch
-
-            raise tftape_torch.errors.InvalidArgumentError(
+            raise errors.InvalidArgumentError(
                 None, None, "Batch size must be greater than zero. [Op:BatchDatasetV2] name: "
             )
         source = self
@@ -480,9 +473,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         """
         size = int(buffer_size)
         if size <= 0 and size != AUTOTUNE:
-            import tftape_torch
-
-            raise tftape_torch.errors.InvalidArgumentError(
+            raise errors.InvalidArgumentError(
                 None, None, "buffer_size must be greater than zero. [Op:ShuffleDatasetV3]"
             )
         op_seed = _seed(seed)
@@ -775,9 +766,7 @@ class DatasetIterator:
         try:
             return next(self)
         except StopIteration:
-            import tftape_torch
-
-            raise tftape_torch.errors.OutOfRangeError(
+            raise errors.OutOfRangeError(
                 None, None, "End of sequence [Op:IteratorGetNext] name: "
             ) from None
 

@@ -39,6 +39,7 @@ wording for variables but not its full object-graph dump.
 from __future__ import annotations
 
 import collections.abc
+import functools
 import os
 import re
 import time
@@ -46,6 +47,8 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 import torch
 
+from tftape_torch._module import PENDING_RESTORE, Module, run_pending_restore
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
 
 __all__ = [
@@ -68,12 +71,6 @@ _GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 # The object graph
 
 
-def _module_type() -> Any:
-    from tftape_torch.module import Module
-
-    return Module
-
-
 def _has_state(obj: Any) -> bool:
     return isinstance(obj, (torch.nn.Module, torch.optim.Optimizer))
 
@@ -87,7 +84,7 @@ def _is_trackable(obj: Any) -> bool:
     optimizers, and lists, tuples and dicts (of anything)."""
     return (
         isinstance(obj, (Variable, Checkpoint))
-        or isinstance(obj, _module_type())
+        or isinstance(obj, Module)
         or _has_state(obj)
         or _is_container(obj)
     )
@@ -101,7 +98,7 @@ def _children(obj: Any) -> List[Tuple[str, Any]]:
     """The named dependencies of `obj`, in a stable order."""
     if isinstance(obj, Checkpoint):
         return list(obj._tftape_graph_children())
-    if isinstance(obj, _module_type()):
+    if isinstance(obj, Module):
         found = []
         for key, value in vars(obj).items():
             if key in ("_name", "_name_scope") or key.startswith(("_tftape_", "_self_")):
@@ -140,7 +137,7 @@ def _collect(root: Any) -> Dict[str, Any]:
     for path, obj in _walk(root):
         if isinstance(obj, Variable):
             key = _key(path, _VALUE)
-            with torch._C.DisableTorchFunctionSubclass():
+            with DisableTorchFunctionSubclass():
                 values[key] = torch.Tensor.detach(obj).cpu().clone()
             names[key] = obj.name[:-2] if obj.name.endswith(":0") else obj.name
         elif _has_state(obj):
@@ -397,16 +394,21 @@ class _Restore:
                 self._unmatched_tree(child, visited)
             else:
                 self.apply(child, child_node, path + (name,), visited)
-        deferrable = isinstance(obj, (Checkpoint, _module_type()))
+        deferrable = isinstance(obj, (Checkpoint, Module))
         for escaped, child_node in node.children.items():
             if escaped in {_escape(n) for n in children} or not deferrable:
                 continue
-            pending = obj.__dict__.get("_tftape_pending_restore")
+            pending = obj.__dict__.get(PENDING_RESTORE)
             if pending is None:
                 pending = {}
-                object.__setattr__(obj, "_tftape_pending_restore", pending)
+                object.__setattr__(obj, PENDING_RESTORE, pending)
             name = escaped.replace(".S", "/").replace("..", ".")
-            pending[name] = (self, child_node)
+            pending[name] = functools.partial(self._apply_on_assign, child_node, name)
+
+    def _apply_on_assign(self, node: _Node, key: str, value: Any) -> None:
+        """Restore `node` into `value`, just set as attribute `key` (restore-on-create)."""
+        if _is_trackable(value):
+            self.apply(value, node, (key,), set())
 
     def _consume(self, node: _Node) -> None:
         if node.key is not None and self.unused.pop(node.key, None) is not None:
@@ -419,18 +421,6 @@ class _Restore:
             visited.add(id(item))
             if not _is_container(item):
                 self.unmatched.append(item)
-
-
-def _restore_on_assign(obj: Any, key: str, value: Any) -> None:
-    """Called when `obj.key = value` is set while a restoration waits for `key`."""
-    pending = obj.__dict__.get("_tftape_pending_restore")
-    if not pending or key not in pending:
-        return
-    restore, node = pending.pop(key)
-    if not pending:
-        object.__delattr__(obj, "_tftape_pending_restore")
-    if _is_trackable(value):
-        restore.apply(value, node, (key,), set())
 
 
 class CheckpointLoadStatus:
@@ -582,9 +572,9 @@ class Checkpoint:
         object.__setattr__(self, key, value)
         if not key.startswith("_") and _is_trackable(value):
             self._tftape_children[key] = value
-        pending = self.__dict__.get("_tftape_pending_restore")
+        pending = self.__dict__.get(PENDING_RESTORE)
         if pending is not None and key in pending:
-            _restore_on_assign(self, key, value)
+            run_pending_restore(self, key, value)
 
     def _tftape_graph_children(self) -> List[Tuple[str, Any]]:
         found: List[Tuple[str, Any]] = []
@@ -607,9 +597,9 @@ class Checkpoint:
         if self._save_counter is None:
             counter = Variable(0, dtype=torch.int64, trainable=False, name="save_counter")
             object.__setattr__(self, "_save_counter", counter)
-            pending = self.__dict__.get("_tftape_pending_restore")
+            pending = self.__dict__.get(PENDING_RESTORE)
             if pending is not None and "save_counter" in pending:
-                _restore_on_assign(self, "save_counter", counter)
+                run_pending_restore(self, "save_counter", counter)
 
     def write(self, file_prefix: str, options: Any = None) -> str:
         """Writes a checkpoint to `file_prefix` (no counter, no state file); returns it."""

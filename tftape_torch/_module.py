@@ -100,6 +100,21 @@ def camel_to_snake(value: str) -> str:
 
 current_scope = _state.current_name_scope
 
+#: Where `tf.train` leaves restorations that wait for an attribute to be set
+#: (TF's restore-on-create): a dict of attribute name -> `callback(value)`.
+PENDING_RESTORE = "_tftape_pending_restore"
+
+
+def run_pending_restore(obj: Any, key: str, value: Any) -> None:
+    """Run the restoration waiting for `obj.key`, now set to `value`, if there is one."""
+    pending = obj.__dict__.get(PENDING_RESTORE)
+    if not pending or key not in pending:
+        return
+    callback = pending.pop(key)
+    if not pending:
+        object.__delattr__(obj, PENDING_RESTORE)
+    callback(value)
+
 
 class name_scope:
     """A context manager for use when defining a Python op (eager: names only).
@@ -246,11 +261,8 @@ class Module:
 
     def __setattr__(self, key: str, value: Any) -> None:
         object.__setattr__(self, key, value)
-        pending = self.__dict__.get("_tftape_pending_restore")
-        if pending is not None and key in pending:
-            from tftape_torch import train
-
-            train._restore_on_assign(self, key, value)
+        if PENDING_RESTORE in self.__dict__:
+            run_pending_restore(self, key, value)
 
     @property
     def name(self) -> str:
