@@ -141,4 +141,6 @@ def as_dtype(type_value: Any) -> torch.dtype:
             numpy_name = None
         if numpy_name in _BY_NAME:
             return _BY_NAME[numpy_name]
-    raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
+    raise TypeError(
+        f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType."
+    )

@@ -41,7 +41,7 @@ class Flip:
     def __init__(self, tensor: torch.Tensor) -> None:
         self.tensor = tensor
         self.owners: List[Any] = []
-        self.watchers: List["weakref.ref[Any]"] = []
+        self.watchers: List[weakref.ref[Any]] = []
         # Sequence numbers count per thread: compare them only on the same thread.
         self.sequence_nr = next_sequence_nr()
         self.thread = threading.get_ident()
@@ -54,7 +54,7 @@ class Flip:
 #: id(tensor) -> its Flip, for every tensor whose flag is on because of tapes.
 FLIPS: Dict[int, Flip] = {}
 #: Leaves flipped earlier that had ops recorded on them: (tensor, sentinel) weakly.
-FLIPPED_BEFORE: Dict[int, Tuple["weakref.ref[torch.Tensor]", "weakref.ref[Any]"]] = {}
+FLIPPED_BEFORE: Dict[int, Tuple[weakref.ref[torch.Tensor], weakref.ref[Any]]] = {}
 #: Guards FLIPS and FLIPPED_BEFORE (re-entrant: weakref callbacks take it too).
 LOCK = threading.RLock()
 

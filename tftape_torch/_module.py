@@ -252,8 +252,8 @@ class Module:
             name = camel_to_snake(type(self).__name__)
         elif not valid_identifier(name):
             raise ValueError(
-                "%r is not a valid module name. Module names must be valid Python "
-                "identifiers (e.g. a valid class name)." % (name,)
+                f"{name!r} is not a valid module name. Module names must be valid Python "
+                "identifiers (e.g. a valid class name)."
             )
         self._name = name
         with name_scope(name) as scope_name:
@@ -300,7 +300,7 @@ class Module:
         )
 
     @property
-    def submodules(self) -> Tuple["Module", ...]:
+    def submodules(self) -> Tuple[Module, ...]:
         """All sub-modules: modules held by this one, by those, and so on.
 
         >>> import tftape_torch as tf

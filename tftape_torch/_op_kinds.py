@@ -49,7 +49,7 @@ _IN_PLACE_DUNDERS = frozenset(
 )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def kind_of(func: Callable[..., Any]) -> int:
     """`READ`, `ON_SELF` or `IN_PLACE`: what `func` does to its tensor arguments."""
     name = getattr(func, "__name__", "")

@@ -158,7 +158,7 @@ class Handle:
             kept.remove(self._hook)
             setattr(self._thread, self._kind, tuple(kept))
 
-    def __enter__(self) -> "Handle":
+    def __enter__(self) -> Handle:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:

@@ -266,7 +266,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
     # ------------------------------------------------------------------ sources
 
     @staticmethod
-    def from_tensor_slices(tensors: Any, name: Optional[str] = None) -> "Dataset":
+    def from_tensor_slices(tensors: Any, name: Optional[str] = None) -> Dataset:
         """A dataset whose elements are slices of `tensors` along their first dimension.
 
         Raises:
@@ -291,7 +291,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
 
         def factory() -> PyIterator[Element]:
             for index in range(count):
-                yield map_structure(lambda t: t[index].clone(), data)
+                yield map_structure(lambda t, i=index: t[i].clone(), data)
 
         return Dataset(
             factory,
@@ -301,13 +301,13 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         )
 
     @staticmethod
-    def from_tensors(tensors: Any, name: Optional[str] = None) -> "Dataset":
+    def from_tensors(tensors: Any, name: Optional[str] = None) -> Dataset:
         """A dataset with one element, `tensors`."""
         data = _normalize(tensors)
         return Dataset(lambda: iter([data]), 1, lambda: _element_spec(data), "_TensorDataset")
 
     @staticmethod
-    def range(*args: int, **kwargs: Any) -> "Dataset":
+    def range(*args: int, **kwargs: Any) -> Dataset:
         """A dataset of a step-separated range of values: `range(stop)`,
         `range(start, stop[, step])`, `output_type=tf.int64`."""
         output_type = kwargs.pop("output_type", torch.int64)
@@ -339,7 +339,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         args: Optional[Sequence[Any]] = None,
         output_signature: Any = None,
         name: Optional[str] = None,
-    ) -> "Dataset":
+    ) -> Dataset:
         """A dataset whose elements `generator(*args)` yields (converted to tensors)."""
         if output_types is None and output_signature is None:
             raise TypeError(
@@ -366,7 +366,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         return Dataset(factory, UNKNOWN_CARDINALITY, None, "_FlatMapDataset")
 
     @staticmethod
-    def zip(*datasets: Any, name: Optional[str] = None) -> "Dataset":
+    def zip(*datasets: Any, name: Optional[str] = None) -> Dataset:
         """A dataset zipping together a structure of datasets (or several datasets)."""
         structure = datasets[0] if len(datasets) == 1 else tuple(datasets)
         if isinstance(structure, Dataset):
@@ -411,7 +411,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         num_parallel_calls: Optional[int] = None,
         deterministic: Optional[bool] = None,
         name: Optional[str] = None,
-    ) -> "Dataset":
+    ) -> Dataset:
         """Combines consecutive elements into batches (stacked along a new first axis)."""
         size = int(batch_size)
         if size <= 0:
@@ -441,7 +441,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             "_BatchDataset",
         )
 
-    def unbatch(self, name: Optional[str] = None) -> "Dataset":
+    def unbatch(self, name: Optional[str] = None) -> Dataset:
         """Splits elements into their slices along the first dimension."""
         source = self
 
@@ -464,7 +464,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         seed: Optional[int] = None,
         reshuffle_each_iteration: Optional[bool] = None,
         name: Optional[str] = None,
-    ) -> "Dataset":
+    ) -> Dataset:
         """Randomly shuffles the elements, through a buffer of `buffer_size` elements.
 
         The order is a random permutation (TF's exact order cannot be reproduced); with
@@ -513,7 +513,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         synchronous: Optional[bool] = None,
         use_unbounded_threadpool: bool = False,
         name: Optional[str] = None,
-    ) -> "Dataset":
+    ) -> Dataset:
         """Applies `map_func` to each element (a tuple element is unpacked into args)."""
         source = self
 
@@ -529,7 +529,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         )
         return dataset
 
-    def flat_map(self, map_func: Callable[..., "Dataset"], name: Optional[str] = None) -> "Dataset":
+    def flat_map(self, map_func: Callable[..., Dataset], name: Optional[str] = None) -> Dataset:
         """Maps each element to a dataset and flattens the results."""
         source = self
 
@@ -545,7 +545,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
 
         return Dataset(factory, UNKNOWN_CARDINALITY, None, "_FlatMapDataset")
 
-    def filter(self, predicate: Callable[..., Any], name: Optional[str] = None) -> "Dataset":
+    def filter(self, predicate: Callable[..., Any], name: Optional[str] = None) -> Dataset:
         """Keeps the elements for which `predicate` returns a true `tf.bool` scalar.
 
         Raises:
@@ -563,7 +563,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
 
         return Dataset(factory, UNKNOWN_CARDINALITY, lambda: source.element_spec, "_FilterDataset")
 
-    def take(self, count: int, name: Optional[str] = None) -> "Dataset":
+    def take(self, count: int, name: Optional[str] = None) -> Dataset:
         """The first `count` elements (all of them when `count` is -1)."""
         count = int(count)
         source = self
@@ -580,7 +580,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
                 card = min(card, count)
         return Dataset(factory, card, lambda: source.element_spec, "_TakeDataset")
 
-    def skip(self, count: int, name: Optional[str] = None) -> "Dataset":
+    def skip(self, count: int, name: Optional[str] = None) -> Dataset:
         """All but the first `count` elements (none when `count` is -1)."""
         count = int(count)
         source = self
@@ -596,7 +596,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             card = 0 if count < 0 else max(0, card - count)
         return Dataset(factory, card, lambda: source.element_spec, "_SkipDataset")
 
-    def repeat(self, count: Optional[int] = None, name: Optional[str] = None) -> "Dataset":
+    def repeat(self, count: Optional[int] = None, name: Optional[str] = None) -> Dataset:
         """Repeats the dataset `count` times (forever when `count` is None or -1)."""
         times = -1 if count is None else int(count)
         source = self
@@ -620,13 +620,13 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             card = card * times
         return Dataset(factory, card, lambda: source.element_spec, "_RepeatDataset")
 
-    def prefetch(self, buffer_size: int, name: Optional[str] = None) -> "Dataset":
+    def prefetch(self, buffer_size: int, name: Optional[str] = None) -> Dataset:
         """Accepted for TF compatibility; the data is in memory, so it changes nothing."""
         source = self
         return Dataset(source._factory, self._cardinality, lambda: source.element_spec,
                        "_PrefetchDataset")
 
-    def cache(self, filename: str = "", name: Optional[str] = None) -> "Dataset":
+    def cache(self, filename: str = "", name: Optional[str] = None) -> Dataset:
         """Caches the elements of the first complete pass in memory."""
         source = self
         cached: List[Element] = []
@@ -645,13 +645,13 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
 
         return Dataset(factory, self._cardinality, lambda: source.element_spec, "CacheDataset")
 
-    def enumerate(self, start: int = 0, name: Optional[str] = None) -> "Dataset":
+    def enumerate(self, start: int = 0, name: Optional[str] = None) -> Dataset:
         """Pairs each element with its int64 index, counting from `start`."""
         count = Dataset.range(int(start), (1 << 63) - 1)
         count._cardinality = INFINITE_CARDINALITY
         return Dataset.zip((count, self))
 
-    def concatenate(self, dataset: "Dataset", name: Optional[str] = None) -> "Dataset":
+    def concatenate(self, dataset: Dataset, name: Optional[str] = None) -> Dataset:
         """The elements of this dataset followed by those of `dataset`."""
         first, second = self, dataset
 
@@ -668,7 +668,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             card = a + b
         return Dataset(factory, card, lambda: first.element_spec, "_ConcatenateDataset")
 
-    def apply(self, transformation_func: Callable[["Dataset"], "Dataset"]) -> "Dataset":
+    def apply(self, transformation_func: Callable[[Dataset], Dataset]) -> Dataset:
         """`transformation_func(self)`."""
         return transformation_func(self)
 
@@ -719,7 +719,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
     def __bool__(self) -> bool:
         return True
 
-    def __iter__(self) -> "DatasetIterator":
+    def __iter__(self) -> DatasetIterator:
         return DatasetIterator(self)
 
     def as_numpy_iterator(self) -> PyIterator[Any]:
@@ -751,7 +751,7 @@ class DatasetIterator:
         self._dataset = dataset
         self._iterator = dataset._factory()
 
-    def __iter__(self) -> "DatasetIterator":
+    def __iter__(self) -> DatasetIterator:
         return self
 
     def __next__(self) -> Element:

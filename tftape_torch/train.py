@@ -306,7 +306,9 @@ def _resolve(ckpt_dir_or_file: str) -> str:
             from tftape_torch import errors
 
             raise errors.NotFoundError(
-                None, None, f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}"
+                None,
+                None,
+                f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}",
             )
         return latest
     if not os.path.isfile(path + _INDEX_SUFFIX):
@@ -322,7 +324,7 @@ class _Node:
     """Saved values below one path of the saved object graph."""
 
     def __init__(self) -> None:
-        self.children: Dict[str, "_Node"] = {}
+        self.children: Dict[str, _Node] = {}
         self.key: Optional[str] = None
         self.value: Any = None
         self.name: str = ""
@@ -430,7 +432,7 @@ class CheckpointLoadStatus:
         self._restore = restore
         self._root = root
 
-    def assert_consumed(self) -> "CheckpointLoadStatus":
+    def assert_consumed(self) -> CheckpointLoadStatus:
         """Asserts that every checkpointed value was restored and every object matched.
 
         Raises:
@@ -447,7 +449,7 @@ class CheckpointLoadStatus:
             raise AssertionError(f"Unresolved object in checkpoint {_node_path(key)}")
         return self.assert_existing_objects_matched()
 
-    def assert_existing_objects_matched(self) -> "CheckpointLoadStatus":
+    def assert_existing_objects_matched(self) -> CheckpointLoadStatus:
         """Asserts that every object in the graph now got a value from the checkpoint.
 
         Raises:
@@ -463,21 +465,24 @@ class CheckpointLoadStatus:
             )
         return self
 
-    def assert_nontrivial_match(self) -> "CheckpointLoadStatus":
+    def assert_nontrivial_match(self) -> CheckpointLoadStatus:
         """Asserts that something besides the save counter was restored.
 
         Raises:
           AssertionError: if nothing was.
         """
-        if self._restore.matched - int(self._restore.root.children.get("save_counter") is not None
-                                       and "save_counter/" + _VALUE not in self._restore.unused) <= 0:
+        counter_only = int(
+            self._restore.root.children.get("save_counter") is not None
+            and "save_counter/" + _VALUE not in self._restore.unused
+        )
+        if self._restore.matched - counter_only <= 0:
             raise AssertionError(
                 "Nothing except the root object matched a checkpointed value. Typically this "
                 "means that the checkpoint does not match the Python program."
             )
         return self
 
-    def expect_partial(self) -> "CheckpointLoadStatus":
+    def expect_partial(self) -> CheckpointLoadStatus:
         """Silences warnings about values of the checkpoint left unused."""
         return self
 
@@ -491,16 +496,16 @@ class CheckpointLoadStatus:
 class InitializationOnlyStatus:
     """The status of `restore(None)`: nothing is restored."""
 
-    def assert_consumed(self) -> "InitializationOnlyStatus":
+    def assert_consumed(self) -> InitializationOnlyStatus:
         raise AssertionError("No checkpoint specified (save_path=None); nothing is being restored.")
 
-    def assert_existing_objects_matched(self) -> "InitializationOnlyStatus":
+    def assert_existing_objects_matched(self) -> InitializationOnlyStatus:
         raise AssertionError("No checkpoint specified (save_path=None); nothing is being restored.")
 
-    def assert_nontrivial_match(self) -> "InitializationOnlyStatus":
+    def assert_nontrivial_match(self) -> InitializationOnlyStatus:
         raise AssertionError("No checkpoint specified (save_path=None); nothing is being restored.")
 
-    def expect_partial(self) -> "InitializationOnlyStatus":
+    def expect_partial(self) -> InitializationOnlyStatus:
         return self
 
     def run_restore_ops(self, session: Any = None) -> None:
