@@ -189,17 +189,34 @@ def test_grad_fn_returning_none_gives_none():
     assert tape.gradient(y, x) is None
 
 
-def test_grad_fn_returning_a_python_number_is_converted():
+def test_grad_fn_returning_a_python_number_passes_through_as_in_tf():
     @custom_gradient
     def f(x):
         return x * 2.0, lambda dy: 5.0
 
     x = torch.tensor(1.0, dtype=torch.float64)
-    with GradientTape() as tape:
+    with GradientTape(persistent=True) as tape:
         tape.watch(x)
         y = f(x)
-    grad = tape.gradient(y, x)
-    assert grad.dtype == torch.float64 and grad.item() == 5.0
+        z = f(x * 3.0)
+    assert tape.gradient(y, x) == 5.0 and type(tape.gradient(y, x)) is float
+    # Flowing on through an op, the number is a tensor of the input's dtype.
+    grad = tape.gradient(z, x)
+    assert grad.dtype == torch.float64 and grad.item() == 15.0
+
+
+def test_raw_gradient_is_not_restored_after_in_place_accumulation():
+    # The engine may add a second gradient into the converted tensor in place: the
+    # result is then the sum, not the raw gradient of one call.
+    @custom_gradient
+    def f(x):
+        return x * 2.0, lambda dy: (dy * 2.0).to(torch.float64)
+
+    x = torch.tensor(3.0)
+    with GradientTape() as tape:
+        tape.watch(x)
+        y = f(x) + f(x)
+    assert tape.gradient(y, x).item() == 4.0
 
 
 def test_python_number_arguments_count_as_inputs():

@@ -20,6 +20,11 @@ Design (after TF's `custom_gradient._eager_mode_decorator`):
 * Forward mode (`ForwardAccumulator`): TF computes the JVP of a custom-gradient call
   from the ops of `f` and ignores `grad_fn`. The Function takes the results' tangents
   as inputs (on a detached primal) and its `jvp` passes them on.
+* What `grad_fn` returns, TF passes on unchanged: a gradient of another shape or
+  dtype than its input, or a Python number. torch's engine needs a tensor of the
+  input's shape and dtype, so the Function hands it a converted one that carries the
+  raw gradient along (NOTE: [Raw gradients]); when that tensor arrives unchanged as a
+  tape's result for a source, a gradient hook (in `_state`) puts the raw one back.
 
 >>> import torch
 >>> from tftape_torch import GradientTape, custom_gradient
@@ -53,6 +58,7 @@ from tftape_torch._torch_internals import (
 from tftape_torch._torch_internals import (
     make_dual,
     tangent_of,
+    version_of,
 )
 from tftape_torch._variable import Variable
 
@@ -205,6 +211,8 @@ def _call(f: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) 
         out_count=len(flat_result),
         out_positions=out_positions,
     )
+    if _restore_raw not in _state.THREAD.gradient_hooks:
+        _state.add_gradient_hook(_restore_raw)  # for the life of the thread
     new = _CustomGradientFunction.apply(spec, *arg_tensors, *variable_reads, *outputs)
     flat = list(flat_result)
     for position, value in zip(out_positions, new):
@@ -263,9 +271,50 @@ class _Meta:
         return as_eager(zeros) if self.eager else zeros
 
     def convert(self, grad: Any) -> Optional[torch.Tensor]:
-        if grad is None or isinstance(grad, torch.Tensor):
-            return grad
-        return torch.as_tensor(np.asarray(grad), dtype=self.dtype, device=self.device)
+        """`grad` as the engine needs it: a tensor of this shape and dtype.
+
+        A converted tensor carries the raw `grad` (NOTE: [Raw gradients]). A shape
+        that does not reduce to this one is left to the engine's error.
+        """
+        if grad is None:
+            return None
+        if isinstance(grad, torch.Tensor):
+            with _DisableSubclass():
+                out = grad
+                if out.dtype != self.dtype and (out.is_floating_point() or out.is_complex()):
+                    out = out.to(self.dtype)
+                if out.shape != self.shape:
+                    try:
+                        out = out.sum_to_size(self.shape)
+                    except RuntimeError:
+                        return grad
+        else:
+            out = torch.as_tensor(np.asarray(grad), dtype=self.dtype, device=self.device)
+        if out is not grad:
+            out.__dict__[_RAW] = (grad, version_of(out))
+        return out
+
+
+# NOTE: [Raw gradients]
+# TF hands a tape's caller whatever a custom gradient function returned for a source:
+# a `[5]` gradient for a scalar, a float64 one for a float32 input, the Python number
+# 2.0. torch's engine reduces, casts or refuses those, so `_Meta.convert` gives it a
+# tensor of the input's shape and dtype, with the raw gradient stored in the tensor's
+# `__dict__` under `_RAW`, with its version counter. If that very tensor comes out of
+# the backward pass as a source's gradient, unchanged (nothing computed from it, and
+# the engine did not accumulate another gradient into it in place: same version),
+# the gradient hook `_restore_raw` puts the raw gradient in its place. A gradient that
+# flows on through other ops is the converted one (TF would fail or broadcast there).
+_RAW = "_tftape_raw_gradient"
+
+
+def _restore_raw(results: List[Any]) -> None:
+    """Put back the raw custom gradients among a tape's `results` (in place)."""
+    for index, grad in enumerate(results):
+        if grad is not None:
+            stored = grad.__dict__.get(_RAW)
+            if stored is not None and stored[1] == version_of(grad):
+                results[index] = stored[0]
 
 
 class _Spec:

@@ -28,6 +28,18 @@ accumulators do not nest in one another (TF's do, for higher-order JVPs); a tape
 is entered inside the accumulator while one outside also records sees the JVP
 computations too.
 
+Why nesting is out of reach on torch 2.13: `enter_dual_level` refuses a second level
+("Nested forward mode AD is not supported at the moment", forward_grad.cpp), and
+`make_dual` on a dual of another level is refused as well. functorch nests `jvp`
+only as a function transform: each level wraps its inputs in `TensorWrapper`s and
+unwraps its outputs when the function returns, reusing dual level 0 inside. An
+accumulator watches tensors the user already holds and hands back results that
+outlive the block, so its results would be wrappers of a dead level, outside every
+tape. What would work is TF's own construction (a JVP as the transpose of a
+vector-Jacobian product, computed by two reverse passes with `create_graph`, which
+the outer level's tangents flow through); it needs the inner accumulator to record
+a backward graph like a tape, which this class does not do.
+
 >>> import torch
 >>> from tftape_torch import autodiff
 >>> x = torch.tensor([1.0, 2.0])

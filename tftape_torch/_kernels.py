@@ -2,17 +2,29 @@
 
 Each is a `torch.autograd.Function` with a differentiable backward (so nested tapes
 give TF's higher derivatives) and a `jvp` (so forward mode works). The drop-in
-namespace uses them only when a gradient can be asked for; otherwise it calls the
-plain torch op, which computes the same values.
+namespace uses them only when a derivative can be asked for (an input requires grad,
+or carries a tangent of the active ForwardAccumulator); otherwise it calls the plain
+torch op, which computes the same values.
 
 # NOTE: [TF's gradient conventions]
 # * `maximum(x, y)` / `minimum(x, y)`: at a tie the whole gradient goes to `x`
 #   (TF selects with `x >= y` / `x <= y`); torch splits it half and half.
 # * `sqrt`: TF's kernel returns 0 where the incoming gradient is 0, so the NaN of
 #   `sqrt(-1.)` in the branch `tf.where` did not pick does not leak into the result;
-#   torch computes `0 / (2 * nan) = nan`.
+#   torch computes `0 / (2 * nan) = nan`. Its JVP is not masked.
 # * `pow(x, y)`: TF's d/dx is `y * x**(y-1)` everywhere (NaN at x = y = 0, where torch
-#   says 0) and its d/dy masks `log(x)` to 0 for x <= 0 (torch gives NaN for x < 0).
+#   says 0) and its d/dy masks `log(x)` to 0 for x <= 0 (torch gives NaN for x < 0;
+#   complex x: masked only at 0).
+# * `x / y`: TF's d/dy is `(-x / y) / y` (torch: `-x / (y * y)`, which under- and
+#   overflows elsewhere).
+# * Complex inputs: the gradient is the incoming one times the *conjugate* derivative
+#   (`grad * conj(f'(z))`, torch's convention too); the JVP is not conjugated
+#   (`tangent * f'(z)`).
+# * Forward mode: TF computes a JVP by transposing the op's gradient function, so it
+#   is the sum over *every* floating input of its partial derivative times its
+#   tangent, an input without one counting as a zero tangent. Where such a partial is
+#   infinite or NaN the JVP is NaN (`1 / x` at 0, `pow(0., y)` at y = 0), where
+#   torch's formulas skip the term.
 
 >>> import torch
 >>> x = torch.tensor(1.0, requires_grad=True)
@@ -28,15 +40,16 @@ from typing import Any, Callable, Optional, Tuple
 import torch
 from torch.overrides import handle_torch_function
 
+from tftape_torch import _state
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._torch_internals import (
+    tangent_of,
     torch_function_mode_enabled,
 )
 
-__all__ = ["maximum", "minimum", "pow", "sqrt"]
-
+__all__ = ["divide", "maximum", "minimum", "pow", "rpow", "sqrt"]
 
 
 def _visible_to_modes(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
@@ -61,10 +74,45 @@ def _sum_to(grad: torch.Tensor, shape: torch.Size) -> torch.Tensor:
     return grad.sum_to_size(shape)
 
 
-def _needs_grad(*tensors: torch.Tensor) -> bool:
-    if not torch.is_grad_enabled():
+def _needs_grad(*tensors: Any) -> bool:
+    """Whether a derivative of an op on `tensors` can be asked for: TF's kernel runs.
+
+    True if one of them requires grad (with grad mode on) or carries a tangent of the
+    active ForwardAccumulator's dual level.
+    """
+    if torch.is_grad_enabled():
+        for t in tensors:
+            if isinstance(t, torch.Tensor) and t.requires_grad:
+                return True
+    if _state.THREAD.accumulators:
+        return _has_tangent(tensors)
+    return False
+
+
+def _has_tangent(tensors: Tuple[Any, ...]) -> bool:
+    level = _state.forward_level()
+    if level is None:
         return False
-    return any(t.requires_grad for t in tensors)
+    with _DisableSubclass():
+        for t in tensors:
+            if isinstance(t, torch.Tensor) and tangent_of(t, level) is not None:
+                return True
+    return False
+
+
+def _zero_for(tangent: Optional[torch.Tensor], like: torch.Tensor) -> torch.Tensor:
+    """`tangent`, or a zero tangent for an input that has none (TF's convention)."""
+    if tangent is not None:
+        return tangent
+    return torch.zeros((), dtype=like.dtype, device=like.device)
+
+
+def _inexact(x: torch.Tensor) -> bool:
+    return x.is_floating_point() or x.is_complex()
+
+
+def _conj(x: torch.Tensor) -> torch.Tensor:
+    return x.conj() if x.is_complex() else x
 
 
 class _MaxMin(torch.autograd.Function):
@@ -145,18 +193,22 @@ class _Sqrt(torch.autograd.Function):
         if grad is None:  # pruned by a tape: no gradient, not zeros
             return None
         (out,) = ctx.saved_tensors
-        return _sqrt_grad(out, grad)
+        with _DisableSubclass():
+            return _sqrt_grad(_conj(out), grad)
 
     @staticmethod
     def jvp(ctx: Any, tangent: torch.Tensor) -> torch.Tensor:
+        # TF transposes `SqrtGrad` (its `_SqrtGradGrad`): `0.5 * tangent / out`, not
+        # masked, so a zero tangent at sqrt(0) gives NaN.
         (out,) = ctx.saved_tensors
-        return _sqrt_grad(out, tangent)
+        with _DisableSubclass():
+            return 0.5 * tangent / out
 
 
 def _sqrt_grad(out: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
-    with _DisableSubclass():
-        zero = torch.zeros((), dtype=grad.dtype, device=grad.device)
-        return torch.where(grad == 0, zero, 0.5 * grad / out)
+    """TF's `SqrtGrad`: `0.5 * grad / out`, and 0 where `grad` is 0."""
+    zero = torch.zeros((), dtype=grad.dtype, device=grad.device)
+    return torch.where(grad == 0, zero, 0.5 * grad / out)
 
 
 @_visible_to_modes
@@ -190,11 +242,11 @@ class _Pow(torch.autograd.Function):
             return None, None
         x, y, out = ctx.saved_tensors
         grad_x = grad_y = None
-        if ctx.needs_input_grad[0]:
-            with _DisableSubclass():
+        with _DisableSubclass():
+            x, y, out = _conj(x), _conj(y), _conj(out)
+            if ctx.needs_input_grad[0]:
                 grad_x = _sum_to(grad * y * pow(x, y - 1), ctx.x_shape)
-        if ctx.needs_input_grad[1]:
-            with _DisableSubclass():
+            if ctx.needs_input_grad[1]:
                 grad_y = _sum_to(grad * out * _masked_log(x), ctx.y_shape)
         return grad_x, grad_y
 
@@ -202,17 +254,13 @@ class _Pow(torch.autograd.Function):
     def jvp(ctx: Any, tangent_x: Any, tangent_y: Any) -> torch.Tensor:
         x, y, out = ctx.saved_tensors
         with _DisableSubclass():
-            result = torch.zeros_like(out)
-            if tangent_x is not None:
-                result = result + tangent_x * y * pow(x, y - 1)
-            if tangent_y is not None:
-                result = result + tangent_y * out * _masked_log(x)
-            return result
+            tangent_x, tangent_y = _zero_for(tangent_x, x), _zero_for(tangent_y, y)
+            return tangent_x * y * pow(x, y - 1) + tangent_y * out * _masked_log(x)
 
 
 def _masked_log(x: torch.Tensor) -> torch.Tensor:
-    """`log(x)` where x > 0, else 0 (TF's guard against a false singularity at 0)."""
-    mask = x > 0
+    """`log(x)` where x > 0 (complex: x != 0), else 0 (TF's guard at a false singularity)."""
+    mask = x != 0 if x.is_complex() else x > 0
     one = torch.ones((), dtype=x.dtype, device=x.device)
     zero = torch.zeros((), dtype=x.dtype, device=x.device)
     return torch.where(mask, torch.log(torch.where(mask, x, one)), zero)
@@ -227,19 +275,83 @@ def pow(x: torch.Tensor, y: Any) -> torch.Tensor:
     """
     with _DisableSubclass():
         if not isinstance(y, torch.Tensor):
-            if y != 0 or not (x.is_floating_point() and _needs_grad(x)):
+            if y != 0 or not (_inexact(x) and _needs_grad(x)):
                 return torch.pow(x, y)
             y = torch.zeros((), dtype=x.dtype, device=x.device)
-        elif not (x.is_floating_point() and _needs_grad(x, y)):
+        elif not (_inexact(x) and _needs_grad(x, y)):
             return torch.pow(x, y)
     return _Pow.apply(x, y)
 
 
 @_visible_to_modes
 def rpow(base: Any, exponent: torch.Tensor) -> torch.Tensor:
-    """`base ** exponent` for a Python number `base`, with TF's gradient."""
+    """`base ** exponent` for a Python number `base`, with TF's gradient.
+
+    A positive (or non-zero complex) base takes torch's own op: its derivatives are
+    TF's there.
+    """
     with _DisableSubclass():
-        if base > 0 or not (exponent.is_floating_point() and _needs_grad(exponent)):
+        plain = base != 0 and (isinstance(base, complex) or base > 0)
+        if plain or not (_inexact(exponent) and _needs_grad(exponent)):
             return torch.pow(base, exponent)
         base_tensor = torch.full((), base, dtype=exponent.dtype, device=exponent.device)
     return _Pow.apply(base_tensor, exponent)
+
+
+class _Div(torch.autograd.Function):
+    """`x / y` for inexact tensors, differentiated as TF's `_RealDivGrad`/`_DivGrad`."""
+
+    @staticmethod
+    def forward(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        with _DisableSubclass():
+            return torch.div(x, y)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        x, y = inputs
+        ctx.save_for_backward(x, y)
+        ctx.save_for_forward(x, y)
+        ctx.x_shape, ctx.y_shape = x.shape, y.shape
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        if grad is None:  # pruned by a tape: no gradient, not zeros
+            return None, None
+        x, y = ctx.saved_tensors
+        grad_x = grad_y = None
+        with _DisableSubclass():
+            x, y = _conj(x), _conj(y)
+            if ctx.needs_input_grad[0]:
+                grad_x = _sum_to(divide(grad, y), ctx.x_shape)
+            if ctx.needs_input_grad[1]:
+                grad_y = _sum_to(grad * divide(divide(-x, y), y), ctx.y_shape)
+        return grad_x, grad_y
+
+    @staticmethod
+    def jvp(ctx: Any, tangent_x: Any, tangent_y: Any) -> torch.Tensor:
+        x, y = ctx.saved_tensors
+        with _DisableSubclass():
+            tangent_x, tangent_y = _zero_for(tangent_x, x), _zero_for(tangent_y, y)
+            return tangent_x / y + tangent_y * ((-x / y) / y)
+
+
+@_visible_to_modes
+def divide(x: Any, y: Any) -> torch.Tensor:
+    """`x / y` with TF's derivatives, for inexact tensors (a Python number on one side).
+
+    Used where torch's own division differs from TF: in forward mode, where TF's JVP
+    also counts the partial derivative of an operand without a tangent.
+    """
+    with _DisableSubclass():
+        if not isinstance(x, torch.Tensor):
+            if not (_inexact(y) and _needs_grad(y)):
+                return torch.Tensor.__rtruediv__(y, x)
+            x = torch.full((), x, dtype=y.dtype, device=y.device)
+        elif not isinstance(y, torch.Tensor):
+            if not (_inexact(x) and _needs_grad(x)):
+                return torch.div(x, y)
+            y = torch.full((), y, dtype=x.dtype, device=x.device)
+        elif not (_inexact(x) and _needs_grad(x, y)):
+            return torch.div(x, y)
+    return _Div.apply(x, y)

@@ -176,18 +176,18 @@ def _prod(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -
 def _empty_extreme(
     x: torch.Tensor, axes: List[int], keepdims: builtins.bool, largest: builtins.bool
 ) -> torch.Tensor:
-    """TF's max/min of nothing: -inf/+inf, or the dtype's lowest/highest integer."""
+    """TF's max/min of nothing: -inf/+inf, or the dtype's lowest/highest integer.
+
+    Computed from `x` (an empty sum plus the value), so its gradient is an empty
+    tensor shaped like `x`, as TF's, not None.
+    """
     dtype = _DTYPE_GET(x)
     if dtype in FLOATING:
         value: Any = -_math.inf if largest else _math.inf
     else:
         info = torch.iinfo(dtype)
         value = info.min if largest else info.max
-    if keepdims:
-        dims = [1 if i in axes else d for i, d in enumerate(x.shape)]
-    else:
-        dims = [d for i, d in enumerate(x.shape) if i not in axes]
-    return torch.full(dims, value, dtype=dtype, device=x.device)
+    return torch.sum(x, dim=axes, keepdim=keepdims, dtype=dtype) + value
 
 
 def _max(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:

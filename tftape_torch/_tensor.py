@@ -300,6 +300,8 @@ def operator_truediv(a: torch.Tensor, b: Any) -> torch.Tensor:
         a = a.to(target)
         if isinstance(b, _Tensor):
             b = b.to(target)
+    if _state.THREAD.accumulators:  # forward mode: TF's JVP (see `_kernels`)
+        return _kernels.divide(a, b)
     return _Base.div(a, b)
 
 
@@ -307,6 +309,8 @@ def _rtruediv(a: torch.Tensor, b: Any) -> torch.Tensor:
     target = _TRUEDIV.get(_DTYPE_GET(a))
     if target is not None:
         a = a.to(target)
+    if _state.THREAD.accumulators:  # forward mode: TF's JVP (see `_kernels`)
+        return _kernels.divide(b, a)
     return _Tensor.__rdiv__(a, b)
 
 

@@ -120,6 +120,11 @@ dtype_of: Callable[[torch.Tensor], torch.dtype] = TensorBase.dtype.__get__
 is_leaf_of: Callable[[torch.Tensor], bool] = TensorBase.is_leaf.__get__
 output_nr_of: Callable[[torch.Tensor], int] = TensorBase.output_nr.__get__
 set_requires_grad: Callable[[torch.Tensor, bool], None] = TensorBase.requires_grad.__set__
+#: The version counter of a tensor's storage (`Tensor._version`), bumped by every
+#: in-place write: it tells a tensor the autograd engine accumulated into in place.
+version_of: Callable[[torch.Tensor], int] = _require(
+    TensorBase, "_version", "custom_gradient's raw gradients"
+).__get__
 #: `tensor.data = value` without recording (what `torch.optim` does to parameters).
 set_data: Callable[[torch.Tensor, torch.Tensor], None] = torch.Tensor.data.__set__  # type: ignore[attr-defined]
 #: Getters that hand back a tensor stored elsewhere (`._base`, `.grad`): a subclass

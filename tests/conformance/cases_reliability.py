@@ -1679,3 +1679,240 @@ def case_i13_index_errors(tf):
         "index_scalar": _err(lambda: tf.constant(1.0)[0]),
         "string_index": _err(lambda: x["a"]),
     }
+
+
+# ---------------------------------------------------------------------------
+# More coverage for items 2, 3, 4 and 11 (added with their fixes)
+
+
+def case_i02_pow_complex_exponent_zero_second_order(tf):
+    x = tf.constant(0.7 + 0.4j)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = x**0
+        g = inner.gradient(y, x)
+    return [_c(g), _c(outer.gradient(g, x))]
+
+
+def case_i02_pow_complex_at_zero(tf):
+    return _complex_grad(tf, lambda x: x ** tf.constant(2.0 + 0.0j), 0.0j)
+
+
+def case_i02_complex_python_base(tf):
+    return _complex_grad(tf, lambda y: (1.0 + 2.0j) ** y, 0.5 + 0.5j)
+
+
+def case_i02_sqrt_forward_over_backward(tf):
+    x = tf.constant(0.7 + 0.4j)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(0.3 - 0.8j)) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.sqrt(x)
+        g = tape.gradient(y, x)
+    return [_c(g), _c(acc.jvp(g))]
+
+
+def case_i02_divide_complex_jvp(tf):
+    x = tf.constant(1.0 + 2.0j)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(0.5 + 1.0j)) as acc:
+        y = tf.constant(3.0 - 1.0j) / x
+    return _c(acc.jvp(y))
+
+
+def case_i03_reciprocal_at_zero_with_tape(tf):
+    return _jvp(tf, 0.0, 1.0, lambda x: 1.0 / x, with_tape=True)
+
+
+def case_i03_divide_numerator_no_tape(tf):
+    return _jvp(tf, 1.0, 1.0, lambda x: tf.divide(x, 0.0))
+
+
+def case_i03_pow_negative_exponent_at_zero(tf):
+    return _jvp(tf, 0.0, 1.0, lambda x: tf.pow(x, tf.constant(-1.0)), with_tape=True)
+
+
+def case_i03_python_base_zero(tf):
+    return _jvp(tf, 0.0, 1.0, lambda y: 0.0**y)
+
+
+def case_i03_python_base_negative(tf):
+    return _jvp(tf, 2.0, 1.0, lambda y: (-2.0) ** y)
+
+
+def case_i03_python_exponent_zero(tf):
+    return _jvp(tf, 0.0, 1.0, lambda x: x**0)
+
+
+def case_i03_self_power_zero_tangent(tf):
+    return _jvp(tf, 0.0, 0.0, lambda x: x**x)
+
+
+def case_i03_sqrt_at_zero_zero_tangent_tensor(tf):
+    return _jvp(tf, [0.0, 4.0], [0.0, 0.0], tf.sqrt)
+
+
+def case_i03_maximum_python_operand_variable(tf):
+    v = tf.Variable(1.0)
+    with tf.autodiff.ForwardAccumulator(v, tf.constant(1.0)) as acc:
+        y = tf.maximum(v, 1.0)
+    return acc.jvp(y)
+
+
+def case_i03_backward_over_forward_pow(tf):
+    x = tf.constant(0.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+            y = x ** tf.constant(0.5)
+        j = acc.jvp(y)
+    return [j, tape.gradient(j, x)]
+
+
+def _nested_gradients(tf, f, x, order, persistent=False):
+    """`f(x)` and its derivatives up to `order`, one tape per order."""
+    x = tf.constant(x)
+    tapes = [tf.GradientTape(persistent=persistent) for _ in range(order)]
+    for tape in tapes:
+        tape.__enter__()
+        tape.watch(x)
+    g = f(x)
+    out = [g]
+    for tape in reversed(tapes):
+        tape.__exit__(None, None, None)
+        g = tape.gradient(g, x)
+        out.append(g)
+    return out
+
+
+def _cube_with_custom_third(tf, second, third):
+    @tf.custom_gradient
+    def cube(x):
+        def first_order(dy):
+            @tf.custom_gradient
+            def first(x_inner):
+                def second_order(ddy):
+                    @tf.custom_gradient
+                    def sec(x_third):
+                        return second * x_third, lambda dddy: dddy * third
+
+                    return ddy * sec(x_inner)
+
+                return 3.0 * x_inner * x_inner, second_order
+
+            return dy * first(x)
+
+        return x * x * x, first_order
+
+    return cube
+
+
+def case_i04_third_order(tf):
+    return _nested_gradients(tf, _cube_with_custom_third(tf, 100.0, 7.0), 2.0, 3)
+
+
+def case_i04_third_order_persistent(tf):
+    return _nested_gradients(tf, _cube_with_custom_third(tf, 100.0, 7.0), 2.0, 3, True)
+
+
+def case_i04_fourth_order(tf):
+    return _nested_gradients(tf, _cube_with_custom_third(tf, 100.0, 7.0), 2.0, 4)
+
+
+def case_i04_third_order_times_source(tf):
+    cube = _cube_with_custom_third(tf, 100.0, 7.0)
+    return _nested_gradients(tf, lambda x: cube(x) * x, 2.0, 3)
+
+
+def case_i04_persistent_gradient_twice(tf):
+    cube = _cube_with_custom_second(tf, 100.0)
+    x = tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with tf.GradientTape(persistent=True) as inner:
+            inner.watch(x)
+            y = cube(x)
+        g1 = inner.gradient(y, x)
+        g2 = inner.gradient(y, x)
+    return [g1, g2, outer.gradient(g1, x), outer.gradient([g1, g2], x)]
+
+
+def case_i04_jacobian_of_custom_gradient(tf):
+    cube = _cube_with_custom_second(tf, 100.0)
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.reduce_sum(cube(x))
+        g = inner.gradient(y, x)
+    return outer.jacobian(g, x)
+
+
+def case_i04_variable_third_order(tf):
+    cube = _cube_with_custom_third(tf, 100.0, 7.0)
+    v = tf.Variable(2.0)
+    with tf.GradientTape() as a:
+        with tf.GradientTape() as b:
+            with tf.GradientTape() as c:
+                y = cube(v)
+            g1 = c.gradient(y, v)
+        g2 = b.gradient(g1, v)
+    return [g1, g2, a.gradient(g2, v)]
+
+
+def case_i04_forward_over_custom_second(tf):
+    cube = _cube_with_custom_second(tf, 100.0)
+    x = tf.constant(2.0)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = cube(x)
+        g = tape.gradient(y, x)
+    return [g, acc.jvp(g)]
+
+
+def _raw_gradient(tf, grad_fn, how):
+    @tf.custom_gradient
+    def f(x):
+        return x * 2.0, grad_fn
+
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x) if how == "once" else f(x) + f(x)
+    g = tape.gradient(y, x)
+    return {"grad": g, "is_tensor": tf.is_tensor(g)}
+
+
+def case_i11_other_shape_through_intermediate(tf):
+    @tf.custom_gradient
+    def f(x):
+        return x * 2.0, lambda dy: tf.ones([3]) * dy
+
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x * 3.0)
+    return tape.gradient(y, x)
+
+
+def case_i11_other_dtype_used_twice(tf):
+    return _raw_gradient(tf, lambda dy: tf.cast(dy, tf.float64) * 2.0, "twice")
+
+
+def case_i11_other_shape_used_twice(tf):
+    return _raw_gradient(tf, lambda dy: tf.ones([3]) * dy, "twice")
+
+
+def case_i11_variable_source_other_shape(tf):
+    v = tf.Variable(3.0)
+
+    @tf.custom_gradient
+    def f(x):
+        return x * 2.0, lambda dy: tf.ones([2]) * dy
+
+    with tf.GradientTape() as tape:
+        y = f(v)
+    return tape.gradient(y, v)
