@@ -75,7 +75,9 @@ def as_result(out: Any) -> Any:
     return out
 
 
-def call(op: str, fn: Callable[..., Any], tensors: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
+def call(
+    op: str, fn: Callable[..., Any], tensors: Sequence[Any], *args: Any, **kwargs: Any
+) -> Any:
     """Run `fn(*args, **kwargs)`, the body of TF op `op`, and return an `EagerTensor`.
 
     Drop-in and plain tensors run with torch functions disabled and the fresh result
