@@ -93,7 +93,7 @@ def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Any:
     ... def linear_poly(x):
     ...     poly = weights[1] * x + weights[0]
     ...     def grad_fn(dpoly, variables):
-    ...         grad_vars = [tf.stack([tf.reduce_sum(dpoly * x), tf.reduce_sum(dpoly)])[[1, 0]]]
+    ...         grad_vars = [tf.stack([tf.reduce_sum(dpoly), tf.reduce_sum(dpoly * x)])]
     ...         return dpoly * weights[1], grad_vars
     ...     return poly, grad_fn
     >>> x = tf.constant([1.0, 2.0, 3.0])
