@@ -773,10 +773,20 @@ class EagerTensor(torch.Tensor):
         raise TypeError(_NOT_SCALAR)
 
     def __index__(self) -> int:
-        """A 0-d integer tensor as an index (`[1, 2][tf.constant(1)]`), as TF allows."""
+        """A 0-d integer tensor as an index (`[1, 2][tf.constant(1)]`), as TF allows.
+
+        Raises:
+          TypeError: for a tensor that is not 0-d.
+          AttributeError: for a 0-d tensor that is not an integer (TF asks its NumPy
+            scalar for an `__index__` it does not have).
+        """
         with _DisableSubclass():
-            if _Base.dim(self) == 0 and _DTYPE_GET(self) in INTEGER:
-                return _Base.__index__(self)
+            if _Base.dim(self) == 0:
+                if _DTYPE_GET(self) in INTEGER:
+                    return _Base.__index__(self)
+                raise AttributeError(
+                    f"'numpy.{numpy_value(self).dtype.name}' object has no attribute '__index__'"
+                )
         raise TypeError("only integer scalar arrays can be converted to a scalar index")
 
     def __getitem__(self, spec: Any) -> Any:
