@@ -56,11 +56,11 @@ class Slicing:
 
     def __init__(
         self,
-        flips: Sequence[int] = (),
+        flips: List[int],
         index: Tuple[Any, ...] = (),
         mask: Optional[torch.Tensor] = None,
     ) -> None:
-        self.flips = list(flips)
+        self.flips = flips
         self.index = index
         self.mask = mask
 
@@ -78,6 +78,8 @@ def _op_error(message: str) -> InvalidArgumentError:
 
 def _integer(item: Any) -> int:
     """An index entry (or slice bound) as a Python int, checked as TF's `_check_index`."""
+    if type(item) is int:
+        return item
     if isinstance(item, numbers.Integral):  # Python and NumPy ints (and bools)
         return int(item)
     if isinstance(item, torch.Tensor):
@@ -117,7 +119,7 @@ def _mask(spec: Any, shape: Sequence[int]) -> Slicing:
         raise ValueError(
             f"Shapes {tuple(shape[:rank])} and {tuple(mask.shape)} are incompatible"
         )
-    return Slicing(mask=mask)
+    return Slicing([], mask=mask)
 
 
 def parse(spec: Any, shape: Sequence[int]) -> Slicing:
@@ -130,54 +132,85 @@ def parse(spec: Any, shape: Sequence[int]) -> Slicing:
         dimensions, several ellipses, or any index into a scalar.
       ValueError: for a scalar boolean mask or one of the wrong shape.
     """
-    if _is_mask(spec):
-        return _mask(spec, shape)
-    items = spec if isinstance(spec, (list, tuple)) else (spec,)
+    kind = type(spec)
     rank = len(shape)
-    ellipses = sum(1 for item in items if item is Ellipsis)
-    if ellipses > 1:
-        raise _op_error("Multiple ellipses in slice spec not allowed")
+    if kind is int:  # the common `x[i]`
+        if rank == 0:
+            raise _op_error("Attempting to slice scalar input.")
+        size = shape[0]
+        if not -size <= spec < size:
+            raise _op_error(f"slice index {spec} of dimension 0 out of bounds.")
+        return Slicing(_NO_FLIPS, (spec % size,))
+    if kind is tuple or kind is list:
+        items = spec
+    elif _is_mask(spec):
+        return _mask(spec, shape)
+    else:
+        items = (spec,)
     # Check every entry's type first, as TF's Python layer does before running the op.
     entries: List[Any] = []
+    used = 0  # entries that consume a dimension
+    ellipses = 0
     for item in items:
-        if isinstance(item, slice):
-            bounds = tuple(None if c is None else _integer(c) for c in (item.start, item.stop, item.step))
-            entries.append(slice(*bounds))
-        elif item is Ellipsis or item is None:
-            entries.append(item)
-        else:
-            entries.append(_integer(item))
-    used = sum(1 for item in entries if item is not None and item is not Ellipsis)
+        kind = type(item)
+        if kind is int:
+            used += 1
+        elif kind is slice:
+            if not (
+                (item.start is None or type(item.start) is int)
+                and (item.stop is None or type(item.stop) is int)
+                and (item.step is None or type(item.step) is int)
+            ):
+                item = slice(*(None if c is None else _integer(c)
+                               for c in (item.start, item.stop, item.step)))
+            used += 1
+        elif item is Ellipsis:
+            ellipses += 1
+        elif item is not None:
+            item = _integer(item)
+            used += 1
+        entries.append(item)
+    if ellipses > 1:
+        raise _op_error("Multiple ellipses in slice spec not allowed")
     if used and rank == 0:
         raise _op_error("Attempting to slice scalar input.")
     if used > rank:
         raise _op_error(f"Index out of range using input dim {rank}; input has only {rank} dims")
-    flips: List[int] = []
+    flips: List[int] = _NO_FLIPS
     index: List[Any] = []
     dim = 0
     for position, item in enumerate(entries):
-        if item is None:
-            index.append(None)
-        elif item is Ellipsis:
-            index.append(Ellipsis)
-            dim = rank - (used - dim)  # skip the dimensions the ellipsis stands for
-        elif isinstance(item, slice):
-            if item.step == 0:
-                raise _op_error(f"strides[{position}] must be non-zero")
-            size = shape[dim]
-            start, stop, step = item.indices(size)
-            if step < 0:
-                flips.append(dim)
-                start, stop, step = size - 1 - start, size - 1 - stop, -step
-            index.append(slice(start, max(start, stop), step))
-            dim += 1
-        else:
+        kind = type(item)
+        if kind is int:
             size = shape[dim]
             if not -size <= item < size:
                 raise _op_error(f"slice index {item} of dimension {dim} out of bounds.")
             index.append(item % size)
             dim += 1
+        elif kind is slice:
+            step = item.step
+            if step is None or step > 0:
+                index.append(item)  # torch clamps forward slices as Python and TF do
+            elif step == 0:
+                raise _op_error(f"strides[{position}] must be non-zero")
+            else:
+                size = shape[dim]
+                start, stop, step = item.indices(size)
+                if flips is _NO_FLIPS:
+                    flips = []
+                flips.append(dim)
+                start, stop = size - 1 - start, size - 1 - stop
+                index.append(slice(start, max(start, stop), -step))
+            dim += 1
+        elif item is Ellipsis:
+            index.append(Ellipsis)
+            dim = rank - (used - dim)  # skip the dimensions the ellipsis stands for
+        else:
+            index.append(None)
     return Slicing(flips, tuple(index))
+
+
+_NO_FLIPS: List[int] = []  # shared, never changed
 
 
 def apply(tensor: torch.Tensor, slicing: Slicing) -> torch.Tensor:
