@@ -114,8 +114,9 @@ def _pack(
     first tensor's), a tensor of another dtype is `Pack`'s error, as in TF.
     """
     if isinstance(value, torch.Tensor):
-        if hasattr(type(value), "read_value"):
-            value = value.read_value()
+        read_value = getattr(type(value), "read_value", None)
+        if read_value is not None:
+            value = read_value(value)
         with _DisableSubclass():
             if value.dtype != dtype:
                 if inferred:

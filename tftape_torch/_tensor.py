@@ -15,6 +15,9 @@ What an `EagerTensor` adds to a `torch.Tensor`:
   tensor's dtype (a float into an int tensor is TF's error), `/` of integers gives
   float64, `x += y` makes a new tensor instead of writing into `x`;
 * TF's gradient conventions for `**` (see `_kernels`).
+* TF's indexing (`x[[0, 1]]` is `x[0, 1]`, negative steps, TF's errors; see
+  `_indexing`), no item assignment, `hash()` refused (`x.ref()` is the key), and
+  `bool()`/`float()`/`int()` only where TF allows them.
 
 >>> import tftape_torch as tf
 >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])

@@ -272,7 +272,7 @@ class Variable(EagerTensor):
                 """Assigns `value` (broadcast) to this slice of the variable."""
                 return variable._assign_slice(slicing, value)
 
-            out.assign = assign
+            out.assign = assign  # type: ignore[attr-defined]
         return out
 
     def __setitem__(self, spec: Any, value: Any) -> None:
@@ -350,7 +350,7 @@ class Variable(EagerTensor):
         return self.read_value()
 
     def assign(self, value: Any, use_locking: bool = False, name: Optional[str] = None,
-               read_value: bool = True) -> "Variable":
+               read_value: bool = True) -> Optional["Variable"]:
         """Assigns a new value to the variable; earlier reads keep their value.
 
         Returns:
@@ -363,7 +363,7 @@ class Variable(EagerTensor):
         return self if read_value else None
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
-                   read_value: bool = True) -> "Variable":
+                   read_value: bool = True) -> Optional["Variable"]:
         """Adds `delta` to the variable; earlier reads keep their value.
 
         Returns:
@@ -373,7 +373,7 @@ class Variable(EagerTensor):
         return self if read_value else None
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
-                   read_value: bool = True) -> "Variable":
+                   read_value: bool = True) -> Optional["Variable"]:
         """Subtracts `delta` from the variable; earlier reads keep their value.
 
         Returns:
@@ -399,6 +399,7 @@ class Variable(EagerTensor):
     def _checked(self, new: torch.Tensor, update: Optional[str] = None) -> torch.Tensor:
         """`new`, if it has the variable's shape; else TF's error (`ValueError` for
         `assign`, `InvalidArgumentError` for the `update` ops)."""
+        shape: Sequence[Optional[int]]
         with _DisableSubclass():
             shape, new_shape = torch.Tensor.size(self), torch.Tensor.size(new)
         declared = self._declared_shape
