@@ -554,11 +554,14 @@ class Reference:
 def sliced(value: torch.Tensor, slicing: _indexing.Slicing) -> torch.Tensor:
     """`value` (a tensor, or a Variable's read) sliced as `slicing` says, as a new
     drop-in tensor (NOTE: [Fresh results])."""
-    try:
-        out = _indexing.apply(value, slicing)
-    except (RuntimeError, IndexError) as e:
-        raise _op_error("StridedSlice", e) from e
     with _DisableSubclass():
+        try:
+            if slicing.mask is None and not slicing.flips:
+                out = _Base.__getitem__(value, slicing.index)  # the common case, inline
+            else:
+                out = _indexing.apply(value, slicing)
+        except (RuntimeError, IndexError) as e:
+            raise _op_error("StridedSlice", e) from e
         out = own_leaf(out)
     if refcount(out) == 2:
         out.__class__ = EagerTensor
@@ -811,8 +814,8 @@ class EagerTensor(torch.Tensor):
         if not torch_function_enabled():
             return _Base.__getitem__(self, spec)
         with _DisableSubclass():
-            shape = _Base.size(self)
-        return sliced(self, _indexing.parse(spec, shape))
+            slicing = _indexing.parse(spec, _Base.size(self))
+        return sliced(self, slicing)
 
     def __setitem__(self, spec: Any, value: Any) -> None:
         """TF's tensors are immutable: item assignment is a `TypeError`."""
