@@ -43,9 +43,9 @@ def _assert_clean(*watched: torch.Tensor, grad_mode: bool = True) -> None:
 
 def _assert_variable_fresh(v: tf.Variable, stale: List[torch.Tensor]) -> None:
     """Reads of `v` outside tapes are `v`; a new tape reads a new alias with gradients."""
-    assert v._read() is v
+    assert v.read_for_op() is v
     with tf.GradientTape() as tape:
-        alias = v._read()
+        alias = v.read_for_op()
         y = tf.reduce_sum(v * v)
     assert all(alias is not old for old in stale)
     assert alias.requires_grad
@@ -72,7 +72,7 @@ def test_exception_in_nested_with_blocks(depth: int, persistent: bool, device: s
     def nest(level: int) -> None:
         with tf.GradientTape(persistent=persistent) as tape:
             tape.watch(x)
-            stale.append(v._read())
+            stale.append(v.read_for_op())
             _ = x * v
             if level == depth:
                 raise Boom()
@@ -254,7 +254,7 @@ def test_keyboard_interrupt_mid_recording(device: str) -> None:
             outer.watch(x)
             with tf.GradientTape() as inner:
                 inner.watch(x)
-                stale.append(v._read())
+                stale.append(v.read_for_op())
                 with inner.stop_recording():
                     _ = x * 2.0
                     raise KeyboardInterrupt()

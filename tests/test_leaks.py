@@ -52,7 +52,7 @@ class _Tracker:
         return tape
 
     def alias(self, variable: Any) -> None:
-        self.aliases.append(weakref.ref(variable._read()))
+        self.aliases.append(weakref.ref(variable.read_for_op()))
 
     def count(self) -> int:
         return len(self.tapes) + len(self.aliases)

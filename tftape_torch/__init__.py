@@ -11,7 +11,8 @@ tf.Tensor(6.0, shape=(), dtype=float32)
 The package is layered, each layer importing only from those below it:
 
 * `_torch_internals` (every private torch symbol), `_state` (per-thread state),
-  `errors`, `_dtypes`, `_structure`, `_device`, `_printing`, `_convert`;
+  `errors`, `_dtypes`, `_structure`, `_device`, `_printing`, `_convert`,
+  `_indexing` (TF's `__getitem__` rules);
 * the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`;
 * autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
 * the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_math_ops`,

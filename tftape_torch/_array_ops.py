@@ -46,6 +46,7 @@ from tftape_torch._tensor import (
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
+from tftape_torch._variable import Variable
 from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
@@ -118,8 +119,17 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
                     f"{dtype_name(value.dtype)}."
                 )
             result = as_eager(value)
-        else:
+        elif not isinstance(value, Variable):
             result = convert_to_tensor(value, dtype)
+        else:
+            # A Variable: TF's constant holds a snapshot of its value (converted to
+            # `dtype`), through which no gradient flows; the read still counts as an
+            # access for the tapes that watch it.
+            read = value.read_value()
+            with _DisableSubclass():
+                snapshot = torch.Tensor.detach(read)
+                snapshot = snapshot.clone() if dtype is None else snapshot.to(dtype, copy=True)
+            result = fresh(snapshot)
     else:
         if isinstance(value, (list, tuple)) and _holds_tensor(value):
             raise ValueError(

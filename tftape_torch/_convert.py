@@ -18,10 +18,11 @@ import numpy as np
 import torch
 
 from tftape_torch._device import current_device
-from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name
+from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name, kernel_name
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
+from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["cannot_convert", "convert_value"]
 
@@ -102,15 +103,33 @@ def _check_python(value: Any, found: Dict[str, Any], dtype: torch.dtype) -> None
         raise cannot_convert(value, dtype)
 
 
-def _pack(value: Any, dtype: torch.dtype, device: Optional[torch.device]) -> torch.Tensor:
-    """A nested list holding tensors, stacked (differentiably) into one tensor."""
+def _pack(
+    value: Any, dtype: torch.dtype, device: Optional[torch.device], inferred: bool, index: int = 0
+) -> torch.Tensor:
+    """A nested list holding tensors, stacked (differentiably) into one tensor.
+
+    TF packs such a list with a `Pack` op, which reads each Variable in it the way
+    every op does: a tensor that has a `read_value()` (a Variable) is packed through
+    that read, which the tapes watching it record. With `inferred` (`dtype` is the
+    first tensor's), a tensor of another dtype is `Pack`'s error, as in TF.
+    """
     if isinstance(value, torch.Tensor):
+        read_value = getattr(type(value), "read_value", None)
+        if read_value is not None:
+            value = read_value(value)
         with _DisableSubclass():
             if value.dtype != dtype:
+                if inferred:
+                    raise InvalidArgumentError(
+                        None, None,
+                        f"cannot compute Pack as input #{index}(zero-based) was expected to be "
+                        f"a {kernel_name(dtype)} tensor but is a {kernel_name(value.dtype)} "
+                        "tensor [Op:Pack] name: packed",
+                    )
                 raise cannot_convert(value, dtype)
             return value if device is None else value.to(device)
     if isinstance(value, (list, tuple)):
-        parts = [_pack(item, dtype, device) for item in value]
+        parts = [_pack(item, dtype, device, inferred, position) for position, item in enumerate(value)]
         with _DisableSubclass():
             try:
                 return torch.stack(parts)
@@ -188,7 +207,9 @@ def convert_value(
         found: Dict[str, Any] = {}
         _scan(value, found)
         if "tensor" in found:
-            return _pack(value, found["tensor"] if dtype is None else dtype, device)
+            if dtype is None:
+                return _pack(value, found["tensor"], device, inferred=True)
+            return _pack(value, dtype, device, inferred=False)
         if dtype is None:
             dtype = _python_dtype(found)
         elif "numpy" not in found:

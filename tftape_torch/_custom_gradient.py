@@ -99,7 +99,7 @@ def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Any:
     ... def linear_poly(x):
     ...     poly = weights[1] * x + weights[0]
     ...     def grad_fn(dpoly, variables):
-    ...         grad_vars = [tf.stack([tf.reduce_sum(dpoly * x), tf.reduce_sum(dpoly)])[[1, 0]]]
+    ...         grad_vars = [tf.stack([tf.reduce_sum(dpoly), tf.reduce_sum(dpoly * x)])]
     ...         return dpoly * weights[1], grad_vars
     ...     return poly, grad_fn
     >>> x = tf.constant([1.0, 2.0, 3.0])
@@ -189,7 +189,7 @@ def _call(f: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) 
     out_positions = [i for i, y in enumerate(flat_result) if isinstance(y, torch.Tensor)]
     arg_positions = [i for i, x in enumerate(flat_args) if isinstance(x, torch.Tensor)]
     arg_tensors = [_value(flat_args[i]) for i in arg_positions]
-    variable_reads = [v._read() for v in variables]
+    variable_reads = [v.read_for_op() for v in variables]
 
     if not out_positions:
         return result  # no tensor results: nothing for a gradient to flow through
@@ -233,7 +233,7 @@ def _accepts_variables(grad_fn: Callable[..., Any]) -> bool:
 
 def _value(arg: torch.Tensor) -> torch.Tensor:
     """What the Function takes for an argument: a variable's current read."""
-    return arg._read() if isinstance(arg, Variable) else arg
+    return arg.read_for_op() if isinstance(arg, Variable) else arg
 
 
 def _output_input(y: torch.Tensor, level: Optional[int]) -> torch.Tensor:

@@ -96,7 +96,7 @@ def call(
                 if reads is None:
                     reads = {}
                 if id(item) not in reads:
-                    reads[id(item)] = item._read()
+                    reads[id(item)] = item.read_for_op()
             elif isinstance(item, _Tensor):
                 return as_result(handle_torch_function(fn, tensors, *args, **kwargs))
         if reads is not None:
@@ -122,7 +122,7 @@ def _substitute(value: Any, reads: Dict[int, torch.Tensor]) -> Any:
     kind = type(value)
     if kind is Variable:
         read = reads.get(id(value))
-        return value._read() if read is None else read
+        return value.read_for_op() if read is None else read
     if kind is tuple or kind is list:
         return kind([_substitute(item, reads) if type(item) in _NESTING else item
                      for item in value])

@@ -14,7 +14,7 @@ array([[1, 2],
 
 from __future__ import annotations
 
-from typing import Any, Sequence, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -58,9 +58,11 @@ def numpy_text(tensor: torch.Tensor, is_repr: bool = False) -> str:
     return text
 
 
-def shape_text(shape: Sequence[int]) -> str:
-    """A shape as TF prints it: `()`, `(3,)`, `(2, 2)`."""
-    return str(tuple(int(dim) for dim in shape))
+def shape_text(shape: Sequence[Optional[int]]) -> str:
+    """A shape as TF prints it: `()`, `(3,)`, `(2, 2)`, `(None,)`, `<unknown>`."""
+    if getattr(shape, "rank", 0) is None:
+        return "<unknown>"
+    return str(tuple(None if dim is None else int(dim) for dim in shape))
 
 
 def _shape_and_dtype(tensor: torch.Tensor) -> Tuple[str, str]:

@@ -15,6 +15,9 @@ What an `EagerTensor` adds to a `torch.Tensor`:
   tensor's dtype (a float into an int tensor is TF's error), `/` of integers gives
   float64, `x += y` makes a new tensor instead of writing into `x`;
 * TF's gradient conventions for `**` (see `_kernels`).
+* TF's indexing (`x[[0, 1]]` is `x[0, 1]`, negative steps, TF's errors; see
+  `_indexing`), no item assignment, `hash()` refused (`x.ref()` is the key), and
+  `bool()`/`float()`/`int()` only where TF allows them.
 
 >>> import tftape_torch as tf
 >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
@@ -42,7 +45,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence
 import numpy as np
 import torch
 
-from tftape_torch import _kernels, _state
+from tftape_torch import _indexing, _kernels, _state
 from tftape_torch._convert import cannot_convert, convert_value
 from tftape_torch._dtypes import (
     INEXACT,
@@ -70,6 +73,7 @@ from tftape_torch._torch_internals import (
     is_view,
     refcount,
     set_requires_grad,
+    torch_function_enabled,
     unwrapped_getters,
 )
 from tftape_torch._torch_internals import (
@@ -82,6 +86,7 @@ from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
     "EagerTensor",
+    "Reference",
     "as_eager",
     "dtype_mismatch",
     "fresh",
@@ -212,7 +217,9 @@ def other_operand(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
         return b
     if kind is int or kind is bool:
         if kind is int and _DTYPE_GET(a) == torch.bool:
-            raise cannot_convert(b, torch.bool)
+            if float_error is TypeError:
+                raise cannot_convert(b, torch.bool)
+            raise dtype_mismatch(name, torch.bool, torch.int32)
         return b
     if isinstance(b, _Tensor):
         dtype = _DTYPE_GET(a)
@@ -230,26 +237,63 @@ def other_operand(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
         raise dtype_mismatch(name, a.dtype, found.dtype) from None
 
 
+# TF's operator kernels that have no bool version, and the error class TF raises for
+# a bool operand (`RealDiv`'s Python wrapper raises before any kernel runs).
+_NO_BOOL_KERNEL: Dict[str, type] = {
+    "AddV2": InvalidArgumentError,
+    "Sub": InvalidArgumentError,
+    "RealDiv": TypeError,
+    "FloorDiv": InvalidArgumentError,
+    "FloorMod": InvalidArgumentError,
+    "Pow": InvalidArgumentError,
+    "Less": InvalidArgumentError,
+    "LessEqual": InvalidArgumentError,
+    "Greater": InvalidArgumentError,
+    "GreaterEqual": InvalidArgumentError,
+}
+_BOOL = torch.bool
+
+
+def _bool_refused(name: str, error: type) -> Exception:
+    if error is TypeError:
+        return TypeError(f"Invalid dtype bool for `{name}`: TF has no {name} of bool tensors.")
+    return InvalidArgumentError(
+        None, None, f"Value for attr 'T' of bool is not in the list of allowed values [Op:{name}]"
+    )
+
+
 def _binary(
-    fn: Callable[[Any, Any], torch.Tensor], name: str, float_error: type = TypeError
+    fn: Callable[[Any, Any], torch.Tensor],
+    name: str,
+    float_error: type = TypeError,
+    bool_numbers: bool = False,
 ) -> Callable[[Any, Any], Any]:
     """An operator handler: TF's operand checks, then `fn(a, b)` with torch functions off.
 
     The common cases (two tensors of one dtype; a tensor and a Python number) are
-    checked inline: this is the per-op cost every drop-in operator pays.
+    checked inline: this is the per-op cost every drop-in operator pays. A Python
+    number never converts into a bool tensor's dtype (TF's error), except that with
+    `bool_numbers` it stands for its truth value (TF's `bool_tensor * 1` is a
+    `logical_and`); ops TF has no bool kernel for refuse bool tensors.
     """
+    bool_error = _NO_BOOL_KERNEL.get(name)
 
     def handler(a: Any, b: Any) -> Any:
         with _DisableSubclass():
+            dtype = _DTYPE_GET(a)
             kind = type(b)
             if kind is EagerTensor or kind is _Tensor:
-                if _DTYPE_GET(a) is not _DTYPE_GET(b):
-                    raise dtype_mismatch(name, _DTYPE_GET(a), _DTYPE_GET(b))
+                if dtype is not _DTYPE_GET(b):
+                    raise dtype_mismatch(name, dtype, _DTYPE_GET(b))
+            elif bool_numbers and dtype is _BOOL and (kind is int or kind is float):
+                b = bool(b)
             elif kind is float:
-                if _DTYPE_GET(a) not in INEXACT:
+                if dtype not in INEXACT:
                     b = other_operand(a, b, name, float_error)  # raises TF's error
-            elif kind is not int:
+            elif kind is not int or dtype is _BOOL:
                 b = other_operand(a, b, name, float_error)
+            if dtype is _BOOL and bool_error is not None:
+                raise _bool_refused(name, bool_error)
             try:
                 out = fn(a, b)
             except (RuntimeError, IndexError) as e:
@@ -407,7 +451,7 @@ _HANDLERS: Dict[Any, Callable[..., Any]] = {
 # `x * y` on two drop-in tensors (or one and a Python number) is the op TF code runs
 # most. The operators below do TF's checks and the torch op directly, skipping torch's
 # `__torch_function__` round trip (about 1 us). A Variable operand is read first (its
-# `_read()`, which tells the watching tapes) and the op runs on the read. Anything else
+# `read_for_op()`, which tells the watching tapes) and the op runs on the read. Anything else
 # (NumPy values, other tensor subclasses) takes the usual path through
 # `__torch_function__`. A list or tuple operand is converted to the tensor's dtype
 # first, as TF does (torch's operators refuse lists, and `list * tensor` would repeat
@@ -417,7 +461,7 @@ _HANDLERS: Dict[Any, Callable[..., Any]] = {
 @functools.lru_cache(maxsize=None)
 def _read_on_use(kind: type) -> bool:
     """Whether operands of type `kind` are read before an op uses them (Variables)."""
-    return issubclass(kind, EagerTensor) and hasattr(kind, "_read")
+    return issubclass(kind, EagerTensor) and hasattr(kind, "read_for_op")
 
 
 def _operator(
@@ -426,16 +470,17 @@ def _operator(
     float_error: type,
     fallback: Callable[[Any, Any], Any],
     reflected: bool = False,
+    bool_numbers: bool = False,
 ) -> Callable[[Any, Any], Any]:
-    compute = _binary(fn, name, float_error)  # TF's checks, then `fn`
+    compute = _binary(fn, name, float_error, bool_numbers)  # TF's checks, then `fn`
 
     def method(self: Any, other: Any) -> Any:
         kind = type(other)
         fast = kind is EagerTensor or kind is float or kind is int or kind is _Tensor
         mine = type(self)
         if (mine is EagerTensor or _read_on_use(mine)) and (fast or _read_on_use(kind)):  # type: ignore[arg-type]
-            a = self if mine is EagerTensor else self._read()  # a Variable: its read
-            return compute(a, other if fast else other._read())
+            a = self if mine is EagerTensor else self.read_for_op()  # a Variable: its read
+            return compute(a, other if fast else other.read_for_op())
         if kind is float and reflected and float_error is TypeError:
             if self.dtype not in INEXACT:
                 raise cannot_convert(other, self.dtype)
@@ -445,6 +490,71 @@ def _operator(
 
     method.__name__ = method.__qualname__ = f"_{name}_operator"
     return method
+
+
+# ---------------------------------------------------------------------------
+# Hashing
+
+# NOTE: [Hashable tensors]
+# TF's tensors and Variables raise `TypeError` on `hash()` and offer `x.ref()` as a
+# key. Ours keep torch's identity hash: torch and the libraries built on it key state
+# by tensor (an optimizer's `state[p]`, module parameter sets, Keras, Dynamo), and
+# drop-in tensors and Variables are handed to them. TF code never relies on the
+# error, so `x.ref()`/`deref()` are here for it and `hash()` keeps working.
+
+
+class Reference:
+    """A hashable reference to a tensor or Variable (what `x.ref()` returns, as TF's).
+
+    Two references are equal when they wrap the same object.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant(1.0)
+    >>> x.ref() == x.ref(), x.ref().deref() is x
+    (True, True)
+    """
+
+    __slots__ = ("_wrapped",)
+
+    def __init__(self, wrapped: Any) -> None:
+        self._wrapped = wrapped
+
+    def deref(self) -> Any:
+        """The tensor or Variable this reference wraps."""
+        return self._wrapped
+
+    def __hash__(self) -> int:
+        return id(self._wrapped)
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, Reference) and other._wrapped is self._wrapped
+
+    def __ne__(self, other: Any) -> bool:
+        return not self.__eq__(other)
+
+    def __repr__(self) -> str:
+        return f"<Reference wrapping {self._wrapped!r}>"
+
+
+def sliced(value: torch.Tensor, slicing: _indexing.Slicing) -> torch.Tensor:
+    """`value` (a tensor, or a Variable's read) sliced as `slicing` says, as a new
+    drop-in tensor (NOTE: [Fresh results])."""
+    with _DisableSubclass():
+        try:
+            if slicing.mask is None and not slicing.flips:
+                out = _Base.__getitem__(value, slicing.index)  # the common case, inline
+            else:
+                out = _indexing.apply(value, slicing)
+        except (RuntimeError, IndexError) as e:
+            raise _op_error("StridedSlice", e) from e
+        out = own_leaf(out)
+    if refcount(out) == 2:
+        out.__class__ = EagerTensor
+        return out
+    return out.as_subclass(EagerTensor)
+
+
+_NOT_SCALAR = "only 0-dimensional arrays can be converted to Python scalars"
 
 
 # ---------------------------------------------------------------------------
@@ -597,13 +707,112 @@ class EagerTensor(torch.Tensor):
             raise TypeError("Cannot iterate over a scalar tensor.")
         return iter(self.unbind(0))
 
+    # -- What TF's tensors refuse or restrict -------------------------------------
+
+    __hash__ = torch.Tensor.__hash__  # NOTE: [Hashable tensors]
+
+    def ref(self) -> Reference:
+        """A hashable reference to this tensor (the key TF uses instead of the tensor).
+
+        >>> import tftape_torch as tf
+        >>> x = tf.constant(1.0)
+        >>> {x.ref(): "x"}[x.ref()]
+        'x'
+        """
+        return Reference(self)
+
+    experimental_ref = ref
+
+    def __bool__(self) -> bool:
+        """The truth of a one-element tensor; False for an empty one.
+
+        Raises:
+          ValueError: for more than one element (as NumPy, which TF defers to).
+        """
+        with _DisableSubclass():
+            count = _Base.numel(self)
+            if count == 1:
+                return _Base.__bool__(self)
+        if count == 0:
+            return False
+        raise ValueError(
+            "The truth value of an array with more than one element is ambiguous. Use a.any() "
+            "or a.all()"
+        )
+
+    def __float__(self) -> float:
+        """The value of a 0-d tensor as a Python float (`TypeError` otherwise, as TF)."""
+        with _DisableSubclass():
+            if _Base.dim(self) == 0:
+                return _Base.__float__(self)
+        raise TypeError(_NOT_SCALAR)
+
+    def __int__(self) -> int:
+        """The value of a 0-d tensor as a Python int (`TypeError` otherwise, as TF)."""
+        with _DisableSubclass():
+            if _Base.dim(self) == 0:
+                return _Base.__int__(self)
+        raise TypeError(_NOT_SCALAR)
+
+    def __complex__(self) -> complex:
+        with _DisableSubclass():
+            if _Base.dim(self) == 0:
+                return _Base.__complex__(self)
+        raise TypeError(_NOT_SCALAR)
+
+    def __index__(self) -> int:
+        """A 0-d integer tensor as an index (`[1, 2][tf.constant(1)]`), as TF allows.
+
+        Raises:
+          TypeError: for a tensor that is not 0-d.
+          AttributeError: for a 0-d tensor that is not an integer (TF asks its NumPy
+            scalar for an `__index__` it does not have).
+        """
+        with _DisableSubclass():
+            if _Base.dim(self) == 0:
+                if _DTYPE_GET(self) in INTEGER:
+                    return _Base.__index__(self)
+                raise AttributeError(
+                    f"'numpy.{numpy_value(self).dtype.name}' object has no attribute '__index__'"
+                )
+        raise TypeError("only integer scalar arrays can be converted to a scalar index")
+
+    def __getitem__(self, spec: Any) -> Any:
+        """TF's indexing: `x[0, 1]`, `x[[0, 1]]` (the same), `x[:, ::-1]`, `x[..., None]`.
+
+        See `_indexing` for the rules. The package's own code, which runs with torch
+        functions disabled, gets torch's indexing.
+
+        >>> import tftape_torch as tf
+        >>> x = tf.constant([[1, 2, 3], [4, 5, 6]])
+        >>> print(x[[0, 1]], x[:, ::-1][0])
+        tf.Tensor(2, shape=(), dtype=int32) tf.Tensor([3 2 1], shape=(3,), dtype=int32)
+
+        Raises:
+          TypeError: for an index that is not an integer, slice, `...` or `tf.newaxis`.
+          InvalidArgumentError: for an index out of range, a zero step, too many
+            indices, or any index into a scalar.
+        """
+        if not torch_function_enabled():
+            return _Base.__getitem__(self, spec)
+        with _DisableSubclass():
+            slicing = _indexing.parse(spec, _Base.size(self))
+        return sliced(self, slicing)
+
+    def __setitem__(self, spec: Any, value: Any) -> None:
+        """TF's tensors are immutable: item assignment is a `TypeError`."""
+        if not torch_function_enabled():
+            _Base.__setitem__(self, spec, value)
+            return
+        raise TypeError(f"'{type(self).__name__}' object does not support item assignment")
+
     # -- The arithmetic operators: see NOTE: [Operator fast path] -------------------
 
     __add__ = _operator(_Base.add, "AddV2", InvalidArgumentError, _Base.__add__)
     __radd__ = _operator(_Base.add, "AddV2", TypeError, _Base.__radd__, reflected=True)
     __sub__ = _operator(_Base.sub, "Sub", TypeError, _Base.__sub__)
     __rsub__ = _operator(_rsub, "Sub", TypeError, _Tensor.__rsub__, reflected=True)
-    __mul__ = _operator(_Base.mul, "Mul", TypeError, _Base.__mul__)
+    __mul__ = _operator(_Base.mul, "Mul", TypeError, _Base.__mul__, bool_numbers=True)
     __rmul__ = _operator(_Base.mul, "Mul", TypeError, _Base.__rmul__, reflected=True)
     __truediv__ = _operator(operator_truediv, "RealDiv", TypeError, _Base.__truediv__)
     __rtruediv__ = _operator(_rtruediv, "RealDiv", TypeError, _Tensor.__rtruediv__, reflected=True)
@@ -613,10 +822,13 @@ class EagerTensor(torch.Tensor):
     __rmatmul__ = _operator(_rmatmul, "MatMul", TypeError, _Tensor.__rmatmul__, reflected=True)
 
     def __neg__(self) -> Any:
-        if type(self) is not EagerTensor:
-            return _Base.neg(self)  # a Variable: its own __torch_function__ reads it
-        with _DisableSubclass():
-            out = _Base.neg(self)
+        try:
+            if type(self) is not EagerTensor:
+                return _Base.neg(self)  # a Variable: its own __torch_function__ reads it
+            with _DisableSubclass():
+                out = _Base.neg(self)
+        except RuntimeError as e:  # a bool tensor: TF has no Neg kernel for it
+            raise _op_error("Neg", e) from e
         out.__class__ = EagerTensor
         return out
 

@@ -50,6 +50,7 @@ __all__ = [
     "set_data",
     "set_requires_grad",
     "tangent_of",
+    "torch_function_enabled",
     "torch_function_mode_enabled",
     "unwrapped_getters",
     "vmap_level",
@@ -104,6 +105,14 @@ TensorBase = _require(torch._C, "TensorBase", "raw attribute descriptors")
 
 _mode_enabled = _require(
     torch._C, "_is_torch_function_mode_enabled", "routing autograd.Function ops to modes"
+)
+
+
+#: Whether subclass `__torch_function__`s run now (False inside
+#: `DisableTorchFunctionSubclass`): drop-in tensors index the TF way only then, so
+#: the package's own code, which runs with them off, keeps torch's indexing.
+torch_function_enabled: Callable[[], bool] = _require(
+    torch._C, "_is_torch_function_enabled", "TF indexing only where torch functions run"
 )
 
 

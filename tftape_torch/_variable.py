@@ -30,13 +30,17 @@ from typing import Any, Callable, Dict, Optional, Sequence
 
 import torch
 
-from tftape_torch import _state
-from tftape_torch._dtypes import dtype_name
+from tftape_torch import _indexing, _state
+from tftape_torch._dtypes import as_dtype, dtype_name
 from tftape_torch._op_kinds import IN_PLACE, READ, kind_of
 from tftape_torch._printing import variable_repr
-from tftape_torch._tensor import EagerTensor, as_eager, convert_value
+from tftape_torch._tensor import EagerTensor, as_eager, convert_value, sliced
+from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
+    TensorBase as _Base,
 )
 from tftape_torch._torch_internals import (
     dtype_of as _DTYPE,
@@ -44,6 +48,7 @@ from tftape_torch._torch_internals import (
 from tftape_torch._torch_internals import (
     make_subclass,
     set_data,
+    torch_function_enabled,
 )
 from tftape_torch.errors import InvalidArgumentError
 
@@ -56,7 +61,7 @@ _next_uid = itertools.count().__next__
 def _read_all(args: Any) -> Any:
     """`args` with every Variable in it (also inside lists and tuples) read."""
     if isinstance(args, Variable):
-        return args._read()
+        return args.read_for_op()
     kind = type(args)
     if kind is tuple or kind is list:
         return kind([_read_all(item) if type(item) in _CONTAINERS or isinstance(item, Variable)
@@ -94,38 +99,99 @@ class Variable(EagerTensor):
       dtype: the dtype to convert `initial_value` to.
     """
 
-    _trainable: bool
+    _trainable: Any
     _var_name: str
     _read_cache: Optional[tuple]
     _uid: int
+    _declared_shape: Optional[TensorShape]
 
     def __new__(
         cls,
         initial_value: Any = None,
-        trainable: bool = True,
+        trainable: Any = None,
+        validate_shape: bool = True,
+        caching_device: Any = None,
         name: Optional[str] = None,
-        dtype: Optional[torch.dtype] = None,
+        variable_def: Any = None,
+        dtype: Any = None,
+        import_scope: Any = None,
+        constraint: Any = None,
+        synchronization: Any = None,
+        aggregation: Any = None,
+        shape: Any = None,
         **unused: Any,
     ) -> "Variable":
         if initial_value is None:
             raise ValueError("Argument `initial_value` must be specified.")
+        if name is not None and not isinstance(name, str):
+            raise ValueError("name for name_scope must be a string.")
         if callable(initial_value):
             initial_value = initial_value()
-        value = _initial_tensor(initial_value, dtype)
+        value = _initial_tensor(initial_value, None if dtype is None else as_dtype(dtype))
+        declared = None
+        if shape is not None:
+            declared = TensorShape(shape)
+            with _DisableSubclass():
+                actual = TensorShape(torch.Tensor.size(value))
+            if validate_shape and not declared.is_compatible_with(actual):
+                raise ValueError(
+                    f"In this `tf.Variable` creation, the initial value's shape ({actual}) is "
+                    f"not compatible with the explicitly supplied `shape` argument "
+                    f"({_dims_text(declared)})."
+                )
+            if declared.is_fully_defined():
+                declared = None  # the value's own shape says it all
         self = make_subclass(cls, value, False)
-        self._trainable = bool(trainable)
+        self._trainable = True if trainable is None else trainable
         self._var_name = name if name is not None else "Variable"
         self._read_cache = None
         self._uid = _next_uid()
+        self._declared_shape = declared
         return self
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
 
+    @property
+    def shape(self) -> TensorShape:  # type: ignore[override]
+        """The variable's shape: the `shape=` it was made with (`None` dimensions and
+        unknown rank included), else the shape of its value."""
+        declared = self._declared_shape
+        if declared is not None:
+            return declared
+        with _DisableSubclass():
+            return TensorShape(torch.Tensor.size(self))
+
+    # ------------------------------------------------------------------ copies
+
+    def __copy__(self) -> "Variable":
+        """`copy.copy(v)` is `v` itself, as in TF: a copy shares the variable's state."""
+        return self
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "Variable":
+        """An independent Variable with a copy of the value, trainability and name."""
+        if id(self) in memo:
+            return memo[id(self)]  # type: ignore[no-any-return]
+        with _DisableSubclass():
+            value = torch.Tensor.clone(torch.Tensor.detach(self))
+        new = make_subclass(type(self), value, False)
+        new._trainable = self._trainable
+        new._var_name = self._var_name
+        new._read_cache = None
+        new._uid = _next_uid()
+        new._declared_shape = self._declared_shape
+        memo[id(self)] = new
+        return new
+
     # ------------------------------------------------------------------ reads
 
-    def _read(self) -> torch.Tensor:
-        """The tensor an op sees when it reads this variable now."""
+    def read_for_op(self) -> torch.Tensor:
+        """The tensor an op sees when it reads this variable now (package-internal).
+
+        Outside recording tapes, the variable itself (an op on it records nothing);
+        while tapes that watch it record, an alias leaf they know. The op-running
+        code of the package calls this once per op; users call `read_value()`.
+        """
         state = _state.THREAD
         if state.read_hooks:
             value = self._read_recorded(state)
@@ -179,8 +245,67 @@ class Variable(EagerTensor):
         with _DisableSubclass():
             return func(*args, **kwargs)
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = torch.Tensor.__hash__  # NOTE: [Hashable tensors] in `_tensor`
+
+    # ------------------------------------------------------------------ slices
+
+    def __getitem__(self, spec: Any) -> Any:
+        """TF's indexing of the variable's read; the slice has TF's `assign`.
+
+        >>> import tftape_torch as tf
+        >>> v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+        >>> _ = v[:, 1].assign([7.0, 8.0])
+        >>> print(v[1])
+        tf.Tensor([3. 8.], shape=(2,), dtype=float32)
+        """
+        if not torch_function_enabled():
+            return _Base.__getitem__(self, spec)
+        with _DisableSubclass():
+            shape = torch.Tensor.size(self)
+        slicing = _indexing.parse(spec, shape)
+        out = sliced(self.read_for_op(), slicing)
+        if slicing.mask is None:  # TF's strided slices of a Variable can be assigned
+            variable = self
+
+            def assign(value: Any, name: Optional[str] = None) -> "Variable":
+                """Assigns `value` (broadcast) to this slice of the variable."""
+                return variable._assign_slice(slicing, value)
+
+            out.assign = assign  # type: ignore[attr-defined]
+        return out
+
+    def __setitem__(self, spec: Any, value: Any) -> None:
+        if not torch_function_enabled():
+            _Base.__setitem__(self, spec, value)
+            return
+        raise TypeError(
+            "'Variable' object does not support item assignment: use `v[...].assign(value)`"
+        )
+
+    def _assign_slice(self, slicing: _indexing.Slicing, value: Any) -> "Variable":
+        """TF's `ResourceStridedSliceAssign`: write `value` into the sliced positions.
+
+        Earlier reads keep their values (the variable is rebound to new storage).
+
+        Raises:
+          InvalidArgumentError: if `value` does not broadcast to the slice's shape.
+        """
+        new_values = self._convert(value)
+        with _DisableSubclass():
+            where = _indexing.positions(torch.Tensor.size(self), slicing, self.device)
+            try:
+                new_values = torch.broadcast_to(new_values, where.shape)
+            except RuntimeError:
+                raise InvalidArgumentError(
+                    None, None,
+                    f"Cannot broadcast input shape {list(new_values.shape)} into final shape "
+                    f"{list(where.shape)} [Op:ResourceStridedSliceAssign]",
+                ) from None
+            new = torch.Tensor.clone(torch.Tensor.detach(self), memory_format=torch.contiguous_format)
+            flat = new.reshape(-1)
+            flat[where.reshape(-1)] = new_values.reshape(-1)
+        self._rebind(new)
+        return self
 
     # TF refuses augmented assignment on variables (texts as TF 2.21 words them).
     __iadd__ = _refused(
@@ -214,7 +339,7 @@ class Variable(EagerTensor):
 
     def read_value(self) -> torch.Tensor:
         """The variable's current value, as a tensor (recorded by watching tapes)."""
-        value = self._read()
+        value = self.read_for_op()
         if value is self:
             with _DisableSubclass():
                 value = torch.Tensor.detach(self)
@@ -224,26 +349,39 @@ class Variable(EagerTensor):
         return self.read_value()
 
     def assign(self, value: Any, use_locking: bool = False, name: Optional[str] = None,
-               read_value: bool = True) -> "Variable":
+               read_value: bool = True) -> Optional["Variable"]:
         """Assigns a new value to the variable; earlier reads keep their value.
 
+        Returns:
+          The variable, or `None` when `read_value` is False.
+
         Raises:
-          ValueError: if `value`'s shape differs from the variable's.
+          ValueError: if `value`'s shape is not compatible with the variable's.
         """
         self._rebind(self._checked(self._convert(value)).clone())
-        return self
+        return self if read_value else None
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
-                   read_value: bool = True) -> "Variable":
-        """Adds `delta` to the variable; earlier reads keep their value."""
-        return self._update(torch.add, delta, "AssignAddVariableOp")
+                   read_value: bool = True) -> Optional["Variable"]:
+        """Adds `delta` to the variable; earlier reads keep their value.
+
+        Returns:
+          The variable, or `None` when `read_value` is False.
+        """
+        self._update(torch.add, delta, "AssignAddVariableOp")
+        return self if read_value else None
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
-                   read_value: bool = True) -> "Variable":
-        """Subtracts `delta` from the variable; earlier reads keep their value."""
-        return self._update(torch.sub, delta, "AssignSubVariableOp")
+                   read_value: bool = True) -> Optional["Variable"]:
+        """Subtracts `delta` from the variable; earlier reads keep their value.
 
-    def _update(self, op: Callable[..., torch.Tensor], delta: Any, tf_op: str) -> "Variable":
+        Returns:
+          The variable, or `None` when `read_value` is False.
+        """
+        self._update(torch.sub, delta, "AssignSubVariableOp")
+        return self if read_value else None
+
+    def _update(self, op: Callable[..., torch.Tensor], delta: Any, tf_op: str) -> None:
         kind = type(delta)
         with _DisableSubclass():
             new = None
@@ -256,13 +394,18 @@ class Variable(EagerTensor):
                 new = op(self, self._checked(self._convert(delta), update=tf_op))
             set_data(self, new)  # never recorded: the variable never requires grad
         self._assigned()
-        return self
 
     def _checked(self, new: torch.Tensor, update: Optional[str] = None) -> torch.Tensor:
         """`new`, if it has the variable's shape; else TF's error (`ValueError` for
         `assign`, `InvalidArgumentError` for the `update` ops)."""
+        shape: Sequence[Optional[int]]
         with _DisableSubclass():
             shape, new_shape = torch.Tensor.size(self), torch.Tensor.size(new)
+        declared = self._declared_shape
+        if declared is not None and update is None:
+            if declared.is_compatible_with(new_shape):
+                return new
+            shape = declared
         if new_shape != shape and update is not None:
             raise InvalidArgumentError(
                 None, None,
@@ -290,7 +433,7 @@ class Variable(EagerTensor):
                     f"Incompatible type conversion requested to type {dtype_name(self.dtype)} "
                     f"for `tf.Variable of type {dtype_name(value.dtype)}. (Variable: {value!r})"
                 )
-            value = value._read()
+            value = value.read_for_op()
         if isinstance(value, torch.Tensor):
             with _DisableSubclass():
                 same = _DTYPE(value) is _DTYPE(self)
@@ -338,17 +481,38 @@ def _same_dtype_and_shape(variable: torch.Tensor, value: torch.Tensor) -> bool:
 _SIZE = torch.Tensor.size
 
 
-def _shape_str(shape: Sequence[int]) -> str:
+def _shape_str(shape: Sequence[Optional[int]]) -> str:
+    if isinstance(shape, TensorShape):
+        return str(shape)
     return "(" + ", ".join(str(dim) for dim in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def _dims_text(shape: TensorShape) -> str:
+    """A declared shape as TF's constructor error shows it: `[3]`, `[None, 2]`."""
+    return "<unknown>" if shape.rank is None else str(shape.as_list())
+
+
 def _initial_tensor(value: Any, dtype: Optional[torch.dtype]) -> torch.Tensor:
-    """A fresh tensor holding `value`, with TF's conversion rules (and `tf.device`)."""
+    """A fresh tensor holding `value`, with TF's conversion rules (and `tf.device`).
+
+    Raises:
+      ValueError: if `value` is a tensor or Variable whose dtype is not `dtype` (TF
+        converts only Python and NumPy values).
+    """
     with _DisableSubclass():
         if isinstance(value, torch.Tensor):
             tensor = torch.Tensor.detach(value)
-            if dtype is not None:
-                tensor = tensor.to(dtype)
+            if dtype is not None and _DTYPE(tensor) is not dtype:
+                if isinstance(value, Variable):
+                    raise ValueError(
+                        f"Incompatible type conversion requested to type {dtype_name(dtype)} "
+                        f"for `tf.Variable of type {dtype_name(_DTYPE(tensor))}. (Variable: "
+                        f"{value!r})"
+                    )
+                raise ValueError(
+                    f"initial_value: Tensor conversion requested dtype {dtype_name(dtype)} for "
+                    f"Tensor with dtype {dtype_name(_DTYPE(tensor))}: {as_eager(tensor)!r}"
+                )
         else:
             tensor = convert_value(value, dtype)
         return tensor.clone()

@@ -1916,3 +1916,220 @@ def case_i11_variable_source_other_shape(tf):
     with tf.GradientTape() as tape:
         y = f(v)
     return tape.gradient(y, v)
+# More shapes for items 1, 5, 7, 12 and 13 (added with their fixes)
+
+
+def case_i01_constant_of_variable_counts_as_access(tf):
+    v = tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        y = tf.constant(v) * 2.0
+    return {"n_watched": len(tape.watched_variables()), "grad": tape.gradient(y, v)}
+
+
+def case_i01_constant_of_variable_with_dtype(tf):
+    v = tf.Variable([1.0, 2.5])
+    return tf.constant(v, dtype=tf.float64)
+
+
+def case_i01_op_with_variable_list_operand(tf):
+    a = tf.Variable(1.0)
+    b = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = tf.reduce_sum(tf.add([a, b], 1.0))
+        z = tf.concat([[a, b], [b]], 0) * tf.constant([1.0, 2.0, 3.0])
+    return {"y": tape.gradient(y, [a, b]), "z": tape.gradient(z, [a, b])}
+
+
+def case_i01_non_trainable_variable_in_list(tf):
+    a = tf.Variable(1.0)
+    b = tf.Variable(2.0, trainable=False)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum([a, b])
+    return {"n_watched": len(tape.watched_variables()), "grad": tape.gradient(y, [a, b])}
+
+
+def case_i01_vector_variables_in_list(tf):
+    a = tf.Variable([1.0, 2.0])
+    b = tf.Variable([3.0, 4.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.convert_to_tensor([a, b]) ** 2)
+    return tape.gradient(y, [a, b])
+
+
+def case_i01_variable_list_mixed_dtypes(tf):
+    a = tf.Variable(1.0)
+    b = tf.Variable(2.0, dtype=tf.float64)
+    return _err(lambda: tf.reduce_sum([a, b]))
+
+
+def case_i01_variable_list_outside_tape(tf):
+    a = tf.Variable(1.0)
+    b = tf.Variable(2.0)
+    return tf.reduce_sum([a, b, 3.0])
+
+
+def case_i05_index_types(tf):
+    x = _m(tf)
+    return {
+        "nested_list": _err(lambda: x[[[0, 1]]]),
+        "vector_tensor": _err(lambda: x[tf.constant([0, 1])]),
+        "float_tensor": _err(lambda: x[tf.constant(1.0)]),
+        "numpy_int": x[np.int64(1)],
+        "numpy_0d": x[np.array(1)],
+        "numpy_1d": _err(lambda: x[np.array([1])]),
+        "int64_tensor": x[tf.constant(1, tf.int64)],
+        "float_slice_bound": _err(lambda: x[0.5:]),
+        "tensor_slice_bound": x[tf.constant(1):],
+        "list_with_slice": x[[slice(None), 1]],
+        "empty_tuple": x[()],
+        "empty_list": x[[]],
+    }
+
+
+def case_i05_boolean_masks(tf):
+    x = _m(tf)
+    return {
+        "tensor": x[tf.constant([True, False])],
+        "numpy": x[np.array([False, True])],
+        "python_bool": _err(lambda: x[True]),
+    }
+
+
+def case_i05_ellipsis_rules(tf):
+    x = _m(tf)
+    s = tf.constant(3.0)
+    return {
+        "two": _err(lambda: x[..., ...]),
+        "with_newaxis": x[..., None, 0],
+        "scalar_ellipsis": s[...],
+        "scalar_newaxis": s[None],
+        "scalar_slice": _err(lambda: s[:]),
+        "too_many_slices": _err(lambda: x[:, :, :]),
+        "middle": tf.ones([2, 3, 4])[1, ..., 2],
+    }
+
+
+def case_i05_negative_steps(tf):
+    x = _m(tf)
+    return [x[:, ::-2], x[:, 5:-5:-1], x[::-1, 1:0:-1], x[-1:, ::-1], x[:, 0:2:-1]]
+
+
+def case_i05_variable_slice_assign_shapes(tf):
+    v = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    v[0].assign(5.0)
+    v[:, ::-1][1].assign([1.0, 2.0, 3.0])
+    v[None, 1, 1:].assign([[0.0, 0.0]])
+    return {"v": v, "wrong_shape": _err(lambda: v[0].assign([1.0, 2.0])),
+            "assign_add": _err(lambda: v[0].assign_add([1.0, 1.0, 1.0]))}
+
+
+def case_i05_variable_slice_assign_keeps_earlier_reads(tf):
+    v = tf.Variable([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        y = v * v
+        v[1:].assign([10.0, 20.0])
+        z = tf.reduce_sum(y) + tf.reduce_sum(v)
+    return {"y": y, "v": v, "grad": tape.gradient(z, v)}
+
+
+def case_i05_variable_slice_assign_returns_variable(tf):
+    v = tf.Variable([1.0, 2.0, 3.0])
+    out = v[0].assign(7.0)
+    return {"out": out.numpy(), "v": v}
+
+
+def case_i05_grad_through_two_slices(tf):
+    x = tf.reshape(tf.range(12.0), [3, 4])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(x[::-1, 1:][..., ::2] * tf.constant([1.0, 10.0]))
+    return tape.gradient(y, x)
+
+
+def case_i05_grad_newaxis_and_negative_index(tf):
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x[None, -1] * x[tf.newaxis, ::-1]
+    return tape.jacobian(y, x)
+
+
+def case_i05_iterate_and_index_variable(tf):
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as tape:
+        y = v[0, 1] * v[-1][0] + v[..., 0][1]
+    return tape.gradient(y, v)
+
+
+def case_i07_copy_is_the_variable(tf):
+    v = tf.Variable(1.0, trainable=False, name="w")
+    c = copy.copy(v)
+    d = copy.deepcopy(v)
+    return {"same": c is v, "deep_same": d is v, "deep_name": d.name,
+            "deep_trainable": d.trainable, "deep_shape": d.shape}
+
+
+def case_i12_constructor_variants(tf):
+    return {
+        "trainable_zero": tf.Variable(1.0, trainable=False).trainable,
+        "shape_tuple": tf.Variable([1.0, 2.0], shape=(2,)).shape,
+        "shape_int": tf.Variable([1.0, 2.0], shape=2).shape,
+        "shape_tensorshape": tf.Variable([1.0, 2.0], shape=tf.TensorShape([None])).shape,
+        "rank_mismatch": _err(lambda: tf.Variable([1.0, 2.0], shape=[2, 1])),
+        "numpy_to_float64": tf.Variable(np.array([1], np.int32), dtype=tf.float64),
+        "variable_other_dtype": _err(lambda: tf.Variable(tf.Variable(1.0), dtype=tf.float64)),
+        "float_to_int": _err(lambda: tf.Variable(1.5, dtype=tf.int32)),
+    }
+
+
+def case_i12_partial_shape_updates(tf):
+    v = tf.Variable([1.0, 2.0], shape=[None])
+    v.assign([1.0, 2.0, 3.0])
+    return {"v": v, "shape": v.shape, "assign_add_other": _err(lambda: v.assign_add([1.0])),
+            "rank": v.shape.rank, "as_list": v.shape.as_list()}
+
+
+def case_i12_unknown_rank_shape(tf):
+    v = tf.Variable([1.0, 2.0], shape=tf.TensorShape(None))
+    s = v.shape
+    return {"rank": s.rank, "dims": s.dims, "len": _err(lambda: len(s)),
+            "as_list": _err(lambda: s.as_list()), "equal": s == tf.TensorShape(None),
+            "product": v * 2.0}
+
+
+def case_i13_truth_and_numbers(tf):
+    return {
+        "bool_empty": bool(tf.constant([])),
+        "bool_matrix_one": bool(tf.constant([[0.0]])),
+        "float_variable_vector": _err(lambda: float(tf.Variable([3.0]))),
+        "float_variable": float(tf.Variable(3.5)),
+        "int_of_float": int(tf.constant(2.7)),
+        "index": [10, 20, 30][tf.constant(1)],
+        "index_vector": _err(lambda: [10, 20, 30][tf.constant([1])]),
+        "index_float": _err(lambda: [10, 20, 30][tf.constant(1.0)]),
+        "complex_vector": _err(lambda: complex(tf.constant([1.0]))),
+    }
+
+
+def case_i13_refs_are_hashable(tf):
+    x = tf.constant(1.0)
+    v = tf.Variable(2.0)
+    table = {x.ref(): "x", v.ref(): "v"}
+    return {"x": table[x.ref()], "v": table[v.ref()], "deref": x.ref().deref() is x,
+            "distinct": x.ref() != tf.constant(1.0).ref()}
+
+
+def case_i13_bool_operators(tf):
+    import operator as o
+
+    b = tf.constant(True)
+    out = {}
+    ops = {"add": o.add, "sub": o.sub, "mul": o.mul, "truediv": o.truediv,
+           "floordiv": o.floordiv, "pow": o.pow, "lt": o.lt, "ge": o.ge}
+    for name, f in ops.items():
+        for label, other in (("tensor", tf.constant(False)), ("one", 1), ("zero", 0),
+                             ("true", True), ("float", 1.0)):
+            out[f"{name}_{label}"] = _err(lambda: f(b, other))
+            out[f"r{name}_{label}"] = _err(lambda: f(other, b))
+    out["neg"] = _err(lambda: -b)
+    return out
