@@ -19,6 +19,11 @@ What an `EagerTensor` adds to a `torch.Tensor`:
   `_indexing`), no item assignment, `hash()` refused (`x.ref()` is the key), and
   `bool()`/`float()`/`int()` only where TF allows them.
 
+This module is over 800 lines because the tensor type and TF's operator rules are
+one unit: every operator handler re-types its result to `EagerTensor`, and
+`EagerTensor`'s operators are those handlers (splitting them would need one module to
+patch a name into the other). Conversion, shapes, indexing and printing live apart.
+
 >>> import tftape_torch as tf
 >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
 >>> x.shape, x.shape.as_list()
