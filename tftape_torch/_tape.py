@@ -25,6 +25,7 @@ from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, remember_flip
 from tftape_torch._gradient_arguments import (
     SINGLE_TENSOR_TYPES,
     as_structure,
+    check_sources,
     check_targets,
     fill_unconnected,
     flatten_sources,
@@ -270,34 +271,47 @@ class GradientTape:
     def watch(self, tensor: Any) -> None:
         """Ensures that `tensor` is being traced by this tape.
 
+        As in TF, this does nothing while no tape records on the calling thread
+        (inside `stop_recording()` of the only tape, or after its context exited);
+        while another tape records, this one watches `tensor` even if it is stopped.
+
         Args:
           tensor: a tensor, a `Variable`, a nested structure of them, or an
             `nn.Module` (its parameters).
 
         Raises:
           ValueError: if it encounters something that is not a tensor.
+          AttributeError: if the tape was never entered, or is a used-up
+            non-persistent tape (TF's error: it has no tape to watch with).
         """
         kind = type(tensor)
-        if kind is torch.Tensor or kind is EagerTensor:  # the common case: one tensor
+        if (kind is torch.Tensor or kind is EagerTensor) and self._entered and not self._spent:
+            # The common case: one tensor, on a tape that is (or was) recording.
             with _DisableSubclass():
                 floating = tensor.is_floating_point() or tensor.is_complex()
             if floating:
-                self._watch_tensor(tensor)
+                if _state.THREAD.tapes:
+                    self._watch_tensor(tensor)
                 return
         for item in flatten_sources(as_structure(tensor)):
-            if isinstance(item, Variable):
-                if not (item.is_floating_point() or item.is_complex()):
-                    warn_not_floating(item.dtype)
-                self._watched_variables.setdefault(id(item), item)
-                _state.tapes_changed()
-                continue
-            if not isinstance(item, torch.Tensor):
+            variable = isinstance(item, Variable)
+            if not variable and not isinstance(item, torch.Tensor):
                 raise ValueError(
                     f"Passed in object {item} of type '{type(item).__name__}', not "
                     "tf.Tensor or tf.Variable or ExtensionType."
                 )
+            if not self._entered or self._spent:
+                # TF's tape object does not exist before `__enter__` or once used up.
+                raise AttributeError("'NoneType' object has no attribute '_tape'")
             if not (item.is_floating_point() or item.is_complex()):
                 warn_not_floating(item.dtype)
+                if not variable:
+                    continue
+            if not _state.THREAD.tapes:
+                continue  # no tape records on this thread: TF's watch does nothing
+            if variable:
+                self._watched_variables.setdefault(id(item), item)
+                _state.tapes_changed()
                 continue
             self._watch_tensor(item)
 
@@ -431,25 +445,29 @@ class GradientTape:
           RuntimeError: if called a second time on a non-persistent tape, or on a
             tape that was never entered.
         """
-        unconnected = (
-            UnconnectedGradients.NONE
-            if unconnected_gradients is UnconnectedGradients.NONE
-            else as_unconnected(unconnected_gradients)
-        )
+        self._begin_use()
         if target is None:
             raise TypeError(
                 "Argument `target` should be a list or nested structure of Tensors, "
                 "Variables or CompositeTensors to be differentiated, but received None."
             )
+        # Every argument is checked before the tape is used up: a call that raises
+        # leaves a non-persistent tape usable, as in TF.
         sources = as_structure(sources)
-        self._begin_use()
+        flat_sources = flatten_sources(sources)
+        flat_targets = flatten_sources(target)
+        flat_output_gradients = output_gradient_seeds(output_gradients, flat_targets)
+        unconnected = (
+            UnconnectedGradients.NONE
+            if unconnected_gradients is UnconnectedGradients.NONE
+            else as_unconnected(unconnected_gradients)
+        )
+        check_targets(flat_targets)
+        check_sources(flat_sources)
+        self._consume()
         try:
-            flat_sources = flatten_sources(sources)
-            flat_targets = flatten_sources(target)
-            check_targets(flat_targets)
-            flat_output_gradients = output_gradient_seeds(output_gradients, flat_targets)
             grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
-            grads = fill_unconnected(grads, flat_sources, unconnected)
+            grads = self._fill_unconnected(grads, flat_sources, unconnected)
             if type(sources) in SINGLE_TENSOR_TYPES or isinstance(sources, Variable):
                 return grads[0]
             if flat_sources is sources:
@@ -515,15 +533,21 @@ class GradientTape:
           ValueError: if the vectorized computation fails (or for
             `parallel_iterations` below 2 with vectorization, as in TF).
         """
-        unconnected = as_unconnected(unconnected_gradients)
+        self._check_usable()
         target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor target
-        chunk = _jacobian.checked_chunk(
-            "jacobian", parallel_iterations, experimental_use_pfor, self._persistent
-        )
+        # TF refuses a row loop on a non-persistent tape before using it up; it checks
+        # `parallel_iterations` only after the first row's gradient used the tape up.
+        _jacobian.checked_chunk("jacobian", None, experimental_use_pfor, self._persistent)
         sources = as_structure(sources)
         flat_sources = _structure.flatten(sources)
         self._begin_use()
+        unconnected = as_unconnected(unconnected_gradients)
+        check_sources(flat_sources)
+        self._consume()
         try:
+            chunk = _jacobian.checked_chunk(
+                "jacobian", parallel_iterations, experimental_use_pfor, self._persistent
+            )
             results = _jacobian.jacobian(
                 self._compute, self._as_target(target, flat_sources), target_shape,
                 flat_sources, unconnected, chunk, experimental_use_pfor,
@@ -577,14 +601,22 @@ class GradientTape:
           ValueError: if `target` or `source` has rank below 2 or their first
             dimensions differ.
         """
-        unconnected = as_unconnected(unconnected_gradients)
         self._check_usable()  # TF names a spent tape before looking at shapes
+        for value in (target, source):
+            if not isinstance(value, torch.Tensor):  # TF reads `.shape.rank` of each
+                raise AttributeError(
+                    f"'{type(value).__name__}' object has no attribute 'rank' (`target` "
+                    "and `source` of batch_jacobian must be tensors)"
+                )
         _jacobian.check_batch_shapes(tuple(target.shape), tuple(source.shape))
-        chunk = _jacobian.checked_chunk(
-            "batch_jacobian", parallel_iterations, experimental_use_pfor, self._persistent
-        )
+        _jacobian.checked_chunk("batch_jacobian", None, experimental_use_pfor, self._persistent)
         self._begin_use()
+        unconnected = as_unconnected(unconnected_gradients)
+        self._consume()
         try:
+            chunk = _jacobian.checked_chunk(
+                "batch_jacobian", parallel_iterations, experimental_use_pfor, self._persistent
+            )
             return _jacobian.batch_jacobian(
                 self._compute, self._as_target(target, [source]), source, unconnected,
                 chunk, experimental_use_pfor,
@@ -612,13 +644,17 @@ class GradientTape:
             raise RuntimeError(_SPENT_MESSAGE)
 
     def _begin_use(self) -> None:
-        """Checks that the tape may compute gradients now, TF's way."""
+        """Checks that the tape may compute gradients now; a non-persistent one stops
+        recording (even if the call then fails, as in TF)."""
         self._check_usable()
         if self._recording:
             if not self._persistent:
                 self._pop()
             else:
                 warnings.warn(_PERSISTENT_IN_CONTEXT_WARNING, stacklevel=3)
+
+    def _consume(self) -> None:
+        """Uses up a non-persistent tape: call once every argument has been checked."""
         if not self._persistent:
             self._spent = True
 
@@ -629,6 +665,26 @@ class GradientTape:
             self._watched = {}
             self._variable_edges = {}
             self._overlaps = []
+
+    def _fill_unconnected(
+        self,
+        grads: List[Optional[torch.Tensor]],
+        sources: Sequence[Any],
+        unconnected: UnconnectedGradients,
+    ) -> List[Optional[torch.Tensor]]:
+        """`grads` with zeros for unconnected sources when `unconnected` is ZERO.
+
+        TF builds those zeros with `zeros_like(source)`, which reads a Variable source:
+        while tapes record (a persistent tape used inside its context), they see that
+        read as any other, so the Variable becomes watched.
+        """
+        if unconnected is UnconnectedGradients.NONE:
+            return grads
+        if _state.THREAD.tapes:
+            for grad, source in zip(grads, sources):
+                if grad is None and isinstance(source, Variable):
+                    source._read()
+        return fill_unconnected(grads, sources, unconnected)
 
     def _compute(
         self,
