@@ -21,7 +21,7 @@ import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
 
 from tftape_torch import _jacobian, _state, _structure
-from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, remember_flipped
+from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, leaf_edge, remember_flipped
 from tftape_torch._gradient_arguments import (
     SINGLE_TENSOR_TYPES,
     as_structure,
@@ -215,7 +215,7 @@ class GradientTape:
             tensor.requires_grad_(True)
             record = flips[id(tensor)] = Flip(tensor)
         if self not in record.owners:
-            record.owners.append(self)
+            record.join(self)
             self._flipped.append(id(tensor))
             watchers = [ref for ref in record.watchers
                         if (tape := ref()) is not None and tape is not self and not tape._spent]
@@ -233,7 +233,13 @@ class GradientTape:
             if record is None or self not in record.owners:
                 continue
             record.owners.remove(self)
-            if not record.owners:
+            if record.owners:
+                # Other tapes keep the flag on and may let go of it on another thread
+                # at any moment: keep the leaf's edge now, while it is certainly on.
+                known = self._watched.get(key)
+                if known is not None and known[0] is record.tensor and known[1] is None:
+                    self._watched[key] = (record.tensor, leaf_edge(record.tensor))
+            else:
                 del flips[key]
                 if not record.untouched_since_flip():
                     # Graph was recorded on the leaf: keep its edge for `gradient()`
@@ -325,6 +331,8 @@ class GradientTape:
             return
         now = _next_sequence_nr()
         edge = None  # a leaf is its own input to the engine
+        # TF records an op only on inputs watched before it ran (see `_pruning`).
+        self._watch_nr[id(tensor)] = now
         if _REQUIRES_GRAD(tensor):
             record = FLIPS.get(id(tensor))
             if _GRAD_FN(tensor) is not None:
@@ -332,9 +340,12 @@ class GradientTape:
                 if _GRAD_FN(tensor)._sequence_nr() + 1 != now:
                     self._dirty = True
                 edge = get_gradient_edge(tensor)
-                self._watch_nr[id(tensor)] = now
-            elif record is not None and record.tensor is tensor and not record.untouched_since_flip():
-                self._dirty = True  # another tape's recorded ops may hang off this leaf
+            elif record is not None and record.tensor is tensor and (
+                not record.untouched_since_flip() or flipped_before(tensor)
+            ):
+                # Ops another tape recorded (now or under an earlier flip) may hang
+                # off this leaf: they are not on this tape.
+                self._dirty = True
         elif flipped_before(tensor):
             self._dirty = True
         if self._recording:
@@ -788,20 +799,43 @@ class GradientTape:
         if known is not None and known[0] is source:
             if known[1] is not None:
                 return [known[1]]
-            # A leaf: itself while it requires grad; else nothing was recorded on it.
-            return [source] if _REQUIRES_GRAD(source) else []
+            if self._recording:
+                # A leaf this tape holds flipped (or the user's own): itself while it
+                # requires grad; else nothing was recorded on it.
+                return [source] if _REQUIRES_GRAD(source) else []
+            return self._released_leaf_inputs(source)
         if _REQUIRES_GRAD(source):
             if _GRAD_FN(source) is None:
-                record = FLIPS.get(id(source))
-                if record is not None and record.tensor is source:
-                    return []  # another tape watches it; this one did not
-                if self._watch_accessed_variables:
-                    return [source]
+                if not self._watch_accessed_variables:
+                    return []
+                with LOCK:  # flips change only under the lock
+                    record = FLIPS.get(id(source))
+                    if record is not None and record.tensor is source:
+                        return []  # another tape watches it; this one did not
+                    return [source] if _REQUIRES_GRAD(source) else []
             elif self._recorded(_GRAD_FN(source)) and derives_from_watched(
                 _GRAD_FN(source), self._recorded_view()
             ):
                 return [get_gradient_edge(source)]
         return []
+
+    def _released_leaf_inputs(self, source: torch.Tensor) -> List[Any]:
+        """Engine inputs for a leaf this tape watched and no longer holds flipped.
+
+        Another tape (maybe on another thread) may still hold the flag on, and may let
+        go of it at any moment: the leaf's gradient edge, taken under the lock, stays
+        a valid input after that, where the tensor itself would not.
+        """
+        with LOCK:
+            known = self._watched.get(id(source))
+            if known is not None and known[0] is source and known[1] is not None:
+                return [known[1]]  # the edge the last flip's release left us
+            if not _REQUIRES_GRAD(source):
+                return []  # nothing was recorded on it
+            record = FLIPS.get(id(source))
+            if record is None or record.tensor is not source:
+                return [source]  # the user's own leaf: its flag is not the tapes'
+            return [leaf_edge(source)]
 
     def _shares_graph(self) -> bool:
         """Whether another unspent tape recorded alongside this one."""
@@ -813,16 +847,29 @@ class GradientTape:
 
     def _recorded_view(self) -> RecordedView:
         """What decides which graph nodes this tape recorded (see `_pruning`)."""
-        leaves = set()
+        leaves: Dict[int, int] = {}
         nodes: Dict[int, int] = {}
+        watch_nr = self._watch_nr
         for tensor, edge in self._watched.values():
             if tensor.grad_fn is None:
-                leaves.add(id(tensor))
+                leaves[id(tensor)] = watch_nr.get(id(tensor), 0)
             elif edge is not None:
-                nodes[id(edge.node)] = self._watch_nr.get(id(tensor), 0)
+                nodes[id(edge.node)] = watch_nr.get(id(tensor), 0)
         for aliases in self._variable_edges.values():
-            leaves.update(id(alias) for alias in aliases)
-        return RecordedView(self._recorded_nr(), leaves, nodes, self._watch_accessed_variables)
+            for alias in aliases:
+                leaves[id(alias)] = 0
+        foreign = set()
+        if self._watch_accessed_variables:
+            # Variable reads other tapes made while this one recorded are leaves that
+            # require grad, but not the user's: this tape did not watch them.
+            for ref in self._overlaps:
+                other = ref()
+                if other is not None and other is not self:
+                    for aliases in list(other._variable_edges.values()):
+                        foreign.update(id(alias) for alias in aliases if id(alias) not in leaves)
+        return RecordedView(
+            self._recorded_nr(), leaves, nodes, self._watch_accessed_variables, foreign
+        )
 
     def __repr__(self) -> str:
         state = "recording" if self._recording else "idle"
