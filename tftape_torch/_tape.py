@@ -74,6 +74,15 @@ __all__ = ["GradientTape", "UnconnectedGradients"]
 #   had history), the tape is *dirty*: `gradient()` walks the recorded part of the
 #   graph and puts a pruning pre-hook on every unrecorded node it meets (`_pruning`),
 #   so gradient stops there as it does in TF. Clean tapes (the common case) skip it.
+# * TF records an op only if an input was watched *before* it ran: a tape notes the
+#   sequence number at which it watched each tensor, leaf or intermediate, and the
+#   pruning walk compares it with the consumer's number.
+# * Threads: sequence numbers count per thread and torch does not expose the thread
+#   that created a node, so windows mean something only for the tape's own thread.
+#   The `requires_grad` flag, though, is process-wide: a tape that lets go of a flip
+#   another tape (maybe on another thread) still holds keeps the leaf's gradient edge
+#   at that moment, so its `gradient()` never depends on the flag staying on; and a
+#   flip joined from another thread always counts as recorded on (`_flips`).
 # * `create_graph` only while some tape is recording; `retain_graph` only for
 #   persistent tapes, for differentiable gradients, and while another unspent tape
 #   recorded the same ops. A non-persistent tape frees saved tensors at `gradient()`.
