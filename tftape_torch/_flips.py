@@ -26,7 +26,9 @@ from torch.autograd.graph import GradientEdge
 
 from tftape_torch._torch_internals import DisableTorchFunction, next_sequence_nr
 
-__all__ = ["FLIPPED_BEFORE", "FLIPS", "LOCK", "Flip", "flipped_before", "remember_flipped"]
+__all__ = [
+    "FLIPPED_BEFORE", "FLIPS", "LOCK", "Flip", "flipped_before", "leaf_edge", "remember_flipped",
+]
 
 
 class Flip:
@@ -36,7 +38,7 @@ class Flip:
     tape that held it (weakly): they get the leaf's edge when the flag is restored.
     """
 
-    __slots__ = ("tensor", "owners", "watchers", "sequence_nr", "thread")
+    __slots__ = ("tensor", "owners", "watchers", "sequence_nr", "thread", "other_threads")
 
     def __init__(self, tensor: torch.Tensor) -> None:
         self.tensor = tensor
@@ -45,10 +47,23 @@ class Flip:
         # Sequence numbers count per thread: compare them only on the same thread.
         self.sequence_nr = next_sequence_nr()
         self.thread = threading.get_ident()
+        # Whether a tape on another thread joined: it may have recorded on the leaf,
+        # which this thread's sequence numbers cannot tell.
+        self.other_threads = False
+
+    def join(self, tape: Any) -> None:
+        """`tape`, recording on the calling thread, holds the flip too (`LOCK` held)."""
+        self.owners.append(tape)
+        if not self.other_threads and threading.get_ident() != self.thread:
+            self.other_threads = True
 
     def untouched_since_flip(self) -> bool:
-        """Whether no autograd node was created on this thread since the flip."""
-        return self.thread == threading.get_ident() and self.sequence_nr == next_sequence_nr()
+        """Whether no tape can have recorded an op on the leaf since the flip."""
+        return (
+            not self.other_threads
+            and self.thread == threading.get_ident()
+            and self.sequence_nr == next_sequence_nr()
+        )
 
 
 #: id(tensor) -> its Flip, for every tensor whose flag is on because of tapes.
@@ -68,19 +83,34 @@ class _Sentinel:
 _SENTINEL_KEY = "tftape_torch.flipped"
 
 
-def remember_flipped(tensor: torch.Tensor) -> GradientEdge:
-    """Note that graph was recorded on leaf `tensor` while a tape had it flipped.
-
-    Returns the leaf's gradient edge (its accumulator), still valid once the flag
-    is restored. Call with `LOCK` held and the flag still on.
-    """
+def _accumulator(tensor: torch.Tensor) -> Any:
+    """The gradient accumulator of leaf `tensor`, which requires grad."""
     with DisableTorchFunction():
         if torch.is_grad_enabled():
             view = tensor.view_as(tensor)
         else:
             with torch.enable_grad():
                 view = tensor.view_as(tensor)
-        accumulator: Any = view.grad_fn.next_functions[0][0]  # type: ignore[union-attr]
+        return view.grad_fn.next_functions[0][0]  # type: ignore[union-attr]
+
+
+def leaf_edge(tensor: torch.Tensor) -> GradientEdge:
+    """The gradient edge of leaf `tensor`, which requires grad now.
+
+    Unlike the tensor itself, the edge stays a valid engine input after the flag is
+    switched off (by another thread's tape letting go of its flip). Call with `LOCK`
+    held, so the flag cannot change in between.
+    """
+    return GradientEdge(_accumulator(tensor), 0)
+
+
+def remember_flipped(tensor: torch.Tensor) -> GradientEdge:
+    """Note that graph was recorded on leaf `tensor` while a tape had it flipped.
+
+    Returns the leaf's gradient edge (its accumulator), still valid once the flag
+    is restored. Call with `LOCK` held and the flag still on.
+    """
+    accumulator = _accumulator(tensor)
     sentinel = _Sentinel()
     accumulator.metadata[_SENTINEL_KEY] = sentinel
     key = id(tensor)

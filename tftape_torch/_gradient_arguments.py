@@ -31,6 +31,7 @@ from tftape_torch.errors import InvalidArgumentError
 __all__ = [
     "SINGLE_TENSOR_TYPES",
     "as_structure",
+    "check_sources",
     "check_targets",
     "fill_unconnected",
     "flatten_sources",
@@ -80,10 +81,17 @@ def _is_flat_list(structure: Any) -> bool:
 def output_gradient_seeds(
     output_gradients: Any, flat_targets: Sequence[Any]
 ) -> Optional[List[Any]]:
+    """One upstream gradient (or `None`: ones) per target, TF's way.
+
+    Each entry converts as `tf.convert_to_tensor` does, without the target's dtype
+    (a Python int is int32, a float64 array float64): a dtype that differs from the
+    target's raises TF's `InvalidArgumentError`. As in TF, entries beyond the targets
+    are ignored.
+    """
     if output_gradients is None:
         return None
     flat = _structure.flatten(output_gradients)
-    if len(flat) != len(flat_targets):
+    if len(flat) < len(flat_targets):
         raise ValueError(
             "Argument `output_gradients` must have the same structure as `target`: "
             f"got {len(flat)} output gradients for {len(flat_targets)} targets."
@@ -97,7 +105,7 @@ def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
     with _DisableSubclass():
         if not isinstance(seed, torch.Tensor):
             try:
-                seed = convert_value(seed, target.dtype, target.device)
+                seed = convert_value(seed, None, target.device)
             except (TypeError, ValueError) as error:
                 raise InvalidArgumentError(
                     None, None, f"Argument `output_gradients` has an entry {seed!r}: {error}"
@@ -109,7 +117,7 @@ def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
                 f"for a target of dtype {dtype_name(target.dtype)}.",
             )
         if seed.shape != target.shape:
-            try:  # TF broadcasts an upstream gradient against its target
+            try:  # broadcasting is as close as torch gets (NOTE in known_differences)
                 seed = torch.broadcast_to(seed, target.shape)
             except RuntimeError:
                 raise InvalidArgumentError(
@@ -132,6 +140,13 @@ def fill_unconnected(
         grad if grad is not None else zeros(source.shape, source.dtype, source.device, source)
         for grad, source in zip(grads, sources)
     ]
+
+
+def check_sources(sources: Sequence[Any]) -> None:
+    """TF's errors for anything among `sources` that is not a tensor or a Variable."""
+    for source in sources:
+        if type(source) not in SINGLE_TENSOR_TYPES and not isinstance(source, torch.Tensor):
+            raise_bad_source(source)
 
 
 def check_targets(targets: Sequence[Any]) -> None:

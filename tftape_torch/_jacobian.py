@@ -139,7 +139,7 @@ def jacobian(
     """The jacobian of `target` with respect to each of `sources` (see `GradientTape.jacobian`).
 
     `target_shape` is the shape of the target the caller asked about (`target` may be
-    a stand-in for it); `chunk` comes from `checked_chunk`.
+    a stand-in for it); `chunk` comes from `chunk_size`.
 
     >>> import torch
     >>> from tftape_torch import GradientTape

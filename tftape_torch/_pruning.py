@@ -8,7 +8,7 @@ would not have recorded; `prune_unrecorded` walks it once and puts a
 gradient-dropping pre-hook on each, so gradient stops there as it does in TF.
 
 >>> import torch
->>> view = RecordedView(lambda nr: True, set(), {}, accessed=True)
+>>> view = RecordedView(lambda nr: True, {}, {}, accessed=True)
 >>> x = torch.ones(2, requires_grad=True)
 >>> derives_from_watched((x * 2).grad_fn, view)
 True
@@ -30,48 +30,68 @@ class RecordedView(NamedTuple):
     """What a tape knows that decides which nodes it recorded.
 
     `in_window(nr)`: whether a node numbered `nr` was created while the tape recorded;
-    `watched_leaves`: ids of the leaf tensors it watches (Variable reads included);
+    `watched_leaves`: id of each leaf tensor it watches -> the sequence number at which
+    it was watched (0 for Variable reads: read before any op uses them);
     `watched_nodes`: id of a watched intermediate's node -> the sequence number at
-    which it was watched; `accessed`: whether it watches trainable leaves it sees.
+    which it was watched; `accessed`: whether it watches trainable leaves it sees;
+    `foreign_leaves`: ids of leaves other tapes' Variable reads made (never this
+    tape's, even when they require grad).
     """
 
     in_window: Callable[[int], bool]
-    watched_leaves: Set[int]
+    watched_leaves: Dict[int, int]
     watched_nodes: Dict[int, int]
     accessed: bool
+    foreign_leaves: Set[int] = frozenset()  # type: ignore[assignment]
 
 
-def _leaf_is_watched(node: Any, view: RecordedView) -> bool:
+def _leaf_watched_at(node: Any, view: RecordedView) -> Optional[int]:
+    """The sequence number from which leaf node `node` is watched; None if it is not."""
     leaf = getattr(node, "variable", None)
-    return leaf is not None and (
-        id(leaf) in view.watched_leaves
-        or (view.accessed and leaf.requires_grad and id(leaf) not in FLIPS)
-    )
+    if leaf is None:
+        return None
+    watched_at = view.watched_leaves.get(id(leaf))
+    if watched_at is not None:
+        return watched_at
+    if (view.accessed and leaf.requires_grad and id(leaf) not in FLIPS
+            and id(leaf) not in view.foreign_leaves):
+        return 0  # a leaf of the user's own (an `nn.Parameter`): watched when accessed
+    return None
+
+
+def _input_watched(child: Any, consumer_nr: int, view: RecordedView) -> bool:
+    """Whether `child` is a watched node or leaf, watched before its consumer was made.
+
+    TF records an op only if one of its inputs was watched *before* the op ran.
+    """
+    watched_at = view.watched_nodes.get(id(child))
+    if watched_at is None and node_sequence_nr(child) == LEAF_SEQUENCE_NR:
+        watched_at = _leaf_watched_at(child, view)
+    return watched_at is not None and watched_at <= consumer_nr
 
 
 def derives_from_watched(node: Any, view: RecordedView) -> bool:
     """Whether recorded `node` has, below it through recorded nodes, a watched input.
 
     An intermediate computed in the tape's window from tensors the tape does not
-    watch is not on the tape.
+    watch (or watched only after the op ran) is not on the tape.
     """
-    watched_nodes = view.watched_nodes
     seen: Set[int] = set()
     pending = [node]
     while pending:
         node = pending.pop()
-        if node is None or id(node) in seen:
+        if id(node) in seen:
             continue
         seen.add(id(node))
-        if id(node) in watched_nodes:
-            return True
         nr = node_sequence_nr(node)
-        if nr == LEAF_SEQUENCE_NR:
-            if _leaf_is_watched(node, view):
-                return True
+        if nr == LEAF_SEQUENCE_NR or not view.in_window(nr):
             continue
-        if view.in_window(nr):
-            pending.extend(next_node for next_node, _ in node.next_functions)
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            if _input_watched(child, nr, view):
+                return True
+            pending.append(child)
     return False
 
 
@@ -119,12 +139,7 @@ def _input_is_recorded(
     child: Any, consumer_nr: int, recorded: Dict[int, bool], view: RecordedView
 ) -> bool:
     """Whether the input `child` of a node numbered `consumer_nr` makes it recorded."""
-    watched_at = view.watched_nodes.get(id(child))
-    if watched_at is not None and watched_at <= consumer_nr:
-        return True
-    if node_sequence_nr(child) == LEAF_SEQUENCE_NR:
-        return _leaf_is_watched(child, view)
-    return recorded.get(id(child), False)
+    return _input_watched(child, consumer_nr, view) or recorded.get(id(child), False)
 
 
 def _drop_gradient(grad_outputs: Tuple[Optional[torch.Tensor], ...]) -> Tuple[None, ...]:

@@ -1,5 +1,11 @@
 """`GradientTape`: TensorFlow's tape semantics on top of torch.autograd.
 
+This module is over 800 lines because it is one class: TF's public `GradientTape`,
+whose methods (with TF-docs docstrings and examples, about a third of the file) share
+its recording state. Flag bookkeeping (`_flips`), TF's recording rule over torch's
+graph (`_pruning`), argument handling (`_gradient_arguments`) and jacobians
+(`_jacobian`) live in their own modules.
+
 >>> import torch
 >>> from tftape_torch import GradientTape
 >>> x = torch.tensor(3.0)
@@ -21,10 +27,11 @@ import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
 
 from tftape_torch import _jacobian, _state, _structure
-from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, remember_flipped
+from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, leaf_edge, remember_flipped
 from tftape_torch._gradient_arguments import (
     SINGLE_TENSOR_TYPES,
     as_structure,
+    check_sources,
     check_targets,
     fill_unconnected,
     flatten_sources,
@@ -73,6 +80,15 @@ __all__ = ["GradientTape", "UnconnectedGradients"]
 #   had history), the tape is *dirty*: `gradient()` walks the recorded part of the
 #   graph and puts a pruning pre-hook on every unrecorded node it meets (`_pruning`),
 #   so gradient stops there as it does in TF. Clean tapes (the common case) skip it.
+# * TF records an op only if an input was watched *before* it ran: a tape notes the
+#   sequence number at which it watched each tensor, leaf or intermediate, and the
+#   pruning walk compares it with the consumer's number.
+# * Threads: sequence numbers count per thread and torch does not expose the thread
+#   that created a node, so windows mean something only for the tape's own thread.
+#   The `requires_grad` flag, though, is process-wide: a tape that lets go of a flip
+#   another tape (maybe on another thread) still holds keeps the leaf's gradient edge
+#   at that moment, so its `gradient()` never depends on the flag staying on; and a
+#   flip joined from another thread always counts as recorded on (`_flips`).
 # * `create_graph` only while some tape is recording; `retain_graph` only for
 #   persistent tapes, for differentiable gradients, and while another unspent tape
 #   recorded the same ops. A non-persistent tape frees saved tensors at `gradient()`.
@@ -214,7 +230,7 @@ class GradientTape:
             tensor.requires_grad_(True)
             record = flips[id(tensor)] = Flip(tensor)
         if self not in record.owners:
-            record.owners.append(self)
+            record.join(self)
             self._flipped.append(id(tensor))
             watchers = [ref for ref in record.watchers
                         if (tape := ref()) is not None and tape is not self and not tape._spent]
@@ -232,7 +248,13 @@ class GradientTape:
             if record is None or self not in record.owners:
                 continue
             record.owners.remove(self)
-            if not record.owners:
+            if record.owners:
+                # Other tapes keep the flag on and may let go of it on another thread
+                # at any moment: keep the leaf's edge now, while it is certainly on.
+                known = self._watched.get(key)
+                if known is not None and known[0] is record.tensor and known[1] is None:
+                    self._watched[key] = (record.tensor, leaf_edge(record.tensor))
+            else:
                 del flips[key]
                 if not record.untouched_since_flip():
                     # Graph was recorded on the leaf: keep its edge for `gradient()`
@@ -270,34 +292,47 @@ class GradientTape:
     def watch(self, tensor: Any) -> None:
         """Ensures that `tensor` is being traced by this tape.
 
+        As in TF, this does nothing while no tape records on the calling thread
+        (inside `stop_recording()` of the only tape, or after its context exited);
+        while another tape records, this one watches `tensor` even if it is stopped.
+
         Args:
           tensor: a tensor, a `Variable`, a nested structure of them, or an
             `nn.Module` (its parameters).
 
         Raises:
           ValueError: if it encounters something that is not a tensor.
+          AttributeError: if the tape was never entered, or is a used-up
+            non-persistent tape (TF's error: it has no tape to watch with).
         """
         kind = type(tensor)
-        if kind is torch.Tensor or kind is EagerTensor:  # the common case: one tensor
+        if (kind is torch.Tensor or kind is EagerTensor) and self._entered and not self._spent:
+            # The common case: one tensor, on a tape that is (or was) recording.
             with _DisableSubclass():
                 floating = tensor.is_floating_point() or tensor.is_complex()
             if floating:
-                self._watch_tensor(tensor)
+                if _state.THREAD.tapes:
+                    self._watch_tensor(tensor)
                 return
         for item in flatten_sources(as_structure(tensor)):
-            if isinstance(item, Variable):
-                if not (item.is_floating_point() or item.is_complex()):
-                    warn_not_floating(item.dtype)
-                self._watched_variables.setdefault(id(item), item)
-                _state.tapes_changed()
-                continue
-            if not isinstance(item, torch.Tensor):
+            variable = isinstance(item, Variable)
+            if not variable and not isinstance(item, torch.Tensor):
                 raise ValueError(
                     f"Passed in object {item} of type '{type(item).__name__}', not "
                     "tf.Tensor or tf.Variable or ExtensionType."
                 )
+            if not self._entered or self._spent:
+                # TF's tape object does not exist before `__enter__` or once used up.
+                raise AttributeError("'NoneType' object has no attribute '_tape'")
             if not (item.is_floating_point() or item.is_complex()):
                 warn_not_floating(item.dtype)
+                if not variable:
+                    continue
+            if not _state.THREAD.tapes:
+                continue  # no tape records on this thread: TF's watch does nothing
+            if variable:
+                self._watched_variables.setdefault(id(item), item)
+                _state.tapes_changed()
                 continue
             self._watch_tensor(item)
 
@@ -311,6 +346,8 @@ class GradientTape:
             return
         now = _next_sequence_nr()
         edge = None  # a leaf is its own input to the engine
+        # TF records an op only on inputs watched before it ran (see `_pruning`).
+        self._watch_nr[id(tensor)] = now
         if _REQUIRES_GRAD(tensor):
             record = FLIPS.get(id(tensor))
             if _GRAD_FN(tensor) is not None:
@@ -318,9 +355,12 @@ class GradientTape:
                 if _GRAD_FN(tensor)._sequence_nr() + 1 != now:
                     self._dirty = True
                 edge = get_gradient_edge(tensor)
-                self._watch_nr[id(tensor)] = now
-            elif record is not None and record.tensor is tensor and not record.untouched_since_flip():
-                self._dirty = True  # another tape's recorded ops may hang off this leaf
+            elif record is not None and record.tensor is tensor and (
+                not record.untouched_since_flip() or flipped_before(tensor)
+            ):
+                # Ops another tape recorded (now or under an earlier flip) may hang
+                # off this leaf: they are not on this tape.
+                self._dirty = True
         elif flipped_before(tensor):
             self._dirty = True
         if self._recording:
@@ -431,25 +471,29 @@ class GradientTape:
           RuntimeError: if called a second time on a non-persistent tape, or on a
             tape that was never entered.
         """
-        unconnected = (
-            UnconnectedGradients.NONE
-            if unconnected_gradients is UnconnectedGradients.NONE
-            else as_unconnected(unconnected_gradients)
-        )
+        self._begin_use()
         if target is None:
             raise TypeError(
                 "Argument `target` should be a list or nested structure of Tensors, "
                 "Variables or CompositeTensors to be differentiated, but received None."
             )
+        # Every argument is checked before the tape is used up: a call that raises
+        # leaves a non-persistent tape usable, as in TF.
         sources = as_structure(sources)
-        self._begin_use()
+        flat_sources = flatten_sources(sources)
+        flat_targets = flatten_sources(target)
+        flat_output_gradients = output_gradient_seeds(output_gradients, flat_targets)
+        unconnected = (
+            UnconnectedGradients.NONE
+            if unconnected_gradients is UnconnectedGradients.NONE
+            else as_unconnected(unconnected_gradients)
+        )
+        check_targets(flat_targets)
+        check_sources(flat_sources)
+        self._consume()
         try:
-            flat_sources = flatten_sources(sources)
-            flat_targets = flatten_sources(target)
-            check_targets(flat_targets)
-            flat_output_gradients = output_gradient_seeds(output_gradients, flat_targets)
             grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
-            grads = fill_unconnected(grads, flat_sources, unconnected)
+            grads = self._fill_unconnected(grads, flat_sources, unconnected)
             if type(sources) in SINGLE_TENSOR_TYPES or isinstance(sources, Variable):
                 return grads[0]
             if flat_sources is sources:
@@ -515,13 +559,18 @@ class GradientTape:
           ValueError: if the vectorized computation fails (or for
             `parallel_iterations` below 2 with vectorization, as in TF).
         """
-        unconnected = as_unconnected(unconnected_gradients)
+        self._check_usable()
         target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor target
+        # TF refuses a row loop on a non-persistent tape before using it up; it checks
+        # `parallel_iterations` only after the first row's gradient used the tape up.
         _jacobian.check_row_loop("jacobian", experimental_use_pfor, self._persistent)
         sources = as_structure(sources)
         flat_sources = _structure.flatten(sources)
         self._begin_use()
-        try:  # TF checks `parallel_iterations` after using the tape up
+        unconnected = as_unconnected(unconnected_gradients)
+        check_sources(flat_sources)
+        self._consume()
+        try:
             chunk = _jacobian.chunk_size(parallel_iterations, experimental_use_pfor, "jacobian")
             results = _jacobian.jacobian(
                 self._compute, self._as_target(target, flat_sources), target_shape,
@@ -576,11 +625,18 @@ class GradientTape:
           ValueError: if `target` or `source` has rank below 2 or their first
             dimensions differ.
         """
-        unconnected = as_unconnected(unconnected_gradients)
         self._check_usable()  # TF names a spent tape before looking at shapes
+        for value in (target, source):
+            if not isinstance(value, torch.Tensor):  # TF reads `.shape.rank` of each
+                raise AttributeError(
+                    f"'{type(value).__name__}' object has no attribute 'rank' (`target` "
+                    "and `source` of batch_jacobian must be tensors)"
+                )
         _jacobian.check_batch_shapes(tuple(target.shape), tuple(source.shape))
         _jacobian.check_row_loop("batch_jacobian", experimental_use_pfor, self._persistent)
         self._begin_use()
+        unconnected = as_unconnected(unconnected_gradients)
+        self._consume()
         try:
             chunk = _jacobian.chunk_size(
                 parallel_iterations, experimental_use_pfor, "batch_jacobian"
@@ -612,13 +668,17 @@ class GradientTape:
             raise RuntimeError(_SPENT_MESSAGE)
 
     def _begin_use(self) -> None:
-        """Checks that the tape may compute gradients now, TF's way."""
+        """Checks that the tape may compute gradients now; a non-persistent one stops
+        recording (even if the call then fails, as in TF)."""
         self._check_usable()
         if self._recording:
             if not self._persistent:
                 self._pop()
             else:
                 warnings.warn(_PERSISTENT_IN_CONTEXT_WARNING, stacklevel=3)
+
+    def _consume(self) -> None:
+        """Uses up a non-persistent tape: call once every argument has been checked."""
         if not self._persistent:
             self._spent = True
 
@@ -629,6 +689,26 @@ class GradientTape:
             self._watched = {}
             self._variable_edges = {}
             self._overlaps = []
+
+    def _fill_unconnected(
+        self,
+        grads: List[Optional[torch.Tensor]],
+        sources: Sequence[Any],
+        unconnected: UnconnectedGradients,
+    ) -> List[Optional[torch.Tensor]]:
+        """`grads` with zeros for unconnected sources when `unconnected` is ZERO.
+
+        TF builds those zeros with `zeros_like(source)`, which reads a Variable source:
+        while tapes record (a persistent tape used inside its context), they see that
+        read as any other, so the Variable becomes watched.
+        """
+        if unconnected is UnconnectedGradients.NONE:
+            return grads
+        if _state.THREAD.tapes:
+            for grad, source in zip(grads, sources):
+                if grad is None and isinstance(source, Variable):
+                    source.read_for_op()
+        return fill_unconnected(grads, sources, unconnected)
 
     def _compute(
         self,
@@ -732,20 +812,43 @@ class GradientTape:
         if known is not None and known[0] is source:
             if known[1] is not None:
                 return [known[1]]
-            # A leaf: itself while it requires grad; else nothing was recorded on it.
-            return [source] if _REQUIRES_GRAD(source) else []
+            if self._recording:
+                # A leaf this tape holds flipped (or the user's own): itself while it
+                # requires grad; else nothing was recorded on it.
+                return [source] if _REQUIRES_GRAD(source) else []
+            return self._released_leaf_inputs(source)
         if _REQUIRES_GRAD(source):
             if _GRAD_FN(source) is None:
-                record = FLIPS.get(id(source))
-                if record is not None and record.tensor is source:
-                    return []  # another tape watches it; this one did not
-                if self._watch_accessed_variables:
-                    return [source]
+                if not self._watch_accessed_variables:
+                    return []
+                with LOCK:  # flips change only under the lock
+                    record = FLIPS.get(id(source))
+                    if record is not None and record.tensor is source:
+                        return []  # another tape watches it; this one did not
+                    return [source] if _REQUIRES_GRAD(source) else []
             elif self._recorded(_GRAD_FN(source)) and derives_from_watched(
                 _GRAD_FN(source), self._recorded_view()
             ):
                 return [get_gradient_edge(source)]
         return []
+
+    def _released_leaf_inputs(self, source: torch.Tensor) -> List[Any]:
+        """Engine inputs for a leaf this tape watched and no longer holds flipped.
+
+        Another tape (maybe on another thread) may still hold the flag on, and may let
+        go of it at any moment: the leaf's gradient edge, taken under the lock, stays
+        a valid input after that, where the tensor itself would not.
+        """
+        with LOCK:
+            known = self._watched.get(id(source))
+            if known is not None and known[0] is source and known[1] is not None:
+                return [known[1]]  # the edge the last flip's release left us
+            if not _REQUIRES_GRAD(source):
+                return []  # nothing was recorded on it
+            record = FLIPS.get(id(source))
+            if record is None or record.tensor is not source:
+                return [source]  # the user's own leaf: its flag is not the tapes'
+            return [leaf_edge(source)]
 
     def _shares_graph(self) -> bool:
         """Whether another unspent tape recorded alongside this one."""
@@ -757,16 +860,29 @@ class GradientTape:
 
     def _recorded_view(self) -> RecordedView:
         """What decides which graph nodes this tape recorded (see `_pruning`)."""
-        leaves = set()
+        leaves: Dict[int, int] = {}
         nodes: Dict[int, int] = {}
+        watch_nr = self._watch_nr
         for tensor, edge in self._watched.values():
             if tensor.grad_fn is None:
-                leaves.add(id(tensor))
+                leaves[id(tensor)] = watch_nr.get(id(tensor), 0)
             elif edge is not None:
-                nodes[id(edge.node)] = self._watch_nr.get(id(tensor), 0)
+                nodes[id(edge.node)] = watch_nr.get(id(tensor), 0)
         for aliases in self._variable_edges.values():
-            leaves.update(id(alias) for alias in aliases)
-        return RecordedView(self._recorded_nr(), leaves, nodes, self._watch_accessed_variables)
+            for alias in aliases:
+                leaves[id(alias)] = 0
+        foreign = set()
+        if self._watch_accessed_variables:
+            # Variable reads other tapes made while this one recorded are leaves that
+            # require grad, but not the user's: this tape did not watch them.
+            for ref in self._overlaps:
+                other = ref()
+                if other is not None and other is not self:
+                    for aliases in list(other._variable_edges.values()):
+                        foreign.update(id(alias) for alias in aliases if id(alias) not in leaves)
+        return RecordedView(
+            self._recorded_nr(), leaves, nodes, self._watch_accessed_variables, foreign
+        )
 
     def __repr__(self) -> str:
         state = "recording" if self._recording else "idle"
