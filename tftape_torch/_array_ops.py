@@ -218,7 +218,9 @@ def is_tensor(x: Any) -> builtins.bool:
     return isinstance(x, _Tensor)
 
 
-def zeros(shape: Any, dtype: Any = float32, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+def zeros(
+    shape: Any, dtype: Any = float32, name: Optional[str] = None, layout: Any = None
+) -> torch.Tensor:
     """Creates a tensor with all elements set to zero.
 
     >>> import tftape_torch as tf
@@ -229,7 +231,9 @@ def zeros(shape: Any, dtype: Any = float32, name: Optional[str] = None, layout: 
     return fresh(torch.zeros(dims, dtype=as_dtype(dtype), device=current_device()))
 
 
-def ones(shape: Any, dtype: Any = float32, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+def ones(
+    shape: Any, dtype: Any = float32, name: Optional[str] = None, layout: Any = None
+) -> torch.Tensor:
     """Creates a tensor with all elements set to one.
 
     >>> import tftape_torch as tf
@@ -242,7 +246,9 @@ def ones(shape: Any, dtype: Any = float32, name: Optional[str] = None, layout: A
     return fresh(torch.ones(dims, dtype=as_dtype(dtype), device=current_device()))
 
 
-def zeros_like(input: Any, dtype: Any = None, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+def zeros_like(
+    input: Any, dtype: Any = None, name: Optional[str] = None, layout: Any = None
+) -> torch.Tensor:
     """A tensor of zeros with the shape (and, by default, dtype) of `input`.
 
     >>> import tftape_torch as tf
@@ -254,7 +260,9 @@ def zeros_like(input: Any, dtype: Any = None, name: Optional[str] = None, layout
         return fresh(torch.zeros_like(x, dtype=dtype_arg(dtype)))
 
 
-def ones_like(input: Any, dtype: Any = None, name: Optional[str] = None, layout: Any = None) -> torch.Tensor:
+def ones_like(
+    input: Any, dtype: Any = None, name: Optional[str] = None, layout: Any = None
+) -> torch.Tensor:
     """A tensor of ones with the shape (and, by default, dtype) of `input`.
 
     >>> import tftape_torch as tf
@@ -372,7 +380,9 @@ def _linspace(a: torch.Tensor, b: torch.Tensor, count: int, axis: int) -> torch.
     return torch.narrow(joined, ax, 0, count)
 
 
-def linspace(start: Any, stop: Any, num: Any, name: Optional[str] = None, axis: int = 0) -> torch.Tensor:
+def linspace(
+    start: Any, stop: Any, num: Any, name: Optional[str] = None, axis: int = 0
+) -> torch.Tensor:
     """`num` evenly spaced values from `start` to `stop` (both included), along `axis`.
 
     `start` and `stop` may be tensors: the values then run along the new `axis`.
@@ -447,7 +457,9 @@ def _conj_permute(value: torch.Tensor, order: List[int]) -> torch.Tensor:
     return torch.permute(value, order).conj()
 
 
-def transpose(a: Any, perm: Any = None, conjugate: builtins.bool = False, name: str = "transpose") -> torch.Tensor:
+def transpose(
+    a: Any, perm: Any = None, conjugate: builtins.bool = False, name: str = "transpose"
+) -> torch.Tensor:
     """Permutes the dimensions of `a` (reverses them by default).
 
     >>> import tftape_torch as tf
@@ -479,7 +491,9 @@ def _same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:
         dtype = converted[0].dtype if converted else torch.float32
     else:
         dtype = first.dtype
-        converted = [v if isinstance(v, _Tensor) else convert_value(v, dtype, first.device) for v in values]
+        converted = [
+            v if isinstance(v, _Tensor) else convert_value(v, dtype, first.device) for v in values
+        ]
     for index, item in enumerate(converted):
         if item.dtype != dtype:
             raise dtype_mismatch(op, dtype, item.dtype, index)
@@ -502,7 +516,9 @@ def concat(values: Any, axis: Any, name: str = "concat") -> torch.Tensor:
     for t in tensors:
         if t.dim() == 0:
             raise InvalidArgumentError(
-                None, None, "ConcatOp : Can't concatenate scalars (use tf.stack instead) [Op:ConcatV2]"
+                None,
+                None,
+                "ConcatOp : Can't concatenate scalars (use tf.stack instead) [Op:ConcatV2]",
             )
     if len(tensors) == 1:
         return identity(tensors[0])
@@ -642,7 +658,7 @@ def cast(x: Any, dtype: Any, name: Optional[str] = None) -> torch.Tensor:
         if kind is _Tensor:
             return as_eager(t)
         return identity(t)
-    if t.is_complex() and not (target in COMPLEX):
+    if t.is_complex() and target not in COMPLEX:
         return call("Cast", _real_to, (t,), t, target)
     return call("Cast", torch.Tensor.to, (t,), t, target)
 

@@ -129,7 +129,9 @@ def _pack(
                 raise cannot_convert(value, dtype)
             return value if device is None else value.to(device)
     if isinstance(value, (list, tuple)):
-        parts = [_pack(item, dtype, device, inferred, position) for position, item in enumerate(value)]
+        parts = [
+            _pack(item, dtype, device, inferred, position) for position, item in enumerate(value)
+        ]
         with _DisableSubclass():
             try:
                 return torch.stack(parts)
@@ -181,7 +183,9 @@ def convert_value(
             elif _INT64_MIN <= value <= _INT64_MAX:
                 dtype = torch.int64
             else:
-                raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
+                raise ValueError(
+                    "Can't convert Python sequence with out-of-range integer to Tensor."
+                )
         elif dtype == torch.bool:
             raise cannot_convert(value, dtype)
         try:
@@ -228,7 +232,9 @@ def convert_value(
     if isinstance(value, float):
         return convert_value(float(value), dtype, device)
     if isinstance(value, complex):
-        return torch.tensor(value, dtype=torch.complex128 if dtype is None else dtype, device=device)
+        return torch.tensor(
+            value, dtype=torch.complex128 if dtype is None else dtype, device=device
+        )
     if hasattr(value, "__array__"):
         return convert_value(np.asarray(value), dtype, device)
     raise _unsupported(value)

@@ -165,7 +165,7 @@ class _VariableWatcher:
             self.variables.append(variable)
         return value
 
-    def __enter__(self) -> "_VariableWatcher":
+    def __enter__(self) -> _VariableWatcher:
         self._handle = _state.add_read_hook(self._hook)
         return self
 

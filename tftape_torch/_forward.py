@@ -221,7 +221,7 @@ class ForwardAccumulator:
 
     # ------------------------------------------------------------------ context
 
-    def __enter__(self) -> "ForwardAccumulator":
+    def __enter__(self) -> ForwardAccumulator:
         if self._recording:
             raise ValueError("Accumulator is already recording.")
         try:

@@ -64,7 +64,7 @@ def flatten_sources(structure: Any) -> List[Any]:
     if type(structure) in SINGLE_TENSOR_TYPES or isinstance(structure, Variable):
         return [structure]
     if _is_flat_list(structure):
-        return structure  # type: ignore[no-any-return]
+        return structure
     return _structure.flatten(structure)
 
 

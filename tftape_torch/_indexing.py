@@ -102,7 +102,7 @@ def _is_mask(spec: Any) -> bool:
         return True
     if isinstance(spec, torch.Tensor):
         with _DisableSubclass():
-            return spec.dtype == torch.bool  # type: ignore[no-any-return]
+            return spec.dtype == torch.bool
     return isinstance(spec, np.ndarray) and spec.dtype == np.bool_
 
 
@@ -221,10 +221,10 @@ def apply(tensor: torch.Tensor, slicing: Slicing) -> torch.Tensor:
     """
     with _DisableSubclass():
         if slicing.mask is not None:
-            return _Base.__getitem__(tensor, slicing.mask.to(tensor.device))  # type: ignore[no-any-return]
+            return _Base.__getitem__(tensor, slicing.mask.to(tensor.device))
         if slicing.flips:
             tensor = torch.flip(tensor, slicing.flips)
-        return _Base.__getitem__(tensor, slicing.index)  # type: ignore[no-any-return]
+        return _Base.__getitem__(tensor, slicing.index)
 
 
 def positions(shape: Sequence[int], slicing: Slicing, device: torch.device) -> torch.Tensor:

@@ -103,7 +103,8 @@ def _reduction_axes(rank_: int, axis: Any, op: str) -> List[int]:
             raise InvalidArgumentError(
                 None,
                 None,
-                f"Invalid reduction arguments: Axes contains duplicate dimension: {canon} [Op:{op}]",
+                "Invalid reduction arguments: Axes contains duplicate dimension: "
+                f"{canon} [Op:{op}]",
             )
         seen.add(canon)
     return sorted(seen)
@@ -204,7 +205,9 @@ def _min(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) ->
     return torch.amin(x, dim=dims, keepdim=keepdims)
 
 
-def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+def reduce_sum(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
     """Sum of elements across the dimensions in `axis` (all of them by default).
 
     >>> import tftape_torch as tf
@@ -222,7 +225,9 @@ def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = Fa
     return _reduce("Sum", _sum, input_tensor, axis, keepdims, _is_number)
 
 
-def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+def reduce_mean(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
     """Mean of elements across the dimensions in `axis` (integer tensors: truncated).
 
     >>> import tftape_torch as tf
@@ -232,7 +237,9 @@ def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = F
     return _reduce("Mean", _mean, input_tensor, axis, keepdims, _is_number)
 
 
-def reduce_prod(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+def reduce_prod(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
     """Product of elements across the dimensions in `axis`.
 
     >>> import tftape_torch as tf
@@ -242,7 +249,9 @@ def reduce_prod(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = F
     return _reduce("Prod", _prod, input_tensor, axis, keepdims, _is_number)
 
 
-def reduce_max(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+def reduce_max(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
     """Maximum of elements across the dimensions in `axis`.
 
     The gradient is shared equally among tied maxima, as in TF.
@@ -254,7 +263,9 @@ def reduce_max(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = Fa
     return _reduce("Max", _max, input_tensor, axis, keepdims, _is_real)
 
 
-def reduce_min(input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
+def reduce_min(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
     """Minimum of elements across the dimensions in `axis`.
 
     >>> import tftape_torch as tf
@@ -543,13 +554,18 @@ def matmul(
         # TF accumulates (u)int8 products in the wider `output_type` (int32).
         if left.dtype not in (torch.int8, torch.uint8) or as_dtype(output_type) != torch.int32:
             raise NotFoundError(  # TF: no MatMul kernel for that pair of dtypes
-                None, None,
+                None,
+                None,
                 f"Argument `output_type` of matmul must be the inputs' dtype, or int32 for "
                 f"int8/uint8 inputs; got {dtype_name(as_dtype(output_type))} for "
                 f"{dtype_name(left.dtype)} inputs.",
             )
         left, right = _cast_plain(left, torch.int32), _cast_plain(right, torch.int32)
 
-    flags = (builtins.bool(transpose_a), builtins.bool(transpose_b), builtins.bool(adjoint_a),
-             builtins.bool(adjoint_b))
+    flags = (
+        builtins.bool(transpose_a),
+        builtins.bool(transpose_b),
+        builtins.bool(adjoint_a),
+        builtins.bool(adjoint_b),
+    )
     return call("MatMul", _matmul_body, (left, right), left, right, *flags)

@@ -77,7 +77,7 @@ def as_result(out: Any) -> Any:
 
 def call(
     op: str, fn: Callable[..., Any], tensors: Sequence[Any], *args: Any, **kwargs: Any
-) -> Any:
+) -> torch.Tensor:
     """Run `fn(*args, **kwargs)`, the body of TF op `op`, and return an `EagerTensor`.
 
     Drop-in and plain tensors run with torch functions disabled and the fresh result
@@ -135,7 +135,7 @@ _NESTING = frozenset({Variable, tuple, list})
 def same_dtype_plain(a: torch.Tensor, b: torch.Tensor) -> builtins.bool:
     """Whether tensors `a` and `b` have one dtype (read without torch functions)."""
     with _DisableSubclass():
-        return _DTYPE_GET(a) is _DTYPE_GET(b)  # type: ignore[no-any-return]
+        return _DTYPE_GET(a) is _DTYPE_GET(b)
 
 
 def disallowed(op: str, dtype: torch.dtype, allowed: str) -> InvalidArgumentError:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 import weakref
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
@@ -160,7 +160,7 @@ class GradientTape:
         self._variable_edges: Dict[int, List[torch.Tensor]] = {}  # alias leaves read
         # Tapes that recorded at the same time as this one (weak references),
         # which may still need the graph this tape would free.
-        self._overlaps: List["weakref.ref[GradientTape]"] = []
+        self._overlaps: List[weakref.ref[GradientTape]] = []
 
     @property
     def recording(self) -> bool:
@@ -169,7 +169,7 @@ class GradientTape:
 
     # ------------------------------------------------------------------ context
 
-    def __enter__(self) -> "GradientTape":
+    def __enter__(self) -> GradientTape:
         if self._recording:
             raise ValueError(
                 "Tape is still recording, This can happen if you try to re-enter "
@@ -204,7 +204,7 @@ class GradientTape:
                 self._flip(tensor)
         _state.push_tape(self)
 
-    def _note_overlap(self, other: "weakref.ref[GradientTape]") -> None:
+    def _note_overlap(self, other: weakref.ref[GradientTape]) -> None:
         overlaps = [ref for ref in self._overlaps if ref() is not None]
         overlaps.append(other)
         self._overlaps = overlaps
@@ -274,7 +274,7 @@ class GradientTape:
         """Whether graph node `node` was created while this tape recorded."""
         nr = node._sequence_nr()
         for start, end in self._windows:
-            if start <= nr and (end is None or nr < end):  # type: ignore[operator]
+            if start <= nr and (end is None or nr < end):
                 return True
         return False
 
@@ -871,7 +871,7 @@ class GradientTape:
         for aliases in self._variable_edges.values():
             for alias in aliases:
                 leaves[id(alias)] = 0
-        foreign = set()
+        foreign: Set[int] = set()
         if self._watch_accessed_variables:
             # Variable reads other tapes made while this one recorded are leaves that
             # require grad, but not the user's: this tape did not watch them.

@@ -382,7 +382,9 @@ def operator_matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
         )
     if _DTYPE_GET(a) == torch.bool:
         raise InvalidArgumentError(
-            None, None, "Value for attr 'T' of bool is not in the list of allowed values [Op:MatMul]"
+            None,
+            None,
+            "Value for attr 'T' of bool is not in the list of allowed values [Op:MatMul]",
         )
     return _Base.matmul(a, b)
 
@@ -463,7 +465,7 @@ _HANDLERS: Dict[Any, Callable[..., Any]] = {
 # the list). Torch function *modes* still see the op.
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _read_on_use(kind: type) -> bool:
     """Whether operands of type `kind` are read before an op uses them (Variables)."""
     return issubclass(kind, EagerTensor) and hasattr(kind, "read_for_op")
@@ -618,15 +620,15 @@ class EagerTensor(torch.Tensor):
     def dtype(self) -> torch.dtype:  # type: ignore[override]
         """The dtype: `tf.float32` and friends, which are torch's dtypes."""
         with _DisableSubclass():
-            return _DTYPE_GET(self)  # type: ignore[no-any-return]
+            return _DTYPE_GET(self)
 
     # The autograd attributes a tape reads on every use: read directly (a property
     # here costs a third of a trip through `__torch_function__`).
 
     @property
-    def requires_grad(self) -> bool:  # type: ignore[override]
+    def requires_grad(self) -> bool:
         with _DisableSubclass():
-            return _REQUIRES_GRAD_GET(self)  # type: ignore[no-any-return]
+            return _REQUIRES_GRAD_GET(self)
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -640,12 +642,12 @@ class EagerTensor(torch.Tensor):
     @property
     def is_leaf(self) -> bool:  # type: ignore[override]
         with _DisableSubclass():
-            return _IS_LEAF_GET(self)  # type: ignore[no-any-return]
+            return _IS_LEAF_GET(self)
 
     @property
     def output_nr(self) -> int:  # type: ignore[override]
         with _DisableSubclass():
-            return _OUTPUT_NR_GET(self)  # type: ignore[no-any-return]
+            return _OUTPUT_NR_GET(self)
 
     def is_floating_point(self) -> bool:
         with _DisableSubclass():
@@ -655,7 +657,7 @@ class EagerTensor(torch.Tensor):
         with _DisableSubclass():
             return _Base.dim(self)
 
-    def numpy(self, *, force: bool = False) -> Any:  # type: ignore[override]
+    def numpy(self, *, force: bool = False) -> Any:
         """The value as NumPy: a scalar for a 0-d tensor, else a copy as an array.
 
         Works also for tensors that require grad, carry a graph or live on CUDA.
@@ -844,16 +846,16 @@ class EagerTensor(torch.Tensor):
 
     # -- TF tensors are immutable: `x += y` rebinds `x` to a new tensor ----------
 
-    def __iadd__(self, other: Any) -> Any:  # type: ignore[misc]
+    def __iadd__(self, other: Any) -> Any:
         return self + other
 
-    def __isub__(self, other: Any) -> Any:  # type: ignore[misc]
+    def __isub__(self, other: Any) -> Any:
         return self - other
 
-    def __imul__(self, other: Any) -> Any:  # type: ignore[misc]
+    def __imul__(self, other: Any) -> Any:
         return self * other
 
-    def __itruediv__(self, other: Any) -> Any:  # type: ignore[misc]
+    def __itruediv__(self, other: Any) -> Any:
         return self / other
 
     def __ifloordiv__(self, other: Any) -> Any:  # type: ignore[misc]
@@ -862,10 +864,10 @@ class EagerTensor(torch.Tensor):
     def __imod__(self, other: Any) -> Any:  # type: ignore[misc]
         return self % other
 
-    def __ipow__(self, other: Any) -> Any:  # type: ignore[misc]
+    def __ipow__(self, other: Any) -> Any:
         return self**other
 
-    def __imatmul__(self, other: Any) -> Any:  # type: ignore[misc]
+    def __imatmul__(self, other: Any) -> Any:
         return self @ other
 
 

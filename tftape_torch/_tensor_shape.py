@@ -8,12 +8,12 @@ TensorShape([2, 3])
 from __future__ import annotations
 
 import math
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 __all__ = ["TensorShape"]
 
 
-class TensorShape(tuple):
+class TensorShape(Tuple[Any, ...]):
     """The shape of a tensor, as TF shows it: prints `(2, 2)`, has `.as_list()`, `.rank`.
 
     A `tuple` of ints, so torch accepts it wherever it takes a size. A dimension may
@@ -67,7 +67,7 @@ class TensorShape(tuple):
             return f"({'None' if self[0] is None else self[0]},)"
         return "(" + ", ".join("None" if d is None else str(d) for d in self) + ")"
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if self._unknown_rank:
             return TensorShape(None) if isinstance(key, slice) else None
         if isinstance(key, slice):
@@ -88,7 +88,7 @@ class TensorShape(tuple):
 
     __hash__ = tuple.__hash__
 
-    def __add__(self, other: Any) -> TensorShape:  # type: ignore[override]
+    def __add__(self, other: Any) -> TensorShape:
         return self.concatenate(other)
 
     def __radd__(self, other: Any) -> TensorShape:

@@ -208,7 +208,7 @@ def engine_backward(
             outputs, inputs, upstream, retain_graph=retain_graph, create_graph=create_graph,
             allow_unused=True, is_grads_batched=is_grads_batched, materialize_grads=False,
         )
-    return _engine_run_backward(  # type: ignore[no-any-return]
+    return _engine_run_backward(
         tuple(outputs), tuple(upstream), retain_graph, create_graph, tuple(inputs), True,
         accumulate_grad=False,
     )
@@ -251,12 +251,12 @@ class vmap_level:
 
 def add_batch_dim(tensor: torch.Tensor, dim: int, level: int) -> torch.Tensor:
     """`tensor` as a batched tensor of `level`, batched along `dim`."""
-    return _add_batch_dim(tensor, dim, level)  # type: ignore[no-any-return]
+    return _add_batch_dim(tensor, dim, level)
 
 
 def remove_batch_dim(tensor: torch.Tensor, level: int, size: int, dim: int) -> torch.Tensor:
     """The plain tensor behind a batched tensor of `level`, batch dimension at `dim`."""
-    return _remove_batch_dim(tensor, level, size, dim)  # type: ignore[no-any-return]
+    return _remove_batch_dim(tensor, level, size, dim)
 
 
 # What torch says when it cannot batch an op of a backward pass (functorch's and
@@ -285,12 +285,12 @@ _unpack_dual = _require(torch, "_unpack_dual", "ForwardAccumulator")
 
 def make_dual(primal: torch.Tensor, tangent: torch.Tensor, level: int) -> torch.Tensor:
     """A dual tensor of `level` with value `primal` and tangent `tangent`."""
-    return _make_dual(primal, tangent, level=level)  # type: ignore[no-any-return]
+    return _make_dual(primal, tangent, level=level)
 
 
 def tangent_of(tensor: torch.Tensor, level: int) -> Optional[torch.Tensor]:
     """The tangent `tensor` carries at `level`, or `None`."""
-    return _unpack_dual(tensor, level=level).tangent  # type: ignore[no-any-return]
+    return _unpack_dual(tensor, level=level).tangent
 
 
 _excluded = _require(torch._C, "_dispatch_tls_is_dispatch_key_excluded", "forward-mode modes")

@@ -26,15 +26,16 @@ tf.Tensor(12.0, shape=(), dtype=float32)
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import torch
 
 from tftape_torch import _indexing, _state
+from tftape_torch._convert import convert_value
 from tftape_torch._dtypes import as_dtype, dtype_name
 from tftape_torch._op_kinds import IN_PLACE, READ, kind_of
 from tftape_torch._printing import variable_repr
-from tftape_torch._tensor import EagerTensor, as_eager, convert_value, sliced
+from tftape_torch._tensor import EagerTensor, as_eager, sliced
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -101,7 +102,7 @@ class Variable(EagerTensor):
 
     _trainable: Any
     _var_name: str
-    _read_cache: Optional[tuple]
+    _read_cache: Optional[Tuple[object, torch.Tensor]]
     _uid: int
     _declared_shape: Optional[TensorShape]
 
@@ -120,7 +121,7 @@ class Variable(EagerTensor):
         aggregation: Any = None,
         shape: Any = None,
         **unused: Any,
-    ) -> "Variable":
+    ) -> Variable:
         if initial_value is None:
             raise ValueError("Argument `initial_value` must be specified.")
         if name is not None and not isinstance(name, str):
@@ -164,14 +165,14 @@ class Variable(EagerTensor):
 
     # ------------------------------------------------------------------ copies
 
-    def __copy__(self) -> "Variable":
+    def __copy__(self) -> Variable:
         """`copy.copy(v)` is `v` itself, as in TF: a copy shares the variable's state."""
         return self
 
-    def __deepcopy__(self, memo: Dict[int, Any]) -> "Variable":
+    def __deepcopy__(self, memo: Dict[int, Any]) -> Variable:
         """An independent Variable with a copy of the value, trainability and name."""
         if id(self) in memo:
-            return memo[id(self)]  # type: ignore[no-any-return]
+            return memo[id(self)]
         with _DisableSubclass():
             value = torch.Tensor.clone(torch.Tensor.detach(self))
         new = make_subclass(type(self), value, False)
@@ -267,7 +268,7 @@ class Variable(EagerTensor):
         if slicing.mask is None:  # TF's strided slices of a Variable can be assigned
             variable = self
 
-            def assign(value: Any, name: Optional[str] = None) -> "Variable":
+            def assign(value: Any, name: Optional[str] = None) -> Variable:
                 """Assigns `value` (broadcast) to this slice of the variable."""
                 return variable._assign_slice(slicing, value)
 
@@ -282,7 +283,7 @@ class Variable(EagerTensor):
             "'Variable' object does not support item assignment: use `v[...].assign(value)`"
         )
 
-    def _assign_slice(self, slicing: _indexing.Slicing, value: Any) -> "Variable":
+    def _assign_slice(self, slicing: _indexing.Slicing, value: Any) -> Variable:
         """TF's `ResourceStridedSliceAssign`: write `value` into the sliced positions.
 
         Earlier reads keep their values (the variable is rebound to new storage).
@@ -301,7 +302,9 @@ class Variable(EagerTensor):
                     f"Cannot broadcast input shape {list(new_values.shape)} into final shape "
                     f"{list(where.shape)} [Op:ResourceStridedSliceAssign]",
                 ) from None
-            new = torch.Tensor.clone(torch.Tensor.detach(self), memory_format=torch.contiguous_format)
+            new = torch.Tensor.clone(
+                torch.Tensor.detach(self), memory_format=torch.contiguous_format
+            )
             flat = new.reshape(-1)
             flat[where.reshape(-1)] = new_values.reshape(-1)
         self._rebind(new)
@@ -348,8 +351,13 @@ class Variable(EagerTensor):
     def value(self) -> torch.Tensor:
         return self.read_value()
 
-    def assign(self, value: Any, use_locking: bool = False, name: Optional[str] = None,
-               read_value: bool = True) -> Optional["Variable"]:
+    def assign(
+        self,
+        value: Any,
+        use_locking: bool = False,
+        name: Optional[str] = None,
+        read_value: bool = True,
+    ) -> Optional[Variable]:
         """Assigns a new value to the variable; earlier reads keep their value.
 
         Returns:
@@ -361,8 +369,13 @@ class Variable(EagerTensor):
         self._rebind(self._checked(self._convert(value)).clone())
         return self if read_value else None
 
-    def assign_add(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
-                   read_value: bool = True) -> Optional["Variable"]:
+    def assign_add(
+        self,
+        delta: Any,
+        use_locking: bool = False,
+        name: Optional[str] = None,
+        read_value: bool = True,
+    ) -> Optional[Variable]:
         """Adds `delta` to the variable; earlier reads keep their value.
 
         Returns:
@@ -371,8 +384,13 @@ class Variable(EagerTensor):
         self._update(torch.add, delta, "AssignAddVariableOp")
         return self if read_value else None
 
-    def assign_sub(self, delta: Any, use_locking: bool = False, name: Optional[str] = None,
-                   read_value: bool = True) -> Optional["Variable"]:
+    def assign_sub(
+        self,
+        delta: Any,
+        use_locking: bool = False,
+        name: Optional[str] = None,
+        read_value: bool = True,
+    ) -> Optional[Variable]:
         """Subtracts `delta` from the variable; earlier reads keep their value.
 
         Returns:
@@ -408,7 +426,8 @@ class Variable(EagerTensor):
             shape = declared
         if new_shape != shape and update is not None:
             raise InvalidArgumentError(
-                None, None,
+                None,
+                None,
                 f"Cannot update variable with shape {list(shape)} using a Tensor with shape "
                 f"{list(new_shape)}, shapes must be equal. [Op:{update}]",
             )

@@ -36,6 +36,7 @@ in-memory tensors needs neither worker processes nor samplers).
 from __future__ import annotations
 
 import collections.abc
+import functools
 import itertools
 from typing import (
     Any,
@@ -231,6 +232,11 @@ def _seed(seed: Optional[int]) -> Optional[int]:
     return _state.random_seed()
 
 
+
+def _row(tensor: torch.Tensor, index: int) -> torch.Tensor:
+    """Row `index` of `tensor`, as its own storage."""
+    return tensor[index].clone()
+
 # ---------------------------------------------------------------------------
 # Dataset
 
@@ -291,7 +297,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
 
         def factory() -> PyIterator[Element]:
             for index in range(count):
-                yield map_structure(lambda t, i=index: t[i].clone(), data)
+                yield map_structure(functools.partial(_row, index=index), data)
 
         return Dataset(
             factory,

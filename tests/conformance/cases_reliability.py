@@ -2129,7 +2129,7 @@ def case_i13_bool_operators(tf):
     for name, f in ops.items():
         for label, other in (("tensor", tf.constant(False)), ("one", 1), ("zero", 0),
                              ("true", True), ("float", 1.0)):
-            out[f"{name}_{label}"] = _err(lambda: f(b, other))
-            out[f"r{name}_{label}"] = _err(lambda: f(other, b))
+            out[f"{name}_{label}"] = _err(lambda f=f, other=other: f(b, other))
+            out[f"r{name}_{label}"] = _err(lambda f=f, other=other: f(other, b))
     out["neg"] = _err(lambda: -b)
     return out
