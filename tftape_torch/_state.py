@@ -9,7 +9,9 @@ of tftape_torch's mutable state lives here, in one `threading.local`:
 * read hooks (`hook(variable, value) -> value`, run on every Variable read) and
   gradient hooks (`hook(results)`, run on every list of gradients a tape computes),
   registered through `add_read_hook`/`add_gradient_hook`, which return a `Handle`;
-* the `tf.device` stack, the `tf.random` seed, and `tf.config.run_functions_eagerly`.
+* the `tf.device` stack, the `tf.random` seed, and `tf.config.run_functions_eagerly`;
+* the `tf.function` traces in progress (innermost last), which printing and NumPy
+  reads consult: a traced tensor prints symbolically, as in TF's graphs.
 
 Other modules read `THREAD`'s attributes on their hot paths; only the functions of
 this module change them.
@@ -44,9 +46,11 @@ __all__ = [
     "forward_level",
     "pop_accumulator",
     "pop_device",
+    "pop_trace",
     "push_accumulator",
     "push_device",
     "push_tape",
+    "push_trace",
     "random_seed",
     "recording_tapes",
     "remove_tape",
@@ -55,6 +59,7 @@ __all__ = [
     "set_run_functions_eagerly",
     "snapshot",
     "tapes_changed",
+    "tracing",
 ]
 
 ReadHook = Callable[[Any, torch.Tensor], torch.Tensor]
@@ -76,6 +81,7 @@ class _ThreadState(threading.local):
         self.seed: Optional[int] = None
         self.generators: Dict[Tuple[str, Optional[int]], torch.Generator] = {}
         self.run_eagerly = False
+        self.traces: List[Any] = []
 
 
 #: The calling thread's state.
@@ -256,3 +262,24 @@ def run_functions_eagerly() -> bool:
 def set_run_functions_eagerly(value: bool) -> None:
     """Set `tf.config.run_functions_eagerly` for this thread."""
     THREAD.run_eagerly = value
+
+
+# ---------------------------------------------------------------------------
+# tf.function traces
+
+
+def push_trace(trace: Any) -> None:
+    """A `tf.function` trace starts on this thread (innermost last)."""
+    THREAD.traces.append(trace)
+
+
+def pop_trace(trace: Any) -> None:
+    """The trace `trace` ended on this thread."""
+    if trace in THREAD.traces:
+        THREAD.traces.remove(trace)
+
+
+def tracing() -> Optional[Any]:
+    """The innermost `tf.function` trace in progress on this thread, if any."""
+    traces = THREAD.traces
+    return traces[-1] if traces else None
