@@ -129,7 +129,8 @@ class Trace(TorchDispatchMode):
         self.sources: List[Tuple[str, Any]] = []  # ("arg", i) / ("var", v) / ("const", obj)
         self._const_nodes: Dict[int, fx.Node] = {}
         self._keep: List[Any] = []
-        self._variables: Dict[int, List[Any]] = {}  # id -> [variable, node, key]
+        self._variables: Dict[int, List[Any]] = {}  # id -> [variable, node, key, first key]
+        self._storages: List[Any] = []
         self._before = _existing_variables()
         self._inputs = list(inputs)
         for index, (tensor, name, spec) in enumerate(zip(inputs, names, specs)):
@@ -137,7 +138,9 @@ class Trace(TorchDispatchMode):
             if spec is not Ellipsis:  # a symbolic shape (None: unknown rank)
                 self._shapes[node] = spec
             if isinstance(tensor, Variable):
-                self._variables[id(tensor)] = [tensor, node, _storage_key(tensor)]
+                key = _storage_key(tensor)
+                self._variables[id(tensor)] = [tensor, node, key, key]
+                self._by_key[key] = node
             else:
                 self._bind(tensor, node, True)
 
@@ -197,6 +200,8 @@ class Trace(TorchDispatchMode):
             self._nodes[tensor] = (node, key)
         self._by_key[key] = node
         self._dynamic[node] = dynamic
+        with _DisableSubclass():  # no address is reused while the trace runs
+            self._storages.append(tensor.untyped_storage())
 
     def _const(self, value: Any) -> fx.Node:
         node = self._const_nodes.get(id(value))
@@ -225,7 +230,8 @@ class Trace(TorchDispatchMode):
                     f"Variable {variable.name} changed in a way the trace cannot follow")
         else:
             node = self._placeholder(("var", variable), variable._var_name, True)
-        self._variables[id(variable)] = [variable, node, key]
+        self._variables[id(variable)] = [variable, node, key, key]
+        self._by_key[key] = node
         self._dynamic[node] = True
         return node
 
@@ -236,6 +242,11 @@ class Trace(TorchDispatchMode):
         entry = self._nodes.get(tensor)
         if entry is not None:
             return entry[0]  # type: ignore[no-any-return]
+        # An alias made without an op (`as_subclass`) of a tensor the trace computed:
+        # the storages of those stay alive until the trace ends, so the key is theirs.
+        node = self._by_key.get(_storage_key(tensor))
+        if node is not None:
+            return node
         return self._const(tensor)
 
     def _arg(self, value: Any) -> Any:
@@ -325,7 +336,11 @@ class Trace(TorchDispatchMode):
         for index, (kind, payload) in enumerate(self.sources):
             if kind == "arg" and id(self._inputs[payload]) in self._variables:
                 arguments[id(self._inputs[payload])] = payload
-        for variable, before in self._before.values():
+        firsts = {id(variable): (variable, before) for variable, before in self._before.values()}
+        for variable, _, _, first in self._variables.values():
+            if id(variable) not in firsts:  # created in the trace, or an argument
+                firsts[id(variable)] = (variable, first)
+        for variable, before in firsts.values():
             node = written(variable, before)
             if node is not None:
                 where = arguments.get(id(variable))
@@ -361,10 +376,12 @@ class Capture:
         self.writes = list(writes)
         self.n_outputs = n_outputs
         self.variables = {id(obj): obj for kind, obj in self.sources if kind == "var"}
+        self.plain = False  # feed plain tensors (the compiler must not see subclasses)
 
     def compile(self) -> None:
         """Compile the graph with torch's compiler (Inductor), for `jit_compile=True`."""
         self.run = torch.compile(self.module, backend="inductor", dynamic=False)
+        self.plain = True
 
     def __call__(self, flat_args: Sequence[Any]) -> List[Any]:
         recording = bool(_state.THREAD.tapes) or bool(_state.THREAD.accumulators)
@@ -380,6 +397,10 @@ class Capture:
                 value = payload
             feeds.append(value)
         with _DisableSubclass():
+            if self.plain:
+                feeds = [(f.as_subclass(_Tensor) if recording else _Tensor.detach(f))
+                         if isinstance(f, _Tensor) and type(f) is not _Tensor else f
+                         for f in feeds]
             if recording:
                 results = self.run(*feeds)
             else:

@@ -116,9 +116,12 @@ def print_(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str
     >>> tf.print(tf.range(10), {"a": tf.constant(1.5)}, output_stream=sys.stdout)
     [0 1 2 ... 7 8 9] {'a': 1.5}
     """
-    stream = sys.stderr if output_stream is None else output_stream
+    stream = output_stream
     if isinstance(stream, _Quiet):
         stream = stream.real
+    # Standard streams are looked up when printing (as TF does), not when traced.
+    standard = stream is None or stream is sys.stderr or stream is sys.stdout
+    use_stdout = stream is sys.stdout
     tensors = [leaf for leaf in flatten(list(inputs)) if isinstance(leaf, torch.Tensor)]
 
     def emit(*values: torch.Tensor) -> None:
@@ -126,8 +129,10 @@ def print_(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str
         filled = pack_like(list(inputs), [next(swapped) if isinstance(leaf, torch.Tensor)
                                           else leaf for leaf in flatten(list(inputs))])
         target = stream
-        if target is sys.stderr or target is sys.__stderr__:
-            target = sys.stderr
+        if standard:
+            target = sys.stdout if use_stdout else sys.stderr
+            if isinstance(target, _Quiet):
+                target = target.real
         target.write(sep.join(_text(value, summarize) for value in filled) + end)
 
     trace = _state.tracing()
