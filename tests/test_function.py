@@ -121,3 +121,29 @@ def test_case_with_jit_compile(name: str, fn: Any, monkeypatch: pytest.MonkeyPat
     actual = ({"error": type(error).__name__} if error is not None
               else {"result": harness.canonical(result, tf)})
     harness.compare(GOLDEN[name], actual, rtol=1e-4, atol=1e-5)
+
+
+def test_nested_functions_print_and_compute_at_every_call() -> None:
+    @tf.function
+    def inner(x: Any) -> Any:
+        tf.print("inner", x, output_stream=sys.stdout)
+        return x * 2
+
+    @tf.function
+    def outer(x: Any) -> Any:
+        return inner(x) + 1
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        inner(tf.constant(1.0))
+        values = [float(outer(tf.constant(v))) for v in (2.0, 3.0)]
+    assert values == [5.0, 7.0]
+    assert out.getvalue() == "inner 1\ninner 2\ninner 3\n"
+
+
+def test_benchmark_quick_run_without_tf_and_jit() -> None:
+    from benchmarks import bench_function
+
+    table = bench_function.run(quick=True, use_tf=False, jit=False,
+                               names=["seed_chain", "hessian"], rounds=2)
+    assert "| hessian | ours function |" in table

@@ -135,13 +135,18 @@ def print_(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str
                 target = target.real
         target.write(sep.join(_text(value, summarize) for value in filled) + end)
 
-    trace = _state.tracing()
-    if trace is None:
-        emit(*tensors)
-        return
-    trace.reads_allowed = True
-    try:
-        emit(*tensors)
-    finally:
-        trace.reads_allowed = False
-    trace.record_call(emit, tensors)
+    def replay(*values: torch.Tensor) -> None:
+        """What the graph runs: print, and be recorded by traces in progress (a
+        `tf.function` called while another one is traced)."""
+        traces = list(_state.THREAD.traces)
+        for trace in traces:
+            trace.reads_allowed = True
+        try:
+            emit(*values)
+        finally:
+            for trace in traces:
+                trace.reads_allowed = False
+        for trace in traces:
+            trace.record_call(replay, values)
+
+    replay(*tensors)
