@@ -52,8 +52,7 @@ from torch.utils.weak import WeakIdKeyDictionary
 
 from tftape_torch import _state
 from tftape_torch._dtypes import dtype_name
-from tftape_torch._printing import shape_text
-from tftape_torch._tensor import EagerTensor, fresh
+from tftape_torch._tensor import fresh
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
