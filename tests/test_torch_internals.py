@@ -186,3 +186,18 @@ def test_vmap_error_text_is_torchs() -> None:
         with ti.vmap_level(2) as level:
             torch.autograd.grad(z, x, ti.add_batch_dim(torch.eye(2), 0, level))
     assert ti.is_vmap_error(caught.value)
+
+
+def test_dispatch_mode_sees_forward_and_backward_ops() -> None:
+    seen = []
+
+    class Recorder(ti.TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            seen.append(func.__name__)
+            return func(*args, **(kwargs or {}))
+
+    x = torch.tensor(3.0, requires_grad=True)
+    with Recorder():
+        (grad,) = torch.autograd.grad(torch.sin(x), x)
+    assert float(grad) == pytest.approx(float(torch.cos(torch.tensor(3.0))))
+    assert "sin.default" in seen and "cos.default" in seen

@@ -107,12 +107,21 @@ from tftape_torch._math_ops import (
     tanh,
 )
 from tftape_torch._module import Module, name_scope
+from tftape_torch._print_op import print_ as _print
 from tftape_torch._tape import GradientTape
 from tftape_torch._tensor_shape import TensorShape
+from tftape_torch._tensor_spec import TensorSpec
 from tftape_torch._unconnected import UnconnectedGradients
 from tftape_torch._variable import Variable
 
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str) -> object:
+    # `tf.print`, served here so that `print` in this module stays Python's own.
+    if name == "print":
+        return _print
+    raise AttributeError(f"module 'tftape_torch' has no attribute {name!r}")
 
 __all__ = [
     "DType",
@@ -120,6 +129,7 @@ __all__ = [
     "Module",
     "Tensor",
     "TensorShape",
+    "TensorSpec",
     "UnconnectedGradients",
     "Variable",
     "abs",
@@ -171,6 +181,7 @@ __all__ = [
     "ones",
     "ones_like",
     "pow",
+    "print",
     "random",
     "range",
     "rank",

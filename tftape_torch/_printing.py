@@ -19,6 +19,7 @@ from typing import Any, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from tftape_torch import _state
 from tftape_torch._dtypes import dtype_name
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -32,8 +33,13 @@ def numpy_value(tensor: torch.Tensor) -> Any:
     """A tensor's value as TF's `_numpy()` gives it: a NumPy scalar for a 0-d tensor,
     else an array (sharing memory with a CPU tensor: copy before handing it out).
 
-    Works for tensors that require grad, carry a graph or live on CUDA.
+    Works for tensors that require grad, carry a graph or live on CUDA. Inside a
+    `tf.function` trace, reading a traced tensor's value stops the capture (the
+    function then runs eagerly).
     """
+    trace = _state.tracing()
+    if trace is not None:
+        trace.value_read(tensor, "its NumPy value")
     with _DisableSubclass():
         if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16
             tensor = tensor.float()
@@ -71,13 +77,27 @@ def _shape_and_dtype(tensor: torch.Tensor) -> Tuple[str, str]:
 
 
 def tensor_str(tensor: torch.Tensor) -> str:
-    """`str()` of a TF eager tensor: `tf.Tensor(108.0, shape=(), dtype=float32)`."""
+    """`str()` of a TF eager tensor: `tf.Tensor(108.0, shape=(), dtype=float32)`.
+
+    A tensor a `tf.function` trace computes prints as TF's symbolic tensors do:
+    `Tensor("x:0", shape=(), dtype=float32)`.
+    """
+    trace = _state.tracing()
+    if trace is not None:
+        text = trace.symbolic_text(tensor, False)
+        if text is not None:
+            return text
     shape, dtype = _shape_and_dtype(tensor)
     return f"tf.Tensor({numpy_text(tensor)}, shape={shape}, dtype={dtype})"
 
 
 def tensor_repr(tensor: torch.Tensor) -> str:
     """`repr()` of a TF eager tensor: `<tf.Tensor: shape=(), dtype=float32, numpy=8.0>`."""
+    trace = _state.tracing()
+    if trace is not None:
+        text = trace.symbolic_text(tensor, True)
+        if text is not None:
+            return text
     shape, dtype = _shape_and_dtype(tensor)
     return f"<tf.Tensor: shape={shape}, dtype={dtype}, numpy={numpy_text(tensor, is_repr=True)}>"
 
@@ -90,6 +110,8 @@ def variable_repr(variable: Any) -> str:
     "<tf.Variable 'Variable:0' shape=() dtype=float32, numpy=1.0>"
     """
     shape, dtype = _shape_and_dtype(variable)
+    if _state.tracing() is not None:  # in a trace, TF shows no value
+        return f"<tf.Variable '{variable.name}' shape={shape} dtype={dtype}>"
     return (
         f"<tf.Variable '{variable.name}' shape={shape} dtype={dtype}, "
         f"numpy={numpy_text(variable, is_repr=True)}>"

@@ -10,7 +10,9 @@ of tftape_torch's mutable state lives here, in one `threading.local`:
   gradient hooks (`hook(results)`, run on every list of gradients a tape computes),
   registered through `add_read_hook`/`add_gradient_hook`, which return a `Handle`;
 * the `tf.device` stack, the `tf.name_scope` stack, the `tf.random` seed, and
-  `tf.config.run_functions_eagerly`.
+  `tf.config.run_functions_eagerly`;
+* the `tf.function` traces in progress (innermost last), which printing and NumPy
+  reads consult: a traced tensor prints symbolically, as in TF's graphs.
 
 Other modules read `THREAD`'s attributes on their hot paths; only the functions of
 this module change them.
@@ -47,10 +49,12 @@ __all__ = [
     "pop_accumulator",
     "pop_device",
     "pop_name_scopes",
+    "pop_trace",
     "push_accumulator",
     "push_device",
     "push_name_scope",
     "push_tape",
+    "push_trace",
     "random_seed",
     "recording_tapes",
     "remove_tape",
@@ -59,6 +63,7 @@ __all__ = [
     "set_run_functions_eagerly",
     "snapshot",
     "tapes_changed",
+    "tracing",
 ]
 
 ReadHook = Callable[[Any, torch.Tensor], torch.Tensor]
@@ -81,6 +86,7 @@ class _ThreadState(threading.local):
         self.generators: Dict[Tuple[str, Optional[int]], torch.Generator] = {}
         self.run_eagerly = False
         self.name_scopes: List[str] = [""]
+        self.traces: List[Any] = []
 
 
 #: The calling thread's state.
@@ -277,3 +283,24 @@ def run_functions_eagerly() -> bool:
 def set_run_functions_eagerly(value: bool) -> None:
     """Set `tf.config.run_functions_eagerly` for this thread."""
     THREAD.run_eagerly = value
+
+
+# ---------------------------------------------------------------------------
+# tf.function traces
+
+
+def push_trace(trace: Any) -> None:
+    """A `tf.function` trace starts on this thread (innermost last)."""
+    THREAD.traces.append(trace)
+
+
+def pop_trace(trace: Any) -> None:
+    """The trace `trace` ended on this thread."""
+    if trace in THREAD.traces:
+        THREAD.traces.remove(trace)
+
+
+def tracing() -> Optional[Any]:
+    """The innermost `tf.function` trace in progress on this thread, if any."""
+    traces = THREAD.traces
+    return traces[-1] if traces else None

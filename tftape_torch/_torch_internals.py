@@ -29,6 +29,7 @@ __all__ = [
     "DisableTorchFunction",
     "DisableTorchFunctionSubclass",
     "TensorBase",
+    "TorchDispatchMode",
     "add_batch_dim",
     "below_autograd",
     "dtype_of",
@@ -317,3 +318,13 @@ def finding_gradient_edge(depth: int) -> bool:
     """Whether the frame `depth` levels above the caller is torch looking up an edge."""
     caller = sys._getframe(depth + 1).f_code
     return caller.co_name in _EDGE_FINDERS and caller.co_filename == _GRAPH_FILE
+
+
+# ---------------------------------------------------------------------------
+# Dispatcher-level tracing (torch/utils/_python_dispatch.py, torch 2.13/2.14): a
+# `tf.function` trace sees every ATen op its Python runs, backward passes of tapes
+# included (the autograd engine carries the mode to the ops it runs), and records
+# them into an fx graph. `make_fx` is built on the same class.
+
+#: The base class of Python dispatch modes (`__torch_dispatch__` sees ATen ops).
+from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402

@@ -1,0 +1,149 @@
+"""`tf.function` (issue 15): the capture is what runs, `tf.print`, warnings, and the
+conformance cases of `cases_function` again with `jit_compile=True`.
+
+The compiled run of every case takes minutes on a small machine (one Inductor
+compile per function): it runs when `TFTAPE_JIT_TESTS=1`; one compiled training step
+always runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import warnings
+from typing import Any
+
+import pytest
+
+import tftape_torch as tf
+from tests.conformance import cases_function, harness, record
+
+
+def test_later_calls_run_the_capture_not_the_python() -> None:
+    calls = []
+
+    @tf.function
+    def f(x: Any) -> Any:
+        calls.append(1)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x * x
+        return tape.gradient(y, x)
+
+    assert [float(f(tf.constant(v))) for v in (1.0, 2.0, 3.0)] == [2.0, 4.0, 6.0]
+    assert len(calls) == 1
+
+
+def test_tf_print_prints_at_every_call_with_tfs_formatting() -> None:
+    @tf.function
+    def f(x: Any) -> Any:
+        tf.print("exec", x, 2, output_stream=sys.stdout)
+        return x
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        f(tf.constant(1.0))
+        f(tf.constant(2.5))
+        f(tf.constant([1.0, 2.0]))
+        tf.print("a", tf.constant([1.0, 2.0]), {"k": tf.constant(1)}, [1, 2],
+                 output_stream=sys.stdout)
+        tf.print(tf.range(20), output_stream=sys.stdout)
+        tf.print(tf.constant([[1.5, 2], [3, 4]]), tf.constant(True), sep="|", end="!\n",
+                 output_stream=sys.stdout)
+    # What TF 2.21 prints for the same calls.
+    assert out.getvalue() == (
+        "exec 1 2\nexec 2.5 2\nexec [1 2] 2\na [1 2] {'k': 1} [1, 2]\n"
+        "[0 1 2 ... 17 18 19]\n[[1.5 2]\n [3 4]]|1!\n"
+    )
+
+
+def test_uncapturable_function_warns_once_and_stays_right() -> None:
+    @tf.function
+    def f(x: Any) -> Any:
+        return x * 2 if x > 0 else -x
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        values = [float(f(tf.constant(v))) for v in (3.0, -1.0, -4.0, 5.0)]
+    assert values == [6.0, 1.0, 4.0, 10.0]
+    assert len(caught) == 1 and "runs eagerly" in str(caught[0].message)
+
+
+def test_spec_trace_leaves_variables_alone() -> None:
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x: Any) -> Any:
+        v.assign_add(1.0)
+        return x + v
+
+    f.get_concrete_function(tf.TensorSpec([None], tf.float32))
+    assert float(v) == 1.0
+    assert f(tf.constant([1.0])).numpy().tolist() == [3.0]
+    assert float(v) == 2.0
+
+
+def test_compiled_training_step_matches_eager() -> None:
+    def build() -> Any:
+        w = tf.Variable([[0.5], [-0.5]])
+        x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+
+        def step() -> Any:
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(tf.square(tf.matmul(x, w)))
+            w.assign_sub(0.01 * tape.gradient(loss, w))
+            return loss
+
+        return step, w
+
+    eager, w_eager = build()
+    compiled, w_compiled = build()
+    compiled = tf.function(compiled, jit_compile=True)
+    for _ in range(3):
+        assert abs(float(eager()) - float(compiled())) < 1e-4
+    assert abs(w_eager.numpy() - w_compiled.numpy()).max() < 1e-5
+
+
+GOLDEN = record.load_golden("cases_function") or {}
+KNOWN = record.known_differences()
+
+
+@pytest.mark.skipif(os.environ.get("TFTAPE_JIT_TESTS") != "1",
+                    reason="compiles every case with Inductor: set TFTAPE_JIT_TESTS=1")
+@pytest.mark.parametrize("name, fn", record.cases_of(cases_function))
+def test_case_with_jit_compile(name: str, fn: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    if ("cases_function", name) in KNOWN:
+        pytest.skip("known difference")
+    monkeypatch.setattr(cases_function, "JIT", {"jit_compile": True})
+    result, error = harness.execute(fn, tf)
+    actual = ({"error": type(error).__name__} if error is not None
+              else {"result": harness.canonical(result, tf)})
+    harness.compare(GOLDEN[name], actual, rtol=1e-4, atol=1e-5)
+
+
+def test_nested_functions_print_and_compute_at_every_call() -> None:
+    @tf.function
+    def inner(x: Any) -> Any:
+        tf.print("inner", x, output_stream=sys.stdout)
+        return x * 2
+
+    @tf.function
+    def outer(x: Any) -> Any:
+        return inner(x) + 1
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        inner(tf.constant(1.0))
+        values = [float(outer(tf.constant(v))) for v in (2.0, 3.0)]
+    assert values == [5.0, 7.0]
+    assert out.getvalue() == "inner 1\ninner 2\ninner 3\n"
+
+
+def test_benchmark_quick_run_without_tf_and_jit() -> None:
+    from benchmarks import bench_function
+
+    table = bench_function.run(quick=True, use_tf=False, jit=False,
+                               names=["seed_chain", "hessian"], rounds=2)
+    assert "| hessian | ours function |" in table

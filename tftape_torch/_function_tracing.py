@@ -1,0 +1,423 @@
+"""How a `tf.function` trace becomes a torch graph, and how that graph runs.
+
+A trace runs the Python function once, for real, under `Trace`, a torch dispatch
+mode. Every ATen op the function runs reaches the mode: the forward ops, and the ops
+of every backward pass a `GradientTape` inside it performs (the autograd engine runs
+them under the same mode), so gradients, nested tapes, jacobians and persistent
+tapes become plain ops of the graph. The result of that run is the first call's
+result; what was recorded is a `Capture`, an fx graph whose later calls run no
+Python of the function and no tape bookkeeping.
+
+>>> import tftape_torch as tf
+>>> v = tf.Variable(2.0)
+>>> @tf.function
+... def step(x):
+...     with tf.GradientTape() as tape:
+...         loss = v * v * x
+...     v.assign_sub(0.1 * tape.gradient(loss, v))
+...     return loss
+>>> print(step(tf.constant(1.0)), step(tf.constant(1.0)))
+tf.Tensor(4.0, shape=(), dtype=float32) tf.Tensor(2.5600002, shape=(), dtype=float32)
+>>> step.experimental_get_tracing_count()
+1
+
+# NOTE: [Variables in a trace]
+# A Variable is state: the graph must read its value at call time and write back what
+# the function assigns. The first time an op uses a Variable that existed before the
+# trace, it becomes a graph input fed with the Variable itself (so reads see current
+# values, and torch's in-place ops mutate it). `assign*` rebind the Variable to new
+# storage, which no op shows; the trace notices by the Variable's storage (pointer,
+# offset, shape, strides): when it changed, the new value is the output of the op
+# that produced that storage, and at the end of the trace every Variable whose
+# storage changed is written back from the graph. Variables created during the trace
+# are graph inputs from their first use (later calls read them, as TF's lifted
+# initializers do).
+#
+# NOTE: [What a trace cannot capture]
+# The graph is replayed for later calls, so anything the Python function decided
+# from a tensor's *value* would be replayed stale. An op whose result is a Python
+# value (`.item()`, `bool(x)`, `float(x)`) on a tensor that depends on the inputs,
+# a NumPy read of such a tensor, or an op the graph cannot hold ends the capture:
+# the function warns once, naming the reason, and runs eagerly from then on.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import torch
+import torch.fx as fx
+from torch.utils.weak import WeakIdKeyDictionary
+
+from tftape_torch import _state
+from tftape_torch._dtypes import dtype_name
+from tftape_torch._tensor import fresh
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
+    TorchDispatchMode,
+    set_data,
+)
+from tftape_torch._variable import Variable
+
+__all__ = ["Capture", "NotCapturable", "Trace"]
+
+_Tensor = torch.Tensor
+_SET_STORAGE = torch.ops.aten.set_.source_Storage_storage_offset
+_LITERALS = (int, float, bool, str, type(None), torch.dtype, torch.device, torch.layout,
+             torch.memory_format)
+_SEEDED = torch.Tag.nondeterministic_seeded
+
+# TF's names of the ops torch runs, for the symbolic text of traced tensors.
+_TF_NAMES = {
+    "mul": "mul", "add": "add", "sub": "sub", "div": "truediv", "pow": "pow",
+    "neg": "Neg", "tanh": "Tanh", "sin": "Sin", "cos": "Cos", "exp": "Exp", "log": "Log",
+    "mm": "MatMul", "matmul": "MatMul", "bmm": "MatMul", "sum": "Sum", "mean": "Mean",
+    "relu": "Relu", "sigmoid": "Sigmoid", "sqrt": "Sqrt", "view": "Reshape",
+    "reshape": "Reshape", "clone": "Identity", "alias": "Identity", "detach": "Identity",
+}
+
+
+class NotCapturable(Exception):
+    """Why a trace cannot be replayed as a graph (the message names the reason)."""
+
+
+def _storage_key(tensor: _Tensor) -> Tuple[Any, ...]:
+    """Where `tensor`'s elements live: storage pointer, offset, shape, strides, dtype."""
+    with _DisableSubclass():
+        try:
+            pointer = tensor.untyped_storage().data_ptr()
+        except (RuntimeError, NotImplementedError):
+            pointer = id(tensor)
+        return (pointer, tensor.storage_offset(), tuple(tensor.shape), tensor.stride(),
+                tensor.dtype)
+
+
+def _existing_variables() -> Dict[int, Tuple[Variable, Tuple[Any, ...]]]:
+    """Every live Variable, with where its value lives now (see NOTE: [Variables in a trace])."""
+    return {id(obj): (obj, _storage_key(obj)) for obj in gc.get_objects()
+            if issubclass(type(obj), Variable)}
+
+
+# ---------------------------------------------------------------------------
+# Recording
+
+
+class Trace(TorchDispatchMode):
+    """Records the ATen ops of one run of a function into an fx graph.
+
+    `inputs` are the flat tensor arguments (EagerTensors and Variables), each a graph
+    input named by `names`. Use as a context manager around the run, then `finish`.
+    """
+
+    def __init__(self, inputs: Sequence[_Tensor], names: Sequence[str],
+                 specs: Sequence[Any]) -> None:
+        super().__init__()
+        self.graph = fx.Graph()
+        self.failure: Optional[str] = None
+        self.reads_allowed = False  # while `tf.print` formats what the graph will print
+        # tensor -> (node, storage key when bound, dynamic: depends on inputs/state)
+        self._nodes: Any = WeakIdKeyDictionary()
+        self._by_key: Dict[Tuple[Any, ...], fx.Node] = {}
+        self._dynamic: Dict[fx.Node, bool] = {}
+        self._names: Dict[fx.Node, str] = {}
+        self._shapes: Dict[fx.Node, Any] = {}
+        self._used_names: Dict[str, int] = {}
+        self.sources: List[Tuple[str, Any]] = []  # ("arg", i) / ("var", v) / ("const", obj)
+        self._const_nodes: Dict[int, fx.Node] = {}
+        self._keep: List[Any] = []
+        self._variables: Dict[int, List[Any]] = {}  # id -> [variable, node, key, first key]
+        self._storages: List[Any] = []
+        self._before = _existing_variables()
+        self._inputs = list(inputs)
+        for index, (tensor, name, spec) in enumerate(zip(inputs, names, specs)):
+            node = self._placeholder(("arg", index), name, True)
+            if spec is not Ellipsis:  # a symbolic shape (None: unknown rank)
+                self._shapes[node] = spec
+            if isinstance(tensor, Variable):
+                key = _storage_key(tensor)
+                self._variables[id(tensor)] = [tensor, node, key, key]
+                self._by_key[key] = node
+            else:
+                self._bind(tensor, node, True)
+
+    # -- naming (the symbolic text of traced tensors) --------------------------------
+
+    def _unique(self, name: str) -> str:
+        count = self._used_names.get(name, 0)
+        self._used_names[name] = count + 1
+        return name if count == 0 else f"{name}_{count}"
+
+    def _placeholder(self, source: Tuple[str, Any], name: str, dynamic: bool) -> fx.Node:
+        node = self.graph.placeholder(f"in{len(self.sources)}")
+        self.sources.append(source)
+        self._dynamic[node] = dynamic
+        self._names[node] = self._unique(name)
+        return node
+
+    def symbolic_text(self, tensor: _Tensor, is_repr: bool) -> Optional[str]:
+        """TF's text of a traced tensor (`Tensor("x:0", shape=(), dtype=float32)`), or
+        None for a tensor this trace does not compute from its inputs."""
+        entry = self._nodes.get(tensor)
+        if entry is None or not self._dynamic.get(entry[0], False):
+            return None
+        node = entry[0]
+        name = self._names.get(node) or "Identity"
+        with _DisableSubclass():
+            dtype = dtype_name(tensor.dtype)
+            shape = self._shapes[node] if node in self._shapes else tuple(tensor.shape)
+        if is_repr:
+            shown = "<unknown>" if shape is None else shape_text_none(shape)
+            return f"<tf.Tensor '{name}:0' shape={shown} dtype={dtype}>"
+        if shape is None:
+            return f'Tensor("{name}:0", dtype={dtype})'
+        return f'Tensor("{name}:0", shape={shape_text_none(shape)}, dtype={dtype})'
+
+    def value_read(self, tensor: _Tensor, how: str) -> None:
+        """Python read the value of `tensor` (`how`): the trace cannot replay that."""
+        if self.reads_allowed:
+            return
+        entry = self._nodes.get(tensor)
+        if isinstance(tensor, Variable) or (entry is not None and self._dynamic.get(entry[0])):
+            self.fail(f"it reads a tensor's value in Python ({how})")
+
+    def fail(self, reason: str) -> None:
+        if self.failure is None:
+            self.failure = reason
+
+    # -- tensors -> nodes ----------------------------------------------------------
+
+    def _bind(self, tensor: _Tensor, node: fx.Node, dynamic: bool) -> None:
+        key = _storage_key(tensor)
+        if isinstance(tensor, Variable):
+            state = self._variables.get(id(tensor))
+            if state is not None:
+                state[1], state[2] = node, key
+        else:
+            self._nodes[tensor] = (node, key)
+        self._by_key[key] = node
+        self._dynamic[node] = dynamic
+        with _DisableSubclass():  # no address is reused while the trace runs
+            self._storages.append(tensor.untyped_storage())
+
+    def _const(self, value: Any) -> fx.Node:
+        node = self._const_nodes.get(id(value))
+        if node is None:
+            node = self._placeholder(("const", value), "Const", False)
+            self._const_nodes[id(value)] = node
+            self._keep.append(value)
+        return node
+
+    def _variable_node(self, variable: Variable) -> fx.Node:
+        state = self._variables.get(id(variable))
+        key = _storage_key(variable)
+        if state is not None:
+            if state[2] != key:  # assigned since: the op that made its new storage
+                produced = self._by_key.get(key)
+                if produced is None:
+                    raise NotCapturable(
+                        f"Variable {variable.name} changed in a way the trace cannot follow")
+                state[1], state[2] = produced, key
+            return state[1]
+        before = self._before.get(id(variable))
+        if before is not None and before[1] != key:  # assigned in the trace, not yet read
+            node = self._by_key.get(key)
+            if node is None:
+                raise NotCapturable(
+                    f"Variable {variable.name} changed in a way the trace cannot follow")
+        else:
+            node = self._placeholder(("var", variable), variable.name.rsplit(":", 1)[0], True)
+        self._variables[id(variable)] = [variable, node, key, key]
+        self._by_key[key] = node
+        self._dynamic[node] = True
+        return node
+
+    def node_of(self, tensor: _Tensor) -> fx.Node:
+        """The node computing `tensor` (a new graph input for one from outside)."""
+        if isinstance(tensor, Variable):
+            return self._variable_node(tensor)
+        entry = self._nodes.get(tensor)
+        if entry is not None:
+            return entry[0]
+        # An alias made without an op (`as_subclass`) of a tensor the trace computed:
+        # the storages of those stay alive until the trace ends, so the key is theirs.
+        node = self._by_key.get(_storage_key(tensor))
+        if node is not None:
+            return node
+        return self._const(tensor)
+
+    def _arg(self, value: Any) -> Any:
+        if isinstance(value, _Tensor):
+            return self.node_of(value)
+        kind = type(value)
+        if kind is list or kind is tuple:
+            return kind(self._arg(item) for item in value)
+        if isinstance(value, _LITERALS):
+            return value
+        return self._const(value)
+
+    def _is_dynamic(self, nodes: Any) -> bool:
+        if isinstance(nodes, fx.Node):
+            return self._dynamic.get(nodes, False)
+        if isinstance(nodes, (list, tuple)):
+            return any(self._is_dynamic(item) for item in nodes)
+        if isinstance(nodes, dict):
+            return any(self._is_dynamic(item) for item in nodes.values())
+        return False
+
+    def __torch_dispatch__(self, func: Any, types: Any, args: Sequence[Any] = (),
+                           kwargs: Optional[Dict[str, Any]] = None) -> Any:
+        kwargs = kwargs or {}
+        if self.failure is not None:
+            return func(*args, **kwargs)
+        try:
+            if func is _SET_STORAGE:  # an alias made from a storage (`own_leaf`)
+                out = func(*args, **kwargs)
+                source = self._by_key.get(_storage_key(out))
+                if source is None:
+                    raise NotCapturable("it aliases a storage the trace did not see")
+                node = self.graph.call_function(torch.ops.aten.alias.default, (source,))
+                self._bind(out, node, self._dynamic.get(source, False))
+                return out
+            node_args = self._arg(tuple(args))
+            node_kwargs = {key: self._arg(value) for key, value in kwargs.items()}
+        except NotCapturable as error:
+            self.fail(str(error))
+            return func(*args, **kwargs)
+        out = func(*args, **kwargs)
+        node = self.graph.call_function(func, node_args, node_kwargs)
+        dynamic = self._is_dynamic((node_args, node_kwargs)) or _SEEDED in func.tags
+        name = _TF_NAMES.get(func.__name__.split(".")[0])
+        if isinstance(out, _Tensor):
+            self._bind(out, node, dynamic)
+            if name:
+                self._names[node] = self._unique(name)
+        elif isinstance(out, (tuple, list)) and any(isinstance(o, _Tensor) for o in out):
+            for index, item in enumerate(out):
+                if isinstance(item, _Tensor):
+                    self._bind(item, self.graph.call_function(_getitem, (node, index)), dynamic)
+        elif out is not None and dynamic:
+            self.fail(f"Python uses the value of a tensor (aten.{func.__name__}), as in "
+                      "tensor-dependent control flow")
+        return out
+
+    def record_call(self, fn: Callable[..., None], tensors: Sequence[_Tensor]) -> None:
+        """Replay `fn(*tensors)` at every call (for `tf.print`)."""
+        if self.failure is None:
+            try:
+                self.graph.call_function(fn, tuple(self.node_of(t) for t in tensors))
+            except NotCapturable as error:
+                self.fail(str(error))
+
+    # -- the end of the trace ------------------------------------------------------
+
+    def finish(self, outputs: Sequence[Any]) -> Capture:
+        """The capture: `outputs` (the flat results) computed from the graph inputs."""
+        if self.failure is not None:
+            raise NotCapturable(self.failure)
+        out_nodes = [self.node_of(o) if isinstance(o, _Tensor) else o for o in outputs]
+        writes: List[Tuple[str, Any, int]] = []
+        write_nodes: List[fx.Node] = []
+
+        def written(variable: Variable, before: Tuple[Any, ...]) -> Optional[fx.Node]:
+            now = _storage_key(variable)
+            if now == before:
+                return None
+            node = self._by_key.get(now)
+            if node is None:
+                raise NotCapturable(
+                    f"Variable {variable.name} changed in a way the trace cannot follow")
+            return node
+
+        arguments = {}
+        for kind, payload in self.sources:
+            if kind == "arg" and id(self._inputs[payload]) in self._variables:
+                arguments[id(self._inputs[payload])] = payload
+        firsts = {id(variable): (variable, before) for variable, before in self._before.values()}
+        for variable, _, _, first in self._variables.values():
+            if id(variable) not in firsts:  # created in the trace, or an argument
+                firsts[id(variable)] = (variable, first)
+        for variable, before in firsts.values():
+            node = written(variable, before)
+            if node is not None:
+                where = arguments.get(id(variable))
+                target = ("arg", where) if where is not None else ("var", variable)
+                writes.append((target[0], target[1], len(out_nodes) + len(write_nodes)))
+                write_nodes.append(node)
+        self.graph.output(tuple(out_nodes + write_nodes))
+        module = fx.GraphModule(torch.nn.Module(), self.graph)
+        return Capture(module, self.sources, writes, len(out_nodes))
+
+
+def _getitem(value: Any, index: int) -> Any:
+    return value[index]
+
+
+def shape_text_none(shape: Sequence[Any]) -> str:
+    """A shape as TF prints it, `None` for unknown dimensions: `(None, 2)`."""
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+# ---------------------------------------------------------------------------
+# Replay
+
+
+class Capture:
+    """A recorded graph: feeds its inputs, runs, writes Variables back, wraps results."""
+
+    def __init__(self, module: fx.GraphModule, sources: Sequence[Tuple[str, Any]],
+                 writes: Sequence[Tuple[str, Any, int]], n_outputs: int) -> None:
+        self.module = module
+        self.run: Callable[..., Any] = module
+        self.sources = list(sources)
+        self.writes = list(writes)
+        self.n_outputs = n_outputs
+        self.variables = {id(obj): obj for kind, obj in self.sources if kind == "var"}
+        self.plain = False  # feed plain tensors (the compiler must not see subclasses)
+
+    def compile(self) -> None:
+        """Compile the graph with torch's compiler (Inductor), for `jit_compile=True`."""
+        self.run = torch.compile(self.module, backend="inductor", dynamic=False)
+        self.plain = True
+
+    def __call__(self, flat_args: Sequence[Any]) -> List[Any]:
+        recording = bool(_state.THREAD.tapes) or bool(_state.THREAD.accumulators)
+        feeds: List[Any] = []
+        for kind, payload in self.sources:
+            if kind == "arg":
+                value = flat_args[payload]
+                if recording and isinstance(value, Variable):
+                    value = value.read_value()
+            elif kind == "var":
+                value = payload.read_value() if recording else payload
+            else:
+                value = payload
+            feeds.append(value)
+        with _DisableSubclass():
+            if self.plain:
+                feeds = [(f.as_subclass(_Tensor) if recording else _Tensor.detach(f))
+                         if isinstance(f, _Tensor) and type(f) is not _Tensor else f
+                         for f in feeds]
+            if recording:
+                results = self.run(*feeds)
+            else:
+                with torch.no_grad():
+                    results = self.run(*feeds)
+        for kind, payload, index in self.writes:
+            variable = flat_args[payload] if kind == "arg" else payload
+            new = results[index]
+            if recording:
+                variable.assign(new)
+            else:
+                with _DisableSubclass():
+                    set_data(variable, new.detach() if new.requires_grad else new)
+        outputs = list(results[: self.n_outputs])
+        for index, value in enumerate(outputs):
+            if isinstance(value, Variable):
+                outputs[index] = value.read_value()
+            elif type(value) is _Tensor:
+                outputs[index] = fresh(value)
+        return outputs
+
