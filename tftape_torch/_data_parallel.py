@@ -139,9 +139,14 @@ def _set_grad(tensor: torch.Tensor, grad: Optional[torch.Tensor]) -> None:
 def _leaf_of(item: Any) -> Optional[torch.Tensor]:
     """The leaf tensor an engine input accumulates into, or `None` for a graph edge."""
     if isinstance(item, torch.Tensor):
-        return item if ti.grad_fn_of(item) is None else None
-    variable = getattr(item.node, "variable", None)  # an AccumulateGrad node's leaf
-    return variable if isinstance(variable, torch.Tensor) else None
+        leaf = item if ti.grad_fn_of(item) is None else None
+    else:
+        leaf = getattr(item.node, "variable", None)  # an AccumulateGrad node's leaf
+    # A leaf a tape watched has its flag restored by now: the engine captures its
+    # gradient at its edge (through a hook) but could not accumulate into it.
+    if isinstance(leaf, torch.Tensor) and ti.requires_grad_of(leaf):
+        return leaf
+    return None
 
 
 def backward(
@@ -179,7 +184,8 @@ def backward(
             for i in hits:
                 _add_pending(state, leaves[i], grads[i])  # type: ignore[arg-type]
         return grads
-    _check_reducible(reduce, bool(fsdp_groups), create_graph, is_grads_batched)
+    batched = is_grads_batched or ti.functorch_transforms_active()
+    _check_reducible(reduce, bool(fsdp_groups), create_graph, batched)
     return _reduced_backward(
         outputs, inputs, leaves, upstream, retain_graph, reduce, fsdp_groups
     )

@@ -35,6 +35,7 @@ __all__ = [
     "engine_backward",
     "fsdp_param_groups",
     "fsdp_states_exist",
+    "functorch_transforms_active",
     "finding_gradient_edge",
     "grad_fn_of",
     "is_freed_graph_error",
@@ -285,6 +286,16 @@ _increment_nesting = _require(_ft, "_vmap_increment_nesting", "batched backward 
 _decrement_nesting = _require(_ft, "_vmap_decrement_nesting", "batched backward passes")
 _add_batch_dim = _require(_ft, "_add_batch_dim", "batched backward passes")
 _remove_batch_dim = _require(_ft, "_remove_batch_dim", "batched backward passes")
+
+
+_transforms_active = _require(
+    torch._C, "_are_functorch_transforms_active", "refusing batched data-parallel passes"
+)
+
+
+def functorch_transforms_active() -> bool:
+    """Whether this pass runs under a vmap level (a jacobian's batched backward pass)."""
+    return bool(_transforms_active())
 
 
 class vmap_level:
