@@ -201,7 +201,7 @@ def _ddp_refused(rank: int) -> Dict[str, Any]:
     res["after_refusal"] = all(g is not None for g in tape.gradient(loss, model.parameters()))
 
     def nested() -> Any:
-        with GradientTape() as outer:
+        with GradientTape():  # an outer tape records: create_graph
             with GradientTape() as inner:
                 loss = _loss(model(x), y)
             return inner.gradient(loss, model.parameters())

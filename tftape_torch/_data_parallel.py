@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import gc
 import weakref
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 import torch.distributed as dist
@@ -90,7 +90,7 @@ class _DDPState:
         return self.params
 
 
-_STATES: "weakref.WeakKeyDictionary[Any, _DDPState]" = weakref.WeakKeyDictionary()
+_STATES: weakref.WeakKeyDictionary[Any, _DDPState] = weakref.WeakKeyDictionary()
 _SCANNED = [False]
 
 
@@ -129,11 +129,11 @@ def _scan_once() -> None:
 
 
 def _raw_grad(tensor: torch.Tensor) -> Optional[torch.Tensor]:
-    return ti.TensorBase.grad.__get__(tensor)  # type: ignore[attr-defined,no-any-return]
+    return ti.TensorBase.grad.__get__(tensor)  # type: ignore[no-any-return]
 
 
 def _set_grad(tensor: torch.Tensor, grad: Optional[torch.Tensor]) -> None:
-    ti.TensorBase.grad.__set__(tensor, grad)  # type: ignore[attr-defined]
+    ti.TensorBase.grad.__set__(tensor, grad)
 
 
 def _leaf_of(item: Any) -> Optional[torch.Tensor]:
@@ -260,7 +260,7 @@ def _reduced_backward(
             if unsharded is not None:
                 fsdp_sharded_of[id(unsharded)] = sharded
     pending: Dict[int, torch.Tensor] = {}
-    clone_ids = set()
+    clone_ids: Set[int] = set()
     for state in reduce:
         pending.update(state.pending)
         model = state.model()
