@@ -3,8 +3,9 @@
 Every rank builds the same model (same seed), takes its own shard of each global
 batch, computes gradients with a tape, averages them across ranks with
 `tftape_torch.distribute.all_reduce_gradients`, and applies them with an ordinary
-torch optimizer, so the ranks' parameters stay identical. (DDP would not help here:
-its hooks fire in `.backward()`, never in `torch.autograd.grad`, which the tape uses.)
+torch optimizer, so the ranks' parameters stay identical. (Wrapping the model in
+DDP instead would make `tape.gradient` return DDP's reduced gradients directly, with
+the communication overlapped; see the README's data-parallel section.)
 
 Run on 2 CPU processes (gloo):
 

@@ -201,3 +201,40 @@ def test_dispatch_mode_sees_forward_and_backward_ops() -> None:
         (grad,) = torch.autograd.grad(torch.sin(x), x)
     assert float(grad) == pytest.approx(float(torch.cos(torch.tensor(3.0))))
     assert "sin.default" in seen and "cos.default" in seen
+
+
+def test_functorch_transforms_active_inside_a_vmap_level() -> None:
+    assert not ti.functorch_transforms_active()
+    with ti.vmap_level(2):
+        assert ti.functorch_transforms_active()
+    assert not ti.functorch_transforms_active()
+
+
+def test_fsdp_param_groups_pair_sharded_and_unsharded_parameters() -> None:
+    import torch.distributed as dist
+
+    if not dist.is_available():
+        pytest.skip("no torch.distributed")
+    if dist.is_initialized():
+        pytest.skip("another test left a default process group initialized")
+    from torch.distributed.fsdp import fully_shard
+
+    dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+    try:
+        model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 1))
+        fully_shard(model[0])
+        fully_shard(model)
+        assert ti.fsdp_states_exist()
+        model(torch.ones(2, 3)).sum().backward()  # lazy init: one root context
+        (pairs,) = ti.fsdp_param_groups()
+        assert {id(sharded) for sharded, _ in pairs} == {id(p) for p in model.parameters()}
+        for sharded, unsharded in pairs:
+            assert unsharded is not None and unsharded.shape == sharded.shape
+            assert sharded.grad is not None
+        del model, pairs, sharded, unsharded
+        import gc
+
+        gc.collect()
+        assert not ti.fsdp_states_exist()
+    finally:
+        dist.destroy_process_group()

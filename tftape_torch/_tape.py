@@ -27,6 +27,7 @@ import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
 
 from tftape_torch import _jacobian, _state, _structure
+from tftape_torch._data_parallel import backward as data_parallel_backward
 from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, leaf_edge, remember_flipped
 from tftape_torch._gradient_arguments import (
     SINGLE_TENSOR_TYPES,
@@ -48,14 +49,13 @@ from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._torch_internals import (
-    engine_backward,
-    refcount,
-)
-from tftape_torch._torch_internals import (
     grad_fn_of as _GRAD_FN,
 )
 from tftape_torch._torch_internals import (
     next_sequence_nr as _next_sequence_nr,
+)
+from tftape_torch._torch_internals import (
+    refcount,
 )
 from tftape_torch._torch_internals import (
     requires_grad_of as _REQUIRES_GRAD,
@@ -763,8 +763,11 @@ class GradientTape:
                 # tensors belong to graphs other tapes may differentiate.
                 retain_graph = True
             try:
-                grads = engine_backward(outputs, edges, upstream, retain_graph, create_graph,
-                                  is_grads_batched)
+                # DDP / FSDP2 parameters take `.backward()`'s reducing path (NOTE:
+                # [Data-parallel backward]); everything else is `engine_backward`.
+                grads = data_parallel_backward(
+                    outputs, edges, upstream, retain_graph, create_graph, is_grads_batched
+                )
             finally:
                 for hook in hooks:
                     hook.remove()

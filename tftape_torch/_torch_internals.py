@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import sys
 import warnings
-from typing import Any, Callable, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.autograd.graph
@@ -34,6 +34,9 @@ __all__ = [
     "below_autograd",
     "dtype_of",
     "engine_backward",
+    "fsdp_param_groups",
+    "fsdp_states_exist",
+    "functorch_transforms_active",
     "finding_gradient_edge",
     "grad_fn_of",
     "is_freed_graph_error",
@@ -216,6 +219,64 @@ def engine_backward(
 
 
 # ---------------------------------------------------------------------------
+# FSDP2 (`torch.distributed.fsdp.fully_shard`, torch/distributed/fsdp/_fully_shard,
+# torch 2.13/2.14). `fully_shard` keeps each module's state in the global weak map
+# `torch.distributed._composable_state._module_state_mapping`; an `FSDPState` holds
+# `_fsdp_param_groups`, each with `fsdp_params` (`FSDPParam`: the registered, sharded
+# DTensor `sharded_param` and the `_unsharded_param` leaf the forward pass used), and
+# the root's `_state_ctx.all_states`. A tape needs them because autograd's graph
+# reaches only the unsharded parameters: `tape.gradient(loss, model.parameters())`
+# must run the backward pass into those, so that FSDP's post-backward hooks
+# reduce-scatter into the sharded `.grad`s (NOTE: [Data-parallel backward] in
+# `_data_parallel`). Read only when FSDP is already imported: importing it here
+# would pull in torch._dynamo.
+
+_COMPOSABLE_STATE = "torch.distributed._composable_state"
+_FSDP_STATE = "torch.distributed.fsdp._fully_shard._fsdp_state"
+
+
+def fsdp_states_exist() -> bool:
+    """Whether any module of this process has been `fully_shard`ed (and still lives)."""
+    module = sys.modules.get(_COMPOSABLE_STATE)
+    return module is not None and len(module._module_state_mapping) > 0
+
+
+def fsdp_param_groups() -> List[List[Tuple[torch.Tensor, Optional[torch.Tensor]]]]:
+    """For every FSDP2 root context, its `(sharded_param, unsharded_param)` pairs.
+
+    A context is the set of states one root's lazy init gathered (or a lone state not
+    yet initialised); `unsharded_param` is `None` before the first forward pass.
+    """
+    composable = sys.modules.get(_COMPOSABLE_STATE)
+    fsdp_state = sys.modules.get(_FSDP_STATE)
+    if composable is None or fsdp_state is None:
+        return []
+    state_type = fsdp_state.FSDPState
+    contexts: Dict[int, List[Any]] = {}
+    for ref in list(composable._module_state_mapping.values()):
+        state = ref()
+        if not isinstance(state, state_type):
+            continue
+        members = state._state_ctx.all_states or [state]
+        contexts.setdefault(id(state._state_ctx), members)
+    groups = []
+    for members in contexts.values():
+        pairs: List[Tuple[torch.Tensor, Optional[torch.Tensor]]] = []
+        seen = set()
+        for state in members:
+            for param_group in state._fsdp_param_groups:
+                for fsdp_param in param_group.fsdp_params:
+                    if id(fsdp_param) in seen:
+                        continue
+                    seen.add(id(fsdp_param))
+                    pairs.append(
+                        (fsdp_param.sharded_param, getattr(fsdp_param, "_unsharded_param", None))
+                    )
+        groups.append(pairs)
+    return groups
+
+
+# ---------------------------------------------------------------------------
 # functorch's vmap levels (torch/_functorch/vmap.py `_vmap` uses exactly these):
 # batching a backward pass over a recorded graph, which `torch.func.vmap` cannot do
 # because the graph was built outside the vmapped function.
@@ -226,6 +287,16 @@ _increment_nesting = _require(_ft, "_vmap_increment_nesting", "batched backward 
 _decrement_nesting = _require(_ft, "_vmap_decrement_nesting", "batched backward passes")
 _add_batch_dim = _require(_ft, "_add_batch_dim", "batched backward passes")
 _remove_batch_dim = _require(_ft, "_remove_batch_dim", "batched backward passes")
+
+
+_transforms_active = _require(
+    torch._C, "_are_functorch_transforms_active", "refusing batched data-parallel passes"
+)
+
+
+def functorch_transforms_active() -> bool:
+    """Whether this pass runs under a vmap level (a jacobian's batched backward pass)."""
+    return bool(_transforms_active())
 
 
 class vmap_level:

@@ -1,12 +1,13 @@
 """Tape gradients across processes: bucketed all-reduce on `torch.distributed`.
 
-`DistributedDataParallel` synchronises gradients from hooks that fire in
-`.backward()`; gradients returned by `GradientTape.gradient` (that is,
-`torch.autograd.grad`) never reach those hooks, so under DDP they stay local to
-each rank. `all_reduce_gradients` is the tape user's counterpart of what a TF
-distribution strategy does before `apply_gradients`: it averages (or sums) a nested
-structure of gradients across the ranks of a process group with ordinary
-`torch.distributed` collectives.
+A tape over a `DistributedDataParallel` or FSDP2 (`fully_shard`) model already
+returns gradients reduced by DDP's or FSDP's own hooks, overlapped with the backward
+pass (`_data_parallel`). `all_reduce_gradients` is for everything else: a model no
+such wrapper holds, gradients of non-parameter tensors, higher-order or re-read
+gradients. It is the tape user's counterpart of what a TF distribution strategy
+does before `apply_gradients`: it averages (or sums) a nested structure of
+gradients across the ranks of a process group with ordinary `torch.distributed`
+collectives, after the backward pass.
 
 Design constraints:
 
