@@ -12,9 +12,10 @@ The package is layered, each layer importing only from those below it:
 
 * `_torch_internals` (every private torch symbol), `_state` (per-thread state),
   `errors`, `_dtypes`, `_structure`, `_device`, `_printing`, `_convert`,
-  `_indexing` (TF's `__getitem__` rules);
+  `_indexing` (TF's `__getitem__` rules), `_flips` (the `requires_grad` flags tapes
+  switched on, and which threads' tapes hold them);
 * the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`;
-* autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
+* autodiff: `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
 * the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_math_ops`,
   `_nn_ops`, `_function`, and the public modules `math`, `nn`, `random`, `config`,
   `dtypes`, `autodiff`, `distribute`, `errors`;

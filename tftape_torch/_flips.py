@@ -9,6 +9,14 @@ Once the flag is restored, graph recorded on the leaf while it was on may still 
 alive (an intermediate's history hangs off the leaf's gradient accumulator). A
 sentinel in that accumulator's metadata tells for how long (`flipped_before`).
 
+Which thread's tapes hold each flip is kept too (by the thread's stack of recording
+tapes, `_state.THREAD.tapes`, which a thread adopting another's tapes shares): an
+op on a thread none of whose tapes holds a flip must see that tensor detached, as
+TF records nothing there (`flipped_elsewhere`; NOTE: [Ops beside other threads'
+tapes] in `_tensor`). `HOLDER[0]` is the one stack whose tapes hold every flip, if
+there is one: the op layer's gate (`FLIPS and HOLDER[0] is not THREAD.tapes`) skips
+the check in the single-threaded case.
+
 >>> import torch
 >>> x = torch.ones(2)
 >>> flipped_before(x)
@@ -19,30 +27,35 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import torch
 from torch.autograd.graph import GradientEdge
 
+from tftape_torch import _state
 from tftape_torch._torch_internals import DisableTorchFunction, next_sequence_nr
 
 __all__ = [
-    "FLIPPED_BEFORE", "FLIPS", "LOCK", "Flip", "flipped_before", "leaf_edge", "remember_flipped",
+    "FLIPPED_BEFORE", "FLIPS", "FLIP_COUNT", "HOLDER", "LOCK", "Flip", "flip", "flipped_before",
+    "flipped_elsewhere", "leaf_edge", "remember_flipped",
 ]
 
 
 class Flip:
     """A tensor whose `requires_grad` some tapes switched on.
 
-    `owners` are the tapes still holding the flip; `watchers` every live, unspent
-    tape that held it (weakly): they get the leaf's edge when the flag is restored.
+    `owners` are the tapes still holding the flip, `stacks` the stacks of recording
+    tapes they record on (one per owner); `watchers` every live, unspent tape that
+    held it (weakly): they get the leaf's edge when the flag is restored. Change
+    `owners` only through `join` and `leave`, with `LOCK` held.
     """
 
-    __slots__ = ("tensor", "owners", "watchers", "sequence_nr", "thread", "other_threads")
+    __slots__ = ("tensor", "owners", "stacks", "watchers", "sequence_nr", "thread", "other_threads")
 
     def __init__(self, tensor: torch.Tensor) -> None:
         self.tensor = tensor
         self.owners: List[Any] = []
+        self.stacks: List[List[Any]] = []
         self.watchers: List[weakref.ref[Any]] = []
         # Sequence numbers count per thread: compare them only on the same thread.
         self.sequence_nr = next_sequence_nr()
@@ -53,9 +66,18 @@ class Flip:
 
     def join(self, tape: Any) -> None:
         """`tape`, recording on the calling thread, holds the flip too (`LOCK` held)."""
+        stack = _state.recording_tapes()
         self.owners.append(tape)
+        self.stacks.append(stack)
+        _count_holder(stack, 1)
         if not self.other_threads and threading.get_ident() != self.thread:
             self.other_threads = True
+
+    def leave(self, tape: Any) -> None:
+        """`tape`, one of `owners`, lets go of the flip (`LOCK` held)."""
+        index = self.owners.index(tape)
+        del self.owners[index]
+        _count_holder(self.stacks.pop(index), -1)
 
     def untouched_since_flip(self) -> bool:
         """Whether no tape can have recorded an op on the leaf since the flip."""
@@ -72,6 +94,74 @@ FLIPS: Dict[int, Flip] = {}
 FLIPPED_BEFORE: Dict[int, Tuple[weakref.ref[torch.Tensor], weakref.ref[Any]]] = {}
 #: Guards FLIPS and FLIPPED_BEFORE (re-entrant: weakref callbacks take it too).
 LOCK = threading.RLock()
+#: id(stack) -> [stack, how many flips its tapes hold], for every stack of recording
+#: tapes (`_state.THREAD.tapes`, one per thread) whose tapes hold flips.
+_HOLDERS: Dict[int, List[Any]] = {}
+#: [the stack whose tapes hold every flip, or None when tapes of several hold them].
+#: Read without `LOCK` (one list item: an atomic read), changed under it.
+HOLDER: List[Optional[List[Any]]] = [None]
+
+
+#: [how many flips were ever made]: bumped before the flag goes on, so an op that may
+#: have seen a flag on while its flip was not recorded yet can tell, and run again.
+FLIP_COUNT: List[int] = [0]
+
+
+def flip(tensor: torch.Tensor) -> Flip:
+    """Switch `tensor`'s flag on for tapes and record the flip (`LOCK` held).
+
+    The record (and `FLIP_COUNT`) come first: an op that finds the flag on finds the
+    flip too, or sees the count moved (NOTE: [Ops beside other threads' tapes]).
+    """
+    FLIP_COUNT[0] += 1
+    record = FLIPS[id(tensor)] = Flip(tensor)
+    try:
+        tensor.requires_grad_(True)
+    except BaseException:
+        del FLIPS[id(tensor)]
+        raise
+    return record
+
+
+def _count_holder(stack: List[Any], change: int) -> None:
+    """The tapes of `stack` hold `change` more flips (`LOCK` held)."""
+    entry = _HOLDERS.get(id(stack))
+    if entry is None:
+        entry = _HOLDERS[id(stack)] = [stack, 0]
+    entry[1] += change
+    if entry[1] <= 0:
+        del _HOLDERS[id(stack)]
+    HOLDER[0] = next(iter(_HOLDERS.values()))[0] if len(_HOLDERS) == 1 else None
+
+
+def flipped_elsewhere(tensor: torch.Tensor, tapes: List[Any]) -> bool:
+    """Whether `tensor` requires grad only because tapes recording elsewhere flipped it.
+
+    That is: a flip of `tensor` exists and no tape of `tapes` (the calling thread's
+    stack of recording tapes, `_state.THREAD.tapes`) holds it. An op run now on this
+    thread must then see `tensor` detached: TF records it on no tape.
+
+    Safe without `LOCK` held: the first look takes none (a tensor with no flip
+    answers at once), a flip found is checked under it. Only this thread's tapes
+    join or leave through `tapes`, so the answer cannot turn False under the caller;
+    other threads may release the flip meanwhile (the flag goes off: the detached
+    tensor is then what the op would have seen anyway) or flip a tensor that had
+    none (a race TF's tapes do not have: the op may be recorded, as before).
+
+    >>> import torch
+    >>> flipped_elsewhere(torch.ones(2), [])
+    False
+    """
+    if FLIPS.get(id(tensor)) is None:
+        return False
+    with LOCK:
+        record = FLIPS.get(id(tensor))
+        if record is None or record.tensor is not tensor:
+            return False
+        for stack in record.stacks:
+            if stack is tapes:
+                return False
+        return True
 
 
 class _Sentinel:

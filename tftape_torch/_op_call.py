@@ -27,10 +27,14 @@ from tftape_torch._dtypes import (
     as_dtype,
     dtype_name,
 )
+from tftape_torch._flips import FLIP_COUNT, FLIPS, HOLDER
+from tftape_torch._state import THREAD
 from tftape_torch._tensor import (
     EagerTensor,
+    has_history,
     other_operand,
     own_leaf,
+    seen_here,
 )
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -86,6 +90,7 @@ def call(
     Another tensor subclass gets `fn` dispatched through its `__torch_function__`.
     torch's `RuntimeError`s and `IndexError`s become TF's `InvalidArgumentError`.
     """
+    count = FLIP_COUNT[0]
     try:
         reads = None
         for item in tensors:
@@ -100,12 +105,20 @@ def call(
             elif isinstance(item, _Tensor):
                 return as_result(handle_torch_function(fn, tensors, *args, **kwargs))
         if reads is not None:
-            tensors = list(reads.values())
+            tensors = [reads.get(id(item), item) for item in tensors]
             args = _substitute(args, reads)
             if kwargs:
                 kwargs = {key: _substitute(value, reads) for key, value in kwargs.items()}
+        if FLIPS and HOLDER[0] is not THREAD.tapes:  # NOTE: [Ops beside other threads' tapes]
+            tensors, args, kwargs = _seen_here(tensors, args, kwargs)
         with _DisableSubclass():
             out = fn(*args, **kwargs)
+        while FLIP_COUNT[0] != count and has_history(out):
+            # A flip began meanwhile: once more, seeing it.
+            count = FLIP_COUNT[0]
+            tensors, args, kwargs = _seen_here(tensors, args, kwargs)
+            with _DisableSubclass():
+                out = fn(*args, **kwargs)
     except (RuntimeError, IndexError) as e:
         raise InvalidArgumentError(None, None, f"{e} [Op:{op}]") from e
     if type(out) is _Tensor:
@@ -115,6 +128,33 @@ def call(
         out = own_leaf(out)
         out.__class__ = EagerTensor
     return out
+
+
+def _seen_here(
+    tensors: Sequence[Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]
+) -> Tuple[Sequence[Any], Tuple[Any, ...], Dict[str, Any]]:
+    """The op's inputs with each tensor flipped only by other threads' tapes (in `args`
+    and `kwargs` too, also inside lists and tuples) replaced by its detached alias."""
+    swaps: Dict[int, torch.Tensor] = {}
+    for item in tensors:
+        seen = seen_here(item)
+        if seen is not item:
+            swaps[id(item)] = seen
+    if not swaps:
+        return tensors, args, kwargs
+    tensors = [swaps.get(id(item), item) for item in tensors]
+    args = _swapped(args, swaps)
+    if kwargs:
+        kwargs = {key: _swapped(value, swaps) for key, value in kwargs.items()}
+    return tensors, args, kwargs
+
+
+def _swapped(value: Any, swaps: Dict[int, torch.Tensor]) -> Any:
+    """`value` with each tensor keyed (by id) in `swaps` replaced, in lists and tuples too."""
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return kind([_swapped(item, swaps) for item in value])
+    return swaps.get(id(value), value)
 
 
 def _substitute(value: Any, reads: Dict[int, torch.Tensor]) -> Any:

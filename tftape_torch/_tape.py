@@ -28,7 +28,7 @@ from torch.autograd.graph import GradientEdge, get_gradient_edge
 
 from tftape_torch import _jacobian, _state, _structure
 from tftape_torch._data_parallel import backward as data_parallel_backward
-from tftape_torch._flips import FLIPS, LOCK, Flip, flipped_before, leaf_edge, remember_flipped
+from tftape_torch._flips import FLIPS, LOCK, flip, flipped_before, leaf_edge, remember_flipped
 from tftape_torch._gradient_arguments import (
     SINGLE_TENSOR_TYPES,
     as_structure,
@@ -88,7 +88,10 @@ __all__ = ["GradientTape", "UnconnectedGradients"]
 #   The `requires_grad` flag, though, is process-wide: a tape that lets go of a flip
 #   another tape (maybe on another thread) still holds keeps the leaf's gradient edge
 #   at that moment, so its `gradient()` never depends on the flag staying on; and a
-#   flip joined from another thread always counts as recorded on (`_flips`).
+#   flip joined from another thread always counts as recorded on (`_flips`). Drop-in
+#   ops on a thread whose tapes do not hold a flip see the tensor detached, so the
+#   other thread's numbers never reach this tape's graph (NOTE: [Ops beside other
+#   threads' tapes] in `_tensor`); core-API ops on plain tensors still can.
 # * `create_graph` only while some tape is recording; `retain_graph` only for
 #   persistent tapes, for differentiable gradients, and while another unspent tape
 #   recorded the same ops. A non-persistent tape frees saved tensors at `gradient()`.
@@ -227,8 +230,7 @@ class GradientTape:
         if record is None or record.tensor is not tensor:
             if _REQUIRES_GRAD(tensor):
                 return  # the user's own leaf or graph: nothing to restore
-            tensor.requires_grad_(True)
-            record = flips[id(tensor)] = Flip(tensor)
+            record = flip(tensor)
         if self not in record.owners:
             record.join(self)
             self._flipped.append(id(tensor))
@@ -247,7 +249,7 @@ class GradientTape:
             record = flips.get(key)
             if record is None or self not in record.owners:
                 continue
-            record.owners.remove(self)
+            record.leave(self)
             if record.owners:
                 # Other tapes keep the flag on and may let go of it on another thread
                 # at any moment: keep the leaf's edge now, while it is certainly on.
@@ -255,7 +257,6 @@ class GradientTape:
                 if known is not None and known[0] is record.tensor and known[1] is None:
                     self._watched[key] = (record.tensor, leaf_edge(record.tensor))
             else:
-                del flips[key]
                 if not record.untouched_since_flip():
                     # Graph was recorded on the leaf: keep its edge for `gradient()`
                     # after the flag is restored.
@@ -268,6 +269,9 @@ class GradientTape:
                         if known is not None and known[0] is record.tensor:
                             tape._watched[key] = (record.tensor, edge)
                 record.tensor.requires_grad_(False)
+                # Only now: while the flag is on, its flip is in FLIPS, for the ops of
+                # other threads to find (NOTE: [Ops beside other threads' tapes]).
+                del flips[key]
         self._flipped = []
 
     def _recorded(self, node: Any) -> bool:

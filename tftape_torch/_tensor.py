@@ -57,7 +57,10 @@ from tftape_torch._dtypes import (
     INTEGER,
     kernel_name,
 )
+from tftape_torch._flips import FLIP_COUNT, FLIPS, HOLDER, flipped_elsewhere
+from tftape_torch._op_kinds import READ, kind_of
 from tftape_torch._printing import numpy_value, tensor_repr, tensor_str
+from tftape_torch._state import THREAD
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -95,11 +98,13 @@ __all__ = [
     "as_eager",
     "dtype_mismatch",
     "fresh",
+    "has_history",
     "operator_matmul",
     "operator_pow",
     "operator_truediv",
     "other_operand",
     "own_leaf",
+    "seen_here",
     "wrap_outputs",
 ]
 
@@ -116,6 +121,84 @@ def as_eager(tensor: torch.Tensor) -> torch.Tensor:
     if type(tensor) is torch.Tensor:
         return tensor.as_subclass(EagerTensor)
     return tensor
+
+
+# NOTE: [Ops beside other threads' tapes]
+# `requires_grad` is one flag for every thread. While a tape on thread A watches a
+# plain tensor x, its flag is on (`_flips`), so torch records an op on x run on thread
+# B too, numbered by B's sequence counter, which A's recording windows cannot tell
+# from A's own numbers (NOTE: [Recording windows] in `_tape`). TF records an op only
+# on the tapes of the thread that runs it. So every drop-in op (the operators and
+# their handlers, `__torch_function__`, `_op_call.call`, TF indexing, `tf.random`'s
+# tensor arguments) sees an input flipped only by tapes of other threads
+# (`_flips.flipped_elsewhere`) as its detached alias: a constant, with no history and
+# `requires_grad=False` results, as in TF. A flip that begins while the op runs (after
+# the check) is caught after it: `_flips.FLIP_COUNT` moves before any flag goes on, so
+# an op whose result has history while the count moved runs once more, now seeing
+# the flip (a flip released meanwhile leaves its flag off: the second run records
+# nothing on it either). The gate in front of the check,
+# `FLIPS and HOLDER[0] is not THREAD.tapes`, is false when nothing is flipped or when
+# this thread's tapes hold every flip (any single-threaded program), so those pay two
+# reads per op. Ops of the core API on plain tensors (`x * 3` on a `torch.Tensor`)
+# never pass through here: torch records them, and a tape on another thread may
+# count them as its own (README, "Differences").
+
+_AUTOGRAD_CALLS = frozenset(
+    {torch.autograd.grad, torch.autograd.backward, _Tensor.backward, _Tensor.retain_grad}
+)
+
+
+def seen_here(value: Any) -> Any:
+    """`value` as an op on this thread sees it: a tensor flipped only by other threads'
+    tapes becomes its detached alias (in lists and tuples too); see NOTE: [Ops beside
+    other threads' tapes]. Right anywhere; hot paths call it only past the gate
+    `FLIPS and HOLDER[0] is not THREAD.tapes`.
+
+    >>> import torch
+    >>> x = torch.ones(2)
+    >>> seen_here(x) is x, seen_here([x, 1.0])[0] is x
+    (True, True)
+    """
+    kind = type(value)
+    if kind is tuple or kind is list:
+        items = [seen_here(item) for item in value]
+        for new, old in zip(items, value):
+            if new is not old:
+                return kind(items)
+        return value
+    if isinstance(value, _Tensor) and flipped_elsewhere(value, THREAD.tapes):
+        with _DisableSubclass():
+            return _Base.detach(value)
+    return value
+
+
+def _computes(func: Callable[..., Any]) -> bool:
+    """Whether `func` computes a result from its tensor arguments' values (an op an
+    input flipped elsewhere must see detached: not autograd's own calls)."""
+    return kind_of(func) == READ and func not in _AUTOGRAD_CALLS
+
+
+def _seen_here_call(
+    func: Callable[..., Any], args: Sequence[Any], kwargs: Optional[Dict[str, Any]]
+) -> Any:
+    """`args` and `kwargs` of `func` as `seen_here` makes them, if `func` `_computes`."""
+    if not _computes(func):
+        return args, kwargs
+    args = seen_here(args)
+    if kwargs:
+        kwargs = {key: seen_here(item) for key, item in kwargs.items()}
+    return args, kwargs
+
+
+def has_history(out: Any) -> bool:
+    """Whether an op's result (a tensor, or a tuple or list of them) requires grad."""
+    if isinstance(out, _Tensor):
+        return _REQUIRES_GRAD_GET(out)
+    if type(out) is tuple or type(out) is list:
+        for item in out:
+            if isinstance(item, _Tensor) and _REQUIRES_GRAD_GET(item):
+                return True
+    return False
 
 
 def own_leaf(out: torch.Tensor) -> torch.Tensor:
@@ -284,6 +367,9 @@ def _binary(
     bool_error = _NO_BOOL_KERNEL.get(name)
 
     def handler(a: Any, b: Any) -> Any:
+        count = FLIP_COUNT[0]
+        if FLIPS and HOLDER[0] is not THREAD.tapes:  # NOTE: [Ops beside other threads' tapes]
+            a, b = seen_here(a), seen_here(b)
         with _DisableSubclass():
             dtype = _DTYPE_GET(a)
             kind = type(b)
@@ -303,6 +389,8 @@ def _binary(
                 out = fn(a, b)
             except (RuntimeError, IndexError) as e:
                 raise _op_error(name, e) from e
+        if FLIP_COUNT[0] != count and has_history(out):
+            return handler(a, b)  # a flip began meanwhile: once more, seeing it
         if type(out) is _Tensor:
             out.__class__ = EagerTensor
         return out
@@ -546,6 +634,9 @@ class Reference:
 def sliced(value: torch.Tensor, slicing: _indexing.Slicing) -> torch.Tensor:
     """`value` (a tensor, or a Variable's read) sliced as `slicing` says, as a new
     drop-in tensor (NOTE: [Fresh results])."""
+    count = FLIP_COUNT[0]
+    if FLIPS and HOLDER[0] is not THREAD.tapes:  # NOTE: [Ops beside other threads' tapes]
+        value = seen_here(value)
     with _DisableSubclass():
         try:
             if slicing.mask is None and not slicing.flips:
@@ -554,6 +645,8 @@ def sliced(value: torch.Tensor, slicing: _indexing.Slicing) -> torch.Tensor:
                 out = _indexing.apply(value, slicing)
         except (RuntimeError, IndexError) as e:
             raise _op_error("StridedSlice", e) from e
+        if FLIP_COUNT[0] != count and has_history(out):
+            return sliced(value, slicing)  # a flip began meanwhile: once more, seeing it
         out = own_leaf(out)
     if refcount(out) == 2:
         out.__class__ = EagerTensor
@@ -590,8 +683,16 @@ class EagerTensor(torch.Tensor):
         handler = _HANDLERS.get(func)
         if handler is not None and not kwargs and len(args) == 2:
             return handler(*args)
+        count = FLIP_COUNT[0]
+        if FLIPS and HOLDER[0] is not THREAD.tapes:  # NOTE: [Ops beside other threads' tapes]
+            args, kwargs = _seen_here_call(func, args, kwargs)
         with _DisableSubclass():
             out = func(*args, **kwargs) if kwargs else func(*args)
+            while FLIP_COUNT[0] != count and has_history(out) and _computes(func):
+                # A flip began meanwhile: once more, seeing it.
+                count = FLIP_COUNT[0]
+                args, kwargs = _seen_here_call(func, args, kwargs)
+                out = func(*args, **kwargs) if kwargs else func(*args)
             if type(out) is _Tensor:
                 if func in _NO_WRAP:
                     return out
@@ -832,8 +933,14 @@ class EagerTensor(torch.Tensor):
         try:
             if type(self) is not EagerTensor:
                 return _Base.neg(self)  # a Variable: its own __torch_function__ reads it
+            count = FLIP_COUNT[0]
+            value = self
+            if FLIPS and HOLDER[0] is not THREAD.tapes:  # NOTE: [Ops beside other threads' tapes]
+                value = seen_here(self)
             with _DisableSubclass():
-                out = _Base.neg(self)
+                out = _Base.neg(value)
+            if FLIP_COUNT[0] != count and has_history(out):
+                return self.__neg__()  # a flip began meanwhile: once more, seeing it
         except RuntimeError as e:  # a bool tensor: TF has no Neg kernel for it
             raise _op_error("Neg", e) from e
         out.__class__ = EagerTensor

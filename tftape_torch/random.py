@@ -24,7 +24,7 @@ from tftape_torch import _state
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
 from tftape_torch._op_call import as_tensor, shape_arg
-from tftape_torch._tensor import fresh
+from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 
 __all__ = ["normal", "set_seed", "uniform"]
@@ -83,8 +83,8 @@ def normal(
     dims = shape_arg(shape, "RandomStandardNormal")
     device = current_device()
     sample = torch.randn(dims, dtype=resolved, device=device, generator=_generator(device, seed))
-    mean_t = as_tensor(mean, resolved)
-    stddev_t = as_tensor(stddev, resolved)
+    mean_t = seen_here(as_tensor(mean, resolved))
+    stddev_t = seen_here(as_tensor(stddev, resolved))
     with DisableTorchFunctionSubclass():
         return fresh(sample * stddev_t + mean_t)
 
@@ -122,8 +122,8 @@ def uniform(
         )
     if resolved not in FLOATING:
         raise TypeError(f"Invalid dtype {dtype_name(resolved)} for tf.random.uniform")
-    low_t = as_tensor(minval, resolved)
-    high_t = as_tensor(1.0 if maxval is None else maxval, resolved)
+    low_t = seen_here(as_tensor(minval, resolved))
+    high_t = seen_here(as_tensor(1.0 if maxval is None else maxval, resolved))
     sample = torch.rand(dims, dtype=resolved, device=device, generator=generator)
     with DisableTorchFunctionSubclass():
         return fresh(sample * (high_t - low_t) + low_t)
