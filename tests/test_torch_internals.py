@@ -186,3 +186,12 @@ def test_vmap_error_text_is_torchs() -> None:
         with ti.vmap_level(2) as level:
             torch.autograd.grad(z, x, ti.add_batch_dim(torch.eye(2), 0, level))
     assert ti.is_vmap_error(caught.value)
+
+
+def test_node_output_last_dim_reads_the_forward_output_shape() -> None:
+    w = torch.ones(3, 4)
+    x = torch.ones(4, 1, requires_grad=True)
+    assert ti.node_output_last_dim((w @ x).grad_fn) == 1
+    assert ti.node_output_last_dim((x.t() @ w.t()).grad_fn) == 3
+    assert ti.node_output_last_dim(x.sum().grad_fn) is None  # a scalar output
+    assert ti.node_output_last_dim(object()) is None

@@ -53,6 +53,7 @@ from tftape_torch._torch_internals import (
     add_batch_dim,
     is_freed_graph_error,
     is_vmap_error,
+    node_output_last_dim,
     remove_batch_dim,
     vmap_level,
 )
@@ -333,8 +334,7 @@ def _rows(
     `vectorize` or once a batched pass hits an op torch cannot batch.
     """
     step = count if chunk is None else chunk
-    legacy = vectorize and _has_node(target, _LEGACY_VMAP_NODES)
-    last = not legacy and target.dim() >= 2 and target.shape[-1] == 1
+    legacy, last = _layout(target) if vectorize else (False, False)
     pieces: List[Tuple[int, List[Optional[torch.Tensor]]]] = []
     start = 0
     failure: Optional[RuntimeError] = None
@@ -394,23 +394,51 @@ def _vmapped(
     ]
 
 
-def _has_node(target: Any, names: frozenset) -> bool:
-    """Whether the graph below `target` holds a node of one of these types."""
+def _layout(target: Any) -> Tuple[bool, bool]:
+    """`(legacy, last)` for the graph below `target` (NOTE [Which vmap]).
+
+    `legacy`: it holds a node whose functorch batching rule is wrong (batch with
+    `is_grads_batched`). `last`: it holds a matrix product whose second operand gets a
+    gradient and whose output is a column (batch dimension last). One walk over the
+    graph; node kinds are cached by node type, so a node costs a set lookup.
+    """
     root = getattr(target, "grad_fn", None)
     if root is None:
-        return False
+        return False, False
+    last = False
+    kinds = _NODE_KINDS
     seen = {root}
     pending = [root]
     pop, push, add = pending.pop, pending.append, seen.add
     while pending:
         node = pop()
-        if node.name() in names:
-            return True
-        for next_node, _ in node.next_functions:
+        kind = kinds.get(type(node))
+        if kind is None:
+            kind = kinds[type(node)] = _node_kind(node.name())
+        nexts = node.next_functions
+        if kind:
+            if kind == _LEGACY:
+                return True, False
+            if not last and nexts[kind][0] is not None and node_output_last_dim(node) == 1:
+                last = True
+        for next_node, _ in nexts:
             if next_node is not None and next_node not in seen:
                 add(next_node)
                 push(next_node)
-    return False
+    return False, last
+
+
+# Node type -> 0 (nothing to note), _LEGACY, or the index of a matrix product's
+# second operand in `next_functions`.
+_LEGACY = -1
+_MAT2_INDEX = {"MmBackward0": 1, "BmmBackward0": 1, "AddmmBackward0": 2, "BaddbmmBackward0": 2}
+_NODE_KINDS: dict = {}
+
+
+def _node_kind(name: str) -> int:
+    if name in _LEGACY_VMAP_NODES:
+        return _LEGACY
+    return _MAT2_INDEX.get(name, 0)
 
 
 def _row_loop(
