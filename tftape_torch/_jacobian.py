@@ -12,9 +12,12 @@ Design constraints:
   gradient for output column `m` is one-hot in column `m` for *every* example at
   once, so `M = prod(target.shape[1:])` batched rows (not `B * M`) give every
   per-example jacobian; a transpose puts the batch dimension first.
-* `parallel_iterations` bounds memory: the rows are sent in chunks of that many. A
-  non-persistent tape keeps its graph alive between chunks and frees it with the
-  last one, as `gradient` does.
+* Where the target has many more elements than the sources, or the graph holds a
+  convolution, the jacobian goes by columns instead: forward mode over the recorded
+  graph through its double backward (NOTE [Which vmap], "Rows or columns").
+* `parallel_iterations` bounds memory: the rows (or columns) are sent in chunks of
+  that many and copied into the result as they come. A non-persistent tape keeps its
+  graph alive between chunks and frees it with the last one, as `gradient` does.
 * Where an op's backward cannot be batched (a custom backward calling `.item()` or
   NumPy, an in-place write into an unbatched tensor) torch raises; the rows are then
   computed one at a time, with a warning, so the answer is never wrong. If the tape
@@ -97,12 +100,42 @@ class VJP(Protocol):
 #   `torch.func.jacrev` is wrong too). Graphs holding a `CdistBackward0` node take the
 #   legacy path, which is right. A sweep of torch's OpInfo database (2111 samples,
 #   float64) found no other op on which either path disagrees with a row loop.
-# * `matmul(W, x)` with `x` a column (`[n, 1]`, as TF code writes it): the batched
-#   gradient reaching `mm` is `[B, n, 1]` and functorch's `mm` rule turns it into a
-#   `bmm` of B matrix-vector products (a 256x256 jacobian: 30 ms, 26 of them in `bmm`).
-#   With the batch dimension last it stays one matrix product (1.5 ms); on other
-#   graphs batch-last is up to 7x slower. So targets whose last dimension is 1
-#   (columns) get batch-last seeds, all others batch-first.
+# * Matrix products whose gradient becomes a batch of matrix-vector products. For
+#   `matmul(W, x)` with `x` a column (`[n, 1]`, as TF code writes it) the batched
+#   gradient of `x` is `W^T @ G` with `G` `[B, n, 1]`; `at::matmul` never folds a 2-D
+#   times 3-D product, so functorch's `mm` rule expands `W` and runs a `bmm` of B
+#   matrix-vector products (256x256 jacobian, 1 thread: 4.7 ms with the batch
+#   dimension first, 1.3 ms last, where `bmm` takes its strided per-matrix path; the
+#   same jacobian through `x @ W` takes 0.35 ms first but 1.6 ms last). Which layout
+#   wins is a property of the graph, not of the target: a reshape or transpose after
+#   the product hides the column from the target's shape (the rule this replaces keyed
+#   on the target's last dimension being 1, and missed both). So `_plan` walks the
+#   graph once (node kinds cached by node type): a `Mm`/`Bmm`/`Addmm`/`Baddbmm`
+#   node whose second operand gets a gradient (its edge is connected) and whose output
+#   is a column (`_input_metadata`'s last dimension 1) makes the seeds batch-last;
+#   every other graph is batch-first. Measured on the benchmark matrix
+#   (`benchmarks/bench_jacobian_matrix.py`): column products with or without a
+#   reshape/transpose after them, `einsum` (a `bmm` with a column) batch-last; row
+#   products, `mv`, MLPs, softmax, layer norm, convolutions, gather, reductions and
+#   elementwise chains batch-first.
+#
+# Rows or columns. A reverse-mode jacobian costs one batched pass per target element
+# (row). The tape cannot re-run the function forward, but it can do forward mode on
+# the recorded graph: `g = J^T u` for a dummy `u` (one VJP with `create_graph`), then
+# batched VJPs of `g` with respect to `u` give `J e_k`, one column per source element
+# (`_columns`). A column runs the double-backward graph: measured (torch 2.13, CPU, 1
+# thread), a column costs 1.3-1.5x a row plus one extra pass of ~0.1 ms, so columns
+# pay from twice as many rows as columns at 2**17 jacobian entries (a 512x256
+# expansion: 0.89x rows; 1024x256: 0.28x). Convolutions are the exception: torch's
+# batched convolution backward (`convolution_backward` with the rows folded into
+# the batch, the slow im2col path on CPU) is many times slower than the forward
+# convolution the columns run (conv1d, 4 filters, 256 inputs: rows 21.5 ms, columns
+# 2.2 ms; 1 filter, square: 1.7 vs 1.2 ms), so with a convolution in the graph
+# columns pay from as many rows as columns at 2**14 entries. Graphs with a Python
+# backward (`autograd.Function`, `custom_gradient`) never go by columns: such a
+# backward may leave the graph (NumPy, `.item()`), and `J^T u` would then silently
+# miss that path. If the double backward fails (an op without one,
+# `once_differentiable`), the rows run instead.
 
 # TF's messages, word for word (spacing included).
 _LOOP_NEEDS_PERSISTENT = {
@@ -297,16 +330,39 @@ def _identity_rows(target: torch.Tensor, count: int) -> Seeds:
         with _DisableSubclass():
             if size == count:  # every row: the identity itself (symmetric)
                 eye = torch.eye(count, dtype=target.dtype, device=target.device)
-                return eye.view(shape + (size,) if last else (size,) + shape)
+                if last:
+                    return eye.view(shape + (size,))
+                return _unit_strides_as_batch(eye.view((size,) + shape))
             if last:
                 seeds = torch.zeros((count, size), dtype=target.dtype, device=target.device)
                 seeds.diagonal(offset=-start).fill_(1)
                 return seeds.view(shape + (size,))
             seeds = torch.zeros((size, count), dtype=target.dtype, device=target.device)
             seeds.diagonal(offset=start).fill_(1)
-            return seeds.view((size,) + shape)
+            return _unit_strides_as_batch(seeds.view((size,) + shape))
 
     return rows
+
+
+def _unit_strides_as_batch(seeds: torch.Tensor) -> torch.Tensor:
+    """Batch-first `seeds` whose size-1 dimensions step like the batch dimension.
+
+    A size-1 dimension's stride is arbitrary, and `at::matmul` only folds a batched
+    operand into one matrix product when its leading dimensions collapse by their
+    strides: with torch's choice (the product of the later sizes) a `[B, n, 1]`
+    gradient transposed to `[B, 1, n]` on its way to a matrix product does not, and
+    the product runs as a `bmm` of B matrix-vector products (`tanh((x W)^T)`, 256
+    inputs: 1.24 ms; 0.31 ms with the batch stride). Elementwise backward formulas
+    keep the layout.
+    """
+    shape = tuple(seeds.shape)
+    if 1 not in shape[1:]:
+        return seeds
+    strides = list(seeds.stride())
+    for dim in range(1, len(shape)):
+        if shape[dim] == 1:
+            strides[dim] = strides[0]
+    return seeds.as_strided(shape, strides)
 
 
 def _column_rows(target: torch.Tensor, batch: int, row_size: int) -> Seeds:
@@ -318,14 +374,16 @@ def _column_rows(target: torch.Tensor, batch: int, row_size: int) -> Seeds:
         with _DisableSubclass():
             if size == row_size and not last:  # every column
                 eye = torch.eye(row_size, dtype=target.dtype, device=target.device)
-                return eye.unsqueeze(1).expand(size, batch, row_size).reshape((size,) + shape)
+                return _unit_strides_as_batch(
+                    eye.unsqueeze(1).expand(size, batch, row_size).reshape((size,) + shape)
+                )
             if last:
                 eye = torch.zeros((1, row_size, size), dtype=target.dtype, device=target.device)
                 eye.diagonal(offset=-start, dim1=1, dim2=2).fill_(1)
                 return eye.expand(batch, row_size, size).reshape(shape + (size,))
             eye = torch.zeros((size, 1, row_size), dtype=target.dtype, device=target.device)
             eye.diagonal(offset=start, dim1=0, dim2=2).fill_(1)
-            return eye.expand(size, batch, row_size).reshape((size,) + shape)
+            return _unit_strides_as_batch(eye.expand(size, batch, row_size).reshape((size,) + shape))
 
     return rows
 
