@@ -65,3 +65,22 @@ def test_unknown_workload_is_refused() -> None:
     result = _run(["--only", "no_such_workload", "--no-tf"], timeout=120)
     assert result.returncode != 0
     assert "unknown workload" in result.stderr
+
+
+def test_jacobian_matrix_quick_run() -> None:
+    """`bench_jacobian_matrix.py --quick`: every formulation x mode at size 16, checked."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_jacobian_matrix.py"), "--quick"],
+        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert "| formulation | mode | size |" in out
+    for form in ("matmul_col", "matmul_col_T", "matmul_row", "matmul_row_T", "matvec",
+                 "einsum", "mlp", "softmax", "layer_norm", "conv1d", "conv2d", "gather",
+                 "logsumexp", "reduce_max", "elementwise", "rosenbrock"):
+        assert f"| {form} |" in out
+    for mode in ("| jacobian |", "| batch_jacobian |", "| hessian |", "| jacobian pi="):
+        assert mode in out
+    assert "disagrees" not in out and "Error" not in out

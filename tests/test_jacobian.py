@@ -731,3 +731,240 @@ def test_variable_source_gives_drop_in_tensors() -> None:
     assert isinstance(jb, EagerTensor)
     zeros = g.jacobian(y, Variable(1.0), unconnected_gradients="zero")
     assert isinstance(zeros, EagerTensor)
+
+
+# ---------------------------------------------------------------------- layouts (issue 16)
+
+
+def _seed_layouts(
+    tape: GradientTape, monkeypatch: pytest.MonkeyPatch, target: Any, source: Any
+) -> Any:
+    calls = _counting(tape, monkeypatch)
+    result = tape.jacobian(target, source)
+    return calls, result
+
+
+@pytest.mark.parametrize("reshape", [False, True])
+def test_column_matmul_seeds_batch_last_whatever_the_target_shape(
+    monkeypatch: pytest.MonkeyPatch, reshape: bool
+) -> None:
+    # The layout follows the graph: matmul(W, column) feeds the column's gradient,
+    # even when the target is reshaped (the column hidden) afterwards.
+    torch.manual_seed(0)
+    w = torch.randn(4, 6, dtype=torch.float64)
+    x = torch.randn(6, dtype=torch.float64)
+
+    def f(v: torch.Tensor) -> torch.Tensor:
+        y = torch.tanh(w @ v.reshape(6, 1))
+        return y.reshape(2, 2) if reshape else y
+
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = f(x)
+    calls, j = _seed_layouts(g, monkeypatch, y, x)
+    assert calls == [(tuple(y.shape) + (4,), "vmap")]  # batch dimension last
+    torch.testing.assert_close(j, torch.func.jacrev(f)(x))
+
+
+def test_row_matmul_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.manual_seed(0)
+    w = torch.randn(6, 4, dtype=torch.float64)
+    x = torch.randn(6, dtype=torch.float64)
+
+    def f(v: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(v.reshape(1, 6) @ w).reshape(4, 1)  # a column target
+
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = f(x)
+    calls, j = _seed_layouts(g, monkeypatch, y, x)
+    assert calls == [((4, 4, 1), "vmap")]  # batch dimension first
+    torch.testing.assert_close(j, torch.func.jacrev(f)(x))
+
+
+def test_column_matmul_wrt_the_matrix_only_seeds_batch_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only W's gradient is wanted (the column is a constant): the product's second
+    # operand gets no gradient, so nothing becomes a batch of matrix-vector products.
+    torch.manual_seed(0)
+    w = torch.randn(4, 6, dtype=torch.float64)
+    x = torch.randn(6, 1, dtype=torch.float64)
+    with GradientTape(persistent=True) as g:
+        g.watch(w)
+        y = torch.tanh(w @ x).reshape(2, 2)
+    calls, j = _seed_layouts(g, monkeypatch, y, w)
+    assert calls == [((4, 2, 2), "vmap")]
+    torch.testing.assert_close(j, torch.func.jacrev(lambda m: torch.tanh(m @ x).reshape(2, 2))(w))
+
+
+# ---------------------------------------------------------------------- columns (issue 16)
+
+
+def _conv(k: torch.Tensor) -> Any:
+    def f(v: torch.Tensor) -> torch.Tensor:
+        lead = v.shape[:-1]
+        y = torch.nn.functional.conv1d(v.reshape(-1, 1, v.shape[-1]), k, padding=1)
+        return torch.tanh(y).reshape(*lead, -1)
+
+    return f
+
+
+def test_convolution_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 4 filters: 4x more rows than columns, and torch's batched convolution backward
+    # is slow: one VJP with create_graph, then forward-over-reverse columns.
+    torch.manual_seed(0)
+    f = _conv(torch.randn(4, 1, 3, dtype=torch.float64))
+    x = torch.randn(64, dtype=torch.float64)
+    other = torch.randn(3, dtype=torch.float64)
+    with GradientTape(persistent=True) as g:
+        g.watch([x, other])
+        y = f(x)
+    calls = _counting(g, monkeypatch)
+    j = g.jacobian(y, x)
+    assert calls == [((256,), "row")]  # the dummy seed; the columns run below the tape
+    ref = torch.func.jacrev(f)(x)
+    torch.testing.assert_close(j, ref)
+    torch.testing.assert_close(g.jacobian(y, x, parallel_iterations=10), ref)
+    both = g.jacobian(y, [x, other])
+    torch.testing.assert_close(both[0], ref)
+    assert both[1] is None
+    zero = g.jacobian(y, other, unconnected_gradients="zero")
+    assert torch.equal(zero, torch.zeros(256, 3, dtype=torch.float64))
+
+
+def test_convolution_batch_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.manual_seed(1)
+    f = _conv(torch.randn(4, 1, 3, dtype=torch.float64))
+    x = torch.randn(3, 64, dtype=torch.float64)
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = f(x)
+    calls = _counting(g, monkeypatch)
+    bj = g.batch_jacobian(y, x)
+    assert calls == [((3, 256), "row")]
+    ref = torch.func.vmap(torch.func.jacrev(f))(x)
+    torch.testing.assert_close(bj, ref)
+    torch.testing.assert_close(g.batch_jacobian(y, x, parallel_iterations=7), ref)
+
+
+def test_columns_on_a_non_persistent_tape_and_for_an_expansion() -> None:
+    torch.manual_seed(2)
+    w = torch.randn(512, 128, dtype=torch.float64) / 10
+
+    def f(v: torch.Tensor) -> torch.Tensor:
+        return torch.sin(w @ torch.tanh(v))  # 4x more rows than columns
+
+    x = torch.randn(128, dtype=torch.float64)
+    with GradientTape() as g:
+        g.watch(x)
+        y = f(x)
+    torch.testing.assert_close(g.jacobian(y, x), torch.func.jacrev(f)(x))
+    with pytest.raises(RuntimeError, match=SPENT):
+        g.jacobian(y, x)
+
+
+def test_columns_inside_an_outer_tape_are_differentiable() -> None:
+    torch.manual_seed(3)
+    k = torch.randn(4, 1, 3, dtype=torch.float64)
+    f = _conv(k)
+    x = torch.randn(64, dtype=torch.float64)
+    with GradientTape() as outer:
+        outer.watch(x)
+        with GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        j = inner.jacobian(y, x)
+        total = torch.sum(j * j)
+    grad = outer.gradient(total, x)
+
+    def reference(v: torch.Tensor) -> torch.Tensor:
+        return torch.sum(torch.func.jacrev(f)(v) ** 2)
+
+    torch.testing.assert_close(grad, torch.func.grad(reference)(x))
+
+
+class _NumpyTanh(torch.autograd.Function):
+    """tanh whose backward goes through NumPy: not differentiable, not batchable."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        y = torch.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        (y,) = ctx.saved_tensors
+        return torch.from_numpy((1 - y.detach().numpy() ** 2) * grad.numpy())
+
+
+def test_python_backward_never_goes_by_columns() -> None:
+    # J^T u through a NumPy backward is not differentiable in u: columns would
+    # silently drop that path, so such graphs take rows (here the row loop).
+    torch.manual_seed(4)
+    w = torch.randn(512, 128, dtype=torch.float64) / 10
+    x = torch.randn(128, dtype=torch.float64)
+
+    def f(v: torch.Tensor, tanh: Any) -> torch.Tensor:
+        return torch.cat([w @ tanh(v), torch.sin(w @ v)])
+
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = f(x, _NumpyTanh.apply)
+    with pytest.warns(UserWarning, match="one row at a time"):
+        j = g.jacobian(y, x)
+    torch.testing.assert_close(j, torch.func.jacrev(lambda v: f(v, torch.tanh))(x))
+
+
+class _OnceTanh(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        y = torch.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        (y,) = ctx.saved_tensors
+        return (1 - y * y) * grad
+
+
+def test_once_differentiable_backward_takes_rows() -> None:
+    torch.manual_seed(5)
+    w = torch.randn(512, 128, dtype=torch.float64) / 10
+    x = torch.randn(128, dtype=torch.float64)
+    with GradientTape() as g:  # non-persistent: the rows run on the same graph
+        g.watch(x)
+        y = w @ _OnceTanh.apply(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        j = g.jacobian(y, x)
+    torch.testing.assert_close(j, torch.func.jacrev(lambda v: w @ torch.tanh(v))(x))
+
+
+def _peak_bytes(fn: Any) -> int:
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        fn()
+    events = [e for e in prof.profiler.kineto_results.events() if e.name() == "[memory]"]
+    current = peak = 0
+    for event in sorted(events, key=lambda e: e.start_ns()):
+        current += event.nbytes()
+        peak = max(peak, current)
+    return peak
+
+
+def test_parallel_iterations_bounds_peak_memory() -> None:
+    x = torch.linspace(-1.0, 1.0, 512)
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = torch.sin(x) * torch.exp(-x * x) + torch.tanh(x) * x
+    full = _peak_bytes(lambda: g.jacobian(y, x))
+    chunked = _peak_bytes(lambda: g.jacobian(y, x, parallel_iterations=32))
+    result = 512 * 512 * 4  # the jacobian itself
+    assert full > 3 * result  # seeds and every op's batched gradient, all rows at once
+    assert chunked < 1.5 * result  # the result and one chunk's worth
+    torch.testing.assert_close(g.jacobian(y, x, parallel_iterations=32), g.jacobian(y, x))

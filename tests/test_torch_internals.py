@@ -238,3 +238,11 @@ def test_fsdp_param_groups_pair_sharded_and_unsharded_parameters() -> None:
         assert not ti.fsdp_states_exist()
     finally:
         dist.destroy_process_group()
+
+def test_node_output_last_dim_reads_the_forward_output_shape() -> None:
+    w = torch.ones(3, 4)
+    x = torch.ones(4, 1, requires_grad=True)
+    assert ti.node_output_last_dim((w @ x).grad_fn) == 1
+    assert ti.node_output_last_dim((x.t() @ w.t()).grad_fn) == 3
+    assert ti.node_output_last_dim(x.sum().grad_fn) is None  # a scalar output
+    assert ti.node_output_last_dim(object()) is None

@@ -722,12 +722,15 @@ class GradientTape:
         *,
         is_grads_batched: bool = False,
         retain_graph: Optional[bool] = None,
+        create_graph: bool = False,
     ) -> List[Optional[torch.Tensor]]:
         """Gradients of the sum of `targets` with respect to each of `sources`.
 
         One `torch.autograd.grad` call over the recorded graph; `None` where a
         source is unconnected. With `is_grads_batched`, every output gradient has
-        a leading batch dimension, and so has every result.
+        a leading batch dimension, and so has every result. `create_graph` records
+        the gradients' own graph even when no tape is recording (`jacobian`'s
+        forward-over-reverse columns).
         """
         results: List[Optional[torch.Tensor]] = [None] * len(sources)
         edges: List[Any] = []  # GradientEdges and leaf tensors
@@ -758,7 +761,7 @@ class GradientTape:
                 upstream.append(torch.ones_like(target) if seed is None else seed)
 
         if outputs and edges:
-            create_graph = bool(_state.THREAD.tapes)
+            create_graph = create_graph or bool(_state.THREAD.tapes)
             if retain_graph is None:
                 retain_graph = self._persistent or create_graph or self._shares_graph()
             hooks = prune_unrecorded(outputs, self._recorded_view()) if self._dirty else ()

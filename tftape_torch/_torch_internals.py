@@ -47,6 +47,7 @@ __all__ = [
     "make_subclass",
     "node_sequence_nr",
     "next_sequence_nr",
+    "node_output_last_dim",
     "output_nr_of",
     "refcount",
     "remove_batch_dim",
@@ -329,6 +330,22 @@ def add_batch_dim(tensor: torch.Tensor, dim: int, level: int) -> torch.Tensor:
 def remove_batch_dim(tensor: torch.Tensor, level: int, size: int, dim: int) -> torch.Tensor:
     """The plain tensor behind a batched tensor of `level`, batch dimension at `dim`."""
     return _remove_batch_dim(tensor, level, size, dim)
+
+
+# The shape of what a graph node's forward op returned: `Node._input_metadata` (the
+# metadata the engine checks incoming gradients against; torch/csrc/autograd/
+# python_cpp_function.cpp, torch 2.13/2.14). A jacobian picks its seeds' layout
+# from it: a matrix product whose output is a column batches badly with the batch
+# dimension first (NOTE [Which vmap] in _jacobian.py).
+
+
+def node_output_last_dim(node: Any) -> Optional[int]:
+    """The last dimension of the first output of `node`'s forward op (None if unknown)."""
+    try:
+        shape = node._input_metadata[0].shape
+    except (AttributeError, IndexError, TypeError, RuntimeError):
+        return None
+    return int(shape[-1]) if len(shape) else None
 
 
 # What torch says when it cannot batch an op of a backward pass (functorch's and

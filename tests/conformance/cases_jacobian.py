@@ -808,3 +808,339 @@ def case_bj_nested_coupled_components(tf):
             y = x**3 + x[:, :1] * x
         first = inner.batch_jacobian(y, x)
     return {"first": first, "second": outer.batch_jacobian(first, x)}
+
+
+# ---------------------------------------------------------------------------
+# Formulations (the jacobian benchmark matrix): each through `jacobian` (in one
+# pass and in chunks), `batch_jacobian` and a Hessian by nested tapes, with an
+# unconnected source (None, and zeros). Where `tftape_torch` has no such op yet
+# (`linalg.matvec`, `einsum`, `nn.conv1d`, `nn.conv2d`, `gather`,
+# `reduce_logsumexp`), the torch op runs on its tensors instead: the tape and the
+# jacobian machinery are what these cases check.
+
+
+def _op(tf, name, torch_fn):
+    """`tf.<name>` (dotted), or `torch_fn` when the module has no such op."""
+    owner = tf
+    for part in name.split("."):
+        owner = getattr(owner, part, None)
+        if owner is None:
+            return torch_fn()
+    return owner
+
+
+def _mT(tf, x):
+    rank = len(x.shape)
+    return tf.transpose(x, list(range(rank - 2)) + [rank - 1, rank - 2])
+
+
+def _lead(x):
+    return [int(d) for d in x.shape[:-1]], int(x.shape[-1])
+
+
+def _f_matmul_col(tf, p, x):
+    lead, n = _lead(x)
+    return tf.tanh(tf.reshape(tf.matmul(p["w"], tf.reshape(x, lead + [n, 1])), lead + [n]))
+
+
+def _f_matmul_col_t(tf, p, x):
+    lead, n = _lead(x)
+    return tf.tanh(_mT(tf, tf.matmul(p["w"], tf.reshape(x, lead + [n, 1]))))
+
+
+def _f_matmul_row(tf, p, x):
+    lead, n = _lead(x)
+    return tf.tanh(tf.reshape(tf.matmul(tf.reshape(x, lead + [1, n]), p["w"]), lead + [n]))
+
+
+def _f_matmul_row_t(tf, p, x):
+    lead, n = _lead(x)
+    return tf.tanh(_mT(tf, tf.matmul(tf.reshape(x, lead + [1, n]), p["w"])))
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def _f_matvec(tf, p, x):
+    def fallback():
+        torch = _torch()
+        return lambda a, b: torch.mv(a, b) if b.dim() == 1 else b @ a.t()
+
+    return tf.tanh(_op(tf, "linalg.matvec", fallback)(p["w"], x))
+
+
+def _f_einsum(tf, p, x):
+    return tf.tanh(_op(tf, "einsum", lambda: _torch().einsum)("ij,...j->...i", p["w"], x))
+
+
+def _f_mlp(tf, p, x):
+    shape = [int(d) for d in x.shape]
+    rows = tf.reshape(x, [-1, shape[-1]])
+    hidden = tf.tanh(tf.matmul(rows, p["w1"]) + p["b1"])
+    return tf.reshape(tf.matmul(hidden, p["w2"]), shape)
+
+
+def _f_softmax(tf, p, x):
+    return tf.nn.softmax(x * 2.0, axis=-1)
+
+
+def _f_layer_norm(tf, p, x):
+    mean = tf.reduce_mean(x, axis=-1, keepdims=True)
+    centered = x - mean
+    var = tf.reduce_mean(centered * centered, axis=-1, keepdims=True)
+    return centered / tf.sqrt(var + 1e-5) * p["gamma"] + p["beta"]
+
+
+def _conv(tf, x, filters, rank):
+    """'SAME' convolution of channels-last `x` ([N, *spatial, 1]) by TF-layout filters."""
+
+    def fallback():
+        torch = _torch()
+        conv = torch.nn.functional.conv1d if rank == 1 else torch.nn.functional.conv2d
+
+        def run(value, kernel, **_):
+            channels_first = value.movedim(-1, 1)
+            weight = kernel.permute(*range(rank + 1, rank - 1, -1), *range(rank))
+            return conv(channels_first, weight, padding=1).movedim(1, -1)
+
+        return run
+
+    op = _op(tf, "nn.conv1d" if rank == 1 else "nn.conv2d", fallback)
+    if rank == 1:
+        return op(x, filters, stride=1, padding="SAME")
+    return op(x, filters, strides=1, padding="SAME")
+
+
+def _f_conv1d(tf, p, x):
+    lead, n = _lead(x)
+    y = _conv(tf, tf.reshape(x, [-1, n, 1]), p["k1"], 1)
+    return tf.tanh(tf.reshape(y, lead + [4 * n]))
+
+
+def _f_conv2d(tf, p, x):
+    lead, n = _lead(x)
+    side = int(round(n**0.5))
+    y = _conv(tf, tf.reshape(x, [-1, side, side, 1]), p["k2"], 2)
+    return tf.tanh(tf.reshape(y, lead + [4 * n]))
+
+
+def _f_gather(tf, p, x):
+    def fallback():
+        torch = _torch()
+        return lambda params, indices, axis: torch.index_select(
+            params, params.dim() - 1, indices.long()
+        )
+
+    return _op(tf, "gather", fallback)(x, p["idx"], axis=-1) * x
+
+
+def _f_logsumexp(tf, p, x):
+    lead, n = _lead(x)
+    groups = tf.reshape(x, lead + [n // 4, 4])
+    return _op(tf, "reduce_logsumexp", lambda: _torch().logsumexp)(groups, axis=-1)
+
+
+def _f_reduce_max(tf, p, x):
+    lead, n = _lead(x)
+    return tf.reduce_max(tf.reshape(x, lead + [n // 4, 4]), axis=-1) * 2.0
+
+
+def _f_elementwise(tf, p, x):
+    return tf.sin(x) * tf.exp(x * x * -0.5) + tf.tanh(x) * x
+
+
+def _form_params(tf, n):
+    return {
+        "w": tf.constant(_data([n, n], phase=1.0, scale=0.4)),
+        "w1": tf.constant(_data([n, n], phase=2.0, scale=0.4)),
+        "b1": tf.constant(_data([n], phase=3.0, scale=0.1)),
+        "w2": tf.constant(_data([n, n], phase=4.0, scale=0.4)),
+        "gamma": tf.constant(1.0 + _data([n], phase=5.0, scale=0.1)),
+        "beta": tf.constant(_data([n], phase=6.0, scale=0.1)),
+        "k1": tf.constant(_data([3, 1, 4], phase=7.0, scale=0.5)),
+        "k2": tf.constant(_data([3, 3, 1, 4], phase=8.0, scale=0.4)),
+        "idx": tf.constant(
+            np.array([(5 * i + 3) % n for i in range(n)][:-2] + [0, 0], dtype=np.int64)
+        ),
+    }
+
+
+def _formulation(tf, fn, n=8, batch=3):
+    p = _form_params(tf, n)
+    x = tf.constant(_data([n], phase=0.3))
+    other = tf.constant(_data([n], phase=0.9))
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        g.watch(other)
+        y = fn(tf, p, x)
+    out = {
+        "y": y,
+        "jacobian": g.jacobian(y, x),
+        "jacobian_chunks_of_3": g.jacobian(y, x, parallel_iterations=3),
+        "jacobian_row_loop": g.jacobian(y, x, experimental_use_pfor=False),
+        "unconnected": g.jacobian(y, other),
+        "unconnected_zero": g.jacobian(
+            y, other, unconnected_gradients=tf.UnconnectedGradients.ZERO
+        ),
+        "both": g.jacobian(y, [x, other]),
+    }
+    xb = tf.constant(_data([batch, n], phase=0.6))
+    with tf.GradientTape(persistent=True) as gb:
+        gb.watch(xb)
+        yb = fn(tf, p, xb)
+    out["batch_jacobian"] = gb.batch_jacobian(yb, xb)
+    out["batch_jacobian_chunks_of_3"] = gb.batch_jacobian(yb, xb, parallel_iterations=3)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            s = tf.reduce_sum(fn(tf, p, x) ** 2)
+        grad = inner.gradient(s, x)
+    out["hessian"] = outer.jacobian(grad, x)
+    return out
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_matmul_col(tf):
+    return _formulation(tf, _f_matmul_col)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_matmul_col_transposed(tf):
+    return _formulation(tf, _f_matmul_col_t)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_matmul_row(tf):
+    return _formulation(tf, _f_matmul_row)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_matmul_row_transposed(tf):
+    return _formulation(tf, _f_matmul_row_t)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_matvec(tf):
+    return _formulation(tf, _f_matvec)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_einsum(tf):
+    return _formulation(tf, _f_einsum)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_mlp(tf):
+    return _formulation(tf, _f_mlp)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_softmax(tf):
+    return _formulation(tf, _f_softmax)
+
+
+@tolerance(rtol=1e-4, atol=1e-4)
+def case_form_layer_norm(tf):
+    return _formulation(tf, _f_layer_norm)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_conv1d(tf):
+    return _formulation(tf, _f_conv1d)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_conv2d(tf):
+    return _formulation(tf, _f_conv2d, n=9)
+
+
+def case_form_gather(tf):
+    return _formulation(tf, _f_gather)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_logsumexp(tf):
+    return _formulation(tf, _f_logsumexp)
+
+
+def case_form_reduce_max(tf):
+    return _formulation(tf, _f_reduce_max)
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_elementwise(tf):
+    return _formulation(tf, _f_elementwise)
+
+
+@tolerance(rtol=1e-4, atol=1e-4)
+def case_form_rosenbrock_hessian(tf):
+    x = tf.constant(_data([16], phase=0.2, scale=1.2))
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            head, tail = x[:-1], x[1:]
+            y = tf.reduce_sum(100.0 * (tail - head**2) ** 2 + (1.0 - head) ** 2)
+        g = inner.gradient(y, x)
+    return {"g": g, "hessian": outer.jacobian(g, x)}
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_column_mlp_wrt_weights_and_input(tf):
+    """Column-vector layers (TF-style W @ x): jacobians w.r.t. the input and every weight."""
+    x = tf.constant(_data([5, 1], phase=0.4))
+    w1 = tf.Variable(_data([6, 5], phase=1.0, scale=0.5))
+    w2 = tf.Variable(_data([3, 6], phase=2.0, scale=0.5))
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        h = tf.tanh(tf.matmul(w1, x))
+        y = tf.reshape(tf.matmul(w2, h), [3])
+    return {
+        "all": g.jacobian(y, [x, w1, w2]),
+        "x": g.jacobian(y, x),
+        "chunked": g.jacobian(y, [x, w1, w2], parallel_iterations=2),
+    }
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_conv1d_wide(tf):
+    """A convolution with 8 filters on 48 inputs: 384 rows, 48 columns (tftape_torch
+    takes its forward-over-reverse column path here). Every 5th row is compared, and
+    sums over all of them."""
+    p = {"k1": tf.constant(_data([3, 1, 8], phase=7.0, scale=0.5))}
+    x = tf.constant(_data([48], phase=0.3))
+    xb = tf.constant(_data([2, 48], phase=0.6))
+    other = tf.constant(_data([3], phase=0.9))
+
+    def f(v):
+        lead, n = _lead(v)
+        y = _conv(tf, tf.reshape(v, [-1, n, 1]), p["k1"], 1)
+        return tf.tanh(tf.reshape(y, lead + [8 * n]))
+
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        g.watch(other)
+        y = f(x)
+    j = g.jacobian(y, x)
+    chunked = g.jacobian(y, x, parallel_iterations=10)
+    both = g.jacobian(y, [x, other], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    with tf.GradientTape() as gb:
+        gb.watch(xb)
+        yb = f(xb)
+    bj = gb.batch_jacobian(yb, xb)
+    return {
+        "rows": j[::5],
+        "chunked_rows": chunked[::5],
+        "sum": tf.reduce_sum(j, axis=0),
+        "weighted": tf.reduce_sum(j * y[:, None]),
+        "shape": [int(d) for d in j.shape],
+        "other_zero_sum": tf.reduce_sum(tf.abs(both[1])),
+        "other_shape": [int(d) for d in both[1].shape],
+        "bj_rows": bj[:, ::7],
+        "bj_sum": tf.reduce_sum(bj, axis=1),
+        "bj_shape": [int(d) for d in bj.shape],
+    }
