@@ -19,8 +19,12 @@ The package is layered, each layer importing only from those below it:
   `_nn_ops`, `_function`, and the public modules `math`, `nn`, `random`, `config`,
   `dtypes`, `autodiff`, `distribute`, `errors`;
 * beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
-  `train` (`tf.train.Checkpoint`).
+  `train` (`tf.train.Checkpoint`);
+* on top, loaded only when `tf.keras` is first read: `_keras` (Keras 3 on its torch
+  backend, taught the tape's semantics; the `keras` extra installs it).
 """
+
+from typing import Any
 
 from tftape_torch import (
     autodiff,
@@ -113,6 +117,15 @@ from tftape_torch._unconnected import UnconnectedGradients
 from tftape_torch._variable import Variable
 
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str) -> Any:
+    """`tf.keras`, loaded on first use (Keras 3 on its torch backend; see `_keras`)."""
+    if name == "keras":
+        from tftape_torch import _keras
+
+        return _keras.load()
+    raise AttributeError(f"module 'tftape_torch' has no attribute {name!r}")
 
 __all__ = [
     "DType",
