@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 import os
 import pathlib
 import subprocess
@@ -68,3 +67,89 @@ def test_every_program_has_a_golden_answer() -> None:
     from tests.keras_tf.programs import PROGRAMS
 
     assert sorted(PROGRAMS) == sorted(k for k in GOLDEN if not k.startswith("_"))
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    environ = dict(os.environ, **env)
+    environ["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p]
+    )
+    return subprocess.run([sys.executable, "-c", code], cwd=str(ROOT), env=environ,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_keras_imported_with_another_backend_is_one_clear_error() -> None:
+    proc = run_python(
+        "import tftape_torch as tf\n"
+        "try:\n    tf.keras\nexcept ImportError as e:\n    print('ERROR', e)\n",
+        KERAS_BACKEND="jax",
+    )
+    assert "ERROR" in proc.stdout and "KERAS_BACKEND=torch" in proc.stdout, proc.stderr
+
+
+def test_without_keras_the_error_names_the_extra() -> None:
+    proc = run_python(
+        "import sys\nsys.modules['keras'] = None\n"
+        "import tftape_torch as tf\n"
+        "try:\n    tf.keras\nexcept ImportError as e:\n    print('ERROR', e)\n"
+        "try:\n    from tftape_torch import keras\nexcept ImportError as e:\n    print('ERROR2')\n"
+    )
+    assert 'pip install "tftape_torch[keras]"' in proc.stdout, proc.stderr
+    assert "ERROR2" in proc.stdout
+
+
+def test_keras_selects_the_torch_backend_lazily() -> None:
+    proc = run_python(
+        "import os, sys\nos.environ.pop('KERAS_BACKEND', None)\n"
+        "import tftape_torch as tf\nassert 'keras' not in sys.modules\n"
+        "from tftape_torch import keras\n"
+        "print(keras.backend.backend(), keras is tf.keras, hasattr(keras.losses, 'MSE'))\n"
+    )
+    assert proc.stdout.split() == ["torch", "True", "True"], proc.stderr
+
+
+def test_the_canonical_loop_runs_verbatim(tf: Any) -> None:
+    x_all, y_all = np.random.default_rng(0).standard_normal((128, 20)), np.arange(128) % 10
+    dataset = tf.data.Dataset.from_tensor_slices((x_all.astype(np.float32), y_all)).batch(32)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(64, activation="relu"),
+                                 tf.keras.layers.Dense(10)])
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    optimizer = tf.keras.optimizers.Adam(1e-3)
+    losses = []
+    for _ in range(5):
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            losses.append(float(loss))
+    assert all(isinstance(g, tf.Tensor) for g in grads)
+    assert losses[-1] < losses[0]
+    assert str(loss).startswith("tf.Tensor(")
+
+
+def test_watching_a_keras_variable_itself(tf: Any) -> None:
+    # TF's tape refuses `watch(keras_variable)` (it wants `.value`); here both work.
+    layer = tf.keras.layers.Dense(1, kernel_initializer="ones")
+    layer.build((None, 1))
+    x = tf.constant([[2.0]])
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(layer.kernel)
+        y = layer(x)
+    assert float(tape.gradient(y, layer.kernel)[0, 0]) == 2.0
+    assert [v.name for v in tape.watched_variables()] == ["kernel"]
+
+
+def test_keras_optimizer_updates_a_tf_variable_and_value_stays_callable(tf: Any) -> None:
+    v = tf.Variable([1.0, 2.0])
+    tf.keras.optimizers.SGD(0.5).apply_gradients([(tf.constant([1.0, 1.0]), v)])
+    assert v.numpy().tolist() == [0.5, 1.5]
+    assert str(v.value()) == "tf.Tensor([0.5 1.5], shape=(2,), dtype=float32)"
+
+
+def test_torch_tensors_in_give_torch_tensors_out(tf: Any) -> None:
+    import torch
+
+    layer = tf.keras.layers.Dense(2)
+    assert type(layer(torch.ones(1, 3))) is torch.Tensor
+    assert isinstance(layer(np.ones((1, 3), np.float32)), tf.Tensor)

@@ -127,15 +127,14 @@ def _install(keras: Any) -> None:
     variable_class = core.Variable
     if getattr(variable_class, "_tftape_installed", False):
         return
-    register_variable_type(variable_class, _storage)
-
-    read = variable_class.value.fget
+    read = variable_class.value.fget  # Keras's read: its `nn.Parameter`, unless cast
+    register_variable_type(variable_class, read)
 
     def value(self: Any) -> Any:
         result = read(self)
-        if result is not None and result is self._value:
+        if isinstance(result, torch.nn.Parameter) and not result.is_meta:
             return read_foreign(self, result)
-        return result
+        return result  # an autocast copy, or a placeholder while Keras traces shapes
 
     variable_class.value = property(value, doc=variable_class.value.__doc__)
 
@@ -150,14 +149,6 @@ def _install(keras: Any) -> None:
     Layer.__call__ = _layer_call(Layer.__call__, global_state)
     rng_utils.tf = _NoTensorFlow()  # `set_random_seed` seeds TF only if it is loaded
     variable_class._tftape_installed = True
-
-
-def _storage(variable: Any) -> torch.Tensor:
-    """The `nn.Parameter` holding a Keras variable's value (its `.value`, unread)."""
-    value = variable._value
-    if value is None:  # not built yet: a placeholder of the right shape and dtype
-        return variable._initializer(variable._shape, dtype=variable._dtype)  # type: ignore[no-any-return]
-    return value  # type: ignore[no-any-return]
 
 
 def _layer_call(call: Callable[..., Any], global_state: Any) -> Callable[..., Any]:

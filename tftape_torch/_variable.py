@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import torch
 
@@ -530,7 +530,7 @@ class BoundValue(torch.Tensor):
 # class with `register_variable_type`, giving how to reach its storage tensor.
 
 _FOREIGN: Dict[type, Callable[[Any], torch.Tensor]] = {}
-_foreign_types: tuple = ()
+_foreign_types: Tuple[type, ...] = ()
 
 
 def register_variable_type(cls: type, storage: Callable[[Any], torch.Tensor]) -> None:
@@ -589,7 +589,7 @@ def read_foreign(variable: Any, storage: torch.Tensor) -> torch.Tensor:
     return value
 
 
-_STORAGE_OWNERS: Dict[int, "weakref.ref[Any]"] = {}
+_STORAGE_OWNERS: Dict[int, Any] = {}  # id(storage) -> weak reference to its variable
 
 
 def storage_owner(tensor: Any) -> Any:
@@ -633,7 +633,7 @@ def creation_order(variable: Any) -> int:
     uid = getattr(variable, "_tftape_uid", None)
     if uid is None:  # made before the bridge was installed: before all others
         uid = variable._tftape_uid = _next_foreign_uid()
-    return uid  # type: ignore[no-any-return]
+    return int(uid)
 
 
 def _same_dtype_and_shape(variable: torch.Tensor, value: torch.Tensor) -> bool:

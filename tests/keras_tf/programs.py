@@ -8,8 +8,8 @@ from another, so both frameworks start from identical states.
 
 from __future__ import annotations
 
-import io
 import contextlib
+import io
 from typing import Any, Callable, Dict, List
 
 import numpy as np
