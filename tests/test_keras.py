@@ -153,3 +153,17 @@ def test_torch_tensors_in_give_torch_tensors_out(tf: Any) -> None:
     layer = tf.keras.layers.Dense(2)
     assert type(layer(torch.ones(1, 3))) is torch.Tensor
     assert isinstance(layer(np.ones((1, 3), np.float32)), tf.Tensor)
+
+
+@pytest.mark.skipif(
+    not __import__("torch").cuda.is_available(), reason="needs a CUDA GPU"
+)
+def test_the_loop_on_cuda_matches_cpu(tf: Any) -> None:
+    from tests.keras_tf.programs import PROGRAMS
+
+    answers = {}
+    for device in ("cpu", "cuda"):
+        with tf.keras.device(device):
+            tf.keras.backend.clear_session()
+            answers[device] = PROGRAMS["loop_adam"](tf)
+    np.testing.assert_allclose(answers["cuda"]["losses"], answers["cpu"]["losses"], rtol=1e-4)
