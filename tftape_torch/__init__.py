@@ -20,8 +20,12 @@ The package is layered, each layer importing only from those below it:
   `_nn_ops`, `_function`, and the public modules `math`, `nn`, `random`, `config`,
   `dtypes`, `autodiff`, `distribute`, `errors`;
 * beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
-  `train` (`tf.train.Checkpoint`).
+  `train` (`tf.train.Checkpoint`);
+* on top, loaded only when `tf.keras` is first read: `_keras` (Keras 3 on its torch
+  backend, taught the tape's semantics; the `keras` extra installs it).
 """
+
+from typing import Any
 
 from tftape_torch import (
     autodiff,
@@ -118,10 +122,15 @@ from tftape_torch._variable import Variable
 __version__ = "0.2.0"
 
 
-def __getattr__(name: str) -> object:
-    # `tf.print`, served here so that `print` in this module stays Python's own.
+def __getattr__(name: str) -> Any:
+    """`tf.print` (served here so that `print` in this module stays Python's own) and
+    `tf.keras`, loaded on first use (Keras 3 on its torch backend; see `_keras`)."""
     if name == "print":
         return _print
+    if name == "keras":
+        from tftape_torch import _keras
+
+        return _keras.load()
     raise AttributeError(f"module 'tftape_torch' has no attribute {name!r}")
 
 __all__ = [

@@ -20,12 +20,12 @@ import torch
 from tftape_torch import _structure
 from tftape_torch._convert import convert_value
 from tftape_torch._dtypes import dtype_name
-from tftape_torch._tensor import EagerTensor
+from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._unconnected import UnconnectedGradients, zeros
-from tftape_torch._variable import Variable
+from tftape_torch._variable import Variable, is_foreign_variable, variable_storage
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
@@ -61,7 +61,8 @@ def as_structure(sources: Any) -> Any:
 
 
 def flatten_sources(structure: Any) -> List[Any]:
-    if type(structure) in SINGLE_TENSOR_TYPES or isinstance(structure, Variable):
+    if (type(structure) in SINGLE_TENSOR_TYPES or isinstance(structure, Variable)
+            or is_foreign_variable(structure)):
         return [structure]
     if _is_flat_list(structure):
         return structure
@@ -137,15 +138,23 @@ def fill_unconnected(
     if unconnected is UnconnectedGradients.NONE:
         return grads
     return [
-        grad if grad is not None else zeros(source.shape, source.dtype, source.device, source)
+        grad if grad is not None else _zeros_like(source)
         for grad, source in zip(grads, sources)
     ]
+
+
+def _zeros_like(source: Any) -> torch.Tensor:
+    if is_foreign_variable(source):  # a library's variable: TF's tensors of its storage
+        storage = variable_storage(source)
+        return as_eager(zeros(storage.shape, storage.dtype, storage.device))
+    return zeros(source.shape, source.dtype, source.device, source)
 
 
 def check_sources(sources: Sequence[Any]) -> None:
     """TF's errors for anything among `sources` that is not a tensor or a Variable."""
     for source in sources:
-        if type(source) not in SINGLE_TENSOR_TYPES and not isinstance(source, torch.Tensor):
+        if (type(source) not in SINGLE_TENSOR_TYPES and not isinstance(source, torch.Tensor)
+                and not is_foreign_variable(source)):
             raise_bad_source(source)
 
 

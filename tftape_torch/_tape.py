@@ -61,7 +61,14 @@ from tftape_torch._torch_internals import (
     requires_grad_of as _REQUIRES_GRAD,
 )
 from tftape_torch._unconnected import UnconnectedGradients, as_unconnected
-from tftape_torch._variable import Variable, creation_order
+from tftape_torch._variable import (
+    Variable,
+    creation_order,
+    is_foreign_variable,
+    storage_owner,
+    variable_storage,
+    watched_when_read,
+)
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
 
@@ -319,7 +326,10 @@ class GradientTape:
                     self._watch_tensor(tensor)
                 return
         for item in flatten_sources(as_structure(tensor)):
-            variable = isinstance(item, Variable)
+            foreign = is_foreign_variable(item)  # NOTE: [Foreign variables] in `_variable`
+            if not foreign and (owner := storage_owner(item)) is not None:
+                item, foreign = owner, True  # `watch(v.value)` of a Keras variable
+            variable = foreign or isinstance(item, Variable)
             if not variable and not isinstance(item, torch.Tensor):
                 raise ValueError(
                     f"Passed in object {item} of type '{type(item).__name__}', not "
@@ -328,8 +338,9 @@ class GradientTape:
             if not self._entered or self._spent:
                 # TF's tape object does not exist before `__enter__` or once used up.
                 raise AttributeError("'NoneType' object has no attribute '_tape'")
-            if not (item.is_floating_point() or item.is_complex()):
-                warn_not_floating(item.dtype)
+            storage = variable_storage(item) if foreign else item
+            if not (storage.is_floating_point() or storage.is_complex()):
+                warn_not_floating(storage.dtype)
                 if not variable:
                     continue
             if not _state.THREAD.tapes:
@@ -375,7 +386,7 @@ class GradientTape:
 
     def wants(self, variable: Variable) -> bool:
         """Whether reading `variable` now should be recorded by this tape."""
-        if self._watch_accessed_variables and variable.trainable:
+        if self._watch_accessed_variables and watched_when_read(variable):
             return True
         return id(variable) in self._watched_variables
 
@@ -498,7 +509,8 @@ class GradientTape:
         try:
             grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
             grads = self._fill_unconnected(grads, flat_sources, unconnected)
-            if type(sources) in SINGLE_TENSOR_TYPES or isinstance(sources, Variable):
+            if (type(sources) in SINGLE_TENSOR_TYPES or isinstance(sources, Variable)
+                    or is_foreign_variable(sources)):
                 return grads[0]
             if flat_sources is sources:
                 return grads  # a flat list of tensors
@@ -580,6 +592,9 @@ class GradientTape:
                 self._compute, self._as_target(target, flat_sources), target_shape,
                 flat_sources, unconnected, chunk, experimental_use_pfor,
             )
+            results = [as_eager(result) if type(result) is torch.Tensor
+                       and is_foreign_variable(source) else result
+                       for result, source in zip(results, flat_sources)]
             return _structure.pack_like(sources, results)
         finally:
             self._end_use()
@@ -712,6 +727,8 @@ class GradientTape:
             for grad, source in zip(grads, sources):
                 if grad is None and isinstance(source, Variable):
                     source.read_for_op()
+                elif grad is None and is_foreign_variable(source):
+                    source.value  # noqa: B018 - the library's read, which tapes see
         return fill_unconnected(grads, sources, unconnected)
 
     def _compute(
@@ -787,7 +804,9 @@ class GradientTape:
             del grads
         for index, source in enumerate(sources):
             grad = results[index]
-            if type(grad) is torch.Tensor and isinstance(source, EagerTensor):
+            if type(grad) is torch.Tensor and (
+                isinstance(source, EagerTensor) or is_foreign_variable(source)
+            ):
                 if refcount(grad) == 3:  # `results`, `grad`, the call: re-type in place
                     grad.__class__ = EagerTensor
                 else:
@@ -815,6 +834,8 @@ class GradientTape:
             return self._variable_edges.get(id(source), [])
         if kind is not torch.nn.Parameter and kind is not torch.Tensor and kind is not EagerTensor:
             if isinstance(source, Variable):
+                return self._variable_edges.get(id(source), [])
+            if is_foreign_variable(source):
                 return self._variable_edges.get(id(source), [])
             if not isinstance(source, torch.Tensor):
                 raise_bad_source(source)

@@ -26,6 +26,7 @@ tf.Tensor(12.0, shape=(), dtype=float32)
 from __future__ import annotations
 
 import itertools
+import weakref
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import torch
@@ -53,7 +54,19 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["Variable"]
+__all__ = [
+    "BoundValue",
+    "Variable",
+    "creation_order",
+    "is_foreign_variable",
+    "is_variable",
+    "note_created",
+    "read_foreign",
+    "register_variable_type",
+    "storage_owner",
+    "variable_storage",
+    "watched_when_read",
+]
 
 # Creation order, which TF's `watched_variables()` follows.
 _next_uid = itertools.count().__next__
@@ -105,6 +118,7 @@ class Variable(EagerTensor):
     _read_cache: Optional[Tuple[object, torch.Tensor]]
     _uid: int
     _declared_shape: Optional[TensorShape]
+    _constraint: Any
 
     def __new__(
         cls,
@@ -148,6 +162,7 @@ class Variable(EagerTensor):
         self._read_cache = None
         self._uid = _next_uid()
         self._declared_shape = declared
+        self._constraint = constraint
         return self
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -181,6 +196,7 @@ class Variable(EagerTensor):
         new._read_cache = None
         new._uid = _next_uid()
         new._declared_shape = self._declared_shape
+        new._constraint = self._constraint
         memo[id(self)] = new
         return new
 
@@ -348,8 +364,29 @@ class Variable(EagerTensor):
                 value = torch.Tensor.detach(self)
         return as_eager(value)
 
-    def value(self) -> torch.Tensor:
-        return self.read_value()
+    @property
+    def value(self) -> BoundValue:
+        """`v.value()` is the variable's value as a tensor, as in TF.
+
+        `v.value` itself is also a tensor holding the variable's storage (so Keras's
+        optimizers, which update `v.value` in place, update this variable); call it
+        for TF's read.
+
+        >>> import tftape_torch as tf
+        >>> v = tf.Variable([1.0, 2.0])
+        >>> print(v.value())
+        tf.Tensor([1. 2.], shape=(2,), dtype=float32)
+        """
+        with _DisableSubclass():
+            storage = torch.Tensor.detach(self)
+        bound: BoundValue = make_subclass(BoundValue, storage, False)
+        bound.variable = self
+        return bound
+
+    @property
+    def constraint(self) -> Any:
+        """The constraint function given at construction, or `None`."""
+        return self._constraint
 
     def assign(
         self,
@@ -487,9 +524,135 @@ class Variable(EagerTensor):
 Variable.__module__ = "tftape_torch"
 
 
-def creation_order(variable: Variable) -> int:
+class BoundValue(torch.Tensor):
+    """What `v.value` is: the variable's storage as a tensor, and, called, TF's read.
+
+    TF code calls `v.value()`; Keras's optimizers update `v.value` in place
+    (`torch._foreach_add_`), which writes into the variable.
+    """
+
+    variable: Variable
+
+    def __call__(self) -> torch.Tensor:
+        return self.variable.read_value()
+
+    def __repr__(self, *, tensor_contents: Any = None) -> str:  # type: ignore[override]
+        return f"<bound method BaseResourceVariable.value of {self.variable!r}>"
+
+
+# NOTE: [Foreign variables]
+# Other libraries' variables (Keras 3's, whose torch backend keeps the value in an
+# `nn.Parameter`) are not tensors, but a tape treats them as it treats ours: they may
+# be sources and `watch`ed, reads of them while tapes record are alias leaves the tapes
+# keep (`read_foreign`, called from the library's own read path, which the bridge
+# module wraps), and `watched_variables()` lists them. A library registers its variable
+# class with `register_variable_type`, giving how to reach its storage tensor.
+
+_FOREIGN: Dict[type, Callable[[Any], torch.Tensor]] = {}
+_foreign_types: Tuple[type, ...] = ()
+
+
+def register_variable_type(cls: type, storage: Callable[[Any], torch.Tensor]) -> None:
+    """Make tapes treat instances of `cls` as Variables; `storage(v)` is v's tensor."""
+    global _foreign_types
+    _FOREIGN[cls] = storage
+    _foreign_types = tuple(_FOREIGN)
+
+
+def is_foreign_variable(obj: Any) -> bool:
+    """Whether `obj` is a variable of a registered library (not one of ours)."""
+    return bool(_foreign_types) and isinstance(obj, _foreign_types)
+
+
+def is_variable(obj: Any) -> bool:
+    """Whether tapes treat `obj` as a Variable (ours or a registered library's)."""
+    return isinstance(obj, Variable) or is_foreign_variable(obj)
+
+
+def variable_storage(variable: Any) -> torch.Tensor:
+    """The tensor that holds `variable`'s value (for its shape, dtype and device)."""
+    if isinstance(variable, Variable):
+        return variable
+    for cls, storage in _FOREIGN.items():
+        if isinstance(variable, cls):
+            return storage(variable)
+    raise TypeError(f"{type(variable).__name__} is not a registered variable type")
+
+
+def read_foreign(variable: Any, storage: torch.Tensor) -> torch.Tensor:
+    """The tensor an op sees when it reads foreign `variable` (storage `storage`) now.
+
+    As for ours (`Variable.read_for_op`): the storage itself outside recording tapes
+    (and for tapes that do not watch it), else an alias leaf the watching tapes keep.
+    """
+    state = _state.THREAD
+    if not state.tapes:
+        return storage
+    cache = getattr(variable, "_tftape_read", None)
+    if cache is not None and cache[0] is state.config and cache[1] is storage:
+        return cache[2]
+    tapes = [tape for tape in state.tapes if tape.wants(variable)]
+    value = storage
+    edge: Optional[torch.Tensor] = None
+    if not tapes:  # a tape may still `watch(v.value)`: remember whose storage it is
+        _STORAGE_OWNERS[id(storage)] = weakref.ref(variable)
+    else:
+        with _DisableSubclass():
+            value = torch.Tensor.detach(storage)
+            if value.is_floating_point() or value.is_complex():
+                value.requires_grad_(True)
+                edge = value
+        for tape in tapes:
+            tape.record_read(variable, edge)
+    variable._tftape_read = (state.config, storage, value)
+    return value
+
+
+_STORAGE_OWNERS: Dict[int, Any] = {}  # id(storage) -> weak reference to its variable
+
+
+def storage_owner(tensor: Any) -> Any:
+    """The foreign variable whose storage `tensor` is (as read by a tape), else None."""
+    if not _STORAGE_OWNERS:
+        return None
+    ref = _STORAGE_OWNERS.get(id(tensor))
+    variable = None if ref is None else ref()
+    if variable is None or variable_storage(variable) is not tensor:
+        return None
+    return variable
+
+
+def watched_when_read(variable: Any) -> bool:
+    """Whether tapes watch `variable` automatically when it is read.
+
+    Ours: when trainable. A foreign variable: when it was made trainable (TF's tape
+    watches the `tf.Variable` inside a Keras variable, whose trainability is fixed at
+    creation: `layer.trainable = False` does not stop it).
+    """
+    if isinstance(variable, Variable):
+        return bool(variable.trainable)
+    made = getattr(variable, "_tftape_trainable", None)
+    return bool(variable.trainable if made is None else made)
+
+
+_next_foreign_uid = itertools.count(-(2**62)).__next__
+
+
+def note_created(variable: Any, trainable: bool) -> None:
+    """Give foreign `variable` its place in creation order and the trainability it was
+    made with (call when it is made)."""
+    variable._tftape_uid = _next_uid()
+    variable._tftape_trainable = bool(trainable)
+
+
+def creation_order(variable: Any) -> int:
     """A number that orders Variables by creation (TF's `watched_variables()` order)."""
-    return variable._uid
+    if isinstance(variable, Variable):
+        return variable._uid
+    uid = getattr(variable, "_tftape_uid", None)
+    if uid is None:  # made before the bridge was installed: before all others
+        uid = variable._tftape_uid = _next_foreign_uid()
+    return int(uid)
 
 
 def _same_dtype_and_shape(variable: torch.Tensor, value: torch.Tensor) -> bool:

@@ -1,0 +1,202 @@
+"""`tf.keras`: Keras 3 on its torch backend, taught TensorFlow's tape semantics.
+
+Since TF 2.16 `tf.keras` *is* Keras 3 (its TF-compatibility namespace,
+`keras._tf_keras.keras`). Here it is the same Keras on its torch backend, loaded the
+first time `tf.keras` is read (importing `tftape_torch` never imports Keras):
+
+* the backend is selected (`KERAS_BACKEND=torch`) before Keras is first imported;
+  Keras already imported with another backend is one clear error;
+* Keras variables are variables to tapes (NOTE: [Foreign variables] in `_variable`):
+  sources, watched when trainable and read while a tape records, listed by
+  `watched_variables()`; their reads go through `read_foreign`;
+* a layer called on NumPy or Python values returns this package's tensors (as TF's
+  layers return `tf.Tensor`s; torch tensors in give torch tensors out, so Keras's own
+  torch trainer runs on plain torch);
+* TF's exception classes raised inside a layer's `call` reach the caller as
+  themselves (Keras's torch backend would turn them into `RuntimeError`s), with
+  Keras's note about the call's arguments in the message;
+* `keras.utils.set_random_seed` does not import TensorFlow.
+
+>>> import tftape_torch as tf
+>>> layer = tf.keras.layers.Dense(2, kernel_initializer="ones")
+>>> x = tf.constant([[1.0, 2.0]])
+>>> with tf.GradientTape() as tape:
+...     y = tf.reduce_sum(layer(x))
+>>> grads = tape.gradient(y, layer.trainable_variables)
+>>> print(grads[0])
+tf.Tensor(
+[[1. 1.]
+ [2. 2.]], shape=(2, 2), dtype=float32)
+>>> [v.name for v in tape.watched_variables()]
+['kernel', 'bias']
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import threading
+from types import ModuleType
+from typing import Any, Callable, Optional
+
+import torch
+
+from tftape_torch import _structure
+from tftape_torch._tensor import as_eager
+from tftape_torch._variable import note_created, read_foreign, register_variable_type
+from tftape_torch.errors import OpError
+
+__all__ = ["EXTRA", "load"]
+
+#: The optional dependency that installs Keras.
+EXTRA = 'pip install "tftape_torch[keras]"'
+
+_MIN_VERSION = (3, 15)
+_LOCK = threading.Lock()
+_namespace: Optional[ModuleType] = None
+
+
+def load() -> ModuleType:
+    """`tf.keras`: Keras 3's TF-compatibility namespace on the torch backend.
+
+    Raises:
+      ImportError: if Keras is not installed (or is older than 3.15), or was already
+        imported with another backend than torch.
+    """
+    global _namespace
+    if _namespace is not None:
+        return _namespace
+    with _LOCK:
+        if _namespace is None:
+            keras = _import_keras()
+            _install(keras)
+            from keras._tf_keras import keras as namespace  # Keras's own `tf.keras`
+
+            _namespace = namespace
+    return _namespace
+
+
+def _import_keras() -> Any:
+    wrong = _wrong_backend()
+    if wrong is not None:
+        raise ImportError(
+            f"tf.keras runs Keras on its torch backend, but Keras is set up for the "
+            f"{wrong!r} backend. Set the environment variable KERAS_BACKEND=torch (or "
+            f"leave it unset) before Keras is first imported, or read `tf.keras` before "
+            f"importing Keras yourself."
+        )
+    if "keras" not in sys.modules:
+        os.environ["KERAS_BACKEND"] = "torch"
+    try:
+        import keras
+    except ImportError as error:
+        raise ImportError(
+            f"tf.keras needs Keras 3 (>= 3.15), which is not installed: {EXTRA}"
+        ) from error
+    version = tuple(int(part) for part in keras.__version__.split(".")[:2] if part.isdigit())
+    if version < _MIN_VERSION:
+        raise ImportError(
+            f"tf.keras needs Keras >= 3.15, found {keras.__version__}: {EXTRA}"
+        )
+    return keras
+
+
+def _wrong_backend() -> Optional[str]:
+    """The backend Keras uses or will use, when it is not torch; else None."""
+    module = sys.modules.get("keras")
+    if module is not None:
+        try:
+            backend = str(module.backend.backend())
+        except AttributeError:
+            return None
+        return None if backend == "torch" else backend
+    chosen = os.environ.get("KERAS_BACKEND")
+    if chosen and chosen != "torch":
+        return chosen
+    return None
+
+
+def _install(keras: Any) -> None:
+    """Teach Keras's torch backend this package's semantics (once)."""
+    from keras.src.backend.common import global_state
+    from keras.src.backend.torch import core
+    from keras.src.layers.layer import Layer
+    from keras.src.utils import rng_utils
+
+    variable_class = core.Variable
+    if getattr(variable_class, "_tftape_installed", False):
+        return
+    read = variable_class.value.fget  # Keras's read: its `nn.Parameter`, unless cast
+    register_variable_type(variable_class, read)
+
+    def value(self: Any) -> Any:
+        result = read(self)
+        if isinstance(result, torch.nn.Parameter) and not result.is_meta:
+            return read_foreign(self, result)
+        return result  # an autocast copy, or a placeholder while Keras traces shapes
+
+    variable_class.value = property(value, doc=variable_class.value.__doc__)
+
+    made = variable_class.__init__
+
+    @functools.wraps(made)
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        note_created(self, self.trainable)
+
+    variable_class.__init__ = init
+    Layer.__call__ = _layer_call(Layer.__call__, global_state)
+    rng_utils.tf = _NoTensorFlow()  # `set_random_seed` seeds TF only if it is loaded
+    variable_class._tftape_installed = True
+
+
+def _layer_call(call: Callable[..., Any], global_state: Any) -> Callable[..., Any]:
+    """`Layer.__call__`, returning TF's tensors and raising TF's errors."""
+
+    @functools.wraps(call)
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
+        outermost = global_state.get_global_attribute("current_call_ctx") is None
+        try:
+            outputs = call(self, *args, **kwargs)
+        except RuntimeError as error:
+            cause = error.__context__
+            if isinstance(cause, OpError) and getattr(error, "_keras_call_info_injected", False):
+                raised = type(cause)(cause.node_def, cause.op, str(error.args[0]))
+                raised._keras_call_info_injected = True  # type: ignore[attr-defined]
+                raise raised.with_traceback(cause.__traceback__) from None
+            raise
+        if outermost and not _any_torch_tensor((args, kwargs)):
+            outputs = _structure.map_structure(_as_tf, outputs)
+        return outputs
+
+    return __call__
+
+
+def _any_torch_tensor(structure: Any) -> bool:
+    """Whether `structure` holds a torch tensor (ours or plain)."""
+    if isinstance(structure, torch.Tensor):
+        return True
+    if isinstance(structure, dict):
+        return any(_any_torch_tensor(item) for item in structure.values())
+    if isinstance(structure, (list, tuple)):
+        return any(_any_torch_tensor(item) for item in structure)
+    return False
+
+
+def _as_tf(value: Any) -> Any:
+    if type(value) is torch.Tensor:
+        return as_eager(value)
+    return value
+
+
+class _NoTensorFlow:
+    """Stands in for Keras's lazy `tensorflow` module: never imports TensorFlow."""
+
+    @property
+    def available(self) -> bool:
+        return "tensorflow" in sys.modules
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(sys.modules["tensorflow"], name)
+
