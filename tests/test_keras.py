@@ -109,6 +109,7 @@ def test_keras_selects_the_torch_backend_lazily() -> None:
 
 
 def test_the_canonical_loop_runs_verbatim(tf: Any) -> None:
+    tf.keras.utils.set_random_seed(0)
     x_all, y_all = np.random.default_rng(0).standard_normal((128, 20)), np.arange(128) % 10
     dataset = tf.data.Dataset.from_tensor_slices((x_all.astype(np.float32), y_all)).batch(32)
     model = tf.keras.Sequential([tf.keras.layers.Dense(64, activation="relu"),
@@ -124,7 +125,8 @@ def test_the_canonical_loop_runs_verbatim(tf: Any) -> None:
             optimizer.apply_gradients(zip(grads, model.trainable_variables))
             losses.append(float(loss))
     assert all(isinstance(g, tf.Tensor) for g in grads)
-    assert losses[-1] < losses[0]
+    first_epoch, last_epoch = np.mean(losses[:4]), np.mean(losses[-4:])
+    assert last_epoch < first_epoch
     assert str(loss).startswith("tf.Tensor(")
 
 

@@ -851,21 +851,21 @@ class EagerTensor(torch.Tensor):
     def __float__(self) -> float:
         """The value of a 0-d tensor as a Python float (`TypeError` otherwise, as TF)."""
         with _DisableSubclass():
-            if _Base.dim(self) == 0:
-                return _Base.__float__(self)
+            if _Base.dim(self) == 0:  # TF reads the value: no autograd warning
+                return _Base.__float__(_Base.detach(self))
         raise TypeError(_NOT_SCALAR)
 
     def __int__(self) -> int:
         """The value of a 0-d tensor as a Python int (`TypeError` otherwise, as TF)."""
         with _DisableSubclass():
-            if _Base.dim(self) == 0:
-                return _Base.__int__(self)
+            if _Base.dim(self) == 0:  # TF reads the value: no autograd warning
+                return _Base.__int__(_Base.detach(self))
         raise TypeError(_NOT_SCALAR)
 
     def __complex__(self) -> complex:
         with _DisableSubclass():
-            if _Base.dim(self) == 0:
-                return _Base.__complex__(self)
+            if _Base.dim(self) == 0:  # TF reads the value: no autograd warning
+                return _Base.__complex__(_Base.detach(self))
         raise TypeError(_NOT_SCALAR)
 
     def __index__(self) -> int:
