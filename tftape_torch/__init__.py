@@ -16,7 +16,7 @@ The package is layered, each layer importing only from those below it:
 * the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`;
 * autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
 * the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_math_ops`,
-  `_elementwise_ops`, `_nn_ops`, `_sequence_ops` (scans, `top_k`, segment sums),
+  `_elementwise_ops`, `_nn_ops`, `_conv_ops`, `_sequence_ops` (scans, `top_k`, segment sums),
   `_clip_ops`, `_functional_ops` (`cond`, `while_loop`, `map_fn`, `TensorArray`...),
   `_function`, and the public modules `math`, `nn`, `random`, `config`, `dtypes`,
   `autodiff`, `distribute`, `errors`, `types`;

@@ -5,6 +5,7 @@
 tf.Tensor([0. 2.], shape=(2,), dtype=float32)
 """
 
+from tftape_torch._conv_ops import avg_pool2d, conv1d, conv2d, max_pool2d
 from tftape_torch._math_ops import sigmoid, tanh
 from tftape_torch._nn_ops import (
     bias_add,
@@ -29,13 +30,17 @@ from tftape_torch._nn_ops import (
 from tftape_torch._sequence_ops import top_k
 
 __all__ = [
+    "avg_pool2d",
     "bias_add",
+    "conv1d",
+    "conv2d",
     "dropout",
     "elu",
     "gelu",
     "l2_loss",
     "leaky_relu",
     "log_softmax",
+    "max_pool2d",
     "moments",
     "relu",
     "relu6",

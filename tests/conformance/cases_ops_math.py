@@ -986,3 +986,56 @@ def case_out_image(tf):
 
 def case_out_saved_model(tf):
     return callable(tf.saved_model.save)
+
+
+# ---------------------------------------------------------------------------
+# Convolution and pooling (TF's NHWC layout, SAME/VALID padding)
+
+
+def _ramp(tf, shape):
+    n = int(np.prod(shape))
+    return (np.arange(n, dtype=np.float32).reshape(shape) % 7 - 3.0) / 4.0
+
+
+def _conv_case(shape, fshape, strides, padding, dilations=None):
+    def case(tf):
+        x0, w0 = _ramp(tf, shape), _ramp(tf, fshape)
+        return _grads(tf, lambda x, w: tf.nn.conv2d(x, w, strides, padding, dilations=dilations)
+                      * 1.5, x0, w0)
+
+    return case
+
+
+case_nn_conv2d_same = _conv_case([1, 5, 5, 2], [3, 3, 2, 3], 1, "SAME")
+case_nn_conv2d_valid = _conv_case([2, 5, 4, 1], [2, 3, 1, 2], 1, "VALID")
+case_nn_conv2d_same_stride2 = _conv_case([1, 6, 5, 2], [3, 2, 2, 2], 2, "SAME")
+case_nn_conv2d_strides_list = _conv_case([1, 5, 5, 1], [2, 2, 1, 1], [1, 2, 1, 1], "VALID")
+case_nn_conv2d_dilated = _conv_case([1, 6, 6, 1], [2, 2, 1, 1], 1, "SAME", dilations=2)
+case_nn_conv2d_explicit_padding = _conv_case([1, 4, 4, 1], [3, 3, 1, 1], 1,
+                                             [[0, 0], [1, 0], [2, 1], [0, 0]])
+
+
+def case_nn_conv2d_channel_error(tf):
+    return tf.nn.conv2d(tf.ones([1, 3, 3, 2]), tf.ones([2, 2, 3, 1]), 1, "VALID")
+
+
+def case_nn_conv2d_int(tf):
+    return tf.nn.conv2d(tf.ones([1, 3, 3, 1], tf.int32), tf.ones([2, 2, 1, 1], tf.int32), 1,
+                        "VALID")
+
+
+def case_nn_conv1d(tf):
+    return _grads(tf, lambda x, w: tf.nn.conv1d(x, w, 2, "SAME"),
+                  _ramp(tf, [2, 7, 2]), _ramp(tf, [3, 2, 3]))
+
+
+def case_nn_max_pool2d(tf):
+    x0 = _ramp(tf, [1, 5, 5, 2])
+    return [_grads(tf, lambda x: tf.nn.max_pool2d(x, 2, 2, "SAME"), x0),
+            _grads(tf, lambda x: tf.nn.max_pool2d(x, [3, 2], [1, 2], "VALID"), x0)]
+
+
+def case_nn_avg_pool2d(tf):
+    x0 = _ramp(tf, [1, 5, 5, 2])
+    return [_grads(tf, lambda x: tf.nn.avg_pool2d(x, 2, 2, "SAME"), x0),
+            _grads(tf, lambda x: tf.nn.avg_pool2d(x, 3, [1, 2, 1, 1], "VALID"), x0)]
