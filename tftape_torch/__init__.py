@@ -17,8 +17,12 @@ The package is layered, each layer importing only from those below it:
 * the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`;
 * autodiff: `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
 * the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_math_ops`,
-  `_nn_ops`, `_function`, and the public modules `math`, `nn`, `random`, `config`,
-  `dtypes`, `autodiff`, `distribute`, `errors`;
+  `_elementwise_ops`, `_nn_ops`, `_conv_ops`, `_sequence_ops` (scans, `top_k`, segment sums),
+  `_clip_ops`, `_functional_ops` (`cond`, `while_loop`, `map_fn`, `TensorArray`...),
+  `_function`, and the public modules `math`, `nn`, `random`, `config`, `dtypes`,
+  `autodiff`, `distribute`, `errors`, `types`;
+* `_unsupported`: the out-of-scope names (`tf.ragged`, `tf.sparse`...), each refused
+  with one clear error;
 * beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
   `train` (`tf.train.Checkpoint`);
 * on top, loaded only when `tf.keras` is first read: `_keras` (Keras 3 on its torch
@@ -38,6 +42,7 @@ from tftape_torch import (
     nn,
     random,
     train,
+    types,
 )
 from tftape_torch._array_ops import (
     Tensor,
@@ -67,6 +72,7 @@ from tftape_torch._array_ops import (
     zeros,
     zeros_like,
 )
+from tftape_torch._clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
 from tftape_torch._custom_gradient import custom_gradient
 from tftape_torch._device import device
 from tftape_torch._dtypes import (
@@ -87,7 +93,43 @@ from tftape_torch._dtypes import (
     int64,
     uint8,
 )
+from tftape_torch._elementwise_ops import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    equal,
+    floor,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    negative,
+    not_equal,
+    round,
+    sign,
+    sinh,
+    tan,
+    truediv,
+)
 from tftape_torch._function import function
+from tftape_torch._functional_ops import (
+    TensorArray,
+    cond,
+    identity_n,
+    init_scope,
+    map_fn,
+    py_function,
+    vectorized_map,
+    while_loop,
+)
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -99,6 +141,9 @@ from tftape_torch._math_ops import (
     minimum,
     multiply,
     pow,
+    reduce_all,
+    reduce_any,
+    reduce_logsumexp,
     reduce_max,
     reduce_mean,
     reduce_min,
@@ -113,10 +158,13 @@ from tftape_torch._math_ops import (
 )
 from tftape_torch._module import Module, name_scope
 from tftape_torch._print_op import print_ as _print
+from tftape_torch._sequence_ops import add_n, cumsum
 from tftape_torch._tape import GradientTape
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._tensor_spec import TensorSpec
 from tftape_torch._unconnected import UnconnectedGradients
+from tftape_torch._unsupported import UNSUPPORTED as _UNSUPPORTED
+from tftape_torch._unsupported import unsupported as _unsupported
 from tftape_torch._variable import Variable
 
 __version__ = "0.2.0"
@@ -131,6 +179,8 @@ def __getattr__(name: str) -> Any:
         from tftape_torch import _keras
 
         return _keras.load()
+    if name in _UNSUPPORTED:  # tf.ragged, tf.sparse, tf.image...: one clear error each
+        raise _unsupported(name)
     raise AttributeError(f"module 'tftape_torch' has no attribute {name!r}")
 
 __all__ = [
@@ -138,24 +188,39 @@ __all__ = [
     "GradientTape",
     "Module",
     "Tensor",
+    "TensorArray",
     "TensorShape",
     "TensorSpec",
     "UnconnectedGradients",
     "Variable",
     "abs",
+    "acos",
+    "acosh",
     "add",
+    "add_n",
     "as_dtype",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
     "autodiff",
     "bfloat16",
     "bool",
     "cast",
+    "clip_by_global_norm",
+    "clip_by_norm",
+    "clip_by_value",
     "complex128",
     "complex64",
     "concat",
+    "cond",
     "config",
     "constant",
     "convert_to_tensor",
     "cos",
+    "cosh",
+    "cumsum",
     "custom_gradient",
     "data",
     "device",
@@ -163,6 +228,7 @@ __all__ = [
     "divide",
     "double",
     "dtypes",
+    "equal",
     "errors",
     "exp",
     "expand_dims",
@@ -171,39 +237,59 @@ __all__ = [
     "float16",
     "float32",
     "float64",
+    "floor",
     "function",
+    "greater",
+    "greater_equal",
     "half",
     "identity",
+    "identity_n",
+    "init_scope",
     "int16",
     "int32",
     "int64",
     "int8",
     "is_tensor",
+    "less",
+    "less_equal",
     "linspace",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "map_fn",
     "math",
     "matmul",
     "maximum",
     "minimum",
     "multiply",
     "name_scope",
+    "negative",
     "newaxis",
     "nn",
+    "not_equal",
     "ones",
     "ones_like",
     "pow",
     "print",
+    "py_function",
     "random",
     "range",
     "rank",
+    "reduce_all",
+    "reduce_any",
+    "reduce_logsumexp",
     "reduce_max",
     "reduce_mean",
     "reduce_min",
     "reduce_prod",
     "reduce_sum",
     "reshape",
+    "round",
     "shape",
     "sigmoid",
+    "sign",
     "sin",
+    "sinh",
     "size",
     "sqrt",
     "square",
@@ -211,11 +297,16 @@ __all__ = [
     "stack",
     "stop_gradient",
     "subtract",
+    "tan",
     "tanh",
     "train",
     "transpose",
+    "truediv",
+    "types",
     "uint8",
+    "vectorized_map",
     "where",
+    "while_loop",
     "zeros",
     "zeros_like",
 ]

@@ -38,7 +38,10 @@ def _unsupported(value: Any) -> Exception:
             f"Attempt to convert a value ({value!r}) with an unsupported type "
             f"({type(value)!r}) to a Tensor."
         )
-    return TypeError(f"tftape_torch has no string tensors: cannot convert {value!r} to a Tensor.")
+    return TypeError(
+        f"tftape_torch has no string tensors: cannot convert {value!r} to a Tensor; in torch, "
+        "keep text as Python `str` values, or tokenize it to integer tensors."
+    )
 
 
 def cannot_convert(value: Any, dtype: torch.dtype) -> TypeError:

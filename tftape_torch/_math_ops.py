@@ -60,6 +60,7 @@ __all__ = [
     "abs",
     "add",
     "cos",
+    "count_nonzero",
     "divide",
     "exp",
     "log",
@@ -68,11 +69,17 @@ __all__ = [
     "minimum",
     "multiply",
     "pow",
+    "reduce_all",
+    "reduce_any",
+    "reduce_euclidean_norm",
+    "reduce_logsumexp",
     "reduce_max",
     "reduce_mean",
     "reduce_min",
     "reduce_prod",
+    "reduce_std",
     "reduce_sum",
+    "reduce_variance",
     "sigmoid",
     "sin",
     "sqrt",
@@ -273,6 +280,183 @@ def reduce_min(
     tf.Tensor(1.0, shape=(), dtype=float32)
     """
     return _reduce("Min", _min, input_tensor, axis, keepdims, _is_real)
+
+
+def _logsumexp(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool
+               ) -> torch.Tensor:
+    return torch.logsumexp(x, dim=_all_axes(x, axes), keepdim=keepdims)
+
+
+def reduce_logsumexp(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
+    """`log(reduce_sum(exp(input_tensor), axis))`, computed without overflow.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.reduce_logsumexp(tf.constant([0.0, 0.0])))
+    tf.Tensor(0.6931472, shape=(), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for an integer or bool tensor, or an axis out of range.
+    """
+    x = as_tensor(input_tensor)
+    if x.dtype not in FLOATING:
+        raise disallowed("Exp", x.dtype, "bfloat16, half, float, double, complex64, complex128")
+    return _reduce("Max", _logsumexp, x, axis, keepdims, _is_number)
+
+
+def _bool_reduction(op: str, value: Any) -> torch.Tensor:
+    x = as_tensor(value)
+    if x.dtype != torch.bool:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"cannot compute {op} as input #0(zero-based) was expected to be a bool tensor but "
+            f"is a {_type_word(x.dtype)} tensor [Op:{op}]",
+        )
+    return x
+
+
+def _type_word(dtype: torch.dtype) -> str:
+    name = dtype_name(dtype)
+    return "float" if name == "float32" else name
+
+
+def _any(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
+    return torch.any(x, dim=_all_axes(x, axes), keepdim=keepdims)
+
+
+def _all(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
+    return torch.all(x, dim=_all_axes(x, axes), keepdim=keepdims)
+
+
+def reduce_any(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
+    """Logical OR of the elements across the dimensions in `axis` (bool tensors).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant([[True, False], [False, False]])
+    >>> print(tf.reduce_any(x), tf.reduce_any(x, axis=1))
+    tf.Tensor(True, shape=(), dtype=bool) tf.Tensor([ True False], shape=(2,), dtype=bool)
+
+    Raises:
+      InvalidArgumentError: if the tensor is not bool.
+    """
+    x = _bool_reduction("Any", input_tensor)
+    return _reduce("Any", _any, x, axis, keepdims, _is_any)
+
+
+def reduce_all(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
+    """Logical AND of the elements across the dimensions in `axis` (bool tensors).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.reduce_all(tf.constant([True, False])))
+    tf.Tensor(False, shape=(), dtype=bool)
+
+    Raises:
+      InvalidArgumentError: if the tensor is not bool.
+    """
+    x = _bool_reduction("All", input_tensor)
+    return _reduce("All", _all, x, axis, keepdims, _is_any)
+
+
+def _is_any(dtype: torch.dtype) -> builtins.bool:
+    return True
+
+
+def _variance(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool
+              ) -> torch.Tensor:
+    dims = _all_axes(x, axes)
+    means = torch.mean(x, dim=dims, keepdim=True)
+    diff = x - means
+    squared = torch.real(diff * diff.conj()) if diff.is_complex() else diff * diff
+    return torch.mean(squared, dim=dims, keepdim=keepdims)
+
+
+def reduce_variance(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
+    """The (population) variance of the elements across the dimensions in `axis`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.reduce_variance(tf.constant([1.0, 2.0, 3.0, 4.0])))
+    tf.Tensor(1.25, shape=(), dtype=float32)
+
+    Raises:
+      TypeError: for an integer or bool tensor.
+    """
+    x = as_tensor(input_tensor)
+    if x.dtype not in INEXACT:
+        raise TypeError(
+            f"Input must be either real or complex. Received integer input: {dtype_name(x.dtype)}."
+        )
+    return _reduce("Mean", _variance, x, axis, keepdims, _is_number)
+
+
+def reduce_std(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
+    """The (population) standard deviation across the dimensions in `axis`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.reduce_std(tf.constant([1.0, 3.0])))
+    tf.Tensor(1.0, shape=(), dtype=float32)
+
+    Raises:
+      TypeError: for an integer or bool tensor.
+    """
+    return sqrt(reduce_variance(input_tensor, axis, keepdims))
+
+
+def _euclidean_norm(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool
+                    ) -> torch.Tensor:
+    dims = _all_axes(x, axes)
+    if x.is_complex():
+        return torch.sqrt(torch.sum(x * x.conj(), dim=dims, keepdim=keepdims))
+    if not x.is_floating_point():
+        wide = x.to(torch.float64)
+        return torch.sqrt(torch.sum(wide * wide, dim=dims, keepdim=keepdims)).to(x.dtype)
+    return torch.sqrt(torch.sum(x * x, dim=dims, keepdim=keepdims))
+
+
+def reduce_euclidean_norm(
+    input_tensor: Any, axis: Any = None, keepdims: builtins.bool = False, name: Optional[str] = None
+) -> torch.Tensor:
+    """`sqrt(reduce_sum(input_tensor ** 2, axis))`: the 2-norm across `axis`.
+
+    As in TF, its gradient at an all-zero input is NaN.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.reduce_euclidean_norm(tf.constant([3.0, 4.0])))
+    tf.Tensor(5.0, shape=(), dtype=float32)
+    """
+    return _reduce("EuclideanNorm", _euclidean_norm, input_tensor, axis, keepdims, _is_number)
+
+
+def count_nonzero(
+    input: Any,
+    axis: Any = None,
+    keepdims: Optional[builtins.bool] = None,
+    dtype: Any = torch.int64,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """The number of non-zero elements across the dimensions in `axis` (int64 by default).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.count_nonzero(tf.constant([[0, 1], [2, 3]]), axis=1))
+    tf.Tensor([1 2], shape=(2,), dtype=int64)
+    """
+    x = as_tensor(input)
+    with torch.no_grad():
+        nonzero = _cast_plain(call("NotEqual", torch.ne, (x,), x, 0), torch.int64)
+    counted = reduce_sum(nonzero, axis, builtins.bool(keepdims))
+    target = as_dtype(dtype)
+    if target == torch.int64:
+        return counted
+    return _cast_plain(counted, target)
 
 
 # ---------------------------------------------------------------------------

@@ -7,15 +7,39 @@ tf.Tensor([0. 2.], shape=(2,), dtype=float32)
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
 
-from tftape_torch._op_call import call, float_input, number_input
+from tftape_torch._array_ops import cast, squeeze, stop_gradient
+from tftape_torch._dtypes import FLOATING, dtype_name
+from tftape_torch._elementwise_ops import squared_difference
+from tftape_torch._math_ops import reduce_mean
+from tftape_torch._op_call import as_tensor, call, float_input, number_input, shape_arg
 from tftape_torch.errors import AbortedError, InvalidArgumentError
+from tftape_torch.random import op_generator as random_generator
 
-__all__ = ["relu", "softmax", "softplus"]
+__all__ = [
+    "bias_add",
+    "dropout",
+    "elu",
+    "gelu",
+    "l2_loss",
+    "leaky_relu",
+    "log_softmax",
+    "moments",
+    "relu",
+    "relu6",
+    "selu",
+    "sigmoid_cross_entropy_with_logits",
+    "silu",
+    "softmax",
+    "softmax_cross_entropy_with_logits",
+    "softplus",
+    "sparse_softmax_cross_entropy_with_logits",
+    "swish",
+]
 
 
 def relu(features: Any, name: Optional[str] = None) -> torch.Tensor:
@@ -64,3 +88,410 @@ def softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None)
             f"dimensions in the input. Received: axis={dim} [Op:Softmax]",
         )
     return call("Softmax", torch.softmax, (x,), x, dim)
+
+
+# ---------------------------------------------------------------------------
+# More activations
+
+
+def _activation(
+    name: str, op: str, fn: Callable[..., torch.Tensor], doc: str
+) -> Callable[..., torch.Tensor]:
+    def activation(features: Any, name: Optional[str] = None) -> torch.Tensor:
+        x = float_input(features, op, allow_complex=False)
+        return call(op, fn, (x,), x)
+
+    activation.__name__ = activation.__qualname__ = name
+    activation.__doc__ = doc
+    return activation
+
+
+elu = _activation(
+    "elu",
+    "Elu",
+    F.elu,
+    """`features` where positive, else `exp(features) - 1`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.elu(tf.constant([-1.0, 2.0])))
+    tf.Tensor([-0.63212055  2.        ], shape=(2,), dtype=float32)
+    """,
+)
+
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SELU_ALPHA = 1.6732632423543772848170429916717
+
+
+def _selu(x: torch.Tensor) -> torch.Tensor:
+    # TF's gradient at 0 is `scale` (its kernel selects on `x < 0`); torch's is
+    # `scale * alpha`. The negative branch never overflows (expm1 of x <= 0).
+    negative = (_SELU_SCALE * _SELU_ALPHA) * torch.expm1(torch.clamp(x, max=0.0))
+    return torch.where(x < 0, negative, _SELU_SCALE * x)
+
+
+selu = _activation(
+    "selu",
+    "Selu",
+    _selu,
+    """`scale * elu(features, alpha)` with the self-normalizing constants.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.selu(tf.constant([0.0, 1.0])))
+    tf.Tensor([0.       1.050701], shape=(2,), dtype=float32)
+    """,
+)
+
+
+def _relu6(x: torch.Tensor) -> torch.Tensor:
+    return F.hardtanh(x, 0.0, 6.0)
+
+
+def relu6(features: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`min(max(features, 0), 6)`; the gradient is 0 at 0 and at 6, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.relu6(tf.constant([-1.0, 3.0, 8.0])))
+    tf.Tensor([0. 3. 6.], shape=(3,), dtype=float32)
+    """
+    x = number_input(features, "Relu6")
+    if x.dtype in FLOATING:
+        return call("Relu6", _relu6, (x,), x)
+    return call("Relu6", torch.clamp, (x,), x, 0, 6)
+
+
+def _leaky(x: torch.Tensor, alpha: float) -> torch.Tensor:
+    return F.leaky_relu(x, alpha)
+
+
+def leaky_relu(features: Any, alpha: float = 0.2, name: Optional[str] = None) -> torch.Tensor:
+    """`features` where positive, else `alpha * features` (gradient `alpha` at 0).
+
+    Integer features are cast to float32 first, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.leaky_relu(tf.constant([-1.0, 2.0])))
+    tf.Tensor([-0.2  2. ], shape=(2,), dtype=float32)
+    """
+    x = number_input(features, "LeakyRelu")
+    if x.dtype not in FLOATING:
+        x = cast(x, torch.float32)
+    return call("LeakyRelu", _leaky, (x,), x, float(alpha))
+
+
+def _gelu(x: torch.Tensor, approximate: bool) -> torch.Tensor:
+    if approximate:
+        cube = 0.044715 * torch.pow(x, 3)
+        inner = 0.7978845608028654 * (x + cube)
+        return 0.5 * x * (1.0 + torch.tanh(inner))
+    return 0.5 * x * (1.0 + torch.erf(x / 1.4142135623730951))
+
+
+def gelu(features: Any, approximate: bool = False, name: Optional[str] = None) -> torch.Tensor:
+    """`x * P(X <= x)` for a standard normal `X`; `approximate=True` uses TF's tanh form.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.gelu(tf.constant([0.0, 1.0])))
+    tf.Tensor([0.        0.8413447], shape=(2,), dtype=float32)
+    """
+    x = float_input(features, "Gelu", allow_complex=False)
+    return call("Gelu", _gelu, (x,), x, bool(approximate))
+
+
+def _silu(x: torch.Tensor, beta: Any) -> torch.Tensor:
+    return x * torch.sigmoid(beta * x)
+
+
+def silu(features: Any, beta: Any = 1.0, name: Optional[str] = None) -> torch.Tensor:
+    """`features * sigmoid(beta * features)` (also `tf.nn.swish`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.silu(tf.constant([0.0, 1.0])))
+    tf.Tensor([0.        0.7310586], shape=(2,), dtype=float32)
+    """
+    x = float_input(features, "Silu", allow_complex=False)
+    b = as_tensor(beta, x.dtype)
+    return call("Silu", _silu, (x, b), x, b)
+
+
+swish = silu
+
+
+def _softmax_axis(x: torch.Tensor, axis: Any, op: str) -> int:
+    dim = -1 if axis is None else int(axis)
+    rank = x.dim()
+    if rank == 0:
+        raise AbortedError(None, None, f"Input dims must be <= 5 and >=1 [Op:{op}]")
+    if not -rank <= dim < rank:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"`axis` must be in the range [{-rank}, {rank}) where {rank} is the number of "
+            f"dimensions in the input. Received: axis={dim} [Op:{op}]",
+        )
+    return dim
+
+
+def log_softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None
+                ) -> torch.Tensor:
+    """`logits - log(reduce_sum(exp(logits), axis))`, along `axis` (the last by default).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.log_softmax(tf.constant([0.0, 0.0])))
+    tf.Tensor([-0.6931472 -0.6931472], shape=(2,), dtype=float32)
+    """
+    x = float_input(logits, "LogSoftmax", allow_complex=False)
+    dim = _softmax_axis(x, axis, "LogSoftmax")
+    return call("LogSoftmax", torch.log_softmax, (x,), x, dim)
+
+
+# ---------------------------------------------------------------------------
+# Losses
+
+
+def _softmax_xent(labels: torch.Tensor, logits: torch.Tensor, dim: int) -> torch.Tensor:
+    # TF's gradients: `softmax(logits) - labels` for the logits (whatever the labels
+    # sum to), `-log_softmax(logits)` for the labels; the stop-gradient term gives
+    # the log-sum-exp weight 1 in the logits' gradient and the labels' sum in value.
+    lse = torch.logsumexp(logits, dim=dim)
+    total = torch.sum(labels, dim=dim)
+    return lse + (total - 1) * lse.detach() - torch.sum(labels * logits, dim=dim)
+
+
+def softmax_cross_entropy_with_logits(
+    labels: Any, logits: Any, axis: int = -1, name: Optional[str] = None
+) -> torch.Tensor:
+    """The cross entropy of `softmax(logits)` against the distributions `labels`.
+
+    Differentiable in both; the gradient for the logits is `softmax(logits) - labels`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.softmax_cross_entropy_with_logits([[1.0, 0.0]], [[0.0, 0.0]]))
+    tf.Tensor([0.6931472], shape=(1,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: if the shapes of `labels` and `logits` differ.
+    """
+    x = float_input(logits, "SoftmaxCrossEntropyWithLogits", allow_complex=False)
+    y = as_tensor(labels)
+    if y.dtype != x.dtype:
+        y = cast(y, x.dtype)
+    if list(y.shape) != list(x.shape):
+        raise InvalidArgumentError(
+            None, None, f"logits and labels must be broadcastable: logits_size={list(x.shape)} "
+            f"labels_size={list(y.shape)} [Op:SoftmaxCrossEntropyWithLogits]"
+        )
+    dim = _softmax_axis(x, axis, "SoftmaxCrossEntropyWithLogits")
+    return call("SoftmaxCrossEntropyWithLogits", _softmax_xent, (y, x), y, x, dim)
+
+
+def _sparse_xent(labels: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    classes = logits.shape[-1]
+    flat_labels = labels.reshape(-1).to(torch.int64)
+    with torch.no_grad():
+        bad = (flat_labels < 0) | (flat_labels >= classes)
+    if bool(torch.any(bad)):
+        index = int(torch.nonzero(bad)[0, 0])
+        raise InvalidArgumentError(
+            None, None, f"Received a label value of {int(flat_labels[index])} which is outside "
+            f"the valid range of [0, {classes}).  Label values: "
+            f"{' '.join(str(v) for v in flat_labels.tolist())} "
+            "[Op:SparseSoftmaxCrossEntropyWithLogits]"
+        )
+    flat = logits.reshape(-1, classes)
+    out = F.cross_entropy(flat, flat_labels, reduction="none")
+    return out.reshape(labels.shape)
+
+
+def sparse_softmax_cross_entropy_with_logits(
+    labels: Any, logits: Any, name: Optional[str] = None
+) -> torch.Tensor:
+    """The cross entropy of `softmax(logits)` against int class ids `labels`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.sparse_softmax_cross_entropy_with_logits([0], [[0.0, 0.0]]))
+    tf.Tensor([0.6931472], shape=(1,), dtype=float32)
+
+    Raises:
+      ValueError: if `labels` is not of rank `rank(logits) - 1` or the shapes differ.
+      InvalidArgumentError: for a label outside `[0, num_classes)`.
+    """
+    x = float_input(logits, "SparseSoftmaxCrossEntropyWithLogits", allow_complex=False)
+    y = as_tensor(labels)
+    if y.dim() != x.dim() - 1:
+        raise ValueError(
+            f"Rank mismatch: Rank of labels (received {y.dim()}) should equal rank of logits "
+            f"minus 1 (received {x.dim()})."
+        )
+    if list(y.shape) != list(x.shape[:-1]):
+        raise ValueError(
+            f"`labels.shape` must equal `logits.shape` except for the last dimension. "
+            f"Received: labels.shape={tuple(y.shape)} and logits.shape={tuple(x.shape)}"
+        )
+    return call("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent, (y, x), y, x)
+
+
+def _sigmoid_xent(labels: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    # TF's formula, with its `where`s (so the gradient at logits == 0 is TF's).
+    zeros = torch.zeros_like(logits)
+    cond = logits >= zeros
+    relu_logits = torch.where(cond, logits, zeros)
+    neg_abs_logits = torch.where(cond, -logits, logits)
+    return relu_logits - logits * labels + torch.log1p(torch.exp(neg_abs_logits))
+
+
+def sigmoid_cross_entropy_with_logits(
+    labels: Any = None, logits: Any = None, name: Optional[str] = None
+) -> torch.Tensor:
+    """The elementwise cross entropy of `sigmoid(logits)` against probabilities `labels`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.sigmoid_cross_entropy_with_logits(labels=[1.0], logits=[0.0]))
+    tf.Tensor([0.6931472], shape=(1,), dtype=float32)
+
+    Raises:
+      ValueError: if the shapes of `labels` and `logits` differ.
+    """
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    x = as_tensor(logits)
+    y = as_tensor(labels, x.dtype)
+    if y.dtype != x.dtype:
+        raise TypeError(
+            f"Input 'y' of 'Mul' Op has type {dtype_name(y.dtype)} that does not match type "
+            f"{dtype_name(x.dtype)} of argument 'x'."
+        )
+    if list(y.shape) != list(x.shape):
+        raise ValueError(
+            f"`logits` and `labels` must have the same shape, received "
+            f"({tuple(x.shape)} vs {tuple(y.shape)})."
+        )
+    return call("SigmoidCrossEntropyWithLogits", _sigmoid_xent, (y, x), y, x)
+
+
+def _l2(x: torch.Tensor) -> torch.Tensor:
+    return torch.sum(x * x) / 2
+
+
+def l2_loss(t: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`sum(t ** 2) / 2`: half the squared 2-norm, without the square root.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.l2_loss(tf.constant([1.0, 2.0])))
+    tf.Tensor(2.5, shape=(), dtype=float32)
+    """
+    x = float_input(t, "L2Loss", allow_complex=False)
+    return call("L2Loss", _l2, (x,), x)
+
+
+def moments(
+    x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: Optional[str] = None
+) -> Tuple[torch.Tensor, torch.Tensor]:
+    """The mean and variance of `x` across `axes`, as a pair.
+
+    As in TF, the variance's gradient treats the mean as a constant.
+
+    >>> import tftape_torch as tf
+    >>> mean, variance = tf.nn.moments(tf.constant([1.0, 2.0, 3.0, 4.0]), axes=[0])
+    >>> print(mean, variance)
+    tf.Tensor(2.5, shape=(), dtype=float32) tf.Tensor(1.25, shape=(), dtype=float32)
+    """
+    y = as_tensor(x)
+    low_precision = y.dtype == torch.float16
+    if low_precision:
+        y = cast(y, torch.float32)
+    mean = reduce_mean(y, axes, keepdims=True)
+    variance = reduce_mean(squared_difference(y, stop_gradient(mean)), axes, keepdims=True)
+    if not keepdims:
+        mean = squeeze(mean, axes)
+        variance = squeeze(variance, axes)
+    if low_precision:
+        return cast(mean, torch.float16), cast(variance, torch.float16)
+    return mean, variance
+
+
+# ---------------------------------------------------------------------------
+# Dropout and bias
+
+
+def _dropout(x: torch.Tensor, rate: float, shape: List[int],
+             generator: Optional[torch.Generator]) -> torch.Tensor:
+    keep = torch.rand(shape, generator=generator, device=x.device, dtype=torch.float32) >= rate
+    scale = 1.0 / (1.0 - rate)
+    return torch.where(keep, x * scale, torch.zeros((), dtype=x.dtype, device=x.device))
+
+
+def dropout(
+    x: Any,
+    rate: Any,
+    noise_shape: Any = None,
+    seed: Optional[int] = None,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """Zeroes each element of `x` with probability `rate`, scaling the rest by `1 / (1 - rate)`.
+
+    The random stream is torch's (seeded as `tf.random` seeds it), so which elements
+    drop differs from TF's for the same seed; the scaling and the statistics are TF's.
+
+    >>> import tftape_torch as tf
+    >>> y = tf.nn.dropout(tf.ones([2, 3]), rate=0.5, seed=1)
+    >>> print(sorted(set(y.numpy().ravel().tolist())) in ([0.0, 2.0], [0.0], [2.0]))
+    True
+
+    Raises:
+      ValueError: if `rate` is not in `[0, 1)`, or `x` is not floating.
+    """
+    t = as_tensor(x)
+    if t.dtype not in FLOATING:
+        raise ValueError(
+            f"`x.dtype` must be a floating point tensor as `x` will be scaled. "
+            f"Received: x_dtype={dtype_name(t.dtype)}"
+        )
+    r = float(rate.item()) if isinstance(rate, torch.Tensor) else rate
+    if isinstance(r, (int, float)) and not 0 <= r < 1:
+        raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). "
+                         f"Received: rate={rate}")
+    r = float(r)
+    shape = list(t.shape) if noise_shape is None else shape_arg(noise_shape, "dropout")
+    generator = random_generator(t.device, seed)
+    return call("Dropout", _dropout, (t,), t, r, shape, generator)
+
+
+def _bias_add(value: torch.Tensor, bias: torch.Tensor, channels_first: bool) -> torch.Tensor:
+    if channels_first:
+        return value + bias.reshape([-1] + [1] * (value.dim() - 2))
+    return value + bias
+
+
+def bias_add(value: Any, bias: Any, data_format: Optional[str] = None,
+             name: Optional[str] = None) -> torch.Tensor:
+    """`value + bias`, the 1-D `bias` added along the channel dimension.
+
+    The channels are last by default (`"N...C"`), second with `data_format="NC..."`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.bias_add(tf.zeros([2, 2]), tf.constant([1.0, 2.0])))
+    tf.Tensor(
+    [[1. 2.]
+     [1. 2.]], shape=(2, 2), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: if `bias` is not 1-D or does not match the channels.
+    """
+    v = number_input(value, "BiasAdd")
+    b = as_tensor(bias, v.dtype)
+    channels_first = data_format is not None and data_format.startswith("NC")
+    if v.dim() < 2:
+        raise InvalidArgumentError(
+            None, None, f"Input tensor must be at least 2D: {list(v.shape)} [Op:BiasAdd]"
+        )
+    if b.dim() != 1:
+        raise InvalidArgumentError(
+            None, None, f"Biases must be 1D: {list(b.shape)} [Op:BiasAdd]"
+        )
+    channels = v.shape[1] if channels_first else v.shape[-1]
+    if b.shape[0] != channels:
+        raise InvalidArgumentError(
+            None, None, f"Must provide as many biases as the channel dimension of the input "
+            f"tensor: {list(b.shape)} vs. {list(v.shape)} [Op:BiasAdd]"
+        )
+    return call("BiasAdd", _bias_add, (v, b), v, b, channels_first)

@@ -44,6 +44,14 @@ def set_seed(seed: Optional[int]) -> None:
     _state.set_random_seed(None if seed is None else int(seed))
 
 
+def op_generator(device: Optional[torch.device], seed: Optional[int]) -> Optional[torch.Generator]:
+    """The generator of a random op with op-level `seed` on `device` (None: torch's default).
+
+    For the package's other random ops (`tf.nn.dropout`); not part of `tf.random`.
+    """
+    return _generator(device, seed)
+
+
 def _generator(device: Optional[torch.device], seed: Optional[int]) -> Optional[torch.Generator]:
     global_seed = _state.random_seed()
     if global_seed is None and seed is None:

@@ -1,0 +1,1041 @@
+"""Issue 13 item 2, math/nn/functional ops against TensorFlow 2.21.
+
+Values, dtypes, shapes, tape gradients and exception classes of the elementwise math
+(`log1p`... `atan2`), comparisons and logic, reductions (`reduce_logsumexp`,
+`reduce_std`...), scans and segment sums, clipping, the `tf.nn` activations and
+losses, `moments`, `dropout`'s scaling, `bias_add`, and the functional ops
+(`map_fn`, `vectorized_map`, `TensorArray`, `py_function`, `cond`, `while_loop`),
+plus the out-of-scope names. Answers live in `golden/cases_ops_math.json`.
+
+Naming: `case_ew_*` elementwise math, `case_cmp_*` comparisons and logic,
+`case_red_*` reductions, `case_seq_*` scans/sorting/segments, `case_clip_*`,
+`case_nn_*`, `case_fn_*` functional and control flow, `case_out_*` out of scope.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _grads(tf, f, *values, dtype=None):
+    """`f(*xs)` and its gradients with respect to watched constants made from `values`."""
+    xs = [tf.constant(v, dtype=dtype) for v in values]
+    with tf.GradientTape() as tape:
+        for x in xs:
+            tape.watch(x)
+        y = f(*xs)
+    return {"y": y, "grads": tape.gradient(y, xs)}
+
+
+def _second(tf, f, value):
+    """f(x), f'(x) and f''(x) at a watched constant, with nested tapes."""
+    x = tf.constant(value)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        dy = inner.gradient(y, x)
+    return {"y": y, "dy": dy, "d2y": outer.gradient(dy, x)}
+
+
+# ---------------------------------------------------------------------------
+# Elementwise math
+
+UNARY_POINTS = [-0.9, -0.3, 0.0, 0.4, 0.8]
+
+
+def _unary_case(name, points=UNARY_POINTS):
+    def case(tf):
+        fn = getattr(tf.math, name)
+        return _grads(tf, lambda x: fn(x), points)
+
+    return case
+
+
+case_ew_log1p = _unary_case("log1p")
+case_ew_expm1 = _unary_case("expm1")
+case_ew_erf = _unary_case("erf")
+case_ew_erfc = _unary_case("erfc")
+case_ew_asin = _unary_case("asin")
+case_ew_acos = _unary_case("acos")
+case_ew_atan = _unary_case("atan")
+case_ew_tan = _unary_case("tan")
+case_ew_sinh = _unary_case("sinh")
+case_ew_cosh = _unary_case("cosh")
+case_ew_asinh = _unary_case("asinh")
+case_ew_atanh = _unary_case("atanh")
+case_ew_acosh = _unary_case("acosh", [1.0, 1.5, 3.0])
+case_ew_rsqrt = _unary_case("rsqrt", [0.25, 1.0, 4.0])
+case_ew_reciprocal = _unary_case("reciprocal", [-2.0, 0.5, 4.0])
+case_ew_negative = _unary_case("negative")
+case_ew_log_sigmoid = _unary_case("log_sigmoid", [-30.0, -1.0, 0.0, 2.0, 40.0])
+case_ew_sign = _unary_case("sign")
+case_ew_floor = _unary_case("floor", [-1.5, -0.5, 0.5, 2.0])
+case_ew_ceil = _unary_case("ceil", [-1.5, -0.5, 0.5, 2.0])
+case_ew_round = _unary_case("round", [-1.5, -0.5, 0.5, 1.5, 2.5, 2.6])
+
+
+def case_ew_float64_log1p(tf):
+    return _grads(tf, tf.math.log1p, [0.5, 1e-10], dtype=tf.float64)
+
+
+def case_ew_erf_second(tf):
+    return _second(tf, tf.math.erf, 0.3)
+
+
+def case_ew_log_sigmoid_second(tf):
+    return _second(tf, tf.math.log_sigmoid, 0.5)
+
+
+def case_ew_top_level_names(tf):
+    return [
+        tf.asin(0.5), tf.acos(0.5), tf.atan(0.5), tf.sinh(0.5), tf.cosh(0.5), tf.tan(0.5),
+        tf.floor(1.5), tf.round(1.5), tf.sign(-2.0), tf.negative(3),
+    ]
+
+
+def case_ew_sign_int(tf):
+    return tf.sign(tf.constant([-3, 0, 4]))
+
+
+def case_ew_negative_int(tf):
+    return tf.negative(tf.constant([1, -2], dtype=tf.int64))
+
+
+def case_ew_round_int(tf):
+    return tf.round(tf.constant([1, 2]))
+
+
+def case_ew_reciprocal_int(tf):
+    return tf.math.reciprocal(tf.constant([1, 2]))
+
+
+def case_ew_log1p_int_error(tf):
+    return tf.math.log1p(tf.constant([1, 2]))
+
+
+def case_ew_erf_int_error(tf):
+    return tf.math.erf(tf.constant(1))
+
+
+def case_ew_floor_int_error(tf):
+    return tf.floor(tf.constant([1, 2]))
+
+
+def case_ew_python_list(tf):
+    return [tf.math.expm1([0.0, 1.0]), tf.math.rsqrt(4.0)]
+
+
+def case_ew_nan_inf(tf):
+    x = tf.constant([1.0, float("nan"), float("inf"), -float("inf"), 0.0])
+    return [tf.math.is_nan(x), tf.math.is_inf(x), tf.math.is_finite(x)]
+
+
+def case_ew_is_nan_int_error(tf):
+    return tf.math.is_nan(tf.constant([1, 2]))
+
+
+def case_ew_is_finite_gradient(tf):
+    return _grads(tf, lambda x: tf.reduce_sum(tf.where(tf.math.is_finite(x), x, 0.0)),
+                  [1.0, float("inf")])
+
+
+def case_ew_squared_difference(tf):
+    return _grads(tf, tf.math.squared_difference, [1.0, 2.0, 5.0], [3.0])
+
+
+def case_ew_squared_difference_int(tf):
+    return tf.math.squared_difference(tf.constant([1, 5]), 2)
+
+
+def case_ew_atan2(tf):
+    return _grads(tf, tf.atan2, [1.0, -1.0, 0.5], [2.0, -1.0, -3.0])
+
+
+def case_ew_atan2_int_error(tf):
+    return tf.atan2(tf.constant(1), tf.constant(2))
+
+
+def case_ew_truediv_int(tf):
+    return tf.truediv(tf.constant([3, 4]), tf.constant([2, 8]))
+
+
+def case_ew_truediv_int16(tf):
+    return tf.truediv(tf.constant([3], tf.int16), tf.constant([2], tf.int16))
+
+
+def case_ew_truediv_grad(tf):
+    return _grads(tf, tf.truediv, [1.0, 2.0], [4.0, -2.0])
+
+
+def case_ew_truediv_dtype_error(tf):
+    return tf.truediv(tf.constant(1.0), tf.constant(2))
+
+
+def case_ew_floordiv(tf):
+    return [
+        tf.math.floordiv(tf.constant([7, -7, 7, -7]), tf.constant([2, 2, -2, -2])),
+        tf.math.floordiv(tf.constant([7.5, -7.5]), 2.0),
+    ]
+
+
+def case_ew_floordiv_gradient_none(tf):
+    return _grads(tf, tf.math.floordiv, [7.0, 3.0], [2.0, 2.0])
+
+
+def case_ew_floordiv_int_zero_error(tf):
+    return tf.math.floordiv(tf.constant([1]), tf.constant([0]))
+
+
+def case_ew_floormod(tf):
+    return [
+        tf.math.floormod(tf.constant([7, -7, 7, -7]), tf.constant([3, 3, -3, -3])),
+        tf.math.floormod(tf.constant([7.5, -7.5]), 2.0),
+        tf.math.mod(tf.constant([5]), 3),
+    ]
+
+
+def case_ew_floormod_grad(tf):
+    return _grads(tf, tf.math.floormod, [7.5, -7.5], [2.0, 2.0])
+
+
+def case_ew_floor_gradient_none(tf):
+    return _grads(tf, lambda x: tf.floor(x) + tf.math.ceil(x) + tf.round(x), [1.5])
+
+
+def case_ew_sign_gradient(tf):
+    return _grads(tf, lambda x: tf.sign(x) * 3.0, [-1.0, 0.0, 2.0])
+
+
+def case_ew_name_argument(tf):
+    return tf.math.log1p(tf.constant(1.0), name="my_log1p")
+
+
+# ---------------------------------------------------------------------------
+# Comparisons and logic
+
+
+def case_cmp_all(tf):
+    a = tf.constant([1, 2, 3])
+    return [tf.equal(a, 2), tf.not_equal(a, 2), tf.less(a, 2), tf.less_equal(a, 2),
+            tf.greater(a, 2), tf.greater_equal(a, 2)]
+
+
+def case_cmp_broadcast(tf):
+    return tf.less(tf.constant([[1.0], [3.0]]), tf.constant([2.0, 0.0, 4.0]))
+
+
+def case_cmp_python_first(tf):
+    return [tf.equal(2, tf.constant([1, 2])), tf.greater(2.5, tf.constant([1.0, 3.0]))]
+
+
+def case_cmp_equal_shape_error(tf):
+    return tf.equal(tf.constant([1, 2]), tf.constant([1, 2, 3]))
+
+
+def case_cmp_dtype_error(tf):
+    return tf.equal(tf.constant([1, 2]), tf.constant([1.0, 2.0]))
+
+
+def case_cmp_less_dtype_error(tf):
+    return tf.less(tf.constant([1, 2]), tf.constant([1.0, 2.0]))
+
+
+def case_cmp_equal_bool(tf):
+    return tf.equal(tf.constant([True, False]), True)
+
+
+def case_cmp_gradient_none(tf):
+    return _grads(tf, lambda x: tf.cast(tf.greater(x, 0.0), tf.float32), [1.0, -1.0])
+
+
+def case_cmp_logical(tf):
+    a = tf.constant([True, True, False, False])
+    b = tf.constant([True, False, True, False])
+    return [tf.logical_and(a, b), tf.logical_or(a, b), tf.math.logical_xor(a, b),
+            tf.logical_not(a), tf.math.logical_and(a, True)]
+
+
+def case_cmp_logical_python(tf):
+    return tf.logical_and([True, False], [True, True])
+
+
+def case_cmp_logical_not_bool_error(tf):
+    return tf.logical_and(tf.constant([1.0]), tf.constant([True]))
+
+
+def case_cmp_logical_not_int_error(tf):
+    return tf.logical_not(tf.constant([1]))
+
+
+# ---------------------------------------------------------------------------
+# Reductions
+
+
+def case_red_logsumexp(tf):
+    return _grads(tf, lambda x: tf.reduce_logsumexp(x, axis=1), [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+
+
+def case_red_logsumexp_all_keepdims(tf):
+    return [tf.reduce_logsumexp(tf.constant([[1.0, 2.0], [3.0, 4.0]])),
+            tf.reduce_logsumexp(tf.constant([[1.0, 2.0], [3.0, 4.0]]), axis=0, keepdims=True),
+            tf.math.reduce_logsumexp([1000.0, 1000.0])]
+
+
+def case_red_logsumexp_inf(tf):
+    return [tf.reduce_logsumexp(tf.constant([-np.inf, -np.inf])),
+            tf.reduce_logsumexp(tf.constant([np.inf, 1.0]))]
+
+
+def case_red_logsumexp_int_error(tf):
+    return tf.reduce_logsumexp(tf.constant([1, 2]))
+
+
+def case_red_logsumexp_axis_error(tf):
+    return tf.reduce_logsumexp(tf.constant([1.0, 2.0]), axis=3)
+
+
+def case_red_any_all(tf):
+    x = tf.constant([[True, False], [True, True]])
+    return [tf.reduce_any(x), tf.reduce_all(x), tf.reduce_any(x, axis=0),
+            tf.reduce_all(x, axis=1), tf.reduce_all(x, axis=1, keepdims=True),
+            tf.math.reduce_any([False, False]), tf.reduce_all(tf.zeros([0], tf.bool))]
+
+
+def case_red_any_float_error(tf):
+    return tf.reduce_any(tf.constant([1.0, 0.0]))
+
+
+def case_red_all_int_error(tf):
+    return tf.reduce_all(tf.constant([1, 0]))
+
+
+def case_red_variance_std(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 6.0]])
+    return [tf.math.reduce_variance(x), tf.math.reduce_std(x),
+            tf.math.reduce_variance(x, axis=0), tf.math.reduce_std(x, axis=1, keepdims=True)]
+
+
+def case_red_variance_grad(tf):
+    return _grads(tf, lambda x: tf.math.reduce_variance(x, axis=1),
+                  [[1.0, 2.0, 6.0], [0.0, 1.0, 1.0]])
+
+
+def case_red_std_grad(tf):
+    return _grads(tf, lambda x: tf.math.reduce_std(x), [1.0, 2.0, 6.0])
+
+
+def case_red_std_constant_grad(tf):
+    return _grads(tf, lambda x: tf.math.reduce_std(x), [2.0, 2.0])
+
+
+def case_red_variance_int_error(tf):
+    return tf.math.reduce_variance(tf.constant([1, 2]))
+
+
+def case_red_variance_float64(tf):
+    return tf.math.reduce_variance(tf.constant([1.0, 2.0], tf.float64))
+
+
+def case_red_euclidean_norm(tf):
+    return _grads(tf, lambda x: tf.math.reduce_euclidean_norm(x, axis=1),
+                  [[3.0, 4.0], [0.0, 0.0]])
+
+
+def case_red_euclidean_norm_int(tf):
+    return [tf.math.reduce_euclidean_norm(tf.constant([3, 4])),
+            tf.math.reduce_euclidean_norm(tf.constant([[1.0, 2.0], [2.0, 4.0]]), keepdims=True)]
+
+
+def case_red_count_nonzero(tf):
+    x = tf.constant([[0, 1, 2], [0, 0, 3]])
+    return [tf.math.count_nonzero(x), tf.math.count_nonzero(x, axis=1),
+            tf.math.count_nonzero(x, axis=0, keepdims=True),
+            tf.math.count_nonzero(tf.constant([0.0, 0.5]), dtype=tf.int32),
+            tf.math.count_nonzero(tf.constant([True, False, True]))]
+
+
+# ---------------------------------------------------------------------------
+# Scans, sorting, segments, sums of many
+
+
+def case_seq_cumsum(tf):
+    x = tf.constant([[1, 2, 3], [4, 5, 6]])
+    return [tf.cumsum(x), tf.cumsum(x, axis=1), tf.cumsum(x, axis=1, exclusive=True),
+            tf.cumsum(x, axis=1, reverse=True), tf.cumsum(x, axis=-1, exclusive=True, reverse=True)]
+
+
+def case_seq_cumsum_grad(tf):
+    return _grads(tf, lambda x: tf.cumsum(x, exclusive=True) * tf.constant([1.0, 2.0, 3.0]),
+                  [1.0, 2.0, 3.0])
+
+
+def case_seq_cumsum_axis_error(tf):
+    return tf.cumsum(tf.constant([1, 2]), axis=2)
+
+
+def case_seq_cumprod(tf):
+    x = tf.constant([1.0, 2.0, 3.0, 4.0])
+    return [tf.math.cumprod(x), tf.math.cumprod(x, exclusive=True),
+            tf.math.cumprod(x, reverse=True),
+            tf.math.cumprod(tf.constant([[1, 2], [3, 4]]), axis=1)]
+
+
+def case_seq_cumprod_grad(tf):
+    return _grads(tf, lambda x: tf.math.cumprod(x, reverse=True), [1.0, 2.0, 3.0])
+
+
+def case_seq_top_k(tf):
+    r = tf.math.top_k(tf.constant([[1.0, 5.0, 3.0, 5.0], [2.0, 2.0, 2.0, 1.0]]), k=3)
+    return {"values": r.values, "indices": r.indices, "type": type(r).__name__,
+            "fields": list(r._fields)}
+
+
+def case_seq_top_k_grad(tf):
+    return _grads(tf, lambda x: tf.math.top_k(x, k=2).values * tf.constant([1.0, 10.0]),
+                  [3.0, 1.0, 2.0, 3.0])
+
+
+def case_seq_top_k_int_default_k(tf):
+    r = tf.nn.top_k(tf.constant([4, 9, 1]))
+    return [r.values, r.indices]
+
+
+def case_seq_top_k_too_large_error(tf):
+    return tf.math.top_k(tf.constant([1.0, 2.0]), k=3)
+
+
+def case_seq_top_k_scalar_error(tf):
+    return tf.math.top_k(tf.constant(1.0), k=1)
+
+
+def case_seq_add_n(tf):
+    return _grads(tf, lambda a, b: tf.add_n([a, b, a]), [1.0, 2.0], [3.0, 4.0])
+
+
+def case_seq_add_n_int_single(tf):
+    return [tf.add_n([tf.constant([1, 2])]), tf.math.add_n([[1, 2], tf.constant([3, 4])])]
+
+
+def case_seq_add_n_shape_error(tf):
+    return tf.add_n([tf.constant([1.0, 2.0]), tf.constant([1.0])])
+
+
+def case_seq_add_n_empty_error(tf):
+    return tf.add_n([])
+
+
+def case_seq_add_n_dtype_error(tf):
+    return tf.add_n([tf.constant([1.0]), tf.constant([1])])
+
+
+def case_seq_segment_sum(tf):
+    return _grads(tf, lambda d: tf.math.segment_sum(d, tf.constant([0, 0, 2])) * 2.0,
+                  [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+
+
+def case_seq_segment_sum_unsorted_error(tf):
+    return tf.math.segment_sum(tf.constant([1.0, 2.0]), tf.constant([1, 0]))
+
+
+def case_seq_unsorted_segment_sum(tf):
+    return _grads(
+        tf, lambda d: tf.math.unsorted_segment_sum(d, tf.constant([2, 0, 2, -1]), num_segments=4),
+        [1.0, 2.0, 3.0, 4.0])
+
+
+def case_seq_unsorted_segment_sum_2d_ids(tf):
+    data = tf.constant([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])
+    return tf.math.unsorted_segment_sum(data, tf.constant([[0, 1], [1, 1]]), 2)
+
+
+def case_seq_unsorted_segment_sum_range_error(tf):
+    return tf.math.unsorted_segment_sum(tf.constant([1.0, 2.0]), tf.constant([0, 3]), 2)
+
+
+def case_seq_bincount(tf):
+    x = tf.constant([1, 1, 3, 0])
+    return [tf.math.bincount(x), tf.math.bincount(x, minlength=6), tf.math.bincount(x, maxlength=2),
+            tf.math.bincount(x, weights=tf.constant([0.5, 1.0, 2.0, 4.0])),
+            tf.math.bincount(tf.constant([], tf.int32)),
+            tf.math.bincount(x, dtype=tf.float32)]
+
+
+def case_seq_bincount_negative_error(tf):
+    return tf.math.bincount(tf.constant([1, -1]))
+
+
+def case_seq_polyval(tf):
+    return _grads(tf, lambda x: tf.math.polyval([1.0, -2.0, 3.0], x), [0.0, 2.0, -1.0])
+
+
+def case_seq_polyval_empty(tf):
+    return tf.math.polyval([], tf.constant([1.0, 2.0]))
+
+
+def case_seq_polyval_tensor_coeffs(tf):
+    return _grads(tf, lambda a, x: tf.math.polyval([a, tf.constant(1.0)], x), 2.0, 3.0)
+
+
+# ---------------------------------------------------------------------------
+# Clipping
+
+
+def case_clip_by_value(tf):
+    return _grads(tf, lambda x: tf.clip_by_value(x, -1.0, 1.0), [-2.0, -1.0, 0.5, 1.0, 3.0])
+
+
+def case_clip_by_value_tensor_bounds(tf):
+    return _grads(tf, lambda x, lo, hi: tf.clip_by_value(x, lo, hi),
+                  [-2.0, 0.5, 3.0], [-1.0, 0.0, 0.0], 1.0)
+
+
+def case_clip_by_value_int(tf):
+    return tf.clip_by_value(tf.constant([[-1, 5], [3, 9]]), 0, 4)
+
+
+def case_clip_by_value_broadcast_error(tf):
+    return tf.clip_by_value(tf.constant([1.0]), tf.constant([0.0, 0.0]), 1.0)
+
+
+def case_clip_by_value_dtype_error(tf):
+    return tf.clip_by_value(tf.constant([1, 5]), 0.5, 4.5)
+
+
+def case_clip_by_norm(tf):
+    return _grads(tf, lambda x: tf.clip_by_norm(x, 1.0), [3.0, 4.0])
+
+
+def case_clip_by_norm_small(tf):
+    return _grads(tf, lambda x: tf.clip_by_norm(x, 10.0), [3.0, 4.0])
+
+
+def case_clip_by_norm_zero(tf):
+    return _grads(tf, lambda x: tf.clip_by_norm(x, 1.0), [0.0, 0.0])
+
+
+def case_clip_by_norm_axes(tf):
+    return _grads(tf, lambda x: tf.clip_by_norm(x, 2.0, axes=[1]), [[3.0, 4.0], [0.6, 0.8]])
+
+
+def case_clip_by_norm_int_error(tf):
+    return tf.clip_by_norm(tf.constant([3, 4]), 1.0)
+
+
+def case_clip_by_global_norm(tf):
+    a = tf.constant([3.0, 0.0])
+    b = tf.constant([[4.0]])
+    with tf.GradientTape() as tape:
+        tape.watch([a, b])
+        clipped, norm = tf.clip_by_global_norm([a, None, b], 2.5)
+        y = tf.reduce_sum(clipped[0]) + tf.reduce_sum(clipped[2] * 3.0)
+    return {"clipped": clipped, "norm": norm, "grads": tape.gradient(y, [a, b])}
+
+
+def case_clip_by_global_norm_use_norm(tf):
+    clipped, norm = tf.clip_by_global_norm([tf.constant([1.0, 1.0])], 1.0, use_norm=4.0)
+    return [clipped, norm]
+
+
+def case_clip_by_global_norm_inf(tf):
+    clipped, norm = tf.clip_by_global_norm([tf.constant([np.inf, 1.0])], 1.0)
+    return [clipped, norm]
+
+
+def case_clip_by_global_norm_not_sequence_error(tf):
+    return tf.clip_by_global_norm(tf.constant([1.0]), 1.0)
+
+
+# ---------------------------------------------------------------------------
+# tf.nn
+
+ACT_POINTS = [-3.0, -0.5, 0.0, 0.5, 6.0, 7.0]
+
+
+def _act_case(name, **kwargs):
+    def case(tf):
+        fn = getattr(tf.nn, name)
+        return _grads(tf, lambda x: fn(x, **kwargs), ACT_POINTS)
+
+    return case
+
+
+case_nn_elu = _act_case("elu")
+case_nn_selu = _act_case("selu")
+case_nn_gelu = _act_case("gelu")
+case_nn_gelu_approximate = _act_case("gelu", approximate=True)
+case_nn_leaky_relu = _act_case("leaky_relu")
+case_nn_leaky_relu_alpha = _act_case("leaky_relu", alpha=0.01)
+case_nn_relu6 = _act_case("relu6")
+case_nn_silu = _act_case("silu")
+case_nn_swish = _act_case("swish")
+case_nn_silu_beta = _act_case("silu", beta=2.0)
+
+
+def case_nn_elu_second(tf):
+    return _second(tf, tf.nn.elu, -0.5)
+
+
+def case_nn_relu6_int(tf):
+    return tf.nn.relu6(tf.constant([-2, 3, 8]))
+
+
+def case_nn_leaky_relu_int(tf):
+    return tf.nn.leaky_relu(tf.constant([-5, 3]))
+
+
+def case_nn_elu_int_error(tf):
+    return tf.nn.elu(tf.constant([1, 2]))
+
+
+def case_nn_log_softmax(tf):
+    return _grads(tf, lambda x: tf.nn.log_softmax(x) * tf.constant([1.0, 2.0, 3.0]),
+                  [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+
+
+def case_nn_log_softmax_axis(tf):
+    return [tf.nn.log_softmax(tf.constant([[1.0, 2.0], [3.0, 5.0]]), axis=0),
+            tf.math.log_softmax(tf.constant([1.0, 2.0]))]
+
+
+def case_nn_log_softmax_axis_error(tf):
+    return tf.nn.log_softmax(tf.constant([1.0, 2.0]), axis=1)
+
+
+def case_nn_softmax_xent(tf):
+    return _grads(tf, lambda y, x: tf.nn.softmax_cross_entropy_with_logits(y, x),
+                  [[0.0, 1.0, 0.0], [0.2, 0.3, 0.5]], [[1.0, 2.0, 3.0], [0.0, -1.0, 4.0]])
+
+
+def case_nn_softmax_xent_unnormalized_labels(tf):
+    return _grads(tf, lambda y, x: tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=x),
+                  [[1.0, 1.0, 0.5]], [[1.0, 2.0, 3.0]])
+
+
+def case_nn_softmax_xent_axis(tf):
+    return _grads(tf, lambda y, x: tf.nn.softmax_cross_entropy_with_logits(y, x, axis=0),
+                  [[1.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [3.0, 5.0]])
+
+
+def case_nn_softmax_xent_second(tf):
+    labels = tf.constant([0.3, 0.7])
+    return _second(tf, lambda x: tf.nn.softmax_cross_entropy_with_logits(labels, x * 2.0),
+                   [1.0, -1.0])
+
+
+def case_nn_softmax_xent_shape_error(tf):
+    return tf.nn.softmax_cross_entropy_with_logits([[1.0, 0.0]], [[1.0, 2.0, 3.0]])
+
+
+def case_nn_sparse_xent(tf):
+    return _grads(tf, lambda x: tf.nn.sparse_softmax_cross_entropy_with_logits(
+        tf.constant([2, 0]), x), [[1.0, 2.0, 3.0], [0.0, -1.0, 4.0]])
+
+
+def case_nn_sparse_xent_int64_labels_3d(tf):
+    logits = tf.reshape(tf.range(12, dtype=tf.float32), [2, 2, 3])
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.constant([[0, 1], [2, 2]], tf.int64), logits=logits)
+
+
+def case_nn_sparse_xent_out_of_range_error(tf):
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(tf.constant([3]),
+                                                          tf.constant([[1.0, 2.0]]))
+
+
+def case_nn_sparse_xent_rank_error(tf):
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(tf.constant([[0]]),
+                                                          tf.constant([[1.0, 2.0]]))
+
+
+def case_nn_sigmoid_xent(tf):
+    return _grads(tf, lambda y, x: tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=x),
+                  [0.0, 1.0, 0.5, 1.0, 0.0], [-2.0, 0.0, 0.0, 3.0, 50.0])
+
+
+def case_nn_sigmoid_xent_shape_error(tf):
+    return tf.nn.sigmoid_cross_entropy_with_logits(labels=[1.0, 0.0], logits=[1.0])
+
+
+def case_nn_l2_loss(tf):
+    return _grads(tf, tf.nn.l2_loss, [[1.0, 2.0], [3.0, -4.0]])
+
+
+def case_nn_l2_loss_int_error(tf):
+    return tf.nn.l2_loss(tf.constant([1, 2]))
+
+
+def case_nn_moments(tf):
+    x = tf.constant([[1.0, 2.0], [3.0, 6.0]])
+    mean, var = tf.nn.moments(x, axes=[0])
+    mean_k, var_k = tf.nn.moments(x, axes=[0, 1], keepdims=True)
+    return [mean, var, mean_k, var_k]
+
+
+def case_nn_moments_grad(tf):
+    x = tf.constant([1.0, 2.0, 6.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        mean, var = tf.nn.moments(x, axes=[0])
+    return [tape.gradient(mean, x), tape.gradient(var, x)]
+
+
+def case_nn_dropout_scaling(tf):
+    tf.random.set_seed(5)
+    x = tf.ones([1000])
+    y = tf.nn.dropout(x, rate=0.25, seed=3)
+    kept = y.numpy()[y.numpy() != 0]
+    return {"float32": y.dtype == tf.float32, "shape": list(y.shape),
+            "values": sorted(set(kept.tolist())),
+            "fraction_ok": bool(0.65 < len(kept) / 1000 < 0.85)}
+
+
+def case_nn_dropout_grad_matches_mask(tf):
+    x = tf.ones([200])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.dropout(x, rate=0.5, seed=1)
+    g = tape.gradient(y, x)
+    return bool(np.array_equal(g.numpy(), y.numpy()))
+
+
+def case_nn_dropout_noise_shape(tf):
+    y = tf.nn.dropout(tf.ones([4, 50]), rate=0.5, noise_shape=[4, 1], seed=2)
+    rows = y.numpy()
+    return [bool(len(set(r.tolist())) == 1) for r in rows]
+
+
+def case_nn_dropout_rate_error(tf):
+    return tf.nn.dropout(tf.ones([2]), rate=1.0)
+
+
+def case_nn_dropout_int_error(tf):
+    return tf.nn.dropout(tf.constant([1, 2]), rate=0.5)
+
+
+def case_nn_bias_add(tf):
+    return _grads(tf, lambda v, b: tf.nn.bias_add(v, b), [[1.0, 2.0], [3.0, 4.0]], [10.0, 20.0])
+
+
+def case_nn_bias_add_nchw(tf):
+    v = tf.zeros([1, 2, 2, 2])
+    return tf.nn.bias_add(v, tf.constant([1.0, 2.0]), data_format="NCHW")
+
+
+def case_nn_bias_add_mismatch_error(tf):
+    return tf.nn.bias_add(tf.zeros([2, 3]), tf.constant([1.0, 2.0]))
+
+
+def case_nn_bias_add_rank_error(tf):
+    return tf.nn.bias_add(tf.zeros([2, 3]), tf.constant([[1.0, 2.0, 3.0]]))
+
+
+# ---------------------------------------------------------------------------
+# Functional ops and control flow
+
+
+def case_fn_map_fn(tf):
+    return _grads(tf, lambda x: tf.map_fn(lambda r: tf.reduce_sum(r * r), x),
+                  [[1.0, 2.0], [3.0, 4.0]])
+
+
+def case_fn_map_fn_tuple_signature(tf):
+    a = tf.constant([1, 2, 3])
+    b = tf.constant([1.0, 2.0, 3.0])
+    return tf.map_fn(lambda t: tf.cast(t[0], tf.float32) * t[1], (a, b),
+                     fn_output_signature=tf.float32)
+
+
+def case_fn_map_fn_structure_out(tf):
+    x = tf.constant([1.0, 2.0])
+    return tf.map_fn(lambda t: (t, t * 2.0), x, fn_output_signature=(tf.float32, tf.float32))
+
+
+def case_fn_map_fn_dict(tf):
+    elems = {"a": tf.constant([1, 2]), "b": tf.constant([10, 20])}
+    return tf.map_fn(lambda d: d["a"] + d["b"], elems, fn_output_signature=tf.int32)
+
+
+def case_fn_map_fn_tensorspec(tf):
+    return tf.map_fn(lambda t: tf.stack([t, t]), tf.constant([1, 2]),
+                     fn_output_signature=tf.TensorSpec([2], tf.int32))
+
+
+def case_fn_map_fn_dtype_error(tf):
+    return tf.map_fn(lambda t: tf.cast(t, tf.float32), tf.constant([1, 2]))
+
+
+def case_fn_map_fn_scalar_error(tf):
+    return tf.map_fn(lambda t: t, tf.constant(1.0))
+
+
+def case_fn_vectorized_map(tf):
+    return _grads(tf, lambda x: tf.vectorized_map(lambda r: tf.reduce_sum(r) * r, x),
+                  [[1.0, 2.0], [3.0, 4.0]])
+
+
+def case_fn_vectorized_map_tuple(tf):
+    return tf.vectorized_map(lambda t: (t[0] + t[1], t[0] * 2),
+                             (tf.constant([1, 2]), tf.constant([3, 4])))
+
+
+def case_fn_tensor_array_basic(tf):
+    ta = tf.TensorArray(tf.float32, size=3)
+    ta = ta.write(0, 1.0).write(1, 2.0)
+    ta = ta.write(2, tf.constant(3.0))
+    return {"stack": ta.stack(), "size": ta.size(), "read": ta.read(1),
+            "float32": ta.dtype == tf.float32}
+
+
+def case_fn_tensor_array_dynamic(tf):
+    ta = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
+    for i in range(4):
+        ta = ta.write(i, i * i)
+    return [ta.stack(), ta.size(), ta.gather([3, 1]), ta.dynamic_size]
+
+
+def case_fn_tensor_array_unstack(tf):
+    ta = tf.TensorArray(tf.float32, size=2).unstack(tf.constant([[1.0, 2.0], [3.0, 4.0]]))
+    return [ta.read(0), ta.read(1), ta.size(), ta.element_shape.as_list()]
+
+
+def case_fn_tensor_array_grad(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        ta = tf.TensorArray(tf.float32, size=2)
+        ta = ta.write(0, x * 2.0)
+        ta = ta.write(1, x * x)
+        y = tf.reduce_sum(ta.stack())
+    return tape.gradient(y, x)
+
+
+def case_fn_tensor_array_concat(tf):
+    ta = tf.TensorArray(tf.float32, size=2, infer_shape=False)
+    ta = ta.write(0, [1.0, 2.0]).write(1, [3.0])
+    return ta.concat()
+
+
+def case_fn_tensor_array_unwritten_zero(tf):
+    ta = tf.TensorArray(tf.float32, size=3, element_shape=[2])
+    ta = ta.write(1, [1.0, 2.0])
+    return ta.stack()
+
+
+def case_fn_tensor_array_read_twice(tf):
+    ta = tf.TensorArray(tf.float32, size=1).write(0, 1.0)
+    return [ta.read(0), ta.read(0)]
+
+
+def case_fn_tensor_array_out_of_range_error(tf):
+    ta = tf.TensorArray(tf.float32, size=1)
+    return ta.write(1, 1.0)
+
+
+def case_fn_tensor_array_dtype_error(tf):
+    ta = tf.TensorArray(tf.float32, size=1)
+    return ta.write(0, tf.constant(1))
+
+
+def case_fn_tensor_array_shape_error(tf):
+    ta = tf.TensorArray(tf.float32, size=2)
+    ta = ta.write(0, [1.0, 2.0])
+    return ta.write(1, [1.0])
+
+
+def case_fn_tensor_array_read_out_of_range_error(tf):
+    return tf.TensorArray(tf.float32, size=1).read(2)
+
+
+def case_fn_tensor_array_empty_stack(tf):
+    return tf.TensorArray(tf.float32, size=0, element_shape=[3]).stack()
+
+
+def case_fn_py_function(tf):
+    def f(a, b):
+        return a * b + tf.constant(float(a.numpy()))
+
+    return _grads(tf, lambda x: tf.py_function(f, [x, 3.0], Tout=tf.float32), 2.0)
+
+
+def case_fn_py_function_list_tout(tf):
+    out = tf.py_function(lambda x: (x + 1, x * 2), [tf.constant(1)], Tout=[tf.int32, tf.int32])
+    return out
+
+
+def case_fn_py_function_numpy_result(tf):
+    return tf.py_function(lambda x: np.array([1.0, 2.0], np.float32) * x.numpy(),
+                          [tf.constant(2.0)], Tout=tf.float32)
+
+
+def case_fn_py_function_dtype_error(tf):
+    return tf.py_function(lambda x: x, [tf.constant(1.0)], Tout=tf.int32)
+
+
+def case_fn_cond(tf):
+    def f(x):
+        return tf.cond(x > 0.0, lambda: x * x, lambda: -x)
+
+    return [_grads(tf, f, 3.0), _grads(tf, f, -2.0)]
+
+
+def case_fn_cond_python_bool(tf):
+    return tf.cond(True, lambda: tf.constant(1), lambda: tf.constant(2))
+
+
+def case_fn_cond_singleton_unpacked(tf):
+    return tf.cond(tf.constant(False), lambda: [tf.constant(1)], lambda: [tf.constant(2)])
+
+
+def case_fn_cond_tuple(tf):
+    return tf.cond(tf.constant(True), lambda: (1, 2.0), lambda: (3, 4.0))
+
+
+def case_fn_cond_missing_branch_error(tf):
+    return tf.cond(tf.constant(True), lambda: 1)
+
+
+def case_fn_cond_not_scalar_error(tf):
+    return tf.cond(tf.constant([True, False]), lambda: 1, lambda: 2)
+
+
+def case_fn_while_loop(tf):
+    i = tf.constant(0)
+    c = lambda i: tf.less(i, 10)  # noqa: E731
+    b = lambda i: (tf.add(i, 1),)  # noqa: E731
+    r = tf.while_loop(c, b, [i])
+    return {"r": r, "type": type(r).__name__}
+
+
+def case_fn_while_loop_two_vars(tf):
+    r = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + tf.cast(i, tf.float32)),
+                      (tf.constant(0), tf.constant(0.0)))
+    return {"r": r, "type": type(r).__name__}
+
+
+def case_fn_while_loop_grad(tf):
+    def f(x):
+        _, y = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x),
+                             [tf.constant(0), tf.constant(1.0)])
+        return y
+
+    return _grads(tf, f, 2.0)
+
+
+def case_fn_while_loop_maximum_iterations(tf):
+    r = tf.while_loop(lambda i: True, lambda i: [i + 1], [tf.constant(0)], maximum_iterations=4)
+    return {"r": r, "type": type(r).__name__}
+
+
+def case_fn_while_loop_no_iterations(tf):
+    r = tf.while_loop(lambda i: i < 0, lambda i: [i + 1], [tf.constant(5)])
+    return {"r": r, "type": type(r).__name__}
+
+
+def case_fn_while_loop_not_callable_error(tf):
+    return tf.while_loop(1, lambda i: i, [tf.constant(0)])
+
+
+def case_fn_while_loop_bare_tensor_body(tf):
+    r = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [tf.constant(0)])
+    return {"r": r, "type": type(r).__name__}
+
+
+def case_fn_identity_n(tf):
+    return _grads(tf, lambda a, b: tf.identity_n([a, b * 2.0]), 1.0, 2.0)
+
+
+def case_fn_init_scope(tf):
+    with tf.init_scope():
+        v = tf.Variable(2.0)
+    return v * 3.0
+
+
+def case_fn_types_experimental(tf):
+    f = tf.function(lambda x: x + 1)
+    return [isinstance(f, tf.types.experimental.PolymorphicFunction),
+            isinstance(f, tf.types.experimental.GenericFunction),
+            isinstance(f.get_concrete_function(tf.constant(1.0)),
+                       tf.types.experimental.ConcreteFunction)]
+
+
+# ---------------------------------------------------------------------------
+# Out of scope: each raises under tftape_torch; TF has them (recorded for the record)
+
+
+def case_out_string_constant(tf):
+    return tf.constant("text").dtype.name
+
+
+def case_out_ragged(tf):
+    return tf.ragged.constant([[1, 2], [3]]).shape.as_list()
+
+
+def case_out_sparse(tf):
+    return tf.sparse.to_dense(tf.sparse.SparseTensor([[0, 0]], [1.0], [2, 2]))
+
+
+def case_out_strings(tf):
+    return tf.strings.length(["ab"])
+
+
+def case_out_image(tf):
+    return tf.image.flip_left_right(tf.zeros([2, 2, 1]))
+
+
+def case_out_saved_model(tf):
+    return callable(tf.saved_model.save)
+
+
+# ---------------------------------------------------------------------------
+# Convolution and pooling (TF's NHWC layout, SAME/VALID padding)
+
+
+def _ramp(tf, shape):
+    n = int(np.prod(shape))
+    return (np.arange(n, dtype=np.float32).reshape(shape) % 7 - 3.0) / 4.0
+
+
+def _conv_case(shape, fshape, strides, padding, dilations=None):
+    def case(tf):
+        x0, w0 = _ramp(tf, shape), _ramp(tf, fshape)
+        return _grads(tf, lambda x, w: tf.nn.conv2d(x, w, strides, padding, dilations=dilations)
+                      * 1.5, x0, w0)
+
+    return case
+
+
+case_nn_conv2d_same = _conv_case([1, 5, 5, 2], [3, 3, 2, 3], 1, "SAME")
+case_nn_conv2d_valid = _conv_case([2, 5, 4, 1], [2, 3, 1, 2], 1, "VALID")
+case_nn_conv2d_same_stride2 = _conv_case([1, 6, 5, 2], [3, 2, 2, 2], 2, "SAME")
+case_nn_conv2d_strides_list = _conv_case([1, 5, 5, 1], [2, 2, 1, 1], [1, 2, 1, 1], "VALID")
+case_nn_conv2d_dilated = _conv_case([1, 6, 6, 1], [2, 2, 1, 1], 1, "SAME", dilations=2)
+case_nn_conv2d_explicit_padding = _conv_case([1, 4, 4, 1], [3, 3, 1, 1], 1,
+                                             [[0, 0], [1, 0], [2, 1], [0, 0]])
+
+
+def case_nn_conv2d_channel_error(tf):
+    return tf.nn.conv2d(tf.ones([1, 3, 3, 2]), tf.ones([2, 2, 3, 1]), 1, "VALID")
+
+
+def case_nn_conv2d_int(tf):
+    return tf.nn.conv2d(tf.ones([1, 3, 3, 1], tf.int32), tf.ones([2, 2, 1, 1], tf.int32), 1,
+                        "VALID")
+
+
+def case_nn_conv1d(tf):
+    return _grads(tf, lambda x, w: tf.nn.conv1d(x, w, 2, "SAME"),
+                  _ramp(tf, [2, 7, 2]), _ramp(tf, [3, 2, 3]))
+
+
+def case_nn_max_pool2d(tf):
+    x0 = _ramp(tf, [1, 5, 5, 2])
+    return [_grads(tf, lambda x: tf.nn.max_pool2d(x, 2, 2, "SAME"), x0),
+            _grads(tf, lambda x: tf.nn.max_pool2d(x, [3, 2], [1, 2], "VALID"), x0)]
+
+
+def case_nn_avg_pool2d(tf):
+    x0 = _ramp(tf, [1, 5, 5, 2])
+    return [_grads(tf, lambda x: tf.nn.avg_pool2d(x, 2, 2, "SAME"), x0),
+            _grads(tf, lambda x: tf.nn.avg_pool2d(x, 3, [1, 2, 1, 1], "VALID"), x0)]

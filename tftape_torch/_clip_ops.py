@@ -1,0 +1,124 @@
+"""TF's clipping ops: `clip_by_value`, `clip_by_norm`, `clip_by_global_norm`.
+
+Each is written as TF writes it, from the package's own ops, so its values and its
+gradients (the `where` guards against NaN, the ties of `minimum`/`maximum`) are TF's.
+
+>>> import tftape_torch as tf
+>>> print(tf.clip_by_value(tf.constant([-2.0, 0.5, 3.0]), -1.0, 1.0))
+tf.Tensor([-1.   0.5  1. ], shape=(3,), dtype=float32)
+"""
+
+from __future__ import annotations
+
+import collections.abc
+from typing import Any, List, Optional, Tuple
+
+import torch
+
+from tftape_torch._array_ops import cast, identity, ones_like, stack, where
+from tftape_torch._math_ops import maximum, minimum, reduce_sum, sqrt
+from tftape_torch._nn_ops import l2_loss
+from tftape_torch._op_call import as_tensor
+
+__all__ = ["clip_by_global_norm", "clip_by_norm", "clip_by_value"]
+
+
+def clip_by_value(
+    t: Any, clip_value_min: Any, clip_value_max: Any, name: Optional[str] = None
+) -> torch.Tensor:
+    """`t` with values below `clip_value_min` or above `clip_value_max` set to them.
+
+    The bounds broadcast against `t` but may not enlarge it. At a bound the gradient
+    still flows to `t`, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.clip_by_value(tf.constant([[-1, 5], [3, 9]]), 0, 4))
+    tf.Tensor(
+    [[0 4]
+     [3 4]], shape=(2, 2), dtype=int32)
+
+    Raises:
+      ValueError: if clipping would broadcast `t` to a larger shape.
+    """
+    values = as_tensor(t)
+    t_min = minimum(values, clip_value_max)
+    if list(t_min.shape) != list(values.shape):
+        raise ValueError(
+            f"Shapes {tuple(values.shape)} and {tuple(t_min.shape)} are incompatible"
+        )
+    t_max = maximum(t_min, clip_value_min)
+    if list(t_max.shape) != list(values.shape):
+        raise ValueError(
+            f"Shapes {tuple(values.shape)} and {tuple(t_max.shape)} are incompatible"
+        )
+    return t_max
+
+
+def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: Optional[str] = None
+                 ) -> torch.Tensor:
+    """`t * clip_norm / max(l2norm(t, axes), clip_norm)`: at most `clip_norm` long.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.clip_by_norm(tf.constant([3.0, 4.0]), 1.0))
+    tf.Tensor([0.6 0.8], shape=(2,), dtype=float32)
+
+    Raises:
+      ValueError: if `clip_norm` would broadcast `t` to a larger shape.
+    """
+    values = as_tensor(t)
+    l2sum = reduce_sum(values * values, axes, keepdims=True)
+    pred = l2sum > 0
+    l2sum_safe = where(pred, l2sum, ones_like(l2sum))
+    l2norm = where(pred, sqrt(l2sum_safe), l2sum)
+    intermediate = values * clip_norm
+    if list(intermediate.shape) != list(values.shape):
+        raise ValueError(
+            f"Shapes {tuple(values.shape)} and {tuple(intermediate.shape)} are incompatible"
+        )
+    return identity(intermediate / maximum(l2norm, clip_norm))
+
+
+def _global_norm(values: List[Optional[torch.Tensor]]) -> torch.Tensor:
+    half_squared = [l2_loss(v) for v in values if v is not None]
+    half_squared_norm = reduce_sum(stack(half_squared))
+    two = as_tensor(2.0, half_squared_norm.dtype)
+    return sqrt(half_squared_norm * two)
+
+
+def clip_by_global_norm(
+    t_list: Any, clip_norm: Any, use_norm: Any = None, name: Optional[str] = None
+) -> Tuple[List[Optional[torch.Tensor]], torch.Tensor]:
+    """Scales the tensors of `t_list` so that their joint 2-norm is at most `clip_norm`.
+
+    Returns the scaled list (`None` entries stay `None`) and the global norm (or
+    `use_norm`) before clipping. An infinite or NaN norm makes every entry NaN, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> clipped, norm = tf.clip_by_global_norm([tf.constant([3.0]), tf.constant([4.0])], 1.0)
+    >>> print(clipped[0], clipped[1], norm)
+    tf.Tensor([0.6], shape=(1,), dtype=float32) tf.Tensor([0.8], shape=(1,), dtype=float32)
+    tf.Tensor(5.0, shape=(), dtype=float32)
+
+    Raises:
+      TypeError: if `t_list` is not a sequence.
+      AttributeError: if `use_norm` is given but is not a tensor.
+    """
+    if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
+        raise TypeError(f"`t_list` should be a sequence of tensors. Received {type(t_list)}.")
+    values = [None if v is None else as_tensor(v) for v in t_list]
+    if use_norm is None:
+        norm = _global_norm(values)
+    elif isinstance(use_norm, torch.Tensor):
+        norm = use_norm
+    else:  # TF reads `use_norm.dtype`
+        raise AttributeError(f"'{type(use_norm).__name__}' object has no attribute 'dtype'")
+    one = as_tensor(1.0, norm.dtype)
+    scale_for_finite = clip_norm * minimum(1.0 / norm, one / clip_norm)
+    scale = scale_for_finite + (norm - norm)
+    clipped: List[Optional[torch.Tensor]] = []
+    for v in values:
+        if v is None:
+            clipped.append(None)
+        else:
+            clipped.append(identity(v * cast(scale, v.dtype)))
+    return clipped, norm

@@ -1,0 +1,201 @@
+"""TF's convolutions and pooling: `tf.nn.conv1d`, `conv2d`, `max_pool2d`, `avg_pool2d`.
+
+TF's layouts (channels last: `NWC`/`NHWC`; filters `[width, in, out]` and
+`[height, width, in, out]`) and padding: `"VALID"`, or `"SAME"`, where the output
+size is `ceil(input / stride)` and an odd total padding puts the extra row or column
+at the end. The work is torch's `conv2d`/pooling on a channels-first view.
+
+>>> import tftape_torch as tf
+>>> x = tf.ones([1, 3, 3, 1])
+>>> print(tf.reshape(tf.nn.conv2d(x, tf.ones([2, 2, 1, 1]), 1, "SAME"), [3, 3]))
+tf.Tensor(
+[[4. 4. 2.]
+ [4. 4. 2.]
+ [2. 2. 1.]], shape=(3, 3), dtype=float32)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+
+from tftape_torch._op_call import as_tensor, call, float_input
+from tftape_torch.errors import InvalidArgumentError
+
+__all__ = ["avg_pool2d", "conv1d", "conv2d", "max_pool2d"]
+
+
+def _spatial(value: Any, n: int, name: str, channels_last: bool) -> List[int]:
+    """A stride/dilation/ksize argument (int, or a list of 1, n or n + 2) as n ints."""
+    if value is None:
+        return [1] * n
+    if isinstance(value, int):
+        return [value] * n
+    items = [int(v) for v in value]
+    if len(items) == 1:
+        return items * n
+    if len(items) == n:
+        return items
+    if len(items) == n + 2:
+        return items[1:-1] if channels_last else items[2:]
+    raise ValueError(f"{name} should be of length 1, {n} or {n + 2}. Received: {name}={value}")
+
+
+def _pads(sizes: Sequence[int], kernel: Sequence[int], strides: Sequence[int],
+          dilations: Sequence[int], padding: Any, channels_last: bool) -> List[Tuple[int, int]]:
+    if isinstance(padding, str):
+        mode = padding.upper()
+        if mode == "VALID":
+            return [(0, 0)] * len(sizes)
+        if mode != "SAME":
+            raise ValueError(f"`padding` must be 'SAME' or 'VALID'; received {padding!r}")
+        pads = []
+        for size, k, s, d in zip(sizes, kernel, strides, dilations):
+            out = math.ceil(size / s)
+            total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
+            pads.append((total // 2, total - total // 2))
+        return pads
+    pairs = [tuple(int(v) for v in p) for p in padding]
+    pairs = pairs[1:-1] if channels_last else pairs[2:]
+    return [(p[0], p[1]) for p in pairs]
+
+
+def _flat_pad(pads: List[Tuple[int, int]]) -> List[int]:
+    flat: List[int] = []
+    for before, after in reversed(pads):
+        flat += [before, after]
+    return flat
+
+
+def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[int],
+          pads: List[Tuple[int, int]], channels_last: bool) -> torch.Tensor:
+    n = len(strides)
+    if channels_last:
+        x = torch.movedim(x, -1, 1)
+    groups = x.shape[1] // w.shape[-2]
+    weight = torch.permute(w, [n + 1, n] + list(range(n)))  # [out, in, *spatial]
+    x = F.pad(x, _flat_pad(pads))
+    conv = F.conv1d if n == 1 else F.conv2d
+    if not x.is_floating_point():  # TF has int32 kernels; torch's CPU conv does not
+        wide = conv(x.to(torch.float64), weight.to(torch.float64), stride=strides,
+                    dilation=dilations, groups=groups)
+        out = torch.round(wide).to(x.dtype)
+    else:
+        out = conv(x, weight, stride=strides, dilation=dilations, groups=groups)
+    return torch.movedim(out, 1, -1) if channels_last else out
+
+
+def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: Any,
+              data_format: Optional[str], dilations: Any) -> torch.Tensor:
+    x = as_tensor(input)
+    if x.dtype != torch.int32:
+        x = float_input(x, op, allow_complex=False)
+    w = as_tensor(filters, x.dtype)
+    channels_last = data_format is None or data_format.endswith("C")
+    if x.dim() != n + 2 or w.dim() != n + 2:
+        raise ValueError(
+            f"input must be {n + 2}-dimensional and filters {n + 2}-dimensional; got shapes "
+            f"{list(x.shape)} and {list(w.shape)}"
+        )
+    if w.dtype != x.dtype:
+        raise InvalidArgumentError(None, None, f"filters' dtype differs from input's [Op:{op}]")
+    channels = x.shape[-1] if channels_last else x.shape[1]
+    if channels % w.shape[-2] != 0:
+        raise InvalidArgumentError(
+            None, None, f"input depth must be evenly divisible by filter depth: {channels} vs "
+            f"{w.shape[-2]} [Op:{op}]"
+        )
+    s = _spatial(strides, n, "strides", channels_last)
+    d = _spatial(dilations, n, "dilations", channels_last)
+    sizes = list(x.shape[1:-1]) if channels_last else list(x.shape[2:])
+    pads = _pads(sizes, list(w.shape[:n]), s, d, padding, channels_last)
+    return call(op, _conv, (x, w), x, w, s, d, pads, channels_last)
+
+
+def conv2d(input: Any, filters: Any, strides: Any, padding: Any, data_format: str = "NHWC",
+           dilations: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    """2-D convolution of `input` `[batch, height, width, in]` with `filters`
+    `[height, width, in, out]` (TF's layout), `padding` `"SAME"` or `"VALID"`.
+
+    >>> import tftape_torch as tf
+    >>> y = tf.nn.conv2d(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 2, 5]), strides=2, padding="VALID")
+    >>> print(y.shape)
+    (1, 1, 1, 5)
+
+    Raises:
+      ValueError: for inputs or filters of the wrong rank, or an unknown padding.
+      InvalidArgumentError: if the input channels do not match the filters'.
+    """
+    return _convolve("Conv2D", 2, input, filters, strides, padding, data_format, dilations)
+
+
+def conv1d(input: Any, filters: Any, stride: Any, padding: Any, data_format: str = "NWC",
+           dilations: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    """1-D convolution of `input` `[batch, width, in]` with `filters` `[width, in, out]`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.conv1d(tf.ones([1, 3, 1]), tf.ones([2, 1, 1]), 1, "SAME")[0, :, 0])
+    tf.Tensor([2. 2. 1.], shape=(3,), dtype=float32)
+    """
+    return _convolve("Conv2D", 1, input, filters, stride, padding, data_format, dilations)
+
+
+def _max_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int, int]]
+              ) -> torch.Tensor:
+    x = torch.movedim(x, -1, 1)
+    x = F.pad(x, _flat_pad(pads), value=-math.inf)
+    return torch.movedim(F.max_pool2d(x, k, s), 1, -1)
+
+
+def _avg_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int, int]]
+              ) -> torch.Tensor:
+    # TF averages over the window's elements inside the input only.
+    x = torch.movedim(x, -1, 1)
+    total = F.avg_pool2d(F.pad(x, _flat_pad(pads)), k, s)
+    ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
+    counted = F.avg_pool2d(F.pad(ones, _flat_pad(pads)), k, s)
+    return torch.movedim(total / counted, 1, -1)
+
+
+def _pool(op: str, fn: Any, input: Any, ksize: Any, strides: Any, padding: Any,
+          data_format: str) -> torch.Tensor:
+    x = float_input(input, op, allow_complex=False)
+    if data_format != "NHWC":
+        raise ValueError(f"data_format {data_format!r} is not supported here; use 'NHWC'")
+    if x.dim() != 4:
+        raise ValueError(f"Input tensor must be of rank 4. Received: input.shape={tuple(x.shape)}")
+    k = _spatial(ksize, 2, "ksize", True)
+    s = _spatial(strides, 2, "strides", True)
+    pads = _pads(list(x.shape[1:3]), k, s, [1, 1], padding, True)
+    return call(op, fn, (x,), x, k, s, pads)
+
+
+def max_pool2d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NHWC",
+               name: Optional[str] = None) -> torch.Tensor:
+    """The maximum of each `ksize` window of `input` `[batch, height, width, channels]`.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.reshape(tf.range(16.0), [1, 4, 4, 1])
+    >>> print(tf.reshape(tf.nn.max_pool2d(x, 2, 2, "VALID"), [2, 2]))
+    tf.Tensor(
+    [[ 5.  7.]
+     [13. 15.]], shape=(2, 2), dtype=float32)
+    """
+    return _pool("MaxPool", _max_pool, input, ksize, strides, padding, data_format)
+
+
+def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NHWC",
+               name: Optional[str] = None) -> torch.Tensor:
+    """The mean of each `ksize` window (with `"SAME"`, of its elements inside `input`).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.reshape(tf.range(9.0), [1, 3, 3, 1])
+    >>> print(tf.reshape(tf.nn.avg_pool2d(x, 2, 2, "SAME"), [2, 2]))
+    tf.Tensor(
+    [[2.  3.5]
+     [6.5 8. ]], shape=(2, 2), dtype=float32)
+    """
+    return _pool("AvgPool", _avg_pool, input, ksize, strides, padding, data_format)

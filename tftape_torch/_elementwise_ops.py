@@ -1,0 +1,697 @@
+"""TF's elementwise math beyond `_math_ops`: unary functions, comparisons, logic.
+
+Public as `tf.math.*` and, for the names TF also exports there, at the top level.
+Ops TF does not differentiate (`floor`, `round`, comparisons, `floordiv`...) give a
+`None` gradient as in TF, not torch's zeros.
+
+>>> import tftape_torch as tf
+>>> print(tf.math.log1p(tf.constant([0.0, 1.0])))
+tf.Tensor([0.        0.6931472], shape=(2,), dtype=float32)
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, Callable, Optional
+
+import torch
+import torch.nn.functional as F
+
+from tftape_torch._dtypes import COMPLEX, FLOATING, INTEGER, dtype_name
+from tftape_torch._op_call import (
+    as_tensor,
+    call,
+    disallowed,
+    float_input,
+    match_operands,
+    number_input,
+)
+from tftape_torch._tensor import operator_truediv
+from tftape_torch.errors import InvalidArgumentError, NotFoundError
+
+__all__ = [
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "ceil",
+    "cosh",
+    "equal",
+    "erf",
+    "erfc",
+    "expm1",
+    "floor",
+    "floordiv",
+    "floormod",
+    "greater",
+    "greater_equal",
+    "is_finite",
+    "is_inf",
+    "is_nan",
+    "less",
+    "less_equal",
+    "log1p",
+    "log_sigmoid",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "negative",
+    "not_equal",
+    "reciprocal",
+    "round",
+    "rsqrt",
+    "sign",
+    "sinh",
+    "squared_difference",
+    "tan",
+    "truediv",
+]
+
+
+def _no_grad(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """`fn` run without recording: TF registers no gradient for the op."""
+
+    def run(*args: Any) -> torch.Tensor:
+        with torch.no_grad():
+            return fn(*args)
+
+    return run
+
+
+def _unary(
+    name: str,
+    op: str,
+    fn: Callable[[torch.Tensor], torch.Tensor],
+    doc: str,
+    allow_complex: builtins.bool = True,
+) -> Callable[..., torch.Tensor]:
+    """`tf.math.<name>`: TF's elementwise op `op` on a floating tensor, computed by `fn`."""
+
+    def unary(x: Any, name: Optional[str] = None) -> torch.Tensor:
+        t = float_input(x, op, allow_complex)
+        return call(op, fn, (t,), t)
+
+    unary.__name__ = unary.__qualname__ = name
+    unary.__doc__ = doc
+    return unary
+
+
+log1p = _unary(
+    "log1p",
+    "Log1p",
+    torch.log1p,
+    """`log(1 + x)`, elementwise, accurate for small `x`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.log1p(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+expm1 = _unary(
+    "expm1",
+    "Expm1",
+    torch.expm1,
+    """`exp(x) - 1`, elementwise, accurate for small `x`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.expm1(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+erf = _unary(
+    "erf",
+    "Erf",
+    torch.erf,
+    """The Gauss error function, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.erf(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+    allow_complex=False,
+)
+
+erfc = _unary(
+    "erfc",
+    "Erfc",
+    torch.erfc,
+    """The complementary error function `1 - erf(x)`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.erfc(tf.constant(0.0)))
+    tf.Tensor(1.0, shape=(), dtype=float32)
+    """,
+    allow_complex=False,
+)
+
+rsqrt = _unary(
+    "rsqrt",
+    "Rsqrt",
+    torch.rsqrt,
+    """`1 / sqrt(x)`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.rsqrt(tf.constant(4.0)))
+    tf.Tensor(0.5, shape=(), dtype=float32)
+    """,
+)
+
+asin = _unary(
+    "asin",
+    "Asin",
+    torch.asin,
+    """The inverse sine, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.asin(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+acos = _unary(
+    "acos",
+    "Acos",
+    torch.acos,
+    """The inverse cosine, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.acos(tf.constant(1.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+atan = _unary(
+    "atan",
+    "Atan",
+    torch.atan,
+    """The inverse tangent, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.atan(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+tan = _unary(
+    "tan",
+    "Tan",
+    torch.tan,
+    """The tangent, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.tan(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+sinh = _unary(
+    "sinh",
+    "Sinh",
+    torch.sinh,
+    """The hyperbolic sine, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.sinh(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+cosh = _unary(
+    "cosh",
+    "Cosh",
+    torch.cosh,
+    """The hyperbolic cosine, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.cosh(tf.constant(0.0)))
+    tf.Tensor(1.0, shape=(), dtype=float32)
+    """,
+)
+
+asinh = _unary(
+    "asinh",
+    "Asinh",
+    torch.asinh,
+    """The inverse hyperbolic sine, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.asinh(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+acosh = _unary(
+    "acosh",
+    "Acosh",
+    torch.acosh,
+    """The inverse hyperbolic cosine, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.acosh(tf.constant(1.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+atanh = _unary(
+    "atanh",
+    "Atanh",
+    torch.atanh,
+    """The inverse hyperbolic tangent, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.atanh(tf.constant(0.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """,
+)
+
+
+def _neg_softplus_neg(x: torch.Tensor) -> torch.Tensor:
+    return torch.neg(F.softplus(torch.neg(x)))
+
+
+log_sigmoid = _unary(
+    "log_sigmoid",
+    "LogSigmoid",
+    _neg_softplus_neg,
+    """`log(1 / (1 + exp(-x)))`, elementwise, computed as `-softplus(-x)`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.log_sigmoid(tf.constant(0.0)))
+    tf.Tensor(-0.6931472, shape=(), dtype=float32)
+    """,
+    allow_complex=False,
+)
+
+
+def _real_float(x: Any, op: str) -> torch.Tensor:
+    return float_input(x, op, allow_complex=False)
+
+
+def floor(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The largest integer not greater than `x`, elementwise (no gradient, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.floor(tf.constant([-1.5, 1.5])))
+    tf.Tensor([-2.  1.], shape=(2,), dtype=float32)
+    """
+    t = _real_float(x, "Floor")
+    return call("Floor", _no_grad(torch.floor), (t,), t)
+
+
+def ceil(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The smallest integer not less than `x`, elementwise (no gradient, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.ceil(tf.constant([-1.5, 1.5])))
+    tf.Tensor([-1.  2.], shape=(2,), dtype=float32)
+    """
+    t = _real_float(x, "Ceil")
+    return call("Ceil", _no_grad(torch.ceil), (t,), t)
+
+
+def round(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x` rounded to the nearest integer, halves to even (no gradient, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.round(tf.constant([0.5, 1.5, 2.7])))
+    tf.Tensor([0. 2. 3.], shape=(3,), dtype=float32)
+    """
+    t = number_input(x, "Round")
+    if t.dtype in INTEGER:
+        return call("Identity", torch.clone, (t,), t)
+    if t.dtype in COMPLEX:
+        raise disallowed("Round", t.dtype, "bfloat16, half, float, double, int8, int16, "
+                         "int32, int64")
+    return call("Round", _no_grad(torch.round), (t,), t)
+
+
+def _sign(x: torch.Tensor) -> torch.Tensor:
+    if x.is_complex():
+        return torch.sgn(x)
+    return torch.sign(x)
+
+
+def sign(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """-1, 0 or 1 by the sign of `x`, elementwise (gradient zero, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.sign(tf.constant([-2, 0, 3])))
+    tf.Tensor([-1  0  1], shape=(3,), dtype=int32)
+    """
+    t = number_input(x, "Sign")
+    return call("Sign", _sign, (t,), t)
+
+
+def reciprocal(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`1 / x`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.reciprocal(tf.constant([2.0, 4.0])))
+    tf.Tensor([0.5  0.25], shape=(2,), dtype=float32)
+    """
+    t = number_input(x, "Reciprocal")
+    if t.dtype in INTEGER:  # TF registers no integer kernel
+        raise NotFoundError(
+            None, None, "Could not find device for node: {{node Reciprocal}} = Reciprocal"
+            f"[T=DT_{dtype_name(t.dtype).upper()}] [Op:Reciprocal]"
+        )
+    return call("Reciprocal", torch.reciprocal, (t,), t)
+
+
+def negative(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`-x`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.negative(tf.constant([1, -2])))
+    tf.Tensor([-1  2], shape=(2,), dtype=int32)
+    """
+    t = number_input(x, "Neg")
+    return call("Neg", torch.neg, (t,), t)
+
+
+def _finite_test(name: str, op: str, fn: Callable[[torch.Tensor], torch.Tensor], doc: str
+                 ) -> Callable[..., torch.Tensor]:
+    def test(x: Any, name: Optional[str] = None) -> torch.Tensor:
+        t = _real_float(x, op)
+        return call(op, _no_grad(fn), (t,), t)
+
+    test.__name__ = test.__qualname__ = name
+    test.__doc__ = doc
+    return test
+
+
+is_nan = _finite_test(
+    "is_nan",
+    "IsNan",
+    torch.isnan,
+    """Whether each element of `x` is NaN (a bool tensor).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.is_nan(tf.constant([1.0, float("nan")])))
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """,
+)
+
+is_inf = _finite_test(
+    "is_inf",
+    "IsInf",
+    torch.isinf,
+    """Whether each element of `x` is infinite (a bool tensor).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.is_inf(tf.constant([1.0, float("inf")])))
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """,
+)
+
+is_finite = _finite_test(
+    "is_finite",
+    "IsFinite",
+    torch.isfinite,
+    """Whether each element of `x` is finite (neither infinite nor NaN).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.is_finite(tf.constant([1.0, float("inf")])))
+    tf.Tensor([ True False], shape=(2,), dtype=bool)
+    """,
+)
+
+
+# ---------------------------------------------------------------------------
+# Binary arithmetic
+
+
+def squared_difference(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`(x - y) * (x - y)`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.squared_difference(tf.constant([1.0, 4.0]), 2.0))
+    tf.Tensor([1. 4.], shape=(2,), dtype=float32)
+    """
+    a, b = match_operands(x, y, "SquaredDifference")
+    if a.dtype == torch.bool:
+        raise disallowed("SquaredDifference", a.dtype, "bfloat16, half, float, double, int8, "
+                         "int16, int32, int64, complex64, complex128")
+    return call("SquaredDifference", _squared_difference, (a, b), a, b)
+
+
+def _squared_difference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    d = torch.sub(a, b)
+    if d.is_complex():
+        return torch.mul(d, torch.conj(d))
+    return torch.mul(d, d)
+
+
+def floordiv(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`floor(x / y)`, elementwise, in `x`'s dtype (no gradient, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.floordiv(tf.constant([7, -7]), 2))
+    tf.Tensor([ 3 -4], shape=(2,), dtype=int32)
+    """
+    a, b = match_operands(x, y, "FloorDiv")
+    return call("FloorDiv", _no_grad(_floor_divide), (a, b), a, b)
+
+
+def _floor_divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    if a.dtype in INTEGER and builtins.bool(torch.any(b == 0)):
+        raise InvalidArgumentError(None, None, "Integer division by zero [Op:FloorDiv]")
+    return torch.div(a, b, rounding_mode="floor")
+
+
+def floormod(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The remainder of `floordiv(x, y)`: it has the sign of `y` (also `tf.math.mod`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.floormod(tf.constant([7, -7]), 3))
+    tf.Tensor([1 2], shape=(2,), dtype=int32)
+    """
+    a, b = match_operands(x, y, "FloorMod")
+    if a.dtype in INTEGER:
+        return call("FloorMod", _no_grad(_int_mod), (a, b), a, b)
+    return call("FloorMod", _float_mod, (a, b), a, b)
+
+
+def _int_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    if builtins.bool(torch.any(b == 0)):
+        raise InvalidArgumentError(None, None, "Integer division by zero [Op:FloorMod]")
+    return torch.remainder(a, b)
+
+
+def _float_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    # TF's gradient: `grad` for x, `-grad * floor(x / y)` for y: torch's remainder.
+    return torch.remainder(a, b)
+
+
+def truediv(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x / y`, elementwise; integers are divided as float64 (int8/int16: float32).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.truediv(tf.constant([3, 4]), tf.constant([2, 2])))
+    tf.Tensor([1.5 2. ], shape=(2,), dtype=float64)
+    """
+    if isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) and x.dtype != y.dtype:
+        raise TypeError(
+            f"`x` and `y` must have the same dtype, got {dtype_name(x.dtype)!r} != "
+            f"{dtype_name(y.dtype)!r}."
+        )
+    a, b = match_operands(x, y, "truediv")
+    return call("RealDiv", operator_truediv, (a, b), a, b)
+
+
+def atan2(y: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The angle of the point `(x, y)`, elementwise (note the argument order).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.atan2(tf.constant(0.0), tf.constant(1.0)))
+    tf.Tensor(0.0, shape=(), dtype=float32)
+    """
+    a, b = match_operands(y, x, "Atan2")
+    if a.dtype not in FLOATING:
+        raise disallowed("Atan2", a.dtype, "bfloat16, half, float, double")
+    return call("Atan2", torch.atan2, (a, b), a, b)
+
+
+# ---------------------------------------------------------------------------
+# Comparisons and logic
+
+
+def _comparison(
+    name: str, op: str, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], doc: str,
+    ordered: builtins.bool,
+) -> Callable[..., torch.Tensor]:
+    def compare(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+        a, b = match_operands(x, y, op)
+        if ordered and (a.dtype == torch.bool or a.dtype in COMPLEX):
+            raise disallowed(op, a.dtype, "float, double, int32, uint8, int16, int8, int64, "
+                             "bfloat16, uint16, half, uint32, uint64")
+        return call(op, _no_grad(fn), (a, b), a, b)
+
+    compare.__name__ = compare.__qualname__ = name
+    compare.__doc__ = doc
+    return compare
+
+
+equal = _comparison(
+    "equal",
+    "Equal",
+    torch.eq,
+    """Whether `x == y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.equal(tf.constant([1, 2]), 2))
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+
+    Raises:
+      InvalidArgumentError: if the shapes do not broadcast or the dtypes differ.
+    """,
+    ordered=False,
+)
+
+not_equal = _comparison(
+    "not_equal",
+    "NotEqual",
+    torch.ne,
+    """Whether `x != y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.not_equal(tf.constant([1, 2]), 2))
+    tf.Tensor([ True False], shape=(2,), dtype=bool)
+    """,
+    ordered=False,
+)
+
+less = _comparison(
+    "less",
+    "Less",
+    torch.lt,
+    """Whether `x < y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.less(tf.constant([1, 2]), 2))
+    tf.Tensor([ True False], shape=(2,), dtype=bool)
+    """,
+    ordered=True,
+)
+
+less_equal = _comparison(
+    "less_equal",
+    "LessEqual",
+    torch.le,
+    """Whether `x <= y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.less_equal(tf.constant([1, 3]), 2))
+    tf.Tensor([ True False], shape=(2,), dtype=bool)
+    """,
+    ordered=True,
+)
+
+greater = _comparison(
+    "greater",
+    "Greater",
+    torch.gt,
+    """Whether `x > y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.greater(tf.constant([1, 3]), 2))
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """,
+    ordered=True,
+)
+
+greater_equal = _comparison(
+    "greater_equal",
+    "GreaterEqual",
+    torch.ge,
+    """Whether `x >= y`, elementwise, with broadcasting.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.greater_equal(tf.constant([1, 2]), 2))
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """,
+    ordered=True,
+)
+
+
+def _bool_input(value: Any, op: str, index: int) -> torch.Tensor:
+    t = as_tensor(value, torch.bool)
+    if t.dtype != torch.bool:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"cannot compute {op} as input #{index}(zero-based) was expected to be a bool "
+            f"tensor but is a {_type_word(t.dtype)} tensor [Op:{op}]",
+        )
+    return t
+
+
+def _type_word(dtype: torch.dtype) -> str:
+    name = dtype_name(dtype)
+    return "float" if name == "float32" else name
+
+
+def _logical(
+    name: str, op: str, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], doc: str
+) -> Callable[..., torch.Tensor]:
+    def logical(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+        a, b = _bool_input(x, op, 0), _bool_input(y, op, 1)
+        return call(op, fn, (a, b), a, b)
+
+    logical.__name__ = logical.__qualname__ = name
+    logical.__doc__ = doc
+    return logical
+
+
+logical_and = _logical(
+    "logical_and",
+    "LogicalAnd",
+    torch.logical_and,
+    """`x AND y`, elementwise, for bool tensors.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.logical_and([True, True], [True, False]))
+    tf.Tensor([ True False], shape=(2,), dtype=bool)
+    """,
+)
+
+logical_or = _logical(
+    "logical_or",
+    "LogicalOr",
+    torch.logical_or,
+    """`x OR y`, elementwise, for bool tensors.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.logical_or([False, False], [True, False]))
+    tf.Tensor([ True False], shape=(2,), dtype=bool)
+    """,
+)
+
+logical_xor = _logical(
+    "logical_xor",
+    "LogicalXor",
+    torch.logical_xor,
+    """`x XOR y`, elementwise, for bool tensors.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.logical_xor([True, True], [True, False]))
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """,
+)
+
+
+def logical_not(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`NOT x`, elementwise, for a bool tensor.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.logical_not([True, False]))
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """
+    t = _bool_input(x, "LogicalNot", 0)
+    return call("LogicalNot", torch.logical_not, (t,), t)

@@ -1,0 +1,536 @@
+"""TF's functional and control-flow ops, with TF's eager semantics.
+
+`tf.cond` and `tf.while_loop` run the Python branch or loop directly; `tf.map_fn`
+and `tf.vectorized_map` call `fn` per element and stack the results; `tf.TensorArray`
+is TF's eager one, a list of tensors; `tf.py_function` calls the Python function on
+this package's tensors. Gradients flow through all of them as through the ops they run.
+
+>>> import tftape_torch as tf
+>>> print(tf.map_fn(lambda x: x * x, tf.constant([1.0, 2.0, 3.0])))
+tf.Tensor([1. 4. 9.], shape=(3,), dtype=float32)
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+from typing import Any, Callable, Iterator, List, Optional
+
+import torch
+
+from tftape_torch._array_ops import concat, convert_to_tensor, identity, stack, zeros
+from tftape_torch._dtypes import as_dtype, dtype_name
+from tftape_torch._op_call import as_tensor
+from tftape_torch._structure import flatten, is_nested, map_structure, pack_like
+from tftape_torch._tensor_shape import TensorShape
+from tftape_torch._tensor_spec import TensorSpec
+from tftape_torch._variable import Variable
+from tftape_torch.errors import InvalidArgumentError, OutOfRangeError
+
+__all__ = [
+    "TensorArray",
+    "cond",
+    "identity_n",
+    "init_scope",
+    "map_fn",
+    "py_function",
+    "vectorized_map",
+    "while_loop",
+]
+
+
+def _index(value: Any) -> int:
+    if isinstance(value, torch.Tensor):
+        return int(value.item())
+    return int(value)
+
+
+def _spec_dtype(spec: Any) -> Optional[torch.dtype]:
+    if isinstance(spec, TensorSpec):
+        return as_dtype(spec.dtype)
+    if spec is None:
+        return None
+    return as_dtype(spec)
+
+
+# ---------------------------------------------------------------------------
+# Conditionals and loops
+
+
+def cond(
+    pred: Any,
+    true_fn: Optional[Callable[[], Any]] = None,
+    false_fn: Optional[Callable[[], Any]] = None,
+    name: Optional[str] = None,
+) -> Any:
+    """`true_fn()` if `pred` else `false_fn()` (eagerly only that branch runs).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant(2.0)
+    >>> print(tf.cond(x > 1.0, lambda: x * 10.0, lambda: x))
+    tf.Tensor(20.0, shape=(), dtype=float32)
+
+    Raises:
+      TypeError: if a branch is missing or not callable.
+      ValueError: if `pred` has more than one element.
+    """
+    if true_fn is None:
+        raise TypeError("'true_fn' must not be None.")
+    if false_fn is None:
+        raise TypeError("'false_fn' must not be None.")
+    if not callable(true_fn):
+        raise TypeError("'true_fn' must be callable.")
+    if not callable(false_fn):
+        raise TypeError("'false_fn' must be callable.")
+    p = as_tensor(pred)
+    with torch.no_grad():
+        value = p.detach().cpu().numpy()
+    # Python's truth value of the NumPy value, as TF's eager cond takes it: a
+    # non-bool scalar counts by its value, several elements raise ValueError.
+    result = true_fn() if builtins.bool(value) else false_fn()
+    return result
+
+
+def _read_variables(structure: Any) -> Any:
+    flat = [v.read_value() if isinstance(v, Variable) else v for v in flatten(structure)]
+    return pack_like(structure, flat)
+
+
+def while_loop(
+    cond: Callable[..., Any],
+    body: Callable[..., Any],
+    loop_vars: Any,
+    shape_invariants: Any = None,
+    parallel_iterations: int = 10,
+    back_prop: builtins.bool = True,
+    swap_memory: builtins.bool = False,
+    maximum_iterations: Any = None,
+    name: Optional[str] = None,
+) -> Any:
+    """Repeats `loop_vars = body(*loop_vars)` while `cond(*loop_vars)`, then returns them.
+
+    The result has the structure of what `body` returns (of `loop_vars` if it never
+    runs), its leaves converted to tensors; `maximum_iterations` caps the number of
+    iterations.
+
+    >>> import tftape_torch as tf
+    >>> i = tf.constant(0)
+    >>> result = tf.while_loop(lambda i: tf.less(i, 10), lambda i: (tf.add(i, 1),), [i])
+    >>> print(result)
+    (<tf.Tensor: shape=(), dtype=int32, numpy=10>,)
+
+    Raises:
+      TypeError: if `cond` or `body` is not callable, or `body` returns a single
+        tensor for a list of loop variables.
+      ValueError: if `loop_vars` is empty, or `body` returns another structure.
+    """
+    if not callable(cond):
+        raise TypeError("'cond' must be callable.")
+    if not callable(body):
+        raise TypeError("'body' must be callable.")
+    if parallel_iterations < 1:
+        raise TypeError("'parallel_iterations' must be a positive integer.")
+    loop_vars = _read_variables(loop_vars)
+    if not loop_vars and not isinstance(loop_vars, torch.Tensor):
+        raise ValueError("'loop_vars' must be provided.")
+    limit = None if maximum_iterations is None else _index(maximum_iterations)
+    structure = list(loop_vars)
+    count = 0
+    while (limit is None or count < limit) and builtins.bool(cond(*loop_vars)):
+        loop_vars = body(*loop_vars)
+        if limit is not None:
+            _same_structure(structure, loop_vars, True)
+        else:
+            _same_structure(structure, list(loop_vars), True)
+        count += 1
+    return map_structure(_loop_output, loop_vars)
+
+
+def _loop_output(value: Any) -> Any:
+    if isinstance(value, TensorArray):
+        return value
+    return convert_to_tensor(value)
+
+
+def _same_structure(a: Any, b: Any, top: builtins.bool = False) -> None:
+    """TF's `nest.assert_same_structure` (sequence types checked below the top level)."""
+    if is_nested(a) != is_nested(b):
+        raise ValueError(
+            "The two structures don't have the same nested structure: the loop variables "
+            f"{a!r} and what `body` returned, {b!r}."
+        )
+    if not is_nested(a):
+        return
+    if not top and type(a) is not type(b):
+        raise TypeError(
+            f"The two structures don't have the same sequence type: {type(a)} and {type(b)}."
+        )
+    if isinstance(a, dict):
+        if sorted(a) != sorted(b):
+            raise ValueError("The two structures don't have the same keys.")
+        for key in a:
+            _same_structure(a[key], b[key])
+        return
+    if len(a) != len(b):
+        raise ValueError(
+            f"The two structures don't have the same number of elements: {len(a)} and {len(b)}."
+        )
+    for x, y in zip(a, b):
+        _same_structure(x, y)
+
+
+# ---------------------------------------------------------------------------
+# Mapping over a batch
+
+
+def _check_lengths(leaves: List[torch.Tensor]) -> int:
+    if not leaves:
+        raise ValueError("elems must be a Tensor or (possibly nested) sequence of Tensors.")
+    for t in leaves:
+        if t.dim() == 0:
+            raise ValueError(
+                "Elements in elems must be 1+ dimensional Tensors, not scalars"
+            )
+    n = leaves[0].shape[0]
+    for t in leaves[1:]:
+        if t.shape[0] != n:
+            raise ValueError(
+                "All elements in elems must have the same size on the first dimension; got "
+                f"{[int(u.shape[0]) for u in leaves]}"
+            )
+    return int(n)
+
+
+def map_fn(
+    fn: Callable[[Any], Any],
+    elems: Any,
+    dtype: Any = None,
+    parallel_iterations: Optional[int] = None,
+    back_prop: builtins.bool = True,
+    swap_memory: builtins.bool = False,
+    infer_shape: builtins.bool = True,
+    name: Optional[str] = None,
+    fn_output_signature: Any = None,
+) -> Any:
+    """`fn` applied to each slice of `elems` along its first dimension, results stacked.
+
+    `elems` may be a nested structure of tensors with one first dimension; `fn` then
+    takes that structure. `fn_output_signature` (a dtype, a `tf.TensorSpec` or a
+    structure of them) says what `fn` returns where it differs from `elems`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.map_fn(lambda t: tf.reduce_sum(t), tf.constant([[1, 2], [3, 4]])))
+    tf.Tensor([3 7], shape=(2,), dtype=int32)
+    >>> print(tf.map_fn(lambda t: t[0] * t[1], (tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])),
+    ...                 fn_output_signature=tf.float32))
+    tf.Tensor([3. 8.], shape=(2,), dtype=float32)
+
+    Raises:
+      TypeError: if `fn` is not callable.
+      ValueError: if `elems` holds a scalar or first dimensions differ.
+      InvalidArgumentError: if `fn` returns another dtype than expected.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable. Received: {fn!r}")
+    if fn_output_signature is None:
+        fn_output_signature = dtype
+    leaves = [as_tensor(v) for v in flatten(elems)]
+    n = _check_lengths(leaves)
+    if fn_output_signature is None:
+        signature: Any = pack_like(elems, [t.dtype for t in leaves]) if is_nested(elems) \
+            else leaves[0].dtype
+    else:
+        signature = fn_output_signature
+    expected = [_spec_dtype(s) for s in flatten(signature)]
+    results: List[List[Any]] = [[] for _ in expected]
+    for i in builtins.range(n):
+        item = pack_like(elems, [t[i] for t in leaves]) if is_nested(elems) else leaves[0][i]
+        out = fn(item)
+        flat = flatten(out)
+        if len(flat) != len(expected):
+            raise ValueError(
+                "The two structures don't have the same nested structure: fn returned "
+                f"{len(flat)} value(s), fn_output_signature has {len(expected)}."
+            )
+        for j, (value, want) in enumerate(zip(flat, expected)):
+            t = as_tensor(value, want)
+            if want is not None and t.dtype != want:
+                raise InvalidArgumentError(
+                    None,
+                    None,
+                    f"TensorArray dtype is {dtype_name(want)} but Op is trying to write dtype "
+                    f"{dtype_name(t.dtype)} ",
+                )
+            results[j].append(t)
+    stacked = []
+    for j, spec in enumerate(flatten(signature)):
+        if results[j]:
+            stacked.append(stack(results[j]))
+        else:
+            shape = list(spec.shape) if isinstance(spec, TensorSpec) else []
+            stacked.append(zeros([0] + [d or 0 for d in shape], expected[j]))
+    return pack_like(signature, stacked) if is_nested(signature) else stacked[0]
+
+
+def vectorized_map(
+    fn: Callable[[Any], Any],
+    elems: Any,
+    fallback_to_while_loop: builtins.bool = True,
+    warn: builtins.bool = True,
+) -> Any:
+    """`fn` applied to each slice of `elems` along its first dimension, results stacked.
+
+    TF vectorizes `fn`; here it runs per slice (same values, dtypes and gradients).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.vectorized_map(lambda t: t + 1, tf.constant([1, 2])))
+    tf.Tensor([2 3], shape=(2,), dtype=int32)
+    """
+    leaves = [as_tensor(v) for v in flatten(elems)]
+    n = _check_lengths(leaves)
+    outputs = []
+    for i in builtins.range(n):
+        item = pack_like(elems, [t[i] for t in leaves]) if is_nested(elems) else leaves[0][i]
+        outputs.append(fn(item))
+    if not outputs:
+        raise ValueError("vectorized_map needs a non-empty first dimension here")
+    columns = [stack([as_tensor(v) for v in column])
+               for column in zip(*(flatten(o) for o in outputs))]
+    return pack_like(outputs[0], columns)
+
+
+# ---------------------------------------------------------------------------
+# TensorArray
+
+
+class TensorArray:
+    """TF's eager `TensorArray`: a list of tensors of one dtype, written and read by index.
+
+    >>> import tftape_torch as tf
+    >>> ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+    >>> for i in range(3):
+    ...     ta = ta.write(i, tf.constant(i * 10.0))
+    >>> print(ta.stack(), ta.size())
+    tf.Tensor([ 0. 10. 20.], shape=(3,), dtype=float32) tf.Tensor(3, shape=(), dtype=int32)
+    """
+
+    def __init__(
+        self,
+        dtype: Any,
+        size: Any = None,
+        dynamic_size: Optional[builtins.bool] = None,
+        clear_after_read: Optional[builtins.bool] = None,
+        tensor_array_name: Optional[str] = None,
+        handle: Any = None,
+        flow: Any = None,
+        infer_shape: builtins.bool = True,
+        element_shape: Any = None,
+        colocate_with_first_write_call: builtins.bool = True,
+        name: Optional[str] = None,
+    ) -> None:
+        if size is None:
+            raise ValueError("Size must be provided if handle is not provided")
+        self._dtype = as_dtype(dtype)
+        self._dynamic_size = builtins.bool(dynamic_size)
+        self._clear_after_read = (
+            True if clear_after_read is None else builtins.bool(clear_after_read)
+        )
+        self._infer_shape = infer_shape
+        self._element_shape = TensorShape(None) if element_shape is None \
+            else TensorShape(element_shape)
+        self._items: List[Optional[torch.Tensor]] = [None] * _index(size)
+        self._read: List[int] = []
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self._dtype
+
+    @property
+    def dynamic_size(self) -> builtins.bool:
+        return self._dynamic_size
+
+    @property
+    def element_shape(self) -> TensorShape:
+        return self._element_shape
+
+    def _zero(self, index: int) -> torch.Tensor:
+        value = self._items[index]
+        if value is None:
+            if not self._element_shape.is_fully_defined():
+                raise InvalidArgumentError(
+                    None, None, f"TensorArray has size zero or unknown element shape; cannot "
+                    f"read unwritten index {index}"
+                )
+            value = self._items[index] = zeros(self._element_shape.as_list(), self._dtype)
+        return value
+
+    def read(self, index: Any, name: Optional[str] = None) -> torch.Tensor:
+        """The tensor at `index` (zeros of the element shape if never written)."""
+        i = _index(index)
+        if i < 0:
+            raise OutOfRangeError(
+                None, None, f"Reading from negative indices (index {i}) is not allowed."
+            )
+        if i >= len(self._items):
+            raise OutOfRangeError(
+                None, None, f"Tried to read from index {i} but array size is: {len(self._items)} "
+            )
+        value = self._items[i]
+        if value is None:
+            if i in self._read:
+                raise InvalidArgumentError(
+                    None, None, f"Could not read index {i} twice because it was cleared after a "
+                    "previous read (perhaps try setting clear_after_read = false?)"
+                )
+            value = self._zero(i)
+        if self._clear_after_read:
+            self._items[i] = None
+            self._read.append(i)
+        return value
+
+    def write(self, index: Any, value: Any, name: Optional[str] = None) -> TensorArray:
+        """Writes `value` at `index`; returns this TensorArray (use the result, as in TF)."""
+        i = _index(index)
+        if i < 0:
+            raise OutOfRangeError(
+                None, None, f"Writing to negative indices (index {i}) is not allowed."
+            )
+        size = len(self._items)
+        if i >= size:
+            if not self._dynamic_size:
+                raise OutOfRangeError(
+                    None, None, f"Tried to write to index {i} but array is not resizeable and "
+                    f"size is: {size} "
+                )
+            self._items.extend([None] * (i - size + 1))
+        t = convert_to_tensor(value, dtype_hint=self._dtype)
+        if t.dtype != self._dtype:
+            raise InvalidArgumentError(
+                None, None, f"TensorArray dtype is {dtype_name(self._dtype)} but Op is trying to "
+                f"write dtype {dtype_name(t.dtype)} "
+            )
+        shape = TensorShape(list(t.shape))
+        if not self._element_shape.is_compatible_with(shape):
+            raise ValueError(
+                f"Incompatible shape for value ({shape}), expected ({self._element_shape})"
+            )
+        if self._infer_shape:
+            self._element_shape = self._element_shape.merge_with(shape)
+        self._items[i] = t
+        return self
+
+    def stack(self, name: Optional[str] = None) -> torch.Tensor:
+        """All the elements stacked along a new first dimension."""
+        if not self._items:
+            if self._element_shape.is_fully_defined():
+                return zeros([0] + self._element_shape.as_list(), self._dtype)
+            return zeros([0], self._dtype)
+        return stack([self._zero(i) for i in builtins.range(len(self._items))])
+
+    def gather(self, indices: Any, name: Optional[str] = None) -> torch.Tensor:
+        """The elements at `indices`, stacked."""
+        idx = as_tensor(indices)
+        return stack([self._zero(int(i)) for i in idx.reshape(-1).tolist()])
+
+    def concat(self, name: Optional[str] = None) -> torch.Tensor:
+        """All the elements concatenated along their first dimension."""
+        return concat([self._zero(i) for i in builtins.range(len(self._items))], 0)
+
+    def unstack(self, value: Any, name: Optional[str] = None) -> TensorArray:
+        """Writes the slices of `value` along its first dimension; returns this TensorArray."""
+        t = convert_to_tensor(value, dtype_hint=self._dtype)
+        tensors = [t[i] for i in builtins.range(t.shape[0])]
+        if len(tensors) > len(self._items) and not self._dynamic_size:
+            raise ValueError(
+                f"Cannot unstack {len(tensors)} tensors into a TensorArray of static size "
+                f"{len(self._items)} "
+            )
+        self._items = list(tensors)
+        return self
+
+    def scatter(self, indices: Any, value: Any, name: Optional[str] = None) -> TensorArray:
+        """Writes the slices of `value` at `indices`; returns this TensorArray."""
+        t = as_tensor(value, self._dtype)
+        for j, i in enumerate(as_tensor(indices).reshape(-1).tolist()):
+            self.write(i, t[j])
+        return self
+
+    def size(self, name: Optional[str] = None) -> torch.Tensor:
+        """The number of elements, an int32 scalar."""
+        return convert_to_tensor(len(self._items), torch.int32)
+
+    def identity(self) -> TensorArray:
+        return self
+
+    def close(self, name: Optional[str] = None) -> None:
+        """Empties the TensorArray."""
+        self._items = []
+
+
+# ---------------------------------------------------------------------------
+# Python functions and scopes
+
+
+def py_function(
+    func: Optional[Callable[..., Any]] = None,
+    inp: Any = None,
+    Tout: Any = None,
+    name: Optional[str] = None,
+) -> Any:
+    """Calls the Python `func` on the tensors `inp` and converts its result to `Tout`.
+
+    Eagerly this is a plain call, so `func` sees this package's tensors (`.numpy()`
+    works) and gradients flow through what it computes.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.py_function(lambda a, b: a * b, [tf.constant(2.0), 3.0], Tout=tf.float32))
+    tf.Tensor(6.0, shape=(), dtype=float32)
+    """
+    if func is None:
+        raise TypeError("py_function needs `func`")
+    args = [as_tensor(v) for v in (inp or [])]
+    out = func(*args)
+    if isinstance(Tout, (list, tuple)):
+        values = list(out) if isinstance(out, (list, tuple)) else [out]
+        if len(values) != len(Tout):
+            raise InvalidArgumentError(
+                None, None, f"pyfunc returned {len(values)} values, but expected {len(Tout)} "
+                "[Op:EagerPyFunc]"
+            )
+        return [_py_output(v, t) for v, t in zip(values, Tout)]
+    if Tout is None:
+        return None
+    return _py_output(out, Tout)
+
+
+def _py_output(value: Any, dtype: Any) -> torch.Tensor:
+    want = as_dtype(dtype)
+    t = convert_to_tensor(value, dtype_hint=want)
+    if t.dtype != want:
+        raise InvalidArgumentError(
+            None, None, f"Expected {dtype_name(want)}, but got {dtype_name(t.dtype)} "
+            "[Op:EagerPyFunc]"
+        )
+    return t
+
+
+@contextlib.contextmanager
+def init_scope() -> Iterator[None]:
+    """A context to create state (Variables) in: eagerly, a context that does nothing.
+
+    >>> import tftape_torch as tf
+    >>> with tf.init_scope():
+    ...     v = tf.Variable(1.0)
+    """
+    yield
+
+
+def identity_n(input: Any, name: Optional[str] = None) -> List[torch.Tensor]:
+    """`tf.identity` of each tensor in the list `input`.
+
+    >>> import tftape_torch as tf
+    >>> a, b = tf.identity_n([tf.constant(1), tf.constant(2.0)])
+    >>> print(a, b)
+    tf.Tensor(1, shape=(), dtype=int32) tf.Tensor(2.0, shape=(), dtype=float32)
+    """
+    return [identity(v) for v in input]

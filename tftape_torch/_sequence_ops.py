@@ -1,0 +1,392 @@
+"""TF's scans, sorting, segment sums and sums of many: `cumsum`, `top_k`, `add_n`...
+
+Public as `tf.math.*` and, for the names TF also exports there, at the top level.
+
+>>> import tftape_torch as tf
+>>> print(tf.cumsum(tf.constant([1, 2, 3])))
+tf.Tensor([1 3 6], shape=(3,), dtype=int32)
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+from typing import Any, List, Optional, Sequence
+
+import torch
+
+from tftape_torch._array_ops import identity, zeros_like
+from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name
+from tftape_torch._math_ops import add, multiply
+from tftape_torch._op_call import as_tensor, call, number_input
+from tftape_torch._tensor import EagerTensor
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
+from tftape_torch.errors import InvalidArgumentError
+
+__all__ = [
+    "TopKV2",
+    "add_n",
+    "bincount",
+    "cumprod",
+    "cumsum",
+    "polyval",
+    "segment_sum",
+    "top_k",
+    "unsorted_segment_sum",
+]
+
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+TopKV2.__doc__ = "What `tf.math.top_k` returns: `values` and their `indices`."
+
+
+def _axis_of(x: torch.Tensor, axis: Any, op: str) -> int:
+    a = int(axis.item()) if isinstance(axis, torch.Tensor) else int(axis)
+    rank = x.dim()
+    if not -rank <= a < rank:
+        raise InvalidArgumentError(
+            None, None, f"Expected scan axis in the range [{-rank}, {rank}), but got {a} "
+            f"[Op:{op}]"
+        )
+    return a % rank
+
+
+def _scan(
+    x: torch.Tensor,
+    axis: int,
+    exclusive: builtins.bool,
+    reverse: builtins.bool,
+    product: builtins.bool,
+) -> torch.Tensor:
+    if reverse:
+        x = torch.flip(x, [axis])
+    if exclusive:
+        pad_shape = list(x.shape)
+        pad_shape[axis] = 1
+        start = torch.ones if product else torch.zeros
+        head = start(pad_shape, dtype=x.dtype, device=x.device)
+        x = torch.cat([head, torch.narrow(x, axis, 0, x.shape[axis] - 1)], dim=axis)
+    scan = torch.cumprod if product else torch.cumsum
+    out = scan(x, dim=axis, dtype=x.dtype)
+    if reverse:
+        out = torch.flip(out, [axis])
+    return out
+
+
+def cumsum(
+    x: Any,
+    axis: Any = 0,
+    exclusive: builtins.bool = False,
+    reverse: builtins.bool = False,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """The cumulative sum of `x` along `axis`.
+
+    `exclusive=True` leaves each element out of its own sum; `reverse=True` sums
+    from the end.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant([1.0, 2.0, 3.0])
+    >>> print(tf.cumsum(x, exclusive=True), tf.cumsum(x, reverse=True))
+    tf.Tensor([0. 1. 3.], shape=(3,), dtype=float32)
+    tf.Tensor([6. 5. 3.], shape=(3,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: if `axis` is out of range.
+    """
+    t = number_input(x, "Cumsum")
+    a = _axis_of(t, axis, "Cumsum")
+    flags = (builtins.bool(exclusive), builtins.bool(reverse))
+    return call("Cumsum", _scan, (t,), t, a, *flags, False)
+
+
+def cumprod(
+    x: Any,
+    axis: Any = 0,
+    exclusive: builtins.bool = False,
+    reverse: builtins.bool = False,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """The cumulative product of `x` along `axis` (`exclusive`, `reverse` as in `cumsum`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.cumprod(tf.constant([1.0, 2.0, 3.0])))
+    tf.Tensor([1. 2. 6.], shape=(3,), dtype=float32)
+    """
+    t = number_input(x, "Cumprod")
+    a = _axis_of(t, axis, "Cumprod")
+    flags = (builtins.bool(exclusive), builtins.bool(reverse))
+    return call("Cumprod", _scan, (t,), t, a, *flags, True)
+
+
+def _top_k(x: torch.Tensor, k: int, index_dtype: torch.dtype) -> Any:
+    # A stable sort puts tied values in index order, as TF does.
+    values, indices = torch.sort(x, dim=-1, descending=True, stable=True)
+    values = torch.narrow(values, -1, 0, k)
+    with torch.no_grad():
+        indices = torch.narrow(indices, -1, 0, k).to(index_dtype)
+    return values, indices
+
+
+def top_k(
+    input: Any,
+    k: Any = 1,
+    sorted: builtins.bool = True,
+    index_type: Any = torch.int32,
+    name: Optional[str] = None,
+) -> Any:
+    """The `k` largest entries of the last dimension and their indices, largest first.
+
+    Of tied entries the one of lower index comes first, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> result = tf.math.top_k(tf.constant([1.0, 3.0, 2.0]), k=2)
+    >>> print(result.values, result.indices)
+    tf.Tensor([3. 2.], shape=(2,), dtype=float32) tf.Tensor([1 2], shape=(2,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: for a scalar input, a negative `k` or one beyond the last
+        dimension.
+    """
+    x = number_input(input, "TopKV2")
+    kk = int(k.item()) if isinstance(k, torch.Tensor) else int(k)
+    if x.dim() == 0:
+        raise InvalidArgumentError(None, None, "input must be >= 1-D, got shape [] [Op:TopKV2]")
+    if kk < 0:
+        raise InvalidArgumentError(None, None, f"Need k >= 0, got {kk} [Op:TopKV2]")
+    if x.shape[-1] < kk:
+        raise InvalidArgumentError(
+            None, None, f"input must have at least k columns. Had {x.shape[-1]}, needed {kk} "
+            "[Op:TopKV2]"
+        )
+    values, indices = call("TopKV2", _top_k, (x,), x, kk, as_dtype(index_type))
+    return TopKV2(_retype(values), _retype(indices))
+
+
+def _retype(t: torch.Tensor) -> torch.Tensor:
+    if type(t) is not EagerTensor:
+        t.__class__ = EagerTensor
+    return t
+
+
+def add_n(inputs: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The elementwise sum of a list of tensors of one shape and dtype (no broadcasting).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.add_n([tf.constant([1, 2]), tf.constant([3, 4]), [5, 6]]))
+    tf.Tensor([ 9 12], shape=(2,), dtype=int32)
+
+    Raises:
+      ValueError: for an empty list.
+      InvalidArgumentError: if the shapes or dtypes differ.
+    """
+    if isinstance(inputs, torch.Tensor) or not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError(
+            "Inputs must be an iterable of at least one Tensor/IndexedSlices with the same "
+            "dtype and shape."
+        )
+    first = as_tensor(inputs[0])
+    tensors = [first] + [as_tensor(v, first.dtype) for v in inputs[1:]]
+    if len(tensors) == 1:
+        return identity(first)
+    for t in tensors[1:]:
+        if t.dtype != first.dtype:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"cannot compute AddN as input #1(zero-based) was expected to be a "
+                f"{dtype_name(first.dtype)} tensor but is a {dtype_name(t.dtype)} tensor "
+                "[Op:AddN]",
+            )
+        if t.shape != first.shape:
+            raise InvalidArgumentError(
+                None,
+                None,
+                "Inputs to operation AddN of type AddN must have the same size and shape.  "
+                f"Input 0: {list(first.shape)} != input: {list(t.shape)} [Op:AddN]",
+            )
+    return call("AddN", _sum_all, tensors, tensors)
+
+
+def _sum_all(tensors: List[torch.Tensor]) -> torch.Tensor:
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = torch.add(out, t)
+    return out
+
+
+def _ids(value: Any, op: str) -> torch.Tensor:
+    ids = as_tensor(value)
+    if ids.dtype not in (torch.int32, torch.int64):
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'Tindices' of {dtype_name(ids.dtype)} is not in the "
+            f"list of allowed values: int32, int64 [Op:{op}]"
+        )
+    return ids
+
+
+def _segment_sum(data: torch.Tensor, ids: torch.Tensor, count: int) -> torch.Tensor:
+    rest = list(data.shape[ids.dim():])
+    flat = data.reshape([-1] + rest)
+    flat_ids = ids.reshape(-1).to(torch.int64)
+    keep = flat_ids >= 0  # TF drops negative ids of unsorted segment ops
+    if not builtins.bool(torch.all(keep)):
+        flat, flat_ids = flat[keep], flat_ids[keep]
+    out = torch.zeros([count] + rest, dtype=data.dtype, device=data.device)
+    return torch.index_add(out, 0, flat_ids, flat)
+
+
+def segment_sum(data: Any, segment_ids: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Sums of the rows of `data` sharing a segment id (ids sorted, from 0).
+
+    >>> import tftape_torch as tf
+    >>> c = tf.constant([[1, 2], [5, 6], [3, 4]])
+    >>> print(tf.math.segment_sum(c, tf.constant([0, 0, 1])))
+    tf.Tensor(
+    [[6 8]
+     [3 4]], shape=(2, 2), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: if the ids are not sorted, negative, or their count is not
+        the first dimension of `data`.
+    """
+    x = number_input(data, "SegmentSum")
+    ids = _ids(segment_ids, "SegmentSum")
+    if ids.dim() != 1 or x.dim() == 0 or ids.shape[0] != x.shape[0]:
+        raise InvalidArgumentError(
+            None, None, "segment_ids should be the same size as dimension 0 of input. "
+            "[Op:SegmentSum]"
+        )
+    with _DisableSubclass():
+        values = ids.tolist()
+    for a, b in zip(values, values[1:]):
+        if b < a:
+            raise InvalidArgumentError(None, None, "segment ids are not increasing [Op:SegmentSum]")
+    if values and values[0] < 0:
+        raise InvalidArgumentError(None, None, "segment ids must be >= 0 [Op:SegmentSum]")
+    count = values[-1] + 1 if values else 0
+    return call("SegmentSum", _segment_sum, (x, ids), x, ids, count)
+
+
+def unsorted_segment_sum(
+    data: Any, segment_ids: Any, num_segments: Any, name: Optional[str] = None
+) -> torch.Tensor:
+    """Sums of the entries of `data` sharing a segment id, ids in any order.
+
+    `segment_ids` has the shape of a prefix of `data`'s; negative ids are dropped.
+
+    >>> import tftape_torch as tf
+    >>> c = tf.constant([1.0, 2.0, 3.0, 4.0])
+    >>> print(tf.math.unsorted_segment_sum(c, tf.constant([1, 0, 1, 0]), num_segments=3))
+    tf.Tensor([6. 4. 0.], shape=(3,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for an id >= `num_segments`, or ids not shaped like a
+        prefix of `data`.
+    """
+    x = number_input(data, "UnsortedSegmentSum")
+    ids = _ids(segment_ids, "UnsortedSegmentSum")
+    count = _count(num_segments)
+    if list(x.shape[: ids.dim()]) != list(ids.shape):
+        raise InvalidArgumentError(
+            None, None, f"data.shape = {list(x.shape)} does not start with segment_ids.shape = "
+            f"{list(ids.shape)} [Op:UnsortedSegmentSum]"
+        )
+    with _DisableSubclass():
+        values = ids.reshape(-1).tolist()
+    for i, v in enumerate(values):
+        if v >= count:
+            raise InvalidArgumentError(
+                None, None, f"segment_ids[{i}] = {v} is out of range [0, {count}) "
+                "[Op:UnsortedSegmentSum]"
+            )
+    return call("UnsortedSegmentSum", _segment_sum, (x, ids), x, ids, count)
+
+
+def _count(value: Any) -> int:
+    return int(value.item()) if isinstance(value, torch.Tensor) else int(value)
+
+
+def _bincount(
+    arr: torch.Tensor, weights: Optional[torch.Tensor], length: int, dtype: torch.dtype,
+    binary: builtins.bool,
+) -> torch.Tensor:
+    flat = arr.reshape(-1).to(torch.int64)
+    keep = flat < length
+    flat = flat[keep]
+    if weights is None:
+        out = torch.zeros([length], dtype=dtype, device=arr.device)
+        out = out.index_add(0, flat, torch.ones_like(flat, dtype=dtype))
+    else:
+        w = weights.reshape(-1)[keep]
+        out = torch.zeros([length], dtype=weights.dtype, device=arr.device).index_add(0, flat, w)
+    if binary:
+        out = (out != 0).to(out.dtype)
+    return out
+
+
+def bincount(
+    arr: Any,
+    weights: Any = None,
+    minlength: Any = None,
+    maxlength: Any = None,
+    dtype: Any = torch.int32,
+    name: Optional[str] = None,
+    axis: Any = None,
+    binary_output: builtins.bool = False,
+) -> torch.Tensor:
+    """How many times each value 0, 1, 2... occurs in the int `arr` (or its `weights`' sum).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.bincount(tf.constant([1, 1, 2, 4])))
+    tf.Tensor([0 2 1 0 1], shape=(5,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: for a negative value in `arr`.
+    """
+    a = as_tensor(arr)
+    if a.dtype not in INTEGER:
+        raise TypeError(f"Input must be an integer tensor, got {dtype_name(a.dtype)}.")
+    if axis not in (None, 0, -1):
+        raise ValueError(f"Unsupported axis value {axis}. Only 0 and -1 are currently supported.")
+    with _DisableSubclass():
+        values = a.reshape(-1).tolist()
+    if values and min(values) < 0:
+        raise InvalidArgumentError(None, None, "Input arr must be non-negative! [Op:Bincount]")
+    length = max(values) + 1 if values else 0
+    if minlength is not None:
+        length = max(length, int(minlength))
+    if maxlength is not None:
+        length = min(length, int(maxlength))
+    w = None
+    if weights is not None:
+        w = as_tensor(weights)
+        if list(w.shape) != list(a.shape):
+            raise InvalidArgumentError(
+                None, None, "Arguments `arr` and `weights` must have the same shape [Op:Bincount]"
+            )
+    tensors: Sequence[Any] = (a,) if w is None else (a, w)
+    return call("Bincount", _bincount, tensors, a, w, length, as_dtype(dtype),
+                builtins.bool(binary_output))
+
+
+def polyval(coeffs: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The polynomial `coeffs[0] * x**(n-1) + ... + coeffs[n-1]` at `x` (Horner's scheme).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.polyval([1.0, 2.0, 3.0], tf.constant(2.0)))
+    tf.Tensor(11.0, shape=(), dtype=float32)
+
+    Raises:
+      ValueError: if `coeffs` is not a list.
+    """
+    if not isinstance(coeffs, list):
+        raise ValueError(
+            f"Argument coeffs must be list type. Received type {type(coeffs)}."
+        )
+    t = as_tensor(x)
+    if not coeffs:
+        return zeros_like(t)
+    p = as_tensor(coeffs[0], t.dtype)
+    for c in coeffs[1:]:
+        p = add(as_tensor(c, t.dtype), multiply(p, t))
+    return p
