@@ -164,7 +164,7 @@ def backward(
 
     Returns one gradient per engine input, as `ti.engine_backward` does.
     """
-    if not _SCANNED[0]:
+    if not _SCANNED[0] and _DDP is not None and dist.is_initialized():
         _scan_once()
     if not _STATES and not ti.fsdp_states_exist():
         return ti.engine_backward(

@@ -173,14 +173,13 @@ refcount: Callable[[Any], int] = sys.getrefcount
 # thread-local counter bumped for every Node created; AccumulateGrad nodes carry
 # UINT64_MAX). NOTE: [Recording windows] in `_tape` explains how tapes use them.
 
-_get_sequence_nr = _require(torch._C._autograd, "_get_sequence_nr", "recording windows")
+#: `next_sequence_nr()`: the number the next autograd node created on this thread
+#: will get (torch's own function, called directly: tapes call it several times a step).
+next_sequence_nr: Callable[[], int] = _require(
+    torch._C._autograd, "_get_sequence_nr", "recording windows"
+)
 #: The sequence number of every gradient accumulator (a leaf's node).
 LEAF_SEQUENCE_NR = 2**64 - 1
-
-
-def next_sequence_nr() -> int:
-    """The number the next autograd node created on this thread will get."""
-    return int(_get_sequence_nr())
 
 
 def node_sequence_nr(node: Any) -> int:
