@@ -86,6 +86,10 @@ def _import_keras() -> Any:
             f"leave it unset) before Keras is first imported, or read `tf.keras` before "
             f"importing Keras yourself."
         )
+    # Keras reads KERAS_BACKEND once, at import. Set it only for that import: left in
+    # the environment it would reach every subprocess (TensorFlow's own Keras among
+    # them) as a setting nobody asked for.
+    previous = os.environ.get("KERAS_BACKEND")
     if "keras" not in sys.modules:
         os.environ["KERAS_BACKEND"] = "torch"
     try:
@@ -94,6 +98,11 @@ def _import_keras() -> Any:
         raise ImportError(
             f"tf.keras needs Keras 3 (>= 3.15), which is not installed: {EXTRA}"
         ) from error
+    finally:
+        if previous is None:
+            os.environ.pop("KERAS_BACKEND", None)
+        else:
+            os.environ["KERAS_BACKEND"] = previous
     version = tuple(int(part) for part in keras.__version__.split(".")[:2] if part.isdigit())
     if version < _MIN_VERSION:
         raise ImportError(
