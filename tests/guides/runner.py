@@ -250,9 +250,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--out", required=True, help="where to write the JSON results")
     args = parser.parse_args(argv)
     out = pathlib.Path(args.out).resolve()
-    workdir = tempfile.mkdtemp(prefix=f"guide-{args.guide}-")
-    os.chdir(workdir)  # the guides write checkpoints and saved models
-    results = run_guide(args.guide, args.backend)
+    with tempfile.TemporaryDirectory(prefix=f"guide-{args.guide}-") as workdir:
+        os.chdir(workdir)  # the guides write checkpoints and saved models
+        try:
+            results = run_guide(args.guide, args.backend)
+        finally:
+            os.chdir(ROOT)
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 
