@@ -13,11 +13,14 @@ The package is layered, each layer importing only from those below it:
 * `_torch_internals` (every private torch symbol), `_state` (per-thread state),
   `errors`, `_dtypes`, `_structure`, `_device`, `_printing`, `_convert`,
   `_indexing` (TF's `__getitem__` rules);
-* the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`;
+* the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`,
+  `_indexed_slices` (`tf.IndexedSlices`, TF's sparse gradient of a row gather);
 * autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
-* the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_math_ops`,
-  `_nn_ops`, `_function`, and the public modules `math`, `nn`, `random`, `config`,
-  `dtypes`, `autodiff`, `distribute`, `errors`;
+* the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_shape_ops`
+  (tile, split, pad, einsum...), `_gather_ops` (gathers, scatters, sorting),
+  `_linalg_ops`, `_math_ops`, `_nn_ops`, `_function`, and the public modules
+  `math`, `nn`, `linalg`, `random`, `config`, `dtypes`, `autodiff`, `distribute`,
+  `errors`;
 * beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
   `train` (`tf.train.Checkpoint`).
 """
@@ -29,6 +32,7 @@ from tftape_torch import (
     distribute,
     dtypes,
     errors,
+    linalg,
     math,
     nn,
     random,
@@ -83,6 +87,18 @@ from tftape_torch._dtypes import (
     uint8,
 )
 from tftape_torch._function import function
+from tftape_torch._gather_ops import (
+    argmax,
+    argmin,
+    argsort,
+    boolean_mask,
+    gather,
+    gather_nd,
+    scatter_nd,
+    sort,
+)
+from tftape_torch._indexed_slices import IndexedSlices
+from tftape_torch._linalg_ops import norm, tensordot
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -108,6 +124,18 @@ from tftape_torch._math_ops import (
 )
 from tftape_torch._module import Module, name_scope
 from tftape_torch._print_op import print_ as _print
+from tftape_torch._shape_ops import (
+    broadcast_to,
+    einsum,
+    meshgrid,
+    one_hot,
+    pad,
+    reverse,
+    sequence_mask,
+    split,
+    tile,
+    unstack,
+)
 from tftape_torch._tape import GradientTape
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._tensor_spec import TensorSpec
@@ -126,6 +154,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "DType",
     "GradientTape",
+    "IndexedSlices",
     "Module",
     "Tensor",
     "TensorShape",
@@ -134,10 +163,15 @@ __all__ = [
     "Variable",
     "abs",
     "add",
+    "argmax",
+    "argmin",
+    "argsort",
     "as_dtype",
     "autodiff",
     "bfloat16",
     "bool",
+    "boolean_mask",
+    "broadcast_to",
     "cast",
     "complex128",
     "complex64",
@@ -153,6 +187,7 @@ __all__ = [
     "divide",
     "double",
     "dtypes",
+    "einsum",
     "errors",
     "exp",
     "expand_dims",
@@ -162,6 +197,8 @@ __all__ = [
     "float32",
     "float64",
     "function",
+    "gather",
+    "gather_nd",
     "half",
     "identity",
     "int16",
@@ -169,17 +206,22 @@ __all__ = [
     "int64",
     "int8",
     "is_tensor",
+    "linalg",
     "linspace",
     "math",
     "matmul",
     "maximum",
+    "meshgrid",
     "minimum",
     "multiply",
     "name_scope",
     "newaxis",
     "nn",
+    "norm",
+    "one_hot",
     "ones",
     "ones_like",
+    "pad",
     "pow",
     "print",
     "random",
@@ -191,10 +233,15 @@ __all__ = [
     "reduce_prod",
     "reduce_sum",
     "reshape",
+    "reverse",
+    "scatter_nd",
+    "sequence_mask",
     "shape",
     "sigmoid",
     "sin",
     "size",
+    "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
@@ -202,9 +249,12 @@ __all__ = [
     "stop_gradient",
     "subtract",
     "tanh",
+    "tensordot",
+    "tile",
     "train",
     "transpose",
     "uint8",
+    "unstack",
     "where",
     "zeros",
     "zeros_like",

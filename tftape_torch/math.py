@@ -10,6 +10,8 @@ tf.Tensor([0. 0.], shape=(2,), dtype=float32)
 
 from __future__ import annotations
 
+from tftape_torch._gather_ops import argmax, argmin
+from tftape_torch._linalg_ops import l2_normalize
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -38,9 +40,12 @@ from tftape_torch._nn_ops import softmax, softplus
 __all__ = [
     "abs",
     "add",
+    "argmax",
+    "argmin",
     "cos",
     "divide",
     "exp",
+    "l2_normalize",
     "log",
     "maximum",
     "minimum",
