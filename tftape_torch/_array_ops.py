@@ -29,7 +29,6 @@ from tftape_torch._dtypes import (
     float64,
     int32,
 )
-from tftape_torch._indexed_slices import IndexedSlices
 from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
@@ -187,8 +186,6 @@ def convert_to_tensor(
       TypeError: if a Python value cannot take `dtype`.
     """
     dtype = dtype_arg(dtype)
-    if isinstance(value, IndexedSlices):
-        return value.__tf_tensor__(dtype)
     if isinstance(value, _Tensor):
         with _DisableSubclass():
             value_dtype = value.dtype

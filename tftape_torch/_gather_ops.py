@@ -87,11 +87,9 @@ def _check_range(idx: torch.Tensor, limit: int, op: str) -> None:
 # Gathers
 
 
-def _note_rows(
-    idx: torch.Tensor, dims: List[int]
-) -> Any:
+def _note_rows(idx: torch.Tensor, dims: List[int], shape_dtype: torch.dtype) -> Any:
     """A backward hook noting the gradient of a row gather as slices (see module doc)."""
-    shape = torch.tensor(dims, dtype=torch.int32, device=idx.device)
+    shape = torch.tensor(dims, dtype=shape_dtype, device=idx.device)
 
     def hook(grad_inputs: Any, grad_outputs: Any) -> None:
         dense, values = grad_inputs[0], grad_outputs[0]
@@ -101,11 +99,13 @@ def _note_rows(
     return hook
 
 
-def _gather_rows(params: torch.Tensor, idx: torch.Tensor, axis: int) -> torch.Tensor:
+def _gather_rows(
+    params: torch.Tensor, idx: torch.Tensor, axis: int, shape_dtype: torch.dtype = torch.int32
+) -> torch.Tensor:
     flat = idx.reshape(-1)
     picked = torch.index_select(params, axis, flat)
     if axis == 0 and picked.grad_fn is not None:
-        picked.grad_fn.register_hook(_note_rows(flat, list(params.shape)))
+        picked.grad_fn.register_hook(_note_rows(flat, list(params.shape), shape_dtype))
     dims = list(params.shape[:axis]) + list(idx.shape) + list(params.shape[axis + 1:])
     return picked.reshape(dims)
 
@@ -202,6 +202,9 @@ def gather_nd(
     >>> print(tf.gather_nd(tf.constant([[1, 2], [3, 4]]), [[1, 0], [0, 1]]))
     tf.Tensor([3 2], shape=(2,), dtype=int32)
 
+    For 2-D `indices` of single coordinates (whole rows), the gradient with respect to
+    `params` is a `tf.IndexedSlices`, as in TF.
+
     Raises:
       InvalidArgumentError: for non-integer indices, or coordinates outside `params`.
     """
@@ -218,6 +221,10 @@ def gather_nd(
             "GatherNd",
         )
     _check_coordinates(idx, list(x.shape[batch:batch + depth]), list(x.shape), "GatherNd")
+    if batch == 0 and idx.dim() == 2 and depth == 1:
+        # Rows: TF's gradient is then IndexedSlices (with a dense shape of idx's dtype).
+        rows = call("Squeeze", torch.squeeze, (idx,), idx, -1)
+        return call("GatherNd", _gather_rows, (x, rows), x, rows, 0, rows.dtype)
     return call("GatherNd", _gather_nd, (x, idx), x, idx, batch)
 
 

@@ -145,7 +145,8 @@ class IndexedSlices:
         return IndexedSlices(as_eager(values), self._indices, self._dense_shape)
 
     def __str__(self) -> str:
-        shape = "" if self._dense_shape is None else f", dense_shape={tensor_str(self._dense_shape)}"
+        dense = self._dense_shape
+        shape = "" if dense is None else f", dense_shape={tensor_str(dense)}"
         return (
             f"IndexedSlices(indices={tensor_str(self._indices)}, "
             f"values={tensor_str(self._values)}{shape})"

@@ -35,7 +35,7 @@ from tftape_torch._op_call import (
     match_operands,
 )
 from tftape_torch._tensor import EagerTensor
-from tftape_torch.errors import InvalidArgumentError
+from tftape_torch.errors import FailedPreconditionError, InvalidArgumentError
 
 _Tensor = torch.Tensor
 
@@ -86,7 +86,7 @@ def _matrix(value: Any, op: str, square: builtins.bool = True) -> torch.Tensor:
     return x
 
 
-def _pair(out: Tuple[torch.Tensor, ...]) -> Any:
+def _pair(out: Any) -> Any:
     items = list(out)
     for item in items:
         if type(item) is _Tensor:
@@ -191,7 +191,8 @@ def cross(a: Any, b: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([0. 0. 1.], shape=(3,), dtype=float32)
 
     Raises:
-      InvalidArgumentError: if the last dimension is not 3, or the shapes differ.
+      FailedPreconditionError: if the last dimension is not 3.
+      InvalidArgumentError: if the shapes differ.
     """
     left, right = match_operands(a, b, "Cross")
     if left.shape != right.shape:
@@ -200,8 +201,8 @@ def cross(a: Any, b: Any, name: Optional[str] = None) -> torch.Tensor:
             "Cross",
         )
     if left.dim() < 1 or left.shape[-1] != 3:
-        raise _error(
-            f"Trailing dimension must be of size 3: {list(left.shape)}", "Cross"
+        raise FailedPreconditionError(
+            None, None, "Cross-products are only defined for 3-element vectors. [Op:Cross]"
         )
     return call("Cross", _cross, (left, right), left, right)
 
@@ -283,18 +284,20 @@ def diag(
     offset = int(axis_arg(k))
     n = x.shape[-1]
     min_rows, min_cols = n + builtins.max(-offset, 0), n + builtins.max(offset, 0)
-    rows = int(num_rows) if int(num_rows) >= 0 else -1
-    cols = int(num_cols) if int(num_cols) >= 0 else -1
-    if rows < 0 and cols < 0:
-        rows, cols = min_rows, min_cols
-    elif rows < 0:
+    rows, cols = int(num_rows), int(num_cols)
+    if (rows != -1 and rows < min_rows) or (cols != -1 and cols < min_cols):
+        raise _error(f"The number of {'rows' if rows != -1 and rows < min_rows else 'columns'}"
+                     " is too small.", "MatrixDiagV3")
+    if rows == -1 and cols == -1:
+        rows = cols = builtins.max(min_rows, min_cols)  # TF assumes a square result
+    elif rows == -1:
         rows = min_rows
-    elif cols < 0:
+    elif cols == -1:
         cols = min_cols
-    if rows < min_rows or cols < min_cols:
+    if rows != min_rows and cols != min_cols:
         raise _error(
-            f"The number of rows or columns is not consistent with the specified d_lower={offset}"
-            f", d_upper={offset}, and diagonal.",
+            "The number of rows or columns is not consistent with the specified d_lower, "
+            "d_upper, and diagonal.",
             "MatrixDiagV3",
         )
     pad = as_tensor(padding_value, x.dtype)
@@ -396,7 +399,9 @@ def band_part(
 
 
 def _solve(a: torch.Tensor, b: torch.Tensor, flip: builtins.bool) -> torch.Tensor:
-    return torch.linalg.solve(_mh(a) if flip else a, b)
+    # torch's solve backward computes A's gradient only if the saved A requires grad
+    # *then*; a leaf a tape watched has its flag restored by then, a view does not.
+    return torch.linalg.solve(_mh(a) if flip else a.view_as(a), b)
 
 
 def solve(matrix: Any, rhs: Any, adjoint: builtins.bool = False, name: Optional[str] = None) -> Any:

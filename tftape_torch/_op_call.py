@@ -27,7 +27,6 @@ from tftape_torch._dtypes import (
     as_dtype,
     dtype_name,
 )
-from tftape_torch._indexed_slices import IndexedSlices
 from tftape_torch._tensor import (
     EagerTensor,
     other_operand,
@@ -67,8 +66,6 @@ def as_tensor(value: Any, dtype: Optional[torch.dtype] = None) -> torch.Tensor:
     """An op input as a tensor: tensors pass as they are, values convert with TF's rules."""
     if isinstance(value, _Tensor):
         return value
-    if isinstance(value, IndexedSlices):
-        return value.__tf_tensor__(dtype)  # TF densifies slices passed to an op
     return convert_value(value, dtype)
 
 

@@ -54,7 +54,7 @@ def _error(message: str, op: str) -> InvalidArgumentError:
     return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
-def _as_list(out: Sequence[torch.Tensor]) -> List[torch.Tensor]:
+def _as_list(out: Any) -> List[torch.Tensor]:
     """An op's several outputs as a list of fresh `EagerTensor`s."""
     items = list(out)
     for item in items:
