@@ -18,7 +18,7 @@ The package is layered, each layer importing only from those below it:
 * autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
 * the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_shape_ops`
   (tile, split, pad, einsum...), `_gather_ops` (gathers, scatters, sorting),
-  `_linalg_ops`, `_math_ops`, `_nn_ops`, `_function`, and the public modules
+  `_linalg_ops`, `_norm_ops`, `_math_ops`, `_nn_ops`, `_function`, and the public modules
   `math`, `nn`, `linalg`, `random`, `config`, `dtypes`, `autodiff`, `distribute`,
   `errors`;
 * beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
@@ -98,7 +98,7 @@ from tftape_torch._gather_ops import (
     sort,
 )
 from tftape_torch._indexed_slices import IndexedSlices
-from tftape_torch._linalg_ops import norm, tensordot
+from tftape_torch._linalg_ops import tensordot
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -123,6 +123,7 @@ from tftape_torch._math_ops import (
     tanh,
 )
 from tftape_torch._module import Module, name_scope
+from tftape_torch._norm_ops import norm
 from tftape_torch._print_op import print_ as _print
 from tftape_torch._shape_ops import (
     broadcast_to,

@@ -19,12 +19,10 @@ from tftape_torch._linalg_ops import (
     eigh,
     eigvalsh,
     inv,
-    l2_normalize,
     logdet,
     lstsq,
     matrix_transpose,
     matvec,
-    norm,
     qr,
     slogdet,
     solve,
@@ -34,6 +32,7 @@ from tftape_torch._linalg_ops import (
     triangular_solve,
 )
 from tftape_torch._math_ops import matmul
+from tftape_torch._norm_ops import l2_normalize, norm
 from tftape_torch._shape_ops import einsum
 
 __all__ = [

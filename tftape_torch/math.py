@@ -11,7 +11,6 @@ tf.Tensor([0. 0.], shape=(2,), dtype=float32)
 from __future__ import annotations
 
 from tftape_torch._gather_ops import argmax, argmin
-from tftape_torch._linalg_ops import l2_normalize
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -36,6 +35,7 @@ from tftape_torch._math_ops import (
     tanh,
 )
 from tftape_torch._nn_ops import softmax, softplus
+from tftape_torch._norm_ops import l2_normalize
 
 __all__ = [
     "abs",
