@@ -23,6 +23,15 @@ The package is layered, each layer importing only from those below it:
   `autodiff`, `distribute`, `errors`, `types`;
 * `_unsupported`: the out-of-scope names (`tf.ragged`, `tf.sparse`...), each refused
   with one clear error;
+  `_indexing` (TF's `__getitem__` rules);
+* the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`,
+  `_indexed_slices` (`tf.IndexedSlices`, TF's sparse gradient of a row gather);
+* autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
+* the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_shape_ops`
+  (tile, split, pad, einsum...), `_gather_ops` (gathers, scatters, sorting),
+  `_linalg_ops`, `_norm_ops`, `_math_ops`, `_nn_ops`, `_function`, and the public modules
+  `math`, `nn`, `linalg`, `random`, `config`, `dtypes`, `autodiff`, `distribute`,
+  `errors`;
 * beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
   `train` (`tf.train.Checkpoint`);
 * on top, loaded only when `tf.keras` is first read: `_keras` (Keras 3 on its torch
@@ -38,6 +47,7 @@ from tftape_torch import (
     distribute,
     dtypes,
     errors,
+    linalg,
     math,
     nn,
     random,
@@ -130,6 +140,18 @@ from tftape_torch._functional_ops import (
     vectorized_map,
     while_loop,
 )
+from tftape_torch._gather_ops import (
+    argmax,
+    argmin,
+    argsort,
+    boolean_mask,
+    gather,
+    gather_nd,
+    scatter_nd,
+    sort,
+)
+from tftape_torch._indexed_slices import IndexedSlices
+from tftape_torch._linalg_ops import tensordot
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -157,8 +179,21 @@ from tftape_torch._math_ops import (
     tanh,
 )
 from tftape_torch._module import Module, name_scope
+from tftape_torch._norm_ops import norm
 from tftape_torch._print_op import print_ as _print
 from tftape_torch._sequence_ops import add_n, cumsum
+from tftape_torch._shape_ops import (
+    broadcast_to,
+    einsum,
+    meshgrid,
+    one_hot,
+    pad,
+    reverse,
+    sequence_mask,
+    split,
+    tile,
+    unstack,
+)
 from tftape_torch._tape import GradientTape
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._tensor_spec import TensorSpec
@@ -186,6 +221,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "DType",
     "GradientTape",
+    "IndexedSlices",
     "Module",
     "Tensor",
     "TensorArray",
@@ -198,6 +234,9 @@ __all__ = [
     "acosh",
     "add",
     "add_n",
+    "argmax",
+    "argmin",
+    "argsort",
     "as_dtype",
     "asin",
     "asinh",
@@ -207,6 +246,8 @@ __all__ = [
     "autodiff",
     "bfloat16",
     "bool",
+    "boolean_mask",
+    "broadcast_to",
     "cast",
     "clip_by_global_norm",
     "clip_by_norm",
@@ -228,6 +269,7 @@ __all__ = [
     "divide",
     "double",
     "dtypes",
+    "einsum",
     "equal",
     "errors",
     "exp",
@@ -239,6 +281,8 @@ __all__ = [
     "float64",
     "floor",
     "function",
+    "gather",
+    "gather_nd",
     "greater",
     "greater_equal",
     "half",
@@ -252,6 +296,7 @@ __all__ = [
     "is_tensor",
     "less",
     "less_equal",
+    "linalg",
     "linspace",
     "logical_and",
     "logical_not",
@@ -260,15 +305,19 @@ __all__ = [
     "math",
     "matmul",
     "maximum",
+    "meshgrid",
     "minimum",
     "multiply",
     "name_scope",
     "negative",
     "newaxis",
     "nn",
+    "norm",
     "not_equal",
+    "one_hot",
     "ones",
     "ones_like",
+    "pad",
     "pow",
     "print",
     "py_function",
@@ -284,13 +333,18 @@ __all__ = [
     "reduce_prod",
     "reduce_sum",
     "reshape",
+    "reverse",
     "round",
+    "scatter_nd",
+    "sequence_mask",
     "shape",
     "sigmoid",
     "sign",
     "sin",
     "sinh",
     "size",
+    "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
@@ -299,11 +353,14 @@ __all__ = [
     "subtract",
     "tan",
     "tanh",
+    "tensordot",
+    "tile",
     "train",
     "transpose",
     "truediv",
     "types",
     "uint8",
+    "unstack",
     "vectorized_map",
     "where",
     "while_loop",

@@ -238,6 +238,10 @@ def convert_value(
         return torch.tensor(
             value, dtype=torch.complex128 if dtype is None else dtype, device=device
         )
+    convert = getattr(type(value), "__tf_tensor__", None)
+    if convert is not None:  # TF's conversion protocol: `tf.IndexedSlices` densifies
+        out: torch.Tensor = convert(value, dtype)
+        return out
     if hasattr(value, "__array__"):
         return convert_value(np.asarray(value), dtype, device)
     raise _unsupported(value)

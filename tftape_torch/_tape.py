@@ -40,6 +40,7 @@ from tftape_torch._gradient_arguments import (
     raise_bad_source,
     warn_not_floating,
 )
+from tftape_torch._indexed_slices import sparse_gradient
 from tftape_torch._pruning import RecordedView, derives_from_watched, prune_unrecorded
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
@@ -509,6 +510,8 @@ class GradientTape:
         try:
             grads = self._compute(flat_targets, flat_sources, flat_output_gradients)
             grads = self._fill_unconnected(grads, flat_sources, unconnected)
+            # A row gather's gradient is TF's IndexedSlices: NOTE: [Sparse gradients].
+            grads = [sparse_gradient(grad) for grad in grads]
             if (type(sources) in SINGLE_TENSOR_TYPES or isinstance(sources, Variable)
                     or is_foreign_variable(sources)):
                 return grads[0]

@@ -51,6 +51,7 @@ from tftape_torch._elementwise_ops import (
     tan,
     truediv,
 )
+from tftape_torch._gather_ops import argmax, argmin
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -82,6 +83,7 @@ from tftape_torch._math_ops import (
     tanh,
 )
 from tftape_torch._nn_ops import log_softmax, softmax, softplus
+from tftape_torch._norm_ops import l2_normalize
 from tftape_torch._sequence_ops import (
     add_n,
     bincount,
@@ -101,6 +103,8 @@ __all__ = [
     "acosh",
     "add",
     "add_n",
+    "argmax",
+    "argmin",
     "asin",
     "asinh",
     "atan",
@@ -127,6 +131,7 @@ __all__ = [
     "is_finite",
     "is_inf",
     "is_nan",
+    "l2_normalize",
     "less",
     "less_equal",
     "log",

@@ -56,3 +56,6 @@ __all__ = [
     "tanh",
     "top_k",
 ]
+from tftape_torch._norm_ops import l2_normalize
+
+__all__ = ["l2_normalize", "relu", "sigmoid", "softmax", "softplus", "tanh"]

@@ -1,0 +1,427 @@
+"""TF's selection ops: gathers, scatters, masks, arg-extrema and sorting.
+
+`gather`, `gather_nd`, `scatter_nd`, `boolean_mask`, `argmax`, `argmin`, `sort` and
+`argsort`, exported at the top level of the drop-in namespace (the arg-extrema also
+as `tf.math.*`). Indices are checked as TF's CPU kernels check them (out of range,
+negative: `InvalidArgumentError`), where torch would wrap or read out of bounds.
+
+The gradient of a row `gather` (axis 0, no batch dimensions) with respect to its
+`params` is a `tf.IndexedSlices`, as in TF (NOTE: [Sparse gradients] in
+`_indexed_slices`).
+
+>>> import tftape_torch as tf
+>>> print(tf.gather(tf.constant([10, 20, 30]), [2, 0]))
+tf.Tensor([30 10], shape=(2,), dtype=int32)
+"""
+
+from __future__ import annotations
+
+import builtins
+import math as _math
+from typing import Any, List, Optional, Tuple
+
+import torch
+
+from tftape_torch._dtypes import as_dtype, dtype_name, int64
+from tftape_torch._indexed_slices import note_sparse_gradient
+from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed, shape_arg
+from tftape_torch._tensor_shape import TensorShape
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch.errors import InvalidArgumentError
+
+_Tensor = torch.Tensor
+
+__all__ = [
+    "argmax",
+    "argmin",
+    "argsort",
+    "boolean_mask",
+    "gather",
+    "gather_nd",
+    "scatter_nd",
+    "sort",
+]
+
+_INDEX_TYPES = (torch.int16, torch.int32, torch.int64)
+
+
+def _error(message: str, op: str) -> InvalidArgumentError:
+    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
+
+
+def _index_input(indices: Any, op: str) -> torch.Tensor:
+    idx = as_tensor(indices)
+    if idx.dtype not in _INDEX_TYPES:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Value for attr 'Tindices' of {dtype_name(idx.dtype)} is not in the list of allowed "
+            f"values: int16, int32, int64 [Op:{op}]",
+        )
+    return idx
+
+
+def _position(flat: int, shape: Tuple[int, ...]) -> str:
+    coords = []
+    for size in reversed(shape):
+        coords.append(flat % size if size else 0)
+        flat = flat // size if size else 0
+    return ",".join(str(c) for c in reversed(coords))
+
+
+def _check_range(idx: torch.Tensor, limit: int, op: str) -> None:
+    """TF's CPU check: every index in `[0, limit)`."""
+    with _DisableSubclass():
+        bad = torch.logical_or(idx < 0, idx >= limit)
+        if not builtins.bool(bad.any()):
+            return
+        flat = int(torch.nonzero(bad.reshape(-1))[0, 0])
+        value = int(idx.reshape(-1)[flat])
+        shape = tuple(idx.shape)
+    raise _error(f"indices[{_position(flat, shape)}] = {value} is not in [0, {limit})", op)
+
+
+# ---------------------------------------------------------------------------
+# Gathers
+
+
+def _note_rows(idx: torch.Tensor, dims: List[int], shape_dtype: torch.dtype) -> Any:
+    """A backward hook noting the gradient of a row gather as slices (see module doc)."""
+    shape = torch.tensor(dims, dtype=shape_dtype, device=idx.device)
+
+    def hook(grad_inputs: Any, grad_outputs: Any) -> None:
+        dense, values = grad_inputs[0], grad_outputs[0]
+        if dense is not None and values is not None:
+            note_sparse_gradient(dense, values, idx, shape)
+
+    return hook
+
+
+def _gather_rows(
+    params: torch.Tensor, idx: torch.Tensor, axis: int, shape_dtype: torch.dtype = torch.int32
+) -> torch.Tensor:
+    flat = idx.reshape(-1)
+    picked = torch.index_select(params, axis, flat)
+    if axis == 0 and picked.grad_fn is not None:
+        picked.grad_fn.register_hook(_note_rows(flat, list(params.shape), shape_dtype))
+    dims = list(params.shape[:axis]) + list(idx.shape) + list(params.shape[axis + 1:])
+    return picked.reshape(dims)
+
+
+def _gather_batched(
+    params: torch.Tensor, idx: torch.Tensor, axis: int, batch_dims: int
+) -> torch.Tensor:
+    lead = list(params.shape[:axis])
+    batch = _math.prod(params.shape[:batch_dims])
+    middle = _math.prod(params.shape[batch_dims:axis])
+    rest = list(params.shape[axis + 1:])
+    width = _math.prod(rest)
+    count = _math.prod(idx.shape[batch_dims:])
+    source = params.reshape(batch, middle, params.shape[axis], width)
+    where = idx.to(torch.int64).reshape(batch, 1, count, 1).expand(batch, middle, count, width)
+    out = torch.gather(source, 2, where)
+    return out.reshape(lead + list(idx.shape[batch_dims:]) + rest)
+
+
+def gather(
+    params: Any,
+    indices: Any,
+    validate_indices: Any = None,
+    axis: Any = None,
+    batch_dims: int = 0,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """Gathers slices of `params` along `axis` at `indices`.
+
+    The result has shape `params.shape[:axis] + indices.shape[batch_dims:] +
+    params.shape[axis + 1:]`. The gradient of a gather along axis 0 (no batch
+    dimensions) with respect to `params` is a `tf.IndexedSlices`, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> params = tf.constant([[1, 2, 3], [4, 5, 6]])
+    >>> print(tf.gather(params, [2, 0], axis=1))
+    tf.Tensor(
+    [[3 1]
+     [6 4]], shape=(2, 2), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: for non-integer or out-of-range `indices`, or an `axis`
+        or `batch_dims` out of range.
+    """
+    x = as_tensor(params)
+    idx = _index_input(indices, "GatherV2")
+    rank_, idx_rank = x.dim(), idx.dim()
+    batch = int(batch_dims)
+    if batch < 0:
+        batch += idx_rank
+    dim = batch if axis is None else axis_arg(axis)
+    if not isinstance(dim, int) or not -rank_ <= dim < builtins.max(rank_, 1):
+        raise _error(f"Expected axis in the range [{-rank_}, {rank_}), but got {dim}", "GatherV2")
+    dim %= builtins.max(rank_, 1)
+    if not 0 <= batch <= idx_rank or batch > dim:
+        raise _error(
+            f"batch_dims ({batch}) must be less than or equal to rank(indices) ({idx_rank}) "
+            f"and to axis ({dim})",
+            "GatherV2",
+        )
+    for d in builtins.range(batch):
+        if x.shape[d] != idx.shape[d]:
+            raise _error(
+                f"params.shape[{d}]: {x.shape[d]} should be equal to indices.shape[{d}]: "
+                f"{idx.shape[d]}",
+                "GatherV2",
+            )
+    _check_range(idx, x.shape[dim], "GatherV2")
+    if batch == 0:
+        return call("GatherV2", _gather_rows, (x, idx), x, idx, dim)
+    return call("GatherV2", _gather_batched, (x, idx), x, idx, dim, batch)
+
+
+def _gather_nd(params: torch.Tensor, idx: torch.Tensor, batch: int) -> torch.Tensor:
+    depth = idx.shape[-1]
+    points = idx.shape[:-1]
+    keys: List[torch.Tensor] = []
+    for d in builtins.range(batch):
+        shape = [1] * len(points)
+        shape[d] = params.shape[d]
+        keys.append(torch.arange(params.shape[d], device=idx.device).reshape(shape))
+    keys.extend(idx[..., k].to(torch.int64) for k in builtins.range(depth))
+    if not keys:
+        return params.clone()
+    return params[tuple(keys)]
+
+
+def gather_nd(
+    params: Any, indices: Any, batch_dims: int = 0, name: Optional[str] = None
+) -> torch.Tensor:
+    """Gathers slices of `params` at the N-dimensional `indices` (last axis: coordinates).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.gather_nd(tf.constant([[1, 2], [3, 4]]), [[1, 0], [0, 1]]))
+    tf.Tensor([3 2], shape=(2,), dtype=int32)
+
+    For 2-D `indices` of single coordinates (whole rows), the gradient with respect to
+    `params` is a `tf.IndexedSlices`, as in TF.
+
+    Raises:
+      InvalidArgumentError: for non-integer indices, or coordinates outside `params`.
+    """
+    x = as_tensor(params)
+    idx = _index_input(indices, "GatherNd")
+    batch = int(batch_dims)
+    if idx.dim() == 0:
+        raise _error("indices must be at least a vector", "GatherNd")
+    depth = idx.shape[-1]
+    if depth > x.dim() - batch:
+        raise _error(
+            f"index innermost dimension length must be <= params rank; saw: {depth} vs. "
+            f"{x.dim() - batch}",
+            "GatherNd",
+        )
+    _check_coordinates(idx, list(x.shape[batch:batch + depth]), list(x.shape), "GatherNd")
+    if batch == 0 and idx.dim() == 2 and depth == 1:
+        # Rows: TF's gradient is then IndexedSlices (with a dense shape of idx's dtype).
+        rows = call("Squeeze", torch.squeeze, (idx,), idx, -1)
+        return call("GatherNd", _gather_rows, (x, rows), x, rows, 0, rows.dtype)
+    return call("GatherNd", _gather_nd, (x, idx), x, idx, batch)
+
+
+def _check_coordinates(idx: torch.Tensor, limits: List[int], shape: List[int], op: str) -> None:
+    if not limits:
+        return
+    with _DisableSubclass():
+        top = torch.tensor(limits, dtype=idx.dtype, device=idx.device)
+        bad = torch.logical_or(idx < 0, idx >= top).any(-1).reshape(-1)
+        if not builtins.bool(bad.any()):
+            return
+        first = int(torch.nonzero(bad)[0, 0])
+        point = idx.reshape(-1, len(limits))[first].tolist()
+    where = ", ".join(str(p) for p in point)
+    dims = ",".join(str(s) for s in shape)
+    what = "params shape" if op == "GatherNd" else "shape"
+    raise _error(f"indices[{first}] = [{where}] does not index into {what} [{dims}]", op)
+
+
+def _scatter_nd(idx: torch.Tensor, updates: torch.Tensor, dims: List[int]) -> torch.Tensor:
+    out = torch.zeros(dims, dtype=updates.dtype, device=updates.device)
+    keys = tuple(idx[..., k].to(torch.int64) for k in builtins.range(idx.shape[-1]))
+    return torch.index_put(out, keys, updates, accumulate=True)
+
+
+def scatter_nd(indices: Any, updates: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor:
+    """A tensor of zeros of `shape` with `updates` added at `indices` (repeats add up).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.scatter_nd([[1], [3], [1]], [1.0, 2.0, 3.0], [4]))
+    tf.Tensor([0. 4. 0. 2.], shape=(4,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for out-of-range indices or mismatched shapes.
+    """
+    idx = _index_input(indices, "ScatterNd")
+    values = as_tensor(updates)
+    dims = shape_arg(shape, "ScatterNd")
+    if idx.dim() == 0:
+        raise _error("Indices must be at least a vector", "ScatterNd")
+    depth = idx.shape[-1]
+    expected = list(idx.shape[:-1]) + dims[depth:]
+    if depth > len(dims) or list(values.shape) != expected:
+        raise _error(
+            f"Dimensions [0,{idx.dim() - 1}) of indices[shape={list(idx.shape)}] = "
+            f"{list(idx.shape[:-1])} must match dimensions [0,{idx.dim() - 1}) of "
+            f"updates[shape={list(values.shape)}]",
+            "ScatterNd",
+        )
+    _check_coordinates(idx, dims[:depth], dims, "ScatterNd")
+    return call("ScatterNd", _scatter_nd, (idx, values), idx, values, dims)
+
+
+def _boolean_mask(x: torch.Tensor, mask: torch.Tensor, axis: int) -> torch.Tensor:
+    k = mask.dim()
+    merged = list(x.shape[:axis]) + [mask.numel()] + list(x.shape[axis + k:])
+    keep = torch.nonzero(mask.reshape(-1)).reshape(-1)
+    return torch.index_select(x.reshape(merged), axis, keep)
+
+
+def boolean_mask(
+    tensor: Any, mask: Any, axis: Any = None, name: str = "boolean_mask"
+) -> torch.Tensor:
+    """The entries of `tensor` where the boolean `mask` (over dims `axis...`) is True.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.boolean_mask(tf.constant([[1, 2], [3, 4], [5, 6]]), [True, False, True]))
+    tf.Tensor(
+    [[1 2]
+     [5 6]], shape=(2, 2), dtype=int32)
+
+    Raises:
+      ValueError: if `mask` is a scalar, or its shape does not match `tensor`'s.
+    """
+    x = as_tensor(tensor)
+    m = as_tensor(mask, torch.bool)
+    if m.dim() == 0:
+        raise ValueError("mask cannot be scalar.")
+    dim = 0 if axis is None else axis_arg(axis)
+    dim = dim % builtins.max(x.dim(), 1) if dim < 0 else dim
+    piece = tuple(x.shape[dim:dim + m.dim()])
+    if piece != tuple(m.shape):
+        raise ValueError(f"Shapes {TensorShape(piece)} and {TensorShape(m.shape)} are incompatible")
+    return call("BooleanMask", _boolean_mask, (x, m), x, m, dim)
+
+
+# ---------------------------------------------------------------------------
+# Arg-extrema and sorting
+
+
+def _arg_extreme(
+    op: str, fn: Any, input: Any, axis: Any, output_type: Any
+) -> torch.Tensor:
+    x = as_tensor(input)
+    if x.is_complex():
+        raise disallowed(op, x.dtype, "float, double, int32, uint8, int16, int8, int64, bool")
+    rank_ = x.dim()
+    dim = 0 if axis is None else axis_arg(axis)
+    if not isinstance(dim, int) or not -rank_ <= dim < rank_:
+        raise _error(f"Expected dimension in the range [{-rank_}, {rank_}), but got {dim}", op)
+    if x.shape[dim] == 0:
+        raise _error(
+            f"Reduction axis {dim % rank_} is empty in shape [{','.join(map(str, x.shape))}]", op
+        )
+    out_dtype = as_dtype(output_type)
+    return call(op, _arg_body, (x,), fn, x, dim, out_dtype)
+
+
+def _arg_body(fn: Any, x: torch.Tensor, dim: int, out_dtype: torch.dtype) -> torch.Tensor:
+    if x.dtype == torch.bool:
+        x = x.to(torch.uint8)
+    return fn(x, dim).to(out_dtype)
+
+
+def argmax(
+    input: Any, axis: Any = None, output_type: Any = int64, name: Optional[str] = None
+) -> torch.Tensor:
+    """The index of the largest value along `axis` (0 by default); the first one at a tie.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.argmax(tf.constant([[1, 9], [5, 2]]), axis=1))
+    tf.Tensor([1 0], shape=(2,), dtype=int64)
+
+    Raises:
+      InvalidArgumentError: for an axis out of range or of size 0.
+    """
+    return _arg_extreme("ArgMax", torch.argmax, input, axis, output_type)
+
+
+def argmin(
+    input: Any, axis: Any = None, output_type: Any = int64, name: Optional[str] = None
+) -> torch.Tensor:
+    """The index of the smallest value along `axis` (0 by default); the first one at a tie.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.argmin(tf.constant([3.0, 1.0, 1.0])))
+    tf.Tensor(1, shape=(), dtype=int64)
+    """
+    return _arg_extreme("ArgMin", torch.argmin, input, axis, output_type)
+
+
+def _direction(direction: str) -> builtins.bool:
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(
+            "Argument `direction` should be one of ASCENDING, DESCENDING. Received: "
+            f"direction={direction}"
+        )
+    return direction == "DESCENDING"
+
+
+def _sort(x: torch.Tensor, dim: int, descending: builtins.bool) -> torch.Tensor:
+    return torch.sort(x, dim=dim, descending=descending, stable=True).values
+
+
+def _argsort(x: torch.Tensor, dim: int, descending: builtins.bool) -> torch.Tensor:
+    order = torch.sort(x, dim=dim, descending=descending, stable=True).indices
+    return order.to(torch.int32)
+
+
+def _sort_axis(x: torch.Tensor, axis: Any) -> int:
+    rank_ = x.dim()
+    dim = axis_arg(axis)
+    if rank_ == 0 or not -rank_ <= dim < rank_:
+        raise ValueError(f"axis {dim} is out of bounds for a tensor of rank {rank_}")
+    return int(dim)
+
+
+def sort(
+    values: Any, axis: Any = -1, direction: str = "ASCENDING", name: Optional[str] = None
+) -> torch.Tensor:
+    """Sorts a tensor along `axis`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.sort([3, 1, 2], direction="DESCENDING"))
+    tf.Tensor([3 2 1], shape=(3,), dtype=int32)
+
+    Raises:
+      ValueError: for an unknown `direction`.
+    """
+    descending = _direction(direction)
+    x = as_tensor(values)
+    return call("Sort", _sort, (x,), x, _sort_axis(x, axis), descending)
+
+
+def argsort(
+    values: Any,
+    axis: Any = -1,
+    direction: str = "ASCENDING",
+    stable: builtins.bool = False,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """The int32 indices that sort `values` along `axis` (equal values keep their order).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.argsort([3.0, 1.0, 2.0]))
+    tf.Tensor([1 2 0], shape=(3,), dtype=int32)
+    """
+    descending = _direction(direction)
+    x = as_tensor(values)
+    return call("ArgSort", _argsort, (x,), x, _sort_axis(x, axis), descending)

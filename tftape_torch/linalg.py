@@ -1,0 +1,65 @@
+"""`tf.linalg`: matrix products, decompositions, solvers and norms.
+
+>>> import tftape_torch as tf
+>>> print(tf.linalg.trace(tf.eye(3)))
+tf.Tensor(3.0, shape=(), dtype=float32)
+"""
+
+from __future__ import annotations
+
+from tftape_torch._array_ops import eye
+from tftape_torch._linalg_ops import (
+    adjoint,
+    band_part,
+    cholesky,
+    cross,
+    det,
+    diag,
+    diag_part,
+    eigh,
+    eigvalsh,
+    inv,
+    logdet,
+    lstsq,
+    matrix_transpose,
+    matvec,
+    qr,
+    slogdet,
+    solve,
+    svd,
+    tensordot,
+    trace,
+    triangular_solve,
+)
+from tftape_torch._math_ops import matmul
+from tftape_torch._norm_ops import l2_normalize, norm
+from tftape_torch._shape_ops import einsum
+
+__all__ = [
+    "adjoint",
+    "band_part",
+    "cholesky",
+    "cross",
+    "det",
+    "diag",
+    "diag_part",
+    "eigh",
+    "eigvalsh",
+    "einsum",
+    "eye",
+    "inv",
+    "l2_normalize",
+    "logdet",
+    "lstsq",
+    "matmul",
+    "matrix_transpose",
+    "matvec",
+    "norm",
+    "qr",
+    "slogdet",
+    "solve",
+    "svd",
+    "tensordot",
+    "trace",
+    "triangular_solve",
+]
