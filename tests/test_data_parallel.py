@@ -57,6 +57,23 @@ class _Branchy(torch.nn.Module):
         return out
 
 
+class _RunsEveryModule(_Branchy):
+    """`_Branchy` for FSDP2: every rank runs the branch and drops its output.
+
+    What FSDP2 itself (torch 2.13, `.backward()` too) cannot do: a sharded module that
+    runs on some ranks only (its forward all-gather is a collective: the group breaks),
+    or one whose output reaches the loss on some ranks only (a rank with no gradient
+    in a parameter group skips that group's reduce-scatter: the others hang). What it
+    can do: a parameter, or a whole sharded module, that reaches the loss on no rank.
+    """
+
+    def forward(self, x: torch.Tensor, use_branch: bool) -> torch.Tensor:
+        out = self.net(x)
+        if hasattr(self, "branch"):
+            self.branch(x)  # runs (all-gathers), never reaches the loss
+        return out
+
+
 def _batch(step: int, rank: int) -> Any:
     gen = torch.Generator().manual_seed(100 * step + rank)
     return torch.randn(8, 6, generator=gen), torch.randn(8, 1, generator=gen)
@@ -218,20 +235,35 @@ def _ddp_refused(rank: int) -> Dict[str, Any]:
     return res
 
 
-def _fsdp_pair(rank: int, accumulate: int = 1) -> Dict[str, Any]:
+def _fsdp_model(frozen: str = "", unused: bool = False) -> torch.nn.Module:
+    """An FSDP2 model: each Linear of the MLP sharded on its own, then the root.
+
+    `frozen`: "module" freezes the first Linear (a group with no trainable parameter),
+    "mixed" the second Linear's bias (a group with both). `unused`: a parameter no loss
+    uses (in the root's group) and a sharded branch that runs but reaches no loss.
+    """
     from torch.distributed.fsdp import fully_shard
 
+    model = _RunsEveryModule(frozen=frozen == "module", unused=unused, branch=unused)
+    if frozen == "mixed":
+        model.net[2].bias.requires_grad_(False)
+    fully_shard(model.net[0])
+    fully_shard(model.net[2])
+    if unused:
+        fully_shard(model.branch)
+    fully_shard(model)
+    return model
+
+
+def _fsdp_pair(rank: int, accumulate: int = 1, **kwargs: Any) -> Dict[str, Any]:
     from tftape_torch import GradientTape
 
-    models = []
-    for _ in range(2):
-        model = _mlp()
-        fully_shard(model[0])
-        fully_shard(model[2])
-        fully_shard(model)
-        models.append(model)
+    models = [_fsdp_model(**kwargs) for _ in range(2)]
     tape_model, ref_model = models
-    opts = [torch.optim.Adam(m.parameters(), lr=0.01) for m in models]
+    opts = [
+        torch.optim.Adam([p for p in m.parameters() if p.requires_grad], lr=0.01)
+        for m in models
+    ]
     pairs, no_sync = [], []
     for step in range(STEPS):
         grads: Any = None
@@ -240,15 +272,16 @@ def _fsdp_pair(rank: int, accumulate: int = 1) -> Dict[str, Any]:
             for m in models:
                 m.set_requires_gradient_sync(last)
             x, y = _batch(step * accumulate + micro, rank)
-            _loss(ref_model(x), y).backward()
+            use_branch = rank == 0
+            _loss(ref_model(x, use_branch), y).backward()
             with GradientTape() as tape:
-                loss = _loss(tape_model(x), y)
+                loss = _loss(tape_model(x, use_branch), y)
             grads = tape.gradient(loss, tape_model.parameters())
             if not last:
                 no_sync.append(all(g is None for g in grads))
         assert all(p.grad is None for p in tape_model.parameters())
         pairs.append((_clone(grads), _clone(p.grad for p in ref_model.parameters())))
-        res_types = {type(g).__name__ for g in grads}
+        res_types = {type(g).__name__ for g in grads if g is not None}
         for p, g in zip(tape_model.parameters(), grads):
             p.grad = g
         for opt in opts:
@@ -279,6 +312,9 @@ def _worker(rank: int, port: int, out: str) -> None:
             "ddp_refused": _ddp_refused(rank),
             "fsdp": _fsdp_pair(rank),
             "fsdp_accumulate": _fsdp_pair(rank, accumulate=2),
+            "fsdp_frozen": _fsdp_pair(rank, frozen="module"),
+            "fsdp_frozen_mixed": _fsdp_pair(rank, frozen="mixed", accumulate=2),
+            "fsdp_unused": _fsdp_pair(rank, unused=True),
         }
         torch.save(res, out)
     finally:
@@ -406,11 +442,15 @@ def test_refused_cases_name_all_reduce_gradients(ranks: Any) -> None:
         assert "create_graph" in refused["nested"]
 
 
-@pytest.mark.parametrize("key", ["fsdp", "fsdp_accumulate"])
-def test_fsdp_tape_gradients_equal_backward(ranks: Any, key: str) -> None:
+@pytest.mark.parametrize(
+    "key, nones",
+    [("fsdp", 0), ("fsdp_accumulate", 0), ("fsdp_frozen", 2), ("fsdp_frozen_mixed", 1),
+     ("fsdp_unused", 3)],
+)
+def test_fsdp_tape_gradients_equal_backward(ranks: Any, key: str, nones: int) -> None:
     for res in ranks:
         assert res[key]["types"] == ["DTensor"]
-        _assert_pairs_equal(res[key]["pairs"])
+        _assert_pairs_equal(res[key]["pairs"], expect_none=nones)
     _assert_trained_alike(ranks, key)
 
 
