@@ -174,7 +174,10 @@ def note_sparse_gradient(
 ) -> None:
     """Remember that gradient tensor `dense` is the sum of slices `values` at `indices`."""
     with _DisableSubclass():
-        key = dense.data_ptr()
+        try:
+            key = dense.data_ptr()
+        except RuntimeError:  # a batched gradient (a vectorized jacobian) has no storage
+            return
         shape = tuple(dense.shape)
         version = version_of(dense)
     if key == 0:
@@ -188,7 +191,10 @@ def sparse_gradient(grad: Any) -> Any:
     if not _NOTED or not isinstance(grad, torch.Tensor):
         return grad
     with _DisableSubclass():
-        key = grad.data_ptr()
+        try:
+            key = grad.data_ptr()
+        except RuntimeError:  # a batched gradient has no storage: never noted
+            return grad
         shape = tuple(grad.shape)
         version = version_of(grad)
     entry = _NOTED.get(key)
