@@ -250,7 +250,7 @@ class ConcreteFunction:
         return f"<ConcreteFunction ({params}) -> {_output_text(self._outputs)} at 0x{id(self):X}>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        bound = self._owner._bind(args, kwargs)
+        bound = self._bind(args, kwargs)
         values = [bound.arguments[name] for name, _ in self._names]
         keep: List[Any] = []
         exact = tuple(_trace_type(value, keep) for value in values)
@@ -260,6 +260,48 @@ class ConcreteFunction:
                 "concrete function's signature"
             )
         return self._owner._run(self, bound, exact)
+
+
+    def _bind(self, args: Sequence[Any], kwargs: Dict[str, Any]) -> inspect.BoundArguments:
+        """The arguments bound to every parameter (a concrete function has no defaults),
+        or else to the flat signature of tensor parameters (TF's fallback)."""
+        signature = self._template.signature
+        required = signature.replace(
+            parameters=[p.replace(default=p.empty) for p in signature.parameters.values()]
+        )
+        try:
+            bound = required.bind(*args, **kwargs)
+        except TypeError as error:
+            flat = self._bind_flat(args, kwargs)
+            if flat is None:
+                params = ", ".join(
+                    f"{name}: {_type_text(t)}" for (name, _), t in zip(self._names, self._type)
+                )
+                raise TypeError(
+                    f"Binding inputs to tf.function failed due to `{error}`. Received args: "
+                    f"{tuple(args)!r} and kwargs: {kwargs!r} for signature: ({params}) -> "
+                    f"{_output_text(self._outputs)}."
+                ) from None
+            return flat
+        return self._owner._cast_all(bound, args, kwargs)
+
+    def _bind_flat(
+        self, args: Sequence[Any], kwargs: Dict[str, Any]
+    ) -> Optional[inspect.BoundArguments]:
+        """TF's fallback "flat signature": only the tensor parameters, positionally or
+        by name; the other parameters keep the values this function was traced with."""
+        tensors = [name for (name, _), t in zip(self._names, self._type) if t[0] in ("T", "V")]
+        if len(args) > len(tensors) or any(key not in tensors for key in kwargs):
+            return None
+        given = dict(zip(tensors, args))
+        if any(key in given for key in kwargs):
+            return None
+        given.update(kwargs)
+        if set(given) != set(tensors) or not all(isinstance(v, _Tensor) for v in given.values()):
+            return None
+        bound = inspect.BoundArguments(self._template.signature, self._template.arguments.copy())
+        bound.arguments.update(given)
+        return bound
 
 
 def _spec_of(trace_type: Any, name: str) -> Any:
@@ -372,7 +414,7 @@ class Function:
             if hit is not None:
                 capture = hit[0]._graphs.get(hit[1])
                 if capture is not None:
-                    flat = [_feed(leaf) for leaf in flatten(list(args))]
+                    flat = _graph_inputs(list(args))
                     return pack_like(hit[0].output_structure, capture(flat))
         bound = self._bind(args, kwargs)
         concrete, exact = self._concrete_for(bound)
@@ -389,6 +431,12 @@ class Function:
         except TypeError as error:
             raise TypeError(self._binding_error(str(error), args, kwargs)) from None
         bound.apply_defaults()
+        return self._cast_all(bound, args, kwargs)
+
+    def _cast_all(
+        self, bound: inspect.BoundArguments, args: Sequence[Any], kwargs: Dict[str, Any]
+    ) -> inspect.BoundArguments:
+        """`bound` with its arguments cast to `input_signature` (TF's TypeError)."""
         if self._input_signature is not None:
             names = list(self._signature.parameters)
             for name, spec in zip(names, self._input_signature):
@@ -488,7 +536,7 @@ class Function:
             capture = graphs[exact]
             if capture is None:
                 return self.python_function(*bound.args, **bound.kwargs)
-            flat = [_feed(leaf) for leaf in flatten(list(bound.arguments.values()))]
+            flat = _graph_inputs(list(bound.arguments.values()))
             return pack_like(concrete.output_structure, capture(flat))
         first = not graphs
         if first:
@@ -613,6 +661,13 @@ def _feed(leaf: Any) -> Any:
     if isinstance(leaf, (np.ndarray, np.generic)):
         return fresh(convert_value(leaf))
     return leaf
+
+
+def _graph_inputs(values: List[Any]) -> List[Any]:
+    """The tensor leaves of the arguments `values`, in the order of the graph inputs
+    (see `_tensor_leaves`): Python values are part of the trace, not inputs."""
+    return [_feed(leaf) for leaf in flatten(values)
+            if isinstance(leaf, (_Tensor, np.ndarray, np.generic))]
 
 
 def _general(trace_type: Any, spec: Any) -> Any:

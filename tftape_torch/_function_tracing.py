@@ -234,6 +234,16 @@ class Trace(TorchDispatchMode):
         self._dynamic[node] = True
         return node
 
+    def variable_read(self, variable: Variable, value: _Tensor) -> None:
+        """`value` is a tape's read of `variable` (a detached alias that the tape
+        differentiates): the graph feeds the variable's node there, so a replay under a
+        tape differentiates through the read the replay feeds (see `Capture`)."""
+        if self.failure is None:
+            try:
+                self._bind(value, self._variable_node(variable), True)
+            except NotCapturable as error:
+                self.fail(str(error))
+
     def node_of(self, tensor: _Tensor) -> fx.Node:
         """The node computing `tensor` (a new graph input for one from outside)."""
         if isinstance(tensor, Variable):

@@ -222,7 +222,7 @@ class Variable(EagerTensor):
         if not state.tapes:
             return self
         cache = self._read_cache
-        if cache is not None and cache[0] is state.config:
+        if cache is not None and cache[0] is state.config and not state.traces:
             return cache[1]
         tapes = [tape for tape in state.tapes if tape.wants(self)]
         with _DisableSubclass():
@@ -234,6 +234,8 @@ class Variable(EagerTensor):
                 edge = None
         for tape in tapes:
             tape.record_read(self, edge)
+        for trace in state.traces:  # the read is the variable, not a detached copy
+            trace.variable_read(self, value)
         self._read_cache = (state.config, value)
         return value
 

@@ -443,3 +443,92 @@ def case_fn_gradient_of_variable_inside(tf):
     a = f(tf.constant(1.0))
     v.assign([3.0, 4.0])
     return [a, f(tf.constant(1.0)), f(tf.constant(2.0))]
+
+
+def case_fn_variable_gradient_under_outer_tape_every_call(tf):
+    v = tf.Variable(2.0)
+
+    @_fn(tf)
+    def f(x):
+        return v * v * x
+
+    grads = []
+    for _ in range(3):
+        with tf.GradientTape() as tape:
+            y = f(tf.constant(3.0))
+        grads.append(tape.gradient(y, v))
+        v.assign_add(1.0)
+    return grads
+
+
+def case_fn_variable_read_before_call_under_tape(tf):
+    v = tf.Variable(2.0)
+
+    @_fn(tf)
+    def f(x):
+        return v * x
+
+    grads = []
+    for _ in range(3):
+        with tf.GradientTape() as tape:
+            first = v * 1.0
+            y = f(tf.constant(3.0)) + first
+        grads.append(tape.gradient(y, v))
+    return grads
+
+
+def case_fn_stop_gradient_of_variable_replayed_under_tape(tf):
+    v = tf.Variable(2.0)
+
+    @_fn(tf)
+    def f(x):
+        return tf.stop_gradient(v) * x + v
+
+    outside = f(tf.constant(3.0))
+    with tf.GradientTape() as tape:
+        y = f(tf.constant(3.0))
+    return [outside, y, tape.gradient(y, v)]
+
+
+def case_fn_python_argument_before_tensor(tf):
+    @_fn(tf)
+    def f(x, n, y):
+        return x * n + y
+
+    return [f(tf.constant(2.0), 3, tf.constant(5.0)), f(tf.constant(2.0), 3, tf.constant(5.0)),
+            f(tf.constant(2.0), 3, tf.constant(6.0)), f(tf.constant(1.0), 4, tf.constant(6.0))]
+
+
+def case_fn_object_argument_before_tensor(tf):
+    class Scale:
+        def __init__(self, k):
+            self.k = k
+
+    @_fn(tf)
+    def f(s, x, t):
+        return x * s.k + t
+
+    s = Scale(2.0)
+    return [f(s, tf.constant(1.0), tf.constant(1.0)), f(s, tf.constant(2.0), tf.constant(3.0)),
+            f(Scale(5.0), tf.constant(2.0), tf.constant(3.0))]
+
+
+def case_fn_concrete_flat_signature(tf):
+    @_fn(tf)
+    def h(x, n, y=1.0):
+        return x * n + y
+
+    concrete = h.get_concrete_function(tf.TensorSpec([], tf.float32), 3)
+    both = h.get_concrete_function(
+        tf.TensorSpec([], tf.float32), 3, tf.TensorSpec([], tf.float32))
+    results = [concrete(tf.constant(2.0)), concrete(x=tf.constant(2.0)),
+               both(tf.constant(2.0), tf.constant(5.0)), both(tf.constant(2.0), 3, tf.constant(5.0))]
+    errors = []
+    for call in (lambda: concrete(tf.constant(2.0), 3), lambda: concrete(2.0),
+                 lambda: concrete(tf.constant(2.0), tf.constant(5.0)), lambda: both(tf.constant(2.0))):
+        try:
+            call()
+            errors.append(None)
+        except TypeError as error:
+            errors.append(str(error).split("`")[1])
+    return {"results": results, "errors": errors}
