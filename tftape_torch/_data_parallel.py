@@ -166,7 +166,9 @@ def backward(
     """
     if not _SCANNED[0] and _DDP is not None and dist.is_initialized():
         _scan_once()
-    if not _STATES and not ti.fsdp_states_exist():
+    # `.data`: the WeakKeyDictionary's own dict (its `len()` is a Python call); a dead
+    # entry only sends this call down the slow path, which finds no state there.
+    if not _STATES.data and not ti.fsdp_states_exist():
         return ti.engine_backward(
             outputs, inputs, upstream, retain_graph, create_graph, is_grads_batched
         )

@@ -125,12 +125,15 @@ def flip(tensor: torch.Tensor) -> Flip:
 
 def _count_holder(stack: List[Any], change: int) -> None:
     """The tapes of `stack` hold `change` more flips (`LOCK` held)."""
-    entry = _HOLDERS.get(id(stack))
-    if entry is None:
-        entry = _HOLDERS[id(stack)] = [stack, 0]
-    entry[1] += change
-    if entry[1] <= 0:
-        del _HOLDERS[id(stack)]
+    key = id(stack)
+    entry = _HOLDERS.get(key)
+    if entry is not None:
+        entry[1] += change
+        if entry[1] > 0:
+            return  # the set of holding stacks (so HOLDER) is unchanged
+        del _HOLDERS[key]
+    else:
+        _HOLDERS[key] = [stack, change]
     HOLDER[0] = next(iter(_HOLDERS.values()))[0] if len(_HOLDERS) == 1 else None
 
 

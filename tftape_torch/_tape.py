@@ -239,6 +239,10 @@ class GradientTape:
             if _REQUIRES_GRAD(tensor):
                 return  # the user's own leaf or graph: nothing to restore
             record = flip(tensor)
+            record.join(self)  # the first owner and watcher
+            self._flipped.append(id(tensor))
+            record.watchers = [weakref.ref(self)]
+            return
         if self not in record.owners:
             record.join(self)
             self._flipped.append(id(tensor))
@@ -488,6 +492,19 @@ class GradientTape:
             tape that was never entered.
         """
         self._begin_use()
+        kind = type(target)
+        if (
+            output_gradients is None
+            and unconnected_gradients is UnconnectedGradients.NONE
+            and (kind is torch.Tensor or kind is EagerTensor)
+            and ((kind := type(sources)) is torch.Tensor or kind is EagerTensor)
+        ):
+            # The common call, one tensor for one tensor: nothing to check or pack.
+            self._consume()
+            try:
+                return sparse_gradient(self._compute((target,), (sources,))[0])
+            finally:
+                self._end_use()
         if target is None:
             raise TypeError(
                 "Argument `target` should be a list or nested structure of Tensors, "
@@ -763,13 +780,13 @@ class GradientTape:
                 if found:
                     edges.extend(found)
                     owners.extend([index] * len(found))
-            source_ids = {id(source) for source in sources}
-
+            source_ids = {id(source) for source in sources} if len(targets) > 1 else None
             for position, target in enumerate(targets):
                 seed = None if output_gradients is None else output_gradients[position]
                 node = _GRAD_FN(target) if isinstance(target, torch.Tensor) else None
                 through_graph = node is not None and self._recorded(node)
-                if id(target) in source_ids:
+                if (id(target) in source_ids if source_ids is not None
+                        else any(target is source for source in sources)):
                     # d(target)/d(target) is the seed: the engine captures it at the
                     # target's own edge when it has one; otherwise add it here.
                     for index, source in enumerate(sources):
@@ -807,7 +824,7 @@ class GradientTape:
             del grads
         for index, source in enumerate(sources):
             grad = results[index]
-            if type(grad) is torch.Tensor and (
+            if type(grad) is torch.Tensor and type(source) is not torch.Tensor and (
                 isinstance(source, EagerTensor) or is_foreign_variable(source)
             ):
                 if refcount(grad) == 3:  # `results`, `grad`, the call: re-type in place

@@ -522,10 +522,12 @@ def case_fn_concrete_flat_signature(tf):
     both = h.get_concrete_function(
         tf.TensorSpec([], tf.float32), 3, tf.TensorSpec([], tf.float32))
     results = [concrete(tf.constant(2.0)), concrete(x=tf.constant(2.0)),
-               both(tf.constant(2.0), tf.constant(5.0)), both(tf.constant(2.0), 3, tf.constant(5.0))]
+               both(tf.constant(2.0), tf.constant(5.0)),
+               both(tf.constant(2.0), 3, tf.constant(5.0))]
     errors = []
     for call in (lambda: concrete(tf.constant(2.0), 3), lambda: concrete(2.0),
-                 lambda: concrete(tf.constant(2.0), tf.constant(5.0)), lambda: both(tf.constant(2.0))):
+                 lambda: concrete(tf.constant(2.0), tf.constant(5.0)),
+                 lambda: both(tf.constant(2.0))):
         try:
             call()
             errors.append(None)
