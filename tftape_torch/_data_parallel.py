@@ -92,6 +92,9 @@ class _DDPState:
 
 _STATES: weakref.WeakKeyDictionary[Any, _DDPState] = weakref.WeakKeyDictionary()
 _SCANNED = [False]
+#: [whether a DDP module was ever tracked]: until then the tape's engine call takes the
+#: plain path without asking `_STATES` (whose `len()` is a Python call).
+_TRACKED = [False]
 
 
 def _count_forward(state: _DDPState, module: Any, args: Any, output: Any) -> None:
@@ -105,6 +108,7 @@ def _track(model: Any, forwards: int) -> None:
         return
     state = _DDPState(model, forwards)
     _STATES[model] = state
+    _TRACKED[0] = True
     model.register_forward_hook(lambda *a: _count_forward(state, *a))
 
 
@@ -166,9 +170,7 @@ def backward(
     """
     if not _SCANNED[0] and _DDP is not None and dist.is_initialized():
         _scan_once()
-    # `.data`: the WeakKeyDictionary's own dict (its `len()` is a Python call); a dead
-    # entry only sends this call down the slow path, which finds no state there.
-    if not _STATES.data and not ti.fsdp_states_exist():
+    if not (_TRACKED[0] and _STATES) and not ti.fsdp_states_exist():
         return ti.engine_backward(
             outputs, inputs, upstream, retain_graph, create_graph, is_grads_batched
         )
