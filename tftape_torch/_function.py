@@ -40,18 +40,19 @@ import torch
 
 from tftape_torch import _state
 from tftape_torch._convert import convert_value
-from tftape_torch._dtypes import dtype_name
 from tftape_torch._function_tracing import Capture, NotCapturable, Trace
 from tftape_torch._print_op import quiet_stdout
 from tftape_torch._structure import flatten, pack_like
-from tftape_torch._tensor import EagerTensor, fresh
-from tftape_torch._tensor_spec import TensorSpec, join_shapes, shape_fits, shape_repr
+from tftape_torch._tensor import fresh
+from tftape_torch._tensor_spec import TensorSpec, shape_fits
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._torch_internals import (
     set_data,
 )
+from tftape_torch._trace_type import fits, join, output_text, type_text
+from tftape_torch._trace_type import trace_type as type_of
 from tftape_torch._variable import Variable
 
 __all__ = ["ConcreteFunction", "Function", "function"]
@@ -59,123 +60,6 @@ __all__ = ["ConcreteFunction", "Function", "function"]
 _Tensor = torch.Tensor
 _SIZE = torch.Tensor.size
 _DTYPE = torch.Tensor.dtype.__get__  # type: ignore[attr-defined]
-
-# Trace types: ("T", dtype, shape) for tensors (shape None: unknown rank; None entries:
-# unknown dimensions), ("V", dtype, shape) for Variables, ("L", value) for Python
-# values, ("O", id) for other objects, and containers as (kind, items).
-
-
-def _trace_type(value: Any, keep: List[Any]) -> Any:
-    """The trace type of an argument (`keep` holds objects traced by identity)."""
-    kind = type(value)
-    if kind is EagerTensor or kind is _Tensor:
-        with _DisableSubclass():
-            return ("T", _DTYPE(value), tuple(_SIZE(value)))
-    if kind is int or kind is float or kind is bool or kind is str or value is None:
-        return ("L", value)
-    if isinstance(value, Variable):
-        with _DisableSubclass():
-            return ("V", _DTYPE(value), tuple(_SIZE(value)))
-    if isinstance(value, _Tensor):
-        with _DisableSubclass():
-            return ("T", _DTYPE(value), tuple(_SIZE(value)))
-    if kind is list or kind is tuple:
-        return (kind.__name__, tuple(_trace_type(item, keep) for item in value))
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        keep.append(kind)
-        return ("namedtuple", id(kind), tuple(_trace_type(item, keep) for item in value))
-    if kind is dict:
-        return ("dict", tuple((key, _trace_type(value[key], keep)) for key in sorted(value)))
-    if isinstance(value, TensorSpec):
-        return ("T", value.dtype, value.dims)
-    if isinstance(value, (np.ndarray, np.generic)):
-        return ("T", torch.from_numpy(np.asarray(value)).dtype, tuple(np.shape(value)))
-    try:
-        hash(value)
-        if isinstance(value, (np.dtype, torch.dtype)):
-            return ("L", value)
-    except TypeError:
-        pass
-    keep.append(value)
-    return ("O", id(value))
-
-
-def _fits(concrete: Any, general: Any) -> bool:
-    """Whether a call of trace type `concrete` may run the trace of type `general`."""
-    if concrete == general:
-        return True
-    if type(concrete) is not tuple or type(general) is not tuple or not concrete or not general:
-        return False
-    tag = concrete[0]
-    if tag in ("T", "V"):
-        return (general[0] == tag and concrete[1] == general[1]
-                and shape_fits(concrete[2], general[2]))
-    if tag != general[0] or len(concrete) != len(general):
-        return False
-    if tag == "L" or tag == "O":
-        return False
-    return all(_fits(a, b) for a, b in zip(concrete[1:], general[1:]))
-
-
-def _join(a: Any, b: Any) -> Any:
-    """The most specific trace type both `a` and `b` fit, or None."""
-    if a == b:
-        return a
-    if type(a) is not tuple or type(b) is not tuple or not a or not b or a[0] != b[0]:
-        return None
-    if a[0] in ("T", "V"):
-        return (a[0], a[1], join_shapes(a[2], b[2])) if a[1] == b[1] else None
-    if a[0] in ("L", "O") or len(a) != len(b):
-        return None
-    if a[0] == "dict":
-        if [k for k, _ in a[1]] != [k for k, _ in b[1]]:
-            return None
-        items = tuple((k, _join(x, y)) for (k, x), (_, y) in zip(a[1], b[1]))
-        return None if any(v is None for _, v in items) else ("dict", items)
-    head = a[:-1]
-    if head != b[:-1] or len(a[-1]) != len(b[-1]):
-        return None
-    items = tuple(_join(x, y) for x, y in zip(a[-1], b[-1]))
-    return None if any(item is None for item in items) else head + (items,)
-
-
-def _type_text(trace_type: Any) -> str:
-    """TF's text of a trace type in a printed signature."""
-    tag = trace_type[0]
-    if tag == "T":
-        shape, dtype = shape_repr(trace_type[2]), dtype_name(trace_type[1])
-        return f"TensorSpec(shape={shape}, dtype=tf.{dtype}, name=None)"
-    if tag == "V":
-        shape, dtype = shape_repr(trace_type[2]), dtype_name(trace_type[1])
-        return (
-            f"VariableSpec(shape={shape}, dtype=tf.{dtype}, trainable=True, alias_id=None)"
-        )
-    if tag == "L":
-        return f"Literal[{trace_type[1]!r}]"
-    if tag == "O":
-        return f"Opaque[{trace_type[1]}]"
-    if tag == "dict":
-        return "Dict[" + ", ".join(f"[{k!r}, {_type_text(v)}]" for k, v in trace_type[1]) + "]"
-    name = {"list": "List", "tuple": "Tuple", "namedtuple": "NamedTuple"}.get(tag, tag)
-    return name + "[" + ", ".join(_type_text(item) for item in trace_type[-1]) + "]"
-
-
-def _output_text(value: Any) -> str:
-    if isinstance(value, _Tensor):
-        with _DisableSubclass():
-            return (
-                f"TensorSpec(shape={shape_repr(tuple(_SIZE(value)))}, "
-                f"dtype=tf.{dtype_name(_DTYPE(value))}, name=None)"
-            )
-    if value is None:
-        return "Literal[None]"
-    if isinstance(value, dict):
-        return "Dict[" + ", ".join(f"[{k!r}, {_output_text(value[k])}]" for k in value) + "]"
-    if isinstance(value, (list, tuple)):
-        name = "List" if isinstance(value, list) else "Tuple"
-        return name + "[" + ", ".join(_output_text(item) for item in value) + "]"
-    return f"Literal[{value!r}]"
-
 
 def _as_result(value: Any) -> Any:
     """A returned leaf as TF returns it: Python numbers become tensors, Variables reads."""
@@ -233,9 +117,9 @@ class ConcreteFunction:
         """The signature as TF prints it: parameters, output type, captures."""
         lines = ["Input Parameters:"]
         for (name, kind), trace_type in zip(self._names, self._type):
-            lines.append(f"  {name} ({kind}): {_type_text(trace_type)}")
+            lines.append(f"  {name} ({kind}): {type_text(trace_type)}")
         lines.append("Output Type:")
-        lines.append(f"  {_output_text(self._outputs)}")
+        lines.append(f"  {output_text(self._outputs)}")
         lines.append("Captures:")
         lines.append("  None")
         return "\n".join(lines)
@@ -245,16 +129,16 @@ class ConcreteFunction:
 
     def __repr__(self) -> str:
         params = ", ".join(
-            f"{name}: {_type_text(t)}" for (name, _), t in zip(self._names, self._type)
+            f"{name}: {type_text(t)}" for (name, _), t in zip(self._names, self._type)
         )
-        return f"<ConcreteFunction ({params}) -> {_output_text(self._outputs)} at 0x{id(self):X}>"
+        return f"<ConcreteFunction ({params}) -> {output_text(self._outputs)} at 0x{id(self):X}>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         bound = self._bind(args, kwargs)
         values = [bound.arguments[name] for name, _ in self._names]
         keep: List[Any] = []
-        exact = tuple(_trace_type(value, keep) for value in values)
-        if not all(_fits(a, b) for a, b in zip(exact, self._type)):
+        exact = tuple(type_of(value, keep) for value in values)
+        if not all(fits(a, b) for a, b in zip(exact, self._type)):
             raise TypeError(
                 f"Binding inputs to tf.function failed: {exact!r} does not fit this "
                 "concrete function's signature"
@@ -275,12 +159,12 @@ class ConcreteFunction:
             flat = self._bind_flat(args, kwargs)
             if flat is None:
                 params = ", ".join(
-                    f"{name}: {_type_text(t)}" for (name, _), t in zip(self._names, self._type)
+                    f"{name}: {type_text(t)}" for (name, _), t in zip(self._names, self._type)
                 )
                 raise TypeError(
                     f"Binding inputs to tf.function failed due to `{error}`. Received args: "
                     f"{tuple(args)!r} and kwargs: {kwargs!r} for signature: ({params}) -> "
-                    f"{_output_text(self._outputs)}."
+                    f"{output_text(self._outputs)}."
                 ) from None
             return flat
         return self._owner._cast_all(bound, args, kwargs)
@@ -407,7 +291,7 @@ class Function:
         if not kwargs and len(args) == self._positional:
             keep: List[Any] = []
             try:
-                fast_key = _trace_type(args, keep)
+                fast_key = type_of(args, keep)
                 hit = self._fast.get(fast_key)
             except TypeError:
                 hit, fast_key = None, None
@@ -500,11 +384,11 @@ class Function:
     def _concrete_for(self, bound: inspect.BoundArguments) -> Tuple[ConcreteFunction, Any]:
         """The concrete function for these arguments (traced if new), and their exact type."""
         keep: List[Any] = []
-        exact = tuple(_trace_type(value, keep) for value in bound.arguments.values())
+        exact = tuple(type_of(value, keep) for value in bound.arguments.values())
         self._keep.extend(keep)
         for concrete in self._concrete:
             if len(exact) == len(concrete._type) and all(
-                _fits(a, b) for a, b in zip(exact, concrete._type)
+                fits(a, b) for a, b in zip(exact, concrete._type)
             ):
                 return concrete, exact
         general = exact
@@ -519,7 +403,7 @@ class Function:
         elif self._reduce_retracing and self._concrete:
             for concrete in self._concrete:
                 joined = (
-                    tuple(_join(a, b) for a, b in zip(exact, concrete._type))
+                    tuple(join(a, b) for a, b in zip(exact, concrete._type))
                     if len(exact) == len(concrete._type)
                     else None
                 )
@@ -609,7 +493,7 @@ class Function:
         bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
         keep: List[Any] = []
-        general = tuple(_trace_type(value, keep) for value in bound.arguments.values())
+        general = tuple(type_of(value, keep) for value in bound.arguments.values())
         for concrete in self._concrete:
             if concrete._type == general:
                 return concrete
@@ -617,7 +501,7 @@ class Function:
         self._concrete.append(concrete)
         for name in bound.arguments:
             bound.arguments[name] = _zeros_for(bound.arguments[name])
-        exact = tuple(_trace_type(value, keep) for value in bound.arguments.values())
+        exact = tuple(type_of(value, keep) for value in bound.arguments.values())
         self._keep.extend(keep)
         self._tracing_count += 1
         saved = [(v, _alias(v), _copy(v)) for v in _live_variables()]

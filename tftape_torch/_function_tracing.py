@@ -43,8 +43,9 @@ tf.Tensor(4.0, shape=(), dtype=float32) tf.Tensor(2.5600002, shape=(), dtype=flo
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 import torch.fx as fx
@@ -131,6 +132,8 @@ class Trace(TorchDispatchMode):
         self._variables: Dict[int, List[Any]] = {}  # id -> [variable, node, key, first key]
         self._storages: List[Any] = []
         self._before = _existing_variables()
+        self._paused = 0  # inside `paused()`: ops run unrecorded
+        self.python_calls: List[Callable[..., Any]] = []  # graph targets that run Python
         self._inputs = list(inputs)
         for index, (tensor, name, spec) in enumerate(zip(inputs, names, specs)):
             node = self._placeholder(("arg", index), name, True)
@@ -234,11 +237,68 @@ class Trace(TorchDispatchMode):
         self._dynamic[node] = True
         return node
 
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Ops run inside are not part of the graph (TF's `init_scope`): their results
+        are constants of the graph, and what they assign to Variables is the state
+        later calls start from (see NOTE: [Variables in a trace])."""
+        known = {key: (entry[0], entry[1]) for key, entry in self._before.items()}
+        for key, state in self._variables.items():
+            known.setdefault(key, (state[0], state[2]))
+        self._paused += 1
+        try:
+            yield
+        finally:
+            self._paused -= 1
+            for key, (variable, before) in known.items():
+                now = _storage_key(variable)
+                if now != before:
+                    self._rebase(key, variable, now)
+
+    def _rebase(self, key: int, variable: Variable, now: Tuple[Any, ...]) -> None:
+        """`variable` was assigned outside the graph: its new value is its state."""
+        if key in self._before:
+            self._before[key] = (variable, now)
+        state = self._variables.get(key)
+        if state is None:
+            return
+        if state[1].op != "placeholder":
+            self.fail(f"Variable {variable.name} is assigned both in the graph and in "
+                      "an init_scope")
+            return
+        state[2] = state[3] = now
+        self._by_key[now] = state[1]
+
+    def python_call(self, fn: Callable[..., Any], tensors: Sequence[_Tensor]) -> Any:
+        """`fn(*tensors)` now, unrecorded, and again at every call of the graph (TF's
+        `py_function`): returns its result (a tensor, a list of them, or None)."""
+        with self.paused():
+            result = fn(*tensors)
+        if self.failure is None:
+
+            def py_function(*values: Any) -> Any:  # fx names a node after its target
+                return fn(*values)
+
+            self.python_calls.append(py_function)
+
+            try:
+                node = self.graph.call_function(
+                    py_function, tuple(self.node_of(t) for t in tensors))
+            except NotCapturable as error:
+                self.fail(str(error))
+                return result
+            if isinstance(result, _Tensor):
+                self._bind(result, node, True)
+            elif isinstance(result, (list, tuple)):
+                for index, item in enumerate(result):
+                    self._bind(item, self.graph.call_function(_getitem, (node, index)), True)
+        return result
+
     def variable_read(self, variable: Variable, value: _Tensor) -> None:
         """`value` is a tape's read of `variable` (a detached alias that the tape
         differentiates): the graph feeds the variable's node there, so a replay under a
         tape differentiates through the read the replay feeds (see `Capture`)."""
-        if self.failure is None:
+        if self.failure is None and not self._paused:
             try:
                 self._bind(value, self._variable_node(variable), True)
             except NotCapturable as error:
@@ -280,7 +340,7 @@ class Trace(TorchDispatchMode):
     def __torch_dispatch__(self, func: Any, types: Any, args: Sequence[Any] = (),
                            kwargs: Optional[Dict[str, Any]] = None) -> Any:
         kwargs = kwargs or {}
-        if self.failure is not None:
+        if self.failure is not None or self._paused:
             return func(*args, **kwargs)
         try:
             if func is _SET_STORAGE:  # an alias made from a storage (`own_leaf`)
@@ -358,7 +418,7 @@ class Trace(TorchDispatchMode):
                 write_nodes.append(node)
         self.graph.output(tuple(out_nodes + write_nodes))
         module = fx.GraphModule(torch.nn.Module(), self.graph)
-        return Capture(module, self.sources, writes, len(out_nodes))
+        return Capture(module, self.sources, writes, len(out_nodes), self.python_calls)
 
 
 def _getitem(value: Any, index: int) -> Any:
@@ -378,8 +438,10 @@ class Capture:
     """A recorded graph: feeds its inputs, runs, writes Variables back, wraps results."""
 
     def __init__(self, module: fx.GraphModule, sources: Sequence[Tuple[str, Any]],
-                 writes: Sequence[Tuple[str, Any, int]], n_outputs: int) -> None:
+                 writes: Sequence[Tuple[str, Any, int]], n_outputs: int,
+                 python_calls: Sequence[Callable[..., Any]] = ()) -> None:
         self.module = module
+        self.python_calls = list(python_calls)
         self.run: Callable[..., Any] = module
         self.sources = list(sources)
         self.writes = list(writes)
@@ -389,6 +451,11 @@ class Capture:
 
     def compile(self) -> None:
         """Compile the graph with torch's compiler (Inductor), for `jit_compile=True`."""
+        if self.python_calls:  # the compiler leaves the Python of `py_function`s alone
+            for node in self.module.graph.nodes:
+                if node.op == "call_function" and node.target in self.python_calls:
+                    node.target = torch.compiler.disable(node.target)
+            self.module.recompile()
         self.run = torch.compile(self.module, backend="inductor", dynamic=False)
         self.plain = True
 

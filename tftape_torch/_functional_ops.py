@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 from typing import Any, Callable, Iterator, List, Optional
 
 import torch
 
+from tftape_torch import _state
 from tftape_torch._array_ops import concat, convert_to_tensor, identity, stack, zeros
 from tftape_torch._dtypes import as_dtype, dtype_name
 from tftape_torch._op_call import as_tensor
@@ -479,17 +481,42 @@ def py_function(
 ) -> Any:
     """Calls the Python `func` on the tensors `inp` and converts its result to `Tout`.
 
-    Eagerly this is a plain call, so `func` sees this package's tensors (`.numpy()`
-    works) and gradients flow through what it computes.
+    `func` runs eagerly, also inside a `tf.function`: there it runs at every call of
+    the traced graph, not only while tracing. It sees this package's tensors
+    (`.numpy()` works) and gradients flow through what it computes. Without `func`,
+    returns a decorator (`@tf.py_function(Tout=tf.float32)`).
 
     >>> import tftape_torch as tf
     >>> print(tf.py_function(lambda a, b: a * b, [tf.constant(2.0), 3.0], Tout=tf.float32))
     tf.Tensor(6.0, shape=(), dtype=float32)
+    >>> @tf.py_function(Tout=tf.float32)
+    ... def plus(a, b):
+    ...     return a + b
+    >>> print(plus(tf.constant(1.0), tf.constant(2.0)))
+    tf.Tensor(3.0, shape=(), dtype=float32)
     """
     if func is None:
-        raise TypeError("py_function needs `func`")
+        if Tout is None:
+            raise TypeError("py_function needs `func`, or `Tout` to be used as a decorator")
+
+        def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(function)
+            def wrapper(*args: Any) -> Any:
+                return py_function(function, list(args), Tout, name)
+
+            return wrapper
+
+        return decorate
     args = [as_tensor(v) for v in (inp or [])]
-    out = func(*args)
+    run = functools.partial(_run_python, func, Tout)
+    trace = _state.tracing()
+    if trace is not None:
+        return trace.python_call(run, args)
+    return run(*args)
+
+
+def _run_python(func: Callable[..., Any], Tout: Any, *args: Any) -> Any:
+    out = func(*[as_tensor(a) for a in args])
     if isinstance(Tout, (list, tuple)):
         values = list(out) if isinstance(out, (list, tuple)) else [out]
         if len(values) != len(Tout):
@@ -516,13 +543,29 @@ def _py_output(value: Any, dtype: Any) -> torch.Tensor:
 
 @contextlib.contextmanager
 def init_scope() -> Iterator[None]:
-    """A context to create state (Variables) in: eagerly, a context that does nothing.
+    """A context that lifts code out of `tf.function` graphs and pauses tapes.
+
+    Inside a `tf.function` being traced, the code runs once, while tracing: its ops
+    are not part of the graph (their results are its constants) and what it assigns
+    to Variables stays assigned. Tapes recording on this thread do not record it, as
+    in TF. Eagerly and with no tape, it changes nothing.
 
     >>> import tftape_torch as tf
-    >>> with tf.init_scope():
-    ...     v = tf.Variable(1.0)
+    >>> v = tf.Variable(0)
+    >>> @tf.function
+    ... def f():
+    ...     with tf.init_scope():
+    ...         v.assign_add(1)  # once, while tracing
+    ...     return v.read_value()
+    >>> print(f().numpy(), f().numpy(), v.numpy())
+    1 1 1
     """
-    yield
+    with contextlib.ExitStack() as stack:
+        for trace in reversed(_state.THREAD.traces):
+            stack.enter_context(trace.paused())
+        for tape in reversed(list(_state.recording_tapes())):
+            stack.enter_context(tape.stop_recording())
+        yield
 
 
 def identity_n(input: Any, name: Optional[str] = None) -> List[torch.Tensor]:

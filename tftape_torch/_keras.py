@@ -131,6 +131,7 @@ def _install(keras: Any) -> None:
     from keras.src.backend.common import global_state
     from keras.src.backend.torch import core
     from keras.src.layers.layer import Layer
+    from keras.src.trainers.data_adapters import array_slicing
     from keras.src.utils import rng_utils
 
     variable_class = core.Variable
@@ -156,8 +157,19 @@ def _install(keras: Any) -> None:
 
     variable_class.__init__ = init
     Layer.__call__ = _layer_call(Layer.__call__, global_state)
+    array_slicing.TorchSliceable.__getitem__ = _torch_slice
     rng_utils.tf = _NoTensorFlow()  # `set_random_seed` seeds TF only if it is loaded
     variable_class._tftape_installed = True
+
+
+def _torch_slice(self: Any, indices: Any) -> Any:
+    """`fit`/`evaluate`/`predict` slice batches with index lists, torch's (NumPy's) way:
+    this package's tensors index TF's way (`x[[0, 1]]` is `x[0, 1]`), so Keras slices
+    their plain torch view."""
+    array = self.array
+    if isinstance(array, torch.Tensor) and type(array) is not torch.Tensor:
+        array = array.as_subclass(torch.Tensor)
+    return array[indices]
 
 
 def _layer_call(call: Callable[..., Any], global_state: Any) -> Callable[..., Any]:

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from tftape_torch._function import ConcreteFunction, Function
+from tftape_torch._trace_type import TraceType
 from tftape_torch._variable import Variable
 
 __all__ = ["experimental"]
@@ -30,5 +31,8 @@ experimental = _types.SimpleNamespace(
     GenericFunction=Function,
     PolymorphicFunction=Function,
     TensorLike=Union[torch.Tensor, Variable, np.ndarray, int, float, bool, list, tuple],
+    TraceType=TraceType,
 )
-experimental.__doc__ = "`tf.types.experimental`: the types of `tf.function` objects, TensorLike."
+experimental.__doc__ = (
+    "`tf.types.experimental`: the types of `tf.function` objects, TensorLike, TraceType."
+)

@@ -534,3 +534,47 @@ def case_fn_concrete_flat_signature(tf):
         except TypeError as error:
             errors.append(str(error).split("`")[1])
     return {"results": results, "errors": errors}
+
+
+def case_fn_py_function_runs_at_every_call(tf):
+    calls = []
+
+    def double(a):
+        calls.append(1)
+        return a * 2.0
+
+    @_fn(tf)
+    def f(x):
+        return tf.py_function(double, [x], Tout=tf.float32) + 1.0
+
+    x = tf.constant(3.0)
+    results = [f(tf.constant(1.0)), f(tf.constant(2.0))]
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return {"results": results, "y": y, "grad": tape.gradient(y, x), "calls": len(calls)}
+
+
+def case_fn_init_scope_runs_once_while_tracing(tf):
+    v = tf.Variable(0)
+    traces = []
+
+    @_fn(tf)
+    def f(x):
+        traces.append(1)
+        with tf.init_scope():
+            v.assign_add(1)
+        return x + 1
+
+    results = [f(tf.constant(1)), f(tf.constant(2)), f(tf.constant(3))]
+    return {"results": results, "v": v.read_value(), "traces": len(traces)}
+
+
+def case_fn_init_scope_pauses_tapes(tf):
+    x = tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        with tf.init_scope():
+            lifted = x * x
+        kept = x * x
+    return [tape.gradient(lifted, x), tape.gradient(kept, x)]

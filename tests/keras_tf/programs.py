@@ -251,6 +251,20 @@ def fit_evaluate_predict(tf: Any) -> Any:
 
 
 @program
+def fit_on_tf_tensors(tf: Any) -> Any:
+    """`fit`/`evaluate`/`predict` on `tf.Tensor`s (Keras slices batches by index lists)."""
+    model = mlp(tf)
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.1),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x, y = data()
+    x, y = tf.constant(x), tf.constant(y)
+    history = model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    result = model.evaluate(x, y, batch_size=16, verbose=0)
+    pred = model.predict(x[:4], verbose=0)
+    return {"loss": history.history["loss"], "eval": arr(result), "pred": arr(pred)}
+
+
+@program
 def model_apis(tf: Any) -> Any:
     inputs = tf.keras.Input((4,))
     hidden = tf.keras.layers.Dense(3, activation="relu")(inputs)
