@@ -31,7 +31,9 @@ tf.Tensor(4.0, shape=(), dtype=float32) tf.Tensor(2.5600002, shape=(), dtype=flo
 # that produced that storage, and at the end of the trace every Variable whose
 # storage changed is written back from the graph. Variables created during the trace
 # are graph inputs from their first use (later calls read them, as TF's lifted
-# initializers do).
+# initializers do). `nn.Parameter`s (module and Keras variables, a Keras optimizer's
+# slots) are state too: each is a graph input fed with the Parameter itself, even one
+# made during the trace from a traced op's result, so later calls read and update it.
 #
 # NOTE: [What a trace cannot capture]
 # The graph is replayed for later calls, so anything the Python function decided
@@ -205,10 +207,12 @@ class Trace(TorchDispatchMode):
         with _DisableSubclass():  # no address is reused while the trace runs
             self._storages.append(tensor.untyped_storage())
 
-    def _const(self, value: Any) -> fx.Node:
+    def _const(self, value: Any, state: bool = False) -> fx.Node:
+        """A graph input fed with `value` itself at every call: a constant, or (with
+        `state`) a tensor whose value may change between calls."""
         node = self._const_nodes.get(id(value))
         if node is None:
-            node = self._placeholder(("const", value), "Const", False)
+            node = self._placeholder(("const", value), "Const", state)
             self._const_nodes[id(value)] = node
             self._keep.append(value)
         return node
@@ -311,6 +315,12 @@ class Trace(TorchDispatchMode):
         entry = self._nodes.get(tensor)
         if entry is not None:
             return entry[0]
+        if isinstance(tensor, torch.nn.Parameter):
+            # Module and Keras state, read by reference: made from a traced op (a Keras
+            # optimizer's slots built on the first call) it is still state, not that op.
+            node = self._const(tensor, state=True)
+            self._by_key[_storage_key(tensor)] = node
+            return node
         # An alias made without an op (`as_subclass`) of a tensor the trace computed:
         # the storages of those stay alive until the trace ends, so the key is theirs.
         node = self._by_key.get(_storage_key(tensor))

@@ -94,6 +94,30 @@ def loop_adam(tf: Any) -> Any:
 
 
 @program
+def loop_in_function(tf: Any) -> Any:
+    """The training step under `tf.function`: the optimizer's slots, built on the first
+    call, are state that later calls read and update."""
+    model = mlp(tf)
+    x, y = data()
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    optimizer = tf.keras.optimizers.Adam(1e-2)
+    v = tf.Variable([1.0, -2.0])
+
+    @tf.function
+    def step(xb: Any, yb: Any) -> Any:
+        with tf.GradientTape() as tape:
+            loss = loss_fn(yb, model(xb, training=True)) + tf.reduce_sum(v * v)
+        variables = model.trainable_variables + [v]
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss
+
+    losses = [float(step(xb, yb)) for _ in range(3) for xb, yb in dataset]
+    return {"losses": losses, "weights": [arr(w) for w in model.get_weights()],
+            "v": arr(v), "iterations": int(optimizer.iterations.numpy())}
+
+
+@program
 def optimizers_all(tf: Any) -> Any:
     """Every Keras optimizer, one step on a model and on a tf.Variable."""
     out = {}
