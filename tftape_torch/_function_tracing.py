@@ -318,9 +318,9 @@ class Trace(TorchDispatchMode):
         if isinstance(tensor, torch.nn.Parameter):
             # Module and Keras state, read by reference: made from a traced op (a Keras
             # optimizer's slots built on the first call) it is still state, not that op.
-            node = self._const(tensor, state=True)
-            self._by_key[_storage_key(tensor)] = node
-            return node
+            state = self._const(tensor, state=True)
+            self._by_key[_storage_key(tensor)] = state
+            return state
         # An alias made without an op (`as_subclass`) of a tensor the trace computed:
         # the storages of those stay alive until the trace ends, so the key is theirs.
         node = self._by_key.get(_storage_key(tensor))
