@@ -29,7 +29,9 @@ tf.Tensor(4.0, shape=(), dtype=float32) tf.Tensor(2.5600002, shape=(), dtype=flo
 # storage, which no op shows; the trace notices by the Variable's storage (pointer,
 # offset, shape, strides): when it changed, the new value is the output of the op
 # that produced that storage, and at the end of the trace every Variable whose
-# storage changed is written back from the graph. Variables created during the trace
+# storage changed is written back from the graph. A Variable the trace has not seen
+# yet tells it before its first `assign*` (`variable_assigned`), so no scan of every
+# live Variable is needed. Variables created during the trace
 # are graph inputs from their first use (later calls read them, as TF's lifted
 # initializers do). `nn.Parameter`s (module and Keras variables, a Keras optimizer's
 # slots) are state too: each is a graph input fed with the Parameter itself, even one
@@ -46,7 +48,6 @@ tf.Tensor(4.0, shape=(), dtype=float32) tf.Tensor(2.5600002, shape=(), dtype=flo
 from __future__ import annotations
 
 import contextlib
-import gc
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import torch
@@ -98,12 +99,6 @@ def _storage_key(tensor: _Tensor) -> Tuple[Any, ...]:
                 tensor.dtype)
 
 
-def _existing_variables() -> Dict[int, Tuple[Variable, Tuple[Any, ...]]]:
-    """Every live Variable, with where its value lives now (see NOTE: [Variables in a trace])."""
-    return {id(obj): (obj, _storage_key(obj)) for obj in gc.get_objects()
-            if issubclass(type(obj), Variable)}
-
-
 # ---------------------------------------------------------------------------
 # Recording
 
@@ -133,7 +128,9 @@ class Trace(TorchDispatchMode):
         self._keep: List[Any] = []
         self._variables: Dict[int, List[Any]] = {}  # id -> [variable, node, key, first key]
         self._storages: List[Any] = []
-        self._before = _existing_variables()
+        # id -> (variable, storage key before its first `assign*` in this trace), for
+        # Variables that existed before it (told by `variable_assigned`).
+        self._before: Dict[int, Tuple[Variable, Tuple[Any, ...]]] = {}
         self._paused = 0  # inside `paused()`: ops run unrecorded
         self.python_calls: List[Callable[..., Any]] = []  # graph targets that run Python
         self._inputs = list(inputs)
@@ -240,6 +237,13 @@ class Trace(TorchDispatchMode):
         self._by_key[key] = node
         self._dynamic[node] = True
         return node
+
+    def variable_assigned(self, variable: Variable) -> None:
+        """`variable` is about to be pointed at new storage by `assign*` (called by the
+        Variable, before the change, on the thread that traces)."""
+        key = id(variable)
+        if not self._paused and key not in self._before and key not in self._variables:
+            self._before[key] = (variable, _storage_key(variable))
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:

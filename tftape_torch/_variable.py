@@ -449,6 +449,7 @@ class Variable(EagerTensor):
                     new = None
             if new is None:  # TF neither converts dtypes nor broadcasts here
                 new = op(self, self._checked(self._convert(delta), update=tf_op))
+            self._will_assign()
             set_data(self, new)  # never recorded: the variable never requires grad
         self._assigned()
 
@@ -506,9 +507,15 @@ class Variable(EagerTensor):
 
     def _rebind(self, new: torch.Tensor) -> None:
         """Point the variable at `new` storage, leaving earlier reads intact."""
+        self._will_assign()
         with _DisableSubclass():  # setting `.data` is never recorded
             set_data(self, new)
         self._assigned()
+
+    def _will_assign(self) -> None:
+        """Tell `tf.function` traces in progress that this variable changes storage."""
+        for trace in _state.THREAD.traces:
+            trace.variable_assigned(self)
 
     def _assigned(self) -> None:
         """Bookkeeping after the variable was pointed at new storage."""

@@ -578,3 +578,29 @@ def case_fn_init_scope_pauses_tapes(tf):
             lifted = x * x
         kept = x * x
     return [tape.gradient(lifted, x), tape.gradient(kept, x)]
+
+
+def case_fn_variable_created_then_assigned_then_read(tf):
+    made = []
+
+    @_fn(tf)
+    def f(x):
+        if not made:
+            made.append(tf.Variable(0.0))
+        made[0].assign(x)
+        return made[0].read_value() * 2.0
+
+    results = [f(tf.constant(1.0)), f(tf.constant(3.0)), f(tf.constant(5.0))]
+    return {"results": results, "v": made[0].read_value()}
+
+
+def case_fn_existing_variable_assigned_before_read(tf):
+    v = tf.Variable(1.0)
+
+    @_fn(tf)
+    def f(x):
+        v.assign(x * 2.0)
+        v.assign_add(1.0)
+        return v.read_value() + x
+
+    return [f(tf.constant(1.0)), f(tf.constant(2.0)), v.read_value()]
