@@ -237,6 +237,7 @@ class Function:
         self._fast: Dict[Any, Tuple[ConcreteFunction, Any]] = {}
         self._keep: List[Any] = []
         self._tracing_count = 0
+        self._traced = False  # Variables may be made only while tracing the first time
         self._warned = False
         self._instances: Any = weakref.WeakKeyDictionary()
         params = list(self._signature.parameters.values())
@@ -440,7 +441,8 @@ class Function:
         inputs: List[_Tensor] = []
         for (name, _), value, general in zip(concrete._names, bound.arguments.values(), symbolic):
             _tensor_leaves(value, general, name, inputs, names, specs)
-        trace = Trace(inputs, names, specs)
+        trace = Trace(inputs, names, specs, creates_variables=not self._traced)
+        self._traced = True
         _state.push_trace(trace)
         try:
             with trace:

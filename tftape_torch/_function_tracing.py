@@ -111,8 +111,9 @@ class Trace(TorchDispatchMode):
     """
 
     def __init__(self, inputs: Sequence[_Tensor], names: Sequence[str],
-                 specs: Sequence[Any]) -> None:
+                 specs: Sequence[Any], creates_variables: bool = True) -> None:
         super().__init__()
+        self.creates_variables = creates_variables  # the function's first trace may
         self.graph = fx.Graph()
         self.failure: Optional[str] = None
         self.reads_allowed = False  # while `tf.print` formats what the graph will print
@@ -237,6 +238,20 @@ class Trace(TorchDispatchMode):
         self._by_key[key] = node
         self._dynamic[node] = True
         return node
+
+    def variable_created(self) -> None:
+        """A Variable is being made while this trace runs.
+
+        Raises:
+          ValueError: on a trace after the function's first, as TF does.
+        """
+        if not self.creates_variables and not self._paused:
+            raise ValueError(
+                "tf.function only supports singleton tf.Variables created on the first "
+                "call. Make sure the tf.Variable is only created once or created outside "
+                "tf.function. See https://www.tensorflow.org/guide/function#creating_tfvariables "
+                "for more information."
+            )
 
     def variable_assigned(self, variable: Variable) -> None:
         """`variable` is about to be pointed at new storage by `assign*` (called by the

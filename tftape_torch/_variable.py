@@ -163,6 +163,7 @@ class Variable(EagerTensor):
         self._uid = _next_uid()
         self._declared_shape = declared
         self._constraint = constraint
+        _created_in_trace()
         return self
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -652,6 +653,15 @@ def note_created(variable: Any, trainable: bool) -> None:
     made with (call when it is made)."""
     variable._tftape_uid = _next_uid()
     variable._tftape_trainable = bool(trainable)
+    _created_in_trace()
+
+
+def _created_in_trace() -> None:
+    """A Variable was made: a `tf.function` trace in progress may refuse it (TF's
+    `ValueError` for Variables made on a later trace than the first)."""
+    trace = _state.tracing()
+    if trace is not None:
+        trace.variable_created()
 
 
 def creation_order(variable: Any) -> int:

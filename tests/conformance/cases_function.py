@@ -604,3 +604,26 @@ def case_fn_existing_variable_assigned_before_read(tf):
         return v.read_value() + x
 
     return [f(tf.constant(1.0)), f(tf.constant(2.0)), v.read_value()]
+
+
+def case_fn_variable_created_on_a_later_trace_raises(tf):
+    class Model:
+        def __init__(self):
+            self.scales = {}
+
+        @_fn(tf)
+        def __call__(self, x):
+            key = int(x.shape[0])
+            if key not in self.scales:
+                self.scales[key] = tf.Variable(tf.ones_like(x))
+            return self.scales[key] * x
+
+    model = Model()
+    first = model(tf.constant([1.0, 2.0]))
+    again = model(tf.constant([3.0, 4.0]))
+    try:
+        model(tf.constant([1.0, 2.0, 3.0]))
+        error = None
+    except ValueError:
+        error = "ValueError"
+    return {"first": first, "again": again, "error": error, "made": len(model.scales)}
