@@ -44,6 +44,7 @@ from tftape_torch._function_tracing import Capture, NotCapturable, Trace
 from tftape_torch._print_op import quiet_stdout
 from tftape_torch._structure import flatten, pack_like
 from tftape_torch._tensor import fresh
+from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._tensor_spec import TensorSpec, shape_fits
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -62,12 +63,25 @@ _SIZE = torch.Tensor.size
 _DTYPE = torch.Tensor.dtype.__get__  # type: ignore[attr-defined]
 
 def _as_result(value: Any) -> Any:
-    """A returned leaf as TF returns it: Python numbers become tensors, Variables reads."""
+    """A returned leaf as TF returns it: Python numbers become tensors, Variables
+    their reads."""
     if isinstance(value, Variable):
         return value.read_value()
     if type(value) in (int, float, bool):
         return fresh(convert_value(value))
     return value
+
+
+def _shapes_as_tensors(result: Any) -> Any:
+    """`result` with each (fully known) TensorShape in it as TF returns one: an int32
+    tensor of its dimensions."""
+    if isinstance(result, TensorShape) and result.is_fully_defined():
+        return fresh(convert_value(result.as_list(), torch.int32))
+    if type(result) in (list, tuple):
+        return type(result)(_shapes_as_tensors(item) for item in result)
+    if type(result) is dict:
+        return {key: _shapes_as_tensors(item) for key, item in result.items()}
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -453,6 +467,7 @@ class Function:
                     result = self.python_function(*bound.args, **bound.kwargs)
         finally:
             _state.pop_trace(trace)
+        result = _shapes_as_tensors(result)
         leaves = [_as_result(leaf) for leaf in flatten(result)]
         result = pack_like(result, leaves) if isinstance(result, (list, tuple, dict)) else leaves[0]
         if concrete._outputs is None:

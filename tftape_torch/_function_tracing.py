@@ -416,6 +416,10 @@ class Trace(TorchDispatchMode):
         """The capture: `outputs` (the flat results) computed from the graph inputs."""
         if self.failure is not None:
             raise NotCapturable(self.failure)
+        for value in outputs:
+            if not isinstance(value, (_Tensor,) + _LITERALS):
+                raise NotCapturable(f"it returns a {type(value).__name__}, which a graph "
+                                    "output cannot hold")
         out_nodes = [self.node_of(o) if isinstance(o, _Tensor) else o for o in outputs]
         writes: List[Tuple[str, Any, int]] = []
         write_nodes: List[fx.Node] = []

@@ -40,6 +40,7 @@ __all__ = [
     "capture_warnings",
     "compare",
     "execute",
+    "in_function",
     "run_case",
     "tolerance",
     "torch_devices",
@@ -159,6 +160,23 @@ def execute(
         return None, e
 
 
+def in_function(fn: Callable[[Any], Any], **options: Any) -> Callable[[Any], Any]:
+    """The case `fn` with its body under `tf.function` (with `options`), called twice:
+    the first call traces, the second runs what the trace captured. Returns both
+    answers, `{"first": ..., "second": ...}`."""
+
+    def case(tf: Any) -> Any:
+        body = tf.function(lambda: fn(tf), **options)
+        first = body()
+        return {"first": first, "second": body()}
+
+    case.__name__ = fn.__name__
+    tolerance_of = getattr(fn, "conformance_tolerance", None)
+    if tolerance_of is not None:
+        case.conformance_tolerance = tolerance_of  # type: ignore[attr-defined]
+    return case
+
+
 def run_case(fn: Callable[[Any], Any], tf: Any, device: Optional[str] = None) -> Dict[str, Any]:
     """Run one case and return ``{"result": canonical}`` or ``{"error": class name}``."""
     result, error = execute(fn, tf, device)
@@ -184,6 +202,8 @@ def _encode_values(values: Any) -> Any:
         return [_encode_values(v) for v in values]
     if isinstance(values, float):
         return _encode_float(values)
+    if isinstance(values, bytes):  # a TF string tensor's element
+        return values.decode("utf-8", "replace")
     return values
 
 

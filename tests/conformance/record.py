@@ -5,6 +5,11 @@ Usage, from the repository root::
     python -m tests.conformance.record                     # record every cases_*.py
     python -m tests.conformance.record cases_core          # record some modules
     python -m tests.conformance.record --check --report r.json   # compare live TF with golden
+    python -m tests.conformance.record --function          # record function mode
+
+``--function`` records every case with its body under `tf.function` (called twice:
+trace, then the captured graph; `harness.in_function`) into
+``golden_function/<module>.json``, for `tests/test_conformance_function.py`.
 
 Recording writes ``golden/<module>.json`` with sorted keys, so re-recording with the same
 TensorFlow gives a byte-identical file. ``--check`` writes a JSON report
@@ -30,10 +35,12 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from tests.conformance import harness
 
 __all__ = [
+    "FUNCTION_GOLDEN_DIR",
     "GOLDEN_DIR",
     "KNOWN_DIFFERENCES",
     "case_module_names",
     "cases_of",
+    "function_module_names",
     "golden_path",
     "known_differences",
     "load_golden",
@@ -43,6 +50,7 @@ __all__ = [
 
 HERE = pathlib.Path(__file__).resolve().parent
 GOLDEN_DIR = HERE / "golden"
+FUNCTION_GOLDEN_DIR = HERE / "golden_function"
 KNOWN_DIFFERENCES = HERE / "known_differences.md"
 PACKAGE = "tests.conformance"
 
@@ -52,6 +60,16 @@ CaseFn = Callable[[Any], Any]
 def case_module_names() -> List[str]:
     """Names (``cases_core``, ...) of every case module in this folder, sorted."""
     return sorted(p.stem for p in HERE.glob("cases_*.py"))
+
+
+#: Case modules without a function mode: iterating a `tf.data.Dataset` inside a
+#: `tf.function` is graph construction in TF (`list(ds.repeat())` never ends there).
+NO_FUNCTION_MODE = {"cases_data"}
+
+
+def function_module_names() -> List[str]:
+    """The case modules recorded and checked in function mode."""
+    return [name for name in case_module_names() if name not in NO_FUNCTION_MODE]
 
 
 def load_module(name: str) -> ModuleType:
@@ -72,13 +90,14 @@ def cases_of(module: ModuleType) -> List[Tuple[str, CaseFn]]:
     return [(name, fn) for _, name, fn in sorted(found)]
 
 
-def golden_path(module_name: str) -> pathlib.Path:
-    return GOLDEN_DIR / f"{module_name}.json"
+def golden_path(module_name: str, function: bool = False) -> pathlib.Path:
+    return (FUNCTION_GOLDEN_DIR if function else GOLDEN_DIR) / f"{module_name}.json"
 
 
-def load_golden(module_name: str) -> Optional[Dict[str, Any]]:
-    """The golden answers of one module (``{case: answer}``), or None without a file."""
-    path = golden_path(module_name)
+def load_golden(module_name: str, function: bool = False) -> Optional[Dict[str, Any]]:
+    """The golden answers of one module (``{case: answer}``), or None without a file;
+    `function`: those of function mode."""
+    path = golden_path(module_name, function)
     if not path.exists():
         return None
     with path.open(encoding="utf-8") as f:
@@ -88,12 +107,15 @@ def load_golden(module_name: str) -> Optional[Dict[str, Any]]:
 
 
 _ENTRY = re.compile(
-    r"^\s*[-*]\s+`?(cases_\w+)(?:\.|::)(case_\w+)`?(?:\s+\[(cpu|cuda)\])?\s*:\s*(.+?)\s*$"
+    r"^\s*[-*]\s+`?(cases_\w+)(?:\.|::)(case_\w+)`?(?:\s+\[(cpu|cuda|function)\])?\s*:\s*(.+?)\s*$"
 )
 
 
-def known_differences() -> Dict[Tuple[str, str], Tuple[Optional[str], str]]:
-    """Entries of ``known_differences.md``: ``(module, case) -> (device or None, reason)``."""
+def known_differences(function: bool = False) -> Dict[Tuple[str, str], Tuple[Optional[str], str]]:
+    """Entries of ``known_differences.md``: ``(module, case) -> (device or None, reason)``.
+
+    `function`: the entries tagged ``[function]`` (function mode) instead of the others.
+    """
     entries: Dict[Tuple[str, str], Tuple[Optional[str], str]] = {}
     if not KNOWN_DIFFERENCES.exists():
         return entries
@@ -101,7 +123,8 @@ def known_differences() -> Dict[Tuple[str, str], Tuple[Optional[str], str]]:
         match = _ENTRY.match(line)
         if match:
             module, case, device, reason = match.groups()
-            entries[(module, case)] = (device, reason)
+            if (device == "function") == function:
+                entries[(module, case)] = (None if function else device, reason)
     return entries
 
 
@@ -114,11 +137,11 @@ def _import_tensorflow() -> Any:
     return tf
 
 
-def _run_module(tf: Any, module: ModuleType) -> Dict[str, Any]:
+def _run_module(tf: Any, module: ModuleType, function: bool = False) -> Dict[str, Any]:
     answers = {}
     for name, fn in cases_of(module):
         tf.random.set_seed(0)
-        answers[name] = harness.run_case(fn, tf)
+        answers[name] = harness.run_case(harness.in_function(fn) if function else fn, tf)
     return answers
 
 
@@ -126,17 +149,18 @@ def _dump(data: Any) -> str:
     return json.dumps(data, sort_keys=True, indent=1, allow_nan=False, ensure_ascii=True) + "\n"
 
 
-def record(tf: Any, module_names: Sequence[str]) -> None:
-    GOLDEN_DIR.mkdir(exist_ok=True)
+def record(tf: Any, module_names: Sequence[str], function: bool = False) -> None:
+    path_of = golden_path
+    (FUNCTION_GOLDEN_DIR if function else GOLDEN_DIR).mkdir(exist_ok=True)
     for module_name in module_names:
         module = load_module(module_name)
-        answers = _run_module(tf, module)
+        answers = _run_module(tf, module, function)
         data = {"tensorflow_version": tf.__version__, "cases": answers}
-        golden_path(module_name).write_text(_dump(data), encoding="utf-8")
+        path_of(module_name, function).write_text(_dump(data), encoding="utf-8")
         errors = sum(1 for a in answers.values() if "error" in a)
         print(
             f"{module_name}: recorded {len(answers)} cases ({errors} raise) "
-            f"-> {golden_path(module_name)}"
+            f"-> {path_of(module_name, function)}"
         )
 
 
@@ -191,13 +215,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument(
         "--report", help="with --check: write the JSON report here (default: stdout)"
     )
+    parser.add_argument(
+        "--function", action="store_true",
+        help="record the cases with their bodies under tf.function (golden_function/)",
+    )
     args = parser.parse_args(argv)
     names = [
         load_module(m).__name__.rsplit(".", 1)[-1] for m in args.modules
-    ] or case_module_names()
+    ] or (function_module_names() if args.function else case_module_names())
     tf = _import_tensorflow()
     if not args.check:
-        record(tf, names)
+        record(tf, names, function=args.function)
         return 0
     report = check(tf, names)
     text = _dump(report)
