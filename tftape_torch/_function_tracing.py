@@ -95,8 +95,9 @@ def _storage_key(tensor: _Tensor) -> Tuple[Any, ...]:
             pointer = tensor.untyped_storage().data_ptr()
         except (RuntimeError, NotImplementedError):
             pointer = id(tensor)
-        return (pointer, tensor.storage_offset(), tuple(tensor.shape), tensor.stride(),
-                tensor.dtype)
+        # torch's own accessors: a Variable's `shape` is its declared TensorShape.
+        return (pointer, _Tensor.storage_offset(tensor), tuple(_Tensor.size(tensor)),
+                _Tensor.stride(tensor), tensor.dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -143,6 +144,7 @@ class Trace(TorchDispatchMode):
                 key = _storage_key(tensor)
                 self._variables[id(tensor)] = [tensor, node, key, key]
                 self._by_key[key] = node
+                self._keep_storage(tensor)
             else:
                 self._bind(tensor, node, True)
 
@@ -202,7 +204,12 @@ class Trace(TorchDispatchMode):
             self._nodes[tensor] = (node, key)
         self._by_key[key] = node
         self._dynamic[node] = dynamic
-        with _DisableSubclass():  # no address is reused while the trace runs
+        self._keep_storage(tensor)
+
+    def _keep_storage(self, tensor: _Tensor) -> None:
+        """Keep `tensor`'s storage alive until the trace ends: no new tensor may reuse its
+        address, which storage keys compare."""
+        with _DisableSubclass():
             self._storages.append(tensor.untyped_storage())
 
     def _const(self, value: Any, state: bool = False) -> fx.Node:
@@ -234,6 +241,7 @@ class Trace(TorchDispatchMode):
                     f"Variable {variable.name} changed in a way the trace cannot follow")
         else:
             node = self._placeholder(("var", variable), variable.name.rsplit(":", 1)[0], True)
+        self._keep_storage(variable)
         self._variables[id(variable)] = [variable, node, key, key]
         self._by_key[key] = node
         self._dynamic[node] = True
@@ -259,6 +267,7 @@ class Trace(TorchDispatchMode):
         key = id(variable)
         if not self._paused and key not in self._before and key not in self._variables:
             self._before[key] = (variable, _storage_key(variable))
+            self._keep_storage(variable)
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:

@@ -166,7 +166,13 @@ def in_function(fn: Callable[[Any], Any], **options: Any) -> Callable[[Any], Any
     answers, `{"first": ..., "second": ...}`."""
 
     def case(tf: Any) -> Any:
-        body = tf.function(lambda: fn(tf), **options)
+        module = _OnceVariables(tf)
+
+        def run() -> Any:
+            module.made_so_far = 0
+            return fn(module)
+
+        body = tf.function(run, **options)
         first = body()
         return {"first": first, "second": body()}
 
@@ -175,6 +181,37 @@ def in_function(fn: Callable[[Any], Any], **options: Any) -> Callable[[Any], Any
     if tolerance_of is not None:
         case.conformance_tolerance = tolerance_of  # type: ignore[attr-defined]
     return case
+
+
+class _OnceVariables:
+    """`tf`, except that the n-th `tf.Variable(...)` of every run of a case body is the
+    one its first run made: TF lets a `tf.function` make Variables on its first trace
+    only, so a body that makes them at every run needs them made once."""
+
+    def __init__(self, tf: Any) -> None:
+        self._tf = tf
+        self._made: List[Any] = []
+        self.made_so_far = 0
+        real = tf.Variable
+        module = self
+
+        class _Meta(type):
+            def __instancecheck__(cls, obj: Any) -> bool:
+                return isinstance(obj, real)
+
+            def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+                index = module.made_so_far
+                module.made_so_far += 1
+                if index < len(module._made):
+                    return module._made[index]
+                made = real(*args, **kwargs)
+                module._made.append(made)
+                return made
+
+        self.Variable = _Meta("Variable", (), {})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tf, name)
 
 
 def run_case(fn: Callable[[Any], Any], tf: Any, device: Optional[str] = None) -> Dict[str, Any]:

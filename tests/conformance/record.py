@@ -67,6 +67,13 @@ def case_module_names() -> List[str]:
 NO_FUNCTION_MODE = {"cases_data"}
 
 
+#: Cases whose function mode aborts the TensorFlow process (a failed C++ check):
+#: recorded as raising `TFAbort`, so the test skips them.
+FUNCTION_MODE_ABORTS = {
+    ("cases_ops_math", "case_fn_cond_not_scalar_error"),
+}
+
+
 def function_module_names() -> List[str]:
     """The case modules recorded and checked in function mode."""
     return [name for name in case_module_names() if name not in NO_FUNCTION_MODE]
@@ -141,6 +148,10 @@ def _run_module(tf: Any, module: ModuleType, function: bool = False) -> Dict[str
     answers = {}
     for name, fn in cases_of(module):
         tf.random.set_seed(0)
+        short = module.__name__.rsplit(".", 1)[-1]
+        if function and (short, name) in FUNCTION_MODE_ABORTS:
+            answers[name] = {"error": "TFAbort"}
+            continue
         answers[name] = harness.run_case(harness.in_function(fn) if function else fn, tf)
     return answers
 

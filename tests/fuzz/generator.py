@@ -558,7 +558,7 @@ class _Generator:
         a = self.operand()
         kind = self.c.weighted({
             "unary": 8, "binary": 10, "scalar": 3, "reduce": 4, "matmul": 2,
-            "reshape": 2, "where": 2,
+            "reshape": 2, "where": 2, "pack": 2, "index": 2,
         })
         name = self.fresh("a")
         if kind == "unary":
@@ -590,10 +590,55 @@ class _Generator:
             self.features.add("reshape")
             expr = f"tf.reshape({a.name}, {list(target)})"
             shape, bound = target, a.bound
+        elif kind == "pack":
+            expr, shape, bound = self.pack(a)
+        elif kind == "index":
+            expr, shape, bound = self.index(a)
         else:
             expr, shape, bound = self.where(a)
         self.emit(f"{name} = {expr}")
         self.add_value(name, shape, bound, "op")
+
+    def pack(self, a: Value) -> Tuple[str, Shape, float]:
+        """Python lists of tensors and Variables, which TF packs into one tensor."""
+        same = [v for v in self.floats() if v.shape == a.shape]
+        b = self.c.pick(same)
+        self.used.append(b)
+        form = self.c.integer(0, 2)
+        self.features.add(("pack-reduce_sum", "pack-add_n", "pack-stack-max")[form])
+        if any(v.kind == "var" for v in (a, b)):
+            self.features.add("pack-variable")
+        items = f"[{a.name}, {b.name}]"
+        bound = a.bound + b.bound
+        if form == 0:
+            return f"tf.reduce_sum({items}, axis=0)", a.shape, bound
+        if form == 1:
+            return f"tf.add_n({items})", a.shape, bound
+        return f"tf.reduce_max(tf.stack({items}), axis=0)", a.shape, bound
+
+    def index(self, a: Value) -> Tuple[str, Shape, float]:
+        """TF's `__getitem__`: reversed and strided slices, ellipsis, newaxis, ints."""
+        if not a.shape:
+            self.features.add("index-newaxis")
+            return f"{a.name}[tf.newaxis][0]", a.shape, a.bound
+        form = self.c.integer(0, 5)
+        self.features.add(("index-reverse", "index-ellipsis-reverse", "index-int",
+                           "index-last-slice", "index-newaxis", "index-stride")[form])
+        n = a.name
+        if form == 0:
+            return f"{n}[::-1]", a.shape, a.bound
+        if form == 1:
+            return f"{n}[..., ::-1]", a.shape, a.bound
+        if form == 2:
+            return f"{n}[{self.c.integer(-a.shape[0], a.shape[0] - 1)}]", a.shape[1:], a.bound
+        if form == 3:
+            return f"{n}[-1:]", (1,) + a.shape[1:], a.bound
+        if form == 4:
+            return f"{n}[tf.newaxis, ...][0]", a.shape, a.bound
+        strided = ((a.shape[0] + 1) // 2,) + a.shape[1:]
+        if not _in_family(strided, self.base):
+            return f"{n}[::-1]", a.shape, a.bound
+        return f"{n}[::-2][::-1]", strided, a.bound
 
     def unary(self, a: Value) -> Tuple[str, float]:
         options = ["square", "sqrt_sq", "sqrt_abs", "sin", "cos", "tanh", "sigmoid", "abs",
