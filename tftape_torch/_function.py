@@ -476,8 +476,14 @@ class Function:
         capture: Optional[Capture]
         try:
             capture = trace.finish(leaves)
-            if self._jit_compile:
-                capture.compile()
+            uncompiled = capture.compile() if self._jit_compile else None
+            if uncompiled is not None and not self._warned:
+                self._warned = True
+                warnings.warn(
+                    f"tf.function {getattr(self.python_function, '__name__', '<function>')!r} "
+                    f"with jit_compile=True runs its captured graph uncompiled: {uncompiled}.",
+                    stacklevel=4,
+                )
         except NotCapturable as why:
             capture = None
             if not self._warned:

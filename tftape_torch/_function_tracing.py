@@ -463,6 +463,46 @@ class Trace(TorchDispatchMode):
         return Capture(module, self.sources, writes, len(out_nodes), self.python_calls)
 
 
+# Out-of-place ops that write into a copy of their first argument. Inductor (torch
+# 2.13) computes them wrongly when that argument is an `expand`ed view (stride 0): the
+# rows a batched jacobian's backward scatters into share their memory, and the result
+# sums them. `_materialize_scatter_inputs` gives such ops a contiguous copy.
+_SCATTERS = {
+    torch.ops.aten.index_add.default, torch.ops.aten.index_copy.default,
+    torch.ops.aten.index_put.default, torch.ops.aten.scatter_add.default,
+    torch.ops.aten.scatter.src, torch.ops.aten.scatter.value,
+    torch.ops.aten.scatter_reduce.two, torch.ops.aten.masked_scatter.default,
+    torch.ops.aten.index_fill.int_Scalar, torch.ops.aten.index_fill.int_Tensor,
+}
+
+
+# `as_strided` reads its input's *storage* with explicit strides; Inductor (torch 2.13)
+# may lay out a view chain (`expand`, `view`) feeding it differently from eager, and
+# then reads the wrong elements (a batch_jacobian through a transpose did). Graphs with
+# it are replayed uncompiled.
+_AS_STRIDED = {torch.ops.aten.as_strided.default, torch.ops.aten.as_strided_.default,
+               torch.ops.aten.as_strided_scatter.default}
+
+
+def _materialize_scatter_inputs(module: fx.GraphModule) -> None:
+    """Give every scatter-like op of `module` a contiguous first argument (see above)."""
+    graph = module.graph
+    changed = False
+    for node in list(graph.nodes):
+        if node.op != "call_function" or node.target not in _SCATTERS or not node.args:
+            continue
+        source = node.args[0]
+        if not isinstance(source, fx.Node):
+            continue
+        with graph.inserting_before(node):
+            copy = graph.call_function(torch.ops.aten.clone.default, (source,),
+                                       {"memory_format": torch.contiguous_format})
+        node.args = (copy,) + tuple(node.args[1:])
+        changed = True
+    if changed:
+        module.recompile()
+
+
 def _getitem(value: Any, index: int) -> Any:
     return value[index]
 
@@ -491,8 +531,17 @@ class Capture:
         self.variables = {id(obj): obj for kind, obj in self.sources if kind == "var"}
         self.plain = False  # feed plain tensors (the compiler must not see subclasses)
 
-    def compile(self) -> None:
-        """Compile the graph with torch's compiler (Inductor), for `jit_compile=True`."""
+    def compile(self) -> Optional[str]:
+        """Compile the graph with torch's compiler (Inductor), for `jit_compile=True`.
+
+        Returns why the graph stays uncompiled (it is then replayed as it is), or None.
+        """
+        strided = [node for node in self.module.graph.nodes
+                   if node.op == "call_function" and node.target in _AS_STRIDED]
+        if strided:
+            return ("its graph uses as_strided (from a batched backward), which torch's "
+                    "compiler can place on the wrong memory")
+        _materialize_scatter_inputs(self.module)
         if self.python_calls:  # the compiler leaves the Python of `py_function`s alone
             for node in self.module.graph.nodes:
                 if node.op == "call_function" and node.target in self.python_calls:
@@ -500,6 +549,7 @@ class Capture:
             self.module.recompile()
         self.run = torch.compile(self.module, backend="inductor", dynamic=False)
         self.plain = True
+        return None
 
     def __call__(self, flat_args: Sequence[Any]) -> List[Any]:
         recording = bool(_state.THREAD.tapes) or bool(_state.THREAD.accumulators)
