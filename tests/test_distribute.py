@@ -195,8 +195,16 @@ def _worker(rank: int, port: int, out: str) -> None:
         )
         res["sparse"] = all_reduce_gradients({"emb": sparse, "other": None})
         torch.save(res, out)
-    finally:
+        dist.barrier()  # both ranks are done with every collective
+    except BaseException:
         dist.destroy_process_group()
+        raise
+    # Leave without tearing down gloo's worker threads: on a loaded machine their
+    # destructors can race interpreter finalisation and abort ("terminate called
+    # without an active exception", SIGABRT) after all the work is saved.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 # ---------------------------------------------------------------------------
