@@ -317,8 +317,15 @@ def _worker(rank: int, port: int, out: str) -> None:
             "fsdp_unused": _fsdp_pair(rank, unused=True),
         }
         torch.save(res, out)
-    finally:
+        dist.barrier()  # both ranks are done with every collective
+    except BaseException:
         dist.destroy_process_group()
+        raise
+    # As in test_distribute.py: skip gloo's thread teardown, which can abort
+    # (SIGABRT) during interpreter finalisation on a loaded machine.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 # ---------------------------------------------------------------------------

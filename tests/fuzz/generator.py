@@ -325,6 +325,8 @@ class _Generator:
             weights["misuse"] = 1
         if any(v.kind == "var" for v in self.values):
             weights["assign"] = 1
+        if self.ops < self.max_ops:
+            weights["forward"] = 1
         if self.ops >= self.max_ops:
             weights["op"] = 1
         kind = self.c.weighted(weights)
@@ -348,7 +350,26 @@ class _Generator:
             self.misuse()
         elif kind == "assign":
             self.assign()
+        elif kind == "forward":
+            self.forward()
 
+    def forward(self) -> None:
+        """A ForwardAccumulator around one op (inside tapes or not): its jvp."""
+        primal = self.c.pick(self.floats())
+        if primal.kind == "int":
+            return
+        self.features.add("forward" + ("-under-tape" if self.live_tapes() else ""))
+        name = self.fresh("acc")
+        tangent = f"tf.ones_like({primal.name})" if self.c.chance(60) else \
+            f"tf.fill(tf.shape({primal.name}), -0.5)"
+        self.emit(f"with tf.autodiff.ForwardAccumulator({primal.name}, {tangent}) as {name}:")
+        self.indent += 1
+        self.op()
+        self.indent -= 1
+        result = self.values[-1].name
+        jvp = self.fresh("j")
+        self.emit(f"{jvp} = attempt(lambda: {name}.jvp({result}))")
+        self.results.append(jvp)
     # ------------------------------------------------------------ tapes
 
     def tape(self, depth: int) -> None:
