@@ -51,7 +51,12 @@ def _run_threads(workers: List[Callable[[], None]]) -> List[str]:
 
 
 def test_fuzz_programs_in_threads_match_single_thread() -> None:
-    programs = [generate(RandomChoices(10_000 + seed)) for seed in range(PROGRAMS)]
+    # Not forward mode: torch has one dual level per process, so two threads cannot
+    # run ForwardAccumulators at once (a difference the README lists).
+    candidates = (generate(RandomChoices(10_000 + seed)) for seed in range(4 * PROGRAMS))
+    programs = [p for p in candidates
+                if not any(f.startswith("forward") for f in p.features)][:PROGRAMS]
+    assert len(programs) == PROGRAMS
     with warnings.catch_warnings():  # set once here: catch_warnings is not thread-safe
         warnings.simplefilter("ignore")
         expected = [interpreter.run(program, tf, quiet=False) for program in programs]

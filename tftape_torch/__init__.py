@@ -29,6 +29,7 @@ The package is layered, each layer importing only from those below it:
 * autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
 * the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_shape_ops`
   (tile, split, pad, einsum...), `_gather_ops` (gathers, scatters, sorting),
+  `_complex_ops` (`tf.complex`, `tf.math.real`...),
   `_linalg_ops`, `_norm_ops`, `_math_ops`, `_nn_ops`, `_function`, and the public modules
   `math`, `nn`, `linalg`, `random`, `config`, `dtypes`, `autodiff`, `distribute`,
   `errors`;
@@ -83,6 +84,7 @@ from tftape_torch._array_ops import (
     zeros_like,
 )
 from tftape_torch._clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
+from tftape_torch._complex_ops import complex
 from tftape_torch._custom_gradient import custom_gradient
 from tftape_torch._device import device
 from tftape_torch._dtypes import (
@@ -254,6 +256,7 @@ __all__ = [
     "clip_by_value",
     "complex128",
     "complex64",
+    "complex",
     "concat",
     "cond",
     "config",

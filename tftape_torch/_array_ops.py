@@ -29,6 +29,7 @@ from tftape_torch._dtypes import (
     float64,
     int32,
 )
+from tftape_torch._kernels import without_gradient
 from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
@@ -246,6 +247,18 @@ def ones(
     return fresh(torch.ones(dims, dtype=as_dtype(dtype), device=current_device()))
 
 
+def _shape_source(input: Any) -> torch.Tensor:
+    """`input` as a tensor for an op that reads only its shape or dtype.
+
+    TF converts a Variable argument to a tensor first, a read that recording tapes
+    see (the Variable joins `watched_variables()`), even though no gradient flows.
+    """
+    x = as_tensor(input)
+    if isinstance(x, Variable):
+        x.read_for_op()
+    return x
+
+
 def zeros_like(
     input: Any, dtype: Any = None, name: Optional[str] = None, layout: Any = None
 ) -> torch.Tensor:
@@ -255,9 +268,8 @@ def zeros_like(
     >>> print(tf.zeros_like([1, 2]))
     tf.Tensor([0 0], shape=(2,), dtype=int32)
     """
-    x = as_tensor(input)
-    with _DisableSubclass():
-        return fresh(torch.zeros_like(x, dtype=dtype_arg(dtype)))
+    x = as_tensor(input)  # a Variable is read (TF converts it), and the op recorded
+    return call("ZerosLike", without_gradient(torch.zeros_like), (x,), x, dtype=dtype_arg(dtype))
 
 
 def ones_like(
@@ -269,9 +281,8 @@ def ones_like(
     >>> print(tf.ones_like(tf.constant([1.0, 2.0])))
     tf.Tensor([1. 1.], shape=(2,), dtype=float32)
     """
-    x = as_tensor(input)
-    with _DisableSubclass():
-        return fresh(torch.ones_like(x, dtype=dtype_arg(dtype)))
+    x = as_tensor(input)  # a Variable is read (TF converts it), and the op recorded
+    return call("OnesLike", without_gradient(torch.ones_like), (x,), x, dtype=dtype_arg(dtype))
 
 
 def _broadcast_copy(value: torch.Tensor, dims: Sequence[int]) -> torch.Tensor:
@@ -603,7 +614,7 @@ def shape(input: Any, out_type: Any = int32, name: Optional[str] = None) -> torc
     >>> print(tf.shape(tf.ones((2, 3))))
     tf.Tensor([2 3], shape=(2,), dtype=int32)
     """
-    x = as_tensor(input)
+    x = _shape_source(input)
     dims = list(x.shape)
     dev = x.device
     return fresh(torch.tensor(dims, dtype=as_dtype(out_type), device=dev))
@@ -616,7 +627,7 @@ def rank(input: Any, name: Optional[str] = None) -> torch.Tensor:
     >>> print(tf.rank(tf.ones((2, 3))))
     tf.Tensor(2, shape=(), dtype=int32)
     """
-    x = as_tensor(input)
+    x = _shape_source(input)
     return fresh(torch.tensor(x.dim(), dtype=torch.int32, device=x.device))
 
 
@@ -627,7 +638,7 @@ def size(input: Any, out_type: Any = int32, name: Optional[str] = None) -> torch
     >>> print(tf.size(tf.ones((2, 3))))
     tf.Tensor(6, shape=(), dtype=int32)
     """
-    x = as_tensor(input)
+    x = _shape_source(input)
     return fresh(torch.tensor(x.numel(), dtype=as_dtype(out_type), device=x.device))
 
 
@@ -689,6 +700,9 @@ def stop_gradient(input: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor(3.0, shape=(), dtype=float32)
     """
     x = as_tensor(input)
+    if isinstance(x, Variable):  # TF reads it unseen by tapes: nothing is watched
+        with _DisableSubclass():
+            return fresh(torch.Tensor.detach(x).clone())
     return call("StopGradient", torch.Tensor.detach, (x,), x)
 
 

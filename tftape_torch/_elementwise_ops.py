@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from tftape_torch._dtypes import COMPLEX, FLOATING, INTEGER, dtype_name
+from tftape_torch._kernels import without_gradient
 from tftape_torch._op_call import (
     as_tensor,
     call,
@@ -70,16 +71,6 @@ __all__ = [
     "tan",
     "truediv",
 ]
-
-
-def _no_grad(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
-    """`fn` run without recording: TF registers no gradient for the op."""
-
-    def run(*args: Any) -> torch.Tensor:
-        with torch.no_grad():
-            return fn(*args)
-
-    return run
 
 
 def _unary(
@@ -301,7 +292,7 @@ def floor(x: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([-2.  1.], shape=(2,), dtype=float32)
     """
     t = _real_float(x, "Floor")
-    return call("Floor", _no_grad(torch.floor), (t,), t)
+    return call("Floor", without_gradient(torch.floor), (t,), t)
 
 
 def ceil(x: Any, name: Optional[str] = None) -> torch.Tensor:
@@ -312,7 +303,7 @@ def ceil(x: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([-1.  2.], shape=(2,), dtype=float32)
     """
     t = _real_float(x, "Ceil")
-    return call("Ceil", _no_grad(torch.ceil), (t,), t)
+    return call("Ceil", without_gradient(torch.ceil), (t,), t)
 
 
 def round(x: Any, name: Optional[str] = None) -> torch.Tensor:
@@ -328,7 +319,7 @@ def round(x: Any, name: Optional[str] = None) -> torch.Tensor:
     if t.dtype in COMPLEX:
         raise disallowed("Round", t.dtype, "bfloat16, half, float, double, int8, int16, "
                          "int32, int64")
-    return call("Round", _no_grad(torch.round), (t,), t)
+    return call("Round", without_gradient(torch.round), (t,), t)
 
 
 def _sign(x: torch.Tensor) -> torch.Tensor:
@@ -379,7 +370,7 @@ def _finite_test(name: str, op: str, fn: Callable[[torch.Tensor], torch.Tensor],
                  ) -> Callable[..., torch.Tensor]:
     def test(x: Any, name: Optional[str] = None) -> torch.Tensor:
         t = _real_float(x, op)
-        return call(op, _no_grad(fn), (t,), t)
+        return call(op, without_gradient(fn), (t,), t)
 
     test.__name__ = test.__qualname__ = name
     test.__doc__ = doc
@@ -456,7 +447,7 @@ def floordiv(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([ 3 -4], shape=(2,), dtype=int32)
     """
     a, b = match_operands(x, y, "FloorDiv")
-    return call("FloorDiv", _no_grad(_floor_divide), (a, b), a, b)
+    return call("FloorDiv", without_gradient(_floor_divide), (a, b), a, b)
 
 
 def _floor_divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -474,7 +465,7 @@ def floormod(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     """
     a, b = match_operands(x, y, "FloorMod")
     if a.dtype in INTEGER:
-        return call("FloorMod", _no_grad(_int_mod), (a, b), a, b)
+        return call("FloorMod", without_gradient(_int_mod), (a, b), a, b)
     return call("FloorMod", _float_mod, (a, b), a, b)
 
 
@@ -531,7 +522,7 @@ def _comparison(
         if ordered and (a.dtype == torch.bool or a.dtype in COMPLEX):
             raise disallowed(op, a.dtype, "float, double, int32, uint8, int16, int8, int64, "
                              "bfloat16, uint16, half, uint32, uint64")
-        return call(op, _no_grad(fn), (a, b), a, b)
+        return call(op, without_gradient(fn), (a, b), a, b)
 
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = doc

@@ -20,6 +20,11 @@ torch op, which computes the same values.
 # * Complex inputs: the gradient is the incoming one times the *conjugate* derivative
 #   (`grad * conj(f'(z))`, torch's convention too); the JVP is not conjugated
 #   (`tangent * f'(z)`).
+# * Ops TF registers no gradient for (`Round`, `Floor`, `ZerosLike`, `FloorDiv`...)
+#   are still recorded: their inputs get `None` through them, but their results are
+#   on the tape, so a gradient *with respect to such a result* exists
+#   (`tape.gradient(f(tf.round(x)), tf.round(x))`). `without_gradient` gives the
+#   result a node whose backward returns nothing.
 # * Forward mode: TF computes a JVP by transposing the op's gradient function, so it
 #   is the sum over *every* floating input of its partial derivative times its
 #   tangent, an input without one counting as a zero tangent. Where such a partial is
@@ -49,7 +54,7 @@ from tftape_torch._torch_internals import (
     torch_function_mode_enabled,
 )
 
-__all__ = ["divide", "maximum", "minimum", "pow", "rpow", "sqrt"]
+__all__ = ["divide", "maximum", "minimum", "pow", "rpow", "sqrt", "without_gradient"]
 
 
 def _visible_to_modes(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
@@ -355,3 +360,40 @@ def divide(x: Any, y: Any) -> torch.Tensor:
         elif not (_inexact(x) and _needs_grad(x, y)):
             return torch.div(x, y)
     return _Div.apply(x, y)
+
+
+class _NoGradient(torch.autograd.Function):
+    """Passes `out` through as a recorded result whose inputs get no gradient."""
+
+    @staticmethod
+    def forward(ctx: Any, out: torch.Tensor, *inputs: torch.Tensor) -> torch.Tensor:
+        ctx.count = len(inputs)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Tuple[None, ...]:
+        return (None,) * (1 + ctx.count)
+
+
+def without_gradient(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """`fn` as an op TF records but registers no gradient for (NOTE above).
+
+    >>> x = torch.tensor([1.4, 2.6], requires_grad=True)
+    >>> y = without_gradient(torch.round)(x)
+    >>> torch.autograd.grad((y * 2.0).sum(), [y, x], allow_unused=True)
+    (tensor([2., 2.]), None)
+    """
+
+    def run(*args: Any, **kwargs: Any) -> torch.Tensor:
+        with torch.no_grad():
+            out = fn(*args, **kwargs)
+        if (torch.is_grad_enabled() and not _state.THREAD.accumulators
+                and isinstance(out, torch.Tensor)
+                and (out.is_floating_point() or out.is_complex())):
+            inputs = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
+            if inputs:
+                with _DisableSubclass():
+                    return _NoGradient.apply(out, *inputs)
+        return out
+
+    return run

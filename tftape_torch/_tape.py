@@ -41,6 +41,7 @@ from tftape_torch._gradient_arguments import (
     warn_not_floating,
 )
 from tftape_torch._indexed_slices import sparse_gradient
+from tftape_torch._kernels import without_gradient
 from tftape_torch._pruning import RecordedView, derives_from_watched, prune_unrecorded
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
@@ -739,16 +740,23 @@ class GradientTape:
 
         TF builds those zeros with `zeros_like(source)`, which reads a Variable source:
         while tapes record (a persistent tape used inside its context), they see that
-        read as any other, so the Variable becomes watched.
+        read as any other, so the Variable becomes watched, and the zeros are a result
+        they recorded (gradients with respect to them exist; NOTE: [TF's gradient
+        conventions] in `_kernels`).
         """
         if unconnected is UnconnectedGradients.NONE:
             return grads
         if _state.THREAD.tapes:
-            for grad, source in zip(grads, sources):
-                if grad is None and isinstance(source, Variable):
-                    source.read_for_op()
-                elif grad is None and is_foreign_variable(source):
+            grads = list(grads)
+            for index, (grad, source) in enumerate(zip(grads, sources)):
+                if grad is not None:
+                    continue
+                if is_foreign_variable(source) and not isinstance(source, Variable):
                     source.value  # noqa: B018 - the library's read, which tapes see
+                    continue
+                read = source.read_for_op() if isinstance(source, Variable) else source
+                if isinstance(read, torch.Tensor) and read.requires_grad:
+                    grads[index] = as_eager(without_gradient(torch.zeros_like)(read))
         return fill_unconnected(grads, sources, unconnected)
 
     def _compute(

@@ -452,13 +452,12 @@ def _rtruediv(a: torch.Tensor, b: Any) -> torch.Tensor:
 
 
 def _floordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
-    with torch.no_grad():  # TF: FloorDiv is not differentiable (gradient None)
-        return _Tensor.__floordiv__(a, b)
+    # TF: FloorDiv is recorded but not differentiable (gradient None)
+    return _kernels.without_gradient(_Tensor.__floordiv__)(a, b)
 
 
 def _rfloordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
-    with torch.no_grad():
-        return _Tensor.__rfloordiv__(a, b)
+    return _kernels.without_gradient(_Tensor.__rfloordiv__)(a, b)
 
 
 def operator_matmul(a: torch.Tensor, b: Any) -> torch.Tensor:

@@ -5,6 +5,7 @@
 True
 """
 
+from tftape_torch._complex_ops import complex
 from tftape_torch._dtypes import (
     DType,
     as_dtype,
@@ -29,6 +30,7 @@ __all__ = [
     "as_dtype",
     "bfloat16",
     "bool",
+    "complex",
     "complex64",
     "complex128",
     "double",

@@ -10,6 +10,7 @@ tf.Tensor([0. 0.], shape=(2,), dtype=float32)
 
 from __future__ import annotations
 
+from tftape_torch._complex_ops import angle, conj, imag, real
 from tftape_torch._elementwise_ops import (
     acos,
     acosh,
@@ -103,6 +104,7 @@ __all__ = [
     "acosh",
     "add",
     "add_n",
+    "angle",
     "argmax",
     "argmin",
     "asin",
@@ -112,6 +114,7 @@ __all__ = [
     "atanh",
     "bincount",
     "ceil",
+    "conj",
     "cos",
     "cosh",
     "count_nonzero",
@@ -128,6 +131,7 @@ __all__ = [
     "floormod",
     "greater",
     "greater_equal",
+    "imag",
     "is_finite",
     "is_inf",
     "is_nan",
@@ -150,6 +154,7 @@ __all__ = [
     "not_equal",
     "polyval",
     "pow",
+    "real",
     "reciprocal",
     "reduce_all",
     "reduce_any",

@@ -27,6 +27,15 @@ def _grads(tf, f, *values, dtype=None):
     return {"y": y, "grads": tape.gradient(y, xs)}
 
 
+def _raises(fn):
+    """The class name of what `fn()` raises, or "returned"."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class is the answer
+        return f"raised {type(e).__name__}"
+    return "returned"
+
+
 def _second(tf, f, value):
     """f(x), f'(x) and f''(x) at a watched constant, with nested tapes."""
     x = tf.constant(value)
@@ -74,6 +83,60 @@ case_ew_sign = _unary_case("sign")
 case_ew_floor = _unary_case("floor", [-1.5, -0.5, 0.5, 2.0])
 case_ew_ceil = _unary_case("ceil", [-1.5, -0.5, 0.5, 2.0])
 case_ew_round = _unary_case("round", [-1.5, -0.5, 0.5, 1.5, 2.5, 2.6])
+
+
+def _complex_part_case(name):
+    def case(tf):
+        fn = getattr(tf.math, name)
+        z = tf.constant([3 + 4j, -1 - 2j, 0.5 + 0j], dtype=tf.complex64)
+        x = tf.constant([1.5, -2.0, 0.0])
+        v = tf.Variable([1.5, -2.0])
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch([z, x])
+            on_complex = fn(z)
+            y = on_complex * tf.cast(on_complex, on_complex.dtype)
+            on_real = fn(x)
+            on_variable = fn(v)
+        out = {"complex": on_complex, "real": on_real, "variable": on_variable,
+               "int": _raises(lambda: fn(tf.constant([1, -2]))),
+               "grad": tape.gradient(y, z), "grad_real": tape.gradient(on_real, x),
+               "grad_variable": tape.gradient(on_variable, v),
+               "watched": len(tape.watched_variables())}
+        with tf.GradientTape() as outer:
+            outer.watch(z)
+            with tf.GradientTape() as inner:
+                inner.watch(z)
+                w = fn(z) * fn(z) * z
+            dw = inner.gradient(w, z)
+        out["second"] = outer.gradient(dw, z)
+        return out
+
+    return case
+
+
+case_ew_complex_real = _complex_part_case("real")
+case_ew_complex_imag = _complex_part_case("imag")
+case_ew_complex_conj = _complex_part_case("conj")
+case_ew_complex_angle = _complex_part_case("angle")
+
+
+def case_ew_complex_from_parts(tf):
+    a = tf.constant([1.0, 2.0])
+    b = tf.constant(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([a, b])
+        w = tf.complex(a, b)
+        y = w * w
+        u = tf.math.abs(w)
+    return {
+        "w": w, "grads": tape.gradient(y, [a, b]), "abs_grads": tape.gradient(u, [a, b]),
+        "float64": tf.complex(tf.constant(1.0, tf.float64), tf.constant(2.0, tf.float64)),
+        "python": tf.complex(1.0, 2.0),
+        "dtypes": tf.dtypes.complex(a, a).dtype == tf.complex64,
+        "mixed": _raises(lambda: tf.complex(tf.constant(1.0), tf.constant(2.0, tf.float64))),
+        "ints": _raises(lambda: tf.complex(tf.constant(1), tf.constant(2))),
+        "shapes": _raises(lambda: tf.complex(tf.ones([2]), tf.ones([3]))),
+    }
 
 
 def case_ew_float64_log1p(tf):

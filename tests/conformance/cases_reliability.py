@@ -2133,3 +2133,24 @@ def case_i13_bool_operators(tf):
             out[f"r{name}_{label}"] = _err(lambda f=f, other=other: f(other, b))
     out["neg"] = _err(lambda: -b)
     return out
+
+
+# ---------------------------------------------------------------------------
+# Found by the fuzzer with forward-mode programs: which ops read a Variable
+
+
+def case_f_shape_ops_read_variables(tf):
+    """`ones_like`, `shape`... of a Variable read it (watched); `stop_gradient` does not."""
+    out = {}
+    for name in ("ones_like", "zeros_like", "shape", "size", "rank", "identity",
+                 "stop_gradient", "convert_to_tensor"):
+        v = tf.Variable([1.0, 1.5])
+        with tf.GradientTape() as tape:
+            y = getattr(tf, name)(v)
+        out[name] = {"watched": len(tape.watched_variables()), "y": y}
+    v = tf.Variable([1.0, 1.5])
+    with tf.GradientTape() as tape:
+        frozen = tf.stop_gradient(v)
+        v.assign([3.0, 4.0])
+    out["stop_gradient_is_a_snapshot"] = frozen
+    return out

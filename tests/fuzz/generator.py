@@ -50,6 +50,8 @@ Shape = Tuple[int, ...]
 BASE_SHAPES: Tuple[Shape, ...] = ((), (3,), (2, 2), (3, 3), (2, 3), (2,), (2, 2), (3, 3))
 # Constant entries: repeats and zeros make ties and kinks likely.
 VALUES = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
+# Imaginary parts of complex constants.
+IMAGINARY = (-1.0, -0.5, 0.0, 0.5, 1.0)
 MAX_BOUND = 1e4
 # Whether to watch tensors that an op recorded by the same tape already used (a known
 # difference, see known_differences.md); the long run can turn it on to re-check.
@@ -217,6 +219,10 @@ class _Generator:
         self.features: set = set()
         self.used: List[Value] = []  # operands of the op being generated
         self.dtype = "float64" if self.c.chance(15) else "float32"
+        self.complex = self.c.chance(8)
+        if self.complex:  # TF's complex gradient convention: conjugated
+            self.dtype = "complex128" if self.dtype == "float64" else "complex64"
+            self.features.add(self.dtype)
         self.base: Shape = self.c.pick(BASE_SHAPES)
         self.family = _family(self.base)
         self.max_ops = self.c.integer(4, 22)
@@ -246,8 +252,14 @@ class _Generator:
 
     def literal(self, shape: Shape) -> str:
         if not shape:
+            if self.complex:
+                return repr(complex(self.c.pick(VALUES), self.c.pick(IMAGINARY)))
             return repr(self.c.pick(VALUES))
         return "[" + ", ".join(self.literal(shape[1:]) for _ in range(shape[0])) + "]"
+
+    def real(self, text: str) -> str:
+        """`text`'s real part in a complex program (for comparisons), else `text`."""
+        return f"tf.math.real({text})" if self.complex else text
 
     def floats(self) -> List[Value]:
         return [v for v in self.values if v.kind != "int"]
@@ -290,7 +302,7 @@ class _Generator:
                 f"{name} = tf.Variable({self.literal(shape)}, dtype={dt}, trainable={trainable})"
             )
             self.add_value(name, shape, 2.0, "var")
-        if self.c.chance(15):
+        if not self.complex and self.c.chance(15):
             name = self.fresh("k")
             shape = self.c.pick(self.family)
             ints = self.literal(shape).replace(".0", "").replace(".5", "")
@@ -360,8 +372,8 @@ class _Generator:
             return
         self.features.add("forward" + ("-under-tape" if self.live_tapes() else ""))
         name = self.fresh("acc")
-        tangent = f"tf.ones_like({primal.name})" if self.c.chance(60) else \
-            f"tf.fill(tf.shape({primal.name}), -0.5)"
+        tangent = f"tf.ones_like({primal.name})" if self.complex or self.c.chance(60) else \
+            f"tf.fill(tf.shape({primal.name}), tf.constant(-0.5, dtype=tf.{self.dtype}))"
         self.emit(f"with tf.autodiff.ForwardAccumulator({primal.name}, {tangent}) as {name}:")
         self.indent += 1
         self.op()
@@ -548,6 +560,8 @@ class _Generator:
             args.append("unconnected_gradients=" + self.c.pick(
                 ("'zero'", "'none'", "tf.UnconnectedGradients.ZERO", "tf.UnconnectedGradients.NONE")
             ))
+        if self.c.chance(10):
+            self.failed_call(tape, target_text, source_text, targets[0], sources[0])
         name = self.fresh("g")
         if tape.open and not tape.persistent:
             tape.spent_inside = True
@@ -563,6 +577,21 @@ class _Generator:
             for target in targets:
                 deps = deps | target.deps | {target.name}
             self.add_value(pick, value.shape, 100.0, "pick", deps)
+
+    def failed_call(self, tape: Tape, target_text: str, source_text: str,
+                    target: Value, source: Value) -> None:
+        """A call TF rejects before it uses the tape: the correct call after it works."""
+        self.features.add("failed-then-correct")
+        form = self.c.integer(0, 3)
+        call = (
+            f"{tape.name}.gradient({target_text}, 'x')",
+            f"{tape.name}.gradient({target_text}, [{source.name}, None])",
+            f"{tape.name}.gradient('y', {source_text})",
+            f"{tape.name}.jacobian({target.name}, {source.name}, parallel_iterations=0)",
+        )[form]
+        name = self.fresh("e")
+        self.emit(f"{name} = attempt(lambda: {call})")
+        self.results.append(name)
 
     # ------------------------------------------------------------ ops
 
@@ -617,6 +646,14 @@ class _Generator:
             expr, shape, bound = self.index(a)
         else:
             expr, shape, bound = self.where(a)
+        if self.open_tapes and self.c.chance(5):
+            # Run on another thread: the tapes of this one do not record it.
+            self.features.add("thread")
+            self.emit(f"{name} = in_thread(lambda: {expr})")
+            saved, self.open_tapes = self.open_tapes, []
+            self.add_value(name, shape, bound, "op")
+            self.open_tapes = saved
+            return
         self.emit(f"{name} = {expr}")
         self.add_value(name, shape, bound, "op")
 
@@ -635,7 +672,8 @@ class _Generator:
             return f"tf.reduce_sum({items}, axis=0)", a.shape, bound
         if form == 1:
             return f"tf.add_n({items})", a.shape, bound
-        return f"tf.reduce_max(tf.stack({items}), axis=0)", a.shape, bound
+        reduce = "reduce_sum" if self.complex else "reduce_max"
+        return f"tf.{reduce}(tf.stack({items}), axis=0)", a.shape, bound
 
     def index(self, a: Value) -> Tuple[str, Shape, float]:
         """TF's `__getitem__`: reversed and strided slices, ellipsis, newaxis, ints."""
@@ -666,6 +704,11 @@ class _Generator:
                    "neg", "relu", "identity", "stop_gradient", "pow2", "math_sigmoid"]
         if a.bound <= 3.0:
             options.append("exp")
+        if self.complex:  # holomorphic ops without poles, kinks, branch cuts, real results
+            options = [o for o in options if o not in (
+                "sqrt_sq", "sqrt_abs", "abs", "relu", "sigmoid", "math_sigmoid", "tanh")]
+            if a.bound > 3.0:  # |sin(x + iy)| grows as exp(|y|)
+                options = [o for o in options if o not in ("sin", "cos")]
         op = self.c.pick(options)
         self.features.add(op)
         n = a.name
@@ -675,6 +718,8 @@ class _Generator:
             return f"tf.sqrt(tf.square({n}) + 1.0)", a.bound + 1.0
         if op == "sqrt_abs":
             return f"tf.sqrt(tf.abs({n}) + 0.25)", a.bound + 1.0
+        if op in ("sin", "cos") and self.complex:
+            return f"tf.{op}({n})", math.exp(a.bound)
         if op in ("sin", "cos", "tanh", "sigmoid"):
             return f"tf.{op}({n})", 1.0
         if op == "math_sigmoid":
@@ -694,7 +739,8 @@ class _Generator:
         return f"tf.exp({n})", math.exp(a.bound)
 
     def binary(self, a: Value, b: Value) -> Tuple[str, float]:
-        options = ["add", "subtract", "divide", "maximum", "minimum"]
+        options = ["add", "subtract"] if self.complex else [
+            "add", "subtract", "divide", "maximum", "minimum"]
         if a.bound * b.bound <= MAX_BOUND:
             options.append("multiply")
         op = self.c.pick(options)
@@ -716,7 +762,8 @@ class _Generator:
         return f"tf.{op}({x}, {y})", max(a.bound, b.bound)
 
     def reduce(self, a: Value) -> Tuple[str, Shape, float]:
-        op = self.c.pick(("reduce_sum", "reduce_mean", "reduce_max", "reduce_min"))
+        op = self.c.pick(("reduce_sum", "reduce_mean") if self.complex else
+                         ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min"))
         self.features.add(op)
         n = _numel(a.shape)
         bound = a.bound * n if op == "reduce_sum" else a.bound
@@ -750,15 +797,16 @@ class _Generator:
         b = self.operand()
         self.features.add("where")
         form = self.c.integer(0, 2)
+        real = self.real
         if form == 0:
-            condition = f"{a.name} > {b.name}"
+            condition = f"{real(a.name)} > {real(b.name)}"
             cshape = _broadcast(a.shape, b.shape)
         elif form == 1:
-            condition = f"{a.name} > 0.0"
+            condition = f"{real(a.name)} > 0.0"
             cshape = a.shape
         else:
             c = self.operand()
-            condition = f"{c.name} >= 0.5"
+            condition = f"{real(c.name)} >= 0.5"
             cshape = c.shape
         oshape: Shape = ()
         if self.c.chance(25):
@@ -777,7 +825,7 @@ class _Generator:
         if self.c.chance(50):
             self.features.add("python-if")
             threshold = self.c.pick((0.0, 1.0, -1.0))
-            self.emit(f"if tf.reduce_sum({a.name}).numpy() > {threshold}:")
+            self.emit(f"if {self.real(f'tf.reduce_sum({a.name})')}.numpy() > {threshold}:")
             b = self.operand()
             then, bound1 = self.binary(a, b)
             if self.c.chance(50) and _broadcast(a.shape, b.shape) == a.shape:
@@ -796,7 +844,8 @@ class _Generator:
         self.features.add("python-loop")
         b = self.operand(max_bound=1.5)
         count = self.c.integer(1, 3)
-        op = self.c.pick(("add", "multiply", "sin", "tanh"))
+        bounded = ("add", "multiply") if self.complex else ("add", "multiply", "sin", "tanh")
+        op = self.c.pick(bounded)
         self.emit(f"{name} = {a.name}")
         self.emit(f"for _ in range({count}):")
         self.indent += 1

@@ -52,6 +52,26 @@ def leaf(gradients, path, fallback):
     return gradients
 
 
+def in_thread(fn):
+    import threading
+
+    out = []
+
+    def body():
+        try:
+            out.append((True, fn()))
+        except Exception as error:  # raised again on the caller's thread
+            out.append((False, error))
+
+    worker = threading.Thread(target=body)
+    worker.start()
+    worker.join()
+    ok, value = out[0]
+    if not ok:
+        raise value
+    return value
+
+
 def try_stop(tape):
     try:
         with tape.stop_recording():
@@ -69,7 +89,7 @@ _COMPILED: Dict[str, Callable[..., Any]] = {}
 def _compiled(program: Program) -> Callable[..., Any]:
     fn = _COMPILED.get(program.source)
     if fn is None:
-        namespace: Dict[str, Any] = {}
+        namespace: Dict[str, Any] = {"in_thread": _HELPERS["in_thread"]}
         exec(compile(program.source, "<fuzz program>", "exec"), namespace)
         fn = namespace["program"]
         if len(_COMPILED) > 512:
@@ -142,7 +162,7 @@ def _decode(values: Any) -> Any:
 def _scale(obj: Any) -> float:
     """The largest finite magnitude in a canonical answer."""
     if isinstance(obj, dict):
-        is_float = str(obj.get("dtype", "")).startswith("float")
+        is_float = str(obj.get("dtype", "")).startswith(("float", "complex"))
         if obj.get("kind") in ("tensor", "variable") and is_float:
             array = np.asarray(_decode(obj["value"]), dtype=np.float64)
             finite = array[np.isfinite(array)]
@@ -175,7 +195,7 @@ def _walk(want: Any, got: Any, path: str, atol: float) -> Optional[str]:
             return f"{path}: shape differs: TF {want['shape']}, ours {got['shape']}"
         w = np.asarray(_decode(want["value"]))
         g = np.asarray(_decode(got["value"]))
-        if want["dtype"].startswith("float"):
+        if want["dtype"].startswith(("float", "complex")):  # complex: [re, im] pairs
             close = np.isclose(g.astype(np.float64), w.astype(np.float64), rtol=RTOL, atol=atol,
                                equal_nan=True)
             if not np.all(close):
