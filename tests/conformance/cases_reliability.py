@@ -2154,3 +2154,40 @@ def case_f_shape_ops_read_variables(tf):
         v.assign([3.0, 4.0])
     out["stop_gradient_is_a_snapshot"] = frozen
     return out
+
+
+def case_f_gradient_with_respect_to_non_differentiable_results(tf):
+    """TF records ops it has no gradient for: d/d(result) exists, d(result)/d(input) is None."""
+    out = {}
+    x = tf.constant([1.4, -2.6])
+    v = tf.Variable([0.5, 2.5])
+    ops = {"round": tf.round, "floor": tf.math.floor, "ceil": tf.math.ceil,
+           "zeros_like": tf.zeros_like, "ones_like": tf.ones_like,
+           "floordiv": lambda a: a // 2.0, "stop_gradient": tf.stop_gradient,
+           "sign": tf.sign}
+    for name, f in ops.items():
+        for label, source in (("tensor", x), ("variable", v)):
+            with tf.GradientTape(persistent=True) as tape:
+                tape.watch(x)
+                y = f(source)
+                z = y * y * 3.0
+            out[f"{name}_{label}"] = {"dz_dy": tape.gradient(z, y),
+                                      "dy_dsource": tape.gradient(y, source)}
+    return out
+
+
+def case_f_unconnected_zeros_are_recorded(tf):
+    """`unconnected_gradients='zero'` inside an outer tape: the zeros read the Variable,
+    and the outer tape recorded them (found by the fuzzer, seed 31 program 2789)."""
+    c = tf.constant([-2.0, -2.0, -0.5])
+    v = tf.Variable([-0.5])
+    with tf.GradientTape(persistent=True) as outer:
+        a = tf.sin(v)
+        with tf.GradientTape() as inner:
+            b = a + c
+            zeros = inner.gradient(b, [v], unconnected_gradients="zero")[0]
+        reversed_zeros = zeros[..., ::-1]
+        result = outer.gradient([reversed_zeros, {"k": c}], zeros)
+    return {"zeros": zeros, "result": result,
+            "watched": len(outer.watched_variables()),
+            "through_zeros": outer.gradient(reversed_zeros, v)}
