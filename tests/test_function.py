@@ -147,3 +147,34 @@ def test_benchmark_quick_run_without_tf_and_jit() -> None:
     table = bench_function.run(quick=True, use_tf=False, jit=False,
                                names=["seed_chain", "hessian"], rounds=2)
     assert "| hessian | ours function |" in table
+
+
+def test_concrete_function_graph_lists_the_captured_ops() -> None:
+    @tf.function
+    def affine(x: Any, v: Any) -> Any:
+        return x * v + 1.0
+
+    v = tf.Variable([2.0, 3.0])
+    concrete = affine.get_concrete_function(tf.constant([1.0, 1.0]), v)
+    nodes = concrete.graph.as_graph_def().node
+    ops = [node.op for node in nodes]
+    assert ops[0] == "Placeholder" and ops[-1] == "Identity"
+    assert "aten.mul.Tensor" in ops and "aten.add.Tensor" in ops
+    names = {node.name for node in nodes}
+    for node in nodes:  # every input names an earlier node
+        assert set(node.input) <= names
+    assert concrete.graph.get_operations() == nodes
+
+
+def test_concrete_function_of_an_eager_fallback_has_no_graph() -> None:
+    @tf.function
+    def branchy(x: Any) -> Any:
+        if float(tf.reduce_sum(x)) > 0:  # a tensor value decides: not capturable
+            return x * 2.0
+        return x
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        concrete = branchy.get_concrete_function(tf.constant([1.0]))
+        with pytest.raises(ValueError, match="no graph"):
+            concrete.graph  # noqa: B018 - the property raises

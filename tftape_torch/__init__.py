@@ -31,8 +31,8 @@ The package is layered, each layer importing only from those below it:
   (tile, split, pad, einsum...), `_gather_ops` (gathers, scatters, sorting),
   `_complex_ops` (`tf.complex`, `tf.math.real`...),
   `_linalg_ops`, `_norm_ops`, `_math_ops`, `_nn_ops`, `_function`, and the public modules
-  `math`, `nn`, `linalg`, `random`, `config`, `dtypes`, `autodiff`, `distribute`,
-  `errors`;
+  `math`, `nn`, `linalg`, `random`, `config`, `dtypes`, `autodiff`, `autograph`,
+  `distribute`, `errors`;
 * beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
   `train` (`tf.train.Checkpoint`);
 * on top, loaded only when `tf.keras` is first read: `_keras` (Keras 3 on its torch
@@ -43,6 +43,7 @@ from typing import Any
 
 from tftape_torch import (
     autodiff,
+    autograph,
     config,
     data,
     distribute,
@@ -246,6 +247,7 @@ __all__ = [
     "atan2",
     "atanh",
     "autodiff",
+    "autograph",
     "bfloat16",
     "bool",
     "boolean_mask",

@@ -40,7 +40,7 @@ import torch
 
 from tftape_torch import _state
 from tftape_torch._convert import convert_value
-from tftape_torch._function_tracing import Capture, NotCapturable, Trace
+from tftape_torch._function_tracing import Capture, Graph, NotCapturable, Trace
 from tftape_torch._print_op import quiet_stdout
 from tftape_torch._structure import flatten, pack_like
 from tftape_torch._tensor import fresh
@@ -126,6 +126,21 @@ class ConcreteFunction:
     @property
     def python_function(self) -> Callable[..., Any]:
         return self._owner.python_function
+
+    @property
+    def graph(self) -> Graph:
+        """The captured graph (torch's ops, TF's `Graph` API: `as_graph_def().node`).
+
+        Raises:
+          ValueError: the function could not be captured and runs eagerly (it warned).
+        """
+        for capture in self._graphs.values():
+            if capture is not None:
+                return Graph(capture.module.graph)
+        raise ValueError(
+            "This concrete function has no graph: it could not be captured and runs "
+            "eagerly (see the warning its first call gave)."
+        )
 
     def pretty_printed_signature(self, verbose: bool = True) -> str:
         """The signature as TF prints it: parameters, output type, captures."""

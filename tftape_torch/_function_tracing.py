@@ -48,7 +48,7 @@ tf.Tensor(4.0, shape=(), dtype=float32) tf.Tensor(2.5600002, shape=(), dtype=flo
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 import torch.fx as fx
@@ -66,7 +66,7 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._variable import Variable
 
-__all__ = ["Capture", "NotCapturable", "Trace"]
+__all__ = ["Capture", "Graph", "NotCapturable", "Trace"]
 
 _Tensor = torch.Tensor
 _SET_STORAGE = torch.ops.aten.set_.source_Storage_storage_offset
@@ -514,6 +514,57 @@ def shape_text_none(shape: Sequence[Any]) -> str:
 
 # ---------------------------------------------------------------------------
 # Replay
+
+
+class NodeDef(NamedTuple):
+    """One node of `Graph.as_graph_def()`: its name, its op and its inputs' names."""
+
+    name: str
+    op: str
+    input: List[str]
+
+
+class GraphDef(NamedTuple):
+    """What `Graph.as_graph_def()` returns: the nodes, in execution order."""
+
+    node: List[NodeDef]
+
+
+class Graph:
+    """A concrete function's captured torch graph, read through TF's `Graph` API.
+
+    The nodes are the ATen ops of the capture (`aten.mul.Tensor`...), its inputs
+    (`Placeholder`: arguments, Variables, constants) and its output (`Identity`), so
+    their number and names are torch's, not TF's.
+
+    >>> import tftape_torch as tf
+    >>> f = tf.function(lambda x: x * 2.0)
+    >>> graph = f.get_concrete_function(tf.constant(1.0)).graph
+    >>> [node.op for node in graph.as_graph_def().node]
+    ['Placeholder', 'aten.mul.Tensor', 'Identity']
+    """
+
+    def __init__(self, graph: fx.Graph) -> None:
+        self._graph = graph
+
+    def as_graph_def(self) -> GraphDef:
+        nodes = []
+        for node in self._graph.nodes:
+            if node.op == "placeholder":
+                op = "Placeholder"
+            elif node.op == "output":
+                op = "Identity"
+            elif node.op == "get_attr":
+                op = "Const"
+            else:
+                op = str(node.target)  # an ATen op prints as `aten.mul.Tensor`
+                if op.startswith("<"):  # a Python function (`py_function`)
+                    op = str(getattr(node.target, "__name__", op))
+            nodes.append(NodeDef(node.name, op, [n.name for n in node.all_input_nodes]))
+        return GraphDef(nodes)
+
+    def get_operations(self) -> List[NodeDef]:
+        return self.as_graph_def().node
 
 
 class Capture:

@@ -1,9 +1,9 @@
 """The parts of TensorFlow this package leaves out, each refused with one clear error.
 
-`tf.ragged`, `tf.sparse`, `tf.strings`, `tf.image`, `tf.saved_model` and the string
-dtype have no counterpart here: reading one of them raises `UnsupportedError`
-(an `AttributeError`, so `hasattr(tf, "ragged")` is False, and a
-`NotImplementedError`) naming what is unsupported and what to use in torch.
+`tf.ragged`, `tf.sparse`, `tf.strings`, `tf.image`, `tf.saved_model`, `tf.summary`,
+`tf.profiler` and the string dtype have no counterpart here: reading one of them
+raises `UnsupportedError` (an `AttributeError`, so `hasattr(tf, "ragged")` is False,
+and a `NotImplementedError`) naming what is unsupported and what to use in torch.
 
 >>> import tftape_torch as tf
 >>> try:
@@ -46,6 +46,11 @@ UNSUPPORTED: Dict[str, Tuple[str, str]] = {
     "sparse": _SPARSE,
     "string": _STRINGS,
     "strings": _STRINGS,
+    "summary": (
+        "`tf.summary` (TensorBoard event files)",
+        "`torch.utils.tensorboard.SummaryWriter` (with the `tensorboard` package)",
+    ),
+    "profiler": ("`tf.profiler`", "`torch.profiler.profile`"),
 }
 
 

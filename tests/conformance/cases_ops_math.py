@@ -1051,6 +1051,40 @@ def case_out_saved_model(tf):
     return callable(tf.saved_model.save)
 
 
+def case_out_summary(tf):
+    return callable(tf.summary.scalar)
+
+
+def case_out_profiler(tf):
+    return callable(tf.profiler.experimental.start)
+
+
+def case_fn_autograph_names(tf):
+    """`tf.autograph`'s names run TF code unchanged (no conversion is compared)."""
+    import contextlib
+    import io
+
+    @tf.autograph.experimental.do_not_convert
+    def double(x):
+        return x * 2
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        tf.autograph.trace(1, tf.constant(2.0), "a")
+    lam = tf.autograph.experimental.do_not_convert(lambda x: x + 1)
+    return {
+        "decorated": double(tf.constant(3)), "name": double.__name__, "lambda": lam(1),
+        "factory": tf.autograph.experimental.do_not_convert()(double) is double,
+        "trace": out.getvalue(),
+        "to_code_type": type(tf.autograph.to_code(double)).__name__,
+        "to_code_number": _raises(lambda: tf.autograph.to_code(3)),
+        "features": [f.name for f in tf.autograph.experimental.Feature],
+        "verbosity": tf.autograph.set_verbosity(1),
+        "loop_options": tf.autograph.experimental.set_loop_options(maximum_iterations=3),
+        "in_function": tf.function(double)(tf.constant(4)),
+    }
+
+
 # ---------------------------------------------------------------------------
 # Convolution and pooling (TF's NHWC layout, SAME/VALID padding)
 

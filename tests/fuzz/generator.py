@@ -56,6 +56,9 @@ MAX_BOUND = 1e4
 # Whether to watch tensors that an op recorded by the same tape already used (a known
 # difference, see known_differences.md); the long run can turn it on to re-check.
 WATCH_AFTER_USE = False
+# Whether an op on another thread may use results of ops made under a tape (a known
+# difference, see known_differences.md: "Another thread's op on a tape's result").
+THREAD_ON_TAPE_RESULTS = False
 
 
 # --------------------------------------------------------------------------- choices
@@ -256,6 +259,16 @@ class _Generator:
                 return repr(complex(self.c.pick(VALUES), self.c.pick(IMAGINARY)))
             return repr(self.c.pick(VALUES))
         return "[" + ", ".join(self.literal(shape[1:]) for _ in range(shape[0])) + "]"
+
+    def off_tape(self, used: List[Value]) -> bool:
+        """Whether `used` and everything they derive from were made with no tape open."""
+        if THREAD_ON_TAPE_RESULTS:
+            return True
+        made = {v.name: v for v in self.values}
+        names = set()
+        for value in used:
+            names |= value.deps | {value.name}
+        return all(not made[name].tapes for name in names if name in made)
 
     def real(self, text: str) -> str:
         """`text`'s real part in a complex program (for comparisons), else `text`."""
@@ -646,7 +659,7 @@ class _Generator:
             expr, shape, bound = self.index(a)
         else:
             expr, shape, bound = self.where(a)
-        if self.open_tapes and self.c.chance(5):
+        if self.open_tapes and self.c.chance(5) and self.off_tape(self.used + [a]):
             # Run on another thread: the tapes of this one do not record it.
             self.features.add("thread")
             self.emit(f"{name} = in_thread(lambda: {expr})")

@@ -61,8 +61,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--show", action="store_true", help="print each program's source")
     parser.add_argument("--watch-after-use", action="store_true",
                         help="also generate the known difference 'watch after use'")
+    parser.add_argument("--thread-on-tape-results", action="store_true",
+                        help="also generate the known difference 'another thread's op on a "
+                        "tape's result'")
     args = parser.parse_args(argv)
     generator.WATCH_AFTER_USE = args.watch_after_use
+    generator.THREAD_ON_TAPE_RESULTS = args.thread_on_tape_results
 
     tf, ours = _load_modules()
     indices = [args.only] if args.only is not None else range(args.programs)

@@ -34,6 +34,7 @@ OUT = pathlib.Path(__file__).resolve().parent / "tensorflow_2_21.json"
 ROOTS = [
     "tf",
     "tf.autodiff",
+    "tf.autograph",
     "tf.bitwise",
     "tf.config",
     "tf.data",
