@@ -1,10 +1,11 @@
 """Differential fuzzing: random tape programs run under real TensorFlow and tftape_torch.
 
 The programs (see `tests/fuzz/generator.py`) mix elementwise ops, reductions, matmul,
-reshape, where, Python control flow, watched constants and Variables, persistent and
-nested tapes, `stop_recording`, `reset`, structured targets and sources,
-`output_gradients` and `unconnected_gradients`. Values, dtypes, shapes, `None`s and
-exception classes must agree.
+reshape, where, TF indexing, packed lists, Python control flow, watched constants and
+Variables, persistent and nested tapes, `stop_recording`, `reset`, structured targets
+and sources, `output_gradients` and `unconnected_gradients`, forward mode, complex
+dtypes, calls TF rejects followed by correct ones, and ops on another thread. Values,
+dtypes, shapes, `None`s and exception classes must agree.
 
 This is the bounded CI profile: 300 examples (``TFTAPE_FUZZ_EXAMPLES`` overrides),
 derandomized, no example database, about 10 s. A failure prints the program shrunk
