@@ -63,6 +63,7 @@ __all__ = [
     "negative",
     "not_equal",
     "reciprocal",
+    "rint",
     "round",
     "rsqrt",
     "sign",
@@ -320,6 +321,17 @@ def round(x: Any, name: Optional[str] = None) -> torch.Tensor:
         raise disallowed("Round", t.dtype, "bfloat16, half, float, double, int8, int16, "
                          "int32, int64")
     return call("Round", without_gradient(torch.round), (t,), t)
+
+
+def rint(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x` rounded to the nearest integer, halves to even (no gradient, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.rint(tf.constant([0.5, 1.5, -1.7])))
+    tf.Tensor([ 0.  2. -2.], shape=(3,), dtype=float32)
+    """
+    t = _real_float(x, "Rint")
+    return call("Rint", without_gradient(torch.round), (t,), t)
 
 
 def _sign(x: torch.Tensor) -> torch.Tensor:

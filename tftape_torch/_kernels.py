@@ -54,7 +54,10 @@ from tftape_torch._torch_internals import (
     torch_function_mode_enabled,
 )
 
-__all__ = ["divide", "maximum", "minimum", "pow", "rpow", "sqrt", "without_gradient"]
+__all__ = [
+    "divide", "maximum", "minimum", "multiply_no_nan", "pow", "rpow", "sqrt",
+    "without_gradient",
+]
 
 
 def _visible_to_modes(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
@@ -397,3 +400,54 @@ def without_gradient(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Ten
         return out
 
     return run
+
+
+def _mul_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """`x * y`, and 0 wherever `y` is 0 (even where `x` is inf or NaN)."""
+    product = torch.mul(x, y)
+    return torch.where(y == 0, torch.zeros((), dtype=product.dtype, device=product.device),
+                       product)
+
+
+class _MulNoNan(torch.autograd.Function):
+    """TF's `MulNoNan`: its gradients are `mul_no_nan(grad, y)` and `mul_no_nan(x, grad)`
+    (so `y`'s is `x * grad` even where `y` is 0)."""
+
+    @staticmethod
+    def forward(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        with _DisableSubclass():
+            return _mul_no_nan(x, y)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        x, y = inputs
+        ctx.save_for_backward(x, y)
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        if grad is None:  # pruned by a tape: no gradient, not zeros
+            return None, None
+        x, y = ctx.saved_tensors
+        with _DisableSubclass():
+            grad_x = grad_y = None
+            if ctx.needs_input_grad[0]:
+                grad_x = _sum_to(multiply_no_nan(grad, _conj(y)), x.shape)
+            if ctx.needs_input_grad[1]:
+                grad_y = _sum_to(multiply_no_nan(_conj(x), grad), y.shape)
+        return grad_x, grad_y
+
+
+@_visible_to_modes
+def multiply_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """`x * y` with 0 where `y` is 0, and TF's gradients.
+
+    >>> x = torch.tensor([float("inf"), 2.0], requires_grad=True)
+    >>> y = torch.tensor([0.0, 3.0], requires_grad=True)
+    >>> multiply_no_nan(x, y)
+    tensor([0., 6.], grad_fn=<_MulNoNanBackward>)
+    """
+    if _needs_grad(x, y):
+        return _MulNoNan.apply(x, y)
+    with _DisableSubclass():
+        return _mul_no_nan(x, y)

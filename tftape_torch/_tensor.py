@@ -422,7 +422,7 @@ def operator_pow(a: torch.Tensor, b: Any) -> torch.Tensor:
 
 
 # TF's true division: integers become floats of a width that holds them exactly.
-_TRUEDIV = {
+TRUEDIV_DTYPES = {
     torch.int8: torch.float32,
     torch.uint8: torch.float32,
     torch.int16: torch.float32,
@@ -432,7 +432,7 @@ _TRUEDIV = {
 
 
 def operator_truediv(a: torch.Tensor, b: Any) -> torch.Tensor:
-    target = _TRUEDIV.get(_DTYPE_GET(a))
+    target = TRUEDIV_DTYPES.get(_DTYPE_GET(a))
     if target is not None:
         a = a.to(target)
         if isinstance(b, _Tensor):
@@ -443,7 +443,7 @@ def operator_truediv(a: torch.Tensor, b: Any) -> torch.Tensor:
 
 
 def _rtruediv(a: torch.Tensor, b: Any) -> torch.Tensor:
-    target = _TRUEDIV.get(_DTYPE_GET(a))
+    target = TRUEDIV_DTYPES.get(_DTYPE_GET(a))
     if target is not None:
         a = a.to(target)
     if _state.THREAD.accumulators:  # forward mode: TF's JVP (see `_kernels`)

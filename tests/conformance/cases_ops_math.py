@@ -85,6 +85,50 @@ case_ew_ceil = _unary_case("ceil", [-1.5, -0.5, 0.5, 2.0])
 case_ew_round = _unary_case("round", [-1.5, -0.5, 0.5, 1.5, 2.5, 2.6])
 
 
+case_ew_rint = _unary_case("rint", [-1.5, -0.5, 0.5, 1.5, 2.5, 2.6])
+
+
+def _no_nan_case(name):
+    def case(tf):
+        fn = getattr(tf.math, name)
+        x = tf.constant([1.0, -2.0, 0.0, 3.0, float("inf")])
+        y = tf.constant([2.0, 0.0, 0.0, -4.0, 0.0])
+        z_inf = fn(x, y)
+        # Second order on finite values: at x = inf, y = 0 TF's chain multiplies inf by
+        # a masked 0 (NaN) where ours masks after the product (0).
+        x, y = x[:4], y[:4]
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch([x, y])
+            with tf.GradientTape(persistent=True) as inner:
+                inner.watch([x, y])
+                z = fn(x, y)
+                w = fn(x * x, y) * 2.0
+            first = inner.gradient(z, [x, y])
+            dw = inner.gradient(w, [x, y])
+        column = tf.constant([[1.0], [2.0]])
+        v = tf.Variable([0.0, 2.0])
+        with tf.GradientTape() as tape:
+            broadcast = fn(column, v)
+        return {
+            "z_inf": z_inf, "z": z, "first": first,
+            "second": outer.gradient(dw[0], [x, y]),
+            "broadcast": broadcast, "grad_variable": tape.gradient(broadcast, v),
+            "ints": _raises(lambda: fn(tf.constant([1, 2]), tf.constant([0, 1]))),
+            "int_values": fn(tf.constant([1, 2]), tf.constant([0, 1]))
+            if name == "divide_no_nan" else None,
+            "python": fn(tf.constant([1.0, 2.0]), 0.0),
+            "float64": fn(tf.constant([1.0], tf.float64), tf.constant([0.5], tf.float64)),
+            "mixed": _raises(lambda: fn(tf.constant([1.0]), tf.constant([1.0], tf.float64))),
+            "complex": fn(tf.constant([1 + 1j]), tf.constant([0j])),
+        }
+
+    return case
+
+
+case_ew_divide_no_nan = _no_nan_case("divide_no_nan")
+case_ew_multiply_no_nan = _no_nan_case("multiply_no_nan")
+
+
 def _complex_part_case(name):
     def case(tf):
         fn = getattr(tf.math, name)
