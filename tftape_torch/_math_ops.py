@@ -18,7 +18,7 @@ from typing import Any, Callable, List, Optional
 import torch
 
 from tftape_torch import _kernels
-from tftape_torch._array_ops import cast, identity
+from tftape_torch._array_ops import identity
 from tftape_torch._dtypes import (
     COMPLEX,
     FLOATING,
@@ -37,7 +37,6 @@ from tftape_torch._op_call import (
     same_dtype_plain,
 )
 from tftape_torch._tensor import (
-    TRUEDIV_DTYPES,
     EagerTensor,
     operator_matmul,
     operator_pow,
@@ -63,14 +62,12 @@ __all__ = [
     "cos",
     "count_nonzero",
     "divide",
-    "divide_no_nan",
     "exp",
     "log",
     "matmul",
     "maximum",
     "minimum",
     "multiply",
-    "multiply_no_nan",
     "pow",
     "reduce_all",
     "reduce_any",
@@ -517,66 +514,6 @@ def divide(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     """
     a, b = match_operands(x, y, "RealDiv")
     return call("RealDiv", operator_truediv, (a, b), a, b)
-
-
-def _no_nan_operands(x: Any, y: Any, op: str) -> Any:
-    """TF's operands for `DivNoNan`/`MulNoNan`: tensors of one dtype (else the error
-    each of TF's wrappers raises: `TypeError` for `div_no_nan`, `ValueError` for
-    `multiply_no_nan`, which converts `y` to `x`'s dtype)."""
-    a, b = as_tensor(x), as_tensor(y)
-    if isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) and a.dtype != b.dtype:
-        if op == "MulNoNan":
-            raise ValueError(f"Tensor conversion requested dtype {dtype_name(a.dtype)} for "
-                             f"Tensor with dtype {dtype_name(b.dtype)}: {y!r}")
-        raise TypeError(
-            f"Input 'y' of '{op}' Op has type {dtype_name(b.dtype)} that does not match "
-            f"type {dtype_name(a.dtype)} of argument 'x'."
-        )
-    a, b = match_operands(a, b, op)
-    return a, b
-
-
-def _div_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    zero = y == 0
-    safe = torch.where(zero, torch.ones((), dtype=y.dtype, device=y.device), y)
-    quotient = _kernels.divide(x, safe)
-    return torch.where(zero, torch.zeros((), dtype=quotient.dtype, device=quotient.device),
-                       quotient)
-
-
-def divide_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
-    """`x / y`, and 0 wherever `y` is 0 (gradients 0 there too); integers divide as floats.
-
-    >>> import tftape_torch as tf
-    >>> print(tf.math.divide_no_nan(tf.constant([3.0, 1.0]), tf.constant([2.0, 0.0])))
-    tf.Tensor([1.5 0. ], shape=(2,), dtype=float32)
-
-    Raises:
-      TypeError: `x` and `y` are tensors of different dtypes.
-    """
-    a, b = _no_nan_operands(x, y, "DivNoNan")
-    target = TRUEDIV_DTYPES.get(a.dtype)
-    if target is not None:
-        a, b = cast(a, target), cast(b, target)
-    return call("DivNoNan", _div_no_nan, (a, b), a, b)
-
-
-def multiply_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
-    """`x * y`, and 0 wherever `y` is 0, even where `x` is inf or NaN.
-
-    >>> import tftape_torch as tf
-    >>> print(tf.math.multiply_no_nan(tf.constant([float("inf"), 2.0]), tf.constant([0.0, 3.0])))
-    tf.Tensor([0. 6.], shape=(2,), dtype=float32)
-
-    Raises:
-      ValueError: `x` and `y` are tensors of different dtypes.
-      InvalidArgumentError: they are integers.
-    """
-    a, b = _no_nan_operands(x, y, "MulNoNan")
-    if a.dtype not in INEXACT:
-        raise disallowed("MulNoNan", a.dtype, "half, float, bfloat16, double, complex64, "
-                         "complex128")
-    return call("MulNoNan", _kernels.multiply_no_nan, (a, b), a, b)
 
 
 def pow(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
