@@ -1,8 +1,10 @@
-"""TF's elementwise math beyond `_math_ops`: unary functions, comparisons, logic.
+"""TF's elementwise math beyond `_math_ops`: unary functions, comparisons, logic,
+and the products and quotients that are 0 where the second operand is 0.
 
 Public as `tf.math.*` and, for the names TF also exports there, at the top level.
 Ops TF does not differentiate (`floor`, `round`, comparisons, `floordiv`...) give a
-`None` gradient as in TF, not torch's zeros.
+`None` gradient as in TF, not torch's zeros; their results are still on the tape, so
+a gradient *with respect to* them exists, as in TF.
 
 >>> import tftape_torch as tf
 >>> print(tf.math.log1p(tf.constant([0.0, 1.0])))
