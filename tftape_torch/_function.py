@@ -56,7 +56,9 @@ from tftape_torch._trace_type import fits, join, output_text, type_text
 from tftape_torch._trace_type import trace_type as type_of
 from tftape_torch._variable import Variable
 
-__all__ = ["ConcreteFunction", "Function", "function"]
+__all__ = [
+    "ConcreteFunction", "Function", "executing_eagerly", "function", "inside_function",
+]
 
 _Tensor = torch.Tensor
 _SIZE = torch.Tensor.size
@@ -694,3 +696,26 @@ def function(
     if func is None:
         return decorate
     return decorate(func)
+
+
+def executing_eagerly() -> bool:
+    """False while a `tf.function` traces its Python (the ops are being captured), else
+    True, as in TF.
+
+    >>> import tftape_torch as tf
+    >>> tf.executing_eagerly()
+    True
+    >>> tf.function(lambda: tf.constant(tf.executing_eagerly()))()
+    <tf.Tensor: shape=(), dtype=bool, numpy=False>
+    """
+    return _state.tracing() is None
+
+
+def inside_function() -> bool:
+    """Whether a `tf.function` is tracing its Python on this thread.
+
+    >>> import tftape_torch as tf
+    >>> tf.inside_function()
+    False
+    """
+    return _state.tracing() is not None

@@ -1551,3 +1551,59 @@ def case_ns_matmul_int8_output_type_int32(tf):
 
 def case_ns_matmul_float_output_type_int32_has_no_kernel(tf):
     return tf.matmul(tf.constant([[1.0]]), tf.constant([[1.0]]), output_type=tf.int32)
+
+
+# ---------------------------------------------------------------------------
+# tf.nest, tf.executing_eagerly, tf.debugging
+
+
+def _raised(fn):
+    """The class name of what `fn()` raises, or its result."""
+    try:
+        return {"result": fn()}
+    except Exception as e:  # noqa: BLE001 - the class is the answer
+        return {"error": type(e).__name__}
+
+
+def case_nest_flatten_pack_map(tf):
+    import collections
+
+    pair = collections.namedtuple("Pair", ["a", "b"])
+    structure = {"b": [1, 2], "a": (3, pair(4, 5))}
+    packed = tf.nest.pack_sequence_as({"b": [0, 0], "a": (0, pair(0, 0))}, [1, 2, 3, 4, 5])
+    return {
+        "flatten": tf.nest.flatten(structure),
+        "none": tf.nest.flatten(None), "scalar": tf.nest.flatten(3), "text": tf.nest.flatten("ab"),
+        "packed_keys": list(packed), "packed": [packed["b"], list(packed["a"][:1]),
+                                               list(packed["a"][1])],
+        "packed_namedtuple": type(packed["a"][1]).__name__,
+        "pack_scalar": tf.nest.pack_sequence_as(0, [7]),
+        "pack_count": _raised(lambda: tf.nest.pack_sequence_as([0, 0], [1])),
+        "map_two": tf.nest.map_structure(lambda x, y: x + y, [1, (2, 3)], [10, (20, 30)]),
+        "map_dict": tf.nest.map_structure(lambda x: x * 2, {"b": 1, "a": 2}),
+        "map_none": tf.nest.map_structure(lambda x: x, [None, 1]),
+        "map_length": _raised(lambda: tf.nest.map_structure(lambda x, y: x, [1, 2], [1, 2, 3])),
+        "map_types": _raised(lambda: tf.nest.map_structure(lambda x, y: x, [1, 2], (1, 2))),
+        "map_unchecked": tf.nest.map_structure(lambda x, y: x + y, [1, 2], (1, 2),
+                                               check_types=False),
+        "same": tf.nest.assert_same_structure([1, (2,)], [3, (4,)]),
+        "same_nesting": _raised(lambda: tf.nest.assert_same_structure([1, (2,)], [3, 4])),
+        "same_types": _raised(lambda: tf.nest.assert_same_structure([1], (1,))),
+        "same_keys": _raised(lambda: tf.nest.assert_same_structure({"a": 1}, {"b": 1})),
+        "is_nested": [tf.nest.is_nested(x) for x in
+                      ([1], (1,), {"a": 1}, 1, "s", None, tf.constant([1]))],
+        "tensors": len(tf.nest.flatten([tf.constant([1, 2]), tf.Variable(1.0)])),
+        "map_tensors": tf.nest.map_structure(lambda t: t * 2, {"x": tf.constant([1.0])}),
+    }
+
+
+def case_executing_eagerly(tf):
+    seen = []
+
+    @tf.function
+    def f(x):
+        seen.append((tf.executing_eagerly(), tf.inside_function()))
+        return x * 2
+
+    f(tf.constant(1.0))
+    return {"eager": tf.executing_eagerly(), "inside": tf.inside_function(), "traced": seen}

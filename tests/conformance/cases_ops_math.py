@@ -1180,3 +1180,67 @@ def case_nn_avg_pool2d(tf):
     x0 = _ramp(tf, [1, 5, 5, 2])
     return [_grads(tf, lambda x: tf.nn.avg_pool2d(x, 2, 2, "SAME"), x0),
             _grads(tf, lambda x: tf.nn.avg_pool2d(x, 3, [1, 2, 1, 1], "VALID"), x0)]
+
+
+# ---------------------------------------------------------------------------
+# tf.debugging
+
+
+def case_debug_assertions(tf):
+    x = tf.constant([1.0, 2.0])
+    d = tf.debugging
+    checks = {
+        "equal": lambda: d.assert_equal(x, x),
+        "equal_bad": lambda: d.assert_equal(x, x + 1),
+        "equal_shapes": lambda: d.assert_equal(x, tf.constant([1.0, 2.0, 3.0])),
+        "equal_broadcast": lambda: d.assert_equal(x, tf.constant([[1.0, 2.0]])),
+        "none_equal": lambda: d.assert_none_equal(x, x + 1),
+        "none_equal_bad": lambda: d.assert_none_equal(x, tf.constant([1.0, 5.0])),
+        "less": lambda: d.assert_less(x, x + 1), "less_bad": lambda: d.assert_less(x, x),
+        "less_equal": lambda: d.assert_less_equal(x, x),
+        "greater_bad": lambda: d.assert_greater(x, x),
+        "greater_equal": lambda: d.assert_greater_equal(x, x),
+        "positive": lambda: d.assert_positive(x), "positive_bad": lambda: d.assert_positive(-x),
+        "negative_bad": lambda: d.assert_negative(x),
+        "non_negative": lambda: d.assert_non_negative(tf.constant([0, 3])),
+        "non_positive_bad": lambda: d.assert_non_positive(x),
+        "near": lambda: d.assert_near(x, x + 1e-7),
+        "near_bad": lambda: d.assert_near(x, x + 1e-3),
+        "near_tolerance": lambda: d.assert_near(x, x + 1e-3, atol=1e-2),
+        "rank": lambda: d.assert_rank(x, 1), "rank_bad": lambda: d.assert_rank(x, 2),
+        "rank_at_least_bad": lambda: d.assert_rank_at_least(x, 2),
+        "rank_in": lambda: d.assert_rank_in(x, [0, 1]),
+        "rank_in_bad": lambda: d.assert_rank_in(x, [0, 2]),
+        "scalar_bad": lambda: d.assert_scalar(x),
+        "shapes": lambda: d.assert_shapes([(x, ("N",)), (tf.ones([2, 3]), ("N", 3))]),
+        "shapes_size": lambda: d.assert_shapes([(x, ("N",)), (tf.ones([3]), ("N",))]),
+        "shapes_rank": lambda: d.assert_shapes([(x, ("N", 2))]),
+        "type": lambda: d.assert_type(x, tf.float32),
+        "type_bad": lambda: d.assert_type(x, tf.int32),
+        "integer_bad": lambda: d.assert_integer(x),
+        "integer": lambda: d.assert_integer(tf.constant([1])),
+        "same_float": lambda: d.assert_same_float_dtype([x, x]) == tf.float32,
+        "same_float_bad": lambda: d.assert_same_float_dtype([x, tf.constant([1.0], tf.float64)]),
+        "iterable_bad": lambda: d.assert_proper_iterable(x),
+        "iterable": lambda: d.assert_proper_iterable([1, 2]),
+        "Assert": lambda: d.Assert(tf.constant(True), [x]),
+        "Assert_bad": lambda: d.Assert(False, [x]),
+        "numeric": lambda: [d.is_numeric_tensor(x), d.is_numeric_tensor(tf.constant(True)),
+                            d.is_numeric_tensor(1.0)],
+    }
+    return {name: _raises(fn) for name, fn in checks.items()}
+
+
+def case_debug_check_numerics(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.debugging.check_numerics(x * 3.0, "x") * 2.0
+    return {
+        "value": tf.debugging.check_numerics(x, "m"), "grad": tape.gradient(y, x),
+        "inf": _raises(lambda: tf.debugging.check_numerics(x / 0.0, "m")),
+        "nan": _raises(lambda: tf.debugging.check_numerics(x * float("nan"), "m")),
+        "int": _raises(lambda: tf.debugging.check_numerics(tf.constant([1]), "m")),
+        "all_finite": tf.debugging.assert_all_finite(x, "m"),
+        "all_finite_bad": _raises(lambda: tf.debugging.assert_all_finite(x / 0.0, "m")),
+    }

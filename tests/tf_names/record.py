@@ -48,6 +48,7 @@ ROOTS = [
     "tf.keras",
     "tf.linalg",
     "tf.math",
+    "tf.nest",
     "tf.nn",
     "tf.random",
     "tf.saved_model",

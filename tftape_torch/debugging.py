@@ -1,0 +1,307 @@
+"""`tf.debugging`: assertions on tensors' values, shapes and dtypes, and `check_numerics`.
+
+As in TF's eager mode, a failed value assertion raises `InvalidArgumentError` at once,
+a failed shape or rank assertion `ValueError` and a failed dtype assertion
+`TypeError`; a passing one returns `None`. Checking values reads them on the host
+(inside a `tf.function`, that makes the function run eagerly, with its warning).
+
+>>> import tftape_torch as tf
+>>> x = tf.constant([1.0, 2.0])
+>>> tf.debugging.assert_equal(x, x)
+>>> try:
+...     tf.debugging.assert_less(x, x)
+... except tf.errors.InvalidArgumentError:
+...     print("not less")
+not less
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, Callable, Dict, Iterable, Optional
+
+import numpy as np
+import torch
+
+from tftape_torch._array_ops import identity
+from tftape_torch._dtypes import FLOATING, INTEGER, dtype_name
+from tftape_torch._elementwise_ops import (
+    equal,
+    greater,
+    greater_equal,
+    is_finite,
+    is_nan,
+    less,
+    less_equal,
+    not_equal,
+)
+from tftape_torch._math_ops import abs, reduce_all, subtract
+from tftape_torch._op_call import as_tensor, disallowed
+from tftape_torch.errors import InvalidArgumentError
+
+__all__ = [
+    "Assert",
+    "assert_all_finite",
+    "assert_equal",
+    "assert_greater",
+    "assert_greater_equal",
+    "assert_integer",
+    "assert_less",
+    "assert_less_equal",
+    "assert_near",
+    "assert_negative",
+    "assert_non_negative",
+    "assert_non_positive",
+    "assert_none_equal",
+    "assert_positive",
+    "assert_proper_iterable",
+    "assert_rank",
+    "assert_rank_at_least",
+    "assert_rank_in",
+    "assert_same_float_dtype",
+    "assert_scalar",
+    "assert_shapes",
+    "assert_type",
+    "check_numerics",
+    "is_numeric_tensor",
+]
+
+
+def _holds(condition: torch.Tensor) -> bool:
+    return builtins.bool(reduce_all(condition))
+
+
+def _comparison(symbol: str, compare: Callable[..., torch.Tensor]) -> Callable[..., None]:
+    def check(x: Any, y: Any, message: Optional[str] = None, summarize: Optional[int] = None,
+              name: Optional[str] = None) -> None:
+        a, b = as_tensor(x), as_tensor(y)
+        if not _holds(compare(a, b)):
+            prefix = f"{message}\n" if message else ""
+            raise InvalidArgumentError(
+                None, None,
+                f"{prefix}Condition x {symbol} y did not hold.\nx: {a}\ny: {b}",
+            )
+
+    check.__doc__ = (f"Raises `InvalidArgumentError` unless `x {symbol} y` holds for every "
+                     "element (the two broadcast).")
+    return check
+
+
+assert_equal = _comparison("==", equal)
+assert_none_equal = _comparison("!=", not_equal)
+assert_less = _comparison("<", less)
+assert_less_equal = _comparison("<=", less_equal)
+assert_greater = _comparison(">", greater)
+assert_greater_equal = _comparison(">=", greater_equal)
+for _check, _name in ((assert_equal, "assert_equal"), (assert_none_equal, "assert_none_equal"),
+                      (assert_less, "assert_less"), (assert_less_equal, "assert_less_equal"),
+                      (assert_greater, "assert_greater"),
+                      (assert_greater_equal, "assert_greater_equal")):
+    _check.__name__ = _check.__qualname__ = _name
+
+
+def _sign_check(symbol: str, compare: Callable[..., torch.Tensor], what: str
+                ) -> Callable[..., None]:
+    def check(x: Any, message: Optional[str] = None, summarize: Optional[int] = None,
+              name: Optional[str] = None) -> None:
+        t = as_tensor(x)
+        zero = torch.zeros((), dtype=t.dtype, device=t.device)
+        if not _holds(compare(t, zero)):
+            prefix = f"{message}\n" if message else ""
+            raise InvalidArgumentError(
+                None, None, f"{prefix}Condition x {symbol} 0 did not hold: x is not {what}.\n"
+                f"x: {t}",
+            )
+
+    check.__doc__ = f"Raises `InvalidArgumentError` unless every element of `x` is {what}."
+    return check
+
+
+assert_positive = _sign_check(">", greater, "positive")
+assert_negative = _sign_check("<", less, "negative")
+assert_non_negative = _sign_check(">=", greater_equal, "non-negative")
+assert_non_positive = _sign_check("<=", less_equal, "non-positive")
+for _check, _name in ((assert_positive, "assert_positive"), (assert_negative, "assert_negative"),
+                      (assert_non_negative, "assert_non_negative"),
+                      (assert_non_positive, "assert_non_positive")):
+    _check.__name__ = _check.__qualname__ = _name
+
+
+def assert_near(x: Any, y: Any, rtol: Any = None, atol: Any = None,
+                message: Optional[str] = None, summarize: Optional[int] = None,
+                name: Optional[str] = None) -> None:
+    """Raises `InvalidArgumentError` unless `|x - y| <= atol + rtol * |y|` everywhere.
+
+    `rtol` and `atol` default to 10 epsilons of the dtype (`1.19e-6` for float32).
+    """
+    a, b = as_tensor(x), as_tensor(y)
+    eps = float(np.finfo(np.dtype(str(a.dtype).replace("torch.", ""))).eps) \
+        if a.dtype in FLOATING else 0.0
+    rtol = 10 * eps if rtol is None else rtol
+    atol = 10 * eps if atol is None else atol
+    if not _holds(less_equal(abs(subtract(a, b)), atol + rtol * abs(b))):
+        prefix = f"{message}\n" if message else ""
+        raise InvalidArgumentError(
+            None, None,
+            f"{prefix}x and y not equal to tolerance rtol = {rtol}, atol = {atol}\nx: {a}\n"
+            f"y: {b}",
+        )
+
+
+def _rank_error(x: torch.Tensor, wanted: str, message: Optional[str]) -> ValueError:
+    prefix = f"{message}  " if message else ""
+    return ValueError(f"{prefix}Tensor must have rank {wanted}.  Received rank {x.dim()}, "
+                      f"shape {tuple(x.shape)}")
+
+
+def assert_rank(x: Any, rank: int, message: Optional[str] = None,
+                name: Optional[str] = None) -> None:
+    """Raises `ValueError` unless `x` has rank `rank`."""
+    t = as_tensor(x)
+    if t.dim() != int(rank):
+        raise _rank_error(t, str(int(rank)), message)
+
+
+def assert_rank_at_least(x: Any, rank: int, message: Optional[str] = None,
+                         name: Optional[str] = None) -> None:
+    """Raises `ValueError` unless `x` has rank `rank` or more."""
+    t = as_tensor(x)
+    if t.dim() < int(rank):
+        raise _rank_error(t, f"at least {int(rank)}", message)
+
+
+def assert_rank_in(x: Any, ranks: Iterable[int], message: Optional[str] = None,
+                   name: Optional[str] = None) -> None:
+    """Raises `ValueError` unless the rank of `x` is one of `ranks`."""
+    t = as_tensor(x)
+    allowed = [int(r) for r in ranks]
+    if t.dim() not in allowed:
+        raise _rank_error(t, f"in {tuple(allowed)}", message)
+
+
+def assert_scalar(tensor: Any, message: Optional[str] = None,
+                  name: Optional[str] = None) -> None:
+    """Raises `ValueError` unless `tensor` is a scalar."""
+    t = as_tensor(tensor)
+    if t.dim() != 0:
+        prefix = f"{message}  " if message else ""
+        raise ValueError(f"{prefix}Expected scalar shape, saw shape: {tuple(t.shape)}.")
+
+
+def assert_shapes(shapes: Any, data: Any = None, summarize: Optional[int] = None,
+                  message: Optional[str] = None, name: Optional[str] = None) -> None:
+    """Raises `ValueError` unless every tensor has the shape its spec gives, with each
+    named dimension (`'N'`) the same size everywhere it appears.
+
+    >>> import tftape_torch as tf
+    >>> tf.debugging.assert_shapes([(tf.ones([2]), ("N",)), (tf.ones([2, 3]), ("N", 3))])
+    """
+    pairs = list(shapes.items()) if isinstance(shapes, dict) else list(shapes)
+    sizes: Dict[str, int] = {}
+    for tensor, spec in pairs:
+        t = as_tensor(tensor)
+        dims = [spec] if isinstance(spec, (str, int)) and spec != "" else list(spec)
+        shape = tuple(t.shape)
+        if len(dims) != len(shape):
+            raise ValueError(f"Specified by tensor {t} rank {len(dims)}.  Tensor {t} must "
+                             f"have rank {len(dims)}.  Received rank {len(shape)}, shape "
+                             f"{shape}")
+        for index, (dim, size) in enumerate(zip(dims, shape)):
+            if dim is None or dim == ".":
+                continue
+            if isinstance(dim, str):
+                known = sizes.setdefault(dim, size)
+            else:
+                known = int(dim)
+            if known != size:
+                raise ValueError(f"Dimension {index} of tensor shape={shape} must have size "
+                                 f"{known}.  Received size {size}, shape {shape}")
+
+
+def assert_type(tensor: Any, tf_type: Any, message: Optional[str] = None,
+                name: Optional[str] = None) -> None:
+    """Raises `TypeError` unless `tensor` has dtype `tf_type`."""
+    from tftape_torch._dtypes import as_dtype
+
+    t = as_tensor(tensor)
+    wanted = as_dtype(tf_type)
+    if t.dtype != wanted:
+        prefix = f"{message}, " if message else ""
+        raise TypeError(f"{prefix}tensor must be of type tf.{dtype_name(wanted)}; got "
+                        f"tf.{dtype_name(t.dtype)}")
+
+
+def assert_integer(x: Any, message: Optional[str] = None, name: Optional[str] = None) -> None:
+    """Raises `TypeError` unless `x` has an integer dtype."""
+    t = as_tensor(x)
+    if t.dtype not in INTEGER:
+        prefix = f"{message}  " if message else ""
+        raise TypeError(f'{prefix}Expected "x" to be integer type.  Found: tensor of dtype '
+                        f"tf.{dtype_name(t.dtype)}")
+
+
+def assert_same_float_dtype(tensors: Any = None, dtype: Any = None) -> Any:
+    """The one floating dtype of `tensors` (and `dtype`); `ValueError` if they differ or
+    one is not floating. With neither, float32."""
+    from tftape_torch._dtypes import as_dtype
+
+    found = as_dtype(dtype) if dtype is not None else None
+    for tensor in tensors or []:
+        kind = as_tensor(tensor).dtype
+        if found is None:
+            found = kind
+        elif kind != found:
+            raise ValueError(f"Expected tf.{dtype_name(found)}, got tf.{dtype_name(kind)}.")
+    if found is None:
+        return torch.float32
+    if found not in FLOATING:
+        raise ValueError(f"Expected floating point type, got tf.{dtype_name(found)}.")
+    return found
+
+
+def assert_proper_iterable(values: Any) -> None:
+    """Raises `TypeError` if `values` is a tensor, an array, a string or not iterable."""
+    if isinstance(values, (torch.Tensor, np.ndarray, str, bytes)):
+        raise TypeError(f"Expected argument 'values' to be a 'proper' iterable.  Found: "
+                        f"{type(values)}")
+    if not hasattr(values, "__iter__"):
+        raise TypeError(f"Expected argument 'values' to be iterable.  Found: {type(values)}")
+
+
+def check_numerics(tensor: Any, message: str, name: Optional[str] = None) -> torch.Tensor:
+    """`tensor` itself (gradient passes through), or `InvalidArgumentError` if it holds
+    an infinity or a NaN (or is not floating).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.debugging.check_numerics(tf.constant([1.0]), "x"))
+    tf.Tensor([1.], shape=(1,), dtype=float32)
+    """
+    t = as_tensor(tensor)
+    if t.dtype not in FLOATING:
+        raise disallowed("CheckNumerics", t.dtype, "bfloat16, half, float, double")
+    if not _holds(is_finite(t)):
+        kind = "NaN" if builtins.bool(torch.any(is_nan(t))) else "Inf"
+        raise InvalidArgumentError(None, None, f"{message} : Tensor had {kind} values "
+                                   "[Op:CheckNumerics]")
+    return identity(t)
+
+
+def assert_all_finite(x: Any, message: str, name: Optional[str] = None) -> torch.Tensor:
+    """`check_numerics` under its other name."""
+    return check_numerics(x, message)
+
+
+def Assert(condition: Any, data: Any, summarize: Optional[int] = None,  # noqa: N802
+           name: Optional[str] = None) -> None:
+    """Raises `InvalidArgumentError` printing `data` unless `condition` is true."""
+    if not builtins.bool(condition):
+        shown = ", ".join(str(as_tensor(d).tolist()) if isinstance(d, torch.Tensor) else str(d)
+                          for d in data)
+        raise InvalidArgumentError(
+            None, None, f"Expected '{condition}' to be true. Summarized data: {shown}"
+        )
+
+
+def is_numeric_tensor(tensor: Any) -> bool:
+    """Whether `tensor` is a tensor of a numeric dtype (not bool)."""
+    return isinstance(tensor, torch.Tensor) and tensor.dtype != torch.bool
