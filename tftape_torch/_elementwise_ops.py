@@ -1,5 +1,4 @@
-"""TF's elementwise math beyond `_math_ops`: unary functions, comparisons, logic,
-and the products and quotients that are 0 where the second operand is 0.
+"""TF's elementwise math beyond `_math_ops`: unary functions, comparisons, logic.
 
 Public as `tf.math.*` and, for the names TF also exports there, at the top level.
 Ops TF does not differentiate (`floor`, `round`, comparisons, `floordiv`...) give a
@@ -19,9 +18,7 @@ from typing import Any, Callable, Optional
 import torch
 import torch.nn.functional as F
 
-from tftape_torch._dtypes import COMPLEX, FLOATING, INEXACT, INTEGER, dtype_name
-from tftape_torch._kernels import divide as divide_kernel
-from tftape_torch._kernels import multiply_no_nan as multiply_no_nan_kernel
+from tftape_torch._dtypes import COMPLEX, FLOATING, INTEGER, dtype_name
 from tftape_torch._kernels import without_gradient
 from tftape_torch._op_call import (
     as_tensor,
@@ -31,7 +28,7 @@ from tftape_torch._op_call import (
     match_operands,
     number_input,
 )
-from tftape_torch._tensor import TRUEDIV_DTYPES, operator_truediv
+from tftape_torch._tensor import operator_truediv
 from tftape_torch.errors import InvalidArgumentError, NotFoundError
 
 __all__ = [
@@ -44,7 +41,6 @@ __all__ = [
     "atanh",
     "ceil",
     "cosh",
-    "divide_no_nan",
     "equal",
     "erf",
     "erfc",
@@ -65,7 +61,6 @@ __all__ = [
     "logical_not",
     "logical_or",
     "logical_xor",
-    "multiply_no_nan",
     "negative",
     "not_equal",
     "reciprocal",
@@ -704,67 +699,3 @@ def logical_not(x: Any, name: Optional[str] = None) -> torch.Tensor:
     """
     t = _bool_input(x, "LogicalNot", 0)
     return call("LogicalNot", torch.logical_not, (t,), t)
-
-
-# ---------------------------------------------------------------------------
-# Products and quotients that are 0 where the second operand is 0
-
-
-def _no_nan_operands(x: Any, y: Any, op: str) -> Any:
-    """TF's operands for `DivNoNan`/`MulNoNan`: tensors of one dtype (else the error
-    each of TF's wrappers raises: `TypeError` for `div_no_nan`, `ValueError` for
-    `multiply_no_nan`, which converts `y` to `x`'s dtype)."""
-    a, b = as_tensor(x), as_tensor(y)
-    if isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) and a.dtype != b.dtype:
-        if op == "MulNoNan":
-            raise ValueError(f"Tensor conversion requested dtype {dtype_name(a.dtype)} for "
-                             f"Tensor with dtype {dtype_name(b.dtype)}: {y!r}")
-        raise TypeError(
-            f"Input 'y' of '{op}' Op has type {dtype_name(b.dtype)} that does not match "
-            f"type {dtype_name(a.dtype)} of argument 'x'."
-        )
-    a, b = match_operands(a, b, op)
-    return a, b
-
-
-def _div_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    target = TRUEDIV_DTYPES.get(x.dtype)  # integers divide as floats, as `divide` does
-    if target is not None:
-        x, y = x.to(target), y.to(target)
-    zero = y == 0
-    safe = torch.where(zero, torch.ones((), dtype=y.dtype, device=y.device), y)
-    quotient = divide_kernel(x, safe)
-    return torch.where(zero, torch.zeros((), dtype=quotient.dtype, device=quotient.device),
-                       quotient)
-
-
-def divide_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
-    """`x / y`, and 0 wherever `y` is 0 (gradients 0 there too); integers divide as floats.
-
-    >>> import tftape_torch as tf
-    >>> print(tf.math.divide_no_nan(tf.constant([3.0, 1.0]), tf.constant([2.0, 0.0])))
-    tf.Tensor([1.5 0. ], shape=(2,), dtype=float32)
-
-    Raises:
-      TypeError: `x` and `y` are tensors of different dtypes.
-    """
-    a, b = _no_nan_operands(x, y, "DivNoNan")
-    return call("DivNoNan", _div_no_nan, (a, b), a, b)
-
-
-def multiply_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
-    """`x * y`, and 0 wherever `y` is 0, even where `x` is inf or NaN.
-
-    >>> import tftape_torch as tf
-    >>> print(tf.math.multiply_no_nan(tf.constant([float("inf"), 2.0]), tf.constant([0.0, 3.0])))
-    tf.Tensor([0. 6.], shape=(2,), dtype=float32)
-
-    Raises:
-      ValueError: `x` and `y` are tensors of different dtypes.
-      InvalidArgumentError: they are integers.
-    """
-    a, b = _no_nan_operands(x, y, "MulNoNan")
-    if a.dtype not in INEXACT:
-        raise disallowed("MulNoNan", a.dtype, "half, float, bfloat16, double, complex64, "
-                         "complex128")
-    return call("MulNoNan", multiply_no_nan_kernel, (a, b), a, b)

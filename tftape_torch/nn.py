@@ -27,7 +27,9 @@ from tftape_torch._nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
     swish,
 )
+from tftape_torch._norm_ops import l2_normalize
 from tftape_torch._sequence_ops import top_k
+from tftape_torch._special_ops import softsign
 
 __all__ = [
     "avg_pool2d",
@@ -38,6 +40,7 @@ __all__ = [
     "elu",
     "gelu",
     "l2_loss",
+    "l2_normalize",
     "leaky_relu",
     "log_softmax",
     "max_pool2d",
@@ -51,11 +54,9 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy_with_logits",
     "softplus",
+    "softsign",
     "sparse_softmax_cross_entropy_with_logits",
     "swish",
     "tanh",
     "top_k",
 ]
-from tftape_torch._norm_ops import l2_normalize
-
-__all__ = ["l2_normalize", "relu", "sigmoid", "softmax", "softplus", "tanh"]

@@ -86,6 +86,56 @@ case_ew_round = _unary_case("round", [-1.5, -0.5, 0.5, 1.5, 2.5, 2.6])
 
 
 case_ew_rint = _unary_case("rint", [-1.5, -0.5, 0.5, 1.5, 2.5, 2.6])
+# lgamma's gradient at 0 is torch's digamma(0) = -inf where TF's is NaN: not compared.
+case_ew_lgamma = _unary_case("lgamma", [0.5, 1.5, 3.0, -0.5, -1.0, -2.5])
+case_ew_digamma = _unary_case("digamma", [0.5, 1.5, 3.0, -0.5])
+
+
+def case_ew_digamma_poles(tf):
+    # Values only: at the poles torch's polygamma(1, x) is not TF's inf.
+    return tf.math.digamma(tf.constant([0.0, -0.0, -1.0, -2.0]))
+case_ew_erfinv = _unary_case("erfinv", [-0.9, -0.5, 0.0, 0.5, 0.99])
+case_ew_ndtri = _unary_case("ndtri", [0.01, 0.1, 0.5, 0.9])
+case_ew_softsign = _unary_case("softsign")
+case_ew_reciprocal_no_nan = _unary_case("reciprocal_no_nan", [-2.0, 0.0, 0.5, 4.0])
+
+
+def case_nn_softsign(tf):
+    return _grads(tf, tf.nn.softsign, [-2.0, 0.0, 3.0])
+
+
+def _x_op_case(name, x, y):
+    def case(tf):
+        fn = getattr(tf.math, name)
+        a, b = tf.constant(x), tf.constant(y)
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch([a, b])
+            z = fn(a, b)
+        # Second order away from the poles (y = 0 or -1), where torch's and TF's
+        # infinities and NaNs of the second derivatives differ.
+        c, d = tf.constant([2.0, -1.5]), tf.constant([3.0, 0.5])
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch([c, d])
+            with tf.GradientTape(persistent=True) as inner:
+                inner.watch([c, d])
+                w = fn(c, d)
+            first = inner.gradient(w, [c, d])
+        return {
+            "z": z, "first": tape.gradient(z, [a, b]),
+            "second_x": outer.gradient(first[0], [c, d]),
+            "second_y": outer.gradient(first[1], [c, d]),
+            "broadcast": fn(tf.constant([[1.0], [2.0]]), tf.constant([1.0, 2.0])),
+            "float64": fn(tf.constant([2.0], tf.float64), tf.constant([3.0], tf.float64)),
+            "ints": _raises(lambda: fn(tf.constant([1]), tf.constant([2]))),
+            "mixed": _raises(lambda: fn(tf.constant([1.0]), tf.constant([1.0], tf.float64))),
+        }
+
+    return case
+
+
+case_ew_xlogy = _x_op_case("xlogy", [0.0, 0.0, 2.0, 1.0, -1.5], [0.0, 2.0, 3.0, 0.0, 0.5])
+case_ew_xdivy = _x_op_case("xdivy", [0.0, 0.0, 2.0, 1.0, -1.5], [0.0, 2.0, 4.0, 0.0, 0.5])
+case_ew_xlog1py = _x_op_case("xlog1py", [0.0, 0.0, 2.0, 1.0], [-1.0, 2.0, 3.0, 0.5])
 
 
 def _no_nan_case(name):

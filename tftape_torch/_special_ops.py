@@ -1,0 +1,236 @@
+"""Special functions and the "no NaN" arithmetic: `lgamma`, `digamma`, `erfinv`, `ndtri`,
+`softsign`, and the ops that are 0 where an operand is 0 (`xlogy`, `xdivy`, `xlog1py`,
+`divide_no_nan`, `multiply_no_nan`, `reciprocal_no_nan`), with TF's gradients there.
+
+The zero-masked ops are written with a safe operand (`where(x == 0, 1, y)`) so that
+neither their values nor their gradients take a NaN from the branch `where` drops.
+
+>>> import tftape_torch as tf
+>>> print(tf.math.xlogy(tf.constant([0.0, 2.0]), tf.constant([0.0, 1.0])))
+tf.Tensor([0. 0.], shape=(2,), dtype=float32)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import torch
+
+from tftape_torch._dtypes import INEXACT, dtype_name
+from tftape_torch._kernels import divide as divide_kernel
+from tftape_torch._kernels import multiply_no_nan as multiply_no_nan_kernel
+from tftape_torch._op_call import as_tensor, call, disallowed, float_input, match_operands
+from tftape_torch._tensor import TRUEDIV_DTYPES
+
+__all__ = [
+    "digamma",
+    "divide_no_nan",
+    "erfinv",
+    "lgamma",
+    "multiply_no_nan",
+    "ndtri",
+    "reciprocal_no_nan",
+    "softsign",
+    "xdivy",
+    "xlog1py",
+    "xlogy",
+]
+
+_REAL = "bfloat16, half, float, double"
+
+
+def _real_float(x: Any, op: str) -> torch.Tensor:
+    return float_input(x, op, allow_complex=False)
+
+
+def _unary(name: str, op: str, fn: Callable[[torch.Tensor], torch.Tensor], doc: str
+           ) -> Callable[..., torch.Tensor]:
+    def unary(x: Any, name: Optional[str] = None) -> torch.Tensor:
+        t = _real_float(x, op)
+        return call(op, fn, (t,), t)
+
+    unary.__name__ = unary.__qualname__ = name
+    unary.__doc__ = doc
+    return unary
+
+
+lgamma = _unary("lgamma", "Lgamma", torch.lgamma, """`log(|Gamma(x)|)`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.lgamma(tf.constant([1.0, 3.0])))
+    tf.Tensor([0.        0.6931472], shape=(2,), dtype=float32)
+    """)
+def _digamma(x: torch.Tensor) -> torch.Tensor:
+    # TF's kernel gives NaN at 0 (a pole, as at the negative integers); torch's -inf/inf.
+    nan = torch.full((), float("nan"), dtype=x.dtype, device=x.device)
+    return torch.where(x == 0, nan, torch.digamma(x))
+
+
+digamma = _unary("digamma", "Digamma", _digamma, """`d/dx lgamma(x)`, elementwise (NaN at
+    0 and the negative integers).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.digamma(tf.constant([1.0])))
+    tf.Tensor([-0.5772157], shape=(1,), dtype=float32)
+    """)
+erfinv = _unary("erfinv", "Erfinv", torch.erfinv, """The inverse of `erf`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.erfinv(tf.constant([0.0])))
+    tf.Tensor([0.], shape=(1,), dtype=float32)
+    """)
+ndtri = _unary("ndtri", "Ndtri", torch.special.ndtri, """The inverse of the standard
+    normal CDF, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.ndtri(tf.constant([0.5])))
+    tf.Tensor([0.], shape=(1,), dtype=float32)
+    """)
+
+
+def _softsign(x: torch.Tensor) -> torch.Tensor:
+    return x / (1 + torch.abs(x))
+
+
+softsign = _unary("softsign", "Softsign", _softsign, """`x / (1 + |x|)`, elementwise.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.softsign(tf.constant([-3.0, 1.0])))
+    tf.Tensor([-0.75  0.5 ], shape=(2,), dtype=float32)
+    """)
+
+
+def _zero(like: torch.Tensor) -> torch.Tensor:
+    return torch.zeros((), dtype=like.dtype, device=like.device)
+
+
+def _one(like: torch.Tensor) -> torch.Tensor:
+    return torch.ones((), dtype=like.dtype, device=like.device)
+
+
+def _reciprocal_no_nan(x: torch.Tensor) -> torch.Tensor:
+    zero = x == 0
+    return torch.where(zero, _zero(x), 1 / torch.where(zero, _one(x), x))
+
+
+def reciprocal_no_nan(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`1 / x`, and 0 where `x` is 0 (its gradient too).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.reciprocal_no_nan(tf.constant([2.0, 0.0])))
+    tf.Tensor([0.5 0. ], shape=(2,), dtype=float32)
+    """
+    t = float_input(x, "ReciprocalNoNan")
+    return call("ReciprocalNoNan", _reciprocal_no_nan, (t,), t)
+
+
+def _masked_by_x(inner: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], safe_y: float
+                 ) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """`inner(x, y)` where `x != 0`, else 0, with `y` replaced by `safe_y` where `x` is 0
+    so that no NaN reaches the values or the gradients from there."""
+
+    def run(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        zero = x == 0
+        safe = torch.where(zero, torch.full((), safe_y, dtype=y.dtype, device=y.device), y)
+        out = inner(x, safe)
+        return torch.where(zero, _zero(out), out)
+
+    return run
+
+
+def _binary(name: str, op: str, inner: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+            safe_y: float, doc: str) -> Callable[..., torch.Tensor]:
+    fn = _masked_by_x(inner, safe_y)
+
+    def binary(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+        a, b = match_operands(x, y, op)
+        if a.dtype not in INEXACT:
+            raise disallowed(op, a.dtype, _REAL + ", complex64, complex128")
+        return call(op, fn, (a, b), a, b)
+
+    binary.__name__ = binary.__qualname__ = name
+    binary.__doc__ = doc
+    return binary
+
+
+xlogy = _binary("xlogy", "Xlogy", lambda x, y: x * torch.log(y), 1.0,
+                """`x * log(y)`, and 0 where `x` is 0 (its gradients too, as TF's).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.xlogy(tf.constant([0.0, 1.0]), tf.constant([0.0, 1.0])))
+    tf.Tensor([0. 0.], shape=(2,), dtype=float32)
+    """)
+xdivy = _binary("xdivy", "Xdivy", lambda x, y: x / y, 1.0,
+                """`x / y`, and 0 where `x` is 0 (its gradients too, as TF's).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.xdivy(tf.constant([0.0, 1.0]), tf.constant([0.0, 2.0])))
+    tf.Tensor([0.  0.5], shape=(2,), dtype=float32)
+    """)
+xlog1py = _binary("xlog1py", "Xlog1py", lambda x, y: x * torch.log1p(y), 0.0,
+                  """`x * log1p(y)`, and 0 where `x` is 0 (its gradients too, as TF's).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.xlog1py(tf.constant([0.0, 1.0]), tf.constant([-1.0, 0.0])))
+    tf.Tensor([0. 0.], shape=(2,), dtype=float32)
+    """)
+
+
+
+
+def _no_nan_operands(x: Any, y: Any, op: str) -> Any:
+    """TF's operands for `DivNoNan`/`MulNoNan`: tensors of one dtype (else the error
+    each of TF's wrappers raises: `TypeError` for `div_no_nan`, `ValueError` for
+    `multiply_no_nan`, which converts `y` to `x`'s dtype)."""
+    a, b = as_tensor(x), as_tensor(y)
+    if isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) and a.dtype != b.dtype:
+        if op == "MulNoNan":
+            raise ValueError(f"Tensor conversion requested dtype {dtype_name(a.dtype)} for "
+                             f"Tensor with dtype {dtype_name(b.dtype)}: {y!r}")
+        raise TypeError(
+            f"Input 'y' of '{op}' Op has type {dtype_name(b.dtype)} that does not match "
+            f"type {dtype_name(a.dtype)} of argument 'x'."
+        )
+    a, b = match_operands(a, b, op)
+    return a, b
+
+
+def _div_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    target = TRUEDIV_DTYPES.get(x.dtype)  # integers divide as floats, as `divide` does
+    if target is not None:
+        x, y = x.to(target), y.to(target)
+    zero = y == 0
+    quotient = divide_kernel(x, torch.where(zero, _one(y), y))
+    return torch.where(zero, _zero(quotient), quotient)
+
+
+def divide_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x / y`, and 0 wherever `y` is 0 (gradients 0 there too); integers divide as floats.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.divide_no_nan(tf.constant([3.0, 1.0]), tf.constant([2.0, 0.0])))
+    tf.Tensor([1.5 0. ], shape=(2,), dtype=float32)
+
+    Raises:
+      TypeError: `x` and `y` are tensors of different dtypes.
+    """
+    a, b = _no_nan_operands(x, y, "DivNoNan")
+    return call("DivNoNan", _div_no_nan, (a, b), a, b)
+
+
+def multiply_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x * y`, and 0 wherever `y` is 0, even where `x` is inf or NaN.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.multiply_no_nan(tf.constant([float("inf"), 2.0]), tf.constant([0.0, 3.0])))
+    tf.Tensor([0. 6.], shape=(2,), dtype=float32)
+
+    Raises:
+      ValueError: `x` and `y` are tensors of different dtypes.
+      InvalidArgumentError: they are integers.
+    """
+    a, b = _no_nan_operands(x, y, "MulNoNan")
+    if a.dtype not in INEXACT:
+        raise disallowed("MulNoNan", a.dtype, "half, float, bfloat16, double, complex64, "
+                         "complex128")
+    return call("MulNoNan", multiply_no_nan_kernel, (a, b), a, b)
