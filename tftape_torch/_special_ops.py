@@ -71,7 +71,7 @@ digamma = _unary("digamma", "Digamma", _digamma, """`d/dx lgamma(x)`, elementwis
 
     >>> import tftape_torch as tf
     >>> print(tf.math.digamma(tf.constant([1.0])))
-    tf.Tensor([-0.5772157], shape=(1,), dtype=float32)
+    tf.Tensor([-0.5772159], shape=(1,), dtype=float32)
     """)
 erfinv = _unary("erfinv", "Erfinv", torch.erfinv, """The inverse of `erf`, elementwise.
 
