@@ -44,6 +44,7 @@ from tftape_torch._tensor import (
     dtype_mismatch,
     fresh,
 )
+from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -59,18 +60,19 @@ Tensor = torch.Tensor
 newaxis = None
 
 __all__ = [
-    "Tensor",
-    "newaxis",
     "cast",
     "concat",
     "constant",
     "convert_to_tensor",
+    "ensure_shape",
     "expand_dims",
     "eye",
     "fill",
+    "get_static_value",
     "identity",
     "is_tensor",
     "linspace",
+    "newaxis",
     "ones",
     "ones_like",
     "range",
@@ -81,6 +83,7 @@ __all__ = [
     "squeeze",
     "stack",
     "stop_gradient",
+    "Tensor",
     "transpose",
     "where",
     "zeros",
@@ -732,3 +735,43 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = No
         raise ValueError("x and y must both be non-None or both be None.")
     a, b = match_operands(x, y, "SelectV2")
     return call("SelectV2", torch.where, (cond, a, b), cond, a, b)
+
+
+def get_static_value(tensor: Any, partial: builtins.bool = False) -> Any:
+    """`tensor`'s value as a NumPy array (eager tensors always have one); a Variable has
+    none (`None`, as TF says), and other values come back as they are.
+
+    >>> import tftape_torch as tf
+    >>> tf.get_static_value(tf.constant([1, 2]))
+    array([1, 2], dtype=int32)
+    """
+    if isinstance(tensor, Variable):
+        return None
+    if isinstance(tensor, torch.Tensor):
+        return as_eager(tensor).numpy()
+    return tensor
+
+
+def _ensured(x: torch.Tensor) -> torch.Tensor:
+    return x.clone()
+
+
+def ensure_shape(x: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x`, after checking that its shape fits `shape` (`None` entries match anything).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.ensure_shape(tf.constant([1.0, 2.0]), [None]))
+    tf.Tensor([1. 2.], shape=(2,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: the shapes are incompatible.
+    """
+    t = as_tensor(x)
+    if shape is not None:
+        wanted = TensorShape(shape)
+        if not wanted.is_compatible_with(TensorShape(list(t.shape))):
+            raise InvalidArgumentError(
+                None, None, f"Shape of tensor input {list(t.shape)} is not compatible with "
+                f"expected shape {wanted}. [Op:EnsureShape]"
+            )
+    return call("EnsureShape", _ensured, (t,), t)

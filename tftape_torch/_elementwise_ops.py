@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from tftape_torch._dtypes import COMPLEX, FLOATING, INTEGER, dtype_name
-from tftape_torch._kernels import without_gradient
+from tftape_torch._kernels import unregistered_gradient, without_gradient
 from tftape_torch._op_call import (
     as_tensor,
     call,
@@ -29,7 +29,7 @@ from tftape_torch._op_call import (
     number_input,
 )
 from tftape_torch._tensor import operator_truediv
-from tftape_torch.errors import InvalidArgumentError, NotFoundError
+from tftape_torch.errors import InternalError, InvalidArgumentError, NotFoundError
 
 __all__ = [
     "acos",
@@ -63,6 +63,7 @@ __all__ = [
     "logical_xor",
     "negative",
     "not_equal",
+    "realdiv",
     "reciprocal",
     "rint",
     "round",
@@ -72,6 +73,8 @@ __all__ = [
     "squared_difference",
     "tan",
     "truediv",
+    "truncatediv",
+    "truncatemod",
 ]
 
 
@@ -491,6 +494,62 @@ def _int_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 def _float_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     # TF's gradient: `grad` for x, `-grad * floor(x / y)` for y: torch's remainder.
     return torch.remainder(a, b)
+
+
+def _truncate_divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    if a.dtype in INTEGER and builtins.bool(torch.any(b == 0)):
+        raise InternalError(None, None, "Integer division by zero [Op:TruncateDiv]")
+    return torch.div(a, b, rounding_mode="trunc")
+
+
+def truncatediv(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x / y` rounded towards zero, elementwise (no gradient: TF has none registered).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.truncatediv(tf.constant([7, -7]), 2))
+    tf.Tensor([ 3 -3], shape=(2,), dtype=int32)
+    """
+    a, b = match_operands(x, y, "TruncateDiv")
+    return call("TruncateDiv", unregistered_gradient("TruncateDiv", _truncate_divide),
+                (a, b), a, b)
+
+
+def _truncate_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    if a.dtype in INTEGER and builtins.bool(torch.any(b == 0)):
+        raise InternalError(None, None, "Integer division by zero [Op:TruncateMod]")
+    return torch.fmod(a, b)
+
+
+def truncatemod(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The remainder of `truncatediv(x, y)`: it has the sign of `x` (no gradient: TF has
+    none registered, so asking for one raises `LookupError`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.truncatemod(tf.constant([7, -7]), 2))
+    tf.Tensor([ 1 -1], shape=(2,), dtype=int32)
+    """
+    a, b = match_operands(x, y, "TruncateMod")
+    return call("TruncateMod", unregistered_gradient("TruncateMod", _truncate_mod), (a, b),
+                a, b)
+
+
+def realdiv(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`x / y` for floating and complex tensors (TF registers no integer kernel).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.realdiv(7.0, 2.0))
+    tf.Tensor(3.5, shape=(), dtype=float32)
+
+    Raises:
+      NotFoundError: for integer tensors.
+    """
+    a, b = match_operands(x, y, "RealDiv")
+    if a.dtype in INTEGER:
+        raise NotFoundError(
+            None, None, "Could not find device for node: {{node RealDiv}} = RealDiv"
+            f"[T=DT_{dtype_name(a.dtype).upper()}] [Op:RealDiv]"
+        )
+    return call("RealDiv", operator_truediv, (a, b), a, b)
 
 
 def truediv(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:

@@ -30,12 +30,15 @@ from tftape_torch._variable import Variable
 from tftape_torch.errors import InvalidArgumentError, OutOfRangeError
 
 __all__ = [
-    "TensorArray",
     "cond",
+    "control_dependencies",
+    "group",
     "identity_n",
     "init_scope",
     "map_fn",
+    "no_op",
     "py_function",
+    "TensorArray",
     "vectorized_map",
     "while_loop",
 ]
@@ -53,6 +56,30 @@ def _spec_dtype(spec: Any) -> Optional[torch.dtype]:
     if spec is None:
         return None
     return as_dtype(spec)
+
+
+# ---------------------------------------------------------------------------
+# Ordering: eager code runs in program order, so these only keep TF code running
+
+
+def no_op(name: Optional[str] = None) -> None:
+    """Does nothing (TF's graph placeholder op; eagerly it returns `None`)."""
+
+
+def group(*inputs: Any, **kwargs: Any) -> None:
+    """Groups ops to run together in a TF graph; eagerly they already ran: `None`."""
+
+
+def control_dependencies(control_inputs: Any) -> Any:
+    """A context manager that does nothing: eagerly, every op runs when it is called,
+    so `control_inputs` have already run (TF returns a null context manager too).
+
+    >>> import tftape_torch as tf
+    >>> with tf.control_dependencies([tf.constant(1.0)]):
+    ...     print(tf.constant(2.0))
+    tf.Tensor(2.0, shape=(), dtype=float32)
+    """
+    return contextlib.nullcontext()
 
 
 # ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ tf.Tensor([30 10], shape=(2,), dtype=int32)
 from __future__ import annotations
 
 import builtins
+import collections
 import math as _math
 from typing import Any, List, Optional, Tuple
 
@@ -24,7 +25,9 @@ import torch
 
 from tftape_torch._dtypes import as_dtype, dtype_name, int64
 from tftape_torch._indexed_slices import note_sparse_gradient
+from tftape_torch._kernels import unregistered_gradient
 from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed, shape_arg
+from tftape_torch._tensor import as_eager
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -41,7 +44,14 @@ __all__ = [
     "gather",
     "gather_nd",
     "scatter_nd",
+    "searchsorted",
     "sort",
+    "tensor_scatter_nd_add",
+    "tensor_scatter_nd_max",
+    "tensor_scatter_nd_min",
+    "tensor_scatter_nd_sub",
+    "tensor_scatter_nd_update",
+    "unique",
 ]
 
 _INDEX_TYPES = (torch.int16, torch.int32, torch.int64)
@@ -276,6 +286,136 @@ def scatter_nd(indices: Any, updates: Any, shape: Any, name: Optional[str] = Non
         )
     _check_coordinates(idx, dims[:depth], dims, "ScatterNd")
     return call("ScatterNd", _scatter_nd, (idx, values), idx, values, dims)
+
+
+def _scatter_into(tensor: torch.Tensor, idx: torch.Tensor, updates: torch.Tensor,
+                  mode: str) -> torch.Tensor:
+    keys = tuple(idx[..., k].to(torch.int64) for k in builtins.range(idx.shape[-1]))
+    if mode == "update":
+        return torch.index_put(tensor, keys, updates)
+    if mode == "add":
+        return torch.index_put(tensor, keys, updates, accumulate=True)
+    if mode == "sub":
+        return torch.index_put(tensor, keys, -updates, accumulate=True)
+    flat_keys = torch.zeros(idx.shape[:-1], dtype=torch.int64, device=idx.device)
+    for k, key in enumerate(keys):  # row-major position of each indexed slice
+        flat_keys = flat_keys * tensor.shape[k] + key
+    depth = idx.shape[-1]
+    rows = tensor.reshape((-1,) + tuple(tensor.shape[depth:]))
+    values = updates.reshape((-1,) + tuple(tensor.shape[depth:]))
+    reduce = "amax" if mode == "max" else "amin"
+    index = flat_keys.reshape(-1).reshape((-1,) + (1,) * (rows.dim() - 1)).expand_as(values)
+    return torch.scatter_reduce(rows, 0, index, values, reduce).reshape(tensor.shape)
+
+
+def _tensor_scatter(mode: str, op: str) -> Any:
+    def scatter(tensor: Any, indices: Any, updates: Any, name: Optional[str] = None
+                ) -> torch.Tensor:
+        x = as_tensor(tensor)
+        idx = _index_input(indices, op)
+        values = as_tensor(updates, x.dtype)
+        dims = list(x.shape)
+        if idx.dim() == 0:
+            raise _error("Indices must be at least a vector", op)
+        depth = idx.shape[-1]
+        expected = list(idx.shape[:-1]) + dims[depth:]
+        if depth > len(dims) or list(values.shape) != expected:
+            raise _error(
+                f"Dimensions [0,{idx.dim() - 1}) of indices[shape={list(idx.shape)}] = "
+                f"{list(idx.shape[:-1])} must match dimensions [0,{idx.dim() - 1}) of "
+                f"updates[shape={list(values.shape)}]", op,
+            )
+        _check_coordinates(idx, dims[:depth], dims, op)
+        return call(op, _scatter_into, (x, idx, values), x, idx, values, mode)
+
+    return scatter
+
+
+tensor_scatter_nd_update = _tensor_scatter("update", "TensorScatterUpdate")
+tensor_scatter_nd_add = _tensor_scatter("add", "TensorScatterAdd")
+tensor_scatter_nd_sub = _tensor_scatter("sub", "TensorScatterSub")
+tensor_scatter_nd_max = _tensor_scatter("max", "TensorScatterMax")
+tensor_scatter_nd_min = _tensor_scatter("min", "TensorScatterMin")
+for _fn, _name, _what in (
+    (tensor_scatter_nd_update, "tensor_scatter_nd_update", "replaced by"),
+    (tensor_scatter_nd_add, "tensor_scatter_nd_add", "plus"),
+    (tensor_scatter_nd_sub, "tensor_scatter_nd_sub", "minus"),
+    (tensor_scatter_nd_max, "tensor_scatter_nd_max", "the larger of it and"),
+    (tensor_scatter_nd_min, "tensor_scatter_nd_min", "the smaller of it and"),
+):
+    _fn.__name__ = _fn.__qualname__ = _name
+    _fn.__doc__ = (
+        f"A copy of `tensor` with each slice at `indices` {_what} `updates` (TF's\n"
+        "    `tensor_scatter_nd_*`; repeated indices accumulate for add and sub).\n\n"
+        "    Raises:\n      InvalidArgumentError: for out-of-range indices or mismatched "
+        "shapes.\n    "
+    )
+
+
+def _searchsorted(sorted_sequence: torch.Tensor, values: torch.Tensor, right: builtins.bool,
+                  out_dtype: torch.dtype) -> torch.Tensor:
+    return torch.searchsorted(sorted_sequence.contiguous(), values.contiguous(),
+                              right=right).to(out_dtype)
+
+
+def searchsorted(sorted_sequence: Any, values: Any, side: str = "left",
+                 out_type: Any = torch.int32, name: Optional[str] = None) -> torch.Tensor:
+    """Where each of `values` would go in the innermost dimension of `sorted_sequence`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.searchsorted(tf.constant([1.0, 3.0, 5.0]), tf.constant([2.0, 5.0])))
+    tf.Tensor([1 2], shape=(2,), dtype=int32)
+
+    Raises:
+      ValueError: `side` is neither "left" nor "right".
+    """
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be either 'right' or 'left'.  Saw: {side}.")
+    seq, vals = as_tensor(sorted_sequence), as_tensor(values)
+    return call("LowerBound" if side == "left" else "UpperBound", _searchsorted, (seq, vals),
+                seq, vals, side == "right", as_dtype(out_type))
+
+
+Unique = collections.namedtuple("Unique", ["y", "idx"])
+Unique.__doc__ = "What `tf.unique` returns: the distinct values `y` and `idx`."
+
+
+def _unique(x: torch.Tensor, out_dtype: torch.dtype) -> Tuple[torch.Tensor, torch.Tensor]:
+    values, inverse = torch.unique(x, sorted=True, return_inverse=True)
+    positions = torch.arange(x.numel(), device=x.device)
+    first = torch.full((values.numel(),), x.numel(), dtype=torch.int64, device=x.device)
+    first = first.scatter_reduce(0, inverse, positions, "amin")
+    order = torch.argsort(first)  # unique values by first occurrence, as TF lists them
+    rank = torch.empty_like(order)
+    rank[order] = torch.arange(order.numel(), device=x.device)
+    return values[order], rank[inverse].to(out_dtype)
+
+
+def unique(x: Any, out_idx: Any = torch.int32, name: Optional[str] = None) -> Any:
+    """The distinct values of a vector `x` in order of first appearance, and for each
+    element of `x` the index of its value among them: `(y, idx)`, as TF's `Unique`.
+
+    >>> import tftape_torch as tf
+    >>> y, idx = tf.unique(tf.constant([3, 1, 3, 2, 1]))
+    >>> print(y, idx)
+    tf.Tensor([3 1 2], shape=(3,), dtype=int32) tf.Tensor([0 1 0 2 1], shape=(5,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: `x` is not a vector.
+    """
+    t = as_tensor(x)
+    if t.dim() != 1:
+        raise _error("unique expects a 1D vector.", "Unique")
+    with _DisableSubclass():
+        with torch.no_grad():
+            y, idx = _unique(t, as_dtype(out_idx))
+        # TF records `Unique` but has no gradient for it: asking raises LookupError.
+        y = unregistered_gradient("Unique", _values_of)(y, t)
+    return Unique(as_eager(y), as_eager(idx))
+
+
+def _values_of(values: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
+    return values
 
 
 def _boolean_mask(x: torch.Tensor, mask: torch.Tensor, axis: int) -> torch.Tensor:

@@ -56,7 +56,7 @@ from tftape_torch._torch_internals import (
 
 __all__ = [
     "divide", "maximum", "minimum", "multiply_no_nan", "pow", "rpow", "sqrt",
-    "without_gradient",
+    "unregistered_gradient", "without_gradient",
 ]
 
 
@@ -451,3 +451,36 @@ def multiply_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return _MulNoNan.apply(x, y)
     with _DisableSubclass():
         return _mul_no_nan(x, y)
+
+
+class _Unregistered(torch.autograd.Function):
+    """Passes `out` through as a recorded result whose gradient TF has no function for:
+    asking for a gradient through it raises TF's `LookupError`."""
+
+    @staticmethod
+    def forward(ctx: Any, op: str, out: torch.Tensor, *inputs: torch.Tensor) -> torch.Tensor:
+        ctx.op = op
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        raise LookupError(f"gradient registry has no entry for: {ctx.op}")
+
+
+def unregistered_gradient(op: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """`fn` as TF op `op`, which TF records but registers no gradient function for
+    (`TruncateMod`, `Unique`): a gradient through its result raises `LookupError`."""
+
+    def run(*args: Any, **kwargs: Any) -> torch.Tensor:
+        with torch.no_grad():
+            out = fn(*args, **kwargs)
+        if (torch.is_grad_enabled() and not _state.THREAD.accumulators
+                and isinstance(out, torch.Tensor)
+                and (out.is_floating_point() or out.is_complex())):
+            inputs = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
+            if inputs:
+                with _DisableSubclass():
+                    return _Unregistered.apply(op, out, *inputs)
+        return out
+
+    return run

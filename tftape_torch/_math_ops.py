@@ -80,6 +80,7 @@ __all__ = [
     "reduce_std",
     "reduce_sum",
     "reduce_variance",
+    "scalar_mul",
     "sigmoid",
     "sin",
     "sqrt",
@@ -514,6 +515,24 @@ def divide(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     """
     a, b = match_operands(x, y, "RealDiv")
     return call("RealDiv", operator_truediv, (a, b), a, b)
+
+
+def scalar_mul(scalar: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`scalar * x`, checking that `scalar` is a 0-D value.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.scalar_mul(2, tf.constant([1.0, 2.0])))
+    tf.Tensor([2. 4.], shape=(2,), dtype=float32)
+
+    Raises:
+      ValueError: `scalar` is not 0-D.
+    """
+    t = as_tensor(x)
+    factor = as_tensor(scalar, t.dtype)
+    if factor.dim() != 0:
+        raise ValueError(f"The input scalar must be a 0-D value. Received shape "
+                         f"{tuple(factor.shape)}.")
+    return multiply(factor, t)
 
 
 def pow(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:

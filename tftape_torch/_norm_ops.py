@@ -23,7 +23,7 @@ from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
 
-__all__ = ["l2_normalize", "norm"]
+__all__ = ["global_norm", "l2_normalize", "norm", "normalize"]
 
 
 def _error(message: str, op: str) -> InvalidArgumentError:
@@ -156,3 +156,44 @@ def l2_normalize(
                              "dimension(s)", "Sum")
         axes = [a % t.dim() for a in axes]
     return call("L2Normalize", _l2_normalize, (t,), t, axes, float(epsilon))
+
+
+def _global_norm(tensors: List[torch.Tensor]) -> torch.Tensor:
+    total = torch.sum(tensors[0] * tensors[0])
+    for t in tensors[1:]:
+        total = total + torch.sum(t * t)
+    return torch.sqrt(total)
+
+
+def global_norm(t_list: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`sqrt(sum(||t||^2 for t in t_list))`, skipping `None`s (the norm
+    `clip_by_global_norm` clips by).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.linalg.global_norm([tf.constant([3.0]), None, tf.constant([4.0])]))
+    tf.Tensor(5.0, shape=(), dtype=float32)
+
+    Raises:
+      TypeError: `t_list` is not a sequence.
+    """
+    if isinstance(t_list, (torch.Tensor, str)) or not hasattr(t_list, "__iter__"):
+        raise TypeError("`t_list` should be a sequence of tensors. Received "
+                        f"{type(t_list)}.")
+    tensors = [float_input(t, "GlobalNorm") for t in t_list if t is not None]
+    if not tensors:
+        return call("GlobalNorm", torch.zeros, (), ())
+    return call("GlobalNorm", _global_norm, tensors, tensors)
+
+
+def normalize(tensor: Any, ord: _Ord = "euclidean", axis: Any = None,
+              name: Optional[str] = None) -> Any:
+    """`tensor` divided by its norm along `axis`, and that norm (kept dimensions).
+
+    >>> import tftape_torch as tf
+    >>> unit, size = tf.linalg.normalize(tf.constant([3.0, 4.0]))
+    >>> print(unit, size)
+    tf.Tensor([0.6 0.8], shape=(2,), dtype=float32) tf.Tensor([5.], shape=(1,), dtype=float32)
+    """
+    size = norm(tensor, ord=ord, axis=axis, keepdims=True)
+    x = as_tensor(tensor)
+    return call("RealDiv", torch.div, (x, size), x, size), size

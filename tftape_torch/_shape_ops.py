@@ -42,8 +42,11 @@ __all__ = [
     "meshgrid",
     "one_hot",
     "pad",
+    "repeat",
     "reverse",
+    "roll",
     "sequence_mask",
+    "slice",
     "split",
     "tile",
     "unstack",
@@ -267,6 +270,89 @@ def reverse(tensor: Any, axis: Any, name: Optional[str] = None) -> torch.Tensor:
             raise _error(f"axis {a % rank_} specified more than once.", "ReverseV2")
         seen.add(a % rank_)
     return call("ReverseV2", _reverse, (x,), x, sorted(seen))
+
+
+def _roll(x: torch.Tensor, shifts: List[int], dims: List[int]) -> torch.Tensor:
+    return torch.roll(x, shifts, dims)
+
+
+def roll(input: Any, shift: Any, axis: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Shifts the elements of `input` by `shift` along `axis`, wrapping around.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.roll(tf.constant([1, 2, 3, 4]), shift=1, axis=0))
+    tf.Tensor([4 1 2 3], shape=(4,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: for an axis out of range, or `shift` and `axis` of
+        different lengths.
+    """
+    x = as_tensor(input)
+    shifts, axes = _int_list(shift), _int_list(axis)
+    if len(shifts) != len(axes):
+        raise _error("shift and axis must have the same size", "Roll")
+    for a in axes:
+        if not -x.dim() <= a < builtins.max(x.dim(), 1):
+            raise _error(f"axis {a} is out of range", "Roll")
+    return call("Roll", _roll, (x,), x, shifts, axes)
+
+
+def _repeat(x: torch.Tensor, counts: Any, dim: Optional[int]) -> torch.Tensor:
+    return torch.repeat_interleave(x, counts, dim=dim)
+
+
+def repeat(input: Any, repeats: Any, axis: Any = None, name: Optional[str] = None
+           ) -> torch.Tensor:
+    """Repeats each element (or each slice along `axis`) `repeats` times; without `axis`
+    the input is flattened first.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.repeat(tf.constant([1, 2]), 2))
+    tf.Tensor([1 1 2 2], shape=(4,), dtype=int32)
+
+    Raises:
+      ValueError: `repeats` has neither one entry nor one per slice.
+    """
+    x = as_tensor(input)
+    counts = _int_list(repeats)
+    dim = None if axis is None else _axis_in(axis, builtins.max(x.dim(), 1), "Repeat")
+    length = x.numel() if dim is None else x.shape[dim]
+    if len(counts) not in (1, length):
+        raise ValueError(f"repeats has {len(counts)} entries where the input has {length} "
+                         "slices to repeat (or give one count)")
+    amount: Any = counts[0] if len(counts) == 1 else torch.tensor(counts, device=x.device)
+    return call("Repeat", _repeat, (x,), x, amount, dim)
+
+
+def _slice(x: torch.Tensor, begin: List[int], size: List[int]) -> torch.Tensor:
+    index = tuple(builtins.slice(b, b + n) for b, n in zip(begin, size))
+    return x[index].clone()
+
+
+def slice(input_: Any, begin: Any, size: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The block of `input_` that starts at `begin` and has `size` (-1: to the end).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.slice(tf.constant([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1]))
+    tf.Tensor(
+    [[2 3]
+     [5 6]], shape=(2, 2), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: for a block outside `input_` or lengths that differ from
+        its rank.
+    """
+    x = as_tensor(input_)
+    starts, sizes = _int_list(begin), _int_list(size)
+    if len(starts) != x.dim() or len(sizes) != x.dim():
+        raise _error(f"Expected begin and size arguments to be 1-D tensors of size "
+                     f"{x.dim()}, but got shapes [{len(starts)}] and [{len(sizes)}] instead.",
+                     "Slice")
+    sizes = [x.shape[d] - b if n == -1 else n for d, (b, n) in enumerate(zip(starts, sizes))]
+    for d, (b, n) in enumerate(zip(starts, sizes)):
+        if b < 0 or n < 0 or b + n > x.shape[d]:
+            raise _error(f"Expected size[{d}] in [0, {x.shape[d] - b}], but got {n}", "Slice")
+    return call("Slice", _slice, (x,), x, starts, sizes)
 
 
 # ---------------------------------------------------------------------------

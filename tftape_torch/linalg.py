@@ -32,7 +32,7 @@ from tftape_torch._linalg_ops import (
     triangular_solve,
 )
 from tftape_torch._math_ops import matmul
-from tftape_torch._norm_ops import l2_normalize, norm
+from tftape_torch._norm_ops import global_norm, l2_normalize, norm, normalize
 from tftape_torch._shape_ops import einsum
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "eigvalsh",
     "einsum",
     "eye",
+    "global_norm",
     "inv",
     "l2_normalize",
     "logdet",
@@ -55,6 +56,7 @@ __all__ = [
     "matrix_transpose",
     "matvec",
     "norm",
+    "normalize",
     "qr",
     "slogdet",
     "solve",

@@ -5,7 +5,13 @@
 tf.Tensor([0. 2.], shape=(2,), dtype=float32)
 """
 
+from typing import Any, Optional
+
+import torch
+
+from tftape_torch._clip_ops import clip_by_norm
 from tftape_torch._conv_ops import avg_pool2d, conv1d, conv2d, max_pool2d
+from tftape_torch._gather_ops import gather
 from tftape_torch._math_ops import sigmoid, tanh
 from tftape_torch._nn_ops import (
     bias_add,
@@ -28,6 +34,7 @@ from tftape_torch._nn_ops import (
     swish,
 )
 from tftape_torch._norm_ops import l2_normalize
+from tftape_torch._op_call import as_tensor
 from tftape_torch._sequence_ops import top_k
 from tftape_torch._special_ops import softsign
 
@@ -38,6 +45,7 @@ __all__ = [
     "conv2d",
     "dropout",
     "elu",
+    "embedding_lookup",
     "gelu",
     "l2_loss",
     "l2_normalize",
@@ -60,3 +68,31 @@ __all__ = [
     "tanh",
     "top_k",
 ]
+
+
+def embedding_lookup(params: Any, ids: Any, max_norm: Any = None,
+                     name: Optional[str] = None) -> torch.Tensor:
+    """The rows of `params` at `ids` (`gather` along axis 0; the gradient with respect
+    to `params` is a `tf.IndexedSlices`, as in TF). With `max_norm`, each looked-up row
+    whose L2 norm exceeds it is scaled down to it.
+
+    >>> import tftape_torch as tf
+    >>> table = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    >>> print(tf.nn.embedding_lookup(table, [1, 1]))
+    tf.Tensor(
+    [[3. 4.]
+     [3. 4.]], shape=(2, 2), dtype=float32)
+
+    Raises:
+      ValueError: `params` is an empty list, or a list of more than one shard.
+    """
+    if isinstance(params, (list, tuple)):
+        if len(params) != 1:
+            raise ValueError("embedding_lookup takes one tensor or Variable here (a list of "
+                             f"{len(params)} shards is not supported): concatenate them")
+        params = params[0]
+    rows = gather(params, ids)
+    if max_norm is None:
+        return rows
+    axes = list(range(as_tensor(ids).dim(), rows.dim()))
+    return clip_by_norm(rows, max_norm, axes=axes)

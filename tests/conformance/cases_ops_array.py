@@ -833,3 +833,167 @@ def case_gather_nested_tapes(tf):
             y = tf.reduce_sum(tf.gather(x, [2, 0, 2]) ** 3)
         g = tape_dense = tf.convert_to_tensor(inner.gradient(y, x))
     return {"g": tape_dense, "gg": outer.gradient(g, x)}
+
+
+# ---------------------------------------------------------------------------
+# roll, repeat, slice, tensor_scatter_nd_*, embedding_lookup, unique, searchsorted,
+# global_norm, normalize, truncatediv/mod, realdiv, scalar_mul, ensure_shape...
+
+
+def _raised_class(fn):
+    """The class name of what `fn()` raises, or its result."""
+    try:
+        return {"result": fn()}
+    except Exception as e:  # noqa: BLE001 - the class is the answer
+        return {"error": type(e).__name__}
+
+
+def _with_grad(tf, fn, value):
+    with tf.GradientTape() as tape:
+        tape.watch(value)
+        y = fn(value)
+    return {"y": y, "grad": tape.gradient(y, value)}
+
+
+_BLOCK = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+
+
+def case_more_roll(tf):
+    x = tf.constant(_BLOCK)
+    weights = tf.constant([1.0, 2.0, 3.0])
+    return {
+        "grad": _with_grad(tf, lambda v: tf.roll(v, shift=1, axis=1) * weights, x),
+        "two_axes": tf.roll(x, shift=[1, -1], axis=[0, 1]),
+        "negative_axis": tf.roll(x, shift=2, axis=-1),
+        "ints": tf.roll(tf.constant([1, 2, 3, 4]), 2, 0),
+        "bad_axis": _raised_class(lambda: tf.roll(x, shift=1, axis=2)),
+    }
+
+
+def case_more_repeat(tf):
+    x = tf.constant(_BLOCK)
+    return {
+        "grad": _with_grad(tf, lambda v: tf.repeat(v, 2, axis=1) * 2.0, x),
+        "counts": _with_grad(tf, lambda v: tf.repeat(v, [1, 2], axis=0), x),
+        "flat": tf.repeat(x, 2),
+        "bad": _raised_class(lambda: tf.repeat(x, [1, 2, 3], axis=0)),
+    }
+
+
+def case_more_slice(tf):
+    x = tf.constant(_BLOCK)
+    return {
+        "grad": _with_grad(tf, lambda v: tf.slice(v, [0, 1], [2, -1]) * 3.0, x),
+        "row": tf.slice(x, [1, 0], [1, 3]),
+        "too_big": _raised_class(lambda: tf.slice(x, [0, 1], [3, 1])),
+        "rank": _raised_class(lambda: tf.slice(x, [0], [1])),
+    }
+
+
+def case_more_tensor_scatter(tf):
+    x = tf.constant(_BLOCK)
+    updates = tf.constant([9.0, 8.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, updates])
+        replaced = tf.tensor_scatter_nd_update(x, [[0, 1], [1, 2]], updates) * 3.0
+        added = tf.tensor_scatter_nd_add(x, [[0], [0]], tf.constant([[1.0] * 3, [2.0] * 3]))
+    return {
+        "replaced": replaced, "replaced_grads": tape.gradient(replaced, [x, updates]),
+        "added": added, "added_grad": tape.gradient(added, x),
+        "sub": tf.tensor_scatter_nd_sub(x, [[1, 0]], [1.0]),
+        "max": tf.tensor_scatter_nd_max(x, [[1, 0], [0, 2]], [10.0, 0.0]),
+        "min": tf.tensor_scatter_nd_min(x, [[1, 0], [0, 2]], [-1.0, 9.0]),
+        "ints": tf.tensor_scatter_nd_add(tf.constant([1, 2, 3]), [[0], [0]], [5, 5]),
+        "out_of_range": _raised_class(lambda: tf.tensor_scatter_nd_update(x, [[5, 0]], [1.0])),
+        "bad_updates": _raised_class(lambda: tf.tensor_scatter_nd_update(x, [[0, 0]], [1.0, 2.0])),
+    }
+
+
+def case_more_embedding_lookup(tf):
+    table = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    with tf.GradientTape() as tape:
+        rows = tf.nn.embedding_lookup(table, [2, 0, 2])
+        loss = tf.reduce_sum(rows * rows)
+    grad = tape.gradient(loss, table)
+    return {
+        "rows": rows, "grad_type": type(grad).__name__,
+        "grad_values": grad.values, "grad_indices": grad.indices,
+        "grad_dense": tf.convert_to_tensor(grad),
+        "nested": tf.nn.embedding_lookup(table, [[0, 1], [2, 2]]),
+        "max_norm": tf.nn.embedding_lookup(table, [2, 0], max_norm=3.0),
+        "list_of_one": tf.nn.embedding_lookup([table], [1]),
+        "out_of_range": _raised_class(lambda: tf.nn.embedding_lookup(table, [3])),
+    }
+
+
+def case_more_unique_searchsorted(tf):
+    y, idx = tf.unique(tf.constant([3, 1, 3, 2, 1]))
+    fy, fidx = tf.unique(tf.constant([2.5, -1.0, 2.5]), out_idx=tf.int64)
+    x = tf.constant([1.0, 1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        values = tf.unique(x).y * 2.0
+    return {
+        "y": y, "idx": idx, "floats": fy, "idx64": fidx,
+        "grad": _raised_class(lambda: tape.gradient(values, x)),
+        "matrix": _raised_class(lambda: tf.unique(tf.constant([[1, 2]]))),
+        "left": tf.searchsorted(tf.constant([[1.0, 3.0, 5.0]]), tf.constant([[2.0, 5.0]])),
+        "right": tf.searchsorted(tf.constant([1.0, 3.0, 5.0]), tf.constant([3.0]), side="right"),
+        "int64": tf.searchsorted(tf.constant([1, 3]), tf.constant([2]), out_type=tf.int64),
+        "bad_side": _raised_class(lambda: tf.searchsorted(tf.constant([1.0]), tf.constant([1.0]),
+                                                          side="middle")),
+    }
+
+
+def case_more_norms(tf):
+    x = tf.constant(_BLOCK)
+    v = tf.constant([3.0, 4.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, v])
+        total = tf.linalg.global_norm([x, None, v])
+        unit, size = tf.linalg.normalize(x, axis=1)
+    return {
+        "global": total, "global_grads": tape.gradient(total, [x, v]),
+        "unit": unit, "size": size, "unit_grad": tape.gradient(unit, x),
+        "whole": tf.linalg.normalize(v),
+        "not_a_list": _raised_class(lambda: tf.linalg.global_norm(x)),
+    }
+
+
+def case_more_arithmetic(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        quotient = tf.realdiv(x, 3.0)
+        scaled = tf.scalar_mul(3.0, x)
+        checked = tf.ensure_shape(x, [2]) * 2.0
+        remainder = tf.truncatemod(x, 1.5)
+    return {
+        "realdiv": quotient, "realdiv_grad": tape.gradient(quotient, x),
+        "realdiv_python": tf.realdiv(7.0, 2.0),
+        "realdiv_int": _raised_class(lambda: tf.realdiv(tf.constant([7]), tf.constant([2]))),
+        "scalar_mul": scaled, "scalar_mul_grad": tape.gradient(scaled, x),
+        "scalar_mul_int": tf.scalar_mul(2, x),
+        "scalar_mul_bad": _raised_class(lambda: tf.scalar_mul(x, x)),
+        "ensure": checked, "ensure_grad": tape.gradient(checked, x),
+        "ensure_none": tf.ensure_shape(x, None),
+        "ensure_bad": _raised_class(lambda: tf.ensure_shape(x, [1, 2])),
+        "truncatediv": tf.truncatediv(tf.constant([7, -7]), 2),
+        "truncatediv_float": tf.truncatediv(tf.constant([7.0, -7.0]), tf.constant([2.0, 2.0])),
+        "truncatemod": tf.truncatemod(tf.constant([7, -7]), tf.constant([2, 2])),
+        "truncatemod_float": remainder,
+        "truncatemod_grad": _raised_class(lambda: tape.gradient(remainder, x)),
+        "truncatediv_zero": _raised_class(lambda: tf.truncatediv(tf.constant([7]),
+                                                                 tf.constant([0]))),
+        "static": tf.get_static_value(tf.constant([1, 2])),
+        "static_python": tf.get_static_value([1, 2]),
+        "static_variable": tf.get_static_value(tf.Variable(1.0)),
+        "no_op": tf.no_op(), "group": tf.group(x, x),
+    }
+
+
+def case_more_control_dependencies(tf):
+    x = tf.Variable(1.0)
+    with tf.control_dependencies([x.assign(2.0)]):
+        y = x * 3.0
+    return y
