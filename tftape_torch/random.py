@@ -26,8 +26,9 @@ from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
 from tftape_torch._op_call import as_tensor, shape_arg
 from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
+from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["normal", "set_seed", "uniform"]
+__all__ = ["categorical", "normal", "set_seed", "shuffle", "truncated_normal", "uniform"]
 
 # TF's default graph seed, used when only an op-level seed is given.
 _DEFAULT_SEED = 87654321
@@ -135,3 +136,84 @@ def uniform(
     sample = torch.rand(dims, dtype=resolved, device=device, generator=generator)
     with DisableTorchFunctionSubclass():
         return fresh(sample * (high_t - low_t) + low_t)
+
+
+def truncated_normal(
+    shape: Any,
+    mean: Any = 0.0,
+    stddev: Any = 1.0,
+    dtype: Any = torch.float32,
+    seed: Optional[int] = None,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """Random values from a normal distribution cut at two standard deviations.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.random.truncated_normal((1000,), stddev=2.0)
+    >>> bool((abs(x) <= 4.0).all())
+    True
+
+    Raises:
+      TypeError: if `dtype` is not floating.
+    """
+    resolved = as_dtype(dtype)
+    if resolved not in FLOATING:
+        raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
+    dims = shape_arg(shape, "TruncatedNormal")
+    device = current_device()
+    work = torch.float64 if resolved == torch.float64 else torch.float32
+    low, high = 0.022750131948179195, 0.9772498680518208  # the normal CDF at -2 and 2
+    u = torch.rand(dims, dtype=work, device=device, generator=_generator(device, seed))
+    sample = torch.special.ndtri(low + (high - low) * u).clamp(-2.0, 2.0).to(resolved)
+    mean_t = seen_here(as_tensor(mean, resolved))
+    stddev_t = seen_here(as_tensor(stddev, resolved))
+    with DisableTorchFunctionSubclass():
+        return fresh(sample * stddev_t + mean_t)
+
+
+def categorical(
+    logits: Any,
+    num_samples: int,
+    dtype: Any = None,
+    seed: Optional[int] = None,
+    name: Optional[str] = None,
+) -> torch.Tensor:
+    """`num_samples` class indices per row of `logits` (unnormalized log-probabilities),
+    drawn with replacement; int64 unless `dtype` says int32.
+
+    >>> import tftape_torch as tf
+    >>> tf.random.categorical([[0.0, 0.0]], 4).shape
+    TensorShape([1, 4])
+
+    Raises:
+      InvalidArgumentError: `logits` is not a matrix.
+    """
+    t = as_tensor(logits)
+    if t.dim() != 2:
+        raise InvalidArgumentError(
+            None, None, f"logits should be a matrix, got shape {list(t.shape)} [Op:Multinomial]"
+        )
+    out = torch.int64 if dtype is None else as_dtype(dtype)
+    generator = _generator(t.device, seed)
+    with DisableTorchFunctionSubclass(), torch.no_grad():
+        probs = torch.softmax(t.to(torch.float64), dim=-1)
+        drawn = torch.multinomial(probs, int(num_samples), replacement=True,
+                                  generator=generator)
+    return fresh(drawn.to(out))
+
+
+def shuffle(value: Any, seed: Optional[int] = None, name: Optional[str] = None
+            ) -> torch.Tensor:
+    """`value` with its first dimension randomly permuted (no gradient, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> sorted(tf.random.shuffle(tf.constant([1, 2, 3])).numpy().tolist())
+    [1, 2, 3]
+    """
+    t = as_tensor(value)
+    if t.dim() == 0:
+        with DisableTorchFunctionSubclass():
+            return fresh(t.detach().clone())
+    order = torch.randperm(t.shape[0], device=t.device, generator=_generator(t.device, seed))
+    with DisableTorchFunctionSubclass():
+        return fresh(t.detach()[order])

@@ -1607,3 +1607,48 @@ def case_executing_eagerly(tf):
 
     f(tf.constant(1.0))
     return {"eager": tf.executing_eagerly(), "inside": tf.inside_function(), "traced": seen}
+
+
+def case_ns_random_more(tf):
+    tn = tf.random.truncated_normal((2000,), mean=1.0, stddev=2.0, seed=3)
+    draws = tf.random.categorical(tf.math.log([[0.5, 0.5], [1e-9, 1.0]]), 50, seed=4)
+    shuffled = tf.random.shuffle(tf.constant([[1, 2], [3, 4], [5, 6]]))
+    return {
+        "tn_dtype": tn.dtype == tf.float32, "tn_shape": tn.shape,
+        "tn_in_two_sigma": bool(tf.reduce_max(tf.abs(tn - 1.0)) <= 4.0),
+        "tn_float64": tf.random.truncated_normal([2], dtype=tf.float64).dtype == tf.float64,
+        "tn_int": _raised(lambda: tf.random.truncated_normal([3], dtype=tf.int32)),
+        "cat_dtype": draws.dtype == tf.int64, "cat_shape": draws.shape,
+        "cat_second_row_is_one": bool(tf.reduce_all(draws[1] == 1)),
+        "cat_in_range": bool(tf.reduce_all((draws[0] >= 0) & (draws[0] <= 1))),
+        "cat_int32": tf.random.categorical([[0.0, 0.0]], 2, dtype=tf.int32).dtype == tf.int32,
+        "cat_vector": _raised(lambda: tf.random.categorical([0.0, 0.0], 2)),
+        "shuffle_shape": shuffled.shape,
+        "shuffle_rows": sorted(shuffled.numpy().tolist()),
+        "shuffle_scalar": tf.random.shuffle(tf.constant(1)),
+    }
+
+
+def case_ns_initializers(tf):
+    normal = tf.random_normal_initializer(0.0, 2.0, seed=1)
+    uniform = tf.random_uniform_initializer(-1.0, 1.0)
+    u = uniform([500])
+    return {
+        "zeros": tf.zeros_initializer()([2, 2]),
+        "zeros_int": tf.zeros_initializer()([2], dtype=tf.int32),
+        "ones": tf.ones_initializer()(shape=[2]),
+        "constant": tf.constant_initializer(3.0)([2]),
+        "constant_list": tf.constant_initializer([1.0, 2.0, 3.0, 4.0])([2, 2]),
+        "constant_bad": _raised(lambda: tf.constant_initializer([1.0, 2.0, 3.0])([2, 2])),
+        "normal_shape": normal([3]).shape, "normal_config": normal.get_config(),
+        "normal_int": _raised(lambda: tf.random_normal_initializer()([3], dtype=tf.int32)),
+        "uniform_range": bool(tf.reduce_all((u >= -1.0) & (u < 1.0))),
+        "uniform_int": tf.random_uniform_initializer(0, 5)([3], dtype=tf.int32).dtype
+        == tf.int32,
+        "constant_config": tf.constant_initializer(3.0).get_config(),
+        "names": [type(tf.zeros_initializer()).__name__, type(tf.ones_initializer()).__name__,
+                  type(tf.constant_initializer()).__name__,
+                  type(tf.random_normal_initializer()).__name__,
+                  type(tf.random_uniform_initializer()).__name__],
+        "variable": tf.Variable(tf.ones_initializer()([2])),
+    }
