@@ -90,7 +90,7 @@ from tftape_torch._array_ops import (
 )
 from tftape_torch._clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
 from tftape_torch._complex_ops import complex
-from tftape_torch._custom_gradient import custom_gradient
+from tftape_torch._custom_gradient import custom_gradient, grad_pass_through, recompute_grad
 from tftape_torch._device import device
 from tftape_torch._dtypes import (
     DType,
@@ -313,6 +313,7 @@ __all__ = [
     "gather",
     "gather_nd",
     "get_static_value",
+    "grad_pass_through",
     "GradientTape",
     "greater",
     "greater_equal",
@@ -365,6 +366,7 @@ __all__ = [
     "range",
     "rank",
     "realdiv",
+    "recompute_grad",
     "reduce_all",
     "reduce_any",
     "reduce_logsumexp",

@@ -62,7 +62,7 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._variable import Variable
 
-__all__ = ["custom_gradient"]
+__all__ = ["custom_gradient", "grad_pass_through", "recompute_grad"]
 
 
 def custom_gradient(f: Optional[Callable[..., Any]] = None) -> Any:
@@ -408,3 +408,77 @@ class _CustomGradientFunction(torch.autograd.Function):
         out_tangents = tangents[len(tangents) - len(spec.out_positions):]
         # Outputs are inputs returned as-is, so their tangents must be views too.
         return tuple(None if t is None else t.view_as(t) for t in out_tangents)
+
+
+def grad_pass_through(f: Callable[..., Any]) -> Callable[..., Any]:
+    """`f` whose gradient is the identity: each input gets the incoming gradient as if
+    `f` were not there (a straight-through estimator; Variables `f` uses get none).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant([1.4, 2.6])
+    >>> with tf.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = tf.grad_pass_through(tf.round)(x) * 3.0
+    >>> print(tape.gradient(y, x))
+    tf.Tensor([3. 3.], shape=(2,), dtype=float32)
+    """
+
+    @custom_gradient
+    def passed_through(*args: Any, **kwargs: Any) -> Any:
+        def grad(*upstream: Any, variables: Any = None) -> Any:
+            if variables is not None:
+                return upstream, [None] * len(variables)
+            return upstream
+
+        return f(*args, **kwargs), grad
+
+    return functools.wraps(f)(passed_through)
+
+
+def recompute_grad(f: Callable[..., Any]) -> Callable[..., Any]:
+    """`f` that keeps none of its intermediate results for the backward pass: the
+    gradient runs `f` again under a tape of its own (gradient checkpointing, to save
+    memory). Gradients, second-order ones included, and Variables `f` reads are as
+    without it.
+
+    >>> import tftape_torch as tf
+    >>> square = tf.recompute_grad(lambda v: v * v)
+    >>> x = tf.constant(3.0)
+    >>> with tf.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = square(x)
+    >>> print(tape.gradient(y, x))
+    tf.Tensor(6.0, shape=(), dtype=float32)
+    """
+    from tftape_torch._array_ops import identity
+    from tftape_torch._tape import GradientTape
+    from tftape_torch._unconnected import UnconnectedGradients
+
+    @custom_gradient
+    def recomputed(*args: Any, **kwargs: Any) -> Any:
+        with torch.no_grad():  # nothing kept: the gradient runs `f` again
+            result = f(*args, **kwargs)
+
+        def grad(*upstream: Any, variables: Any = None) -> Any:
+            building = torch.is_grad_enabled()
+            # torch runs a backward pass with grad mode off unless it builds a graph
+            # of the gradients itself; this tape must record the recomputation.
+            with torch.enable_grad(), GradientTape() as tape:
+                inputs = [identity(a) if isinstance(a, torch.Tensor) else a for a in args]
+                tape.watch([a for a in inputs if isinstance(a, torch.Tensor)])
+                if variables:
+                    tape.watch(list(variables))
+                again = f(*inputs, **kwargs)
+            sources = [a for a in inputs if isinstance(a, torch.Tensor)] + list(variables or [])
+            grads = tape.gradient(again, sources, output_gradients=list(upstream),
+                                  unconnected_gradients=UnconnectedGradients.ZERO)
+            if not building:  # a first-order pass: return plain values
+                grads = [g.detach() for g in grads]
+            count = len(sources) - len(variables or [])
+            if variables is not None:
+                return grads[:count], grads[count:]
+            return grads[:count]
+
+        return result, grad
+
+    return functools.wraps(f)(recomputed)

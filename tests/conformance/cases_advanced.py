@@ -1234,3 +1234,58 @@ def case_sg_inside_custom_gradient(tf):
         tape.watch(x)
         y = tf.reduce_sum(f(x))
     return tape.gradient(y, x)
+
+
+# ---------------------------------------------------------------------------
+# tf.grad_pass_through and tf.recompute_grad
+
+
+def case_grad_pass_through(tf):
+    x = tf.Variable(1.0)
+    z = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = tf.grad_pass_through(x.assign)(z ** 2)
+    assigned = tape.gradient(y, z)
+    a = tf.constant([1.4, 2.6])
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        rounded = tf.grad_pass_through(tf.round)(a) * 3.0
+    w = tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        scaled = tf.grad_pass_through(lambda v: tf.round(v * w))(a)
+    return {"assigned": assigned, "x": x, "rounded": rounded, "scaled": scaled,
+            "scaled_grads": tape.gradient(scaled, [a, w])}
+
+
+def case_grad_pass_through_round_gradient(tf):
+    a = tf.constant([1.4, 2.6])
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        y = tf.grad_pass_through(tf.round)(a) * 3.0
+    return {"y": y, "grad": tape.gradient(y, a)}
+
+
+def case_recompute_grad(tf):
+    w = tf.Variable(2.0)
+    f = tf.recompute_grad(lambda v: tf.sin(v * w) * v)
+    a = tf.constant([0.5, 1.0])
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        y = tf.reduce_sum(f(a))
+    two = tf.recompute_grad(lambda u, v: u * v)
+    b, c = tf.constant(2.0), tf.constant(5.0)
+    with tf.GradientTape() as tape2:
+        tape2.watch([b, c])
+        product = two(b, c)
+    square = tf.recompute_grad(lambda v: v * v)
+    d = tf.constant(3.0)
+    with tf.GradientTape() as outer:
+        outer.watch(d)
+        with tf.GradientTape() as inner:
+            inner.watch(d)
+            s = square(d)
+        g = inner.gradient(s, d)
+    return {"y": y, "grads": tape.gradient(y, [a, w]), "product": product,
+            "product_grads": tape2.gradient(product, [b, c]), "first": g,
+            "second": outer.gradient(g, d)}
