@@ -17,6 +17,7 @@ import contextlib
 import functools
 from typing import Any, Callable, Iterator, List, Optional
 
+import numpy as np
 import torch
 
 from tftape_torch import _state
@@ -30,14 +31,20 @@ from tftape_torch._variable import Variable
 from tftape_torch.errors import InvalidArgumentError, OutOfRangeError
 
 __all__ = [
+    "case",
     "cond",
     "control_dependencies",
+    "foldl",
+    "foldr",
     "group",
     "identity_n",
     "init_scope",
     "map_fn",
     "no_op",
+    "numpy_function",
     "py_function",
+    "scan",
+    "switch_case",
     "TensorArray",
     "vectorized_map",
     "while_loop",
@@ -228,6 +235,140 @@ def _check_lengths(leaves: List[torch.Tensor]) -> int:
                 f"{[int(u.shape[0]) for u in leaves]}"
             )
     return int(n)
+
+
+def _slices(elems: Any) -> Any:
+    """`elems` as its leaves (tensors) and their common first dimension."""
+    leaves = [as_tensor(v) for v in flatten(elems)]
+    return leaves, _check_lengths(leaves)
+
+
+def _item(elems: Any, leaves: List[torch.Tensor], i: int) -> Any:
+    return pack_like(elems, [t[i] for t in leaves]) if is_nested(elems) else leaves[0][i]
+
+
+def _fold(fn: Callable[[Any, Any], Any], elems: Any, initializer: Any,
+          indices: List[int], keep: builtins.bool) -> Any:
+    leaves, n = _slices(elems)
+    if initializer is None:
+        if n == 0:
+            raise OutOfRangeError(None, None, "Tried to read from index 0 but array size is: 0")
+        acc = _item(elems, leaves, indices[0])
+        indices = indices[1:]
+        steps = [acc]
+    else:
+        acc, steps = initializer, []
+    for i in indices:
+        acc = fn(acc, _item(elems, leaves, i))
+        steps.append(acc)
+    return steps if keep else acc
+
+
+def foldl(fn: Callable[[Any, Any], Any], elems: Any, initializer: Any = None,
+          parallel_iterations: int = 10, back_prop: builtins.bool = True,
+          swap_memory: builtins.bool = False, name: Optional[str] = None) -> Any:
+    """`fn(...fn(fn(initializer, elems[0]), elems[1])..., elems[n-1])`: `elems` folded from
+    the left (without `initializer`, the first slice starts). Gradients flow through.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.foldl(lambda a, x: a * x, tf.constant([1.0, 2.0, 3.0, 4.0])))
+    tf.Tensor(24.0, shape=(), dtype=float32)
+
+    Raises:
+      OutOfRangeError: `elems` is empty and there is no `initializer`.
+    """
+    _, n = _slices(elems)
+    return _fold(fn, elems, initializer, list(builtins.range(n)), keep=False)
+
+
+def foldr(fn: Callable[[Any, Any], Any], elems: Any, initializer: Any = None,
+          parallel_iterations: int = 10, back_prop: builtins.bool = True,
+          swap_memory: builtins.bool = False, name: Optional[str] = None) -> Any:
+    """`elems` folded from the right: as `foldl`, last slice first.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.foldr(lambda a, x: a - x, tf.constant([1.0, 2.0]), initializer=tf.constant(0.0)))
+    tf.Tensor(-3.0, shape=(), dtype=float32)
+    """
+    _, n = _slices(elems)
+    return _fold(fn, elems, initializer, list(builtins.range(n))[::-1], keep=False)
+
+
+def scan(fn: Callable[[Any, Any], Any], elems: Any, initializer: Any = None,
+         parallel_iterations: int = 10, back_prop: builtins.bool = True,
+         swap_memory: builtins.bool = False, infer_shape: builtins.bool = True,
+         reverse: builtins.bool = False, name: Optional[str] = None) -> Any:
+    """Every intermediate accumulator of `foldl` (of `foldr` with `reverse`), stacked
+    along a new first dimension in the order of `elems`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.scan(lambda a, x: a + x, tf.constant([1.0, 2.0, 3.0])))
+    tf.Tensor([1. 3. 6.], shape=(3,), dtype=float32)
+    """
+    _, n = _slices(elems)
+    order = list(builtins.range(n))
+    steps = _fold(fn, elems, initializer, order[::-1] if reverse else order, keep=True)
+    if reverse:
+        steps = steps[::-1]
+    if not steps:
+        raise OutOfRangeError(None, None, "Tried to read from index 0 but array size is: 0")
+    flat = [flatten(step) for step in steps]
+    stacked = [stack([as_tensor(values[j]) for values in flat])
+               for j in builtins.range(len(flat[0]))]
+    return pack_like(steps[0], stacked) if is_nested(steps[0]) else stacked[0]
+
+
+def switch_case(branch_index: Any, branch_fns: Any, default: Optional[Callable[[], Any]] = None,
+                name: str = "switch_case") -> Any:
+    """The result of `branch_fns[branch_index]()`; an index out of range runs `default`
+    (or, without one, the branch of the greatest index). `branch_fns` is a list, a list
+    of `(index, fn)` pairs or a dict.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.switch_case(tf.constant(1), [lambda: tf.constant(10), lambda: tf.constant(20)]))
+    tf.Tensor(20, shape=(), dtype=int32)
+
+    Raises:
+      TypeError: `branch_index` is not a tensor.
+    """
+    if not isinstance(branch_index, torch.Tensor):
+        raise TypeError(f"'branch_index' must be a Tensor, got {type(branch_index)}")
+    if isinstance(branch_fns, dict):
+        table = dict(branch_fns)
+    else:
+        pairs = list(branch_fns)
+        table = dict(pairs) if pairs and isinstance(pairs[0], tuple) else dict(enumerate(pairs))
+    chosen = table.get(_index(branch_index))
+    if chosen is None:
+        chosen = default if default is not None else table[builtins.max(table)]
+    return chosen()
+
+
+def case(pred_fn_pairs: Any, default: Optional[Callable[[], Any]] = None,
+         exclusive: builtins.bool = False, strict: builtins.bool = False,
+         name: str = "case") -> Any:
+    """The result of the `fn` of the first `(pred, fn)` pair whose `pred` is true, or of
+    `default`.
+
+    >>> import tftape_torch as tf
+    >>> pairs = [(tf.constant(False), lambda: tf.constant(1))]
+    >>> print(tf.case(pairs, default=lambda: tf.constant(3)))
+    tf.Tensor(3, shape=(), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: no `pred` is true and there is no `default`.
+    """
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(pred_fn_pairs)
+    for pred, fn in pairs:
+        if builtins.bool(pred):
+            return fn()
+    if default is None:
+        shown = ", ".join(str(builtins.bool(pred)) for pred, _ in pairs)
+        raise InvalidArgumentError(
+            None, None, "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. "
+            f"Summarized data: b'Input error: None of conditions evaluated as True:'\n{shown}"
+        )
+    return default()
 
 
 def map_fn(
@@ -498,6 +639,36 @@ class TensorArray:
 
 # ---------------------------------------------------------------------------
 # Python functions and scopes
+
+
+def numpy_function(func: Callable[..., Any], inp: Any, Tout: Any,
+                   stateful: builtins.bool = True, name: Optional[str] = None) -> Any:
+    """Calls the Python `func` on NumPy arrays of `inp` and converts its result to `Tout`.
+
+    No gradient flows through `func` (it computes on arrays); like `py_function`, it
+    runs at every call of a traced `tf.function`. Each result keeps its array's dtype,
+    as in TF.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.numpy_function(lambda a: a * 2, [tf.constant([1.0, 2.0])], tf.float32))
+    tf.Tensor([2. 4.], shape=(2,), dtype=float32)
+    """
+
+    args = [as_tensor(v) for v in (inp or [])]
+    run = functools.partial(_run_numpy, func, Tout)
+    trace = _state.tracing()
+    if trace is not None:
+        return trace.python_call(run, args)
+    return run(*args)
+
+
+def _run_numpy(func: Callable[..., Any], Tout: Any, *args: Any) -> Any:
+    out = func(*[np.asarray(as_tensor(a).numpy()) for a in args])
+    # TF keeps each array's own dtype (`Tout` only declares it).
+    if isinstance(Tout, (list, tuple)):
+        values = list(out) if isinstance(out, (list, tuple)) else [out]
+        return [convert_to_tensor(np.asarray(v)) for v in values]
+    return convert_to_tensor(np.asarray(out))
 
 
 def py_function(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 import collections
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -30,8 +30,17 @@ __all__ = [
     "cumprod",
     "cumsum",
     "polyval",
+    "segment_max",
+    "segment_mean",
+    "segment_min",
+    "segment_prod",
     "segment_sum",
     "top_k",
+    "unsorted_segment_max",
+    "unsorted_segment_mean",
+    "unsorted_segment_min",
+    "unsorted_segment_prod",
+    "unsorted_segment_sqrt_n",
     "unsorted_segment_sum",
 ]
 
@@ -249,22 +258,28 @@ def segment_sum(data: Any, segment_ids: Any, name: Optional[str] = None) -> torc
       InvalidArgumentError: if the ids are not sorted, negative, or their count is not
         the first dimension of `data`.
     """
-    x = number_input(data, "SegmentSum")
-    ids = _ids(segment_ids, "SegmentSum")
+    x, ids, count = _sorted_segments(data, segment_ids, "SegmentSum")
+    return call("SegmentSum", _segment_sum, (x, ids), x, ids, count)
+
+
+def _sorted_segments(data: Any, segment_ids: Any, op: str
+                     ) -> Tuple[torch.Tensor, torch.Tensor, int]:
+    """`data`, its ids and the number of segments, checked as TF's sorted segment ops do."""
+    x = number_input(data, op)
+    ids = _ids(segment_ids, op)
     if ids.dim() != 1 or x.dim() == 0 or ids.shape[0] != x.shape[0]:
         raise InvalidArgumentError(
-            None, None, "segment_ids should be the same size as dimension 0 of input. "
-            "[Op:SegmentSum]"
+            None, None, f"segment_ids should be the same size as dimension 0 of input. "
+            f"[Op:{op}]"
         )
     with _DisableSubclass():
         values = ids.tolist()
     for a, b in zip(values, values[1:]):
         if b < a:
-            raise InvalidArgumentError(None, None, "segment ids are not increasing [Op:SegmentSum]")
+            raise InvalidArgumentError(None, None, f"segment ids are not increasing [Op:{op}]")
     if values and values[0] < 0:
-        raise InvalidArgumentError(None, None, "segment ids must be >= 0 [Op:SegmentSum]")
-    count = values[-1] + 1 if values else 0
-    return call("SegmentSum", _segment_sum, (x, ids), x, ids, count)
+        raise InvalidArgumentError(None, None, f"segment ids must be >= 0 [Op:{op}]")
+    return x, ids, int(values[-1]) + 1 if values else 0
 
 
 def unsorted_segment_sum(
@@ -283,23 +298,120 @@ def unsorted_segment_sum(
       InvalidArgumentError: for an id >= `num_segments`, or ids not shaped like a
         prefix of `data`.
     """
-    x = number_input(data, "UnsortedSegmentSum")
-    ids = _ids(segment_ids, "UnsortedSegmentSum")
+    x, ids, count = _unsorted_segments(data, segment_ids, num_segments, "UnsortedSegmentSum")
+    return call("UnsortedSegmentSum", _segment_sum, (x, ids), x, ids, count)
+
+
+def _unsorted_segments(data: Any, segment_ids: Any, num_segments: Any, op: str
+                       ) -> Tuple[torch.Tensor, torch.Tensor, int]:
+    """`data`, its ids and `num_segments`, checked as TF's unsorted segment ops do."""
+    x = number_input(data, op)
+    ids = _ids(segment_ids, op)
     count = _count(num_segments)
     if list(x.shape[: ids.dim()]) != list(ids.shape):
         raise InvalidArgumentError(
             None, None, f"data.shape = {list(x.shape)} does not start with segment_ids.shape = "
-            f"{list(ids.shape)} [Op:UnsortedSegmentSum]"
+            f"{list(ids.shape)} [Op:{op}]"
         )
     with _DisableSubclass():
         values = ids.reshape(-1).tolist()
     for i, v in enumerate(values):
         if v >= count:
             raise InvalidArgumentError(
-                None, None, f"segment_ids[{i}] = {v} is out of range [0, {count}) "
-                "[Op:UnsortedSegmentSum]"
+                None, None, f"segment_ids[{i}] = {v} is out of range [0, {count}) [Op:{op}]"
             )
-    return call("UnsortedSegmentSum", _segment_sum, (x, ids), x, ids, count)
+    return x, ids, count
+
+
+def _extreme(dtype: torch.dtype, largest: builtins.bool) -> Any:
+    """The dtype's highest or lowest finite value (TF's empty unsorted max and min)."""
+    info: Any = torch.finfo(dtype) if dtype.is_floating_point else torch.iinfo(dtype)
+    return info.max if largest else info.min
+
+
+def _segment_reduce(data: torch.Tensor, ids: torch.Tensor, count: int, mode: str,
+                    empty: Any) -> torch.Tensor:
+    """The `mode` ("amax", "amin", "prod", "mean", "sqrt_n") of each segment; `empty`
+    where a segment has no entries (None: the identity of the reduction)."""
+    rest = list(data.shape[ids.dim():])
+    flat = data.reshape([-1] + rest)
+    flat_ids = ids.reshape(-1).to(torch.int64)
+    keep = flat_ids >= 0  # TF drops negative ids of unsorted segment ops
+    if not builtins.bool(torch.all(keep)):
+        flat, flat_ids = flat[keep], flat_ids[keep]
+    index = flat_ids.reshape([-1] + [1] * len(rest)).expand_as(flat)
+    if mode in ("mean", "sqrt_n"):
+        total = torch.zeros([count] + rest, dtype=data.dtype, device=data.device)
+        total = torch.index_add(total, 0, flat_ids, flat)
+        sizes = torch.bincount(flat_ids, minlength=count).to(data.dtype)
+        sizes = sizes.reshape([count] + [1] * len(rest)).clamp(min=1)
+        return total / (sizes if mode == "mean" else torch.sqrt(sizes))
+    start = {"amax": _extreme(data.dtype, False), "amin": _extreme(data.dtype, True),
+             "prod": 1}[mode]
+    out = torch.full([count] + rest, start, dtype=data.dtype, device=data.device)
+    out = torch.scatter_reduce(out, 0, index, flat, mode, include_self=False)
+    if empty is not None:
+        present = torch.bincount(flat_ids, minlength=count) > 0
+        present = present.reshape([count] + [1] * len(rest))
+        out = torch.where(present, out, torch.full((), empty, dtype=data.dtype,
+                                                   device=data.device))
+    return out
+
+
+def _segment_op(name: str, op: str, mode: str, empty: Any, sorted_ids: builtins.bool,
+                doc: str) -> Any:
+    if sorted_ids:
+        def reduce(data: Any, segment_ids: Any, name: Optional[str] = None) -> torch.Tensor:
+            x, ids, count = _sorted_segments(data, segment_ids, op)
+            return call(op, _segment_reduce, (x, ids), x, ids, count, mode, empty)
+    else:
+        def reduce(data: Any, segment_ids: Any, num_segments: Any,  # type: ignore[misc]
+                   name: Optional[str] = None) -> torch.Tensor:
+            x, ids, count = _unsorted_segments(data, segment_ids, num_segments, op)
+            return call(op, _segment_reduce, (x, ids), x, ids, count, mode, empty)
+
+    reduce.__name__ = reduce.__qualname__ = name
+    reduce.__doc__ = doc
+    return reduce
+
+
+_SORTED = """The {what} of the rows of `data` sharing a segment id (ids sorted, from 0);
+    {empty} for a segment with no rows. Ties of a max or min share its gradient.
+
+    Raises:
+      InvalidArgumentError: if the ids are not sorted, negative, or their count is not
+        the first dimension of `data`.
+    """
+_UNSORTED = """The {what} of the entries of `data` sharing a segment id, ids in any
+    order (negative ids dropped); {empty} for an empty segment.
+
+    Raises:
+      InvalidArgumentError: for an id >= `num_segments`, or ids not shaped like a
+        prefix of `data`.
+    """
+segment_max = _segment_op("segment_max", "SegmentMax", "amax", 0, True,
+                          _SORTED.format(what="maximum", empty="0"))
+segment_min = _segment_op("segment_min", "SegmentMin", "amin", 0, True,
+                          _SORTED.format(what="minimum", empty="0"))
+segment_prod = _segment_op("segment_prod", "SegmentProd", "prod", None, True,
+                           _SORTED.format(what="product", empty="1"))
+segment_mean = _segment_op("segment_mean", "SegmentMean", "mean", None, True,
+                           _SORTED.format(what="mean", empty="0"))
+unsorted_segment_max = _segment_op(
+    "unsorted_segment_max", "UnsortedSegmentMax", "amax", None, False,
+    _UNSORTED.format(what="maximum", empty="the dtype's lowest value"))
+unsorted_segment_min = _segment_op(
+    "unsorted_segment_min", "UnsortedSegmentMin", "amin", None, False,
+    _UNSORTED.format(what="minimum", empty="the dtype's highest value"))
+unsorted_segment_prod = _segment_op(
+    "unsorted_segment_prod", "UnsortedSegmentProd", "prod", None, False,
+    _UNSORTED.format(what="product", empty="1"))
+unsorted_segment_mean = _segment_op(
+    "unsorted_segment_mean", "UnsortedSegmentMean", "mean", None, False,
+    _UNSORTED.format(what="mean", empty="0"))
+unsorted_segment_sqrt_n = _segment_op(
+    "unsorted_segment_sqrt_n", "UnsortedSegmentSqrtN", "sqrt_n", None, False,
+    _UNSORTED.format(what="sum divided by the square root of the count", empty="0"))
 
 
 def _count(value: Any) -> int:

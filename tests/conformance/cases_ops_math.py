@@ -1294,3 +1294,85 @@ def case_debug_check_numerics(tf):
         "all_finite": tf.debugging.assert_all_finite(x, "m"),
         "all_finite_bad": _raises(lambda: tf.debugging.assert_all_finite(x / 0.0, "m")),
     }
+
+
+# ---------------------------------------------------------------------------
+# scan, foldl, foldr, switch_case, case, numpy_function, segment max/min/mean/prod
+
+
+def _values_and_grad(tf, fn, value):
+    x = tf.constant(value)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = fn(x)
+    return {"y": y, "grad": tape.gradient(y, x)}
+
+
+def case_fn_scan_fold(tf):
+    v = [1.0, 2.0, 3.0, 4.0]
+    return {
+        "scan": _values_and_grad(tf, lambda x: tf.scan(lambda a, e: a * e, x), v),
+        "scan_init": _values_and_grad(
+            tf, lambda x: tf.scan(lambda a, e: a + e, x, initializer=tf.constant(10.0)), v),
+        "scan_reverse": tf.scan(lambda a, e: a + e, tf.constant(v), reverse=True),
+        "scan_nested": tf.scan(lambda a, e: (a[0] + e, a[1] * e), tf.constant(v),
+                               initializer=(tf.constant(0.0), tf.constant(1.0))),
+        "scan_matrix": tf.scan(lambda a, e: a + e, tf.constant([[1.0, 2.0], [3.0, 4.0]])),
+        "foldl": _values_and_grad(tf, lambda x: tf.foldl(lambda a, e: a * e, x), v),
+        "foldr": _values_and_grad(
+            tf, lambda x: tf.foldr(lambda a, e: a - e, x, initializer=tf.constant(0.0)), v),
+        "foldl_tuple": tf.foldl(lambda a, e: a + e[0] * e[1],
+                                (tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])),
+                                initializer=tf.constant(0.0)),
+        "foldl_empty": _raises(lambda: tf.foldl(lambda a, e: a + e, tf.constant([], tf.float32))),
+    }
+
+
+def case_fn_switch_case_and_case(tf):
+    x = tf.constant([1.0, 2.0])
+    branches = [lambda: x * 2.0, lambda: x * 3.0]
+    return {
+        "switch": _values_and_grad(
+            tf, lambda v: tf.switch_case(tf.constant(1), [lambda: v * 2.0, lambda: v * 3.0]),
+            [1.0, 2.0]),
+        "switch_dict": tf.switch_case(tf.constant(0), {0: branches[0], 1: branches[1]}),
+        "switch_default": tf.switch_case(tf.constant(7), branches, default=lambda: x * 0.0),
+        "switch_out_of_range": tf.switch_case(tf.constant(-1), branches),
+        "switch_python_index": _raises(lambda: tf.switch_case(1, branches)),
+        "case": tf.case([(tf.constant(False), lambda: tf.constant(1)),
+                         (tf.constant(True), lambda: tf.constant(2))],
+                        default=lambda: tf.constant(3)),
+        "case_default": tf.case([(tf.constant(False), lambda: tf.constant(1))],
+                                default=lambda: tf.constant(3)),
+        "case_none_true": _raises(lambda: tf.case([(tf.constant(False), lambda: tf.constant(1)),
+                                                  (tf.constant(False), lambda: tf.constant(2))])),
+    }
+
+
+def case_fn_numpy_function(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.numpy_function(lambda a: a * 2, [x], tf.float32)
+    return {"y": y, "grad": tape.gradient(y, x),
+            "float64": tf.numpy_function(lambda a: a + 1.0, [x], tf.float64)}
+
+
+def case_seq_segment_reductions(tf):
+    data = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [5.0, 0.5]])
+    ids = tf.constant([0, 0, 2, 2])
+    unsorted_ids = tf.constant([3, 0, 3, -1])
+    out = {}
+    for name in ("segment_max", "segment_min", "segment_mean", "segment_prod"):
+        fn = getattr(tf.math, name)
+        out[name] = _values_and_grad(tf, lambda v, fn=fn: fn(v, ids), data.numpy())
+    for name in ("unsorted_segment_max", "unsorted_segment_min", "unsorted_segment_mean",
+                 "unsorted_segment_prod", "unsorted_segment_sqrt_n"):
+        fn = getattr(tf.math, name)
+        out[name] = _values_and_grad(tf, lambda v, fn=fn: fn(v, unsorted_ids, 5), data.numpy())
+    out["int_max"] = tf.math.segment_max(tf.constant([1, 5, 2]), tf.constant([0, 0, 1]))
+    out["int_unsorted_min"] = tf.math.unsorted_segment_min(tf.constant([1, 5]),
+                                                          tf.constant([1, 1]), 3)
+    out["not_sorted"] = _raises(lambda: tf.math.segment_max(data, tf.constant([1, 0, 1, 1])))
+    out["out_of_range"] = _raises(lambda: tf.math.unsorted_segment_max(data, ids, 2))
+    return out
