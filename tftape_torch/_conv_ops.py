@@ -22,10 +22,14 @@ from typing import Any, List, Optional, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 
+from tftape_torch._array_ops import expand_dims, squeeze
 from tftape_torch._op_call import as_tensor, call, float_input
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["avg_pool2d", "conv1d", "conv2d", "max_pool2d"]
+__all__ = [
+    "avg_pool", "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "max_pool", "max_pool1d",
+    "max_pool2d",
+]
 
 
 def _spatial(value: Any, n: int, name: str, channels_last: bool) -> List[int]:
@@ -199,3 +203,72 @@ def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: 
      [6.5 8. ]], shape=(2, 2), dtype=float32)
     """
     return _pool("AvgPool", _avg_pool, input, ksize, strides, padding, data_format)
+
+
+def _one_dim(value: Any, name: str) -> List[int]:
+    """A 1-D pooling `ksize`/`strides` (an int, or a list of 1 or 3) as 2-D `[1, n]`."""
+    values = [int(v) for v in value] if isinstance(value, (list, tuple)) else [int(value)]
+    if len(values) == 3:
+        values = values[1:2]
+    if len(values) != 1:
+        raise ValueError(f"`{name}` should be of length 1 or 3. Received: {name}={value}")
+    return [1, values[0]]
+
+
+def _pool1d(pool2d: Any, input: Any, ksize: Any, strides: Any, padding: Any,
+            data_format: str) -> torch.Tensor:
+    if data_format != "NWC":
+        raise ValueError(f"data_format {data_format!r} is not supported here; use 'NWC'")
+    x = float_input(input, "MaxPool" if pool2d is max_pool2d else "AvgPool",
+                    allow_complex=False)
+    if x.dim() != 3:
+        raise InvalidArgumentError(None, None, f"input must be 4-dimensional after a width "
+                                   f"dimension is added; got shape {list(x.shape)} [Op:MaxPool]")
+    out = pool2d(expand_dims(x, 1), _one_dim(ksize, "ksize"), _one_dim(strides, "strides"),
+                 padding)
+    return squeeze(out, [1])
+
+
+def max_pool1d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NWC",
+               name: Optional[str] = None) -> torch.Tensor:
+    """The maximum of each `ksize` window of `input` `[batch, width, channels]`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.max_pool1d(tf.reshape(tf.range(4.0), [1, 4, 1]), 2, 2, "VALID")[0, :, 0])
+    tf.Tensor([1. 3.], shape=(2,), dtype=float32)
+    """
+    return _pool1d(max_pool2d, input, ksize, strides, padding, data_format)
+
+
+def avg_pool1d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NWC",
+               name: Optional[str] = None) -> torch.Tensor:
+    """The mean of each `ksize` window of `input` `[batch, width, channels]`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.avg_pool1d(tf.reshape(tf.range(4.0), [1, 4, 1]), 2, 2, "VALID")[0, :, 0])
+    tf.Tensor([0.5 2.5], shape=(2,), dtype=float32)
+    """
+    return _pool1d(avg_pool2d, input, ksize, strides, padding, data_format)
+
+
+def _pool_by_rank(pool1d: Any, pool2d: Any, input: Any, ksize: Any, strides: Any,
+                  padding: Any, data_format: Optional[str]) -> torch.Tensor:
+    rank = float_input(input, "Pool", allow_complex=False).dim()
+    if rank == 3:
+        return pool1d(input, ksize, strides, padding, data_format or "NWC")
+    if rank == 4:
+        return pool2d(input, ksize, strides, padding, data_format or "NHWC")
+    raise ValueError(f"`input.shape.rank` must be 3 or 4 here (3-D pooling is not "
+                     f"supported). Received: input.shape={tuple(input.shape)} of rank {rank}")
+
+
+def max_pool(input: Any, ksize: Any, strides: Any, padding: Any,
+             data_format: Optional[str] = None, name: Optional[str] = None) -> torch.Tensor:
+    """`max_pool1d` or `max_pool2d`, by the rank of `input` (3 or 4)."""
+    return _pool_by_rank(max_pool1d, max_pool2d, input, ksize, strides, padding, data_format)
+
+
+def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any,
+             data_format: Optional[str] = None, name: Optional[str] = None) -> torch.Tensor:
+    """`avg_pool1d` or `avg_pool2d`, by the rank of `input` (3 or 4)."""
+    return _pool_by_rank(avg_pool1d, avg_pool2d, input, ksize, strides, padding, data_format)

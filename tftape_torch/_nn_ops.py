@@ -21,12 +21,14 @@ from tftape_torch.errors import AbortedError, InvalidArgumentError
 from tftape_torch.random import op_generator as random_generator
 
 __all__ = [
+    "batch_normalization",
     "bias_add",
     "dropout",
     "elu",
     "gelu",
     "l2_loss",
     "leaky_relu",
+    "log_poisson_loss",
     "log_softmax",
     "moments",
     "relu",
@@ -39,6 +41,7 @@ __all__ = [
     "softplus",
     "sparse_softmax_cross_entropy_with_logits",
     "swish",
+    "weighted_cross_entropy_with_logits",
 ]
 
 
@@ -366,6 +369,98 @@ def sigmoid_cross_entropy_with_logits(
             f"({tuple(x.shape)} vs {tuple(y.shape)})."
         )
     return call("SigmoidCrossEntropyWithLogits", _sigmoid_xent, (y, x), y, x)
+
+
+def _weighted_xent(labels: torch.Tensor, logits: torch.Tensor, pos_weight: torch.Tensor
+                   ) -> torch.Tensor:
+    # TF's stable form: (1 - z) * x + (1 + (q - 1) * z) * (log1p(exp(-|x|)) + max(-x, 0))
+    log_weight = 1 + (pos_weight - 1) * labels
+    return (1 - labels) * logits + log_weight * (
+        torch.log1p(torch.exp(-torch.abs(logits))) + torch.relu(-logits))
+
+
+def weighted_cross_entropy_with_logits(labels: Any, logits: Any, pos_weight: Any,
+                                       name: Optional[str] = None) -> torch.Tensor:
+    """`sigmoid_cross_entropy_with_logits` with the positive term weighted by `pos_weight`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.weighted_cross_entropy_with_logits([1.0], [0.0], 2.0))
+    tf.Tensor([1.3862944], shape=(1,), dtype=float32)
+
+    Raises:
+      ValueError: if the shapes of `labels` and `logits` differ.
+    """
+    x = as_tensor(logits)
+    y = as_tensor(labels, x.dtype)
+    if list(y.shape) != list(x.shape):
+        raise ValueError(f"`logits` and `labels` must have the same shape, received "
+                         f"({tuple(x.shape)} vs {tuple(y.shape)}).")
+    q = as_tensor(pos_weight, x.dtype)
+    return call("WeightedCrossEntropyWithLogits", _weighted_xent, (y, x, q), y, x, q)
+
+
+def _log_poisson(targets: torch.Tensor, log_input: torch.Tensor, full: bool) -> torch.Tensor:
+    result = torch.exp(log_input) - log_input * targets
+    if full:
+        # Stirling's approximation of log(targets!), for targets > 1 (TF's form).
+        point_five = torch.full((), 0.5, dtype=targets.dtype, device=targets.device)
+        two_pi = torch.full((), 2 * 3.141592653589793, dtype=targets.dtype,
+                            device=targets.device)
+        stirling = (targets * torch.log(targets) - targets
+                    + point_five * torch.log(two_pi * targets))
+        zeros = torch.zeros((), dtype=targets.dtype, device=targets.device)
+        ones = torch.ones((), dtype=targets.dtype, device=targets.device)
+        keep = torch.logical_and(targets >= zeros, targets <= ones)
+        result = result + torch.where(keep, torch.zeros_like(stirling), stirling)
+    return result
+
+
+def log_poisson_loss(targets: Any, log_input: Any, compute_full_loss: bool = False,
+                     name: Optional[str] = None) -> torch.Tensor:
+    """The negative log-likelihood of `targets` under Poisson rates `exp(log_input)`
+    (with `compute_full_loss`, plus Stirling's term for `log(targets!)`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.log_poisson_loss(tf.constant([2.0]), tf.constant([0.0])))
+    tf.Tensor([1.], shape=(1,), dtype=float32)
+
+    Raises:
+      ValueError: if the shapes differ.
+    """
+    x = as_tensor(log_input)
+    t = as_tensor(targets, x.dtype)
+    if list(t.shape) != list(x.shape):
+        raise ValueError(f"`log_input` and `targets` must have the same shape, received "
+                         f"({tuple(x.shape)} vs {tuple(t.shape)}).")
+    return call("LogPoissonLoss", _log_poisson, (t, x), t, x, bool(compute_full_loss))
+
+
+def _batch_norm(x: torch.Tensor, mean: torch.Tensor, variance: torch.Tensor,
+                offset: Optional[torch.Tensor], scale: Optional[torch.Tensor],
+                epsilon: float) -> torch.Tensor:
+    inv = torch.rsqrt(variance + epsilon)
+    if scale is not None:
+        inv = inv * scale
+    shift = (offset - mean * inv) if offset is not None else -mean * inv
+    return x * inv.to(x.dtype) + shift.to(x.dtype)
+
+
+def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: Any,
+                        variance_epsilon: float, name: Optional[str] = None) -> torch.Tensor:
+    """`(x - mean) / sqrt(variance + variance_epsilon) * scale + offset`, in TF's order
+    of operations (`offset` and `scale` may be `None`).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.constant([[1.0, 3.0]])
+    >>> print(tf.nn.batch_normalization(x, 2.0, 1.0, None, None, 0.0))
+    tf.Tensor([[-1.  1.]], shape=(1, 2), dtype=float32)
+    """
+    t = float_input(x, "BatchNorm", allow_complex=False)
+    m, v = as_tensor(mean, t.dtype), as_tensor(variance, t.dtype)
+    o = None if offset is None else as_tensor(offset, t.dtype)
+    sc = None if scale is None else as_tensor(scale, t.dtype)
+    inputs = [a for a in (t, m, v, o, sc) if a is not None]
+    return call("BatchNorm", _batch_norm, inputs, t, m, v, o, sc, float(variance_epsilon))
 
 
 def _l2(x: torch.Tensor) -> torch.Tensor:

@@ -10,16 +10,27 @@ from typing import Any, Optional
 import torch
 
 from tftape_torch._clip_ops import clip_by_norm
-from tftape_torch._conv_ops import avg_pool2d, conv1d, conv2d, max_pool2d
+from tftape_torch._conv_ops import (
+    avg_pool,
+    avg_pool1d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    max_pool,
+    max_pool1d,
+    max_pool2d,
+)
 from tftape_torch._gather_ops import gather
 from tftape_torch._math_ops import sigmoid, tanh
 from tftape_torch._nn_ops import (
+    batch_normalization,
     bias_add,
     dropout,
     elu,
     gelu,
     l2_loss,
     leaky_relu,
+    log_poisson_loss,
     log_softmax,
     moments,
     relu,
@@ -32,6 +43,7 @@ from tftape_torch._nn_ops import (
     softplus,
     sparse_softmax_cross_entropy_with_logits,
     swish,
+    weighted_cross_entropy_with_logits,
 )
 from tftape_torch._norm_ops import l2_normalize
 from tftape_torch._op_call import as_tensor
@@ -39,7 +51,10 @@ from tftape_torch._sequence_ops import top_k
 from tftape_torch._special_ops import softsign
 
 __all__ = [
+    "avg_pool",
+    "avg_pool1d",
     "avg_pool2d",
+    "batch_normalization",
     "bias_add",
     "conv1d",
     "conv2d",
@@ -50,7 +65,10 @@ __all__ = [
     "l2_loss",
     "l2_normalize",
     "leaky_relu",
+    "log_poisson_loss",
     "log_softmax",
+    "max_pool",
+    "max_pool1d",
     "max_pool2d",
     "moments",
     "relu",
@@ -67,6 +85,7 @@ __all__ = [
     "swish",
     "tanh",
     "top_k",
+    "weighted_cross_entropy_with_logits",
 ]
 
 

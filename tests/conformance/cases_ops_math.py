@@ -1376,3 +1376,57 @@ def case_seq_segment_reductions(tf):
     out["not_sorted"] = _raises(lambda: tf.math.segment_max(data, tf.constant([1, 0, 1, 1])))
     out["out_of_range"] = _raises(lambda: tf.math.unsorted_segment_max(data, ids, 2))
     return out
+
+
+# ---------------------------------------------------------------------------
+# Pooling by rank, batch_normalization, weighted and Poisson losses
+
+
+def case_nn_pool_1d_and_by_rank(tf):
+    x1 = tf.reshape(tf.range(10.0), [1, 5, 2])
+    x2 = tf.reshape(tf.range(18.0), [1, 3, 3, 2])
+    out = {}
+    for name, fn in (("max1d", lambda v: tf.nn.max_pool1d(v, 2, 2, "SAME")),
+                     ("avg1d", lambda v: tf.nn.avg_pool1d(v, 3, 1, "VALID")),
+                     ("max_rank3", lambda v: tf.nn.max_pool(v, [2], [1], "VALID")),
+                     ("avg_rank3", lambda v: tf.nn.avg_pool(v, 2, 2, "SAME"))):
+        out[name] = _values_and_grad(tf, fn, x1.numpy())
+    out["max_rank4"] = _values_and_grad(tf, lambda v: tf.nn.max_pool(v, 2, 1, "VALID"),
+                                        x2.numpy())
+    out["avg_rank4"] = _values_and_grad(tf, lambda v: tf.nn.avg_pool(v, 2, 2, "SAME"),
+                                        x2.numpy())
+    out["rank2"] = _raises(lambda: tf.nn.max_pool1d(tf.ones([2, 2]), 1, 1, "VALID"))
+    return out
+
+
+def case_nn_batch_normalization(tf):
+    x = tf.constant([[1.0, 3.0], [2.0, 6.0]])
+    mean, var = tf.nn.moments(x, axes=[0])
+    scale, offset = tf.constant([2.0, 0.5]), tf.constant([0.1, -0.1])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, scale, offset])
+        m, v = tf.nn.moments(x, axes=[0])
+        y = tf.nn.batch_normalization(x, m, v, offset, scale, 1e-3)
+        loss = tf.reduce_sum(y * tf.constant([[1.0, 2.0], [3.0, 4.0]]))
+    return {
+        "y": y, "grads": tape.gradient(loss, [x, scale, offset]),
+        "plain": tf.nn.batch_normalization(x, mean, var, None, None, 1e-3),
+        "scalars": tf.nn.batch_normalization(x, 2.0, 1.0, None, None, 0.0),
+    }
+
+
+def case_nn_weighted_and_poisson_losses(tf):
+    labels = tf.constant([1.0, 0.0, 0.5])
+    logits = tf.constant([0.3, -2.0, 40.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(logits)
+        weighted = tf.nn.weighted_cross_entropy_with_logits(labels, logits, 3.0)
+        poisson = tf.nn.log_poisson_loss(tf.constant([2.0, 0.5, 4.0]), logits)
+    return {
+        "weighted": weighted, "weighted_grad": tape.gradient(weighted, logits),
+        "poisson": poisson, "poisson_grad": tape.gradient(poisson, logits),
+        "full": tf.nn.log_poisson_loss(tf.constant([2.0, 0.5, 4.0]), logits,
+                                       compute_full_loss=True),
+        "shapes": _raises(lambda: tf.nn.weighted_cross_entropy_with_logits(
+            tf.constant([1.0]), tf.constant([1.0, 2.0]), 2.0)),
+    }
