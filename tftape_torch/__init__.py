@@ -156,6 +156,7 @@ from tftape_torch._functional_ops import (
     py_function,
     scan,
     switch_case,
+    timestamp,
     vectorized_map,
     while_loop,
 )
@@ -217,6 +218,8 @@ from tftape_torch._norm_ops import norm
 from tftape_torch._print_op import print_ as _print
 from tftape_torch._sequence_ops import add_n, cumsum
 from tftape_torch._shape_ops import (
+    broadcast_dynamic_shape,
+    broadcast_static_shape,
     broadcast_to,
     einsum,
     meshgrid,
@@ -224,11 +227,14 @@ from tftape_torch._shape_ops import (
     pad,
     repeat,
     reverse,
+    reverse_sequence,
     roll,
     sequence_mask,
+    shape_n,
     slice,
     split,
     tile,
+    unravel_index,
     unstack,
 )
 from tftape_torch._tape import GradientTape
@@ -275,6 +281,8 @@ __all__ = [
     "bfloat16",
     "bool",
     "boolean_mask",
+    "broadcast_dynamic_shape",
+    "broadcast_static_shape",
     "broadcast_to",
     "case",
     "cast",
@@ -388,6 +396,7 @@ __all__ = [
     "repeat",
     "reshape",
     "reverse",
+    "reverse_sequence",
     "roll",
     "round",
     "scalar_mul",
@@ -396,6 +405,7 @@ __all__ = [
     "searchsorted",
     "sequence_mask",
     "shape",
+    "shape_n",
     "sigmoid",
     "sign",
     "sin",
@@ -424,6 +434,7 @@ __all__ = [
     "TensorShape",
     "TensorSpec",
     "tile",
+    "timestamp",
     "train",
     "transpose",
     "truediv",
@@ -433,6 +444,7 @@ __all__ = [
     "uint8",
     "UnconnectedGradients",
     "unique",
+    "unravel_index",
     "unstack",
     "Variable",
     "vectorized_map",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import functools
+import time
 from typing import Any, Callable, Iterator, List, Optional
 
 import numpy as np
@@ -46,6 +47,7 @@ __all__ = [
     "scan",
     "switch_case",
     "TensorArray",
+    "timestamp",
     "vectorized_map",
     "while_loop",
 ]
@@ -87,6 +89,16 @@ def control_dependencies(control_inputs: Any) -> Any:
     tf.Tensor(2.0, shape=(), dtype=float32)
     """
     return contextlib.nullcontext()
+
+
+def timestamp(name: Optional[str] = None) -> torch.Tensor:
+    """Seconds since the epoch, as a float64 scalar (TF's `tf.timestamp`).
+
+    >>> import tftape_torch as tf
+    >>> tf.timestamp().dtype
+    torch.float64
+    """
+    return convert_to_tensor(time.time(), torch.float64)
 
 
 # ---------------------------------------------------------------------------

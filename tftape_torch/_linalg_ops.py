@@ -41,18 +41,23 @@ __all__ = [
     "adjoint",
     "band_part",
     "cholesky",
+    "cholesky_solve",
     "cross",
     "det",
     "diag",
     "diag_part",
     "eigh",
     "eigvalsh",
+    "expm",
     "inv",
     "logdet",
     "lstsq",
+    "matrix_rank",
     "matrix_transpose",
     "matvec",
+    "pinv",
     "qr",
+    "set_diag",
     "slogdet",
     "solve",
     "svd",
@@ -665,3 +670,110 @@ def lstsq(
                      "MatrixSolveLs")
     l2 = float(l2_regularizer.item() if isinstance(l2_regularizer, _Tensor) else l2_regularizer)
     return call("MatrixSolveLs", _lstsq, (a, b), a, b, l2)
+
+
+# ---------------------------------------------------------------------------
+# Pseudo-inverse, rank, matrix exponential, Cholesky solves, diagonals
+
+
+def _pinv(a: torch.Tensor, rcond: Optional[float]) -> torch.Tensor:
+    return torch.linalg.pinv(a, rtol=rcond) if rcond is not None else torch.linalg.pinv(a)
+
+
+def pinv(a: Any, rcond: Any = None, validate_args: builtins.bool = False,
+         name: Optional[str] = None) -> torch.Tensor:
+    """The Moore-Penrose pseudo-inverse of each matrix of `a` (through its SVD; singular
+    values below `rcond` times the largest count as 0; TF's default `rcond` is
+    `10 * max(rows, cols) * eps`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.linalg.pinv(tf.constant([[2.0, 0.0], [0.0, 4.0]])))
+    tf.Tensor(
+    [[0.5  0.  ]
+     [0.   0.25]], shape=(2, 2), dtype=float32)
+    """
+    x = _matrix(a, "Pinv", square=False)
+    if rcond is None:
+        eps = torch.finfo(x.dtype if x.dtype.is_floating_point else torch.float32).eps
+        rcond = 10.0 * builtins.max(x.shape[-1], x.shape[-2]) * eps
+    return call("Pinv", _pinv, (x,), x, float(rcond))
+
+
+def _matrix_rank(a: torch.Tensor, tol: Optional[float]) -> torch.Tensor:
+    with torch.no_grad():
+        return torch.linalg.matrix_rank(a, atol=tol).to(torch.int32)
+
+
+def matrix_rank(a: Any, tol: Any = None, validate_args: builtins.bool = False,
+                name: Optional[str] = None) -> torch.Tensor:
+    """The number of singular values of each matrix above `tol` (by default TF's
+    `max(singular values) * max(rows, cols) * eps`), as int32.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.linalg.matrix_rank(tf.constant([[1.0, 2.0], [2.0, 4.0]])))
+    tf.Tensor(1, shape=(), dtype=int32)
+    """
+    x = _matrix(a, "MatrixRank", square=False)
+    return call("MatrixRank", _matrix_rank, (x,), x, None if tol is None else float(tol))
+
+
+def expm(input: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The matrix exponential of each square matrix of `input`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.linalg.expm(tf.zeros([2, 2])))
+    tf.Tensor(
+    [[1. 0.]
+     [0. 1.]], shape=(2, 2), dtype=float32)
+    """
+    x = _matrix(input, "MatrixExponential")
+    return call("MatrixExponential", torch.linalg.matrix_exp, (x,), x)
+
+
+def _cholesky_solve(chol: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
+    return torch.cholesky_solve(rhs, chol, upper=False)
+
+
+def cholesky_solve(chol: Any, rhs: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Solves `A X = rhs` given `chol`, the lower Cholesky factor of `A`.
+
+    >>> import tftape_torch as tf
+    >>> chol = tf.linalg.cholesky(tf.constant([[4.0, 2.0], [2.0, 5.0]]))
+    >>> print(tf.linalg.cholesky_solve(chol, tf.constant([[4.0], [2.0]])))
+    tf.Tensor(
+    [[1.]
+     [0.]], shape=(2, 1), dtype=float32)
+    """
+    c, b = match_operands(chol, rhs, "CholeskySolve")
+    return call("CholeskySolve", _cholesky_solve, (c, b), c, b)
+
+
+def _set_diag(x: torch.Tensor, diagonal: torch.Tensor) -> torch.Tensor:
+    out = x.clone()
+    torch.diagonal(out, dim1=-2, dim2=-1).copy_(diagonal)
+    return out
+
+
+def set_diag(input: Any, diagonal: Any, name: str = "set_diag", k: int = 0,
+             align: str = "RIGHT_LEFT") -> torch.Tensor:
+    """`input` with its main diagonal replaced by `diagonal` (only `k=0` here).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.linalg.set_diag(tf.zeros([2, 2]), tf.constant([1.0, 2.0])))
+    tf.Tensor(
+    [[1. 0.]
+     [0. 2.]], shape=(2, 2), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: `diagonal` does not fit the diagonal of `input`.
+      NotImplementedError: for `k` other than 0.
+    """
+    if k != 0:
+        raise NotImplementedError("set_diag supports the main diagonal (k=0) only here")
+    x = as_tensor(input)
+    d = as_tensor(diagonal, x.dtype)
+    length = builtins.min(x.shape[-1], x.shape[-2]) if x.dim() >= 2 else -1
+    if x.dim() < 2 or list(d.shape) != list(x.shape[:-2]) + [length]:
+        raise _error(f"diagonal must have shape {list(x.shape[:-2]) + [length]}, got "
+                     f"{list(d.shape)}", "MatrixSetDiagV3")
+    return call("MatrixSetDiagV3", _set_diag, (x, d), x, d)

@@ -18,7 +18,7 @@ import torch
 from tftape_torch._array_ops import identity, zeros_like
 from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name
 from tftape_torch._math_ops import add, multiply
-from tftape_torch._op_call import as_tensor, call, number_input
+from tftape_torch._op_call import as_tensor, call, float_input, number_input
 from tftape_torch._tensor import EagerTensor
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
 from tftape_torch.errors import InvalidArgumentError
@@ -27,8 +27,14 @@ __all__ = [
     "TopKV2",
     "add_n",
     "bincount",
+    "confusion_matrix",
     "cumprod",
     "cumsum",
+    "cumulative_logsumexp",
+    "in_top_k",
+    "invert_permutation",
+    "is_non_decreasing",
+    "is_strictly_increasing",
     "polyval",
     "segment_max",
     "segment_mean",
@@ -42,6 +48,7 @@ __all__ = [
     "unsorted_segment_prod",
     "unsorted_segment_sqrt_n",
     "unsorted_segment_sum",
+    "zero_fraction",
 ]
 
 TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
@@ -502,3 +509,149 @@ def polyval(coeffs: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
     for c in coeffs[1:]:
         p = add(as_tensor(c, t.dtype), multiply(p, t))
     return p
+
+
+# ---------------------------------------------------------------------------
+# Log-sum-exp scans, permutations, orderings, top-k membership, confusion matrices
+
+
+def _cumulative_logsumexp(x: torch.Tensor, axis: int, exclusive: builtins.bool,
+                          reverse: builtins.bool) -> torch.Tensor:
+    if reverse:
+        x = torch.flip(x, [axis])
+    out = torch.logcumsumexp(x, axis)
+    if exclusive:
+        pad_shape = list(x.shape)
+        pad_shape[axis] = 1
+        head = torch.full(pad_shape, float("-inf"), dtype=x.dtype, device=x.device)
+        out = torch.cat([head, torch.narrow(out, axis, 0, x.shape[axis] - 1)], axis)
+    return torch.flip(out, [axis]) if reverse else out
+
+
+def cumulative_logsumexp(x: Any, axis: Any = 0, exclusive: builtins.bool = False,
+                         reverse: builtins.bool = False, name: Optional[str] = None
+                         ) -> torch.Tensor:
+    """`log(cumsum(exp(x)))` along `axis`, computed stably (flags as `cumsum`'s).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.cumulative_logsumexp(tf.constant([0.0, 0.0])))
+    tf.Tensor([0.        0.6931472], shape=(2,), dtype=float32)
+    """
+    t = float_input(x, "CumulativeLogsumexp", allow_complex=False)
+    a = _axis_of(t, axis, "CumulativeLogsumexp")
+    return call("CumulativeLogsumexp", _cumulative_logsumexp, (t,), t, a,
+                builtins.bool(exclusive), builtins.bool(reverse))
+
+
+def zero_fraction(value: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The fraction of the elements of `value` that are zero, as float32.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.zero_fraction(tf.constant([0.0, 1.0, 0.0, 2.0])))
+    tf.Tensor(0.5, shape=(), dtype=float32)
+    """
+    t = as_tensor(value)
+    with _DisableSubclass(), torch.no_grad():
+        zeros = torch.count_nonzero(t == 0).to(torch.float32)
+        total = builtins.max(t.numel(), 1)
+    return _retype(zeros / total)
+
+
+def _invert_permutation(p: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(p)
+    out[p.to(torch.int64)] = torch.arange(p.numel(), dtype=p.dtype, device=p.device)
+    return out
+
+
+def invert_permutation(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`y` with `y[x[i]] = i`: the inverse of the permutation `x`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.invert_permutation(tf.constant([3, 4, 0, 2, 1])))
+    tf.Tensor([2 4 3 0 1], shape=(5,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: `x` is not a permutation of `0..n-1`.
+    """
+    p = _ids(x, "InvertPermutation")
+    with _DisableSubclass():
+        values = sorted(p.reshape(-1).tolist())
+    if p.dim() != 1 or values != list(builtins.range(len(values))):
+        raise InvalidArgumentError(None, None, f"{p.tolist()} is not a permutation "
+                                   "[Op:InvertPermutation]")
+    return call("InvertPermutation", _invert_permutation, (p,), p)
+
+
+def _ordered(x: Any, strict: builtins.bool) -> torch.Tensor:
+    t = number_input(x, "IsNonDecreasing")
+    with _DisableSubclass(), torch.no_grad():
+        flat = t.reshape(-1)
+        step = flat[1:] - flat[:-1] if flat.numel() > 1 else flat[:0]
+        holds = torch.all(step > 0) if strict else torch.all(step >= 0)
+    return _retype(holds)
+
+
+def is_non_decreasing(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Whether the elements of `x`, flattened in row-major order, never decrease.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.is_non_decreasing([1, 1, 2]))
+    tf.Tensor(True, shape=(), dtype=bool)
+    """
+    return _ordered(x, strict=False)
+
+
+def is_strictly_increasing(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Whether the elements of `x`, flattened in row-major order, always increase.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.is_strictly_increasing([1, 1, 2]))
+    tf.Tensor(False, shape=(), dtype=bool)
+    """
+    return _ordered(x, strict=True)
+
+
+def in_top_k(targets: Any, predictions: Any, k: int, name: Optional[str] = None
+             ) -> torch.Tensor:
+    """Whether each row's target class is among its `k` largest predictions (ties
+    count in, as in TF).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.in_top_k(tf.constant([1]), tf.constant([[0.1, 0.9, 0.5]]), 1))
+    tf.Tensor([ True], shape=(1,), dtype=bool)
+    """
+    p = float_input(predictions, "InTopKV2", allow_complex=False)
+    t = _ids(targets, "InTopKV2")
+    with _DisableSubclass(), torch.no_grad():
+        target_scores = torch.gather(p, 1, t.to(torch.int64).reshape(-1, 1))
+        larger = torch.sum((p > target_scores).to(torch.int64), dim=1)
+        finite = torch.isfinite(target_scores).reshape(-1)
+        found = torch.logical_and(larger < int(k), finite)
+    return _retype(found)
+
+
+def confusion_matrix(labels: Any, predictions: Any, num_classes: Any = None,
+                     weights: Any = None, dtype: Any = torch.int32,
+                     name: Optional[str] = None) -> torch.Tensor:
+    """`m[i, j]`: how many (or what weight of) examples of class `i` were predicted as
+    `j`; `num_classes` defaults to one more than the largest label or prediction.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.confusion_matrix([0, 1, 1], [0, 1, 0]))
+    tf.Tensor(
+    [[1 0]
+     [1 1]], shape=(2, 2), dtype=int32)
+    """
+    lab = as_tensor(labels).to(torch.int64).reshape(-1)
+    pred = as_tensor(predictions).to(torch.int64).reshape(-1)
+    with _DisableSubclass():
+        if num_classes is None:
+            num = int(builtins.max(int(lab.max()), int(pred.max()))) + 1 if lab.numel() else 0
+        else:
+            num = int(num_classes)
+        out_dtype = as_dtype(dtype)
+        values = (torch.ones(lab.shape, dtype=out_dtype, device=lab.device) if weights is None
+                  else as_tensor(weights).to(out_dtype).reshape(-1))
+        flat = torch.zeros(num * num, dtype=out_dtype, device=lab.device)
+        flat = flat.index_add(0, lab * num + pred, values)
+    return _retype(flat.reshape(num, num))

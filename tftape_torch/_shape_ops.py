@@ -28,7 +28,8 @@ from tftape_torch._op_call import (
     disallowed,
     shape_arg,
 )
-from tftape_torch._tensor import EagerTensor, dtype_mismatch, fresh
+from tftape_torch._tensor import EagerTensor, as_eager, dtype_mismatch, fresh
+from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -37,6 +38,8 @@ from tftape_torch.errors import InvalidArgumentError
 _Tensor = torch.Tensor
 
 __all__ = [
+    "broadcast_dynamic_shape",
+    "broadcast_static_shape",
     "broadcast_to",
     "einsum",
     "meshgrid",
@@ -44,11 +47,14 @@ __all__ = [
     "pad",
     "repeat",
     "reverse",
+    "reverse_sequence",
     "roll",
     "sequence_mask",
+    "shape_n",
     "slice",
     "split",
     "tile",
+    "unravel_index",
     "unstack",
 ]
 
@@ -633,3 +639,130 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> torch.Tensor:
         )
     tensors = _same_dtype(inputs, "Einsum")
     return call("Einsum", torch.einsum, tensors, text, *tensors)
+
+
+# ---------------------------------------------------------------------------
+# Shapes as values: broadcasting, several shapes at once, flat indices
+
+
+def broadcast_static_shape(shape_x: Any, shape_y: Any) -> TensorShape:
+    """The `TensorShape` two shapes broadcast to.
+
+    >>> import tftape_torch as tf
+    >>> tf.broadcast_static_shape(tf.TensorShape([2, 1]), tf.TensorShape([3]))
+    TensorShape([2, 3])
+
+    Raises:
+      ValueError: the shapes do not broadcast.
+    """
+    a, b = TensorShape(shape_x), TensorShape(shape_y)
+    try:
+        return TensorShape(list(torch.broadcast_shapes(tuple(a.as_list()), tuple(b.as_list()))))
+    except RuntimeError:
+        raise ValueError(f"Incompatible shapes for broadcasting. Two shapes are compatible "
+                         f"if for each dimension pair they are either equal or one of them "
+                         f"is 1. Received: {a} and {b}.") from None
+
+
+def broadcast_dynamic_shape(shape_x: Any, shape_y: Any) -> torch.Tensor:
+    """The shape (an int32 vector) two shapes given as vectors broadcast to.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.broadcast_dynamic_shape(tf.constant([2, 1]), tf.constant([3])))
+    tf.Tensor([2 3], shape=(2,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: the shapes do not broadcast.
+    """
+    x, y = as_tensor(shape_x), as_tensor(shape_y)
+    try:
+        dims = torch.broadcast_shapes(tuple(_int_list(x)), tuple(_int_list(y)))
+    except RuntimeError:
+        raise _error(f"Incompatible shapes: {_int_list(x)} vs. {_int_list(y)}",
+                     "BroadcastArgs") from None
+    return as_eager(torch.tensor(list(dims), dtype=x.dtype, device=x.device))
+
+
+def shape_n(input: Any, out_type: Any = torch.int32, name: Optional[str] = None
+            ) -> List[torch.Tensor]:
+    """The shape of each tensor of `input`, as a list of vectors.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.shape_n([tf.ones([2, 3]), tf.ones([1])])[0])
+    tf.Tensor([2 3], shape=(2,), dtype=int32)
+    """
+    kind = as_dtype(out_type)
+    tensors = [as_tensor(t) for t in input]
+    return [as_eager(torch.tensor(list(t.shape), dtype=kind, device=t.device))
+            for t in tensors]
+
+
+def _unravel(indices: torch.Tensor, dims: List[int]) -> torch.Tensor:
+    rows = []
+    rest = indices.to(torch.int64)
+    for size in reversed(dims):
+        rows.append(torch.remainder(rest, size))
+        rest = torch.div(rest, size, rounding_mode="floor")
+    return torch.stack(rows[::-1]).to(indices.dtype)
+
+
+def unravel_index(indices: Any, dims: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The coordinates of flat `indices` in an array of shape `dims`, one row per
+    dimension.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.unravel_index(tf.constant([5, 7]), tf.constant([3, 4])))
+    tf.Tensor(
+    [[1 1]
+     [1 3]], shape=(2, 2), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: an index is outside `prod(dims)`.
+    """
+    idx = as_tensor(indices)
+    sizes = _int_list(dims)
+    total = 1
+    for size in sizes:
+        total *= size
+    with _DisableSubclass():
+        flat = idx.reshape(-1).tolist()
+    if any(not 0 <= int(v) < total for v in flat):
+        raise _error("index is out of bound as with dims", "UnravelIndex")
+    return call("UnravelIndex", _unravel, (idx,), idx, sizes)
+
+
+def _reverse_sequence(x: torch.Tensor, lengths: List[int], seq_axis: int, batch_axis: int
+                      ) -> torch.Tensor:
+    pieces = []
+    for b, n in enumerate(lengths):
+        row = torch.select(x, batch_axis, b)
+        axis = seq_axis - (1 if seq_axis > batch_axis else 0)
+        head = torch.flip(torch.narrow(row, axis, 0, n), [axis])
+        tail = torch.narrow(row, axis, n, row.shape[axis] - n)
+        pieces.append(torch.cat([head, tail], axis))
+    return torch.stack(pieces, batch_axis)
+
+
+def reverse_sequence(input: Any, seq_lengths: Any, seq_axis: Any = None,
+                     batch_axis: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    """Reverses the first `seq_lengths[b]` entries along `seq_axis` of each slice `b`
+    along `batch_axis` (default 0); the rest stays in place.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.reverse_sequence(tf.constant([[1, 2, 3]]), [2], seq_axis=1))
+    tf.Tensor([[2 1 3]], shape=(1, 3), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: a length is negative or longer than the sequence axis.
+    """
+    x = as_tensor(input)
+    lengths = _int_list(seq_lengths)
+    seq = _axis_in(seq_axis if seq_axis is not None else 1, x.dim(), "ReverseSequence")
+    batch = _axis_in(batch_axis if batch_axis is not None else 0, x.dim(), "ReverseSequence")
+    if len(lengths) != x.shape[batch]:
+        raise _error(f"Length of seq_lengths != input.dims({batch}), "
+                     f"({len(lengths)} vs. {x.shape[batch]})", "ReverseSequence")
+    for b, n in enumerate(lengths):
+        if not 0 <= n <= x.shape[seq]:
+            raise _error(f"seq_lengths[{b}] > input.dims({seq})", "ReverseSequence")
+    return call("ReverseSequence", _reverse_sequence, (x,), x, lengths, seq, batch)

@@ -1430,3 +1430,74 @@ def case_nn_weighted_and_poisson_losses(tf):
         "shapes": _raises(lambda: tf.nn.weighted_cross_entropy_with_logits(
             tf.constant([1.0]), tf.constant([1.0, 2.0]), 2.0)),
     }
+
+
+# ---------------------------------------------------------------------------
+# cumulative_logsumexp, zero_fraction, in_top_k, invert_permutation, orderings,
+# confusion_matrix; linalg pinv, matrix_rank, expm, cholesky_solve, set_diag
+
+
+def case_seq_more_math(tf):
+    x = [[1.0, 2.0, 0.5], [3.0, -1.0, 2.0]]
+    predictions = tf.constant([[0.1, 0.9, 0.5], [0.3, 0.3, 0.2]])
+    return {
+        "cumulative_logsumexp": _values_and_grad(
+            tf, lambda v: tf.math.cumulative_logsumexp(v, axis=1), x),
+        "cumulative_flags": tf.math.cumulative_logsumexp(tf.constant(x), axis=1,
+                                                         exclusive=True, reverse=True),
+        "zero_fraction": tf.math.zero_fraction(tf.constant([0.0, 1.0, 0.0, 2.0])),
+        "zero_fraction_int": tf.math.zero_fraction(tf.constant([[0, 1], [2, 3]])),
+        "in_top_k": tf.math.in_top_k(tf.constant([2, 0]), predictions, 1),
+        "in_top_k_ties": tf.math.in_top_k(tf.constant([1, 1]), predictions, 1),
+        "invert_permutation": tf.math.invert_permutation(tf.constant([3, 4, 0, 2, 1])),
+        "not_a_permutation": _raises(lambda: tf.math.invert_permutation(tf.constant([0, 0]))),
+        "non_decreasing": [tf.math.is_non_decreasing([1, 1, 2]),
+                           tf.math.is_non_decreasing([[1, 2], [0, 3]])],
+        "strictly_increasing": [tf.math.is_strictly_increasing([1, 1, 2]),
+                                tf.math.is_strictly_increasing([1.0, 2.5])],
+        "confusion": tf.math.confusion_matrix([1, 2, 4], [2, 2, 4]),
+        "confusion_weighted": tf.math.confusion_matrix([1, 0], [1, 1], num_classes=3,
+                                                       weights=[2.0, 0.5], dtype=tf.float32),
+    }
+
+
+def case_linalg_more(tf):
+    m = [[2.0, 1.0], [1.0, 3.0]]
+    rotation = [[0.0, 1.0], [-1.0, 0.0]]
+    return {
+        "pinv": _values_and_grad(tf, tf.linalg.pinv, m),
+        "pinv_wide": tf.linalg.pinv(tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])),
+        "rank": tf.linalg.matrix_rank(tf.constant([[1.0, 2.0], [2.0, 4.0]])),
+        "rank_batch": tf.linalg.matrix_rank(tf.eye(3, batch_shape=[2])),
+        "expm": _values_and_grad(tf, tf.linalg.expm, rotation),
+        "cholesky_solve": tf.linalg.cholesky_solve(tf.linalg.cholesky(tf.constant(m)),
+                                                   tf.constant([[1.0], [2.0]])),
+        "set_diag": _values_and_grad(
+            tf, lambda v: tf.linalg.set_diag(v, tf.constant([9.0, 8.0])), m),
+        "set_diag_bad": _raises(lambda: tf.linalg.set_diag(tf.constant(m),
+                                                           tf.constant([1.0, 2.0, 3.0]))),
+    }
+
+
+def case_shape_values(tf):
+    return {
+        "unravel": tf.unravel_index(tf.constant([5, 7]), tf.constant([3, 4])),
+        "unravel_scalar": tf.unravel_index(tf.constant(5), tf.constant([3, 4])),
+        "unravel_bad": _raises(lambda: tf.unravel_index(tf.constant([12]), tf.constant([3, 4]))),
+        "static": tf.broadcast_static_shape(tf.TensorShape([2, 1]), tf.TensorShape([3])),
+        "static_bad": _raises(lambda: tf.broadcast_static_shape(tf.TensorShape([2]),
+                                                                tf.TensorShape([3]))),
+        "dynamic": tf.broadcast_dynamic_shape(tf.constant([2, 1]), tf.constant([3])),
+        "dynamic_bad": _raises(lambda: tf.broadcast_dynamic_shape(tf.constant([2]),
+                                                                  tf.constant([3]))),
+        "shape_n": tf.shape_n([tf.ones([2, 3]), tf.constant([1.0])]),
+        "shape_n_64": tf.shape_n([tf.ones([2])], out_type=tf.int64),
+        "reverse_sequence": tf.reverse_sequence(tf.constant([[1, 2, 3], [4, 5, 6]]), [2, 3],
+                                                seq_axis=1, batch_axis=0),
+        "reverse_sequence_grad": _values_and_grad(
+            tf, lambda v: tf.reverse_sequence(v, [1, 2], seq_axis=1) * tf.constant([1.0, 2.0]),
+            [[1.0, 2.0], [3.0, 4.0]]),
+        "reverse_sequence_bad": _raises(lambda: tf.reverse_sequence(
+            tf.constant([[1, 2]]), [3], seq_axis=1)),
+        "timestamp": tf.timestamp().dtype == tf.float64,
+    }
