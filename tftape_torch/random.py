@@ -16,7 +16,7 @@ True
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, List, Optional, Tuple
 
 import torch
 
@@ -28,7 +28,22 @@ from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["categorical", "normal", "set_seed", "shuffle", "truncated_normal", "uniform"]
+__all__ = [
+    "Generator",
+    "categorical",
+    "fold_in",
+    "get_global_generator",
+    "normal",
+    "set_seed",
+    "shuffle",
+    "split",
+    "stateless_categorical",
+    "stateless_normal",
+    "stateless_truncated_normal",
+    "stateless_uniform",
+    "truncated_normal",
+    "uniform",
+]
 
 # TF's default graph seed, used when only an op-level seed is given.
 _DEFAULT_SEED = 87654321
@@ -217,3 +232,192 @@ def shuffle(value: Any, seed: Optional[int] = None, name: Optional[str] = None
     order = torch.randperm(t.shape[0], device=t.device, generator=_generator(t.device, seed))
     with DisableTorchFunctionSubclass():
         return fresh(t.detach()[order])
+
+
+# ---------------------------------------------------------------------------
+# Stateless ops (a seed pair decides the values) and `tf.random.Generator`
+
+
+def _seed_pair(seed: Any) -> Tuple[int, int]:
+    values = as_tensor(seed).reshape(-1).tolist() if isinstance(seed, torch.Tensor) else (
+        list(seed) if isinstance(seed, (list, tuple)) else [seed])
+    if len(values) != 2:
+        raise InvalidArgumentError(
+            None, None, f"seed must have shape [2], not [{len(values)}] "
+            "[Op:StatelessRandomGetKeyCounter]"
+        )
+    return int(values[0]), int(values[1])
+
+
+def _from_pair(pair: Tuple[int, int], device: Optional[torch.device]) -> torch.Generator:
+    generator = torch.Generator(device=device if device is not None else "cpu")
+    generator.manual_seed(hash(("stateless",) + pair) & 0x7FFF_FFFF_FFFF_FFFF)
+    return generator
+
+
+def _draw(kind: str, generator: Optional[torch.Generator], shape: Any, dtype: Any,
+          low: Any, high: Any) -> torch.Tensor:
+    """A normal ("normal"/"truncated": `low` is the mean, `high` the stddev) or uniform
+    sample of `shape` from `generator` (None: this thread's seeded or torch's default)."""
+    resolved = as_dtype(dtype)
+    dims = shape_arg(shape, "StatelessRandom")
+    device = current_device()
+    if kind == "uniform" and resolved in INTEGER:
+        if high is None:
+            raise ValueError(f"Must specify maxval for integer dtype tf.{dtype_name(resolved)}")
+        return fresh(torch.randint(int(low), int(high), dims, dtype=resolved, device=device,
+                                   generator=generator))
+    if resolved not in FLOATING:
+        raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
+    if kind == "uniform":
+        sample = torch.rand(dims, dtype=resolved, device=device, generator=generator)
+        low_t = seen_here(as_tensor(low, resolved))
+        high_t = seen_here(as_tensor(1.0 if high is None else high, resolved))
+        with DisableTorchFunctionSubclass():
+            return fresh(sample * (high_t - low_t) + low_t)
+    if kind == "truncated":
+        u = torch.rand(dims, dtype=torch.float64, device=device, generator=generator)
+        lo, hi = 0.022750131948179195, 0.9772498680518208  # the normal CDF at -2 and 2
+        sample = torch.special.ndtri(lo + (hi - lo) * u).clamp(-2.0, 2.0).to(resolved)
+    else:
+        sample = torch.randn(dims, dtype=resolved, device=device, generator=generator)
+    mean_t = seen_here(as_tensor(low, resolved))
+    stddev_t = seen_here(as_tensor(high, resolved))
+    with DisableTorchFunctionSubclass():
+        return fresh(sample * stddev_t + mean_t)
+
+
+def stateless_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
+                     dtype: Any = torch.float32, name: Optional[str] = None,
+                     alg: str = "auto_select") -> torch.Tensor:
+    """Normal samples that depend only on `seed` (a pair of ints): the same seed gives
+    the same values (not TF's values: the generators differ).
+
+    >>> import tftape_torch as tf
+    >>> a = tf.random.stateless_normal([3], seed=[1, 2])
+    >>> bool(tf.reduce_all(a == tf.random.stateless_normal([3], seed=[1, 2])))
+    True
+
+    Raises:
+      InvalidArgumentError: `seed` is not a pair.
+    """
+    generator = _from_pair(_seed_pair(seed), current_device())
+    return _draw("normal", generator, shape, dtype, mean, stddev)
+
+
+def stateless_truncated_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
+                               dtype: Any = torch.float32, name: Optional[str] = None,
+                               alg: str = "auto_select") -> torch.Tensor:
+    """`truncated_normal` samples that depend only on `seed` (a pair of ints)."""
+    generator = _from_pair(_seed_pair(seed), current_device())
+    return _draw("truncated", generator, shape, dtype, mean, stddev)
+
+
+def stateless_uniform(shape: Any, seed: Any, minval: Any = 0, maxval: Any = None,
+                      dtype: Any = torch.float32, name: Optional[str] = None,
+                      alg: str = "auto_select") -> torch.Tensor:
+    """`uniform` samples that depend only on `seed` (a pair of ints).
+
+    Raises:
+      ValueError: an integer `dtype` without `maxval`.
+    """
+    if as_dtype(dtype) in INTEGER and (minval is None or maxval is None):
+        raise ValueError(f"For integer `dtype` argument {dtype_name(as_dtype(dtype))}, argument "
+                         "`minval` and `maxval` must be both None or not None.")
+    generator = _from_pair(_seed_pair(seed), current_device())
+    return _draw("uniform", generator, shape, dtype, minval, maxval)
+
+
+def stateless_categorical(logits: Any, num_samples: int, seed: Any, dtype: Any = torch.int64,
+                          name: Optional[str] = None) -> torch.Tensor:
+    """`categorical` draws that depend only on `seed` (a pair of ints)."""
+    t = as_tensor(logits)
+    if t.dim() != 2:
+        raise InvalidArgumentError(
+            None, None, f"logits should be a matrix, got shape {list(t.shape)} "
+            "[Op:StatelessMultinomial]"
+        )
+    generator = _from_pair(_seed_pair(seed), t.device)
+    with DisableTorchFunctionSubclass(), torch.no_grad():
+        probs = torch.softmax(t.to(torch.float64), dim=-1)
+        drawn = torch.multinomial(probs, int(num_samples), replacement=True,
+                                  generator=generator)
+    return fresh(drawn.to(as_dtype(dtype)))
+
+
+def fold_in(seed: Any, data: Any, alg: str = "auto_select") -> torch.Tensor:
+    """A new seed pair made from `seed` and the integer `data`, deterministically."""
+    pair = _seed_pair(seed)
+    mixed = hash(("fold_in",) + pair + (int(data),))
+    return fresh(torch.tensor([mixed & 0x7FFF_FFFF, (mixed >> 31) & 0x7FFF_FFFF],
+                              dtype=torch.int32))
+
+
+def split(seed: Any, num: int = 2, alg: str = "auto_select") -> torch.Tensor:
+    """`num` new seed pairs (a `[num, 2]` int32 tensor) made from `seed`."""
+    pair = _seed_pair(seed)
+    rows = []
+    for i in range(int(num)):
+        mixed = hash(("split",) + pair + (i,))
+        rows.append([mixed & 0x7FFF_FFFF, (mixed >> 31) & 0x7FFF_FFFF])
+    return fresh(torch.tensor(rows, dtype=torch.int32).reshape(int(num), 2))
+
+
+class Generator:
+    """A random number generator object (TF's `tf.random.Generator`): its draws
+    advance its own state, so two generators made from one seed give the same
+    sequences. The numbers are torch's, not TF's.
+
+    >>> import tftape_torch as tf
+    >>> a = tf.random.Generator.from_seed(5).normal([2])
+    >>> bool(tf.reduce_all(a == tf.random.Generator.from_seed(5).normal([2])))
+    True
+    """
+
+    def __init__(self, generator: torch.Generator) -> None:
+        self._generator = generator
+
+    @classmethod
+    def from_seed(cls, seed: int, alg: Any = None) -> Generator:
+        generator = torch.Generator(device=current_device() or "cpu")
+        generator.manual_seed(hash(("generator", int(seed))) & 0x7FFF_FFFF_FFFF_FFFF)
+        return cls(generator)
+
+    @classmethod
+    def from_non_deterministic_state(cls, alg: Any = None) -> Generator:
+        generator = torch.Generator(device=current_device() or "cpu")
+        generator.seed()
+        return cls(generator)
+
+    def normal(self, shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
+               dtype: Any = torch.float32, name: Optional[str] = None) -> torch.Tensor:
+        return _draw("normal", self._generator, shape, dtype, mean, stddev)
+
+    def truncated_normal(self, shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
+                         dtype: Any = torch.float32, name: Optional[str] = None
+                         ) -> torch.Tensor:
+        return _draw("truncated", self._generator, shape, dtype, mean, stddev)
+
+    def uniform(self, shape: Any, minval: Any = 0, maxval: Any = None,
+                dtype: Any = torch.float32, name: Optional[str] = None) -> torch.Tensor:
+        return _draw("uniform", self._generator, shape, dtype, minval, maxval)
+
+    def make_seeds(self, count: int = 1) -> torch.Tensor:
+        """`count` seed pairs for the stateless ops, as a `[2, count]` int64 tensor."""
+        return fresh(torch.randint(0, 2**62, (2, int(count)), dtype=torch.int64,
+                                   generator=self._generator))
+
+    def split(self, count: int = 1) -> List[Generator]:
+        """`count` new generators, each seeded from this one's next draws."""
+        out = []
+        for _ in range(int(count)):
+            generator = torch.Generator(device=self._generator.device)
+            seed = int(torch.randint(0, 2**62, (1,), generator=self._generator))
+            generator.manual_seed(seed)
+            out.append(Generator(generator))
+        return out
+
+
+def get_global_generator() -> Generator:
+    """A `Generator` over torch's default generator (so `torch.manual_seed` seeds it)."""
+    return Generator(torch.default_generator)

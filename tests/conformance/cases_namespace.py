@@ -1652,3 +1652,35 @@ def case_ns_initializers(tf):
                   type(tf.random_uniform_initializer()).__name__],
         "variable": tf.Variable(tf.ones_initializer()([2])),
     }
+
+
+def case_ns_random_stateless_and_generator(tf):
+    same = tf.random.stateless_normal([3], seed=[1, 2])
+    g = tf.random.Generator.from_seed(1)
+    first, second = g.normal([4]), g.normal([4])
+    return {
+        "stateless_repeats": bool(tf.reduce_all(same == tf.random.stateless_normal([3],
+                                                                                 seed=[1, 2]))),
+        "stateless_differs": bool(tf.reduce_all(same == tf.random.stateless_normal([3],
+                                                                                 seed=[1, 3]))),
+        "stateless_bad_seed": _raised(lambda: tf.random.stateless_normal([3], seed=[1])),
+        "stateless_scalar_seed": _raised(lambda: tf.random.stateless_normal([3], seed=1)),
+        "stateless_uniform_int": tf.random.stateless_uniform(
+            [3], seed=[1, 2], minval=0, maxval=10, dtype=tf.int32).dtype == tf.int32,
+        "stateless_uniform_int_no_max": _raised(lambda: tf.random.stateless_uniform(
+            [3], seed=[1, 2], dtype=tf.int32)),
+        "stateless_categorical": tf.random.stateless_categorical([[0.0, 0.0]], 4,
+                                                                 seed=[1, 2]).shape,
+        "stateless_truncated": tf.random.stateless_truncated_normal([3], seed=[1, 2]).shape,
+        "generator_shape": first.shape,
+        "generator_advances": bool(tf.reduce_all(first == second)),
+        "generator_repeats": bool(tf.reduce_all(
+            tf.random.Generator.from_seed(5).normal([4])
+            == tf.random.Generator.from_seed(5).normal([4]))),
+        "generator_uniform_int": g.uniform([2], maxval=5, dtype=tf.int64).dtype == tf.int64,
+        "generator_split": [type(x).__name__ for x in g.split(2)],
+        "generator_truncated": g.truncated_normal([2]).dtype == tf.float32,
+        "global": type(tf.random.get_global_generator()).__name__,
+        "fold_in": tf.random.fold_in([1, 2], 3).shape,
+        "split": tf.random.split([1, 2], 3).shape,
+    }
