@@ -27,7 +27,16 @@ from tftape_torch._op_call import as_tensor, call, float_input
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
-    "avg_pool", "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "max_pool", "max_pool1d",
+    "avg_pool",
+    "avg_pool1d",
+    "avg_pool2d",
+    "conv1d",
+    "conv1d_transpose",
+    "conv2d",
+    "conv2d_transpose",
+    "conv_transpose",
+    "max_pool",
+    "max_pool1d",
     "max_pool2d",
 ]
 
@@ -272,3 +281,82 @@ def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any,
              data_format: Optional[str] = None, name: Optional[str] = None) -> torch.Tensor:
     """`avg_pool1d` or `avg_pool2d`, by the rank of `input` (3 or 4)."""
     return _pool_by_rank(avg_pool1d, avg_pool2d, input, ksize, strides, padding, data_format)
+
+
+# ---------------------------------------------------------------------------
+# Transposed convolutions: the gradient of the convolution with respect to its input
+
+
+def _conv_transpose(x: torch.Tensor, w: torch.Tensor, out_shape: List[int],
+                    strides: List[int], dilations: List[int],
+                    pads: List[Tuple[int, int]]) -> torch.Tensor:
+    probe = torch.zeros(out_shape, dtype=x.dtype, device=x.device, requires_grad=True)
+    with torch.enable_grad():
+        forward = _conv(probe, w, strides, dilations, pads, True)
+    if list(forward.shape) != list(x.shape):
+        raise ValueError(f"output_shape {out_shape} does not give back an input of shape "
+                         f"{list(x.shape)} through the convolution (it gives "
+                         f"{list(forward.shape)})")
+    building = torch.is_grad_enabled() and (x.requires_grad or w.requires_grad)
+    (out,) = torch.autograd.grad(forward, probe, grad_outputs=x, create_graph=building)
+    return out if building else out.detach()
+
+
+def _transpose(op: str, n: int, input: Any, filters: Any, output_shape: Any, strides: Any,
+               padding: Any, data_format: Optional[str], dilations: Any) -> torch.Tensor:
+    x = float_input(input, op, allow_complex=False)
+    w = as_tensor(filters, x.dtype)
+    if data_format not in (None, "NWC", "NHWC"):
+        raise ValueError(f"data_format {data_format!r} is not supported here; use channels last")
+    out_shape = [int(v) for v in (output_shape.tolist() if isinstance(output_shape,
+                                                                      torch.Tensor)
+                                  else output_shape)]
+    if x.dim() != n + 2 or w.dim() != n + 2 or len(out_shape) != n + 2:
+        raise ValueError(f"input, filters and output_shape must have rank {n + 2}; got "
+                         f"{list(x.shape)}, {list(w.shape)} and {out_shape}")
+    if w.shape[-1] != x.shape[-1] or w.shape[-2] != out_shape[-1]:
+        raise ValueError(f"filters [..., out, in] = {list(w.shape)} do not match input "
+                         f"channels {x.shape[-1]} and output channels {out_shape[-1]}")
+    s = _spatial(strides, n, "strides", True)
+    d = _spatial(dilations, n, "dilations", True)
+    pads = _pads(out_shape[1:-1], list(w.shape[:n]), s, d, padding, True)
+    return call(op, _conv_transpose, (x, w), x, w, out_shape, s, d, pads)
+
+
+def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
+                     padding: str = "SAME", data_format: str = "NHWC", dilations: Any = None,
+                     name: Optional[str] = None) -> torch.Tensor:
+    """The transpose of `conv2d` (the gradient of `conv2d` with respect to its input, as
+    TF defines it): `filters` `[height, width, out, in]`, result of `output_shape`.
+
+    >>> import tftape_torch as tf
+    >>> y = tf.nn.conv2d_transpose(tf.ones([1, 2, 2, 1]), tf.ones([2, 2, 3, 1]),
+    ...                            [1, 4, 4, 3], strides=2, padding="SAME")
+    >>> print(y.shape)
+    (1, 4, 4, 3)
+
+    Raises:
+      ValueError: for mismatched ranks or channels, or an `output_shape` the
+        convolution does not map back to the input's shape.
+    """
+    return _transpose("Conv2DBackpropInput", 2, input, filters, output_shape, strides,
+                      padding, data_format, dilations)
+
+
+def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
+                     padding: str = "SAME", data_format: str = "NWC", dilations: Any = None,
+                     name: Optional[str] = None) -> torch.Tensor:
+    """The transpose of `conv1d`: `filters` `[width, out, in]`, result of
+    `output_shape` `[batch, width, out]`."""
+    return _transpose("Conv2DBackpropInput", 1, input, filters, output_shape, strides,
+                      padding, data_format, dilations)
+
+
+def conv_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
+                   padding: str = "SAME", data_format: Optional[str] = None,
+                   dilations: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    """`conv1d_transpose` or `conv2d_transpose`, by the length of `output_shape`."""
+    n = len(output_shape.tolist() if isinstance(output_shape, torch.Tensor) else output_shape)
+    fn = conv1d_transpose if n == 3 else conv2d_transpose
+    return fn(input, filters, output_shape, strides, padding, data_format or
+              ("NWC" if n == 3 else "NHWC"), dilations)

@@ -1501,3 +1501,25 @@ def case_shape_values(tf):
             tf.constant([[1, 2]]), [3], seq_axis=1)),
         "timestamp": tf.timestamp().dtype == tf.float64,
     }
+
+
+def case_nn_conv_transpose(tf):
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.standard_normal((1, 3, 3, 2)).astype(np.float32))
+    w = tf.constant(rng.standard_normal((3, 3, 4, 2)).astype(np.float32))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, w])
+        y = tf.nn.conv2d_transpose(x, w, [1, 6, 6, 4], strides=2, padding="SAME")
+        loss = tf.reduce_sum(y * y)
+    x1 = tf.constant(rng.standard_normal((2, 4, 2)).astype(np.float32))
+    w1 = tf.constant(rng.standard_normal((3, 5, 2)).astype(np.float32))
+    # (An output_shape the convolution cannot map back: TF's oneDNN kernel raises
+    # AbortedError here, ours ValueError; not compared.)
+    return {
+        "same_s2": y, "grads": tape.gradient(loss, [x, w]),
+        "same_odd": tf.nn.conv2d_transpose(x, w, [1, 5, 5, 4], strides=2, padding="SAME"),
+        "valid_s2": tf.nn.conv2d_transpose(x, w, [1, 7, 7, 4], strides=2, padding="VALID"),
+        "valid_s1": tf.nn.conv2d_transpose(x, w, [1, 5, 5, 4], strides=1, padding="VALID"),
+        "one_d": tf.nn.conv1d_transpose(x1, w1, [2, 8, 5], strides=2, padding="SAME"),
+        "generic": tf.nn.conv_transpose(x, w, [1, 6, 6, 4], strides=2, padding="SAME"),
+    }
