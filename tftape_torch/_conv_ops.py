@@ -22,7 +22,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 
-from tftape_torch._array_ops import expand_dims, squeeze
+from tftape_torch._array_ops import expand_dims, reshape, squeeze
 from tftape_torch._op_call import as_tensor, call, float_input
 from tftape_torch.errors import InvalidArgumentError
 
@@ -35,9 +35,11 @@ __all__ = [
     "conv2d",
     "conv2d_transpose",
     "conv_transpose",
+    "depthwise_conv2d",
     "max_pool",
     "max_pool1d",
     "max_pool2d",
+    "separable_conv2d",
 ]
 
 
@@ -360,3 +362,44 @@ def conv_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
     fn = conv1d_transpose if n == 3 else conv2d_transpose
     return fn(input, filters, output_shape, strides, padding, data_format or
               ("NWC" if n == 3 else "NHWC"), dilations)
+
+
+# ---------------------------------------------------------------------------
+# Depthwise and separable convolutions: grouped convolutions
+
+
+def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any,
+                     data_format: Optional[str] = None, dilations: Any = None,
+                     name: Optional[str] = None) -> torch.Tensor:
+    """Convolves each input channel with its own `channel_multiplier` filters:
+    `filter` `[height, width, in, multiplier]`, output channel `i * multiplier + m`.
+
+    >>> import tftape_torch as tf
+    >>> y = tf.nn.depthwise_conv2d(tf.ones([1, 3, 3, 2]), tf.ones([2, 2, 2, 3]),
+    ...                            [1, 1, 1, 1], "VALID")
+    >>> print(y.shape)
+    (1, 2, 2, 6)
+    """
+    w = as_tensor(filter)
+    if w.dim() != 4:
+        raise ValueError(f"filter must be 4-dimensional; got shape {list(w.shape)}")
+    grouped = reshape(w, [w.shape[0], w.shape[1], 1, w.shape[2] * w.shape[3]])
+    return _convolve("DepthwiseConv2dNative", 2, input, grouped, strides, padding,
+                     data_format or "NHWC", dilations)
+
+
+def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any, strides: Any,
+                     padding: Any, data_format: Optional[str] = None, dilations: Any = None,
+                     name: Optional[str] = None) -> torch.Tensor:
+    """`depthwise_conv2d`, then a 1x1 convolution with `pointwise_filter`
+    `[1, 1, in * multiplier, out]`.
+
+    >>> import tftape_torch as tf
+    >>> y = tf.nn.separable_conv2d(tf.ones([1, 3, 3, 2]), tf.ones([2, 2, 2, 3]),
+    ...                            tf.ones([1, 1, 6, 4]), [1, 1, 1, 1], "VALID")
+    >>> print(y.shape)
+    (1, 2, 2, 4)
+    """
+    depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format,
+                                 dilations)
+    return conv2d(depthwise, pointwise_filter, 1, "VALID", data_format or "NHWC")

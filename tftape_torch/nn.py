@@ -19,9 +19,11 @@ from tftape_torch._conv_ops import (
     conv2d,
     conv2d_transpose,
     conv_transpose,
+    depthwise_conv2d,
     max_pool,
     max_pool1d,
     max_pool2d,
+    separable_conv2d,
 )
 from tftape_torch._gather_ops import gather
 from tftape_torch._math_ops import sigmoid, tanh
@@ -64,6 +66,7 @@ __all__ = [
     "conv2d",
     "conv2d_transpose",
     "conv_transpose",
+    "depthwise_conv2d",
     "dropout",
     "elu",
     "embedding_lookup",
@@ -80,6 +83,7 @@ __all__ = [
     "relu",
     "relu6",
     "selu",
+    "separable_conv2d",
     "sigmoid",
     "sigmoid_cross_entropy_with_logits",
     "silu",

@@ -1523,3 +1523,20 @@ def case_nn_conv_transpose(tf):
         "one_d": tf.nn.conv1d_transpose(x1, w1, [2, 8, 5], strides=2, padding="SAME"),
         "generic": tf.nn.conv_transpose(x, w, [1, 6, 6, 4], strides=2, padding="SAME"),
     }
+
+
+def case_nn_depthwise_and_separable(tf):
+    rng = np.random.default_rng(1)
+    x = tf.constant(rng.standard_normal((1, 5, 5, 2)).astype(np.float32))
+    dw = tf.constant(rng.standard_normal((3, 3, 2, 3)).astype(np.float32))
+    pw = tf.constant(rng.standard_normal((1, 1, 6, 4)).astype(np.float32))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, dw, pw])
+        depth = tf.nn.depthwise_conv2d(x, dw, [1, 2, 2, 1], "SAME")
+        separable = tf.nn.separable_conv2d(x, dw, pw, [1, 1, 1, 1], "VALID")
+        loss = tf.reduce_sum(depth * depth) + tf.reduce_sum(separable)
+    return {
+        "depthwise": depth, "separable": separable,
+        "grads": tape.gradient(loss, [x, dw, pw]),
+        "dilated": tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], "VALID", dilations=[2, 2]),
+    }
