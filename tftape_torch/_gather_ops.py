@@ -273,19 +273,23 @@ def scatter_nd(indices: Any, updates: Any, shape: Any, name: Optional[str] = Non
     idx = _index_input(indices, "ScatterNd")
     values = as_tensor(updates)
     dims = shape_arg(shape, "ScatterNd")
+    _check_scatter(idx, values, dims, "ScatterNd")
+    return call("ScatterNd", _scatter_nd, (idx, values), idx, values, dims)
+
+
+def _check_scatter(idx: torch.Tensor, values: torch.Tensor, dims: List[int], op: str) -> None:
+    """TF's checks of a scatter into `dims`: `updates` shaped by `indices`, in range."""
     if idx.dim() == 0:
-        raise _error("Indices must be at least a vector", "ScatterNd")
+        raise _error("Indices must be at least a vector", op)
     depth = idx.shape[-1]
     expected = list(idx.shape[:-1]) + dims[depth:]
     if depth > len(dims) or list(values.shape) != expected:
         raise _error(
             f"Dimensions [0,{idx.dim() - 1}) of indices[shape={list(idx.shape)}] = "
             f"{list(idx.shape[:-1])} must match dimensions [0,{idx.dim() - 1}) of "
-            f"updates[shape={list(values.shape)}]",
-            "ScatterNd",
+            f"updates[shape={list(values.shape)}]", op,
         )
-    _check_coordinates(idx, dims[:depth], dims, "ScatterNd")
-    return call("ScatterNd", _scatter_nd, (idx, values), idx, values, dims)
+    _check_coordinates(idx, dims[:depth], dims, op)
 
 
 def _scatter_into(tensor: torch.Tensor, idx: torch.Tensor, updates: torch.Tensor,
@@ -314,18 +318,7 @@ def _tensor_scatter(mode: str, op: str) -> Any:
         x = as_tensor(tensor)
         idx = _index_input(indices, op)
         values = as_tensor(updates, x.dtype)
-        dims = list(x.shape)
-        if idx.dim() == 0:
-            raise _error("Indices must be at least a vector", op)
-        depth = idx.shape[-1]
-        expected = list(idx.shape[:-1]) + dims[depth:]
-        if depth > len(dims) or list(values.shape) != expected:
-            raise _error(
-                f"Dimensions [0,{idx.dim() - 1}) of indices[shape={list(idx.shape)}] = "
-                f"{list(idx.shape[:-1])} must match dimensions [0,{idx.dim() - 1}) of "
-                f"updates[shape={list(values.shape)}]", op,
-            )
-        _check_coordinates(idx, dims[:depth], dims, op)
+        _check_scatter(idx, values, list(x.shape), op)
         return call(op, _scatter_into, (x, idx, values), x, idx, values, mode)
 
     return scatter

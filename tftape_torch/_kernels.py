@@ -40,7 +40,7 @@ torch op, which computes the same values.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import torch
 from torch.overrides import handle_torch_function
@@ -378,14 +378,11 @@ class _NoGradient(torch.autograd.Function):
         return (None,) * (1 + ctx.count)
 
 
-def without_gradient(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
-    """`fn` as an op TF records but registers no gradient for (NOTE above).
-
-    >>> x = torch.tensor([1.4, 2.6], requires_grad=True)
-    >>> y = without_gradient(torch.round)(x)
-    >>> torch.autograd.grad((y * 2.0).sum(), [y, x], allow_unused=True)
-    (tensor([2., 2.]), None)
-    """
+def _recorded(fn: Callable[..., torch.Tensor],
+              attach: Callable[[torch.Tensor, List[torch.Tensor]], torch.Tensor]
+              ) -> Callable[..., torch.Tensor]:
+    """`fn` run without recording, its result then given a node by `attach(out, inputs)`
+    when some input requires grad (forward mode keeps torch's own handling)."""
 
     def run(*args: Any, **kwargs: Any) -> torch.Tensor:
         with torch.no_grad():
@@ -396,10 +393,21 @@ def without_gradient(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Ten
             inputs = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
             if inputs:
                 with _DisableSubclass():
-                    return _NoGradient.apply(out, *inputs)
+                    return attach(out, inputs)
         return out
 
     return run
+
+
+def without_gradient(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """`fn` as an op TF records but registers no gradient for (NOTE above).
+
+    >>> x = torch.tensor([1.4, 2.6], requires_grad=True)
+    >>> y = without_gradient(torch.round)(x)
+    >>> torch.autograd.grad((y * 2.0).sum(), [y, x], allow_unused=True)
+    (tensor([2., 2.]), None)
+    """
+    return _recorded(fn, lambda out, inputs: _NoGradient.apply(out, *inputs))
 
 
 def _mul_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -470,17 +478,4 @@ class _Unregistered(torch.autograd.Function):
 def unregistered_gradient(op: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
     """`fn` as TF op `op`, which TF records but registers no gradient function for
     (`TruncateMod`, `Unique`): a gradient through its result raises `LookupError`."""
-
-    def run(*args: Any, **kwargs: Any) -> torch.Tensor:
-        with torch.no_grad():
-            out = fn(*args, **kwargs)
-        if (torch.is_grad_enabled() and not _state.THREAD.accumulators
-                and isinstance(out, torch.Tensor)
-                and (out.is_floating_point() or out.is_complex())):
-            inputs = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
-            if inputs:
-                with _DisableSubclass():
-                    return _Unregistered.apply(op, out, *inputs)
-        return out
-
-    return run
+    return _recorded(fn, lambda out, inputs: _Unregistered.apply(op, out, *inputs))

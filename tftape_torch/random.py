@@ -174,16 +174,7 @@ def truncated_normal(
     resolved = as_dtype(dtype)
     if resolved not in FLOATING:
         raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
-    dims = shape_arg(shape, "TruncatedNormal")
-    device = current_device()
-    work = torch.float64 if resolved == torch.float64 else torch.float32
-    low, high = 0.022750131948179195, 0.9772498680518208  # the normal CDF at -2 and 2
-    u = torch.rand(dims, dtype=work, device=device, generator=_generator(device, seed))
-    sample = torch.special.ndtri(low + (high - low) * u).clamp(-2.0, 2.0).to(resolved)
-    mean_t = seen_here(as_tensor(mean, resolved))
-    stddev_t = seen_here(as_tensor(stddev, resolved))
-    with DisableTorchFunctionSubclass():
-        return fresh(sample * stddev_t + mean_t)
+    return _draw("truncated", _generator(current_device(), seed), shape, resolved, mean, stddev)
 
 
 def categorical(
@@ -204,12 +195,16 @@ def categorical(
       InvalidArgumentError: `logits` is not a matrix.
     """
     t = as_tensor(logits)
+    return _categorical(t, num_samples, torch.int64 if dtype is None else as_dtype(dtype),
+                        _generator(t.device, seed), "Multinomial")
+
+
+def _categorical(t: torch.Tensor, num_samples: int, out: torch.dtype,
+                 generator: Optional[torch.Generator], op: str) -> torch.Tensor:
     if t.dim() != 2:
         raise InvalidArgumentError(
-            None, None, f"logits should be a matrix, got shape {list(t.shape)} [Op:Multinomial]"
+            None, None, f"logits should be a matrix, got shape {list(t.shape)} [Op:{op}]"
         )
-    out = torch.int64 if dtype is None else as_dtype(dtype)
-    generator = _generator(t.device, seed)
     with DisableTorchFunctionSubclass(), torch.no_grad():
         probs = torch.softmax(t.to(torch.float64), dim=-1)
         drawn = torch.multinomial(probs, int(num_samples), replacement=True,
@@ -332,17 +327,8 @@ def stateless_categorical(logits: Any, num_samples: int, seed: Any, dtype: Any =
                           name: Optional[str] = None) -> torch.Tensor:
     """`categorical` draws that depend only on `seed` (a pair of ints)."""
     t = as_tensor(logits)
-    if t.dim() != 2:
-        raise InvalidArgumentError(
-            None, None, f"logits should be a matrix, got shape {list(t.shape)} "
-            "[Op:StatelessMultinomial]"
-        )
-    generator = _from_pair(_seed_pair(seed), t.device)
-    with DisableTorchFunctionSubclass(), torch.no_grad():
-        probs = torch.softmax(t.to(torch.float64), dim=-1)
-        drawn = torch.multinomial(probs, int(num_samples), replacement=True,
-                                  generator=generator)
-    return fresh(drawn.to(as_dtype(dtype)))
+    return _categorical(t, num_samples, as_dtype(dtype), _from_pair(_seed_pair(seed), t.device),
+                        "StatelessMultinomial")
 
 
 def fold_in(seed: Any, data: Any, alg: str = "auto_select") -> torch.Tensor:
