@@ -19,6 +19,7 @@ import pytest
 
 import tftape_torch as tf
 from tests.conformance import cases_function, harness, record
+from tftape_torch import _state
 
 
 def test_later_calls_run_the_capture_not_the_python() -> None:
@@ -178,3 +179,33 @@ def test_concrete_function_of_an_eager_fallback_has_no_graph() -> None:
         concrete = branchy.get_concrete_function(tf.constant([1.0]))
         with pytest.raises(ValueError, match="no graph"):
             concrete.graph  # noqa: B018 - the property raises
+
+
+def test_recursion_on_the_signature_being_traced_raises_staging_error() -> None:
+    @tf.function
+    def count_down(n):  # type: ignore[no-untyped-def]
+        if n > 0:
+            return count_down(n - 1)
+        return 1
+
+    with pytest.raises(Exception) as caught:
+        count_down(tf.constant(5))
+    assert type(caught.value).__name__ == "StagingError"  # TF's class name
+    assert "calls itself" in str(caught.value)
+    assert not _state.THREAD.traces  # the trace stack is clean again
+
+    levels = []
+
+    @tf.function
+    def by_python_int(n):  # type: ignore[no-untyped-def]
+        levels.append(n)
+        return by_python_int(n - 1) if n > 0 else tf.constant(1)
+
+    assert int(by_python_int(3)) == 1  # a new signature per level: traces, as in TF
+    assert levels == [3, 2, 1, 0]
+
+    @tf.function
+    def by_shape(x):  # type: ignore[no-untyped-def]
+        return by_shape(tf.reduce_sum(x)) * 2.0 if x.shape.rank else x + 1.0
+
+    assert float(by_shape(tf.constant([1.0, 2.0]))) == 8.0  # (3 + 1) * 2

@@ -40,7 +40,7 @@ import torch
 
 from tftape_torch import _state
 from tftape_torch._convert import convert_value
-from tftape_torch._function_tracing import Capture, Graph, NotCapturable, Trace
+from tftape_torch._function_tracing import Capture, Graph, NotCapturable, StagingError, Trace
 from tftape_torch._print_op import quiet_stdout
 from tftape_torch._structure import flatten, pack_like
 from tftape_torch._tensor import fresh
@@ -472,7 +472,16 @@ class Function:
         inputs: List[_Tensor] = []
         for (name, _), value, general in zip(concrete._names, bound.arguments.values(), symbolic):
             _tensor_leaves(value, general, name, inputs, names, specs)
+        origin = (concrete, exact)
+        if any(active.origin == origin for active in _state.THREAD.traces):
+            raise StagingError(
+                f"tf.function {getattr(self.python_function, '__name__', '<function>')!r} "
+                f"calls itself with the input signature it is being traced for, so the "
+                f"trace never ends (in TF, a RecursionError). Recursion of a tf.function "
+                f"must change a Python argument at each level, or use tf.while_loop."
+            )
         trace = Trace(inputs, names, specs, creates_variables=not self._traced)
+        trace.origin = origin
         self._traced = True
         _state.push_trace(trace)
         try:

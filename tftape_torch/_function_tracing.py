@@ -66,7 +66,7 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._variable import Variable
 
-__all__ = ["Capture", "Graph", "NotCapturable", "Trace"]
+__all__ = ["Capture", "Graph", "NotCapturable", "StagingError", "Trace"]
 
 _Tensor = torch.Tensor
 _SET_STORAGE = torch.ops.aten.set_.source_Storage_storage_offset
@@ -104,6 +104,11 @@ def _storage_key(tensor: _Tensor) -> Tuple[Any, ...]:
 # Recording
 
 
+class StagingError(Exception):
+    """A `tf.function` called itself for the input signature it is being traced for:
+    the trace would never end (TF's AutoGraph raises its `StagingError` there)."""
+
+
 class Trace(TorchDispatchMode):
     """Records the ATen ops of one run of a function into an fx graph.
 
@@ -115,6 +120,7 @@ class Trace(TorchDispatchMode):
                  specs: Sequence[Any], creates_variables: bool = True) -> None:
         super().__init__()
         self.creates_variables = creates_variables  # the function's first trace may
+        self.origin: Any = None  # what is traced: (concrete function, input types)
         self.graph = fx.Graph()
         self.failure: Optional[str] = None
         self.reads_allowed = False  # while `tf.print` formats what the graph will print

@@ -25,7 +25,12 @@ from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._unconnected import UnconnectedGradients, zeros
-from tftape_torch._variable import Variable, is_foreign_variable, variable_storage
+from tftape_torch._variable import (
+    ResourceVariable,
+    Variable,
+    is_foreign_variable,
+    variable_storage,
+)
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
@@ -40,7 +45,7 @@ __all__ = [
     "warn_not_floating",
 ]
 
-SINGLE_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter, Variable)
+SINGLE_TENSOR_TYPES = (torch.Tensor, EagerTensor, torch.nn.Parameter, ResourceVariable)
 
 
 def as_structure(sources: Any) -> Any:

@@ -42,7 +42,7 @@ from tftape_torch._torch_internals import (
 from tftape_torch._torch_internals import (
     dtype_of as _DTYPE_GET,
 )
-from tftape_torch._variable import Variable
+from tftape_torch._variable import ResourceVariable
 from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
@@ -97,7 +97,7 @@ def call(
             kind = type(item)
             if kind is EagerTensor or kind is _Tensor:
                 continue
-            if kind is Variable:
+            if kind is ResourceVariable:
                 if reads is None:
                     reads = {}
                 if id(item) not in reads:
@@ -160,7 +160,7 @@ def _swapped(value: Any, swaps: Dict[int, torch.Tensor]) -> Any:
 def _substitute(value: Any, reads: Dict[int, torch.Tensor]) -> Any:
     """`value` with each Variable in `reads` (also inside lists and tuples) replaced."""
     kind = type(value)
-    if kind is Variable:
+    if kind is ResourceVariable:
         read = reads.get(id(value))
         return value.read_for_op() if read is None else read
     if kind is tuple or kind is list:
@@ -169,7 +169,7 @@ def _substitute(value: Any, reads: Dict[int, torch.Tensor]) -> Any:
     return value
 
 
-_NESTING = frozenset({Variable, tuple, list})
+_NESTING = frozenset({ResourceVariable, tuple, list})
 
 
 def same_dtype_plain(a: torch.Tensor, b: torch.Tensor) -> builtins.bool:

@@ -64,6 +64,7 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._unconnected import UnconnectedGradients, as_unconnected
 from tftape_torch._variable import (
+    ResourceVariable,
     Variable,
     creation_order,
     is_foreign_variable,
@@ -858,7 +859,7 @@ class GradientTape:
 
     def _source_inputs(self, source: Any) -> List[Any]:
         kind = type(source)
-        if kind is Variable:
+        if kind is ResourceVariable:
             return self._variable_edges.get(id(source), [])
         if kind is not torch.nn.Parameter and kind is not torch.Tensor and kind is not EagerTensor:
             if isinstance(source, Variable):

@@ -56,6 +56,7 @@ from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
     "BoundValue",
+    "ResourceVariable",
     "Variable",
     "creation_order",
     "is_foreign_variable",
@@ -156,7 +157,7 @@ class Variable(EagerTensor):
                 )
             if declared.is_fully_defined():
                 declared = None  # the value's own shape says it all
-        self = make_subclass(cls, value, False)
+        self = make_subclass(ResourceVariable if cls is Variable else cls, value, False)
         self._trainable = True if trainable is None else trainable
         self._var_name = name if name is not None else "Variable"
         self._read_cache = None
@@ -532,6 +533,17 @@ class Variable(EagerTensor):
 
 
 Variable.__module__ = "tftape_torch"
+
+
+class ResourceVariable(Variable):
+    """The type of every `tf.Variable(...)`, as in TF: `Variable` is the abstract type
+    that `isinstance` checks name, `ResourceVariable` the one `type(v)` reports.
+
+    >>> import tftape_torch as tf
+    >>> v = tf.Variable(1.0)
+    >>> type(v).__name__, isinstance(v, tf.Variable)
+    ('ResourceVariable', True)
+    """
 
 
 class BoundValue(torch.Tensor):
