@@ -1,9 +1,11 @@
-"""TF's convolutions and pooling: `tf.nn.conv1d`, `conv2d`, `max_pool2d`, `avg_pool2d`.
+"""TF's convolutions and pooling: `tf.nn.conv1d`, `conv2d`, `conv3d`, `max_pool1d/2d/3d`,
+`avg_pool1d/2d/3d` and the transposed convolutions.
 
-TF's layouts (channels last: `NWC`/`NHWC`; filters `[width, in, out]` and
-`[height, width, in, out]`) and padding: `"VALID"`, or `"SAME"`, where the output
-size is `ceil(input / stride)` and an odd total padding puts the extra row or column
-at the end. The work is torch's `conv2d`/pooling on a channels-first view.
+TF's layouts (channels last: `NWC`/`NHWC`/`NDHWC`; filters `[width, in, out]`,
+`[height, width, in, out]`, `[depth, height, width, in, out]`) and padding:
+`"VALID"`, or `"SAME"`, where the output size is `ceil(input / stride)` and an odd
+total padding puts the extra row or column at the end. The work is torch's
+convolutions and pooling on a channels-first view.
 
 >>> import tftape_torch as tf
 >>> x = tf.ones([1, 3, 3, 1])
@@ -24,21 +26,24 @@ import torch.nn.functional as F
 
 from tftape_torch._array_ops import expand_dims, reshape, squeeze
 from tftape_torch._op_call import as_tensor, call, float_input
-from tftape_torch.errors import InvalidArgumentError
+from tftape_torch.errors import InvalidArgumentError, UnimplementedError
 
 __all__ = [
     "avg_pool",
     "avg_pool1d",
     "avg_pool2d",
+    "avg_pool3d",
     "conv1d",
     "conv1d_transpose",
     "conv2d",
     "conv2d_transpose",
+    "conv3d",
     "conv_transpose",
     "depthwise_conv2d",
     "max_pool",
     "max_pool1d",
     "max_pool2d",
+    "max_pool3d",
     "separable_conv2d",
 ]
 
@@ -93,7 +98,7 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
     groups = x.shape[1] // w.shape[-2]
     weight = torch.permute(w, [n + 1, n] + list(range(n)))  # [out, in, *spatial]
     x = F.pad(x, _flat_pad(pads))
-    conv = F.conv1d if n == 1 else F.conv2d
+    conv = (F.conv1d, F.conv2d, F.conv3d)[n - 1]
     if not x.is_floating_point():  # TF has int32 kernels; torch's CPU conv does not
         wide = conv(x.to(torch.float64), weight.to(torch.float64), stride=strides,
                     dilation=dilations, groups=groups)
@@ -147,6 +152,44 @@ def conv2d(input: Any, filters: Any, strides: Any, padding: Any, data_format: st
     return _convolve("Conv2D", 2, input, filters, strides, padding, data_format, dilations)
 
 
+def conv3d(input: Any, filters: Any, strides: Any, padding: Any, data_format: str = "NDHWC",
+           dilations: Any = None, name: Optional[str] = None) -> torch.Tensor:
+    """3-D convolution of `input` `[batch, depth, height, width, in]` with `filters`
+    `[depth, height, width, in, out]`; `strides` and `dilations` list 5 values, the
+    first and last 1, as TF requires.
+
+    >>> import tftape_torch as tf
+    >>> y = tf.nn.conv3d(tf.ones([1, 3, 3, 3, 1]), tf.ones([2, 2, 2, 1, 4]),
+    ...                  [1, 1, 1, 1, 1], "VALID")
+    >>> print(y.shape, float(y[0, 0, 0, 0, 0]))
+    (1, 2, 2, 2, 4) 8.0
+
+    Raises:
+      ValueError: for inputs or filters of the wrong rank, or an unknown padding.
+      TypeError: for strides or dilations that are not lists.
+      InvalidArgumentError: for strides or dilations not of length 5, or input channels
+        that do not match the filters'.
+      UnimplementedError: for a stride or dilation other than 1 in the batch or channel
+        place (TF's kernels have none).
+    """
+    for argument, value in (("strides", strides), ("dilations", dilations)):
+        if value is None and argument == "dilations":
+            continue
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"Expected list for '{argument}' argument to 'conv3d' Op, not "
+                            f"{value!r}.")
+        items = [int(v) for v in value]
+        if len(items) != 5:
+            raise InvalidArgumentError(
+                None, None, f"Length for attr '{argument}' of {len(items)} must be at least "
+                "minimum 5 [Op:Conv3D]")
+        if items[0] != 1 or items[4] != 1:
+            raise UnimplementedError(
+                None, None, f"Current implementation does not yet support {argument} in the "
+                "batch and depth dimensions. [Op:Conv3D]")
+    return _convolve("Conv3D", 3, input, filters, strides, padding, data_format, dilations)
+
+
 def conv1d(input: Any, filters: Any, stride: Any, padding: Any, data_format: str = "NWC",
            dilations: Any = None, name: Optional[str] = None) -> torch.Tensor:
     """1-D convolution of `input` `[batch, width, in]` with `filters` `[width, in, out]`.
@@ -160,31 +203,35 @@ def conv1d(input: Any, filters: Any, stride: Any, padding: Any, data_format: str
 
 def _max_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int, int]]
               ) -> torch.Tensor:
+    pool = F.max_pool2d if len(k) == 2 else F.max_pool3d
     x = torch.movedim(x, -1, 1)
     x = F.pad(x, _flat_pad(pads), value=-math.inf)
-    return torch.movedim(F.max_pool2d(x, k, s), 1, -1)
+    return torch.movedim(pool(x, k, s), 1, -1)
 
 
 def _avg_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int, int]]
               ) -> torch.Tensor:
     # TF averages over the window's elements inside the input only.
+    pool = F.avg_pool2d if len(k) == 2 else F.avg_pool3d
     x = torch.movedim(x, -1, 1)
-    total = F.avg_pool2d(F.pad(x, _flat_pad(pads)), k, s)
+    total = pool(F.pad(x, _flat_pad(pads)), k, s)
     ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
-    counted = F.avg_pool2d(F.pad(ones, _flat_pad(pads)), k, s)
+    counted = pool(F.pad(ones, _flat_pad(pads)), k, s)
     return torch.movedim(total / counted, 1, -1)
 
 
 def _pool(op: str, fn: Any, input: Any, ksize: Any, strides: Any, padding: Any,
-          data_format: str) -> torch.Tensor:
+          data_format: str, n: int = 2) -> torch.Tensor:
     x = float_input(input, op, allow_complex=False)
-    if data_format != "NHWC":
-        raise ValueError(f"data_format {data_format!r} is not supported here; use 'NHWC'")
-    if x.dim() != 4:
-        raise ValueError(f"Input tensor must be of rank 4. Received: input.shape={tuple(x.shape)}")
-    k = _spatial(ksize, 2, "ksize", True)
-    s = _spatial(strides, 2, "strides", True)
-    pads = _pads(list(x.shape[1:3]), k, s, [1, 1], padding, True)
+    layout = "NHWC" if n == 2 else "NDHWC"
+    if data_format != layout:
+        raise ValueError(f"data_format {data_format!r} is not supported here; use {layout!r}")
+    if x.dim() != n + 2:
+        raise ValueError(f"Input tensor must be of rank {n + 2}. Received: "
+                         f"input.shape={tuple(x.shape)}")
+    k = _spatial(ksize, n, "ksize", True)
+    s = _spatial(strides, n, "strides", True)
+    pads = _pads(list(x.shape[1:-1]), k, s, [1] * n, padding, True)
     return call(op, fn, (x,), x, k, s, pads)
 
 
@@ -214,6 +261,32 @@ def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: 
      [6.5 8. ]], shape=(2, 2), dtype=float32)
     """
     return _pool("AvgPool", _avg_pool, input, ksize, strides, padding, data_format)
+
+
+def max_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,
+               data_format: str = "NDHWC", name: Optional[str] = None) -> torch.Tensor:
+    """The maximum of each `ksize` window of `input` `[batch, depth, height, width,
+    channels]`.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.reshape(tf.range(8.0), [1, 2, 2, 2, 1])
+    >>> print(tf.reshape(tf.nn.max_pool3d(x, 2, 2, "VALID"), []))
+    tf.Tensor(7.0, shape=(), dtype=float32)
+    """
+    return _pool("MaxPool3D", _max_pool, input, ksize, strides, padding, data_format, 3)
+
+
+def avg_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,
+               data_format: str = "NDHWC", name: Optional[str] = None) -> torch.Tensor:
+    """The mean of each `ksize` window of `input` `[batch, depth, height, width,
+    channels]` (with `"SAME"`, of its elements inside `input`).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.reshape(tf.range(8.0), [1, 2, 2, 2, 1])
+    >>> print(tf.reshape(tf.nn.avg_pool3d(x, 2, 2, "VALID"), []))
+    tf.Tensor(3.5, shape=(), dtype=float32)
+    """
+    return _pool("AvgPool3D", _avg_pool, input, ksize, strides, padding, data_format, 3)
 
 
 def _one_dim(value: Any, name: str) -> List[int]:
@@ -262,27 +335,28 @@ def avg_pool1d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: 
     return _pool1d(avg_pool2d, input, ksize, strides, padding, data_format)
 
 
-def _pool_by_rank(pool1d: Any, pool2d: Any, input: Any, ksize: Any, strides: Any,
+def _pool_by_rank(pools: Tuple[Any, Any, Any], input: Any, ksize: Any, strides: Any,
                   padding: Any, data_format: Optional[str]) -> torch.Tensor:
     rank = float_input(input, "Pool", allow_complex=False).dim()
-    if rank == 3:
-        return pool1d(input, ksize, strides, padding, data_format or "NWC")
-    if rank == 4:
-        return pool2d(input, ksize, strides, padding, data_format or "NHWC")
-    raise ValueError(f"`input.shape.rank` must be 3 or 4 here (3-D pooling is not "
-                     f"supported). Received: input.shape={tuple(input.shape)} of rank {rank}")
+    if rank not in (3, 4, 5):
+        raise ValueError(f"`input.shape.rank` must be 3, 4 or 5. Received: "
+                         f"input.shape={tuple(input.shape)} of rank {rank}")
+    layout = data_format or ("NWC", "NHWC", "NDHWC")[rank - 3]
+    return pools[rank - 3](input, ksize, strides, padding, layout)
 
 
 def max_pool(input: Any, ksize: Any, strides: Any, padding: Any,
              data_format: Optional[str] = None, name: Optional[str] = None) -> torch.Tensor:
-    """`max_pool1d` or `max_pool2d`, by the rank of `input` (3 or 4)."""
-    return _pool_by_rank(max_pool1d, max_pool2d, input, ksize, strides, padding, data_format)
+    """`max_pool1d`, `max_pool2d` or `max_pool3d`, by the rank of `input` (3, 4 or 5)."""
+    return _pool_by_rank((max_pool1d, max_pool2d, max_pool3d), input, ksize, strides,
+                         padding, data_format)
 
 
 def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any,
              data_format: Optional[str] = None, name: Optional[str] = None) -> torch.Tensor:
-    """`avg_pool1d` or `avg_pool2d`, by the rank of `input` (3 or 4)."""
-    return _pool_by_rank(avg_pool1d, avg_pool2d, input, ksize, strides, padding, data_format)
+    """`avg_pool1d`, `avg_pool2d` or `avg_pool3d`, by the rank of `input` (3, 4 or 5)."""
+    return _pool_by_rank((avg_pool1d, avg_pool2d, avg_pool3d), input, ksize, strides,
+                         padding, data_format)
 
 
 # ---------------------------------------------------------------------------

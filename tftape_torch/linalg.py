@@ -36,6 +36,7 @@ from tftape_torch._linalg_ops import (
     trace,
     triangular_solve,
 )
+from tftape_torch._lu_ops import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
 from tftape_torch._math_ops import matmul
 from tftape_torch._norm_ops import global_norm, l2_normalize, norm, normalize
 from tftape_torch._shape_ops import einsum
@@ -59,6 +60,10 @@ __all__ = [
     "l2_normalize",
     "logdet",
     "lstsq",
+    "lu",
+    "lu_matrix_inverse",
+    "lu_reconstruct",
+    "lu_solve",
     "matmul",
     "matrix_rank",
     "matrix_transpose",

@@ -23,6 +23,7 @@ import torch
 from tftape_torch import _state
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
+from tftape_torch._kernels import unregistered_gradient
 from tftape_torch._op_call import as_tensor, shape_arg
 from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
@@ -32,8 +33,10 @@ __all__ = [
     "Generator",
     "categorical",
     "fold_in",
+    "gamma",
     "get_global_generator",
     "normal",
+    "poisson",
     "set_seed",
     "shuffle",
     "split",
@@ -407,3 +410,107 @@ class Generator:
 def get_global_generator() -> Generator:
     """A `Generator` over torch's default generator (so `torch.manual_seed` seeds it)."""
     return Generator(torch.default_generator)
+
+
+_GAMMA_TYPES = (torch.float16, torch.float32, torch.float64)
+_POISSON_TYPES = (torch.float16, torch.float32, torch.float64, torch.int32, torch.int64)
+
+
+def _parameter(value: Any, dtype: torch.dtype, argument: str) -> torch.Tensor:
+    """A distribution parameter as a tensor of `dtype` (TF's ValueError otherwise)."""
+    tensor = as_tensor(value, dtype)
+    if tensor.dtype != dtype:
+        raise ValueError(
+            f"{argument}: Tensor conversion requested dtype {dtype_name(dtype)} for Tensor "
+            f"with dtype {dtype_name(tensor.dtype)}: {tensor!r}")
+    return seen_here(tensor)
+
+
+def _seeded_sample(generator: Optional[torch.Generator], draw: Any) -> torch.Tensor:
+    """`draw()` (a torch sampler without a `generator` argument) made repeatable by
+    `generator`: it runs on torch's global generator, seeded from `generator` and put
+    back as it was afterwards."""
+    if generator is None:
+        return draw()
+    seed = int(torch.randint(0, 2**62, (1,), generator=generator, device=generator.device))
+    devices = [generator.device.index or 0] if generator.device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        return draw()
+
+
+def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = torch.float32,
+          seed: Optional[int] = None, name: Optional[str] = None) -> torch.Tensor:
+    """Samples of shape `shape + broadcast(alpha, beta).shape` from Gamma distributions
+    of concentration `alpha` and rate `beta` (1 when None). Like TF's, the samples are
+    differentiable in `alpha` (implicit reparameterization) and `beta`.
+
+    >>> import tftape_torch as tf
+    >>> alpha = tf.constant([1.0, 2.0])
+    >>> with tf.GradientTape() as tape:
+    ...     tape.watch(alpha)
+    ...     samples = tf.random.gamma([3], alpha, seed=1)
+    >>> print(samples.shape, tape.gradient(samples, alpha).shape)
+    (3, 2) (2,)
+
+    Raises:
+      TypeError: if `dtype` is not half, float32 or float64.
+      ValueError: if `alpha` or `beta` is a tensor of another dtype.
+    """
+    resolved = as_dtype(dtype)
+    if resolved not in _GAMMA_TYPES:
+        raise TypeError(f"Value passed to parameter 'dtype' has DataType "
+                        f"{dtype_name(resolved)} not in list of allowed values: "
+                        "float16, float32, float64")
+    dims = shape_arg(shape, "RandomGamma")
+    device = current_device()
+    alpha_t = _parameter(alpha, resolved, "alpha")
+    beta_t = None if beta is None else _parameter(beta, resolved, "beta")
+    generator = _generator(device, seed)
+    with DisableTorchFunctionSubclass():
+        batch = alpha_t.shape if beta_t is None else torch.broadcast_shapes(
+            alpha_t.shape, beta_t.shape)
+        concentration = alpha_t.expand(batch)
+        if resolved == torch.float16:  # torch samples Gamma in float32 and wider only
+            concentration = concentration.to(torch.float32)
+        distribution = torch.distributions.Gamma(
+            concentration, torch.ones((), dtype=concentration.dtype, device=concentration.device),
+            validate_args=False)
+        sample = _seeded_sample(generator, lambda: distribution.rsample(torch.Size(dims)))
+        sample = sample.to(resolved)
+        if beta_t is not None:
+            sample = sample / beta_t
+        return fresh(sample)
+
+
+def poisson(shape: Any, lam: Any, dtype: Any = torch.float32, seed: Optional[int] = None,
+            name: Optional[str] = None) -> torch.Tensor:
+    """Samples of shape `shape + lam.shape` from Poisson distributions of rate `lam`.
+    As in TF, they have no gradient (asking for one raises `LookupError`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.random.poisson([4], [0.5, 3.0], dtype=tf.int32).shape)
+    (4, 2)
+
+    Raises:
+      InvalidArgumentError: if `dtype` is not half, float32, float64, int32 or int64.
+    """
+    resolved = as_dtype(dtype)
+    if resolved not in _POISSON_TYPES:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'dtype' of {dtype_name(resolved)} is not in the list "
+            "of allowed values: half, float, double, int32, int64 [Op:RandomPoissonV2]")
+    dims = shape_arg(shape, "RandomPoissonV2")
+    device = current_device()
+    rate = seen_here(as_tensor(lam))
+    generator = _generator(device, seed)
+    with DisableTorchFunctionSubclass():
+        rates = rate.detach().to(torch.float64 if rate.dtype == torch.float64 else torch.float32)
+        sample = torch.poisson(rates.expand(torch.Size(dims) + rates.shape), generator=generator)
+        sample = sample.to(resolved)
+        # TF records `RandomPoissonV2` but has no gradient for it: asking raises LookupError.
+        return fresh(unregistered_gradient("RandomPoissonV2", _sample_of)(sample, rate))
+
+
+def _sample_of(sample: torch.Tensor, rate: torch.Tensor) -> torch.Tensor:
+    return sample

@@ -1684,3 +1684,64 @@ def case_ns_random_stateless_and_generator(tf):
         "fold_in": tf.random.fold_in([1, 2], 3).shape,
         "split": tf.random.split([1, 2], 3).shape,
     }
+
+
+def case_ns_random_gamma_poisson(tf):
+    alpha = tf.constant([0.5, 2.0, 9.0])
+    beta = tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([alpha, beta])
+        g = tf.random.gamma([4000], alpha, beta, seed=1)
+        lam = tf.constant([3.0, 30.0])
+        tape.watch(lam)
+        p = tf.random.poisson([4000], lam, seed=2)
+    d_alpha, d_beta = tape.gradient(g, [alpha, beta])
+    mean_g = tf.reduce_mean(g, axis=0)  # alpha / beta = [0.25, 1, 4.5]
+    mean_p = tf.reduce_mean(p, axis=0)
+    return {
+        "gamma_shape": g.shape, "gamma_dtype": g.dtype == tf.float32,
+        "gamma_positive": bool(tf.reduce_all(g > 0)),
+        "gamma_mean_close": bool(tf.reduce_all(tf.abs(mean_g / (alpha / beta) - 1.0) < 0.1)),
+        # d(sum of samples)/d beta = -sum(samples) / beta exactly (samples = standard / beta)
+        "gamma_d_beta": bool(tf.abs(d_beta + tf.reduce_sum(g) / beta) <= 1e-3 * tf.abs(d_beta)),
+        # E[d sample / d alpha] = 1 / beta for each alpha: 4000 samples each
+        "gamma_d_alpha_close": bool(tf.reduce_all(tf.abs(d_alpha / 4000.0 * beta - 1.0) < 0.1)),
+        "gamma_d_alpha_shape": d_alpha.shape,
+        "gamma_broadcast": tf.random.gamma([3], 1.0, beta=[1.0, 2.0]).shape,
+        "gamma_float64": tf.random.gamma([2], 1.0, dtype=tf.float64).dtype == tf.float64,
+        "gamma_int_alpha": _raised(lambda: tf.random.gamma([2], tf.constant([1, 2]))),
+        "poisson_shape": p.shape, "poisson_dtype": p.dtype == tf.float32,
+        "poisson_integral": bool(tf.reduce_all(p == tf.round(p))),
+        "poisson_mean_close": bool(tf.reduce_all(tf.abs(mean_p / lam - 1.0) < 0.1)),
+        "poisson_int32": tf.random.poisson([2], 3.0, dtype=tf.int32).dtype == tf.int32,
+        "poisson_grad": _raised(lambda: tape.gradient(p, lam)),
+        "poisson_string": _raised(lambda: tf.random.poisson([2], [1.0], dtype=tf.bool)),
+    }
+
+
+def case_ns_linalg_lu(tf):
+    a = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 10.0]])
+    batch = tf.constant(np.random.default_rng(5).standard_normal((2, 4, 4)))
+    lower_upper, perm = tf.linalg.lu(a)
+    b_lu, b_perm = tf.linalg.lu(batch)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([a, lower_upper])
+        again = tf.linalg.lu(a)[0]
+        rebuilt = tf.linalg.lu_reconstruct(lower_upper, perm)
+        solved = tf.linalg.lu_solve(lower_upper, perm, tf.constant([[1.0, 0.5], [2.0, 1.0],
+                                                                    [3.0, -1.0]]))
+        inverse = tf.linalg.lu_matrix_inverse(lower_upper, perm)
+        loss = (tf.reduce_sum(rebuilt * rebuilt) + tf.reduce_sum(solved)
+                + tf.reduce_sum(inverse * inverse))
+    return {
+        "lu": lower_upper, "perm": perm, "rebuilt": rebuilt, "solved": solved,
+        "inverse": inverse, "grad_lu": tape.gradient(loss, lower_upper),
+        "lu_grad": _raised(lambda: tape.gradient(again, a)),
+        "perm64": tf.linalg.lu(a, output_idx_type=tf.int64)[1].dtype == tf.int64,
+        "batch_lu": b_lu, "batch_perm": b_perm,
+        "batch_rebuilt": tf.linalg.lu_reconstruct(b_lu, b_perm),
+        "batch_solve": tf.linalg.lu_solve(b_lu, b_perm, tf.ones([2, 4, 1], tf.float64)),
+        "not_square": _raised(lambda: tf.linalg.lu(tf.ones([2, 3]))),
+        "int": _raised(lambda: tf.linalg.lu(tf.constant([[1, 2], [3, 4]]))),
+        "singular": _raised(lambda: tf.linalg.lu(tf.zeros([2, 2]))),
+    }

@@ -1540,3 +1540,26 @@ def case_nn_depthwise_and_separable(tf):
         "grads": tape.gradient(loss, [x, dw, pw]),
         "dilated": tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], "VALID", dilations=[2, 2]),
     }
+
+
+def case_nn_conv3d_and_pool3d(tf):
+    rng = np.random.default_rng(3)
+    x = tf.constant(rng.standard_normal((2, 4, 5, 3, 2)).astype(np.float32))
+    w = tf.constant(rng.standard_normal((2, 3, 2, 2, 3)).astype(np.float32))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, w])
+        conv = tf.nn.conv3d(x, w, [1, 2, 1, 2, 1], "SAME")
+        max_pooled = tf.nn.max_pool3d(x, [2, 2, 2], 2, "SAME")
+        avg_pooled = tf.nn.avg_pool3d(x, [1, 2, 3, 2, 1], [1, 1, 2, 1, 1], "SAME")
+        loss = (tf.reduce_sum(conv * conv) + tf.reduce_sum(max_pooled * max_pooled)
+                + tf.reduce_sum(avg_pooled * avg_pooled))
+    return {
+        "conv": conv, "max": max_pooled, "avg": avg_pooled,
+        "grads": tape.gradient(loss, [x, w]),
+        "valid_dilated": tf.nn.conv3d(x, w, [1, 1, 1, 1, 1], "VALID", dilations=[1, 2, 1, 1, 1]),
+        "by_rank_max": tf.nn.max_pool(x, 2, 2, "VALID"),
+        "by_rank_avg": tf.nn.avg_pool(x, 2, 2, "VALID"),
+        "short_strides": _raises(lambda: tf.nn.conv3d(x, w, [1, 1, 1], "SAME")),
+        "batch_stride": _raises(lambda: tf.nn.conv3d(x, w, [2, 1, 1, 1, 1], "SAME")),
+        "int_strides": _raises(lambda: tf.nn.conv3d(x, w, 1, "SAME")),
+    }
