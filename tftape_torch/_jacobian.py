@@ -203,14 +203,23 @@ def jacobian(
     assert grads is not None
     results: List[Optional[torch.Tensor]] = []
     for source, grad in zip(sources, grads):
-        shape = target_shape + tuple(source.shape)
+        shape = target_shape + _dims(source)
         if grad is not None:
-            results.append(grad.reshape(shape))
+            with _DisableSubclass():  # plain tensors: the tape re-types them
+                results.append(torch.Tensor.reshape(grad, shape))
         elif unconnected is UnconnectedGradients.ZERO:
             results.append(zeros(shape, source.dtype, source.device, source))
         else:
             results.append(None)
     return results
+
+
+def _dims(tensor: Any) -> Tuple[int, ...]:
+    """`tuple(tensor.shape)`, without the drop-in tensor's `TensorShape` property."""
+    if not isinstance(tensor, torch.Tensor):  # a foreign variable (Keras)
+        return tuple(tensor.shape)
+    with _DisableSubclass():
+        return tuple(torch.Tensor.size(tensor))
 
 
 def batch_jacobian(
@@ -234,15 +243,15 @@ def batch_jacobian(
     >>> g.batch_jacobian(y, x).shape
     torch.Size([2, 2, 2])
     """
-    target_shape = tuple(target.shape)
+    target_shape = _dims(target)
     batch = target_shape[0]
     row_size = math.prod(target_shape) // batch  # TF's ZeroDivisionError for batch 0
-    shape = target_shape + tuple(source.shape)[1:]
+    shape = target_shape + _dims(source)[1:]
     grad: Optional[torch.Tensor] = None
     if row_size:
         plan = _plan(target) if vectorize else _LOOP
         grads = None
-        columns = math.prod(tuple(source.shape)[1:])
+        columns = math.prod(_dims(source)[1:])
         if plan.columns and columns and _prefer_columns(
             plan, target, [source], row_size, columns, batch
         ):
@@ -259,7 +268,8 @@ def batch_jacobian(
         dtype = source.dtype if unconnected is UnconnectedGradients.ZERO else target.dtype
         return zeros(shape, dtype, source.device, source, target)
     # [M, B, *source.shape[1:]] -> [B, M, *source.shape[1:]] -> final shape.
-    return grad.transpose(0, 1).reshape(shape)
+    with _DisableSubclass():  # a plain tensor: the tape re-types it
+        return torch.Tensor.reshape(torch.Tensor.transpose(grad, 0, 1), shape)
 
 
 # ---------------------------------------------------------------------- checks
@@ -322,7 +332,7 @@ def chunk_size(parallel_iterations: Any, vectorize: bool, what: str) -> Optional
 
 def _identity_rows(target: torch.Tensor, count: int) -> Seeds:
     """Rows `start:stop` of the identity, each shaped like `target`."""
-    shape = tuple(target.shape)
+    shape = _dims(target)
 
     def rows(start: int, stop: int, last: bool) -> torch.Tensor:
         size = stop - start
@@ -366,7 +376,7 @@ def _unit_strides_as_batch(seeds: torch.Tensor) -> torch.Tensor:
 
 def _column_rows(target: torch.Tensor, batch: int, row_size: int) -> Seeds:
     """Seeds `start:stop` of a batch_jacobian: seed `m` is 1 in column `m` of every example."""
-    shape = tuple(target.shape)
+    shape = _dims(target)
 
     def rows(start: int, stop: int, last: bool) -> torch.Tensor:
         size = stop - start
@@ -586,7 +596,7 @@ def _node_kind(node: Any) -> int:
 
 
 def _numel_sum(sources: Sequence[Any]) -> int:
-    return sum(math.prod(tuple(source.shape)) for source in sources)
+    return sum(math.prod(_dims(source)) for source in sources)
 
 
 def _prefer_columns(
@@ -630,7 +640,7 @@ def _columns(
     """
     with _DisableSubclass():
         dummy = torch.zeros(
-            tuple(target.shape), dtype=target.dtype, device=target.device, requires_grad=True
+            _dims(target), dtype=target.dtype, device=target.device, requires_grad=True
         )
     try:
         firsts = vjp([target], sources, [dummy], retain_graph=True, create_graph=True)
@@ -655,7 +665,7 @@ def _columns(
                 seeds = _column_rows(first, batch, size)
             step = size if chunk is None else chunk
             pieces = []
-            rows = math.prod(tuple(target.shape)) // (batch or 1)
+            rows = math.prod(_dims(target)) // (batch or 1)
             # Rows layout: [rows, columns], or [rows, batch, columns] for a batch_jacobian.
             layout = (rows, size) if batch is None else (rows, batch, size)
             buffer = (
@@ -759,7 +769,7 @@ def _concat(
         if grad is None:
             with _DisableSubclass():
                 grad = torch.zeros(
-                    (size,) + tuple(source.shape), dtype=source.dtype, device=source.device
+                    (size,) + _dims(source), dtype=source.dtype, device=source.device
                 )
         filled.append(grad)
     return torch.cat(filled)
@@ -767,15 +777,15 @@ def _concat(
 
 def _zeros_like(source: Any) -> torch.Tensor:
     with _DisableSubclass():
-        return torch.zeros(tuple(source.shape), dtype=source.dtype, device=source.device)
+        return torch.zeros(_dims(source), dtype=source.dtype, device=source.device)
 
 
 def _empty_rows(vjp: VJP, target: Any, sources: Sequence[Any]) -> List[Optional[torch.Tensor]]:
     """A jacobian with no rows: which sources are connected, and empty results for them."""
     with _DisableSubclass():
-        seed = torch.zeros(tuple(target.shape), dtype=target.dtype, device=target.device)
+        seed = torch.zeros(_dims(target), dtype=target.dtype, device=target.device)
     grads = vjp([target], sources, [seed])
     return [
-        None if grad is None else grad.new_zeros((0,) + tuple(source.shape))
+        None if grad is None else grad.new_zeros((0,) + _dims(source))
         for grad, source in zip(grads, sources)
     ]

@@ -121,6 +121,13 @@ _PERSISTENT_IN_CONTEXT_WARNING = (
 )
 
 
+def _typed_like_eager(source: Any) -> bool:
+    """Whether a gradient for `source` is an `EagerTensor` (for the drop-in tensors,
+    Variables and foreign variables; a plain tensor or Parameter gets a plain one)."""
+    return type(source) is not torch.Tensor and (
+        isinstance(source, EagerTensor) or is_foreign_variable(source))
+
+
 class GradientTape:
     """Records operations for automatic differentiation.
 
@@ -598,7 +605,11 @@ class GradientTape:
             `parallel_iterations` below 2 with vectorization, as in TF).
         """
         self._check_usable()
-        target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor target
+        if isinstance(target, torch.Tensor):
+            with _DisableSubclass():  # not the drop-in tensor's `TensorShape` property
+                target_shape = tuple(torch.Tensor.size(target))
+        else:
+            target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor
         # TF refuses a row loop on a non-persistent tape before using it up; it checks
         # `parallel_iterations` only after the first row's gradient used the tape up.
         _jacobian.check_row_loop("jacobian", experimental_use_pfor, self._persistent)
@@ -615,7 +626,7 @@ class GradientTape:
                 flat_sources, unconnected, chunk, experimental_use_pfor,
             )
             results = [as_eager(result) if type(result) is torch.Tensor
-                       and is_foreign_variable(source) else result
+                       and _typed_like_eager(source) else result
                        for result, source in zip(results, flat_sources)]
             return _structure.pack_like(sources, results)
         finally:
@@ -673,7 +684,9 @@ class GradientTape:
                     f"'{type(value).__name__}' object has no attribute 'rank' (`target` "
                     "and `source` of batch_jacobian must be tensors)"
                 )
-        _jacobian.check_batch_shapes(tuple(target.shape), tuple(source.shape))
+        with _DisableSubclass():  # not the drop-in tensor's `TensorShape` property
+            shapes = tuple(torch.Tensor.size(target)), tuple(torch.Tensor.size(source))
+        _jacobian.check_batch_shapes(*shapes)
         _jacobian.check_row_loop("batch_jacobian", experimental_use_pfor, self._persistent)
         self._begin_use()
         unconnected = as_unconnected(unconnected_gradients)
@@ -682,10 +695,13 @@ class GradientTape:
             chunk = _jacobian.chunk_size(
                 parallel_iterations, experimental_use_pfor, "batch_jacobian"
             )
-            return _jacobian.batch_jacobian(
+            result = _jacobian.batch_jacobian(
                 self._compute, self._as_target(target, [source]), source, unconnected,
                 chunk, experimental_use_pfor,
             )
+            if type(result) is torch.Tensor and _typed_like_eager(source):
+                return as_eager(result)
+            return result
         finally:
             self._end_use()
 
@@ -833,9 +849,7 @@ class GradientTape:
             del grads
         for index, source in enumerate(sources):
             grad = results[index]
-            if type(grad) is torch.Tensor and type(source) is not torch.Tensor and (
-                isinstance(source, EagerTensor) or is_foreign_variable(source)
-            ):
+            if type(grad) is torch.Tensor and _typed_like_eager(source):
                 if refcount(grad) == 3:  # `results`, `grad`, the call: re-type in place
                     grad.__class__ = EagerTensor
                 else:
