@@ -57,7 +57,6 @@ __all__ = [
     "matvec",
     "pinv",
     "qr",
-    "set_diag",
     "slogdet",
     "solve",
     "svd",
@@ -746,34 +745,3 @@ def cholesky_solve(chol: Any, rhs: Any, name: Optional[str] = None) -> torch.Ten
     """
     c, b = match_operands(chol, rhs, "CholeskySolve")
     return call("CholeskySolve", _cholesky_solve, (c, b), c, b)
-
-
-def _set_diag(x: torch.Tensor, diagonal: torch.Tensor) -> torch.Tensor:
-    out = x.clone()
-    torch.diagonal(out, dim1=-2, dim2=-1).copy_(diagonal)
-    return out
-
-
-def set_diag(input: Any, diagonal: Any, name: str = "set_diag", k: int = 0,
-             align: str = "RIGHT_LEFT") -> torch.Tensor:
-    """`input` with its main diagonal replaced by `diagonal` (only `k=0` here).
-
-    >>> import tftape_torch as tf
-    >>> print(tf.linalg.set_diag(tf.zeros([2, 2]), tf.constant([1.0, 2.0])))
-    tf.Tensor(
-    [[1. 0.]
-     [0. 2.]], shape=(2, 2), dtype=float32)
-
-    Raises:
-      InvalidArgumentError: `diagonal` does not fit the diagonal of `input`.
-      NotImplementedError: for `k` other than 0.
-    """
-    if k != 0:
-        raise NotImplementedError("set_diag supports the main diagonal (k=0) only here")
-    x = as_tensor(input)
-    d = as_tensor(diagonal, x.dtype)
-    length = builtins.min(x.shape[-1], x.shape[-2]) if x.dim() >= 2 else -1
-    if x.dim() < 2 or list(d.shape) != list(x.shape[:-2]) + [length]:
-        raise _error(f"diagonal must have shape {list(x.shape[:-2]) + [length]}, got "
-                     f"{list(d.shape)}", "MatrixSetDiagV3")
-    return call("MatrixSetDiagV3", _set_diag, (x, d), x, d)

@@ -72,9 +72,9 @@ class TraceType(abc.ABC):
     def most_specific_common_supertype(self, others: Sequence[TraceType]) -> Optional[TraceType]:
         """The most specific type this and `others` are subtypes of, or None."""
 
+    @abc.abstractmethod
     def placeholder_value(self, placeholder_context: Any = None) -> Any:
         """The value the function is traced with for this type."""
-        raise NotImplementedError
 
     @abc.abstractmethod
     def __eq__(self, other: object) -> builtins.bool: ...

@@ -57,6 +57,7 @@ import torch.utils.data
 
 from tftape_torch import _state, errors
 from tftape_torch._array_ops import convert_to_tensor
+from tftape_torch._optional import OptionalValue
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
@@ -742,6 +743,9 @@ def _numpy(tensor: torch.Tensor) -> Any:
     return array[()] if array.ndim == 0 else array
 
 
+_END = object()
+
+
 class DatasetIterator:
     """An iterator over a `Dataset` (`next(it)`, or `it.get_next()`).
 
@@ -749,8 +753,8 @@ class DatasetIterator:
     >>> it = iter(tf.data.Dataset.range(1))
     >>> print(it.get_next())
     tf.Tensor(0, shape=(), dtype=int64)
-    >>> it.get_next_as_optional is None, next(it, "done")
-    (False, 'done')
+    >>> print(it.get_next_as_optional().has_value())
+    tf.Tensor(False, shape=(), dtype=bool)
     """
 
     def __init__(self, dataset: Dataset) -> None:
@@ -776,8 +780,12 @@ class DatasetIterator:
                 None, None, "End of sequence [Op:IteratorGetNext] name: "
             ) from None
 
-    def get_next_as_optional(self) -> Any:
-        raise NotImplementedError("tf.experimental.Optional is not supported")
+    def get_next_as_optional(self) -> OptionalValue:
+        """The next element as an optional value, empty at the end of the dataset."""
+        element = next(self, _END)
+        if element is _END:
+            return OptionalValue.empty(self.element_spec)
+        return OptionalValue(element, self.element_spec)
 
     @property
     def element_spec(self) -> Any:

@@ -28,7 +28,6 @@ from tftape_torch._linalg_ops import (
     matvec,
     pinv,
     qr,
-    set_diag,
     slogdet,
     solve,
     svd,
@@ -39,6 +38,7 @@ from tftape_torch._linalg_ops import (
 from tftape_torch._lu_ops import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
 from tftape_torch._math_ops import matmul
 from tftape_torch._norm_ops import global_norm, l2_normalize, norm, normalize
+from tftape_torch._set_diag_ops import set_diag
 from tftape_torch._shape_ops import einsum
 
 __all__ = [

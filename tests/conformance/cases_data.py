@@ -261,3 +261,16 @@ def case_data_training_loop_with_tape(tf):
             b.assign_sub(0.1 * db)
             losses.append(loss)
     return {"w": w, "b": b, "losses": losses}
+
+
+def case_data_get_next_as_optional(tf):
+    it = iter(tf.data.Dataset.from_tensor_slices(([1, 2], [3.0, 4.0])).batch(2))
+    first = it.get_next_as_optional()
+    last = it.get_next_as_optional()
+    try:
+        last.get_value()
+        empty_get = "returned"
+    except Exception as e:  # noqa: BLE001 - the class is the answer
+        empty_get = type(e).__name__
+    return {"has": first.has_value(), "value": first.get_value(), "empty": last.has_value(),
+            "empty_get": empty_get, "spec": str(last.element_spec)}

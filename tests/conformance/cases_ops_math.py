@@ -1563,3 +1563,37 @@ def case_nn_conv3d_and_pool3d(tf):
         "batch_stride": _raises(lambda: tf.nn.conv3d(x, w, [2, 1, 1, 1, 1], "SAME")),
         "int_strides": _raises(lambda: tf.nn.conv3d(x, w, 1, "SAME")),
     }
+
+
+def case_linalg_set_diag_bands(tf):
+    x = tf.reshape(tf.range(12.0), [3, 4])
+    tall = tf.reshape(tf.range(12.0), [4, 3])
+    band = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 0.0]])
+    upper = tf.constant([[1.0, 2.0, 0.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])
+    out = {
+        "super": tf.linalg.set_diag(x, tf.constant([10.0, 20.0, 30.0]), k=1),
+        "sub": tf.linalg.set_diag(x, tf.constant([10.0, 20.0]), k=-1),
+        "tall_band": tf.linalg.set_diag(
+            tall, tf.constant([[9.0, 9.0, 9.0], [1.0, 2.0, 3.0], [5.0, 6.0, 0.0]]), k=(-2, 0)),
+        "batched": tf.linalg.set_diag(tf.zeros([2, 2, 3]), tf.ones([2, 2, 2]), k=(0, 1)),
+        "grads": _values_and_grad(
+            tf, lambda v: tf.linalg.set_diag(v, tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+                                             k=(0, 1)) * tf.reshape(tf.range(12.0), [3, 4]),
+            np.arange(12.0, dtype=np.float32).reshape(3, 4)),
+        "short": _raises(lambda: tf.linalg.set_diag(x, tf.constant([1.0, 2.0]), k=1)),
+        "reversed": _raises(lambda: tf.linalg.set_diag(x, tf.constant([1.0, 2.0, 3.0]),
+                                                       k=(1, 0))),
+        "align": _raises(lambda: tf.linalg.set_diag(x, tf.constant([1.0, 2.0, 3.0]), k=1,
+                                                    align="MID")),
+        "out_of_bound": _raises(lambda: tf.linalg.set_diag(x, tf.constant([1.0, 2.0]), k=5)),
+    }
+    for align in ("RIGHT_LEFT", "LEFT_RIGHT", "LEFT_LEFT", "RIGHT_RIGHT"):
+        out[f"band_{align}"] = tf.linalg.set_diag(x, band, k=(-1, 1), align=align)
+        out[f"upper_{align}"] = tf.linalg.set_diag(x, upper, k=(0, 2), align=align)
+    d = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(d)
+        y = tf.linalg.set_diag(x, d, k=(0, 1), align="LEFT_RIGHT")
+        loss = tf.reduce_sum(y * y * x)
+    out["diagonal_grad"] = tape.gradient(loss, d)
+    return out
