@@ -16,6 +16,7 @@ import warnings
 from typing import Any
 
 import pytest
+import torch
 
 import tftape_torch as tf
 from tests.conformance import cases_function, harness, record
@@ -209,3 +210,54 @@ def test_recursion_on_the_signature_being_traced_raises_staging_error() -> None:
         return by_shape(tf.reduce_sum(x)) * 2.0 if x.shape.rank else x + 1.0
 
     assert float(by_shape(tf.constant([1.0, 2.0]))) == 8.0  # (3 + 1) * 2
+
+
+def test_function_that_made_variables_is_checked_by_a_second_run_that_changes_nothing(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    class Counter(tf.Module):
+        def __init__(self) -> None:
+            self.count: Any = None
+            self.slots = torch.zeros(2)
+
+        @tf.function
+        def __call__(self, step):  # type: ignore[no-untyped-def]
+            print("tracing")
+            tf.print("running")
+            if self.count is None:
+                self.count = tf.Variable(0.0)
+            self.count.assign_add(step)
+            self.slots.add_(1.0)  # torch state written in place
+            return self.count + tf.random.uniform([])
+
+    counter = Counter()
+    tf.random.set_seed(None)  # unseeded: tf.random draws on torch's default generator
+    torch.manual_seed(0)
+    counter(tf.constant(1.0))
+    after_first = torch.rand(())
+    out = capsys.readouterr()
+    assert out.out == "tracing\ntracing\n"  # TF traces twice, as here
+    assert out.err == "running\n"  # the check run's tf.print prints nothing
+    assert float(counter.count) == 1.0
+    assert counter.slots.tolist() == [1.0, 1.0]
+    torch.manual_seed(0)
+    torch.rand(())  # the function drew one number: the check run's draw was undone
+    assert torch.equal(torch.rand(()), after_first)
+    counter(tf.constant(2.0))
+    assert float(counter.count) == 3.0 and counter.slots.tolist() == [2.0, 2.0]
+
+    tf.random.set_seed(3)  # seeded: this thread's generators are restored too
+    Counter()(tf.constant(0.0))
+    after = tf.random.uniform([])
+    tf.random.set_seed(3)
+    tf.random.uniform([])  # the one draw of the function's first run
+    expected = tf.random.uniform([])
+    tf.random.set_seed(None)
+    assert float(after) == float(expected)
+
+    @tf.function
+    def makes_a_variable_at_every_call(x):  # type: ignore[no-untyped-def]
+        return tf.Variable(x) * 2.0
+
+    with pytest.raises(ValueError, match="singleton tf.Variables"):
+        makes_a_variable_at_every_call(tf.constant(1.0))
+    assert not _state.THREAD.traces

@@ -493,6 +493,8 @@ class Function:
                     result = self.python_function(*bound.args, **bound.kwargs)
         finally:
             _state.pop_trace(trace)
+        if trace.created:
+            self._trace_again_without_variables(bound, inputs, names, specs, origin)
         result = _shapes_as_tensors(result)
         leaves = [_as_result(leaf) for leaf in flatten(result)]
         result = pack_like(result, leaves) if isinstance(result, (list, tuple, dict)) else leaves[0]
@@ -523,6 +525,27 @@ class Function:
                 )
         concrete._graphs[exact] = capture
         return result
+
+    def _trace_again_without_variables(
+        self,
+        bound: inspect.BoundArguments,
+        inputs: List[_Tensor],
+        names: List[str],
+        specs: List[Any],
+        origin: Any,
+    ) -> None:
+        """The check run of NOTE: [Variables made twice]: ValueError if the function
+        makes a Variable again; everything else it changes is undone."""
+        trace = Trace(inputs, names, specs, creates_variables=False)
+        trace.origin = origin
+        trace.dry = True
+        _state.push_trace(trace)
+        try:
+            with _state.random_state_kept(), trace:
+                self.python_function(*bound.args, **bound.kwargs)
+        finally:
+            _state.pop_trace(trace)
+            trace.undo()
 
     # -- TF's introspection ----------------------------------------------------------
 

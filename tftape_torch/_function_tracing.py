@@ -37,6 +37,17 @@ tf.Tensor(4.0, shape=(), dtype=float32) tf.Tensor(2.5600002, shape=(), dtype=flo
 # slots) are state too: each is a graph input fed with the Parameter itself, even one
 # made during the trace from a traced op's result, so later calls read and update it.
 #
+# NOTE: [Variables made twice]
+# TF traces a function whose first trace made Variables a second time, at once, with
+# Variable creation refused: a function that makes a Variable at every call raises
+# ValueError on its first call, and Python side effects (`print`) happen twice. Here
+# a trace runs the function for real, so the second run is a check run (`dry`): it
+# records what it is about to change -- each Variable's storage before `assign*`
+# rebinds it, and the old value of every tensor an ATen op writes in place (module
+# and Keras variables, optimizer slots) -- and `undo` puts all of it back. Its
+# `tf.print`s print nothing (TF's print runs when the graph runs, once per call), and
+# torch's random streams are restored. The first run's result and capture stand.
+#
 # NOTE: [What a trace cannot capture]
 # The graph is replayed for later calls, so anything the Python function decided
 # from a tensor's *value* would be replayed stale. An op whose result is a Python
@@ -121,6 +132,11 @@ class Trace(TorchDispatchMode):
         super().__init__()
         self.creates_variables = creates_variables  # the function's first trace may
         self.origin: Any = None  # what is traced: (concrete function, input types)
+        self.created = 0  # Variables made while this trace ran
+        # A check run (NOTE: [Variables made twice]): what it changes is undone after.
+        self.dry = False
+        self._undo: Dict[Tuple[Any, ...], Tuple[_Tensor, _Tensor]] = {}
+        self._rebound: Dict[int, Tuple[Variable, _Tensor]] = {}
         self.graph = fx.Graph()
         self.failure: Optional[str] = None
         self.reads_allowed = False  # while `tf.print` formats what the graph will print
@@ -259,6 +275,7 @@ class Trace(TorchDispatchMode):
         Raises:
           ValueError: on a trace after the function's first, as TF does.
         """
+        self.created += 1
         if not self.creates_variables and not self._paused:
             raise ValueError(
                 "tf.function only supports singleton tf.Variables created on the first "
@@ -271,6 +288,9 @@ class Trace(TorchDispatchMode):
         """`variable` is about to be pointed at new storage by `assign*` (called by the
         Variable, before the change, on the thread that traces)."""
         key = id(variable)
+        if self.dry and key not in self._rebound:
+            with _DisableSubclass():
+                self._rebound[key] = (variable, _Tensor.detach(variable))
         if not self._paused and key not in self._before and key not in self._variables:
             self._before[key] = (variable, _storage_key(variable))
             self._keep_storage(variable)
@@ -384,6 +404,8 @@ class Trace(TorchDispatchMode):
     def __torch_dispatch__(self, func: Any, types: Any, args: Sequence[Any] = (),
                            kwargs: Optional[Dict[str, Any]] = None) -> Any:
         kwargs = kwargs or {}
+        if self.dry and func._schema.is_mutable:
+            self._remember_inputs(func, args, kwargs)
         if self.failure is not None or self._paused:
             return func(*args, **kwargs)
         try:
@@ -416,6 +438,32 @@ class Trace(TorchDispatchMode):
             self.fail(f"Python uses the value of a tensor (aten.{func.__name__}), as in "
                       "tensor-dependent control flow")
         return out
+
+    def _remember_inputs(self, func: Any, args: Sequence[Any], kwargs: Dict[str, Any]) -> None:
+        """Keep the values of the tensors `func` is about to write in place (a check run)."""
+        if func.__name__.startswith("set_"):  # rebinding (`Variable.assign`): see `_rebound`
+            return
+        for index, argument in enumerate(func._schema.arguments):
+            info = argument.alias_info
+            if info is None or not info.is_write:
+                continue
+            value = args[index] if index < len(args) else kwargs.get(argument.name)
+            for tensor in value if isinstance(value, (list, tuple)) else [value]:  # `_foreach_`
+                if isinstance(tensor, _Tensor):
+                    key = _storage_key(tensor)
+                    if key not in self._undo:
+                        self._undo[key] = (tensor, tensor.detach().clone())
+
+    def undo(self) -> None:
+        """Put back what a check run changed: Variables rebound by `assign*`, then the
+        tensors written in place (latest first)."""
+        with torch.no_grad(), _DisableSubclass():
+            for variable, before in self._rebound.values():
+                set_data(variable, before)
+            for value, before in reversed(list(self._undo.values())):
+                value.copy_(before)
+        self._rebound.clear()
+        self._undo.clear()
 
     def record_call(self, fn: Callable[..., None], tensors: Sequence[_Tensor]) -> None:
         """Replay `fn(*tensors)` at every call (for `tf.print`)."""
@@ -634,6 +682,8 @@ class Capture:
         for kind, payload, index in self.writes:
             variable = flat_args[payload] if kind == "arg" else payload
             new = results[index]
+            for trace in _state.THREAD.traces:  # a function called while another traces
+                trace.variable_assigned(variable)
             if recording:
                 variable.assign(new)
             else:

@@ -56,6 +56,7 @@ __all__ = [
     "push_tape",
     "push_trace",
     "random_seed",
+    "random_state_kept",
     "recording_tapes",
     "remove_tape",
     "run_functions_eagerly",
@@ -257,6 +258,24 @@ def cached_generator(
     if generator is None:
         generator = THREAD.generators[key] = make()
     return generator
+
+
+@contextlib.contextmanager
+def random_state_kept() -> Iterator[None]:
+    """After the block, torch's global generators and this thread's `tf.random`
+    generators are as they were before it (draws made inside are undone)."""
+    saved = {key: generator.get_state() for key, generator in THREAD.generators.items()}
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+    try:
+        with torch.random.fork_rng(devices=devices):
+            yield
+    finally:
+        generators = THREAD.generators
+        for key in list(generators):
+            if key in saved:
+                generators[key].set_state(saved[key])
+            else:
+                del generators[key]  # made inside: made afresh at its next use
 
 
 def current_name_scope() -> str:
