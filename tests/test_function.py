@@ -261,3 +261,34 @@ def test_function_that_made_variables_is_checked_by_a_second_run_that_changes_no
     with pytest.raises(ValueError, match="singleton tf.Variables"):
         makes_a_variable_at_every_call(tf.constant(1.0))
     assert not _state.THREAD.traces
+
+
+def test_tensors_leaked_out_of_a_trace_are_symbolic_as_in_tf() -> None:
+    leaked = {}
+
+    @tf.function
+    def leaky(a):  # type: ignore[no-untyped-def]
+        leaked["sum"] = a + 1
+        leaked["const"] = tf.constant(5.0)  # computed from no input: a graph constant
+        return leaked["sum"]
+
+    kept = leaky(tf.constant(1))
+    assert int(kept.numpy()) == 2  # what the call returned is a value
+    assert kept is not leaked["sum"]  # TF returns a new tensor, not the graph's
+    with pytest.raises(AttributeError, match="SymbolicTensor"):
+        leaked["sum"].numpy()
+    assert int(leaky(tf.constant(4)).numpy()) == 5  # later calls replay the graph
+
+    @tf.function
+    def uses_leaked(b):  # type: ignore[no-untyped-def]
+        return b + leaked["sum"]
+
+    with pytest.raises(TypeError, match="out of scope"):
+        uses_leaked(tf.constant(2))
+    assert not _state.THREAD.traces
+
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:  # the returned view keeps the gradient path
+        tape.watch(x)
+        y = tf.function(lambda v: v * v)(x)
+    assert float(tape.gradient(y, x)) == 6.0

@@ -41,9 +41,10 @@ import torch
 from tftape_torch import _state
 from tftape_torch._convert import convert_value
 from tftape_torch._function_tracing import Capture, Graph, NotCapturable, StagingError, Trace
+from tftape_torch._leaked import mark_leaked
 from tftape_torch._print_op import quiet_stdout
 from tftape_torch._structure import flatten, pack_like
-from tftape_torch._tensor import fresh
+from tftape_torch._tensor import EagerTensor, fresh
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._tensor_spec import TensorSpec, shape_fits
 from tftape_torch._torch_internals import (
@@ -72,6 +73,13 @@ def _as_result(value: Any) -> Any:
     if type(value) in (int, float, bool):
         return fresh(convert_value(value))
     return value
+
+
+def _view(tensor: torch.Tensor) -> torch.Tensor:
+    """A new tensor object viewing `tensor` (with its history)."""
+    with _DisableSubclass():
+        view = torch.Tensor.view_as(tensor, tensor)
+    return fresh(view)
 
 
 def _shapes_as_tensors(result: Any) -> Any:
@@ -524,7 +532,22 @@ class Function:
                     stacklevel=4,
                 )
         concrete._graphs[exact] = capture
+        if capture is not None:  # replayed from now on: what the trace kept is symbolic
+            result = self._mark_leaked(trace, result)
         return result
+
+    def _mark_leaked(self, trace: Trace, result: Any) -> Any:
+        """Mark the tensors `trace` computed and left alive (NOTE in `_leaked`); the
+        call returns views of those it returns, as TF returns new tensors."""
+        computed = [t for t in trace.computed() if type(t) is EagerTensor]
+        ids = {id(t) for t in computed}
+        leaves = [_view(leaf) if id(leaf) in ids else leaf for leaf in flatten(result)]
+        name = getattr(self.python_function, "__name__", "<function>")
+        for tensor in computed:
+            mark_leaked(tensor, name)
+        if isinstance(result, (list, tuple, dict)):
+            return pack_like(result, leaves)
+        return leaves[0] if leaves else result
 
     def _trace_again_without_variables(
         self,
@@ -546,6 +569,7 @@ class Function:
         finally:
             _state.pop_trace(trace)
             trace.undo()
+        self._mark_leaked(trace, None)
 
     # -- TF's introspection ----------------------------------------------------------
 

@@ -67,6 +67,7 @@ from torch.utils.weak import WeakIdKeyDictionary
 
 from tftape_torch import _state
 from tftape_torch._dtypes import dtype_name
+from tftape_torch._leaked import leaked_from, out_of_scope
 from tftape_torch._tensor import fresh
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -380,6 +381,8 @@ class Trace(TorchDispatchMode):
         node = self._by_key.get(_storage_key(tensor))
         if node is not None:
             return node
+        if leaked_from(tensor) is not None:
+            raise out_of_scope(tensor)
         return self._const(tensor)
 
     def _arg(self, value: Any) -> Any:
@@ -464,6 +467,12 @@ class Trace(TorchDispatchMode):
                 value.copy_(before)
         self._rebound.clear()
         self._undo.clear()
+
+    def computed(self) -> List[_Tensor]:
+        """The tensors ops computed from the inputs or state in this trace that are
+        still alive (no Variables; a constant the graph holds is fed to later calls)."""
+        return [tensor for tensor, (node, _) in list(self._nodes.items())
+                if node.op == "call_function" and self._dynamic.get(node, False)]
 
     def record_call(self, fn: Callable[..., None], tensors: Sequence[_Tensor]) -> None:
         """Replay `fn(*tensors)` at every call (for `tf.print`)."""

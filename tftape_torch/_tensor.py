@@ -58,6 +58,7 @@ from tftape_torch._dtypes import (
     kernel_name,
 )
 from tftape_torch._flips import FLIP_COUNT, FLIPS, HOLDER, flipped_elsewhere
+from tftape_torch._leaked import leaked_from
 from tftape_torch._op_kinds import READ, kind_of
 from tftape_torch._printing import numpy_value, tensor_repr, tensor_str
 from tftape_torch._state import THREAD
@@ -761,7 +762,13 @@ class EagerTensor(torch.Tensor):
         """The value as NumPy: a scalar for a 0-d tensor, else a copy as an array.
 
         Works also for tensors that require grad, carry a graph or live on CUDA.
+
+        Raises:
+          AttributeError: for a tensor leaked out of a `tf.function` trace (as TF's
+            symbolic tensors, which have no `numpy`).
         """
+        if leaked_from(self) is not None:
+            raise AttributeError("'SymbolicTensor' object has no attribute 'numpy'")
         value = numpy_value(self)
         if isinstance(value, np.ndarray):
             return value.copy()
