@@ -8,6 +8,7 @@ by name instead of somewhere deep in a gradient.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 import torch
@@ -246,3 +247,29 @@ def test_node_output_last_dim_reads_the_forward_output_shape() -> None:
     assert ti.node_output_last_dim((x.t() @ w.t()).grad_fn) == 3
     assert ti.node_output_last_dim(x.sum().grad_fn) is None  # a scalar output
     assert ti.node_output_last_dim(object()) is None
+
+
+def test_apply_function_runs_a_function_without_signature_binding() -> None:
+    class Square(torch.autograd.Function):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(x: torch.Tensor) -> torch.Tensor:
+            return x * x
+
+        @staticmethod
+        def setup_context(ctx: Any, inputs: Any, output: Any) -> None:
+            ctx.save_for_backward(inputs[0])
+
+        @staticmethod
+        def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad
+
+    x = torch.tensor([3.0], requires_grad=True)
+    y = ti.apply_function(Square, x)
+    assert type(y.grad_fn).__name__ == "SquareBackward"
+    assert torch.autograd.grad(y.sum(), x)[0].tolist() == [6.0]
+    # Under a functorch transform it defers to `apply`, which functorch needs.
+    batched = torch.func.vmap(lambda v: ti.apply_function(Square, v))(torch.tensor([1.0, 2.0]))
+    assert batched.tolist() == [1.0, 4.0]

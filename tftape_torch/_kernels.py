@@ -50,6 +50,8 @@ from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._torch_internals import (
+    apply_function,
+    functorch_transforms_active,
     tangent_of,
     torch_function_mode_enabled,
 )
@@ -168,7 +170,7 @@ class _MaxMin(torch.autograd.Function):
 def maximum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise max; the gradient at a tie goes to `x`, as in TF."""
     if _needs_grad(x, y):
-        return _MaxMin.apply(x, y, True)
+        return apply_function(_MaxMin, x, y, True)
     with _DisableSubclass():
         return torch.maximum(x, y)
 
@@ -177,7 +179,7 @@ def maximum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def minimum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise min; the gradient at a tie goes to `x`, as in TF."""
     if _needs_grad(x, y):
-        return _MaxMin.apply(x, y, False)
+        return apply_function(_MaxMin, x, y, False)
     with _DisableSubclass():
         return torch.minimum(x, y)
 
@@ -222,10 +224,23 @@ def _sqrt_grad(out: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
 @_visible_to_modes
 def sqrt(x: torch.Tensor) -> torch.Tensor:
     """Elementwise square root with TF's zero-safe gradient."""
-    if _needs_grad(x):
-        return _Sqrt.apply(x)
+    if _needs_grad(x) and not _all_positive(x):
+        return apply_function(_Sqrt, x)
     with _DisableSubclass():
         return torch.sqrt(x)
+
+
+def _all_positive(x: torch.Tensor) -> bool:
+    """Whether every element of real CPU tensor `x` is > 0, where TF's masked `sqrt`
+    gradient is torch's own (`grad / (2 * out)` with a finite, nonzero `out` is 0 when
+    `grad` is), so torch's built-in node, much cheaper in batched backward passes, gives
+    TF's numbers. False without looking where looking costs a host sync (CUDA), would
+    end a `tf.function` capture, or runs under a functorch transform."""
+    if (x.device.type != "cpu" or x.is_complex() or _state.THREAD.traces
+            or functorch_transforms_active() or torch.compiler.is_compiling()):
+        return False
+    with _DisableSubclass():
+        return bool(torch.all(x > 0))
 
 
 class _Pow(torch.autograd.Function):
@@ -288,7 +303,7 @@ def pow(x: torch.Tensor, y: Any) -> torch.Tensor:
             y = torch.zeros((), dtype=x.dtype, device=x.device)
         elif not (_inexact(x) and _needs_grad(x, y)):
             return torch.pow(x, y)
-    return _Pow.apply(x, y)
+    return apply_function(_Pow, x, y)
 
 
 @_visible_to_modes
@@ -303,7 +318,7 @@ def rpow(base: Any, exponent: torch.Tensor) -> torch.Tensor:
         if plain or not (_inexact(exponent) and _needs_grad(exponent)):
             return torch.pow(base, exponent)
         base_tensor = torch.full((), base, dtype=exponent.dtype, device=exponent.device)
-    return _Pow.apply(base_tensor, exponent)
+    return apply_function(_Pow, base_tensor, exponent)
 
 
 class _Div(torch.autograd.Function):
@@ -362,7 +377,7 @@ def divide(x: Any, y: Any) -> torch.Tensor:
             y = torch.full((), y, dtype=x.dtype, device=x.device)
         elif not (_inexact(x) and _needs_grad(x, y)):
             return torch.div(x, y)
-    return _Div.apply(x, y)
+    return apply_function(_Div, x, y)
 
 
 class _NoGradient(torch.autograd.Function):
@@ -456,7 +471,7 @@ def multiply_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     tensor([0., 6.], grad_fn=<_MulNoNanBackward>)
     """
     if _needs_grad(x, y):
-        return _MulNoNan.apply(x, y)
+        return apply_function(_MulNoNan, x, y)
     with _DisableSubclass():
         return _mul_no_nan(x, y)
 

@@ -31,6 +31,7 @@ __all__ = [
     "TensorBase",
     "TorchDispatchMode",
     "add_batch_dim",
+    "apply_function",
     "below_autograd",
     "dtype_of",
     "engine_backward",
@@ -292,6 +293,25 @@ _remove_batch_dim = _require(_ft, "_remove_batch_dim", "batched backward passes"
 _transforms_active = _require(
     torch._C, "_are_functorch_transforms_active", "refusing batched data-parallel passes"
 )
+
+
+# torch.autograd.Function.apply binds its arguments to `forward`'s signature with
+# `inspect.signature` at every call when `setup_context` is defined (about 25 us, more
+# than a small op). Our Functions take only positional tensors and define no defaults,
+# so that binding changes nothing: outside functorch transforms `apply_function` does
+# what Function.apply does next (torch/autograd/function.py: unwrap dead functorch
+# wrappers, then the C++ `_FunctionBase.apply`); inside one it calls `apply` itself.
+_unwrap_dead_wrappers = _require(
+    __import__("torch._functorch.utils", fromlist=["utils"]), "unwrap_dead_wrappers",
+    "autograd.Function calls without per-call signature binding")
+
+
+def apply_function(function: Any, *args: Any) -> Any:
+    """`function.apply(*args)` for an `autograd.Function` whose `forward` takes
+    exactly `args`, positionally, without torch's per-call signature binding."""
+    if _transforms_active():
+        return function.apply(*args)
+    return super(torch.autograd.Function, function).apply(*_unwrap_dead_wrappers(args))
 
 
 def functorch_transforms_active() -> bool:
