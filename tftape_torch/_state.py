@@ -85,6 +85,7 @@ class _ThreadState(threading.local):
         self.devices: List[Optional[torch.device]] = []
         self.seed: Optional[int] = None
         self.generators: Dict[Tuple[str, Optional[int]], torch.Generator] = {}
+        self.global_generator: Any = None  # `tf.random.get_global_generator()`'s
         self.run_eagerly = False
         self.name_scopes: List[str] = [""]
         self.traces: List[Any] = []

@@ -37,6 +37,7 @@ __all__ = [
     "get_global_generator",
     "normal",
     "poisson",
+    "set_global_generator",
     "set_seed",
     "shuffle",
     "split",
@@ -408,8 +409,29 @@ class Generator:
 
 
 def get_global_generator() -> Generator:
-    """A `Generator` over torch's default generator (so `torch.manual_seed` seeds it)."""
-    return Generator(torch.default_generator)
+    """This thread's global `Generator`: the one `set_global_generator` set, else one
+    over torch's default generator (so `torch.manual_seed` seeds it).
+
+    >>> import tftape_torch as tf
+    >>> tf.random.get_global_generator() is tf.random.get_global_generator()
+    True
+    """
+    if _state.THREAD.global_generator is None:
+        _state.THREAD.global_generator = Generator(torch.default_generator)
+    return _state.THREAD.global_generator
+
+
+def set_global_generator(generator: Generator) -> None:
+    """Make `generator` this thread's global generator (TF's is process-wide, like its
+    seed; here both are per thread).
+
+    >>> import tftape_torch as tf
+    >>> g = tf.random.Generator.from_seed(1)
+    >>> tf.random.set_global_generator(g)
+    >>> tf.random.get_global_generator() is g
+    True
+    """
+    _state.THREAD.global_generator = generator
 
 
 _GAMMA_TYPES = (torch.float16, torch.float32, torch.float64)

@@ -1745,3 +1745,17 @@ def case_ns_linalg_lu(tf):
         "int": _raised(lambda: tf.linalg.lu(tf.constant([[1, 2], [3, 4]]))),
         "singular": _raised(lambda: tf.linalg.lu(tf.zeros([2, 2]))),
     }
+
+
+def case_ns_random_global_generator(tf):
+    old = tf.random.get_global_generator()
+    mine = tf.random.Generator.from_seed(7)
+    tf.random.set_global_generator(mine)
+    try:
+        return {
+            "same_object": tf.random.get_global_generator() is mine,
+            "stable": tf.random.get_global_generator() is tf.random.get_global_generator(),
+            "draws": tf.random.get_global_generator().normal([2]).shape,
+        }
+    finally:
+        tf.random.set_global_generator(old)
