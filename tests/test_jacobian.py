@@ -14,7 +14,7 @@ from typing import Any, List
 import pytest
 import torch
 
-from tftape_torch import GradientTape, UnconnectedGradients
+from tftape_torch import GradientTape, UnconnectedGradients, _jacobian
 
 SPENT = "A non-persistent GradientTape can only be used to compute one set of gradients"
 Pair = collections.namedtuple("Pair", ["a", "b"])
@@ -780,6 +780,40 @@ def test_row_matmul_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
     calls, j = _seed_layouts(g, monkeypatch, y, x)
     assert calls == [((4, 4, 1), "vmap")]  # batch dimension first
     torch.testing.assert_close(j, torch.func.jacrev(f)(x))
+
+
+@pytest.mark.parametrize("hessian", [False, True])
+def test_transposed_row_product_seeds_batch_last_in_a_hessian(
+    monkeypatch: pytest.MonkeyPatch, hessian: bool
+) -> None:
+    # tanh((x_row @ W)^T): in the gradient's own graph the row product receives a
+    # transposed batch that `at::matmul` cannot fold (a `bmm` of matrix-vector
+    # products), so a Hessian seeds batch-last; the plain jacobian stays batch-first.
+    torch.manual_seed(0)
+    w = torch.randn(6, 6, dtype=torch.float64)
+    x = torch.randn(6, dtype=torch.float64)
+
+    def f(v: torch.Tensor) -> torch.Tensor:
+        return torch.tanh((v.reshape(1, 6) @ w).transpose(0, 1))
+
+    def loss(v: torch.Tensor) -> torch.Tensor:
+        return (f(v) ** 2).sum()
+
+    with GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+            total = (y ** 2).sum()
+        g = inner.gradient(total, x)
+    if hessian:
+        assert _jacobian._plan(g).last  # the batch dimension last
+        torch.testing.assert_close(outer.jacobian(g, x), torch.func.hessian(loss)(x))
+    else:
+        assert not _jacobian._plan(y).last
+        calls, j = _seed_layouts(outer, monkeypatch, y, x)
+        assert calls == [((6, 6, 1), "vmap")]  # batch dimension first
+        torch.testing.assert_close(j, torch.func.jacrev(f)(x))
 
 
 def test_column_matmul_wrt_the_matrix_only_seeds_batch_first(

@@ -58,7 +58,7 @@ from tftape_torch._torch_internals import (
     add_batch_dim,
     is_freed_graph_error,
     is_vmap_error,
-    node_output_last_dim,
+    node_output_dims,
     remove_batch_dim,
     vmap_level,
 )
@@ -545,7 +545,7 @@ def _plan(target: Any) -> _Plan:
     root = getattr(target, "grad_fn", None)
     if root is None:
         return _LOOP
-    last = custom = False
+    last = custom = double = transposed_row = False
     convolutions = 0
     kinds = _NODE_KINDS
     seen = {root}
@@ -564,13 +564,38 @@ def _plan(target: Any) -> _Plan:
                 convolutions += 1
             elif kind == _CUSTOM:
                 custom = True
-            elif not last and nexts[kind][0] is not None and node_output_last_dim(node) == 1:
+            elif kind == _DOUBLE:
+                double = True
+            elif kind == _TRANSPOSE:
+                transposed_row = transposed_row or any(
+                    _is_row_product(next_node, kinds) for next_node, _ in nexts)
+            elif not last and nexts[kind][0] is not None and _last_dim(node) == 1:
                 last = True
         for next_node, _ in nexts:
             if next_node is not None and next_node not in seen:
                 add(next_node)
                 push(next_node)
+    last = last or (double and transposed_row)
     return _Plan(False, last, convolutions, not custom and target.dtype.is_floating_point)
+
+
+def _last_dim(node: Any) -> Optional[int]:
+    dims = node_output_dims(node)
+    return dims[-1] if dims else None
+
+
+def _is_row_product(node: Any, kinds: Dict[type, int]) -> bool:
+    """Whether `node` is a matrix product with a row output (`[..., 1, n]`) whose first
+    operand gets a gradient (the product a transposed row feeds)."""
+    if node is None:
+        return False
+    kind = kinds.get(type(node))
+    if kind is None:
+        kind = kinds[type(node)] = _node_kind(node)
+    if kind <= 0 or node.next_functions[kind - 1][0] is None:
+        return False
+    dims = node_output_dims(node)
+    return dims is not None and len(dims) >= 2 and dims[-2] == 1
 
 
 # Node type -> 0 (nothing to note), _LEGACY, _CONVOLUTION, _CUSTOM, or the index of a matrix
@@ -578,6 +603,9 @@ def _plan(target: Any) -> _Plan:
 _LEGACY = -1
 _CONVOLUTION = -2
 _CUSTOM = -3
+_TRANSPOSE = -4
+_DOUBLE = -5
+_TRANSPOSES = frozenset({"TransposeBackward0", "TBackward0", "PermuteBackward0"})
 _MAT2_INDEX = {"MmBackward0": 1, "BmmBackward0": 1, "AddmmBackward0": 2, "BaddbmmBackward0": 2}
 _NODE_KINDS: Dict[type, int] = {}
 
@@ -592,6 +620,10 @@ def _node_kind(node: Any) -> int:
         return _LEGACY
     if name.startswith("ConvolutionBackward") or name.startswith("MkldnnConvolutionBackward"):
         return _CONVOLUTION
+    if name in _TRANSPOSES:
+        return _TRANSPOSE
+    if "BackwardBackward" in name:  # a node of a gradient's own graph (a Hessian)
+        return _DOUBLE
     return _MAT2_INDEX.get(name, 0)
 
 

@@ -48,7 +48,7 @@ __all__ = [
     "make_subclass",
     "node_sequence_nr",
     "next_sequence_nr",
-    "node_output_last_dim",
+    "node_output_dims",
     "output_nr_of",
     "refcount",
     "remove_batch_dim",
@@ -358,13 +358,13 @@ def remove_batch_dim(tensor: torch.Tensor, level: int, size: int, dim: int) -> t
 # dimension first (NOTE [Which vmap] in _jacobian.py).
 
 
-def node_output_last_dim(node: Any) -> Optional[int]:
-    """The last dimension of the first output of `node`'s forward op (None if unknown)."""
+def node_output_dims(node: Any) -> Optional[Tuple[int, ...]]:
+    """The shape of the first output of `node`'s forward op (None if unknown)."""
     try:
         shape = node._input_metadata[0].shape
     except (AttributeError, IndexError, TypeError, RuntimeError):
         return None
-    return int(shape[-1]) if len(shape) else None
+    return tuple(int(d) for d in shape)
 
 
 # What torch says when it cannot batch an op of a backward pass (functorch's and
