@@ -114,7 +114,14 @@ class VJP(Protocol):
 #   graph once (node kinds cached by node type): a `Mm`/`Bmm`/`Addmm`/`Baddbmm`
 #   node whose second operand gets a gradient (its edge is connected) and whose output
 #   is a column (`_input_metadata`'s last dimension 1) makes the seeds batch-last;
-#   every other graph is batch-first. Measured on the benchmark matrix
+#   every other graph is batch-first, with one more batch-last case: a gradient's
+#   own graph (a Hessian by nested tapes; it holds `...BackwardBackward` nodes) in
+#   which a transpose feeds a matrix product whose output is a row and whose first
+#   operand gets a gradient. There the batched gradient reaches the product as a
+#   transposed view that `at::matmul` will not fold, and again runs as a `bmm` of
+#   matrix-vector products (`tanh((x_row @ W)^T)`, n = 256: 5.4 ms batch-first,
+#   2.5 ms last, `jacrev(jacrev)` 2.7 ms); the plain jacobian of the same function
+#   stays batch-first, its seeds arriving contiguous. Measured on the benchmark matrix
 #   (`benchmarks/bench_jacobian_matrix.py`): column products with or without a
 #   reshape/transpose after them, `einsum` (a `bmm` with a column) batch-last; row
 #   products, `mv`, MLPs, softmax, layer norm, convolutions, gather, reductions and
@@ -532,7 +539,7 @@ class _Plan(NamedTuple):
     """How to batch a jacobian over the graph below its target (NOTE [Which vmap])."""
 
     legacy: bool  # a node functorch batches wrongly: `is_grads_batched` rows
-    last: bool  # a matrix product with a column output feeding its second operand
+    last: bool  # seeds batch-last (NOTE [Which vmap]: column products, transposed rows)
     convolutions: int  # convolution nodes (their batched backward is slow)
     columns: bool  # forward-over-reverse columns may be tried (no Python backward)
 
