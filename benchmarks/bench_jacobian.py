@@ -14,7 +14,7 @@ Each runs, interleaved round by round (medians of per-call times):
 * ``graph:*``: the best torch can do on the same *recorded* graph, the situation a tape
   is in: one ``autograd.grad(..., is_grads_batched=True)``, ``torch.func.vmap`` over
   ``autograd.grad`` (for the column jacobian also with the batch dimension last, see
-  NOTE [Which vmap] in ``tftape_torch/_jacobian.py``), and a Python row loop of
+  NOTE [Which vmap] in ``tftape_torch/_jacobian_plan.py``), and a Python row loop of
   ``autograd.grad`` calls;
 * ``retrace:*``: ``torch.func`` transforms that re-trace the *function*
   (``jacrev``, ``vjp`` + ``vmap``, ``hessian``): a reference a tape cannot use, as it

@@ -14,7 +14,7 @@ from typing import Any, List
 import pytest
 import torch
 
-from tftape_torch import GradientTape, UnconnectedGradients, _jacobian
+from tftape_torch import GradientTape, UnconnectedGradients, _jacobian_plan
 
 SPENT = "A non-persistent GradientTape can only be used to compute one set of gradients"
 Pair = collections.namedtuple("Pair", ["a", "b"])
@@ -807,10 +807,10 @@ def test_transposed_row_product_seeds_batch_last_in_a_hessian(
             total = (y ** 2).sum()
         g = inner.gradient(total, x)
     if hessian:
-        assert _jacobian._plan(g).last  # the batch dimension last
+        assert _jacobian_plan.plan_for(g).last  # the batch dimension last
         torch.testing.assert_close(outer.jacobian(g, x), torch.func.hessian(loss)(x))
     else:
-        assert not _jacobian._plan(y).last
+        assert not _jacobian_plan.plan_for(y).last
         calls, j = _seed_layouts(outer, monkeypatch, y, x)
         assert calls == [((6, 6, 1), "vmap")]  # batch dimension first
         torch.testing.assert_close(j, torch.func.jacrev(f)(x))

@@ -5,16 +5,16 @@ Design constraints:
 * TensorFlow vectorizes a jacobian with `pfor` over the rows `gradient(y[i], x)`. The
   torch equivalent needs no rewriting: one vector-Jacobian product over the tape's
   recorded graph whose output gradient is a *batch*, the rows of an identity matrix,
-  run under `vmap` (NOTE [Which vmap] below says which). Every row goes through the graph at once;
-  the result has a leading dimension of `target.numel()` and is reshaped to
-  `target.shape + source.shape`.
+  run under `vmap` (NOTE [Which vmap] in `_jacobian_plan` says which). Every row
+  goes through the graph at once; the result has a leading dimension of
+  `target.numel()` and is reshaped to `target.shape + source.shape`.
 * `batch_jacobian` relies on `target[i]` depending only on `source[i]`: the output
   gradient for output column `m` is one-hot in column `m` for *every* example at
   once, so `M = prod(target.shape[1:])` batched rows (not `B * M`) give every
   per-example jacobian; a transpose puts the batch dimension first.
 * Where the target has many more elements than the sources, or the graph holds a
   convolution, the jacobian goes by columns instead: forward mode over the recorded
-  graph through its double backward (NOTE [Which vmap], "Rows or columns").
+  graph through its double backward (NOTE [Rows or columns]).
 * `parallel_iterations` bounds memory: the rows (or columns) are sent in chunks of
   that many and copied into the result as they come. A non-persistent tape keeps its
   graph alive between chunks and frees it with the last one, as `gradient` does.
@@ -44,12 +44,12 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Protocol, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Protocol, Sequence, Tuple
 
 import torch
-from torch.autograd.function import BackwardCFunction
 
 from tftape_torch import _state
+from tftape_torch._jacobian_plan import LOOP, Plan, plan_for
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -58,7 +58,6 @@ from tftape_torch._torch_internals import (
     add_batch_dim,
     is_freed_graph_error,
     is_vmap_error,
-    node_output_dims,
     remove_batch_dim,
     vmap_level,
 )
@@ -89,45 +88,8 @@ class VJP(Protocol):
     ) -> List[Optional[torch.Tensor]]: ...
 
 
-# NOTE: [Which vmap]
-# torch batches a backward pass over a recorded graph in two ways:
-# `torch.autograd.grad(..., is_grads_batched=True)` (the legacy `_vmap_internals`
-# batching rules) and functorch's `vmap` around the engine call. On torch 2.13
-# functorch is as fast or faster on everything we measured and much faster where the
-# legacy rules are missing or poor (`tanh_backward` runs as a per-row loop; jacobians
-# through `mv` are 80x, through `conv2d` 5x, through `layer_norm` 8x slower), so it
-# is the default. Two exceptions:
-# * functorch's batching rule for `_cdist_backward` returns wrong values (every `p`;
-#   `torch.func.jacrev` is wrong too). Graphs holding a `CdistBackward0` node take the
-#   legacy path, which is right. A sweep of torch's OpInfo database (2111 samples,
-#   float64) found no other op on which either path disagrees with a row loop.
-# * Matrix products whose gradient becomes a batch of matrix-vector products. For
-#   `matmul(W, x)` with `x` a column (`[n, 1]`, as TF code writes it) the batched
-#   gradient of `x` is `W^T @ G` with `G` `[B, n, 1]`; `at::matmul` never folds a 2-D
-#   times 3-D product, so functorch's `mm` rule expands `W` and runs a `bmm` of B
-#   matrix-vector products (256x256 jacobian, 1 thread: 4.7 ms with the batch
-#   dimension first, 1.3 ms last, where `bmm` takes its strided per-matrix path; the
-#   same jacobian through `x @ W` takes 0.35 ms first but 1.6 ms last). Which layout
-#   wins is a property of the graph, not of the target: a reshape or transpose after
-#   the product hides the column from the target's shape (the rule this replaces keyed
-#   on the target's last dimension being 1, and missed both). So `_plan` walks the
-#   graph once (node kinds cached by node type): a `Mm`/`Bmm`/`Addmm`/`Baddbmm`
-#   node whose second operand gets a gradient (its edge is connected) and whose output
-#   is a column (`_input_metadata`'s last dimension 1) makes the seeds batch-last;
-#   every other graph is batch-first, with one more batch-last case: a gradient's
-#   own graph (a Hessian by nested tapes; it holds `...BackwardBackward` nodes) in
-#   which a transpose feeds a matrix product whose output is a row and whose first
-#   operand gets a gradient. There the batched gradient reaches the product as a
-#   transposed view that `at::matmul` will not fold, and again runs as a `bmm` of
-#   matrix-vector products (`tanh((x_row @ W)^T)`, n = 256: 5.4 ms batch-first,
-#   2.5 ms last, `jacrev(jacrev)` 2.7 ms); the plain jacobian of the same function
-#   stays batch-first, its seeds arriving contiguous. Measured on the benchmark matrix
-#   (`benchmarks/bench_jacobian_matrix.py`): column products with or without a
-#   reshape/transpose after them, `einsum` (a `bmm` with a column) batch-last; row
-#   products, `mv`, MLPs, softmax, layer norm, convolutions, gather, reductions and
-#   elementwise chains batch-first.
-#
-# Rows or columns. A reverse-mode jacobian costs one batched pass per target element
+# NOTE: [Rows or columns] (the seeds' layout: NOTE [Which vmap] in `_jacobian_plan`)
+# A reverse-mode jacobian costs one batched pass per target element
 # (row). The tape cannot re-run the function forward, but it can do forward mode on
 # the recorded graph: `g = J^T u` for a dummy `u` (one VJP with `create_graph`), then
 # batched VJPs of `g` with respect to `u` give `J e_k`, one column per source element
@@ -146,7 +108,7 @@ class VJP(Protocol):
 # `once_differentiable`), the rows run instead.
 
 # TF's messages, word for word (spacing included).
-_LOOP_NEEDS_PERSISTENT = {
+LOOP_NEEDS_PERSISTENT = {
     "jacobian": "GradientTape must be created with persistent=True to compute the jacobian "
     "with eager execution enabled and with  experimental_use_pfor set to False.",
     "batch_jacobian": "GradientTape must be created with persistent=True to compute the "
@@ -161,8 +123,6 @@ _FALLBACK_WARNING = (
     "at a time instead, which is slower. Pass experimental_use_pfor=False to skip "
     "the vectorized attempt."
 )
-# Backward nodes whose functorch batching rule gives wrong values (NOTE [Which vmap]).
-_LEGACY_VMAP_NODES = frozenset({"CdistBackward0"})
 
 # Seeds `start:stop`, batch dimension first (or last).
 Seeds = Callable[[int, int, bool], torch.Tensor]
@@ -199,7 +159,7 @@ def jacobian(
     if count == 0:
         grads = _empty_rows(vjp, target, sources)
     else:
-        plan = _plan(target) if vectorize else _LOOP
+        plan = plan_for(target) if vectorize else LOOP
         if plan.columns and _prefer_columns(plan, target, sources, count, _numel_sum(sources)):
             grads = _columns(vjp, target, sources, chunk, None)
         if grads is None:
@@ -256,7 +216,7 @@ def batch_jacobian(
     shape = target_shape + _dims(source)[1:]
     grad: Optional[torch.Tensor] = None
     if row_size:
-        plan = _plan(target) if vectorize else _LOOP
+        plan = plan_for(target) if vectorize else LOOP
         grads = None
         columns = math.prod(_dims(source)[1:])
         if plan.columns and columns and _prefer_columns(
@@ -304,7 +264,7 @@ def check_row_loop(what: str, vectorize: bool, persistent: bool) -> None:
     """TF's RuntimeError for a row loop (`experimental_use_pfor=False`) on a
     non-persistent tape; TF raises it before the tape is used up."""
     if not vectorize and not persistent:
-        raise RuntimeError(_LOOP_NEEDS_PERSISTENT[what])
+        raise RuntimeError(LOOP_NEEDS_PERSISTENT[what])
 
 
 def chunk_size(parallel_iterations: Any, vectorize: bool, what: str) -> Optional[int]:
@@ -418,7 +378,7 @@ def _rows(
     chunk: Optional[int],
     vectorize: bool,
     what: str,
-    plan: _Plan,
+    plan: Plan,
 ) -> List[Optional[torch.Tensor]]:
     """VJPs of `target` with seeds `0:count`, stacked: `[count, *source.shape]` or None.
 
@@ -535,115 +495,16 @@ def _vmapped(
     ]
 
 
-class _Plan(NamedTuple):
-    """How to batch a jacobian over the graph below its target (NOTE [Which vmap])."""
-
-    legacy: bool  # a node functorch batches wrongly: `is_grads_batched` rows
-    last: bool  # seeds batch-last (NOTE [Which vmap]: column products, transposed rows)
-    convolutions: int  # convolution nodes (their batched backward is slow)
-    columns: bool  # forward-over-reverse columns may be tried (no Python backward)
-
-
-_LOOP = _Plan(False, False, 0, False)
-
-
-def _plan(target: Any) -> _Plan:
-    """One walk over the graph below `target`; node kinds are cached by node type."""
-    root = getattr(target, "grad_fn", None)
-    if root is None:
-        return _LOOP
-    last = custom = double = transposed_row = False
-    convolutions = 0
-    kinds = _NODE_KINDS
-    seen = {root}
-    pending = [root]
-    pop, push, add = pending.pop, pending.append, seen.add
-    while pending:
-        node = pop()
-        kind = kinds.get(type(node))
-        if kind is None:
-            kind = kinds[type(node)] = _node_kind(node)
-        nexts = node.next_functions
-        if kind:
-            if kind == _LEGACY:
-                return _Plan(True, False, 0, False)
-            if kind == _CONVOLUTION:
-                convolutions += 1
-            elif kind == _CUSTOM:
-                custom = True
-            elif kind == _DOUBLE:
-                double = True
-            elif kind == _TRANSPOSE:
-                transposed_row = transposed_row or any(
-                    _is_row_product(next_node, kinds) for next_node, _ in nexts)
-            elif not last and nexts[kind][0] is not None and _last_dim(node) == 1:
-                last = True
-        for next_node, _ in nexts:
-            if next_node is not None and next_node not in seen:
-                add(next_node)
-                push(next_node)
-    last = last or (double and transposed_row)
-    return _Plan(False, last, convolutions, not custom and target.dtype.is_floating_point)
-
-
-def _last_dim(node: Any) -> Optional[int]:
-    dims = node_output_dims(node)
-    return dims[-1] if dims else None
-
-
-def _is_row_product(node: Any, kinds: Dict[type, int]) -> bool:
-    """Whether `node` is a matrix product with a row output (`[..., 1, n]`) whose first
-    operand gets a gradient (the product a transposed row feeds)."""
-    if node is None:
-        return False
-    kind = kinds.get(type(node))
-    if kind is None:
-        kind = kinds[type(node)] = _node_kind(node)
-    if kind <= 0 or node.next_functions[kind - 1][0] is None:
-        return False
-    dims = node_output_dims(node)
-    return dims is not None and len(dims) >= 2 and dims[-2] == 1
-
-
-# Node type -> 0 (nothing to note), _LEGACY, _CONVOLUTION, _CUSTOM, or the index of a matrix
-# product's second operand in `next_functions`.
-_LEGACY = -1
-_CONVOLUTION = -2
-_CUSTOM = -3
-_TRANSPOSE = -4
-_DOUBLE = -5
-_TRANSPOSES = frozenset({"TransposeBackward0", "TBackward0", "PermuteBackward0"})
-_MAT2_INDEX = {"MmBackward0": 1, "BmmBackward0": 1, "AddmmBackward0": 2, "BaddbmmBackward0": 2}
-_NODE_KINDS: Dict[type, int] = {}
-
-
-def _node_kind(node: Any) -> int:
-    if isinstance(node, BackwardCFunction):
-        # A Python backward may leave the graph (NumPy, `.item()`, no_grad): its
-        # gradient need not be differentiable, so no columns through it.
-        return _CUSTOM
-    name = node.name()
-    if name in _LEGACY_VMAP_NODES:
-        return _LEGACY
-    if name.startswith("ConvolutionBackward") or name.startswith("MkldnnConvolutionBackward"):
-        return _CONVOLUTION
-    if name in _TRANSPOSES:
-        return _TRANSPOSE
-    if "BackwardBackward" in name:  # a node of a gradient's own graph (a Hessian)
-        return _DOUBLE
-    return _MAT2_INDEX.get(name, 0)
-
-
 def _numel_sum(sources: Sequence[Any]) -> int:
     return sum(math.prod(_dims(source)) for source in sources)
 
 
 def _prefer_columns(
-    plan: _Plan, target: Any, sources: Sequence[Any], rows: int, columns: int, batch: int = 1
+    plan: Plan, target: Any, sources: Sequence[Any], rows: int, columns: int, batch: int = 1
 ) -> bool:
     """Whether `columns` forward-over-reverse passes beat `rows` reverse passes.
 
-    Measured on torch 2.13, CPU (NOTE [Which vmap]): a column costs 1.3-1.5x a row
+    Measured on torch 2.13, CPU (NOTE [Rows or columns]): a column costs 1.3-1.5x a row
     (the double-backward graph) plus one extra pass (~0.1 ms), so columns win from
     twice as many rows on jacobians of 2**17 entries; with a convolution in the graph
     (torch's batched convolution backward is several times slower than its forward)

@@ -355,7 +355,7 @@ def remove_batch_dim(tensor: torch.Tensor, level: int, size: int, dim: int) -> t
 # metadata the engine checks incoming gradients against; torch/csrc/autograd/
 # python_cpp_function.cpp, torch 2.13/2.14). A jacobian picks its seeds' layout
 # from it: a matrix product whose output is a column batches badly with the batch
-# dimension first (NOTE [Which vmap] in _jacobian.py).
+# dimension first (NOTE [Which vmap] in _jacobian_plan.py).
 
 
 def node_output_dims(node: Any) -> Optional[Tuple[int, ...]]:

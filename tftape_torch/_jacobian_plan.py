@@ -1,0 +1,159 @@
+"""How a jacobian is batched over the graph below its target: the choice of torch's
+batching path and of the seeds' layout, made by one walk over the recorded graph.
+
+NOTE: [Which vmap]
+
+torch batches a backward pass over a recorded graph in two ways:
+`torch.autograd.grad(..., is_grads_batched=True)` (the legacy `_vmap_internals`
+batching rules) and functorch's `vmap` around the engine call. On torch 2.13
+functorch is as fast or faster on everything we measured and much faster where the
+legacy rules are missing or poor (`tanh_backward` runs as a per-row loop; jacobians
+through `mv` are 80x, through `conv2d` 5x, through `layer_norm` 8x slower), so it
+is the default. Two exceptions:
+* functorch's batching rule for `_cdist_backward` returns wrong values (every `p`;
+  `torch.func.jacrev` is wrong too). Graphs holding a `CdistBackward0` node take the
+  legacy path, which is right. A sweep of torch's OpInfo database (2111 samples,
+  float64) found no other op on which either path disagrees with a row loop.
+* Matrix products whose gradient becomes a batch of matrix-vector products. For
+  `matmul(W, x)` with `x` a column (`[n, 1]`, as TF code writes it) the batched
+  gradient of `x` is `W^T @ G` with `G` `[B, n, 1]`; `at::matmul` never folds a 2-D
+  times 3-D product, so functorch's `mm` rule expands `W` and runs a `bmm` of B
+  matrix-vector products (256x256 jacobian, 1 thread: 4.7 ms with the batch
+  dimension first, 1.3 ms last, where `bmm` takes its strided per-matrix path; the
+  same jacobian through `x @ W` takes 0.35 ms first but 1.6 ms last). Which layout
+  wins is a property of the graph, not of the target: a reshape or transpose after
+  the product hides the column from the target's shape (the rule this replaces keyed
+  on the target's last dimension being 1, and missed both). So `plan_for` walks the
+  graph once (node kinds cached by node type): a `Mm`/`Bmm`/`Addmm`/`Baddbmm`
+  node whose second operand gets a gradient (its edge is connected) and whose output
+  is a column (`_input_metadata`'s last dimension 1) makes the seeds batch-last;
+  every other graph is batch-first, with one more batch-last case: a gradient's
+  own graph (a Hessian by nested tapes; it holds `...BackwardBackward` nodes) in
+  which a transpose feeds a matrix product whose output is a row and whose first
+  operand gets a gradient. There the batched gradient reaches the product as a
+  transposed view that `at::matmul` will not fold, and again runs as a `bmm` of
+  matrix-vector products (`tanh((x_row @ W)^T)`, n = 256: 5.4 ms batch-first,
+  2.5 ms last, `jacrev(jacrev)` 2.7 ms); the plain jacobian of the same function
+  stays batch-first, its seeds arriving contiguous. Measured on the benchmark matrix
+  (`benchmarks/bench_jacobian_matrix.py`): column products with or without a
+  reshape/transpose after them, `einsum` (a `bmm` with a column) batch-last; row
+  products, `mv`, MLPs, softmax, layer norm, convolutions, gather, reductions and
+  elementwise chains batch-first.
+
+>>> import torch
+>>> w, x = torch.randn(3, 3), torch.randn(3, 1, requires_grad=True)
+>>> plan_for(torch.tanh(w @ x)).last  # a column product: seeds batch-last
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, NamedTuple, Optional
+
+from torch.autograd.function import BackwardCFunction
+
+from tftape_torch._torch_internals import node_output_dims
+
+__all__ = ["LOOP", "Plan", "plan_for"]
+
+# Backward nodes whose functorch batching rule gives wrong values (NOTE [Which vmap]).
+_LEGACY_VMAP_NODES = frozenset({"CdistBackward0"})
+
+
+class Plan(NamedTuple):
+    """How to batch a jacobian over the graph below its target (NOTE [Which vmap])."""
+
+    legacy: bool  # a node functorch batches wrongly: `is_grads_batched` rows
+    last: bool  # seeds batch-last (NOTE [Which vmap]: column products, transposed rows)
+    convolutions: int  # convolution nodes (their batched backward is slow)
+    columns: bool  # forward-over-reverse columns may be tried (no Python backward)
+
+
+LOOP = Plan(False, False, 0, False)
+
+
+def plan_for(target: Any) -> Plan:
+    """One walk over the graph below `target`; node kinds are cached by node type."""
+    root = getattr(target, "grad_fn", None)
+    if root is None:
+        return LOOP
+    last = custom = double = transposed_row = False
+    convolutions = 0
+    kinds = _NODE_KINDS
+    seen = {root}
+    pending = [root]
+    pop, push, add = pending.pop, pending.append, seen.add
+    while pending:
+        node = pop()
+        kind = kinds.get(type(node))
+        if kind is None:
+            kind = kinds[type(node)] = _node_kind(node)
+        nexts = node.next_functions
+        if kind:
+            if kind == _LEGACY:
+                return Plan(True, False, 0, False)
+            if kind == _CONVOLUTION:
+                convolutions += 1
+            elif kind == _CUSTOM:
+                custom = True
+            elif kind == _DOUBLE:
+                double = True
+            elif kind == _TRANSPOSE:
+                transposed_row = transposed_row or any(
+                    _is_row_product(next_node, kinds) for next_node, _ in nexts)
+            elif not last and nexts[kind][0] is not None and _last_dim(node) == 1:
+                last = True
+        for next_node, _ in nexts:
+            if next_node is not None and next_node not in seen:
+                add(next_node)
+                push(next_node)
+    last = last or (double and transposed_row)
+    return Plan(False, last, convolutions, not custom and target.dtype.is_floating_point)
+
+
+def _last_dim(node: Any) -> Optional[int]:
+    dims = node_output_dims(node)
+    return dims[-1] if dims else None
+
+
+def _is_row_product(node: Any, kinds: Dict[type, int]) -> bool:
+    """Whether `node` is a matrix product with a row output (`[..., 1, n]`) whose first
+    operand gets a gradient (the product a transposed row feeds)."""
+    if node is None:
+        return False
+    kind = kinds.get(type(node))
+    if kind is None:
+        kind = kinds[type(node)] = _node_kind(node)
+    if kind <= 0 or node.next_functions[kind - 1][0] is None:
+        return False
+    dims = node_output_dims(node)
+    return dims is not None and len(dims) >= 2 and dims[-2] == 1
+
+
+# Node type -> 0 (nothing to note), _LEGACY, _CONVOLUTION, _CUSTOM, or the index of a matrix
+# product's second operand in `next_functions`.
+_LEGACY = -1
+_CONVOLUTION = -2
+_CUSTOM = -3
+_TRANSPOSE = -4
+_DOUBLE = -5
+_TRANSPOSES = frozenset({"TransposeBackward0", "TBackward0", "PermuteBackward0"})
+_MAT2_INDEX = {"MmBackward0": 1, "BmmBackward0": 1, "AddmmBackward0": 2, "BaddbmmBackward0": 2}
+_NODE_KINDS: Dict[type, int] = {}
+
+
+def _node_kind(node: Any) -> int:
+    if isinstance(node, BackwardCFunction):
+        # A Python backward may leave the graph (NumPy, `.item()`, no_grad): its
+        # gradient need not be differentiable, so no columns through it.
+        return _CUSTOM
+    name = node.name()
+    if name in _LEGACY_VMAP_NODES:
+        return _LEGACY
+    if name.startswith("ConvolutionBackward") or name.startswith("MkldnnConvolutionBackward"):
+        return _CONVOLUTION
+    if name in _TRANSPOSES:
+        return _TRANSPOSE
+    if "BackwardBackward" in name:  # a node of a gradient's own graph (a Hessian)
+        return _DOUBLE
+    return _MAT2_INDEX.get(name, 0)
