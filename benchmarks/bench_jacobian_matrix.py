@@ -90,6 +90,10 @@ class TorchOps:
         return torch.amax(x, -1)
 
     @staticmethod
+    def reduce_mean(x: Any) -> Any:
+        return torch.mean(x, -1, keepdim=True)
+
+    @staticmethod
     def shape(x: Any) -> List[int]:
         return list(x.shape)
 
@@ -114,6 +118,9 @@ class TFOps:
 
     def reduce_max(self, x: Any) -> Any:
         return self.tf.reduce_max(x, axis=-1)
+
+    def reduce_mean(self, x: Any) -> Any:
+        return self.tf.reduce_mean(x, axis=-1, keepdims=True)
 
     def shape(self, x: Any) -> List[int]:
         return [int(d) for d in x.shape]
@@ -156,15 +163,14 @@ def f_matmul_row_t(o: Any, p: Dict[str, Any], x: Any) -> Any:
 def f_matvec(o: Any, p: Dict[str, Any], x: Any) -> Any:
     """tf.linalg.matvec(W, x): torch.mv for one example, x @ W^T for a batch."""
     if o is not TorchOps:
-        return None
+        return o.tanh(o.tf.linalg.matvec(p["w"], x))
     return torch.tanh(torch.mv(p["w"], x) if x.dim() == 1 else x @ p["w"].t())
 
 
 def f_einsum(o: Any, p: Dict[str, Any], x: Any) -> Any:
     """einsum('ij,...j->...i', W, x)."""
-    if o is not TorchOps:
-        return None
-    return torch.tanh(torch.einsum("ij,...j->...i", p["w"], x))
+    einsum = torch.einsum if o is TorchOps else o.tf.einsum
+    return o.tanh(einsum("ij,...j->...i", p["w"], x))
 
 
 def f_mlp(o: Any, p: Dict[str, Any], x: Any) -> Any:
@@ -180,48 +186,62 @@ def f_softmax(o: Any, p: Dict[str, Any], x: Any) -> Any:
 
 
 def f_layer_norm(o: Any, p: Dict[str, Any], x: Any) -> Any:
-    """Layer norm: F.layer_norm in torch; written out (mean, variance, rsqrt) in TF."""
-    if o is TorchOps:
-        return F.layer_norm(x, x.shape[-1:], p["gamma"], p["beta"], 1e-5)
-    tf = o.tf
-    mean = tf.reduce_mean(x, axis=-1, keepdims=True)
+    """Layer norm written out op by op (mean, variance, sqrt), as TF code writes it."""
+    mean = o.reduce_mean(x)
     centered = x - mean
-    var = tf.reduce_mean(centered * centered, axis=-1, keepdims=True)
-    return centered / tf.sqrt(var + 1e-5) * p["gamma"] + p["beta"]
+    var = o.reduce_mean(centered * centered)
+    return centered / o.sqrt(var + 1e-5) * p["gamma"] + p["beta"]
+
+
+def f_layer_norm_fused(o: Any, p: Dict[str, Any], x: Any) -> Any:
+    """Layer norm by torch's fused `F.layer_norm` (TF has no such op: core API only)."""
+    if o is not TorchOps:
+        return None
+    return F.layer_norm(x, x.shape[-1:], p["gamma"], p["beta"], 1e-5)
 
 
 def f_conv1d(o: Any, p: Dict[str, Any], x: Any) -> Any:
-    """conv1d, 4 filters of width 3, 'same' padding, tanh."""
-    if o is not TorchOps:
-        return None
-    lead, n = list(x.shape[:-1]), x.shape[-1]
-    y = F.conv1d(x.reshape(-1, 1, n), p["k1"], padding=1)
-    return torch.tanh(y).reshape(lead + [4 * n])
+    """conv1d, 4 filters of width 3, 'same' padding, tanh (TF: channels last, then
+    transposed to torch's channel-major order)."""
+    lead, n = _lead(o, x), o.shape(x)[-1]
+    if o is TorchOps:
+        y = F.conv1d(x.reshape(-1, 1, n), p["k1"], padding=1)
+    else:
+        tf = o.tf
+        y = tf.nn.conv1d(tf.reshape(x, [-1, n, 1]), p["k1_tf"], stride=1, padding="SAME")
+        y = tf.transpose(y, [0, 2, 1])
+    return o.tanh(o.reshape(y, lead + [4 * n]))
 
 
 def f_conv2d(o: Any, p: Dict[str, Any], x: Any) -> Any:
-    """conv2d of x as a square image, 4 filters 3x3, 'same' padding, tanh."""
-    if o is not TorchOps:
-        return None
-    lead, n = list(x.shape[:-1]), x.shape[-1]
+    """conv2d of x as a square image, 4 filters 3x3, 'same' padding, tanh (TF: NHWC,
+    then transposed to torch's channel-major order)."""
+    lead, n = _lead(o, x), o.shape(x)[-1]
     side = math.isqrt(n)
-    y = F.conv2d(x.reshape(-1, 1, side, side), p["k2"], padding=1)
-    return torch.tanh(y).reshape(lead + [4 * n])
+    if o is TorchOps:
+        y = F.conv2d(x.reshape(-1, 1, side, side), p["k2"], padding=1)
+    else:
+        tf = o.tf
+        y = tf.nn.conv2d(tf.reshape(x, [-1, side, side, 1]), p["k2_tf"], strides=1,
+                         padding="SAME")
+        y = tf.transpose(y, [0, 3, 1, 2])
+    return o.tanh(o.reshape(y, lead + [4 * n]))
 
 
 def f_gather(o: Any, p: Dict[str, Any], x: Any) -> Any:
     """tf.gather(x, idx, axis=-1) * x: indexing with repeated and missing indices."""
-    if o is not TorchOps:
-        return None
-    return x[..., p["idx"]] * x
+    if o is TorchOps:
+        return x[..., p["idx"]] * x
+    return o.tf.gather(x, p["idx"], axis=-1) * x
 
 
 def f_logsumexp(o: Any, p: Dict[str, Any], x: Any) -> Any:
     """reduce_logsumexp over groups of 4."""
-    if o is not TorchOps:
-        return None
-    lead, n = list(x.shape[:-1]), x.shape[-1]
-    return torch.logsumexp(x.reshape(lead + [n // 4, 4]), -1)
+    lead, n = _lead(o, x), o.shape(x)[-1]
+    groups = o.reshape(x, lead + [n // 4, 4])
+    if o is TorchOps:
+        return torch.logsumexp(groups, -1)
+    return o.tf.reduce_logsumexp(groups, axis=-1)
 
 
 def f_reduce_max(o: Any, p: Dict[str, Any], x: Any) -> Any:
@@ -255,6 +275,7 @@ FORMS: Dict[str, Form] = {
         Form("mlp", f_mlp),
         Form("softmax", f_softmax, large=True),
         Form("layer_norm", f_layer_norm),
+        Form("layer_norm_fused", f_layer_norm_fused),
         Form("conv1d", f_conv1d),
         Form("conv2d", f_conv2d, square=True),
         Form("gather", f_gather),
@@ -268,7 +289,7 @@ FORMS: Dict[str, Form] = {
 def _params(n: int) -> Dict[str, np.ndarray]:
     rng = np.random.default_rng(n)
     f32 = np.float32
-    return {
+    arrays = {
         "w": (rng.standard_normal((n, n)) / np.sqrt(n)).astype(f32),
         "w1": (rng.standard_normal((n, n)) / np.sqrt(n)).astype(f32),
         "b1": (rng.standard_normal(n) * 0.1).astype(f32),
@@ -279,6 +300,10 @@ def _params(n: int) -> Dict[str, np.ndarray]:
         "k2": (rng.standard_normal((4, 1, 3, 3)) / 3).astype(f32),
         "idx": rng.integers(0, n, n),
     }
+    # TF's filter layouts: [width, in, out] and [height, width, in, out].
+    arrays["k1_tf"] = np.ascontiguousarray(arrays["k1"].transpose(2, 1, 0))
+    arrays["k2_tf"] = np.ascontiguousarray(arrays["k2"].transpose(2, 3, 1, 0))
+    return arrays
 
 
 # ---------------------------------------------------------------------- variants
@@ -303,6 +328,15 @@ def _tf_params(tf: Any, arrays: Dict[str, np.ndarray], device: str) -> Dict[str,
         value = tf.constant(v)
         out[k] = value.to(device) if device != "cpu" else value
     return out
+
+
+def _tf_probe(row: Row, spelled: Fn) -> Any:
+    """The TF spelling's result (None: the formulation has none); a failure is noted."""
+    try:
+        return spelled()
+    except Exception as error:  # noqa: BLE001 - an op the drop-in lacks or refuses
+        row.notes.append(f"ours tf: {type(error).__name__}: {error}")
+        return None
 
 
 def _graph_rows(y: torch.Tensor, xg: torch.Tensor, seeds: torch.Tensor, how: str) -> torch.Tensor:
@@ -341,10 +375,7 @@ def _jacobian_row(form: Form, n: int, setup: Setup, chunk: Optional[int]) -> Row
         o = TFOps(tf)
         pt = _tf_params(tf, arrays, setup.device)
         xt = _tf_params(tf, {"x": x_np}, setup.device)["x"]
-        try:
-            probe = form.fn(o, pt, xt)
-        except Exception:  # noqa: BLE001 - an op the drop-in lacks
-            probe = None
+        probe = _tf_probe(row, lambda: form.fn(o, pt, xt))
         if probe is not None:
 
             def ours_tf() -> Any:
@@ -412,10 +443,7 @@ def _batch_row(form: Form, b: int, n: int, setup: Setup) -> Row:
         o = TFOps(tf)
         pt = _tf_params(tf, arrays, setup.device)
         xt = _tf_params(tf, {"x": x_np}, setup.device)["x"]
-        try:
-            probe = form.fn(o, pt, xt)
-        except Exception:  # noqa: BLE001
-            probe = None
+        probe = _tf_probe(row, lambda: form.fn(o, pt, xt))
         if probe is not None:
 
             def ours_tf() -> Any:
@@ -474,10 +502,7 @@ def _hessian_row(
         o = TFOps(tf)
         pt = _tf_params(tf, arrays, setup.device)
         xt = _tf_params(tf, {"x": x_np}, setup.device)["x"]
-        try:
-            probe = scalar(o, pt, xt)
-        except Exception:  # noqa: BLE001
-            probe = None
+        probe = _tf_probe(row, lambda: scalar(o, pt, xt))
         if probe is not None:
 
             def ours_tf() -> Any:

@@ -97,14 +97,19 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
         x = torch.movedim(x, -1, 1)
     groups = x.shape[1] // w.shape[-2]
     weight = torch.permute(w, [n + 1, n] + list(range(n)))  # [out, in, *spatial]
-    x = F.pad(x, _flat_pad(pads))
+    if all(before == after for before, after in pads):
+        padding = [before for before, _ in pads]  # the convolution pads (no pad node)
+    else:
+        x = F.pad(x, _flat_pad(pads))
+        padding = [0] * n
     conv = (F.conv1d, F.conv2d, F.conv3d)[n - 1]
     if not x.is_floating_point():  # TF has int32 kernels; torch's CPU conv does not
         wide = conv(x.to(torch.float64), weight.to(torch.float64), stride=strides,
-                    dilation=dilations, groups=groups)
+                    padding=padding, dilation=dilations, groups=groups)
         out = torch.round(wide).to(x.dtype)
     else:
-        out = conv(x, weight, stride=strides, dilation=dilations, groups=groups)
+        out = conv(x, weight, stride=strides, padding=padding, dilation=dilations,
+                   groups=groups)
     return torch.movedim(out, 1, -1) if channels_last else out
 
 

@@ -32,6 +32,7 @@ from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
+from tftape_torch._torch_internals import functorch_transforms_active
 from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
@@ -84,9 +85,12 @@ def _position(flat: int, shape: Tuple[int, ...]) -> str:
 def _check_range(idx: torch.Tensor, limit: int, op: str) -> None:
     """TF's CPU check: every index in `[0, limit)`."""
     with _DisableSubclass():
-        bad = torch.logical_or(idx < 0, idx >= limit)
-        if not builtins.bool(bad.any()):
+        if idx.numel() == 0:
             return
+        low, high = torch.aminmax(idx)  # one pass over the indices
+        if int(low) >= 0 and int(high) < limit:
+            return
+        bad = torch.logical_or(idx < 0, idx >= limit)
         flat = int(torch.nonzero(bad.reshape(-1))[0, 0])
         value = int(idx.reshape(-1)[flat])
         shape = tuple(idx.shape)
@@ -98,13 +102,16 @@ def _check_range(idx: torch.Tensor, limit: int, op: str) -> None:
 
 
 def _note_rows(idx: torch.Tensor, dims: List[int], shape_dtype: torch.dtype) -> Any:
-    """A backward hook noting the gradient of a row gather as slices (see module doc)."""
-    shape = torch.tensor(dims, dtype=shape_dtype, device=idx.device)
+    """A backward hook noting the gradient of a row gather as slices (see module doc).
+
+    A jacobian's batched pass (a functorch transform) skips it: its gradients are
+    never handed back as slices.
+    """
 
     def hook(grad_inputs: Any, grad_outputs: Any) -> None:
         dense, values = grad_inputs[0], grad_outputs[0]
-        if dense is not None and values is not None:
-            note_sparse_gradient(dense, values, idx, shape)
+        if dense is not None and values is not None and not functorch_transforms_active():
+            note_sparse_gradient(dense, values, idx, dims, shape_dtype)
 
     return hook
 
@@ -112,12 +119,16 @@ def _note_rows(idx: torch.Tensor, dims: List[int], shape_dtype: torch.dtype) -> 
 def _gather_rows(
     params: torch.Tensor, idx: torch.Tensor, axis: int, shape_dtype: torch.dtype = torch.int32
 ) -> torch.Tensor:
-    flat = idx.reshape(-1)
+    # (torch functions are off here: `size()` is torch's, not the `TensorShape` property)
+    vector = idx.dim() == 1
+    flat = idx if vector else idx.reshape(-1)
     picked = torch.index_select(params, axis, flat)
+    sizes = params.size()
     if axis == 0 and picked.grad_fn is not None:
-        picked.grad_fn.register_hook(_note_rows(flat, list(params.shape), shape_dtype))
-    dims = list(params.shape[:axis]) + list(idx.shape) + list(params.shape[axis + 1:])
-    return picked.reshape(dims)
+        picked.grad_fn.register_hook(_note_rows(flat, list(sizes), shape_dtype))
+    if vector:
+        return picked  # already `sizes[:axis] + idx.shape + sizes[axis + 1:]`
+    return picked.reshape(list(sizes[:axis]) + list(idx.size()) + list(sizes[axis + 1:]))
 
 
 def _gather_batched(
@@ -162,7 +173,9 @@ def gather(
     """
     x = as_tensor(params)
     idx = _index_input(indices, "GatherV2")
-    rank_, idx_rank = x.dim(), idx.dim()
+    with _DisableSubclass():
+        sizes, idx_sizes = x.size(), idx.size()
+    rank_, idx_rank = len(sizes), len(idx_sizes)
     batch = int(batch_dims)
     if batch < 0:
         batch += idx_rank
@@ -177,13 +190,13 @@ def gather(
             "GatherV2",
         )
     for d in builtins.range(batch):
-        if x.shape[d] != idx.shape[d]:
+        if sizes[d] != idx_sizes[d]:
             raise _error(
-                f"params.shape[{d}]: {x.shape[d]} should be equal to indices.shape[{d}]: "
-                f"{idx.shape[d]}",
+                f"params.shape[{d}]: {sizes[d]} should be equal to indices.shape[{d}]: "
+                f"{idx_sizes[d]}",
                 "GatherV2",
             )
-    _check_range(idx, x.shape[dim], "GatherV2")
+    _check_range(idx, sizes[dim], "GatherV2")
     if batch == 0:
         return call("GatherV2", _gather_rows, (x, idx), x, idx, dim)
     return call("GatherV2", _gather_batched, (x, idx), x, idx, dim, batch)

@@ -25,7 +25,7 @@ tf.Tensor(
 from __future__ import annotations
 
 import weakref
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import torch
 
@@ -170,18 +170,24 @@ def _forget(key: int, ref: Any) -> None:
 
 
 def note_sparse_gradient(
-    dense: torch.Tensor, values: torch.Tensor, indices: torch.Tensor, dense_shape: torch.Tensor
+    dense: torch.Tensor,
+    values: torch.Tensor,
+    indices: torch.Tensor,
+    dims: List[int],
+    shape_dtype: torch.dtype,
 ) -> None:
-    """Remember that gradient tensor `dense` is the sum of slices `values` at `indices`."""
+    """Remember that gradient tensor `dense` (of shape `dims`) is the sum of slices
+    `values` at `indices`; its dense shape becomes a tensor of `shape_dtype`."""
     with _DisableSubclass():
         try:
             key = dense.data_ptr()
         except RuntimeError:  # a batched gradient (a vectorized jacobian) has no storage
             return
+        if key == 0:
+            return
         shape = tuple(dense.shape)
         version = version_of(dense)
-    if key == 0:
-        return
+        dense_shape = torch.tensor(dims, dtype=shape_dtype, device=indices.device)
     ref = weakref.ref(dense, lambda r: _forget(key, r))
     _NOTED[key] = (ref, shape, version, values, indices, dense_shape)
 

@@ -105,6 +105,11 @@ def _mh(x: torch.Tensor) -> torch.Tensor:
 def _matvec(a: torch.Tensor, b: torch.Tensor, flip: builtins.bool, conj: builtins.bool) -> Any:
     if flip:
         a = _mh(a) if conj else a.mT
+    if a.dim() == 2:
+        # One matrix: `mv` for one vector, one `mm` for a batch of them. The column
+        # form below would expand `a` into a `bmm` of matrix-vector products, and its
+        # gradients (a jacobian's batched pass) too.
+        return torch.mv(a, b) if b.dim() == 1 else torch.matmul(b, a.mT)
     return torch.matmul(a, b.unsqueeze(-1)).squeeze(-1)
 
 

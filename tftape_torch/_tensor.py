@@ -711,7 +711,7 @@ class EagerTensor(torch.Tensor):
     def shape(self) -> TensorShape:  # type: ignore[override]
         """The shape, as a `TensorShape` (prints `(2, 2)`; `.as_list()`, `.rank`)."""
         with _DisableSubclass():
-            return TensorShape(_Base.size(self))
+            return tuple.__new__(TensorShape, _Base.size(self))  # ints already
 
     def get_shape(self) -> TensorShape:
         """The shape, as a `TensorShape` (TF's alias of `.shape`)."""

@@ -813,20 +813,7 @@ def case_bj_nested_coupled_components(tf):
 # ---------------------------------------------------------------------------
 # Formulations (the jacobian benchmark matrix): each through `jacobian` (in one
 # pass and in chunks), `batch_jacobian` and a Hessian by nested tapes, with an
-# unconnected source (None, and zeros). Where `tftape_torch` has no such op yet
-# (`linalg.matvec`, `einsum`, `nn.conv1d`, `nn.conv2d`, `gather`,
-# `reduce_logsumexp`), the torch op runs on its tensors instead: the tape and the
-# jacobian machinery are what these cases check.
-
-
-def _op(tf, name, torch_fn):
-    """`tf.<name>` (dotted), or `torch_fn` when the module has no such op."""
-    owner = tf
-    for part in name.split("."):
-        owner = getattr(owner, part, None)
-        if owner is None:
-            return torch_fn()
-    return owner
+# unconnected source (None, and zeros), written with TF's ops only.
 
 
 def _mT(tf, x):
@@ -858,22 +845,12 @@ def _f_matmul_row_t(tf, p, x):
     return tf.tanh(_mT(tf, tf.matmul(tf.reshape(x, lead + [1, n]), p["w"])))
 
 
-def _torch():
-    import torch
-
-    return torch
-
-
 def _f_matvec(tf, p, x):
-    def fallback():
-        torch = _torch()
-        return lambda a, b: torch.mv(a, b) if b.dim() == 1 else b @ a.t()
-
-    return tf.tanh(_op(tf, "linalg.matvec", fallback)(p["w"], x))
+    return tf.tanh(tf.linalg.matvec(p["w"], x))
 
 
 def _f_einsum(tf, p, x):
-    return tf.tanh(_op(tf, "einsum", lambda: _torch().einsum)("ij,...j->...i", p["w"], x))
+    return tf.tanh(tf.einsum("ij,...j->...i", p["w"], x))
 
 
 def _f_mlp(tf, p, x):
@@ -894,53 +871,26 @@ def _f_layer_norm(tf, p, x):
     return centered / tf.sqrt(var + 1e-5) * p["gamma"] + p["beta"]
 
 
-def _conv(tf, x, filters, rank):
-    """'SAME' convolution of channels-last `x` ([N, *spatial, 1]) by TF-layout filters."""
-
-    def fallback():
-        torch = _torch()
-        conv = torch.nn.functional.conv1d if rank == 1 else torch.nn.functional.conv2d
-
-        def run(value, kernel, **_):
-            channels_first = value.movedim(-1, 1)
-            weight = kernel.permute(*range(rank + 1, rank - 1, -1), *range(rank))
-            return conv(channels_first, weight, padding=1).movedim(1, -1)
-
-        return run
-
-    op = _op(tf, "nn.conv1d" if rank == 1 else "nn.conv2d", fallback)
-    if rank == 1:
-        return op(x, filters, stride=1, padding="SAME")
-    return op(x, filters, strides=1, padding="SAME")
-
-
 def _f_conv1d(tf, p, x):
     lead, n = _lead(x)
-    y = _conv(tf, tf.reshape(x, [-1, n, 1]), p["k1"], 1)
+    y = tf.nn.conv1d(tf.reshape(x, [-1, n, 1]), p["k1"], stride=1, padding="SAME")
     return tf.tanh(tf.reshape(y, lead + [4 * n]))
 
 
 def _f_conv2d(tf, p, x):
     lead, n = _lead(x)
     side = int(round(n**0.5))
-    y = _conv(tf, tf.reshape(x, [-1, side, side, 1]), p["k2"], 2)
+    y = tf.nn.conv2d(tf.reshape(x, [-1, side, side, 1]), p["k2"], strides=1, padding="SAME")
     return tf.tanh(tf.reshape(y, lead + [4 * n]))
 
 
 def _f_gather(tf, p, x):
-    def fallback():
-        torch = _torch()
-        return lambda params, indices, axis: torch.index_select(
-            params, params.dim() - 1, indices.long()
-        )
-
-    return _op(tf, "gather", fallback)(x, p["idx"], axis=-1) * x
+    return tf.gather(x, p["idx"], axis=-1) * x
 
 
 def _f_logsumexp(tf, p, x):
     lead, n = _lead(x)
-    groups = tf.reshape(x, lead + [n // 4, 4])
-    return _op(tf, "reduce_logsumexp", lambda: _torch().logsumexp)(groups, axis=-1)
+    return tf.reduce_logsumexp(tf.reshape(x, lead + [n // 4, 4]), axis=-1)
 
 
 def _f_reduce_max(tf, p, x):
@@ -1118,7 +1068,7 @@ def case_form_conv1d_wide(tf):
 
     def f(v):
         lead, n = _lead(v)
-        y = _conv(tf, tf.reshape(v, [-1, n, 1]), p["k1"], 1)
+        y = tf.nn.conv1d(tf.reshape(v, [-1, n, 1]), p["k1"], stride=1, padding="SAME")
         return tf.tanh(tf.reshape(y, lead + [8 * n]))
 
     with tf.GradientTape(persistent=True) as g:
