@@ -50,7 +50,6 @@ import torch
 
 from tftape_torch import _state
 from tftape_torch._jacobian_plan import LOOP, Plan, plan_for
-from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -463,10 +462,7 @@ class _Stack:
                 _concat([(size, grads[index]) for size, grads in self.pieces], source)
                 for index, source in enumerate(self.sources)
             ]
-        return [
-            as_eager(buffer) if buffer is not None and isinstance(source, EagerTensor) else buffer
-            for source, buffer in zip(self.sources, self.buffers)
-        ]
+        return self.buffers
 
 
 def _vmapped(
@@ -488,11 +484,7 @@ def _vmapped(
 
     with vmap_level(size) as level:
         grads = vjp([target], sources, [add_batch_dim(seeds, in_dim, level)], retain_graph=retain)
-        rows = [None if g is None else remove_batch_dim(g, level, size, 0) for g in grads]
-    return [
-        as_eager(grad) if grad is not None and isinstance(source, EagerTensor) else grad
-        for source, grad in zip(sources, rows)
-    ]
+        return [None if g is None else remove_batch_dim(g, level, size, 0) for g in grads]
 
 
 def _numel_sum(sources: Sequence[Any]) -> int:
@@ -548,7 +540,7 @@ def _columns(
         return None
     differentiable = bool(_state.THREAD.tapes)
     results: List[Optional[torch.Tensor]] = []
-    for source, first in zip(sources, firsts):
+    for first in firsts:
         if first is None:
             results.append(None)
             continue
@@ -591,11 +583,7 @@ def _columns(
             if buffer is None:
                 buffer = pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=-1)
             grad = buffer.reshape((rows,) + shape if batch is None else (rows, batch) + shape[1:])
-        results.append(
-            as_eager(grad)
-            if isinstance(source, EagerTensor) and not isinstance(grad, EagerTensor)
-            else grad
-        )
+        results.append(grad)
     return results
 
 
