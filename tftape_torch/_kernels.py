@@ -15,8 +15,9 @@ torch op, which computes the same values.
 # * `pow(x, y)`: TF's d/dx is `y * x**(y-1)` everywhere (NaN at x = y = 0, where torch
 #   says 0) and its d/dy masks `log(x)` to 0 for x <= 0 (torch gives NaN for x < 0;
 #   complex x: masked only at 0).
-# * `x / y`: TF's d/dy is `(-x / y) / y` (torch: `-x / (y * y)`, which under- and
-#   overflows elsewhere).
+# * `x / y`: TF's d/dy is `(-x / y) / y`; torch 2.13's own backward computes the same
+#   (`-grad * ((x / y) / y)`), so only forward mode takes the custom node (TF's JVP,
+#   below).
 # * Complex inputs: the gradient is the incoming one times the *conjugate* derivative
 #   (`grad * conj(f'(z))`, torch's convention too); the JVP is not conjugated
 #   (`tangent * f'(z)`).
