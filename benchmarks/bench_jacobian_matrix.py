@@ -5,8 +5,8 @@ Each row is one formulation, one mode and one size. Its variants, timed interlea
 round by round in one process (per-call medians, see ``benchmarks/_timing.py``):
 
 * ``ours``: ``tftape_torch.GradientTape`` on plain torch tensors (the core API);
-* ``ours tf``: the same formulation written with ``import tftape_torch as tf`` where
-  the drop-in namespace has the ops (``-`` otherwise);
+* ``ours tf``: the same formulation written with ``import tftape_torch as tf`` (every
+  formulation but ``layer_norm_fused``, torch's fused op, which TF does not have);
 * torch: every method torch offers for the same numbers, the fastest counts:
   ``func.jacrev`` / ``func.jacfwd`` on the function (``func.vmap`` of them per
   example for ``batch_jacobian``; ``func.hessian`` = ``jacfwd(jacrev)`` and
