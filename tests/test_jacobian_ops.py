@@ -134,3 +134,36 @@ def test_shape_of_a_drop_in_tensor_is_a_tensor_shape_of_ints() -> None:
     assert all(type(d) is int for d in shape)
     assert repr(shape[1:]) == "TensorShape([3])"
     assert torch.zeros(shape).shape == (2, 3)
+
+
+def test_matmul_of_one_matrix_and_a_batch_of_columns_folds_into_one_product() -> None:
+    w = tf.constant(_matrix(4, 3))
+    x = tf.constant(_matrix(5, 3))
+
+    def f() -> Any:
+        return tf.tanh(tf.reshape(tf.matmul(w, tf.reshape(x, [5, 3, 1])), [5, 4]))
+
+    with tf.GradientTape() as tape:
+        tape.watch(x)  # only the batch: torch folds by itself when `w` requires grad
+        y = f()
+    names = _node_names(y)
+    assert "BmmBackward0" not in names and "MmBackward0" in names
+    # d tanh(W x_b) / d x_b = diag(1 - y_b^2) W, example by example
+    expected = (1.0 - y.numpy() ** 2)[:, :, None] * w.numpy()[None]
+    np.testing.assert_allclose(tape.batch_jacobian(y, x).numpy(), expected, rtol=1e-5, atol=1e-6)
+    with tf.GradientTape() as tape:
+        tape.watch(w)
+        y = f()
+    # d sum(y) / dW = sum_b (1 - y_b^2) x_b^T
+    expected_w = ((1.0 - y.numpy() ** 2)[:, :, None] * x.numpy()[:, None, :]).sum(0)
+    np.testing.assert_allclose(tape.gradient(y, w).numpy(), expected_w, rtol=1e-5, atol=1e-6)
+
+
+def test_matmul_of_one_matrix_and_a_batch_of_matrices_keeps_its_values() -> None:
+    w = tf.constant(_matrix(4, 3))
+    x = tf.constant(_matrix(6, 3).reshape(2, 3, 3))
+    y = tf.matmul(w, x)
+    assert y.shape == (2, 4, 3)
+    np.testing.assert_allclose(y.numpy(), np.matmul(w.numpy(), x.numpy()), rtol=1e-6)
+    z = w @ x
+    np.testing.assert_allclose(z.numpy(), y.numpy(), rtol=1e-6)
