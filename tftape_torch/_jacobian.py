@@ -159,7 +159,9 @@ def jacobian(
         grads = _empty_rows(vjp, target, sources)
     else:
         plan = plan_for(target) if vectorize else LOOP
-        if plan.columns and _prefer_columns(plan, target, sources, count, _numel_sum(sources)):
+        # (columns need as many rows as columns and 2**14 entries: 128 rows at least)
+        if (plan.columns and count >= _MIN_COLUMN_ROWS
+                and _prefer_columns(plan, target, sources, count, _numel_sum(sources))):
             grads = _columns(vjp, target, sources, chunk, None)
         if grads is None:
             grads = _rows(
@@ -386,7 +388,7 @@ def _rows(
     """
     step = count if chunk is None else chunk
     legacy, last = plan.legacy, plan.last
-    stack = _Stack(sources, count)
+    stack: Optional[_Stack] = None
     start = 0
     failure: Optional[RuntimeError] = None
     while start < count:
@@ -414,13 +416,17 @@ def _rows(
                 continue
         else:
             grads = _row_loop(vjp, target, sources, seeds, start, stop, retain, what, failure)
+        if start == 0 and stop == count:
+            return grads  # every row in one pass
+        if stack is None:
+            stack = _Stack(sources, count)
         stack.add(start, stop, grads)
         start = stop
-    return stack.result()
+    return (stack or _Stack(sources, count)).result()
 
 
 class _Stack:
-    """The rows of every chunk, stacked: `[count, *source.shape]` (or None) per source.
+    """The rows of several chunks, stacked: `[count, *source.shape]` (or None) per source.
 
     Chunks are copied into one buffer per source as they arrive, so `parallel_iterations`
     bounds the peak at the result plus one chunk; while a tape records (the result
@@ -430,15 +436,12 @@ class _Stack:
     def __init__(self, sources: Sequence[Any], count: int) -> None:
         self.sources = sources
         self.count = count
-        self.whole: Optional[List[Optional[torch.Tensor]]] = None
         self.pieces: List[Tuple[int, List[Optional[torch.Tensor]]]] = []
         self.buffers: List[Optional[torch.Tensor]] = [None] * len(sources)
         self.in_place = not _state.THREAD.tapes
 
     def add(self, start: int, stop: int, grads: List[Optional[torch.Tensor]]) -> None:
-        if start == 0 and stop == self.count:
-            self.whole = grads
-        elif not self.in_place:
+        if not self.in_place:
             self.pieces.append((stop - start, grads))
         else:
             with _DisableSubclass():
@@ -455,8 +458,6 @@ class _Stack:
                     buffer[start:stop].copy_(grad)
 
     def result(self) -> List[Optional[torch.Tensor]]:
-        if self.whole is not None:
-            return self.whole
         if not self.in_place:
             return [
                 _concat([(size, grads[index]) for size, grads in self.pieces], source)
@@ -515,6 +516,7 @@ def _prefer_columns(
 
 _COLUMNS_FROM = 2**17
 _CONV_COLUMNS_FROM = 2**14
+_MIN_COLUMN_ROWS = math.isqrt(_CONV_COLUMNS_FROM)  # rows >= columns and rows * columns >= 2**14
 
 
 def _columns(

@@ -613,11 +613,15 @@ class GradientTape:
         # TF refuses a row loop on a non-persistent tape before using it up; it checks
         # `parallel_iterations` only after the first row's gradient used the tape up.
         _jacobian.check_row_loop("jacobian", experimental_use_pfor, self._persistent)
-        sources = as_structure(sources)
-        flat_sources = _structure.flatten(sources)
+        kind = type(sources)
+        single = kind is torch.Tensor or kind is EagerTensor  # the common call: no structure
+        if not single:
+            sources = as_structure(sources)
+        flat_sources = [sources] if single else _structure.flatten(sources)
         self._begin_use()
         unconnected = as_unconnected(unconnected_gradients)
-        check_sources(flat_sources)
+        if not single:
+            check_sources(flat_sources)
         self._consume()
         try:
             chunk = _jacobian.chunk_size(parallel_iterations, experimental_use_pfor, "jacobian")
@@ -628,7 +632,7 @@ class GradientTape:
             results = [as_eager(result) if type(result) is torch.Tensor
                        and _typed_like_eager(source) else result
                        for result, source in zip(results, flat_sources)]
-            return _structure.pack_like(sources, results)
+            return results[0] if single else _structure.pack_like(sources, results)
         finally:
             self._end_use()
 
@@ -712,7 +716,7 @@ class GradientTape:
         is neither watched nor recorded that reshape is not recorded either, so the
         jacobian of such a tensor with respect to itself is unconnected, not the identity.
         """
-        if isinstance(target, Variable) or not any(target is source for source in sources):
+        if isinstance(target, Variable) or all(target is not source for source in sources):
             return target
         if self._watches(target):
             return target
@@ -805,13 +809,12 @@ class GradientTape:
                 if found:
                     edges.extend(found)
                     owners.extend([index] * len(found))
-            source_ids = {id(source) for source in sources} if len(targets) > 1 else None
+            source_ids = {id(source) for source in sources}
             for position, target in enumerate(targets):
                 seed = None if output_gradients is None else output_gradients[position]
                 node = _GRAD_FN(target) if isinstance(target, torch.Tensor) else None
                 through_graph = node is not None and self._recorded(node)
-                if (id(target) in source_ids if source_ids is not None
-                        else any(target is source for source in sources)):
+                if id(target) in source_ids:
                     # d(target)/d(target) is the seed: the engine captures it at the
                     # target's own edge when it has one; otherwise add it here.
                     for index, source in enumerate(sources):
