@@ -99,47 +99,58 @@ def prune_unrecorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> Lis
     """Put a gradient-dropping pre-hook on every node below `outputs` TF would not record.
 
     A node outside the tape's windows, or one inside whose inputs are neither watched
-    nor recorded, is a boundary. Walks the graph once, children before parents.
+    nor recorded, is a boundary. Walks the graph once, children before parents (each
+    node's sequence number and inputs read once: a fresh graph's nodes get their
+    Python objects on first touch, the walk's main cost).
     Returns the hook handles; the caller removes them after the backward pass.
     """
     recorded: Dict[int, bool] = {}
     visiting: Set[int] = set()
     hooks = []
-    pending: List[Tuple[Any, bool]] = [(output.grad_fn, False) for output in outputs]
+    in_window = view.in_window
+    # (node, None) to visit; (node, (its number, its inputs)) once its inputs are done
+    pending: List[Tuple[Any, Optional[Tuple[int, List[Any]]]]] = [
+        (output.grad_fn, None) for output in outputs
+    ]
     while pending:
-        node, children_done = pending.pop()
+        node, done = pending.pop()
         if node is None:
             continue
         key = id(node)
-        nr = node_sequence_nr(node)
-        if children_done:
+        if done is not None:
+            nr, children = done
             recorded[key] = ok = any(
-                _input_is_recorded(child, nr, recorded, view)
-                for child, _ in node.next_functions
-                if child is not None
+                _input_is_recorded(child, nr, recorded, view) for child in children
             )
             if not ok:
                 hooks.append(node.register_prehook(_drop_gradient))
             continue
-        if key in recorded or key in visiting or nr == LEAF_SEQUENCE_NR:
+        if key in recorded or key in visiting:
             continue
-        if not view.in_window(nr):
+        nr = node_sequence_nr(node)
+        if nr == LEAF_SEQUENCE_NR:
+            continue
+        if not in_window(nr):
             recorded[key] = False
             hooks.append(node.register_prehook(_drop_gradient))
             continue
         visiting.add(key)
-        pending.append((node, True))
-        for child, _ in node.next_functions:
-            if child is not None and id(child) not in recorded:
-                pending.append((child, False))
+        children = [child for child, _ in node.next_functions if child is not None]
+        pending.append((node, (nr, children)))
+        for child in children:
+            if id(child) not in recorded:
+                pending.append((child, None))
     return hooks
 
 
 def _input_is_recorded(
     child: Any, consumer_nr: int, recorded: Dict[int, bool], view: RecordedView
 ) -> bool:
-    """Whether the input `child` of a node numbered `consumer_nr` makes it recorded."""
-    return _input_watched(child, consumer_nr, view) or recorded.get(id(child), False)
+    """Whether the input `child` of a node numbered `consumer_nr` makes it recorded.
+
+    (A recorded child, the common answer, is one dictionary lookup.)
+    """
+    return recorded.get(id(child), False) or _input_watched(child, consumer_nr, view)
 
 
 def _drop_gradient(grad_outputs: Tuple[Optional[torch.Tensor], ...]) -> Tuple[None, ...]:

@@ -845,7 +845,7 @@ class GradientTape:
                     hook.remove()
             for index, grad in zip(owners, grads):
                 if grad is not None:
-                    if create_graph and grad.device.type != "cpu":
+                    if create_graph and not grad.is_cpu:
                         grad = grad.view_as(grad)  # a node numbered on this thread
                     total = results[index]
                     results[index] = grad if total is None else total + grad
