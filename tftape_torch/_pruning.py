@@ -23,7 +23,7 @@ import torch
 from tftape_torch._flips import FLIPS
 from tftape_torch._torch_internals import LEAF_SEQUENCE_NR, node_sequence_nr
 
-__all__ = ["RecordedView", "derives_from_watched", "prune_unrecorded"]
+__all__ = ["RecordedView", "all_recorded", "derives_from_watched", "prune_unrecorded"]
 
 
 class RecordedView(NamedTuple):
@@ -93,6 +93,39 @@ def derives_from_watched(node: Any, view: RecordedView) -> bool:
                 return True
             pending.append(child)
     return False
+
+
+def all_recorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> bool:
+    """Whether TF would have recorded every node below `outputs` (nothing to prune).
+
+    `prune_unrecorded`'s rule in one visit per node, for the common case: every node is
+    inside the tape's windows and has an input that is itself such a node or a leaf
+    watched before the node ran. From the leaves up, every node is then recorded. False
+    means only that the full walk must decide.
+    """
+    in_window = view.in_window
+    seen: Set[int] = set()
+    pending = [output.grad_fn for output in outputs]
+    while pending:
+        node = pending.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        nr = node_sequence_nr(node)
+        if not in_window(nr):
+            return False  # (a leaf's number is in no window: never pushed below)
+        recorded = False
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            if node_sequence_nr(child) != LEAF_SEQUENCE_NR:
+                recorded = True  # if it passes in turn
+                pending.append(child)
+            elif not recorded:
+                recorded = _input_watched(child, nr, view)
+        if not recorded:
+            return False
+    return True
 
 
 def prune_unrecorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> List[Any]:

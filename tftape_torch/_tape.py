@@ -42,7 +42,12 @@ from tftape_torch._gradient_arguments import (
 )
 from tftape_torch._indexed_slices import sparse_gradient
 from tftape_torch._kernels import without_gradient
-from tftape_torch._pruning import RecordedView, derives_from_watched, prune_unrecorded
+from tftape_torch._pruning import (
+    RecordedView,
+    all_recorded,
+    derives_from_watched,
+    prune_unrecorded,
+)
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     LEAF_SEQUENCE_NR as _LEAF_SEQUENCE_NR,
@@ -829,7 +834,11 @@ class GradientTape:
             create_graph = create_graph or bool(_state.THREAD.tapes)
             if retain_graph is None:
                 retain_graph = self._persistent or create_graph or self._shares_graph()
-            hooks = prune_unrecorded(outputs, self._recorded_view()) if self._dirty else ()
+            hooks: Sequence[Any] = ()
+            if self._dirty:
+                view = self._recorded_view()
+                if not all_recorded(outputs, view):
+                    hooks = prune_unrecorded(outputs, view)
             if hooks:
                 # The engine still runs pruned nodes (on no gradient); their saved
                 # tensors belong to graphs other tapes may differentiate.

@@ -1,0 +1,84 @@
+"""When a tape walks its graph to prune what TF would not have recorded.
+
+A tape is *dirty* when nodes it did not record may hang below its targets (NOTE:
+[Recording windows] in `tftape_torch/_tape.py`). Watching a plain tensor in a loop while
+the previous iteration's result is still alive makes every tape dirty, although
+nothing of the old graph is below the new target: one cheap visit of the graph
+(`all_recorded`) settles that, and the full pruning walk runs only when it cannot.
+The values asserted here are TensorFlow 2.21's (and follow from calculus).
+"""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+import numpy as np
+import pytest
+import torch
+
+import tftape_torch as tf
+from tftape_torch import GradientTape, _tape
+
+
+def _count_full_walks(monkeypatch: pytest.MonkeyPatch) -> List[int]:
+    calls: List[int] = []
+    real = _tape.prune_unrecorded
+
+    def counting(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(_tape, "prune_unrecorded", counting)
+    return calls
+
+
+def test_a_loop_keeping_its_previous_result_needs_no_full_walk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    walks = _count_full_walks(monkeypatch)
+    x = tf.constant([1.0, 2.0])
+    previous = None
+    for _ in range(3):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.sin(x) * x)
+        assert previous is None or tape._dirty  # the old graph is alive: dirty
+        grad = tape.gradient(y, x)
+        previous = y
+    assert previous is not None
+    # d/dx sum(x sin x) = sin x + x cos x (TF: [1.3817732, 0.07700372])
+    np.testing.assert_allclose(grad.numpy(), [1.3817732, 0.07700372], rtol=1e-6)
+    assert walks == []
+
+
+def test_an_old_result_below_the_target_is_still_pruned(monkeypatch: pytest.MonkeyPatch) -> None:
+    walks = _count_full_walks(monkeypatch)
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as first:
+        first.watch(x)
+        a = x * x
+    with tf.GradientTape() as second:
+        second.watch(x)
+        b = a * 3.0 + x * x  # `a` was recorded by `first` only: a constant here
+    # TF: [2., 4.] (2x, not 2x + 6x)
+    np.testing.assert_allclose(second.gradient(b, x).numpy(), [2.0, 4.0])
+    assert walks == [1]
+    np.testing.assert_allclose(first.gradient(a, x).numpy(), [2.0, 4.0])
+
+
+def test_watching_an_intermediate_after_an_op_used_it_is_still_pruned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    walks = _count_full_walks(monkeypatch)
+    x = torch.tensor([1.0, 2.0])
+    with GradientTape() as outer:
+        outer.watch(x)
+        with GradientTape() as inner:
+            a = x * 2.0  # recorded by `outer` only: `inner` watches nothing yet
+            b = a * 3.0
+            inner.watch(a)  # after `b` used it: TF does not record `b` on `inner`
+            c = a + b
+        grad = inner.gradient(c, a)
+    # TF: 1 (through `a + b`'s first input only; `b = 3a` is not on `inner`)
+    np.testing.assert_allclose(grad.numpy(), [1.0, 1.0])
+    assert walks == [1]
