@@ -96,7 +96,7 @@ __all__ = [
 
 def _reduction_axes(rank_: int, axis: Any, op: str) -> List[int]:
     """The axes to reduce, checked as TF checks them, sorted and non-negative."""
-    axes = axis_arg(axis)
+    axes = axis if type(axis) is int else axis_arg(axis)  # (one int: the common call)
     axes = [axes] if isinstance(axes, int) else list(axes)
     seen = set()
     for a in axes:
