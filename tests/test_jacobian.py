@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import collections
 import warnings
-from typing import Any, List
+from typing import Any, List, Tuple
 
 import pytest
 import torch
@@ -744,6 +744,18 @@ def _seed_layouts(
     return calls, result
 
 
+def _layouts_of(
+    monkeypatch: pytest.MonkeyPatch, f: Any, x: torch.Tensor
+) -> Tuple[List[Any], torch.Tensor]:
+    """The seed layouts of the jacobian of `f` at `x` (checked against `jacrev`), and f(x)."""
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = f(x)
+    calls, j = _seed_layouts(g, monkeypatch, y, x)
+    torch.testing.assert_close(j, torch.func.jacrev(f)(x))
+    return calls, y
+
+
 @pytest.mark.parametrize("reshape", [False, True])
 def test_column_matmul_seeds_batch_last_whatever_the_target_shape(
     monkeypatch: pytest.MonkeyPatch, reshape: bool
@@ -758,12 +770,8 @@ def test_column_matmul_seeds_batch_last_whatever_the_target_shape(
         y = torch.tanh(w @ v.reshape(6, 1))
         return y.reshape(2, 2) if reshape else y
 
-    with GradientTape(persistent=True) as g:
-        g.watch(x)
-        y = f(x)
-    calls, j = _seed_layouts(g, monkeypatch, y, x)
+    calls, y = _layouts_of(monkeypatch, f, x)
     assert calls == [(tuple(y.shape) + (4,), "vmap")]  # batch dimension last
-    torch.testing.assert_close(j, torch.func.jacrev(f)(x))
 
 
 def test_row_matmul_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -774,12 +782,8 @@ def test_row_matmul_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
     def f(v: torch.Tensor) -> torch.Tensor:
         return torch.tanh(v.reshape(1, 6) @ w).reshape(4, 1)  # a column target
 
-    with GradientTape(persistent=True) as g:
-        g.watch(x)
-        y = f(x)
-    calls, j = _seed_layouts(g, monkeypatch, y, x)
+    calls, _ = _layouts_of(monkeypatch, f, x)
     assert calls == [((4, 4, 1), "vmap")]  # batch dimension first
-    torch.testing.assert_close(j, torch.func.jacrev(f)(x))
 
 
 @pytest.mark.parametrize("hessian", [False, True])
