@@ -214,8 +214,12 @@ def own_leaf(out: torch.Tensor) -> torch.Tensor:
         return out
     if _state.THREAD.accumulators:
         return out  # a view may carry a tangent a plain alias would drop
-    alias = torch.empty((0,), dtype=out.dtype, device=out.device)
-    return alias.set_(out.untyped_storage(), out.storage_offset(), out.size(), out.stride())
+    if out.is_conj() or out.is_neg():
+        # A copy: an alias of the storage would drop the conjugate or negative bit.
+        return out.resolve_conj().resolve_neg()
+    # From the storage, not `set_(out)`: that would be recorded (differentiable in
+    # `out`) if another thread's tape flipped `out`'s base meanwhile.
+    return out.new().set_(out.untyped_storage(), out.storage_offset(), out.size(), out.stride())
 
 
 def fresh(out: Any) -> Any:

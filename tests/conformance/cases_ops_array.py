@@ -112,6 +112,22 @@ def case_linalg_cross_bad_dim(tf):
 # tf.linalg: shapes of matrices
 
 
+def case_transpose_conjugate(tf):
+    """`conjugate=True` conjugates complex values (and is a plain transpose for real)."""
+    x = tf.constant([[1 + 2j, 3 - 1j, 0.5j], [-2 + 0j, 1j, 4 - 4j]])
+    weights = tf.constant([[1 + 1j, 2 + 0j], [3 - 1j, 4j], [0.5 + 0j, -1j]])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.transpose(x, conjugate=True)
+        loss = tf.reduce_sum(tf.math.real(y * weights))
+    return {
+        "y": y,
+        "perm": tf.transpose(x, perm=[1, 0], conjugate=True),
+        "real": tf.transpose(tf.constant(A), conjugate=True),
+        "grad": tape.gradient(loss, x),
+    }
+
+
 def case_linalg_adjoint_and_transpose(tf):
     a = tf.constant(A)
     return {
