@@ -25,7 +25,14 @@ import torch
 import torch.nn.functional as F
 
 from tftape_torch._array_ops import expand_dims, reshape, squeeze
+from tftape_torch._dtypes import FLOATING
 from tftape_torch._op_call import as_tensor, call, float_input
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
+    dtype_of as _DTYPE_GET,
+)
 from tftape_torch.errors import InvalidArgumentError, UnimplementedError
 
 __all__ = [
@@ -95,7 +102,7 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
     n = len(strides)
     if channels_last:
         x = torch.movedim(x, -1, 1)
-    groups = x.shape[1] // w.shape[-2]
+    groups = x.size(1) // w.size(-2)
     weight = torch.permute(w, [n + 1, n] + list(range(n)))  # [out, in, *spatial]
     if all(before == after for before, after in pads):
         padding = [before for before, _ in pads]  # the convolution pads (no pad node)
@@ -116,27 +123,31 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
 def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: Any,
               data_format: Optional[str], dilations: Any) -> torch.Tensor:
     x = as_tensor(input)
-    if x.dtype != torch.int32:
-        x = float_input(x, op, allow_complex=False)
-    w = as_tensor(filters, x.dtype)
+    with _DisableSubclass():  # plain reads, not the drop-in tensor's properties
+        dtype, x_size = _DTYPE_GET(x), x.size()
+    if dtype != torch.int32 and dtype not in FLOATING:
+        float_input(x, op, allow_complex=False)  # raises TF's error
+    w = as_tensor(filters, dtype)
+    with _DisableSubclass():
+        w_dtype, w_size = _DTYPE_GET(w), w.size()
     channels_last = data_format is None or data_format.endswith("C")
-    if x.dim() != n + 2 or w.dim() != n + 2:
+    if len(x_size) != n + 2 or len(w_size) != n + 2:
         raise ValueError(
             f"input must be {n + 2}-dimensional and filters {n + 2}-dimensional; got shapes "
-            f"{list(x.shape)} and {list(w.shape)}"
+            f"{list(x_size)} and {list(w_size)}"
         )
-    if w.dtype != x.dtype:
+    if w_dtype != dtype:
         raise InvalidArgumentError(None, None, f"filters' dtype differs from input's [Op:{op}]")
-    channels = x.shape[-1] if channels_last else x.shape[1]
-    if channels % w.shape[-2] != 0:
+    channels = x_size[-1] if channels_last else x_size[1]
+    if channels % w_size[-2] != 0:
         raise InvalidArgumentError(
             None, None, f"input depth must be evenly divisible by filter depth: {channels} vs "
-            f"{w.shape[-2]} [Op:{op}]"
+            f"{w_size[-2]} [Op:{op}]"
         )
     s = _spatial(strides, n, "strides", channels_last)
     d = _spatial(dilations, n, "dilations", channels_last)
-    sizes = list(x.shape[1:-1]) if channels_last else list(x.shape[2:])
-    pads = _pads(sizes, list(w.shape[:n]), s, d, padding, channels_last)
+    sizes = x_size[1:-1] if channels_last else x_size[2:]
+    pads = _pads(sizes, w_size[:n], s, d, padding, channels_last)
     return call(op, _conv, (x, w), x, w, s, d, pads, channels_last)
 
 

@@ -210,7 +210,7 @@ def own_leaf(out: torch.Tensor) -> torch.Tensor:
     instead follow its base into autograd once the base is watched, so such a
     result becomes a plain alias of the same storage (no copy, no view tracking).
     """
-    if out.requires_grad or not is_view(out):
+    if _REQUIRES_GRAD_GET(out) or not is_view(out):
         return out
     if _state.THREAD.accumulators:
         return out  # a view may carry a tangent a plain alias would drop

@@ -48,11 +48,13 @@ class TensorShape(Tuple[Any, ...]):
             raise ValueError(what)
 
     def __len__(self) -> int:
-        self._known("Cannot take the length of shape with unknown rank.")
+        if self._unknown_rank:
+            raise ValueError("Cannot take the length of shape with unknown rank.")
         return tuple.__len__(self)
 
     def __iter__(self) -> Any:
-        self._known("Cannot iterate over a shape with unknown rank.")
+        if self._unknown_rank:
+            raise ValueError("Cannot iterate over a shape with unknown rank.")
         return tuple.__iter__(self)
 
     def __repr__(self) -> str:
@@ -70,8 +72,8 @@ class TensorShape(Tuple[Any, ...]):
     def __getitem__(self, key: Any) -> Any:
         if self._unknown_rank:
             return TensorShape(None) if isinstance(key, slice) else None
-        if isinstance(key, slice):
-            return TensorShape(tuple.__getitem__(self, key))
+        if isinstance(key, slice):  # ints and Nones already
+            return tuple.__new__(TensorShape, tuple.__getitem__(self, key))
         return tuple.__getitem__(self, key)
 
     def __eq__(self, other: Any) -> bool:

@@ -147,12 +147,11 @@ set_data: Callable[[torch.Tensor, torch.Tensor], None] = torch.Tensor.data.__set
 unwrapped_getters = frozenset(
     {TensorBase._base.__get__, TensorBase.grad.__get__, TensorBase._grad.__get__}
 )
-_is_view = _require(TensorBase, "_is_view", "plain aliases of views")
-
-
-def is_view(tensor: torch.Tensor) -> bool:
-    """Whether `tensor` is a view of another tensor's storage (`Tensor._is_view`)."""
-    return bool(_is_view(tensor))
+#: Whether a tensor is a view of another tensor's storage (`Tensor._is_view`; the
+#: method itself, read on every drop-in op's result).
+is_view: Callable[[torch.Tensor], bool] = _require(
+    TensorBase, "_is_view", "plain aliases of views"
+)
 
 
 #: `torch.Tensor._make_subclass(cls, data, requires_grad)`: a subclass instance sharing
