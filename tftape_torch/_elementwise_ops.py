@@ -25,6 +25,7 @@ from tftape_torch._op_call import (
     call,
     disallowed,
     float_input,
+    float_unary,
     match_operands,
     number_input,
 )
@@ -78,25 +79,7 @@ __all__ = [
 ]
 
 
-def _unary(
-    name: str,
-    op: str,
-    fn: Callable[[torch.Tensor], torch.Tensor],
-    doc: str,
-    allow_complex: builtins.bool = True,
-) -> Callable[..., torch.Tensor]:
-    """`tf.math.<name>`: TF's elementwise op `op` on a floating tensor, computed by `fn`."""
-
-    def unary(x: Any, name: Optional[str] = None) -> torch.Tensor:
-        t = float_input(x, op, allow_complex)
-        return call(op, fn, (t,), t)
-
-    unary.__name__ = unary.__qualname__ = name
-    unary.__doc__ = doc
-    return unary
-
-
-log1p = _unary(
+log1p = float_unary(
     "log1p",
     "Log1p",
     torch.log1p,
@@ -108,7 +91,7 @@ log1p = _unary(
     """,
 )
 
-expm1 = _unary(
+expm1 = float_unary(
     "expm1",
     "Expm1",
     torch.expm1,
@@ -120,7 +103,7 @@ expm1 = _unary(
     """,
 )
 
-erf = _unary(
+erf = float_unary(
     "erf",
     "Erf",
     torch.erf,
@@ -133,7 +116,7 @@ erf = _unary(
     allow_complex=False,
 )
 
-erfc = _unary(
+erfc = float_unary(
     "erfc",
     "Erfc",
     torch.erfc,
@@ -146,7 +129,7 @@ erfc = _unary(
     allow_complex=False,
 )
 
-rsqrt = _unary(
+rsqrt = float_unary(
     "rsqrt",
     "Rsqrt",
     torch.rsqrt,
@@ -158,7 +141,7 @@ rsqrt = _unary(
     """,
 )
 
-asin = _unary(
+asin = float_unary(
     "asin",
     "Asin",
     torch.asin,
@@ -170,7 +153,7 @@ asin = _unary(
     """,
 )
 
-acos = _unary(
+acos = float_unary(
     "acos",
     "Acos",
     torch.acos,
@@ -182,7 +165,7 @@ acos = _unary(
     """,
 )
 
-atan = _unary(
+atan = float_unary(
     "atan",
     "Atan",
     torch.atan,
@@ -194,7 +177,7 @@ atan = _unary(
     """,
 )
 
-tan = _unary(
+tan = float_unary(
     "tan",
     "Tan",
     torch.tan,
@@ -206,7 +189,7 @@ tan = _unary(
     """,
 )
 
-sinh = _unary(
+sinh = float_unary(
     "sinh",
     "Sinh",
     torch.sinh,
@@ -218,7 +201,7 @@ sinh = _unary(
     """,
 )
 
-cosh = _unary(
+cosh = float_unary(
     "cosh",
     "Cosh",
     torch.cosh,
@@ -230,7 +213,7 @@ cosh = _unary(
     """,
 )
 
-asinh = _unary(
+asinh = float_unary(
     "asinh",
     "Asinh",
     torch.asinh,
@@ -242,7 +225,7 @@ asinh = _unary(
     """,
 )
 
-acosh = _unary(
+acosh = float_unary(
     "acosh",
     "Acosh",
     torch.acosh,
@@ -254,7 +237,7 @@ acosh = _unary(
     """,
 )
 
-atanh = _unary(
+atanh = float_unary(
     "atanh",
     "Atanh",
     torch.atanh,
@@ -271,7 +254,7 @@ def _neg_softplus_neg(x: torch.Tensor) -> torch.Tensor:
     return torch.neg(F.softplus(torch.neg(x)))
 
 
-log_sigmoid = _unary(
+log_sigmoid = float_unary(
     "log_sigmoid",
     "LogSigmoid",
     _neg_softplus_neg,

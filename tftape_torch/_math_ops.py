@@ -31,10 +31,9 @@ from tftape_torch._op_call import (
     axis_arg,
     call,
     disallowed,
-    float_input,
+    float_unary,
     match_operands,
     number_input,
-    same_dtype_plain,
 )
 from tftape_torch._tensor import (
     EagerTensor,
@@ -96,7 +95,7 @@ __all__ = [
 
 def _reduction_axes(rank_: int, axis: Any, op: str) -> List[int]:
     """The axes to reduce, checked as TF checks them, sorted and non-negative."""
-    axes = axis if type(axis) is int else axis_arg(axis)  # (one int: the common call)
+    axes = axis_arg(axis)
     axes = [axes] if isinstance(axes, int) else list(axes)
     seen = set()
     for a in axes:
@@ -132,7 +131,9 @@ def _reduce(
     if not allowed(dtype):
         raise disallowed(op, dtype, "float, double, int32, uint8, int16, int8, complex64, int64")
     axes = None
-    if axis is not None:
+    if type(axis) is int and -rank_ <= axis < rank_:
+        axes = [axis % rank_]  # one axis in range: the common call
+    elif axis is not None:
         axes = _reduction_axes(rank_, axis, op)
         if not axes:
             return identity(x)
@@ -590,21 +591,7 @@ def abs(x: Any, name: Optional[str] = None) -> torch.Tensor:
     return call("Abs", torch.abs, (t,), t)
 
 
-def _float_unary(
-    name: str, op: str, fn: Callable[[torch.Tensor], torch.Tensor], doc: str
-) -> Callable[..., torch.Tensor]:
-    """`tf.<name>`: TF's elementwise op `op` on a floating tensor, computed by `fn`."""
-
-    def unary(x: Any, name: Optional[str] = None) -> torch.Tensor:
-        t = float_input(x, op)
-        return call(op, fn, (t,), t)
-
-    unary.__name__ = unary.__qualname__ = name
-    unary.__doc__ = doc
-    return unary
-
-
-sqrt = _float_unary(
+sqrt = float_unary(
     "sqrt",
     "Sqrt",
     _kernels.sqrt,
@@ -617,7 +604,7 @@ sqrt = _float_unary(
 )
 
 
-exp = _float_unary(
+exp = float_unary(
     "exp",
     "Exp",
     torch.exp,
@@ -630,7 +617,7 @@ exp = _float_unary(
 )
 
 
-sin = _float_unary(
+sin = float_unary(
     "sin",
     "Sin",
     torch.sin,
@@ -643,7 +630,7 @@ sin = _float_unary(
 )
 
 
-cos = _float_unary(
+cos = float_unary(
     "cos",
     "Cos",
     torch.cos,
@@ -656,7 +643,7 @@ cos = _float_unary(
 )
 
 
-tanh = _float_unary(
+tanh = float_unary(
     "tanh",
     "Tanh",
     torch.tanh,
@@ -669,7 +656,7 @@ tanh = _float_unary(
 )
 
 
-sigmoid = _float_unary(
+sigmoid = float_unary(
     "sigmoid",
     "Sigmoid",
     torch.sigmoid,
@@ -682,7 +669,7 @@ sigmoid = _float_unary(
 )
 
 
-log = _float_unary(
+log = float_unary(
     "log",
     "Log",
     torch.log,
@@ -749,9 +736,8 @@ def matmul(
         and not (transpose_a or transpose_b or adjoint_a or adjoint_b)
         and isinstance(a, _Tensor)
         and isinstance(b, _Tensor)
-        and same_dtype_plain(a, b)
     ):
-        return call("MatMul", operator_matmul, (a, b), a, b)  # the common case, checked
+        return call("MatMul", operator_matmul, (a, b), a, b)  # the common case (checks dtypes)
     left, right = match_operands(a, b, "MatMul")
     if output_type is not None and as_dtype(output_type) != left.dtype:
         # TF accumulates (u)int8 products in the wider `output_type` (int32).

@@ -24,6 +24,7 @@ from tftape_torch._convert import convert_value
 from tftape_torch._dtypes import (
     COMPLEX,
     FLOATING,
+    INEXACT,
     as_dtype,
     dtype_name,
 )
@@ -42,6 +43,10 @@ from tftape_torch._torch_internals import (
 from tftape_torch._torch_internals import (
     dtype_of as _DTYPE_GET,
 )
+from tftape_torch._torch_internals import (
+    is_view,
+    requires_grad_of,
+)
 from tftape_torch._variable import ResourceVariable
 from tftape_torch.errors import InvalidArgumentError
 
@@ -55,9 +60,9 @@ __all__ = [
     "disallowed",
     "dtype_arg",
     "float_input",
+    "float_unary",
     "match_operands",
     "number_input",
-    "same_dtype_plain",
     "shape_arg",
 ]
 
@@ -172,10 +177,43 @@ def _substitute(value: Any, reads: Dict[int, torch.Tensor]) -> Any:
 _NESTING = frozenset({ResourceVariable, tuple, list})
 
 
-def same_dtype_plain(a: torch.Tensor, b: torch.Tensor) -> builtins.bool:
-    """Whether tensors `a` and `b` have one dtype (read without torch functions)."""
-    with _DisableSubclass():
-        return _DTYPE_GET(a) is _DTYPE_GET(b)
+def float_unary(
+    name: str,
+    op: str,
+    fn: Callable[[torch.Tensor], torch.Tensor],
+    doc: str,
+    allow_complex: builtins.bool = True,
+) -> Callable[..., torch.Tensor]:
+    """`tf.<name>`: TF's elementwise op `op` on a floating tensor, computed by `fn`.
+
+    The common call (one drop-in or plain tensor of a floating dtype, no flip of
+    another thread's tapes) runs inline, with one switch of torch functions: an
+    elementwise op is the drop-in's most frequent one. Anything else goes through
+    `float_input` and `call`.
+    """
+    allowed = INEXACT if allow_complex else FLOATING
+
+    def unary(x: Any, name: Optional[str] = None) -> torch.Tensor:
+        kind = type(x)
+        plain = kind is EagerTensor or kind is _Tensor
+        if plain and not (FLIPS and HOLDER[0] is not THREAD.tapes):
+            count = FLIP_COUNT[0]
+            with _DisableSubclass():
+                if _DTYPE_GET(x) in allowed:
+                    try:
+                        out = fn(x)
+                    except (RuntimeError, IndexError) as e:
+                        raise InvalidArgumentError(None, None, f"{e} [Op:{op}]") from e
+                    if (type(out) is _Tensor and out is not x and not is_view(out)
+                            and (FLIP_COUNT[0] == count or not requires_grad_of(out))):
+                        out.__class__ = EagerTensor  # fresh (NOTE: [Fresh results])
+                        return out
+        t = float_input(x, op, allow_complex)
+        return call(op, fn, (t,), t)
+
+    unary.__name__ = unary.__qualname__ = name
+    unary.__doc__ = doc
+    return unary
 
 
 def disallowed(op: str, dtype: torch.dtype, allowed: str) -> InvalidArgumentError:

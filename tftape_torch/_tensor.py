@@ -468,17 +468,21 @@ def _rfloordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
 def operator_matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
     if not isinstance(b, _Tensor):
         b = convert_value(b, _DTYPE_GET(a), a.device)
-    if _Base.dim(a) < 2 or _Base.dim(b) < 2:  # (torch functions are off here)
+    rank_a, rank_b = _Base.dim(a), _Base.dim(b)  # (torch functions are off here)
+    if rank_a < 2 or rank_b < 2:
         raise InvalidArgumentError(
-            None, None, f"In[{0 if _Base.dim(a) < 2 else 1}] ndims must be >= 2 [Op:MatMul]"
+            None, None, f"In[{0 if rank_a < 2 else 1}] ndims must be >= 2 [Op:MatMul]"
         )
-    if _DTYPE_GET(a) == torch.bool:
+    dtype = _DTYPE_GET(a)
+    if _DTYPE_GET(b) is not dtype:
+        raise dtype_mismatch("MatMul", dtype, _DTYPE_GET(b))
+    if dtype == torch.bool:
         raise InvalidArgumentError(
             None,
             None,
             "Value for attr 'T' of bool is not in the list of allowed values [Op:MatMul]",
         )
-    if (_Base.dim(a) == 2 and _Base.dim(b) > 2 and _Base.size(b, -2) == _Base.size(a, 1)
+    if (rank_a == 2 and rank_b > 2 and _Base.size(b, -2) == _Base.size(a, 1)
             and _Base.numel(b) != 0):
         # One matrix times a batch (`W @ x`, `x` a batch of columns): `at::matmul` would
         # expand `a` into a `bmm` of per-example products, and a jacobian's batched
