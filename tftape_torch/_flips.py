@@ -50,10 +50,16 @@ class Flip:
     `owners` only through `join` and `leave`, with `LOCK` held.
     """
 
-    __slots__ = ("tensor", "owners", "stacks", "watchers", "sequence_nr", "thread", "other_threads")
+    __slots__ = (
+        "tensor", "owners", "stacks", "watchers", "sequence_nr", "thread", "other_threads",
+        "accumulator",
+    )
 
     def __init__(self, tensor: torch.Tensor) -> None:
         self.tensor = tensor
+        # The leaf's gradient accumulator, once asked for: one node for the whole flip
+        # (held here, so torch cannot make another while the flag is on).
+        self.accumulator: Any = None
         self.owners: List[Any] = []
         self.stacks: List[List[Any]] = []
         self.watchers: List[weakref.ref[Any]] = []
@@ -177,7 +183,16 @@ _SENTINEL_KEY = "tftape_torch.flipped"
 
 
 def _accumulator(tensor: torch.Tensor) -> Any:
-    """The gradient accumulator of leaf `tensor`, which requires grad."""
+    """The gradient accumulator of leaf `tensor`, which requires grad (`LOCK` held)."""
+    record = FLIPS.get(id(tensor))
+    if record is None or record.tensor is not tensor:
+        return _new_accumulator(tensor)
+    if record.accumulator is None:
+        record.accumulator = _new_accumulator(tensor)
+    return record.accumulator
+
+
+def _new_accumulator(tensor: torch.Tensor) -> Any:
     with DisableTorchFunction():
         if torch.is_grad_enabled():
             view = tensor.view_as(tensor)
