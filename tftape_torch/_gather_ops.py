@@ -122,7 +122,11 @@ def _gather_rows(
     # (torch functions are off here: `size()` is torch's, not the `TensorShape` property)
     vector = idx.dim() == 1
     flat = idx if vector else idx.reshape(-1)
-    picked = torch.index_select(params, axis, flat)
+    # torch selects by int32 or int64 indices; TF's int16 ones keep their dtype in
+    # the gradient's slices.
+    picked = torch.index_select(
+        params, axis, flat if flat.dtype != torch.int16 else flat.to(torch.int32)
+    )
     sizes = params.size()
     if axis == 0 and picked.grad_fn is not None:
         picked.grad_fn.register_hook(_note_rows(flat, list(sizes), shape_dtype))
@@ -196,10 +200,18 @@ def gather(
                 f"{idx_sizes[d]}",
                 "GatherV2",
             )
+    if idx.device.type != "cpu":
+        _check_range(idx, sizes[dim], "GatherV2")
+    try:
+        if batch == 0:
+            return call("GatherV2", _gather_rows, (x, idx), x, idx, dim)
+        return call("GatherV2", _gather_batched, (x, idx), x, idx, dim, batch)
+    except InvalidArgumentError as error:
+        failure = error
+    # On CPU torch's kernels check the range (TF's CPU kernel raises too): TF's
+    # message names the first index out of it.
     _check_range(idx, sizes[dim], "GatherV2")
-    if batch == 0:
-        return call("GatherV2", _gather_rows, (x, idx), x, idx, dim)
-    return call("GatherV2", _gather_batched, (x, idx), x, idx, dim, batch)
+    raise failure
 
 
 def _gather_nd(params: torch.Tensor, idx: torch.Tensor, batch: int) -> torch.Tensor:

@@ -230,12 +230,14 @@ def _sum_all(tensors: List[torch.Tensor]) -> torch.Tensor:
     return out
 
 
-def _ids(value: Any, op: str) -> torch.Tensor:
+def _ids(value: Any, op: str, int16: builtins.bool = False) -> torch.Tensor:
+    """Index or segment ids: int32 or int64 (or int16, where TF's kernel takes them)."""
     ids = as_tensor(value)
-    if ids.dtype not in (torch.int32, torch.int64):
+    if ids.dtype not in (torch.int32, torch.int64) and not (int16 and ids.dtype == torch.int16):
+        allowed = "int16, int32, int64" if int16 else "int32, int64"
         raise InvalidArgumentError(
             None, None, f"Value for attr 'Tindices' of {dtype_name(ids.dtype)} is not in the "
-            f"list of allowed values: int32, int64 [Op:{op}]"
+            f"list of allowed values: {allowed} [Op:{op}]"
         )
     return ids
 
@@ -309,11 +311,17 @@ def unsorted_segment_sum(
     return call("UnsortedSegmentSum", _segment_sum, (x, ids), x, ids, count)
 
 
+_INT16_SEGMENT_OPS = frozenset(
+    {"UnsortedSegmentSum", "UnsortedSegmentMean", "UnsortedSegmentSqrtN"}
+)
+
+
 def _unsorted_segments(data: Any, segment_ids: Any, num_segments: Any, op: str
                        ) -> Tuple[torch.Tensor, torch.Tensor, int]:
     """`data`, its ids and `num_segments`, checked as TF's unsorted segment ops do."""
     x = number_input(data, op)
-    ids = _ids(segment_ids, op)
+    # TF's UnsortedSegmentSum (and the mean and sqrt_n it computes) take int16 ids too.
+    ids = _ids(segment_ids, op, int16=op in _INT16_SEGMENT_OPS)
     count = _count(num_segments)
     if list(x.shape[: ids.dim()]) != list(ids.shape):
         raise InvalidArgumentError(

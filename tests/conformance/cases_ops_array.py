@@ -498,6 +498,29 @@ def case_gather_variable_indexed_slices(tf):
             "dense_shape": g.dense_shape, "dense": tf.convert_to_tensor(g)}
 
 
+def case_gather_int16_indices(tf):
+    """int16 indices (TF's third index dtype): rows, another axis, batch_dims, and the
+    slices of the gradient keep the indices' dtype."""
+    x = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
+    rows = tf.constant([2, 0, 2], tf.int16)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.gather(x, rows) * 2.0
+    g = tape.gradient(y, x)
+    return {
+        "y": y,
+        "type": type(g).__name__,
+        "indices": g.indices,
+        "dense": tf.convert_to_tensor(g),
+        "axis1": tf.gather(x, tf.constant([[1], [0]], tf.int16), axis=1),
+        "batch_dims": tf.gather(x, tf.constant([[2], [0], [1]], tf.int16), axis=1, batch_dims=1),
+    }
+
+
+def case_gather_int16_index_out_of_range(tf):
+    return tf.gather(tf.constant([1.0, 2.0]), tf.constant([0, 2], tf.int16))
+
+
 def case_gather_indexed_slices_str(tf):
     x = tf.constant([1.0, 2.0, 3.0])
     with tf.GradientTape() as tape:

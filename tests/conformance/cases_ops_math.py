@@ -602,6 +602,22 @@ def case_seq_unsorted_segment_sum(tf):
         [1.0, 2.0, 3.0, 4.0])
 
 
+def case_seq_unsorted_segment_sum_int16_ids(tf):
+    """int16 ids: TF's UnsortedSegmentSum takes them (and so its mean and sqrt_n)."""
+    ids = tf.constant([2, 0, 2, -1], tf.int16)
+    out = _grads(tf, lambda d: tf.math.unsorted_segment_sum(d, ids, num_segments=4) * 2.0,
+                 [1.0, 2.0, 3.0, 4.0])
+    data = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    pairs = tf.constant([0, 1, 0], tf.int16)
+    out["mean"] = tf.math.unsorted_segment_mean(data, pairs, 2)
+    out["sqrt_n"] = tf.math.unsorted_segment_sqrt_n(data, pairs, 2)
+    return out
+
+
+def case_seq_unsorted_segment_max_int16_ids_error(tf):
+    return tf.math.unsorted_segment_max(tf.constant([1.0, 2.0]), tf.constant([0, 1], tf.int16), 2)
+
+
 def case_seq_unsorted_segment_sum_2d_ids(tf):
     data = tf.constant([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])
     return tf.math.unsorted_segment_sum(data, tf.constant([[0, 1], [1, 1]]), 2)
