@@ -178,7 +178,7 @@ def gather(
     x = as_tensor(params)
     idx = _index_input(indices, "GatherV2")
     with _DisableSubclass():
-        sizes, idx_sizes = x.size(), idx.size()
+        sizes, idx_sizes, idx_on_cpu = x.size(), idx.size(), idx.is_cpu
     rank_, idx_rank = len(sizes), len(idx_sizes)
     batch = int(batch_dims)
     if batch < 0:
@@ -200,7 +200,7 @@ def gather(
                 f"{idx_sizes[d]}",
                 "GatherV2",
             )
-    if idx.device.type != "cpu":
+    if not idx_on_cpu:
         _check_range(idx, sizes[dim], "GatherV2")
     try:
         if batch == 0:
