@@ -70,6 +70,9 @@ from tftape_torch._torch_internals import (
     TensorBase as _Base,
 )
 from tftape_torch._torch_internals import (
+    device_of as _DEVICE_GET,
+)
+from tftape_torch._torch_internals import (
     dtype_of as _DTYPE_GET,
 )
 from tftape_torch._torch_internals import (
@@ -741,6 +744,13 @@ class EagerTensor(torch.Tensor):
         """The dtype: `tf.float32` and friends, which are torch's dtypes."""
         with _DisableSubclass():
             return _DTYPE_GET(self)
+
+    @property
+    def device(self) -> torch.device:  # type: ignore[override]
+        """The torch device the tensor lives on (read directly, as `dtype`: ops read it
+        to place their constants)."""
+        with _DisableSubclass():
+            return _DEVICE_GET(self)
 
     # The autograd attributes a tape reads on every use: read directly (a property
     # here costs a third of a trip through `__torch_function__`).

@@ -33,6 +33,7 @@ __all__ = [
     "add_batch_dim",
     "apply_function",
     "below_autograd",
+    "device_of",
     "dtype_of",
     "engine_backward",
     "fsdp_param_groups",
@@ -132,6 +133,7 @@ def torch_function_mode_enabled() -> bool:
 requires_grad_of: Callable[[torch.Tensor], bool] = TensorBase.requires_grad.__get__
 grad_fn_of: Callable[[torch.Tensor], Any] = TensorBase.grad_fn.__get__
 dtype_of: Callable[[torch.Tensor], torch.dtype] = TensorBase.dtype.__get__
+device_of: Callable[[torch.Tensor], torch.device] = TensorBase.device.__get__
 is_leaf_of: Callable[[torch.Tensor], bool] = TensorBase.is_leaf.__get__
 output_nr_of: Callable[[torch.Tensor], int] = TensorBase.output_nr.__get__
 set_requires_grad: Callable[[torch.Tensor, bool], None] = TensorBase.requires_grad.__set__
