@@ -165,8 +165,8 @@ def jacobian(
             grads = _columns(vjp, target, sources, chunk, None)
         if grads is None:
             grads = _rows(
-                vjp, target, sources, _identity_rows(target, count), count, chunk, vectorize,
-                "jacobian", plan,
+                vjp, target, sources, _identity_rows(target, target_shape, count), count, chunk,
+                vectorize, "jacobian", plan,
             )
     assert grads is not None
     results: List[Optional[torch.Tensor]] = []
@@ -298,9 +298,8 @@ def chunk_size(parallel_iterations: Any, vectorize: bool, what: str) -> Optional
 # ---------------------------------------------------------------------- seeds
 
 
-def _identity_rows(target: torch.Tensor, count: int) -> Seeds:
-    """Rows `start:stop` of the identity, each shaped like `target`."""
-    shape = _dims(target)
+def _identity_rows(target: torch.Tensor, shape: Tuple[int, ...], count: int) -> Seeds:
+    """Rows `start:stop` of the identity, each of `target`'s `shape`."""
 
     def rows(start: int, stop: int, last: bool) -> torch.Tensor:
         size = stop - start
@@ -553,7 +552,7 @@ def _columns(
             shape = tuple(first.shape)
             if batch is None:
                 size = math.prod(shape)
-                seeds = _identity_rows(first, size)
+                seeds = _identity_rows(first, shape, size)
             else:
                 size = math.prod(shape[1:])
                 seeds = _column_rows(first, batch, size)

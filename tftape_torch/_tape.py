@@ -721,7 +721,12 @@ class GradientTape:
         is neither watched nor recorded that reshape is not recorded either, so the
         jacobian of such a tensor with respect to itself is unconnected, not the identity.
         """
-        if isinstance(target, Variable) or all(target is not source for source in sources):
+        if isinstance(target, Variable):
+            return target
+        for source in sources:
+            if target is source:
+                break
+        else:
             return target
         if self._watches(target):
             return target
