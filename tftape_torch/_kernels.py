@@ -20,7 +20,12 @@ torch op, which computes the same values.
 #   below).
 # * Complex inputs: the gradient is the incoming one times the *conjugate* derivative
 #   (`grad * conj(f'(z))`, torch's convention too); the JVP is not conjugated
-#   (`tangent * f'(z)`).
+#   (`tangent * f'(z)`). Except where TF's registered gradient forgets the conjugate:
+#   `MulNoNan`, `Xlogy`, `Xdivy` and `Cumprod` give `grad * f'(z)`, and their JVPs
+#   (TF transposes the gradient function, through `Mul`/`DivNoNan` gradients that do
+#   conjugate) `tangent * conj(f'(z))`, except `MulNoNan`'s (`tangent * f'(z)`).
+# * `cumprod`: TF's gradient is `div_no_nan(cumsum(prod * grad, reversed), x)`, so 0
+#   wherever `x` is 0; torch's is the true derivative there.
 # * Ops TF registers no gradient for (`Round`, `Floor`, `ZerosLike`, `FloorDiv`...)
 #   are still recorded: their inputs get `None` through them, but their results are
 #   on the tape, so a gradient *with respect to such a result* exists
@@ -58,7 +63,8 @@ from tftape_torch._torch_internals import (
 )
 
 __all__ = [
-    "divide", "maximum", "minimum", "multiply_no_nan", "pow", "rpow", "sqrt",
+    "cumprod", "divide", "maximum", "minimum", "multiply_no_nan", "pow", "rpow", "scan", "sqrt",
+    "with_partials",
     "unregistered_gradient", "without_gradient",
 ]
 
@@ -435,7 +441,8 @@ def _mul_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 class _MulNoNan(torch.autograd.Function):
     """TF's `MulNoNan`: its gradients are `mul_no_nan(grad, y)` and `mul_no_nan(x, grad)`
-    (so `y`'s is `x * grad` even where `y` is 0)."""
+    (so `y`'s is `x * grad` even where `y` is 0; for complex operands not conjugated,
+    unlike TF's `Mul`)."""
 
     @staticmethod
     def forward(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -446,7 +453,16 @@ class _MulNoNan(torch.autograd.Function):
     def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
         x, y = inputs
         ctx.save_for_backward(x, y)
+        ctx.save_for_forward(x, y)
         ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def jvp(ctx: Any, tangent_x: Optional[torch.Tensor], tangent_y: Optional[torch.Tensor]
+            ) -> torch.Tensor:
+        x, y = ctx.saved_tensors
+        with _DisableSubclass():
+            return (_mul_no_nan(_zero_for(tangent_x, x), y)
+                    + _mul_no_nan(x, _zero_for(tangent_y, y)))
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
@@ -456,9 +472,9 @@ class _MulNoNan(torch.autograd.Function):
         with _DisableSubclass():
             grad_x = grad_y = None
             if ctx.needs_input_grad[0]:
-                grad_x = _sum_to(multiply_no_nan(grad, _conj(y)), x.shape)
+                grad_x = _sum_to(multiply_no_nan(grad, y), x.shape)
             if ctx.needs_input_grad[1]:
-                grad_y = _sum_to(multiply_no_nan(_conj(x), grad), y.shape)
+                grad_y = _sum_to(multiply_no_nan(x, grad), y.shape)
         return grad_x, grad_y
 
 
@@ -475,6 +491,140 @@ def multiply_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return apply_function(_MulNoNan, x, y)
     with _DisableSubclass():
         return _mul_no_nan(x, y)
+
+
+def scan(x: torch.Tensor, axis: int, exclusive: bool, reverse: bool, product: bool
+         ) -> torch.Tensor:
+    """TF's `Cumsum`/`Cumprod` (with `exclusive` and `reverse`) by torch's own scans."""
+    if reverse:
+        x = torch.flip(x, [axis])
+    if exclusive:
+        pad_shape = list(x.shape)
+        pad_shape[axis] = 1
+        start = torch.ones if product else torch.zeros
+        head = start(pad_shape, dtype=x.dtype, device=x.device)
+        x = torch.cat([head, torch.narrow(x, axis, 0, x.shape[axis] - 1)], dim=axis)
+    out = (torch.cumprod if product else torch.cumsum)(x, dim=axis, dtype=x.dtype)
+    if reverse:
+        out = torch.flip(out, [axis])
+    return out
+
+
+def _div_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    zero = y == 0
+    quotient = x / torch.where(zero, torch.ones((), dtype=y.dtype, device=y.device), y)
+    return torch.where(zero, torch.zeros((), dtype=quotient.dtype, device=y.device), quotient)
+
+
+class _Cumprod(torch.autograd.Function):
+    """TF's `Cumprod` gradient: `div_no_nan(cumsum(prod * grad, reversed), x)`. It is 0
+    where `x` is 0 (torch's is the true derivative there) and, for complex `x`, not
+    conjugated."""
+
+    @staticmethod
+    def forward(x: torch.Tensor, axis: int, exclusive: bool, reverse: bool) -> torch.Tensor:
+        with _DisableSubclass():
+            return scan(x, axis, exclusive, reverse, True)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        x, ctx.axis, ctx.exclusive, ctx.reverse = inputs
+        ctx.save_for_backward(x)
+        ctx.save_for_forward(x)
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        if grad is None:  # pruned by a tape: no gradient, not zeros
+            return None, None, None, None
+        (x,) = ctx.saved_tensors
+        axis, exclusive, reverse = ctx.axis, ctx.exclusive, ctx.reverse
+        with _DisableSubclass():
+            prod = cumprod(x, axis, exclusive, reverse)
+            out = scan(prod * grad, axis, exclusive, not reverse, False)
+            return _div_no_nan(out, x), None, None, None
+
+    @staticmethod
+    def jvp(ctx: Any, tangent: Optional[torch.Tensor], *_: Any) -> torch.Tensor:
+        # TF's forward mode transposes the gradient function (through its `Mul` and
+        # `DivNoNan` gradients, which conjugate): conjugated for complex `x`.
+        (x,) = ctx.saved_tensors
+        axis, exclusive, reverse = ctx.axis, ctx.exclusive, ctx.reverse
+        with _DisableSubclass():
+            x = _conj(x)
+            prod = scan(x, axis, exclusive, reverse, True)
+            return prod * scan(_div_no_nan(_zero_for(tangent, x), x), axis, exclusive,
+                               reverse, False)
+
+
+@_visible_to_modes
+def cumprod(x: torch.Tensor, axis: int, exclusive: bool, reverse: bool) -> torch.Tensor:
+    """TF's cumulative product along `axis`, with TF's gradient.
+
+    >>> x = torch.tensor([2.0, 0.0, 3.0], requires_grad=True)
+    >>> torch.autograd.grad(cumprod(x, 0, False, False).sum(), x)
+    (tensor([1., 0., 0.]),)
+    """
+    if _needs_grad(x):
+        return apply_function(_Cumprod, x, axis, exclusive, reverse)
+    with _DisableSubclass():
+        return scan(x, axis, exclusive, reverse, True)
+
+
+class _WithPartials(torch.autograd.Function):
+    """`fn(x, y)` whose gradients are `partials(x, y)` times the incoming gradient."""
+
+    @staticmethod
+    def forward(x: torch.Tensor, y: torch.Tensor, fn: Any, partials: Any) -> torch.Tensor:
+        with _DisableSubclass():
+            return fn(x, y)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        x, y, _, ctx.partials = inputs
+        ctx.save_for_backward(x, y)
+        ctx.save_for_forward(x, y)
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        if grad is None:  # pruned by a tape: no gradient, not zeros
+            return None, None, None, None
+        x, y = ctx.saved_tensors
+        with _DisableSubclass():
+            partial_x, partial_y = ctx.partials(x, y)
+            grad_x = _sum_to(partial_x * grad, x.shape) if ctx.needs_input_grad[0] else None
+            grad_y = _sum_to(partial_y * grad, y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y, None, None
+
+    @staticmethod
+    def jvp(ctx: Any, tangent_x: Optional[torch.Tensor], tangent_y: Optional[torch.Tensor],
+            *_: Any) -> torch.Tensor:
+        # TF's forward mode transposes `partial * grad` through its `Mul` gradient,
+        # which conjugates.
+        x, y = ctx.saved_tensors
+        with _DisableSubclass():
+            partial_x, partial_y = ctx.partials(x, y)
+            return (_conj(partial_x) * _zero_for(tangent_x, x)
+                    + _conj(partial_y) * _zero_for(tangent_y, y))
+
+
+@_visible_to_modes
+def with_partials(x: torch.Tensor, y: torch.Tensor, fn: Callable[..., torch.Tensor],
+                  partials: Callable[..., Tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor:
+    """`fn(x, y)`, whose gradients are the `partials(x, y)` times the incoming one, not
+    conjugated: TF's `Xlogy` and `Xdivy` gradients for complex operands (TF's other
+    complex gradients conjugate the derivative, as torch's do).
+
+    >>> x, y = torch.tensor([1j], requires_grad=True), torch.tensor([2 + 0j])
+    >>> out = with_partials(x, y, torch.mul, lambda a, b: (b, a))
+    >>> torch.autograd.grad(out.real.sum(), x)
+    (tensor([2.+0.j]),)
+    """
+    if _needs_grad(x, y):
+        return apply_function(_WithPartials, x, y, fn, partials)
+    with _DisableSubclass():
+        return fn(x, y)
 
 
 class _Unregistered(torch.autograd.Function):

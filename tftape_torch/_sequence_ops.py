@@ -15,6 +15,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 import torch
 
+from tftape_torch import _kernels
 from tftape_torch._array_ops import identity, zeros_like
 from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name
 from tftape_torch._math_ops import add, multiply
@@ -66,28 +67,6 @@ def _axis_of(x: torch.Tensor, axis: Any, op: str) -> int:
     return a % rank
 
 
-def _scan(
-    x: torch.Tensor,
-    axis: int,
-    exclusive: builtins.bool,
-    reverse: builtins.bool,
-    product: builtins.bool,
-) -> torch.Tensor:
-    if reverse:
-        x = torch.flip(x, [axis])
-    if exclusive:
-        pad_shape = list(x.shape)
-        pad_shape[axis] = 1
-        start = torch.ones if product else torch.zeros
-        head = start(pad_shape, dtype=x.dtype, device=x.device)
-        x = torch.cat([head, torch.narrow(x, axis, 0, x.shape[axis] - 1)], dim=axis)
-    scan = torch.cumprod if product else torch.cumsum
-    out = scan(x, dim=axis, dtype=x.dtype)
-    if reverse:
-        out = torch.flip(out, [axis])
-    return out
-
-
 def cumsum(
     x: Any,
     axis: Any = 0,
@@ -112,7 +91,7 @@ def cumsum(
     t = number_input(x, "Cumsum")
     a = _axis_of(t, axis, "Cumsum")
     flags = (builtins.bool(exclusive), builtins.bool(reverse))
-    return call("Cumsum", _scan, (t,), t, a, *flags, False)
+    return call("Cumsum", _kernels.scan, (t,), t, a, *flags, False)
 
 
 def cumprod(
@@ -131,7 +110,7 @@ def cumprod(
     t = number_input(x, "Cumprod")
     a = _axis_of(t, axis, "Cumprod")
     flags = (builtins.bool(exclusive), builtins.bool(reverse))
-    return call("Cumprod", _scan, (t,), t, a, *flags, True)
+    return call("Cumprod", _kernels.cumprod, (t,), t, a, *flags)
 
 
 def _top_k(x: torch.Tensor, k: int, index_dtype: torch.dtype) -> Any:

@@ -16,9 +16,10 @@ from typing import Any, Callable, Optional
 
 import torch
 
-from tftape_torch._dtypes import INEXACT, dtype_name
+from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name
 from tftape_torch._kernels import divide as divide_kernel
 from tftape_torch._kernels import multiply_no_nan as multiply_no_nan_kernel
+from tftape_torch._kernels import with_partials
 from tftape_torch._op_call import as_tensor, call, disallowed, float_input, match_operands
 from tftape_torch._tensor import TRUEDIV_DTYPES
 
@@ -139,13 +140,19 @@ def _masked_by_x(inner: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], sa
 
 
 def _binary(name: str, op: str, inner: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-            safe_y: float, doc: str) -> Callable[..., torch.Tensor]:
+            safe_y: float, doc: str,
+            partials: Optional[Callable[[torch.Tensor, torch.Tensor], Any]] = None,
+            ) -> Callable[..., torch.Tensor]:
+    """`tf.math.<name>`; `partials(x, y)`: TF's gradients for complex operands, which TF
+    does not conjugate (torch's autograd would)."""
     fn = _masked_by_x(inner, safe_y)
 
     def binary(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
         a, b = match_operands(x, y, op)
         if a.dtype not in INEXACT:
             raise disallowed(op, a.dtype, _REAL + ", complex64, complex128")
+        if partials is not None and a.dtype in COMPLEX:
+            return call(op, with_partials, (a, b), a, b, fn, partials)
         return call(op, fn, (a, b), a, b)
 
     binary.__name__ = binary.__qualname__ = name
@@ -153,20 +160,35 @@ def _binary(name: str, op: str, inner: Callable[[torch.Tensor, torch.Tensor], to
     return binary
 
 
+def _not_zero(x: torch.Tensor) -> torch.Tensor:
+    return (x != 0).to(x.dtype)
+
+
+def _xlogy_partials(x: torch.Tensor, y: torch.Tensor) -> Any:
+    return _xlogy(_not_zero(x), y), _xdivy(x, y)
+
+
+def _xdivy_partials(x: torch.Tensor, y: torch.Tensor) -> Any:
+    return _xdivy(_not_zero(x), y), _xdivy(-x, y * y)
+
+
+_xlogy = _masked_by_x(lambda x, y: x * torch.log(y), 1.0)
+_xdivy = _masked_by_x(lambda x, y: x / y, 1.0)
+
 xlogy = _binary("xlogy", "Xlogy", lambda x, y: x * torch.log(y), 1.0,
                 """`x * log(y)`, and 0 where `x` is 0 (its gradients too, as TF's).
 
     >>> import tftape_torch as tf
     >>> print(tf.math.xlogy(tf.constant([0.0, 1.0]), tf.constant([0.0, 1.0])))
     tf.Tensor([0. 0.], shape=(2,), dtype=float32)
-    """)
+    """, _xlogy_partials)
 xdivy = _binary("xdivy", "Xdivy", lambda x, y: x / y, 1.0,
                 """`x / y`, and 0 where `x` is 0 (its gradients too, as TF's).
 
     >>> import tftape_torch as tf
     >>> print(tf.math.xdivy(tf.constant([0.0, 1.0]), tf.constant([0.0, 2.0])))
     tf.Tensor([0.  0.5], shape=(2,), dtype=float32)
-    """)
+    """, _xdivy_partials)
 xlog1py = _binary("xlog1py", "Xlog1py", lambda x, y: x * torch.log1p(y), 0.0,
                   """`x * log1p(y)`, and 0 where `x` is 0 (its gradients too, as TF's).
 

@@ -543,6 +543,56 @@ def case_seq_cumprod_grad(tf):
     return _grads(tf, lambda x: tf.math.cumprod(x, reverse=True), [1.0, 2.0, 3.0])
 
 
+def _fwd(tf, f, primals, tangents):
+    """`f(*primals)` and its JVP along `tangents` under a ForwardAccumulator."""
+    with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:
+        y = f(*primals) if isinstance(primals, tuple) else f(primals)
+    return acc.jvp(y)
+
+
+def case_seq_cumprod_grad_at_zeros(tf):
+    """TF's Cumprod gradient is `div_no_nan(...)`: 0 wherever the input is 0 (the true
+    derivative is not), in every layout; its JVP transposes that formula."""
+    x = [2.0, 0.0, 3.0, 0.0, 5.0]
+    weights = [1.0, 2.0, 3.0, 4.0, 5.0]
+    out = {}
+    for exclusive in (False, True):
+        for reverse in (False, True):
+            key = f"exclusive={exclusive},reverse={reverse}"
+            def scan(v, exclusive=exclusive, reverse=reverse):
+                return tf.math.cumprod(v, exclusive=exclusive, reverse=reverse)
+
+            out[key] = _grads(tf, lambda v, scan=scan: scan(v) * weights, x)
+            out[key + ",jvp"] = _fwd(tf, scan, tf.constant(x),
+                                     tf.constant([1.0, 2.0, -1.0, 0.5, 3.0]))
+    return out
+
+
+_Z = [1 + 2j, 0.5 - 1j, 0j]
+_W = [2 - 1j, 1 + 1j, 3 + 0j]
+
+
+def case_seq_complex_gradients_tf_leaves_unconjugated(tf):
+    """TF's gradients of Cumprod, MulNoNan, Xlogy and Xdivy do not conjugate complex
+    derivatives (its Mul, Exp, ... do); their JVPs transpose those gradients."""
+    z, w = tf.constant(_Z), tf.constant(_W)
+    tz, tw = tf.constant([1 + 1j, -1 + 0.5j, 2 - 1j]), tf.constant([0.5j, 1 + 0j, -1 + 1j])
+    out = {}
+    for name in ("multiply_no_nan", "xlogy", "xdivy"):
+        op = getattr(tf.math, name)
+        with tf.GradientTape() as tape:
+            tape.watch([z, w])
+            y = tf.math.real(op(z, w) * tf.constant([1 + 1j, 2 - 1j, 0.5 + 0j]))
+        out[name] = tape.gradient(y, [z, w])
+        out[name + ",jvp"] = _fwd(tf, op, (z, w), (tz, tw))
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        y = tf.math.real(tf.math.cumprod(z) * tf.constant([1 + 1j, 2 - 1j, 0.5 + 0j]))
+    out["cumprod"] = tape.gradient(y, z)
+    out["cumprod,jvp"] = _fwd(tf, tf.math.cumprod, z, tz)
+    return out
+
+
 def case_seq_top_k(tf):
     r = tf.math.top_k(tf.constant([[1.0, 5.0, 3.0, 5.0], [2.0, 2.0, 2.0, 1.0]]), k=3)
     return {"values": r.values, "indices": r.indices, "type": type(r).__name__,

@@ -397,7 +397,7 @@ def _compare_arrays(
     got = np.asarray(_decode_values(actual["value"]))
     if want.size == 0 and got.size == 0:
         return
-    if dtype.startswith(("float", "bfloat", "half", "double")):
+    if dtype.startswith(("float", "bfloat", "half", "double", "complex")):  # ([re, im] pairs)
         if dtype in ("float16", "bfloat16"):
             rtol, atol = max(rtol, 1e-3), max(atol, 1e-3)
         want_f = want.astype(np.float64)
