@@ -25,6 +25,8 @@ from typing import Any, Optional, Tuple
 
 import torch
 
+from tftape_torch import _kernels
+from tftape_torch._dtypes import COMPLEX
 from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
@@ -460,10 +462,14 @@ def det(input: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor(8.0, shape=(), dtype=float32)
     """
     a = _matrix(input, "MatrixDeterminant")
+    if a.dtype in COMPLEX:  # TF's gradient does not conjugate the determinant
+        return call("MatrixDeterminant", _kernels.complex_det, (a,), a)
     return call("MatrixDeterminant", torch.linalg.det, (a,), a)
 
 
 def _slogdet(a: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    if a.is_complex():  # TF: both complex; the sign's gradient ignored
+        return _kernels.complex_slogdet(a)
     sign, logabs = torch.linalg.slogdet(a)
     return sign, logabs
 

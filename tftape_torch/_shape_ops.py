@@ -391,8 +391,8 @@ def _constant_pad(x: torch.Tensor, pads: List[List[int]], value: torch.Tensor) -
         flat.extend((before, after))
     if not flat:
         return x.clone()
-    if value.numel() == 1 and not value.requires_grad:
-        return F.pad(x, flat, value=value.item())
+    if value.numel() == 1 and not value.requires_grad and not x.is_complex():
+        return F.pad(x, flat, value=value.item())  # (torch pads only by a real number)
     out = F.pad(x, flat, value=0)
     mask = F.pad(torch.zeros_like(x, dtype=torch.bool), flat, value=True)
     return torch.where(mask, value.to(x.dtype), out)

@@ -128,6 +128,42 @@ def case_transpose_conjugate(tf):
     }
 
 
+_ZM = [[2.3 + 0.4j, -0.5 + 1.0j, 0.1 - 0.3j], [0.7 - 1.2j, 1.6 + 0.2j, -0.8 + 0.5j],
+       [0.3 + 0.9j, -1.1 - 0.4j, 2.2 - 0.6j]]
+
+
+def case_linalg_complex_det_slogdet(tf):
+    """Complex determinants: TF's gradients do not conjugate the determinant, its
+    log-determinant is complex (the sign's gradient ignored: zeros)."""
+    z = tf.constant(_ZM)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(z)
+        d = tf.linalg.det(z)
+        sign, log_abs = tf.linalg.slogdet(z)
+        det_loss = tf.math.real(d * (1 + 0.5j))
+        log_loss = tf.math.real(log_abs * (2 - 1j))
+        sign_loss = tf.math.real(sign * (1 + 0.5j))
+    tangent = tf.constant([[1.0 + 0.5j, 0j, -1j], [0.3 + 0j, 1j, 0.2 - 0.1j], [0j, 1.0 + 0j, 0.5j]])
+    with tf.autodiff.ForwardAccumulator(z, tangent) as acc:
+        d2 = tf.linalg.det(z)
+        log2 = tf.linalg.slogdet(z)[1]
+    return {"det": d, "sign": sign, "log_abs": log_abs,
+            "grad_det": tape.gradient(det_loss, z), "grad_log": tape.gradient(log_loss, z),
+            "grad_sign": tape.gradient(sign_loss, z),
+            "jvp_det": acc.jvp(d2), "jvp_log": acc.jvp(log2)}
+
+
+def case_pad_complex(tf):
+    z = tf.constant([[1 + 2j, 3 - 1j]])
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        padded = tf.pad(z, [[1, 0], [0, 2]])
+        loss = tf.reduce_sum(tf.math.real(padded * (1 + 1j)))
+    return {"zeros": padded, "constant": tf.pad(z, [[0, 0], [1, 1]], constant_values=2 - 1j),
+            "reflect": tf.pad(z, [[0, 0], [1, 1]], mode="REFLECT"),
+            "grad": tape.gradient(loss, z)}
+
+
 def case_linalg_adjoint_and_transpose(tf):
     a = tf.constant(A)
     return {
