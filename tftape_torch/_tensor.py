@@ -83,8 +83,10 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._torch_internals import (
     is_view,
+    make_dual,
     refcount,
     set_requires_grad,
+    tangent_of,
     torch_function_enabled,
     unwrapped_getters,
 )
@@ -215,14 +217,21 @@ def own_leaf(out: torch.Tensor) -> torch.Tensor:
     """
     if _REQUIRES_GRAD_GET(out) or not is_view(out):
         return out
-    if _state.THREAD.accumulators:
-        return out  # a view may carry a tangent a plain alias would drop
+    accumulators = _state.THREAD.accumulators
+    if len(accumulators) > 1:
+        return out  # tangents of several levels: keep the view, which carries them all
     if out.is_conj() or out.is_neg():
         # A copy: an alias of the storage would drop the conjugate or negative bit.
         return out.resolve_conj().resolve_neg()
     # From the storage, not `set_(out)`: that would be recorded (differentiable in
     # `out`) if another thread's tape flipped `out`'s base meanwhile.
-    return out.new().set_(out.untyped_storage(), out.storage_offset(), out.size(), out.stride())
+    alias = out.new().set_(out.untyped_storage(), out.storage_offset(), out.size(), out.stride())
+    if accumulators:  # the active ForwardAccumulator's tangent goes with the alias
+        level = accumulators[0].level
+        tangent = tangent_of(out, level)
+        if tangent is not None:
+            return make_dual(alias, tangent, level)
+    return alias
 
 
 def fresh(out: Any) -> Any:

@@ -975,6 +975,21 @@ def case_fwd_backward_over_forward_variable(tf):
     return {"jvp": jvp, "grad": tape.gradient(jvp, v)}
 
 
+def case_fwd_view_made_under_accumulator_watched_with_its_base(tf):
+    """Slices and reshapes made while a ForwardAccumulator is active are tensors of
+    their own, as in TF: watching their base too leaves their gradients theirs."""
+    c = tf.constant([-1.0, 2.0, 0.5])
+    with tf.autodiff.ForwardAccumulator(c, tf.constant([0.5, -1.0, 2.0])) as acc:
+        view = c[-2:]
+        col = tf.reshape(c, [3, 1])
+        jvps = [acc.jvp(view), acc.jvp(col)]
+    before = -view
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch({"c": c, "view": view, "col": col})
+        y = tf.reduce_sum(view * tf.nn.relu(before + 3.0)) + tf.reduce_sum(col * col)
+    return {"jvps": jvps, "grads": tape.gradient(y, [c, view, col])}
+
+
 def case_fwd_backward_over_forward_wrt_tangent(tf):
     x = tf.constant([1.0, 2.0])
     t = tf.constant([1.0, 1.0])
