@@ -25,7 +25,7 @@ import torch
 
 from tftape_torch._dtypes import as_dtype, dtype_name, int64
 from tftape_torch._indexed_slices import note_sparse_gradient
-from tftape_torch._kernels import unregistered_gradient
+from tftape_torch._kernels import stitch, unregistered_gradient
 from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed, shape_arg
 from tftape_torch._tensor import as_eager
 from tftape_torch._tensor_shape import TensorShape
@@ -42,6 +42,8 @@ __all__ = [
     "argmin",
     "argsort",
     "boolean_mask",
+    "dynamic_partition",
+    "dynamic_stitch",
     "gather",
     "gather_nd",
     "scatter_nd",
@@ -434,6 +436,93 @@ def unique(x: Any, out_idx: Any = torch.int32, name: Optional[str] = None) -> An
 
 def _values_of(values: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
     return values
+
+
+def _partition(x: torch.Tensor, flat: torch.Tensor, rank: int, part: int) -> torch.Tensor:
+    rows = x.reshape((-1,) + tuple(x.shape[rank:]))
+    return rows[flat == part]
+
+
+def dynamic_partition(data: Any, partitions: Any, num_partitions: int,
+                      name: Optional[str] = None) -> List[torch.Tensor]:
+    """Splits `data` into `num_partitions` tensors: output `i` holds, in order, the
+    entries whose `partitions` value is `i` (`partitions` shaped like a prefix of
+    `data`'s shape).
+
+    >>> import tftape_torch as tf
+    >>> parts = tf.dynamic_partition(tf.constant([10, 20, 30, 40]), [1, 0, 1, 1], 2)
+    >>> print(parts[0], parts[1])
+    tf.Tensor([20], shape=(1,), dtype=int32) tf.Tensor([10 30 40], shape=(3,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: for `partitions` not int32, not a prefix of `data`'s shape,
+        or with a value outside `[0, num_partitions)`.
+    """
+    x = as_tensor(data)
+    p = as_tensor(partitions)
+    if p.dtype != torch.int32:
+        raise _error(f"cannot compute DynamicPartition as input #1(zero-based) was expected "
+                     f"to be a int32 tensor but is a {dtype_name(p.dtype)} tensor",
+                     "DynamicPartition")
+    count = int(num_partitions)
+    with _DisableSubclass():
+        sizes, p_sizes = x.size(), p.size()
+    if tuple(sizes[:len(p_sizes)]) != tuple(p_sizes):
+        raise _error(f"data.shape must start with partitions.shape, got data.shape = "
+                     f"{list(sizes)}, partitions.shape = {list(p_sizes)}", "DynamicPartition")
+    with _DisableSubclass():
+        flat = p.reshape(-1)
+        bad = torch.nonzero((flat < 0) | (flat >= count)).reshape(-1)
+        if bad.numel():
+            first = int(bad[0])
+            raise _error(f"partitions[{_position(first, tuple(p_sizes))}] = {int(flat[first])} "
+                         f"is not in [0, {count})", "DynamicPartition")
+    return [call("DynamicPartition", _partition, (x,), x, flat, len(p_sizes), part)
+            for part in builtins.range(count)]
+
+
+def dynamic_stitch(indices: Any, data: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Interleaves `data` into one tensor: `merged[indices[m][i]] = data[m][i]`, a later
+    `m` winning a repeated index, rows no index names left 0. TF's gradient reaches
+    every value, the overridden ones too.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.dynamic_stitch([[0, 2], [1]], [[1.0, 3.0], [2.0]]))
+    tf.Tensor([1. 2. 3.], shape=(3,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for indices not int32 or negative, or data whose shapes do
+        not extend their indices' by one common shape.
+    """
+    idx = [as_tensor(i) for i in indices]
+    values = [as_tensor(d) for d in data]
+    if len(idx) != len(values) or not values:
+        raise ValueError(f"List argument 'indices' and 'data' to 'DynamicStitch' Op must have "
+                         f"the same non-zero length; got {len(idx)} and {len(values)}")
+    dtype = values[0].dtype
+    for i, v in zip(idx, values):
+        if i.dtype != torch.int32:
+            raise _error(f"cannot compute DynamicStitch as input #0(zero-based) was expected "
+                         f"to be a int32 tensor but is a {dtype_name(i.dtype)} tensor",
+                         "DynamicStitch")
+        if v.dtype != dtype:
+            raise _error(f"cannot compute DynamicStitch as input #{len(idx)}(zero-based) was "
+                         f"expected to be a {dtype_name(dtype)} tensor but is a "
+                         f"{dtype_name(v.dtype)} tensor", "DynamicStitch")
+    with _DisableSubclass():
+        shapes = [(tuple(i.size()), tuple(v.size())) for i, v in zip(idx, values)]
+        tail = shapes[0][1][len(shapes[0][0]):]
+        for m, (i_shape, v_shape) in enumerate(shapes):
+            if v_shape != i_shape + tail:
+                raise _error(f"data[{m}].shape = {list(v_shape)} does not start with "
+                             f"indices[{m}].shape = {list(i_shape)}, or its remainder is "
+                             f"not {list(tail)}", "DynamicStitch")
+        flat = torch.cat([i.reshape(-1) for i in idx]).to(torch.int64)
+        low, high = (int(flat.min()), int(flat.max())) if flat.numel() else (0, -1)
+    if low < 0:
+        raise _error(f"indices contains a negative value: {low}", "DynamicStitch")
+    counts = tuple(_math.prod(i_shape) for i_shape, _ in shapes)
+    return call("DynamicStitch", stitch, tuple(values), flat, high + 1, tail, counts, *values)
 
 
 def _boolean_mask(x: torch.Tensor, mask: torch.Tensor, axis: int) -> torch.Tensor:

@@ -64,7 +64,7 @@ from tftape_torch._torch_internals import (
 
 __all__ = [
     "complex_det", "complex_slogdet", "cumprod", "divide", "maximum", "minimum",
-    "multiply_no_nan", "pow", "rpow", "scan", "sqrt", "unregistered_gradient",
+    "multiply_no_nan", "pow", "rpow", "scan", "sqrt", "stitch", "unregistered_gradient",
     "with_partials", "without_gradient",
 ]
 
@@ -708,6 +708,72 @@ def complex_slogdet(a: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     with _DisableSubclass():
         sign, logabs = torch.linalg.slogdet(a)
         return sign, logabs.to(a.dtype)
+
+
+def _stitch(index: torch.Tensor, size: int, tail: Tuple[int, ...],
+            values: Tuple[torch.Tensor, ...]) -> torch.Tensor:
+    rows = torch.cat([v.reshape((-1,) + tail) for v in values])
+    positions = torch.arange(index.numel(), device=index.device)
+    last = torch.full((size,), -1, dtype=torch.int64, device=index.device)
+    last = last.scatter_reduce(0, index, positions, "amax")  # a later value wins
+    merged = torch.index_select(rows, 0, last.clamp(min=0))
+    present = (last >= 0).reshape((size,) + (1,) * len(tail))
+    return torch.where(present, merged, torch.zeros((), dtype=rows.dtype, device=rows.device))
+
+
+class _Stitch(torch.autograd.Function):
+    """TF's `DynamicStitch`. Its gradient gathers every value's entry, overridden ones
+    too; its JVP (that gradient transposed) sums the tangents of a repeated index."""
+
+    @staticmethod
+    def forward(index: torch.Tensor, size: int, tail: Tuple[int, ...], counts: Tuple[int, ...],
+                *values: torch.Tensor) -> torch.Tensor:
+        with _DisableSubclass():
+            return _stitch(index, size, tail, values)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        ctx.index, ctx.size, ctx.tail, ctx.counts = inputs[:4]
+        ctx.shapes = [tuple(v.shape) for v in inputs[4:]]
+        ctx.dtype = output.dtype
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        if grad is None:  # pruned by a tape: no gradient, not zeros
+            return (None,) * (4 + len(ctx.shapes))
+        with _DisableSubclass():
+            rows = torch.index_select(grad, 0, ctx.index)
+            pieces = torch.split(rows, list(ctx.counts))
+            grads = [piece.reshape(shape) for piece, shape in zip(pieces, ctx.shapes)]
+        return (None, None, None, None, *grads)
+
+    @staticmethod
+    def jvp(ctx: Any, *tangents: Optional[torch.Tensor]) -> torch.Tensor:
+        with _DisableSubclass():
+            rows = torch.cat([
+                (torch.zeros(shape, dtype=ctx.dtype, device=ctx.index.device)
+                 if t is None else t).reshape((-1,) + ctx.tail)
+                for t, shape in zip(tangents[4:], ctx.shapes)
+            ])
+            total = torch.zeros((ctx.size,) + ctx.tail, dtype=rows.dtype, device=rows.device)
+            return torch.index_add(total, 0, ctx.index, rows)
+
+
+@_visible_to_modes
+def stitch(index: torch.Tensor, size: int, tail: Tuple[int, ...], counts: Tuple[int, ...],
+           *values: torch.Tensor) -> torch.Tensor:
+    """TF's `DynamicStitch` of `values` at the flat int64 `index` (each value's rows in
+    order, `counts` of them), into `size` rows shaped `tail`, with TF's gradients.
+
+    >>> a = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> stitch(torch.tensor([0, 0]), 1, (), (2,), a)
+    tensor([2.], grad_fn=<_StitchBackward>)
+    """
+    if _needs_grad(*values):
+        return apply_function(_Stitch, index, size, tail, counts, *values)
+    with _DisableSubclass():
+        return _stitch(index, size, tail, values)
 
 
 class _Unregistered(torch.autograd.Function):

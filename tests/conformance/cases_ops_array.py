@@ -557,6 +557,36 @@ def case_gather_int16_index_out_of_range(tf):
     return tf.gather(tf.constant([1.0, 2.0]), tf.constant([0, 2], tf.int16))
 
 
+def case_dynamic_partition_and_stitch(tf):
+    """Partition rows (and a 2-D partition of entries), stitch them back with a
+    repeated index (the later value wins; TF's gradient reaches both) and a row no
+    index names (0); the stitch's JVP sums a repeated index's tangents."""
+    data = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
+    a, b = tf.constant([1.0, 2.0, 3.0]), tf.constant([[10.0], [20.0]])
+    indices = [tf.constant([0, 2, 4]), tf.constant([[2], [1]])]
+    with tf.GradientTape() as tape:
+        tape.watch([data, a, b])
+        parts = tf.dynamic_partition(data, tf.constant([1, 0, 1, 2]), 3)
+        merged = tf.dynamic_stitch(indices, [a, b])
+        loss = (tf.reduce_sum(parts[0] * 2.0) + tf.reduce_sum(parts[1] * [[1.0, 2.0], [3.0, 4.0]])
+                + tf.reduce_sum(merged * [1.0, 2.0, 3.0, 4.0, 5.0]))
+    with tf.autodiff.ForwardAccumulator([a, b], [tf.constant([1.0, 0.5, 2.0]),
+                                                 tf.constant([[3.0], [-1.0]])]) as acc:
+        stitched = tf.dynamic_stitch(indices, [a, b])
+    return {
+        "parts": parts,
+        "entries": tf.dynamic_partition(tf.constant([[1, 2], [3, 4]]),
+                                        tf.constant([[0, 1], [1, 1]]), 2),
+        "merged": merged,
+        "grads": tape.gradient(loss, [data, a, b]),
+        "jvp": acc.jvp(stitched),
+    }
+
+
+def case_dynamic_partition_out_of_range(tf):
+    return tf.dynamic_partition(tf.constant([1.0, 2.0]), tf.constant([0, 3]), 2)
+
+
 def case_gather_indexed_slices_str(tf):
     x = tf.constant([1.0, 2.0, 3.0])
     with tf.GradientTape() as tape:
