@@ -20,7 +20,14 @@ from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name
 from tftape_torch._kernels import divide as divide_kernel
 from tftape_torch._kernels import multiply_no_nan as multiply_no_nan_kernel
 from tftape_torch._kernels import with_partials
-from tftape_torch._op_call import as_tensor, call, disallowed, float_input, match_operands
+from tftape_torch._op_call import (
+    as_tensor,
+    call,
+    disallowed,
+    float_input,
+    float_unary,
+    match_operands,
+)
 from tftape_torch._tensor import TRUEDIV_DTYPES
 
 __all__ = [
@@ -40,65 +47,50 @@ __all__ = [
 _REAL = "bfloat16, half, float, double"
 
 
-def _real_float(x: Any, op: str) -> torch.Tensor:
-    return float_input(x, op, allow_complex=False)
-
-
-def _unary(name: str, op: str, fn: Callable[[torch.Tensor], torch.Tensor], doc: str
-           ) -> Callable[..., torch.Tensor]:
-    def unary(x: Any, name: Optional[str] = None) -> torch.Tensor:
-        t = _real_float(x, op)
-        return call(op, fn, (t,), t)
-
-    unary.__name__ = unary.__qualname__ = name
-    unary.__doc__ = doc
-    return unary
-
-
-lgamma = _unary("lgamma", "Lgamma", torch.lgamma, """`log(|Gamma(x)|)`, elementwise.
+lgamma = float_unary("lgamma", "Lgamma", torch.lgamma, """`log(|Gamma(x)|)`, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.math.lgamma(tf.constant([1.0, 3.0])))
     tf.Tensor([0.        0.6931472], shape=(2,), dtype=float32)
-    """)
+    """, allow_complex=False)
 def _digamma(x: torch.Tensor) -> torch.Tensor:
     # TF's kernel gives NaN at 0 (a pole, as at the negative integers); torch's -inf/inf.
     nan = torch.full((), float("nan"), dtype=x.dtype, device=x.device)
     return torch.where(x == 0, nan, torch.digamma(x))
 
 
-digamma = _unary("digamma", "Digamma", _digamma, """`d/dx lgamma(x)`, elementwise (NaN at
+digamma = float_unary("digamma", "Digamma", _digamma, """`d/dx lgamma(x)`, elementwise (NaN at
     0 and the negative integers).
 
     >>> import tftape_torch as tf
     >>> print(tf.math.digamma(tf.constant([1.0])))
     tf.Tensor([-0.5772159], shape=(1,), dtype=float32)
-    """)
-erfinv = _unary("erfinv", "Erfinv", torch.erfinv, """The inverse of `erf`, elementwise.
+    """, allow_complex=False)
+erfinv = float_unary("erfinv", "Erfinv", torch.erfinv, """The inverse of `erf`, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.math.erfinv(tf.constant([0.0])))
     tf.Tensor([0.], shape=(1,), dtype=float32)
-    """)
-ndtri = _unary("ndtri", "Ndtri", torch.special.ndtri, """The inverse of the standard
+    """, allow_complex=False)
+ndtri = float_unary("ndtri", "Ndtri", torch.special.ndtri, """The inverse of the standard
     normal CDF, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.math.ndtri(tf.constant([0.5])))
     tf.Tensor([0.], shape=(1,), dtype=float32)
-    """)
+    """, allow_complex=False)
 
 
 def _softsign(x: torch.Tensor) -> torch.Tensor:
     return x / (1 + torch.abs(x))
 
 
-softsign = _unary("softsign", "Softsign", _softsign, """`x / (1 + |x|)`, elementwise.
+softsign = float_unary("softsign", "Softsign", _softsign, """`x / (1 + |x|)`, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.math.softsign(tf.constant([-3.0, 1.0])))
     tf.Tensor([-0.75  0.5 ], shape=(2,), dtype=float32)
-    """)
+    """, allow_complex=False)
 
 
 def _zero(like: torch.Tensor) -> torch.Tensor:
