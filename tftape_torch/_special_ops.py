@@ -24,7 +24,6 @@ from tftape_torch._op_call import (
     as_tensor,
     call,
     disallowed,
-    float_input,
     float_unary,
     match_operands,
 )
@@ -106,15 +105,13 @@ def _reciprocal_no_nan(x: torch.Tensor) -> torch.Tensor:
     return torch.where(zero, _zero(x), 1 / torch.where(zero, _one(x), x))
 
 
-def reciprocal_no_nan(x: Any, name: Optional[str] = None) -> torch.Tensor:
-    """`1 / x`, and 0 where `x` is 0 (its gradient too).
+reciprocal_no_nan = float_unary("reciprocal_no_nan", "ReciprocalNoNan", _reciprocal_no_nan,
+                                """`1 / x`, and 0 where `x` is 0 (its gradient too).
 
     >>> import tftape_torch as tf
     >>> print(tf.math.reciprocal_no_nan(tf.constant([2.0, 0.0])))
     tf.Tensor([0.5 0. ], shape=(2,), dtype=float32)
-    """
-    t = float_input(x, "ReciprocalNoNan")
-    return call("ReciprocalNoNan", _reciprocal_no_nan, (t,), t)
+    """)
 
 
 def _masked_by_x(inner: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], safe_y: float
