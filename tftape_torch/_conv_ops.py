@@ -97,16 +97,22 @@ def _flat_pad(pads: List[Tuple[int, int]]) -> List[int]:
     return flat
 
 
+_TORCH_FILTER_ORDER = {n: (n + 1, n) + tuple(range(n)) for n in (1, 2, 3)}
+
+
 def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[int],
           pads: List[Tuple[int, int]], channels_last: bool) -> torch.Tensor:
     n = len(strides)
     if channels_last:
-        x = torch.movedim(x, -1, 1)
+        # One input channel: channel-major strides, so torch's layout guess (which
+        # reads strides) runs the convolution channel-major, as for a plain NCW input.
+        sizes = x.size()
+        x = torch.movedim(x, -1, 1) if sizes[-1] != 1 else x.reshape(
+            (sizes[0], 1) + sizes[1:-1])
     groups = x.size(1) // w.size(-2)
-    weight = torch.permute(w, [n + 1, n] + list(range(n)))  # [out, in, *spatial]
-    if all(before == after for before, after in pads):
-        padding = [before for before, _ in pads]  # the convolution pads (no pad node)
-    else:
+    weight = torch.permute(w, _TORCH_FILTER_ORDER[n])  # [out, in, *spatial]
+    padding = [before for before, after in pads if before == after]
+    if len(padding) != n:  # uneven padding: a pad node (else the convolution pads)
         x = F.pad(x, _flat_pad(pads))
         padding = [0] * n
     conv = (F.conv1d, F.conv2d, F.conv3d)[n - 1]
@@ -125,10 +131,9 @@ def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: 
     x = as_tensor(input)
     with _DisableSubclass():  # plain reads, not the drop-in tensor's properties
         dtype, x_size = _DTYPE_GET(x), x.size()
-    if dtype != torch.int32 and dtype not in FLOATING:
-        float_input(x, op, allow_complex=False)  # raises TF's error
-    w = as_tensor(filters, dtype)
-    with _DisableSubclass():
+        if dtype != torch.int32 and dtype not in FLOATING:
+            float_input(x, op, allow_complex=False)  # raises TF's error
+        w = as_tensor(filters, dtype)
         w_dtype, w_size = _DTYPE_GET(w), w.size()
     channels_last = data_format is None or data_format.endswith("C")
     if len(x_size) != n + 2 or len(w_size) != n + 2:

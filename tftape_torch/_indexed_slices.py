@@ -159,7 +159,8 @@ class IndexedSlices:
 
 # (An in-place accumulation of another gradient into it bumps its version: no match.)
 
-_Entry = Tuple[Any, Tuple[int, ...], int, torch.Tensor, torch.Tensor, torch.Tensor]
+# (weak dense, its shape, its version, values, indices, dense shape, the shape's dtype)
+_Entry = Tuple[Any, Tuple[int, ...], int, torch.Tensor, torch.Tensor, List[int], torch.dtype]
 _NOTED: Dict[int, _Entry] = {}
 
 
@@ -187,9 +188,9 @@ def note_sparse_gradient(
             return
         shape = tuple(dense.shape)
         version = version_of(dense)
-        dense_shape = torch.tensor(dims, dtype=shape_dtype, device=indices.device)
     ref = weakref.ref(dense, lambda r: _forget(key, r))
-    _NOTED[key] = (ref, shape, version, values, indices, dense_shape)
+    # (the dense shape becomes a tensor only if the gradient is handed out as slices)
+    _NOTED[key] = (ref, shape, version, values, indices, dims, shape_dtype)
 
 
 def sparse_gradient(grad: Any) -> Any:
@@ -206,5 +207,7 @@ def sparse_gradient(grad: Any) -> Any:
     entry = _NOTED.get(key)
     if entry is None or entry[0]() is None or entry[1] != shape or entry[2] != version:
         return grad
-    _, _, _, values, indices, dense_shape = entry
+    _, _, _, values, indices, dims, shape_dtype = entry
+    with _DisableSubclass():
+        dense_shape = torch.tensor(dims, dtype=shape_dtype, device=indices.device)
     return IndexedSlices(as_eager(values), as_eager(indices), as_eager(dense_shape))

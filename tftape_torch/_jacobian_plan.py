@@ -50,9 +50,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, NamedTuple, Optional
 
+from torch import Tensor
 from torch.autograd.function import BackwardCFunction
 
-from tftape_torch._torch_internals import node_output_dims
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass,
+    dtype_of,
+    grad_fn_of,
+    node_output_dims,
+)
 
 __all__ = ["LOOP", "Plan", "plan_for"]
 
@@ -74,7 +80,10 @@ LOOP = Plan(False, False, 0, False)
 
 def plan_for(target: Any) -> Plan:
     """One walk over the graph below `target`; node kinds are cached by node type."""
-    root = getattr(target, "grad_fn", None)
+    if not isinstance(target, Tensor):
+        return LOOP
+    with DisableTorchFunctionSubclass():  # plain reads, not the drop-in tensor's properties
+        root, dtype = grad_fn_of(target), dtype_of(target)
     if root is None:
         return LOOP
     last = custom = double = transposed_row = False
@@ -108,7 +117,7 @@ def plan_for(target: Any) -> Plan:
                 add(next_node)
                 push(next_node)
     last = last or (double and transposed_row)
-    return Plan(False, last, convolutions, not custom and target.dtype.is_floating_point)
+    return Plan(False, last, convolutions, not custom and dtype.is_floating_point)
 
 
 def _last_dim(node: Any) -> Optional[int]:

@@ -631,12 +631,12 @@ class GradientTape:
         try:
             chunk = _jacobian.chunk_size(parallel_iterations, experimental_use_pfor, "jacobian")
             results = _jacobian.jacobian(
-                self._compute, self._as_target(target, flat_sources), target_shape,
+                self._rows_vjp, self._as_target(target, flat_sources), target_shape,
                 flat_sources, unconnected, chunk, experimental_use_pfor,
             )
-            results = [as_eager(result) if type(result) is torch.Tensor
-                       and _typed_like_eager(source) else result
-                       for result, source in zip(results, flat_sources)]
+            for index, source in enumerate(flat_sources):
+                if type(results[index]) is torch.Tensor and _typed_like_eager(source):
+                    _retype_fresh(results, index)
             return results[0] if single else _structure.pack_like(sources, results)
         finally:
             self._end_use()
@@ -704,13 +704,13 @@ class GradientTape:
             chunk = _jacobian.chunk_size(
                 parallel_iterations, experimental_use_pfor, "batch_jacobian"
             )
-            result = _jacobian.batch_jacobian(
-                self._compute, self._as_target(target, [source]), source, unconnected,
+            results = [_jacobian.batch_jacobian(
+                self._rows_vjp, self._as_target(target, [source]), source, unconnected,
                 chunk, experimental_use_pfor,
-            )
-            if type(result) is torch.Tensor and _typed_like_eager(source):
-                return as_eager(result)
-            return result
+            )]
+            if type(results[0]) is torch.Tensor and _typed_like_eager(source):
+                _retype_fresh(results, 0)
+            return results[0]
         finally:
             self._end_use()
 
@@ -799,6 +799,7 @@ class GradientTape:
         is_grads_batched: bool = False,
         retain_graph: Optional[bool] = None,
         create_graph: bool = False,
+        retype: bool = True,
     ) -> List[Optional[torch.Tensor]]:
         """Gradients of the sum of `targets` with respect to each of `sources`.
 
@@ -806,7 +807,8 @@ class GradientTape:
         source is unconnected. With `is_grads_batched`, every output gradient has
         a leading batch dimension, and so has every result. `create_graph` records
         the gradients' own graph even when no tape is recording (`jacobian`'s
-        forward-over-reverse columns).
+        forward-over-reverse columns). Without `retype`, gradients stay plain
+        tensors (a jacobian's rows: the tape re-types the stacked result).
         """
         results: List[Optional[torch.Tensor]] = [None] * len(sources)
         edges: List[Any] = []  # GradientEdges and leaf tensors
@@ -864,17 +866,26 @@ class GradientTape:
                     total = results[index]
                     results[index] = grad if total is None else total + grad
             del grads
-        for index, source in enumerate(sources):
-            grad = results[index]
-            if type(grad) is torch.Tensor and _typed_like_eager(source):
-                if refcount(grad) == 3:  # `results`, `grad`, the call: re-type in place
-                    grad.__class__ = EagerTensor
-                else:
-                    results[index] = as_eager(grad)
+            grad = total = None  # only `results` holds the gradients now (`_retype_fresh`)
+        if retype:
+            for index, source in enumerate(sources):
+                if type(results[index]) is torch.Tensor and _typed_like_eager(source):
+                    _retype_fresh(results, index)
         if _state.THREAD.gradient_hooks:
             for hook in _state.THREAD.gradient_hooks:
                 hook(results)
         return results
+
+    def _rows_vjp(
+        self,
+        targets: Sequence[Any],
+        sources: Sequence[Any],
+        output_gradients: Optional[Sequence[Any]] = None,
+        **options: Any,
+    ) -> List[Optional[torch.Tensor]]:
+        """`_compute` for a jacobian's rows (`_jacobian.VJP`): plain tensors, since the
+        tape re-types only the stacked result."""
+        return self._compute(targets, sources, output_gradients, retype=False, **options)
 
     def _watches(self, tensor: Any) -> bool:
         """Whether `tensor` is watched by this tape (explicitly or as a recorded op)."""
@@ -985,6 +996,15 @@ GradientTape.__module__ = "tftape_torch"
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _retype_fresh(results: List[Any], index: int) -> None:
+    """Make `results[index]`, a plain tensor, an `EagerTensor`: in place when the list
+    holds the only reference (a fresh result), else as an alias."""
+    if refcount(results[index]) == 2:  # `results` and the call's argument
+        results[index].__class__ = EagerTensor
+    else:
+        results[index] = as_eager(results[index])
 
 
 def _add(total: Optional[torch.Tensor], term: torch.Tensor) -> torch.Tensor:

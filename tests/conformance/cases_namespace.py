@@ -1073,6 +1073,19 @@ def case_grad_sqrt_at_zero(tf):
     return [_grads(tf, tf.sqrt, [0.0, 4.0]), _grads(tf, lambda x: tf.sqrt(x) * 0.0, [0.0, 4.0])]
 
 
+def case_grad_sqrt_nan_and_positive_inputs(tf):
+    # sqrt runs torch's own node only where every input is > 0 (NaN is not): TF's
+    # masked gradient wherever one is NaN, 0 or negative; nothing to check when empty.
+    return [
+        _grads(tf, lambda x: tf.where(x > 0, tf.sqrt(x), tf.zeros_like(x)),
+               [float("nan"), 4.0]),
+        _grads(tf, lambda x: tf.sqrt(x) * 0.0, [float("nan"), 4.0]),
+        _grads(tf, lambda x: tf.sqrt(x) * 0.0, [1.0, 4.0]),
+        _grads(tf, tf.sqrt, [[], []]),
+        _second(tf, tf.sqrt, [0.25, 4.0]),
+    ]
+
+
 def case_grad_where_nan_in_unselected_branch(tf):
     return [
         _grads(tf, lambda x: tf.where(x > 0, tf.sqrt(x), tf.zeros_like(x)), [-1.0, 4.0]),
