@@ -174,7 +174,7 @@ def jacobian(
         shape = target_shape + _dims(source)
         if grad is not None:
             with _DisableSubclass():  # plain tensors: the tape re-types them
-                results.append(torch.Tensor.reshape(grad, shape))
+                results.append(grad if grad.shape == shape else torch.Tensor.reshape(grad, shape))
         elif unconnected is UnconnectedGradients.ZERO:
             results.append(zeros(shape, source.dtype, source.device, source))
         else:
@@ -306,6 +306,8 @@ def _identity_rows(target: torch.Tensor, shape: Tuple[int, ...], count: int) -> 
         with _DisableSubclass():
             if size == count:  # every row: the identity itself (symmetric)
                 eye = torch.eye(count, dtype=target.dtype, device=target.device)
+                if len(shape) == 1:  # a vector target: the identity is the seeds
+                    return eye
                 if last:
                     return eye.view(shape + (size,))
                 return _unit_strides_as_batch(eye.view((size,) + shape))
