@@ -27,7 +27,7 @@ def _counting(tape: GradientTape, monkeypatch: pytest.MonkeyPatch) -> List[Any]:
     "row" (one plain backward pass).
     """
     calls: List[Any] = []
-    compute = tape._compute
+    compute = tape._rows_vjp  # the VJP a jacobian's passes go through
 
     def wrapper(targets: Any, sources: Any, grads: Any = None, **kwargs: Any) -> Any:
         seed = grads[0]
@@ -39,7 +39,7 @@ def _counting(tape: GradientTape, monkeypatch: pytest.MonkeyPatch) -> List[Any]:
             calls.append((tuple(seed.shape), how))
         return compute(targets, sources, grads, **kwargs)
 
-    monkeypatch.setattr(tape, "_compute", wrapper)
+    monkeypatch.setattr(tape, "_rows_vjp", wrapper)
     return calls
 
 

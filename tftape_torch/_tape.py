@@ -838,31 +838,11 @@ class GradientTape:
                 upstream.append(torch.ones_like(target) if seed is None else seed)
 
         if outputs and edges:
-            create_graph = create_graph or bool(_state.THREAD.tapes)
-            if retain_graph is None:
-                retain_graph = self._persistent or create_graph or self._shares_graph()
-            hooks: Sequence[Any] = ()
-            if self._dirty:
-                view = self._recorded_view()
-                if not all_recorded(outputs, view):
-                    hooks = prune_unrecorded(outputs, view)
-            if hooks:
-                # The engine still runs pruned nodes (on no gradient); their saved
-                # tensors belong to graphs other tapes may differentiate.
-                retain_graph = True
-            try:
-                # DDP / FSDP2 parameters take `.backward()`'s reducing path (NOTE:
-                # [Data-parallel backward]); everything else is `engine_backward`.
-                grads = data_parallel_backward(
-                    outputs, edges, upstream, retain_graph, create_graph, is_grads_batched
-                )
-            finally:
-                for hook in hooks:
-                    hook.remove()
+            grads = self._run_backward(
+                outputs, edges, upstream, retain_graph, create_graph, is_grads_batched
+            )
             for index, grad in zip(owners, grads):
                 if grad is not None:
-                    if create_graph and not grad.is_cpu:
-                        grad = grad.view_as(grad)  # a node numbered on this thread
                     total = results[index]
                     results[index] = grad if total is None else total + grad
             del grads
@@ -876,6 +856,44 @@ class GradientTape:
                 hook(results)
         return results
 
+    def _run_backward(
+        self,
+        outputs: List[torch.Tensor],
+        edges: List[Any],
+        upstream: List[torch.Tensor],
+        retain_graph: Optional[bool],
+        create_graph: bool,
+        is_grads_batched: bool,
+    ) -> Sequence[Optional[torch.Tensor]]:
+        """The engine pass of `_compute`: one gradient per edge (None where unused),
+        over this tape's recorded graph only."""
+        create_graph = create_graph or bool(_state.THREAD.tapes)
+        if retain_graph is None:
+            retain_graph = self._persistent or create_graph or self._shares_graph()
+        hooks: Sequence[Any] = ()
+        if self._dirty:
+            view = self._recorded_view()
+            if not all_recorded(outputs, view):
+                hooks = prune_unrecorded(outputs, view)
+        if hooks:
+            # The engine still runs pruned nodes (on no gradient); their saved
+            # tensors belong to graphs other tapes may differentiate.
+            retain_graph = True
+        try:
+            # DDP / FSDP2 parameters take `.backward()`'s reducing path (NOTE:
+            # [Data-parallel backward]); everything else is `engine_backward`.
+            grads = data_parallel_backward(
+                outputs, edges, upstream, retain_graph, create_graph, is_grads_batched
+            )
+        finally:
+            for hook in hooks:
+                hook.remove()
+        if create_graph:
+            # A node numbered on this thread (NOTE: [Recording windows]).
+            grads = [grad.view_as(grad) if grad is not None and not grad.is_cpu else grad
+                     for grad in grads]
+        return grads
+
     def _rows_vjp(
         self,
         targets: Sequence[Any],
@@ -884,7 +902,28 @@ class GradientTape:
         **options: Any,
     ) -> List[Optional[torch.Tensor]]:
         """`_compute` for a jacobian's rows (`_jacobian.VJP`): plain tensors, since the
-        tape re-types only the stacked result."""
+        tape re-types only the stacked result.
+
+        The common row pass (one recorded target, one source reached by one edge, the
+        seeds given) goes straight to the engine: it is the whole of a small
+        jacobian's work besides the engine's own.
+        """
+        if len(sources) == 1 and output_gradients is not None and len(targets) == 1:
+            target, source = targets[0], sources[0]
+            with _DisableSubclass():
+                node = _GRAD_FN(target) if isinstance(target, torch.Tensor) else None
+                edges = self._source_inputs(source) if target is not source else ()
+            if len(edges) == 1 and node is not None and self._recorded(node):
+                grads = self._run_backward(
+                    [target], edges, [output_gradients[0]], options.get("retain_graph"),
+                    options.get("create_graph", False), options.get("is_grads_batched", False),
+                )
+                results = [grads[0]]
+                del grads
+                if _state.THREAD.gradient_hooks:
+                    for hook in _state.THREAD.gradient_hooks:
+                        hook(results)
+                return results
         return self._compute(targets, sources, output_gradients, retype=False, **options)
 
     def _watches(self, tensor: Any) -> bool:
