@@ -137,6 +137,11 @@ def _gather_rows(
     return picked.reshape(list(sizes[:axis]) + list(idx.size()) + list(sizes[axis + 1:]))
 
 
+def _nothing_gathered(params: torch.Tensor, shape: List[int]) -> torch.Tensor:
+    """An empty gather result of `shape`, differentiable in `params` (zeros)."""
+    return params.reshape(-1)[:0].reshape(shape)
+
+
 def _gather_batched(
     params: torch.Tensor, idx: torch.Tensor, axis: int, batch_dims: int
 ) -> torch.Tensor:
@@ -202,6 +207,11 @@ def gather(
                 f"{idx_sizes[d]}",
                 "GatherV2",
             )
+    if _math.prod(idx_sizes[batch:]) and not (_math.prod(sizes[:dim]) and
+                                              _math.prod(sizes[dim + 1:])):
+        # Nothing to gather (an empty outer or inner part): TF checks no index.
+        shape = list(sizes[:dim]) + list(idx_sizes[batch:]) + list(sizes[dim + 1:])
+        return call("GatherV2", _nothing_gathered, (x,), x, shape)
     if not idx_on_cpu:
         _check_range(idx, sizes[dim], "GatherV2")
     try:

@@ -557,6 +557,29 @@ def case_gather_int16_index_out_of_range(tf):
     return tf.gather(tf.constant([1.0, 2.0]), tf.constant([0, 2], tf.int16))
 
 
+def _empty_gather(tf, shape, indices, axis, batch_dims=0):
+    x = tf.zeros(shape)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.gather(x, tf.constant(indices, tf.int32), axis=axis, batch_dims=batch_dims)
+    return {"y": y, "grad": tape.gradient(y, x)}
+
+
+def case_gather_nothing_gathered_checks_no_index(tf):
+    """An empty outer or inner part: nothing is gathered, and TF checks no index."""
+    return {
+        "outer": _empty_gather(tf, [0, 4], [7], 1),
+        "inner": _empty_gather(tf, [2, 3, 0], [[5]], 1),
+        "outer_matrix": _empty_gather(tf, [0, 3], [[5, 1]], 1),
+        "batch": _empty_gather(tf, [2, 0, 3], [[1], [0]], 2, 1),
+    }
+
+
+def case_gather_empty_axis_still_checked(tf):
+    # Something to gather from an empty axis: TF's range error.
+    return tf.gather(tf.zeros([2, 0]), tf.constant([3]), axis=1)
+
+
 def case_dynamic_partition_and_stitch(tf):
     """Partition rows (and a 2-D partition of entries), stitch them back with a
     repeated index (the later value wins; TF's gradient reaches both) and a row no
