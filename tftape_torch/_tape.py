@@ -810,6 +810,53 @@ class GradientTape:
         forward-over-reverse columns). Without `retype`, gradients stay plain
         tensors (a jacobian's rows: the tape re-types the stacked result).
         """
+        options = (retain_graph, create_graph, is_grads_batched)
+        results = self._single_edge_pass(targets, sources, output_gradients, options)
+        if results is None:
+            results = self._pass(targets, sources, output_gradients, options)
+        if retype:
+            for index, source in enumerate(sources):
+                if type(results[index]) is torch.Tensor and _typed_like_eager(source):
+                    _retype_fresh(results, index)
+        if _state.THREAD.gradient_hooks:
+            for hook in _state.THREAD.gradient_hooks:
+                hook(results)
+        return results
+
+    def _single_edge_pass(
+        self,
+        targets: Sequence[Any],
+        sources: Sequence[Any],
+        output_gradients: Optional[Sequence[Any]],
+        options: Tuple[Optional[bool], bool, bool],
+    ) -> Optional[List[Optional[torch.Tensor]]]:
+        """`_pass` for the common call, or None: one recorded target (not the source
+        itself) and one source reached by one edge. It is most of a small `gradient()`'s
+        or jacobian row's work besides the engine's own."""
+        if len(sources) != 1 or len(targets) != 1:
+            return None
+        target, source = targets[0], sources[0]
+        if target is source or not isinstance(target, torch.Tensor):
+            return None
+        with _DisableSubclass():
+            node = _GRAD_FN(target)
+            if node is None or not self._recorded(node):
+                return None
+            edges = self._source_inputs(source)
+            if len(edges) != 1:
+                return None
+            seed = torch.ones_like(target) if output_gradients is None else output_gradients[0]
+        grads = self._run_backward([target], edges, [seed], *options)
+        return [grads[0]]
+
+    def _pass(
+        self,
+        targets: Sequence[Any],
+        sources: Sequence[Any],
+        output_gradients: Optional[Sequence[Any]],
+        options: Tuple[Optional[bool], bool, bool],
+    ) -> List[Optional[torch.Tensor]]:
+        """`_compute`'s gradients, plain tensors (None where a source is unconnected)."""
         results: List[Optional[torch.Tensor]] = [None] * len(sources)
         edges: List[Any] = []  # GradientEdges and leaf tensors
         owners: List[int] = []
@@ -838,22 +885,11 @@ class GradientTape:
                 upstream.append(torch.ones_like(target) if seed is None else seed)
 
         if outputs and edges:
-            grads = self._run_backward(
-                outputs, edges, upstream, retain_graph, create_graph, is_grads_batched
-            )
+            grads = self._run_backward(outputs, edges, upstream, *options)
             for index, grad in zip(owners, grads):
                 if grad is not None:
                     total = results[index]
                     results[index] = grad if total is None else total + grad
-            del grads
-            grad = total = None  # only `results` holds the gradients now (`_retype_fresh`)
-        if retype:
-            for index, source in enumerate(sources):
-                if type(results[index]) is torch.Tensor and _typed_like_eager(source):
-                    _retype_fresh(results, index)
-        if _state.THREAD.gradient_hooks:
-            for hook in _state.THREAD.gradient_hooks:
-                hook(results)
         return results
 
     def _run_backward(
@@ -902,28 +938,7 @@ class GradientTape:
         **options: Any,
     ) -> List[Optional[torch.Tensor]]:
         """`_compute` for a jacobian's rows (`_jacobian.VJP`): plain tensors, since the
-        tape re-types only the stacked result.
-
-        The common row pass (one recorded target, one source reached by one edge, the
-        seeds given) goes straight to the engine: it is the whole of a small
-        jacobian's work besides the engine's own.
-        """
-        if len(sources) == 1 and output_gradients is not None and len(targets) == 1:
-            target, source = targets[0], sources[0]
-            with _DisableSubclass():
-                node = _GRAD_FN(target) if isinstance(target, torch.Tensor) else None
-                edges = self._source_inputs(source) if target is not source else ()
-            if len(edges) == 1 and node is not None and self._recorded(node):
-                grads = self._run_backward(
-                    [target], edges, [output_gradients[0]], options.get("retain_graph"),
-                    options.get("create_graph", False), options.get("is_grads_batched", False),
-                )
-                results = [grads[0]]
-                del grads
-                if _state.THREAD.gradient_hooks:
-                    for hook in _state.THREAD.gradient_hooks:
-                        hook(results)
-                return results
+        tape re-types only the stacked result."""
         return self._compute(targets, sources, output_gradients, retype=False, **options)
 
     def _watches(self, tensor: Any) -> bool:
