@@ -811,9 +811,7 @@ class GradientTape:
         tensors (a jacobian's rows: the tape re-types the stacked result).
         """
         options = (retain_graph, create_graph, is_grads_batched)
-        results = self._single_edge_pass(targets, sources, output_gradients, options)
-        if results is None:
-            results = self._pass(targets, sources, output_gradients, options)
+        results = self._pass(targets, sources, output_gradients, options)
         if retype:
             for index, source in enumerate(sources):
                 if type(results[index]) is torch.Tensor and _typed_like_eager(source):
@@ -823,19 +821,10 @@ class GradientTape:
                 hook(results)
         return results
 
-    def _single_edge_pass(
-        self,
-        targets: Sequence[Any],
-        sources: Sequence[Any],
-        output_gradients: Optional[Sequence[Any]],
-        options: Tuple[Optional[bool], bool, bool],
-    ) -> Optional[List[Optional[torch.Tensor]]]:
-        """`_pass` for the common call, or None: one recorded target (not the source
-        itself) and one source reached by one edge. It is most of a small `gradient()`'s
-        or jacobian row's work besides the engine's own."""
-        if len(sources) != 1 or len(targets) != 1:
-            return None
-        target, source = targets[0], sources[0]
+    def _single_edge(self, target: Any, source: Any) -> Optional[List[Any]]:
+        """The one engine input of `source`, when `target` is a recorded tensor (not
+        `source` itself) and `source` is reached by exactly one edge: the common call,
+        which `_pass` sends straight to the engine; else None."""
         if target is source or not isinstance(target, torch.Tensor):
             return None
         with _DisableSubclass():
@@ -843,11 +832,7 @@ class GradientTape:
             if node is None or not self._recorded(node):
                 return None
             edges = self._source_inputs(source)
-            if len(edges) != 1:
-                return None
-            seed = torch.ones_like(target) if output_gradients is None else output_gradients[0]
-        grads = self._run_backward([target], edges, [seed], *options)
-        return [grads[0]]
+        return edges if len(edges) == 1 else None
 
     def _pass(
         self,
@@ -857,6 +842,14 @@ class GradientTape:
         options: Tuple[Optional[bool], bool, bool],
     ) -> List[Optional[torch.Tensor]]:
         """`_compute`'s gradients, plain tensors (None where a source is unconnected)."""
+        if len(sources) == 1 and len(targets) == 1:
+            # Most of a small `gradient()`'s or jacobian row's work besides the engine's.
+            single = self._single_edge(targets[0], sources[0])
+            if single is not None:
+                with _DisableSubclass():
+                    seed = (torch.ones_like(targets[0]) if output_gradients is None
+                            else output_gradients[0])
+                return [self._run_backward([targets[0]], single, [seed], *options)[0]]
         results: List[Optional[torch.Tensor]] = [None] * len(sources)
         edges: List[Any] = []  # GradientEdges and leaf tensors
         owners: List[int] = []
