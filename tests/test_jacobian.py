@@ -774,6 +774,41 @@ def test_column_matmul_seeds_batch_last_whatever_the_target_shape(
     assert calls == [(tuple(y.shape) + (4,), "vmap")]  # batch dimension last
 
 
+def test_einsum_column_seeds_batch_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    # einsum('ij,j->i') runs as a `bmm` of one matrix and one column: `[1, n, 1]`.
+    torch.manual_seed(0)
+    w = torch.randn(4, 6, dtype=torch.float64)
+    x = torch.randn(6, dtype=torch.float64)
+
+    def f(v: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(torch.einsum("ij,...j->...i", w, v))
+
+    calls, _ = _layouts_of(monkeypatch, f, x)
+    assert calls == [((4, 4), "vmap")]  # batch dimension last
+
+
+def test_batch_of_columns_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # batch_jacobian of matmul(W, x as columns): a `bmm` over a batch of columns runs
+    # as matrix-vector products either way; batch-last would only add a copy.
+    torch.manual_seed(0)
+    w = torch.randn(5, 5, dtype=torch.float64)
+    x = torch.randn(3, 5, dtype=torch.float64)
+
+    def f(v: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(torch.matmul(w, v.reshape(-1, 5, 1)).transpose(-1, -2))
+
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = f(x)
+    assert not _jacobian_plan.plan_for(y).last
+    calls = _counting(g, monkeypatch)
+    jb = g.batch_jacobian(y, x)
+    assert calls == [((5, 3, 1, 5), "vmap")]  # batch dimension first
+    expected = torch.func.vmap(torch.func.jacrev(lambda v: f(v.reshape(1, 5))[0]))(x)
+    assert jb.shape == (3, 1, 5, 5)
+    torch.testing.assert_close(jb, expected)
+
+
 def test_row_matmul_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
     torch.manual_seed(0)
     w = torch.randn(6, 4, dtype=torch.float64)
