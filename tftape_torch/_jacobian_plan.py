@@ -129,7 +129,7 @@ def _one_column(node: Any) -> bool:
     """Whether a matrix product's output is one column: `[n, 1]`, or `[1, n, 1]` from a
     `bmm` (`einsum`); a batch of columns is not (NOTE [Which vmap])."""
     dims = node_output_dims(node)
-    return bool(dims) and dims[-1] == 1 and math.prod(dims[:-2]) == 1
+    return dims is not None and len(dims) >= 2 and dims[-1] == 1 and math.prod(dims[:-2]) == 1
 
 
 def _is_row_product(node: Any, kinds: Dict[type, int]) -> bool:
