@@ -64,12 +64,13 @@ from tftape_torch._torch_internals import (
 
 __all__ = [
     "complex_det", "complex_slogdet", "cumprod", "divide", "maximum", "minimum",
-    "multiply_no_nan", "pow", "rpow", "scan", "sqrt", "stitch", "unregistered_gradient",
-    "with_partials", "without_gradient",
+    "multiply_no_nan", "needs_grad", "pow", "rpow", "scan", "sqrt", "stitch",
+    "unregistered_gradient", "visible_to_modes", "with_partials", "without_gradient",
+    "zero_for",
 ]
 
 
-def _visible_to_modes(fn: Callable[..., Any]) -> Callable[..., Any]:
+def visible_to_modes(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Let torch-function modes (a ForwardAccumulator) see the whole op and its inputs.
 
     `Function.apply` never reaches torch-function modes on its own.
@@ -91,7 +92,7 @@ def _sum_to(grad: torch.Tensor, shape: torch.Size) -> torch.Tensor:
     return grad.sum_to_size(shape)
 
 
-def _needs_grad(*tensors: Any) -> bool:
+def needs_grad(*tensors: Any) -> bool:
     """Whether a derivative of an op on `tensors` can be asked for: TF's kernel runs.
 
     True if one of them requires grad (with grad mode on) or carries a tangent of the
@@ -117,7 +118,7 @@ def _has_tangent(tensors: Tuple[Any, ...]) -> bool:
     return False
 
 
-def _zero_for(tangent: Optional[torch.Tensor], like: torch.Tensor) -> torch.Tensor:
+def zero_for(tangent: Optional[torch.Tensor], like: torch.Tensor) -> torch.Tensor:
     """`tangent`, or a zero tangent for an input that has none (TF's convention)."""
     if tangent is not None:
         return tangent
@@ -173,19 +174,19 @@ class _MaxMin(torch.autograd.Function):
             return torch.where(mask, tangent_x, tangent_y)
 
 
-@_visible_to_modes
+@visible_to_modes
 def maximum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise max; the gradient at a tie goes to `x`, as in TF."""
-    if _needs_grad(x, y):
+    if needs_grad(x, y):
         return apply_function(_MaxMin, x, y, True)
     with _DisableSubclass():
         return torch.maximum(x, y)
 
 
-@_visible_to_modes
+@visible_to_modes
 def minimum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise min; the gradient at a tie goes to `x`, as in TF."""
-    if _needs_grad(x, y):
+    if needs_grad(x, y):
         return apply_function(_MaxMin, x, y, False)
     with _DisableSubclass():
         return torch.minimum(x, y)
@@ -228,10 +229,10 @@ def _sqrt_grad(out: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
     return torch.where(grad == 0, zero, 0.5 * grad / out)
 
 
-@_visible_to_modes
+@visible_to_modes
 def sqrt(x: torch.Tensor) -> torch.Tensor:
     """Elementwise square root with TF's zero-safe gradient."""
-    if _needs_grad(x) and not _all_positive(x):
+    if needs_grad(x) and not _all_positive(x):
         return apply_function(_Sqrt, x)
     with _DisableSubclass():
         return torch.sqrt(x)
@@ -286,7 +287,7 @@ class _Pow(torch.autograd.Function):
     def jvp(ctx: Any, tangent_x: Any, tangent_y: Any) -> torch.Tensor:
         x, y, out = ctx.saved_tensors
         with _DisableSubclass():
-            tangent_x, tangent_y = _zero_for(tangent_x, x), _zero_for(tangent_y, y)
+            tangent_x, tangent_y = zero_for(tangent_x, x), zero_for(tangent_y, y)
             return tangent_x * y * pow(x, y - 1) + tangent_y * out * _masked_log(x)
 
 
@@ -298,7 +299,7 @@ def _masked_log(x: torch.Tensor) -> torch.Tensor:
     return torch.where(mask, torch.log(torch.where(mask, x, one)), zero)
 
 
-@_visible_to_modes
+@visible_to_modes
 def pow(x: torch.Tensor, y: Any) -> torch.Tensor:
     """`x ** y` with TF's gradient; `y` a tensor or a Python number.
 
@@ -307,15 +308,15 @@ def pow(x: torch.Tensor, y: Any) -> torch.Tensor:
     """
     with _DisableSubclass():
         if not isinstance(y, torch.Tensor):
-            if y != 0 or not (_inexact(x) and _needs_grad(x)):
+            if y != 0 or not (_inexact(x) and needs_grad(x)):
                 return torch.pow(x, y)
             y = torch.zeros((), dtype=x.dtype, device=x.device)
-        elif not (_inexact(x) and _needs_grad(x, y)):
+        elif not (_inexact(x) and needs_grad(x, y)):
             return torch.pow(x, y)
     return apply_function(_Pow, x, y)
 
 
-@_visible_to_modes
+@visible_to_modes
 def rpow(base: Any, exponent: torch.Tensor) -> torch.Tensor:
     """`base ** exponent` for a Python number `base`, with TF's gradient.
 
@@ -324,7 +325,7 @@ def rpow(base: Any, exponent: torch.Tensor) -> torch.Tensor:
     """
     with _DisableSubclass():
         plain = base != 0 and (isinstance(base, complex) or base > 0)
-        if plain or not (_inexact(exponent) and _needs_grad(exponent)):
+        if plain or not (_inexact(exponent) and needs_grad(exponent)):
             return torch.pow(base, exponent)
         base_tensor = torch.full((), base, dtype=exponent.dtype, device=exponent.device)
     return apply_function(_Pow, base_tensor, exponent)
@@ -364,11 +365,11 @@ class _Div(torch.autograd.Function):
     def jvp(ctx: Any, tangent_x: Any, tangent_y: Any) -> torch.Tensor:
         x, y = ctx.saved_tensors
         with _DisableSubclass():
-            tangent_x, tangent_y = _zero_for(tangent_x, x), _zero_for(tangent_y, y)
+            tangent_x, tangent_y = zero_for(tangent_x, x), zero_for(tangent_y, y)
             return tangent_x / y + tangent_y * ((-x / y) / y)
 
 
-@_visible_to_modes
+@visible_to_modes
 def divide(x: Any, y: Any) -> torch.Tensor:
     """`x / y` with TF's derivatives, for inexact tensors (a Python number on one side).
 
@@ -377,14 +378,14 @@ def divide(x: Any, y: Any) -> torch.Tensor:
     """
     with _DisableSubclass():
         if not isinstance(x, torch.Tensor):
-            if not (_inexact(y) and _needs_grad(y)):
+            if not (_inexact(y) and needs_grad(y)):
                 return torch.Tensor.__rtruediv__(y, x)
             x = torch.full((), x, dtype=y.dtype, device=y.device)
         elif not isinstance(y, torch.Tensor):
-            if not (_inexact(x) and _needs_grad(x)):
+            if not (_inexact(x) and needs_grad(x)):
                 return torch.div(x, y)
             y = torch.full((), y, dtype=x.dtype, device=x.device)
-        elif not (_inexact(x) and _needs_grad(x, y)):
+        elif not (_inexact(x) and needs_grad(x, y)):
             return torch.div(x, y)
     return apply_function(_Div, x, y)
 
@@ -463,8 +464,8 @@ class _MulNoNan(torch.autograd.Function):
             ) -> torch.Tensor:
         x, y = ctx.saved_tensors
         with _DisableSubclass():
-            return (_mul_no_nan(_zero_for(tangent_x, x), y)
-                    + _mul_no_nan(x, _zero_for(tangent_y, y)))
+            return (_mul_no_nan(zero_for(tangent_x, x), y)
+                    + _mul_no_nan(x, zero_for(tangent_y, y)))
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
@@ -480,7 +481,7 @@ class _MulNoNan(torch.autograd.Function):
         return grad_x, grad_y
 
 
-@_visible_to_modes
+@visible_to_modes
 def multiply_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """`x * y` with 0 where `y` is 0, and TF's gradients.
 
@@ -489,7 +490,7 @@ def multiply_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     >>> multiply_no_nan(x, y)
     tensor([0., 6.], grad_fn=<_MulNoNanBackward>)
     """
-    if _needs_grad(x, y):
+    if needs_grad(x, y):
         return apply_function(_MulNoNan, x, y)
     with _DisableSubclass():
         return _mul_no_nan(x, y)
@@ -555,11 +556,11 @@ class _Cumprod(torch.autograd.Function):
         with _DisableSubclass():
             x = _conj(x)
             prod = scan(x, axis, exclusive, reverse, True)
-            return prod * scan(_div_no_nan(_zero_for(tangent, x), x), axis, exclusive,
+            return prod * scan(_div_no_nan(zero_for(tangent, x), x), axis, exclusive,
                                reverse, False)
 
 
-@_visible_to_modes
+@visible_to_modes
 def cumprod(x: torch.Tensor, axis: int, exclusive: bool, reverse: bool) -> torch.Tensor:
     """TF's cumulative product along `axis`, with TF's gradient.
 
@@ -567,7 +568,7 @@ def cumprod(x: torch.Tensor, axis: int, exclusive: bool, reverse: bool) -> torch
     >>> torch.autograd.grad(cumprod(x, 0, False, False).sum(), x)
     (tensor([1., 0., 0.]),)
     """
-    if _needs_grad(x):
+    if needs_grad(x):
         return apply_function(_Cumprod, x, axis, exclusive, reverse)
     with _DisableSubclass():
         return scan(x, axis, exclusive, reverse, True)
@@ -607,11 +608,11 @@ class _WithPartials(torch.autograd.Function):
         x, y = ctx.saved_tensors
         with _DisableSubclass():
             partial_x, partial_y = ctx.partials(x, y)
-            return (_conj(partial_x) * _zero_for(tangent_x, x)
-                    + _conj(partial_y) * _zero_for(tangent_y, y))
+            return (_conj(partial_x) * zero_for(tangent_x, x)
+                    + _conj(partial_y) * zero_for(tangent_y, y))
 
 
-@_visible_to_modes
+@visible_to_modes
 def with_partials(x: torch.Tensor, y: torch.Tensor, fn: Callable[..., torch.Tensor],
                   partials: Callable[..., Tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor:
     """`fn(x, y)`, whose gradients are the `partials(x, y)` times the incoming one, not
@@ -623,7 +624,7 @@ def with_partials(x: torch.Tensor, y: torch.Tensor, fn: Callable[..., torch.Tens
     >>> torch.autograd.grad(out.real.sum(), x)
     (tensor([2.+0.j]),)
     """
-    if _needs_grad(x, y):
+    if needs_grad(x, y):
         return apply_function(_WithPartials, x, y, fn, partials)
     with _DisableSubclass():
         return fn(x, y)
@@ -693,19 +694,19 @@ class _ComplexSlogdet(torch.autograd.Function):
             return torch.zeros_like(trace), trace
 
 
-@_visible_to_modes
+@visible_to_modes
 def complex_det(a: torch.Tensor) -> torch.Tensor:
     """The determinant of each innermost complex matrix, with TF's gradient."""
-    if _needs_grad(a):
+    if needs_grad(a):
         return apply_function(_ComplexDet, a)
     with _DisableSubclass():
         return torch.linalg.det(a)
 
 
-@_visible_to_modes
+@visible_to_modes
 def complex_slogdet(a: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     """TF's `(sign, log|det|)` of each innermost complex matrix: both complex."""
-    if _needs_grad(a):
+    if needs_grad(a):
         return apply_function(_ComplexSlogdet, a)
     with _DisableSubclass():
         sign, logabs = torch.linalg.slogdet(a)
@@ -762,7 +763,7 @@ class _Stitch(torch.autograd.Function):
             return torch.index_add(total, 0, ctx.index, rows)
 
 
-@_visible_to_modes
+@visible_to_modes
 def stitch(index: torch.Tensor, size: int, tail: Tuple[int, ...], counts: Tuple[int, ...],
            *values: torch.Tensor) -> torch.Tensor:
     """TF's `DynamicStitch` of `values` at the flat int64 `index` (each value's rows in
@@ -772,7 +773,7 @@ def stitch(index: torch.Tensor, size: int, tail: Tuple[int, ...], counts: Tuple[
     >>> stitch(torch.tensor([0, 0]), 1, (), (2,), a)
     tensor([2.], grad_fn=<_StitchBackward>)
     """
-    if _needs_grad(*values):
+    if needs_grad(*values):
         return apply_function(_Stitch, index, size, tail, counts, *values)
     with _DisableSubclass():
         return _stitch(index, size, tail, values)

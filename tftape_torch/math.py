@@ -10,6 +10,8 @@ tf.Tensor([0. 0.], shape=(2,), dtype=float32)
 
 from __future__ import annotations
 
+from tftape_torch import _math_special as special
+from tftape_torch._bessel_ops import bessel_i0, bessel_i0e, bessel_i1, bessel_i1e
 from tftape_torch._complex_ops import angle, conj, imag, real
 from tftape_torch._elementwise_ops import (
     acos,
@@ -143,6 +145,10 @@ __all__ = [
     "atan",
     "atan2",
     "atanh",
+    "bessel_i0",
+    "bessel_i0e",
+    "bessel_i1",
+    "bessel_i1e",
     "bincount",
     "ceil",
     "confusion_matrix",
@@ -227,6 +233,7 @@ __all__ = [
     "softmax",
     "softplus",
     "softsign",
+    "special",
     "sqrt",
     "square",
     "squared_difference",

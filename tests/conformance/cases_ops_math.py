@@ -96,6 +96,45 @@ def case_ew_digamma_poles(tf):
     return tf.math.digamma(tf.constant([0.0, -0.0, -1.0, -2.0]))
 case_ew_erfinv = _unary_case("erfinv", [-0.9, -0.5, 0.0, 0.5, 0.99])
 case_ew_ndtri = _unary_case("ndtri", [0.01, 0.1, 0.5, 0.9])
+
+
+# The Bessel functions (`tf.math.special.bessel_*`; the `i` ones also `tf.math.bessel_*`):
+# values and TF's registered gradients (first, and second through nested tapes) on both
+# sides of 0 and at it, TF's values outside the domain (torch says NaN there), float64
+# and half, and the dtypes TF refuses (integers; bfloat16, which has no kernel).
+_BESSEL_KINDS = ["i0", "i0e", "i1", "i1e", "j0", "j1", "y0", "y1", "k0", "k0e", "k1", "k1e"]
+_BESSEL_EDGES = [0.0, -0.0, -2.0, float("inf"), -float("inf"), float("nan"), 1e-30, 700.0]
+
+
+def _bessel_case(kind):
+    def case(tf):
+        fn = getattr(tf.math.special, "bessel_" + kind)
+        return {
+            "float32": _grads(tf, fn, [0.5, -1.5, 2.0, 7.5, 30.0]),
+            "float64": _grads(tf, fn, [0.5, -1.5, 2.0, 7.5], dtype=tf.float64),
+            "second": [_second(tf, fn, v) for v in (0.0, 0.5, -1.5, 2.0)],
+            "edges": [fn(tf.constant(_BESSEL_EDGES, dtype)) for dtype in (tf.float32, tf.float64)],
+            "half": fn(tf.constant([0.0, 0.5, 2.0, -1.0], tf.float16)),
+        }
+
+    return case
+
+
+def case_ew_bessel_refused_dtypes(tf):
+    fns = [getattr(tf.math.special, "bessel_" + kind) for kind in _BESSEL_KINDS]
+    return {
+        "int32": [_raises(lambda fn=fn: fn(tf.constant([1]))) for fn in fns],
+        "bfloat16": [_raises(lambda fn=fn: fn(tf.constant([1.0], tf.bfloat16))) for fn in fns],
+    }
+
+
+for _kind in _BESSEL_KINDS:
+    globals()["case_ew_bessel_" + _kind] = _bessel_case(_kind)
+
+
+def case_ew_bessel_in_tf_math(tf):
+    x = [0.0, 0.5, -2.0]
+    return [getattr(tf.math, "bessel_" + kind)(tf.constant(x)) for kind in ("i0", "i0e", "i1", "i1e")]
 case_ew_softsign = _unary_case("softsign")
 case_ew_reciprocal_no_nan = _unary_case("reciprocal_no_nan", [-2.0, 0.0, 0.5, 4.0])
 
@@ -1662,4 +1701,18 @@ def case_linalg_set_diag_bands(tf):
         y = tf.linalg.set_diag(x, d, k=(0, 1), align="LEFT_RIGHT")
         loss = tf.reduce_sum(y * y * x)
     out["diagonal_grad"] = tape.gradient(loss, d)
+    return out
+
+
+def case_ew_bessel_jacobian_and_jvp(tf):
+    x = tf.constant([0.5, 2.0, 0.0])
+    out = []
+    for kind in _BESSEL_KINDS:
+        fn = getattr(tf.math.special, "bessel_" + kind)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = fn(x)
+        with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, -2.0, 1.0])) as acc:
+            z = fn(x)
+        out.append({"jacobian": tape.jacobian(y, x), "jvp": acc.jvp(z)})
     return out
