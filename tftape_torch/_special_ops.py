@@ -1,6 +1,7 @@
-"""Special functions and the "no NaN" arithmetic: `lgamma`, `digamma`, `erfinv`, `ndtri`,
-`softsign`, and the ops that are 0 where an operand is 0 (`xlogy`, `xdivy`, `xlog1py`,
-`divide_no_nan`, `multiply_no_nan`, `reciprocal_no_nan`), with TF's gradients there.
+"""Special functions and the "no NaN" arithmetic: `lgamma`, `digamma`, `polygamma`,
+`zeta`, `lbeta`, `erfinv`, `ndtri`, `softsign`, `nextafter`, and the ops that are 0
+where an operand is 0 (`xlogy`, `xdivy`, `xlog1py`, `divide_no_nan`,
+`multiply_no_nan`, `reciprocal_no_nan`), with TF's gradients there.
 
 The zero-masked ops are written with a safe operand (`where(x == 0, 1, y)`) so that
 neither their values nor their gradients take a NaN from the branch `where` drops.
@@ -12,14 +13,15 @@ tf.Tensor([0. 0.], shape=(2,), dtype=float32)
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Tuple
 
 import torch
 
 from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name
 from tftape_torch._kernels import divide as divide_kernel
 from tftape_torch._kernels import multiply_no_nan as multiply_no_nan_kernel
-from tftape_torch._kernels import with_partials
+from tftape_torch._kernels import needs_grad, visible_to_modes, with_partials, zero_for
+from tftape_torch._math_ops import reduce_sum
 from tftape_torch._op_call import (
     as_tensor,
     call,
@@ -28,19 +30,27 @@ from tftape_torch._op_call import (
     match_operands,
 )
 from tftape_torch._tensor import TRUEDIV_DTYPES
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import apply_function
 
 __all__ = [
     "digamma",
     "divide_no_nan",
     "erfinv",
+    "lbeta",
     "lgamma",
     "multiply_no_nan",
     "ndtri",
+    "nextafter",
+    "polygamma",
     "reciprocal_no_nan",
     "softsign",
     "xdivy",
     "xlog1py",
     "xlogy",
+    "zeta",
 ]
 
 _REAL = "bfloat16, half, float, double"
@@ -187,8 +197,6 @@ xlog1py = _binary("xlog1py", "Xlog1py", lambda x, y: x * torch.log1p(y), 0.0,
     """)
 
 
-
-
 def _no_nan_operands(x: Any, y: Any, op: str) -> Any:
     """TF's operands for `DivNoNan`/`MulNoNan`: tensors of one dtype (else the error
     each of TF's wrappers raises: `TypeError` for `div_no_nan`, `ValueError` for
@@ -245,3 +253,197 @@ def multiply_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
         raise disallowed("MulNoNan", a.dtype, "half, float, bfloat16, double, complex64, "
                          "complex128")
     return call("MulNoNan", multiply_no_nan_kernel, (a, b), a, b)
+
+
+# ---------------------------------------------------------------------------
+# polygamma, zeta, lbeta, nextafter
+
+
+def _real_operands(x: Any, y: Any, op: str, allowed: str) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Two operands of TF's float/double ops (`Polygamma`, `Zeta`, `NextAfter`)."""
+    a, b = match_operands(x, y, op)
+    if a.dtype not in (torch.float32, torch.float64):
+        raise disallowed(op, a.dtype, allowed)
+    return a, b
+
+
+def _nonpositive_integer(q: torch.Tensor) -> torch.Tensor:
+    return (q <= 0) & (q == torch.floor(q))
+
+
+def _zeta_values(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    # TF's kernel (Eigen's Cephes port) answers NaN at a pole q = 0, -1, ... unless x
+    # is 1 or an even integer (+inf); torch says +inf for every x there.
+    even = (x == torch.floor(x)) & (torch.remainder(x, 2) == 0)
+    nan = torch.full((), float("nan"), dtype=x.dtype, device=x.device)
+    pole_nan = _nonpositive_integer(q) & ~even & (x != 1)
+    return torch.where(pole_nan, nan, torch.special.zeta(x, q))
+
+
+def _polygamma_values(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    # TF's kernel: NaN unless `a` is a non-negative integer; digamma for 0; else
+    # (-1)^(a+1) a! zeta(a + 1, x), with TF's zeta at the poles. torch's polygamma takes
+    # one integer order: one evaluation per order present (a host read of the orders).
+    a, x = torch.broadcast_tensors(a, x)
+    out = torch.full((), float("nan"), dtype=x.dtype, device=x.device).expand(x.shape)
+    valid = (a >= 0) & (a == torch.floor(a))
+    for order in torch.unique(a[valid]).tolist():
+        if order == 0:
+            value = _digamma(x)
+        else:
+            value = torch.polygamma(int(order), x)
+            if order % 2 == 0:  # zeta(odd, pole) is NaN in TF
+                value = torch.where(_nonpositive_integer(x), torch.nan, value)
+        out = torch.where(a == order, value, out)
+    return out
+
+
+class _Polygamma(torch.autograd.Function):
+    """TF's polygamma and its gradients: None for the order, `polygamma(a + 1, x)` for
+    `x` (TF's kernel at `a + 1`, whatever `a` is)."""
+
+    @staticmethod
+    def forward(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        with _DisableSubclass():
+            return _polygamma_values(a, x)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        ctx.save_for_backward(*inputs)
+        ctx.save_for_forward(*inputs)
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Optional[torch.Tensor]) -> Tuple[None, Optional[torch.Tensor]]:
+        if grad is None or not ctx.needs_input_grad[1]:
+            return None, None
+        a, x = ctx.saved_tensors
+        with _DisableSubclass():
+            return None, (grad * _polygamma_kernel(a + 1, x)).sum_to_size(x.shape)
+
+    @staticmethod
+    def jvp(ctx: Any, tangent_a: Optional[torch.Tensor], tangent_x: Optional[torch.Tensor]
+            ) -> torch.Tensor:
+        a, x = ctx.saved_tensors
+        with _DisableSubclass():
+            return _polygamma_kernel(a + 1, x) * zero_for(tangent_x, x)
+
+
+@visible_to_modes
+def _polygamma_kernel(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    if needs_grad(a, x):
+        return apply_function(_Polygamma, a, x)
+    with _DisableSubclass():
+        return _polygamma_values(a, x)
+
+
+def polygamma(a: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The polygamma function `psi^(a)(x)`: the `a`-th derivative of `digamma`,
+    elementwise; NaN where `a` is not a non-negative integer. The gradient is
+    `polygamma(a + 1, x)` for `x` and None for `a`, as TF's.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.polygamma(tf.constant([0.0, 1.0]), tf.constant([1.0, 1.0])))
+    tf.Tensor([-0.5772159  1.644934 ], shape=(2,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for operands that are not float32 or float64.
+    """
+    a_, x_ = _real_operands(a, x, "Polygamma", "float, double")
+    return call("Polygamma", _polygamma_kernel, (a_, x_), a_, x_)
+
+
+def _zeta_partial_q(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    return -x * _zeta_kernel(x + 1, q)
+
+
+class _Zeta(torch.autograd.Function):
+    """Hurwitz zeta with TF's gradients: None for `x`, `-x * zeta(x + 1, q)` for `q`
+    (torch has no derivative for `x` and raises)."""
+
+    @staticmethod
+    def forward(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+        with _DisableSubclass():
+            return _zeta_values(x, q)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        ctx.save_for_backward(*inputs)
+        ctx.save_for_forward(*inputs)
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Optional[torch.Tensor]) -> Tuple[None, Optional[torch.Tensor]]:
+        if grad is None or not ctx.needs_input_grad[1]:
+            return None, None
+        x, q = ctx.saved_tensors
+        with _DisableSubclass():
+            return None, (grad * _zeta_partial_q(x, q)).sum_to_size(q.shape)
+
+    @staticmethod
+    def jvp(ctx: Any, tangent_x: Optional[torch.Tensor], tangent_q: Optional[torch.Tensor]
+            ) -> torch.Tensor:
+        x, q = ctx.saved_tensors
+        with _DisableSubclass():
+            return _zeta_partial_q(x, q) * zero_for(tangent_q, q)
+
+
+@visible_to_modes
+def _zeta_kernel(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    if needs_grad(x, q):
+        return apply_function(_Zeta, x, q)
+    with _DisableSubclass():
+        return _zeta_values(x, q)
+
+
+def zeta(x: Any, q: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The Hurwitz zeta function `sum((n + q) ** -x for n >= 0)`, elementwise. The
+    gradient is `-x * zeta(x + 1, q)` for `q` and None for `x`, as TF's.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.zeta(tf.constant([2.0]), tf.constant([1.0])))
+    tf.Tensor([1.644934], shape=(1,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for operands that are not float32 or float64.
+    """
+    x_, q_ = _real_operands(x, q, "Zeta", "float, double")
+    return call("Zeta", _zeta_kernel, (x_, q_), x_, q_)
+
+
+def _ones_and_zeros(x: torch.Tensor, y: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    return torch.ones_like(x), torch.zeros_like(y)
+
+
+def _nextafter(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return with_partials(x, y, torch.nextafter, _ones_and_zeros)
+
+
+def nextafter(x1: Any, x2: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The next representable value after `x1` towards `x2`, elementwise. The gradient
+    passes to `x1` unchanged and is zero for `x2`, as TF's.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.nextafter(tf.constant([1.0]), tf.constant([2.0])) > 1.0)
+    tf.Tensor([ True], shape=(1,), dtype=bool)
+
+    Raises:
+      InvalidArgumentError: for operands that are not float32 or float64.
+    """
+    a, b = _real_operands(x1, x2, "NextAfter", "double, float")
+    return call("NextAfter", _nextafter, (a, b), a, b)
+
+
+def lbeta(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`log(|Beta(x)|)` over the last dimension: `sum(lgamma(x), -1) - lgamma(sum(x, -1))`,
+    computed as TF's Python does (so with its gradient).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.lbeta(tf.constant([[1.0, 2.0]])))
+    tf.Tensor([-0.6931472], shape=(1,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for a scalar `x` or an integer one.
+    """
+    t = as_tensor(x)
+    return reduce_sum(lgamma(t), axis=[-1]) - lgamma(reduce_sum(t, axis=[-1]))

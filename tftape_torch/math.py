@@ -119,14 +119,18 @@ from tftape_torch._special_ops import (
     digamma,
     divide_no_nan,
     erfinv,
+    lbeta,
     lgamma,
     multiply_no_nan,
     ndtri,
+    nextafter,
+    polygamma,
     reciprocal_no_nan,
     softsign,
     xdivy,
     xlog1py,
     xlogy,
+    zeta,
 )
 
 mod = floormod
@@ -182,6 +186,7 @@ __all__ = [
     "is_non_decreasing",
     "is_strictly_increasing",
     "l2_normalize",
+    "lbeta",
     "less",
     "less_equal",
     "lgamma",
@@ -200,8 +205,10 @@ __all__ = [
     "multiply_no_nan",
     "ndtri",
     "negative",
+    "nextafter",
     "not_equal",
     "polyval",
+    "polygamma",
     "pow",
     "real",
     "reciprocal",
@@ -252,4 +259,5 @@ __all__ = [
     "xlog1py",
     "xlogy",
     "zero_fraction",
+    "zeta",
 ]

@@ -1716,3 +1716,74 @@ def case_ew_bessel_jacobian_and_jvp(tf):
             z = fn(x)
         out.append({"jacobian": tape.jacobian(y, x), "jvp": acc.jvp(z)})
     return out
+
+
+# polygamma, zeta, lbeta, nextafter: values (poles, orders that are not non-negative
+# integers, negative q), TF's gradients (None for polygamma's order and zeta's x),
+# second derivatives, float64, and the dtypes TF refuses.
+_POLYGAMMA_A = [0.0, 1.0, 2.0, 1.5, -1.0, 0.0, 3.0, 0.0, 1.0]
+_POLYGAMMA_X = [0.5, 2.0, 3.0, 1.0, 0.5, 0.0, -2.0, -1.5, 0.0]
+
+
+def case_ew_polygamma(tf):
+    return {
+        "float32": _grads(tf, tf.math.polygamma, _POLYGAMMA_A, _POLYGAMMA_X),
+        "float64": _grads(tf, tf.math.polygamma, _POLYGAMMA_A, _POLYGAMMA_X, dtype=tf.float64),
+        "broadcast": _grads(tf, tf.math.polygamma, [[0.0], [2.0]], [0.5, 1.5, 4.0]),
+        "second": [_second(tf, lambda x: tf.math.polygamma(tf.constant(n), x), 1.5)
+                   for n in (0.0, 1.0, 3.0)],
+    }
+
+
+def case_ew_zeta(tf):
+    x = [2.0, 3.0, 1.0, 0.5, 4.0, 2.0, 2.0, 1.0, -1.0]
+    q = [1.0, 2.0, 0.5, 1.0, -1.5, 0.0, -2.0, -1.0, 1.0]
+    return {
+        "float32": _grads(tf, tf.math.zeta, x, q),
+        "float64": _grads(tf, tf.math.zeta, x, q, dtype=tf.float64),
+        "broadcast": _grads(tf, tf.math.zeta, [[2.0], [3.0]], [1.0, 2.5]),
+        "second": _second(tf, lambda v: tf.math.zeta(tf.constant(3.0), v), 1.5),
+    }
+
+
+def case_ew_lbeta(tf):
+    return {
+        "matrix": _grads(tf, tf.math.lbeta, [[1.0, 2.0], [0.5, 3.0]]),
+        "vector": _grads(tf, tf.math.lbeta, [1.0, 2.0, 3.0]),
+        "rank3": _grads(tf, tf.math.lbeta, [[[0.5, 1.5, 2.0]], [[4.0, 0.25, 1.0]]]),
+        "empty_last": tf.math.lbeta(tf.zeros([2, 0])),
+        "second": _second(tf, lambda v: tf.math.lbeta(tf.stack([v, v * 2.0])), 1.5),
+    }
+
+
+def case_ew_nextafter(tf):
+    return {
+        "float32": _grads(tf, tf.math.nextafter, [1.0, 0.0, 1.0, -2.0], [2.0, -1.0, 1.0, -3.0]),
+        "float64": _grads(tf, tf.math.nextafter, [1.0, 0.0], [0.0, 1.0], dtype=tf.float64),
+        "broadcast": _grads(tf, tf.math.nextafter, [[1.0], [2.0]], [0.0, 3.0]),
+    }
+
+
+def case_ew_special_refused_dtypes(tf):
+    ints = [tf.constant([1]), tf.constant([2])]
+    halves = [tf.constant([1.0], tf.float16), tf.constant([2.0], tf.float16)]
+    return {
+        name: [_raises(lambda: fn(*ints)), _raises(lambda: fn(*halves))]
+        for name, fn in (("polygamma", tf.math.polygamma), ("zeta", tf.math.zeta),
+                         ("nextafter", tf.math.nextafter))
+    } | {"lbeta": [_raises(lambda: tf.math.lbeta(tf.constant([1, 2]))),
+                   _raises(lambda: tf.math.lbeta(tf.constant(3.0)))]}
+
+
+def case_ew_special_jvps(tf):
+    a, x = tf.constant([0.0, 1.0, 2.0]), tf.constant([0.5, 2.0, 3.0])
+    out = {}
+    for name, fn in (("polygamma", tf.math.polygamma), ("zeta", lambda u, v: tf.math.zeta(u + 2.0, v)),
+                     ("nextafter", tf.math.nextafter)):
+        with tf.autodiff.ForwardAccumulator([a, x], [tf.ones([3]), tf.constant([1.0, -2.0, 0.5])]) as acc:
+            y = fn(a, x)
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            z = fn(a, x)
+        out[name] = {"jvp": acc.jvp(y), "jacobian": tape.jacobian(z, x)}
+    return out
