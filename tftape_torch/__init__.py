@@ -44,6 +44,7 @@ from typing import Any
 from tftape_torch import (
     autodiff,
     autograph,
+    bitwise,
     config,
     data,
     debugging,
@@ -281,6 +282,7 @@ __all__ = [
     "autodiff",
     "autograph",
     "bfloat16",
+    "bitwise",
     "bool",
     "boolean_mask",
     "broadcast_dynamic_shape",

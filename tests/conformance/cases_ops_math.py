@@ -1787,3 +1787,57 @@ def case_ew_special_jvps(tf):
             z = fn(a, x)
         out[name] = {"jvp": acc.jvp(y), "jacobian": tape.jacobian(z, x)}
     return out
+
+
+# tf.bitwise: every op on each integer dtype, the shifts' clamping of the amount to
+# [0, bits - 1] (negative and too-large amounts), arithmetic right shifts, broadcasting,
+# Python operands, no gradient, and the operands TF refuses.
+_BITWISE = ["bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift"]
+
+
+def case_bit_ops_by_dtype(tf):
+    out = {}
+    for key in ("int8", "int16", "int32", "int64", "uint8"):
+        x = tf.constant([5, 100, 7, 0, 1], getattr(tf, key))
+        y = tf.constant([1, 2, 9, 3, 0], getattr(tf, key))
+        out[key] = [getattr(tf.bitwise, name)(x, y) for name in _BITWISE]
+        out[key].append(tf.bitwise.invert(x))
+    return out
+
+
+def case_bit_signed_and_clamped_shifts(tf):
+    x = tf.constant([5, -3, 7, 0, -128, 1], tf.int32)
+    y = tf.constant([1, 2, 33, 32, -1, 31], tf.int32)
+    small = tf.constant([-128, 1, 16, 64], tf.int8)
+    amounts = tf.constant([9, -1, -1, 7], tf.int8)
+    return {
+        "int32": [getattr(tf.bitwise, name)(x, y) for name in _BITWISE] + [tf.bitwise.invert(x)],
+        "int8": [tf.bitwise.left_shift(small, amounts), tf.bitwise.right_shift(small, amounts)],
+    }
+
+
+def case_bit_broadcast_and_python_operands(tf):
+    return [
+        tf.bitwise.bitwise_and(tf.constant([[1], [3]]), tf.constant([1, 2, 3])),
+        tf.bitwise.bitwise_and(tf.constant([1, 3]), 1),
+        tf.bitwise.left_shift(1, tf.constant([1, 3])),
+        tf.bitwise.bitwise_xor(tf.constant([1, 3], tf.int64), 2),
+    ]
+
+
+def case_bit_no_gradient(tf):
+    x = tf.constant([5, 6])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.bitwise.bitwise_and(x, 3)
+    return tape.gradient(y, x)
+
+
+def case_bit_refused_operands(tf):
+    return [
+        _raises(lambda: tf.bitwise.bitwise_and(tf.constant([1.0]), tf.constant([1.0]))),
+        _raises(lambda: tf.bitwise.bitwise_or(tf.constant([True]), tf.constant([True]))),
+        _raises(lambda: tf.bitwise.bitwise_and(tf.constant([1]), tf.constant([1], tf.int64))),
+        _raises(lambda: tf.bitwise.invert(tf.constant([1.0]))),
+        _raises(lambda: tf.bitwise.left_shift(tf.constant([1]), 1.5)),
+    ]
