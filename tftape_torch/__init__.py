@@ -89,6 +89,7 @@ from tftape_torch._array_ops import (
     zeros,
     zeros_like,
 )
+from tftape_torch._bitwise_ops import bitcast
 from tftape_torch._clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
 from tftape_torch._complex_ops import complex
 from tftape_torch._custom_gradient import custom_gradient, grad_pass_through, recompute_grad
@@ -180,6 +181,7 @@ from tftape_torch._gather_ops import (
     tensor_scatter_nd_update,
     unique,
 )
+from tftape_torch._histogram_ops import histogram_fixed_width, histogram_fixed_width_bins
 from tftape_torch._indexed_slices import IndexedSlices
 from tftape_torch._initializers import (
     constant_initializer,
@@ -282,6 +284,7 @@ __all__ = [
     "autodiff",
     "autograph",
     "bfloat16",
+    "bitcast",
     "bitwise",
     "bool",
     "boolean_mask",
@@ -341,6 +344,8 @@ __all__ = [
     "greater",
     "greater_equal",
     "group",
+    "histogram_fixed_width",
+    "histogram_fixed_width_bins",
     "half",
     "identity",
     "identity_n",

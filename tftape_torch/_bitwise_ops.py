@@ -1,9 +1,11 @@
-"""TF's bitwise ops (`tf.bitwise`): and, or, xor, invert and the shifts, on integers.
+"""Ops on bits: TF's bitwise ops (`tf.bitwise`: and, or, xor, invert and the shifts, on
+integers) and `tf.bitcast`, which reads a tensor's bytes as another dtype.
 
 Operands match as TF's binary ops do (one integer dtype; a Python int takes the
 tensor's). The shifts clamp the shift amount to `[0, bits - 1]`, as TF's kernels do
 (shifting an int32 by 33 shifts it by 31, by -1 not at all); `right_shift` is
-arithmetic on signed integers. Integer ops have no gradient.
+arithmetic on signed integers. Integer ops have no gradient, nor has `bitcast` (its
+result is still on the tape, as TF's).
 
 >>> import tftape_torch as tf
 >>> print(tf.bitwise.bitwise_and(tf.constant([5, 6]), 3))
@@ -16,10 +18,15 @@ from typing import Any, Callable, Optional
 
 import torch
 
-from tftape_torch._dtypes import INTEGER
+from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name
+from tftape_torch._kernels import without_gradient
 from tftape_torch._op_call import as_tensor, call, disallowed, match_operands
+from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["bitwise_and", "bitwise_or", "bitwise_xor", "invert", "left_shift", "right_shift"]
+__all__ = [
+    "bitcast", "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "left_shift",
+    "right_shift",
+]
 
 _ALLOWED = "int8, int16, int32, int64, uint8, uint16, uint32, uint64"
 
@@ -104,3 +111,48 @@ def invert(x: Any, name: Optional[str] = None) -> torch.Tensor:
     if t.dtype not in INTEGER:
         raise disallowed("Invert", t.dtype, _ALLOWED)
     return call("Invert", torch.bitwise_not, (t,), t)
+
+
+_BITCAST_TYPES = ("bfloat16, half, float, double, int64, int32, uint8, uint16, uint32, "
+                  "uint64, int8, int16, complex64, complex128, qint8, quint8, qint16, "
+                  "quint16, qint32")
+
+
+def _bitcast(x: torch.Tensor, target: torch.dtype) -> torch.Tensor:
+    size, new = x.element_size(), torch.empty((), dtype=target).element_size()
+    x = x.contiguous()
+    if size == new:
+        return x.view(target)
+    if size > new:  # one more dimension, of size / new
+        return x.unsqueeze(-1).view(target)
+    return x.view(target).squeeze(-1)  # the last dimension (new / size) goes
+
+
+def bitcast(input: Any, type: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`input`'s bytes read as dtype `type`, without copying values.
+
+    To a smaller dtype, the result gets one more dimension (the ratio of the sizes);
+    to a larger one, `input`'s last dimension must be that ratio, and goes. There is
+    no gradient through it.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.bitcast(tf.constant([1.0, 2.0]), tf.int32))
+    tf.Tensor([1065353216 1073741824], shape=(2,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: for a bool dtype on either side, or a last dimension that
+        is not the ratio of the sizes.
+    """
+    t = as_tensor(input)
+    target = as_dtype(type)
+    if t.dtype == torch.bool:
+        raise disallowed("Bitcast", t.dtype, _BITCAST_TYPES)
+    if target == torch.bool:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'type' of {dtype_name(target)} is not in the list "
+            f"of allowed values: {_BITCAST_TYPES} [Op:Bitcast]"
+        )
+    size, new = t.element_size(), torch.empty((), dtype=target).element_size()
+    if size < new and (t.dim() == 0 or t.shape[-1] * size != new):
+        raise InvalidArgumentError(None, None, f"Cannot bitcast from {size} to {new} [Op:Bitcast]")
+    return call("Bitcast", without_gradient(_bitcast), (t,), t, target)

@@ -1841,3 +1841,72 @@ def case_bit_refused_operands(tf):
         _raises(lambda: tf.bitwise.invert(tf.constant([1.0]))),
         _raises(lambda: tf.bitwise.left_shift(tf.constant([1]), 1.5)),
     ]
+
+
+# tf.bitcast: same size, to a smaller dtype (one more dimension), to a larger one (the
+# last dimension goes), scalars, complex; no gradient; the refused ones.
+def case_bit_bitcast(tf):
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.bitcast(x, tf.int32)
+        back = tf.bitcast(y, tf.float32) * 2.0
+    return {
+        "same_size": y,
+        "to_bytes": tf.bitcast(x, tf.uint8),
+        "round_trip": tf.bitcast(tf.bitcast(x, tf.uint8), tf.float32),
+        "scalar": tf.bitcast(tf.constant(1.0), tf.int16),
+        "to_wider": tf.bitcast(tf.constant([[1, 2], [3, 4]], tf.int32), tf.int64),
+        "complex": tf.bitcast(tf.constant([1.0], tf.float64), tf.complex64),
+        "half": tf.bitcast(tf.constant([1.5, -2.0], tf.float16), tf.int16),
+        "gradient": tape.gradient(back, x),
+        "refused": [
+            _raises(lambda: tf.bitcast(tf.constant([1, 2, 3], tf.uint8), tf.float32)),
+            _raises(lambda: tf.bitcast(tf.constant([True]), tf.uint8)),
+            _raises(lambda: tf.bitcast(tf.constant([1.0]), tf.bool)),
+            _raises(lambda: tf.bitcast(tf.constant(1, tf.int8), tf.int16)),
+        ],
+    }
+
+
+def case_histogram_fixed_width(tf):
+    v = tf.constant([-1.0, 0.0, 1.5, 2.0, 5.0, 15.0, 4.999999, 0.1, float("inf"), -float("inf")])
+    return {
+        "float": tf.histogram_fixed_width(v, [0.0, 5.0], nbins=5),
+        "edges": tf.histogram_fixed_width(tf.constant([0.6, 1.2, 1.8, 0.3]), [0.0, 3.0], nbins=5),
+        "int64_counts": tf.histogram_fixed_width(tf.constant([1, 2, 3, 9]), [0, 10], nbins=3,
+                                                 dtype=tf.int64),
+        "int64_values": tf.histogram_fixed_width(tf.constant([1, 5], tf.int64), [0, 3], nbins=2),
+        "matrix": tf.histogram_fixed_width(tf.constant([[1.0, 2.0], [3.0, 9.0]]), [0.0, 10.0],
+                                           nbins=3),
+        "empty": tf.histogram_fixed_width(tf.constant([], tf.float32), [0.0, 3.0], nbins=2),
+        "tensor_args": tf.histogram_fixed_width(tf.constant([1.0]), tf.constant([0.0, 3.0]),
+                                                nbins=tf.constant(2)),
+        "refused": [
+            _raises(lambda: tf.histogram_fixed_width(v, [5.0, 0.0], nbins=5)),
+            _raises(lambda: tf.histogram_fixed_width(v, [0.0, 5.0], nbins=0)),
+            _raises(lambda: tf.histogram_fixed_width(v, [0.0, 5.0, 6.0], nbins=3)),
+            _raises(lambda: tf.histogram_fixed_width(v, [0.0, 5.0], nbins=2, dtype=tf.float32)),
+            _raises(lambda: tf.histogram_fixed_width(tf.constant([float("nan")]), [0.0, 1.0])),
+        ],
+    }
+
+
+def case_histogram_fixed_width_bins(tf):
+    v = tf.constant([-1.0, 0.0, 1.5, 2.0, 5.0, 15.0, 4.999999, 0.1, float("inf"), -float("inf")])
+    return {
+        "float": tf.histogram_fixed_width_bins(v, [0.0, 5.0], nbins=5),
+        "edges": tf.histogram_fixed_width_bins(tf.constant([0.6, 1.2, 1.8, 0.3]), [0.0, 3.0],
+                                               nbins=5),
+        "matrix": tf.histogram_fixed_width_bins(tf.constant([[1.0, 2.0], [3.0, 9.0]]),
+                                                [0.0, 10.0], nbins=3),
+        "reversed_range": tf.histogram_fixed_width_bins(tf.constant([1.0]), [1.0, 0.0], nbins=2),
+        "float64": tf.histogram_fixed_width_bins(tf.constant([0.3, 0.9], tf.float64),
+                                                 tf.constant([0.0, 1.0], tf.float64), nbins=2),
+        "refused": [
+            _raises(lambda: tf.histogram_fixed_width_bins(tf.constant([1, 2]), [0, 10], 3)),
+            _raises(lambda: tf.histogram_fixed_width_bins(tf.constant([1.0]), [0.0, 1.0], 0)),
+            _raises(lambda: tf.histogram_fixed_width_bins(tf.constant([1.0], tf.float64),
+                                                          [0.0, 1.0], 2)),
+        ],
+    }
