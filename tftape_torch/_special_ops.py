@@ -298,43 +298,64 @@ def _polygamma_values(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return out
 
 
-class _Polygamma(torch.autograd.Function):
-    """TF's polygamma and its gradients: None for the order, `polygamma(a + 1, x)` for
-    `x` (TF's kernel at `a + 1`, whatever `a` is)."""
+class _SecondOperandOnly(torch.autograd.Function):
+    """`values(a, b)` whose gradient is None for `a` and `partial(a, b)` times the
+    incoming one for `b`: TF's `Polygamma` (the order) and `Zeta` (`x`) register no
+    gradient for their first operand (torch has none for zeta's `x`, and raises)."""
 
     @staticmethod
-    def forward(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    def forward(a: torch.Tensor, b: torch.Tensor, values: Any, partial: Any) -> torch.Tensor:
         with _DisableSubclass():
-            return _polygamma_values(a, x)
+            return values(a, b)
 
     @staticmethod
     def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
-        ctx.save_for_backward(*inputs)
-        ctx.save_for_forward(*inputs)
+        a, b, _, ctx.partial = inputs
+        ctx.save_for_backward(a, b)
+        ctx.save_for_forward(a, b)
         ctx.set_materialize_grads(False)
 
     @staticmethod
-    def backward(ctx: Any, grad: Optional[torch.Tensor]) -> Tuple[None, Optional[torch.Tensor]]:
+    def backward(ctx: Any, grad: Optional[torch.Tensor]) -> Tuple[Optional[torch.Tensor], ...]:
         if grad is None or not ctx.needs_input_grad[1]:
-            return None, None
-        a, x = ctx.saved_tensors
+            return None, None, None, None
+        a, b = ctx.saved_tensors
         with _DisableSubclass():
-            return None, (grad * _polygamma_kernel(a + 1, x)).sum_to_size(x.shape)
+            return None, (grad * ctx.partial(a, b)).sum_to_size(b.shape), None, None
 
     @staticmethod
-    def jvp(ctx: Any, tangent_a: Optional[torch.Tensor], tangent_x: Optional[torch.Tensor]
-            ) -> torch.Tensor:
-        a, x = ctx.saved_tensors
+    def jvp(ctx: Any, tangent_a: Optional[torch.Tensor], tangent_b: Optional[torch.Tensor],
+            *_: Any) -> torch.Tensor:
+        a, b = ctx.saved_tensors
         with _DisableSubclass():
-            return _polygamma_kernel(a + 1, x) * zero_for(tangent_x, x)
+            return ctx.partial(a, b) * zero_for(tangent_b, b)
 
 
-@visible_to_modes
-def _polygamma_kernel(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    if needs_grad(a, x):
-        return apply_function(_Polygamma, a, x)
-    with _DisableSubclass():
-        return _polygamma_values(a, x)
+def _second_operand_only(values: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+                         partial: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+                         ) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    @visible_to_modes
+    def kernel(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        if needs_grad(a, b):
+            return apply_function(_SecondOperandOnly, a, b, values, partial)
+        with _DisableSubclass():
+            return values(a, b)
+
+    return kernel
+
+
+# d/dx polygamma(a, x) is TF's kernel at a + 1, whatever a is; d/dq zeta(x, q) is
+# -x * zeta(x + 1, q). Both differentiable in turn, for higher derivatives.
+def _polygamma_partial(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    return _polygamma_kernel(a + 1, x)
+
+
+def _zeta_partial(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    return -x * _zeta_kernel(x + 1, q)
+
+
+_polygamma_kernel = _second_operand_only(_polygamma_values, _polygamma_partial)
+_zeta_kernel = _second_operand_only(_zeta_values, _zeta_partial)
 
 
 def polygamma(a: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
@@ -351,49 +372,6 @@ def polygamma(a: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
     """
     a_, x_ = _real_operands(a, x, "Polygamma", "float, double")
     return call("Polygamma", _polygamma_kernel, (a_, x_), a_, x_)
-
-
-def _zeta_partial_q(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
-    return -x * _zeta_kernel(x + 1, q)
-
-
-class _Zeta(torch.autograd.Function):
-    """Hurwitz zeta with TF's gradients: None for `x`, `-x * zeta(x + 1, q)` for `q`
-    (torch has no derivative for `x` and raises)."""
-
-    @staticmethod
-    def forward(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
-        with _DisableSubclass():
-            return _zeta_values(x, q)
-
-    @staticmethod
-    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
-        ctx.save_for_backward(*inputs)
-        ctx.save_for_forward(*inputs)
-        ctx.set_materialize_grads(False)
-
-    @staticmethod
-    def backward(ctx: Any, grad: Optional[torch.Tensor]) -> Tuple[None, Optional[torch.Tensor]]:
-        if grad is None or not ctx.needs_input_grad[1]:
-            return None, None
-        x, q = ctx.saved_tensors
-        with _DisableSubclass():
-            return None, (grad * _zeta_partial_q(x, q)).sum_to_size(q.shape)
-
-    @staticmethod
-    def jvp(ctx: Any, tangent_x: Optional[torch.Tensor], tangent_q: Optional[torch.Tensor]
-            ) -> torch.Tensor:
-        x, q = ctx.saved_tensors
-        with _DisableSubclass():
-            return _zeta_partial_q(x, q) * zero_for(tangent_q, q)
-
-
-@visible_to_modes
-def _zeta_kernel(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
-    if needs_grad(x, q):
-        return apply_function(_Zeta, x, q)
-    with _DisableSubclass():
-        return _zeta_values(x, q)
 
 
 def zeta(x: Any, q: Any, name: Optional[str] = None) -> torch.Tensor:
