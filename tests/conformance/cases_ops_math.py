@@ -134,7 +134,8 @@ for _kind in _BESSEL_KINDS:
 
 def case_ew_bessel_in_tf_math(tf):
     x = [0.0, 0.5, -2.0]
-    return [getattr(tf.math, "bessel_" + kind)(tf.constant(x)) for kind in ("i0", "i0e", "i1", "i1e")]
+    return [getattr(tf.math, "bessel_" + kind)(tf.constant(x))
+            for kind in ("i0", "i0e", "i1", "i1e")]
 case_ew_softsign = _unary_case("softsign")
 case_ew_reciprocal_no_nan = _unary_case("reciprocal_no_nan", [-2.0, 0.0, 0.5, 4.0])
 
@@ -1730,7 +1731,7 @@ def case_ew_polygamma(tf):
         "float32": _grads(tf, tf.math.polygamma, _POLYGAMMA_A, _POLYGAMMA_X),
         "float64": _grads(tf, tf.math.polygamma, _POLYGAMMA_A, _POLYGAMMA_X, dtype=tf.float64),
         "broadcast": _grads(tf, tf.math.polygamma, [[0.0], [2.0]], [0.5, 1.5, 4.0]),
-        "second": [_second(tf, lambda x: tf.math.polygamma(tf.constant(n), x), 1.5)
+        "second": [_second(tf, lambda x, n=n: tf.math.polygamma(tf.constant(n), x), 1.5)
                    for n in (0.0, 1.0, 3.0)],
     }
 
@@ -1768,7 +1769,7 @@ def case_ew_special_refused_dtypes(tf):
     ints = [tf.constant([1]), tf.constant([2])]
     halves = [tf.constant([1.0], tf.float16), tf.constant([2.0], tf.float16)]
     return {
-        name: [_raises(lambda: fn(*ints)), _raises(lambda: fn(*halves))]
+        name: [_raises(lambda fn=fn: fn(*ints)), _raises(lambda fn=fn: fn(*halves))]
         for name, fn in (("polygamma", tf.math.polygamma), ("zeta", tf.math.zeta),
                          ("nextafter", tf.math.nextafter))
     } | {"lbeta": [_raises(lambda: tf.math.lbeta(tf.constant([1, 2]))),
@@ -1778,9 +1779,11 @@ def case_ew_special_refused_dtypes(tf):
 def case_ew_special_jvps(tf):
     a, x = tf.constant([0.0, 1.0, 2.0]), tf.constant([0.5, 2.0, 3.0])
     out = {}
-    for name, fn in (("polygamma", tf.math.polygamma), ("zeta", lambda u, v: tf.math.zeta(u + 2.0, v)),
+    tangents = [tf.ones([3]), tf.constant([1.0, -2.0, 0.5])]
+    for name, fn in (("polygamma", tf.math.polygamma),
+                     ("zeta", lambda u, v: tf.math.zeta(u + 2.0, v)),
                      ("nextafter", tf.math.nextafter)):
-        with tf.autodiff.ForwardAccumulator([a, x], [tf.ones([3]), tf.constant([1.0, -2.0, 0.5])]) as acc:
+        with tf.autodiff.ForwardAccumulator([a, x], tangents) as acc:
             y = fn(a, x)
         with tf.GradientTape(persistent=True) as tape:
             tape.watch(x)
