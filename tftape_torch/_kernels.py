@@ -595,10 +595,9 @@ class _WithPartials(torch.autograd.Function):
             return None, None, None, None
         x, y = ctx.saved_tensors
         with _DisableSubclass():
-            partial_x, partial_y = ctx.partials(x, y)
-            grad_x = _sum_to(partial_x * grad, x.shape) if ctx.needs_input_grad[0] else None
-            grad_y = _sum_to(partial_y * grad, y.shape) if ctx.needs_input_grad[1] else None
-        return grad_x, grad_y, None, None
+            grads = [None if p is None or not needed else _sum_to(p * grad, t.shape)
+                     for p, needed, t in zip(ctx.partials(x, y), ctx.needs_input_grad, (x, y))]
+        return grads[0], grads[1], None, None
 
     @staticmethod
     def jvp(ctx: Any, tangent_x: Optional[torch.Tensor], tangent_y: Optional[torch.Tensor],
@@ -607,17 +606,18 @@ class _WithPartials(torch.autograd.Function):
         # which conjugates.
         x, y = ctx.saved_tensors
         with _DisableSubclass():
-            partial_x, partial_y = ctx.partials(x, y)
-            return (_conj(partial_x) * zero_for(tangent_x, x)
-                    + _conj(partial_y) * zero_for(tangent_y, y))
+            terms = [_conj(p) * zero_for(tangent, t) for p, tangent, t
+                     in zip(ctx.partials(x, y), (tangent_x, tangent_y), (x, y)) if p is not None]
+            return terms[0] if len(terms) == 1 else terms[0] + terms[1]
 
 
 @visible_to_modes
 def with_partials(x: torch.Tensor, y: torch.Tensor, fn: Callable[..., torch.Tensor],
-                  partials: Callable[..., Tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor:
+                  partials: Callable[..., Tuple[Optional[torch.Tensor], ...]]) -> torch.Tensor:
     """`fn(x, y)`, whose gradients are the `partials(x, y)` times the incoming one, not
     conjugated: TF's `Xlogy` and `Xdivy` gradients for complex operands (TF's other
-    complex gradients conjugate the derivative, as torch's do).
+    complex gradients conjugate the derivative, as torch's do). A partial of None is
+    an operand TF registers no gradient for (`Polygamma`'s order, `Zeta`'s `x`).
 
     >>> x, y = torch.tensor([1j], requires_grad=True), torch.tensor([2 + 0j])
     >>> out = with_partials(x, y, torch.mul, lambda a, b: (b, a))

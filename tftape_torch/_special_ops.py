@@ -20,7 +20,7 @@ import torch
 from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name
 from tftape_torch._kernels import divide as divide_kernel
 from tftape_torch._kernels import multiply_no_nan as multiply_no_nan_kernel
-from tftape_torch._kernels import needs_grad, visible_to_modes, with_partials, zero_for
+from tftape_torch._kernels import with_partials
 from tftape_torch._math_ops import reduce_sum
 from tftape_torch._op_call import (
     as_tensor,
@@ -30,10 +30,6 @@ from tftape_torch._op_call import (
     match_operands,
 )
 from tftape_torch._tensor import TRUEDIV_DTYPES
-from tftape_torch._torch_internals import (
-    DisableTorchFunctionSubclass as _DisableSubclass,
-)
-from tftape_torch._torch_internals import apply_function
 
 __all__ = [
     "digamma",
@@ -298,64 +294,16 @@ def _polygamma_values(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return out
 
 
-class _SecondOperandOnly(torch.autograd.Function):
-    """`values(a, b)` whose gradient is None for `a` and `partial(a, b)` times the
-    incoming one for `b`: TF's `Polygamma` (the order) and `Zeta` (`x`) register no
-    gradient for their first operand (torch has none for zeta's `x`, and raises)."""
-
-    @staticmethod
-    def forward(a: torch.Tensor, b: torch.Tensor, values: Any, partial: Any) -> torch.Tensor:
-        with _DisableSubclass():
-            return values(a, b)
-
-    @staticmethod
-    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
-        a, b, _, ctx.partial = inputs
-        ctx.save_for_backward(a, b)
-        ctx.save_for_forward(a, b)
-        ctx.set_materialize_grads(False)
-
-    @staticmethod
-    def backward(ctx: Any, grad: Optional[torch.Tensor]) -> Tuple[Optional[torch.Tensor], ...]:
-        if grad is None or not ctx.needs_input_grad[1]:
-            return None, None, None, None
-        a, b = ctx.saved_tensors
-        with _DisableSubclass():
-            return None, (grad * ctx.partial(a, b)).sum_to_size(b.shape), None, None
-
-    @staticmethod
-    def jvp(ctx: Any, tangent_a: Optional[torch.Tensor], tangent_b: Optional[torch.Tensor],
-            *_: Any) -> torch.Tensor:
-        a, b = ctx.saved_tensors
-        with _DisableSubclass():
-            return ctx.partial(a, b) * zero_for(tangent_b, b)
+# TF registers no gradient for polygamma's order nor zeta's `x` (torch has none for
+# zeta's `x`, and raises): None. d/dx polygamma(a, x) is TF's kernel at a + 1, whatever
+# a is; d/dq zeta(x, q) is -x * zeta(x + 1, q). Both differentiable in turn.
+def _polygamma_kernel(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    return with_partials(a, x, _polygamma_values,
+                         lambda a, x: (None, _polygamma_kernel(a + 1, x)))
 
 
-def _second_operand_only(values: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-                         partial: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-                         ) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    @visible_to_modes
-    def kernel(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        if needs_grad(a, b):
-            return apply_function(_SecondOperandOnly, a, b, values, partial)
-        with _DisableSubclass():
-            return values(a, b)
-
-    return kernel
-
-
-# d/dx polygamma(a, x) is TF's kernel at a + 1, whatever a is; d/dq zeta(x, q) is
-# -x * zeta(x + 1, q). Both differentiable in turn, for higher derivatives.
-def _polygamma_partial(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    return _polygamma_kernel(a + 1, x)
-
-
-def _zeta_partial(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
-    return -x * _zeta_kernel(x + 1, q)
-
-
-_polygamma_kernel = _second_operand_only(_polygamma_values, _polygamma_partial)
-_zeta_kernel = _second_operand_only(_zeta_values, _zeta_partial)
+def _zeta_kernel(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    return with_partials(x, q, _zeta_values, lambda x, q: (None, -x * _zeta_kernel(x + 1, q)))
 
 
 def polygamma(a: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
