@@ -11,7 +11,6 @@ tf.Tensor([0. 0.], shape=(2,), dtype=float32)
 from __future__ import annotations
 
 from tftape_torch import _math_special as special
-from tftape_torch._bessel_ops import bessel_i0, bessel_i0e, bessel_i1, bessel_i1e
 from tftape_torch._complex_ops import angle, conj, imag, real
 from tftape_torch._elementwise_ops import (
     acos,
@@ -87,6 +86,7 @@ from tftape_torch._math_ops import (
     subtract,
     tanh,
 )
+from tftape_torch._math_special import bessel_i0, bessel_i0e, bessel_i1, bessel_i1e
 from tftape_torch._nn_ops import log_softmax, softmax, softplus
 from tftape_torch._norm_ops import l2_normalize
 from tftape_torch._sequence_ops import (
