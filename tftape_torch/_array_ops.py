@@ -29,7 +29,6 @@ from tftape_torch._dtypes import (
     float64,
     int32,
 )
-from tftape_torch._kernels import without_gradient
 from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
@@ -38,6 +37,7 @@ from tftape_torch._op_call import (
     match_operands,
     shape_arg,
 )
+from tftape_torch._recorded_ops import without_gradient
 from tftape_torch._tensor import (
     EagerTensor,
     as_eager,

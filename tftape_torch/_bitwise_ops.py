@@ -19,8 +19,8 @@ from typing import Any, Callable, Optional
 import torch
 
 from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name
-from tftape_torch._kernels import without_gradient
 from tftape_torch._op_call import as_tensor, call, disallowed, match_operands
+from tftape_torch._recorded_ops import without_gradient
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [

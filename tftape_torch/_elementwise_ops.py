@@ -19,7 +19,6 @@ import torch
 import torch.nn.functional as F
 
 from tftape_torch._dtypes import COMPLEX, FLOATING, INTEGER, dtype_name
-from tftape_torch._kernels import unregistered_gradient, without_gradient
 from tftape_torch._op_call import (
     as_tensor,
     call,
@@ -29,6 +28,7 @@ from tftape_torch._op_call import (
     match_operands,
     number_input,
 )
+from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
 from tftape_torch._tensor import operator_truediv
 from tftape_torch.errors import InternalError, InvalidArgumentError, NotFoundError
 

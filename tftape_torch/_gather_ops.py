@@ -25,8 +25,9 @@ import torch
 
 from tftape_torch._dtypes import as_dtype, dtype_name, int64
 from tftape_torch._indexed_slices import note_sparse_gradient
-from tftape_torch._kernels import stitch, unregistered_gradient
+from tftape_torch._kernels import stitch
 from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed, shape_arg
+from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import as_eager
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (

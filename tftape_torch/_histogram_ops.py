@@ -20,8 +20,8 @@ from typing import Any, Optional
 import torch
 
 from tftape_torch._dtypes import as_dtype, dtype_name
-from tftape_torch._kernels import without_gradient
 from tftape_torch._op_call import as_tensor, call, disallowed
+from tftape_torch._recorded_ops import without_gradient
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["histogram_fixed_width", "histogram_fixed_width_bins"]

@@ -29,7 +29,7 @@ torch op, which computes the same values.
 # * Ops TF registers no gradient for (`Round`, `Floor`, `ZerosLike`, `FloorDiv`...)
 #   are still recorded: their inputs get `None` through them, but their results are
 #   on the tape, so a gradient *with respect to such a result* exists
-#   (`tape.gradient(f(tf.round(x)), tf.round(x))`). `without_gradient` gives the
+#   (`tape.gradient(f(tf.round(x)), tf.round(x))`). `_recorded_ops.without_gradient` gives the
 #   result a node whose backward returns nothing.
 # * Forward mode: TF computes a JVP by transposing the op's gradient function, so it
 #   is the sum over *every* floating input of its partial derivative times its
@@ -46,7 +46,7 @@ torch op, which computes the same values.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 import torch
 from torch.overrides import handle_torch_function
@@ -65,8 +65,7 @@ from tftape_torch._torch_internals import (
 __all__ = [
     "complex_det", "complex_slogdet", "cumprod", "divide", "maximum", "minimum",
     "multiply_no_nan", "needs_grad", "pow", "rpow", "scan", "sqrt", "stitch",
-    "unregistered_gradient", "visible_to_modes", "with_partials", "without_gradient",
-    "zero_for",
+    "visible_to_modes", "with_partials", "zero_for",
 ]
 
 
@@ -388,51 +387,6 @@ def divide(x: Any, y: Any) -> torch.Tensor:
         elif not (_inexact(x) and needs_grad(x, y)):
             return torch.div(x, y)
     return apply_function(_Div, x, y)
-
-
-class _NoGradient(torch.autograd.Function):
-    """Passes `out` through as a recorded result whose inputs get no gradient."""
-
-    @staticmethod
-    def forward(ctx: Any, out: torch.Tensor, *inputs: torch.Tensor) -> torch.Tensor:
-        ctx.count = len(inputs)
-        return out
-
-    @staticmethod
-    def backward(ctx: Any, *grads: Any) -> Tuple[None, ...]:
-        return (None,) * (1 + ctx.count)
-
-
-def _recorded(fn: Callable[..., torch.Tensor],
-              attach: Callable[[torch.Tensor, List[torch.Tensor]], torch.Tensor]
-              ) -> Callable[..., torch.Tensor]:
-    """`fn` run without recording, its result then given a node by `attach(out, inputs)`
-    when some input requires grad (forward mode keeps torch's own handling)."""
-
-    def run(*args: Any, **kwargs: Any) -> torch.Tensor:
-        with torch.no_grad():
-            out = fn(*args, **kwargs)
-        if (torch.is_grad_enabled() and not _state.THREAD.accumulators
-                and isinstance(out, torch.Tensor)
-                and (out.is_floating_point() or out.is_complex())):
-            inputs = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
-            if inputs:
-                with _DisableSubclass():
-                    return attach(out, inputs)
-        return out
-
-    return run
-
-
-def without_gradient(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
-    """`fn` as an op TF records but registers no gradient for (NOTE above).
-
-    >>> x = torch.tensor([1.4, 2.6], requires_grad=True)
-    >>> y = without_gradient(torch.round)(x)
-    >>> torch.autograd.grad((y * 2.0).sum(), [y, x], allow_unused=True)
-    (tensor([2., 2.]), None)
-    """
-    return _recorded(fn, lambda out, inputs: _NoGradient.apply(out, *inputs))
 
 
 def _mul_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -777,23 +731,3 @@ def stitch(index: torch.Tensor, size: int, tail: Tuple[int, ...], counts: Tuple[
         return apply_function(_Stitch, index, size, tail, counts, *values)
     with _DisableSubclass():
         return _stitch(index, size, tail, values)
-
-
-class _Unregistered(torch.autograd.Function):
-    """Passes `out` through as a recorded result whose gradient TF has no function for:
-    asking for a gradient through it raises TF's `LookupError`."""
-
-    @staticmethod
-    def forward(ctx: Any, op: str, out: torch.Tensor, *inputs: torch.Tensor) -> torch.Tensor:
-        ctx.op = op
-        return out
-
-    @staticmethod
-    def backward(ctx: Any, *grads: Any) -> Any:
-        raise LookupError(f"gradient registry has no entry for: {ctx.op}")
-
-
-def unregistered_gradient(op: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
-    """`fn` as TF op `op`, which TF records but registers no gradient function for
-    (`TruncateMod`, `Unique`): a gradient through its result raises `LookupError`."""
-    return _recorded(fn, lambda out, inputs: _Unregistered.apply(op, out, *inputs))

@@ -25,8 +25,8 @@ from typing import Any, NamedTuple, Optional, Tuple
 import torch
 
 from tftape_torch._dtypes import as_dtype, dtype_name
-from tftape_torch._kernels import unregistered_gradient
 from tftape_torch._op_call import as_tensor, call
+from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import as_eager
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
 from tftape_torch.errors import InvalidArgumentError

@@ -41,13 +41,13 @@ from tftape_torch._gradient_arguments import (
     warn_not_floating,
 )
 from tftape_torch._indexed_slices import sparse_gradient
-from tftape_torch._kernels import without_gradient
 from tftape_torch._pruning import (
     RecordedView,
     all_recorded,
     derives_from_watched,
     prune_unrecorded,
 )
+from tftape_torch._recorded_ops import without_gradient
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     LEAF_SEQUENCE_NR as _LEAF_SEQUENCE_NR,

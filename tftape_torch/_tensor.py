@@ -50,7 +50,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence
 import numpy as np
 import torch
 
-from tftape_torch import _indexing, _kernels, _state
+from tftape_torch import _indexing, _kernels, _recorded_ops, _state
 from tftape_torch._convert import cannot_convert, convert_value
 from tftape_torch._dtypes import (
     INEXACT,
@@ -470,11 +470,11 @@ def _rtruediv(a: torch.Tensor, b: Any) -> torch.Tensor:
 
 def _floordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
     # TF: FloorDiv is recorded but not differentiable (gradient None)
-    return _kernels.without_gradient(_Tensor.__floordiv__)(a, b)
+    return _recorded_ops.without_gradient(_Tensor.__floordiv__)(a, b)
 
 
 def _rfloordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
-    return _kernels.without_gradient(_Tensor.__rfloordiv__)(a, b)
+    return _recorded_ops.without_gradient(_Tensor.__rfloordiv__)(a, b)
 
 
 def operator_matmul(a: torch.Tensor, b: Any) -> torch.Tensor:

@@ -23,8 +23,8 @@ import torch
 from tftape_torch import _state
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
-from tftape_torch._kernels import unregistered_gradient
 from tftape_torch._op_call import as_tensor, shape_arg
+from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch.errors import InvalidArgumentError
