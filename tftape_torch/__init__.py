@@ -56,6 +56,7 @@ from tftape_torch import (
     nest,
     nn,
     random,
+    signal,
     train,
     types,
 )
@@ -418,6 +419,7 @@ __all__ = [
     "shape",
     "shape_n",
     "sigmoid",
+    "signal",
     "sign",
     "sin",
     "sinh",

@@ -61,6 +61,7 @@ __all__ = [
     "dtype_arg",
     "float_input",
     "float_unary",
+    "int_scalar_arg",
     "match_operands",
     "number_input",
     "shape_arg",
@@ -272,6 +273,18 @@ def shape_arg(shape: Any, op: str) -> List[int]:
         if d < 0:
             raise InvalidArgumentError(None, None, f"Dimension {d} must be >= 0 [Op:{op}]")
     return dims
+
+
+def int_scalar_arg(value: Any) -> int:
+    """A scalar argument (a Python number or a rank-0 tensor) as an int; anything of
+    another rank raises TF's `ValueError` (its `shape.assert_has_rank(0)`)."""
+    shape = tuple(value.shape) if isinstance(value, (_Tensor, np.ndarray)) else np.shape(value)
+    if shape != ():
+        raise ValueError(f"Shape {shape} must have rank 0")
+    if isinstance(value, _Tensor):
+        with _DisableSubclass():
+            return int(value.item())
+    return int(value)
 
 
 def axis_arg(axis: Any) -> Any:
