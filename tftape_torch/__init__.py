@@ -91,7 +91,12 @@ from tftape_torch._array_ops import (
     zeros_like,
 )
 from tftape_torch._bitwise_ops import bitcast
-from tftape_torch._clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value
+from tftape_torch._clip_ops import (
+    clip_by_global_norm,
+    clip_by_norm,
+    clip_by_value,
+    saturate_cast,
+)
 from tftape_torch._complex_ops import complex
 from tftape_torch._custom_gradient import custom_gradient, grad_pass_through, recompute_grad
 from tftape_torch._device import device
@@ -142,6 +147,7 @@ from tftape_torch._elementwise_ops import (
     truncatediv,
     truncatemod,
 )
+from tftape_torch._fft_ops import fftnd, ifftnd, irfftnd, rfftnd
 from tftape_torch._function import executing_eagerly, function, inside_function
 from tftape_torch._functional_ops import (
     TensorArray,
@@ -181,7 +187,9 @@ from tftape_torch._gather_ops import (
     tensor_scatter_nd_sub,
     tensor_scatter_nd_update,
     unique,
+    unique_with_counts,
 )
+from tftape_torch._graph_mode_ops import parallel_stack, tuple
 from tftape_torch._histogram_ops import histogram_fixed_width, histogram_fixed_width_bins
 from tftape_torch._indexed_slices import IndexedSlices
 from tftape_torch._initializers import (
@@ -192,6 +200,7 @@ from tftape_torch._initializers import (
     zeros_initializer,
 )
 from tftape_torch._linalg_ops import tensordot
+from tftape_torch._logging import get_logger
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -243,6 +252,7 @@ from tftape_torch._shape_ops import (
     unravel_index,
     unstack,
 )
+from tftape_torch._strided_slice import strided_slice
 from tftape_torch._tape import GradientTape
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._tensor_spec import TensorSpec
@@ -250,6 +260,7 @@ from tftape_torch._unconnected import UnconnectedGradients
 from tftape_torch._unsupported import UNSUPPORTED as _UNSUPPORTED
 from tftape_torch._unsupported import unsupported as _unsupported
 from tftape_torch._variable import Variable
+from tftape_torch.debugging import Assert, assert_equal, assert_greater, assert_less, assert_rank
 
 __version__ = "0.2.0"
 
@@ -279,6 +290,11 @@ __all__ = [
     "as_dtype",
     "asin",
     "asinh",
+    "Assert",
+    "assert_equal",
+    "assert_greater",
+    "assert_less",
+    "assert_rank",
     "atan",
     "atan2",
     "atanh",
@@ -319,6 +335,8 @@ __all__ = [
     "double",
     "DType",
     "dtypes",
+    "dynamic_partition",
+    "dynamic_stitch",
     "einsum",
     "ensure_shape",
     "equal",
@@ -327,6 +345,7 @@ __all__ = [
     "exp",
     "expand_dims",
     "eye",
+    "fftnd",
     "fill",
     "float16",
     "float32",
@@ -335,21 +354,21 @@ __all__ = [
     "foldl",
     "foldr",
     "function",
-    "dynamic_partition",
-    "dynamic_stitch",
     "gather",
     "gather_nd",
+    "get_logger",
     "get_static_value",
     "grad_pass_through",
     "GradientTape",
     "greater",
     "greater_equal",
     "group",
+    "half",
     "histogram_fixed_width",
     "histogram_fixed_width_bins",
-    "half",
     "identity",
     "identity_n",
+    "ifftnd",
     "IndexedSlices",
     "init_scope",
     "inside_function",
@@ -357,6 +376,7 @@ __all__ = [
     "int32",
     "int64",
     "int8",
+    "irfftnd",
     "is_tensor",
     "less",
     "less_equal",
@@ -387,6 +407,7 @@ __all__ = [
     "ones_initializer",
     "ones_like",
     "pad",
+    "parallel_stack",
     "pow",
     "print",
     "py_function",
@@ -409,8 +430,10 @@ __all__ = [
     "reshape",
     "reverse",
     "reverse_sequence",
+    "rfftnd",
     "roll",
     "round",
+    "saturate_cast",
     "scalar_mul",
     "scan",
     "scatter_nd",
@@ -419,8 +442,8 @@ __all__ = [
     "shape",
     "shape_n",
     "sigmoid",
-    "signal",
     "sign",
+    "signal",
     "sin",
     "sinh",
     "size",
@@ -432,6 +455,7 @@ __all__ = [
     "squeeze",
     "stack",
     "stop_gradient",
+    "strided_slice",
     "subtract",
     "switch_case",
     "tan",
@@ -453,10 +477,12 @@ __all__ = [
     "truediv",
     "truncatediv",
     "truncatemod",
+    "tuple",
     "types",
     "uint8",
     "UnconnectedGradients",
     "unique",
+    "unique_with_counts",
     "unravel_index",
     "unstack",
     "Variable",

@@ -11,16 +11,21 @@ tf.Tensor([-1.   0.5  1. ], shape=(3,), dtype=float32)
 from __future__ import annotations
 
 import collections.abc
+import logging
 from typing import Any, List, Optional, Tuple
 
+import numpy as np
 import torch
 
 from tftape_torch._array_ops import cast, identity, ones_like, stack, where
+from tftape_torch._complex_ops import complex as make_complex
+from tftape_torch._complex_ops import real
+from tftape_torch._dtypes import as_dtype
 from tftape_torch._math_ops import maximum, minimum, reduce_sum, sqrt
 from tftape_torch._nn_ops import l2_loss
 from tftape_torch._op_call import as_tensor
 
-__all__ = ["clip_by_global_norm", "clip_by_norm", "clip_by_value"]
+__all__ = ["clip_by_global_norm", "clip_by_norm", "clip_by_value", "saturate_cast"]
 
 
 def clip_by_value(
@@ -122,3 +127,66 @@ def clip_by_global_norm(
         else:
             clipped.append(identity(v * cast(scale, v.dtype)))
     return clipped, norm
+
+
+def _limits(dtype: torch.dtype) -> Tuple[Any, Any]:
+    if dtype.is_floating_point:
+        info = torch.finfo(dtype)
+        return info.min, info.max
+    if dtype == torch.bool:
+        return False, True
+    info_i = torch.iinfo(dtype)
+    return info_i.min, info_i.max
+
+
+def _numpy_dtype(dtype: torch.dtype) -> Any:
+    return torch.empty((), dtype=dtype).numpy().dtype if dtype != torch.bfloat16 else np.float32
+
+
+def _saturating_bounds(source: torch.dtype, target: torch.dtype) -> Tuple[Any, Any]:
+    """TF's bounds, in `source`'s dtype, that cast into `target` without overflow: the
+    tighter of both ranges, moved one step toward 0 where rounding to `source` would
+    land outside `target`'s range (`saturate_cast` in TF's `math_ops`)."""
+    in_np, out_np = _numpy_dtype(source), _numpy_dtype(target)
+    (in_min, in_max), (out_min, out_max) = _limits(source), _limits(target)
+    try:
+        promoted = np.promote_types(in_np, out_np)
+    except TypeError:
+        promoted = np.dtype(float)
+    low = in_np.type(np.maximum(in_min, out_min))
+    if np.array([low, out_min], dtype=promoted)[0] < np.array([low, out_min], dtype=promoted)[1]:
+        low = np.nextafter(low, in_np.type(0), dtype=in_np)
+    high = in_np.type(np.minimum(float(in_max), float(out_max)))
+    if np.array([high, out_max], dtype=promoted)[0] > np.array([high, out_max], dtype=promoted)[1]:
+        high = np.nextafter(high, in_np.type(0), dtype=in_np)
+    return low, high
+
+
+def saturate_cast(value: Any, dtype: Any, name: Optional[str] = None) -> torch.Tensor:
+    """`value` cast to `dtype`, first clipped to the range `dtype` can hold (where a
+    plain `cast` would wrap around or be undefined).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.saturate_cast(tf.constant([-300.0, 1.5, 300.0]), tf.int8))
+    tf.Tensor([-128    1  127], shape=(3,), dtype=int8)
+
+    Raises:
+      TypeError: for a `bool` `dtype`, which has no range to clip to.
+    """
+    x = as_tensor(value)
+    target = as_dtype(dtype)
+    if target == torch.bool:
+        raise TypeError("Cannot find minimum value of <dtype: 'bool'>.")
+    if x.dtype.is_complex:
+        if target.is_complex:
+            source_real, target_real = x.real.dtype, torch.empty((), dtype=target).real.dtype
+            low, high = _limits(target_real)
+            if _limits(source_real)[0] < low or _limits(source_real)[1] > high:
+                x = clip_by_value(x, make_complex(low, low), make_complex(high, high))
+            return cast(x, target)
+        logging.getLogger("tensorflow").warning(
+            "Casting complex to real discards imaginary part.")
+        x = real(x)
+    target_real = torch.empty((), dtype=target).real.dtype if target.is_complex else target
+    low, high = _saturating_bounds(x.dtype, target_real)
+    return cast(clip_by_value(x, as_tensor(low, x.dtype), as_tensor(high, x.dtype)), target)

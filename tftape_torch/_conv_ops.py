@@ -45,7 +45,9 @@ __all__ = [
     "conv2d",
     "conv2d_transpose",
     "conv3d",
+    "conv3d_transpose",
     "conv_transpose",
+    "convolution",
     "depthwise_conv2d",
     "max_pool",
     "max_pool1d",
@@ -399,21 +401,37 @@ def _conv_transpose(x: torch.Tensor, w: torch.Tensor, out_shape: List[int],
     return out if building else out.detach()
 
 
+def _padding_attr(padding: Any, op: str) -> None:
+    """The kernel's `padding` attribute: `"SAME"` or `"VALID"` (TF's op check)."""
+    if isinstance(padding, str) and padding.upper() not in ("SAME", "VALID"):
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'padding' of \"{padding}\" is not in the list of "
+            f"allowed values: \"SAME\", \"VALID\" [Op:{op}]")
+
+
 def _transpose(op: str, n: int, input: Any, filters: Any, output_shape: Any, strides: Any,
                padding: Any, data_format: Optional[str], dilations: Any) -> torch.Tensor:
+    _padding_attr(padding, op)
     x = float_input(input, op, allow_complex=False)
     w = as_tensor(filters, x.dtype)
-    if data_format not in (None, "NWC", "NHWC"):
+    if data_format not in (None, "NWC", "NHWC", "NDHWC"):
         raise ValueError(f"data_format {data_format!r} is not supported here; use channels last")
     out_shape = [int(v) for v in (output_shape.tolist() if isinstance(output_shape,
                                                                       torch.Tensor)
                                   else output_shape)]
-    if x.dim() != n + 2 or w.dim() != n + 2 or len(out_shape) != n + 2:
-        raise ValueError(f"input, filters and output_shape must have rank {n + 2}; got "
-                         f"{list(x.shape)}, {list(w.shape)} and {out_shape}")
-    if w.shape[-1] != x.shape[-1] or w.shape[-2] != out_shape[-1]:
+    if len(out_shape) != n + 2:
+        raise InvalidArgumentError(
+            None, None, f"output_shape must have {n + 2} elements, got {out_shape} [Op:{op}]")
+    if x.dim() != n + 2 or w.dim() != n + 2:
+        raise ValueError(f"input and filters must have rank {n + 2}; got {list(x.shape)} and "
+                         f"{list(w.shape)}")
+    if w.shape[-2] != out_shape[-1]:
+        raise InvalidArgumentError(
+            None, None, f"filters [..., out, in] = {list(w.shape)} do not match output "
+            f"channels {out_shape[-1]} [Op:{op}]")
+    if w.shape[-1] != x.shape[-1]:
         raise ValueError(f"filters [..., out, in] = {list(w.shape)} do not match input "
-                         f"channels {x.shape[-1]} and output channels {out_shape[-1]}")
+                         f"channels {x.shape[-1]}")
     s = _spatial(strides, n, "strides", True)
     d = _spatial(dilations, n, "dilations", True)
     pads = _pads(out_shape[1:-1], list(w.shape[:n]), s, d, padding, True)
@@ -433,8 +451,10 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
     (1, 4, 4, 3)
 
     Raises:
-      ValueError: for mismatched ranks or channels, or an `output_shape` the
+      ValueError: for mismatched ranks or input channels, or an `output_shape` the
         convolution does not map back to the input's shape.
+      InvalidArgumentError: for filters whose output channels differ from
+        `output_shape`'s, or a `padding` other than `"SAME"` and `"VALID"`.
     """
     return _transpose("Conv2DBackpropInput", 2, input, filters, output_shape, strides,
                       padding, data_format, dilations)
@@ -449,14 +469,71 @@ def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
                       padding, data_format, dilations)
 
 
+def conv3d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
+                     padding: str = "SAME", data_format: str = "NDHWC", dilations: Any = None,
+                     name: Optional[str] = None) -> torch.Tensor:
+    """The transpose of `conv3d`: `filters` `[depth, height, width, out, in]`, result of
+    `output_shape` `[batch, depth, height, width, out]`.
+
+    >>> import tftape_torch as tf
+    >>> y = tf.nn.conv3d_transpose(tf.ones([1, 1, 1, 1, 2]), tf.ones([2, 2, 2, 3, 2]),
+    ...                            [1, 2, 2, 2, 3], strides=2, padding="VALID")
+    >>> print(y.shape, float(y[0, 0, 0, 0, 0]))
+    (1, 2, 2, 2, 3) 2.0
+    """
+    return _transpose("Conv3DBackpropInputV2", 3, input, filters, output_shape, strides,
+                      padding, data_format, dilations)
+
+
 def conv_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
                    padding: str = "SAME", data_format: Optional[str] = None,
                    dilations: Any = None, name: Optional[str] = None) -> torch.Tensor:
-    """`conv1d_transpose` or `conv2d_transpose`, by the length of `output_shape`."""
+    """`conv1d_transpose`, `conv2d_transpose` or `conv3d_transpose`, by the length of
+    `output_shape`."""
     n = len(output_shape.tolist() if isinstance(output_shape, torch.Tensor) else output_shape)
-    fn = conv1d_transpose if n == 3 else conv2d_transpose
-    return fn(input, filters, output_shape, strides, padding, data_format or
-              ("NWC" if n == 3 else "NHWC"), dilations)
+    fn, layout = {3: (conv1d_transpose, "NWC"), 4: (conv2d_transpose, "NHWC")}.get(
+        n, (conv3d_transpose, "NDHWC"))
+    return fn(input, filters, output_shape, strides, padding, data_format or layout, dilations)
+
+
+_FORMATS = {1: ("NWC", "NCW", "NHWC"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
+
+
+def convolution(input: Any, filters: Any, strides: Any = None, padding: str = "VALID",
+                data_format: Optional[str] = None, dilations: Any = None,
+                name: Optional[str] = None) -> torch.Tensor:
+    """A 1-D, 2-D or 3-D convolution, by the rank of `filters` (`[*spatial, in, out]`):
+    `conv1d`, `conv2d` or `conv3d` with `strides` and `dilations` of one value per
+    spatial dimension (or one for all).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.convolution(tf.ones([1, 4, 1]), tf.ones([2, 1, 1]))[0, :, 0])
+    tf.Tensor([2. 2. 2.], shape=(3,), dtype=float32)
+
+    Raises:
+      ValueError: for `filters` that are not of rank 3, 4 or 5, an unknown
+        `data_format`, or strides and dilations both above 1.
+      TypeError: for a `padding` that is not a string.
+    """
+    w = as_tensor(filters)
+    n = w.dim() - 2
+    if n not in (1, 2, 3):
+        raise ValueError(f"`num_spatial_dims` must be 1, 2, or 3. Received: num_spatial_dims={n}.")
+    if data_format is not None and data_format not in _FORMATS[n]:
+        raise ValueError(f"`data_format` must be one of {_FORMATS[n]}. Received: "
+                         f"data_format={data_format}")
+    if not isinstance(padding, str):
+        raise TypeError(f"`padding` must be 'VALID' or 'SAME' for tf.nn.convolution. Received: "
+                        f"padding={padding!r}")
+    _padding_attr(padding, "Conv3D" if n == 3 else "Conv2D")
+    s = _spatial(strides, n, "strides", True)
+    d = _spatial(dilations, n, "dilations", True)
+    if any(v > 1 for v in s) and any(v > 1 for v in d):
+        raise ValueError(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+                         f"Received: strides={strides} and dilation_rate={dilations}")
+    op = "Conv3D" if n == 3 else "Conv2D"
+    layout = "NWC" if data_format == "NHWC" and n == 1 else data_format  # TF's old 1-D alias
+    return _convolve(op, n, input, w, strides, padding, layout, dilations)
 
 
 # ---------------------------------------------------------------------------

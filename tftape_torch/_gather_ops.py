@@ -56,6 +56,7 @@ __all__ = [
     "tensor_scatter_nd_sub",
     "tensor_scatter_nd_update",
     "unique",
+    "unique_with_counts",
 ]
 
 _INDEX_TYPES = (torch.int16, torch.int32, torch.int64)
@@ -447,6 +448,35 @@ def unique(x: Any, out_idx: Any = torch.int32, name: Optional[str] = None) -> An
 
 def _values_of(values: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
     return values
+
+
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+UniqueWithCounts.__doc__ = ("What `tf.unique_with_counts` returns: the distinct values `y`, "
+                            "`idx`, and how often each value occurs, `count`.")
+
+
+def unique_with_counts(x: Any, out_idx: Any = torch.int32, name: Optional[str] = None) -> Any:
+    """`tf.unique`, and how many times each distinct value occurs in `x` (`count`, of
+    dtype `out_idx`).
+
+    >>> import tftape_torch as tf
+    >>> y, idx, count = tf.unique_with_counts(tf.constant([3, 1, 3, 2, 1, 3]))
+    >>> print(y, count)
+    tf.Tensor([3 1 2], shape=(3,), dtype=int32) tf.Tensor([3 2 1], shape=(3,), dtype=int32)
+
+    Raises:
+      InvalidArgumentError: `x` is not a vector.
+    """
+    t = as_tensor(x)
+    if t.dim() != 1:
+        raise _error("unique expects a 1D vector.", "UniqueWithCounts")
+    if as_dtype(out_idx) not in (torch.int32, torch.int64):
+        raise _error(f"Value for attr 'out_idx' of {dtype_name(as_dtype(out_idx))} is not in "
+                     "the list of allowed values: int32, int64", "UniqueWithCounts")
+    y, idx = unique(t, out_idx)
+    with _DisableSubclass():
+        count = torch.bincount(idx.long(), minlength=y.shape[0]).to(idx.dtype)
+    return UniqueWithCounts(y, idx, as_eager(count))
 
 
 def _partition(x: torch.Tensor, flat: torch.Tensor, rank: int, part: int) -> torch.Tensor:

@@ -23,6 +23,7 @@ from tftape_torch.random import op_generator as random_generator
 __all__ = [
     "batch_normalization",
     "bias_add",
+    "crelu",
     "dropout",
     "elu",
     "gelu",
@@ -143,6 +144,21 @@ selu = _activation(
     tf.Tensor([0.       1.050701], shape=(2,), dtype=float32)
     """,
 )
+
+
+def _crelu(x: torch.Tensor, axis: int) -> torch.Tensor:
+    return torch.relu(torch.cat([x, -x], axis))
+
+
+def crelu(features: Any, axis: int = -1, name: Optional[str] = None) -> torch.Tensor:
+    """The concatenated ReLU: `relu(concat([x, -x], axis))`, twice as deep along `axis`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.crelu(tf.constant([-1.0, 2.0])))
+    tf.Tensor([0. 2. 1. 0.], shape=(4,), dtype=float32)
+    """
+    x = number_input(features, "Relu")
+    return call("Relu", _crelu, (x,), x, int(axis))
 
 
 def _relu6(x: torch.Tensor) -> torch.Tensor:

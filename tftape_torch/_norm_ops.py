@@ -1,4 +1,5 @@
-"""TF's norms: `tf.norm` / `tf.linalg.norm` and `l2_normalize` (`tf.math`, `tf.nn`, `tf.linalg`).
+"""TF's norms: `tf.norm` / `tf.linalg.norm`, `l2_normalize` (`tf.math`, `tf.nn`, `tf.linalg`)
+and `tf.nn.local_response_normalization`.
 
 Both are TF's composites, not torch's fused kernels, so their gradients are TF's: the
 Euclidean norm is `sqrt(reduce_sum(x * x))`, whose gradient at 0 is NaN as in TF,
@@ -23,7 +24,7 @@ from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
 
-__all__ = ["global_norm", "l2_normalize", "norm", "normalize"]
+__all__ = ["global_norm", "l2_normalize", "local_response_normalization", "norm", "normalize"]
 
 
 def _error(message: str, op: str) -> InvalidArgumentError:
@@ -197,3 +198,41 @@ def normalize(tensor: Any, ord: _Ord = "euclidean", axis: Any = None,
     size = norm(tensor, ord=ord, axis=axis, keepdims=True)
     x = as_tensor(tensor)
     return call("RealDiv", torch.div, (x, size), x, size), size
+
+
+_LRN_DTYPES = (torch.float16, torch.bfloat16, torch.float32)
+
+
+def _lrn(x: torch.Tensor, radius: int, bias: float, alpha: float, beta: float
+         ) -> torch.Tensor:
+    squares = torch.square(x)
+    depth = x.shape[-1]
+    window = torch.ones((1, 1, 2 * radius + 1), dtype=x.dtype, device=x.device)
+    sums = torch.nn.functional.conv1d(squares.reshape(-1, 1, depth), window, padding=radius)
+    return x / torch.pow(bias + alpha * sums.reshape(x.shape), beta)
+
+
+def local_response_normalization(input: Any, depth_radius: int = 5, bias: float = 1.0,
+                                 alpha: float = 1.0, beta: float = 0.5,
+                                 name: Optional[str] = None) -> torch.Tensor:
+    """Normalizes each value of a 4-D `input` by the squares of its `depth_radius`
+    neighbours along the last axis: `x / (bias + alpha * sum(x[d - r : d + r + 1] ** 2))
+    ** beta`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.local_response_normalization(tf.fill([1, 1, 1, 2], 1.0), 1, 0.0, 1.0, 1.0))
+    tf.Tensor([[[[0.5 0.5]]]], shape=(1, 1, 1, 2), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for an input that is not 4-D, or not float16, bfloat16 or
+        float32.
+    """
+    x = as_tensor(input)
+    if x.dtype not in _LRN_DTYPES:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'T' of {x.dtype} is not in the list of allowed "
+            "values: half, bfloat16, float [Op:LRN]")
+    if x.dim() != 4:
+        raise _error(f"in must be 4-dimensional, got shape {list(x.shape)}", "LRN")
+    return call("LRN", _lrn, (x,), x, int(depth_radius), float(bias), float(alpha),
+                float(beta))

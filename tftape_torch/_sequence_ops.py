@@ -25,6 +25,7 @@ from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _Disab
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
+    "accumulate_n",
     "TopKV2",
     "add_n",
     "bincount",
@@ -161,6 +162,41 @@ def _retype(t: torch.Tensor) -> torch.Tensor:
     if type(t) is not EagerTensor:
         t.__class__ = EagerTensor
     return t
+
+
+def accumulate_n(inputs: Any, shape: Any = None, tensor_dtype: Any = None,
+                 name: Optional[str] = None) -> torch.Tensor:
+    """`add_n` (TF deprecated this name for it), checking `shape` and `tensor_dtype`
+    when given.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.accumulate_n([tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])]))
+    tf.Tensor([4. 6.], shape=(2,), dtype=float32)
+
+    Raises:
+      ValueError: unless `inputs` is a non-empty list of tensors of one dtype and
+        shape (and `shape`, if given).
+      TypeError: for a `tensor_dtype` other than the inputs'.
+    """
+    problem = ValueError("inputs must be a list of at least one Tensor with the same dtype "
+                         "and shape")
+    if not inputs or not isinstance(inputs, (list, tuple)):
+        raise problem
+    tensors = [as_tensor(v) for v in inputs]
+    first = tensors[0]
+    if any(t.dtype != first.dtype for t in tensors):
+        raise problem
+    wanted = None if shape is None else [int(d) for d in shape]
+    for t in tensors:
+        if wanted is not None and list(t.shape) != wanted:
+            raise ValueError(f"Shapes {tuple(wanted)} and {tuple(t.shape)} are incompatible")
+        wanted = list(t.shape)
+    if tensor_dtype is not None and as_dtype(tensor_dtype) != first.dtype:
+        raise TypeError(
+            f"The `tensor_dtype` argument is {dtype_name(as_dtype(tensor_dtype))}, but `input` "
+            f"is of type {dtype_name(first.dtype)}. These must be equal. Try casting the input "
+            "to the desired type.")
+    return tensors[0] if len(tensors) == 1 else add_n(tensors)
 
 
 def add_n(inputs: Any, name: Optional[str] = None) -> torch.Tensor:
@@ -540,8 +576,8 @@ def zero_fraction(value: Any, name: Optional[str] = None) -> torch.Tensor:
     t = as_tensor(value)
     with _DisableSubclass(), torch.no_grad():
         zeros = torch.count_nonzero(t == 0).to(torch.float32)
-        total = builtins.max(t.numel(), 1)
-    return _retype(zeros / total)
+        total = torch.tensor(float(t.numel()), device=zeros.device)
+    return _retype(zeros / total)  # NaN for an empty value, as TF's
 
 
 def _invert_permutation(p: torch.Tensor) -> torch.Tensor:
@@ -601,19 +637,37 @@ def is_strictly_increasing(x: Any, name: Optional[str] = None) -> torch.Tensor:
 def in_top_k(targets: Any, predictions: Any, k: int, name: Optional[str] = None
              ) -> torch.Tensor:
     """Whether each row's target class is among its `k` largest predictions (ties
-    count in, as in TF).
+    count in, as in TF; a target out of range, or a row with a non-finite score, is
+    False).
 
     >>> import tftape_torch as tf
     >>> print(tf.math.in_top_k(tf.constant([1]), tf.constant([[0.1, 0.9, 0.5]]), 1))
     tf.Tensor([ True], shape=(1,), dtype=bool)
     """
-    p = float_input(predictions, "InTopKV2", allow_complex=False)
+    p = as_tensor(predictions)
     t = _ids(targets, "InTopKV2")
+    if p.dtype != torch.float32:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'T' of {dtype_name(p.dtype)} is not in the list of "
+            "allowed values: float [Op:InTopKV2]")
+    count = as_tensor(k, t.dtype) if not isinstance(k, torch.Tensor) else k
+    if count.dtype != t.dtype or count.dim() != 0:
+        raise InvalidArgumentError(
+            None, None, f"k must be a scalar of the targets' dtype {dtype_name(t.dtype)}, got "
+            f"{dtype_name(count.dtype)} of shape {list(count.shape)} [Op:InTopKV2]")
+    if p.dim() != 2 or t.dim() != 1 or p.shape[0] != t.shape[0]:
+        raise InvalidArgumentError(
+            None, None, "predictions must be 2-dimensional and targets 1-dimensional with "
+            f"one target per row, got shapes {list(p.shape)} and {list(t.shape)} [Op:InTopKV2]")
     with _DisableSubclass(), torch.no_grad():
-        target_scores = torch.gather(p, 1, t.to(torch.int64).reshape(-1, 1))
+        classes = p.shape[1]
+        ids = t.to(torch.int64)
+        valid = (ids >= 0) & (ids < classes)
+        target_scores = torch.gather(p, 1, torch.where(valid, ids, 0).reshape(-1, 1))
         larger = torch.sum((p > target_scores).to(torch.int64), dim=1)
-        finite = torch.isfinite(target_scores).reshape(-1)
-        found = torch.logical_and(larger < int(k), finite)
+        # TF's kernel: no answer (False) for a target out of range or any non-finite score.
+        finite = torch.isfinite(p).all(dim=1) if classes else valid
+        found = (larger < int(count.item())) & valid & finite
     return _retype(found)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Tuple
 
+import numpy as np
 import torch
 
 from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name
@@ -38,6 +39,7 @@ __all__ = [
     "lbeta",
     "lgamma",
     "multiply_no_nan",
+    "erfcinv",
     "ndtri",
     "nextafter",
     "polygamma",
@@ -84,6 +86,18 @@ ndtri = float_unary("ndtri", "Ndtri", torch.special.ndtri, """The inverse of the
     >>> print(tf.math.ndtri(tf.constant([0.5])))
     tf.Tensor([0.], shape=(1,), dtype=float32)
     """, allow_complex=False)
+
+
+def erfcinv(x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The inverse of `erfc`, elementwise: `-ndtri(x / 2) / sqrt(2)`, as TF computes it
+    (so its gradients are `ndtri`'s).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.erfcinv(tf.constant([0.5, 1.5])))
+    tf.Tensor([ 0.4769363 -0.4769363], shape=(2,), dtype=float32)
+    """
+    t = as_tensor(x)
+    return -ndtri(0.5 * t) * np.sqrt(0.5)
 
 
 def _softsign(x: torch.Tensor) -> torch.Tensor:

@@ -48,10 +48,12 @@ __all__ = [
     "forward_level",
     "pop_accumulator",
     "pop_device",
+    "pop_strategy",
     "pop_name_scopes",
     "pop_trace",
     "push_accumulator",
     "push_device",
+    "push_strategy",
     "push_name_scope",
     "push_tape",
     "push_trace",
@@ -62,6 +64,7 @@ __all__ = [
     "run_functions_eagerly",
     "set_random_seed",
     "set_run_functions_eagerly",
+    "set_strategy",
     "snapshot",
     "tapes_changed",
     "tracing",
@@ -89,6 +92,9 @@ class _ThreadState(threading.local):
         self.run_eagerly = False
         self.name_scopes: List[str] = [""]
         self.traces: List[Any] = []
+        # (strategy, in a replica): `strategy.scope()` pushes False, `strategy.run` True.
+        self.strategies: List[Tuple[Any, bool]] = []
+        self.set_strategy: Any = None  # `tf.distribute.experimental_set_strategy`'s
 
 
 #: The calling thread's state.
@@ -238,6 +244,22 @@ def push_device(device: Optional[torch.device]) -> None:
 def pop_device() -> None:
     """Leave the innermost `tf.device` scope."""
     THREAD.devices.pop()
+
+
+def push_strategy(strategy: Any, in_replica: bool) -> None:
+    """Enter a distribution strategy's scope (`in_replica=False`) or one of its
+    replicas (`strategy.run`, `in_replica=True`)."""
+    THREAD.strategies.append((strategy, in_replica))
+
+
+def pop_strategy() -> None:
+    """Leave the innermost strategy scope or replica."""
+    THREAD.strategies.pop()
+
+
+def set_strategy(strategy: Any) -> None:
+    """Make `strategy` current on this thread outside every scope (`None`: none)."""
+    THREAD.set_strategy = strategy
 
 
 def random_seed() -> Optional[int]:

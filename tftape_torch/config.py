@@ -22,6 +22,7 @@ __all__ = [
     "list_logical_devices",
     "list_physical_devices",
     "run_functions_eagerly",
+    "threading",
 ]
 
 #: A physical device (`name`, `device_type`), as TF describes it.
@@ -88,3 +89,38 @@ class _Experimental:
 
 
 experimental = _Experimental()
+
+
+class _Threading:
+    """`tf.config.threading`: the CPU thread pools, which are torch's here."""
+
+    @staticmethod
+    def get_intra_op_parallelism_threads() -> int:
+        """The threads one op may use: torch's `get_num_threads()` (TF says 0 while
+        unset, meaning "the system picks")."""
+        return torch.get_num_threads()
+
+    @staticmethod
+    def set_intra_op_parallelism_threads(num_threads: int) -> None:
+        """Sets the threads one op may use (`torch.set_num_threads`); 0 leaves them."""
+        if num_threads:
+            torch.set_num_threads(int(num_threads))
+
+    @staticmethod
+    def get_inter_op_parallelism_threads() -> int:
+        """The threads that run independent ops: torch's `get_num_interop_threads()`."""
+        return torch.get_num_interop_threads()
+
+    @staticmethod
+    def set_inter_op_parallelism_threads(num_threads: int) -> None:
+        """Sets the inter-op threads (`torch.set_num_interop_threads`; 0 leaves them).
+
+        Raises:
+          RuntimeError: once torch has started inter-op work (as TF raises once its
+            runtime is initialized).
+        """
+        if num_threads:
+            torch.set_num_interop_threads(int(num_threads))
+
+
+threading = _Threading()

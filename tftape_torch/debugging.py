@@ -148,6 +148,17 @@ def assert_near(x: Any, y: Any, rtol: Any = None, atol: Any = None,
         )
 
 
+def _rank(rank: Any) -> int:
+    """A rank argument: an integer (TF refuses a float one with `TypeError`)."""
+    if isinstance(rank, torch.Tensor):
+        if rank.is_floating_point() or rank.is_complex():
+            raise TypeError(f"rank must be an integer, got {rank.dtype}")
+        return int(rank.item())
+    if isinstance(rank, (float, np.floating)):
+        raise TypeError(f"rank must be an integer, got {rank!r}")
+    return int(rank)
+
+
 def _rank_error(x: torch.Tensor, wanted: str, message: Optional[str]) -> ValueError:
     prefix = f"{message}  " if message else ""
     return ValueError(f"{prefix}Tensor must have rank {wanted}.  Received rank {x.dim()}, "
@@ -158,16 +169,16 @@ def assert_rank(x: Any, rank: int, message: Optional[str] = None,
                 name: Optional[str] = None) -> None:
     """Raises `ValueError` unless `x` has rank `rank`."""
     t = as_tensor(x)
-    if t.dim() != int(rank):
-        raise _rank_error(t, str(int(rank)), message)
+    if t.dim() != _rank(rank):
+        raise _rank_error(t, str(_rank(rank)), message)
 
 
 def assert_rank_at_least(x: Any, rank: int, message: Optional[str] = None,
                          name: Optional[str] = None) -> None:
     """Raises `ValueError` unless `x` has rank `rank` or more."""
     t = as_tensor(x)
-    if t.dim() < int(rank):
-        raise _rank_error(t, f"at least {int(rank)}", message)
+    if t.dim() < _rank(rank):
+        raise _rank_error(t, f"at least {_rank(rank)}", message)
 
 
 def assert_rank_in(x: Any, ranks: Iterable[int], message: Optional[str] = None,

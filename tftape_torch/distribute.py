@@ -1,4 +1,7 @@
-"""Tape gradients across processes: bucketed all-reduce on `torch.distributed`.
+"""`tf.distribute`: TF's strategies with one replica (`get_strategy`,
+`OneDeviceStrategy`, `MirroredStrategy`, `ReduceOp`, the replica context; see
+`_strategy`), and tape gradients across processes: bucketed all-reduce on
+`torch.distributed`.
 
 A tape over a `DistributedDataParallel` or FSDP2 (`fully_shard`) model already
 returns gradients reduced by DDP's or FSDP's own hooks, overlapped with the backward
@@ -29,10 +32,46 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import torch
 import torch.distributed as dist
 
+from tftape_torch._strategy import (
+    CrossDeviceOps,
+    HierarchicalCopyAllReduce,
+    InputContext,
+    MirroredStrategy,
+    NcclAllReduce,
+    OneDeviceStrategy,
+    ReduceOp,
+    ReductionToOneDevice,
+    ReplicaContext,
+    Strategy,
+    StrategyExtended,
+    experimental_set_strategy,
+    get_replica_context,
+    get_strategy,
+    has_strategy,
+    in_cross_replica_context,
+)
 from tftape_torch._structure import flatten, pack_like
 from tftape_torch._tensor import EagerTensor
 
-__all__ = ["all_reduce_gradients"]
+__all__ = [
+    "all_reduce_gradients",
+    "CrossDeviceOps",
+    "experimental_set_strategy",
+    "get_replica_context",
+    "get_strategy",
+    "has_strategy",
+    "HierarchicalCopyAllReduce",
+    "in_cross_replica_context",
+    "InputContext",
+    "MirroredStrategy",
+    "NcclAllReduce",
+    "OneDeviceStrategy",
+    "ReduceOp",
+    "ReductionToOneDevice",
+    "ReplicaContext",
+    "Strategy",
+    "StrategyExtended",
+]
 
 _MIB = 1024 * 1024
 _OPS = ("mean", "sum")

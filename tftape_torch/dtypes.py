@@ -5,6 +5,7 @@
 True
 """
 
+from tftape_torch._clip_ops import saturate_cast
 from tftape_torch._complex_ops import complex
 from tftape_torch._dtypes import (
     DType,
@@ -26,21 +27,22 @@ from tftape_torch._dtypes import (
 )
 
 __all__ = [
-    "DType",
     "as_dtype",
     "bfloat16",
     "bool",
     "complex",
-    "complex64",
     "complex128",
+    "complex64",
     "double",
+    "DType",
     "float16",
     "float32",
     "float64",
     "half",
-    "int8",
     "int16",
     "int32",
     "int64",
+    "int8",
+    "saturate_cast",
     "uint8",
 ]

@@ -90,6 +90,7 @@ from tftape_torch._math_special import bessel_i0, bessel_i0e, bessel_i1, bessel_
 from tftape_torch._nn_ops import log_softmax, softmax, softplus
 from tftape_torch._norm_ops import l2_normalize
 from tftape_torch._sequence_ops import (
+    accumulate_n,
     add_n,
     bincount,
     confusion_matrix,
@@ -118,6 +119,7 @@ from tftape_torch._sequence_ops import (
 from tftape_torch._special_ops import (
     digamma,
     divide_no_nan,
+    erfcinv,
     erfinv,
     lbeta,
     lgamma,
@@ -137,6 +139,7 @@ mod = floormod
 
 __all__ = [
     "abs",
+    "accumulate_n",
     "acos",
     "acosh",
     "add",
@@ -169,6 +172,7 @@ __all__ = [
     "equal",
     "erf",
     "erfc",
+    "erfcinv",
     "erfinv",
     "exp",
     "expm1",
@@ -207,8 +211,8 @@ __all__ = [
     "negative",
     "nextafter",
     "not_equal",
-    "polyval",
     "polygamma",
+    "polyval",
     "pow",
     "real",
     "reciprocal",

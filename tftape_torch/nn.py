@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import torch
 
+from tftape_torch._block_ops import depth_to_space, space_to_depth
 from tftape_torch._clip_ops import clip_by_norm
 from tftape_torch._conv_ops import (
     avg_pool,
@@ -20,7 +21,9 @@ from tftape_torch._conv_ops import (
     conv2d,
     conv2d_transpose,
     conv3d,
+    conv3d_transpose,
     conv_transpose,
+    convolution,
     depthwise_conv2d,
     max_pool,
     max_pool1d,
@@ -33,6 +36,7 @@ from tftape_torch._math_ops import sigmoid, tanh
 from tftape_torch._nn_ops import (
     batch_normalization,
     bias_add,
+    crelu,
     dropout,
     elu,
     gelu,
@@ -53,10 +57,17 @@ from tftape_torch._nn_ops import (
     swish,
     weighted_cross_entropy_with_logits,
 )
-from tftape_torch._norm_ops import l2_normalize
+from tftape_torch._norm_ops import l2_normalize, local_response_normalization
+from tftape_torch._norm_ops import local_response_normalization as lrn
 from tftape_torch._op_call import as_tensor
-from tftape_torch._sequence_ops import top_k
+from tftape_torch._sequence_ops import in_top_k, top_k, zero_fraction
 from tftape_torch._special_ops import softsign
+from tftape_torch._statistics_ops import (
+    normalize_moments,
+    sufficient_statistics,
+    weighted_moments,
+)
+from tftape_torch._strategy import compute_average_loss, scale_regularization_loss
 
 __all__ = [
     "avg_pool",
@@ -65,29 +76,39 @@ __all__ = [
     "avg_pool3d",
     "batch_normalization",
     "bias_add",
+    "compute_average_loss",
     "conv1d",
     "conv1d_transpose",
     "conv2d",
-    "conv3d",
     "conv2d_transpose",
+    "conv3d",
+    "conv3d_transpose",
     "conv_transpose",
+    "convolution",
+    "crelu",
+    "depth_to_space",
     "depthwise_conv2d",
     "dropout",
     "elu",
     "embedding_lookup",
     "gelu",
+    "in_top_k",
     "l2_loss",
     "l2_normalize",
     "leaky_relu",
+    "local_response_normalization",
     "log_poisson_loss",
     "log_softmax",
+    "lrn",
     "max_pool",
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",
     "moments",
+    "normalize_moments",
     "relu",
     "relu6",
+    "scale_regularization_loss",
     "selu",
     "separable_conv2d",
     "sigmoid",
@@ -97,11 +118,15 @@ __all__ = [
     "softmax_cross_entropy_with_logits",
     "softplus",
     "softsign",
+    "space_to_depth",
     "sparse_softmax_cross_entropy_with_logits",
+    "sufficient_statistics",
     "swish",
     "tanh",
     "top_k",
     "weighted_cross_entropy_with_logits",
+    "weighted_moments",
+    "zero_fraction",
 ]
 
 

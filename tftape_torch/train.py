@@ -48,12 +48,14 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 import torch
 
 from tftape_torch._module import PENDING_RESTORE, Module, run_pending_restore
+from tftape_torch._moving_averages import ExponentialMovingAverage
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
 
 __all__ = [
     "Checkpoint",
     "CheckpointManager",
+    "ExponentialMovingAverage",
     "latest_checkpoint",
     "list_variables",
     "load_variable",
