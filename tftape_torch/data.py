@@ -35,7 +35,6 @@ in-memory tensors needs neither worker processes nor samplers).
 
 from __future__ import annotations
 
-import collections.abc
 import functools
 import itertools
 from typing import (
@@ -45,7 +44,6 @@ from typing import (
     List,
     Optional,
     Sequence,
-    Tuple,
 )
 from typing import (
     Iterator as PyIterator,
@@ -55,13 +53,26 @@ import numpy as np
 import torch
 import torch.utils.data
 
-from tftape_torch import _state, errors
-from tftape_torch._array_ops import convert_to_tensor
+from tftape_torch import errors
+from tftape_torch._data_elements import (
+    Element,
+    TensorSpec,
+    as_public,
+    batched_spec,
+    call_on,
+    element_spec_of,
+    is_true,
+    normalize,
+    normalize_output,
+    row,
+    seed_for,
+    spec_of,
+    stack_elements,
+    unbatched_spec,
+)
 from tftape_torch._optional import OptionalValue
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
-from tftape_torch._torch_internals import DisableTorchFunctionSubclass
-from tftape_torch._variable import Variable
 
 __all__ = [
     "AUTOTUNE",
@@ -76,7 +87,6 @@ AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
-Element = Any
 _Factory = Callable[[], PyIterator[Element]]
 
 
@@ -87,156 +97,6 @@ class experimental:
     INFINITE_CARDINALITY = INFINITE_CARDINALITY
     UNKNOWN_CARDINALITY = UNKNOWN_CARDINALITY
 
-
-# ---------------------------------------------------------------------------
-# Specs
-
-
-def _dtype_text(dtype: torch.dtype) -> str:
-    return "tf." + str(dtype).replace("torch.", "")
-
-
-class TensorSpec:
-    """Describes a tensor's shape and dtype (used here for `element_spec`).
-
-    >>> import torch
-    >>> TensorSpec([None, 2], torch.float32)
-    TensorSpec(shape=(None, 2), dtype=tf.float32, name=None)
-    """
-
-    def __init__(
-        self, shape: Any, dtype: torch.dtype = torch.float32, name: Optional[str] = None
-    ) -> None:
-        self.shape: Tuple[Optional[int], ...] = tuple(
-            None if d is None else int(d) for d in shape
-        )
-        self.dtype = dtype
-        self.name = name
-
-    def __repr__(self) -> str:
-        dims = ", ".join("None" if d is None else str(d) for d in self.shape)
-        if len(self.shape) == 1:
-            dims += ","
-        return f"TensorSpec(shape=({dims}), dtype={_dtype_text(self.dtype)}, name={self.name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, TensorSpec)
-            and self.shape == other.shape
-            and self.dtype == other.dtype
-            and self.name == other.name
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.shape, self.dtype, self.name))
-
-
-def _spec_of(tensor: torch.Tensor) -> TensorSpec:
-    return TensorSpec(tuple(tensor.shape), tensor.dtype)
-
-
-def _batched_spec(spec: TensorSpec, size: Optional[int]) -> TensorSpec:
-    return TensorSpec((size,) + spec.shape, spec.dtype)
-
-
-def _unbatched_spec(spec: TensorSpec) -> TensorSpec:
-    return TensorSpec(spec.shape[1:], spec.dtype)
-
-
-# ---------------------------------------------------------------------------
-# Elements
-
-
-def _is_namedtuple(obj: Any) -> bool:
-    return isinstance(obj, tuple) and hasattr(type(obj), "_fields")
-
-
-def _to_tensor(value: Any) -> torch.Tensor:
-    """A plain, detached torch tensor holding `value` (TF's conversion rules)."""
-    if isinstance(value, Variable):
-        value = value.read_value()
-    if not isinstance(value, torch.Tensor):
-        value = convert_to_tensor(value)
-    with DisableTorchFunctionSubclass():
-        return torch.Tensor.detach(value).as_subclass(torch.Tensor)
-
-
-def _normalize(value: Any) -> Any:
-    """A structure of plain tensors: tuples, namedtuples and dicts are structure,
-    everything else (lists included) becomes one tensor."""
-    if isinstance(value, collections.abc.Mapping):
-        return type(value)((key, _normalize(item)) for key, item in value.items())  # type: ignore[call-arg]
-    if _is_namedtuple(value):
-        return type(value)(*(_normalize(item) for item in value))
-    if isinstance(value, tuple):
-        return tuple(_normalize(item) for item in value)
-    return _to_tensor(value)
-
-
-def _normalize_output(value: Any) -> Any:
-    """A function's output as an element: a returned list counts as a tuple (TF)."""
-    if isinstance(value, list):
-        value = tuple(value)
-    return _normalize(value)
-
-
-def _public(element: Element) -> Element:
-    """The element as the user sees it: leaves as this package's tensors."""
-    return map_structure(as_eager, element)
-
-
-def _element_spec(element: Element) -> Any:
-    return map_structure(_spec_of, element)
-
-
-def _call(fn: Callable[..., Any], element: Element) -> Any:
-    """`fn(*element)` for a plain tuple (TF unpacks those), else `fn(element)`."""
-    public = _public(element)
-    if type(public) is tuple:
-        return fn(*public)
-    return fn(public)
-
-
-def _is_true(value: Any) -> bool:
-    tensor = _to_tensor(value)
-    if tensor.dtype != torch.bool or tensor.dim() != 0:
-        raise ValueError(
-            "Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its "
-            f"return type is {_spec_of(tensor)!r}."
-        )
-    return bool(tensor.item())
-
-
-def _stack(elements: Sequence[Element]) -> Element:
-    first = elements[0]
-    columns = [flatten(element) for element in elements]
-    stacked = []
-    for index in range(len(columns[0])):
-        parts = [column[index] for column in columns]
-        try:
-            stacked.append(torch.stack(parts))
-        except RuntimeError as cause:
-            raise errors.InvalidArgumentError(
-                None, None,
-                "Cannot batch tensors with different shapes in component "
-                f"{index}. First element had shape {list(parts[0].shape)} and element "
-                f"{next(i for i, p in enumerate(parts) if p.shape != parts[0].shape)} had "
-                f"shape {list(next(p for p in parts if p.shape != parts[0].shape).shape)}.",
-            ) from cause
-    return pack_like(first, stacked)
-
-
-def _seed(seed: Optional[int]) -> Optional[int]:
-    """The op seed TF would use: `seed`, else one derived from the global seed."""
-    if seed is not None:
-        return int(seed)
-    return _state.random_seed()
-
-
-
-def _row(tensor: torch.Tensor, index: int) -> torch.Tensor:
-    """Row `index` of `tensor`, as its own storage."""
-    return tensor[index].clone()
 
 # ---------------------------------------------------------------------------
 # Dataset
@@ -280,7 +140,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
           ValueError: if the components differ in their first dimension, or one is a
             scalar.
         """
-        data = _normalize(tensors)
+        data = normalize(tensors)
         leaves = flatten(data)
         if not leaves:
             raise ValueError("Invalid `tensors`. `tensors` should not be empty.")
@@ -298,20 +158,20 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
 
         def factory() -> PyIterator[Element]:
             for index in range(count):
-                yield map_structure(functools.partial(_row, index=index), data)
+                yield map_structure(functools.partial(row, index=index), data)
 
         return Dataset(
             factory,
             count,
-            lambda: map_structure(lambda t: _unbatched_spec(_spec_of(t)), data),
+            lambda: map_structure(lambda t: unbatched_spec(spec_of(t)), data),
             "_TensorSliceDataset",
         )
 
     @staticmethod
     def from_tensors(tensors: Any, name: Optional[str] = None) -> Dataset:
         """A dataset with one element, `tensors`."""
-        data = _normalize(tensors)
-        return Dataset(lambda: iter([data]), 1, lambda: _element_spec(data), "_TensorDataset")
+        data = normalize(tensors)
+        return Dataset(lambda: iter([data]), 1, lambda: element_spec_of(data), "_TensorDataset")
 
     @staticmethod
     def range(*args: int, **kwargs: Any) -> Dataset:
@@ -358,7 +218,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             dtypes = map_structure(lambda spec: spec.dtype, output_signature)
 
         def convert(value: Any) -> Any:
-            value = _normalize_output(value)
+            value = normalize_output(value)
             if dtypes is None:
                 return value
             return pack_like(value, [
@@ -433,7 +293,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
                 chunk = list(itertools.islice(iterator, size))
                 if not chunk or (drop_remainder and len(chunk) < size):
                     return
-                yield _stack(chunk)
+                yield stack_elements(chunk)
 
         card = self._cardinality
         if card >= 0:
@@ -442,7 +302,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             factory,
             card,
             lambda: map_structure(
-                lambda s: _batched_spec(s, size if drop_remainder else None),
+                lambda s: batched_spec(s, size if drop_remainder else None),
                 source.element_spec,
             ),
             "_BatchDataset",
@@ -461,7 +321,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         return Dataset(
             factory,
             UNKNOWN_CARDINALITY,
-            lambda: map_structure(_unbatched_spec, source.element_spec),
+            lambda: map_structure(unbatched_spec, source.element_spec),
             "_UnbatchDataset",
         )
 
@@ -483,7 +343,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             raise errors.InvalidArgumentError(
                 None, None, "buffer_size must be greater than zero. [Op:ShuffleDatasetV3]"
             )
-        op_seed = _seed(seed)
+        op_seed = seed_for(seed)
         reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
         source = self
         epochs = itertools.count()
@@ -526,7 +386,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
 
         def factory() -> PyIterator[Element]:
             for element in source._factory():
-                yield _normalize_output(_call(map_func, element))
+                yield normalize_output(call_on(map_func, element))
 
         dataset = Dataset(
             factory,
@@ -542,7 +402,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
 
         def factory() -> PyIterator[Element]:
             for element in source._factory():
-                inner = _call(map_func, element)
+                inner = call_on(map_func, element)
                 if not isinstance(inner, Dataset):
                     raise TypeError(
                         "The `map_func` argument must return a `Dataset` object. Got "
@@ -561,11 +421,11 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         source = self
         first = next(iter(source._factory()), None)
         if first is not None:  # TF traces the predicate here, and checks what it returns
-            _is_true(_call(predicate, first))
+            is_true(call_on(predicate, first))
 
         def factory() -> PyIterator[Element]:
             for element in source._factory():
-                if _is_true(_call(predicate, element)):
+                if is_true(call_on(predicate, element)):
                     yield element
 
         return Dataset(factory, UNKNOWN_CARDINALITY, lambda: source.element_spec, "_FilterDataset")
@@ -682,15 +542,15 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
     def reduce(self, initial_state: Any, reduce_func: Callable[[Any, Any], Any],
                name: Optional[str] = None) -> Any:
         """Folds `reduce_func(state, element)` over the dataset, from `initial_state`."""
-        state = _normalize_output(initial_state)
+        state = normalize_output(initial_state)
         for element in self._factory():
-            public_state = _public(state)
-            public = _public(element)
+            public_state = as_public(state)
+            public = as_public(element)
             if type(public) is tuple:
-                state = _normalize_output(reduce_func(public_state, *public))
+                state = normalize_output(reduce_func(public_state, *public))
             else:
-                state = _normalize_output(reduce_func(public_state, public))
-        return _public(state)
+                state = normalize_output(reduce_func(public_state, public))
+        return as_public(state)
 
     # ------------------------------------------------------------------ inspection
 
@@ -702,7 +562,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
                 self._spec_value = self._spec_fn()
             else:
                 first = next(iter(self._factory()), None)
-                self._spec_value = None if first is None else _element_spec(first)
+                self._spec_value = None if first is None else element_spec_of(first)
             self._spec_known = True
         return self._spec_value
 
@@ -765,7 +625,7 @@ class DatasetIterator:
         return self
 
     def __next__(self) -> Element:
-        return _public(next(self._iterator))
+        return as_public(next(self._iterator))
 
     def get_next(self) -> Element:
         """The next element.

@@ -1,0 +1,181 @@
+"""What `tf.data` pipelines carry: elements (structures of plain tensors, converted
+with TF's rules), their `TensorSpec`s, and the small steps transformations share
+(calling a user function on an element, stacking elements into a batch).
+
+>>> import torch
+>>> spec_of(torch.zeros(2, 3))
+TensorSpec(shape=(2, 3), dtype=tf.float32, name=None)
+"""
+
+from __future__ import annotations
+
+import collections.abc
+from typing import Any, Callable, Optional, Sequence, Tuple
+
+import torch
+
+from tftape_torch import _state, errors
+from tftape_torch._array_ops import convert_to_tensor
+from tftape_torch._structure import flatten, map_structure, pack_like
+from tftape_torch._tensor import as_eager
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass
+from tftape_torch._variable import Variable
+
+__all__ = [
+    "Element", "TensorSpec", "as_public", "batched_spec", "call_on", "dtype_text",
+    "element_spec_of", "is_namedtuple", "is_true", "normalize", "normalize_output", "row",
+    "seed_for", "spec_of", "stack_elements", "to_tensor", "unbatched_spec",
+]
+
+Element = Any
+
+
+# ---------------------------------------------------------------------------
+# Specs
+
+
+def dtype_text(dtype: torch.dtype) -> str:
+    return "tf." + str(dtype).replace("torch.", "")
+
+
+class TensorSpec:
+    """Describes a tensor's shape and dtype (used here for `element_spec`).
+
+    >>> import torch
+    >>> TensorSpec([None, 2], torch.float32)
+    TensorSpec(shape=(None, 2), dtype=tf.float32, name=None)
+    """
+
+    def __init__(
+        self, shape: Any, dtype: torch.dtype = torch.float32, name: Optional[str] = None
+    ) -> None:
+        self.shape: Tuple[Optional[int], ...] = tuple(
+            None if d is None else int(d) for d in shape
+        )
+        self.dtype = dtype
+        self.name = name
+
+    def __repr__(self) -> str:
+        dims = ", ".join("None" if d is None else str(d) for d in self.shape)
+        if len(self.shape) == 1:
+            dims += ","
+        return f"TensorSpec(shape=({dims}), dtype={dtype_text(self.dtype)}, name={self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, TensorSpec)
+            and self.shape == other.shape
+            and self.dtype == other.dtype
+            and self.name == other.name
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.dtype, self.name))
+
+
+def spec_of(tensor: torch.Tensor) -> TensorSpec:
+    return TensorSpec(tuple(tensor.shape), tensor.dtype)
+
+
+def batched_spec(spec: TensorSpec, size: Optional[int]) -> TensorSpec:
+    return TensorSpec((size,) + spec.shape, spec.dtype)
+
+
+def unbatched_spec(spec: TensorSpec) -> TensorSpec:
+    return TensorSpec(spec.shape[1:], spec.dtype)
+
+
+# ---------------------------------------------------------------------------
+# Elements
+
+
+def is_namedtuple(obj: Any) -> bool:
+    return isinstance(obj, tuple) and hasattr(type(obj), "_fields")
+
+
+def to_tensor(value: Any) -> torch.Tensor:
+    """A plain, detached torch tensor holding `value` (TF's conversion rules)."""
+    if isinstance(value, Variable):
+        value = value.read_value()
+    if not isinstance(value, torch.Tensor):
+        value = convert_to_tensor(value)
+    with DisableTorchFunctionSubclass():
+        return torch.Tensor.detach(value).as_subclass(torch.Tensor)
+
+
+def normalize(value: Any) -> Any:
+    """A structure of plain tensors: tuples, namedtuples and dicts are structure,
+    everything else (lists included) becomes one tensor."""
+    if isinstance(value, collections.abc.Mapping):
+        return type(value)((key, normalize(item)) for key, item in value.items())  # type: ignore[call-arg]
+    if is_namedtuple(value):
+        return type(value)(*(normalize(item) for item in value))
+    if isinstance(value, tuple):
+        return tuple(normalize(item) for item in value)
+    return to_tensor(value)
+
+
+def normalize_output(value: Any) -> Any:
+    """A function's output as an element: a returned list counts as a tuple (TF)."""
+    if isinstance(value, list):
+        value = tuple(value)
+    return normalize(value)
+
+
+def as_public(element: Element) -> Element:
+    """The element as the user sees it: leaves as this package's tensors."""
+    return map_structure(as_eager, element)
+
+
+def element_spec_of(element: Element) -> Any:
+    return map_structure(spec_of, element)
+
+
+def call_on(fn: Callable[..., Any], element: Element) -> Any:
+    """`fn(*element)` for a plain tuple (TF unpacks those), else `fn(element)`."""
+    public = as_public(element)
+    if type(public) is tuple:
+        return fn(*public)
+    return fn(public)
+
+
+def is_true(value: Any) -> bool:
+    tensor = to_tensor(value)
+    if tensor.dtype != torch.bool or tensor.dim() != 0:
+        raise ValueError(
+            "Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its "
+            f"return type is {spec_of(tensor)!r}."
+        )
+    return bool(tensor.item())
+
+
+def stack_elements(elements: Sequence[Element]) -> Element:
+    first = elements[0]
+    columns = [flatten(element) for element in elements]
+    stacked = []
+    for index in range(len(columns[0])):
+        parts = [column[index] for column in columns]
+        try:
+            stacked.append(torch.stack(parts))
+        except RuntimeError as cause:
+            raise errors.InvalidArgumentError(
+                None, None,
+                "Cannot batch tensors with different shapes in component "
+                f"{index}. First element had shape {list(parts[0].shape)} and element "
+                f"{next(i for i, p in enumerate(parts) if p.shape != parts[0].shape)} had "
+                f"shape {list(next(p for p in parts if p.shape != parts[0].shape).shape)}.",
+            ) from cause
+    return pack_like(first, stacked)
+
+
+def seed_for(seed: Optional[int]) -> Optional[int]:
+    """The op seed TF would use: `seed`, else one derived from the global seed."""
+    if seed is not None:
+        return int(seed)
+    return _state.random_seed()
+
+
+
+def row(tensor: torch.Tensor, index: int) -> torch.Tensor:
+    """Row `index` of `tensor`, as its own storage."""
+    return tensor[index].clone()
