@@ -10,7 +10,7 @@ TensorSpec(shape=(2, 3), dtype=tf.float32, name=None)
 from __future__ import annotations
 
 import collections.abc
-from typing import Any, Callable, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -22,9 +22,9 @@ from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
 
 __all__ = [
-    "Element", "TensorSpec", "as_public", "batched_spec", "call_on", "dtype_text",
+    "Element", "TensorSpec", "as_public", "batched_spec", "flatten_up_to", "call_on", "dtype_text",
     "element_spec_of", "is_namedtuple", "is_true", "normalize", "normalize_output", "row",
-    "seed_for", "spec_of", "stack_elements", "to_tensor", "unbatched_spec",
+    "seed_for", "shape_list", "spec_of", "stack_elements", "to_tensor", "unbatched_spec",
 ]
 
 Element = Any
@@ -179,3 +179,20 @@ def seed_for(seed: Optional[int]) -> Optional[int]:
 def row(tensor: torch.Tensor, index: int) -> torch.Tensor:
     """Row `index` of `tensor`, as its own storage."""
     return tensor[index].clone()
+
+
+def flatten_up_to(spec: Any, values: Any) -> List[Any]:
+    """The leaves of `values` laid out as `spec`'s structure (a `TensorSpec` takes one
+    whole value there, a shape list included)."""
+    if isinstance(spec, TensorSpec):
+        return [values]
+    if isinstance(spec, collections.abc.Mapping):
+        return [leaf for key in spec for leaf in flatten_up_to(spec[key], values[key])]
+    return [leaf for sub, value in zip(spec, values) for leaf in flatten_up_to(sub, value)]
+
+
+def shape_list(shape: Any) -> List[Optional[int]]:
+    """A padded shape (list, tuple, `TensorShape` or tensor) as ints and `None`s."""
+    if isinstance(shape, torch.Tensor):
+        shape = shape.reshape(-1).tolist()
+    return [None if d is None or int(d) < 0 else int(d) for d in shape]

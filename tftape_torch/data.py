@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 from typing import (
     Any,
     Callable,
@@ -53,6 +54,7 @@ import numpy as np
 import torch
 import torch.utils.data
 
+from tftape_torch import _data_iteration as iteration
 from tftape_torch import errors
 from tftape_torch._data_elements import (
     Element,
@@ -70,7 +72,9 @@ from tftape_torch._data_elements import (
     stack_elements,
     unbatched_spec,
 )
-from tftape_torch._optional import OptionalValue
+from tftape_torch._data_iterator import DatasetIterator
+from tftape_torch._data_options import AutoShardPolicy, Options
+from tftape_torch._dtypes import as_dtype
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
 
@@ -79,6 +83,7 @@ __all__ = [
     "Dataset",
     "INFINITE_CARDINALITY",
     "Iterator",
+    "Options",
     "UNKNOWN_CARDINALITY",
     "experimental",
 ]
@@ -88,14 +93,6 @@ INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 _Factory = Callable[[], PyIterator[Element]]
-
-
-class experimental:
-    """`tf.data.experimental`: the constants TF also keeps there."""
-
-    AUTOTUNE = AUTOTUNE
-    INFINITE_CARDINALITY = INFINITE_CARDINALITY
-    UNKNOWN_CARDINALITY = UNKNOWN_CARDINALITY
 
 
 # ---------------------------------------------------------------------------
@@ -127,6 +124,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         self._spec_fn = spec
         self._spec_value: Any = None
         self._spec_known = False
+        self._options: Optional[Options] = None
         if tf_name is not None:
             self._tf_name = tf_name
 
@@ -309,8 +307,14 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         )
 
     def unbatch(self, name: Optional[str] = None) -> Dataset:
-        """Splits elements into their slices along the first dimension."""
+        """Splits elements into their slices along the first dimension.
+
+        Raises:
+          ValueError: for elements with a scalar component.
+        """
         source = self
+        if any(len(leaf.shape) == 0 for leaf in flatten(self.element_spec)):
+            raise ValueError("Cannot unbatch an input with scalar components.")
 
         def factory() -> PyIterator[Element]:
             for element in source._factory():
@@ -535,6 +539,155 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             card = a + b
         return Dataset(factory, card, lambda: first.element_spec, "_ConcatenateDataset")
 
+    def padded_batch(self, batch_size: int, padded_shapes: Any = None,
+                     padding_values: Any = None, drop_remainder: bool = False,
+                     name: Optional[str] = None) -> Dataset:
+        """Batches elements of different shapes, each component padded with
+        `padding_values` (default 0) to `padded_shapes` (default: the batch's largest
+        size in every dimension; `None` or -1 there too).
+
+        Raises:
+          InvalidArgumentError: for a `batch_size` below 1.
+          DataLossError: when iterating, for an element larger than a fixed padded
+            size (TF's class).
+        """
+        return iteration.padded_batch(Dataset, self._factory, self._cardinality,
+                                      self.element_spec, int(batch_size), padded_shapes,
+                                      padding_values, bool(drop_remainder))
+
+    def interleave(self, map_func: Callable[..., Dataset], cycle_length: Optional[int] = None,
+                   block_length: Optional[int] = None, num_parallel_calls: Optional[int] = None,
+                   deterministic: Optional[bool] = None, name: Optional[str] = None) -> Dataset:
+        """The elements of `map_func(element)`'s datasets, `cycle_length` (default: the
+        CPU cores, as TF's) at a time, `block_length` from each in turn, in TF's order."""
+        cycle = os.cpu_count() or 1 if cycle_length in (None, AUTOTUNE) else int(cycle_length)
+        block = 1 if block_length is None else int(block_length)
+        if cycle <= 0 or block <= 0:
+            raise errors.InvalidArgumentError(
+                None, None, "cycle_length and block_length must be positive "
+                "[Op:InterleaveDatasetV2]")
+        source = self
+
+        def factory() -> PyIterator[Element]:
+            return iteration.interleave(
+                source._factory(), lambda e: call_on(map_func, e)._factory(), cycle, block)
+
+        return Dataset(factory, UNKNOWN_CARDINALITY, None, "_InterleaveDataset")
+
+    def shard(self, num_shards: int, index: int, name: Optional[str] = None) -> Dataset:
+        """Every `num_shards`-th element, starting with element `index`.
+
+        Raises:
+          InvalidArgumentError: for `num_shards < 1` or `index` outside
+            `[0, num_shards)`.
+        """
+        return iteration.shard(Dataset, self._factory, self._cardinality,
+                               lambda: self.element_spec, int(num_shards), int(index))
+
+    def scan(self, initial_state: Any, scan_func: Callable[..., Any],
+             name: Optional[str] = None) -> Dataset:
+        """A running transformation: `scan_func(state, element)` returns the new state
+        and the output element."""
+        return iteration.scan(Dataset, self._factory, self._cardinality, initial_state,
+                              scan_func)
+
+    def take_while(self, predicate: Callable[..., Any], name: Optional[str] = None) -> Dataset:
+        """The elements up to the first one `predicate` is False for.
+
+        Raises:
+          ValueError: unless `predicate` returns a bool scalar (checked on the first
+            element, as TF's tracing checks it).
+        """
+        return iteration.take_while(Dataset, self._factory, lambda: self.element_spec,
+                                    predicate)
+
+    def unique(self, name: Optional[str] = None) -> Dataset:
+        """The distinct elements, in order of first appearance (int32 and int64 scalars).
+
+        Raises:
+          TypeError: for elements that are not one int32 or int64 tensor.
+        """
+        return iteration.unique(Dataset, self._factory, self.element_spec)
+
+    def get_single_element(self, name: Optional[str] = None) -> Any:
+        """The dataset's only element.
+
+        Raises:
+          InvalidArgumentError: for an empty dataset, or one of more elements.
+        """
+        iterator = self._factory()
+        first = next(iterator, None)
+        if first is None:
+            raise errors.InvalidArgumentError(None, None, "Dataset was empty.")
+        if next(iterator, None) is not None:
+            raise errors.InvalidArgumentError(None, None, "Dataset had more than one element.")
+        return as_public(first)
+
+    @staticmethod
+    def counter(start: int = 0, step: int = 1, dtype: Any = torch.int64,
+                name: Optional[str] = None) -> Dataset:
+        """`start`, `start + step`, ... forever, of `dtype`."""
+        kind = as_dtype(dtype)
+
+        def factory() -> PyIterator[Element]:
+            for value in itertools.count(int(start), int(step)):
+                yield torch.tensor(value, dtype=kind)
+
+        return Dataset(factory, INFINITE_CARDINALITY, lambda: TensorSpec((), kind),
+                       "_CounterDataset")
+
+    @staticmethod
+    def choose_from_datasets(datasets: Sequence[Dataset], choice_dataset: Dataset,
+                             stop_on_empty_dataset: bool = True) -> Dataset:
+        """For each int64 scalar `c` of `choice_dataset`, the next element of
+        `datasets[c]`; a finished dataset ends the result (`stop_on_empty_dataset`) or
+        is skipped.
+
+        Raises:
+          TypeError: for a `choice_dataset` of other elements than int64 scalars.
+          ValueError: for an empty `datasets`.
+        """
+        return iteration.choose_from(
+            Dataset, [d._factory for d in datasets], [d.element_spec for d in datasets],
+            [d._cardinality for d in datasets], choice_dataset._factory,
+            choice_dataset.element_spec, bool(stop_on_empty_dataset))
+
+    @staticmethod
+    def sample_from_datasets(datasets: Sequence[Dataset], weights: Any = None,
+                             seed: Optional[int] = None, stop_on_empty_dataset: bool = False,
+                             rerandomize_each_iteration: Optional[bool] = None) -> Dataset:
+        """Elements drawn at random from `datasets`, dataset `i` with probability
+        proportional to `weights[i]` (default: equal). TF's random stream is not
+        reproduced: the draw differs from TF's for the same seed (same distribution).
+
+        Raises:
+          ValueError: for an empty `datasets`, or `weights` of another length.
+        """
+        if isinstance(weights, list) and any(isinstance(w, int) for w in weights):
+            raise TypeError("Invalid `weights`. `weights` type must be either `tf.float32` or "
+                            "`tf.float64` but is `tf.int32`.")
+        if isinstance(weights, list) and datasets:  # TF drops a listed weight of 0 or less
+            kept = [d for d, w in zip(datasets, weights) if float(w) > 0]
+            if len(kept) <= 1 and len(weights) == len(datasets):
+                return kept[0] if kept else datasets[0].take(0)
+        if len(datasets) == 1 and weights is None:
+            return datasets[0]
+        return iteration.sample_from(
+            Dataset, [d._factory for d in datasets], [d.element_spec for d in datasets],
+            [d._cardinality for d in datasets], weights, seed_for(seed),
+            bool(stop_on_empty_dataset))
+
+    def options(self) -> Options:
+        """The options `with_options` attached (TF's defaults otherwise)."""
+        return self._options if self._options is not None else Options()
+
+    def with_options(self, options: Options, name: Optional[str] = None) -> Dataset:
+        """This dataset with `options` merged in (kept and reported: `_data_options`)."""
+        out = Dataset(self._factory, self._cardinality, lambda: self.element_spec,
+                      "_OptionsDataset")
+        out._options = self.options().merge(options)
+        return out
+
     def apply(self, transformation_func: Callable[[Dataset], Dataset]) -> Dataset:
         """`transformation_func(self)`."""
         return transformation_func(self)
@@ -587,7 +740,7 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         return True
 
     def __iter__(self) -> DatasetIterator:
-        return DatasetIterator(self)
+        return DatasetIterator(self, self._factory())
 
     def as_numpy_iterator(self) -> PyIterator[Any]:
         """An iterator over the elements as NumPy values (scalars as NumPy scalars)."""
@@ -603,54 +756,44 @@ def _numpy(tensor: torch.Tensor) -> Any:
     return array[()] if array.ndim == 0 else array
 
 
-_END = object()
-
-
-class DatasetIterator:
-    """An iterator over a `Dataset` (`next(it)`, or `it.get_next()`).
-
-    >>> import tftape_torch as tf
-    >>> it = iter(tf.data.Dataset.range(1))
-    >>> print(it.get_next())
-    tf.Tensor(0, shape=(), dtype=int64)
-    >>> print(it.get_next_as_optional().has_value())
-    tf.Tensor(False, shape=(), dtype=bool)
-    """
-
-    def __init__(self, dataset: Dataset) -> None:
-        self._dataset = dataset
-        self._iterator = dataset._factory()
-
-    def __iter__(self) -> DatasetIterator:
-        return self
-
-    def __next__(self) -> Element:
-        return as_public(next(self._iterator))
-
-    def get_next(self) -> Element:
-        """The next element.
-
-        Raises:
-          tf.errors.OutOfRangeError: at the end of the dataset.
-        """
-        try:
-            return next(self)
-        except StopIteration:
-            raise errors.OutOfRangeError(
-                None, None, "End of sequence [Op:IteratorGetNext] name: "
-            ) from None
-
-    def get_next_as_optional(self) -> OptionalValue:
-        """The next element as an optional value, empty at the end of the dataset."""
-        element = next(self, _END)
-        if element is _END:
-            return OptionalValue.empty(self.element_spec)
-        return OptionalValue(element, self.element_spec)
-
-    @property
-    def element_spec(self) -> Any:
-        return self._dataset.element_spec
-
-
 Iterator = DatasetIterator
 """`tf.data.Iterator`."""
+
+
+def _as_transformation(method: str) -> Any:
+    """`tf.data.experimental.<method>(...)`: a function for `Dataset.apply` that calls
+    the dataset's `method(...)`."""
+
+    def transformation(*args: Any, **kwargs: Any) -> Callable[[Dataset], Dataset]:
+        return lambda dataset: getattr(dataset, method)(*args, **kwargs)
+
+    transformation.__name__ = method
+    return staticmethod(transformation)
+
+
+class experimental:
+    """`tf.data.experimental`: TF's constants there, and the functions that are now
+    `Dataset` methods, spelled the old way (`ds.apply(tf.data.experimental.unbatch())`)."""
+
+    AUTOTUNE = AUTOTUNE
+    INFINITE_CARDINALITY = INFINITE_CARDINALITY
+    UNKNOWN_CARDINALITY = UNKNOWN_CARDINALITY
+    AutoShardPolicy = AutoShardPolicy
+    sample_from_datasets = staticmethod(Dataset.sample_from_datasets)
+    choose_from_datasets = staticmethod(Dataset.choose_from_datasets)
+    Counter = staticmethod(Dataset.counter)
+    scan = _as_transformation("scan")
+    take_while = _as_transformation("take_while")
+    unique = _as_transformation("unique")
+    unbatch = _as_transformation("unbatch")
+    enumerate_dataset = _as_transformation("enumerate")
+
+    get_single_element = staticmethod(Dataset.get_single_element)
+    cardinality = staticmethod(Dataset.cardinality)
+
+    @staticmethod
+    def assert_cardinality(expected_cardinality: int) -> Callable[[Dataset], Dataset]:
+        """For `apply`: the dataset, checked to have `expected_cardinality` elements
+        while iterating (TF's `FailedPreconditionError` when it has not)."""
+        return lambda dataset: iteration.assert_cardinality(
+            Dataset, dataset._factory, lambda: dataset.element_spec, int(expected_cardinality))

@@ -9,12 +9,26 @@ dataset) or as a multiset (sorted values). Answers live in
 
 from __future__ import annotations
 
+import re
+
 
 def _raises(fn):
     try:
         fn()
     except Exception as e:  # noqa: BLE001 - the class is the answer
         return f"raised {type(e).__name__}"
+    return "returned"
+
+
+def _message(fn):
+    """The core text of the error `fn` raises, without TF's op-name decorations."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the message is the answer
+        text = getattr(e, "message", None) or str(e)
+        text = re.sub(r"^\{\{function_node [^}]*\}\}\s*", "", text)
+        text = re.sub(r"\s*\[Op:\w+\]( name: \S*)?\s*$", "", text)
+        return f"{type(e).__name__}: {text}"
     return "returned"
 
 
@@ -62,12 +76,18 @@ def case_data_padded_batch_scalar_padding_value(tf):
 
 
 def case_data_padded_batch_python_padding_value(tf):
-    ds = _ragged(tf).padded_batch(4, padded_shapes=[6], padding_values=9)
-    return list(ds)
+    # A Python int becomes an int32 tensor: fine for int32 components, a TypeError
+    # (at construction) for int64 or float32 ones.
+    ds = tf.data.Dataset.range(1, 4).map(lambda x: tf.fill([x], tf.cast(x, tf.int32)))
+    floats = ds.map(lambda v: tf.cast(v, tf.float32))
+    return {"int32": list(ds.padded_batch(4, padded_shapes=[5], padding_values=9)),
+            "int64": _raises(lambda: _ragged(tf).padded_batch(2, padding_values=9)),
+            "float32": _raises(lambda: floats.padded_batch(2, padding_values=9))}
 
 
 def case_data_padded_batch_float(tf):
-    ds = tf.data.Dataset.range(1, 4).map(lambda x: tf.ones([x], tf.float32) * tf.cast(x, tf.float32))
+    ds = tf.data.Dataset.range(1, 4).map(
+        lambda x: tf.ones([x], tf.float32) * tf.cast(x, tf.float32))
     return {"elements": list(ds.padded_batch(2, padding_values=0.5)),
             "spec": repr(ds.padded_batch(2).element_spec)}
 
@@ -136,7 +156,9 @@ def case_data_padded_batch_nonscalar_padding_value(tf):
 
 
 def case_data_padded_batch_zero_batch(tf):
-    return _raises(lambda: list(_ragged(tf).padded_batch(0)))
+    # Raised when the dataset is built, not when it is iterated.
+    return [_raises(lambda: _ragged(tf).padded_batch(0)),
+            _raises(lambda: _ragged(tf).padded_batch(-1))]
 
 
 def case_data_padded_batch_cardinality(tf):
@@ -237,10 +259,6 @@ def case_data_interleave_cardinality(tf):
                                                cycle_length=2).cardinality())]
 
 
-def case_data_interleave_not_dataset(tf):
-    return _raises(lambda: tf.data.Dataset.range(3).interleave(lambda x: x, cycle_length=2))
-
-
 # ---------------------------------------------------------------------------
 # shard
 
@@ -270,15 +288,18 @@ def case_data_shard_tuple(tf):
 
 
 def case_data_shard_index_too_large(tf):
-    return _raises(lambda: list(tf.data.Dataset.range(10).shard(3, 3)))
+    # Raised when the dataset is built.
+    return _raises(lambda: tf.data.Dataset.range(10).shard(3, 3))
 
 
 def case_data_shard_negative_index(tf):
-    return _raises(lambda: list(tf.data.Dataset.range(10).shard(3, -1)))
+    # Raised when the dataset is built.
+    return _raises(lambda: tf.data.Dataset.range(10).shard(3, -1))
 
 
 def case_data_shard_zero_shards(tf):
-    return _raises(lambda: list(tf.data.Dataset.range(10).shard(0, 0)))
+    # Raised when the dataset is built.
+    return _raises(lambda: tf.data.Dataset.range(10).shard(0, 0))
 
 
 # ---------------------------------------------------------------------------
@@ -288,7 +309,8 @@ def case_data_shard_zero_shards(tf):
 def case_data_sample_weight_zero(tf):
     D = tf.data.Dataset
     ds = D.sample_from_datasets([D.range(3), D.range(10, 15)], weights=[1.0, 0.0], seed=1)
-    return {"elements": [int(v) for v in ds], "spec": repr(ds.element_spec)}
+    return {"elements": [int(v) for v in ds], "spec": repr(ds.element_spec),
+            "cardinality": int(ds.cardinality())}
 
 
 def case_data_sample_weight_zero_first(tf):
@@ -350,6 +372,34 @@ def case_data_sample_weights_wrong_length(tf):
     D = tf.data.Dataset
     return _raises(lambda: D.sample_from_datasets([D.range(3), D.range(3)],
                                                   weights=[1.0, 0.0, 0.0], seed=0))
+
+
+def case_data_sample_int_weights(tf):
+    D = tf.data.Dataset
+    return _raises(lambda: D.sample_from_datasets([D.range(3), D.range(3)], weights=[1, 0]))
+
+
+def case_data_sample_float64_tensor_weights(tf):
+    # (A zero in a *tensor* of weights is not dropped: TF then loops forever once the
+    # other inputs are exhausted, so no case does that.)
+    D = tf.data.Dataset
+    ds = D.sample_from_datasets([D.range(3), D.range(10, 13)],
+                                weights=tf.constant([0.25, 0.75], tf.float64), seed=2)
+    return {"sorted": sorted(int(v) for v in ds), "cardinality": int(ds.cardinality())}
+
+
+def case_data_sample_list_weights_drop_nonpositive(tf):
+    # A Python list of weights drops every dataset whose weight is not > 0; one left
+    # is returned as is (exact cardinality); none left gives an empty dataset.
+    D = tf.data.Dataset
+    one = D.sample_from_datasets([D.range(3), D.range(10, 14)], weights=[-1.0, 1.0], seed=0)
+    none = D.sample_from_datasets([D.range(3), D.range(10, 14)], weights=[0.0, 0.0], seed=0)
+    three = D.sample_from_datasets([D.range(3), D.range(10, 12), D.range(20, 21)],
+                                   weights=[0.5, 0.0, 0.5], seed=0)
+    return {"one": [int(v) for v in one], "one_cardinality": int(one.cardinality()),
+            "none": [int(v) for v in none], "none_cardinality": int(none.cardinality()),
+            "three_sorted": sorted(int(v) for v in three),
+            "three_cardinality": int(three.cardinality())}
 
 
 def case_data_sample_empty_list(tf):
@@ -599,18 +649,30 @@ def case_data_unique_after_repeat(tf):
 
 
 def case_data_unique_float32(tf):
+    # Raised when the dataset is built.
     ds = tf.data.Dataset.from_tensor_slices([1.0, 1.0, 2.0])
-    return _raises(lambda: list(ds.unique()))
+    return _raises(lambda: ds.unique())
 
 
 def case_data_unique_vector_elements(tf):
-    ds = tf.data.Dataset.from_tensor_slices([[1, 2], [1, 2], [3, 4]])
-    return _raises(lambda: list(ds.unique()))
+    # Whole vectors are compared.
+    ds = tf.data.Dataset.from_tensor_slices([[1, 2], [1, 2], [3, 4], [1, 3]])
+    return list(ds.unique())
+
+
+def case_data_unique_other_dtypes(tf):
+    D = tf.data.Dataset
+    return {"bool": _raises(lambda: D.from_tensor_slices([True, False]).unique()),
+            "int16": _raises(lambda: D.from_tensor_slices(tf.constant([1, 1], tf.int16)).unique()),
+            "uint8": _raises(lambda: D.from_tensor_slices(tf.constant([1, 1], tf.uint8)).unique()),
+            "float64": _raises(lambda: D.from_tensor_slices(tf.constant([1.0], tf.float64)
+                                                            ).unique())}
 
 
 def case_data_unique_tuple_elements(tf):
+    # Raised when the dataset is built.
     ds = tf.data.Dataset.from_tensor_slices(([1, 1], [2, 2]))
-    return _raises(lambda: list(ds.unique()))
+    return _raises(lambda: ds.unique())
 
 
 def case_data_unique_cardinality(tf):
@@ -827,12 +889,31 @@ def case_data_assert_cardinality_too_many(tf):
             "iterate": _raises(lambda: next(it))}
 
 
-def case_data_assert_cardinality_message_too_few(tf):
-    ds = tf.data.Dataset.range(3).apply(tf.data.experimental.assert_cardinality(5))
-    try:
-        list(ds)
-    except tf.errors.FailedPreconditionError as e:
-        return e.message
+def case_data_error_messages(tf):
+    D = tf.data.Dataset
+    ragged = _ragged(tf)
+    choice = D.from_tensor_slices(tf.constant([2], tf.int64))
+    return {
+        "assert_too_few": _message(lambda: list(
+            D.range(3).apply(tf.data.experimental.assert_cardinality(5)))),
+        "assert_too_many": _message(lambda: list(
+            D.range(7).apply(tf.data.experimental.assert_cardinality(5)))),
+        "padded_too_small": _message(lambda: list(ragged.padded_batch(2, padded_shapes=[1]))),
+        "padded_zero_batch": _message(lambda: ragged.padded_batch(0)),
+        "shard_index": _message(lambda: D.range(10).shard(3, 3)),
+        "shard_zero": _message(lambda: D.range(10).shard(0, 0)),
+        "choose_out_of_range": _message(lambda: list(
+            D.choose_from_datasets([D.range(3), D.range(3)], choice))),
+        "choose_int32": _message(lambda: D.choose_from_datasets(
+            [D.range(3)], D.from_tensor_slices(tf.constant([0], tf.int32)))),
+        "single_empty": _message(lambda: D.range(0).get_single_element()),
+        "single_two": _message(lambda: D.range(2).get_single_element()),
+        "unique_float": _message(lambda: D.from_tensor_slices([1.0]).unique()),
+        "unique_tuple": _message(lambda: D.from_tensor_slices(([1], [2])).unique()),
+        "take_while_non_bool": _message(lambda: D.range(3).take_while(lambda x: x)),
+        "scan_dtype": _message(lambda: D.range(3).scan(tf.constant(0, tf.int32),
+                                                       lambda s, x: (x, x))),
+    }
 
 
 def case_data_assert_cardinality_infinite(tf):
