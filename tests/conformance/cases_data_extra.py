@@ -11,13 +11,7 @@ from __future__ import annotations
 
 import re
 
-
-def _raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class is the answer
-        return f"raised {type(e).__name__}"
-    return "returned"
+from tests.conformance.harness import raises as _raises
 
 
 def _message(fn):

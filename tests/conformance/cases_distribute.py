@@ -22,15 +22,7 @@ import weakref
 
 import numpy as np
 
-
-def _raises(fn):
-    """The class name of what `fn()` raises, or "returned"."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class is the answer
-        return f"raised {type(e).__name__}"
-    return "returned"
-
+from tests.conformance.harness import raises as _raises
 
 #: Strategies per `tf` object, for traces of a case body (see `_strategies`).
 _TRACED_STRATEGIES = weakref.WeakKeyDictionary()

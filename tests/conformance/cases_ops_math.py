@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tests.conformance.harness import raises as _raises
+
 
 def _grads(tf, f, *values, dtype=None):
     """`f(*xs)` and its gradients with respect to watched constants made from `values`."""
@@ -26,14 +28,6 @@ def _grads(tf, f, *values, dtype=None):
         y = f(*xs)
     return {"y": y, "grads": tape.gradient(y, xs)}
 
-
-def _raises(fn):
-    """The class name of what `fn()` raises, or "returned"."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class is the answer
-        return f"raised {type(e).__name__}"
-    return "returned"
 
 
 def _second(tf, f, value):

@@ -22,18 +22,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from tests.conformance.harness import raises as _raises
 from tests.conformance.harness import tolerance
 
 FFT_TOL = {"rtol": 1e-4, "atol": 1e-5}
 
-
-def _raises(fn):
-    """The class name of what `fn()` raises, or "returned"."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class is the answer
-        return f"raised {type(e).__name__}"
-    return "returned"
 
 
 def _real(shape, k=0.0):

@@ -41,6 +41,7 @@ __all__ = [
     "compare",
     "execute",
     "in_function",
+    "raises",
     "run_case",
     "tolerance",
     "torch_devices",
@@ -58,6 +59,20 @@ class HarnessError(Exception):
 
 # ---------------------------------------------------------------------------
 # Case helpers
+
+
+def raises(fn: Callable[[], Any]) -> str:
+    """`"raised <class name>"` for what `fn()` raises, else `"returned"`: an error
+    class as part of a case's answer (several checks in one case).
+
+    >>> raises(lambda: 1 / 0)
+    'raised ZeroDivisionError'
+    """
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class is the answer
+        return f"raised {type(e).__name__}"
+    return "returned"
 
 
 def tolerance(rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Callable[[Any], Any]:
