@@ -20,7 +20,7 @@ import torch
 from tftape_torch._array_ops import cast, identity, ones_like, stack, where
 from tftape_torch._complex_ops import complex as make_complex
 from tftape_torch._complex_ops import real
-from tftape_torch._dtypes import as_dtype
+from tftape_torch._dtypes import as_dtype, dtype_name
 from tftape_torch._math_ops import maximum, minimum, reduce_sum, sqrt
 from tftape_torch._nn_ops import l2_loss
 from tftape_torch._op_call import as_tensor
@@ -140,7 +140,7 @@ def _limits(dtype: torch.dtype) -> Tuple[Any, Any]:
 
 
 def _numpy_dtype(dtype: torch.dtype) -> Any:
-    return torch.empty((), dtype=dtype).numpy().dtype if dtype != torch.bfloat16 else np.float32
+    return np.dtype(np.float32) if dtype == torch.bfloat16 else np.dtype(dtype_name(dtype))
 
 
 def _saturating_bounds(source: torch.dtype, target: torch.dtype) -> Tuple[Any, Any]:
@@ -179,7 +179,7 @@ def saturate_cast(value: Any, dtype: Any, name: Optional[str] = None) -> torch.T
         raise TypeError("Cannot find minimum value of <dtype: 'bool'>.")
     if x.dtype.is_complex:
         if target.is_complex:
-            source_real, target_real = x.real.dtype, torch.empty((), dtype=target).real.dtype
+            source_real, target_real = x.dtype.to_real(), target.to_real()
             low, high = _limits(target_real)
             if _limits(source_real)[0] < low or _limits(source_real)[1] > high:
                 x = clip_by_value(x, make_complex(low, low), make_complex(high, high))
@@ -187,6 +187,6 @@ def saturate_cast(value: Any, dtype: Any, name: Optional[str] = None) -> torch.T
         logging.getLogger("tensorflow").warning(
             "Casting complex to real discards imaginary part.")
         x = real(x)
-    target_real = torch.empty((), dtype=target).real.dtype if target.is_complex else target
+    target_real = target.to_real()
     low, high = _saturating_bounds(x.dtype, target_real)
     return cast(clip_by_value(x, as_tensor(low, x.dtype), as_tensor(high, x.dtype)), target)

@@ -66,8 +66,8 @@ def pad_and_stack(parts: Sequence[torch.Tensor], value: torch.Tensor,
         max((int(p.shape[d]) for p in parts), default=0) if size is None or size < 0 else size
         for d, size in enumerate(shape)
     ]
-    out = torch.full([len(parts)] + target, 0, dtype=parts[0].dtype, device=parts[0].device)
-    out.fill_(value.item())
+    fill = value.to(dtype=parts[0].dtype, device=parts[0].device)
+    out = fill.expand([len(parts)] + target).clone()
     for i, part in enumerate(parts):
         if any(int(part.shape[d]) > target[d] for d in range(rank)):
             raise errors.DataLossError(  # TF's class for it
