@@ -703,6 +703,39 @@ def test_grad_fn_on_another_thread_sees_the_calling_threads_tapes():
     assert t2.gradient(gx, w).item() == 6.0  # w's read inside grad_fn was recorded by t2
 
 
+def test_grad_fn_on_another_thread_sees_the_calling_threads_device_scope():
+    # On CUDA a gradient function runs on torch's device thread; its constructors
+    # (`tf.ones(...)`) must still follow the caller's `tf.device` scope, else they
+    # make CPU tensors beside CUDA ones. Simulated on the CPU with a helper thread.
+    import threading
+
+    import tftape_torch as tf
+    from tftape_torch._device import current_device
+
+    seen = []
+
+    @custom_gradient
+    def f(x):
+        def grad(dy):
+            seen.append(current_device())
+            return dy * 2.0
+
+        return x * 2.0, grad
+
+    x = torch.tensor(2.0)
+    out = {}
+    with tf.device("/CPU:0"):
+        with GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        node = y.grad_fn
+        worker = threading.Thread(target=lambda: out.update(grads=node.apply(torch.tensor(1.0))))
+        worker.start()
+        worker.join()
+    assert seen == [torch.device("cpu")]  # not None: the helper thread has no scope
+    assert out["grads"][1].item() == 2.0
+
+
 def test_gradient_after_outer_closed_is_not_differentiable():
     x = torch.tensor(1.0)
     with GradientTape() as t2:

@@ -82,3 +82,54 @@ def test_watching_an_intermediate_after_an_op_used_it_is_still_pruned(
     # TF: 1 (through `a + b`'s first input only; `b = 3a` is not on `inner`)
     np.testing.assert_allclose(grad.numpy(), [1.0, 1.0])
     assert walks == [1]
+
+
+# Nodes made on another thread: torch runs the backward of CUDA tensors on a device
+# thread, whose sequence numbers mean nothing in the tape's windows. A Python thread
+# numbers its nodes the same foreign way, so the mechanism is tested here on the CPU
+# (the CUDA conformance run checks the whole path: Hessians through dirty tapes).
+
+
+def _made_on_another_thread(make: Any) -> Any:
+    import threading
+
+    out: List[Any] = []
+    thread = threading.Thread(target=lambda: out.append(make()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def _view_from(start: int, x: torch.Tensor, renumbered: Any = None) -> Any:
+    from tftape_torch._pruning import RecordedView
+
+    return RecordedView(
+        lambda nr: nr >= start, {id(x): start}, {}, False, frozenset(), renumbered or {}
+    )
+
+
+def test_nodes_another_thread_made_are_pruned_unless_their_pass_is_noted() -> None:
+    from tftape_torch._pruning import DeviceBackward, device_made_numbers, prune_unrecorded
+    from tftape_torch._torch_internals import next_sequence_nr
+
+    for _ in range(64):  # this thread's numbers run well ahead of a fresh thread's
+        torch.ones(1, requires_grad=True) * 2
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    start = next_sequence_nr()
+    y = x.sin()  # made here, inside the window
+    # the "gradient pass": two nodes made on another thread, then one made here
+    g = _made_on_another_thread(lambda: (y * 3.0).exp()).view_as(x)
+    hooks = prune_unrecorded([g], _view_from(start, x))
+    # without the note: the foreign `exp` node is a boundary, and the view above it,
+    # whose only input is that boundary, is not recorded either
+    assert len(hooks) == 2
+    for hook in hooks:
+        hook.remove()
+    made = device_made_numbers([DeviceBackward(start, [y.grad_fn], [g.grad_fn])])
+    # the two foreign nodes and the view (not y's node: it was there before the pass)
+    assert len(made) == 3 and id(y.grad_fn) not in made
+    assert {number for number, _ in made.values()} == {start}
+    assert prune_unrecorded([g], _view_from(start, x, made)) == []
+    (dx,) = torch.autograd.grad(g.sum(), x)
+    expected = (3.0 * torch.cos(x) * torch.exp(3.0 * torch.sin(x))).detach()
+    np.testing.assert_allclose(dx.numpy(), expected.numpy(), rtol=1e-6)

@@ -414,3 +414,31 @@ def test_core_api_op_on_a_tapeless_thread_is_recorded_known_limit() -> None:
     grad = tape.gradient(y, x)
     assert recorded
     assert float(grad) == 27.0
+
+
+def test_a_backward_pass_on_a_tapeless_thread_sees_flipped_inputs_as_they_are() -> None:
+    # torch runs the backward of CUDA tensors on a device thread with no tapes; the
+    # gradient ops it runs (here `bessel_i1`'s TF gradient, drop-in ops on the saved
+    # input) belong to the thread that asked, so they must not see the flipped input
+    # detached, or the second derivative loses terms. A helper thread running the
+    # backward pass plays the device thread on the CPU.
+    x = tf.constant(1.5)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.math.special.bessel_i1(x)
+        expected = outer.gradient(inner.gradient(y, x), x)
+    out: Dict[str, Any] = {}
+    with tf.GradientTape() as tape:
+        tape.watch(x)  # the flip a tapeless thread would otherwise see detached
+        y = tf.math.special.bessel_i1(x)
+
+        def second_derivative() -> None:
+            (g,) = torch.autograd.grad(y, x, create_graph=True)
+            (out["h"],) = torch.autograd.grad(g, x)
+
+        worker = threading.Thread(target=second_derivative)
+        worker.start()
+        worker.join()
+    assert abs(float(out["h"]) - float(expected)) < 1e-6, (float(out["h"]), float(expected))

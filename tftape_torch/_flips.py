@@ -33,7 +33,11 @@ import torch
 from torch.autograd.graph import GradientEdge
 
 from tftape_torch import _state
-from tftape_torch._torch_internals import DisableTorchFunction, next_sequence_nr
+from tftape_torch._torch_internals import (
+    DisableTorchFunction,
+    current_graph_task_id,
+    next_sequence_nr,
+)
 
 __all__ = [
     "FLIPPED_BEFORE", "FLIPS", "FLIP_COUNT", "HOLDER", "LOCK", "Flip", "flip", "flipped_before",
@@ -157,11 +161,17 @@ def flipped_elsewhere(tensor: torch.Tensor, tapes: List[Any]) -> bool:
     tensor is then what the op would have seen anyway) or flip a tensor that had
     none (a race TF's tapes do not have: the op may be recorded, as before).
 
+    A thread with no tapes of its own running a backward pass is torch's device
+    thread computing a gradient for the thread that asked (the backward of CUDA
+    tensors): its ops are that thread's gradient ops, so they see `tensor` as it is.
+
     >>> import torch
     >>> flipped_elsewhere(torch.ones(2), [])
     False
     """
     if FLIPS.get(id(tensor)) is None:
+        return False
+    if not tapes and current_graph_task_id() != -1:
         return False
     with LOCK:
         record = FLIPS.get(id(tensor))

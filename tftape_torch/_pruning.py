@@ -23,7 +23,14 @@ import torch
 from tftape_torch._flips import FLIPS
 from tftape_torch._torch_internals import LEAF_SEQUENCE_NR, node_sequence_nr
 
-__all__ = ["RecordedView", "all_recorded", "derives_from_watched", "prune_unrecorded"]
+__all__ = [
+    "DeviceBackward",
+    "RecordedView",
+    "all_recorded",
+    "derives_from_watched",
+    "device_made_numbers",
+    "prune_unrecorded",
+]
 
 
 class RecordedView(NamedTuple):
@@ -35,7 +42,9 @@ class RecordedView(NamedTuple):
     `watched_nodes`: id of a watched intermediate's node -> the sequence number at
     which it was watched; `accessed`: whether it watches trainable leaves it sees;
     `foreign_leaves`: ids of leaves other tapes' Variable reads made (never this
-    tape's, even when they require grad).
+    tape's, even when they require grad); `renumbered`: id of a node an autograd device
+    thread made -> (the number it counts as on the tape's thread, the node itself,
+    kept alive so that its id stays its own; `device_made_numbers`).
     """
 
     in_window: Callable[[int], bool]
@@ -43,6 +52,64 @@ class RecordedView(NamedTuple):
     watched_nodes: Dict[int, int]
     accessed: bool
     foreign_leaves: Set[int] = frozenset()  # type: ignore[assignment]
+    renumbered: Dict[int, Tuple[int, Any]] = {}  # noqa: RUF012 - never mutated
+
+
+class DeviceBackward(NamedTuple):
+    """A differentiable backward pass whose new nodes an autograd device thread made.
+
+    torch runs the backward of CUDA tensors on a thread of its own per device, so the
+    nodes a `create_graph` pass makes there carry that thread's sequence numbers, which
+    mean nothing in a tape's windows (NOTE: [Recording windows] in `_tape`). A tape
+    recording during the pass keeps this record: `called_at`, the number on its own
+    thread when the pass ran; `old`, the nodes below the pass's targets and seeds (the
+    graph that existed before); `new`, the nodes of the gradients it returned.
+    """
+
+    called_at: int
+    old: List[Any]
+    new: List[Any]
+
+
+def device_made_numbers(passes: Sequence[DeviceBackward]) -> Dict[int, Tuple[int, Any]]:
+    """id of each node the `passes` made -> (the pass's `called_at`, the node), for
+    `RecordedView.renumbered`.
+
+    The made nodes are those below a pass's gradients that are not below its targets
+    or seeds: TF records gradient ops run while a tape records, so they count as made
+    on the tape's thread when the pass was called. (Python objects of torch's C++
+    nodes live only while referenced, and a new one may take a dead one's id: the
+    walks key nodes by id and so keep every node they meet.)
+    """
+    numbers: Dict[int, Tuple[int, Any]] = {}
+    for called_at, old, new in passes:
+        before = _reachable(old, {})
+        for key, node in _reachable(new, before).items():
+            numbers.setdefault(key, (called_at, node))
+    return numbers
+
+
+def _reachable(roots: Sequence[Any], stop: Dict[int, Any]) -> Dict[int, Any]:
+    """The non-leaf nodes reachable from `roots` without entering `stop`, by id."""
+    seen: Dict[int, Any] = {}
+    pending = [root for root in roots if root is not None]
+    while pending:
+        node = pending.pop()
+        key = id(node)
+        if key in seen or key in stop or node_sequence_nr(node) == LEAF_SEQUENCE_NR:
+            continue
+        seen[key] = node
+        pending.extend(child for child, _ in node.next_functions if child is not None)
+    return seen
+
+
+def _number(node: Any, view: RecordedView) -> int:
+    """`node`'s sequence number on the tape's thread (see `RecordedView.renumbered`)."""
+    if view.renumbered:
+        made = view.renumbered.get(id(node))
+        if made is not None:
+            return made[0]
+    return node_sequence_nr(node)
 
 
 def _leaf_watched_at(node: Any, view: RecordedView) -> Optional[int]:
@@ -76,14 +143,14 @@ def derives_from_watched(node: Any, view: RecordedView) -> bool:
     An intermediate computed in the tape's window from tensors the tape does not
     watch (or watched only after the op ran) is not on the tape.
     """
-    seen: Set[int] = set()
+    seen: Dict[int, Any] = {}  # (the nodes kept: see `device_made_numbers`)
     pending = [node]
     while pending:
         node = pending.pop()
         if id(node) in seen:
             continue
-        seen.add(id(node))
-        nr = node_sequence_nr(node)
+        seen[id(node)] = node
+        nr = _number(node, view)
         if nr == LEAF_SEQUENCE_NR or not view.in_window(nr):
             continue
         for child, _ in node.next_functions:
@@ -104,14 +171,14 @@ def all_recorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> bool:
     means only that the full walk must decide.
     """
     in_window = view.in_window
-    seen: Set[int] = set()
+    seen: Dict[int, Any] = {}  # (the nodes kept: see `device_made_numbers`)
     pending = [output.grad_fn for output in outputs]
     while pending:
         node = pending.pop()
         if node is None or id(node) in seen:
             continue
-        seen.add(id(node))
-        nr = node_sequence_nr(node)
+        seen[id(node)] = node
+        nr = _number(node, view)
         if not in_window(nr):
             return False  # (a leaf's number is in no window: never pushed below)
         recorded = False
@@ -139,6 +206,7 @@ def prune_unrecorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> Lis
     """
     recorded: Dict[int, bool] = {}
     visiting: Set[int] = set()
+    met: List[Any] = []  # every node met, kept so that ids stay their own
     hooks = []
     in_window = view.in_window
     # (node, None) to visit; (node, (its number, its inputs)) once its inputs are done
@@ -160,7 +228,8 @@ def prune_unrecorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> Lis
             continue
         if key in recorded or key in visiting:
             continue
-        nr = node_sequence_nr(node)
+        met.append(node)
+        nr = _number(node, view)
         if nr == LEAF_SEQUENCE_NR:
             continue
         if not in_window(nr):

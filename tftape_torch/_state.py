@@ -95,6 +95,8 @@ class _ThreadState(threading.local):
         # (strategy, in a replica): `strategy.scope()` pushes False, `strategy.run` True.
         self.strategies: List[Tuple[Any, bool]] = []
         self.set_strategy: Any = None  # `tf.distribute.experimental_set_strategy`'s
+        # While `adopted` lends this thread another thread's state: that thread's id.
+        self.owner: Optional[int] = None
 
 
 #: The calling thread's state.
@@ -197,24 +199,29 @@ def add_gradient_hook(hook: GradientHook) -> Handle:
 
 
 class Snapshot:
-    """The tapes and read hooks of the thread that took it."""
+    """The tapes, read hooks and `tf.device` scopes of the thread that took it."""
 
-    __slots__ = ("thread", "tapes", "read_hooks")
+    __slots__ = ("thread", "tapes", "read_hooks", "devices")
 
     def __init__(self) -> None:
-        self.thread = threading.get_ident()
+        # Taken where `adopted` lends another thread's state (a gradient function
+        # defining a custom gradient of its own, on a device thread): that thread's.
+        self.thread = THREAD.owner if THREAD.owner is not None else threading.get_ident()
         self.tapes = THREAD.tapes
         self.read_hooks = THREAD.read_hooks
+        self.devices = THREAD.devices
 
 
 def snapshot() -> Snapshot:
-    """This thread's tapes (the live list) and read hooks."""
+    """This thread's tapes and `tf.device` scopes (the live lists) and read hooks."""
     return Snapshot()
 
 
 @contextlib.contextmanager
 def adopted(taken: Snapshot) -> Iterator[None]:
-    """Run the block with the tapes and read hooks of the thread that took `taken`.
+    """Run the block with the tapes, read hooks and `tf.device` scopes of the thread
+    that took `taken` (a gradient function on CUDA runs on torch's device thread, yet
+    its `tf.ones(...)` belongs where the caller's scope puts it).
 
     On the thread that took it, this does nothing.
     """
@@ -222,13 +229,14 @@ def adopted(taken: Snapshot) -> Iterator[None]:
         yield
         return
     state = THREAD
-    saved = state.tapes, state.read_hooks
-    state.tapes, state.read_hooks = taken.tapes, taken.read_hooks
+    saved = state.tapes, state.read_hooks, state.devices, state.owner
+    state.tapes, state.read_hooks, state.devices = taken.tapes, taken.read_hooks, taken.devices
+    state.owner = taken.thread
     state.config = object()
     try:
         yield
     finally:
-        state.tapes, state.read_hooks = saved
+        state.tapes, state.read_hooks, state.devices, state.owner = saved
         state.config = object()
 
 

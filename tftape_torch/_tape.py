@@ -42,9 +42,11 @@ from tftape_torch._gradient_arguments import (
 )
 from tftape_torch._indexed_slices import sparse_gradient
 from tftape_torch._pruning import (
+    DeviceBackward,
     RecordedView,
     all_recorded,
     derives_from_watched,
+    device_made_numbers,
     prune_unrecorded,
 )
 from tftape_torch._recorded_ops import without_gradient
@@ -107,6 +109,12 @@ __all__ = ["GradientTape", "UnconnectedGradients"]
 #   ops on a thread whose tapes do not hold a flip see the tensor detached, so the
 #   other thread's numbers never reach this tape's graph (NOTE: [Ops beside other
 #   threads' tapes] in `_tensor`); core-API ops on plain tensors still can.
+# * The backward of CUDA tensors runs on torch's thread for that device, so the nodes
+#   a differentiable gradient (`create_graph`) makes there are numbered on that thread.
+#   Each tape recording during such a pass keeps a `_pruning.DeviceBackward` record;
+#   its pruning walk counts the pass's new nodes as made when the pass was called
+#   (TF records gradient ops run while a tape records), and each returned gradient
+#   gets a `view_as` node numbered on the caller's thread.
 # * `create_graph` only while some tape is recording; `retain_graph` only for
 #   persistent tapes, for differentiable gradients, and while another unspent tape
 #   recorded the same ops. A non-persistent tape frees saved tensors at `gradient()`.
@@ -186,6 +194,9 @@ class GradientTape:
         # Tapes that recorded at the same time as this one (weak references),
         # which may still need the graph this tape would free.
         self._overlaps: List[weakref.ref[GradientTape]] = []
+        # Differentiable backward passes run on autograd device threads while this
+        # tape recorded (see `_pruning.DeviceBackward`).
+        self._device_passes: List[DeviceBackward] = []
 
     @property
     def recording(self) -> bool:
@@ -471,6 +482,7 @@ class GradientTape:
         self._push()
 
     def _forget(self) -> None:
+        self._device_passes = []
         self._watched = {}
         self._watch_nr = {}
         self._watched_variables = {}
@@ -760,6 +772,7 @@ class GradientTape:
             self._watched = {}
             self._variable_edges = {}
             self._overlaps = []
+            self._device_passes = []
 
     def _fill_unconnected(
         self,
@@ -908,6 +921,7 @@ class GradientTape:
             # The engine still runs pruned nodes (on no gradient); their saved
             # tensors belong to graphs other tapes may differentiate.
             retain_graph = True
+        called_at = _next_sequence_nr()
         try:
             # DDP / FSDP2 parameters take `.backward()`'s reducing path (NOTE:
             # [Data-parallel backward]); everything else is `engine_backward`.
@@ -917,8 +931,17 @@ class GradientTape:
         finally:
             for hook in hooks:
                 hook.remove()
-        if create_graph:
-            # A node numbered on this thread (NOTE: [Recording windows]).
+        if create_graph and any(grad is not None and not grad.is_cpu for grad in grads):
+            # An autograd device thread made the new nodes (NOTE: [Recording windows]):
+            # the tapes recording now note the pass, and each gradient gets a node
+            # numbered on this thread.
+            made = DeviceBackward(
+                called_at,
+                [tensor.grad_fn for tensor in (*outputs, *upstream)],
+                [grad.grad_fn for grad in grads if grad is not None],
+            )
+            for tape in _state.recording_tapes():
+                tape._device_passes.append(made)
             grads = [grad.view_as(grad) if grad is not None and not grad.is_cpu else grad
                      for grad in grads]
         return grads
@@ -1030,7 +1053,12 @@ class GradientTape:
                     for aliases in list(other._variable_edges.values()):
                         foreign.update(id(alias) for alias in aliases if id(alias) not in leaves)
         return RecordedView(
-            self._recorded_nr(), leaves, nodes, self._watch_accessed_variables, foreign
+            self._recorded_nr(),
+            leaves,
+            nodes,
+            self._watch_accessed_variables,
+            foreign,
+            device_made_numbers(self._device_passes) if self._device_passes else {},
         )
 
     def __repr__(self) -> str:

@@ -33,6 +33,7 @@ __all__ = [
     "add_batch_dim",
     "apply_function",
     "below_autograd",
+    "current_graph_task_id",
     "device_of",
     "dtype_of",
     "engine_backward",
@@ -187,6 +188,14 @@ LEAF_SEQUENCE_NR = 2**64 - 1
 def node_sequence_nr(node: Any) -> int:
     """The sequence number of autograd node `node` (`Node._sequence_nr()`)."""
     return int(node._sequence_nr())
+
+
+#: The id of the backward pass the calling thread is running, -1 outside one
+#: (torch/csrc/autograd/init.cpp; also on the engine's CUDA device threads, where
+#: torch runs the backward of CUDA tensors for the thread that asked for it).
+current_graph_task_id: Callable[[], int] = _require(
+    torch._C, "_current_graph_task_id", "gradient passes on device threads"
+)
 
 
 # ---------------------------------------------------------------------------
