@@ -8,6 +8,7 @@ A case without a golden entry fails: record it with
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -75,7 +76,9 @@ def test_case(
                 f"{mismatch}\n  ours raised {type(error).__name__}: {error}"
             ) from error
         raise
-    if device == "cuda" and error is None:
+    if device == "cuda" and error is None and not getattr(
+        sys.modules[fn.__module__], "RESULTS_MAY_BE_ON_CPU", False
+    ):
         devices = harness.torch_devices(result)
         assert "cpu" not in devices, (
             f"under tf.device('/GPU:0') the case returned tensors on {sorted(devices)}"

@@ -23,8 +23,9 @@ from tftape_torch._variable import Variable
 
 __all__ = [
     "Element", "TensorSpec", "as_public", "batched_spec", "flatten_up_to", "call_on", "dtype_text",
-    "element_spec_of", "is_namedtuple", "is_true", "normalize", "normalize_output", "row",
-    "seed_for", "shape_list", "spec_of", "stack_elements", "to_tensor", "unbatched_spec",
+    "element_spec_of", "is_namedtuple", "is_true", "normalize", "normalize_generated",
+    "normalize_output", "row", "seed_for", "shape_list", "spec_of", "stack_elements", "to_tensor",
+    "unbatched_spec",
 ]
 
 Element = Any
@@ -120,6 +121,17 @@ def normalize_output(value: Any) -> Any:
     if isinstance(value, list):
         value = tuple(value)
     return normalize(value)
+
+
+def normalize_generated(value: Any, dtypes: Any, device: Optional[torch.device]) -> Any:
+    """A generator's output as an element of `dtypes` (a structure, or None: as
+    converted) on `device` (None: where converted)."""
+    value = normalize_output(value)
+    if dtypes is None and device is None:
+        return value
+    leaves = flatten(value)
+    kinds = [None] * len(leaves) if dtypes is None else flatten(dtypes)
+    return pack_like(value, [leaf.to(device, kind) for leaf, kind in zip(leaves, kinds)])
 
 
 def as_public(element: Element) -> Element:

@@ -16,6 +16,7 @@ from typing import Any
 
 import torch
 
+from tftape_torch._device import current_device
 from tftape_torch._tensor import fresh
 from tftape_torch.errors import InvalidArgumentError
 
@@ -38,7 +39,7 @@ class OptionalValue:
 
     def has_value(self, name: Any = None) -> torch.Tensor:
         """Whether there is a value, as a boolean scalar tensor."""
-        return fresh(torch.tensor(self._value is not _NOTHING))
+        return fresh(torch.tensor(self._value is not _NOTHING, device=current_device()))
 
     def get_value(self, name: Any = None) -> Any:
         """The value.

@@ -48,6 +48,7 @@ from tftape_torch._elementwise_ops import truediv
 from tftape_torch._math_ops import reduce_sum
 from tftape_torch._op_call import as_tensor
 from tftape_torch._special_ops import divide_no_nan
+from tftape_torch._tensor import EagerTensor
 from tftape_torch.data import Dataset
 from tftape_torch.debugging import assert_integer, assert_non_negative, assert_scalar
 
@@ -267,12 +268,27 @@ class Strategy:
             raise TypeError(f"`fn` must be callable; got {fn!r}")
         if not isinstance(args, (list, tuple)):
             raise ValueError(f"`args` must be a list or tuple; got {type(args).__name__}")
+        args, kwargs = self._on_replica_device((tuple(args), kwargs or {}))
         self._enter(True)
         try:
             with self._placement():
-                return fn(*args, **(kwargs or {}))
+                return fn(*args, **kwargs)
         finally:
             _state.pop_strategy()
+
+    def _on_replica_device(self, value: Any) -> Any:
+        """`value` with its tensors copied to the replica's device, as TF's `run`
+        gives each replica its inputs (torch ops do not copy across devices)."""
+        target = parse_device(self._device_name) if self._device_name else None
+        if target is None:
+            return value
+
+        def place(leaf: Any) -> Any:
+            if type(leaf) in (torch.Tensor, EagerTensor) and leaf.device != target:
+                return leaf.to(target)
+            return leaf
+
+        return _structure.map_structure(place, value)
 
     def reduce(self, reduce_op: Any, value: Any, axis: Optional[int] = None) -> Any:
         """`value` reduced across the replicas, and along `axis` if given: with one

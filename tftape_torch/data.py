@@ -31,6 +31,9 @@ in-memory tensors needs neither worker processes nor samplers).
   a dimension TF leaves unknown (`None`, e.g. after a `batch`) may show as a number.
 * `prefetch` and `num_parallel_calls` are accepted and change nothing (the data is
   in memory already); `cache(filename)` caches in memory even when given a file name.
+* TF runs pipelines on the CPU and copies elements to the GPU ops that use them;
+  torch ops do not copy, so a dataset's new tensors go where `tf.device` puts
+  constructors' when the dataset is made (`range`, `counter`, `from_generator`...).
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ from tftape_torch._data_elements import (
     element_spec_of,
     is_true,
     normalize,
+    normalize_generated,
     normalize_output,
     row,
     seed_for,
@@ -74,6 +78,7 @@ from tftape_torch._data_elements import (
 )
 from tftape_torch._data_iterator import DatasetIterator
 from tftape_torch._data_options import AutoShardPolicy, Options
+from tftape_torch._device import current_device
 from tftape_torch._dtypes import as_dtype
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
@@ -189,10 +194,11 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
                 None, None, "step must be a non-zero integer. [Op:RangeDataset]"
             )
         values = range(start, stop, step)
+        device = current_device()
 
         def factory() -> PyIterator[Element]:
             for value in values:
-                yield torch.tensor(value, dtype=output_type)
+                yield torch.tensor(value, dtype=output_type, device=device)
 
         return Dataset(factory, len(values), lambda: TensorSpec((), output_type), "_RangeDataset")
 
@@ -214,19 +220,11 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
         dtypes = output_types
         if output_signature is not None:
             dtypes = map_structure(lambda spec: spec.dtype, output_signature)
-
-        def convert(value: Any) -> Any:
-            value = normalize_output(value)
-            if dtypes is None:
-                return value
-            return pack_like(value, [
-                leaf.to(dtype) if dtype is not None else leaf
-                for leaf, dtype in zip(flatten(value), flatten(dtypes))
-            ])
+        device = current_device()
 
         def factory() -> PyIterator[Element]:
             for value in generator(*(args or ())):
-                yield convert(value)
+                yield normalize_generated(value, dtypes, device)
 
         return Dataset(factory, UNKNOWN_CARDINALITY, None, "_FlatMapDataset")
 
@@ -628,10 +626,11 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
                 name: Optional[str] = None) -> Dataset:
         """`start`, `start + step`, ... forever, of `dtype`."""
         kind = as_dtype(dtype)
+        device = current_device()
 
         def factory() -> PyIterator[Element]:
             for value in itertools.count(int(start), int(step)):
-                yield torch.tensor(value, dtype=kind)
+                yield torch.tensor(value, dtype=kind, device=device)
 
         return Dataset(factory, INFINITE_CARDINALITY, lambda: TensorSpec((), kind),
                        "_CounterDataset")
@@ -722,7 +721,9 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
     def cardinality(self) -> torch.Tensor:
         """The number of elements, as an int64 scalar tensor: -1 when infinite
         (`tf.data.INFINITE_CARDINALITY`), -2 when unknown (`UNKNOWN_CARDINALITY`)."""
-        return as_eager(torch.tensor(self._cardinality, dtype=torch.int64))
+        return as_eager(
+            torch.tensor(self._cardinality, dtype=torch.int64, device=current_device())
+        )
 
     def __len__(self) -> int:
         """The number of elements.

@@ -340,7 +340,7 @@ def fold_in(seed: Any, data: Any, alg: str = "auto_select") -> torch.Tensor:
     pair = _seed_pair(seed)
     mixed = hash(("fold_in",) + pair + (int(data),))
     return fresh(torch.tensor([mixed & 0x7FFF_FFFF, (mixed >> 31) & 0x7FFF_FFFF],
-                              dtype=torch.int32))
+                              dtype=torch.int32, device=current_device()))
 
 
 def split(seed: Any, num: int = 2, alg: str = "auto_select") -> torch.Tensor:
@@ -395,14 +395,15 @@ class Generator:
     def make_seeds(self, count: int = 1) -> torch.Tensor:
         """`count` seed pairs for the stateless ops, as a `[2, count]` int64 tensor."""
         return fresh(torch.randint(0, 2**62, (2, int(count)), dtype=torch.int64,
-                                   generator=self._generator))
+                                   device=self._generator.device, generator=self._generator))
 
     def split(self, count: int = 1) -> List[Generator]:
         """`count` new generators, each seeded from this one's next draws."""
         out = []
         for _ in range(int(count)):
             generator = torch.Generator(device=self._generator.device)
-            seed = int(torch.randint(0, 2**62, (1,), generator=self._generator))
+            seed = int(torch.randint(0, 2**62, (1,), device=self._generator.device,
+                                     generator=self._generator))
             generator.manual_seed(seed)
             out.append(Generator(generator))
         return out
