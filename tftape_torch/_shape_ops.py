@@ -638,7 +638,16 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> torch.Tensor:
             f'Got {len(inputs)} inputs for equation "{equation}", expecting {wanted}'
         )
     tensors = _same_dtype(inputs, "Einsum")
-    return call("Einsum", torch.einsum, tensors, text, *tensors)
+    return call("Einsum", _einsum, tensors, text, *tensors)
+
+
+def _einsum(equation: str, *tensors: torch.Tensor) -> torch.Tensor:
+    """`torch.einsum`, with integer products on CUDA (which has no integer `bmm`)
+    made on the CPU, where TF runs integer einsums too."""
+    first = tensors[0]
+    if first.is_cpu or first.dtype.is_floating_point or first.dtype.is_complex:
+        return torch.einsum(equation, *tensors)
+    return torch.einsum(equation, *(t.cpu() for t in tensors)).to(first.device)
 
 
 # ---------------------------------------------------------------------------

@@ -468,13 +468,31 @@ def _rtruediv(a: torch.Tensor, b: Any) -> torch.Tensor:
     return _Tensor.__rdiv__(a, b)
 
 
+def _check_divisor(divisor: Any, dividend: Any, name: str) -> None:
+    """TF's error for an integer division by zero on CUDA, where torch gives -1 (on the
+    CPU torch raises, and `_op_error` turns that into TF's error). A host read, as
+    TF's own integer kernels run on the host; integers have no gradient path."""
+    tensor = dividend if isinstance(dividend, _Tensor) else divisor
+    if (not tensor.is_cpu and _DTYPE_GET(tensor) in INTEGER
+            and bool(_Base.any(_Base.eq(divisor, 0)) if isinstance(divisor, _Tensor)
+                     else divisor == 0)):
+        raise InvalidArgumentError(None, None, f"Integer division by zero [Op:{name}]")
+
+
 def _floordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
     # TF: FloorDiv is recorded but not differentiable (gradient None)
+    _check_divisor(b, a, "FloorDiv")
     return _recorded_ops.without_gradient(_Tensor.__floordiv__)(a, b)
 
 
 def _rfloordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
+    _check_divisor(a, b, "FloorDiv")
     return _recorded_ops.without_gradient(_Tensor.__rfloordiv__)(a, b)
+
+
+def _mod(a: torch.Tensor, b: Any) -> torch.Tensor:
+    _check_divisor(b, a, "FloorMod")
+    return _Base.remainder(a, b)
 
 
 def operator_matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
@@ -494,6 +512,9 @@ def operator_matmul(a: torch.Tensor, b: Any) -> torch.Tensor:
             None,
             "Value for attr 'T' of bool is not in the list of allowed values [Op:MatMul]",
         )
+    if not a.is_cpu and not dtype.is_floating_point and not dtype.is_complex:
+        # CUDA has no integer matrix product; TF runs integer MatMul on the CPU too.
+        return _Base.matmul(_Base.cpu(a), _Base.cpu(b)).to(a.device)
     if (rank_a == 2 and rank_b > 2 and _Base.size(b, -2) == _Base.size(a, 1)
             and _Base.numel(b) != 0):
         # One matrix times a batch (`W @ x`, `x` a batch of columns): `at::matmul` would
@@ -542,6 +563,7 @@ def _rsub(a: torch.Tensor, b: Any) -> torch.Tensor:
 
 
 def _rmod(a: torch.Tensor, b: Any) -> torch.Tensor:
+    _check_divisor(a, b, "FloorMod")
     return _Tensor.__rmod__(a, b)
 
 
@@ -558,7 +580,7 @@ _HANDLERS: Dict[Any, Callable[..., Any]] = {
     _Tensor.__rpow__: _binary(_rpow, "Pow"),
     _Tensor.__floordiv__: _binary(_floordiv, "FloorDiv"),
     _Tensor.__rfloordiv__: _binary(_rfloordiv, "FloorDiv"),
-    _Base.remainder: _binary(_Base.remainder, "FloorMod"),
+    _Base.remainder: _binary(_mod, "FloorMod"),
     _Tensor.__rmod__: _binary(_rmod, "FloorMod"),
     _Base.matmul: _binary(operator_matmul, "MatMul"),
     _Tensor.__rmatmul__: _binary(_rmatmul, "MatMul"),
