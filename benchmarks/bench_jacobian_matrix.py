@@ -767,17 +767,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"medians over up to {args.repeat} interleaved rounds; ratios against the fastest "
         "torch method of the row; peak memory by torch.profiler (profile_memory) on CPU."
     )
-    results = []
+    results, failed = [], 0
     for build in build_rows(args, setup):
-        row = build()
-        result = run_row(row, args, sync)
+        row = None
+        try:
+            row = build()
+            result = run_row(row, args, sync)
+        except Exception as error:  # noqa: BLE001 - one broken row must not hide the rest
+            failed += 1
+            where = "building a row" if row is None else f"{row.form} {row.mode} {row.size}"
+            print(f"  ERROR in {where}: {type(error).__name__}: {error}", flush=True)
+            continue
         results.append(result)
         status = f"{result['ours/best']:.2f}"
         if result["tf/best"] is not None:
             status += f" (tf {result['tf/best']:.2f})"
         print(
             f"  {row.form:<12} {row.mode:<16} {row.size:<7} ours/torch {status:<16} "
-            f"fastest torch: {result['best']}"
+            f"fastest torch: {result['best']} ({_fmt_us(result['medians'][result['best']])} µs)"
             + (f"; notes: {'; '.join(row.notes)}" if row.notes else ""),
             flush=True,
         )
@@ -789,8 +796,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(
         f"within {LIMIT}x of the fastest torch method (bold: missed): core API "
         f"{core}/{len(results)} rows, tf-style {sum(v <= LIMIT for v in styled)}/{len(styled)}"
+        + (f"; {failed} row(s) failed (ERROR above)" if failed else "")
     )
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ also have a TF counterpart in the list. This file never imports TensorFlow.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import pathlib
 import pkgutil
@@ -86,7 +87,14 @@ def exported(obj: Any) -> List[str]:
     return [n for n in names if not (n.startswith("__") and n.endswith("__"))]
 
 
-PRESENT = sorted(path for path in TF_MODULES if lookup(path) is not None)
+#: `tf.keras` resolves only where Keras 3 is installed (the `keras` extra).
+KERAS_INSTALLED = importlib.util.find_spec("keras") is not None
+PRESENT = sorted(
+    path
+    for path in TF_MODULES
+    if (KERAS_INSTALLED or not (path + ".").startswith("tf.keras."))
+    and lookup(path) is not None
+)
 
 
 def test_the_name_list_is_recorded_with_tf_2_21() -> None:

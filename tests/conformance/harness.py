@@ -152,6 +152,21 @@ def capture_warnings() -> Iterator[List[str]]:
 # Running a case
 
 
+@contextlib.contextmanager
+def _without_tf32() -> Iterator[None]:
+    """Full float32 convolutions and matrix products on CUDA: the goldens are TF's
+    CPU numbers, and on Ampere or later GPUs both TF and torch round convolutions to
+    TensorFloat-32 by default (about 1e-4 relative)."""
+    import torch
+
+    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
+
+
 def execute(
     fn: Callable[[Any], Any], tf: Any, device: Optional[str] = None
 ) -> Tuple[Any, Optional[BaseException]]:
@@ -163,7 +178,9 @@ def execute(
     if device in (None, "cpu"):
         ctx: Any = contextlib.nullcontext()
     elif device == "cuda":
-        ctx = tf.device("/GPU:0")
+        ctx = contextlib.ExitStack()
+        ctx.enter_context(tf.device("/GPU:0"))
+        ctx.enter_context(_without_tf32())
     else:
         raise HarnessError(f"unknown device {device!r}; expected 'cpu' or 'cuda'")
     try:
