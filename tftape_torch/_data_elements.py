@@ -10,7 +10,7 @@ TensorSpec(shape=(2, 3), dtype=tf.float32, name=None)
 from __future__ import annotations
 
 import collections.abc
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence
 
 import torch
 
@@ -18,6 +18,7 @@ from tftape_torch import _state, errors
 from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
+from tftape_torch._tensor_spec import TensorSpec
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
 
@@ -39,51 +40,16 @@ def dtype_text(dtype: torch.dtype) -> str:
     return "tf." + str(dtype).replace("torch.", "")
 
 
-class TensorSpec:
-    """Describes a tensor's shape and dtype (used here for `element_spec`).
-
-    >>> import torch
-    >>> TensorSpec([None, 2], torch.float32)
-    TensorSpec(shape=(None, 2), dtype=tf.float32, name=None)
-    """
-
-    def __init__(
-        self, shape: Any, dtype: torch.dtype = torch.float32, name: Optional[str] = None
-    ) -> None:
-        self.shape: Tuple[Optional[int], ...] = tuple(
-            None if d is None else int(d) for d in shape
-        )
-        self.dtype = dtype
-        self.name = name
-
-    def __repr__(self) -> str:
-        dims = ", ".join("None" if d is None else str(d) for d in self.shape)
-        if len(self.shape) == 1:
-            dims += ","
-        return f"TensorSpec(shape=({dims}), dtype={dtype_text(self.dtype)}, name={self.name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, TensorSpec)
-            and self.shape == other.shape
-            and self.dtype == other.dtype
-            and self.name == other.name
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.shape, self.dtype, self.name))
-
-
 def spec_of(tensor: torch.Tensor) -> TensorSpec:
     return TensorSpec(tuple(tensor.shape), tensor.dtype)
 
 
 def batched_spec(spec: TensorSpec, size: Optional[int]) -> TensorSpec:
-    return TensorSpec((size,) + spec.shape, spec.dtype)
+    return TensorSpec((size, *(spec.dims or ())), spec.dtype)
 
 
 def unbatched_spec(spec: TensorSpec) -> TensorSpec:
-    return TensorSpec(spec.shape[1:], spec.dtype)
+    return TensorSpec((spec.dims or ())[1:], spec.dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -124,19 +90,29 @@ def normalize_output(value: Any) -> Any:
 
 
 def normalize_generated(value: Any, dtypes: Any, device: Optional[torch.device]) -> Any:
-    """A generator's output as an element of `dtypes` (a structure, or None: as
-    converted) on `device` (None: where converted)."""
-    value = normalize_output(value)
-    if dtypes is None and device is None:
-        return value
-    leaves = flatten(value)
-    kinds = [None] * len(leaves) if dtypes is None else flatten(dtypes)
-    return pack_like(value, [leaf.to(device, kind) for leaf, kind in zip(leaves, kinds)])
+    """A generator's output as an element: laid out as `dtypes` (a structure of dtypes,
+    where a list the generator yields for one dtype is one tensor, as in TF), or, with
+    `dtypes` None, as `normalize_output` makes it; on `device` (None: where made)."""
+    if dtypes is None:
+        value = normalize_output(value)
+        return value if device is None else map_structure(lambda t: t.to(device), value)
+
+    def up_to(kinds: Any, item: Any) -> Any:
+        if isinstance(kinds, collections.abc.Mapping):
+            return type(kinds)((key, up_to(kinds[key], item[key])) for key in kinds)  # type: ignore[call-arg]
+        if isinstance(kinds, (tuple, list)):
+            parts = [up_to(kind, part) for kind, part in zip(kinds, item)]
+            return type(kinds)(*parts) if is_namedtuple(kinds) else tuple(parts)
+        return to_tensor(item).to(device, kinds)
+
+    return up_to(dtypes, value)
 
 
 def as_public(element: Element) -> Element:
-    """The element as the user sees it: leaves as this package's tensors."""
-    return map_structure(as_eager, element)
+    """The element as the user sees it: leaves as this package's tensors (a window's
+    datasets stay datasets)."""
+    return map_structure(lambda leaf: as_eager(leaf) if isinstance(leaf, torch.Tensor)
+                         else leaf, element)
 
 
 def element_spec_of(element: Element) -> Any:

@@ -37,7 +37,8 @@ from tftape_torch._dtypes import dtype_name
 from tftape_torch._structure import flatten, pack_like
 
 __all__ = [
-    "assert_cardinality", "choose", "choose_from", "interleave", "pad_and_stack",
+    "assert_cardinality", "choose", "choose_from", "interleave", "method_transformation",
+    "pad_and_stack",
     "padded_batch", "padded_batch_element", "sample", "sample_from", "scan", "shard",
     "take_while", "unique",
 ]
@@ -381,3 +382,14 @@ def take_while(make: Any, source: Callable[[], Iterator[Element]], spec: Callabl
         return itertools.takewhile(lambda e: is_true(call_on(predicate, e)), source())
 
     return make(factory, UNKNOWN_CARDINALITY, spec, "_TakeWhileDataset")
+
+
+def method_transformation(method: str) -> Any:
+    """`tf.data.experimental.<method>(...)`: a function for `Dataset.apply` that calls
+    the dataset's `method(...)`."""
+
+    def transformation(*args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        return lambda dataset: getattr(dataset, method)(*args, **kwargs)
+
+    transformation.__name__ = method
+    return staticmethod(transformation)

@@ -78,6 +78,7 @@ from tftape_torch._data_elements import (
 )
 from tftape_torch._data_iterator import DatasetIterator
 from tftape_torch._data_options import AutoShardPolicy, Options
+from tftape_torch._data_windows import DatasetSpec, WindowTransformations
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import as_dtype
 from tftape_torch._structure import flatten, map_structure, pack_like
@@ -86,6 +87,7 @@ from tftape_torch._tensor import as_eager
 __all__ = [
     "AUTOTUNE",
     "Dataset",
+    "DatasetSpec",
     "INFINITE_CARDINALITY",
     "Iterator",
     "Options",
@@ -104,7 +106,7 @@ _Factory = Callable[[], PyIterator[Element]]
 # Dataset
 
 
-class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+class Dataset(WindowTransformations, torch.utils.data.IterableDataset):  # type: ignore[type-arg]
     """Represents a potentially large set of elements (here: held in memory).
 
     >>> import tftape_torch as tf
@@ -226,7 +228,9 @@ class Dataset(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
             for value in generator(*(args or ())):
                 yield normalize_generated(value, dtypes, device)
 
-        return Dataset(factory, UNKNOWN_CARDINALITY, None, "_FlatMapDataset")
+        signature = None if output_signature is None else lambda: map_structure(
+            lambda spec: TensorSpec(tuple(spec.shape), spec.dtype), output_signature)
+        return Dataset(factory, UNKNOWN_CARDINALITY, signature, "_FlatMapDataset")
 
     @staticmethod
     def zip(*datasets: Any, name: Optional[str] = None) -> Dataset:
@@ -761,17 +765,6 @@ Iterator = DatasetIterator
 """`tf.data.Iterator`."""
 
 
-def _as_transformation(method: str) -> Any:
-    """`tf.data.experimental.<method>(...)`: a function for `Dataset.apply` that calls
-    the dataset's `method(...)`."""
-
-    def transformation(*args: Any, **kwargs: Any) -> Callable[[Dataset], Dataset]:
-        return lambda dataset: getattr(dataset, method)(*args, **kwargs)
-
-    transformation.__name__ = method
-    return staticmethod(transformation)
-
-
 class experimental:
     """`tf.data.experimental`: TF's constants there, and the functions that are now
     `Dataset` methods, spelled the old way (`ds.apply(tf.data.experimental.unbatch())`)."""
@@ -783,11 +776,13 @@ class experimental:
     sample_from_datasets = staticmethod(Dataset.sample_from_datasets)
     choose_from_datasets = staticmethod(Dataset.choose_from_datasets)
     Counter = staticmethod(Dataset.counter)
-    scan = _as_transformation("scan")
-    take_while = _as_transformation("take_while")
-    unique = _as_transformation("unique")
-    unbatch = _as_transformation("unbatch")
-    enumerate_dataset = _as_transformation("enumerate")
+    scan = iteration.method_transformation("scan")
+    take_while = iteration.method_transformation("take_while")
+    unique = iteration.method_transformation("unique")
+    unbatch = iteration.method_transformation("unbatch")
+    enumerate_dataset = iteration.method_transformation("enumerate")
+    group_by_window = iteration.method_transformation("group_by_window")
+    bucket_by_sequence_length = iteration.method_transformation("bucket_by_sequence_length")
 
     get_single_element = staticmethod(Dataset.get_single_element)
     cardinality = staticmethod(Dataset.cardinality)
