@@ -170,3 +170,15 @@ def test_the_loop_on_cuda_matches_cpu(tf: Any) -> None:
             tf.keras.backend.clear_session()
             answers[device] = PROGRAMS["loop_adam"](tf)
     np.testing.assert_allclose(answers["cuda"]["losses"], answers["cpu"]["losses"], rtol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["losses", "metrics", "optimizers", "initializers"])
+def test_tf_aliases_of_keras_namespaces(tf: Any, name: str) -> None:
+    # TF 2.21's `tf.losses`, `tf.metrics`, `tf.optimizers` and `tf.initializers` load
+    # `tf.keras`'s (older TF 2 code writes `tf.optimizers.Adam(...)`).
+    assert getattr(tf, name) is getattr(tf.keras, name)
+
+
+def test_tf_losses_alias_computes_keras_loss(tf: Any) -> None:
+    loss = tf.losses.MeanSquaredError()(tf.constant([1.0, 2.0]), tf.constant([1.0, 4.0]))
+    assert float(loss) == 2.0  # mean of (0, 4)

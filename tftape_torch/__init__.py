@@ -264,16 +264,22 @@ from tftape_torch.debugging import Assert, assert_equal, assert_greater, assert_
 
 __version__ = "0.2.0"
 
+#: `tf.<name>` that TF 2.21 serves from `tf.keras.<name>` (its `KerasLazyLoader`s).
+_KERAS_ALIASES = frozenset({"losses", "metrics", "optimizers", "initializers"})
+
 
 def __getattr__(name: str) -> Any:
-    """`tf.print` (served here so that `print` in this module stays Python's own) and
-    `tf.keras`, loaded on first use (Keras 3 on its torch backend; see `_keras`)."""
+    """`tf.print` (served here so that `print` in this module stays Python's own),
+    `tf.keras`, loaded on first use (Keras 3 on its torch backend; see `_keras`), and
+    TF's aliases of its namespaces: `tf.losses`, `tf.metrics`, `tf.optimizers` and
+    `tf.initializers` (`tf.optimizers.Adam` is `tf.keras.optimizers.Adam`)."""
     if name == "print":
         return _print
-    if name == "keras":
+    if name == "keras" or name in _KERAS_ALIASES:
         from tftape_torch import _keras
 
-        return _keras.load()
+        keras = _keras.load()
+        return keras if name == "keras" else getattr(keras, name)
     if name in _UNSUPPORTED:  # tf.ragged, tf.sparse, tf.image...: one clear error each
         raise _unsupported(name)
     raise AttributeError(f"module 'tftape_torch' has no attribute {name!r}")
