@@ -31,6 +31,7 @@ from tftape_torch._conv_ops import (
     max_pool3d,
     separable_conv2d,
 )
+from tftape_torch._ctc_ops import ctc_loss
 from tftape_torch._gather_ops import gather
 from tftape_torch._math_ops import sigmoid, tanh
 from tftape_torch._nn_ops import (
@@ -86,6 +87,7 @@ __all__ = [
     "conv_transpose",
     "convolution",
     "crelu",
+    "ctc_loss",
     "depth_to_space",
     "depthwise_conv2d",
     "dropout",
