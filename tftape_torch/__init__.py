@@ -228,6 +228,7 @@ from tftape_torch._math_ops import (
     subtract,
     tanh,
 )
+from tftape_torch._matrix_functions import sqrtm as matrix_square_root
 from tftape_torch._module import Module, name_scope
 from tftape_torch._norm_ops import norm
 from tftape_torch._print_op import print_ as _print
@@ -394,6 +395,7 @@ __all__ = [
     "map_fn",
     "math",
     "matmul",
+    "matrix_square_root",
     "maximum",
     "meshgrid",
     "minimum",

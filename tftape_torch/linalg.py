@@ -8,6 +8,11 @@ tf.Tensor(3.0, shape=(), dtype=float32)
 from __future__ import annotations
 
 from tftape_torch._array_ops import eye
+from tftape_torch._banded_ops import (
+    banded_triangular_solve,
+    tridiagonal_matmul,
+    tridiagonal_solve,
+)
 from tftape_torch._linalg_ops import (
     adjoint,
     band_part,
@@ -37,6 +42,7 @@ from tftape_torch._linalg_ops import (
 )
 from tftape_torch._lu_ops import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
 from tftape_torch._math_ops import matmul
+from tftape_torch._matrix_functions import sqrtm
 from tftape_torch._norm_ops import global_norm, l2_normalize, norm, normalize
 from tftape_torch._set_diag_ops import set_diag
 from tftape_torch._shape_ops import einsum
@@ -44,6 +50,7 @@ from tftape_torch._shape_ops import einsum
 __all__ = [
     "adjoint",
     "band_part",
+    "banded_triangular_solve",
     "cholesky",
     "cholesky_solve",
     "cross",
@@ -75,8 +82,11 @@ __all__ = [
     "set_diag",
     "slogdet",
     "solve",
+    "sqrtm",
     "svd",
     "tensordot",
     "trace",
     "triangular_solve",
+    "tridiagonal_matmul",
+    "tridiagonal_solve",
 ]
