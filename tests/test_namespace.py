@@ -360,3 +360,14 @@ def test_gamma_and_poisson_streams_repeat_with_a_seed() -> None:
     state = torch.random.get_rng_state()
     tf.random.gamma([3], 2.0, seed=5)  # a seeded draw leaves torch's global stream alone
     assert torch.equal(state, torch.random.get_rng_state())
+
+
+def test_constant_of_a_numpy_view_with_negative_strides() -> None:
+    # `x[::-1]` is a view torch cannot wrap; TF copies it like any other array
+    import numpy as np
+
+    import tftape_torch as tf
+
+    array = np.arange(6.0).reshape(2, 3)[:, ::-1]
+    out = tf.constant(array)
+    assert out.dtype == tf.float64 and out.numpy().tolist() == [[2.0, 1.0, 0.0], [5.0, 4.0, 3.0]]

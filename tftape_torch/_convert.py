@@ -204,6 +204,8 @@ def convert_value(
         array = np.asarray(value)
         if array.dtype.kind in "OSUV":
             raise _unsupported(value)
+        if any(stride < 0 for stride in array.strides):  # `x[::-1]`: torch takes no such view
+            array = np.ascontiguousarray(array)
         return torch.tensor(array, dtype=dtype, device=device)
     if isinstance(value, torch.Tensor):
         with _DisableSubclass():
