@@ -1,6 +1,6 @@
 """The parts of TensorFlow this package leaves out, each refused with one clear error.
 
-`tf.ragged`, `tf.sparse`, `tf.strings`, `tf.image`, `tf.saved_model`, `tf.summary`,
+`tf.ragged`, `tf.sparse`, `tf.strings`, `tf.saved_model`, `tf.summary`,
 `tf.profiler` and the string dtype have no counterpart here: reading one of them
 raises `UnsupportedError` (an `AttributeError`, so `hasattr(tf, "ragged")` is False,
 and a `NotImplementedError`) naming what is unsupported and what to use in torch.
@@ -37,7 +37,6 @@ _STRINGS = (
 UNSUPPORTED: Dict[str, Tuple[str, str]] = {
     "RaggedTensor": _RAGGED,
     "SparseTensor": _SPARSE,
-    "image": ("`tf.image`", "`torchvision.transforms.v2.functional` (resize, crop, flip...)"),
     "ragged": _RAGGED,
     "saved_model": (
         "`tf.saved_model`",
@@ -61,9 +60,8 @@ class UnsupportedError(AttributeError, NotImplementedError):
 def unsupported(name: str) -> UnsupportedError:
     """The error for reading `tf.<name>`, one of `UNSUPPORTED`.
 
-    >>> print(unsupported("image"))
-    tftape_torch does not support `tf.image`; in torch, use
-    `torchvision.transforms.v2.functional` (resize, crop, flip...).
+    >>> print(unsupported("summary"))  # doctest: +ELLIPSIS
+    tftape_torch does not support `tf.summary` (TensorBoard event files); in torch, use ...
     """
     what, instead = UNSUPPORTED[name]
     return UnsupportedError(f"tftape_torch does not support {what}; in torch, use {instead}.")

@@ -25,7 +25,7 @@ from tests.guides import record, runner
 KNOWN_FILE = runner.HERE / "known_differences.md"
 _ENTRY = re.compile(r"^- `([A-Za-z0-9_]+)::([A-Za-z0-9_-]+)`: (.+)$")
 _MISSING = re.compile(r"module '(tftape_torch[\w.]*)' has no attribute '(\w+)'")
-OUT_OF_SCOPE = ("saved_model", "strings", "ragged", "sparse", "image", "string", "io")
+OUT_OF_SCOPE = ("saved_model", "strings", "ragged", "sparse", "string", "io")
 
 
 def known_differences() -> Dict[Tuple[str, str], str]:

@@ -1,0 +1,15 @@
+"""`tf.image`: image ops on `[height, width, channels]` or `[batch, height, width,
+channels]` tensors, channels last as in TF, with TF's values, dtypes and gradients.
+
+The geometric ops (resize, crop, pad, flip, rotate) live in `_image_geometry`, the
+pixel-value ops (dtype conversion, color adjustments, standardization, gradients,
+metrics) in `_image_color`.
+"""
+
+from __future__ import annotations
+
+from tftape_torch import _image_color, _image_geometry
+from tftape_torch._image_color import *  # noqa: F403
+from tftape_torch._image_geometry import *  # noqa: F403
+
+__all__ = sorted([*_image_color.__all__, *_image_geometry.__all__])
