@@ -470,6 +470,20 @@ def pad_to_bounding_box(image: Any, offset_height: Any, offset_width: Any,
     return call("Pad", lambda t: torch.nn.functional.pad(t, pads), (x,), x)
 
 
+def _checked_target(image: Any, target_height: Any, target_width: Any
+                    ) -> Tuple[torch.Tensor, int, int]:
+    """The image as a batch, and the target size, with TF's checks of both."""
+    x, _ = _batched(image)
+    if any(d == 0 for d in x.shape[-3:]):
+        raise ValueError(f"inner 3 dims of 'image.shape' must be > 0: {_shape(x)}")
+    th, tw = _int(target_height), _int(target_width)
+    if tw <= 0:
+        raise ValueError("target_width must be > 0.")
+    if th <= 0:
+        raise ValueError("target_height must be > 0.")
+    return x, th, tw
+
+
 def resize_with_crop_or_pad(image: Any, target_height: Any, target_width: Any
                             ) -> torch.Tensor:
     """Crops (centrally) or pads (evenly, with zeros) an image to `(target_height,
@@ -484,14 +498,7 @@ def resize_with_crop_or_pad(image: Any, target_height: Any, target_width: Any
     Raises:
       ValueError: for an image not 3-D or 4-D, or a non-positive target.
     """
-    x, _ = _batched(image)
-    if any(d == 0 for d in x.shape[-3:]):
-        raise ValueError(f"inner 3 dims of 'image.shape' must be > 0: {_shape(x)}")
-    th, tw = _int(target_height), _int(target_width)
-    if tw <= 0:
-        raise ValueError("target_width must be > 0.")
-    if th <= 0:
-        raise ValueError("target_height must be > 0.")
+    x, th, tw = _checked_target(image, target_height, target_width)
     h, w = int(x.shape[-3]), int(x.shape[-2])
     crop_top, crop_left = max((h - th) // 2, 0), max((w - tw) // 2, 0)
     pad_top, pad_left = max((th - h) // 2, 0), max((tw - w) // 2, 0)
@@ -515,14 +522,7 @@ def resize_with_pad(image: Any, target_height: Any, target_width: Any,
     Raises:
       ValueError: for an image not 3-D or 4-D, or a non-positive target.
     """
-    x, _ = _batched(image)
-    if any(d == 0 for d in x.shape[-3:]):
-        raise ValueError(f"inner 3 dims of 'image.shape' must be > 0: {_shape(x)}")
-    th, tw = _int(target_height), _int(target_width)
-    if tw <= 0:
-        raise ValueError("target_width must be > 0.")
-    if th <= 0:
-        raise ValueError("target_height must be > 0.")
+    x, th, tw = _checked_target(image, target_height, target_width)
     h, w = _F32(x.shape[-3]), _F32(x.shape[-2])
     ratio = max(w / _F32(tw), h / _F32(th))
     new_h, new_w = h / ratio, w / ratio

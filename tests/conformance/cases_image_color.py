@@ -19,19 +19,13 @@ import numpy as np
 
 from tests.conformance.harness import raises as _raises
 from tests.conformance.harness import tolerance
+from tests.conformance.harness import weighted_sum as _mix
 
 
 def _pixels(shape, k=0.0):
     """A deterministic float64 array of `shape` with values in (0, 1), no ties."""
     n = int(np.prod(shape))
     return (np.sin(0.91 * np.arange(n) + k + 0.3) * 0.45 + 0.5).reshape(shape)
-
-
-def _mix(tf, y, k=1.0):
-    """A scalar depending on every entry of `y` with distinct weights."""
-    n = int(np.prod(y.shape.as_list()))
-    w = np.cos(0.37 * np.arange(n) + k).reshape(y.shape.as_list()) + 1.5
-    return tf.reduce_sum(y * tf.constant(w, y.dtype))
 
 
 # ---------------------------------------------------------------------------

@@ -14,26 +14,15 @@ from __future__ import annotations
 import numpy as np
 
 from tests.conformance.harness import raises as _raises
+from tests.conformance.harness import sin_array as _real
 from tests.conformance.harness import tolerance
+from tests.conformance.harness import weighted_sum as _mix
 
 RESIZE_TOL = {"rtol": 1e-5, "atol": 5e-6}
 METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian",
            "mitchellcubic"]
 SIZES = [(4, 5, 3, 7), (6, 7, 11, 3), (9, 8, 3, 3), (3, 9, 7, 2), (1, 1, 3, 2), (5, 5, 5, 5),
          (10, 13, 4, 29)]
-
-
-def _real(shape, k=0.0):
-    """A deterministic float64 array of `shape`: sin of a scaled arange."""
-    n = int(np.prod(shape))
-    return np.sin(0.7 * np.arange(n) + k + 0.3).reshape(shape) + 0.25
-
-
-def _mix(tf, y, k=1.0):
-    """A scalar depending on every entry of `y` with distinct weights."""
-    n = int(np.prod(y.shape.as_list()))
-    w = np.cos(0.37 * np.arange(n) + k).reshape(y.shape.as_list()) + 1.5
-    return tf.reduce_sum(y * tf.constant(w, y.dtype))
 
 
 # ---------------------------------------------------------------------------

@@ -27,23 +27,12 @@ import logging
 import numpy as np
 
 from tests.conformance.harness import raises as _raises
+from tests.conformance.harness import sin_array as _real
 from tests.conformance.harness import tolerance
+from tests.conformance.harness import weighted_sum as _mix
 
 CONV_TOL = {"rtol": 1e-4, "atol": 1e-5}
 
-
-
-def _real(shape, k=0.0):
-    """A deterministic float64 array of `shape`: sin of a scaled arange."""
-    n = int(np.prod(shape))
-    return np.sin(0.7 * np.arange(n) + k + 0.3).reshape(shape) + 0.25
-
-
-def _mix(tf, y, k=1.0):
-    """A scalar depending on every entry of `y` with distinct weights."""
-    n = int(np.prod(y.shape.as_list()))
-    w = np.cos(0.37 * np.arange(n) + k).reshape(y.shape.as_list()) + 1.5
-    return tf.reduce_sum(y * tf.constant(w, y.dtype))
 
 
 # ---------------------------------------------------------------------------

@@ -23,16 +23,11 @@ from __future__ import annotations
 import numpy as np
 
 from tests.conformance.harness import raises as _raises
+from tests.conformance.harness import sin_array as _real
 from tests.conformance.harness import tolerance
 
 FFT_TOL = {"rtol": 1e-4, "atol": 1e-5}
 
-
-
-def _real(shape, k=0.0):
-    """A deterministic float64 array of `shape`: sin of a scaled arange."""
-    n = int(np.prod(shape))
-    return np.sin(0.7 * np.arange(n) + k + 0.3).reshape(shape) + 0.25
 
 
 def _cplx(shape, k=0.0):

@@ -61,6 +61,24 @@ class HarnessError(Exception):
 # Case helpers
 
 
+def sin_array(shape: Any, k: float = 0.0) -> np.ndarray:
+    """A deterministic float64 array of `shape`: sin of a scaled arange, plus 0.25.
+
+    >>> sin_array([2]).round(3).tolist()
+    [0.546, 1.091]
+    """
+    n = int(np.prod(shape))
+    return np.sin(0.7 * np.arange(n) + k + 0.3).reshape(shape) + 0.25
+
+
+def weighted_sum(tf: Any, y: Any, k: float = 1.0) -> Any:
+    """A scalar depending on every entry of `y` with distinct weights (a target whose
+    gradient tells every entry's apart)."""
+    n = int(np.prod(y.shape.as_list()))
+    w = np.cos(0.37 * np.arange(n) + k).reshape(y.shape.as_list()) + 1.5
+    return tf.reduce_sum(y * tf.constant(w, y.dtype))
+
+
 def raises(fn: Callable[[], Any]) -> str:
     """`"raised <class name>"` for what `fn()` raises, else `"returned"`: an error
     class as part of a case's answer (several checks in one case).
