@@ -92,6 +92,8 @@ from tftape_torch._array_ops import (
     zeros_like,
 )
 from tftape_torch._bitwise_ops import bitcast
+from tftape_torch._block_ops import batch_to_space, space_to_batch
+from tftape_torch._block_ops import space_to_batch as space_to_batch_nd
 from tftape_torch._clip_ops import (
     clip_by_global_norm,
     clip_by_norm,
@@ -308,6 +310,7 @@ __all__ = [
     "atanh",
     "autodiff",
     "autograph",
+    "batch_to_space",
     "bfloat16",
     "bitcast",
     "bitwise",
@@ -459,6 +462,8 @@ __all__ = [
     "size",
     "slice",
     "sort",
+    "space_to_batch",
+    "space_to_batch_nd",
     "split",
     "sqrt",
     "square",

@@ -1,7 +1,9 @@
-"""TF's block rearrangements of images: `tf.nn.space_to_depth` moves each
+"""TF's block rearrangements: `tf.nn.space_to_depth` moves each
 `block_size x block_size` patch of pixels into the channels, `depth_to_space` moves
-them back. Both are permutations (reshape, transpose, reshape), so their gradients
-are the inverse permutation.
+them back; `tf.space_to_batch` (`space_to_batch_nd`) moves the blocks of the padded
+spatial dimensions into the batch, `tf.batch_to_space` moves them back and crops.
+All are permutations (reshape, transpose, reshape) around a pad or a crop, so their
+gradients are the inverse permutation.
 
 >>> import tftape_torch as tf
 >>> x = tf.reshape(tf.range(4), [1, 2, 2, 1])
@@ -11,14 +13,15 @@ tf.Tensor([[[[0 1 2 3]]]], shape=(1, 1, 1, 4), dtype=int32)
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+import math
+from typing import Any, List, Optional, Tuple
 
 import torch
 
 from tftape_torch._op_call import as_tensor, call
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["depth_to_space", "space_to_depth"]
+__all__ = ["batch_to_space", "depth_to_space", "space_to_batch", "space_to_depth"]
 
 
 def _error(message: str, op: str) -> InvalidArgumentError:
@@ -100,3 +103,112 @@ def depth_to_space(input: Any, block_size: int, data_format: str = "NHWC",
         raise _error(f"Input depth dimension {depth} should be divisible by: "
                      f"{block * block}", "DepthToSpace")
     return call("DepthToSpace", _depth_to_space, (x,), x, block, data_format == "NCHW")
+
+
+def _int_pairs(value: Any, count: int, what: str, op: str) -> List[Tuple[int, int]]:
+    """`paddings`/`crops` as `count` (before, after) pairs, with TF's checks."""
+    t = as_tensor(value)
+    if tuple(t.shape) != (count, 2):
+        dims = ",".join(str(d) for d in t.shape)
+        raise _error(f"{what} should have shape [{count}, 2] instead of [{dims}]", op)
+    pairs = [(int(a), int(b)) for a, b in t.tolist()]
+    if any(a < 0 or b < 0 for a, b in pairs):
+        raise _error(f"{what.capitalize()} must be non-negative", op)
+    return pairs
+
+
+def _blocks(input: Any, block_shape: Any, op: str) -> Tuple[torch.Tensor, List[int]]:
+    x = as_tensor(input)
+    blocks = [int(b) for b in as_tensor(block_shape).reshape(-1).tolist()]
+    for index, block in enumerate(blocks):
+        if block < 1:
+            raise _error(f"All values in block_shape must be positive, got value, {block} "
+                         f"at index {index}.", op)
+    if x.dim() < 1 + len(blocks):
+        raise _error(f"input rank should be >= {1 + len(blocks)} instead of {x.dim()}", op)
+    return x, blocks
+
+
+def space_to_batch(input: Any, block_shape: Any, paddings: Any,
+                   name: Optional[str] = None) -> torch.Tensor:
+    """Pads the `M` spatial dimensions after the batch with `paddings`, cuts them
+    into blocks of `block_shape` and moves each block position into the batch (also
+    `tf.space_to_batch_nd`, `tf.nn.space_to_batch`).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.reshape(tf.range(4.0), [1, 2, 2, 1])
+    >>> print(tf.space_to_batch(x, [2, 2], [[0, 0], [0, 0]])[:, 0, 0, 0])
+    tf.Tensor([0. 1. 2. 3.], shape=(4,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for a block that is not positive, negative or misshapen
+        `paddings`, too few dimensions, or a padded size the block does not divide.
+    """
+    op = "SpaceToBatchND"
+    x, blocks = _blocks(input, block_shape, op)
+    pads = _int_pairs(paddings, len(blocks), "paddings", op)
+    for index, (block, (before, after)) in enumerate(zip(blocks, pads)):
+        size = int(x.shape[1 + index]) + before + after
+        if size % block:
+            raise _error(f"padded_shape[{index}]={size} is not divisible by "
+                         f"block_shape[{index}]={block}", op)
+    return call(op, _space_to_batch, (x,), x, blocks, pads)
+
+
+def _space_to_batch(x: torch.Tensor, blocks: List[int], pads: List[Tuple[int, int]]
+                    ) -> torch.Tensor:
+    m, rest = len(blocks), list(x.shape[1 + len(blocks):])
+    flat_pads = [p for before, after in reversed(pads) for p in (before, after)]
+    x = torch.nn.functional.pad(x, [0, 0] * len(rest) + flat_pads) if any(flat_pads) else x
+    batch, spatial = int(x.shape[0]), [int(d) for d in x.shape[1:1 + m]]
+    split = [batch] + [d for size, b in zip(spatial, blocks) for d in (size // b, b)] + rest
+    order = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)]
+    order += list(range(1 + 2 * m, 1 + 2 * m + len(rest)))
+    out = x.reshape(split).permute(order)
+    return out.reshape([batch * math.prod(blocks)] + [s // b for s, b in zip(spatial, blocks)]
+                       + rest)
+
+
+def batch_to_space(input: Any, block_shape: Any, crops: Any,
+                   name: Optional[str] = None) -> torch.Tensor:
+    """The inverse of `space_to_batch`: moves the block positions out of the batch
+    into the `M` spatial dimensions after it, then crops them by `crops`.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.reshape(tf.range(4.0), [4, 1, 1, 1])
+    >>> print(tf.batch_to_space(x, [2, 2], [[0, 0], [0, 0]])[0, ..., 0])
+    tf.Tensor(
+    [[0. 1.]
+     [2. 3.]], shape=(2, 2), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for a block that is not positive, negative or misshapen
+        `crops`, a batch the blocks do not divide, or a crop larger than the size.
+    """
+    op = "BatchToSpaceND"
+    x, blocks = _blocks(input, block_shape, op)
+    crops_ = _int_pairs(crops, len(blocks), "crops", op)
+    product = math.prod(blocks)
+    if int(x.shape[0]) % product:
+        raise _error(f"Input batch dimension ({int(x.shape[0])}) is not divisible by product "
+                     f"of block sizes ({product})", op)
+    for index, (block, (before, after)) in enumerate(zip(blocks, crops_)):
+        size = int(x.shape[1 + index]) * block - before - after
+        if size < 0:
+            raise _error(f"cropped_shape[{index}]={size} must be non-negative", op)
+    return call(op, _batch_to_space, (x,), x, blocks, crops_)
+
+
+def _batch_to_space(x: torch.Tensor, blocks: List[int], crops: List[Tuple[int, int]]
+                    ) -> torch.Tensor:
+    m, rest = len(blocks), list(x.shape[1 + len(blocks):])
+    batch = int(x.shape[0]) // math.prod(blocks)
+    spatial = [int(d) for d in x.shape[1:1 + m]]
+    out = x.reshape(blocks + [batch] + spatial + rest)
+    order = [m] + [d for i in range(m) for d in (m + 1 + i, i)]
+    order += list(range(1 + 2 * m, 1 + 2 * m + len(rest)))
+    out = out.permute(order).reshape([batch] + [s * b for s, b in zip(spatial, blocks)] + rest)
+    for index, (before, after) in enumerate(crops):
+        if before or after:
+            out = out.narrow(1 + index, before, int(out.shape[1 + index]) - before - after)
+    return out

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import torch
 
-from tftape_torch._block_ops import depth_to_space, space_to_depth
+from tftape_torch._block_ops import depth_to_space, space_to_batch, space_to_depth
 from tftape_torch._clip_ops import clip_by_norm
 from tftape_torch._conv_ops import (
     avg_pool,
@@ -120,6 +120,7 @@ __all__ = [
     "softmax_cross_entropy_with_logits",
     "softplus",
     "softsign",
+    "space_to_batch",
     "space_to_depth",
     "sparse_softmax_cross_entropy_with_logits",
     "sufficient_statistics",
