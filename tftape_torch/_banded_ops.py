@@ -35,6 +35,7 @@ from typing import Any, List, Optional, Tuple
 import torch
 
 from tftape_torch._kernels import needs_grad, visible_to_modes
+from tftape_torch._linalg_ops import solve_triangular_matrix
 from tftape_torch._op_call import as_tensor, call, disallowed
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -410,11 +411,7 @@ def _banded_dense(bands: torch.Tensor, lower: builtins.bool) -> torch.Tensor:
 def _banded_solve(
     bands: torch.Tensor, rhs: torch.Tensor, lower: builtins.bool, adjoint: builtins.bool
 ) -> torch.Tensor:
-    a = _banded_dense(bands, lower)
-    if adjoint:
-        a = a.mT.conj() if a.is_complex() else a.mT
-        return torch.linalg.solve_triangular(a, rhs, upper=lower)
-    return torch.linalg.solve_triangular(a, rhs, upper=not lower)
+    return solve_triangular_matrix(_banded_dense(bands, lower), rhs, lower, adjoint)
 
 
 def banded_triangular_solve(

@@ -61,6 +61,7 @@ __all__ = [
     "qr",
     "slogdet",
     "solve",
+    "solve_triangular_matrix",
     "svd",
     "tensordot",
     "trace",
@@ -608,9 +609,11 @@ def qr(input: Any, full_matrices: builtins.bool = False, name: Optional[str] = N
     return Qr(*_pair(call("Qr", _qr, (a,), a, builtins.bool(full_matrices))))
 
 
-def _triangular_solve(
+def solve_triangular_matrix(
     a: torch.Tensor, b: torch.Tensor, lower: builtins.bool, flip: builtins.bool
 ) -> torch.Tensor:
+    """`a^-1 b` (`adjoint(a)^-1 b` with `flip`) for triangular `a` (lower or upper):
+    the body of `triangular_solve`, also `banded_triangular_solve`'s once dense."""
     if flip:
         return torch.linalg.solve_triangular(_mh(a), b, upper=lower)
     return torch.linalg.solve_triangular(a, b, upper=not lower)
@@ -638,7 +641,7 @@ def triangular_solve(
     if b.dim() < 2 or b.shape[-2] != a.shape[-1]:
         raise _error("Incompatible shapes: matrix and right-hand side rows differ",
                      "MatrixTriangularSolve")
-    return call("MatrixTriangularSolve", _triangular_solve, (a, b), a, b,
+    return call("MatrixTriangularSolve", solve_triangular_matrix, (a, b), a, b,
                 builtins.bool(lower), builtins.bool(adjoint))
 
 
