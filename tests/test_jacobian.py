@@ -871,6 +871,35 @@ def test_column_matmul_wrt_the_matrix_only_seeds_batch_first(
     torch.testing.assert_close(j, torch.func.jacrev(lambda m: torch.tanh(m @ x).reshape(2, 2))(w))
 
 
+def test_a_graph_off_the_host_is_planned_batch_first_by_rows() -> None:
+    # Off the CPU (here the meta device, which records the same graph) launches set
+    # the time: no batch-last seeds for a column product, no columns for a convolution.
+    w = torch.randn(6, 6, device="meta")
+    x = torch.randn(6, 1, device="meta", requires_grad=True)
+    column = torch.tanh(w @ x).reshape(6)
+    k = torch.randn(4, 1, 3, device="meta")
+    conv = torch.tanh(torch.nn.functional.conv1d(x.reshape(1, 1, 6), k, padding=1))
+    host = torch.tanh(torch.randn(6, 6) @ torch.randn(6, 1, requires_grad=True))
+    assert _jacobian_plan.plan_for(column) == (False, False, 0, False)
+    assert _jacobian_plan.plan_for(conv) == (False, False, 1, False)
+    assert _jacobian_plan.plan_for(host).last and _jacobian_plan.plan_for(host).columns
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_jacobians_run_batch_first_by_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.manual_seed(0)
+    w = torch.randn(64, 64, dtype=torch.float64, device="cuda")
+    k = torch.randn(4, 1, 3, dtype=torch.float64, device="cuda")
+    x = torch.randn(64, dtype=torch.float64, device="cuda")
+
+    def column(v: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(w @ v.reshape(64, 1)).reshape(64)
+
+    for f, rows in ((column, 64), (_conv(k), 256)):
+        calls, _ = _layouts_of(monkeypatch, f, x)
+        assert calls == [((rows, rows), "vmap")]  # every row in one batch-first pass
+
+
 # ---------------------------------------------------------------------- columns (issue 16)
 
 

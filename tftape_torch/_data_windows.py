@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from tftape_torch import errors
+from tftape_torch._device import current_device
 from tftape_torch._data_elements import (
     Element,
     TensorSpec,
@@ -165,14 +166,14 @@ class WindowTransformations:
                 window_size is not None or window_size_func):
             raise ValueError("Either the `window_size` argument or the `window_size_func` "
                              "argument must be specified.")
-        source = self
+        source, device = self, current_device()  # keys live where the dataset was made
 
         def key_of(element: Element) -> int:
             return _int64_scalar(call_on(key_func, element), "key_func")
 
         def size_of(key: int) -> int:
             size = (int(window_size) if window_size_func is None
-                    else _int64_scalar(window_size_func(_int64(key)), "window_size_func"))
+                    else _int64_scalar(window_size_func(_int64(key, device)), "window_size_func"))
             if size <= 0:
                 raise errors.InvalidArgumentError(
                     None, None, f"Window size must be greater than zero, but got {size}.")
@@ -180,7 +181,7 @@ class WindowTransformations:
 
         def reduced(key: int, group: List[Element]) -> Iterator[Element]:
             try:
-                out = reduce_func(_int64(key), source._held(group, source.element_spec))
+                out = reduce_func(_int64(key, device), source._held(group, source.element_spec))
             except errors.OpError as error:  # TF: an error running the reduce function
                 raise errors.InternalError(None, None, error.message) from error
             if not isinstance(out, WindowTransformations):
@@ -263,8 +264,8 @@ class WindowTransformations:
                                     window_size_func=lambda bucket: sizes[int(bucket)])
 
 
-def _int64(value: int) -> torch.Tensor:
-    return as_eager(torch.tensor(value, dtype=torch.int64))
+def _int64(value: int, device: Optional[torch.device] = None) -> torch.Tensor:
+    return as_eager(torch.tensor(value, dtype=torch.int64, device=device))
 
 
 def _int64_scalar(value: Any, what: str) -> int:
