@@ -23,6 +23,9 @@ call started; on CUDA ``max_memory_allocated``). Rows ``jacobian pi=K`` pass
 ``parallel_iterations=K`` and compare with the chunked torch methods
 (``jacrev(chunk_size=K)``, ``func.vmap`` over the graph in chunks of K).
 
+On CUDA each row also calls ours' variants once under
+``torch.cuda.set_sync_debug_mode("error")`` and notes any host-device synchronisation.
+
 Run from the repository root (nice it on a shared machine)::
 
     python benchmarks/bench_jacobian_matrix.py                  # sizes 16 and 256, 1024 for some
@@ -665,6 +668,8 @@ def run_row(
     row: Row, args: argparse.Namespace, sync: Optional[Callable[[], None]]
 ) -> Dict[str, Any]:
     _check(row)
+    if sync is not None:
+        _note_syncs(row)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         timings = time_interleaved(
@@ -688,6 +693,23 @@ def run_row(
         "tf/best": medians["ours tf"] / medians[best] if "ours tf" in medians else None,
     }
     return result
+
+
+def _note_syncs(row: Row) -> None:
+    """Notes each of ours' variants that synchronises host and device (CUDA): one call
+    under `torch.cuda.set_sync_debug_mode("error")`, which turns a sync into an error."""
+    for label in ("ours", "ours tf"):
+        fn = row.variants.get(label)
+        if fn is None:
+            continue
+        torch.cuda.synchronize()
+        torch.cuda.set_sync_debug_mode("error")
+        try:
+            fn()
+        except RuntimeError as error:
+            row.notes.append(f"{label} synchronises: {str(error).splitlines()[0][:80]}")
+        finally:
+            torch.cuda.set_sync_debug_mode(0)
 
 
 def _verdict(ratio: float) -> str:
