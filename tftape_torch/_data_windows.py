@@ -24,7 +24,6 @@ import numpy as np
 import torch
 
 from tftape_torch import errors
-from tftape_torch._device import current_device
 from tftape_torch._data_elements import (
     Element,
     TensorSpec,
@@ -34,6 +33,7 @@ from tftape_torch._data_elements import (
     shape_list,
     to_tensor,
 )
+from tftape_torch._device import current_device
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
 
