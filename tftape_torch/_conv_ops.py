@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 
-def _spatial(value: Any, n: int, name: str, channels_last: bool) -> List[int]:
+def spatial_values(value: Any, n: int, name: str, channels_last: bool) -> List[int]:
     """A stride/dilation/ksize argument (int, or a list of 1, n or n + 2) as n ints."""
     if value is None:
         return [1] * n
@@ -73,7 +73,7 @@ def _spatial(value: Any, n: int, name: str, channels_last: bool) -> List[int]:
     raise ValueError(f"{name} should be of length 1, {n} or {n + 2}. Received: {name}={value}")
 
 
-def _pads(sizes: Sequence[int], kernel: Sequence[int], strides: Sequence[int],
+def window_pads(sizes: Sequence[int], kernel: Sequence[int], strides: Sequence[int],
           dilations: Sequence[int], padding: Any, channels_last: bool) -> List[Tuple[int, int]]:
     if isinstance(padding, str):
         mode = padding.upper()
@@ -92,7 +92,7 @@ def _pads(sizes: Sequence[int], kernel: Sequence[int], strides: Sequence[int],
     return [(p[0], p[1]) for p in pairs]
 
 
-def _flat_pad(pads: List[Tuple[int, int]]) -> List[int]:
+def flat_pad(pads: List[Tuple[int, int]]) -> List[int]:
     flat: List[int] = []
     for before, after in reversed(pads):
         flat += [before, after]
@@ -115,7 +115,7 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
     weight = torch.permute(w, _TORCH_FILTER_ORDER[n])  # [out, in, *spatial]
     padding = [before for before, after in pads if before == after]
     if len(padding) != n:  # uneven padding: a pad node (else the convolution pads)
-        x = F.pad(x, _flat_pad(pads))
+        x = F.pad(x, flat_pad(pads))
         padding = [0] * n
     conv = (F.conv1d, F.conv2d, F.conv3d)[n - 1]
     if not x.is_floating_point():  # TF has int32 kernels; torch's CPU conv does not
@@ -151,10 +151,10 @@ def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: 
             None, None, f"input depth must be evenly divisible by filter depth: {channels} vs "
             f"{w_size[-2]} [Op:{op}]"
         )
-    s = _spatial(strides, n, "strides", channels_last)
-    d = _spatial(dilations, n, "dilations", channels_last)
+    s = spatial_values(strides, n, "strides", channels_last)
+    d = spatial_values(dilations, n, "dilations", channels_last)
     sizes = x_size[1:-1] if channels_last else x_size[2:]
-    pads = _pads(sizes, w_size[:n], s, d, padding, channels_last)
+    pads = window_pads(sizes, w_size[:n], s, d, padding, channels_last)
     return call(op, _conv, (x, w), x, w, s, d, pads, channels_last)
 
 
@@ -228,7 +228,7 @@ def _max_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int,
               ) -> torch.Tensor:
     pool = F.max_pool2d if len(k) == 2 else F.max_pool3d
     x = torch.movedim(x, -1, 1)
-    x = F.pad(x, _flat_pad(pads), value=-math.inf)
+    x = F.pad(x, flat_pad(pads), value=-math.inf)
     return torch.movedim(pool(x, k, s), 1, -1)
 
 
@@ -237,9 +237,9 @@ def _avg_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int,
     # TF averages over the window's elements inside the input only.
     pool = F.avg_pool2d if len(k) == 2 else F.avg_pool3d
     x = torch.movedim(x, -1, 1)
-    total = pool(F.pad(x, _flat_pad(pads)), k, s)
+    total = pool(F.pad(x, flat_pad(pads)), k, s)
     ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
-    counted = pool(F.pad(ones, _flat_pad(pads)), k, s)
+    counted = pool(F.pad(ones, flat_pad(pads)), k, s)
     return torch.movedim(total / counted, 1, -1)
 
 
@@ -252,9 +252,9 @@ def _pool(op: str, fn: Any, input: Any, ksize: Any, strides: Any, padding: Any,
     if x.dim() != n + 2:
         raise ValueError(f"Input tensor must be of rank {n + 2}. Received: "
                          f"input.shape={tuple(x.shape)}")
-    k = _spatial(ksize, n, "ksize", True)
-    s = _spatial(strides, n, "strides", True)
-    pads = _pads(list(x.shape[1:-1]), k, s, [1] * n, padding, True)
+    k = spatial_values(ksize, n, "ksize", True)
+    s = spatial_values(strides, n, "strides", True)
+    pads = window_pads(list(x.shape[1:-1]), k, s, [1] * n, padding, True)
     return call(op, fn, (x,), x, k, s, pads)
 
 
@@ -432,9 +432,9 @@ def _transpose(op: str, n: int, input: Any, filters: Any, output_shape: Any, str
     if w.shape[-1] != x.shape[-1]:
         raise ValueError(f"filters [..., out, in] = {list(w.shape)} do not match input "
                          f"channels {x.shape[-1]}")
-    s = _spatial(strides, n, "strides", True)
-    d = _spatial(dilations, n, "dilations", True)
-    pads = _pads(out_shape[1:-1], list(w.shape[:n]), s, d, padding, True)
+    s = spatial_values(strides, n, "strides", True)
+    d = spatial_values(dilations, n, "dilations", True)
+    pads = window_pads(out_shape[1:-1], list(w.shape[:n]), s, d, padding, True)
     return call(op, _conv_transpose, (x, w), x, w, out_shape, s, d, pads)
 
 
@@ -526,8 +526,8 @@ def convolution(input: Any, filters: Any, strides: Any = None, padding: str = "V
         raise TypeError(f"`padding` must be 'VALID' or 'SAME' for tf.nn.convolution. Received: "
                         f"padding={padding!r}")
     _padding_attr(padding, "Conv3D" if n == 3 else "Conv2D")
-    s = _spatial(strides, n, "strides", True)
-    d = _spatial(dilations, n, "dilations", True)
+    s = spatial_values(strides, n, "strides", True)
+    d = spatial_values(dilations, n, "dilations", True)
     if any(v > 1 for v in s) and any(v > 1 for v in d):
         raise ValueError(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
                          f"Received: strides={strides} and dilation_rate={dilations}")

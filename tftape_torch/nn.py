@@ -69,8 +69,17 @@ from tftape_torch._statistics_ops import (
     weighted_moments,
 )
 from tftape_torch._strategy import compute_average_loss, scale_regularization_loss
+from tftape_torch._window_max_ops import (
+    atrous_conv2d,
+    atrous_conv2d_transpose,
+    dilation2d,
+    erosion2d,
+    max_pool_with_argmax,
+)
 
 __all__ = [
+    "atrous_conv2d",
+    "atrous_conv2d_transpose",
     "avg_pool",
     "avg_pool1d",
     "avg_pool2d",
@@ -90,9 +99,11 @@ __all__ = [
     "ctc_loss",
     "depth_to_space",
     "depthwise_conv2d",
+    "dilation2d",
     "dropout",
     "elu",
     "embedding_lookup",
+    "erosion2d",
     "gelu",
     "in_top_k",
     "l2_loss",
@@ -106,6 +117,7 @@ __all__ = [
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",
+    "max_pool_with_argmax",
     "moments",
     "normalize_moments",
     "relu",
