@@ -163,6 +163,20 @@ def _check_range(lower: Any, upper: Any) -> None:
         raise ValueError("lower must be non-negative.")
 
 
+def _by_delta(adjust: Callable[[Any, Any], torch.Tensor], image: Any, max_delta: Any,
+              draw: Draw, hue: bool = False) -> torch.Tensor:
+    """`adjust(image, delta)`, `delta` drawn from `[-max_delta, max_delta)`."""
+    _check_delta(max_delta, hue)
+    return adjust(image, draw([], -max_delta, max_delta, torch.float32))
+
+
+def _by_factor(adjust: Callable[[Any, Any], torch.Tensor], image: Any, lower: Any,
+               upper: Any, draw: Draw) -> torch.Tensor:
+    """`adjust(image, factor)`, `factor` drawn from `[lower, upper)`."""
+    _check_range(lower, upper)
+    return adjust(image, draw([], lower, upper, torch.float32))
+
+
 def random_brightness(image: Any, max_delta: Any, seed: Optional[int] = None) -> torch.Tensor:
     """`adjust_brightness` by a delta drawn uniformly from `[-max_delta, max_delta)`.
 
@@ -174,9 +188,7 @@ def random_brightness(image: Any, max_delta: Any, seed: Optional[int] = None) ->
     Raises:
       ValueError: for a negative `max_delta`.
     """
-    _check_delta(max_delta)
-    delta = _stateful(seed)([], -max_delta, max_delta, torch.float32)
-    return adjust_brightness(image, delta)
+    return _by_delta(adjust_brightness, image, max_delta, _stateful(seed))
 
 
 def stateless_random_brightness(image: Any, max_delta: Any, seed: Any) -> torch.Tensor:
@@ -186,9 +198,7 @@ def stateless_random_brightness(image: Any, max_delta: Any, seed: Any) -> torch.
     >>> tf.image.stateless_random_brightness(tf.zeros([2, 2, 3]), 0.1, (1, 2)).shape
     TensorShape([2, 2, 3])
     """
-    _check_delta(max_delta)
-    delta = _stateless(seed)([], -max_delta, max_delta, torch.float32)
-    return adjust_brightness(image, delta)
+    return _by_delta(adjust_brightness, image, max_delta, _stateless(seed))
 
 
 def random_contrast(image: Any, lower: Any, upper: Any, seed: Optional[int] = None
@@ -202,9 +212,7 @@ def random_contrast(image: Any, lower: Any, upper: Any, seed: Optional[int] = No
     Raises:
       ValueError: unless `0 <= lower < upper`.
     """
-    _check_range(lower, upper)
-    factor = _stateful(seed)([], lower, upper, torch.float32)
-    return adjust_contrast(image, factor)
+    return _by_factor(adjust_contrast, image, lower, upper, _stateful(seed))
 
 
 def stateless_random_contrast(image: Any, lower: Any, upper: Any, seed: Any) -> torch.Tensor:
@@ -214,9 +222,7 @@ def stateless_random_contrast(image: Any, lower: Any, upper: Any, seed: Any) -> 
     >>> tf.image.stateless_random_contrast(tf.ones([2, 2, 3]), 0.5, 1.5, (1, 2)).shape
     TensorShape([2, 2, 3])
     """
-    _check_range(lower, upper)
-    factor = _stateless(seed)([], lower, upper, torch.float32)
-    return adjust_contrast(image, factor)
+    return _by_factor(adjust_contrast, image, lower, upper, _stateless(seed))
 
 
 def random_hue(image: Any, max_delta: Any, seed: Optional[int] = None) -> torch.Tensor:
@@ -230,9 +236,7 @@ def random_hue(image: Any, max_delta: Any, seed: Optional[int] = None) -> torch.
     Raises:
       ValueError: for `max_delta` outside `[0, 0.5]`.
     """
-    _check_delta(max_delta, hue=True)
-    delta = _stateful(seed)([], -max_delta, max_delta, torch.float32)
-    return adjust_hue(image, delta)
+    return _by_delta(adjust_hue, image, max_delta, _stateful(seed), hue=True)
 
 
 def stateless_random_hue(image: Any, max_delta: Any, seed: Any) -> torch.Tensor:
@@ -242,9 +246,7 @@ def stateless_random_hue(image: Any, max_delta: Any, seed: Any) -> torch.Tensor:
     >>> tf.image.stateless_random_hue(tf.ones([2, 2, 3]), 0.2, (1, 2)).shape
     TensorShape([2, 2, 3])
     """
-    _check_delta(max_delta, hue=True)
-    delta = _stateless(seed)([], -max_delta, max_delta, torch.float32)
-    return adjust_hue(image, delta)
+    return _by_delta(adjust_hue, image, max_delta, _stateless(seed), hue=True)
 
 
 def random_saturation(image: Any, lower: Any, upper: Any, seed: Optional[int] = None
@@ -258,9 +260,7 @@ def random_saturation(image: Any, lower: Any, upper: Any, seed: Optional[int] = 
     Raises:
       ValueError: unless `0 <= lower < upper`.
     """
-    _check_range(lower, upper)
-    factor = _stateful(seed)([], lower, upper, torch.float32)
-    return adjust_saturation(image, factor)
+    return _by_factor(adjust_saturation, image, lower, upper, _stateful(seed))
 
 
 def stateless_random_saturation(image: Any, lower: Any, upper: Any, seed: Any
@@ -271,9 +271,7 @@ def stateless_random_saturation(image: Any, lower: Any, upper: Any, seed: Any
     >>> tf.image.stateless_random_saturation(tf.ones([2, 2, 3]), 0.5, 1.5, (1, 2)).shape
     TensorShape([2, 2, 3])
     """
-    _check_range(lower, upper)
-    factor = _stateless(seed)([], lower, upper, torch.float32)
-    return adjust_saturation(image, factor)
+    return _by_factor(adjust_saturation, image, lower, upper, _stateless(seed))
 
 
 # ---------------------------------------------------------------------- crops
