@@ -55,6 +55,7 @@ from tftape_torch._elementwise_ops import (
     truediv,
 )
 from tftape_torch._gather_ops import argmax, argmin
+from tftape_torch._igamma_ops import igamma, igammac
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -181,6 +182,8 @@ __all__ = [
     "floormod",
     "greater",
     "greater_equal",
+    "igamma",
+    "igammac",
     "imag",
     "in_top_k",
     "invert_permutation",
