@@ -39,3 +39,35 @@ def test_jacobian_in_a_is_diagonal() -> None:
     np.testing.assert_allclose(np.diag(j), _finite_difference(a.numpy(), x.numpy(), False),
                                rtol=1e-6)
     assert np.count_nonzero(j - np.diag(np.diag(j))) == 0
+
+
+def test_betainc_against_the_integral_by_symmetry_and_closed_forms() -> None:
+    # I_x(1, 1) = x; I_x(a, 1) = x**a; I_x(1, b) = 1 - (1 - x)**b; I_x(a, b) = 1 - I_{1-x}(b, a).
+    x = np.linspace(0.01, 0.99, 50)
+    a = np.linspace(0.2, 40.0, 50)
+    np.testing.assert_allclose(tf.math.betainc(np.ones(50), np.ones(50), x).numpy(), x,
+                               rtol=1e-12)
+    np.testing.assert_allclose(tf.math.betainc(a, np.ones(50), x).numpy(), x**a, rtol=1e-10)
+    np.testing.assert_allclose(tf.math.betainc(np.ones(50), a, x).numpy(), 1 - (1 - x)**a,
+                               rtol=1e-10)
+    b = np.linspace(60.0, 0.5, 50)
+    forward = tf.math.betainc(a, b, x).numpy()
+    mirrored = 1 - tf.math.betainc(b, a, 1 - x).numpy()
+    np.testing.assert_allclose(forward, mirrored, rtol=1e-9, atol=1e-13)
+
+
+def test_betainc_gradient_is_the_density_and_none_for_the_parameters() -> None:
+    a, b = tf.constant([2.0, 0.5], tf.float64), tf.constant([3.0, 4.0], tf.float64)
+    x = tf.constant([0.3, 0.6], tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch([a, b, x])
+        y = tf.math.betainc(a, b, x)
+    da, db, dx = tape.gradient(y, [a, b, x])
+    assert da is None and db is None
+    h = 1e-6
+    expected = (tf.math.betainc(a, b, x + h) - tf.math.betainc(a, b, x - h)) / (2 * h)
+    np.testing.assert_allclose(dx.numpy(), expected.numpy(), rtol=1e-7)
+    acc_x = tf.constant([0.3, 0.6], tf.float64)
+    with tf.autodiff.ForwardAccumulator(acc_x, tf.ones_like(acc_x)) as acc:
+        z = tf.math.betainc(a, b, acc_x)
+    np.testing.assert_allclose(acc.jvp(z).numpy(), dx.numpy(), rtol=1e-12)

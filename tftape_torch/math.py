@@ -55,7 +55,7 @@ from tftape_torch._elementwise_ops import (
     truediv,
 )
 from tftape_torch._gather_ops import argmax, argmin
-from tftape_torch._igamma_ops import igamma, igammac
+from tftape_torch._incomplete_ops import betainc, igamma, igammac
 from tftape_torch._math_ops import (
     abs,
     add,
@@ -157,6 +157,7 @@ __all__ = [
     "bessel_i0e",
     "bessel_i1",
     "bessel_i1e",
+    "betainc",
     "bincount",
     "ceil",
     "confusion_matrix",

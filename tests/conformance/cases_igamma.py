@@ -80,3 +80,64 @@ def case_igamma_errors(tf):
                                                  tf.constant([1.0], tf.float64))),
         "python": tf.math.igamma(2.0, 3.0),
     }
+
+
+def _betainc_grid(tf, dtype):
+    a = tf.constant([0.5, 1.0, 2.0, 5.0, 0.2, 30.0, 3.0, 1e-3, 2.0], dtype)
+    b = tf.constant([0.5, 1.0, 3.0, 2.0, 0.7, 20.0, 8.0, 1e-3, 2.0], dtype)
+    x = tf.constant([0.3, 0.5, 0.1, 0.9, 0.99, 0.55, 0.2, 0.5, 0.999], dtype)
+    with tf.GradientTape() as tape:
+        tape.watch([a, b, x])
+        y = tf.math.betainc(a, b, x)
+    return {"y": y, "grads": tape.gradient(y, [a, b, x])}
+
+
+def case_betainc_float32(tf):
+    return _betainc_grid(tf, tf.float32)
+
+
+def case_betainc_float64(tf):
+    return _betainc_grid(tf, tf.float64)
+
+
+def case_betainc_large_parameters_float32(tf):
+    return tf.math.betainc(tf.constant([500.0]), tf.constant([300.0]), tf.constant([0.6]))
+
+
+def case_betainc_large_parameters_float64(tf):
+    return tf.math.betainc(tf.constant([500.0], tf.float64), tf.constant([300.0], tf.float64),
+                           tf.constant([0.6], tf.float64))
+
+
+def case_betainc_edges_and_scalars(tf):
+    a = tf.constant([1.0, 0.0, -1.0, 2.0, 2.0, 2.0, 2.0, 2.0, np.nan])
+    b = tf.constant([1.0, 1.0, 1.0, 0.0, 3.0, 3.0, 3.0, 3.0, 1.0])
+    x = tf.constant([0.5, 0.5, 0.5, 0.5, -0.1, 0.0, 1.0, 1.1, 0.5])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.math.betainc(a, b, x)
+    return {"y": y, "dx": tape.gradient(y, x),
+            "scalars": tf.math.betainc(2.0, 3.0, tf.constant([0.25, 0.5])),
+            "scalar_x": tf.math.betainc(tf.constant([2.0, 3.0]), tf.constant([1.0, 2.0]), 0.4)}
+
+
+def case_betainc_second_derivative(tf):
+    a, b, x = tf.constant([2.0, 0.5]), tf.constant([3.0, 4.0]), tf.constant([0.3, 0.6])
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch([a, x])
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.math.betainc(a, b, x)
+        dx = inner.gradient(y, x)
+    return {"dx": dx, "dxx": outer.gradient(dx, x), "dxa": outer.gradient(dx, a)}
+
+
+def case_betainc_errors(tf):
+    return {
+        "shapes": _raises(lambda: tf.math.betainc(tf.constant([1.0]), tf.constant([1.0, 2.0]),
+                                                  tf.constant([0.5, 0.5]))),
+        "shapes_x": _raises(lambda: tf.math.betainc(tf.constant([[1.0], [2.0]]), 2.0,
+                                                    tf.constant([0.25, 0.5]))),
+        "int": _raises(lambda: tf.math.betainc(tf.constant([1]), tf.constant([1]),
+                                               tf.constant([1]))),
+    }

@@ -1,5 +1,7 @@
 """The regularized incomplete gamma functions `tf.math.igamma` (`P(a, x)`) and
-`tf.math.igammac` (`Q(a, x) = 1 - P(a, x)`), with TF's gradients for both operands.
+`tf.math.igammac` (`Q(a, x) = 1 - P(a, x)`), with TF's gradients for both operands,
+and the regularized incomplete beta function `tf.math.betainc` (`I_x(a, b)`), whose
+gradient TF defines for `x` only.
 
 The values are torch's `special.gammainc`/`gammaincc` (Cephes, as TF's Eigen
 kernels, in the operands' dtype: in float32 they give TF's bits for 70% of a
@@ -24,11 +26,13 @@ from typing import Any, Callable, Optional, Tuple
 
 import torch
 
-from tftape_torch._kernels import with_partials
+from tftape_torch._kernels import needs_grad, visible_to_modes, with_partials
 from tftape_torch._op_call import call, disallowed, match_operands
 from tftape_torch._recorded_ops import unregistered_gradient
+from tftape_torch._torch_internals import apply_function
+from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["igamma", "igammac"]
+__all__ = ["betainc", "igamma", "igammac"]
 
 _EPSILON = float(torch.finfo(torch.float64).eps) / 2  # Cephes' MACHEP for double
 _BIG = 4.503599627370496e15
@@ -199,3 +203,126 @@ def igammac(a: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
         different dtypes.
     """
     return _op("Igammac", _igammac_kernel, a, x)
+
+
+# ---------------------------------------------------------------------- betainc
+
+_TINY = 1e-300
+
+
+def _beta_fraction(a: torch.Tensor, b: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """The continued fraction of `I_x(a, b)` (modified Lentz), float64, converging for
+    `x < (a + 1) / (a + b + 2)`."""
+
+    def clamp(v: torch.Tensor) -> torch.Tensor:
+        return torch.where(torch.abs(v) < _TINY, _TINY, v)
+
+    qab, qap, qam = a + b, a + 1, a - 1
+    c = torch.ones_like(x)
+    d = 1 / clamp(1 - qab * x / qap)
+    h = d
+    for m in range(1, 10 * _MAX_ITERATIONS):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1 / clamp(1 + aa * d)
+        c = clamp(1 + aa / c)
+        h = h * d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1 / clamp(1 + aa * d)
+        c = clamp(1 + aa / c)
+        step = d * c
+        h = h * step
+        if m % _CHECK_EVERY == 0 and bool((torch.abs(step - 1) <= _EPSILON).all()):
+            break
+    return h
+
+
+def _betainc_values(a: torch.Tensor, b: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """`I_x(a, b)` in float64, rounded to the operands' dtype; TF's NaN outside
+    `a, b > 0`, `0 <= x <= 1`."""
+    a64, b64, x64 = (t.to(torch.float64) for t in torch.broadcast_tensors(a, b, x))
+    inside = (a64 > 0) & (b64 > 0) & (x64 > 0) & (x64 < 1)
+    sa, sb, sx = (torch.where(inside, t, 0.5) for t in (a64, b64, x64))
+    front = torch.exp(torch.lgamma(sa + sb) - torch.lgamma(sa) - torch.lgamma(sb)
+                      + sa * torch.log(sx) + sb * torch.log1p(-sx))
+    direct = sx < (sa + 1) / (sa + sb + 2)  # else by symmetry: 1 - I_{1-x}(b, a)
+    fa, fb, fx = (torch.where(direct, p, q) for p, q in ((sa, sb), (sb, sa), (sx, 1 - sx)))
+    part = front * _beta_fraction(fa, fb, fx) / fa
+    value = torch.where(direct, part, 1 - part)
+    value = torch.where(x64 == 0, 0.0, torch.where(x64 == 1, 1.0, value))
+    valid = (a64 > 0) & (b64 > 0) & (x64 >= 0) & (x64 <= 1)
+    return torch.where(valid, value, torch.nan).to(a.dtype)
+
+
+def _betainc_partial_x(a: torch.Tensor, b: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """TF's d I_x(a, b) / dx: `exp(xlog1py(b - 1, -x) + xlogy(a - 1, x) - log B(a, b))`."""
+    log_beta = torch.lgamma(a) + torch.lgamma(b) - torch.lgamma(a + b)
+    return torch.exp(torch.special.xlog1py(b - 1, -x) + torch.xlogy(a - 1, x) - log_beta)
+
+
+class _Betainc(torch.autograd.Function):
+    """`betainc` with TF's gradients: None for `a` and `b`, the density for `x`."""
+
+    @staticmethod
+    def forward(a: torch.Tensor, b: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return _betainc_values(a, b, x)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        ctx.save_for_backward(*inputs)
+        ctx.save_for_forward(*inputs)
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Optional[torch.Tensor]) -> Tuple[Optional[torch.Tensor], ...]:
+        if grad is None or not ctx.needs_input_grad[2]:
+            return None, None, None
+        a, b, x = ctx.saved_tensors
+        partial = _betainc_partial_x(a, b, x) * grad
+        return None, None, partial.sum_to_size(x.shape)
+
+    @staticmethod
+    def jvp(ctx: Any, tangent_a: Any, tangent_b: Any, tangent_x: Any) -> torch.Tensor:
+        # TF's forward mode transposes the gradient: `a` and `b` carry none.
+        a, b, x = ctx.saved_tensors
+        if tangent_x is None:
+            return torch.zeros(torch.broadcast_shapes(a.shape, b.shape, x.shape),
+                               dtype=x.dtype, device=x.device)
+        return _betainc_partial_x(a, b, x) * tangent_x
+
+
+@visible_to_modes
+def _betainc_kernel(a: torch.Tensor, b: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    if needs_grad(x):
+        return apply_function(_Betainc, a, b, x)
+    return _betainc_values(a, b, x)
+
+
+def betainc(a: Any, b: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The regularized incomplete beta function `I_x(a, b) = B(x; a, b) / B(a, b)`,
+    elementwise: `a`, `b` and `x` of one shape, or scalars. NaN outside `a, b > 0`,
+    `0 <= x <= 1`. The gradient is TF's: `x`'s only (None for `a` and `b`).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.math.betainc(tf.constant([0.5, 2.0]), tf.constant([0.5, 3.0]),
+    ...                       tf.constant([0.3, 0.5])))
+    tf.Tensor([0.36901012 0.6875    ], shape=(2,), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for operands that are not float32 or float64, of different
+        dtypes, or of different non-scalar shapes.
+    """
+    a_, b_ = _operands(a, b, "Betainc")
+    a_, x_ = _operands(a_, x, "Betainc")
+    if b_.dtype != a_.dtype:
+        raise disallowed("Betainc", b_.dtype, "float, double")
+    for name_, other in (("b", b_), ("x", x_)):
+        if a_.dim() and other.dim() and a_.shape != other.shape:
+            raise InvalidArgumentError(
+                None, None, f"Shapes of a and {name_} are inconsistent: {list(a_.shape)} vs. "
+                f"{list(other.shape)} [Op:Betainc]")
+    if b_.dim() and x_.dim() and b_.shape != x_.shape:
+        raise InvalidArgumentError(
+            None, None, f"Shapes of b and x are inconsistent: {list(b_.shape)} vs. "
+            f"{list(x_.shape)} [Op:Betainc]")
+    return call("Betainc", _betainc_kernel, (a_, b_, x_), a_, b_, x_)
