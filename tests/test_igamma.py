@@ -71,3 +71,19 @@ def test_betainc_gradient_is_the_density_and_none_for_the_parameters() -> None:
     with tf.autodiff.ForwardAccumulator(acc_x, tf.ones_like(acc_x)) as acc:
         z = tf.math.betainc(a, b, acc_x)
     np.testing.assert_allclose(acc.jvp(z).numpy(), dx.numpy(), rtol=1e-12)
+
+
+def test_gradient_in_x_alone_never_runs_the_series_for_a(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tftape_torch import _incomplete_ops
+
+    def refuse(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        raise AssertionError("d/da computed for a gradient in x only")
+
+    monkeypatch.setattr(_incomplete_ops, "_grad_a", refuse)
+    a, x = tf.constant([2.0, 5.0]), tf.constant([1.0, 3.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.math.igammac(a, x)
+    expected = -np.exp(-x.numpy() + (a.numpy() - 1) * np.log(x.numpy())
+                       - np.array([0.0, np.log(24.0)]))  # -x**(a-1) e**-x / Gamma(a)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), expected, rtol=1e-6)

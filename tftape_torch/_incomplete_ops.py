@@ -127,13 +127,13 @@ def _partial_x(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 _grad_a = unregistered_gradient("IgammaGradA", _igamma_grad_a)
 
 
-def _igamma_partials(a: torch.Tensor, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    return _grad_a(a, x), _partial_x(a, x)
+def _igamma_partials(a: torch.Tensor, x: torch.Tensor) -> Tuple[Any, torch.Tensor]:
+    # `a`'s partial runs a series or continued fraction: made only when asked for.
+    return (lambda: _grad_a(a, x)), _partial_x(a, x)
 
 
-def _igammac_partials(a: torch.Tensor, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    da, dx = _igamma_partials(a, x)
-    return -da, -dx
+def _igammac_partials(a: torch.Tensor, x: torch.Tensor) -> Tuple[Any, torch.Tensor]:
+    return (lambda: -_grad_a(a, x)), -_partial_x(a, x)
 
 
 def _outside(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

@@ -549,7 +549,7 @@ class _WithPartials(torch.autograd.Function):
             return None, None, None, None
         x, y = ctx.saved_tensors
         with _DisableSubclass():
-            grads = [None if p is None or not needed else _sum_to(p * grad, t.shape)
+            grads = [None if p is None or not needed else _sum_to(_partial(p) * grad, t.shape)
                      for p, needed, t in zip(ctx.partials(x, y), ctx.needs_input_grad, (x, y))]
         return grads[0], grads[1], None, None
 
@@ -560,18 +560,25 @@ class _WithPartials(torch.autograd.Function):
         # which conjugates.
         x, y = ctx.saved_tensors
         with _DisableSubclass():
-            terms = [_conj(p) * zero_for(tangent, t) for p, tangent, t
+            terms = [_conj(_partial(p)) * zero_for(tangent, t) for p, tangent, t
                      in zip(ctx.partials(x, y), (tangent_x, tangent_y), (x, y)) if p is not None]
             return terms[0] if len(terms) == 1 else terms[0] + terms[1]
 
 
+def _partial(p: Any) -> torch.Tensor:
+    """A partial given as a tensor, or as a function making it (an expensive partial,
+    made only for an operand whose gradient is asked for)."""
+    return p() if callable(p) else p
+
+
 @visible_to_modes
 def with_partials(x: torch.Tensor, y: torch.Tensor, fn: Callable[..., torch.Tensor],
-                  partials: Callable[..., Tuple[Optional[torch.Tensor], ...]]) -> torch.Tensor:
+                  partials: Callable[..., Tuple[Any, ...]]) -> torch.Tensor:
     """`fn(x, y)`, whose gradients are the `partials(x, y)` times the incoming one, not
     conjugated: TF's `Xlogy` and `Xdivy` gradients for complex operands (TF's other
     complex gradients conjugate the derivative, as torch's do). A partial of None is
-    an operand TF registers no gradient for (`Polygamma`'s order, `Zeta`'s `x`).
+    an operand TF registers no gradient for (`Polygamma`'s order, `Zeta`'s `x`); a
+    partial may be a function that makes it, called only when that gradient is needed.
 
     >>> x, y = torch.tensor([1j], requires_grad=True), torch.tensor([2 + 0j])
     >>> out = with_partials(x, y, torch.mul, lambda a, b: (b, a))
