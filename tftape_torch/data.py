@@ -76,6 +76,7 @@ from tftape_torch._data_elements import (
     stack_elements,
     unbatched_spec,
 )
+from tftape_torch._data_files import SavedDatasets
 from tftape_torch._data_iterator import DatasetIterator
 from tftape_torch._data_options import AutoShardPolicy, Options
 from tftape_torch._data_windows import DatasetSpec, WindowTransformations
@@ -106,7 +107,7 @@ _Factory = Callable[[], PyIterator[Element]]
 # Dataset
 
 
-class Dataset(WindowTransformations, torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+class Dataset(WindowTransformations, SavedDatasets, torch.utils.data.IterableDataset):  # type: ignore[type-arg]
     """Represents a potentially large set of elements (here: held in memory).
 
     >>> import tftape_torch as tf
@@ -785,6 +786,8 @@ class experimental:
     bucket_by_sequence_length = iteration.method_transformation("bucket_by_sequence_length")
 
     get_single_element = staticmethod(Dataset.get_single_element)
+    save = staticmethod(Dataset.save)
+    load = staticmethod(Dataset.load)
     cardinality = staticmethod(Dataset.cardinality)
 
     @staticmethod
