@@ -45,9 +45,10 @@ def _log_term(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return a * torch.log(x) - x - torch.lgamma(a)
 
 
-def _series_da(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """d P(a, x) / da by Eigen's `igamma_series_impl` (for `x <= max(1, a)`)."""
-    ax = torch.exp(_log_term(a, x)) / a  # x**a exp(-x) / Gamma(a + 1)
+def _series_da(a: torch.Tensor, x: torch.Tensor, term: torch.Tensor) -> torch.Tensor:
+    """d P(a, x) / da by Eigen's `igamma_series_impl` (for `x <= max(1, a)`); `term`
+    is `x**a exp(-x) / Gamma(a)`."""
+    ax = term / a  # x**a exp(-x) / Gamma(a + 1)
     r, c, ans = a.clone(), torch.ones_like(a), torch.ones_like(a)
     dc_da, dans_da = torch.zeros_like(a), torch.zeros_like(a)
     for i in range(_MAX_ITERATIONS):
@@ -64,9 +65,9 @@ def _series_da(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return ans * ax * dlogax_da + dans_da * ax
 
 
-def _fraction_da(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """d Q(a, x) / da by Eigen's `igammac_cf_impl` (for `x > max(1, a)`)."""
-    ax = torch.exp(_log_term(a, x))
+def _fraction_da(a: torch.Tensor, x: torch.Tensor, ax: torch.Tensor) -> torch.Tensor:
+    """d Q(a, x) / da by Eigen's `igammac_cf_impl` (for `x > max(1, a)`); `ax` is
+    `x**a exp(-x) / Gamma(a)`."""
     y, z, c = 1 - a, x + 2 - a, torch.zeros_like(a)
     pkm2, qkm2, pkm1, qkm1 = torch.ones_like(a), x, x + 1, (x + 2 - a) * x
     ans = pkm1 / qkm1
@@ -107,13 +108,15 @@ def _igamma_grad_a(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     log_term = _log_term(a64, x64)
     floor = -math.log(torch.finfo(a.dtype).max)
     valid = valid & ~torch.isnan(log_term) & (log_term >= floor)
+    term = torch.exp(log_term)
     by_fraction = valid & (x64 > 1) & (x64 > a64)
     by_series = valid & ~by_fraction
     out = torch.zeros_like(a64)
     if bool(by_series.any()):
-        out[by_series] = _series_da(a64[by_series], x64[by_series])
+        out[by_series] = _series_da(a64[by_series], x64[by_series], term[by_series])
     if bool(by_fraction.any()):
-        out[by_fraction] = -_fraction_da(a64[by_fraction], x64[by_fraction])
+        out[by_fraction] = -_fraction_da(a64[by_fraction], x64[by_fraction],
+                                         term[by_fraction])
     nan = (a64 <= 0) | (x64 < 0) | torch.isnan(a64) | torch.isnan(x64)
     out = torch.where(nan & (x64 != 0), torch.nan, out)
     return out.to(a.dtype)
