@@ -389,6 +389,8 @@ def _rows(
     """
     step = count if chunk is None else chunk
     legacy, last = plan.legacy, plan.last
+    if plan.legacy_faster and step * _numel_sum(sources) <= _LEGACY_FASTER_UP_TO:
+        legacy = True  # NOTE [Which vmap]
     stack: Optional[_Stack] = None
     start = 0
     failure: Optional[RuntimeError] = None
@@ -515,6 +517,7 @@ def _prefer_columns(
     return all(getattr(source, "dtype", None) == dtype for source in sources)
 
 
+_LEGACY_FASTER_UP_TO = 2**16  # entries of one batched pass (NOTE [Which vmap])
 _COLUMNS_FROM = 2**17
 _CONV_COLUMNS_FROM = 2**14
 _MIN_COLUMN_ROWS = math.isqrt(_CONV_COLUMNS_FROM)  # rows >= columns and rows * columns >= 2**14

@@ -5,15 +5,30 @@ NOTE: [Which vmap]
 
 torch batches a backward pass over a recorded graph in two ways:
 `torch.autograd.grad(..., is_grads_batched=True)` (the legacy `_vmap_internals`
-batching rules) and functorch's `vmap` around the engine call. On torch 2.13
-functorch is as fast or faster on everything we measured and much faster where the
-legacy rules are missing or poor (`tanh_backward` runs as a per-row loop; jacobians
-through `mv` are 80x, through `conv2d` 5x, through `layer_norm` 8x slower), so it
-is the default. Two exceptions:
+batching rules) and functorch's `vmap` around the engine call. Both are run here
+with their primitives (a vmap level, batch dimensions added and removed), without
+the argument handling `torch.func.vmap` and `autograd.grad` wrap them in (~20 and
+~50 us per call). Where a legacy rule is missing or poor the legacy path is slow
+(it runs the op once per row: `tanh_backward`, `where`, `masked_fill`, index and
+softmax backward; jacobians through `mv` are 40x, through `conv2d` 5x, through
+`softmax` 6x slower), so functorch is the default. Where every node of the graph
+has a legacy rule the legacy path is faster: it dispatches each batched op in C++
+without functorch's interpreter stack, 15-25% less per pass for small passes
+(torch 2.13, 1 thread, 16 and 256 rows: arithmetic, `exp`/`log`/`sqrt` and other
+unary ops, `sum`/`mean`/`amax`/`logsumexp`/`var` reductions, views, slices, `mm`;
+as fast at 256 x 256 entries, mixed at 1024 x 1024). So the walk checks every node
+against an allow-list measured that way (`_BATCHED_NODES`), and a pass of at most
+2**16 entries through such a graph takes the legacy rules (`Plan.legacy_faster`).
+One case breaks it: a 0-d tensor that gets a gradient (`x - reduce_mean(x)`), whose
+broadcast's backward sums to a scalar with a full `sum`, which has no legacy rule;
+such a tensor comes from a leaf, a reduction, a select or a view, so those nodes'
+output ranks are read (the target's own rank does not matter). What departs from
+functorch with the batch dimension first:
 * functorch's batching rule for `_cdist_backward` returns wrong values (every `p`;
   `torch.func.jacrev` is wrong too). Graphs holding a `CdistBackward0` node take the
   legacy path, which is right. A sweep of torch's OpInfo database (2111 samples,
   float64) found no other op on which either path disagrees with a row loop.
+* Small passes through graphs of legacy-batched nodes, above.
 * Matrix products whose gradient becomes a batch of matrix-vector products. For
   `matmul(W, x)` with `x` a column (`[n, 1]`, as TF code writes it) the batched
   gradient of `x` is `W^T @ G` with `G` `[B, n, 1]`; `at::matmul` never folds a 2-D
@@ -72,6 +87,7 @@ from tftape_torch._torch_internals import (
     dtype_of,
     grad_fn_of,
     node_output_dims,
+    node_output_rank,
 )
 
 __all__ = ["LOOP", "Plan", "plan_for"]
@@ -87,9 +103,10 @@ class Plan(NamedTuple):
     last: bool  # seeds batch-last (NOTE [Which vmap]: column products, transposed rows)
     convolutions: int  # convolution nodes (their batched backward is slow)
     columns: bool  # forward-over-reverse columns may be tried (no Python backward)
+    legacy_faster: bool  # every node has a fast legacy rule: small passes take them
 
 
-LOOP = Plan(False, False, 0, False)
+LOOP = Plan(False, False, 0, False, False)
 
 
 def plan_for(target: Any) -> Plan:
@@ -101,8 +118,9 @@ def plan_for(target: Any) -> Plan:
     if root is None:
         return LOOP
     last = custom = double = transposed_row = False
+    legacy = dtype.is_floating_point
     convolutions = 0
-    kinds = _NODE_KINDS
+    kinds, rules = _NODE_KINDS, _LEGACY_RULES
     seen = {root}
     pending = [root]
     pop, push, add = pending.pop, pending.append, seen.add
@@ -112,9 +130,15 @@ def plan_for(target: Any) -> Plan:
         if kind is None:
             kind = kinds[type(node)] = _node_kind(node)
         nexts = node.next_functions
+        if legacy:
+            rule = rules.get(type(node))
+            if rule is None:
+                rule = rules[type(node)] = _legacy_rule(node)
+            legacy = rule == _BATCHED or (rule == _BATCHED_UNLESS_SCALAR
+                                          and (node is root or not _makes_scalar(node)))
         if kind:
             if kind == _LEGACY:
-                return Plan(True, False, 0, False)
+                return Plan(True, False, 0, False, False)
             if kind == _CONVOLUTION:
                 convolutions += 1
             elif kind == _CUSTOM:
@@ -131,9 +155,15 @@ def plan_for(target: Any) -> Plan:
                 add(next_node)
                 push(next_node)
     if not on_host:  # launches, not arithmetic, set the time (NOTE [Which vmap])
-        return Plan(False, False, convolutions, False)
+        return Plan(False, False, convolutions, False, False)
     last = last or (double and transposed_row)
-    return Plan(False, last, convolutions, not custom and dtype.is_floating_point)
+    return Plan(False, last, convolutions, not custom and dtype.is_floating_point,
+                legacy and not last)
+
+
+def _makes_scalar(node: Any) -> bool:
+    """Whether `node`'s forward op returned a 0-d tensor (for a leaf: is one)."""
+    return not node_output_rank(node)  # None (unknown) counts as 0-d
 
 
 def _one_column(node: Any) -> bool:
@@ -167,6 +197,40 @@ _DOUBLE = -5
 _TRANSPOSES = frozenset({"TransposeBackward0", "TBackward0", "PermuteBackward0"})
 _MAT2_INDEX = {"MmBackward0": 1, "BmmBackward0": 1, "AddmmBackward0": 2, "BaddbmmBackward0": 2}
 _NODE_KINDS: Dict[type, int] = {}
+
+# Node types whose backward (and, in a Hessian's graph, whose own nodes' backward) the
+# legacy rules batch without a per-row loop, measured faster than functorch (NOTE
+# [Which vmap]). A 0-d tensor that gets a gradient rules them out: a broadcasting op's
+# backward sums to it with a full `sum`, which the legacy rules run row by row. Such
+# a tensor comes from a leaf, a reduction, a select or a view, so only those are read.
+_BATCHED_NODES = frozenset({
+    "AbsBackward0", "AddBackward0", "AddBackward1", "CloneBackward0", "CosBackward0",
+    "DiagonalBackward0", "DiagonalBackwardBackward0", "DivBackward0", "DivBackward1",
+    "ErfBackward0", "ExpBackward0", "ExpandBackward0", "Expm1Backward0", "Log1PBackward0",
+    "LogBackward0", "MmBackward0", "MulBackward0", "MulBackward1", "NegBackward0",
+    "PermuteBackward0", "PowBackward0", "ReciprocalBackward0", "RepeatBackward0", "RsqrtBackward0",
+    "RsubBackward1", "SelectBackwardBackward0", "SgnBackward0", "SigmoidBackward0",
+    "SigmoidBackwardBackward0", "SinBackward0", "SliceBackward0", "SliceBackwardBackward0",
+    "SqrtBackward0", "SubBackward0", "TBackward0", "ToCopyBackward0", "TransposeBackward0",
+    "UnsqueezeBackward0",
+})
+_BATCHED_UNLESS_SCALAR_NODES = frozenset({
+    "torch::autograd::AccumulateGrad", "AmaxBackward0", "AminBackward0",
+    "LogsumexpBackward0", "MeanBackward0", "MeanBackward1", "SelectBackward0",
+    "SqueezeBackward0", "SqueezeBackward1", "SumBackward0", "SumBackward1",
+    "UnsafeViewBackward0", "VarBackward0", "ViewBackward0",
+})
+_NOT_BATCHED, _BATCHED, _BATCHED_UNLESS_SCALAR = 0, 1, 2
+_LEGACY_RULES: Dict[type, int] = {}
+
+
+def _legacy_rule(node: Any) -> int:
+    if isinstance(node, BackwardCFunction):
+        return _NOT_BATCHED
+    name = node.name()
+    if name in _BATCHED_NODES:
+        return _BATCHED
+    return _BATCHED_UNLESS_SCALAR if name in _BATCHED_UNLESS_SCALAR_NODES else _NOT_BATCHED
 
 
 def _node_kind(node: Any) -> int:

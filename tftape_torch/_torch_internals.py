@@ -51,6 +51,7 @@ __all__ = [
     "node_sequence_nr",
     "next_sequence_nr",
     "node_output_dims",
+    "node_output_rank",
     "output_nr_of",
     "refcount",
     "remove_batch_dim",
@@ -218,15 +219,50 @@ def engine_backward(
 
     `upstream` holds one seed per output (never `None`); unused inputs give `None`.
     """
-    if is_grads_batched or _engine_run_backward is None:
+    if _engine_run_backward is None:  # pragma: no cover - only on an unverified torch
         return torch.autograd.grad(
             outputs, inputs, upstream, retain_graph=retain_graph, create_graph=create_graph,
             allow_unused=True, is_grads_batched=is_grads_batched, materialize_grads=False,
         )
+    if is_grads_batched:
+        return _legacy_batched_backward(outputs, inputs, upstream, retain_graph, create_graph)
     return _engine_run_backward(
         tuple(outputs), tuple(upstream), retain_graph, create_graph, tuple(inputs), True,
         accumulate_grad=False,
     )
+
+
+# `is_grads_batched` as `torch.autograd.grad` runs it (torch/_vmap_internals.py `_vmap`:
+# the legacy batching rules, one vmap-mode level around the engine call), without
+# `_vmap`'s per-call argument flattening and checks (~50 us, half a small jacobian).
+_legacy_increment_nesting = _require(
+    torch._C, "_vmapmode_increment_nesting", "legacy batched backward passes")
+_legacy_decrement_nesting = _require(
+    torch._C, "_vmapmode_decrement_nesting", "legacy batched backward passes")
+_legacy_add_batch_dim = _require(torch, "_add_batch_dim", "legacy batched backward passes")
+_legacy_remove_batch_dim = _require(torch, "_remove_batch_dim", "legacy batched backward passes")
+
+
+def _legacy_batched_backward(
+    outputs: Sequence[torch.Tensor],
+    inputs: Sequence[Any],
+    upstream: Sequence[torch.Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+) -> Sequence[Optional[torch.Tensor]]:
+    assert _engine_run_backward is not None
+    size = upstream[0].shape[0]
+    level = _legacy_increment_nesting()
+    try:
+        seeds = tuple(_legacy_add_batch_dim(seed, 0, level) for seed in upstream)
+        grads = _engine_run_backward(
+            tuple(outputs), seeds, retain_graph, create_graph, tuple(inputs), True,
+            accumulate_grad=False,
+        )
+        return [None if grad is None else _legacy_remove_batch_dim(grad, level, size, 0)
+                for grad in grads]
+    finally:
+        _legacy_decrement_nesting()
 
 
 # ---------------------------------------------------------------------------
@@ -375,6 +411,15 @@ def node_output_dims(node: Any) -> Optional[Tuple[int, ...]]:
     except (AttributeError, IndexError, TypeError, RuntimeError):
         return None
     return tuple(int(d) for d in shape)
+
+
+def node_output_rank(node: Any) -> Optional[int]:
+    """The number of dimensions of the first output of `node`'s forward op (a leaf's
+    for its `AccumulateGrad`; None if unknown): `node_output_dims`' length, cheaper."""
+    try:
+        return len(node._input_metadata[0].shape)
+    except (AttributeError, IndexError, TypeError, RuntimeError):
+        return None
 
 
 # What torch says when it cannot batch an op of a backward pass (functorch's and
