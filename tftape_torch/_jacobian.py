@@ -389,8 +389,11 @@ def _rows(
     """
     step = count if chunk is None else chunk
     legacy, last = plan.legacy, plan.last
-    if plan.legacy_faster and step * _numel_sum(sources) <= _LEGACY_FASTER_UP_TO:
-        legacy = True  # NOTE [Which vmap]
+    if _state.THREAD.accumulators or (
+            plan.legacy_faster and step * _numel_sum(sources) <= _LEGACY_FASTER_UP_TO):
+        # NOTE [Which vmap]; under a ForwardAccumulator functorch cannot batch the
+        # tangents' `_unpack_dual`, the legacy rules can.
+        legacy = True
     stack: Optional[_Stack] = None
     start = 0
     failure: Optional[RuntimeError] = None

@@ -649,6 +649,7 @@ class GradientTape:
             for index, source in enumerate(flat_sources):
                 if type(results[index]) is torch.Tensor and _typed_like_eager(source):
                     _retype_fresh(results, index)
+            _hand_out(results)  # the rows went out unstacked: their JVPs are not these
             return results[0] if single else _structure.pack_like(sources, results)
         finally:
             self._end_use()
@@ -722,6 +723,7 @@ class GradientTape:
             )]
             if type(results[0]) is torch.Tensor and _typed_like_eager(source):
                 _retype_fresh(results, 0)
+            _hand_out(results)
             return results[0]
         finally:
             self._end_use()
@@ -829,9 +831,7 @@ class GradientTape:
             for index, source in enumerate(sources):
                 if type(results[index]) is torch.Tensor and _typed_like_eager(source):
                     _retype_fresh(results, index)
-        if _state.THREAD.gradient_hooks:
-            for hook in _state.THREAD.gradient_hooks:
-                hook(results)
+        _hand_out(results)
         return results
 
     def _single_edge(self, target: Any, source: Any) -> Optional[List[Any]]:
@@ -1071,6 +1071,13 @@ GradientTape.__module__ = "tftape_torch"
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _hand_out(results: List[Any]) -> None:
+    """Show the gradients a tape hands out to the thread's gradient hooks (an active
+    `ForwardAccumulator` notes their JVPs; `custom_gradient` restores raw values)."""
+    for hook in _state.THREAD.gradient_hooks:
+        hook(results)
 
 
 def _retype_fresh(results: List[Any], index: int) -> None:

@@ -1180,6 +1180,35 @@ def case_fwd_integer_primal(tf):
     return {"warnings": caught, "x": acc.jvp(x), "y": acc.jvp(y), "z": acc.jvp(z)}
 
 
+def _jacobian_under_accumulator(tf, f, batch=False):
+    x = tf.Variable([[0.3, -1.2, 0.5, 2.0], [1.5, 0.25, -0.5, 0.75]])
+    tangent = tf.constant([[1.0, 0.0, 0.5, 0.2], [0.0, -1.0, 0.25, 2.0]])
+    with tf.autodiff.ForwardAccumulator(x, tangent) as acc:
+        with tf.GradientTape() as tape:
+            y = f(x)
+        j = tape.batch_jacobian(y, x) if batch else tape.jacobian(y, x)
+    return {"j": j, "jvp": acc.jvp(j)}
+
+
+def case_fwd_jvp_of_a_jacobian(tf):
+    # The jacobian's rows run while the accumulator is active: its JVP is theirs.
+    return _jacobian_under_accumulator(tf, lambda x: tf.sin(x) * x + tf.sqrt(x * x + 1.0))
+
+
+def case_fwd_jvp_of_a_jacobian_through_tanh(tf):
+    return _jacobian_under_accumulator(
+        tf, lambda x: tf.tanh(tf.matmul(x, tf.reshape(tf.sin(x), [4, 2]))))
+
+
+def case_fwd_jvp_of_a_batch_jacobian(tf):
+    def layer_norm(x):
+        centered = x - tf.reduce_sum(x, axis=-1, keepdims=True) / 4.0
+        variance = tf.reduce_sum(centered * centered, axis=-1, keepdims=True) / 4.0
+        return centered / tf.sqrt(variance + 1e-5)
+
+    return _jacobian_under_accumulator(tf, layer_norm, batch=True)
+
+
 # ---------------------------------------------------------------------------
 # stop_gradient
 
