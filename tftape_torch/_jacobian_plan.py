@@ -77,7 +77,7 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, NamedTuple
+from typing import Any, Dict, NamedTuple, Tuple
 
 from torch import Tensor
 from torch.autograd.function import BackwardCFunction
@@ -120,20 +120,18 @@ def plan_for(target: Any) -> Plan:
     last = custom = double = transposed_row = False
     legacy = dtype.is_floating_point
     convolutions = 0
-    kinds, rules = _NODE_KINDS, _LEGACY_RULES
+    kinds = _NODE_KINDS
     seen = {root}
     pending = [root]
     pop, push, add = pending.pop, pending.append, seen.add
     while pending:
         node = pop()
-        kind = kinds.get(type(node))
-        if kind is None:
-            kind = kinds[type(node)] = _node_kind(node)
+        entry = kinds.get(type(node))
+        if entry is None:
+            entry = kinds[type(node)] = _classify(node)
+        kind, rule = entry
         nexts = node.next_functions
         if legacy:
-            rule = rules.get(type(node))
-            if rule is None:
-                rule = rules[type(node)] = _legacy_rule(node)
             legacy = rule == _BATCHED or (rule == _BATCHED_UNLESS_SCALAR
                                           and (node is root or not _makes_scalar(node)))
         if kind:
@@ -173,14 +171,15 @@ def _one_column(node: Any) -> bool:
     return dims is not None and len(dims) >= 2 and dims[-1] == 1 and math.prod(dims[:-2]) == 1
 
 
-def _is_row_product(node: Any, kinds: Dict[type, int]) -> bool:
+def _is_row_product(node: Any, kinds: Dict[type, Tuple[int, int]]) -> bool:
     """Whether `node` is a matrix product with a row output (`[..., 1, n]`) whose first
     operand gets a gradient (the product a transposed row feeds)."""
     if node is None:
         return False
-    kind = kinds.get(type(node))
-    if kind is None:
-        kind = kinds[type(node)] = _node_kind(node)
+    entry = kinds.get(type(node))
+    if entry is None:
+        entry = kinds[type(node)] = _classify(node)
+    kind = entry[0]
     if kind <= 0 or node.next_functions[kind - 1][0] is None:
         return False
     dims = node_output_dims(node)
@@ -196,7 +195,6 @@ _TRANSPOSE = -4
 _DOUBLE = -5
 _TRANSPOSES = frozenset({"TransposeBackward0", "TBackward0", "PermuteBackward0"})
 _MAT2_INDEX = {"MmBackward0": 1, "BmmBackward0": 1, "AddmmBackward0": 2, "BaddbmmBackward0": 2}
-_NODE_KINDS: Dict[type, int] = {}
 
 # Node types whose backward (and, in a Hessian's graph, whose own nodes' backward) the
 # legacy rules batch without a per-row loop, measured faster than functorch (NOTE
@@ -221,24 +219,26 @@ _BATCHED_UNLESS_SCALAR_NODES = frozenset({
     "UnsafeViewBackward0", "VarBackward0", "ViewBackward0",
 })
 _NOT_BATCHED, _BATCHED, _BATCHED_UNLESS_SCALAR = 0, 1, 2
-_LEGACY_RULES: Dict[type, int] = {}
+_NODE_KINDS: Dict[type, Tuple[int, int]] = {}  # node type -> (kind, legacy rule)
 
 
-def _legacy_rule(node: Any) -> int:
-    if isinstance(node, BackwardCFunction):
-        return _NOT_BATCHED
-    name = node.name()
-    if name in _BATCHED_NODES:
-        return _BATCHED
-    return _BATCHED_UNLESS_SCALAR if name in _BATCHED_UNLESS_SCALAR_NODES else _NOT_BATCHED
-
-
-def _node_kind(node: Any) -> int:
+def _classify(node: Any) -> Tuple[int, int]:
+    """`node`'s kind and legacy rule, cached by node type in `_NODE_KINDS`."""
     if isinstance(node, BackwardCFunction):
         # A Python backward may leave the graph (NumPy, `.item()`, no_grad): its
         # gradient need not be differentiable, so no columns through it.
-        return _CUSTOM
+        return _CUSTOM, _NOT_BATCHED
     name = node.name()
+    if name in _BATCHED_NODES:
+        rule = _BATCHED
+    elif name in _BATCHED_UNLESS_SCALAR_NODES:
+        rule = _BATCHED_UNLESS_SCALAR
+    else:
+        rule = _NOT_BATCHED
+    return _node_kind(name), rule
+
+
+def _node_kind(name: str) -> int:
     if name in _LEGACY_VMAP_NODES:
         return _LEGACY
     if name.startswith("ConvolutionBackward") or name.startswith("MkldnnConvolutionBackward"):
