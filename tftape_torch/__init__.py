@@ -121,6 +121,7 @@ from tftape_torch._dtypes import (
     int64,
     uint8,
 )
+from tftape_torch._eig_ops import eig, eigvals
 from tftape_torch._elementwise_ops import (
     acos,
     acosh,
@@ -348,6 +349,8 @@ __all__ = [
     "dtypes",
     "dynamic_partition",
     "dynamic_stitch",
+    "eig",
+    "eigvals",
     "einsum",
     "ensure_shape",
     "equal",

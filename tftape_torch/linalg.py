@@ -13,6 +13,7 @@ from tftape_torch._banded_ops import (
     tridiagonal_matmul,
     tridiagonal_solve,
 )
+from tftape_torch._eig_ops import eig, eigvals
 from tftape_torch._linalg_ops import (
     adjoint,
     band_part,
@@ -57,7 +58,9 @@ __all__ = [
     "det",
     "diag",
     "diag_part",
+    "eig",
     "eigh",
+    "eigvals",
     "eigvalsh",
     "einsum",
     "expm",

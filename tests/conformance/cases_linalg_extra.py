@@ -514,3 +514,126 @@ def case_forward_mode(tf):
             "sqrtm": tf.linalg.sqrtm(a),
         }
     return {key: acc.jvp(value) for key, value in outs.items()}
+
+
+# ---------------------------------------------------------------------------
+# eig / eigvals. The eigenvalues' order and the eigenvectors' phases are not TF's
+# (tftape_torch/_eig_ops.py): every answer here is one that does not depend on
+# them (sorted parts, residuals, moduli, symmetric functions and their gradients).
+
+_GENERAL = [[1.0, 2.0, 0.5, -1.0], [0.3, -1.5, 2.0, 0.7], [-2.0, 0.4, 0.9, 1.1],
+            [0.6, -0.8, 1.3, -0.2]]
+_COMPLEX_RE = [[1.0, 0.5, -0.3], [0.2, -1.0, 0.8], [0.7, 0.1, 0.4]]
+_COMPLEX_IM = [[0.4, -0.6, 0.1], [0.9, 0.3, -0.2], [-0.5, 0.2, 1.2]]
+
+
+def _eig_summary(tf, a):
+    """Order- and phase-free facts about `eig(a)`."""
+    e, v = tf.linalg.eig(a)
+    re, im = tf.math.real(e), tf.math.imag(e)
+    av = tf.matmul(tf.cast(a, e.dtype), v)
+    residual = tf.reduce_max(tf.abs(av - v * e[..., None, :]), axis=[-2, -1])
+    rows = tf.cast(tf.range(1, a.shape[-1] + 1), re.dtype)
+    return {
+        "shapes": [e.shape.as_list(), v.shape.as_list()],
+        "real_sorted": tf.sort(re, axis=-1),
+        "imag_sorted": tf.sort(im, axis=-1),
+        "sum": tf.reduce_sum(e, axis=-1),
+        "product": tf.reduce_prod(e, axis=-1),
+        "residual_small": residual < 1e-4,
+        "unit_columns": tf.reduce_sum(tf.abs(v) ** 2, axis=-2),
+        "row_weighted_moduli": tf.reduce_sum(tf.abs(v) ** 2 * rows[:, None], axis=[-2, -1]),
+        "eigvals_sum": tf.reduce_sum(tf.linalg.eigvals(a), axis=-1),
+    }
+
+
+@tolerance(**TOL)
+def case_eig_values(tf):
+    return {
+        "float32": _eig_summary(tf, tf.constant(_GENERAL)),
+        "float64": _eig_summary(tf, tf.constant(_GENERAL, tf.float64)),
+        "complex64": _eig_summary(tf, tf.complex(tf.constant(_COMPLEX_RE),
+                                                 tf.constant(_COMPLEX_IM))),
+        "rotation": _eig_summary(tf, tf.constant([[0.0, -1.0], [1.0, 0.0]])),
+        "batch": _eig_summary(tf, tf.reshape(tf.range(1.0, 19.0) ** 0.5, [2, 3, 3])),
+        "triangular": tf.linalg.eigvals(tf.constant([[2.0, 1.0], [0.0, 3.0]], tf.float64)),
+        "numpy": tf.linalg.eigvals(np.array([[2.0, 0.0], [0.0, 5.0]], np.float32)),
+        "empty": [t.shape.as_list() for t in tf.linalg.eig(tf.zeros([0, 0]))],
+        "top_level": tf.eig is tf.linalg.eig and tf.eigvals is tf.linalg.eigvals,
+    }
+
+
+def case_eig_errors(tf):
+    return {
+        "list": _raises(lambda: tf.linalg.eig([[1.0, 2.0], [3.0, 4.0]])),
+        "int": _raises(lambda: tf.linalg.eig(tf.constant([[1, 2], [3, 4]]))),
+        "float16": _raises(lambda: tf.linalg.eig(tf.ones([2, 2], tf.float16))),
+        "not_square": _raises(lambda: tf.linalg.eig(tf.ones([2, 3]))),
+        "rank1": _raises(lambda: tf.linalg.eig(tf.ones([3]))),
+        "eigvals_list": _raises(lambda: tf.linalg.eigvals([[1.0, 2.0], [3.0, 4.0]])),
+        "eigvals_not_square": _raises(lambda: tf.linalg.eigvals(tf.ones([2, 3]))),
+    }
+
+
+def _eig_losses(tf, a):
+    """Losses symmetric in the eigenpairs and blind to the eigenvectors' phases."""
+    e, v = tf.linalg.eig(a)
+    rows = tf.cast(tf.range(1, a.shape[-1] + 1), tf.math.real(e).dtype)
+    return {
+        "values": tf.reduce_sum(tf.math.real(e) ** 2 + 0.3 * tf.math.imag(e)),
+        "vectors": tf.reduce_sum(tf.abs(v) ** 2 * rows[:, None]),
+        "eigvals": tf.reduce_sum(tf.abs(tf.linalg.eigvals(a)) ** 3),
+    }
+
+
+@tolerance(**TOL)
+def case_eig_gradient(tf):
+    out = {}
+    for label, a in (("float32", tf.constant(_GENERAL)),
+                     ("float64", tf.constant(_GENERAL, tf.float64)),
+                     ("complex128", tf.complex(tf.constant(_COMPLEX_RE, tf.float64),
+                                               tf.constant(_COMPLEX_IM, tf.float64)))):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(a)
+            losses = _eig_losses(tf, a)
+        out[label] = {key: tape.gradient(loss, a) for key, loss in losses.items()}
+    return out
+
+
+@tolerance(**TOL)
+def case_eig_hessian(tf):
+    a = tf.constant(_GENERAL, tf.float64)
+    with tf.GradientTape() as outer:
+        outer.watch(a)
+        with tf.GradientTape() as inner:
+            inner.watch(a)
+            losses = _eig_losses(tf, a)
+            y = losses["values"] + losses["vectors"]
+        g = inner.gradient(y, a)
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        s = tf.reduce_sum(tf.abs(tf.linalg.eigvals(a)) ** 2)
+    return {"grad": g, "hessian": outer.jacobian(g, a), "jacobian": tape.jacobian(s, a)}
+
+
+@tolerance(**TOL)
+def case_eig_forward_mode(tf):
+    a = tf.constant(_GENERAL, tf.float64)
+    c = tf.complex(tf.constant(_COMPLEX_RE, tf.float64), tf.constant(_COMPLEX_IM, tf.float64))
+    tangents = (tf.reshape(tf.cos(tf.range(16.0, dtype=tf.float64)), [4, 4]),
+                tf.complex(tf.ones([3, 3], tf.float64), tf.reshape(tf.range(9.0, dtype=tf.float64),
+                                                                  [3, 3])))
+    with tf.autodiff.ForwardAccumulator((a, c), tangents) as acc:
+        ra, rc = _eig_losses(tf, a), _eig_losses(tf, c)
+    return {"real": {k: acc.jvp(v) for k, v in ra.items()},
+            "complex": {k: acc.jvp(v) for k, v in rc.items()}}
+
+
+def case_eig_order_and_phases(tf):
+    """The raw decompositions: their order and phases are LAPACK's, not Eigen's."""
+    return {
+        "order": tf.linalg.eigvals(tf.constant([[2.0, -3.0, -2.0], [-2.0, -2.0, 2.0],
+                                                [3.0, 1.0, -3.0]])),
+        "phases": tf.linalg.eig(tf.constant([[-3.0, -1.0, 0.0], [1.0, 0.0, -2.0],
+                                             [-2.0, 1.0, 2.0]]))[1],
+    }
