@@ -1,4 +1,5 @@
-"""TF's matrix functions: `tf.linalg.sqrtm` (also `tf.matrix_square_root`).
+"""TF's matrix functions: `tf.linalg.sqrtm` (also `tf.matrix_square_root`) and
+`tf.linalg.logm`.
 
 `sqrtm` is the principal square root, computed (in float64 or complex128) from the
 eigendecomposition `A = V diag(w) V^-1` as `V diag(sqrt(w)) V^-1`, or, where `V` is ill-conditioned
@@ -13,6 +14,13 @@ Its gradient is TF's: with `R = sqrtm(A)`, the Sylvester equation
 (O(M^6) per matrix, as TF's); the backward pass reads `R` itself, so nested tapes
 give TF's higher derivatives. Complex gradients are TF's too (no conjugate).
 
+`logm` is the principal logarithm of complex matrices (TF has no real kernel), from
+the same eigendecomposition, `V diag(log(w)) V^-1`, or, where `V` is ill-conditioned,
+by inverse scaling and squaring (Higham, Functions of Matrices, 11.5): square roots
+until the matrix is near the identity, then a Gauss-Legendre quadrature of
+`log(I + X)`. As in TF, it has no gradient (a tape asking for one raises
+`LookupError`).
+
 >>> import tftape_torch as tf
 >>> print(tf.linalg.sqrtm(tf.constant([[4.0, 0.0], [0.0, 9.0]])))
 tf.Tensor(
@@ -24,17 +32,19 @@ from __future__ import annotations
 
 from typing import Any, Optional, Tuple
 
+import numpy as np
 import torch
 
 from tftape_torch._kernels import needs_grad, visible_to_modes
 from tftape_torch._op_call import as_tensor, call, disallowed
+from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._torch_internals import apply_function
 from tftape_torch.errors import InvalidArgumentError, NotFoundError
 
-__all__ = ["sqrtm"]
+__all__ = ["logm", "sqrtm"]
 
 _ALLOWED = (torch.float32, torch.float64, torch.complex64, torch.complex128)
 _OP = "MatrixSquareRoot"
@@ -159,3 +169,73 @@ def sqrtm(input: Any, name: Optional[str] = None) -> torch.Tensor:
     if x.shape[-1] != x.shape[-2]:
         raise _error("Input matrix must be square.")
     return call(_OP, _sqrtm, (x,), x)
+
+
+# ---------------------------------------------------------------------------
+# logm
+
+_LOG_OP = "MatrixLogarithm"
+# Gauss-Legendre nodes and weights on [0, 1] for log(I + X) = int_0^1 X (I + t X)^-1 dt.
+_LEGENDRE_NODES, _LEGENDRE_WEIGHTS = np.polynomial.legendre.leggauss(16)  # on [-1, 1]
+_NODES, _WEIGHTS = 0.5 * (_LEGENDRE_NODES + 1.0), 0.5 * _LEGENDRE_WEIGHTS
+
+
+def _log_near_identity(x: torch.Tensor) -> torch.Tensor:
+    """log(I + x) for `x` of norm below about 1/4, by the quadrature above."""
+    eye = torch.eye(x.shape[-1], dtype=x.dtype, device=x.device)
+    total = torch.zeros_like(x)
+    for node, weight in zip(_NODES.tolist(), _WEIGHTS.tolist()):
+        total = total + weight * torch.linalg.solve(eye + node * x, x)
+    return total
+
+
+def _log_by_square_roots(a: torch.Tensor) -> torch.Tensor:
+    """The principal logarithm by inverse scaling and squaring (any nonsingular `a`)."""
+    eye = torch.eye(a.shape[-1], dtype=a.dtype, device=a.device)
+    root, halvings = a, 0
+    while halvings < 60 and float(torch.linalg.matrix_norm(root - eye, 1).amax()) > 0.25:
+        root, halvings = _denman_beavers(root), halvings + 1
+    return _log_near_identity(root - eye) * float(2**halvings)
+
+
+def _logm_value(a: torch.Tensor) -> torch.Tensor:
+    if a.shape[-1] == 0:
+        return a.clone()
+    work = a.to(torch.complex128)
+    w, v = torch.linalg.eig(work)
+    log = torch.linalg.solve_ex(v, v * torch.log(w).unsqueeze(-2), left=False)[0]
+    defective = torch.linalg.cond(v) > 1e8
+    if bool(defective.any()):  # no gradient path: a host read is fine here
+        log = torch.where(defective[..., None, None], _log_by_square_roots(work), log)
+    return log.to(a.dtype)
+
+
+def _logm(a: torch.Tensor) -> torch.Tensor:
+    with _DisableSubclass():
+        return _logm_value(a)
+
+
+def logm(input: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The principal logarithm of each innermost square complex matrix of `input`.
+
+    >>> import tftape_torch as tf
+    >>> a = tf.complex(tf.constant([[1.0, 1.0], [0.0, 1.0]]), tf.zeros([2, 2]))
+    >>> print(tf.math.real(tf.linalg.logm(a)))
+    tf.Tensor(
+    [[0. 1.]
+     [0. 0.]], shape=(2, 2), dtype=float32)
+
+    Raises:
+      InvalidArgumentError: for a dtype other than complex64/128 (TF's kernel has no
+        real one), rank < 2 or non-square matrices.
+      LookupError: when a tape asks for its gradient (TF registers none).
+    """
+    x = as_tensor(input)
+    if x.dtype not in (torch.complex64, torch.complex128):
+        raise disallowed(_LOG_OP, x.dtype, "complex64, complex128")
+    if x.dim() < 2:
+        raise InvalidArgumentError(
+            None, None, f"Input tensor 0 must have rank >= 2, got {x.dim()} [Op:{_LOG_OP}]")
+    if x.shape[-1] != x.shape[-2]:
+        raise InvalidArgumentError(None, None, f"Input matrix must be square. [Op:{_LOG_OP}]")
+    return call(_LOG_OP, unregistered_gradient(_LOG_OP, _logm), (x,), x)

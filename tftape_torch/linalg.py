@@ -43,10 +43,11 @@ from tftape_torch._linalg_ops import (
 )
 from tftape_torch._lu_ops import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
 from tftape_torch._math_ops import matmul
-from tftape_torch._matrix_functions import sqrtm
+from tftape_torch._matrix_functions import logm, sqrtm
 from tftape_torch._norm_ops import global_norm, l2_normalize, norm, normalize
 from tftape_torch._set_diag_ops import set_diag
 from tftape_torch._shape_ops import einsum
+from tftape_torch._tensor_diag_ops import tensor_diag, tensor_diag_part
 
 __all__ = [
     "adjoint",
@@ -69,6 +70,7 @@ __all__ = [
     "inv",
     "l2_normalize",
     "logdet",
+    "logm",
     "lstsq",
     "lu",
     "lu_matrix_inverse",
@@ -87,6 +89,8 @@ __all__ = [
     "solve",
     "sqrtm",
     "svd",
+    "tensor_diag",
+    "tensor_diag_part",
     "tensordot",
     "trace",
     "triangular_solve",

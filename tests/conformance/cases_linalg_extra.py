@@ -637,3 +637,84 @@ def case_eig_order_and_phases(tf):
         "phases": tf.linalg.eig(tf.constant([[-3.0, -1.0, 0.0], [1.0, 0.0, -2.0],
                                              [-2.0, 1.0, 2.0]]))[1],
     }
+
+
+# ---------------------------------------------------------------------------
+# tensor_diag / tensor_diag_part
+
+
+def case_tensor_diag_values(tf):
+    grid = tf.reshape(tf.range(16.0), [2, 2, 2, 2])
+    return {
+        "vector": tf.linalg.tensor_diag([1.0, 2.0, 3.0]),
+        "matrix_int": tf.linalg.tensor_diag(tf.constant([[1, 2], [3, 4]])),
+        "float64": tf.linalg.tensor_diag(tf.constant([0.5, -1.0], tf.float64)),
+        "complex": tf.linalg.tensor_diag(tf.complex([1.0, 2.0], [3.0, -1.0])),
+        "empty": tf.linalg.tensor_diag(tf.zeros([0])),
+        "part_matrix": tf.linalg.tensor_diag_part(tf.reshape(tf.range(9.0), [3, 3])),
+        "part_rank4": tf.linalg.tensor_diag_part(grid),
+        "part_scalar": tf.linalg.tensor_diag_part(tf.constant(3.0)),
+        "round_trip": tf.linalg.tensor_diag_part(tf.linalg.tensor_diag(
+            tf.constant([[1, 2, 3], [4, 5, 6]], tf.int64))),
+    }
+
+
+def case_tensor_diag_errors(tf):
+    return {
+        "scalar": _raises(lambda: tf.linalg.tensor_diag(3.0)),
+        "bool": _raises(lambda: tf.linalg.tensor_diag([True, False])),
+        "part_odd_rank": _raises(lambda: tf.linalg.tensor_diag_part(tf.ones([2, 2, 2]))),
+        "part_mismatch": _raises(lambda: tf.linalg.tensor_diag_part(tf.ones([2, 3]))),
+        "part_bool": _raises(lambda: tf.linalg.tensor_diag_part(tf.ones([2, 2], tf.bool))),
+    }
+
+
+@tolerance(**TOL)
+def case_tensor_diag_gradient(tf):
+    a = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    d = tf.constant([[1.0, -2.0], [0.5, 3.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([a, d])
+        part = tf.linalg.tensor_diag_part(a) * tf.constant([3.0, 5.0])
+        full = tf.linalg.tensor_diag(d) * tf.reshape(tf.range(16.0), [2, 2, 2, 2])
+        loss = tf.reduce_sum(part) + tf.reduce_sum(full ** 2)
+    return {"a": tape.gradient(loss, a), "d": tape.gradient(loss, d),
+            "jacobian": tape.jacobian(tf.linalg.tensor_diag(d), d)}
+
+
+# ---------------------------------------------------------------------------
+# logm
+
+
+def _complex(tf, re, im=None, dtype=None):
+    dtype = dtype or tf.float32
+    re = tf.constant(re, dtype)
+    return tf.complex(re, tf.zeros_like(re) if im is None else tf.constant(im, dtype))
+
+
+@tolerance(**TOL)
+def case_logm_values(tf):
+    return {
+        "general": tf.linalg.logm(_complex(tf, _COMPLEX_RE, _COMPLEX_IM, tf.float64)),
+        "complex64": tf.linalg.logm(_complex(tf, _COMPLEX_RE, _COMPLEX_IM)),
+        "jordan": tf.linalg.logm(_complex(tf, [[2.0, 2.0, 0.0], [0.0, 2.0, 2.0],
+                                               [0.0, 0.0, 2.0]], dtype=tf.float64)),
+        "rotation": tf.linalg.logm(_complex(tf, [[0.0, -1.0], [1.0, 0.0]])),
+        "negative": tf.linalg.logm(_complex(tf, [[-1.0, 0.0], [0.0, 4.0]])),
+        "batch": tf.linalg.logm(_complex(tf, [[[2.0, 1.0], [0.0, 3.0]],
+                                              [[1.0, 0.5], [0.5, 1.0]]])),
+        "empty": tf.linalg.logm(_complex(tf, tf.zeros([0, 0]))),
+    }
+
+
+def case_logm_errors(tf):
+    c = _complex(tf, [[2.0, 1.0], [0.0, 3.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(c)
+        y = tf.reduce_sum(tf.abs(tf.linalg.logm(c)))
+    return {
+        "float": _raises(lambda: tf.linalg.logm(tf.eye(2))),
+        "rank1": _raises(lambda: tf.linalg.logm(_complex(tf, [1.0, 2.0]))),
+        "not_square": _raises(lambda: tf.linalg.logm(_complex(tf, tf.ones([2, 3])))),
+        "gradient": _raises(lambda: tape.gradient(y, c)),
+    }
