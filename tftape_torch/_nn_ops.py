@@ -17,8 +17,8 @@ from tftape_torch._dtypes import FLOATING, dtype_name
 from tftape_torch._elementwise_ops import squared_difference
 from tftape_torch._math_ops import reduce_mean
 from tftape_torch._op_call import as_tensor, call, float_input, number_input, shape_arg
+from tftape_torch._random_seeds import op_generator as random_generator
 from tftape_torch.errors import AbortedError, InvalidArgumentError
-from tftape_torch.random import op_generator as random_generator
 
 __all__ = [
     "batch_normalization",

@@ -10,6 +10,11 @@ from typing import Any, Optional
 import torch
 
 from tftape_torch._block_ops import depth_to_space, space_to_batch, space_to_depth
+from tftape_torch._candidate_sampling import (
+    all_candidate_sampler,
+    compute_accidental_hits,
+    fixed_unigram_candidate_sampler,
+)
 from tftape_torch._clip_ops import clip_by_norm
 from tftape_torch._conv_ops import (
     avg_pool,
@@ -61,6 +66,7 @@ from tftape_torch._nn_ops import (
 from tftape_torch._norm_ops import l2_normalize, local_response_normalization
 from tftape_torch._norm_ops import local_response_normalization as lrn
 from tftape_torch._op_call import as_tensor
+from tftape_torch._sampled_losses import nce_loss, sampled_softmax_loss
 from tftape_torch._sequence_ops import in_top_k, top_k, zero_fraction
 from tftape_torch._special_ops import softsign
 from tftape_torch._statistics_ops import (
@@ -78,6 +84,7 @@ from tftape_torch._window_max_ops import (
 )
 
 __all__ = [
+    "all_candidate_sampler",
     "atrous_conv2d",
     "atrous_conv2d_transpose",
     "avg_pool",
@@ -86,6 +93,7 @@ __all__ = [
     "avg_pool3d",
     "batch_normalization",
     "bias_add",
+    "compute_accidental_hits",
     "compute_average_loss",
     "conv1d",
     "conv1d_transpose",
@@ -104,6 +112,7 @@ __all__ = [
     "elu",
     "embedding_lookup",
     "erosion2d",
+    "fixed_unigram_candidate_sampler",
     "gelu",
     "in_top_k",
     "l2_loss",
@@ -119,9 +128,11 @@ __all__ = [
     "max_pool3d",
     "max_pool_with_argmax",
     "moments",
+    "nce_loss",
     "normalize_moments",
     "relu",
     "relu6",
+    "sampled_softmax_loss",
     "scale_regularization_loss",
     "selu",
     "separable_conv2d",

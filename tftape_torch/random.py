@@ -21,9 +21,16 @@ from typing import Any, List, Optional, Tuple
 import torch
 
 from tftape_torch import _state
+from tftape_torch._candidate_sampling import (
+    all_candidate_sampler,
+    fixed_unigram_candidate_sampler,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
 from tftape_torch._op_call import as_tensor, shape_arg
+from tftape_torch._random_seeds import op_generator
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
@@ -31,10 +38,13 @@ from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
     "Generator",
+    "all_candidate_sampler",
     "categorical",
+    "fixed_unigram_candidate_sampler",
     "fold_in",
     "gamma",
     "get_global_generator",
+    "log_uniform_candidate_sampler",
     "normal",
     "poisson",
     "set_global_generator",
@@ -47,13 +57,8 @@ __all__ = [
     "stateless_uniform",
     "truncated_normal",
     "uniform",
+    "uniform_candidate_sampler",
 ]
-
-# TF's default graph seed, used when only an op-level seed is given.
-_DEFAULT_SEED = 87654321
-
-
-
 
 def set_seed(seed: Optional[int]) -> None:
     """Sets the global random seed (of this thread); `None` goes back to unseeded.
@@ -62,30 +67,6 @@ def set_seed(seed: Optional[int]) -> None:
     >>> tf.random.set_seed(1234)
     """
     _state.set_random_seed(None if seed is None else int(seed))
-
-
-def op_generator(device: Optional[torch.device], seed: Optional[int]) -> Optional[torch.Generator]:
-    """The generator of a random op with op-level `seed` on `device` (None: torch's default).
-
-    For the package's other random ops (`tf.nn.dropout`); not part of `tf.random`.
-    """
-    return _generator(device, seed)
-
-
-def _generator(device: Optional[torch.device], seed: Optional[int]) -> Optional[torch.Generator]:
-    global_seed = _state.random_seed()
-    if global_seed is None and seed is None:
-        return None
-    dev = torch.device(device) if device is not None else torch.device("cpu")
-    key = (str(dev), None if seed is None else int(seed))
-
-    def make() -> torch.Generator:
-        base = _DEFAULT_SEED if global_seed is None else global_seed
-        generator = torch.Generator(device=dev)
-        generator.manual_seed(hash((base, key[1])) & 0x7FFF_FFFF_FFFF_FFFF)
-        return generator
-
-    return _state.cached_generator(key, make)
 
 
 def normal(
@@ -110,7 +91,7 @@ def normal(
         raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
     dims = shape_arg(shape, "RandomStandardNormal")
     device = current_device()
-    sample = torch.randn(dims, dtype=resolved, device=device, generator=_generator(device, seed))
+    sample = torch.randn(dims, dtype=resolved, device=device, generator=op_generator(device, seed))
     mean_t = seen_here(as_tensor(mean, resolved))
     stddev_t = seen_here(as_tensor(stddev, resolved))
     with DisableTorchFunctionSubclass():
@@ -140,7 +121,7 @@ def uniform(
     resolved = as_dtype(dtype)
     dims = shape_arg(shape, "RandomUniform")
     device = current_device()
-    generator = _generator(device, seed)
+    generator = op_generator(device, seed)
     if resolved in INTEGER:
         if maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype tf.{dtype_name(resolved)}")
@@ -178,7 +159,7 @@ def truncated_normal(
     resolved = as_dtype(dtype)
     if resolved not in FLOATING:
         raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
-    return _draw("truncated", _generator(current_device(), seed), shape, resolved, mean, stddev)
+    return _draw("truncated", op_generator(current_device(), seed), shape, resolved, mean, stddev)
 
 
 def categorical(
@@ -200,7 +181,7 @@ def categorical(
     """
     t = as_tensor(logits)
     return _categorical(t, num_samples, torch.int64 if dtype is None else as_dtype(dtype),
-                        _generator(t.device, seed), "Multinomial")
+                        op_generator(t.device, seed), "Multinomial")
 
 
 def _categorical(t: torch.Tensor, num_samples: int, out: torch.dtype,
@@ -228,7 +209,7 @@ def shuffle(value: Any, seed: Optional[int] = None, name: Optional[str] = None
     if t.dim() == 0:
         with DisableTorchFunctionSubclass():
             return fresh(t.detach().clone())
-    order = torch.randperm(t.shape[0], device=t.device, generator=_generator(t.device, seed))
+    order = torch.randperm(t.shape[0], device=t.device, generator=op_generator(t.device, seed))
     with DisableTorchFunctionSubclass():
         return fresh(t.detach()[order])
 
@@ -489,7 +470,7 @@ def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = torch.float32,
     device = current_device()
     alpha_t = _parameter(alpha, resolved, "alpha")
     beta_t = None if beta is None else _parameter(beta, resolved, "beta")
-    generator = _generator(device, seed)
+    generator = op_generator(device, seed)
     with DisableTorchFunctionSubclass():
         batch = alpha_t.shape if beta_t is None else torch.broadcast_shapes(
             alpha_t.shape, beta_t.shape)
@@ -526,7 +507,7 @@ def poisson(shape: Any, lam: Any, dtype: Any = torch.float32, seed: Optional[int
     dims = shape_arg(shape, "RandomPoissonV2")
     device = current_device()
     rate = seen_here(as_tensor(lam))
-    generator = _generator(device, seed)
+    generator = op_generator(device, seed)
     with DisableTorchFunctionSubclass():
         rates = rate.detach().to(torch.float64 if rate.dtype == torch.float64 else torch.float32)
         sample = torch.poisson(rates.expand(torch.Size(dims) + rates.shape), generator=generator)
