@@ -265,6 +265,7 @@ from tftape_torch._unconnected import UnconnectedGradients
 from tftape_torch._unsupported import UNSUPPORTED as _UNSUPPORTED
 from tftape_torch._unsupported import unsupported as _unsupported
 from tftape_torch._variable import Variable
+from tftape_torch._variable_modes import VariableAggregation, VariableSynchronization
 from tftape_torch.debugging import Assert, assert_equal, assert_greater, assert_less, assert_rank
 
 __version__ = "0.2.0"
@@ -504,6 +505,8 @@ __all__ = [
     "unravel_index",
     "unstack",
     "Variable",
+    "VariableAggregation",
+    "VariableSynchronization",
     "vectorized_map",
     "where",
     "while_loop",

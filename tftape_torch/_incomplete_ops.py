@@ -32,7 +32,7 @@ from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._torch_internals import apply_function
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["betainc", "igamma", "igammac"]
+__all__ = ["betainc", "gamma_sample_grad", "igamma", "igamma_grad_a", "igammac"]
 
 _EPSILON = float(torch.finfo(torch.float64).eps) / 2  # Cephes' MACHEP for double
 _BIG = 4.503599627370496e15
@@ -98,7 +98,7 @@ def _fraction_da(a: torch.Tensor, x: torch.Tensor, ax: torch.Tensor) -> torch.Te
     return ans * ax * dlogax_da + dans * ax
 
 
-def _igamma_grad_a(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+def igamma_grad_a(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """TF's `IgammaGradA`: d P(a, x) / da; NaN where `a <= 0` or `x < 0`, 0 at `x == 0`."""
     a, x = torch.broadcast_tensors(a, x)
     a64, x64 = a.to(torch.float64), x.to(torch.float64)
@@ -122,12 +122,18 @@ def _igamma_grad_a(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return out.to(a.dtype)
 
 
+def gamma_sample_grad(alpha: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
+    """TF's `RandomGammaGrad`: d sample / d alpha of a standard Gamma sample at a fixed
+    quantile, `-(d P(alpha, x) / d alpha) / p(x; alpha)` (implicit reparameterization)."""
+    return -igamma_grad_a(alpha, sample) / _partial_x(alpha, sample)
+
+
 def _partial_x(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """TF's d P(a, x) / dx: `exp(-x + (a - 1) log x - lgamma(a))`, in log space."""
     return torch.exp(-x + (a - 1) * torch.log(x) - torch.lgamma(a))
 
 
-_grad_a = unregistered_gradient("IgammaGradA", _igamma_grad_a)
+_grad_a = unregistered_gradient("IgammaGradA", igamma_grad_a)
 
 
 def _igamma_partials(a: torch.Tensor, x: torch.Tensor) -> Tuple[Any, torch.Tensor]:

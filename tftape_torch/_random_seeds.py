@@ -8,6 +8,10 @@ of random ops repeats run after run, and an op-level seed alone still gives the
 op a repeatable stream (TF's default graph seed stands in for the global one).
 
 >>> import tftape_torch as tf
+>>> tf.random.set_seed(5)
+>>> op_generator(None, 7) is op_generator(None, 7)  # one per (device, op seed)
+True
+>>> tf.random.set_seed(None)
 >>> op_generator(None, None) is None  # unseeded: torch's default generator
 True
 """

@@ -640,6 +640,21 @@ def _operator(
     return method
 
 
+def _comparison(fn: Callable[[Any, Any], torch.Tensor], name: str,
+                fallback: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """A comparison operator: TF's (`_operator`) from user code, torch's own from the
+    package's code, which runs with torch functions disabled."""
+    tf_compare = _operator(fn, name, TypeError, fallback)
+
+    def method(self: Any, other: Any) -> Any:
+        if not torch_function_enabled():
+            return fallback(self, other)
+        return tf_compare(self, other)
+
+    method.__name__ = method.__qualname__ = tf_compare.__name__
+    return method
+
+
 # ---------------------------------------------------------------------------
 # Hashing
 
@@ -994,6 +1009,16 @@ class EagerTensor(torch.Tensor):
     __rpow__ = _operator(_rpow, "Pow", TypeError, _Tensor.__rpow__, reflected=True)
     __matmul__ = _operator(operator_matmul, "MatMul", TypeError, _Base.__matmul__)
     __rmatmul__ = _operator(_rmatmul, "MatMul", TypeError, _Tensor.__rmatmul__, reflected=True)
+    # Comparisons take lists and tuples as TF's do (torch's refuse them); `a < b` with a
+    # list on the left is Python's reflected `b > a`. Defining `__eq__` would drop the
+    # inherited hash: it is kept (NOTE: [Hashable tensors]).
+    __lt__ = _comparison(_Base.lt, "Less", _Base.__lt__)
+    __le__ = _comparison(_Base.le, "LessEqual", _Base.__le__)
+    __gt__ = _comparison(_Base.gt, "Greater", _Base.__gt__)
+    __ge__ = _comparison(_Base.ge, "GreaterEqual", _Base.__ge__)
+    __eq__ = _comparison(_equal, "Equal", _Base.__eq__)
+    __ne__ = _comparison(_not_equal, "NotEqual", _Base.__ne__)
+    __hash__ = _Tensor.__hash__
 
     def __neg__(self) -> Any:
         try:

@@ -52,6 +52,7 @@ from tftape_torch._torch_internals import (
     set_data,
     torch_function_enabled,
 )
+from tftape_torch._variable_modes import validate_modes
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
@@ -115,6 +116,8 @@ class Variable(EagerTensor):
     """
 
     _trainable: Any
+    _synchronization: Any
+    _aggregation: Any
     _var_name: str
     _read_cache: Optional[Tuple[object, torch.Tensor]]
     _uid: int
@@ -158,7 +161,8 @@ class Variable(EagerTensor):
             if declared.is_fully_defined():
                 declared = None  # the value's own shape says it all
         self = make_subclass(ResourceVariable if cls is Variable else cls, value, False)
-        self._trainable = True if trainable is None else trainable
+        self._synchronization, self._aggregation, self._trainable = validate_modes(
+            synchronization, aggregation, trainable, name)
         self._var_name = name if name is not None else "Variable"
         self._read_cache = None
         self._uid = _next_uid()
@@ -187,13 +191,14 @@ class Variable(EagerTensor):
         return self
 
     def __deepcopy__(self, memo: Dict[int, Any]) -> Variable:
-        """An independent Variable with a copy of the value, trainability and name."""
+        """An independent Variable with a copy of the value, trainability, modes and name."""
         if id(self) in memo:
             return memo[id(self)]
         with _DisableSubclass():
             value = torch.Tensor.clone(torch.Tensor.detach(self))
         new = make_subclass(type(self), value, False)
         new._trainable = self._trainable
+        new._synchronization, new._aggregation = self._synchronization, self._aggregation
         new._var_name = self._var_name
         new._read_cache = None
         new._uid = _next_uid()
@@ -359,6 +364,16 @@ class Variable(EagerTensor):
     @property
     def name(self) -> str:
         return self._var_name + ":0"
+
+    @property
+    def synchronization(self) -> Any:
+        """The `tf.VariableSynchronization` it was made with (`AUTO` by default)."""
+        return self._synchronization
+
+    @property
+    def aggregation(self) -> Any:
+        """The `tf.VariableAggregation` it was made with (`NONE` by default)."""
+        return self._aggregation
 
     def read_value(self) -> torch.Tensor:
         """The variable's current value, as a tensor (recorded by watching tapes)."""

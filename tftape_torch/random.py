@@ -29,11 +29,13 @@ from tftape_torch._candidate_sampling import (
 )
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
+from tftape_torch._incomplete_ops import gamma_sample_grad
+from tftape_torch._kernels import needs_grad
 from tftape_torch._op_call import as_tensor, shape_arg
 from tftape_torch._random_seeds import op_generator
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import fresh, seen_here
-from tftape_torch._torch_internals import DisableTorchFunctionSubclass
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass, apply_function
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
@@ -51,8 +53,12 @@ __all__ = [
     "set_seed",
     "shuffle",
     "split",
+    "stateless_binomial",
     "stateless_categorical",
+    "stateless_gamma",
     "stateless_normal",
+    "stateless_parameterized_truncated_normal",
+    "stateless_poisson",
     "stateless_truncated_normal",
     "stateless_uniform",
     "truncated_normal",
@@ -474,17 +480,48 @@ def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = torch.float32,
     with DisableTorchFunctionSubclass():
         batch = alpha_t.shape if beta_t is None else torch.broadcast_shapes(
             alpha_t.shape, beta_t.shape)
-        concentration = alpha_t.expand(batch)
-        if resolved == torch.float16:  # torch samples Gamma in float32 and wider only
-            concentration = concentration.to(torch.float32)
-        distribution = torch.distributions.Gamma(
-            concentration, torch.ones((), dtype=concentration.dtype, device=concentration.device),
-            validate_args=False)
-        sample = _seeded_sample(generator, lambda: distribution.rsample(torch.Size(dims)))
-        sample = sample.to(resolved)
-        if beta_t is not None:
-            sample = sample / beta_t
-        return fresh(sample)
+        return _gamma_sample(alpha_t.expand(torch.Size(dims) + batch), beta_t, generator)
+
+
+class _StandardGamma(torch.autograd.Function):
+    """Standard Gamma samples (drawn in `forward`'s caller) whose gradient in the
+    concentration is TF's `RandomGammaGrad` (`_incomplete_ops.gamma_sample_grad`)."""
+
+    @staticmethod
+    def forward(alpha: torch.Tensor, sample: torch.Tensor) -> torch.Tensor:
+        return sample.clone()
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        alpha, sample = inputs
+        ctx.d_alpha = gamma_sample_grad(alpha.detach(), sample)
+        ctx.set_materialize_grads(False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Optional[torch.Tensor]) -> Tuple[Any, None]:
+        return (None if grad is None else grad * ctx.d_alpha), None
+
+    @staticmethod
+    def jvp(ctx: Any, tangent: torch.Tensor, _: Any) -> torch.Tensor:
+        return tangent * ctx.d_alpha
+
+
+def _gamma_sample(concentration: torch.Tensor, beta: Optional[torch.Tensor],
+                  generator: Optional[torch.Generator]) -> torch.Tensor:
+    """Gamma samples of `concentration` (already of the output's shape) and rate `beta`
+    (None: 1), from `generator`, differentiable as TF's (torch functions off)."""
+    dtype = concentration.dtype
+    # torch samples Gamma in float32 and wider only.
+    wide = concentration.to(torch.float32 if dtype == torch.float16 else dtype)
+    distribution = torch.distributions.Gamma(
+        wide.detach(), torch.ones((), dtype=wide.dtype, device=wide.device), validate_args=False)
+    sample = _seeded_sample(generator, distribution.sample)
+    if needs_grad(concentration):
+        sample = apply_function(_StandardGamma, wide, sample)
+    sample = sample.to(dtype)
+    if beta is not None:
+        sample = sample / beta
+    return fresh(sample)
 
 
 def poisson(shape: Any, lam: Any, dtype: Any = torch.float32, seed: Optional[int] = None,
@@ -518,3 +555,188 @@ def poisson(shape: Any, lam: Any, dtype: Any = torch.float32, seed: Optional[int
 
 def _sample_of(sample: torch.Tensor, rate: torch.Tensor) -> torch.Tensor:
     return sample
+
+
+# ---------------------------------------------------------------------------
+# Stateless distributions: `shape` is the whole output shape and must end with the
+# parameters' broadcast shape (TF's `StatelessRandomGammaV3` and its siblings).
+
+
+def _parameters_fit(dims: List[int], parameters: List[torch.Tensor], op: str) -> None:
+    """TF's check: `dims` ends with the parameters' broadcast shape."""
+    try:
+        batch = list(torch.broadcast_shapes(*(p.shape for p in parameters)))
+    except RuntimeError as error:
+        raise InvalidArgumentError(None, None, f"{error} [Op:{op}]") from error
+    if batch and dims[len(dims) - len(batch):] != batch:
+        raise InvalidArgumentError(
+            None, None, f"Shape passed in must end with broadcasted shape. [Op:{op}]")
+
+
+def stateless_gamma(shape: Any, seed: Any, alpha: Any, beta: Any = None,
+                    dtype: Any = torch.float32, name: Optional[str] = None) -> torch.Tensor:
+    """Gamma samples of shape `shape` (which ends with `broadcast(alpha, beta).shape`) that
+    depend only on `seed` (a pair of ints; not TF's values: the generators differ). As
+    TF's, they are differentiable in `alpha` (implicit reparameterization) and `beta`.
+
+    >>> import tftape_torch as tf
+    >>> alpha = tf.constant([0.5, 1.5])
+    >>> with tf.GradientTape() as tape:
+    ...     tape.watch(alpha)
+    ...     samples = tf.random.stateless_gamma([10, 2], seed=[1, 2], alpha=alpha)
+    >>> print(samples.shape, tape.gradient(samples, alpha).shape)
+    (10, 2) (2,)
+
+    Raises:
+      TypeError: if `dtype` is not half, float32 or float64.
+      InvalidArgumentError: if `shape` does not end with the parameters' shape, or
+        `seed` is not a pair.
+    """
+    op = "StatelessRandomGammaV3"
+    resolved = as_dtype(dtype)
+    alpha_t = seen_here(as_tensor(alpha, resolved))
+    beta_t = None if beta is None else seen_here(as_tensor(beta, resolved))
+    if resolved not in _GAMMA_TYPES:
+        raise TypeError(f"Value passed to parameter 'dtype' has DataType "
+                        f"{dtype_name(resolved)} not in list of allowed values: "
+                        "float16, float32, float64")
+    dims = shape_arg(shape, op)
+    _parameters_fit(dims, [alpha_t] if beta_t is None else [alpha_t, beta_t], op)
+    generator = _from_pair(_seed_pair(seed), current_device())
+    with DisableTorchFunctionSubclass():
+        return _gamma_sample(alpha_t.expand(dims), beta_t, generator)
+
+
+def stateless_poisson(shape: Any, seed: Any, lam: Any, dtype: Any = torch.int32,
+                      name: Optional[str] = None) -> torch.Tensor:
+    """Poisson samples of shape `shape` (which ends with `lam.shape`) that depend only on
+    `seed`. They have no gradient (a tape gives None, as TF's).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.random.stateless_poisson([4, 2], seed=[1, 2], lam=[0.5, 3.0]).dtype)
+    torch.int32
+
+    Raises:
+      InvalidArgumentError: if `dtype` is not half, float32, float64, int32 or int64, or
+        `shape` does not end with `lam.shape`.
+    """
+    op = "StatelessRandomPoisson"
+    resolved = as_dtype(dtype)
+    if resolved not in _POISSON_TYPES:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'dtype' of {dtype_name(resolved)} is not in the list "
+            f"of allowed values: half, float, double, int32, int64 [Op:{op}]")
+    rate = seen_here(as_tensor(lam))
+    dims = shape_arg(shape, op)
+    _parameters_fit(dims, [rate], op)
+    generator = _from_pair(_seed_pair(seed), current_device())
+    with DisableTorchFunctionSubclass():
+        rates = rate.detach().to(torch.float64 if rate.dtype == torch.float64 else torch.float32)
+        return fresh(torch.poisson(rates.expand(dims), generator=generator).to(resolved))
+
+
+def stateless_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
+                       output_dtype: Any = torch.int32, name: Optional[str] = None
+                       ) -> torch.Tensor:
+    """Binomial samples (`counts` trials of success probability `probs`) of shape `shape`
+    (which ends with their broadcast shape) that depend only on `seed`; no gradient.
+
+    >>> import tftape_torch as tf
+    >>> draws = tf.random.stateless_binomial([3], seed=[1, 2], counts=10, probs=0.5)
+    >>> print(draws.dtype, bool(tf.reduce_all(draws <= 10)))
+    torch.int32 True
+
+    Raises:
+      InvalidArgumentError: if `output_dtype` is not half, float32, float64, int32 or
+        int64, or `shape` does not end with the parameters' broadcast shape.
+    """
+    op = "StatelessRandomBinomial"
+    resolved = as_dtype(output_dtype)
+    if resolved not in _POISSON_TYPES:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'dtype' of {dtype_name(resolved)} is not in the list "
+            f"of allowed values: half, float, double, int32, int64 [Op:{op}]")
+    count_t, prob_t = seen_here(as_tensor(counts)), seen_here(as_tensor(probs))
+    dims = shape_arg(shape, op)
+    _parameters_fit(dims, [count_t, prob_t], op)
+    generator = _from_pair(_seed_pair(seed), current_device())
+    with DisableTorchFunctionSubclass():
+        trials = count_t.detach().to(torch.float64).expand(dims)
+        chance = prob_t.detach().to(torch.float64).expand(dims)
+        return fresh(torch.binomial(trials, chance, generator=generator).to(resolved))
+
+
+class _TruncatedNormalBounds(torch.autograd.Function):
+    """The zero of a sample whose gradients in the bounds are TF's `dminval`/`dmaxval`
+    (`_StatelessParameterizedTruncatedNormalGrad`), for the given standardized sample."""
+
+    @staticmethod
+    def forward(minval: torch.Tensor, maxval: torch.Tensor, d_min: torch.Tensor,
+                d_max: torch.Tensor) -> torch.Tensor:
+        return torch.zeros_like(d_min)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
+        minval, maxval, d_min, d_max = inputs
+        ctx.save_for_backward(d_min, d_max)
+        ctx.shapes = (minval.shape, maxval.shape)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Any, ...]:
+        d_min, d_max = ctx.saved_tensors
+        min_shape, max_shape = ctx.shapes
+        return (_sum_to_shape(grad * d_min, min_shape), _sum_to_shape(grad * d_max, max_shape),
+                None, None)
+
+
+def _sum_to_shape(value: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+    lead = value.dim() - len(shape)
+    value = value.sum(tuple(range(lead))) if lead else value
+    kept = tuple(i for i, size in enumerate(shape) if size == 1 and value.shape[i] != 1)
+    return value.sum(kept, keepdim=True) if kept else value
+
+
+def stateless_parameterized_truncated_normal(
+    shape: Any, seed: Any, means: Any = 0.0, stddevs: Any = 1.0, minvals: Any = -2.0,
+    maxvals: Any = 2.0, name: Optional[str] = None,
+) -> torch.Tensor:
+    """Normal samples of mean `means` and deviation `stddevs` truncated to
+    `[minvals, maxvals]`, of shape `shape` (which ends with the parameters' broadcast
+    shape), depending only on `seed`. The first derivatives in all four parameters are
+    TF's (implicit reparameterization: 1 in the mean, the standardized sample in the
+    deviation, TF's formulas in the bounds).
+
+    >>> import tftape_torch as tf
+    >>> x = tf.random.stateless_parameterized_truncated_normal([100], [1, 2], 0.0, 1.0,
+    ...                                                        -0.5, 0.5)
+    >>> print(bool(tf.reduce_all(tf.abs(x) <= 0.5)))
+    True
+
+    Raises:
+      InvalidArgumentError: if `shape` does not end with the parameters' broadcast
+        shape, or `seed` is not a pair.
+    """
+    op = "StatelessParameterizedTruncatedNormal"
+    mean_t = seen_here(as_tensor(means))
+    dtype = mean_t.dtype
+    std_t, low_t, high_t = (seen_here(as_tensor(v, dtype)) for v in (stddevs, minvals, maxvals))
+    dims = shape_arg(shape, op)
+    _parameters_fit(dims, [mean_t, std_t, low_t, high_t], op)
+    generator = _from_pair(_seed_pair(seed), current_device())
+    with DisableTorchFunctionSubclass():
+        m, s, lo, hi = (t.detach().to(torch.float64) for t in (mean_t, std_t, low_t, high_t))
+        a, b = (lo - m) / s, (hi - m) / s
+        cdf_a, cdf_b = torch.special.ndtr(a), torch.special.ndtr(b)
+        u = torch.rand(dims, dtype=torch.float64, device=m.device, generator=generator)
+        z = torch.special.ndtri(cdf_a + (cdf_b - cdf_a) * u)
+        z = torch.minimum(torch.maximum(z, a.expand(dims)), b.expand(dims))
+        # TF's gradient in the bounds, from the standardized sample.
+        tiny, eps = torch.finfo(dtype).tiny, torch.finfo(dtype).eps
+        cdf = ((torch.special.ndtr(z) - cdf_a) / (cdf_b - cdf_a)).clamp(tiny, 1 - eps)
+        d_max = torch.exp(0.5 * (z * z - b * b) + torch.log(cdf))
+        d_min = torch.exp(0.5 * (z * z - a * a) + torch.log1p(-cdf))
+        z, d_min, d_max = z.to(dtype), d_min.to(dtype), d_max.to(dtype)
+        sample = mean_t + std_t * z
+        if needs_grad(low_t, high_t):
+            sample = sample + apply_function(_TruncatedNormalBounds, low_t, high_t, d_min, d_max)
+        return fresh(sample)

@@ -895,6 +895,17 @@ def case_op_comparisons(tf):
             a == None, a != None]
 
 
+def case_op_comparisons_with_lists(tf):
+    a = tf.constant([1.0, 2.0, 3.0])
+    i = tf.constant([1, 2])
+    v = tf.Variable([1.0, 5.0, 2.0])
+    limits = [2.0, 2.0, 2.0]
+    return [a < limits, a <= limits, a > limits, a >= limits, a == [1.0, 0.0, 3.0],
+            a != [1.0, 0.0, 3.0], a < (1.5, 2.5, 2.5), limits < a, (2.0, 2.0, 2.0) >= a,
+            i < [2, 2], i != [1, 1], v > limits, a == [1.0, 2.0], a != [1.0, 2.0],
+            a < np.array([2.0, 2.0, 2.0], np.float32)]
+
+
 def case_op_equal_incompatible_shapes(tf):
     return [tf.ones((2,)) == tf.ones((3,)), tf.ones((2,)) != tf.ones((3,))]
 
@@ -1772,3 +1783,23 @@ def case_ns_random_global_generator(tf):
         }
     finally:
         tf.random.set_global_generator(old)
+
+
+def case_variable_synchronization_and_aggregation(tf):
+    on_read = tf.Variable(0.0, synchronization=tf.VariableSynchronization.ON_READ,
+                          aggregation=tf.VariableAggregation.SUM)
+    by_value = tf.Variable(0.0, synchronization=2, aggregation=2)
+    default = tf.Variable(0.0)
+    return {
+        "on_read": [on_read.trainable, on_read.synchronization.name, on_read.aggregation.name],
+        "on_read_trainable": tf.Variable(0.0, trainable=True,
+                                         synchronization=tf.VariableSynchronization.ON_READ
+                                         ).trainable,
+        "by_value": [by_value.trainable, by_value.synchronization.name,
+                     by_value.aggregation.name, repr(by_value.aggregation)],
+        "default": [default.trainable, default.synchronization.name, default.aggregation.name],
+        "members": [[m.name, m.value] for m in tf.VariableSynchronization]
+        + [[m.name, m.value] for m in tf.VariableAggregation],
+        "bad_aggregation": _raised(lambda: tf.Variable(0.0, aggregation="mean")),
+        "bad_synchronization": _raised(lambda: tf.Variable(0.0, synchronization=7)),
+    }

@@ -2,8 +2,10 @@
 `tf.nn.sampled_softmax_loss` with given `sampled_values` (values, gradients, the
 accidental-hit mask, several true classes, dtype casts), `compute_accidental_hits`,
 `all_candidate_sampler`, and what the random samplers fix for every draw (dtypes,
-shapes, the expected counts of non-unique draws) and their exception classes. The
-draws themselves are torch's, not TF's (`tftape_torch/_candidate_sampling.py`).
+shapes, the expected counts of non-unique draws) and their exception classes; the
+same for the stateless Gamma, Poisson, binomial and parameterized truncated normal
+distributions. The draws themselves are torch's, not TF's
+(`tftape_torch/_candidate_sampling.py`, `tftape_torch/random.py`).
 Answers live in `golden/cases_sampled.json`.
 """
 
@@ -167,4 +169,57 @@ def case_candidate_sampler_errors(tf):
             classes, 2, 3, True, 10, unigrams=[1.0, 2.0, 3.0])),
         "fixed_shards": _raises(lambda: tf.random.fixed_unigram_candidate_sampler(
             classes, 2, 3, True, 10, unigrams=[1.0] * 10, num_shards=2, shard=1)),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Stateless distributions: what holds for every draw (the draws are torch's).
+
+
+def case_stateless_distributions(tf):
+    alpha = tf.constant([0.5, 1.5])
+    means, lows, highs = tf.constant([0.0, 1.0]), tf.constant(-1.0), tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([alpha, means, lows, highs])
+        gamma = tf.random.stateless_gamma([4, 2], [1, 2], alpha=alpha)
+        scaled = tf.random.stateless_gamma([3], [1, 2], alpha=2.0, beta=[1.0, 2.0, 4.0],
+                                           dtype=tf.float64)
+        poisson = tf.random.stateless_poisson([4, 2], [1, 2], lam=alpha)
+        normal = tf.random.stateless_parameterized_truncated_normal(
+            [3, 2], [1, 2], means=means, stddevs=alpha, minvals=lows, maxvals=highs)
+    binomial = tf.random.stateless_binomial([3], [1, 2], counts=[10.0, 20.0, 5.0], probs=0.5,
+                                            output_dtype=tf.float32)
+    return {
+        "empty_slices": [t[:0] for t in (gamma, scaled, poisson, normal, binomial)],
+        "shapes": [t.shape.as_list() for t in (gamma, scaled, poisson, normal, binomial)],
+        "repeatable": bool(tf.reduce_all(
+            gamma == tf.random.stateless_gamma([4, 2], [1, 2], alpha=alpha))),
+        "gamma_positive": bool(tf.reduce_all(gamma > 0)),
+        "normal_in_bounds": bool(tf.reduce_all((normal >= -1.0) & (normal <= 2.0))),
+        "binomial_in_range": bool(tf.reduce_all((binomial >= 0) &
+                                                (binomial <= [10.0, 20.0, 5.0]))),
+        "gamma_grad_shape": tape.gradient(gamma, alpha).shape.as_list(),
+        "poisson_grad": tape.gradient(poisson, alpha),
+        "normal_grad_means": tape.gradient(normal, means),
+        "normal_grad_bounds_positive": [bool(tape.gradient(normal, b) > 0)
+                                        for b in (lows, highs)],
+        "defaults": [tf.random.stateless_poisson([2], [3, 4], lam=2.0)[:0],
+                     tf.random.stateless_binomial([2], [3, 4], counts=4, probs=0.5)[:0],
+                     tf.random.stateless_parameterized_truncated_normal([2], [3, 4])[:0]],
+    }
+
+
+def case_stateless_distribution_errors(tf):
+    alpha = tf.constant([0.5, 1.5])
+    return {
+        "gamma_shape": _raises(lambda: tf.random.stateless_gamma([4, 3], [1, 2], alpha=alpha)),
+        "gamma_int": _raises(lambda: tf.random.stateless_gamma([2], [1, 2], alpha=2.0,
+                                                               dtype=tf.int32)),
+        "poisson_bool": _raises(lambda: tf.random.stateless_poisson([2], [1, 2], lam=2.0,
+                                                                    dtype=tf.bool)),
+        "binomial_shape": _raises(lambda: tf.random.stateless_binomial(
+            [3], [1, 2], counts=[10.0, 20.0], probs=0.5)),
+        "seed": _raises(lambda: tf.random.stateless_gamma([2], [1, 2, 3], alpha=2.0)),
+        "normal_shape": _raises(lambda: tf.random.stateless_parameterized_truncated_normal(
+            [3], [1, 2], means=[0.0, 1.0])),
     }
