@@ -61,6 +61,7 @@ from tftape_torch import (
     train,
     types,
 )
+from tftape_torch._approx_top_k import approx_top_k
 from tftape_torch._array_ops import (
     Tensor,
     cast,
@@ -298,6 +299,7 @@ __all__ = [
     "add_n",
     "argmax",
     "argmin",
+    "approx_top_k",
     "argsort",
     "as_dtype",
     "asin",

@@ -1,4 +1,5 @@
-"""`tf.nn.ctc_loss`: the connectionist temporal classification loss of dense labels.
+"""`tf.nn.ctc_loss`: the connectionist temporal classification loss of dense labels
+(and `tf.nn.collapse_repeated`, TF's helper that merges repeated labels).
 
 TF computes it with a forward-backward pass over the logits' softmax; this is
 torch's `ctc_loss` on their `log_softmax`, with TF's arguments: dense labels padded
@@ -19,11 +20,18 @@ from typing import Any, Optional
 import torch
 
 from tftape_torch import errors
+from tftape_torch._array_ops import cast, concat, expand_dims, ones_like, reshape
+from tftape_torch._array_ops import range as range_
 from tftape_torch._dtypes import INTEGER, dtype_name
+from tftape_torch._elementwise_ops import logical_and, not_equal
+from tftape_torch._gather_ops import boolean_mask, scatter_nd
+from tftape_torch._math_ops import reduce_max, reduce_sum
 from tftape_torch._op_call import as_tensor, call, float_input
+from tftape_torch._shape_ops import sequence_mask
+from tftape_torch._tensor import as_eager
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 
-__all__ = ["ctc_loss"]
+__all__ = ["collapse_repeated", "ctc_loss"]
 
 
 def ctc_loss(
@@ -90,3 +98,38 @@ def _ctc_loss(logits: torch.Tensor, targets: torch.Tensor, frames: torch.Tensor,
     log_probs = torch.log_softmax(logits, dim=-1)
     return torch.nn.functional.ctc_loss(log_probs, targets, frames, lengths, blank=blank,
                                         reduction="none")
+
+
+def collapse_repeated(labels: Any, seq_length: Any, name: Optional[str] = None) -> Any:
+    """Merge repeated labels into single labels (TF's CTC helper, step for step).
+
+    Of each run of equal labels within a row's first `seq_length` entries one is
+    kept; the rows are padded with 0 to the longest result.
+
+    >>> import tftape_torch as tf
+    >>> labels, lengths = tf.nn.collapse_repeated([[1, 1, 2, 2, 3], [4, 4, 4, 5, 5]], [5, 3])
+    >>> print(labels, lengths)
+    tf.Tensor(
+    [[1 2 3]
+     [4 0 0]], shape=(2, 3), dtype=int32) tf.Tensor([3 1], shape=(2,), dtype=int32)
+
+    Returns:
+      `(collapsed labels [batch, new_max_length], new sequence lengths)`.
+    """
+    labels, seq_length = as_eager(as_tensor(labels)), as_tensor(seq_length)  # TF's slicing
+    label_mask = concat([ones_like(labels[:, :1], torch.bool),
+                         not_equal(labels[:, 1:], labels[:, :-1])], axis=1)
+    seq_mask = sequence_mask(seq_length, maxlen=int(labels.shape[1]))
+    label_mask = logical_and(label_mask, seq_mask)
+    new_seq_len = reduce_sum(cast(label_mask, torch.int32), axis=1)
+    new_maxlen = reduce_max(new_seq_len)
+    idx_mask = sequence_mask(new_seq_len, maxlen=new_maxlen)
+    flat_labels = reshape(labels, [-1])
+    flat_label_mask = reshape(label_mask, [-1])
+    flat_idx_mask = reshape(idx_mask, [-1])
+    idx = range_(int(flat_idx_mask.shape[0]))
+    flat = scatter_nd(indices=expand_dims(boolean_mask(idx, flat_idx_mask), axis=1),
+                      updates=boolean_mask(flat_labels, flat_label_mask),
+                      shape=[int(flat_idx_mask.shape[0])])
+    return (reshape(flat, [int(labels.shape[0]), int(new_maxlen)]),
+            cast(new_seq_len, seq_length.dtype))

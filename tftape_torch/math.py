@@ -11,6 +11,7 @@ tf.Tensor([0. 0.], shape=(2,), dtype=float32)
 from __future__ import annotations
 
 from tftape_torch import _math_special as special
+from tftape_torch._approx_top_k import approx_max_k, approx_min_k
 from tftape_torch._complex_ops import angle, conj, imag, real
 from tftape_torch._elementwise_ops import (
     acos,
@@ -146,6 +147,8 @@ __all__ = [
     "add",
     "add_n",
     "angle",
+    "approx_max_k",
+    "approx_min_k",
     "argmax",
     "argmin",
     "asin",

@@ -36,7 +36,7 @@ from tftape_torch._conv_ops import (
     max_pool3d,
     separable_conv2d,
 )
-from tftape_torch._ctc_ops import ctc_loss
+from tftape_torch._ctc_ops import collapse_repeated, ctc_loss
 from tftape_torch._gather_ops import gather
 from tftape_torch._math_ops import sigmoid, tanh
 from tftape_torch._nn_ops import (
@@ -93,6 +93,7 @@ __all__ = [
     "avg_pool3d",
     "batch_normalization",
     "bias_add",
+    "collapse_repeated",
     "compute_accidental_hits",
     "compute_average_loss",
     "conv1d",

@@ -126,3 +126,16 @@ def case_ctc_loss_impossible_alignment(tf):
     # four labels cannot fit in three frames; see known_differences.md
     return tf.nn.ctc_loss(tf.constant([[1, 1, 1, 1]]), tf.zeros([3, 1, 3]),
                           tf.constant([4]), tf.constant([3]))
+
+
+def case_collapse_repeated(tf):
+    labels = tf.constant([[1, 1, 2, 2, 3], [4, 4, 4, 5, 5], [7, 7, 7, 7, 7]])
+    return {
+        "full": list(tf.nn.collapse_repeated(labels, [5, 5, 5])),
+        "lengths": list(tf.nn.collapse_repeated(labels, [5, 3, 2])),
+        "zero_length": list(tf.nn.collapse_repeated([[1, 1, 2], [3, 3, 3]], [0, 2])),
+        "past_the_end": list(tf.nn.collapse_repeated([[1, 1, 2]], [5])),
+        "float_labels": list(tf.nn.collapse_repeated(tf.constant([[1.0, 1.0, 2.0]]), [3])),
+        "int64_lengths": list(tf.nn.collapse_repeated(labels, tf.constant([4, 4, 4], tf.int64))),
+        "vector": _raises(lambda: tf.nn.collapse_repeated([1, 1, 2], [3])),
+    }

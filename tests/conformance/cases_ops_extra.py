@@ -1018,3 +1018,43 @@ def case_exponential_moving_average_errors(tf):
         "tensor": _raises(lambda: ema.apply([tf.constant(1.0)])),
         "int_variable": _raises(lambda: ema.apply([tf.Variable(1)])),
     }
+
+
+# ---------------------------------------------------------------------------
+# approx_max_k / approx_min_k / approx_top_k (exact answers; TF's eager CPU kernel
+# covers only the largest entries of the last dimension)
+
+
+def case_approx_max_k_last_dimension(tf):
+    x = tf.constant([[3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0],
+                     [1.0, 1.0, 1.0, 2.0, 2.0, 0.0, 0.0, 5.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        values, indices = tf.math.approx_max_k(x, 3)
+        loss = tf.reduce_sum(values * tf.constant([1.0, 2.0, 3.0]))
+    return {
+        "values": values, "indices": indices, "grad": tape.gradient(loss, x),
+        "ties": list(tf.math.approx_max_k(x[1], 4)),
+        "top_k": list(tf.approx_top_k(x, 2, recall_target=0.5, aggregate_to_topk=False)),
+        "nan": list(tf.math.approx_max_k(tf.constant([1.0, float("nan"), 3.0]), 2)),
+        "half": list(tf.math.approx_max_k(tf.constant([3.0, 1.0, 4.0], tf.float16), 2)),
+        "k0": list(tf.math.approx_max_k(x, 0)),
+        "fields": list(tf.math.approx_max_k(x, 1)._fields),
+    }
+
+
+def case_approx_top_k_errors(tf):
+    x = tf.ones([2, 8])
+    return {
+        "k_too_big": _raises(lambda: tf.math.approx_max_k(x, 9)),
+        "int": _raises(lambda: tf.math.approx_max_k(tf.constant([3, 1, 4]), 2)),
+        "float64": _raises(lambda: tf.math.approx_max_k(tf.ones([3], tf.float64), 2)),
+    }
+
+
+def case_approx_top_k_beyond_the_cpu_kernel(tf):
+    x = tf.constant([[3.0, 1.0, 4.0, 1.0], [5.0, 9.0, 2.0, 6.0]])
+    return {
+        "min_k": list(tf.math.approx_min_k(x, 2)),
+        "dimension_0": list(tf.math.approx_max_k(x, 1, reduction_dimension=0)),
+    }
