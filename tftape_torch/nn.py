@@ -38,6 +38,7 @@ from tftape_torch._conv_ops import (
 )
 from tftape_torch._ctc_ops import collapse_repeated, ctc_loss
 from tftape_torch._gather_ops import gather
+from tftape_torch._isotonic_ops import isotonic_regression
 from tftape_torch._math_ops import sigmoid, tanh
 from tftape_torch._nn_ops import (
     batch_normalization,
@@ -116,6 +117,7 @@ __all__ = [
     "fixed_unigram_candidate_sampler",
     "gelu",
     "in_top_k",
+    "isotonic_regression",
     "l2_loss",
     "l2_normalize",
     "leaky_relu",

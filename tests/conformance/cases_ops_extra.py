@@ -1058,3 +1058,32 @@ def case_approx_top_k_beyond_the_cpu_kernel(tf):
         "min_k": list(tf.math.approx_min_k(x, 2)),
         "dimension_0": list(tf.math.approx_max_k(x, 1, reduction_dimension=0)),
     }
+
+
+# ---------------------------------------------------------------------------
+# isotonic_regression
+
+
+def case_isotonic_regression(tf):
+    x = tf.constant([[1.0, 3.0, 2.0, 4.0], [5.0, 4.0, 6.0, 1.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        fit = tf.nn.isotonic_regression(x)
+        rising = tf.nn.isotonic_regression(x, decreasing=False)
+        loss = tf.reduce_sum(fit.output * tf.reshape(tf.range(1.0, 9.0), [2, 4]))
+        rising_loss = tf.reduce_sum(rising[0] ** 2)
+    return {
+        "fit": list(fit), "type": type(fit).__name__, "rising_type": type(rising).__name__,
+        "rising": list(rising), "axis0": list(tf.nn.isotonic_regression(x, axis=0)),
+        "grad": tape.gradient(loss, x), "rising_grad": tape.gradient(rising_loss, x),
+        "int": list(tf.nn.isotonic_regression(tf.constant([[1, 3, 2]]))),
+        "vector": list(tf.nn.isotonic_regression([1.0, 3.0, 2.0])),
+        "rank3": list(tf.nn.isotonic_regression(tf.reshape(tf.range(8.0), [2, 2, 2]))),
+        "ties": list(tf.nn.isotonic_regression([[2.0, 2.0, 1.0, 3.0, 3.0]])),
+        "empty": list(tf.nn.isotonic_regression(tf.zeros([2, 0]))),
+        "scalar": list(tf.nn.isotonic_regression(tf.constant(1.0))),
+        "half": list(tf.nn.isotonic_regression(tf.constant([1.0, 3.0, 2.0], tf.float16))),
+        "nan": list(tf.nn.isotonic_regression([[1.0, float("nan"), 2.0]])),
+        "float64": list(tf.nn.isotonic_regression(
+            tf.constant([[0.1, 0.7, 0.3, 0.9, 0.2]], tf.float64), decreasing=False)),
+    }
