@@ -67,6 +67,7 @@ from tftape_torch._nn_ops import (
 from tftape_torch._norm_ops import l2_normalize, local_response_normalization
 from tftape_torch._norm_ops import local_response_normalization as lrn
 from tftape_torch._op_call import as_tensor
+from tftape_torch._pool_ops import pool
 from tftape_torch._sampled_losses import nce_loss, sampled_softmax_loss
 from tftape_torch._sequence_ops import in_top_k, top_k, zero_fraction
 from tftape_torch._special_ops import softsign
@@ -133,6 +134,7 @@ __all__ = [
     "moments",
     "nce_loss",
     "normalize_moments",
+    "pool",
     "relu",
     "relu6",
     "sampled_softmax_loss",

@@ -1087,3 +1087,50 @@ def case_isotonic_regression(tf):
         "float64": list(tf.nn.isotonic_regression(
             tf.constant([[0.1, 0.7, 0.3, 0.9, 0.2]], tf.float64), decreasing=False)),
     }
+
+
+# ---------------------------------------------------------------------------
+# tf.nn.pool (N-D, dilated windows)
+
+
+def case_nn_pool(tf):
+    x1 = tf.constant(np.sin(np.arange(16.0) * 1.3).reshape(2, 8, 1).astype(np.float32))
+    x2 = tf.constant(np.round(np.cos(np.arange(50.0) * 0.9) * 4).reshape(1, 5, 5, 2)
+                     .astype(np.float32))
+    x3 = tf.reshape(tf.range(1.0, 28.0), [1, 3, 3, 3, 1])
+    out = {}
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x1, x2, x3])
+        cases = {
+            "avg_dilated_1d": tf.nn.pool(x1, [3], "AVG", dilations=[2]),
+            "max_dilated_1d": tf.nn.pool(x1, [2], "MAX", dilations=[3]),
+            "max_dilated_2d": tf.nn.pool(x2, [2, 2], "MAX", dilations=[2, 1]),
+            "avg_dilated_2d": tf.nn.pool(x2, [2, 3], "AVG", dilations=[2, 2]),
+            "max_same_strided": tf.nn.pool(x2, [3, 3], "MAX", strides=[2, 2], padding="SAME"),
+            "avg_same": tf.nn.pool(x2, [2, 2], "AVG", padding="SAME"),
+            "avg_3d": tf.nn.pool(x3, [2, 2, 2], "AVG"),
+        }
+        losses = {k: tf.reduce_sum(v * v) for k, v in cases.items()}
+    for key, value in cases.items():
+        source = x1 if "1d" in key else (x3 if "3d" in key else x2)
+        out[key] = {"value": value, "grad": tape.gradient(losses[key], source)}
+    # (TF's CPU kernels have no gradient of channels-first max pooling: values only.)
+    out["max_nchw"] = tf.nn.pool(tf.transpose(x2, [0, 3, 1, 2]), [2, 2], "MAX",
+                                 data_format="NCHW", dilations=[2, 2])
+    out["avg_ncw"] = tf.nn.pool(tf.transpose(x1, [0, 2, 1]), [3], "AVG", data_format="NCW",
+                                strides=[2], padding="SAME")
+    return out
+
+
+def case_nn_pool_errors(tf):
+    x = tf.ones([1, 8, 1])
+    return {
+        "same_dilated": _raises(lambda: tf.nn.pool(x, [2], "AVG", padding="SAME",
+                                                   dilations=[2])),
+        "strided_dilated": _raises(lambda: tf.nn.pool(x, [2], "MAX", strides=[2],
+                                                      dilations=[2])),
+        "min": _raises(lambda: tf.nn.pool(x, [2], "MIN")),
+        "rank": _raises(lambda: tf.nn.pool(tf.ones([1, 4, 4, 1]), [2], "MAX")),
+        "window_rank": _raises(lambda: tf.nn.pool(tf.ones([1, 2, 2, 2, 2, 1]), [1, 1, 1, 1],
+                                                  "MAX")),
+    }
