@@ -50,18 +50,16 @@ __all__ = [
     "uniform_candidate_sampler",
 ]
 
-UniformCandidateSampler = collections.namedtuple(
-    "UniformCandidateSampler",
-    ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
-LogUniformCandidateSampler = collections.namedtuple(
-    "LogUniformCandidateSampler",
-    ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
-FixedUnigramCandidateSampler = collections.namedtuple(
-    "FixedUnigramCandidateSampler",
-    ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
-AllCandidateSampler = collections.namedtuple(
-    "AllCandidateSampler",
-    ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
+def _sampler_result(op: str) -> Any:
+    """The named tuple a sampler op returns (TF names it after the op)."""
+    return collections.namedtuple(
+        op, ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
+
+
+UniformCandidateSampler = _sampler_result("UniformCandidateSampler")
+LogUniformCandidateSampler = _sampler_result("LogUniformCandidateSampler")
+FixedUnigramCandidateSampler = _sampler_result("FixedUnigramCandidateSampler")
+AllCandidateSampler = _sampler_result("AllCandidateSampler")
 ComputeAccidentalHits = collections.namedtuple("ComputeAccidentalHits",
                                                ("indices", "ids", "weights"))
 

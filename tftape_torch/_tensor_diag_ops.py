@@ -21,8 +21,7 @@ from typing import Any, Optional
 
 import torch
 
-from tftape_torch._dtypes import dtype_name
-from tftape_torch._op_call import as_tensor, call
+from tftape_torch._op_call import as_tensor, call, disallowed
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["tensor_diag", "tensor_diag_part"]
@@ -37,9 +36,7 @@ _ALLOWED_NAMES = "bfloat16, half, float, double, int32, int64, complex64, comple
 def _checked(value: Any, op: str) -> torch.Tensor:
     x = as_tensor(value)
     if x.dtype not in _ALLOWED:
-        raise InvalidArgumentError(
-            None, None, f"Value for attr 'T' of {dtype_name(x.dtype)} is not in the list of "
-            f"allowed values: {_ALLOWED_NAMES} [Op:{op}]")
+        raise disallowed(op, x.dtype, _ALLOWED_NAMES)
     return x
 
 

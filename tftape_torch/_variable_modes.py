@@ -47,6 +47,18 @@ class VariableAggregation(enum.Enum):
 VariableAggregation.__name__ = VariableAggregation.__qualname__ = "VariableAggregationV2"
 
 
+def _mode(kind: Any, value: Any, default: Any, what: str, name: Optional[str]) -> Any:
+    """`value` as a member of enum `kind` (by value too; `default` for None)."""
+    if value is None:
+        return default
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"Invalid variable {what} mode: {value} for variable: {name}") from None
+
+
 def validate_modes(synchronization: Any, aggregation: Any, trainable: Optional[bool],
                    name: Optional[str]) -> Tuple[VariableSynchronization, VariableAggregation,
                                                  bool]:
@@ -56,22 +68,10 @@ def validate_modes(synchronization: Any, aggregation: Any, trainable: Optional[b
     Raises:
       ValueError: for a mode that is none of the enum's values.
     """
-    if aggregation is None:
-        aggregation = VariableAggregation.NONE
-    elif not isinstance(aggregation, VariableAggregation):
-        try:
-            aggregation = VariableAggregation(aggregation)
-        except ValueError:
-            raise ValueError(f"Invalid variable aggregation mode: {aggregation} for variable: "
-                             f"{name}") from None
-    if synchronization is None:
-        synchronization = VariableSynchronization.AUTO
-    elif not isinstance(synchronization, VariableSynchronization):
-        try:
-            synchronization = VariableSynchronization(synchronization)
-        except ValueError:
-            raise ValueError(f"Invalid variable synchronization mode: {synchronization} for "
-                             f"variable: {name}") from None
+    aggregation = _mode(VariableAggregation, aggregation, VariableAggregation.NONE,
+                        "aggregation", name)
+    synchronization = _mode(VariableSynchronization, synchronization,
+                            VariableSynchronization.AUTO, "synchronization", name)
     if trainable is None:
         trainable = synchronization != VariableSynchronization.ON_READ
     return synchronization, aggregation, bool(trainable)

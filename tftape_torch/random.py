@@ -426,6 +426,16 @@ _GAMMA_TYPES = (torch.float16, torch.float32, torch.float64)
 _POISSON_TYPES = (torch.float16, torch.float32, torch.float64, torch.int32, torch.int64)
 
 
+def _count_dtype(dtype: Any, op: str) -> torch.dtype:
+    """The output dtype of a counting sampler (Poisson, binomial), as TF allows them."""
+    resolved = as_dtype(dtype)
+    if resolved not in _POISSON_TYPES:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'dtype' of {dtype_name(resolved)} is not in the list "
+            f"of allowed values: half, float, double, int32, int64 [Op:{op}]")
+    return resolved
+
+
 def _parameter(value: Any, dtype: torch.dtype, argument: str) -> torch.Tensor:
     """A distribution parameter as a tensor of `dtype` (TF's ValueError otherwise)."""
     tensor = as_tensor(value, dtype)
@@ -536,11 +546,7 @@ def poisson(shape: Any, lam: Any, dtype: Any = torch.float32, seed: Optional[int
     Raises:
       InvalidArgumentError: if `dtype` is not half, float32, float64, int32 or int64.
     """
-    resolved = as_dtype(dtype)
-    if resolved not in _POISSON_TYPES:
-        raise InvalidArgumentError(
-            None, None, f"Value for attr 'dtype' of {dtype_name(resolved)} is not in the list "
-            "of allowed values: half, float, double, int32, int64 [Op:RandomPoissonV2]")
+    resolved = _count_dtype(dtype, "RandomPoissonV2")
     dims = shape_arg(shape, "RandomPoissonV2")
     device = current_device()
     rate = seen_here(as_tensor(lam))
@@ -621,11 +627,7 @@ def stateless_poisson(shape: Any, seed: Any, lam: Any, dtype: Any = torch.int32,
         `shape` does not end with `lam.shape`.
     """
     op = "StatelessRandomPoisson"
-    resolved = as_dtype(dtype)
-    if resolved not in _POISSON_TYPES:
-        raise InvalidArgumentError(
-            None, None, f"Value for attr 'dtype' of {dtype_name(resolved)} is not in the list "
-            f"of allowed values: half, float, double, int32, int64 [Op:{op}]")
+    resolved = _count_dtype(dtype, op)
     rate = seen_here(as_tensor(lam))
     dims = shape_arg(shape, op)
     _parameters_fit(dims, [rate], op)
@@ -651,11 +653,7 @@ def stateless_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
         int64, or `shape` does not end with the parameters' broadcast shape.
     """
     op = "StatelessRandomBinomial"
-    resolved = as_dtype(output_dtype)
-    if resolved not in _POISSON_TYPES:
-        raise InvalidArgumentError(
-            None, None, f"Value for attr 'dtype' of {dtype_name(resolved)} is not in the list "
-            f"of allowed values: half, float, double, int32, int64 [Op:{op}]")
+    resolved = _count_dtype(output_dtype, op)
     count_t, prob_t = seen_here(as_tensor(counts)), seen_here(as_tensor(probs))
     dims = shape_arg(shape, op)
     _parameters_fit(dims, [count_t, prob_t], op)
