@@ -131,3 +131,19 @@ def test_bad_input_leaves_no_state() -> None:
         tf.linalg.eigvals([[1.0, 0.0], [0.0, 1.0]])
     with pytest.raises(UnboundLocalError):
         tf.linalg.eig(tf.constant([[1, 2], [3, 4]]))
+
+
+def test_eigh_tridiagonal_gradient_is_the_derivative() -> None:
+    """d e_k / d alpha_j = v_jk^2 and d e_k / d beta_j = 2 v_jk v_(j+1)k (first-order
+    perturbation theory), unlike TF's bisection (a known difference)."""
+    alpha = tf.constant([1.0, 2.0, 3.0, 4.0], tf.float64)
+    beta = tf.constant([0.5, -0.7, 0.3], tf.float64)
+    weights = tf.constant([1.0, 2.0, 3.0, 4.0], tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch([alpha, beta])
+        loss = tf.reduce_sum(tf.linalg.eigh_tridiagonal(alpha, beta) * weights)
+    d_alpha, d_beta = tape.gradient(loss, [alpha, beta])
+    _, v = tf.linalg.eigh_tridiagonal(alpha, beta, eigvals_only=False)
+    v, w = v.numpy(), weights.numpy()
+    np.testing.assert_allclose(d_alpha.numpy(), (v**2) @ w, rtol=1e-10)
+    np.testing.assert_allclose(d_beta.numpy(), (2 * v[:-1] * v[1:]) @ w, rtol=1e-10)

@@ -1,5 +1,6 @@
-"""TF's general eigendecomposition: `tf.linalg.eig` and `tf.linalg.eigvals` (also
-`tf.eig`, `tf.eigvals`).
+"""TF's eigendecompositions beyond `eigh`: the general `tf.linalg.eig` and
+`tf.linalg.eigvals` (also `tf.eig`, `tf.eigvals`), and the Hermitian tridiagonal
+`tf.linalg.eigh_tridiagonal` (at the end of this module).
 
 Both are TF's `Eig` op: the eigenvalues `e` and (for `eig`) the eigenvectors `v`
 (columns, unit norm) of each innermost square matrix, complex64 for float32 and
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Tuple
 
+import numpy as np
 import torch
 
 from tftape_torch._dtypes import as_dtype
@@ -44,7 +46,7 @@ from tftape_torch._torch_internals import (
 from tftape_torch._torch_internals import apply_function
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["eig", "eigvals"]
+__all__ = ["eig", "eigh_tridiagonal", "eigvals"]
 
 _OP = "Eig"
 _COMPLEX_OF = {
@@ -201,3 +203,70 @@ def eigvals(tensor: Any, name: Optional[str] = None) -> torch.Tensor:
     """
     a = _square_input(tensor)
     return call(_OP, _eigvals, (a,), a)
+
+
+# ---------------------------------------------------------------------------
+# eigh_tridiagonal
+
+
+def _tridiagonal_eigh(alpha: torch.Tensor, beta: torch.Tensor, vectors: bool) -> Any:
+    """The eigenvalues (and eigenvectors) of the Hermitian tridiagonal matrix with
+    diagonal `alpha` (its real part) and subdiagonal `beta`, by a dense `eigh`."""
+    diagonal = alpha.real if alpha.is_complex() else alpha
+    dtype = beta.dtype if beta.is_complex() else diagonal.dtype
+    matrix = torch.diag_embed(diagonal.to(dtype)) + torch.diag_embed(beta.to(dtype), -1)
+    if vectors:
+        return tuple(torch.linalg.eigh(matrix, UPLO="L"))
+    return torch.linalg.eigvalsh(matrix, UPLO="L")
+
+
+def eigh_tridiagonal(alpha: Any, beta: Any, eigvals_only: bool = True, select: str = "a",
+                     select_range: Any = None, tol: Any = None,
+                     name: Optional[str] = None) -> Any:
+    """Computes the eigenvalues (ascending) of a Hermitian tridiagonal matrix: diagonal
+    `alpha` (`[n]`, its real part if complex), subdiagonal `beta` (`[n - 1]`).
+
+    `select` picks all (`"a"`), those in the half-open range `(vl, vu]` (`"v"`) or those
+    of indices `il..iu` inclusive (`"i"`), `select_range` giving the bounds. With
+    `eigvals_only=False` the eigenvectors (columns) come too, each up to its sign
+    (phase), as TF's.
+
+    TF computes by bisection, whose tape gradient is not the eigenvalues' derivative
+    (it reaches only the end entries); here the decomposition is torch's `eigh` of the
+    dense matrix, and the gradient is the derivative (`d e_k / d alpha_j = |v_jk|^2`)
+    (tests/conformance/known_differences.md).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.linalg.eigh_tridiagonal(tf.constant([1.0, 2.0]), tf.constant([0.0])))
+    tf.Tensor([1. 2.], shape=(2,), dtype=float32)
+
+    Raises:
+      ValueError: for an `alpha` that is not floating or complex, or an unknown `select`.
+      InvalidArgumentError: for a `beta` whose length is not `len(alpha) - 1`.
+    """
+    a = as_tensor(alpha)
+    if not (a.is_floating_point() or a.is_complex()):
+        numpy_type = np.dtype(str(a.dtype).replace("torch.", "")).type
+        raise ValueError(f"data type {numpy_type} not inexact")
+    b = as_tensor(beta, a.dtype)
+    if int(b.shape[-1]) != int(a.shape[-1]) - 1:
+        raise InvalidArgumentError(
+            None, None, f"Incompatible shapes: [{a.shape[-1]}] vs. [{b.shape[-1] + 1}] "
+            "[Op:AddV2]")
+    if select not in ("a", "v", "i"):
+        raise ValueError(f"Invalid select value: {select!r}; expected 'a', 'v' or 'i'")
+    out = fresh(call("EighTridiagonal", _tridiagonal_eigh, (a, b), a, b, not eigvals_only))
+    values, vectors = (out, None) if eigvals_only else out
+    if select == "a":
+        return values if eigvals_only else (values, vectors)
+    with _DisableSubclass():
+        if select == "v":
+            low, high = (float(v) for v in select_range)
+            keep: Any = torch.nonzero((values > low) & (values <= high)).reshape(-1)
+        else:
+            first, last = (int(v) for v in select_range)
+            keep = slice(first, last + 1)
+        values = fresh(values[keep])
+        if vectors is None:
+            return values
+        return values, fresh(vectors[:, keep])

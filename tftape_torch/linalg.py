@@ -13,7 +13,7 @@ from tftape_torch._banded_ops import (
     tridiagonal_matmul,
     tridiagonal_solve,
 )
-from tftape_torch._eig_ops import eig, eigvals
+from tftape_torch._eig_ops import eig, eigh_tridiagonal, eigvals
 from tftape_torch._linalg_ops import (
     adjoint,
     band_part,
@@ -61,6 +61,7 @@ __all__ = [
     "diag_part",
     "eig",
     "eigh",
+    "eigh_tridiagonal",
     "eigvals",
     "eigvalsh",
     "einsum",

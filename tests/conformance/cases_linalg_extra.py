@@ -718,3 +718,45 @@ def case_logm_errors(tf):
         "not_square": _raises(lambda: tf.linalg.logm(_complex(tf, tf.ones([2, 3])))),
         "gradient": _raises(lambda: tape.gradient(y, c)),
     }
+
+
+# ---------------------------------------------------------------------------
+# eigh_tridiagonal
+
+
+@tolerance(**TOL)
+def case_eigh_tridiagonal_values(tf):
+    a, b = tf.constant([1.0, 2.0, 3.0, 4.0]), tf.constant([0.5, -0.7, 0.3])
+    values, vectors = tf.linalg.eigh_tridiagonal(a, b, eigvals_only=False)
+    dense = tf.linalg.diag(a) + tf.linalg.diag(b, k=-1) + tf.linalg.diag(b, k=1)
+    return {
+        "values": tf.linalg.eigh_tridiagonal(a, b),
+        "with_vectors": values,
+        "vectors_squared": vectors * vectors,  # each column up to its sign
+        "residual_small": tf.reduce_max(tf.abs(tf.matmul(dense, vectors) - vectors * values))
+        < 1e-5,
+        "select_v": tf.linalg.eigh_tridiagonal(a, b, select="v", select_range=[1.5, 3.5]),
+        "select_i": tf.linalg.eigh_tridiagonal(a, b, select="i", select_range=[1, 2]),
+        "select_i_vectors": tf.linalg.eigh_tridiagonal(
+            a, b, eigvals_only=False, select="i", select_range=[0, 1])[1] ** 2,
+        "float64": tf.linalg.eigh_tridiagonal(tf.constant([1.0, 2.0], tf.float64),
+                                              tf.constant([0.1], tf.float64)),
+        "complex": tf.linalg.eigh_tridiagonal(tf.constant([1.0, 2.0], tf.complex64),
+                                              tf.constant([1j], tf.complex64)),
+        "one": tf.linalg.eigh_tridiagonal(tf.constant([5.0]), tf.zeros([0])),
+    }
+
+
+def case_eigh_tridiagonal_errors(tf):
+    return {
+        "int": _raises(lambda: tf.linalg.eigh_tridiagonal(tf.constant([1, 2]), tf.constant([1]))),
+        "lengths": _raises(lambda: tf.linalg.eigh_tridiagonal(tf.ones([4]), tf.ones([2]))),
+    }
+
+
+def case_eigh_tridiagonal_gradient(tf):
+    a, b = tf.constant([1.0, 2.0, 3.0, 4.0]), tf.constant([0.5, 0.5, 0.5])
+    with tf.GradientTape() as tape:
+        tape.watch([a, b])
+        loss = tf.reduce_sum(tf.linalg.eigh_tridiagonal(a, b) * [1.0, 2.0, 3.0, 4.0])
+    return tape.gradient(loss, [a, b])
