@@ -214,7 +214,9 @@ def _tridiagonal_eigh(alpha: torch.Tensor, beta: torch.Tensor, vectors: bool) ->
     diagonal `alpha` (its real part) and subdiagonal `beta`, by a dense `eigh`."""
     diagonal = alpha.real if alpha.is_complex() else alpha
     dtype = beta.dtype if beta.is_complex() else diagonal.dtype
-    matrix = torch.diag_embed(diagonal.to(dtype)) + torch.diag_embed(beta.to(dtype), -1)
+    off = beta.to(dtype)  # both triangles, so `beta` moves both entries it stands for
+    matrix = (torch.diag_embed(diagonal.to(dtype)) + torch.diag_embed(off, -1)
+              + torch.diag_embed(off.conj(), 1))
     if vectors:
         return tuple(torch.linalg.eigh(matrix, UPLO="L"))
     return torch.linalg.eigvalsh(matrix, UPLO="L")
