@@ -37,6 +37,7 @@ from tftape_torch._conv_ops import (
     separable_conv2d,
 )
 from tftape_torch._ctc_ops import collapse_repeated, ctc_loss
+from tftape_torch._fractional_pool_ops import fractional_avg_pool, fractional_max_pool
 from tftape_torch._gather_ops import gather
 from tftape_torch._isotonic_ops import isotonic_regression
 from tftape_torch._math_ops import sigmoid, tanh
@@ -116,6 +117,8 @@ __all__ = [
     "embedding_lookup",
     "erosion2d",
     "fixed_unigram_candidate_sampler",
+    "fractional_avg_pool",
+    "fractional_max_pool",
     "gelu",
     "in_top_k",
     "isotonic_regression",

@@ -1134,3 +1134,67 @@ def case_nn_pool_errors(tf):
         "window_rank": _raises(lambda: tf.nn.pool(tf.ones([1, 2, 2, 2, 2, 1]), [1, 1, 1, 1],
                                                   "MAX")),
     }
+
+
+# ---------------------------------------------------------------------------
+# fractional_max_pool / fractional_avg_pool: divisible ratios have one pooling
+# sequence (the values and gradients are then TF's); other ratios are random draws,
+# checked by what holds for every draw.
+
+
+def case_fractional_pool_divisible(tf):
+    x = tf.constant(np.sin(np.arange(96.0) * 0.7).reshape(2, 4, 6, 2).astype(np.float32))
+    out = {}
+    for op in ("fractional_max_pool", "fractional_avg_pool"):
+        for overlapping in (False, True):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                result = getattr(tf.nn, op)(x, [1.0, 2.0, 3.0, 1.0], overlapping=overlapping,
+                                            seed=7)
+                loss = tf.reduce_sum(result[0] * result[0])
+            out[f"{op}_{overlapping}"] = {"result": list(result),
+                                          "grad": tape.gradient(loss, x)}
+    out["pseudo_random"] = list(tf.nn.fractional_max_pool(x, [1.0, 2.0, 2.0, 1.0],
+                                                          pseudo_random=True, seed=3))
+    out["scalar_ratio"] = list(tf.nn.fractional_max_pool(x, 2.0, seed=3))
+    out["int"] = list(tf.nn.fractional_avg_pool(tf.cast(x * 10, tf.int32), [1.0, 2.0, 2.0, 1.0],
+                                                seed=3))
+    out["fields"] = list(tf.nn.fractional_max_pool(x, 2.0)._fields)
+    return out
+
+
+def case_fractional_pool_random_ratios(tf):
+    x = tf.reshape(tf.range(1.0, 51.0), [1, 5, 10, 1])
+    out = {}
+    for pseudo in (False, True):
+        for overlapping in (False, True):
+            pooled, rows, cols = tf.nn.fractional_max_pool(
+                x, [1.0, 1.5, 2.5, 1.0], pseudo_random=pseudo, overlapping=overlapping)
+            last_row = tf.minimum(rows[1:] - (0 if overlapping else 1), 4)
+            last_col = tf.minimum(cols[1:] - (0 if overlapping else 1), 9)
+            # x increases along both axes: each cell's max is its last row and column.
+            expected = tf.gather(tf.gather(x[0, :, :, 0], last_row), last_col, axis=1)
+            steps_r, steps_c = rows[1:] - rows[:-1], cols[1:] - cols[:-1]
+            out[f"{pseudo}_{overlapping}"] = {
+                "shape": pooled.shape.as_list(),
+                "ends": [int(rows[0]), int(rows[-1]), int(cols[0]), int(cols[-1])],
+                "steps_ok": bool(tf.reduce_all((steps_r >= 1) & (steps_r <= 2))
+                                 and tf.reduce_all((steps_c >= 2) & (steps_c <= 3))),
+                "values_ok": bool(tf.reduce_all(pooled[0, :, :, 0] == expected)),
+                "dtypes": [rows[:0], cols[:0], pooled[:0]],
+            }
+    return out
+
+
+def case_fractional_pool_errors(tf):
+    x = tf.ones([1, 5, 10, 1])
+    return {
+        "two_ratios": _raises(lambda: tf.nn.fractional_max_pool(x, [1.5, 2.0])),
+        "batch_ratio": _raises(lambda: tf.nn.fractional_max_pool(x, [2.0, 1.5, 1.5, 1.0])),
+        "below_one": _raises(lambda: tf.nn.fractional_max_pool(x, [1.0, 0.5, 1.5, 1.0])),
+        "rank3": _raises(lambda: tf.nn.fractional_max_pool(tf.ones([4, 4, 1]), 1.5)),
+        "avg_scalar": _raises(lambda: tf.nn.fractional_avg_pool(x, 1.5)),
+        "avg_short": _raises(lambda: tf.nn.fractional_avg_pool(x, [1.5, 2.0])),
+        "avg_batch": _raises(lambda: tf.nn.fractional_avg_pool(x, [2.0, 1.5, 1.5, 1.0])),
+        "avg_below": _raises(lambda: tf.nn.fractional_avg_pool(x, [1.0, 0.5, 1.5, 1.0])),
+    }
