@@ -76,9 +76,10 @@ from tftape_torch._data_elements import (
     stack_elements,
     unbatched_spec,
 )
+from tftape_torch._data_experimental import ExperimentalFunctions, random_elements
 from tftape_torch._data_files import SavedDatasets
 from tftape_torch._data_iterator import DatasetIterator
-from tftape_torch._data_options import AutoShardPolicy, Options
+from tftape_torch._data_options import Options
 from tftape_torch._data_windows import DatasetSpec, WindowTransformations
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import as_dtype
@@ -641,6 +642,13 @@ class Dataset(WindowTransformations, SavedDatasets, torch.utils.data.IterableDat
                        "_CounterDataset")
 
     @staticmethod
+    def random(seed: Optional[int] = None, rerandomize_each_iteration: Optional[bool] = None,
+               name: Optional[str] = None) -> Dataset:
+        """Random int64 scalars, forever: the same each iteration for a seed (the op's or
+        the global one) unless `rerandomize_each_iteration` (torch's draws, not TF's)."""
+        return random_elements(Dataset, seed, rerandomize_each_iteration, "_RandomDataset")
+
+    @staticmethod
     def choose_from_datasets(datasets: Sequence[Dataset], choice_dataset: Dataset,
                              stop_on_empty_dataset: bool = True) -> Dataset:
         """For each int64 scalar `c` of `choice_dataset`, the next element of
@@ -766,25 +774,17 @@ Iterator = DatasetIterator
 """`tf.data.Iterator`."""
 
 
-class experimental:
+class experimental(ExperimentalFunctions):
     """`tf.data.experimental`: TF's constants there, and the functions that are now
     `Dataset` methods, spelled the old way (`ds.apply(tf.data.experimental.unbatch())`)."""
 
     AUTOTUNE = AUTOTUNE
     INFINITE_CARDINALITY = INFINITE_CARDINALITY
     UNKNOWN_CARDINALITY = UNKNOWN_CARDINALITY
-    AutoShardPolicy = AutoShardPolicy
     sample_from_datasets = staticmethod(Dataset.sample_from_datasets)
     choose_from_datasets = staticmethod(Dataset.choose_from_datasets)
     Counter = staticmethod(Dataset.counter)
-    scan = iteration.method_transformation("scan")
-    take_while = iteration.method_transformation("take_while")
-    unique = iteration.method_transformation("unique")
-    unbatch = iteration.method_transformation("unbatch")
-    enumerate_dataset = iteration.method_transformation("enumerate")
-    group_by_window = iteration.method_transformation("group_by_window")
-    bucket_by_sequence_length = iteration.method_transformation("bucket_by_sequence_length")
-
+    RandomDataset = staticmethod(Dataset.random)
     get_single_element = staticmethod(Dataset.get_single_element)
     save = staticmethod(Dataset.save)
     load = staticmethod(Dataset.load)

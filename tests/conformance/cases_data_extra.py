@@ -938,3 +938,31 @@ def case_data_experimental_enumerate_dataset(tf):
     b = ds.apply(tf.data.experimental.enumerate_dataset(start=5))
     return {"default": list(a), "start5": list(b), "spec": repr(a.element_spec),
             "cardinality": int(b.cardinality())}
+
+
+def case_experimental_functions(tf):
+    ds = tf.data.Dataset.range(7)
+    experimental = tf.data.experimental
+    pairs = tf.data.Dataset.from_tensor_slices((tf.range(4), tf.range(4.0) * 2.0))
+    return {
+        "map_and_batch": list(ds.apply(experimental.map_and_batch(lambda x: x * 2, 3))),
+        "map_and_batch_drop": list(ds.apply(experimental.map_and_batch(
+            lambda x: x * 2, 3, drop_remainder=True))),
+        "shuffle_and_repeat": sorted(int(x) for x in ds.apply(
+            experimental.shuffle_and_repeat(7, count=2, seed=1))),
+        "parallel_interleave": list(tf.data.Dataset.range(3).apply(
+            experimental.parallel_interleave(lambda x: tf.data.Dataset.range(x * 10, x * 10 + 2),
+                                             cycle_length=2))),
+        "get_structure": [experimental.get_structure(ds) == ds.element_spec,
+                          experimental.get_structure(iter(pairs)) == pairs.element_spec],
+        "at": [experimental.at(ds, 3), experimental.at(pairs, 2)],
+        "at_past_end": _raises(lambda: experimental.at(ds, 9)),
+        "at_negative": _raises(lambda: experimental.at(ds, -1)),
+        "get_next_as_optional": experimental.get_next_as_optional(iter(ds)).get_value(),
+        "copy_to_device": list(pairs.apply(experimental.copy_to_device("/cpu:0"))),
+        "prefetch_to_device": list(ds.apply(experimental.prefetch_to_device("/cpu:0", 2))),
+        "debug_mode": experimental.enable_debug_mode(),
+        "random": [repr(tf.data.Dataset.random(seed=4).element_spec),
+                   tf.data.Dataset.random(seed=4).cardinality(),
+                   repr(experimental.RandomDataset(seed=4).element_spec)],
+    }
