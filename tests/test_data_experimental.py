@@ -28,3 +28,10 @@ def test_unseeded_draws_vary_and_cover_int64() -> None:
     values = np.array(_take(ds, 2000), dtype=np.int64)
     assert values.min() < -(2**61) and values.max() > 2**61  # both signs, full range
     assert tf.data.Dataset.random().element_spec.dtype == tf.int64
+
+
+def test_enable_debug_mode_changes_nothing() -> None:
+    """TF's switch is global and irreversible (so no conformance case calls it); here
+    pipelines run eagerly already and it returns None."""
+    assert tf.data.experimental.enable_debug_mode() is None
+    assert [int(x) for x in tf.data.Dataset.range(3).map(lambda x: x + 1)] == [1, 2, 3]
