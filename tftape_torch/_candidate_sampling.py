@@ -34,6 +34,7 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from tftape_torch import errors
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import dtype_name
 from tftape_torch._op_call import as_tensor
@@ -214,6 +215,26 @@ def log_uniform_candidate_sampler(true_classes: Any, num_true: int, num_sampled:
                    range_max, draw, probability, seed)
 
 
+def _vocabulary_counts(path: str, op: str) -> List[float]:
+    """TF's vocabulary file: one class per non-empty line, comma-separated fields, the
+    last the class's count (or relative probability)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = [line.rstrip("\n") for line in handle]
+    except FileNotFoundError:
+        raise errors.NotFoundError(None, None, f"{path}; No such file or directory "
+                                   f"[Op:{op}]") from None
+    counts = []
+    for line in lines:
+        if not line:
+            continue
+        fields = line.split(",")
+        if len(fields) < 2:
+            raise _error(f"Wrong vocabulary format at line: {line}", op)
+        counts.append(float(fields[-1]))
+    return counts
+
+
 def fixed_unigram_candidate_sampler(
     true_classes: Any, num_true: int, num_sampled: int, unique: bool, range_max: int,
     vocab_file: str = "", distortion: float = 1.0, num_reserved_ids: int = 0,
@@ -223,7 +244,9 @@ def fixed_unigram_candidate_sampler(
     """Samples a set of classes using a fixed unigram distribution, `unigrams[k] **
     distortion` for class `num_reserved_ids + k` (reserved classes have weight 0); with
     `num_shards`, only the classes `c` with `c % num_shards == shard` are kept, and
-    `range_max` must count exactly those.
+    `range_max` must count exactly those. The counts come from `unigrams` or, as in
+    TF, from `vocab_file`: one line per class, its last comma-separated field the
+    count.
 
     >>> import tftape_torch as tf
     >>> out = tf.random.fixed_unigram_candidate_sampler(
@@ -232,15 +255,15 @@ def fixed_unigram_candidate_sampler(
     tf.Tensor([[0.25]], shape=(1, 1), dtype=float32)
 
     Raises:
-      InvalidArgumentError: as `uniform_candidate_sampler`; also without `unigrams`,
-        or when `range_max` is not the number of kept classes.
-      NotImplementedError: for a `vocab_file` (files of counts are not read here).
+      InvalidArgumentError: as `uniform_candidate_sampler`; also without `unigrams` or
+        `vocab_file`, for a vocabulary line without a comma, or when `range_max` is not
+        the number of kept classes.
+      NotFoundError: for a `vocab_file` that does not exist.
     """
     op = "FixedUnigramCandidateSampler"
     if vocab_file:
-        raise NotImplementedError("fixed_unigram_candidate_sampler reads `unigrams` only, not a "
-                                  "vocab_file")
-    if len(unigrams) == 0:
+        unigrams = _vocabulary_counts(str(vocab_file), op)
+    elif len(unigrams) == 0:
         raise _error("Must provide either vocab_file or unigrams.", op)
     range_max = _at_least_one(range_max, "range_max", op)
     shards, shard = int(num_shards), int(shard)

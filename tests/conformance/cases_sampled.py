@@ -223,3 +223,27 @@ def case_stateless_distribution_errors(tf):
         "normal_shape": _raises(lambda: tf.random.stateless_parameterized_truncated_normal(
             [3], [1, 2], means=[0.0, 1.0])),
     }
+
+
+def case_fixed_unigram_vocab_file(tf):
+    import os
+    import tempfile
+
+    folder = tempfile.mkdtemp()
+    counts, bad = os.path.join(folder, "vocab.csv"), os.path.join(folder, "bad.txt")
+    with open(counts, "w") as handle:
+        handle.write("a,1\nb,4\nc,9\nd,16\n")
+    with open(bad, "w") as handle:
+        handle.write("x 1 2\ny 3 4\n")
+    classes = tf.constant([[0], [3]], tf.int64)
+    sampler = tf.random.fixed_unigram_candidate_sampler
+    return {
+        "counts": sampler(classes, 1, 2, False, 4, vocab_file=counts).true_expected_count,
+        "reserved_distorted": sampler(tf.constant([[2]], tf.int64), 1, 2, False, 6,
+                                      vocab_file=counts, num_reserved_ids=2,
+                                      distortion=0.5).true_expected_count,
+        "range": _raises(lambda: sampler(classes[:1], 1, 1, False, 5, vocab_file=counts)),
+        "missing": _raises(lambda: sampler(classes[:1], 1, 1, False, 4,
+                                           vocab_file=os.path.join(folder, "none.csv"))),
+        "format": _raises(lambda: sampler(classes[:1], 1, 1, False, 2, vocab_file=bad)),
+    }
