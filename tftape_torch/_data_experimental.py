@@ -24,6 +24,7 @@ from tftape_torch import _state, errors
 from tftape_torch._data_elements import TensorSpec
 from tftape_torch._data_options import AutoShardPolicy
 from tftape_torch._device import parse_device
+from tftape_torch._random_seeds import mixed_seed
 from tftape_torch._structure import map_structure
 
 __all__ = ["ExperimentalFunctions", "random_elements"]
@@ -127,7 +128,7 @@ def random_elements(dataset_class: Any, seed: Optional[int], rerandomize: Option
     `rerandomize`; without, each draws afresh (torch's generators, not TF's values)."""
     global_seed = _state.random_seed()
     seeded = seed is not None or global_seed is not None
-    base = hash(("Dataset.random", global_seed, seed)) & 0x7FFF_FFFF_FFFF_FFFF
+    base = mixed_seed("Dataset.random", global_seed, seed)
     epochs = [0]
 
     def factory() -> Iterator[torch.Tensor]:

@@ -14,17 +14,34 @@ True
 >>> tf.random.set_seed(None)
 >>> op_generator(None, None) is None  # unseeded: torch's default generator
 True
+
+Seeds are mixed by `mixed_seed`, never by Python's `hash`: the hash of a string (and,
+before Python 3.12, of `None`) changes from process to process, and a seed must give
+the same numbers in every run.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+import hashlib
+from typing import Optional, Union
 
 import torch
 
 from tftape_torch import _state
 
-__all__ = ["op_generator"]
+__all__ = ["mixed_seed", "op_generator"]
+
+
+def mixed_seed(*parts: Union[int, str, None]) -> int:
+    """A torch seed (63 bits) made from `parts`, the same in every process.
+
+    >>> mixed_seed("stateless", 1, 2) == mixed_seed("stateless", 1, 2)
+    True
+    >>> mixed_seed("stateless", 1, 2) != mixed_seed("stateless", 2, 1)
+    True
+    """
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little") & 0x7FFF_FFFF_FFFF_FFFF
 
 # TF's default graph seed, used when only an op-level seed is given.
 _DEFAULT_SEED = 87654321
@@ -41,7 +58,7 @@ def op_generator(device: Optional[torch.device], seed: Optional[int]) -> Optiona
     def make() -> torch.Generator:
         base = _DEFAULT_SEED if global_seed is None else global_seed
         generator = torch.Generator(device=dev)
-        generator.manual_seed(hash((base, key[1])) & 0x7FFF_FFFF_FFFF_FFFF)
+        generator.manual_seed(mixed_seed("op", base, key[1]))
         return generator
 
     return _state.cached_generator(key, make)

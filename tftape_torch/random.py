@@ -32,7 +32,7 @@ from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
 from tftape_torch._incomplete_ops import gamma_sample_grad
 from tftape_torch._kernels import needs_grad
 from tftape_torch._op_call import as_tensor, shape_arg
-from tftape_torch._random_seeds import op_generator
+from tftape_torch._random_seeds import mixed_seed, op_generator
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass, apply_function
@@ -237,7 +237,7 @@ def _seed_pair(seed: Any) -> Tuple[int, int]:
 
 def _from_pair(pair: Tuple[int, int], device: Optional[torch.device]) -> torch.Generator:
     generator = torch.Generator(device=device if device is not None else "cpu")
-    generator.manual_seed(hash(("stateless",) + pair) & 0x7FFF_FFFF_FFFF_FFFF)
+    generator.manual_seed(mixed_seed("stateless", *pair))
     return generator
 
 
@@ -325,7 +325,7 @@ def stateless_categorical(logits: Any, num_samples: int, seed: Any, dtype: Any =
 def fold_in(seed: Any, data: Any, alg: str = "auto_select") -> torch.Tensor:
     """A new seed pair made from `seed` and the integer `data`, deterministically."""
     pair = _seed_pair(seed)
-    mixed = hash(("fold_in",) + pair + (int(data),))
+    mixed = mixed_seed("fold_in", *pair, int(data))
     return fresh(torch.tensor([mixed & 0x7FFF_FFFF, (mixed >> 31) & 0x7FFF_FFFF],
                               dtype=torch.int32, device=current_device()))
 
@@ -335,7 +335,7 @@ def split(seed: Any, num: int = 2, alg: str = "auto_select") -> torch.Tensor:
     pair = _seed_pair(seed)
     rows = []
     for i in range(int(num)):
-        mixed = hash(("split",) + pair + (i,))
+        mixed = mixed_seed("split", *pair, i)
         rows.append([mixed & 0x7FFF_FFFF, (mixed >> 31) & 0x7FFF_FFFF])
     return fresh(torch.tensor(rows, dtype=torch.int32).reshape(int(num), 2))
 
@@ -357,7 +357,7 @@ class Generator:
     @classmethod
     def from_seed(cls, seed: int, alg: Any = None) -> Generator:
         generator = torch.Generator(device=current_device() or "cpu")
-        generator.manual_seed(hash(("generator", int(seed))) & 0x7FFF_FFFF_FFFF_FFFF)
+        generator.manual_seed(mixed_seed("generator", int(seed)))
         return cls(generator)
 
     @classmethod
