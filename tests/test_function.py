@@ -73,6 +73,23 @@ def test_uncapturable_function_warns_once_and_stays_right() -> None:
     assert len(caught) == 1 and "runs eagerly" in str(caught[0].message)
 
 
+def test_uncapturable_function_returns_tensors_at_every_call() -> None:
+    # intro_to_graphs: `return 0` from an `if` on a tensor's value. TF returns the
+    # tensor 0 (int32) at every call; the calls after the first used to return the int.
+    @tf.function
+    def relu_by_if(x: Any) -> Any:
+        if tf.greater(x, 0):
+            return x
+        return 0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = [relu_by_if(tf.constant(v)) for v in (1, -1, -2, 3)]
+    assert all(isinstance(r, tf.Tensor) for r in results)
+    assert [r.dtype for r in results] == [tf.int32] * 4
+    assert [int(r) for r in results] == [1, 0, 0, 3]
+
+
 def test_spec_trace_leaves_variables_alone() -> None:
     v = tf.Variable(1.0)
 

@@ -94,6 +94,15 @@ def _shapes_as_tensors(result: Any) -> Any:
     return result
 
 
+def _returned(result: Any) -> Tuple[Any, List[Any]]:
+    """What a `tf.function` returns for its Python function's `result` (shapes and
+    Python numbers as tensors, Variables read), and the leaves of it."""
+    result = _shapes_as_tensors(result)
+    leaves = [_as_result(leaf) for leaf in flatten(result)]
+    result = pack_like(result, leaves) if isinstance(result, (list, tuple, dict)) else leaves[0]
+    return result, leaves
+
+
 # ---------------------------------------------------------------------------
 # Concrete functions
 
@@ -458,8 +467,8 @@ class Function:
         graphs = concrete._graphs
         if exact in graphs:
             capture = graphs[exact]
-            if capture is None:
-                return self.python_function(*bound.args, **bound.kwargs)
+            if capture is None:  # runs eagerly, but returns what a graph would
+                return _returned(self.python_function(*bound.args, **bound.kwargs))[0]
             flat = _graph_inputs(list(bound.arguments.values()))
             return pack_like(concrete.output_structure, capture(flat))
         first = not graphs
@@ -503,9 +512,7 @@ class Function:
             _state.pop_trace(trace)
         if trace.created:
             self._trace_again_without_variables(bound, inputs, names, specs, origin)
-        result = _shapes_as_tensors(result)
-        leaves = [_as_result(leaf) for leaf in flatten(result)]
-        result = pack_like(result, leaves) if isinstance(result, (list, tuple, dict)) else leaves[0]
+        result, leaves = _returned(result)
         if concrete._outputs is None:
             concrete._outputs = result
         concrete.output_structure = result
