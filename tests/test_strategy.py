@@ -107,3 +107,21 @@ def test_get_logger_is_tensorflows_python_logger() -> None:
     import logging
 
     assert tf.get_logger() is logging.getLogger("tensorflow")
+
+
+def test_logical_devices_split_a_physical_one() -> None:
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    assert tf.config.get_logical_device_configuration(cpu) is None
+    try:
+        tf.config.experimental.set_virtual_device_configuration(
+            cpu, [tf.config.experimental.VirtualDeviceConfiguration()] * 3)
+        # TF 2.21 lists /device:CPU:0, :1 and :2 after the same call.
+        assert [d.name for d in tf.config.list_logical_devices("CPU")] == [
+            "/device:CPU:0", "/device:CPU:1", "/device:CPU:2"]
+        assert tf.config.get_logical_device_configuration(cpu) == [
+            tf.config.LogicalDeviceConfiguration()] * 3
+    finally:
+        tf.config.set_logical_device_configuration(cpu, None)
+    assert len(tf.config.list_logical_devices("CPU")) == 1
+    with pytest.raises(ValueError, match="device"):
+        tf.config.set_logical_device_configuration("CPU:0", [])

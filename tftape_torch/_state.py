@@ -61,8 +61,10 @@ __all__ = [
     "random_state_kept",
     "recording_tapes",
     "remove_tape",
+    "logical_device_configuration",
     "run_functions_eagerly",
     "set_random_seed",
+    "set_logical_device_configuration",
     "set_run_functions_eagerly",
     "set_strategy",
     "snapshot",
@@ -90,6 +92,8 @@ class _ThreadState(threading.local):
         self.generators: Dict[Tuple[str, Optional[int]], torch.Generator] = {}
         self.global_generator: Any = None  # `tf.random.get_global_generator()`'s
         self.run_eagerly = False
+        # `tf.config.set_logical_device_configuration`'s, by physical device name.
+        self.logical_devices: Dict[str, Tuple[Any, ...]] = {}
         self.name_scopes: List[str] = [""]
         self.traces: List[Any] = []
         # (strategy, in a replica): `strategy.scope()` pushes False, `strategy.run` True.
@@ -333,6 +337,21 @@ def run_functions_eagerly() -> bool:
 def set_run_functions_eagerly(value: bool) -> None:
     """Set `tf.config.run_functions_eagerly` for this thread."""
     THREAD.run_eagerly = value
+
+
+def logical_device_configuration(physical: str) -> Optional[Tuple[Any, ...]]:
+    """The logical devices configured for physical device `physical` (None: one)."""
+    return THREAD.logical_devices.get(physical)
+
+
+def set_logical_device_configuration(physical: str, logical: Optional[Tuple[Any, ...]]
+                                     ) -> None:
+    """Set `tf.config.set_logical_device_configuration` for this thread (None: one)."""
+    configured = dict(THREAD.logical_devices)
+    configured.pop(physical, None)
+    if logical:
+        configured[physical] = logical
+    THREAD.logical_devices = configured
 
 
 # ---------------------------------------------------------------------------

@@ -16,12 +16,15 @@ from tftape_torch import _state
 
 __all__ = [
     "LogicalDevice",
+    "LogicalDeviceConfiguration",
     "PhysicalDevice",
     "experimental",
     "functions_run_eagerly",
+    "get_logical_device_configuration",
     "list_logical_devices",
     "list_physical_devices",
     "run_functions_eagerly",
+    "set_logical_device_configuration",
     "threading",
 ]
 
@@ -31,6 +34,14 @@ PhysicalDevice.__module__ = "tftape_torch.config"
 
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
 LogicalDevice.__module__ = "tftape_torch.config"
+
+#: How one logical device is carved out of a physical one (TF's fields; kept, unused).
+LogicalDeviceConfiguration = collections.namedtuple(
+    "LogicalDeviceConfiguration",
+    ["memory_limit", "experimental_priority", "experimental_device_ordinal"],
+    defaults=(None, None, None),
+)
+LogicalDeviceConfiguration.__module__ = "tftape_torch.config"
 
 
 
@@ -55,11 +66,51 @@ def list_physical_devices(device_type: Optional[str] = None) -> List[Any]:
 
 
 def list_logical_devices(device_type: Optional[str] = None) -> List[Any]:
-    """The devices ops can run on (one per physical device here)."""
-    return [
-        LogicalDevice(d.name.replace("/physical_device:", "/device:"), d.device_type)
-        for d in list_physical_devices(device_type)
-    ]
+    """The devices ops can run on: one per physical device, or as many as
+    `set_logical_device_configuration` asked for (numbered on from it).
+
+    >>> import tftape_torch as tf
+    >>> [d.name for d in tf.config.list_logical_devices('CPU')]
+    ['/device:CPU:0']
+    """
+    found = []
+    for device in list_physical_devices(device_type):
+        name = device.name.replace("/physical_device:", "/device:")
+        count = len(_state.logical_device_configuration(device.name) or (None,))
+        base, index = name.rsplit(":", 1)
+        found += [LogicalDevice(f"{base}:{int(index) + i}", device.device_type)
+                  for i in range(count)]
+    return found
+
+
+def set_logical_device_configuration(device: Any, logical_devices: Any) -> None:
+    """Splits physical `device` into the `logical_devices` (`LogicalDeviceConfiguration`s)
+    that `list_logical_devices` then lists, as TF does to give a strategy several CPUs.
+    Ops still run on the one torch device: `tf.distribute.MirroredStrategy` runs one
+    replica (README). TF refuses a change once its runtime has started; here the
+    configuration can change at any time.
+
+    >>> import tftape_torch as tf
+    >>> cpu = tf.config.list_physical_devices('CPU')[0]
+    >>> tf.config.set_logical_device_configuration(
+    ...     cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    >>> len(tf.config.list_logical_devices('CPU'))
+    2
+    >>> tf.config.set_logical_device_configuration(cpu, None)  # back to one
+
+    Raises:
+      ValueError: if `device` is not one of `list_physical_devices()`.
+    """
+    if device not in list_physical_devices():
+        raise ValueError(f"Unrecognized device: {device!r}")
+    logical = tuple(logical_devices) if logical_devices else ()
+    _state.set_logical_device_configuration(device.name, logical or None)
+
+
+def get_logical_device_configuration(device: Any) -> Optional[List[Any]]:
+    """The configurations `set_logical_device_configuration` gave `device`, or None."""
+    logical = _state.logical_device_configuration(device.name)
+    return list(logical) if logical else None
 
 
 def run_functions_eagerly(run_eagerly: bool) -> None:
@@ -77,6 +128,9 @@ class _Experimental:
 
     list_physical_devices = staticmethod(list_physical_devices)
     list_logical_devices = staticmethod(list_logical_devices)
+    VirtualDeviceConfiguration = LogicalDeviceConfiguration
+    set_virtual_device_configuration = staticmethod(set_logical_device_configuration)
+    get_virtual_device_configuration = staticmethod(get_logical_device_configuration)
 
     @staticmethod
     def set_memory_growth(device: Any, enable: bool) -> None:
