@@ -1,9 +1,14 @@
 """The iterator over a `tf.data.Dataset`: `next(it)`, `it.get_next()` (TF's
-`OutOfRangeError` at the end) and `it.get_next_as_optional()`."""
+`OutOfRangeError` at the end) and `it.get_next_as_optional()`. A `tf.train.Checkpoint`
+saves its position and restores it by replaying the dataset to there."""
 
 from __future__ import annotations
 
+import collections
+import itertools
 from typing import Any, Iterator
+
+import torch
 
 from tftape_torch import errors
 from tftape_torch._data_elements import Element, as_public
@@ -25,15 +30,30 @@ class DatasetIterator:
     tf.Tensor(False, shape=(), dtype=bool)
     """
 
+    TFTAPE_CHECKPOINT_SUFFIX = ".ATTRIBUTES/ITERATOR_STATE"
+
     def __init__(self, dataset: Any, elements: Iterator[Element]) -> None:
         self._dataset = dataset
         self._iterator = elements
+        self._position = 0  # elements handed out
 
     def __iter__(self) -> DatasetIterator:
         return self
 
     def __next__(self) -> Element:
-        return as_public(next(self._iterator))
+        element = next(self._iterator)
+        self._position += 1
+        return as_public(element)
+
+    def tftape_checkpoint_state(self) -> torch.Tensor:
+        return torch.tensor([self._position], dtype=torch.int64)
+
+    def tftape_restore_checkpoint_state(self, state: torch.Tensor) -> None:
+        """Go on from a saved position: a fresh pass over the dataset, that far in."""
+        position = int(state.reshape(-1)[0])
+        elements = iter(self._dataset)._iterator
+        collections.deque(itertools.islice(elements, position), maxlen=0)
+        self._iterator, self._position = elements, position
 
     def get_next(self) -> Element:
         """The next element.

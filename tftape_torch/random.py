@@ -351,14 +351,35 @@ class Generator:
     True
     """
 
+    TFTAPE_CHECKPOINT_SUFFIX = ".ATTRIBUTES/GENERATOR_STATE"
+
     def __init__(self, generator: torch.Generator) -> None:
         self._generator = generator
 
     @classmethod
     def from_seed(cls, seed: int, alg: Any = None) -> Generator:
+        """A generator whose draws are decided by `seed` (the same in every run)."""
         generator = torch.Generator(device=current_device() or "cpu")
         generator.manual_seed(mixed_seed("generator", int(seed)))
         return cls(generator)
+
+    def reset_from_seed(self, seed: int) -> None:
+        """Starts this generator over, as `from_seed(seed)` starts.
+
+        >>> import tftape_torch as tf
+        >>> g = tf.random.Generator.from_seed(3)
+        >>> first = g.uniform([2])
+        >>> g.reset_from_seed(3)
+        >>> bool(tf.reduce_all(g.uniform([2]) == first))
+        True
+        """
+        self._generator.manual_seed(mixed_seed("generator", int(seed)))
+
+    def tftape_checkpoint_state(self) -> torch.Tensor:
+        return self._generator.get_state().clone()
+
+    def tftape_restore_checkpoint_state(self, state: torch.Tensor) -> None:
+        self._generator.set_state(state)
 
     @classmethod
     def from_non_deterministic_state(cls, alg: Any = None) -> Generator:

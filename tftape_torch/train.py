@@ -28,28 +28,45 @@ data file is a `torch.save` of a dict of tensors keyed by TF's checkpoint keys
 (`model/w/.ATTRIBUTES/VARIABLE_VALUE`), and the index a `torch.save` of the keys and
 shapes. TF cannot read these files and this module cannot read TF's.
 
-Beyond TF: a `torch.nn.Module` or `torch.optim.Optimizer` found in the object graph is
-saved and restored through its `state_dict()` (key `<path>/.ATTRIBUTES/TORCH_STATE_DICT`).
+What is saved, under which keys, is `_checkpoint_graph`'s: Keras 3 layers and
+optimizers by their variables (TF's keys where Keras on TF has the same attributes, and
+restored when an unbuilt one is built, as TF defers), `tf.data` iterators by their
+position, `tf.random.Generator`s by their state, and (beyond TF) any other
+`torch.nn.Module` or `torch.optim.Optimizer` through its `state_dict()`.
 
 Differences from TF: restore-on-create does not reach items appended to a list after
-`restore` (TF's tracked lists see appends); status messages of `assert_*` follow TF's
-wording for variables but not its full object-graph dump.
+`restore` (TF's tracked lists see appends); an iterator is restored by replaying its
+dataset up to the saved position, so a pipeline that reshuffles each epoch goes on in
+a new epoch's order (TF restores the exact buffer); status messages of `assert_*`
+follow TF's wording for variables but not its full object-graph dump.
 """
 
 from __future__ import annotations
 
-import collections.abc
 import functools
 import os
 import re
 import time
-from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 import torch
 
+from tftape_torch._checkpoint_graph import (
+    FORMAT,
+    VALUE,
+    children,
+    collect,
+    escape,
+    is_container,
+    is_trackable,
+    leaf_suffix,
+    restore_leaf,
+    saves_nothing,
+    walk,
+    when_built,
+)
 from tftape_torch._module import PENDING_RESTORE, Module, run_pending_restore
 from tftape_torch._moving_averages import ExponentialMovingAverage
-from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
 
 __all__ = [
@@ -58,93 +75,13 @@ __all__ = [
     "ExponentialMovingAverage",
     "latest_checkpoint",
     "list_variables",
+    "load_checkpoint",
     "load_variable",
 ]
 
-_FORMAT = "tftape_torch-checkpoint-1"
 _DATA_SUFFIX = ".data-00000-of-00001"
 _INDEX_SUFFIX = ".index"
-_VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
-_STATE = ".ATTRIBUTES/TORCH_STATE_DICT"
 _GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
-
-
-# ---------------------------------------------------------------------------
-# The object graph
-
-
-def _has_state(obj: Any) -> bool:
-    return isinstance(obj, (torch.nn.Module, torch.optim.Optimizer))
-
-
-def _is_container(obj: Any) -> bool:
-    return isinstance(obj, (list, tuple, collections.abc.Mapping))
-
-
-def _is_trackable(obj: Any) -> bool:
-    """Objects a checkpoint can hold: variables, modules, checkpoints, torch modules and
-    optimizers, and lists, tuples and dicts (of anything)."""
-    return (
-        isinstance(obj, (Variable, Checkpoint))
-        or isinstance(obj, Module)
-        or _has_state(obj)
-        or _is_container(obj)
-    )
-
-
-def _escape(name: str) -> str:
-    return name.replace(".", "..").replace("/", ".S")
-
-
-def _children(obj: Any) -> List[Tuple[str, Any]]:
-    """The named dependencies of `obj`, in a stable order."""
-    if isinstance(obj, Checkpoint):
-        return list(obj._tftape_graph_children())
-    if isinstance(obj, Module):
-        found = []
-        for key, value in vars(obj).items():
-            if key in ("_name", "_name_scope") or key.startswith(("_tftape_", "_self_")):
-                continue
-            if _is_trackable(value):
-                found.append((key, value))
-        return found
-    if isinstance(obj, collections.abc.Mapping):
-        return [(str(key), value) for key, value in obj.items() if _is_trackable(value)]
-    if isinstance(obj, (list, tuple)):
-        return [(str(i), value) for i, value in enumerate(obj) if _is_trackable(value)]
-    return []
-
-
-def _walk(root: Any) -> Iterator[Tuple[Tuple[str, ...], Any]]:
-    """Every object reachable from `root` once, with its first path (breadth first)."""
-    seen: Set[int] = {id(root)}
-    queue: List[Tuple[Tuple[str, ...], Any]] = [((), root)]
-    while queue:
-        path, obj = queue.pop(0)
-        yield path, obj
-        for name, child in _children(obj):
-            if id(child) not in seen:
-                seen.add(id(child))
-                queue.append((path + (name,), child))
-
-
-def _key(path: Tuple[str, ...], suffix: str) -> str:
-    return "/".join(_escape(part) for part in path) + ("/" if path else "") + suffix
-
-
-def _collect(root: Any) -> Dict[str, Any]:
-    """The payload of a checkpoint of `root`: values, variable names and shapes."""
-    values: Dict[str, Any] = {}
-    names: Dict[str, str] = {}
-    for path, obj in _walk(root):
-        if isinstance(obj, Variable):
-            key = _key(path, _VALUE)
-            with DisableTorchFunctionSubclass():
-                values[key] = torch.Tensor.detach(obj).cpu().clone()
-            names[key] = obj.name[:-2] if obj.name.endswith(":0") else obj.name
-        elif _has_state(obj):
-            values[_key(path, _STATE)] = obj.state_dict()
-    return {"format": _FORMAT, "values": values, "names": names}
 
 
 # ---------------------------------------------------------------------------
@@ -157,7 +94,7 @@ def _write(prefix: str, payload: Dict[str, Any]) -> str:
         os.makedirs(directory, exist_ok=True)
     torch.save(payload, prefix + _DATA_SUFFIX)
     index = {
-        "format": _FORMAT,
+        "format": FORMAT,
         "shapes": {
             key: list(value.shape) if isinstance(value, torch.Tensor) else []
             for key, value in payload["values"].items()
@@ -184,7 +121,7 @@ def _read(path: str) -> Dict[str, Any]:
     if not os.path.isfile(path + _INDEX_SUFFIX) or not os.path.isfile(path + _DATA_SUFFIX):
         raise _not_found(path)
     payload: Dict[str, Any] = torch.load(path + _DATA_SUFFIX, weights_only=True)
-    if payload.get("format") != _FORMAT:
+    if payload.get("format") != FORMAT:
         from tftape_torch import errors
 
         raise errors.DataLossError(
@@ -300,6 +237,60 @@ def load_variable(ckpt_dir_or_file: str, name: str) -> Any:
     return value.numpy() if isinstance(value, torch.Tensor) else value
 
 
+class CheckpointReader:
+    """The values of one checkpoint by key (what `tf.train.load_checkpoint` returns).
+
+    >>> import os, tempfile
+    >>> import tftape_torch as tf
+    >>> path = tf.train.Checkpoint(w=tf.Variable([1.0, 2.0])).write(
+    ...     os.path.join(tempfile.mkdtemp(), "r"))
+    >>> reader = tf.train.load_checkpoint(path)
+    >>> reader.get_variable_to_shape_map()["w/.ATTRIBUTES/VARIABLE_VALUE"]
+    [2]
+    >>> reader.get_tensor("w/.ATTRIBUTES/VARIABLE_VALUE")
+    array([1., 2.], dtype=float32)
+    """
+
+    def __init__(self, path: str) -> None:
+        self._values: Dict[str, Any] = _read(path)["values"]
+
+    def get_variable_to_shape_map(self) -> Dict[str, List[int]]:
+        """Each key's shape (`[]` for the object graph and for non-tensor states)."""
+        shapes = {key: list(value.shape) if isinstance(value, torch.Tensor) else []
+                  for key, value in self._values.items()}
+        return {_GRAPH_KEY: [], **shapes}
+
+    def get_variable_to_dtype_map(self) -> Dict[str, torch.dtype]:
+        """Each tensor value's dtype (torch's dtypes, as everywhere in this package)."""
+        return {key: value.dtype for key, value in self._values.items()
+                if isinstance(value, torch.Tensor)}
+
+    def has_tensor(self, key: str) -> bool:
+        return key in self._values
+
+    def get_tensor(self, key: str) -> Any:
+        """The value saved under `key`, as NumPy.
+
+        Raises:
+          tf.errors.NotFoundError: for a key the checkpoint does not have.
+        """
+        if key not in self._values:
+            from tftape_torch import errors
+
+            raise errors.NotFoundError(None, None, f"Key {key} not found in checkpoint")
+        value = self._values[key]
+        return value.numpy() if isinstance(value, torch.Tensor) else value
+
+
+def load_checkpoint(ckpt_dir_or_file: str) -> CheckpointReader:
+    """A `CheckpointReader` of a checkpoint (a file prefix, or a directory's latest).
+
+    Raises:
+      tf.errors.NotFoundError: if there is no checkpoint there.
+    """
+    return CheckpointReader(_resolve(ckpt_dir_or_file))
+
+
 def _resolve(ckpt_dir_or_file: str) -> str:
     path = os.fspath(ckpt_dir_or_file)
     if os.path.isdir(path):
@@ -333,14 +324,18 @@ class _Node:
 
 
 def _tree(payload: Dict[str, Any]) -> _Node:
+    """The saved values by path; an alias path leads to its value's node."""
     root = _Node()
     names: Dict[str, str] = payload.get("names", {})
-    for key, value in payload["values"].items():
+    values: Dict[str, Any] = payload["values"]
+    aliases: Dict[str, str] = payload.get("aliases", {})
+    for key in list(values) + [alias for alias in aliases if aliases[alias] in values]:
+        canonical = aliases.get(key, key)
         parts = key.split("/")
         node = root
         for part in parts[:-2]:
             node = node.children.setdefault(part, _Node())
-        node.key, node.value, node.name = key, value, names.get(key, "")
+        node.key, node.value, node.name = canonical, values[canonical], names.get(canonical, "")
     return root
 
 
@@ -370,37 +365,27 @@ class _Restore:
         if id(obj) in visited:
             return
         visited.add(id(obj))
-        if isinstance(obj, Variable):
-            if node.key is None or not node.key.endswith(_VALUE):
+        suffix = leaf_suffix(obj)
+        if suffix is not None:
+            if node.key is None or not node.key.endswith(suffix):
                 self.unmatched.append(obj)
                 return
-            value = node.value
-            if tuple(value.shape) != tuple(obj.shape):
-                raise ValueError(
-                    f"Received incompatible tensor with shape {tuple(value.shape)} when "
-                    f"attempting to restore variable with shape {tuple(obj.shape)} and name "
-                    f"{node.key}."
-                )
-            obj.assign(value.to(dtype=obj.dtype))
+            restore_leaf(obj, node.key, node.value)
             self._consume(node)
             return
-        if _has_state(obj):
-            if node.key is None or not node.key.endswith(_STATE):
-                self.unmatched.append(obj)
-                return
-            obj.load_state_dict(node.value)
-            self._consume(node)
-            return
-        children = dict(_children(obj))
-        for name, child in children.items():
-            child_node = node.children.get(_escape(name))
+        if when_built(obj, functools.partial(self.apply, obj, node, path, set())):
+            return  # an unbuilt Keras layer or optimizer: restored once it is built
+        held = dict(children(obj))
+        for name, child in held.items():
+            child_node = node.children.get(escape(name))
             if child_node is None:
                 self._unmatched_tree(child, visited)
             else:
                 self.apply(child, child_node, path + (name,), visited)
+        missing = {escape(n) for n in held}
         deferrable = isinstance(obj, (Checkpoint, Module))
         for escaped, child_node in node.children.items():
-            if escaped in {_escape(n) for n in children} or not deferrable:
+            if escaped in missing or not deferrable:
                 continue
             pending = obj.__dict__.get(PENDING_RESTORE)
             if pending is None:
@@ -411,7 +396,7 @@ class _Restore:
 
     def _apply_on_assign(self, node: _Node, key: str, value: Any) -> None:
         """Restore `node` into `value`, just set as attribute `key` (restore-on-create)."""
-        if _is_trackable(value):
+        if is_trackable(value):
             self.apply(value, node, (key,), set())
 
     def _consume(self, node: _Node) -> None:
@@ -419,11 +404,11 @@ class _Restore:
             self.matched += 1
 
     def _unmatched_tree(self, obj: Any, visited: Set[int]) -> None:
-        for _, item in _walk(obj):
+        for _, item in walk(obj):
             if id(item) in visited:
                 continue
             visited.add(id(item))
-            if not _is_container(item):
+            if not is_container(item) and not saves_nothing(item):
                 self.unmatched.append(item)
 
 
@@ -441,7 +426,7 @@ class CheckpointLoadStatus:
           AssertionError: if not.
         """
         for key, node in self._restore.unused.items():
-            if key.endswith(_VALUE):
+            if key.endswith(VALUE):
                 raise AssertionError(
                     f"Unresolved object in checkpoint {_node_path(key)}: attributes {{\n"
                     f'  name: "VARIABLE_VALUE"\n  full_name: "{node.name}"\n'
@@ -475,7 +460,7 @@ class CheckpointLoadStatus:
         """
         counter_only = int(
             self._restore.root.children.get("save_counter") is not None
-            and "save_counter/" + _VALUE not in self._restore.unused
+            and "save_counter/" + VALUE not in self._restore.unused
         )
         if self._restore.matched - counter_only <= 0:
             raise AssertionError(
@@ -551,16 +536,16 @@ class Checkpoint:
         object.__setattr__(self, "_tftape_children", {})
         object.__setattr__(self, "_save_counter", None)
         object.__setattr__(self, "_root", root)
-        if root is not None and not _is_trackable(root):
+        if root is not None and not is_trackable(root):
             raise ValueError(
                 f"`Checkpoint` was expecting root to be a trackable object (an object derived "
                 f"from `Trackable`), got {root}. If you believe this object should be trackable "
                 "(i.e. it is part of the TensorFlow Python API and manages state), please open "
                 "an issue."
             )
-        root_names = {name for name, _ in _children(root)} if root is not None else set()
+        root_names = {name for name, _ in children(root)} if root is not None else set()
         for key, value in sorted(kwargs.items()):
-            if not _is_trackable(value):
+            if not is_trackable(value):
                 raise ValueError(
                     f"`Checkpoint` was expecting {key} to be a trackable object (an object "
                     f"derived from `Trackable`), got {value}. If you believe this object should "
@@ -577,16 +562,16 @@ class Checkpoint:
 
     def __setattr__(self, key: str, value: Any) -> None:
         object.__setattr__(self, key, value)
-        if not key.startswith("_") and _is_trackable(value):
+        if not key.startswith("_tftape_") and is_trackable(value):
             self._tftape_children[key] = value
         pending = self.__dict__.get(PENDING_RESTORE)
         if pending is not None and key in pending:
             run_pending_restore(self, key, value)
 
-    def _tftape_graph_children(self) -> List[Tuple[str, Any]]:
+    def tftape_graph_children(self) -> List[Tuple[str, Any]]:
         found: List[Tuple[str, Any]] = []
         if self._root is not None:
-            found.extend(_children(self._root))
+            found.extend(children(self._root))
         found.extend(self._tftape_children.items())
         if self._save_counter is not None:
             found.append(("save_counter", self._save_counter))
@@ -610,7 +595,7 @@ class Checkpoint:
 
     def write(self, file_prefix: str, options: Any = None) -> str:
         """Writes a checkpoint to `file_prefix` (no counter, no state file); returns it."""
-        return _write(os.fspath(file_prefix), _collect(self))
+        return _write(os.fspath(file_prefix), collect(self))
 
     def save(self, file_prefix: str, options: Any = None) -> str:
         """Saves to `file_prefix-N` (N: the incremented `save_counter`) and records it as

@@ -1,0 +1,320 @@
+"""What a `tf.train.Checkpoint` saves: the object graph below it, the key of each
+value, and how each kind of leaf is saved and restored.
+
+**The graph.** A checkpoint's children are its attributes; a `tf.Module`'s are its
+trackable attributes; a list's, tuple's or dict's are its trackable items. A Keras 3
+layer's children are its variables (`_kernel`, `bias`, `moving_mean`...), its
+sublayers, its public lists and dicts of them, and last its `_layers`; a Keras
+optimizer's are `_iterations`, `_learning_rate`, a wrapped `inner_optimizer` and
+`_variables` (the slots). Where Keras on TF has the same attributes the keys are TF's
+(`net/l1/_kernel/.ATTRIBUTES/VARIABLE_VALUE`, `optimizer/_variables/2/...`). An object
+reached along several paths is saved once, under its first path (breadth first); the
+other paths are kept as aliases, so a restore may reach it along any of them.
+
+**The leaves** and their key suffixes:
+
+* `tf.Variable` and Keras variables: `.ATTRIBUTES/VARIABLE_VALUE`, the value;
+* objects with `tftape_checkpoint_state()`/`tftape_restore_checkpoint_state(value)` and a
+  `TFTAPE_CHECKPOINT_SUFFIX` (the `tf.data` iterator: `.ATTRIBUTES/ITERATOR_STATE`;
+  `tf.random.Generator`: `.ATTRIBUTES/GENERATOR_STATE`);
+* other `torch.nn.Module`s and `torch.optim.Optimizer`s: `.ATTRIBUTES/TORCH_STATE_DICT`,
+  their `state_dict()`.
+
+Keras objects are recognized only once `keras` is imported (no object can be one
+before), so this module never imports Keras.
+
+>>> import tftape_torch as tf
+>>> root = tf.train.Checkpoint(v=tf.Variable(1.0), pair=[tf.Variable(2.0)])
+>>> [key for key, _ in collect(root)["values"].items()]
+['v/.ATTRIBUTES/VARIABLE_VALUE', 'pair/0/.ATTRIBUTES/VARIABLE_VALUE']
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import functools
+import sys
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+
+import torch
+
+from tftape_torch._module import Module
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass
+from tftape_torch._variable import Variable
+
+__all__ = [
+    "FORMAT", "STATE", "VALUE", "children", "collect", "escape", "is_container",
+    "is_trackable", "leaf_suffix", "restore_leaf", "saves_nothing", "walk", "when_built",
+]
+
+FORMAT = "tftape_torch-checkpoint-1"
+VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
+STATE = ".ATTRIBUTES/TORCH_STATE_DICT"
+
+# Keras bookkeeping attributes that only repeat what other children hold.
+_KERAS_SKIP = frozenset({"_torch_params", "_functional"})
+
+
+# ---------------------------------------------------------------------------
+# Kinds of objects
+
+
+def _keras() -> Optional[Any]:
+    return sys.modules.get("keras")
+
+
+def is_keras_variable(obj: Any) -> bool:
+    keras = _keras()
+    return keras is not None and isinstance(obj, keras.Variable)
+
+
+def is_keras_layer(obj: Any) -> bool:
+    keras = _keras()
+    return keras is not None and isinstance(obj, keras.layers.Layer)
+
+
+def is_keras_optimizer(obj: Any) -> bool:
+    keras = _keras()
+    return keras is not None and isinstance(obj, keras.optimizers.Optimizer)
+
+
+def _is_graph_node(obj: Any) -> bool:
+    """Objects whose children the graph walks (not leaves, not containers)."""
+    return (hasattr(type(obj), "tftape_graph_children") or isinstance(obj, Module)
+            or is_keras_layer(obj) or is_keras_optimizer(obj))
+
+
+def _has_own_state(obj: Any) -> bool:
+    return hasattr(type(obj), "tftape_restore_checkpoint_state")
+
+
+def _has_torch_state(obj: Any) -> bool:
+    return isinstance(obj, (torch.nn.Module, torch.optim.Optimizer)) and not is_keras_layer(obj)
+
+
+def is_container(obj: Any) -> bool:
+    return isinstance(obj, (list, tuple, collections.abc.Mapping))
+
+
+def is_trackable(obj: Any) -> bool:
+    """Objects a checkpoint can hold: variables (TF's and Keras's), checkpoints,
+    modules, Keras layers and optimizers, iterators and generators, torch modules and
+    optimizers, and lists, tuples and dicts (of anything)."""
+    return (isinstance(obj, Variable) or _is_graph_node(obj) or _has_own_state(obj)
+            or _has_torch_state(obj) or is_keras_variable(obj) or is_container(obj))
+
+
+# ---------------------------------------------------------------------------
+# Children
+
+
+def _holds_keras(value: Any) -> bool:
+    items = value.values() if isinstance(value, collections.abc.Mapping) else value
+    return any(is_keras_layer(item) or is_keras_variable(item) or is_keras_optimizer(item)
+               for item in items)
+
+
+def _keras_layer_children(layer: Any) -> List[Tuple[str, Any]]:
+    attributes = vars(layer)
+    found = [(key, value) for key, value in attributes.items() if is_keras_variable(value)]
+    for key, value in getattr(layer, "_modules", {}).items():
+        if key not in _KERAS_SKIP and not key.startswith("_") and is_keras_layer(value):
+            found.append((key, value))
+    for key, value in attributes.items():
+        if not key.startswith("_") and is_container(value) and _holds_keras(value):
+            found.append((key, value))
+    layers = attributes.get("_layers")
+    if isinstance(layers, (list, tuple)) and layers:
+        found.append(("_layers", layers))
+    return found
+
+
+def _keras_optimizer_children(optimizer: Any) -> List[Tuple[str, Any]]:
+    attributes = vars(optimizer)
+    found = [(key, attributes[key]) for key in ("_iterations", "_learning_rate")
+             if is_keras_variable(attributes.get(key))]
+    found += [(key, value) for key, value in attributes.items()
+              if not key.startswith("_") and is_keras_optimizer(value)]
+    variables = attributes.get("_variables")
+    if isinstance(variables, list):
+        found.append(("_variables", variables))
+    return found
+
+
+def children(obj: Any) -> List[Tuple[str, Any]]:
+    """The named dependencies of `obj`, in a stable order."""
+    if hasattr(type(obj), "tftape_graph_children"):
+        return list(obj.tftape_graph_children())
+    if isinstance(obj, Module):
+        found = []
+        for key, value in vars(obj).items():
+            if key in ("_name", "_name_scope") or key.startswith(("_tftape_", "_self_")):
+                continue
+            if is_trackable(value):
+                found.append((key, value))
+        return found
+    if is_keras_layer(obj):
+        return _keras_layer_children(obj)
+    if is_keras_optimizer(obj):
+        return _keras_optimizer_children(obj)
+    if isinstance(obj, collections.abc.Mapping):
+        return [(str(key), value) for key, value in obj.items() if is_trackable(value)]
+    if isinstance(obj, (list, tuple)):
+        return [(str(i), value) for i, value in enumerate(obj) if is_trackable(value)]
+    return []
+
+
+def walk(root: Any, aliases: Optional[List[Tuple[Tuple[str, ...], int]]] = None
+         ) -> Iterator[Tuple[Tuple[str, ...], Any]]:
+    """Every object reachable from `root` once, with its first path (breadth first).
+    Given `aliases`, the other paths to objects already met are appended to it, each
+    with the object's `id`."""
+    seen: Set[int] = {id(root)}
+    queue: List[Tuple[Tuple[str, ...], Any]] = [((), root)]
+    while queue:
+        path, obj = queue.pop(0)
+        yield path, obj
+        for name, child in children(obj):
+            if id(child) not in seen:
+                seen.add(id(child))
+                queue.append((path + (name,), child))
+            elif aliases is not None and not is_container(child):
+                aliases.append((path + (name,), id(child)))
+
+
+def escape(name: str) -> str:
+    return name.replace(".", "..").replace("/", ".S")
+
+
+def key_of(path: Tuple[str, ...], suffix: str) -> str:
+    return "/".join(escape(part) for part in path) + ("/" if path else "") + suffix
+
+
+# ---------------------------------------------------------------------------
+# Leaves
+
+
+def leaf_suffix(obj: Any) -> Optional[str]:
+    """The key suffix under which `obj` is saved, or None for a non-leaf."""
+    if isinstance(obj, Variable) or is_keras_variable(obj):
+        return VALUE
+    if _has_own_state(obj):
+        suffix: str = obj.TFTAPE_CHECKPOINT_SUFFIX
+        return suffix
+    if _has_torch_state(obj):
+        return STATE
+    return None
+
+
+def _saved_value(obj: Any) -> Any:
+    if isinstance(obj, Variable):
+        with DisableTorchFunctionSubclass():
+            return torch.Tensor.detach(obj).cpu().clone()
+    if is_keras_variable(obj):
+        with DisableTorchFunctionSubclass():
+            return torch.Tensor.detach(obj.value).cpu().clone()
+    if _has_own_state(obj):
+        return obj.tftape_checkpoint_state()
+    return obj.state_dict()
+
+
+def saves_nothing(obj: Any) -> bool:
+    """Whether `obj` is a Keras layer with no variables below it (an `InputLayer`):
+    such a layer cannot miss a value, so a restore does not report it unmatched."""
+    return is_keras_layer(obj) and all(leaf_suffix(item) is None for _, item in walk(obj))
+
+
+def restore_leaf(obj: Any, key: str, value: Any) -> None:
+    """Restore leaf `obj` from the `value` saved under `key`.
+
+    Raises:
+      ValueError: for a variable of another shape than the saved value's.
+    """
+    if isinstance(obj, Variable) or is_keras_variable(obj):
+        if tuple(value.shape) != tuple(obj.shape):
+            raise ValueError(
+                f"Received incompatible tensor with shape {tuple(value.shape)} when "
+                f"attempting to restore variable with shape {tuple(obj.shape)} and name "
+                f"{key}."
+            )
+        dtype = obj.dtype if isinstance(obj, Variable) else obj.value.dtype
+        obj.assign(value.to(dtype=dtype))
+    elif _has_own_state(obj):
+        obj.tftape_restore_checkpoint_state(value)
+    else:
+        obj.load_state_dict(value)
+
+
+def collect(root: Any) -> Dict[str, Any]:
+    """The payload of a checkpoint of `root`: values, variable names, aliases."""
+    values: Dict[str, Any] = {}
+    names: Dict[str, str] = {}
+    keys_by_id: Dict[int, Tuple[str, str]] = {}
+    alias_paths: List[Tuple[Tuple[str, ...], int]] = []
+    for path, obj in walk(root, alias_paths):
+        suffix = leaf_suffix(obj)
+        if suffix is None:
+            continue
+        key = key_of(path, suffix)
+        values[key] = _saved_value(obj)
+        keys_by_id[id(obj)] = (key, suffix)
+        name = obj.name if isinstance(obj, Variable) else getattr(obj, "path", "")
+        if isinstance(name, str) and name:
+            names[key] = name[:-2] if name.endswith(":0") else name
+    aliases = {}
+    for path, obj_id in alias_paths:
+        if obj_id in keys_by_id:
+            canonical, suffix = keys_by_id[obj_id]
+            aliases[key_of(path, suffix)] = canonical
+    return {"format": FORMAT, "values": values, "names": names, "aliases": aliases}
+
+
+# ---------------------------------------------------------------------------
+# Keras objects restored once they are built
+
+
+def _in_stateless_scope() -> bool:
+    """Whether Keras is building symbolically (its variables not yet initialized and
+    their assignments discarded)."""
+    keras = _keras()
+    return keras is not None and bool(keras.src.backend.in_stateless_scope())
+
+
+def when_built(obj: Any, restore: Callable[[], None]) -> bool:
+    """Call `restore` once the unbuilt Keras layer or optimizer `obj` has made and
+    initialized its variables (TF's deferred restoration). True when nothing of `obj`
+    can be restored before that (an unbuilt layer has no variables); False for an
+    optimizer (its iterations and learning rate exist already) and for other objects.
+
+    A layer is restored just before its first call runs (a torch forward pre-hook:
+    Keras layers are torch modules), after Keras has built it, outside the symbolic
+    pass in which Keras builds a model (where variables have no values yet); its
+    first output already uses the restored values. An optimizer is restored right
+    after its `build` (the first `apply_gradients`), by wrapping the instance's
+    `build` once.
+    """
+    if getattr(obj, "built", True):
+        return False
+    if is_keras_layer(obj):
+        handles: List[Any] = []
+
+        def before_call(module: Any, args: Any) -> None:
+            if obj.built and not _in_stateless_scope():
+                handles.pop().remove()
+                restore()
+
+        handles.append(obj.register_forward_pre_hook(before_call))
+        return True
+    if not is_keras_optimizer(obj):
+        return False
+    original = obj.build
+
+    @functools.wraps(original)
+    def build(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        object.__delattr__(obj, "build")
+        restore()
+        return result
+
+    object.__setattr__(obj, "build", build)
+    return False
