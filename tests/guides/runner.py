@@ -52,6 +52,11 @@ GUIDES = (
     "intro_to_modules",
     "basic_training_loops",
     "function",
+    "checkpoint",
+    "random_numbers",
+    "tensor_slicing",
+    "intro_to_graphs",
+    "optimizers_core",
 )
 
 DROP_IN_IMPORT = "import tftape_torch as tf"
