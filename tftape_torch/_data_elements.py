@@ -115,6 +115,12 @@ def as_public(element: Element) -> Element:
                          else leaf, element)
 
 
+def numpy_value(tensor: torch.Tensor) -> Any:
+    """A tensor as NumPy (a 0-d one as a NumPy scalar), as `as_numpy_iterator` gives it."""
+    array = tensor.detach().cpu().numpy()
+    return array[()] if array.ndim == 0 else array
+
+
 def element_spec_of(element: Element) -> Any:
     return map_structure(spec_of, element)
 

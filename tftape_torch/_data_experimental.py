@@ -23,6 +23,7 @@ from tftape_torch import _data_iteration as iteration
 from tftape_torch import _state, errors
 from tftape_torch._data_elements import TensorSpec
 from tftape_torch._data_options import AutoShardPolicy
+from tftape_torch._data_regroup import Reducer, from_list, group_by_reducer, pad_to_cardinality
 from tftape_torch._device import parse_device
 from tftape_torch._random_seeds import mixed_seed
 from tftape_torch._structure import map_structure
@@ -148,7 +149,11 @@ class ExperimentalFunctions:
     """The functions of `tf.data.experimental` that need no `Dataset` class (the
     namespace, in `data`, adds those that do, and the constants)."""
 
+    _dataset_class: Any  # `Dataset` (set by the namespace in `data`)
     AutoShardPolicy = AutoShardPolicy
+    Reducer = Reducer
+    group_by_reducer = staticmethod(group_by_reducer)
+    pad_to_cardinality = staticmethod(pad_to_cardinality)
     scan = iteration.method_transformation("scan")
     take_while = iteration.method_transformation("take_while")
     unique = iteration.method_transformation("unique")
@@ -164,4 +169,9 @@ class ExperimentalFunctions:
     at = staticmethod(at)
     get_structure = staticmethod(get_structure)
     get_next_as_optional = staticmethod(get_next_as_optional)
+
+    @classmethod
+    def from_list(cls, elements: Any, name: Optional[str] = None) -> Any:
+        """A dataset of the elements of the list `elements` (see `_data_regroup`)."""
+        return from_list(cls._dataset_class, elements, name)
     enable_debug_mode = staticmethod(enable_debug_mode)

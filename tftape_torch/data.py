@@ -70,6 +70,7 @@ from tftape_torch._data_elements import (
     normalize,
     normalize_generated,
     normalize_output,
+    numpy_value,
     row,
     seed_for,
     spec_of,
@@ -80,6 +81,8 @@ from tftape_torch._data_experimental import ExperimentalFunctions, random_elemen
 from tftape_torch._data_files import SavedDatasets
 from tftape_torch._data_iterator import DatasetIterator
 from tftape_torch._data_options import Options
+from tftape_torch._data_regroup import RegroupTransformations
+from tftape_torch._data_resampling import ResamplingTransformations
 from tftape_torch._data_windows import DatasetSpec, WindowTransformations
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import as_dtype
@@ -108,7 +111,8 @@ _Factory = Callable[[], PyIterator[Element]]
 # Dataset
 
 
-class Dataset(WindowTransformations, SavedDatasets, torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransformations,
+              SavedDatasets, torch.utils.data.IterableDataset):  # type: ignore[type-arg]
     """Represents a potentially large set of elements (here: held in memory).
 
     >>> import tftape_torch as tf
@@ -759,15 +763,10 @@ class Dataset(WindowTransformations, SavedDatasets, torch.utils.data.IterableDat
     def as_numpy_iterator(self) -> PyIterator[Any]:
         """An iterator over the elements as NumPy values (scalars as NumPy scalars)."""
         for element in self._factory():
-            yield map_structure(_numpy, element)
+            yield map_structure(numpy_value, element)
 
     def __repr__(self) -> str:
         return f"<{self._tf_name} element_spec={self.element_spec!r}>"
-
-
-def _numpy(tensor: torch.Tensor) -> Any:
-    array = tensor.detach().cpu().numpy()
-    return array[()] if array.ndim == 0 else array
 
 
 Iterator = DatasetIterator
@@ -778,6 +777,7 @@ class experimental(ExperimentalFunctions):
     """`tf.data.experimental`: TF's constants there, and the functions that are now
     `Dataset` methods, spelled the old way (`ds.apply(tf.data.experimental.unbatch())`)."""
 
+    _dataset_class = Dataset
     AUTOTUNE = AUTOTUNE
     INFINITE_CARDINALITY = INFINITE_CARDINALITY
     UNKNOWN_CARDINALITY = UNKNOWN_CARDINALITY
