@@ -275,9 +275,12 @@ def collect(root: Any) -> Dict[str, Any]:
 
 def _in_stateless_scope() -> bool:
     """Whether Keras is building symbolically (its variables not yet initialized and
-    their assignments discarded)."""
+    their assignments discarded). `keras.src.backend.in_stateless_scope` is Keras's
+    own (not exported; present in the Keras range the `keras` extra allows)."""
     keras = _keras()
-    return keras is not None and bool(keras.src.backend.in_stateless_scope())
+    check = getattr(getattr(getattr(keras, "src", None), "backend", None),
+                    "in_stateless_scope", None)
+    return bool(check()) if check is not None else False
 
 
 def when_built(obj: Any, restore: Callable[[], None]) -> bool:
