@@ -57,6 +57,7 @@ GUIDES = (
     "tensor_slicing",
     "intro_to_graphs",
     "optimizers_core",
+    "matrix_core",
 )
 
 DROP_IN_IMPORT = "import tftape_torch as tf"
