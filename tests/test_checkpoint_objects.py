@@ -228,3 +228,48 @@ def test_objects_without_state_are_still_refused() -> None:
         tf.train.Checkpoint(thing=object())
     unwatched: List[Any] = []
     assert tf.train.Checkpoint(items=unwatched) is not None  # containers are trackable
+
+
+def _functional_and_subclassed() -> Tuple[Any, Any]:
+    inputs = tf.keras.Input([4])
+    h = tf.keras.layers.Dense(3)(inputs)
+    h = tf.keras.layers.BatchNormalization()(h)
+    functional = tf.keras.Model(inputs, tf.keras.layers.Dropout(0.5)(h))
+
+    class Sub(tf.keras.Model):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+            self.drop = tf.keras.layers.Dropout(0.1)
+            self.emb = tf.keras.layers.Embedding(5, 2)
+
+        def call(self, x: Any) -> Any:
+            return self.drop(self.body(x)) + tf.reduce_sum(self.emb(tf.constant([1])))
+
+    return functional, Sub()
+
+
+@keras_available
+def test_functional_sequential_and_embedding_keys_are_tfs(tmp_path: pathlib.Path) -> None:
+    functional, sub = _functional_and_subclassed()
+    x = tf.reshape(tf.range(8.0), [2, 4])
+    expected = (functional(x).numpy(), sub(x).numpy())
+    path = tf.train.Checkpoint(fn=functional, sub=sub).write(str(tmp_path / "k"))
+    # TF 2.21 (Keras 3 on its TF backend) for the same two models.
+    assert [key for key, _ in tf.train.list_variables(path)] == [
+        "_CHECKPOINTABLE_OBJECT_GRAPH",
+        "fn/_operations/1/_kernel/.ATTRIBUTES/VARIABLE_VALUE",
+        "fn/_operations/1/bias/.ATTRIBUTES/VARIABLE_VALUE",
+        "fn/_operations/2/beta/.ATTRIBUTES/VARIABLE_VALUE",
+        "fn/_operations/2/gamma/.ATTRIBUTES/VARIABLE_VALUE",
+        "fn/_operations/2/moving_mean/.ATTRIBUTES/VARIABLE_VALUE",
+        "fn/_operations/2/moving_variance/.ATTRIBUTES/VARIABLE_VALUE",
+        "sub/body/_functional/_operations/1/_kernel/.ATTRIBUTES/VARIABLE_VALUE",
+        "sub/body/_functional/_operations/1/bias/.ATTRIBUTES/VARIABLE_VALUE",
+        "sub/emb/_embeddings/.ATTRIBUTES/VARIABLE_VALUE",
+    ]
+    functional2, sub2 = _functional_and_subclassed()  # sub2 unbuilt
+    status = tf.train.Checkpoint(fn=functional2, sub=sub2).read(path)
+    np.testing.assert_array_equal(functional2(x).numpy(), expected[0])
+    np.testing.assert_array_equal(sub2(x).numpy(), expected[1])
+    status.assert_consumed()

@@ -4,7 +4,8 @@ value, and how each kind of leaf is saved and restored.
 **The graph.** A checkpoint's children are its attributes; a `tf.Module`'s are its
 trackable attributes; a list's, tuple's or dict's are its trackable items. A Keras 3
 layer's children are its variables (`_kernel`, `bias`, `moving_mean`...), its
-sublayers, its public lists and dicts of them, and last its `_layers`; a Keras
+sublayers, its public lists and dicts of them, and last the layers a model is made of
+(a Sequential's `_functional`, a functional model's `_operations`); a Keras
 optimizer's are `_iterations`, `_learning_rate`, a wrapped `inner_optimizer` and
 `_variables` (the slots). Where Keras on TF has the same attributes the keys are TF's
 (`net/l1/_kernel/.ATTRIBUTES/VARIABLE_VALUE`, `optimizer/_variables/2/...`). An object
@@ -52,7 +53,7 @@ VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
 STATE = ".ATTRIBUTES/TORCH_STATE_DICT"
 
 # Keras bookkeeping attributes that only repeat what other children hold.
-_KERAS_SKIP = frozenset({"_torch_params", "_functional"})
+_KERAS_SKIP = frozenset({"_torch_params"})
 
 
 # ---------------------------------------------------------------------------
@@ -123,9 +124,17 @@ def _keras_layer_children(layer: Any) -> List[Tuple[str, Any]]:
     for key, value in attributes.items():
         if not key.startswith("_") and is_container(value) and _holds_keras(value):
             found.append((key, value))
-    layers = attributes.get("_layers")
-    if isinstance(layers, (list, tuple)) and layers:
-        found.append(("_layers", layers))
+    # The layers a model is made of, where Keras on TF tracks them: a Sequential's
+    # functional model, a functional model's operations, else the layer list.
+    functional = getattr(layer, "_modules", {}).get("_functional")
+    if is_keras_layer(functional):
+        found.append(("_functional", functional))
+    else:
+        for key in ("_operations", "_layers"):
+            layers = attributes.get(key)
+            if isinstance(layers, (list, tuple)) and layers:
+                found.append((key, layers))
+                break
     return found
 
 
