@@ -15,7 +15,9 @@ first time `tf.keras` is read (importing `tftape_torch` never imports Keras):
 * TF's exception classes raised inside a layer's `call` reach the caller as
   themselves (Keras's torch backend would turn them into `RuntimeError`s), with
   Keras's note about the call's arguments in the message;
-* `keras.utils.set_random_seed` does not import TensorFlow.
+* `keras.utils.set_random_seed` does not import TensorFlow;
+* `fit`, `evaluate` and `predict` take this package's `tf.data` datasets
+  (`_keras_datasets`).
 
 >>> import tftape_torch as tf
 >>> layer = tf.keras.layers.Dense(2, kernel_initializer="ones")
@@ -131,8 +133,12 @@ def _install(keras: Any) -> None:
     from keras.src.backend.common import global_state
     from keras.src.backend.torch import core
     from keras.src.layers.layer import Layer
+    from keras.src.trainers import data_adapters
     from keras.src.trainers.data_adapters import array_slicing
+    from keras.src.trainers.data_adapters.data_adapter import DataAdapter
     from keras.src.utils import rng_utils
+
+    from tftape_torch._keras_datasets import install_dataset_adapter
 
     variable_class = core.Variable
     if getattr(variable_class, "_tftape_installed", False):
@@ -159,6 +165,7 @@ def _install(keras: Any) -> None:
     Layer.__call__ = _layer_call(Layer.__call__, global_state)
     array_slicing.TorchSliceable.__getitem__ = _torch_slice
     rng_utils.tf = _NoTensorFlow()  # `set_random_seed` seeds TF only if it is loaded
+    install_dataset_adapter(data_adapters, DataAdapter)  # fit/evaluate/predict on tf.data
     variable_class._tftape_installed = True
 
 
