@@ -16,6 +16,7 @@ import torch
 
 from tftape_torch import _state, errors
 from tftape_torch._array_ops import convert_to_tensor
+from tftape_torch._dtypes import as_dtype
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
 from tftape_torch._tensor_spec import TensorSpec
@@ -113,6 +114,20 @@ def as_public(element: Element) -> Element:
     datasets stay datasets)."""
     return map_structure(lambda leaf: as_eager(leaf) if isinstance(leaf, torch.Tensor)
                          else leaf, element)
+
+
+def declared_spec(types: Any, shapes: Any) -> Any:
+    """The element spec `from_generator`'s `output_types` and `output_shapes` declare:
+    `output_types`' structure, each shape `output_shapes` gives at its place (the whole
+    shape at a dtype), unknown (`shape=<unknown>`) where it gives none."""
+    if isinstance(types, dict):
+        return {key: declared_spec(value, None if shapes is None else shapes[key])
+                for key, value in types.items()}
+    if isinstance(types, (list, tuple)):
+        parts = [declared_spec(value, None if shapes is None else shapes[i])
+                 for i, value in enumerate(types)]
+        return type(types)(*parts) if is_namedtuple(types) else type(types)(parts)
+    return TensorSpec(None if shapes is None else shapes, as_dtype(types))
 
 
 def numpy_value(tensor: torch.Tensor) -> Any:

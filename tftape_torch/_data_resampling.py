@@ -52,13 +52,13 @@ _WARNINGS = 10  # TF prints its warning for the first 10 elements (first_n)
 
 def _warn_on_large_rejection(accept: torch.Tensor, initial: torch.Tensor) -> None:
     """TF's `Print` of a high rejection rate, in its format."""
-    rejected = float(torch.sum((1 - accept) * initial))
+    rejected = float(torch.sum((1 - accept) * initial))  # float32, as TF's
     if rejected >= 0.5:
         def text(values: torch.Tensor) -> str:
-            return "[" + " ".join(f"{float(v):g}" for v in values.reshape(-1)) + "]"
+            return "[" + " ".join(f"{float(v):.9g}" for v in values.reshape(-1)) + "]"
 
-        print("Proportion of examples rejected by sampler is high: "
-              f"[{rejected:g}]{text(initial)}{text(accept)}", file=sys.stderr)
+        print("Proportion of examples rejected by sampler is high: "  # float32: %.9g
+              f"[{rejected:.9g}]{text(initial)}{text(accept)}", file=sys.stderr)
 
 
 def _estimates(classes: Iterator[int], num_classes: int) -> Iterator[torch.Tensor]:

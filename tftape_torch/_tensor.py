@@ -785,6 +785,23 @@ class EagerTensor(torch.Tensor):
         """The shape, as a `TensorShape` (TF's alias of `.shape`)."""
         return self.shape
 
+    def set_shape(self, shape: Any) -> None:
+        """Checks that the shape is compatible with `shape` (an eager tensor's shape is
+        known: nothing changes), as TF's eager tensors do.
+
+        >>> import tftape_torch as tf
+        >>> tf.constant([1.0, 2.0]).set_shape([None])
+
+        Raises:
+          ValueError: if `shape` does not fit the tensor's shape.
+        """
+        if shape is None:
+            return
+        wanted = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+        if not self.shape.is_compatible_with(wanted):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied "
+                             f"shape {wanted}.")
+
     @property
     def dtype(self) -> torch.dtype:  # type: ignore[override]
         """The dtype: `tf.float32` and friends, which are torch's dtypes."""

@@ -65,6 +65,7 @@ from tftape_torch._data_elements import (
     as_public,
     batched_spec,
     call_on,
+    declared_spec,
     element_spec_of,
     is_true,
     normalize,
@@ -234,7 +235,8 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
             for value in generator(*(args or ())):
                 yield normalize_generated(value, dtypes, device)
 
-        signature = None if output_signature is None else lambda: map_structure(
+        signature = (lambda: declared_spec(output_types, output_shapes)) if (
+            output_signature is None) else lambda: map_structure(
             lambda spec: TensorSpec(tuple(spec.shape), spec.dtype), output_signature)
         return Dataset(factory, UNKNOWN_CARDINALITY, signature, "_FlatMapDataset")
 
@@ -710,15 +712,11 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
 
     def reduce(self, initial_state: Any, reduce_func: Callable[[Any, Any], Any],
                name: Optional[str] = None) -> Any:
-        """Folds `reduce_func(state, element)` over the dataset, from `initial_state`."""
+        """Folds `reduce_func(state, element)` over the dataset, from `initial_state`
+        (a tuple element is one argument, as in TF: `map` unpacks it, `reduce` not)."""
         state = normalize_output(initial_state)
         for element in self._factory():
-            public_state = as_public(state)
-            public = as_public(element)
-            if type(public) is tuple:
-                state = normalize_output(reduce_func(public_state, *public))
-            else:
-                state = normalize_output(reduce_func(public_state, public))
+            state = normalize_output(reduce_func(as_public(state), as_public(element)))
         return as_public(state)
 
     # ------------------------------------------------------------------ inspection
