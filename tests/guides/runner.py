@@ -58,6 +58,7 @@ GUIDES = (
     "intro_to_graphs",
     "optimizers_core",
     "matrix_core",
+    "data",
 )
 
 DROP_IN_IMPORT = "import tftape_torch as tf"
