@@ -273,3 +273,22 @@ def test_functional_sequential_and_embedding_keys_are_tfs(tmp_path: pathlib.Path
     np.testing.assert_array_equal(functional2(x).numpy(), expected[0])
     np.testing.assert_array_equal(sub2(x).numpy(), expected[1])
     status.assert_consumed()
+
+
+def test_items_appended_after_restore_are_restored(tmp_path: pathlib.Path) -> None:
+    # TF's checkpoint guide: `loader.listed = []` prints `ListWrapper([])`, and a
+    # variable appended to it after `restore` gets the saved value (TF prints 1.0).
+    saver = tf.train.Checkpoint()
+    saver.listed = [tf.Variable(1.0), tf.Variable(2.0)]
+    path = saver.save(str(tmp_path / "list"))
+    loader = tf.train.Checkpoint()
+    loader.restore(path)
+    loader.listed = []
+    assert repr(loader.listed) == "ListWrapper([])" and loader.listed == []
+    first = tf.Variable(0.0)
+    loader.listed.append(first)
+    assert first.numpy() == 1.0
+    rest = [tf.Variable(0.0)]
+    loader.listed += rest
+    assert rest[0].numpy() == 2.0
+    assert isinstance(loader.listed, list)

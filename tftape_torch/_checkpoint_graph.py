@@ -44,7 +44,7 @@ from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
 
 __all__ = [
-    "FORMAT", "STATE", "VALUE", "children", "collect", "escape", "is_container",
+    "FORMAT", "STATE", "VALUE", "ListWrapper", "children", "collect", "escape", "is_container",
     "is_trackable", "leaf_suffix", "restore_leaf", "saves_nothing", "walk", "when_built",
 ]
 
@@ -54,6 +54,57 @@ STATE = ".ATTRIBUTES/TORCH_STATE_DICT"
 
 # Keras bookkeeping attributes that only repeat what other children hold.
 _KERAS_SKIP = frozenset({"_torch_params"})
+
+
+# ---------------------------------------------------------------------------
+# Lists a checkpoint holds
+
+
+class ListWrapper(list):  # type: ignore[type-arg]
+    """A list assigned to a `tf.train.Checkpoint` (TF's `ListWrapper`): a plain list,
+    except that an item placed at an index a restore is waiting for (saved, but not
+    there when `restore` ran) is restored as it arrives.
+
+    >>> import tftape_torch as tf
+    >>> ckpt = tf.train.Checkpoint()
+    >>> ckpt.items = []
+    >>> ckpt.items
+    ListWrapper([])
+    """
+
+    def __init__(self, items: Any = ()) -> None:
+        super().__init__(items)
+        self.tftape_pending: Dict[int, Callable[[Any], None]] = {}
+
+    def __repr__(self) -> str:
+        return f"ListWrapper({list.__repr__(self)})"
+
+    def _placed(self, start: int) -> None:
+        for index in range(start, len(self)):
+            restore = self.tftape_pending.pop(index, None)
+            if restore is not None:
+                restore(self[index])
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._placed(len(self) - 1)
+
+    def extend(self, items: Any) -> None:
+        start = len(self)
+        super().extend(items)
+        self._placed(start)
+
+    def insert(self, index: Any, item: Any) -> None:
+        super().insert(index, item)
+        self._placed(0)
+
+    def __setitem__(self, index: Any, item: Any) -> None:
+        super().__setitem__(index, item)
+        self._placed(0)
+
+    def __iadd__(self, items: Any) -> ListWrapper:  # type: ignore[misc]
+        self.extend(items)
+        return self
 
 
 # ---------------------------------------------------------------------------

@@ -34,8 +34,9 @@ restored when an unbuilt one is built, as TF defers), `tf.data` iterators by the
 position, `tf.random.Generator`s by their state, and (beyond TF) any other
 `torch.nn.Module` or `torch.optim.Optimizer` through its `state_dict()`.
 
-Differences from TF: restore-on-create does not reach items appended to a list after
-`restore` (TF's tracked lists see appends); an iterator is restored by replaying its
+Differences from TF: restore-on-create reaches items appended after `restore` to a list
+assigned to a `Checkpoint` (a `ListWrapper`, as in TF), but not to a list attribute of
+a `tf.Module` (TF wraps those too); an iterator is restored by replaying its
 dataset up to the saved position, so a pipeline that reshuffles each epoch goes on in
 a new epoch's order (TF restores the exact buffer); status messages of `assert_*`
 follow TF's wording for variables but not its full object-graph dump.
@@ -54,6 +55,7 @@ import torch
 from tftape_torch._checkpoint_graph import (
     FORMAT,
     VALUE,
+    ListWrapper,
     children,
     collect,
     escape,
@@ -383,6 +385,11 @@ class _Restore:
             else:
                 self.apply(child, child_node, path + (name,), visited)
         missing = {escape(n) for n in held}
+        if isinstance(obj, ListWrapper):  # saved items not there yet: on arrival
+            for escaped, child_node in node.children.items():
+                if escaped not in missing and escaped.isdigit():
+                    obj.tftape_pending[int(escaped)] = functools.partial(
+                        self._apply_on_assign, child_node, escaped)
         deferrable = isinstance(obj, (Checkpoint, Module))
         for escaped, child_node in node.children.items():
             if escaped in missing or not deferrable:
@@ -561,6 +568,8 @@ class Checkpoint:
             setattr(self, key, value)
 
     def __setattr__(self, key: str, value: Any) -> None:
+        if type(value) is list:  # TF's ListWrapper: restores items appended later
+            value = ListWrapper(value)
         object.__setattr__(self, key, value)
         if not key.startswith("_tftape_") and is_trackable(value):
             self._tftape_children[key] = value
