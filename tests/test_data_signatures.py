@@ -62,3 +62,33 @@ def test_eager_set_shape_checks_compatibility() -> None:
         # TF 2.21's message.
         assert str(caught.value) == (
             f"Tensor's shape (2,) is not compatible with supplied shape {shown}.")
+
+
+def test_from_generator_checks_shapes_it_declares() -> None:
+    def grows():
+        yield np.zeros(2, np.float32)
+        yield np.zeros(3, np.float32)
+
+    D = tf.data.Dataset
+    for declared in (dict(output_types=tf.float32, output_shapes=[2]),
+                     dict(output_signature=tf.TensorSpec([2], tf.float32))):
+        it = iter(D.from_generator(grows, **declared))
+        assert next(it).shape == (2,)
+        # TF 2.21: InvalidArgumentError carrying this TypeError message.
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"yielded an element of shape \(3,\) where an element of "
+                                 r"shape \(2,\) was expected"):
+            next(it)
+    for undeclared in (dict(output_types=tf.float32),
+                       dict(output_signature=tf.TensorSpec(None, tf.float32))):
+        assert [x.shape for x in D.from_generator(grows, **undeclared)] == [(2,), (3,)]
+
+    def matrix():
+        yield np.zeros([2, 2], np.float32), 1
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\(2, 2\).*\(None,\)"):
+        list(D.from_generator(matrix, output_signature=(tf.TensorSpec([None], tf.float32),
+                                                        tf.TensorSpec([], tf.int32))))
+    ok = D.from_generator(matrix, output_signature=(tf.TensorSpec([None, 2], tf.float32),
+                                                    tf.TensorSpec([], tf.int32)))
+    assert len(list(ok)) == 1

@@ -130,6 +130,21 @@ def declared_spec(types: Any, shapes: Any) -> Any:
     return TensorSpec(None if shapes is None else shapes, as_dtype(types))
 
 
+def fitting(element: Element, specs: Sequence[TensorSpec]) -> Element:
+    """`element`, checked to fit the shapes `specs` (its flattened spec) declare.
+
+    Raises:
+      InvalidArgumentError: TF's, for a generated element of another shape.
+    """
+    for leaf, spec in zip(flatten(element), specs):
+        if spec.shape is not None and not spec.shape.is_compatible_with(leaf.shape):
+            raise errors.InvalidArgumentError(
+                None, None, f"TypeError: `generator` yielded an element of shape "
+                f"{tuple(leaf.shape)} where an element of shape {tuple(spec.shape)} was "
+                "expected.")
+    return element
+
+
 def numpy_value(tensor: torch.Tensor) -> Any:
     """A tensor as NumPy (a 0-d one as a NumPy scalar), as `as_numpy_iterator` gives it."""
     array = tensor.detach().cpu().numpy()

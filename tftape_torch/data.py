@@ -67,6 +67,7 @@ from tftape_torch._data_elements import (
     call_on,
     declared_spec,
     element_spec_of,
+    fitting,
     is_true,
     normalize,
     normalize_generated,
@@ -231,13 +232,15 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
             dtypes = map_structure(lambda spec: spec.dtype, output_signature)
         device = current_device()
 
-        def factory() -> PyIterator[Element]:
-            for value in generator(*(args or ())):
-                yield normalize_generated(value, dtypes, device)
-
         signature = (lambda: declared_spec(output_types, output_shapes)) if (
             output_signature is None) else lambda: map_structure(
-            lambda spec: TensorSpec(tuple(spec.shape), spec.dtype), output_signature)
+            lambda spec: TensorSpec(spec.shape, spec.dtype), output_signature)
+
+        def factory() -> PyIterator[Element]:
+            specs = flatten(signature())
+            for value in generator(*(args or ())):
+                yield fitting(normalize_generated(value, dtypes, device), specs)
+
         return Dataset(factory, UNKNOWN_CARDINALITY, signature, "_FlatMapDataset")
 
     @staticmethod
