@@ -384,15 +384,15 @@ class _Restore:
                 self._unmatched_tree(child, visited)
             else:
                 self.apply(child, child_node, path + (name,), visited)
-        missing = {escape(n) for n in held}
+        present = {escape(n) for n in held}  # saved names the object has now
         if isinstance(obj, ListWrapper):  # saved items not there yet: on arrival
             for escaped, child_node in node.children.items():
-                if escaped not in missing and escaped.isdigit():
+                if escaped not in present and escaped.isdigit():
                     obj.tftape_pending[int(escaped)] = functools.partial(
                         self._apply_on_assign, child_node, escaped)
         deferrable = isinstance(obj, (Checkpoint, Module))
         for escaped, child_node in node.children.items():
-            if escaped in missing or not deferrable:
+            if escaped in present or not deferrable:
                 continue
             pending = obj.__dict__.get(PENDING_RESTORE)
             if pending is None:
