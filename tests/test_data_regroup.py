@@ -82,3 +82,19 @@ def test_from_list_refuses_mixed_structures_and_dtypes() -> None:
         tf.data.experimental.from_list([(1, 2.0), 3])
     with pytest.raises(TypeError, match="dtypes"):
         tf.data.experimental.from_list([1, 2.0])
+
+
+def test_unseeded_sampling_leaves_torchs_global_generator_alone() -> None:
+    # Unseeded draws take fresh entropy for their own generator; they used to call
+    # `torch.seed()`, which reseeds torch's global generator (a user's
+    # `torch.manual_seed` then no longer repeated torch's draws).
+    import torch
+
+    torch.manual_seed(0)
+    expected = torch.rand(3)
+    torch.manual_seed(0)
+    list(tf.data.Dataset.sample_from_datasets([tf.data.Dataset.range(4)] * 2))
+    with redirect_stderr(io.StringIO()):
+        list(tf.data.Dataset.range(20).map(lambda x: x % 2).rejection_resample(
+            lambda x: tf.cast(x, tf.int32), [0.5, 0.5]))
+    assert torch.equal(torch.rand(3), expected)

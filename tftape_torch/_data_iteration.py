@@ -268,7 +268,10 @@ def sample_from(make: Any, sources: Sequence[Callable[[], Iterator[Element]]],
 
     def factory() -> Iterator[Element]:
         generator = torch.Generator()
-        generator.manual_seed(seed if seed is not None else int(torch.seed()))
+        if seed is None:
+            generator.seed()  # its own entropy; `torch.seed()` would reseed torch's global
+        else:
+            generator.manual_seed(seed)
         return sample([make_one() for make_one in sources], shares, generator, stop_on_empty)
 
     return make(factory, _combined_cardinality(cards), lambda: specs[0],

@@ -75,8 +75,10 @@ def _estimates(classes: Iterator[int], num_classes: int) -> Iterator[torch.Tenso
 
 def _generator(seed: Optional[int], stream: str) -> torch.Generator:
     generator = torch.Generator()
-    generator.manual_seed(mixed_seed("rejection_resample", stream, seed) if seed is not None
-                          else int(torch.seed()))
+    if seed is None:
+        generator.seed()  # its own entropy; `torch.seed()` would reseed torch's global
+    else:
+        generator.manual_seed(mixed_seed("rejection_resample", stream, seed))
     return generator
 
 
