@@ -9,9 +9,9 @@ first time `tf.keras` is read (importing `tftape_torch` never imports Keras):
 * Keras variables are variables to tapes (NOTE: [Foreign variables] in `_variable`):
   sources, watched when trainable and read while a tape records, listed by
   `watched_variables()`; their reads go through `read_foreign`;
-* a layer called on NumPy or Python values returns this package's tensors (as TF's
-  layers return `tf.Tensor`s; torch tensors in give torch tensors out, so Keras's own
-  torch trainer runs on plain torch);
+* a layer or loss called on NumPy or Python values returns this package's tensors
+  (as TF's return `tf.Tensor`s; torch tensors in give torch tensors out, so Keras's
+  own torch trainer runs on plain torch), and so does a metric's `result()`;
 * TF's exception classes raised inside a layer's `call` reach the caller as
   themselves (Keras's torch backend would turn them into `RuntimeError`s), with
   Keras's note about the call's arguments in the message;
@@ -133,6 +133,8 @@ def _install(keras: Any) -> None:
     from keras.src.backend.common import global_state
     from keras.src.backend.torch import core
     from keras.src.layers.layer import Layer
+    from keras.src.losses.loss import Loss
+    from keras.src.metrics.metric import Metric
     from keras.src.trainers import data_adapters
     from keras.src.trainers.data_adapters import array_slicing
     from keras.src.trainers.data_adapters.data_adapter import DataAdapter
@@ -163,6 +165,8 @@ def _install(keras: Any) -> None:
 
     variable_class.__init__ = init
     Layer.__call__ = _layer_call(Layer.__call__, global_state)
+    Loss.__call__ = _loss_call(Loss.__call__)
+    _tf_results(Metric)
     array_slicing.TorchSliceable.__getitem__ = _torch_slice
     rng_utils.tf = _NoTensorFlow()  # `set_random_seed` seeds TF only if it is loaded
     install_dataset_adapter(data_adapters, DataAdapter)  # fit/evaluate/predict on tf.data
@@ -199,6 +203,52 @@ def _layer_call(call: Callable[..., Any], global_state: Any) -> Callable[..., An
         return outputs
 
     return __call__
+
+
+def _loss_call(call: Callable[..., Any]) -> Callable[..., Any]:
+    """`Loss.__call__`, returning TF's tensor for NumPy or Python values (as layers)."""
+
+    @functools.wraps(call)
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
+        loss = call(self, *args, **kwargs)
+        if _any_torch_tensor((args, kwargs)):
+            return loss
+        return _structure.map_structure(_as_tf, loss)
+
+    return __call__
+
+
+def _tf_results(metric_class: Any) -> None:
+    """Make `result()` of `metric_class` and of all its subclasses, those defined later
+    included, return TF's tensors, as TF's metrics do (`print(m.result())` shows
+    `tf.Tensor(...)`). Keras's own trainer reads results as Python floats, so plain
+    torch never meets them there."""
+
+    def wrap(cls: type) -> None:
+        result = cls.__dict__.get("result")
+        if result is not None and not getattr(result, "_tftape_result", False):
+            cls.result = _tf_result(result)  # type: ignore[attr-defined]
+
+    pending = [metric_class]
+    while pending:
+        cls = pending.pop()
+        wrap(cls)
+        pending.extend(cls.__subclasses__())
+
+    def __init_subclass__(cls: Any, /, **kwargs: Any) -> None:
+        super(metric_class, cls).__init_subclass__(**kwargs)
+        wrap(cls)
+
+    metric_class.__init_subclass__ = classmethod(__init_subclass__)
+
+
+def _tf_result(result: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(result)
+    def tf_result(self: Any) -> Any:
+        return _structure.map_structure(_as_tf, result(self))
+
+    tf_result._tftape_result = True  # type: ignore[attr-defined]
+    return tf_result
 
 
 def _any_torch_tensor(structure: Any) -> bool:

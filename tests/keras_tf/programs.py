@@ -381,3 +381,40 @@ def outputs_print(tf: Any) -> Any:
     layer = tf.keras.layers.Dense(2, kernel_initializer="ones")
     return {"str": str(layer(np.ones((1, 3), np.float32))),
             "type_is_tensor": tf.is_tensor(layer(np.ones((1, 3), np.float32)))}
+
+
+@program
+def loss_and_metric_outputs_print(tf: Any) -> Any:
+    """Losses called on NumPy values and metrics' results are TF's tensors."""
+    mean = tf.keras.metrics.Mean()
+    mean(np.float32(3.0))
+    mean(np.float32(4.0))
+    accuracy = tf.keras.metrics.SparseCategoricalAccuracy()
+    called = accuracy(np.array([1, 0]), np.array([[0.1, 0.9], [0.2, 0.8]], np.float32))
+    loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(
+        np.array([1]), np.array([[0.5, 1.5]], np.float32))
+    mse = tf.keras.losses.MeanSquaredError()(np.ones(3, np.float32), np.zeros(3, np.float32))
+
+    class Squares(tf.keras.metrics.Metric):  # a subclass defined after tf.keras loaded
+        def __init__(self) -> None:
+            super().__init__(name="squares")
+            self.total = self.add_weight(name="total", initializer="zeros")
+
+        def update_state(self, values: Any) -> None:
+            self.total.assign_add(tf.reduce_sum(tf.square(values)))
+
+        def result(self) -> Any:
+            return self.total
+
+    squares = Squares()
+    squares.update_state(np.array([1.0, 2.0], np.float32))
+    return {
+        "mean": str(mean.result()),
+        "accuracy_call": str(called),
+        "accuracy_result": str(accuracy.result()),
+        "sparse_cce": str(loss),
+        "mse": str(mse),
+        "subclass": str(squares.result()),
+        "is_tensor": [bool(tf.is_tensor(mean.result())), bool(tf.is_tensor(loss))],
+        "formatted": f"{mean.result():0.2f} {accuracy.result() * 100:0.2f}",
+    }
