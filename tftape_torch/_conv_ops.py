@@ -112,7 +112,9 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
         x = torch.movedim(x, -1, 1) if sizes[-1] != 1 else x.reshape(
             (sizes[0], 1) + sizes[1:-1])
     groups = x.size(1) // w.size(-2)
-    weight = torch.permute(w, _TORCH_FILTER_ORDER[n])  # [out, in, *spatial]
+    # [out, in, *spatial], copied: torch's convolutions copy a permuted weight on every
+    # call, and a Hessian's graph calls them again in each backward pass.
+    weight = torch.permute(w, _TORCH_FILTER_ORDER[n]).contiguous()
     padding = [before for before, after in pads if before == after]
     if len(padding) != n:  # uneven padding: a pad node (else the convolution pads)
         x = F.pad(x, flat_pad(pads))
