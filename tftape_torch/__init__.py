@@ -58,6 +58,7 @@ from tftape_torch import (
     nn,
     random,
     signal,
+    test,
     train,
     types,
 )
@@ -491,6 +492,7 @@ __all__ = [
     "tensordot",
     "TensorShape",
     "TensorSpec",
+    "test",
     "tile",
     "timestamp",
     "train",

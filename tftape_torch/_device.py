@@ -27,7 +27,7 @@ import torch
 
 from tftape_torch import _state
 
-__all__ = ["current_device", "device", "parse_device"]
+__all__ = ["canonical_device_name", "current_device", "device", "parse_device"]
 
 # Device types TF's DeviceSpec accepts in the short '/TYPE:N' form.
 _VALID_TYPES = frozenset({"CPU", "GPU", "TPU", "EPU", "CUSTOM"})
@@ -70,6 +70,25 @@ def _parse(spec: str) -> Tuple[Optional[str], Optional[int]]:
                 f"spec: '{spec}'."
             )
     return device_type, index
+
+
+def canonical_device_name(spec: Optional[str]) -> str:
+    """A TF device string in TF's canonical form (`pydev.canonical_name`).
+
+    >>> canonical_device_name('/GPU:0'), canonical_device_name('cpu:0')
+    ('/device:GPU:0', '/device:CPU:0')
+    """
+    if not spec:
+        return ""
+    placement = "".join(
+        f"/{part}" for part in spec.split("/")
+        if part.split(":")[0] in ("job", "replica", "task") and part.count(":") == 1)
+    device_type, index = _parse(spec)
+    if device_type is None:
+        return placement
+    if device_type.upper() in _VALID_TYPES:
+        device_type = device_type.upper()
+    return f"{placement}/device:{device_type}:{'*' if index is None else index}"
 
 
 def parse_device(spec: Optional[str]) -> Optional[torch.device]:
