@@ -33,6 +33,7 @@ from tftape_torch._state import THREAD
 from tftape_torch._tensor import (
     EagerTensor,
     has_history,
+    op_error,
     other_operand,
     own_leaf,
     seen_here,
@@ -126,7 +127,7 @@ def call(
             with _DisableSubclass():
                 out = fn(*args, **kwargs)
     except (RuntimeError, IndexError) as e:
-        raise InvalidArgumentError(None, None, f"{e} [Op:{op}]") from e
+        raise op_error(op, e, tensors) from e
     if type(out) is _Tensor:
         for item in tensors:
             if out is item:

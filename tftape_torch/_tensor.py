@@ -105,6 +105,7 @@ __all__ = [
     "dtype_mismatch",
     "fresh",
     "has_history",
+    "op_error",
     "operator_matmul",
     "operator_pow",
     "operator_truediv",
@@ -301,8 +302,22 @@ def dtype_mismatch(name: str, expected: torch.dtype, got: torch.dtype, index: in
     )
 
 
-def _op_error(name: str, error: Exception) -> Exception:
-    return InvalidArgumentError(None, None, f"{error} [Op:{name}]")
+def op_error(name: str, error: Exception, operands: Sequence[Any] = ()) -> InvalidArgumentError:
+    """TF's `InvalidArgumentError` for torch's `error` in op `name`; torch's broadcasting
+    error between two tensor operands reads as TF's "Incompatible shapes: [2] vs. [3]".
+
+    >>> print(op_error("AddV2", RuntimeError("The size of tensor a (2) must match the size "
+    ...       "of tensor b (3) at non-singleton dimension 0"), (torch.ones(2), torch.ones(3))))
+    Incompatible shapes: [2] vs. [3] [Op:AddV2]
+    """
+    text = str(error)
+    if text.startswith("The size of tensor a"):
+        shapes = [tuple(item.shape) for item in operands if isinstance(item, _Tensor)]
+        if len(shapes) == 2:
+            first, second = (",".join(str(int(d)) for d in shape) for shape in shapes)
+            text = f"Incompatible shapes: [{first}] vs. [{second}]"
+    return InvalidArgumentError(None, None, f"{text} [Op:{name}]")
+
 
 
 def other_operand(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
@@ -405,7 +420,7 @@ def _binary(
             try:
                 out = fn(a, b)
             except (RuntimeError, IndexError) as e:
-                raise _op_error(name, e) from e
+                raise op_error(name, e, (a, b)) from e
         if FLIP_COUNT[0] != count and has_history(out):
             return handler(a, b)  # a flip began meanwhile: once more, seeing it
         if type(out) is _Tensor:
@@ -470,7 +485,7 @@ def _rtruediv(a: torch.Tensor, b: Any) -> torch.Tensor:
 
 def _check_divisor(divisor: Any, dividend: Any, name: str) -> None:
     """TF's error for an integer division by zero on CUDA, where torch gives -1 (on the
-    CPU torch raises, and `_op_error` turns that into TF's error). A host read, as
+    CPU torch raises, and `op_error` turns that into TF's error). A host read, as
     TF's own integer kernels run on the host; integers have no gradient path."""
     tensor = dividend if isinstance(dividend, _Tensor) else divisor
     if (not tensor.is_cpu and _DTYPE_GET(tensor) in INTEGER
@@ -712,7 +727,7 @@ def sliced(value: torch.Tensor, slicing: _indexing.Slicing) -> torch.Tensor:
             else:
                 out = _indexing.apply(value, slicing)
         except (RuntimeError, IndexError) as e:
-            raise _op_error("StridedSlice", e) from e
+            raise op_error("StridedSlice", e) from e
         if FLIP_COUNT[0] != count and has_history(out):
             return sliced(value, slicing)  # a flip began meanwhile: once more, seeing it
         out = own_leaf(out)
@@ -1050,7 +1065,7 @@ class EagerTensor(torch.Tensor):
             if FLIP_COUNT[0] != count and has_history(out):
                 return self.__neg__()  # a flip began meanwhile: once more, seeing it
         except RuntimeError as e:  # a bool tensor: TF has no Neg kernel for it
-            raise _op_error("Neg", e) from e
+            raise op_error("Neg", e) from e
         out.__class__ = EagerTensor
         return out
 
