@@ -111,10 +111,13 @@ def parse_device(spec: Optional[str]) -> Optional[torch.device]:
     device_type, index = _parse(spec)
     if device_type is None:
         return None
-    if device_type.upper() == "GPU":
+    if device_type.upper() == "GPU" and torch.cuda.is_available():
         wanted = 0 if index is None else index
-        if torch.cuda.is_available() and wanted < torch.cuda.device_count():
-            return torch.device("cuda", wanted)
+        # `tf.config.set_visible_devices` renumbers the GPUs it leaves visible.
+        visible = _state.config_setting("visible_gpus")
+        gpus = range(torch.cuda.device_count()) if visible is None else visible
+        if wanted < len(gpus):
+            return torch.device("cuda", gpus[wanted])
     return _CPU
 
 

@@ -51,6 +51,10 @@ def op_generator(device: Optional[torch.device], seed: Optional[int]) -> Optiona
     """The generator of a random op with op-level `seed` on `device` (None: torch's default)."""
     global_seed = _state.random_seed()
     if global_seed is None and seed is None:
+        if torch.are_deterministic_algorithms_enabled():  # `enable_op_determinism()`
+            raise RuntimeError(
+                "Random ops require a seed to be set when determinism is enabled. Please "
+                "set a seed before running the op, e.g. by calling tf.random.set_seed(1).")
         return None
     dev = torch.device(device) if device is not None else torch.device("cpu")
     key = (str(dev), None if seed is None else int(seed))

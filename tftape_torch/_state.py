@@ -61,8 +61,10 @@ __all__ = [
     "random_state_kept",
     "recording_tapes",
     "remove_tape",
+    "config_setting",
     "logical_device_configuration",
     "run_functions_eagerly",
+    "set_config_setting",
     "set_random_seed",
     "set_logical_device_configuration",
     "set_run_functions_eagerly",
@@ -94,6 +96,8 @@ class _ThreadState(threading.local):
         self.run_eagerly = False
         # `tf.config.set_logical_device_configuration`'s, by physical device name.
         self.logical_devices: Dict[str, Tuple[Any, ...]] = {}
+        # The other `tf.config` settings (visible GPUs, device policy, ...), by name.
+        self.config_settings: Dict[str, Any] = {}
         self.name_scopes: List[str] = [""]
         self.traces: List[Any] = []
         # (strategy, in a replica): `strategy.scope()` pushes False, `strategy.run` True.
@@ -352,6 +356,18 @@ def set_logical_device_configuration(physical: str, logical: Optional[Tuple[Any,
     if logical:
         configured[physical] = logical
     THREAD.logical_devices = configured
+
+
+def config_setting(name: str, default: Any = None) -> Any:
+    """The `tf.config` setting `name` on this thread (`default` while unset)."""
+    return THREAD.config_settings.get(name, default)
+
+
+def set_config_setting(name: str, value: Any) -> None:
+    """Set the `tf.config` setting `name` for this thread."""
+    settings = dict(THREAD.config_settings)
+    settings[name] = value
+    THREAD.config_settings = settings
 
 
 # ---------------------------------------------------------------------------
