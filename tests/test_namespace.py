@@ -371,3 +371,21 @@ def test_constant_of_a_numpy_view_with_negative_strides() -> None:
     array = np.arange(6.0).reshape(2, 3)[:, ::-1]
     out = tf.constant(array)
     assert out.dtype == tf.float64 and out.numpy().tolist() == [[2.0, 1.0, 0.0], [5.0, 4.0, 3.0]]
+
+
+def test_small_tf_names_match_tf() -> None:
+    # Values printed by TF 2.21 for the same calls.
+    assert tf.get_current_name_scope() == ""
+    with tf.name_scope("a"), tf.name_scope("b"):
+        assert tf.get_current_name_scope() == "a/b"
+    assert [a.value for a in tf.random.Algorithm] == [1, 2, 3]
+    assert tf.random.create_rng_state(5, "philox").numpy().tolist() == [5, 0, 0]
+    assert tf.random.create_rng_state(5, tf.random.Algorithm.THREEFRY).numpy().tolist() == [5, 0]
+    assert tf.random.create_rng_state(2**70 + 3, "philox").numpy().tolist() == [3, 64, 0]
+    assert tf.random.create_rng_state([7], "philox").numpy().tolist() == [0, 0, 7]
+    assert tf.random.create_rng_state(1, "philox").dtype == tf.int64
+    with pytest.raises(ValueError, match="unsupported value bogus"):
+        tf.random.create_rng_state(1, "bogus")
+    top = tf.nn.approx_max_k(tf.constant([[1.0, 5.0, 3.0]]), 2)
+    assert top.values.numpy().tolist() == [[5.0, 3.0]] and top.indices.numpy().tolist() == [[1, 2]]
+    assert tf.nn.approx_max_k is tf.math.approx_max_k

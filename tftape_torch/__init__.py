@@ -235,7 +235,7 @@ from tftape_torch._math_ops import (
     tanh,
 )
 from tftape_torch._matrix_functions import sqrtm as matrix_square_root
-from tftape_torch._module import Module, name_scope
+from tftape_torch._module import Module, get_current_name_scope, name_scope
 from tftape_torch._norm_ops import norm
 from tftape_torch._print_op import print_ as _print
 from tftape_torch._sequence_ops import add_n, cumsum
@@ -374,6 +374,7 @@ __all__ = [
     "function",
     "gather",
     "gather_nd",
+    "get_current_name_scope",
     "get_logger",
     "get_static_value",
     "grad_pass_through",

@@ -68,7 +68,7 @@ from typing import (
 from tftape_torch import _state
 from tftape_torch._variable import Variable
 
-__all__ = ["Module", "name_scope", "camel_to_snake", "valid_identifier"]
+__all__ = ["Module", "camel_to_snake", "get_current_name_scope", "name_scope", "valid_identifier"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -99,6 +99,18 @@ def camel_to_snake(value: str) -> str:
 
 
 current_scope = _state.current_name_scope
+
+
+def get_current_name_scope() -> str:
+    """The name scope open on this thread, as `tf.name_scope` spells it (no trailing
+    slash; `''` at the top).
+
+    >>> import tftape_torch as tf
+    >>> with tf.name_scope("outer"), tf.name_scope("inner"):
+    ...     print(tf.get_current_name_scope())
+    outer/inner
+    """
+    return current_scope().rstrip("/")
 
 #: Where `tf.train` leaves restorations that wait for an attribute to be set
 #: (TF's restore-on-create): a dict of attribute name -> `callback(value)`.

@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import torch
 
+from tftape_torch._approx_top_k import approx_max_k, approx_min_k
 from tftape_torch._block_ops import depth_to_space, space_to_batch, space_to_depth
 from tftape_torch._candidate_sampling import (
     all_candidate_sampler,
@@ -87,6 +88,8 @@ from tftape_torch._window_max_ops import (
 )
 
 __all__ = [
+    "approx_max_k",
+    "approx_min_k",
     "all_candidate_sampler",
     "atrous_conv2d",
     "atrous_conv2d_transpose",

@@ -34,14 +34,17 @@ from tftape_torch._kernels import needs_grad
 from tftape_torch._op_call import as_tensor, shape_arg
 from tftape_torch._random_seeds import mixed_seed, op_generator
 from tftape_torch._recorded_ops import unregistered_gradient
+from tftape_torch._rng_state import Algorithm, create_rng_state
 from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass, apply_function
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
+    "Algorithm",
     "Generator",
     "all_candidate_sampler",
     "categorical",
+    "create_rng_state",
     "fixed_unigram_candidate_sampler",
     "fold_in",
     "gamma",
