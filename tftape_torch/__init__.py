@@ -14,26 +14,17 @@ The package is layered, each layer importing only from those below it:
   `errors`, `_dtypes`, `_structure`, `_device`, `_printing`, `_convert`,
   `_indexing` (TF's `__getitem__` rules), `_flips` (the `requires_grad` flags tapes
   switched on, and which threads' tapes hold them);
-* the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`;
-* autodiff: `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
-* the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_math_ops`,
-  `_elementwise_ops`, `_nn_ops`, `_conv_ops`, `_sequence_ops` (scans, `top_k`, segment sums),
-  `_clip_ops`, `_functional_ops` (`cond`, `while_loop`, `map_fn`, `TensorArray`...),
-  `_function`, and the public modules `math`, `nn`, `random`, `config`, `dtypes`,
-  `autodiff`, `distribute`, `errors`, `types`;
-* `_unsupported`: the out-of-scope names (`tf.ragged`, `tf.sparse`...), each refused
-  with one clear error;
-  `_indexing` (TF's `__getitem__` rules);
 * the tensor types: `_tensor` (`EagerTensor`), `_tensor_shape`, `_variable`,
   `_indexed_slices` (`tf.IndexedSlices`, TF's sparse gradient of a row gather);
-* autodiff: `_flips`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
-* the TF namespace: `_op_call` (how an op runs), `_array_ops`, `_shape_ops`
-  (tile, split, pad, einsum...), `_gather_ops` (gathers, scatters, sorting),
-  `_complex_ops` (`tf.complex`, `tf.math.real`...),
-  `_linalg_ops`, `_norm_ops`, `_math_ops`, `_nn_ops`, `_function`, and the public modules
-  `math`, `nn`, `linalg`, `random`, `config`, `dtypes`, `autodiff`, `autograph`,
-  `distribute`, `errors`;
-* beside the ops: `module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
+* autodiff: `_jacobian_plan`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
+* the TF namespace: `_op_call` (how an op runs), then the op modules (`_array_ops`,
+  `_shape_ops`, `_gather_ops`, `_math_ops`, `_elementwise_ops`, `_linalg_ops`,
+  `_nn_ops`, `_conv_ops`, `_sequence_ops`, `_functional_ops`, ...), `_function`, and
+  the public modules that mirror TF's (`math`, `nn`, `linalg`, `random`, `config`,
+  `dtypes`, `autodiff`, `autograph`, `distribute`, `errors`, `test`, `types`, ...);
+* `_unsupported`: the out-of-scope names (`tf.ragged`, `tf.sparse`...), each refused
+  with one clear error;
+* beside the ops: `_module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
   `train` (`tf.train.Checkpoint`);
 * on top, loaded only when `tf.keras` is first read: `_keras` (Keras 3 on its torch
   backend, taught the tape's semantics; the `keras` extra installs it).
