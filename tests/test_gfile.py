@@ -81,3 +81,9 @@ def test_gfile_opens_lazily_and_reads_like_tfs(tmp_path: Any, monkeypatch: Any) 
         f.write(b"\x00\x01")
     assert g.GFile("b.bin", "rb").read() == b"\x00\x01"
     assert sorted(g.glob(["t.txt", "b.bin"])) == ["b.bin", "t.txt"]
+
+
+def test_the_rest_of_tf_io_is_one_clear_error() -> None:
+    assert not hasattr(tf.io, "read_file")
+    with pytest.raises(NotImplementedError, match="does not support `tf.io.decode_png`"):
+        tf.io.decode_png  # noqa: B018
