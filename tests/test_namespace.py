@@ -13,6 +13,7 @@ import pickle
 import subprocess
 import sys
 import threading
+from typing import Any
 
 import numpy as np
 import pytest
@@ -389,3 +390,26 @@ def test_small_tf_names_match_tf() -> None:
     top = tf.nn.approx_max_k(tf.constant([[1.0, 5.0, 3.0]]), 2)
     assert top.values.numpy().tolist() == [[5.0, 3.0]] and top.indices.numpy().tolist() == [[1, 2]]
     assert tf.nn.approx_max_k is tf.math.approx_max_k
+
+
+@pytest.mark.parametrize(
+    "name, call, result",
+    [
+        # What TF 2.21 returns for each (the type of the result): NumPy functions and
+        # ufuncs called on tensors give NumPy values; the operators give tensors.
+        ("add", lambda t: np.add(t, 1), "ndarray"),
+        ("multiply", lambda t: np.multiply(t, t), "ndarray"),
+        ("matmul", lambda t: np.matmul(t, t), "ndarray"),
+        ("exp", lambda t: np.exp(t), "ndarray"),
+        ("sum", lambda t: np.sum(t), "float32"),
+        ("where", lambda t: np.where(t > 0, 1, 0), "ndarray"),
+        ("concatenate", lambda t: np.concatenate([t, t]), "ndarray"),
+        ("array + tensor", lambda t: np.ones(2, np.float32) + t, "EagerTensor"),
+        ("tensor + array", lambda t: t + np.ones(2, np.float32), "EagerTensor"),
+        ("scalar + tensor", lambda t: np.float32(2.0) + t, "EagerTensor"),
+        ("array < tensor", lambda t: np.zeros(2, np.float32) < t, "EagerTensor"),
+    ],
+)
+def test_numpy_calls_on_tensors_return_what_tfs_return(name: str, call: Any, result: str) -> None:
+    t = tf.constant([[1.0, -2.0], [3.0, 4.0]])
+    assert type(call(t)).__name__ == result

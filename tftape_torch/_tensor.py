@@ -899,18 +899,23 @@ class EagerTensor(torch.Tensor):
         return new
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        # `tensor + ndarray` (and the reverse) reach here: compute them the TF way,
-        # with the NumPy operand converted to the tensor's dtype. Other ufuncs see
-        # NumPy arrays, as TF tensors show themselves to NumPy.
+        # `ndarray + tensor` and `tensor + ndarray` reach here as `np.add` of the two:
+        # TF gives a tensor for them (the operator runs on the tensor, the array
+        # converted to its dtype), so an operator ufunc of this tensor and a NumPy
+        # array or scalar is computed the TF way. Every other call (`np.add(t, 1)`,
+        # `np.add(t, t)`, `np.exp(t)`) sees NumPy values and returns NumPy's result, as
+        # with TF's tensors.
         op = _UFUNC_OPERATORS.get(ufunc)
         if op is not None and method == "__call__" and not kwargs and len(inputs) == 2:
             left, right = inputs
-            with _DisableSubclass():
-                if not isinstance(left, _Tensor):
-                    left = fresh(convert_value(left, right.dtype, right.device))
-                elif not isinstance(right, _Tensor):
-                    right = fresh(convert_value(right, left.dtype, left.device))
-            return op(left, right)
+            if left is self and isinstance(right, (np.ndarray, np.generic)):
+                with _DisableSubclass():
+                    right = fresh(convert_value(right, self.dtype, self.device))
+                return op(left, right)
+            if right is self and isinstance(left, (np.ndarray, np.generic)):
+                with _DisableSubclass():
+                    left = fresh(convert_value(left, self.dtype, self.device))
+                return op(left, right)
         arrays = [numpy_value(x) if isinstance(x, _Tensor) else x for x in inputs]
         return getattr(ufunc, method)(*arrays, **kwargs)
 
