@@ -182,3 +182,19 @@ def test_tf_aliases_of_keras_namespaces(tf: Any, name: str) -> None:
 def test_tf_losses_alias_computes_keras_loss(tf: Any) -> None:
     loss = tf.losses.MeanSquaredError()(tf.constant([1.0, 2.0]), tf.constant([1.0, 4.0]))
     assert float(loss) == 2.0  # mean of (0, 4)
+
+
+def test_saving_a_keras_model_never_imports_tensorflow(tmp_path: Any) -> None:
+    # Keras asks "is TensorFlow available?" while serializing; that question imported
+    # TF (seconds, and TF's log lines) whenever it was installed.
+    proc = run_python(
+        "import sys, numpy as np\nimport tftape_torch as tf\n"
+        "model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(2)])\n"
+        "tf.keras.utils.set_random_seed(0)\n"
+        f"model.save({str(tmp_path / 'm.keras')!r})\n"
+        f"model.save_weights({str(tmp_path / 'w.weights.h5')!r})\n"
+        f"again = tf.keras.models.load_model({str(tmp_path / 'm.keras')!r})\n"
+        "print(np.allclose(again(np.ones((1, 3), np.float32)), model(np.ones((1, 3), np.float32))),"
+        " 'tensorflow' in sys.modules)\n"
+    )
+    assert proc.stdout.split() == ["True", "False"], proc.stderr

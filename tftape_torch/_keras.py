@@ -138,7 +138,7 @@ def _install(keras: Any) -> None:
     from keras.src.trainers import data_adapters
     from keras.src.trainers.data_adapters import array_slicing
     from keras.src.trainers.data_adapters.data_adapter import DataAdapter
-    from keras.src.utils import rng_utils
+    from keras.src.utils import module_utils
 
     from tftape_torch._keras_datasets import install_dataset_adapter
 
@@ -168,7 +168,11 @@ def _install(keras: Any) -> None:
     Loss.__call__ = _loss_call(Loss.__call__)
     _tf_results(Metric)
     array_slicing.TorchSliceable.__getitem__ = _torch_slice
-    rng_utils.tf = _NoTensorFlow()  # `set_random_seed` seeds TF only if it is loaded
+    # Keras asks its lazy `tensorflow` module whether TF is available (`set_random_seed`,
+    # model serialization): that question imports TF when it is installed, seconds
+    # and TF's log lines later. Here TF counts as available only once it is imported.
+    lazy_tensorflow = module_utils.tensorflow
+    lazy_tensorflow.__class__ = _tensorflow_if_imported(type(lazy_tensorflow))
     install_dataset_adapter(data_adapters, DataAdapter)  # fit/evaluate/predict on tf.data
     variable_class._tftape_installed = True
 
@@ -268,13 +272,13 @@ def _as_tf(value: Any) -> Any:
     return value
 
 
-class _NoTensorFlow:
-    """Stands in for Keras's lazy `tensorflow` module: never imports TensorFlow."""
+def _tensorflow_if_imported(lazy_class: type) -> type:
+    """A subclass of Keras's `LazyModule` whose `available` is False until TensorFlow
+    has been imported (by anyone else); Keras then never imports it itself."""
 
-    @property
-    def available(self) -> bool:
-        return "tensorflow" in sys.modules
+    class TensorFlowIfImported(lazy_class):  # type: ignore[misc]
+        @property
+        def available(self) -> bool:
+            return "tensorflow" in sys.modules and bool(super().available)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(sys.modules["tensorflow"], name)
-
+    return TensorFlowIfImported
