@@ -245,9 +245,15 @@ def rmtree(path: Any) -> None:
     shutil.rmtree(path)
 
 
-def _refuse_existing(path: Any, overwrite: bool) -> None:
-    if not overwrite and os.path.exists(path):
+def _transfer(action: Any, src: Any, dst: Any, overwrite: bool) -> None:
+    """`action(src, dst)` (a copy or a move), refusing an existing `dst` unless
+    `overwrite`, as TF does."""
+    if not overwrite and os.path.exists(dst):
         raise AlreadyExistsError(None, None, "file already exists")
+    try:
+        action(src, dst)
+    except OSError as error:
+        raise _os_error(os.fspath(src), error) from None
 
 
 def copy(src: Any, dst: Any, overwrite: bool = False) -> None:
@@ -257,11 +263,7 @@ def copy(src: Any, dst: Any, overwrite: bool = False) -> None:
       AlreadyExistsError: if `dst` exists and `overwrite` is False.
       NotFoundError: if `src` does not exist.
     """
-    _refuse_existing(dst, overwrite)
-    try:
-        shutil.copyfile(src, dst)
-    except OSError as error:
-        raise _os_error(os.fspath(src), error) from None
+    _transfer(shutil.copyfile, src, dst, overwrite)
 
 
 def rename(src: Any, dst: Any, overwrite: bool = False) -> None:
@@ -271,11 +273,7 @@ def rename(src: Any, dst: Any, overwrite: bool = False) -> None:
       AlreadyExistsError: if `dst` exists and `overwrite` is False.
       NotFoundError: if `src` does not exist.
     """
-    _refuse_existing(dst, overwrite)
-    try:
-        os.replace(src, dst)
-    except OSError as error:
-        raise _os_error(os.fspath(src), error) from None
+    _transfer(os.replace, src, dst, overwrite)
 
 
 def stat(path: Any) -> Any:

@@ -37,7 +37,7 @@ import random as _python_random
 import re
 import tempfile
 import unittest
-from typing import Any, Callable, Iterator, List, Optional, Union
+from typing import Any, Callable, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -56,6 +56,15 @@ DEFAULT_SEED = 87654321
 
 def _where(condition: np.ndarray) -> Any:
     return np.asarray(condition).nonzero()
+
+
+def _mismatched(a: np.ndarray, b: np.ndarray, bad: np.ndarray,
+                word: str) -> Tuple[np.ndarray, np.ndarray, List[str]]:
+    """The elements of `a` and `b` where `bad` holds (both whole for 0-d values), and
+    TF's "not <word> where = ..." line."""
+    if not a.ndim:
+        return a, b, []
+    return a[_where(bad)], b[_where(bad)], [f"not {word} where = {_where(bad)}"]
 
 
 class FakeEagerSession:
@@ -193,13 +202,9 @@ class TestCase(unittest.TestCase):
         self.assertEqual(a.shape, b.shape, mismatch)
         if np.allclose(a, b, rtol=rtol, atol=atol):
             return
-        lines = [msg]
         far = np.logical_or(np.abs(a - b) > atol + rtol * np.abs(b), np.isnan(a) != np.isnan(b))
-        if a.ndim:
-            x, y = a[_where(far)], b[_where(far)]
-            lines.append(f"not close where = {_where(far)}")
-        else:
-            x, y = a, b
+        x, y, where = _mismatched(a, b, far, "close")
+        lines = [msg, *where]
         lines.append(f"not close lhs = {x}")
         lines.append(f"not close rhs = {y}")
         lines.append(f"not close dif = {np.abs(x - y)}")
@@ -305,13 +310,8 @@ class TestCase(unittest.TestCase):
             same = np.logical_or(same, np.logical_and(np.isnan(a), np.isnan(b)))
         if np.all(same):
             return
-        lines = [msg]
-        different = np.logical_not(same)
-        if a.ndim:
-            x, y = a[_where(different)], b[_where(different)]
-            lines.append(f"not equal where = {_where(different)}")
-        else:
-            x, y = a, b
+        x, y, where = _mismatched(a, b, np.logical_not(same), "equal")
+        lines = [msg, *where]
         lines.append(f"not equal lhs = {x!r}")
         lines.append(f"not equal rhs = {y!r}")
         np.testing.assert_array_equal(a, b, err_msg="\n".join(lines))
