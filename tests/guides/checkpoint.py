@@ -165,8 +165,10 @@ print("Dtype:", dtypes_by_key[key].name)
 show_random(reader.get_tensor(key))
 
 # %% list-variables
+# (TF's iterator state is a variant whose shape changes from run to run, with what its
+# prefetch buffers held at the save: printed without it.)
 for name, shape in tf.train.list_variables('./tf_ckpts/'):
-    print(name, shape)
+    print(name, "(iterator state)" if "ITERATOR_STATE" in name else shape)
 
 # %% track-containers
 saver = tf.train.Checkpoint()
