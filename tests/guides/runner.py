@@ -59,6 +59,8 @@ GUIDES = (
     "optimizers_core",
     "matrix_core",
     "data",
+    "mlp_core",
+    "effective_tf2",
 )
 
 DROP_IN_IMPORT = "import tftape_torch as tf"
