@@ -34,21 +34,14 @@ import numpy as np
 import tftape_torch as tf
 
 from tests.guides.show import show, show_error, show_random
+from tests.guides.standins import fake_mnist
 
 # %% load-data
 digit_rng = np.random.RandomState(2)
 
-def fake_mnist(count):
-    """Noisy 28x28 images with a bright bar on a row that encodes the label."""
-    labels = digit_rng.randint(0, 10, size=count).astype(np.int64)
-    images = digit_rng.randint(0, 64, size=(count, 28, 28, 1)).astype(np.uint8)
-    for i, label in enumerate(labels):
-        images[i, 2 * label + 4:2 * label + 6, 4:24, 0] = 255
-    return images, labels
-
 datasets = {
-    'train': tf.data.Dataset.from_tensor_slices(fake_mnist(512)),
-    'test': tf.data.Dataset.from_tensor_slices(fake_mnist(128)),
+    'train': tf.data.Dataset.from_tensor_slices(fake_mnist(digit_rng, 512)),
+    'test': tf.data.Dataset.from_tensor_slices(fake_mnist(digit_rng, 128)),
 }
 mnist_train, mnist_test = datasets['train'], datasets['test']
 print(mnist_train.cardinality().numpy(), mnist_test.cardinality().numpy())

@@ -39,22 +39,15 @@ import numpy as np
 import tftape_torch as tf
 
 from tests.guides.show import show, show_error, show_random
+from tests.guides.standins import fake_mnist
 
 tf.random.set_seed(22)  # as the guide, for reproducible results
 
 # %% load-data
 digit_rng = np.random.RandomState(22)
 
-def fake_mnist(count):
-    """Noisy 28x28 images with a bright bar on a row that encodes the label."""
-    labels = digit_rng.randint(0, 10, size=count).astype(np.int64)
-    images = digit_rng.randint(0, 64, size=(count, 28, 28, 1)).astype(np.uint8)
-    for i, label in enumerate(labels):
-        images[i, 2 * label + 4:2 * label + 6, 4:24, 0] = 255
-    return images, labels
-
-train_images, train_labels = fake_mnist(640)
-test_images, test_labels = fake_mnist(128)
+train_images, train_labels = fake_mnist(digit_rng, 640)
+test_images, test_labels = fake_mnist(digit_rng, 128)
 
 def as_batches(images, labels):
     # what tfds.load(..., batch_size=128, as_supervised=True) yields
