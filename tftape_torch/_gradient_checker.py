@@ -24,10 +24,8 @@ import torch
 
 from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name
+from tftape_torch._printing import numpy_value
 from tftape_torch._tape import GradientTape
-from tftape_torch._torch_internals import (
-    DisableTorchFunctionSubclass as _DisableSubclass,
-)
 
 __all__ = ["compute_gradient"]
 
@@ -153,6 +151,5 @@ def _dense(grad: Any) -> np.ndarray:
 
 
 def _numpy(value: torch.Tensor) -> np.ndarray:
-    with _DisableSubclass():
-        value = value.detach().cpu().resolve_conj()
-        return (value.float() if value.dtype == torch.bfloat16 else value).numpy()
+    """`value` as a NumPy array of its own (bfloat16 as float32)."""
+    return np.array(numpy_value(value))

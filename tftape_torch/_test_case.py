@@ -45,7 +45,7 @@ import torch
 from tftape_torch import _structure
 from tftape_torch import random as _tf_random
 from tftape_torch._device import canonical_device_name
-from tftape_torch._tensor import EagerTensor
+from tftape_torch._printing import numpy_value
 from tftape_torch.errors import InvalidArgumentError, OpError
 
 __all__ = ["TestCase"]
@@ -471,12 +471,13 @@ class TestCase(unittest.TestCase):
 
 
 def _numpy_value(value: Any) -> Any:
-    """A tensor's NumPy value (TF's `.numpy()`), a callable's result's; other values as
-    they are."""
+    """A tensor's NumPy value (a copy, as TF's `.numpy()`), a callable's result's; other
+    values as they are."""
     if value is None:
         return None
-    if isinstance(value, torch.Tensor) and not isinstance(value, EagerTensor):
-        return value.detach().cpu().resolve_conj().numpy()  # plain torch, nn.Parameter
+    if isinstance(value, torch.Tensor):
+        found = numpy_value(value)
+        return found.copy() if isinstance(found, np.ndarray) else found
     if hasattr(value, "numpy") and callable(value.numpy):
         return value.numpy()
     if callable(value):
