@@ -41,6 +41,22 @@ from tftape_torch._linalg_ops import (
     trace,
     triangular_solve,
 )
+from tftape_torch._linear_operator import LinearOperator
+from tftape_torch._linear_operator_basic import (
+    LinearOperatorDiag,
+    LinearOperatorFullMatrix,
+    LinearOperatorLowerTriangular,
+)
+from tftape_torch._linear_operator_identity import (
+    LinearOperatorIdentity,
+    LinearOperatorScaledIdentity,
+    LinearOperatorZeros,
+)
+from tftape_torch._linear_operator_wrappers import (
+    LinearOperatorAdjoint,
+    LinearOperatorComposition,
+    LinearOperatorInversion,
+)
 from tftape_torch._lu_ops import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
 from tftape_torch._math_ops import matmul
 from tftape_torch._matrix_functions import logm, sqrtm
@@ -50,6 +66,16 @@ from tftape_torch._shape_ops import einsum
 from tftape_torch._tensor_diag_ops import tensor_diag, tensor_diag_part
 
 __all__ = [
+    "LinearOperator",
+    "LinearOperatorAdjoint",
+    "LinearOperatorComposition",
+    "LinearOperatorDiag",
+    "LinearOperatorFullMatrix",
+    "LinearOperatorIdentity",
+    "LinearOperatorInversion",
+    "LinearOperatorLowerTriangular",
+    "LinearOperatorScaledIdentity",
+    "LinearOperatorZeros",
     "adjoint",
     "band_part",
     "banded_triangular_solve",
