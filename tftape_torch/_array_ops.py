@@ -534,9 +534,29 @@ def concat(values: Any, axis: Any, name: str = "concat") -> torch.Tensor:
                 None,
                 "ConcatOp : Can't concatenate scalars (use tf.stack instead) [Op:ConcatV2]",
             )
+    _check_concat_shapes(tensors, dim)
     if len(tensors) == 1:
         return identity(tensors[0])
     return call("ConcatV2", torch.cat, tensors, tensors, dim)
+
+
+def _check_concat_shapes(tensors: List[torch.Tensor], dim: int) -> None:
+    """TF's ConcatOp checks and messages: axis in range, equal ranks, equal other dims."""
+    first, rank = tensors[0], tensors[0].dim()
+    detail = ""
+    if not -rank <= dim < rank:
+        detail = f"Expected concatenating dimensions in the range [{-rank}, {rank}), but got {dim}"
+    for i, t in enumerate(tensors[1:], start=1):
+        pair = "shape[0] = [{}] vs. shape[{}] = [{}]".format(
+            ",".join(map(str, first.shape)), i, ",".join(map(str, t.shape)))
+        bad = [d for d in range(rank)
+               if d != dim % rank and t.shape[d:d + 1] != first.shape[d:d + 1]]
+        if detail or not (t.dim() != rank or bad):
+            continue
+        detail = (f"Ranks of all input tensors should match: {pair}" if t.dim() != rank
+                  else f"Dimension {bad[0]} in both shapes must be equal: {pair}")
+    if detail:
+        raise InvalidArgumentError(None, None, f"ConcatOp : {detail} [Op:ConcatV2]")
 
 
 def stack(values: Any, axis: int = 0, name: str = "stack") -> torch.Tensor:
