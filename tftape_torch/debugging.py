@@ -18,7 +18,7 @@ not less
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable, Dict, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import numpy as np
 import torch
@@ -37,6 +37,7 @@ from tftape_torch._elementwise_ops import (
 )
 from tftape_torch._math_ops import abs, reduce_all, subtract
 from tftape_torch._op_call import as_tensor, disallowed
+from tftape_torch._printing import numpy_value, tensor_str
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
@@ -71,16 +72,63 @@ def _holds(condition: torch.Tensor) -> bool:
     return builtins.bool(reduce_all(condition))
 
 
+def _summarize(summarize: Optional[int]) -> Any:
+    """TF's eager default: 3 entries; a negative count means all of them, as TF's float
+    1e9 (which, as in TF, cannot slice a tensor given in an assertion's data)."""
+    if summarize is None:
+        return 3
+    return 1e9 if summarize < 0 else summarize
+
+
+def _pretty(item: Any, summarize: int) -> str:
+    """One item of a failed assertion's data, as TF's eager `_pretty_print` writes it."""
+    if not isinstance(item, torch.Tensor):
+        return str(item)
+    value = numpy_value(item)
+    if np.ndim(value) == 0:
+        return str(value)
+    flat = value.reshape(-1)
+    shown = [str(v) for v in flat[:summarize]]
+    return str(shown + ["..."] if len(shown) < flat.size else shown)
+
+
+def _shape_and_dtype(t: torch.Tensor) -> str:
+    return f"shape={tuple(t.shape)} dtype={dtype_name(t.dtype)}"
+
+
+def _binary_assert(symbol: str, compare: Callable[..., torch.Tensor], x: Any, y: Any,
+                   data: Optional[List[Any]], summarize: Optional[int],
+                   message: Optional[str]) -> None:
+    """TF's eager `_binary_assert`: nothing if `compare(x, y)` holds everywhere, else
+    `InvalidArgumentError` listing `data` or, by default, the first differing entries."""
+    a, b = as_tensor(x), as_tensor(y)
+    test = compare(a, b)
+    if _holds(test):
+        return
+    count = _summarize(summarize)
+    if data is None:
+        data = [f"Condition x {symbol} y did not hold."]
+        if count > 0:
+            xs, ys = numpy_value(a), numpy_value(b)
+            if a.shape == b.shape and a.dim() > 0:
+                failed = ~numpy_value(test)
+                shown = builtins.min(count, int(failed.sum()))
+                data += [f"Indices of first {shown} different values:",
+                         np.argwhere(failed)[:shown], "Corresponding x values:",
+                         xs[failed].reshape(-1)[:shown], "Corresponding y values:",
+                         ys[failed].reshape(-1)[:shown]]
+            xs, ys = np.reshape(xs, -1), np.reshape(ys, -1)
+            nx, ny = builtins.min(xs.size, count), builtins.min(ys.size, count)
+            data += [f"First {nx} elements of x:", xs[:nx], f"First {ny} elements of y:", ys[:ny]]
+    if message is not None:
+        data = [message, *data]
+    raise InvalidArgumentError(None, None, "\n".join(_pretty(d, count) for d in data))
+
+
 def _comparison(symbol: str, compare: Callable[..., torch.Tensor]) -> Callable[..., None]:
     def check(x: Any, y: Any, message: Optional[str] = None, summarize: Optional[int] = None,
               name: Optional[str] = None) -> None:
-        a, b = as_tensor(x), as_tensor(y)
-        if not _holds(compare(a, b)):
-            prefix = f"{message}\n" if message else ""
-            raise InvalidArgumentError(
-                None, None,
-                f"{prefix}Condition x {symbol} y did not hold.\nx: {a}\ny: {b}",
-            )
+        _binary_assert(symbol, compare, x, y, None, summarize, message)
 
     check.__doc__ = (f"Raises `InvalidArgumentError` unless `x {symbol} y` holds for every "
                      "element (the two broadcast).")
@@ -100,27 +148,31 @@ for _check, _name in ((assert_equal, "assert_equal"), (assert_none_equal, "asser
     _check.__name__ = _check.__qualname__ = _name
 
 
-def _sign_check(symbol: str, compare: Callable[..., torch.Tensor], what: str
-                ) -> Callable[..., None]:
+def _sign_check(condition: str, zero_first: bool, compare: Callable[..., torch.Tensor],
+                what: str) -> Callable[..., None]:
     def check(x: Any, message: Optional[str] = None, summarize: Optional[int] = None,
               name: Optional[str] = None) -> None:
         t = as_tensor(x)
         zero = torch.zeros((), dtype=t.dtype, device=t.device)
-        if not _holds(compare(t, zero)):
-            prefix = f"{message}\n" if message else ""
-            raise InvalidArgumentError(
-                None, None, f"{prefix}Condition x {symbol} 0 did not hold: x is not {what}.\n"
-                f"x: {t}",
-            )
+        data = [f"{message}.  " if message else "", condition,
+                f"x ({_shape_and_dtype(t)}) = ", t]
+        if condition.endswith(":x"):  # TF's assert_non_positive lacks a comma here
+            data[1:3] = [condition[:-1] + data[2]]
+        pair = (zero, t) if zero_first else (t, zero)
+        _binary_assert("", compare, *pair, data, summarize, None)
 
     check.__doc__ = f"Raises `InvalidArgumentError` unless every element of `x` is {what}."
     return check
 
 
-assert_positive = _sign_check(">", greater, "positive")
-assert_negative = _sign_check("<", less, "negative")
-assert_non_negative = _sign_check(">=", greater_equal, "non-negative")
-assert_non_positive = _sign_check("<=", less_equal, "non-positive")
+assert_positive = _sign_check("Condition x > 0 did not hold element-wise:", True, less,
+                              "positive")
+assert_negative = _sign_check("Condition x < 0 did not hold element-wise:", False, less,
+                              "negative")
+assert_non_negative = _sign_check("Condition x >= 0 did not hold element-wise:", True,
+                                  less_equal, "non-negative")
+assert_non_positive = _sign_check("Condition x <= 0 did not hold element-wise:x", False,
+                                  less_equal, "non-positive")
 for _check, _name in ((assert_positive, "assert_positive"), (assert_negative, "assert_negative"),
                       (assert_non_negative, "assert_non_negative"),
                       (assert_non_positive, "assert_non_positive")):
@@ -130,22 +182,23 @@ for _check, _name in ((assert_positive, "assert_positive"), (assert_negative, "a
 def assert_near(x: Any, y: Any, rtol: Any = None, atol: Any = None,
                 message: Optional[str] = None, summarize: Optional[int] = None,
                 name: Optional[str] = None) -> None:
-    """Raises `InvalidArgumentError` unless `|x - y| <= atol + rtol * |y|` everywhere.
+    """Raises `InvalidArgumentError` unless `|x - y| < atol + rtol * |y|` everywhere.
 
     `rtol` and `atol` default to 10 epsilons of the dtype (`1.19e-6` for float32).
     """
-    a, b = as_tensor(x), as_tensor(y)
-    eps = float(np.finfo(np.dtype(str(a.dtype).replace("torch.", ""))).eps) \
-        if a.dtype in FLOATING else 0.0
-    rtol = 10 * eps if rtol is None else rtol
-    atol = 10 * eps if atol is None else atol
-    if not _holds(less_equal(abs(subtract(a, b)), atol + rtol * abs(b))):
-        prefix = f"{message}\n" if message else ""
-        raise InvalidArgumentError(
-            None, None,
-            f"{prefix}x and y not equal to tolerance rtol = {rtol}, atol = {atol}\nx: {a}\n"
-            f"y: {b}",
-        )
+    a = as_tensor(x)
+    b = as_tensor(y, a.dtype)
+    real = a.dtype.to_real() if a.dtype.is_complex else a.dtype
+    eps = float(torch.finfo(real).eps) if real.is_floating_point else 0.0
+    rtol_t = as_tensor(10 * eps if rtol is None else rtol, real)
+    atol_t = as_tensor(10 * eps if atol is None else atol, real)
+    tolerance = atol_t + rtol_t * abs(b)
+    Assert(reduce_all(less(abs(subtract(a, b)), tolerance)),
+           [f"{message}.  " if message else "",
+            f"x and y not equal to tolerance rtol = {tensor_str(rtol_t)}, "
+            f"atol = {tensor_str(atol_t)}",
+            f"x ({_shape_and_dtype(a)}) = ", a, f"y ({_shape_and_dtype(b)}) = ", b],
+           summarize=summarize)
 
 
 def _rank(rank: Any) -> int:
@@ -302,15 +355,44 @@ def assert_all_finite(x: Any, message: str, name: Optional[str] = None) -> torch
     return check_numerics(x, message)
 
 
+def _eager_summary(item: Any, summarize: int) -> str:
+    """One item of `Assert`'s data, as TF's `_summarize_eager` writes it (strings as the
+    bytes TF converts them to)."""
+    if isinstance(item, str):
+        item = item.encode()
+    if isinstance(item, bytes):
+        return str(item) if summarize != 0 else ""
+    value = numpy_value(item)
+    if np.ndim(value) == 0:
+        return str(value) if summarize != 0 else ""
+    flat = value.reshape(-1)
+    shown = [str(v) for v in flat[:summarize]]
+    return ", ".join(shown + ["..."] if len(shown) < flat.size else shown)
+
+
+def _condition_text(condition: Any) -> str:
+    return tensor_str(condition) if isinstance(condition, torch.Tensor) else str(condition)
+
+
 def Assert(condition: Any, data: Any, summarize: Optional[int] = None,  # noqa: N802
            name: Optional[str] = None) -> None:
-    """Raises `InvalidArgumentError` printing `data` unless `condition` is true."""
+    """Raises `InvalidArgumentError` printing `data` unless `condition` is true.
+
+    >>> import tftape_torch as tf
+    >>> try:
+    ...     tf.debugging.Assert(tf.constant(False), ["x:", tf.range(5)])
+    ... except tf.errors.InvalidArgumentError as e:
+    ...     print(e)
+    Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. Summarized data: b'x:'
+    0, 1, 2, ...
+    """
     if not builtins.bool(condition):
-        shown = ", ".join(str(as_tensor(d).tolist()) if isinstance(d, torch.Tensor) else str(d)
-                          for d in data)
-        raise InvalidArgumentError(
-            None, None, f"Expected '{condition}' to be true. Summarized data: {shown}"
-        )
+        tensors = [d if isinstance(d, (str, bytes)) else as_tensor(d) for d in data]
+        shown = "\n".join(_eager_summary(
+            t, 3 if summarize is None else summarize if summarize >= 0 else t.numel())
+            for t in tensors)
+        raise InvalidArgumentError(None, None, f"Expected '{_condition_text(condition)}' "
+                                   f"to be true. Summarized data: {shown}")
 
 
 def is_numeric_tensor(tensor: Any) -> bool:

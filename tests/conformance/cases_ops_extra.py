@@ -1198,3 +1198,45 @@ def case_fractional_pool_errors(tf):
         "avg_batch": _raises(lambda: tf.nn.fractional_avg_pool(x, [2.0, 1.5, 1.5, 1.0])),
         "avg_below": _raises(lambda: tf.nn.fractional_avg_pool(x, [1.0, 0.5, 1.5, 1.0])),
     }
+
+
+def _message(fn):
+    """The full message of what `fn()` raises (class first; without the ` name: ` TF's
+    eager op errors end with), else `"returned"`."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the message is the answer
+        return f"{type(e).__name__}: {e}".removesuffix(" name: ")
+    return "returned"
+
+
+def case_debug_assertion_messages(tf):
+    """Failed value assertions print what TF's eager mode prints: the differing indices
+    and values, the first `summarize` entries, TF's prefixes (and its quirks)."""
+    d = tf.debugging
+    m = tf.constant([[1, 2], [3, 4]])
+    x = tf.constant([1.0, -1.0, 2.0, 3.0, 4.0])
+    return {
+        "equal": _message(lambda: d.assert_equal(m, tf.constant([[1, 0], [3, 0]]))),
+        "equal_summarize": _message(lambda: d.assert_equal(tf.constant([1, 2]), 3, summarize=1)),
+        "equal_bool": _message(lambda: d.assert_equal(tf.constant([True, False]), True)),
+        "less_scalar": _message(lambda: d.assert_less(tf.constant(2.0), 1.0, message="m")),
+        "less_dtype": _message(lambda: d.assert_less(tf.constant(1.5, tf.float64), 1)),
+        "greater_all": _message(lambda: d.assert_greater(
+            tf.constant([1.0, 2.0, 3.0, 4.0]), tf.constant([0.0, 5.0, 0.0, 6.0]),
+            message="g", summarize=-1)),
+        "none_equal": _message(lambda: d.assert_none_equal(
+            tf.constant([1, 2]), tf.constant([[1, 2], [3, 2]]))),
+        "positive": _message(lambda: d.assert_positive(x)),
+        "negative": _message(lambda: d.assert_negative(x, message="neg")),
+        "non_negative_all": _message(lambda: d.assert_non_negative(
+            tf.constant([[-1]]), summarize=-1)),
+        "non_positive": _message(lambda: d.assert_non_positive(tf.constant([1, 2]), message="m")),
+        "near": _message(lambda: d.assert_near(tf.constant([1.0, 2.0]), tf.constant([1.0, 2.5]))),
+        "near_exact_zero_tol": _message(lambda: d.assert_near(
+            tf.constant([1.0, 2.0]), tf.constant([1.0, 2.0]), rtol=0.0, atol=0.0, message="z")),
+        "Assert": _message(lambda: d.Assert(tf.constant(False), [
+            "hi", tf.constant([1, 2, 3, 4, 5]), 3.5, tf.constant([[1.5, 2.0], [3.0, 4.0]])])),
+        "Assert_summarize": _message(lambda: d.Assert(False, ["a", 0.1, [1, 2]], summarize=0)),
+        "Assert_all": _message(lambda: d.Assert(False, [tf.range(5)], summarize=-1)),
+    }
