@@ -47,11 +47,22 @@ from tftape_torch._linear_operator_basic import (
     LinearOperatorFullMatrix,
     LinearOperatorLowerTriangular,
 )
+from tftape_torch._linear_operator_fft import (
+    LinearOperatorCirculant,
+    LinearOperatorCirculant2D,
+    LinearOperatorCirculant3D,
+    LinearOperatorToeplitz,
+)
 from tftape_torch._linear_operator_identity import (
     LinearOperatorIdentity,
     LinearOperatorScaledIdentity,
     LinearOperatorZeros,
 )
+from tftape_torch._linear_operator_orthogonal import (
+    LinearOperatorHouseholder,
+    LinearOperatorPermutation,
+)
+from tftape_torch._linear_operator_tridiag import LinearOperatorTridiag
 from tftape_torch._linear_operator_wrappers import (
     LinearOperatorAdjoint,
     LinearOperatorComposition,
@@ -68,13 +79,20 @@ from tftape_torch._tensor_diag_ops import tensor_diag, tensor_diag_part
 __all__ = [
     "LinearOperator",
     "LinearOperatorAdjoint",
+    "LinearOperatorCirculant",
+    "LinearOperatorCirculant2D",
+    "LinearOperatorCirculant3D",
     "LinearOperatorComposition",
     "LinearOperatorDiag",
     "LinearOperatorFullMatrix",
+    "LinearOperatorHouseholder",
     "LinearOperatorIdentity",
     "LinearOperatorInversion",
     "LinearOperatorLowerTriangular",
+    "LinearOperatorPermutation",
     "LinearOperatorScaledIdentity",
+    "LinearOperatorToeplitz",
+    "LinearOperatorTridiag",
     "LinearOperatorZeros",
     "adjoint",
     "band_part",
