@@ -26,6 +26,7 @@ from typing import Any, Optional, Tuple
 import torch
 
 from tftape_torch import _kernels
+from tftape_torch._diag_band_ops import band_diag, band_diag_part, band_of
 from tftape_torch._dtypes import COMPLEX
 from tftape_torch._op_call import (
     as_tensor,
@@ -269,7 +270,7 @@ def _diag(
 def diag(
     diagonal: Any,
     name: str = "diag",
-    k: int = 0,
+    k: Any = 0,
     num_rows: int = -1,
     num_cols: int = -1,
     padding_value: Any = 0,
@@ -289,7 +290,10 @@ def diag(
     x = as_tensor(diagonal)
     if x.dim() < 1:
         raise _error("diagonal must be at least 1-dim", "MatrixDiagV3")
-    offset = int(axis_arg(k))
+    lo, offset = band_of(k, "MatrixDiagV3")
+    if lo != offset:
+        return band_diag(x, lo, offset, int(num_rows), int(num_cols),
+                         as_tensor(padding_value, x.dtype), align)
     n = x.shape[-1]
     min_rows, min_cols = n + builtins.max(-offset, 0), n + builtins.max(offset, 0)
     rows, cols = int(num_rows), int(num_cols)
@@ -319,7 +323,7 @@ def _diag_part(x: torch.Tensor, k: int, padding: torch.Tensor) -> torch.Tensor:
 def diag_part(
     input: Any,
     name: str = "diag_part",
-    k: int = 0,
+    k: Any = 0,
     padding_value: Any = 0,
     align: str = "RIGHT_LEFT",
 ) -> torch.Tensor:
@@ -336,11 +340,13 @@ def diag_part(
     if x.dim() < 2:
         raise _error("input must be at least 2-dim, received shape: "
                      f"[{','.join(map(str, x.shape))}]", "MatrixDiagPartV3")
-    offset = int(axis_arg(k))
+    pad = as_tensor(padding_value, x.dtype)
+    lo, offset = band_of(k, "MatrixDiagPartV3")
+    if lo != offset:
+        return band_diag_part(x, k, pad, align)
     rows, cols = x.shape[-2], x.shape[-1]
     if not (-rows < offset < cols) and not (offset == 0):
         raise _error(f"Diagonal offset {offset} is out of bounds", "MatrixDiagPartV3")
-    pad = as_tensor(padding_value, x.dtype)
     return call("MatrixDiagPartV3", _diag_part, (x,), x, offset, pad)
 
 

@@ -25,6 +25,7 @@ import torch
 from tftape_torch import debugging
 from tftape_torch._array_ops import cast, convert_to_tensor, expand_dims
 from tftape_torch._complex_ops import conj, real
+from tftape_torch._diag_band_ops import set_diag
 from tftape_torch._linalg_ops import adjoint as matrix_adjoint
 from tftape_torch._linalg_ops import band_part, diag, diag_part, triangular_solve
 from tftape_torch._linear_operator import (
@@ -50,7 +51,6 @@ from tftape_torch._math_ops import (
     reduce_sum,
     sqrt,
 )
-from tftape_torch._set_diag_ops import set_diag
 from tftape_torch._tensor_shape import TensorShape
 
 __all__ = [

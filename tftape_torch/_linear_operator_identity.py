@@ -36,6 +36,7 @@ from tftape_torch._array_ops import (
 )
 from tftape_torch._array_ops import shape as shape_of
 from tftape_torch._complex_ops import conj, imag, real
+from tftape_torch._diag_band_ops import set_diag
 from tftape_torch._dtypes import as_dtype
 from tftape_torch._elementwise_ops import equal
 from tftape_torch._linalg_ops import adjoint as matrix_adjoint
@@ -51,7 +52,6 @@ from tftape_torch._linear_operator_util import (
 )
 from tftape_torch._math_ops import abs as abs_
 from tftape_torch._math_ops import log, sqrt
-from tftape_torch._set_diag_ops import set_diag
 from tftape_torch._shape_ops import broadcast_static_shape
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch.errors import InvalidArgumentError

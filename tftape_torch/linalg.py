@@ -13,6 +13,7 @@ from tftape_torch._banded_ops import (
     tridiagonal_matmul,
     tridiagonal_solve,
 )
+from tftape_torch._diag_band_ops import set_diag
 from tftape_torch._eig_ops import eig, eigh_tridiagonal, eigvals
 from tftape_torch._linalg_ops import (
     adjoint,
@@ -72,7 +73,6 @@ from tftape_torch._lu_ops import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
 from tftape_torch._math_ops import matmul
 from tftape_torch._matrix_functions import logm, sqrtm
 from tftape_torch._norm_ops import global_norm, l2_normalize, norm, normalize
-from tftape_torch._set_diag_ops import set_diag
 from tftape_torch._shape_ops import einsum
 from tftape_torch._tensor_diag_ops import tensor_diag, tensor_diag_part
 

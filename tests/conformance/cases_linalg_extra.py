@@ -760,3 +760,72 @@ def case_eigh_tridiagonal_gradient(tf):
         tape.watch([a, b])
         loss = tf.reduce_sum(tf.linalg.eigh_tridiagonal(a, b) * [1.0, 2.0, 3.0, 4.0])
     return tape.gradient(loss, [a, b])
+
+
+# ---------------------------------------------------------------------------
+# Bands of diagonals: tf.linalg.diag / diag_part / set_diag with k = (lo, hi)
+
+
+def _band_error(fn):
+    """Class and first message line (without TF's `{{function_node ...}}` prefix and
+    its `[Op:...] name: ` tail) of what `fn()` raises, else `"returned"`."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class and message are the answer
+        text = str(e).split("\n")[0].split("}} ")[-1].removesuffix(" name: ")
+        return f"{type(e).__name__}: {text.split(' [Op:')[0]}"
+    return "returned"
+
+
+@tolerance(rtol=1e-6, atol=1e-6)
+def case_diag_bands(tf):
+    x = tf.constant(np.arange(1, 13, dtype=np.float32).reshape(3, 4))
+    band = tf.constant(np.arange(1, 13, dtype=np.float32).reshape(2, 2, 3))
+    two = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    out = {
+        "diag": tf.linalg.diag(band, k=(-1, 0)),
+        "diag_padding": tf.linalg.diag(two, k=(0, 1), padding_value=9.0),
+        "diag_cols": tf.linalg.diag(two, k=(0, 1), num_cols=5),
+        "diag_rows": tf.linalg.diag(two, k=(-1, 0), num_rows=4),
+        "diag_tensor_k": tf.linalg.diag(two, k=tf.constant([1, 2])),
+        "diag_single": tf.linalg.diag(tf.constant([1.0, 2.0]), k=(1, 1)),
+        "part_single": tf.linalg.diag_part(x, k=(1, 1)),
+        "set_band": tf.linalg.set_diag(x, tf.ones([2, 3]), k=(-1, 0)),
+    }
+    for align in ("RIGHT_LEFT", "LEFT_RIGHT", "LEFT_LEFT", "RIGHT_RIGHT"):
+        out[f"diag_{align}"] = tf.linalg.diag(
+            tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 0.0]]), k=(-1, 0), align=align)
+        out[f"part_{align}"] = tf.linalg.diag_part(x, k=(-2, 1), align=align,
+                                                   padding_value=-1.0)
+        out[f"wide_{align}"] = tf.linalg.diag_part(tf.transpose(x), k=(-1, 2), align=align)
+    return out
+
+
+@tolerance(rtol=1e-6, atol=1e-6)
+def case_diag_bands_gradient(tf):
+    band = tf.Variable(np.arange(1, 7, dtype=np.float32).reshape(2, 3))
+    x = tf.Variable(np.arange(1, 13, dtype=np.float32).reshape(3, 4))
+    with tf.GradientTape(persistent=True) as tape:
+        dense = tf.linalg.diag(band, k=(0, 1), num_rows=3, num_cols=4, padding_value=0.5)
+        y = tf.reduce_sum(dense * _weights(tf, [3, 4], tf.float32))
+        part = tf.linalg.diag_part(x, k=(-1, 2), align="LEFT_RIGHT")
+        z = tf.reduce_sum(part * _weights(tf, [4, 3], tf.float32, 2.0))
+    return {"dense": dense, "diag": tape.gradient(y, band), "part": part,
+            "diag_part": tape.gradient(z, x)}
+
+
+def case_diag_bands_errors(tf):
+    x = tf.ones([3, 4])
+    return {
+        "count": _band_error(lambda: tf.linalg.diag(tf.ones([3, 2]), k=(0, 1))),
+        "order": _band_error(lambda: tf.linalg.diag(tf.ones([2, 2]), k=(1, 0))),
+        "three": _band_error(lambda: tf.linalg.diag(tf.ones([2, 2]), k=(0, 1, 2))),
+        "size": _band_error(lambda: tf.linalg.diag(
+            tf.ones([2, 2]), k=(0, 1), num_rows=7, num_cols=7)),
+        "align": _band_error(lambda: tf.linalg.diag(tf.ones([2, 2]), k=(0, 1), align="X")),
+        "part_lower": _band_error(lambda: tf.linalg.diag_part(x, k=(-3, 1))),
+        "part_upper": _band_error(lambda: tf.linalg.diag_part(x, k=(0, 4))),
+        "part_order": _band_error(lambda: tf.linalg.diag_part(x, k=(1, 0))),
+        "part_rank": _band_error(lambda: tf.linalg.diag_part(tf.ones([3]), k=(0, 1))),
+        "set_upper": _band_error(lambda: tf.linalg.set_diag(x, tf.ones([2, 3]), k=(0, 4))),
+    }
