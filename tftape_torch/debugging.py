@@ -154,10 +154,11 @@ def _sign_check(condition: str, zero_first: bool, compare: Callable[..., torch.T
               name: Optional[str] = None) -> None:
         t = as_tensor(x)
         zero = torch.zeros((), dtype=t.dtype, device=t.device)
-        data = [f"{message}.  " if message else "", condition,
-                f"x ({_shape_and_dtype(t)}) = ", t]
+        named = f"x ({_shape_and_dtype(t)}) = "
+        prefix = f"{message}.  " if message else ""
+        data: List[Any] = [prefix, condition, named, t]
         if condition.endswith(":x"):  # TF's assert_non_positive lacks a comma here
-            data[1:3] = [condition[:-1] + data[2]]
+            data = [prefix, condition[:-1] + named, t]
         pair = (zero, t) if zero_first else (t, zero)
         _binary_assert("", compare, *pair, data, summarize, None)
 
@@ -387,10 +388,11 @@ def Assert(condition: Any, data: Any, summarize: Optional[int] = None,  # noqa: 
     0, 1, 2, ...
     """
     if not builtins.bool(condition):
-        tensors = [d if isinstance(d, (str, bytes)) else as_tensor(d) for d in data]
-        shown = "\n".join(_eager_summary(
-            t, 3 if summarize is None else summarize if summarize >= 0 else t.numel())
-            for t in tensors)
+        items = [d if isinstance(d, (str, bytes)) else as_tensor(d) for d in data]
+        shown = "\n".join(_eager_summary(item, 3 if summarize is None else summarize
+                                          if summarize >= 0 or isinstance(item, (str, bytes))
+                                          else item.numel())
+                          for item in items)
         raise InvalidArgumentError(None, None, f"Expected '{_condition_text(condition)}' "
                                    f"to be true. Summarized data: {shown}")
 
