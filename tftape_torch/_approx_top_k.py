@@ -26,7 +26,7 @@ from typing import Any, List, Optional
 import torch
 
 from tftape_torch._array_ops import transpose
-from tftape_torch._dtypes import dtype_name
+from tftape_torch._dtypes import kernel_name
 from tftape_torch._elementwise_ops import negative
 from tftape_torch._op_call import as_tensor
 from tftape_torch._sequence_ops import top_k
@@ -63,7 +63,7 @@ def approx_top_k(input: Any, k: int, reduction_dimension: int = -1,
     """
     x = as_tensor(input)
     if x.dtype not in _ALLOWED:
-        raise _error(f"Value for attr 'T' of {dtype_name(x.dtype)} is not in the list of "
+        raise _error(f"Value for attr 'T' of {kernel_name(x.dtype)} is not in the list of "
                      "allowed values: half, bfloat16, float")
     k = int(k)
     if k < 0:

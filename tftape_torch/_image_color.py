@@ -32,7 +32,7 @@ from tftape_torch._array_ops import (
 )
 from tftape_torch._clip_ops import saturate_cast
 from tftape_torch._conv_ops import depthwise_conv2d
-from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype
+from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, kernel_name
 from tftape_torch._elementwise_ops import floordiv, rsqrt, squared_difference
 from tftape_torch._math_ops import (
     abs,
@@ -368,7 +368,7 @@ def _check_float_channels(images: torch.Tensor, op: str) -> None:
     if images.dtype not in FLOATING:
         raise InvalidArgumentError(
             None, None,
-            f"Value for attr 'T' of {str(images.dtype).replace('torch.', '')} is not in the "
+            f"Value for attr 'T' of {kernel_name(images.dtype)} is not in the "
             f"list of allowed values: half, bfloat16, float, double ; op {op}")
     if images.dim() < 1:
         raise InvalidArgumentError(None, None, "input must be at least 1D[]")

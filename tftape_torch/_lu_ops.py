@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Optional, Tuple
 
 import torch
 
-from tftape_torch._dtypes import as_dtype, dtype_name
+from tftape_torch._dtypes import as_dtype, dtype_name, kernel_name
 from tftape_torch._op_call import as_tensor, call
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import as_eager
@@ -47,7 +47,7 @@ def _square(value: Any, op: str) -> torch.Tensor:
     a = as_tensor(value)
     if a.dtype not in _LU_TYPES:
         raise InvalidArgumentError(
-            None, None, f"Value for attr 'T' of {dtype_name(a.dtype)} is not in the list of "
+            None, None, f"Value for attr 'T' of {kernel_name(a.dtype)} is not in the list of "
             f"allowed values: double, float, half, complex64, complex128 [Op:{op}]")
     if a.dim() < 2 or a.shape[-1] != a.shape[-2]:
         raise InvalidArgumentError(None, None, f"Input matrix must be square. [Op:{op}]")

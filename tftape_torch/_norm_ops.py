@@ -19,6 +19,7 @@ from typing import Any, List, Optional, Union
 import numpy as np
 import torch
 
+from tftape_torch._dtypes import kernel_name
 from tftape_torch._op_call import as_tensor, axis_arg, call, float_input
 from tftape_torch.errors import InvalidArgumentError
 
@@ -230,8 +231,8 @@ def local_response_normalization(input: Any, depth_radius: int = 5, bias: float 
     x = as_tensor(input)
     if x.dtype not in _LRN_DTYPES:
         raise InvalidArgumentError(
-            None, None, f"Value for attr 'T' of {x.dtype} is not in the list of allowed "
-            "values: half, bfloat16, float [Op:LRN]")
+            None, None, f"Value for attr 'T' of {kernel_name(x.dtype)} is not in the list of "
+            "allowed values: half, bfloat16, float [Op:LRN]")
     if x.dim() != 4:
         raise _error(f"in must be 4-dimensional, got shape {list(x.shape)}", "LRN")
     return call("LRN", _lrn, (x,), x, int(depth_radius), float(bias), float(alpha),

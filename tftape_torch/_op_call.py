@@ -26,7 +26,7 @@ from tftape_torch._dtypes import (
     FLOATING,
     INEXACT,
     as_dtype,
-    dtype_name,
+    kernel_name,
 )
 from tftape_torch._flips import FLIP_COUNT, FLIPS, HOLDER
 from tftape_torch._state import THREAD
@@ -222,7 +222,7 @@ def disallowed(op: str, dtype: torch.dtype, allowed: str) -> InvalidArgumentErro
     return InvalidArgumentError(
         None,
         None,
-        f"Value for attr 'T' of {dtype_name(dtype)} is not in the list of allowed values: "
+        f"Value for attr 'T' of {kernel_name(dtype)} is not in the list of allowed values: "
         f"{allowed} [Op:{op}]",
     )
 

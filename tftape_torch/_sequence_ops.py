@@ -17,7 +17,7 @@ import torch
 
 from tftape_torch import _kernels
 from tftape_torch._array_ops import identity, zeros_like
-from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name
+from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name, kernel_name
 from tftape_torch._math_ops import add, multiply
 from tftape_torch._op_call import as_tensor, call, float_input, number_input
 from tftape_torch._tensor import EagerTensor
@@ -648,7 +648,7 @@ def in_top_k(targets: Any, predictions: Any, k: int, name: Optional[str] = None
     t = _ids(targets, "InTopKV2")
     if p.dtype != torch.float32:
         raise InvalidArgumentError(
-            None, None, f"Value for attr 'T' of {dtype_name(p.dtype)} is not in the list of "
+            None, None, f"Value for attr 'T' of {kernel_name(p.dtype)} is not in the list of "
             "allowed values: float [Op:InTopKV2]")
     count = as_tensor(k, t.dtype) if not isinstance(k, torch.Tensor) else k
     if count.dtype != t.dtype or count.dim() != 0:

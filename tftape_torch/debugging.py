@@ -327,10 +327,10 @@ def assert_same_float_dtype(tensors: Any = None, dtype: Any = None) -> Any:
 def assert_proper_iterable(values: Any) -> None:
     """Raises `TypeError` if `values` is a tensor, an array, a string or not iterable."""
     if isinstance(values, (torch.Tensor, np.ndarray, str, bytes)):
-        raise TypeError(f"Expected argument 'values' to be a 'proper' iterable.  Found: "
+        raise TypeError('Expected argument "values" to be a "proper" iterable.  Found: '
                         f"{type(values)}")
     if not hasattr(values, "__iter__"):
-        raise TypeError(f"Expected argument 'values' to be iterable.  Found: {type(values)}")
+        raise TypeError(f'Expected argument "values" to be iterable.  Found: {type(values)}')
 
 
 def check_numerics(tensor: Any, message: str, name: Optional[str] = None) -> torch.Tensor:
