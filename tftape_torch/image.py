@@ -4,14 +4,16 @@ channels]` tensors, channels last as in TF, with TF's values, dtypes and gradien
 The geometric ops (resize, crop, pad, flip, rotate) live in `_image_geometry`, the
 pixel-value ops (dtype conversion, color adjustments, standardization, gradients,
 metrics) in `_image_color`, the random augmentations (`random_*` and
-`stateless_random_*`) in `_image_random`.
+`stateless_random_*`) in `_image_random`, non-maximum suppression in `_image_nms`.
 """
 
 from __future__ import annotations
 
-from tftape_torch import _image_color, _image_geometry, _image_random
+from tftape_torch import _image_color, _image_geometry, _image_nms, _image_random
 from tftape_torch._image_color import *  # noqa: F403
 from tftape_torch._image_geometry import *  # noqa: F403
+from tftape_torch._image_nms import *  # noqa: F403
 from tftape_torch._image_random import *  # noqa: F403
 
-__all__ = sorted([*_image_color.__all__, *_image_geometry.__all__, *_image_random.__all__])
+__all__ = sorted([*_image_color.__all__, *_image_geometry.__all__, *_image_nms.__all__,
+                  *_image_random.__all__])
