@@ -48,6 +48,10 @@ from tftape_torch._linear_operator_basic import (
     LinearOperatorFullMatrix,
     LinearOperatorLowerTriangular,
 )
+from tftape_torch._linear_operator_block import (
+    LinearOperatorBlockDiag,
+    LinearOperatorBlockLowerTriangular,
+)
 from tftape_torch._linear_operator_fft import (
     LinearOperatorCirculant,
     LinearOperatorCirculant2D,
@@ -59,6 +63,8 @@ from tftape_torch._linear_operator_identity import (
     LinearOperatorScaledIdentity,
     LinearOperatorZeros,
 )
+from tftape_torch._linear_operator_kronecker import LinearOperatorKronecker
+from tftape_torch._linear_operator_low_rank import LinearOperatorLowRankUpdate
 from tftape_torch._linear_operator_orthogonal import (
     LinearOperatorHouseholder,
     LinearOperatorPermutation,
@@ -79,6 +85,8 @@ from tftape_torch._tensor_diag_ops import tensor_diag, tensor_diag_part
 __all__ = [
     "LinearOperator",
     "LinearOperatorAdjoint",
+    "LinearOperatorBlockDiag",
+    "LinearOperatorBlockLowerTriangular",
     "LinearOperatorCirculant",
     "LinearOperatorCirculant2D",
     "LinearOperatorCirculant3D",
@@ -88,6 +96,8 @@ __all__ = [
     "LinearOperatorHouseholder",
     "LinearOperatorIdentity",
     "LinearOperatorInversion",
+    "LinearOperatorKronecker",
+    "LinearOperatorLowRankUpdate",
     "LinearOperatorLowerTriangular",
     "LinearOperatorPermutation",
     "LinearOperatorScaledIdentity",
