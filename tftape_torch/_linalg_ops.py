@@ -35,6 +35,7 @@ from tftape_torch._op_call import (
     float_input,
     match_operands,
 )
+from tftape_torch._operator_dispatch import LinalgDispatchable, matvec_with_operator
 from tftape_torch._tensor import EagerTensor
 from tftape_torch.errors import FailedPreconditionError, InvalidArgumentError
 
@@ -135,6 +136,9 @@ def matvec(
     Raises:
       InvalidArgumentError: for mismatched dtypes or dimensions.
     """
+    if isinstance(a, LinalgDispatchable):  # TF dispatches on `a` only
+        return matvec_with_operator(a, b, transpose_a, adjoint_a, a_is_sparse or b_is_sparse,
+                                    name)
     if transpose_a and adjoint_a:
         raise ValueError("Only one of transpose_a and adjoint_a can be True.")
     left, right = match_operands(a, b, "MatMul")
@@ -234,6 +238,8 @@ def adjoint(matrix: Any, name: Optional[str] = None) -> torch.Tensor:
     [[1.]
      [2.]], shape=(2, 1), dtype=float32)
     """
+    if isinstance(matrix, LinalgDispatchable):
+        return matrix.adjoint(name=name)  # type: ignore[attr-defined]
     x = as_tensor(matrix)
     if x.dim() < 2:
         raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2.  Received "
@@ -336,6 +342,8 @@ def diag_part(
     Raises:
       InvalidArgumentError: for rank < 2, or `k` outside the matrix.
     """
+    if isinstance(input, LinalgDispatchable):
+        return input.diag_part(name=name)  # type: ignore[attr-defined]
     x = as_tensor(input)
     if x.dim() < 2:
         raise _error("input must be at least 2-dim, received shape: "
@@ -361,6 +369,8 @@ def trace(x: Any, name: Optional[str] = None) -> torch.Tensor:
     >>> print(tf.linalg.trace([[1, 2], [3, 4]]))
     tf.Tensor(5, shape=(), dtype=int32)
     """
+    if isinstance(x, LinalgDispatchable):
+        return x.trace(name=name)  # type: ignore[attr-defined]
     t = as_tensor(x)
     if t.dim() < 2:
         raise ValueError(f"Shape must be at least rank 2 but is rank {t.dim()}")
@@ -430,6 +440,8 @@ def solve(matrix: Any, rhs: Any, adjoint: builtins.bool = False, name: Optional[
     Raises:
       InvalidArgumentError: for a singular or non-square matrix, or mismatched shapes.
     """
+    if isinstance(matrix, LinalgDispatchable):
+        return matrix.solve(rhs, adjoint=adjoint, name=name)  # type: ignore[attr-defined]
     a = _matrix(matrix, "MatrixSolve")
     b = as_tensor(rhs, a.dtype)
     if b.dtype != a.dtype:
@@ -457,6 +469,8 @@ def inv(input: Any, adjoint: builtins.bool = False, name: Optional[str] = None) 
     Raises:
       InvalidArgumentError: for a singular or non-square matrix.
     """
+    if isinstance(input, LinalgDispatchable):
+        return input.inverse(name=name)  # type: ignore[attr-defined]
     a = _matrix(input, "MatrixInverse")
     return call("MatrixInverse", _inv, (a,), a, builtins.bool(adjoint))
 
@@ -468,6 +482,8 @@ def det(input: Any, name: Optional[str] = None) -> torch.Tensor:
     >>> print(tf.linalg.det([[2.0, 0.0], [0.0, 4.0]]))
     tf.Tensor(8.0, shape=(), dtype=float32)
     """
+    if isinstance(input, LinalgDispatchable):
+        return input.determinant(name=name)  # type: ignore[attr-defined]
     a = _matrix(input, "MatrixDeterminant")
     if a.dtype in COMPLEX:  # TF's gradient does not conjugate the determinant
         return call("MatrixDeterminant", _kernels.complex_det, (a,), a)
@@ -505,6 +521,8 @@ def logdet(matrix: Any, name: Optional[str] = None) -> torch.Tensor:
     >>> print(tf.linalg.logdet([[2.0, 0.0], [0.0, 8.0]]))
     tf.Tensor(2.7725887, shape=(), dtype=float32)
     """
+    if isinstance(matrix, LinalgDispatchable):
+        return matrix.log_abs_determinant(name=name)  # type: ignore[attr-defined]
     a = _matrix(matrix, "Cholesky")
     return call("Cholesky", _logdet, (a,), a)
 
@@ -525,6 +543,8 @@ def cholesky(input: Any, name: Optional[str] = None) -> torch.Tensor:
     [[2. 0.]
      [1. 2.]], shape=(2, 2), dtype=float32)
     """
+    if isinstance(input, LinalgDispatchable):
+        return input.cholesky(name=name)  # type: ignore[attr-defined]
     a = _matrix(input, "Cholesky")
     return call("Cholesky", _cholesky, (a,), a)
 

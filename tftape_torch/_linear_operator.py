@@ -71,6 +71,7 @@ from tftape_torch._math_ops import (
     reduce_sum,
 )
 from tftape_torch._module import Module
+from tftape_torch._operator_dispatch import LinalgDispatchable
 from tftape_torch._shape_ops import broadcast_to
 from tftape_torch._tensor_shape import TensorShape
 
@@ -95,7 +96,7 @@ def _is(operator: Any, role: str) -> bool:
     return cls is not None and isinstance(operator, cls)
 
 
-class LinearOperator(Module, metaclass=abc.ABCMeta):
+class LinearOperator(Module, LinalgDispatchable, metaclass=abc.ABCMeta):
     """Base class defining a [batch of] linear operator[s].
 
     Subclasses implement `_shape` and `_matmul` (and, for speed, `_solve`,

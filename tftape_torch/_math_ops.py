@@ -35,6 +35,7 @@ from tftape_torch._op_call import (
     match_operands,
     number_input,
 )
+from tftape_torch._operator_dispatch import LinalgDispatchable, matmul_with_operator
 from tftape_torch._tensor import (
     EagerTensor,
     operator_matmul,
@@ -738,6 +739,9 @@ def matmul(
         and isinstance(b, _Tensor)
     ):
         return call("MatMul", operator_matmul, (a, b), a, b)  # the common case (checks dtypes)
+    if isinstance(a, LinalgDispatchable) or isinstance(b, LinalgDispatchable):
+        return matmul_with_operator(a, b, transpose_a, transpose_b, adjoint_a, adjoint_b,
+                                    a_is_sparse or b_is_sparse, name)
     left, right = match_operands(a, b, "MatMul")
     if output_type is not None and as_dtype(output_type) != left.dtype:
         # TF accumulates (u)int8 products in the wider `output_type` (int32).

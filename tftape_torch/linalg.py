@@ -7,12 +7,15 @@ tf.Tensor(3.0, shape=(), dtype=float32)
 
 from __future__ import annotations
 
+import types as _types
+
 from tftape_torch._array_ops import eye
 from tftape_torch._banded_ops import (
     banded_triangular_solve,
     tridiagonal_matmul,
     tridiagonal_solve,
 )
+from tftape_torch._conjugate_gradient import conjugate_gradient
 from tftape_torch._diag_band_ops import set_diag
 from tftape_torch._eig_ops import eig, eigh_tridiagonal, eigvals
 from tftape_torch._linalg_ops import (
@@ -82,6 +85,9 @@ from tftape_torch._norm_ops import global_norm, l2_normalize, norm, normalize
 from tftape_torch._shape_ops import einsum
 from tftape_torch._tensor_diag_ops import tensor_diag, tensor_diag_part
 
+experimental = _types.SimpleNamespace(conjugate_gradient=conjugate_gradient)
+experimental.__doc__ = "`tf.linalg.experimental`: `conjugate_gradient`."
+
 __all__ = [
     "LinearOperator",
     "LinearOperatorAdjoint",
@@ -119,6 +125,7 @@ __all__ = [
     "eigvals",
     "eigvalsh",
     "einsum",
+    "experimental",
     "expm",
     "eye",
     "global_norm",
