@@ -86,7 +86,11 @@ from tftape_torch._array_ops import (
     zeros_like,
 )
 from tftape_torch._bitwise_ops import bitcast
-from tftape_torch._block_ops import batch_to_space, space_to_batch
+from tftape_torch._block_ops import (
+    batch_to_space,
+    required_space_to_batch_paddings,
+    space_to_batch,
+)
 from tftape_torch._block_ops import space_to_batch as space_to_batch_nd
 from tftape_torch._clip_ops import (
     clip_by_global_norm,
@@ -260,6 +264,7 @@ from tftape_torch._unsupported import UNSUPPORTED as _UNSUPPORTED
 from tftape_torch._unsupported import unsupported as _unsupported
 from tftape_torch._variable import Variable
 from tftape_torch._variable_modes import VariableAggregation, VariableSynchronization
+from tftape_torch._volume_patches import extract_volume_patches
 from tftape_torch.debugging import Assert, assert_equal, assert_greater, assert_less, assert_rank
 
 __version__ = "0.2.0"
@@ -354,6 +359,7 @@ __all__ = [
     "executing_eagerly",
     "exp",
     "expand_dims",
+    "extract_volume_patches",
     "eye",
     "fftnd",
     "fill",
@@ -441,6 +447,7 @@ __all__ = [
     "reduce_prod",
     "reduce_sum",
     "repeat",
+    "required_space_to_batch_paddings",
     "reshape",
     "reverse",
     "reverse_sequence",

@@ -14,14 +14,16 @@ tf.Tensor([[[[0 1 2 3]]]], shape=(1, 1, 1, 4), dtype=int32)
 from __future__ import annotations
 
 import math
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
+import numpy as np
 import torch
 
-from tftape_torch._op_call import as_tensor, call
+from tftape_torch._op_call import as_result, as_tensor, call
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["batch_to_space", "depth_to_space", "space_to_batch", "space_to_depth"]
+__all__ = ["batch_to_space", "depth_to_space", "required_space_to_batch_paddings",
+           "space_to_batch", "space_to_depth", "with_space_to_batch"]
 
 
 def _error(message: str, op: str) -> InvalidArgumentError:
@@ -212,3 +214,101 @@ def _batch_to_space(x: torch.Tensor, blocks: List[int], crops: List[Tuple[int, i
         if before or after:
             out = out.narrow(1 + index, before, int(out.shape[1 + index]) - before - after)
     return out
+
+
+def required_space_to_batch_paddings(input_shape: Any, block_shape: Any,
+                                     base_paddings: Any = None, name: Optional[str] = None
+                                     ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """`(paddings, crops)` (int32, `[M, 2]`) for `space_to_batch`/`batch_to_space`: the
+    `base_paddings` plus what the end of each dimension needs for `block_shape` to
+    divide it; `crops` removes that extra again.
+
+    >>> import tftape_torch as tf
+    >>> paddings, crops = tf.required_space_to_batch_paddings([5, 4], [2, 3])
+    >>> print(paddings)
+    tf.Tensor(
+    [[0 1]
+     [0 2]], shape=(2, 2), dtype=int32)
+    """
+    blocks = np.asarray(_host_ints(block_shape), np.int32).reshape(-1)
+    count = blocks.shape[0]
+    sizes = np.asarray(_host_ints(input_shape), np.int32).reshape(-1)
+    if sizes.shape[0] != count:
+        raise ValueError(f"Shapes {list(sizes.shape)} and [{count}] are incompatible")
+    base = (np.zeros([count, 2], np.int32) if base_paddings is None
+            else np.asarray(_host_ints(base_paddings), np.int32).reshape(-1, 2))
+    full = sizes + base[:, 0] + base[:, 1]
+    extra = (blocks - full % blocks) % blocks
+    paddings = np.stack([base[:, 0], base[:, 1] + extra], axis=1).reshape(count, 2)
+    crops = np.stack([np.zeros_like(extra), extra], axis=1).reshape(count, 2)
+    return as_result(torch.from_numpy(paddings)), as_result(torch.from_numpy(crops))
+
+
+def _host_ints(value: Any) -> Any:
+    return value.tolist() if isinstance(value, torch.Tensor) else value
+
+
+def _spread(values: np.ndarray, fill: int, spatial_dims: List[int]) -> np.ndarray:
+    """TF's `_with_space_to_batch_adjust`: `values` (one row per spatial dimension) with
+    rows of `fill` for the dimensions between them."""
+    rows, previous = [], 0
+    for row, dim in zip(values, spatial_dims):
+        rows += [np.full(values.shape[1:], fill, values.dtype)] * (dim - 1 - previous)
+        rows.append(row)
+        previous = dim
+    return np.stack(rows)
+
+
+def with_space_to_batch(input: Any, dilation_rate: Any, padding: str,
+                        op: Callable[[Any, int, str], Any], filter_shape: Any = None,
+                        spatial_dims: Any = None, data_format: Optional[str] = None) -> Any:
+    """Runs `op(converted_input, num_spatial_dims, "VALID")` on `input` rearranged by
+    `space_to_batch` for a `dilation_rate`, and rearranges the result back: how TF
+    builds an atrous (dilated) operation from an undilated one.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.reshape(tf.range(16.0), [1, 4, 4, 1])
+    >>> pooled = tf.nn.with_space_to_batch(
+    ...     x, [2, 2], "VALID", lambda x, n, padding: tf.nn.max_pool2d(x, 2, 1, padding))
+    >>> print(pooled[0, :, :, 0])
+    tf.Tensor(
+    [[10. 11.]
+     [14. 15.]], shape=(2, 2), dtype=float32)
+    """
+    x = as_tensor(input)
+    rates = np.asarray(_host_ints(dilation_rate), np.int32)
+    if rates.ndim != 1:
+        raise ValueError(f"`dilation_rate.shape.rank` must be 1. Received: "
+                         f"dilation_rate={dilation_rate} of rank {rates.ndim}")
+    count = int(rates.shape[0])
+    first = 2 if data_format is not None and data_format.startswith("NC") else 1
+    dims = list(range(first, first + count)) if spatial_dims is None else [
+        int(d) for d in spatial_dims]
+    if dims != sorted(set(dims)) or any(d < 1 for d in dims):
+        raise ValueError("`spatial_dims` must be a monotonically increasing sequence of "
+                         f"positive integers. Received: spatial_dims={dims}")
+    rank = dims[-1] + (0 if first == 2 else 1)
+    if x.dim() < rank:
+        raise ValueError(f"`input.shape.rank` must be at least {rank}. Received: "
+                         f"input.shape={tuple(x.shape)} with rank {x.dim()}")
+    if np.any(rates < 1):
+        raise ValueError(f"`dilation_rate` must be positive. Received: dilation_rate={rates}")
+    if np.all(rates == 1):
+        return op(x, count, padding)
+    if padding == "SAME":
+        if filter_shape is None:
+            raise ValueError("`filter_shape` must be specified for `padding='SAME'`. "
+                             f"Received: filter_shape={filter_shape} and padding={padding}")
+        extra = (np.asarray(_host_ints(filter_shape), np.int32)[:count] - 1) * rates
+        base = np.stack([extra // 2, extra - extra // 2], axis=1)
+    elif padding == "VALID":
+        base = np.zeros([count, 2], np.int32)
+    else:
+        raise ValueError(f"`padding` must be one of 'SAME' or 'VALID'. Received: "
+                         f"padding={padding}")
+    paddings, crops = required_space_to_batch_paddings(
+        [int(x.shape[d]) for d in dims], rates, base)
+    blocks = _spread(rates, 1, dims)
+    converted = space_to_batch(x, blocks, _spread(paddings.numpy(), 0, dims))
+    result = op(converted, count, "VALID")
+    return batch_to_space(result, blocks, _spread(crops.numpy(), 0, dims))

@@ -49,6 +49,8 @@ __all__ = [
     "conv_transpose",
     "convolution",
     "depthwise_conv2d",
+    "depthwise_conv2d_backprop_filter",
+    "depthwise_conv2d_backprop_input",
     "max_pool",
     "max_pool1d",
     "max_pool2d",
@@ -577,3 +579,83 @@ def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any, s
     depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format,
                                  dilations)
     return conv2d(depthwise, pointwise_filter, 1, "VALID", data_format or "NHWC")
+
+
+# ---------------------------------------------------------------------------
+# The depthwise convolution's gradients as ops of their own
+
+
+def _depthwise_filter_gradient(x: torch.Tensor, dy: torch.Tensor, filter_shape: List[int],
+                               strides: List[int], dilations: List[int],
+                               pads: List[Tuple[int, int]]) -> torch.Tensor:
+    probe = torch.zeros(filter_shape, dtype=x.dtype, device=x.device, requires_grad=True)
+    with torch.enable_grad():
+        w = probe.reshape(*filter_shape[:2], 1, -1)
+        forward = _conv(x, w, strides, dilations, pads, True)
+    if list(forward.shape) != list(dy.shape):
+        raise ValueError(f"out_backprop has shape {list(dy.shape)}; the convolution gives "
+                         f"{list(forward.shape)}")
+    building = torch.is_grad_enabled() and (x.requires_grad or dy.requires_grad)
+    (out,) = torch.autograd.grad(forward, probe, grad_outputs=dy, create_graph=building)
+    return out if building else out.detach()
+
+
+def _sizes(value: Any) -> List[int]:
+    return [int(v) for v in (value.tolist() if isinstance(value, torch.Tensor) else value)]
+
+
+def _backprop(op: str, x_or_sizes: Any, w_or_sizes: Any, out_backprop: Any, strides: Any,
+              padding: Any, data_format: str, dilations: Any, wanted: str) -> torch.Tensor:
+    """The gradient of a 2-D depthwise convolution with respect to its input
+    (`wanted="input"`: `x_or_sizes` gives the input's shape) or its filter (the
+    filter's shape in `w_or_sizes`), in channels-last layout."""
+    if data_format != "NHWC":
+        raise ValueError(f"data_format {data_format!r} is not supported here; use 'NHWC'")
+    _padding_attr(padding, op)
+    dy = float_input(out_backprop, op, allow_complex=False)
+    s = spatial_values(strides, 2, "strides", True)
+    d = spatial_values(dilations, 2, "dilations", True)
+    if wanted == "input":
+        w = as_tensor(w_or_sizes, dy.dtype)
+        input_shape = _sizes(x_or_sizes)
+        grouped = reshape(w, [w.shape[0], w.shape[1], 1, -1])
+        pads = window_pads(input_shape[1:-1], list(w.shape[:2]), s, d, padding, True)
+        return call(op, _conv_transpose, (dy, grouped), dy, grouped, input_shape, s, d, pads)
+    x = as_tensor(x_or_sizes, dy.dtype)
+    filter_shape = _sizes(w_or_sizes)
+    pads = window_pads(list(x.shape[1:-1]), filter_shape[:2], s, d, padding, True)
+    return call(op, _depthwise_filter_gradient, (x, dy), x, dy, filter_shape, s, d, pads)
+
+
+def depthwise_conv2d_backprop_input(input_sizes: Any, filter: Any, out_backprop: Any,
+                                    strides: Any, padding: Any, data_format: str = "NHWC",
+                                    dilations: Any = (1, 1, 1, 1),
+                                    name: Optional[str] = None) -> torch.Tensor:
+    """The gradient of `depthwise_conv2d` with respect to its input, whose shape is
+    `input_sizes`, for the output's gradient `out_backprop`.
+
+    `dilations` is accepted and ignored, as by TF's CPU kernel (which computes the
+    undilated gradient); a dilated convolution's gradient is a tape's to compute.
+
+    >>> import tftape_torch as tf
+    >>> dx = tf.nn.depthwise_conv2d_backprop_input(
+    ...     [1, 3, 3, 1], tf.ones([2, 2, 1, 1]), tf.ones([1, 2, 2, 1]), [1, 1, 1, 1], "VALID")
+    >>> print(dx[0, :, :, 0])
+    tf.Tensor(
+    [[1. 2. 1.]
+     [2. 4. 2.]
+     [1. 2. 1.]], shape=(3, 3), dtype=float32)
+    """
+    return _backprop("DepthwiseConv2dNativeBackpropInput", input_sizes, filter, out_backprop,
+                     strides, padding, data_format, None, "input")
+
+
+def depthwise_conv2d_backprop_filter(input: Any, filter_sizes: Any, out_backprop: Any,
+                                     strides: Any, padding: Any, data_format: str = "NHWC",
+                                     dilations: Any = (1, 1, 1, 1),
+                                     name: Optional[str] = None) -> torch.Tensor:
+    """The gradient of `depthwise_conv2d` with respect to its filter, of shape
+    `filter_sizes` `[height, width, in, multiplier]` (`dilations` ignored, as by TF's CPU
+    kernel)."""
+    return _backprop("DepthwiseConv2dNativeBackpropFilter", input, filter_sizes, out_backprop,
+                     strides, padding, data_format, None, "filter")

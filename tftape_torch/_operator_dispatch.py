@@ -58,4 +58,4 @@ def matvec_with_operator(a: Any, b: Any, transpose_a: bool, adjoint_a: bool, spa
                          name: Optional[str]) -> Any:
     """`tf.linalg.matvec` with an operator `a`."""
     _check_flags(transpose_a, sparse)
-    return a.matvec(b, adjoint=adjoint_a, name=name)  # type: ignore[attr-defined]
+    return a.matvec(b, adjoint=adjoint_a, name=name)

@@ -10,7 +10,12 @@ from typing import Any, Optional
 import torch
 
 from tftape_torch._approx_top_k import approx_max_k, approx_min_k
-from tftape_torch._block_ops import depth_to_space, space_to_batch, space_to_depth
+from tftape_torch._block_ops import (
+    depth_to_space,
+    space_to_batch,
+    space_to_depth,
+    with_space_to_batch,
+)
 from tftape_torch._candidate_sampling import (
     all_candidate_sampler,
     compute_accidental_hits,
@@ -31,6 +36,8 @@ from tftape_torch._conv_ops import (
     conv_transpose,
     convolution,
     depthwise_conv2d,
+    depthwise_conv2d_backprop_filter,
+    depthwise_conv2d_backprop_input,
     max_pool,
     max_pool1d,
     max_pool2d,
@@ -88,15 +95,16 @@ from tftape_torch._window_max_ops import (
 )
 
 __all__ = [
+    "all_candidate_sampler",
     "approx_max_k",
     "approx_min_k",
-    "all_candidate_sampler",
     "atrous_conv2d",
     "atrous_conv2d_transpose",
     "avg_pool",
     "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",
+    "batch_norm_with_global_normalization",
     "batch_normalization",
     "bias_add",
     "collapse_repeated",
@@ -114,6 +122,8 @@ __all__ = [
     "ctc_loss",
     "depth_to_space",
     "depthwise_conv2d",
+    "depthwise_conv2d_backprop_filter",
+    "depthwise_conv2d_backprop_input",
     "dilation2d",
     "dropout",
     "elu",
@@ -163,6 +173,7 @@ __all__ = [
     "top_k",
     "weighted_cross_entropy_with_logits",
     "weighted_moments",
+    "with_space_to_batch",
     "zero_fraction",
 ]
 
@@ -193,3 +204,20 @@ def embedding_lookup(params: Any, ids: Any, max_norm: Any = None,
         return rows
     axes = list(range(as_tensor(ids).dim(), rows.dim()))
     return clip_by_norm(rows, max_norm, axes=axes)
+
+
+def batch_norm_with_global_normalization(input: Any = None, mean: Any = None,
+                                         variance: Any = None, beta: Any = None,
+                                         gamma: Any = None, variance_epsilon: Any = None,
+                                         scale_after_normalization: Any = None,
+                                         name: Optional[str] = None) -> Any:
+    """`batch_normalization(input, mean, variance, beta, gamma, variance_epsilon)`, with
+    `gamma` used only when `scale_after_normalization` (TF's older spelling).
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.batch_norm_with_global_normalization(
+    ...     tf.constant([1.0, 3.0]), 2.0, 1.0, 0.5, 2.0, 0.0, True))
+    tf.Tensor([-1.5  2.5], shape=(2,), dtype=float32)
+    """
+    return batch_normalization(input, mean, variance, beta,
+                               gamma if scale_after_normalization else None, variance_epsilon)

@@ -1,0 +1,161 @@
+"""More of `tf.nn` and the top level against TensorFlow 2.21:
+`depthwise_conv2d_backprop_input`/`_filter` (TF's CPU kernels ignore `dilations`),
+`with_space_to_batch` (dilated convolutions and pools, `"SAME"` with a filter
+shape, other spatial dimensions), `required_space_to_batch_paddings`,
+`batch_norm_with_global_normalization` and `extract_volume_patches`: values, tape
+gradients and errors. Answers live in `golden/cases_nn_more.json`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.conformance.harness import tolerance
+
+TOL = {"rtol": 1e-4, "atol": 1e-4}
+
+
+def _rhs(tf, shape, dtype=None, k=0.0):
+    n = int(np.prod(shape))
+    return tf.constant((np.sin(0.7 * np.arange(n) + k) + 0.25).reshape(shape), dtype or tf.float32)
+
+
+def _error(fn):
+    """Class and first message line (without TF's `{{function_node ...}}` prefix and
+    ` name: ` tail) of what `fn()` raises, else `"returned"`."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class and message are the answer
+        text = str(e).split("\n")[0].split("}} ")[-1].removesuffix(" name: ")
+        return f"{type(e).__name__}: {text}"
+    return "returned"
+
+
+@tolerance(**TOL)
+def case_depthwise_backprops(tf):
+    x, w = _rhs(tf, [2, 7, 6, 3]), _rhs(tf, [3, 2, 3, 2], k=1.0)
+    out = {}
+    for key, padding, strides, dilations in (
+            ("valid", "VALID", [1, 1, 1, 1], [1, 1, 1, 1]),
+            ("same_strided", "SAME", [1, 2, 2, 1], [1, 1, 1, 1]),
+            ("dilations_ignored", "SAME", [1, 1, 1, 1], [1, 2, 2, 1]),
+            ("rows_strided", "VALID", [1, 2, 1, 1], [1, 1, 1, 1])):
+        y = tf.nn.depthwise_conv2d(x, w, strides, padding, dilations=dilations[1:3])
+        dy = _rhs(tf, y.shape, k=2.0)
+        out[key] = [
+            tf.nn.depthwise_conv2d_backprop_input([2, 7, 6, 3], w, dy, strides, padding,
+                                                  dilations=dilations),
+            tf.nn.depthwise_conv2d_backprop_filter(x, [3, 2, 3, 2], dy, strides, padding,
+                                                   dilations=dilations)]
+    return out
+
+
+@tolerance(**TOL)
+def case_depthwise_backprops_gradient(tf):
+    x = tf.Variable(_rhs(tf, [1, 5, 5, 2]))
+    w = tf.Variable(_rhs(tf, [2, 2, 2, 2], k=1.0))
+    dy = tf.Variable(_rhs(tf, [1, 4, 4, 4], k=2.0))
+    with tf.GradientTape(persistent=True) as tape:
+        a = tf.reduce_sum(tf.nn.depthwise_conv2d_backprop_input(
+            [1, 5, 5, 2], w, dy, [1, 1, 1, 1], "VALID") ** 2)
+        b = tf.reduce_sum(tf.nn.depthwise_conv2d_backprop_filter(
+            x, [2, 2, 2, 2], dy, [1, 1, 1, 1], "VALID") ** 2)
+    return {"input": tape.gradient(a, [w, dy]), "filter": tape.gradient(b, [x, dy])}
+
+
+def case_required_space_to_batch_paddings(tf):
+    return {
+        "plain": list(tf.required_space_to_batch_paddings([5, 4], [2, 3])),
+        "base": list(tf.required_space_to_batch_paddings([7], [3], [[1, 2]])),
+        "tensor": list(tf.required_space_to_batch_paddings(tf.constant([6, 6]), [2, 2],
+                                                           [[1, 1], [0, 3]])),
+        "none": list(tf.required_space_to_batch_paddings([], [])),
+    }
+
+
+@tolerance(**TOL)
+def case_with_space_to_batch(tf):
+    x, w = _rhs(tf, [2, 9, 8, 3]), _rhs(tf, [3, 3, 3, 4], k=1.0)
+
+    def conv(inp, n, padding):
+        return tf.nn.convolution(inp, w, padding=padding)
+
+    x1, w1 = _rhs(tf, [2, 11, 3]), _rhs(tf, [3, 3, 2], k=2.0)
+    x2 = _rhs(tf, [2, 3, 9, 8])
+    return {
+        "valid": tf.nn.with_space_to_batch(x, [2, 2], "VALID", conv),
+        "same": tf.nn.with_space_to_batch(x, [2, 3], "SAME", conv, filter_shape=[3, 3]),
+        "rate_one": tf.nn.with_space_to_batch(x, [1, 1], "SAME", conv),
+        "pool": tf.nn.with_space_to_batch(
+            x, [3, 2], "VALID", lambda inp, n, padding: tf.nn.max_pool2d(inp, 2, 1, padding)),
+        "one_d": tf.nn.with_space_to_batch(
+            x1, [2], "SAME", lambda inp, n, padding: tf.nn.convolution(inp, w1, padding=padding),
+            filter_shape=[3]),
+        "last_dim": tf.nn.with_space_to_batch(x2, [2], "VALID", lambda i, n, p: i * 2.0,
+                                              spatial_dims=[3]),
+        "gap": tf.nn.with_space_to_batch(x2, [2, 2], "VALID", lambda i, n, p: i + 1.0,
+                                         spatial_dims=[1, 3]),
+    }
+
+
+def case_with_space_to_batch_errors(tf):
+    x, w = _rhs(tf, [2, 9, 8, 3]), _rhs(tf, [3, 3, 3, 4], k=1.0)
+
+    def conv(inp, n, padding):
+        return tf.nn.convolution(inp, w, padding=padding)
+
+    return {
+        "no_filter_shape": _error(lambda: tf.nn.with_space_to_batch(x, [2, 2], "SAME", conv)),
+        "rate": _error(lambda: tf.nn.with_space_to_batch(x, [0, 2], "VALID", conv)),
+        "padding": _error(lambda: tf.nn.with_space_to_batch(x, [2, 2], "FOO", conv)),
+        "dims": _error(lambda: tf.nn.with_space_to_batch(x, [2, 2], "VALID", conv,
+                                                         spatial_dims=[2, 1])),
+    }
+
+
+@tolerance(**TOL)
+def case_with_space_to_batch_gradient(tf):
+    x, w = tf.Variable(_rhs(tf, [1, 9, 8, 2])), tf.Variable(_rhs(tf, [3, 3, 2, 2], k=1.0))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.nn.with_space_to_batch(
+            x, [2, 2], "SAME", lambda i, n, p: tf.nn.convolution(i, w, padding=p),
+            filter_shape=[3, 3]) ** 2)
+    return {"gradient": tape.gradient(y, [x, w])}
+
+
+@tolerance(**TOL)
+def case_batch_norm_with_global_normalization(tf):
+    x, m, b, g = (_rhs(tf, s, k=k) for s, k in (([2, 3], 0.0), ([3], 1.0), ([3], 3.0),
+                                                ([3], 4.0)))
+    v = _rhs(tf, [3], k=2.0) ** 2 + 0.1
+    return {
+        "scaled": tf.nn.batch_norm_with_global_normalization(x, m, v, b, g, 1e-3, True),
+        "unscaled": tf.nn.batch_norm_with_global_normalization(x, m, v, b, g, 1e-3, False),
+    }
+
+
+def case_extract_volume_patches(tf):
+    x = tf.reshape(tf.range(2 * 4 * 5 * 6 * 2.0), [2, 4, 5, 6, 2])
+    evp = tf.extract_volume_patches
+    return {
+        "same": evp(x, [1, 2, 2, 3, 1], [1, 1, 2, 2, 1], "SAME"),
+        "valid": evp(x, [1, 2, 2, 3, 1], [1, 1, 2, 2, 1], "VALID"),
+        "int": evp(tf.cast(x, tf.int32), [1, 3, 1, 2, 1], [1, 2, 3, 1, 1], "SAME"),
+        "ones": evp(x, [1, 1, 1, 1, 1], [1, 1, 1, 1, 1], "VALID"),
+        "errors": [_error(f) for f in (
+            lambda: evp(x, [1, 2, 2, 3, 2], [1, 1, 2, 2, 1], "SAME"),
+            lambda: evp(x, [1, 2, 2, 1], [1, 1, 2, 2, 1], "SAME"),
+            lambda: evp(x[0], [1, 2, 2, 3, 1], [1, 1, 2, 2, 1], "SAME"),
+            lambda: evp(x, [1, 2, 2, 3, 1], [1, 1, 2, 2, 1], "FOO"),
+            lambda: evp(x, [1, 0, 2, 3, 1], [1, 1, 2, 2, 1], "SAME"),
+            lambda: evp(x, [1, 9, 2, 3, 1], [1, 1, 2, 2, 1], "VALID"))],
+    }
+
+
+@tolerance(**TOL)
+def case_extract_volume_patches_gradient(tf):
+    x = tf.Variable(tf.reshape(tf.sin(tf.range(3 * 4 * 5 * 2.0)), [1, 3, 4, 5, 2]))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.extract_volume_patches(x, [1, 2, 3, 2, 1], [1, 1, 2, 1, 1],
+                                                    "SAME") ** 2)
+    return {"gradient": tape.gradient(y, x)}
