@@ -1,7 +1,8 @@
-"""`tf.math.special`: TF's special functions, here its twelve Bessel functions
-(`bessel_i0`, `bessel_i0e`, `bessel_i1`, `bessel_i1e`, also in `tf.math`; `bessel_j0/j1`,
-`bessel_y0/y1`, `bessel_k0/k0e/k1/k1e`), with TF's values outside their domain and
-TF's gradients.
+"""`tf.math.special`: TF's special functions. This module holds its twelve Bessel
+functions (`bessel_i0`, `bessel_i0e`, `bessel_i1`, `bessel_i1e`, also in `tf.math`;
+`bessel_j0/j1`, `bessel_y0/y1`, `bessel_k0/k0e/k1/k1e`), with TF's values outside
+their domain and TF's gradients, and exports the Cephes ports of `_special_cephes`
+(`dawsn`, `expint`, `fresnel_cos`, `fresnel_sin`, `spence`).
 
 The values are torch's (`torch.special`), computed in float32 for half tensors where
 torch has no half kernel. TF's kernels (Cephes, through Eigen) answer outside the
@@ -29,6 +30,7 @@ import torch
 from tftape_torch._dtypes import FLOATING, dtype_name
 from tftape_torch._kernels import needs_grad, visible_to_modes, zero_for
 from tftape_torch._op_call import as_tensor, call, disallowed
+from tftape_torch._special_cephes import dawsn, expint, fresnel_cos, fresnel_sin, spence
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -48,6 +50,11 @@ __all__ = [
     "bessel_k1e",
     "bessel_y0",
     "bessel_y1",
+    "dawsn",
+    "expint",
+    "fresnel_cos",
+    "fresnel_sin",
+    "spence",
 ]
 
 Fn = Callable[[torch.Tensor], torch.Tensor]
