@@ -12,13 +12,14 @@ from typing import Any, Callable, List, Optional, Tuple
 import torch
 import torch.nn.functional as F
 
-from tftape_torch._array_ops import cast, squeeze, stop_gradient
+from tftape_torch._array_ops import cast, squeeze, stop_gradient, where, zeros_like
 from tftape_torch._dtypes import FLOATING, dtype_name
-from tftape_torch._elementwise_ops import squared_difference
-from tftape_torch._math_ops import reduce_mean
+from tftape_torch._elementwise_ops import greater_equal, squared_difference
+from tftape_torch._math_ops import multiply, reduce_mean
 from tftape_torch._op_call import as_tensor, call, float_input, number_input, shape_arg
 from tftape_torch._random_seeds import op_generator as random_generator
 from tftape_torch.errors import AbortedError, InvalidArgumentError
+from tftape_torch.random import stateless_uniform
 
 __all__ = [
     "batch_normalization",
@@ -555,7 +556,7 @@ def dropout(
     if t.dtype not in FLOATING:
         raise ValueError(
             f"`x.dtype` must be a floating point tensor as `x` will be scaled. "
-            f"Received: x_dtype={dtype_name(t.dtype)}"
+            f"Received: x_dtype=<dtype: '{dtype_name(t.dtype)}'>"
         )
     r = float(rate.item()) if isinstance(rate, torch.Tensor) else rate
     if isinstance(r, (int, float)) and not 0 <= r < 1:
@@ -565,6 +566,54 @@ def dropout(
     shape = list(t.shape) if noise_shape is None else shape_arg(noise_shape, "dropout")
     generator = random_generator(t.device, seed)
     return call("Dropout", _dropout, (t,), t, r, shape, generator)
+
+
+def _noise_shape(x: torch.Tensor, noise_shape: Any) -> List[int]:
+    """TF's `_get_noise_shape`: `x`'s shape, or `noise_shape` with its `None`s filled
+    from `x`'s."""
+    if noise_shape is None:
+        return list(x.shape)
+    dims = noise_shape.tolist() if isinstance(noise_shape, torch.Tensor) else list(noise_shape)
+    if len(dims) == x.dim():
+        dims = [x.shape[i] if d is None else d for i, d in enumerate(dims)]
+    return shape_arg(dims, "dropout")
+
+
+def general_dropout(x: Any, rate: Any, uniform_sampler: Callable[..., Any],
+                    noise_shape: Any = None, name: Optional[str] = None) -> Any:
+    """Dropout with the uniforms drawn by `uniform_sampler(shape=..., dtype=...)`: an
+    element stays (scaled by `1 / (1 - rate)`) where its uniform is at least `rate`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.nn.experimental.general_dropout(
+    ...     tf.ones([4]), 0.5, lambda shape, dtype: tf.constant([0.1, 0.9, 0.5, 0.2])))
+    tf.Tensor([0. 2. 2. 0.], shape=(4,), dtype=float32)
+
+    Raises:
+      ValueError: if `rate` is not in `[0, 1)`, or `x` is not floating.
+    """
+    t = as_tensor(x)
+    if isinstance(rate, (int, float)) and not 0 <= rate < 1:
+        raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). "
+                         f"Received: rate={rate}")
+    if t.dtype not in FLOATING:
+        raise ValueError(
+            f"`x.dtype` must be a floating point tensor as `x` will be scaled. "
+            f"Received: x_dtype=<dtype: '{dtype_name(t.dtype)}'>")
+    if isinstance(rate, (int, float)) and rate == 0:
+        return t
+    rate_t = as_tensor(rate, t.dtype)
+    kept = multiply(t, 1.0 / (1.0 - rate_t))
+    uniforms = uniform_sampler(shape=_noise_shape(t, noise_shape), dtype=t.dtype)
+    return where(greater_equal(uniforms, rate_t), kept, zeros_like(kept))
+
+
+def stateless_dropout(x: Any, rate: Any, seed: Any, rng_alg: Any = None,
+                      noise_shape: Any = None, name: Optional[str] = None) -> Any:
+    """`general_dropout` with uniforms from `tf.random.stateless_uniform(seed=seed)`:
+    the same seed drops the same elements (not TF's: the generators differ)."""
+    return general_dropout(x, rate, lambda shape, dtype: stateless_uniform(
+        shape, seed=seed, dtype=dtype), noise_shape)
 
 
 def _bias_add(value: torch.Tensor, bias: torch.Tensor, channels_first: bool) -> torch.Tensor:

@@ -5,6 +5,7 @@
 tf.Tensor([0. 2.], shape=(2,), dtype=float32)
 """
 
+import types as _types
 from typing import Any, Optional
 
 import torch
@@ -56,6 +57,7 @@ from tftape_torch._nn_ops import (
     dropout,
     elu,
     gelu,
+    general_dropout,
     l2_loss,
     leaky_relu,
     log_poisson_loss,
@@ -70,6 +72,7 @@ from tftape_torch._nn_ops import (
     softmax_cross_entropy_with_logits,
     softplus,
     sparse_softmax_cross_entropy_with_logits,
+    stateless_dropout,
     swish,
     weighted_cross_entropy_with_logits,
 )
@@ -93,6 +96,10 @@ from tftape_torch._window_max_ops import (
     erosion2d,
     max_pool_with_argmax,
 )
+
+experimental = _types.SimpleNamespace(general_dropout=general_dropout,
+                                      stateless_dropout=stateless_dropout)
+experimental.__doc__ = "`tf.nn.experimental`: `general_dropout`, `stateless_dropout`."
 
 __all__ = [
     "all_candidate_sampler",
@@ -129,6 +136,7 @@ __all__ = [
     "elu",
     "embedding_lookup",
     "erosion2d",
+    "experimental",
     "fixed_unigram_candidate_sampler",
     "fractional_avg_pool",
     "fractional_max_pool",

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import types as _types
 from typing import Any, List, Optional, Tuple
 
 import torch
@@ -45,6 +46,7 @@ __all__ = [
     "all_candidate_sampler",
     "categorical",
     "create_rng_state",
+    "experimental",
     "fixed_unigram_candidate_sampler",
     "fold_in",
     "gamma",
@@ -323,6 +325,18 @@ def stateless_categorical(logits: Any, num_samples: int, seed: Any, dtype: Any =
     t = as_tensor(logits)
     return _categorical(t, num_samples, as_dtype(dtype), _from_pair(_seed_pair(seed), t.device),
                         "StatelessMultinomial")
+
+
+def stateless_shuffle(value: Any, seed: Any, alg: str = "auto_select",
+                      name: Optional[str] = None) -> torch.Tensor:
+    """`value` with its first dimension permuted as `seed` (a pair of ints) decides."""
+    t = as_tensor(value)
+    if t.dim() == 0:
+        return shuffle(t)
+    order = torch.randperm(t.shape[0], device=t.device,
+                           generator=_from_pair(_seed_pair(seed), t.device))
+    with DisableTorchFunctionSubclass():
+        return fresh(t.detach()[order])
 
 
 def fold_in(seed: Any, data: Any, alg: str = "auto_select") -> torch.Tensor:
@@ -762,3 +776,11 @@ def stateless_parameterized_truncated_normal(
         if needs_grad(low_t, high_t):
             sample = sample + apply_function(_TruncatedNormalBounds, low_t, high_t, d_min, d_max)
         return fresh(sample)
+
+
+experimental = _types.SimpleNamespace(
+    Algorithm=Algorithm, Generator=Generator, create_rng_state=create_rng_state,
+    get_global_generator=get_global_generator, set_global_generator=set_global_generator,
+    stateless_fold_in=fold_in, stateless_shuffle=stateless_shuffle, stateless_split=split)
+experimental.__doc__ = ("`tf.random.experimental`: the generator API, and `stateless_fold_in`, "
+                        "`stateless_split` and `stateless_shuffle`.")

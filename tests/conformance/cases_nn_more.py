@@ -159,3 +159,42 @@ def case_extract_volume_patches_gradient(tf):
         y = tf.reduce_sum(tf.extract_volume_patches(x, [1, 2, 3, 2, 1], [1, 1, 2, 1, 1],
                                                     "SAME") ** 2)
     return {"gradient": tape.gradient(y, x)}
+
+
+def _sampler(tf, values):
+    """A `uniform_sampler` that returns fixed uniforms (of the asked shape)."""
+    return lambda shape, dtype: tf.reshape(tf.constant(values, dtype), shape)
+
+
+@tolerance(**TOL)
+def case_general_dropout(tf):
+    x = _rhs(tf, [2, 3])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.experimental.general_dropout(
+            x, 0.4, _sampler(tf, [0.1, 0.5, 0.9, 0.4, 0.3, 0.7]))
+    return {
+        "values": y,
+        "gradient": tape.gradient(y, x),
+        "noise_shape": tf.nn.experimental.general_dropout(
+            x, 0.5, _sampler(tf, [0.2, 0.8]), noise_shape=[None, 1]),
+        "noise_row": tf.nn.experimental.general_dropout(
+            x, 0.5, _sampler(tf, [0.2, 0.8, 0.6]), noise_shape=[1, 3]),
+        "rate_zero": tf.nn.experimental.general_dropout(x, 0.0, _sampler(tf, [0.0] * 6)),
+        "tensor_rate": tf.nn.experimental.general_dropout(
+            x, tf.constant(0.25), _sampler(tf, [0.1, 0.5, 0.9, 0.4, 0.3, 0.7])),
+    }
+
+
+def case_dropout_errors(tf):
+    x = tf.ones([2, 3])
+    return {
+        "stateless_rate": _error(lambda: tf.nn.experimental.stateless_dropout(
+            x, 1.0, seed=[1, 2])),
+        "stateless_int": _error(lambda: tf.nn.experimental.stateless_dropout(
+            tf.ones([2], tf.int32), 0.5, seed=[1, 2])),
+        "dropout_int": _error(lambda: tf.nn.dropout(tf.ones([2], tf.int32), 0.5)),
+        "rate_zero_is_x": bool(tf.reduce_all(
+            tf.nn.experimental.stateless_dropout(x, 0.0, seed=[1, 2]) == x)),
+        "scalar_shuffle": tf.random.experimental.stateless_shuffle(tf.constant(3), seed=[1, 2]),
+    }
