@@ -33,7 +33,7 @@ from tftape_torch._data_elements import (
     spec_of,
     to_tensor,
 )
-from tftape_torch._dtypes import dtype_name
+from tftape_torch._dtypes import dtype_name, dtype_repr
 from tftape_torch._structure import flatten, pack_like
 
 __all__ = [
@@ -189,7 +189,8 @@ def padded_batch(make: Any, source: Callable[[], Iterator[Element]], card: int,
                                  f"scalars, but got {tuple(value.shape)}.")
             if value.dtype != leaf.dtype:
                 raise TypeError(f"Invalid `padding_values`. `padding_values` {value.tolist()} of "
-                                f"type {value.dtype} does not match type {leaf.dtype} of the "
+                                f"type {dtype_repr(value.dtype)} does not match type "
+                                f"{dtype_repr(leaf.dtype)} of the "
                                 "corresponding input component.")
             values.append(value)
 
@@ -260,7 +261,7 @@ def sample_from(make: Any, sources: Sequence[Callable[[], Iterator[Element]]],
         tensor = normalize(weights)
         if not tensor.is_floating_point():
             raise TypeError("Invalid `weights`. `weights` type must be either `tf.float32` or "
-                            f"`tf.float64` but is {tensor.dtype}.")
+                            f"`tf.float64` but is {dtype_repr(tensor.dtype)}.")
         shares = [float(w) for w in tensor.reshape(-1).tolist()]
     if len(shares) != len(sources):
         raise ValueError("Invalid `weights`. The shape of `weights` should be compatible with "

@@ -104,6 +104,15 @@ def dtype_name(dtype: torch.dtype) -> str:
     return name if name is not None else str(dtype).replace("torch.", "")
 
 
+def dtype_repr(dtype: Any) -> str:
+    """A dtype as TF's `repr` shows it, in messages: `<dtype: 'float32'>`.
+
+    >>> dtype_repr(torch.float32)
+    "<dtype: 'float32'>"
+    """
+    return f"<dtype: '{dtype_name(dtype)}'>"
+
+
 def kernel_name(dtype: torch.dtype) -> str:
     """The name TF's kernels give a dtype in error messages (`float` for float32)."""
     return _KERNEL_NAMES.get(dtype) or dtype_name(dtype)

@@ -30,6 +30,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import torch
 
 from tftape_torch._convert import convert_value
+from tftape_torch._dtypes import dtype_name
 from tftape_torch._printing import tensor_str
 from tftape_torch._tensor import as_eager
 from tftape_torch._tensor_shape import TensorShape
@@ -134,9 +135,8 @@ class IndexedSlices:
         out = as_eager(dense)
         if dtype is not None and out.dtype != dtype:
             raise ValueError(
-                f"Tensor conversion requested dtype {dtype} for IndexedSlices with dtype "
-                f"{out.dtype}"
-            )
+                f"Incompatible tensor conversion requested to `dtype` {dtype_name(dtype)} for "
+                f"IndexedSlices ({self}) with dtype {dtype_name(out.dtype)}")
         return out
 
     def __neg__(self) -> IndexedSlices:

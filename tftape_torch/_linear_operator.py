@@ -41,7 +41,7 @@ from tftape_torch._array_ops import (
     eye,
     squeeze,
 )
-from tftape_torch._dtypes import as_dtype
+from tftape_torch._dtypes import as_dtype, dtype_repr
 from tftape_torch._linalg_ops import (
     adjoint as matrix_adjoint,
 )
@@ -56,7 +56,6 @@ from tftape_torch._linalg_ops import (
 )
 from tftape_torch._linear_operator_util import (
     check_dimensions,
-    dtype_repr,
     matrix_solve_with_broadcast,
     non_singular_hint,
     square_hint,

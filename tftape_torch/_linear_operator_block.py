@@ -36,7 +36,7 @@ from tftape_torch._array_ops import (
     squeeze,
     zeros,
 )
-from tftape_torch._dtypes import dtype_name
+from tftape_torch._dtypes import dtype_name, dtype_repr
 from tftape_torch._linalg_ops import adjoint as matrix_adjoint
 from tftape_torch._linear_operator import LinearOperator
 from tftape_torch._linear_operator_addition import ADDABLE, add_operators
@@ -49,7 +49,6 @@ from tftape_torch._linear_operator_identity import (
 from tftape_torch._linear_operator_util import (
     broadcast_matrix_batch_dims,
     check_dimensions,
-    dtype_repr,
     non_singular_hint,
 )
 from tftape_torch._math_ops import exp

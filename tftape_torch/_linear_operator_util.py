@@ -7,11 +7,9 @@ afresh at every use and a tape watching it sees every read); anything else becom
 tensor once, with TF's conversion rules.
 
 >>> import tftape_torch as tf
->>> from tftape_torch._linear_operator_util import as_parameter, dtype_repr
+>>> from tftape_torch._linear_operator_util import as_parameter
 >>> print(as_parameter([1.0, 2.0]))
 tf.Tensor([1. 2.], shape=(2,), dtype=float32)
->>> dtype_repr(tf.float64)
-"<dtype: 'float64'>"
 """
 
 from __future__ import annotations
@@ -42,7 +40,6 @@ __all__ = [
     "combine_hint",
     "commuting_positive_definite_hint",
     "commuting_self_adjoint_hint",
-    "dtype_repr",
     "is_aat_form",
     "is_ref",
     "matrix_solve_with_broadcast",
@@ -51,11 +48,6 @@ __all__ = [
     "square_hint",
     "warn_default",
 ]
-
-
-def dtype_repr(dtype: Any) -> str:
-    """A dtype as TF's `repr` shows it: `<dtype: 'float32'>`."""
-    return f"<dtype: '{dtype_name(dtype)}'>"
 
 
 def is_ref(value: Any) -> bool:

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from tftape_torch._convert import convert_value
-from tftape_torch._dtypes import as_dtype, dtype_name, float32
+from tftape_torch._dtypes import as_dtype, dtype_name, dtype_repr, float32
 from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
@@ -553,7 +553,8 @@ def one_hot(
     off_t = None if off_value is None else as_tensor(off_value, _dtype_or_none(dtype))
     if on_t is not None and off_t is not None and on_t.dtype != off_t.dtype:
         raise TypeError(
-            f"dtype {on_t.dtype} of on_value does not match dtype {off_t.dtype} of off_value"
+            f"dtype {dtype_repr(on_t.dtype)} of on_value does not match dtype "
+            f"{dtype_repr(off_t.dtype)} of off_value"
         )
     resolved = (
         as_dtype(dtype) if dtype is not None
@@ -564,7 +565,8 @@ def one_hot(
     for label, value in (("on_value", on_t), ("off_value", off_t)):
         if value is not None and value.dtype != resolved:
             raise TypeError(
-                f"dtype {value.dtype} of {label} does not match dtype parameter {resolved}"
+                f"dtype {dtype_repr(value.dtype)} of {label} does not match dtype parameter "
+                f"{dtype_repr(resolved)}"
             )
     dev = idx.device
     if on_t is None:

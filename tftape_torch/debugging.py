@@ -206,7 +206,7 @@ def _rank(rank: Any) -> int:
     """A rank argument: an integer (TF refuses a float one with `TypeError`)."""
     if isinstance(rank, torch.Tensor):
         if rank.is_floating_point() or rank.is_complex():
-            raise TypeError(f"rank must be an integer, got {rank.dtype}")
+            raise TypeError(f"tensor must be of type tf.int32; got tf.{dtype_name(rank.dtype)}")
         return int(rank.item())
     if isinstance(rank, (float, np.floating)):
         raise TypeError(f"rank must be an integer, got {rank!r}")

@@ -1240,3 +1240,22 @@ def case_debug_assertion_messages(tf):
         "Assert_summarize": _message(lambda: d.Assert(False, ["a", 0.1, [1, 2]], summarize=0)),
         "Assert_all": _message(lambda: d.Assert(False, [tf.range(5)], summarize=-1)),
     }
+
+
+def case_dtype_messages(tf):
+    """Errors that name a dtype print it as TF does (`<dtype: 'float32'>`, `tf.float32`,
+    `float64`), not as torch does."""
+    slices = tf.IndexedSlices(tf.ones([1, 2]), tf.constant([0]), tf.constant([3, 2]))
+    return {
+        "one_hot_pair": _message(lambda: tf.one_hot([0, 1], 3, on_value=1.0,
+                                                    off_value=tf.constant(0))),
+        "one_hot_dtype": _message(lambda: tf.one_hot([0, 1], 3, on_value=tf.constant(1.0),
+                                                     dtype=tf.int32)),
+        "assert_rank": _message(lambda: tf.debugging.assert_rank(tf.ones([2]),
+                                                                 tf.constant(1.0))),
+        "indexed_slices": _message(lambda: tf.convert_to_tensor(slices, dtype=tf.float64)),
+        "dropout": _message(lambda: tf.nn.dropout(tf.ones([2], tf.int32), 0.5)),
+        # TF's attr errors go on with the op's definition; the first line is the message.
+        "attr": _message(lambda: tf.debugging.check_numerics(
+            tf.ones([2], tf.int64), "x")).split("\n")[0].split(" [Op:")[0],
+    }
