@@ -1,7 +1,7 @@
 """The parts of TensorFlow this package leaves out, each refused with one clear error.
 
-`tf.ragged`, `tf.sparse`, `tf.strings`, `tf.saved_model`, `tf.summary`,
-`tf.profiler` and the string dtype have no counterpart here: reading one of them
+`tf.ragged`, `tf.sparse`, `tf.strings`, `tf.saved_model`, `tf.profiler` and
+the string dtype have no counterpart here: reading one of them
 raises `UnsupportedError` (an `AttributeError`, so `hasattr(tf, "ragged")` is False,
 and a `NotImplementedError`) naming what is unsupported and what to use in torch.
 
@@ -45,10 +45,6 @@ UNSUPPORTED: Dict[str, Tuple[str, str]] = {
     "sparse": _SPARSE,
     "string": _STRINGS,
     "strings": _STRINGS,
-    "summary": (
-        "`tf.summary` (TensorBoard event files)",
-        "`torch.utils.tensorboard.SummaryWriter` (with the `tensorboard` package)",
-    ),
     "profiler": ("`tf.profiler`", "`torch.profiler.profile`"),
 }
 
@@ -60,8 +56,8 @@ class UnsupportedError(AttributeError, NotImplementedError):
 def unsupported(name: str) -> UnsupportedError:
     """The error for reading `tf.<name>`, one of `UNSUPPORTED`.
 
-    >>> print(unsupported("summary"))  # doctest: +ELLIPSIS
-    tftape_torch does not support `tf.summary` (TensorBoard event files); in torch, use ...
+    >>> print(unsupported("profiler"))
+    tftape_torch does not support `tf.profiler`; in torch, use `torch.profiler.profile`.
     """
     what, instead = UNSUPPORTED[name]
     return UnsupportedError(f"tftape_torch does not support {what}; in torch, use {instead}.")
