@@ -163,6 +163,13 @@ CASES = {
         "RuntimeError", ("not recording",)),
     "stop_recording_spent": Case(
         lambda tf, st: _spent(tf).stop_recording().__enter__(), "RuntimeError", ("not recording",)),
+    # TF1's symbolic gradients: refused eagerly, with TF's message naming the tape.
+    "gradients_eagerly": Case(
+        lambda tf, st: tf.gradients(st.s, st.x), "RuntimeError",
+        ("tf.gradients is not supported when eager execution is enabled", "tf.GradientTape")),
+    "hessians_eagerly": Case(
+        lambda tf, st: tf.hessians(st.s, st.x), "RuntimeError",
+        ("tf.gradients is not supported when eager execution is enabled", "tf.GradientTape")),
 }
 
 

@@ -309,3 +309,25 @@ def test_tensors_leaked_out_of_a_trace_are_symbolic_as_in_tf() -> None:
         tape.watch(x)
         y = tf.function(lambda v: v * v)(x)
     assert float(tape.gradient(y, x)) == 6.0
+
+
+def test_symbolic_gradients_are_refused_inside_a_function_too() -> None:
+    """TF differentiates a graph symbolically inside `tf.function`; a trace here runs the
+    Python eagerly, so `tf.gradients` raises TF's RuntimeError there too, pointing at
+    the tape, and the tape inside the function still works."""
+
+    @tf.function
+    def symbolic(x: Any) -> Any:
+        return tf.gradients(x * x, x)
+
+    with pytest.raises(RuntimeError, match="Use tf.GradientTape instead.*inside it either"):
+        symbolic(tf.constant(3.0))
+
+    @tf.function
+    def taped(x: Any) -> Any:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x * x
+        return tape.gradient(y, x)
+
+    assert float(taped(tf.constant(3.0))) == 6.0

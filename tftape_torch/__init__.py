@@ -192,7 +192,7 @@ from tftape_torch._gather_ops import (
     unique,
     unique_with_counts,
 )
-from tftape_torch._graph_mode_ops import parallel_stack, tuple
+from tftape_torch._graph_mode_ops import gradients, hessians, parallel_stack, tuple
 from tftape_torch._histogram_ops import histogram_fixed_width, histogram_fixed_width_bins
 from tftape_torch._indexed_slices import IndexedSlices
 from tftape_torch._initializers import (
@@ -378,10 +378,12 @@ __all__ = [
     "get_static_value",
     "grad_pass_through",
     "GradientTape",
+    "gradients",
     "greater",
     "greater_equal",
     "group",
     "half",
+    "hessians",
     "histogram_fixed_width",
     "histogram_fixed_width_bins",
     "identity",
