@@ -1,4 +1,5 @@
-"""`tf.train`: `Checkpoint`, `CheckpointManager` and `latest_checkpoint`, as in TF 2.21.
+"""`tf.train`: `Checkpoint`, `CheckpointManager` and the checkpoint directory's state
+(`latest_checkpoint`, `get_checkpoint_state`, `checkpoints_iterator`), as in TF 2.21.
 
 A `Checkpoint` saves the variables reachable from the objects it is given (modules,
 their sub-modules, lists and dicts of them, variables) and restores them by *object
@@ -46,7 +47,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import time
 from typing import Any, Dict, List, Optional, Set, Tuple
 
@@ -67,6 +67,15 @@ from tftape_torch._checkpoint_graph import (
     walk,
     when_built,
 )
+from tftape_torch._checkpoint_options import CheckpointOptions, run_write_callbacks
+from tftape_torch._checkpoint_state import (
+    INDEX_SUFFIX,
+    CheckpointState,
+    checkpoints_iterator,
+    get_checkpoint_state,
+    latest_checkpoint,
+    write_state,
+)
 from tftape_torch._module import PENDING_RESTORE, Module, run_pending_restore
 from tftape_torch._moving_averages import ExponentialMovingAverage
 from tftape_torch._variable import Variable
@@ -74,7 +83,10 @@ from tftape_torch._variable import Variable
 __all__ = [
     "Checkpoint",
     "CheckpointManager",
+    "CheckpointOptions",
     "ExponentialMovingAverage",
+    "checkpoints_iterator",
+    "get_checkpoint_state",
     "latest_checkpoint",
     "list_variables",
     "load_checkpoint",
@@ -82,7 +94,7 @@ __all__ = [
 ]
 
 _DATA_SUFFIX = ".data-00000-of-00001"
-_INDEX_SUFFIX = ".index"
+_INDEX_SUFFIX = INDEX_SUFFIX
 _GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 
 
@@ -138,85 +150,6 @@ def _remove_checkpoint(prefix: str) -> None:
             os.remove(prefix + suffix)
         except OSError:
             pass
-
-
-def _state_path(directory: str) -> str:
-    return os.path.join(directory, "checkpoint")
-
-
-def _relative(directory: str, path: str) -> str:
-    if os.path.isabs(path) or not directory:
-        rel = os.path.relpath(path, directory or ".")
-        return path if rel.startswith("..") else rel
-    rel = os.path.relpath(path, directory)
-    return path if rel.startswith("..") else rel
-
-
-def _write_state(
-    directory: str,
-    latest: str,
-    all_paths: List[str],
-    timestamps: Optional[List[float]] = None,
-    last_preserved: Optional[float] = None,
-) -> None:
-    lines = [f'model_checkpoint_path: "{_relative(directory, latest)}"']
-    lines += [f'all_model_checkpoint_paths: "{_relative(directory, p)}"' for p in all_paths]
-    if timestamps is not None:
-        lines += [f"all_model_checkpoint_timestamps: {t!r}" for t in timestamps]
-    if last_preserved is not None:
-        lines.append(f"last_preserved_timestamp: {last_preserved!r}")
-    os.makedirs(directory or ".", exist_ok=True)
-    with open(_state_path(directory or "."), "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-
-
-_STATE_LINE = re.compile(r'^\s*(\w+):\s*(?:"(.*)"|(\S+))\s*$')
-
-
-def _read_state(directory: str) -> Optional[Dict[str, List[str]]]:
-    try:
-        with open(_state_path(directory), encoding="utf-8") as f:
-            text = f.read()
-    except OSError:
-        return None
-    state: Dict[str, List[str]] = {}
-    for line in text.splitlines():
-        match = _STATE_LINE.match(line)
-        if match:
-            field, quoted, bare = match.groups()
-            state.setdefault(field, []).append(quoted if quoted is not None else bare)
-    return state
-
-
-def _absolute(directory: str, path: str) -> str:
-    return path if os.path.isabs(path) else os.path.join(directory, path)
-
-
-def latest_checkpoint(checkpoint_dir: str, latest_filename: Optional[str] = None) -> Optional[str]:
-    """The path of the newest checkpoint recorded in `checkpoint_dir`, or None.
-
-    >>> import tempfile
-    >>> import tftape_torch as tf
-    >>> print(tf.train.latest_checkpoint(tempfile.mkdtemp()))
-    None
-    """
-    directory = os.fspath(checkpoint_dir)
-    state = _read_state(directory) if latest_filename is None else None
-    if latest_filename is not None:
-        try:
-            with open(os.path.join(directory, latest_filename), encoding="utf-8") as f:
-                text = f.read()
-        except OSError:
-            return None
-        state = {}
-        for line in text.splitlines():
-            match = _STATE_LINE.match(line)
-            if match:
-                state.setdefault(match.group(1), []).append(match.group(2) or match.group(3))
-    if not state or "model_checkpoint_path" not in state:
-        return None
-    path = _absolute(directory, state["model_checkpoint_path"][0])
-    return path if os.path.isfile(path + _INDEX_SUFFIX) else None
 
 
 def list_variables(ckpt_dir_or_file: str) -> List[Tuple[str, List[int]]]:
@@ -603,18 +536,25 @@ class Checkpoint:
                 run_pending_restore(self, "save_counter", counter)
 
     def write(self, file_prefix: str, options: Any = None) -> str:
-        """Writes a checkpoint to `file_prefix` (no counter, no state file); returns it."""
-        return _write(os.fspath(file_prefix), collect(self))
+        """Writes a checkpoint to `file_prefix` (no counter, no state file); returns it.
+        The write callbacks of `options` (a `CheckpointOptions`) run afterwards."""
+        path = _write(os.fspath(file_prefix), collect(self))
+        run_write_callbacks(options, path)
+        return path
 
     def save(self, file_prefix: str, options: Any = None) -> str:
         """Saves to `file_prefix-N` (N: the incremented `save_counter`) and records it as
         the directory's latest checkpoint; returns the path."""
         self._maybe_create_save_counter()
         self.save_counter.assign_add(1)
-        path = self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter)}")
+        path = self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter)}", options)
         directory = os.path.dirname(path)
-        _write_state(directory, path, [path])
+        write_state(directory, path, [path])
         return path
+
+    def sync(self) -> None:
+        """Waits for an asynchronous save to finish (TF's `enable_async`): saves here are
+        synchronous, so there is nothing to wait for."""
 
     def read(self, save_path: str, options: Any = None) -> CheckpointLoadStatus:
         """Restores the values saved at `save_path` (as `restore`, without creating the
@@ -686,18 +626,17 @@ class CheckpointManager:
         self._maybe_delete: Dict[str, float] = {}
         self._latest: Optional[str] = None
         self._last_preserved = time.time()
-        state = _read_state(self._directory)
-        if state and "model_checkpoint_path" in state:
-            self._latest = _absolute(self._directory, state["model_checkpoint_path"][0])
-            paths = [_absolute(self._directory, p)
-                     for p in state.get("all_model_checkpoint_paths", [])]
-            stamps = [float(t) for t in state.get("all_model_checkpoint_timestamps", [])]
+        state: Optional[CheckpointState] = get_checkpoint_state(self._directory)
+        if state is not None:
+            self._latest = state.model_checkpoint_path
+            paths = state.all_model_checkpoint_paths
+            stamps = state.all_model_checkpoint_timestamps
             if len(stamps) != len(paths):
                 stamps = [time.time()] * len(paths)
             for path, stamp in zip(paths, stamps):
                 self._maybe_delete[path] = stamp
-            if "last_preserved_timestamp" in state:
-                self._last_preserved = float(state["last_preserved_timestamp"][0])
+            if state.last_preserved_timestamp:
+                self._last_preserved = state.last_preserved_timestamp
 
     @property
     def directory(self) -> str:
@@ -724,7 +663,7 @@ class CheckpointManager:
         counter = self._checkpoint.save_counter
         counter.assign_add(1)
         number = int(counter) if checkpoint_number is None else int(checkpoint_number)
-        path = self._checkpoint.write(f"{self._prefix}-{number}")
+        path = self._checkpoint.write(f"{self._prefix}-{number}", options)
         stamp = time.time()
         self._maybe_delete.pop(path, None)
         self._maybe_delete[path] = stamp
@@ -748,7 +687,7 @@ class CheckpointManager:
     def _record_state(self) -> None:
         if self._latest is None:
             return
-        _write_state(
+        write_state(
             self._directory,
             self._latest,
             list(self._maybe_delete),
