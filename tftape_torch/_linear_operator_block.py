@@ -47,9 +47,12 @@ from tftape_torch._linear_operator_identity import (
     LinearOperatorScaledIdentity,
 )
 from tftape_torch._linear_operator_util import (
+    DerivedFromEach,
     broadcast_matrix_batch_dims,
     check_dimensions,
+    each_operator_hint,
     non_singular_hint,
+    operator_list,
 )
 from tftape_torch._math_ops import exp
 from tftape_torch._shape_ops import broadcast_static_shape, split
@@ -193,7 +196,7 @@ class _BlockOperator(LinearOperator):
         self._square_for("Exact solve")
 
 
-class LinearOperatorBlockDiag(_BlockOperator):
+class LinearOperatorBlockDiag(DerivedFromEach, _BlockOperator):
     """`LinearOperator` acting like a [batch] block diagonal matrix: the direct sum
     `op1 (+) op2 (+) ... (+) opJ` of operators.
 
@@ -233,10 +236,8 @@ class LinearOperatorBlockDiag(_BlockOperator):
                           is_self_adjoint=is_self_adjoint,
                           is_positive_definite=is_positive_definite, is_square=is_square,
                           name=name)
-        debugging.assert_proper_iterable(operators)
-        operators = list(operators)
-        if not operators:
-            raise ValueError(f"Expected a non-empty list of operators. Found: {operators}")
+        operators = operator_list(operators,
+                                  "Expected a non-empty list of operators. Found: {}")
         self._operators: List[LinearOperator] = operators
         self._diagonal_operators = operators
         dtype = operators[0].dtype
@@ -244,21 +245,15 @@ class LinearOperatorBlockDiag(_BlockOperator):
             if operator.dtype != dtype:
                 found = "   ".join(f"({o.name!r}, tf.{dtype_name(o.dtype)})" for o in operators)
                 raise TypeError(f"Expected all operators to have the same dtype.  Found {found}")
-        if all(operator.is_non_singular for operator in operators):
-            if is_non_singular is False:
-                raise ValueError(
-                    "The direct sum of non-singular operators is always non-singular.")
-            is_non_singular = True
-        if all(operator.is_self_adjoint for operator in operators):
-            if is_self_adjoint is False:
-                raise ValueError(
-                    "The direct sum of self-adjoint operators is always self-adjoint.")
-            is_self_adjoint = True
-        if all(operator.is_positive_definite for operator in operators):
-            if is_positive_definite is False:
-                raise ValueError("The direct sum of positive definite operators is always "
-                                 "positive definite.")
-            is_positive_definite = True
+        is_non_singular = each_operator_hint(
+            operators, "is_non_singular", is_non_singular,
+            "The direct sum of non-singular operators is always non-singular.")
+        is_self_adjoint = each_operator_hint(
+            operators, "is_self_adjoint", is_self_adjoint,
+            "The direct sum of self-adjoint operators is always self-adjoint.")
+        is_positive_definite = each_operator_hint(
+            operators, "is_positive_definite", is_positive_definite,
+            "The direct sum of positive definite operators is always positive definite.")
         if name is None:
             name = "_ds_".join(operator.name for operator in operators)
         super().__init__(dtype=dtype, is_non_singular=is_non_singular,
@@ -278,23 +273,6 @@ class LinearOperatorBlockDiag(_BlockOperator):
         return TensorShape(list(batch) + [rows, domain])
 
     # -- Derived operators -----------------------------------------------------------
-
-    def _linop_adjoint(self) -> LinearOperator:
-        return LinearOperatorBlockDiag(
-            operators=[operator.adjoint() for operator in self.operators],
-            is_non_singular=self.is_non_singular, is_self_adjoint=self.is_self_adjoint,
-            is_positive_definite=self.is_positive_definite, is_square=True)
-
-    def _linop_cholesky(self) -> LinearOperator:
-        return LinearOperatorBlockDiag(
-            operators=[operator.cholesky() for operator in self.operators],
-            is_non_singular=True, is_self_adjoint=None, is_square=True)
-
-    def _linop_inverse(self) -> LinearOperator:
-        return LinearOperatorBlockDiag(
-            operators=[operator.inverse() for operator in self.operators],
-            is_non_singular=self.is_non_singular, is_self_adjoint=self.is_self_adjoint,
-            is_positive_definite=self.is_positive_definite, is_square=True)
 
     def _blockwise(self, left: Any, right: Any, what: str) -> LinearOperator:
         """Block `i` of the result is `left`'s block `i` `what` (matmul or solve)

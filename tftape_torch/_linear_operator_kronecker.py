@@ -29,12 +29,16 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional
 
-from tftape_torch import debugging
 from tftape_torch._array_ops import cast, constant, expand_dims, reshape
 from tftape_torch._complex_ops import conj
 from tftape_torch._dtypes import dtype_name
 from tftape_torch._linalg_ops import matrix_transpose
 from tftape_torch._linear_operator import LinearOperator
+from tftape_torch._linear_operator_util import (
+    DerivedFromEach,
+    each_operator_hint,
+    operator_list,
+)
 from tftape_torch._shape_ops import broadcast_static_shape
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch.errors import InvalidArgumentError
@@ -53,7 +57,7 @@ def _outer_flat(left: Any, right: Any) -> Any:
     return reshape(product, list(product.shape[:-2]) + [-1])
 
 
-class LinearOperatorKronecker(LinearOperator):
+class LinearOperatorKronecker(DerivedFromEach, LinearOperator):
     """Kronecker product between two or more `LinearOperator`s.
 
     If `opj` has shape `batch_shape_j + [M_j, N_j]`, the product has shape
@@ -88,11 +92,8 @@ class LinearOperatorKronecker(LinearOperator):
                           is_self_adjoint=is_self_adjoint,
                           is_positive_definite=is_positive_definite, is_square=is_square,
                           name=name)
-        debugging.assert_proper_iterable(operators)
-        operators = list(operators)
-        if not operators:
-            raise ValueError("Argument `operators` must be a list of >=1 operators. "
-                             f"Received: {operators}.")
+        operators = operator_list(
+            operators, "Argument `operators` must be a list of >=1 operators. Received: {}.")
         self._operators: List[LinearOperator] = operators
         dtype = operators[0].dtype
         for operator in operators:
@@ -100,27 +101,19 @@ class LinearOperatorKronecker(LinearOperator):
                 name_type = [str((o.name, _DtypeRepr(o.dtype))) for o in operators]
                 raise TypeError("Expected every operation in argument `operators` to have "
                                 f"the same dtype. Received {name_type}.")
-        if all(operator.is_non_singular for operator in operators):
-            if is_non_singular is False:
-                raise ValueError(
-                    "The Kronecker product of non-singular operators is always "
-                    "non-singular. Expected argument `is_non_singular` to be True. "
-                    f"Received: {is_non_singular}.")
-            is_non_singular = True
-        if all(operator.is_self_adjoint for operator in operators):
-            if is_self_adjoint is False:
-                raise ValueError(
-                    "The Kronecker product of self-adjoint operators is always "
-                    "self-adjoint. Expected argument `is_self_adjoint` to be True. "
-                    f"Received: {is_self_adjoint}.")
-            is_self_adjoint = True
-        if all(operator.is_positive_definite for operator in operators):
-            if is_positive_definite is False:
-                raise ValueError(
-                    "The Kronecker product of positive-definite operators is always "
-                    "positive-definite. Expected argument `is_positive_definite` to be "
-                    f"True. Received: {is_positive_definite}.")
-            is_positive_definite = True
+        is_non_singular = each_operator_hint(
+            operators, "is_non_singular", is_non_singular,
+            "The Kronecker product of non-singular operators is always non-singular. "
+            f"Expected argument `is_non_singular` to be True. Received: {is_non_singular}.")
+        is_self_adjoint = each_operator_hint(
+            operators, "is_self_adjoint", is_self_adjoint,
+            "The Kronecker product of self-adjoint operators is always self-adjoint. "
+            f"Expected argument `is_self_adjoint` to be True. Received: {is_self_adjoint}.")
+        is_positive_definite = each_operator_hint(
+            operators, "is_positive_definite", is_positive_definite,
+            "The Kronecker product of positive-definite operators is always "
+            "positive-definite. Expected argument `is_positive_definite` to be True. "
+            f"Received: {is_positive_definite}.")
         if name is None:
             name = "_x_".join(operator.name for operator in operators)
         super().__init__(dtype=dtype, is_non_singular=is_non_singular,
@@ -144,23 +137,6 @@ class LinearOperatorKronecker(LinearOperator):
         return TensorShape(list(batch) + [rows, domain])
 
     # -- Derived operators -----------------------------------------------------------
-
-    def _linop_adjoint(self) -> LinearOperator:
-        return LinearOperatorKronecker(
-            operators=[operator.adjoint() for operator in self.operators],
-            is_non_singular=self.is_non_singular, is_self_adjoint=self.is_self_adjoint,
-            is_positive_definite=self.is_positive_definite, is_square=True)
-
-    def _linop_cholesky(self) -> LinearOperator:
-        return LinearOperatorKronecker(
-            operators=[operator.cholesky() for operator in self.operators],
-            is_non_singular=True, is_self_adjoint=None, is_square=True)
-
-    def _linop_inverse(self) -> LinearOperator:
-        return LinearOperatorKronecker(
-            operators=[operator.inverse() for operator in self.operators],
-            is_non_singular=self.is_non_singular, is_self_adjoint=self.is_self_adjoint,
-            is_positive_definite=self.is_positive_definite, is_square=True)
 
     # -- Products and solves ---------------------------------------------------------
 

@@ -32,18 +32,21 @@ from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._variable import Variable
 
 __all__ = [
+    "DerivedFromEach",
     "as_parameter",
     "assert_no_entries_with_modulus_zero",
     "assert_zero_imag_part",
     "broadcast_matrix_batch_dims",
     "check_dimensions",
     "combine_hint",
+    "each_operator_hint",
     "commuting_positive_definite_hint",
     "commuting_self_adjoint_hint",
     "is_aat_form",
     "is_ref",
     "matrix_solve_with_broadcast",
     "non_singular_hint",
+    "operator_list",
     "refuse_ref",
     "square_hint",
     "warn_default",
@@ -117,6 +120,52 @@ def combine_hint(operator: Any, attr: str, provided: Optional[bool], message: st
     if own is False or provided is False:
         return False
     return None
+
+
+def each_operator_hint(operators: Sequence[Any], attr: str, provided: Optional[bool],
+                       message: str) -> Optional[bool]:
+    """The hint of an operator made of `operators` (a product or a direct sum) whose
+    hint `attr` holds when it holds for each: True then (`ValueError(message)` if
+    `provided` is False), else `provided`."""
+    if all(getattr(operator, attr) for operator in operators):
+        if provided is False:
+            raise ValueError(message)
+        return True
+    return provided
+
+
+def operator_list(operators: Any, empty_message: str) -> List[Any]:
+    """`operators`, a proper iterable (TF's `TypeError` otherwise), as a list;
+    `ValueError(empty_message.format(operators))` for none."""
+    debugging.assert_proper_iterable(operators)
+    items = list(operators)
+    if not items:
+        raise ValueError(empty_message.format(items))
+    return items
+
+
+class DerivedFromEach:
+    """`adjoint()`, `cholesky()` and `inverse()` of an operator made of `operators`
+    factor by factor (a Kronecker product, a block diagonal): the same kind of
+    operator, of each operator's adjoint, Cholesky factor or inverse (a mixin of
+    `LinearOperator`s with `operators` and TF's constructor arguments)."""
+
+    def _linop_adjoint(self: Any) -> Any:
+        return type(self)(
+            operators=[operator.adjoint() for operator in self.operators],
+            is_non_singular=self.is_non_singular, is_self_adjoint=self.is_self_adjoint,
+            is_positive_definite=self.is_positive_definite, is_square=True)
+
+    def _linop_cholesky(self: Any) -> Any:
+        return type(self)(
+            operators=[operator.cholesky() for operator in self.operators],
+            is_non_singular=True, is_self_adjoint=None, is_square=True)
+
+    def _linop_inverse(self: Any) -> Any:
+        return type(self)(
+            operators=[operator.inverse() for operator in self.operators],
+            is_non_singular=self.is_non_singular, is_self_adjoint=self.is_self_adjoint,
+            is_positive_definite=self.is_positive_definite, is_square=True)
 
 
 def square_hint(a: Any, b: Any) -> Optional[bool]:

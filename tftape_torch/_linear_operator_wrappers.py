@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from tftape_torch import debugging
 from tftape_torch._array_ops import expand_dims
 from tftape_torch._complex_ops import conj
 from tftape_torch._dtypes import dtype_name
@@ -35,7 +34,12 @@ from tftape_torch._linear_operator import (
     operator_class,
     register_operator_class,
 )
-from tftape_torch._linear_operator_util import combine_hint, is_aat_form
+from tftape_torch._linear_operator_util import (
+    combine_hint,
+    each_operator_hint,
+    is_aat_form,
+    operator_list,
+)
 from tftape_torch._shape_ops import broadcast_static_shape
 from tftape_torch._tensor_shape import TensorShape
 
@@ -290,10 +294,8 @@ class LinearOperatorComposition(LinearOperator):
                           is_self_adjoint=is_self_adjoint,
                           is_positive_definite=is_positive_definite, is_square=is_square,
                           name=name)
-        debugging.assert_proper_iterable(operators)
-        operators = list(operators)
-        if not operators:
-            raise ValueError(f"Expected a non-empty list of operators. Found: {operators}")
+        operators = operator_list(operators,
+                                  "Expected a non-empty list of operators. Found: {}")
         self._operators = operators
         dtype = operators[0].dtype
         for operator in operators:
@@ -302,11 +304,9 @@ class LinearOperatorComposition(LinearOperator):
                                    for o in operators)
                 raise TypeError(
                     f"Expected all operators to have the same dtype.  Found {names}")
-        if all(operator.is_non_singular for operator in operators):
-            if is_non_singular is False:
-                raise ValueError(
-                    "The composition of non-singular operators is always non-singular.")
-            is_non_singular = True
+        is_non_singular = each_operator_hint(
+            operators, "is_non_singular", is_non_singular,
+            "The composition of non-singular operators is always non-singular.")
         if _must_be_self_adjoint(operators):
             if is_self_adjoint is False:
                 raise ValueError("The composition was determined to be self-adjoint but user "
