@@ -44,10 +44,8 @@ from tftape_torch._math_ops import (
     reduce_mean,
     reduce_std,
     reduce_sum,
-    square,
     subtract,
 )
-from tftape_torch._nn_ops import softmax
 from tftape_torch._op_call import as_tensor, call
 from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
 from tftape_torch._shape_ops import pad, tile
@@ -70,7 +68,6 @@ __all__ = [
     "rgb_to_yiq",
     "rgb_to_yuv",
     "sobel_edges",
-    "ssim",
     "total_variation",
     "yiq_to_rgb",
     "yuv_to_rgb",
@@ -727,63 +724,3 @@ def psnr(a: Any, b: Any, max_val: Any, name: Optional[str] = None) -> torch.Tens
     value = subtract(first, np.float32(10 / np.log(10)) * log(mse))
     _check_compatible(a, b)
     return identity(value)
-
-
-def _gauss_filter(size: int, sigma: torch.Tensor) -> torch.Tensor:
-    coords = constant([float(i) for i in range(size)], sigma.dtype)
-    coords = coords - constant((size - 1) / 2.0, sigma.dtype)
-    g = square(coords) * (-0.5 / square(sigma))
-    g = reshape(g, [1, -1]) + reshape(g, [-1, 1])
-    g = softmax(reshape(g, [1, -1]))
-    return reshape(g, [size, size, 1, 1])
-
-
-def ssim(img1: Any, img2: Any, max_val: Any, filter_size: int = 11,
-         filter_sigma: float = 1.5, k1: float = 0.01, k2: float = 0.03,
-         return_index_map: bool = False) -> torch.Tensor:
-    """The structural similarity index between images `img1` and `img2` (last three
-    dimensions, at least `filter_size` high and wide), with a Gaussian window;
-    `return_index_map=True` gives the per-position map instead of its mean.
-
-    >>> import tftape_torch as tf
-    >>> x = tf.reshape(tf.range(144.0) / 144.0, [12, 12, 1])
-    >>> print(tf.image.ssim(x, x, 1.0))
-    tf.Tensor(1.0, shape=(), dtype=float32)
-
-    Raises:
-      InvalidArgumentError: if an image is smaller than the filter.
-    """
-    img1, img2 = convert_to_tensor(img1), convert_to_tensor(img2)
-    _check_compatible(img1, img2)
-    peak = convert_image_dtype(cast(max_val, img1.dtype), torch.float32)
-    img1 = convert_image_dtype(img1, torch.float32)
-    img2 = convert_image_dtype(img2, torch.float32)
-    size = int(filter_size)
-    for img in (img1, img2):
-        if any(int(d) < size for d in img.shape[-3:-1]):
-            raise InvalidArgumentError(
-            None, None,
-                "assertion failed: [" + " ".join(str(int(d)) for d in img.shape) +
-                f"] [{size}]")
-    sigma = constant(filter_sigma, img1.dtype)
-    kernel = tile(_gauss_filter(size, sigma), [1, 1, int(img1.shape[-1]), 1])
-
-    def reducer(x: torch.Tensor) -> torch.Tensor:
-        dims = [int(d) for d in x.shape]
-        y = depthwise_conv2d(reshape(x, [-1, *dims[-3:]]), kernel, [1, 1, 1, 1], "VALID")
-        return reshape(y, [*dims[:-3], *(int(d) for d in y.shape[1:])])
-
-    c1 = (k1 * peak) ** 2
-    c2 = (k2 * peak) ** 2
-    mean0, mean1 = reducer(img1), reducer(img2)
-    num0 = mean0 * mean1 * 2.0
-    den0 = square(mean0) + square(mean1)
-    luminance = (num0 + c1) / (den0 + c1)
-    num1 = reducer(img1 * img2) * 2.0
-    den1 = reducer(square(img1) + square(img2))
-    c2 = c2 * 1.0
-    cs = (num1 - num0 + c2) / (den1 - den0 + c2)
-    value = luminance * cs
-    if not return_index_map:
-        value = reduce_mean(value, [-3, -2])
-    return reduce_mean(value, [-1])

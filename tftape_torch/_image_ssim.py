@@ -1,11 +1,13 @@
-"""`tf.image.ssim_multiscale`: the multi-scale structural similarity (MS-SSIM) of two
-image batches, following TF 2.21's Python composite op by op.
+"""`tf.image.ssim` and `ssim_multiscale`: the structural similarity (SSIM) of two image
+batches and its multi-scale form (MS-SSIM), following TF 2.21's Python composites op
+by op.
 
-At each of `len(power_factors)` scales (each downsampled by a 2x2 average pool, after
-symmetric padding to even sizes) it computes SSIM's contrast-structure term with a
-Gaussian window; the last scale contributes full SSIM. Each per-channel term is
-clamped at 0, raised to its power factor and multiplied over the scales, then averaged
-over channels. Being built from differentiable ops, it has TF's gradients.
+SSIM compares the local means, variances and covariance of the two images under a
+Gaussian window. For MS-SSIM, at each of `len(power_factors)` scales (each downsampled
+by a 2x2 average pool, after symmetric padding to even sizes) it computes SSIM's
+contrast-structure term; the last scale contributes full SSIM. Each per-channel term
+is clamped at 0, raised to its power factor and multiplied over the scales, then
+averaged over channels. Being built from differentiable ops, both have TF's gradients.
 
 >>> import tftape_torch as tf
 >>> x = tf.reshape(tf.range(48.0 * 48.0) / 2304.0, [48, 48, 1])
@@ -34,7 +36,7 @@ from tftape_torch._nn_ops import relu, softmax
 from tftape_torch._shape_ops import pad, tile
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["ssim_multiscale"]
+__all__ = ["ssim", "ssim_multiscale"]
 
 # Wang, Simoncelli and Bovik (2004): the weights of the five scales.
 _MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
@@ -73,9 +75,10 @@ def _gauss_filter(size: int, sigma: torch.Tensor) -> torch.Tensor:
 
 
 def _ssim_per_channel(img1: torch.Tensor, img2: torch.Tensor, max_val: torch.Tensor,
-                      filter_size: int, filter_sigma: float, k1: float, k2: float
-                      ) -> Tuple[torch.Tensor, torch.Tensor]:
-    """TF's `_ssim_per_channel`: per-channel SSIM and contrast-structure, `[..., C]`."""
+                      filter_size: int, filter_sigma: float, k1: float, k2: float,
+                      return_index_map: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
+    """TF's `_ssim_per_channel`: per-channel SSIM and contrast-structure, `[..., C]`
+    (with `return_index_map`, SSIM's map over the window positions, `[..., H', W', C]`)."""
     for img in (img1, img2):
         if any(int(d) < filter_size for d in img.shape[-3:-1]):
             raise InvalidArgumentError(
@@ -100,7 +103,35 @@ def _ssim_per_channel(img1: torch.Tensor, img2: torch.Tensor, max_val: torch.Ten
     den1 = reducer(square(img1) + square(img2))
     c2 = c2 * 1.0
     cs = (num1 - num0 + c2) / (den1 - den0 + c2)
+    if return_index_map:
+        return luminance * cs, cs
     return reduce_mean(luminance * cs, [-3, -2]), reduce_mean(cs, [-3, -2])
+
+
+def ssim(img1: Any, img2: Any, max_val: Any, filter_size: int = 11,
+         filter_sigma: float = 1.5, k1: float = 0.01, k2: float = 0.03,
+         return_index_map: bool = False) -> torch.Tensor:
+    """The structural similarity index between images `img1` and `img2` (last three
+    dimensions, at least `filter_size` high and wide), with a Gaussian window;
+    `return_index_map=True` gives the per-position map instead of its mean.
+
+    >>> import tftape_torch as tf
+    >>> x = tf.reshape(tf.range(144.0) / 144.0, [12, 12, 1])
+    >>> print(tf.image.ssim(x, x, 1.0))
+    tf.Tensor(1.0, shape=(), dtype=float32)
+
+    Raises:
+      ValueError: for images of rank below 3 or incompatible shapes.
+      InvalidArgumentError: if an image is smaller than the filter.
+    """
+    img1, img2 = convert_to_tensor(img1), convert_to_tensor(img2)
+    _verify_compatible(img1, img2)
+    peak = convert_image_dtype(cast(max_val, img1.dtype), torch.float32)
+    img1 = convert_image_dtype(img1, torch.float32)
+    img2 = convert_image_dtype(img2, torch.float32)
+    value, _ = _ssim_per_channel(img1, img2, peak, int(filter_size), filter_sigma, k1, k2,
+                                 return_index_map)
+    return reduce_mean(value, [-1])
 
 
 def ssim_multiscale(img1: Any, img2: Any, max_val: Any,

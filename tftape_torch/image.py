@@ -6,7 +6,7 @@ pixel-value ops (dtype conversion, color adjustments, standardization, gradients
 metrics) in `_image_color`, the random augmentations (`random_*` and
 `stateless_random_*`) in `_image_random`, non-maximum suppression in `_image_nms`,
 box drawing, glimpses and region proposals in `_image_boxes`, distorted-box sampling
-in `_image_sampling`, MS-SSIM in `_image_ssim`.
+in `_image_sampling`, SSIM and MS-SSIM in `_image_ssim`.
 """
 
 from __future__ import annotations

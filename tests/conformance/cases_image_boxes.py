@@ -220,6 +220,22 @@ def case_ssim_multiscale_errors(tf):
     return {key: _error(fn) for key, fn in checks.items()}
 
 
+def case_ssim_errors(tf):
+    """`tf.image.ssim`'s checks: the same as MS-SSIM's first scale (TF's assertion
+    message, with the image's shape and the filter size)."""
+    a = tf.zeros([2, 6, 9, 1])
+    s = tf.image.ssim
+    checks = {
+        "too_small": lambda: s(a, a, 1.0),
+        "too_small_map": lambda: s(a, a, 1.0, filter_size=7, return_index_map=True),
+        "fits": lambda: s(a, a, 1.0, filter_size=6),
+        "rank": lambda: s(a[0, 0], a[0, 0], 1.0),
+        "shapes": lambda: s(a, a[:, :4], 1.0),
+        "batch": lambda: s(tf.zeros([3, 6, 9, 1]), a, 1.0, filter_size=3),
+    }
+    return {key: _error(fn) for key, fn in checks.items()}
+
+
 def _sampling_inputs(k):
     r = np.random.RandomState(100 + k)
     height, width = (int(v) for v in r.randint(1, 300, 2))
