@@ -1,5 +1,5 @@
 """`tf.image`'s pixel-value ops: dtype conversion, color spaces and adjustments,
-standardization, image gradients and quality metrics.
+standardization and image gradients (the quality metrics are `_image_quality`'s).
 
 Each op follows TF 2.21's Python composite (or, for TF's C++ kernels `RGBToHSV`,
 `HSVToRGB`, `AdjustContrastv2`, `AdjustSaturation` and `AdjustHue`, the kernel's
@@ -33,12 +33,11 @@ from tftape_torch._array_ops import (
 from tftape_torch._clip_ops import saturate_cast
 from tftape_torch._conv_ops import depthwise_conv2d
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, kernel_name
-from tftape_torch._elementwise_ops import floordiv, rsqrt, squared_difference
+from tftape_torch._elementwise_ops import floordiv, rsqrt
 from tftape_torch._math_ops import (
     abs,
     add,
     divide,
-    log,
     maximum,
     multiply,
     reduce_mean,
@@ -62,7 +61,6 @@ __all__ = [
     "hsv_to_rgb",
     "image_gradients",
     "per_image_standardization",
-    "psnr",
     "rgb_to_grayscale",
     "rgb_to_hsv",
     "rgb_to_yiq",
@@ -616,7 +614,7 @@ def yiq_to_rgb(images: Any) -> torch.Tensor:
 
 
 # ---------------------------------------------------------------------------
-# Gradients and metrics
+# Gradients
 
 
 def image_gradients(image: Any) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -690,37 +688,3 @@ def total_variation(images: Any, name: Optional[str] = None) -> torch.Tensor:
     else:
         raise ValueError("'images' must be either 3 or 4-dimensional.")
     return reduce_sum(abs(dif1), axis=axis) + reduce_sum(abs(dif2), axis=axis)
-
-
-def _check_compatible(a: torch.Tensor, b: torch.Tensor) -> None:
-    for img in (a, b):
-        if img.dim() < 3:
-            raise ValueError(f"Shape {_shape_text(img.shape)} must have rank at least 3")
-    if list(a.shape[-3:]) != list(b.shape[-3:]):
-        raise ValueError(f"Shapes {_shape_text(a.shape[-3:])} and "
-                         f"{_shape_text(b.shape[-3:])} are incompatible")
-    for d1, d2 in zip(reversed(a.shape[:-3]), reversed(b.shape[:-3])):
-        if not (d1 == 1 or d2 == 1 or d1 == d2):
-            raise ValueError(f"Two images are not compatible: {_shape_text(a.shape)} and "
-                             f"{_shape_text(b.shape)}")
-
-
-def psnr(a: Any, b: Any, max_val: Any, name: Optional[str] = None) -> torch.Tensor:
-    """Peak signal-to-noise ratio between images `a` and `b` (last three dimensions),
-    in decibels, for pixel values up to `max_val`; computed in float32.
-
-    >>> import tftape_torch as tf
-    >>> print(tf.image.psnr(tf.fill([2, 2, 1], 0.5), tf.fill([2, 2, 1], 0.6), 1.0))
-    tf.Tensor(19.999998, shape=(), dtype=float32)
-    """
-    if not hasattr(a, "dtype"):
-        raise AttributeError(f"'{type(a).__name__}' object has no attribute 'dtype'")
-    a, b = as_tensor(a), as_tensor(b)
-    peak = convert_image_dtype(cast(max_val, a.dtype), torch.float32)
-    a = convert_image_dtype(a, torch.float32)
-    b = convert_image_dtype(b, torch.float32)
-    mse = reduce_mean(squared_difference(a, b), [-3, -2, -1])
-    first = 20 * log(peak) / log(constant(10.0))
-    value = subtract(first, np.float32(10 / np.log(10)) * log(mse))
-    _check_compatible(a, b)
-    return identity(value)

@@ -1,6 +1,6 @@
-"""`tf.image.ssim` and `ssim_multiscale`: the structural similarity (SSIM) of two image
-batches and its multi-scale form (MS-SSIM), following TF 2.21's Python composites op
-by op.
+"""Image quality metrics: `tf.image.psnr`, `ssim` and `ssim_multiscale`, the peak
+signal-to-noise ratio, the structural similarity (SSIM) of two image batches and its
+multi-scale form (MS-SSIM), following TF 2.21's Python composites op by op.
 
 SSIM compares the local means, variances and covariance of the two images under a
 Gaussian window. For MS-SSIM, at each of `len(power_factors)` scales (each downsampled
@@ -17,8 +17,9 @@ tf.Tensor(1.0, shape=(), dtype=float32)
 
 from __future__ import annotations
 
-from typing import Any, List, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 
 from tftape_torch._array_ops import (
@@ -30,13 +31,15 @@ from tftape_torch._array_ops import (
     stack,
 )
 from tftape_torch._conv_ops import avg_pool, depthwise_conv2d
+from tftape_torch._elementwise_ops import squared_difference
 from tftape_torch._image_color import convert_image_dtype
-from tftape_torch._math_ops import pow, reduce_mean, reduce_prod, square
+from tftape_torch._math_ops import log, pow, reduce_mean, reduce_prod, square, subtract
 from tftape_torch._nn_ops import relu, softmax
+from tftape_torch._op_call import as_tensor
 from tftape_torch._shape_ops import pad, tile
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["ssim", "ssim_multiscale"]
+__all__ = ["psnr", "ssim", "ssim_multiscale"]
 
 # Wang, Simoncelli and Bovik (2004): the weights of the five scales.
 _MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
@@ -106,6 +109,27 @@ def _ssim_per_channel(img1: torch.Tensor, img2: torch.Tensor, max_val: torch.Ten
     if return_index_map:
         return luminance * cs, cs
     return reduce_mean(luminance * cs, [-3, -2]), reduce_mean(cs, [-3, -2])
+
+
+def psnr(a: Any, b: Any, max_val: Any, name: Optional[str] = None) -> torch.Tensor:
+    """Peak signal-to-noise ratio between images `a` and `b` (last three dimensions),
+    in decibels, for pixel values up to `max_val`; computed in float32.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.image.psnr(tf.fill([2, 2, 1], 0.5), tf.fill([2, 2, 1], 0.6), 1.0))
+    tf.Tensor(19.999998, shape=(), dtype=float32)
+    """
+    if not hasattr(a, "dtype"):
+        raise AttributeError(f"'{type(a).__name__}' object has no attribute 'dtype'")
+    a, b = as_tensor(a), as_tensor(b)
+    peak = convert_image_dtype(cast(max_val, a.dtype), torch.float32)
+    a = convert_image_dtype(a, torch.float32)
+    b = convert_image_dtype(b, torch.float32)
+    mse = reduce_mean(squared_difference(a, b), [-3, -2, -1])
+    first = 20 * log(peak) / log(constant(10.0))
+    value = subtract(first, np.float32(10 / np.log(10)) * log(mse))
+    _verify_compatible(a, b)
+    return identity(value)
 
 
 def ssim(img1: Any, img2: Any, max_val: Any, filter_size: int = 11,
