@@ -441,6 +441,8 @@ _KERNEL_NAMES = {torch.float16: "DT_HALF", torch.bfloat16: "DT_BFLOAT16"}
 
 
 def _special(op: str, kernel: Fn, name: str, doc: str) -> Callable[..., torch.Tensor]:
+    """`tf.math.special.<name>`: TF op `op` computed by `kernel`, documented by `doc`
+    (a summary, then an example), to which TF's arguments, result and errors are added."""
     def special(x: Any, name: Optional[str] = None) -> torch.Tensor:
         t = as_tensor(x)
         dtype = t.dtype
@@ -456,7 +458,17 @@ def _special(op: str, kernel: Fn, name: str, doc: str) -> Callable[..., torch.Te
         return call(op, kernel, (t,), t)
 
     special.__name__ = special.__qualname__ = name
-    special.__doc__ = doc + """
+    summary, example = doc.split("\n\n    >>>", 1)
+    special.__doc__ = summary + """
+
+    Args:
+      x: A float32 or float64 `Tensor`.
+      name: A name for the operation (ignored).
+
+    Returns:
+      A `Tensor` like `x`.
+
+    >>>""" + example + """
     Raises:
       InvalidArgumentError: for an integer or complex `x`.
       NotFoundError: for half or bfloat16 (TF has no kernel for them).
@@ -467,13 +479,6 @@ def _special(op: str, kernel: Fn, name: str, doc: str) -> Callable[..., torch.Te
 dawsn = _special("Dawsn", _dawsn, "dawsn", """Dawson's integral
     `exp(-x^2) * integral from 0 to x of exp(t^2) dt`, elementwise.
 
-    Args:
-      x: A float32 or float64 `Tensor`.
-      name: A name for the operation (ignored).
-
-    Returns:
-      A `Tensor` like `x`.
-
     >>> import tftape_torch as tf
     >>> print(tf.math.special.dawsn(tf.constant([-1.0, 0.5, 2.0])))
     tf.Tensor([-0.5380795  0.4244364  0.3013404], shape=(3,), dtype=float32)
@@ -482,26 +487,12 @@ expint = _special("Expint", _expint, "expint", """The exponential integral
     `Ei(x)`, the principal value of the integral from -inf to x of `exp(t) / t dt`,
     elementwise (NaN for x < 0, -inf at 0).
 
-    Args:
-      x: A float32 or float64 `Tensor`.
-      name: A name for the operation (ignored).
-
-    Returns:
-      A `Tensor` like `x`.
-
     >>> import tftape_torch as tf
     >>> print(tf.math.special.expint(tf.constant([-1.0, 0.0, 1.0])))
     tf.Tensor([      nan      -inf 1.8951179], shape=(3,), dtype=float32)
 """)
 fresnel_cos = _special("FresnelCos", _fresnel_cos, "fresnel_cos", """The Fresnel cosine
     integral, the integral from 0 to x of `cos(pi t^2 / 2) dt`, elementwise.
-
-    Args:
-      x: A float32 or float64 `Tensor`.
-      name: A name for the operation (ignored).
-
-    Returns:
-      A `Tensor` like `x`.
 
     >>> import tftape_torch as tf
     >>> print(tf.math.special.fresnel_cos(tf.constant([-0.5, 1.0])))
@@ -510,13 +501,6 @@ fresnel_cos = _special("FresnelCos", _fresnel_cos, "fresnel_cos", """The Fresnel
 fresnel_sin = _special("FresnelSin", _fresnel_sin, "fresnel_sin", """The Fresnel sine
     integral, the integral from 0 to x of `sin(pi t^2 / 2) dt`, elementwise.
 
-    Args:
-      x: A float32 or float64 `Tensor`.
-      name: A name for the operation (ignored).
-
-    Returns:
-      A `Tensor` like `x`.
-
     >>> import tftape_torch as tf
     >>> print(tf.math.special.fresnel_sin(tf.constant([-0.5, 1.0])))
     tf.Tensor([-0.06473242  0.43825912], shape=(2,), dtype=float32)
@@ -524,13 +508,6 @@ fresnel_sin = _special("FresnelSin", _fresnel_sin, "fresnel_sin", """The Fresnel
 spence = _special("Spence", _spence, "spence", """Spence's function, the integral from
     1 to x of `log(t) / (1 - t) dt` (the dilogarithm `Li2(1 - x)`), elementwise (NaN
     for x < 0).
-
-    Args:
-      x: A float32 or float64 `Tensor`.
-      name: A name for the operation (ignored).
-
-    Returns:
-      A `Tensor` like `x`.
 
     >>> import tftape_torch as tf
     >>> print(tf.math.special.spence(tf.constant([0.0, 0.5, 2.0])))
