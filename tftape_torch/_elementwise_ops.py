@@ -324,6 +324,8 @@ def rint(x: Any, name: Optional[str] = None) -> torch.Tensor:
 def _sign(x: torch.Tensor) -> torch.Tensor:
     if x.is_complex():
         return torch.sgn(x)
+    if x.is_floating_point():  # TF's sign of NaN is NaN; torch's is 0
+        return torch.where(torch.isnan(x), x, torch.sign(x))
     return torch.sign(x)
 
 

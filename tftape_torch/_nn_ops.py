@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Optional, Tuple
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
+from tftape_torch._activation_kernels import elu as elu_kernel
+from tftape_torch._activation_kernels import selu as selu_kernel
 from tftape_torch._array_ops import cast, squeeze, stop_gradient, where, zeros_like
 from tftape_torch._dtypes import FLOATING, dtype_name
 from tftape_torch._elementwise_ops import greater_equal, squared_difference
@@ -114,7 +117,7 @@ def _activation(
 elu = _activation(
     "elu",
     "Elu",
-    F.elu,
+    elu_kernel,
     """`features` where positive, else `exp(features) - 1`.
 
     >>> import tftape_torch as tf
@@ -123,21 +126,10 @@ elu = _activation(
     """,
 )
 
-_SELU_SCALE = 1.0507009873554804934193349852946
-_SELU_ALPHA = 1.6732632423543772848170429916717
-
-
-def _selu(x: torch.Tensor) -> torch.Tensor:
-    # TF's gradient at 0 is `scale` (its kernel selects on `x < 0`); torch's is
-    # `scale * alpha`. The negative branch never overflows (expm1 of x <= 0).
-    negative = (_SELU_SCALE * _SELU_ALPHA) * torch.expm1(torch.clamp(x, max=0.0))
-    return torch.where(x < 0, negative, _SELU_SCALE * x)
-
-
 selu = _activation(
     "selu",
     "Selu",
-    _selu,
+    selu_kernel,
     """`scale * elu(features, alpha)` with the self-normalizing constants.
 
     >>> import tftape_torch as tf
@@ -195,15 +187,21 @@ def leaky_relu(features: Any, alpha: float = 0.2, name: Optional[str] = None) ->
     x = number_input(features, "LeakyRelu")
     if x.dtype not in FLOATING:
         x = cast(x, torch.float32)
-    return call("LeakyRelu", _leaky, (x,), x, float(alpha))
+    # TF's `alpha` is a float attr: float32, whatever the features' dtype.
+    return call("LeakyRelu", _leaky, (x,), x, float(np.float32(alpha)))
+
+
+# TF's composite casts these Python floats to the features' dtype through a float32
+# tensor (`math_ops.cast(0.044715, features.dtype)`): float32 values, in float64 too.
+_GELU_CUBIC = float(np.float32(0.044715))
+_GELU_SQRT_HALF = float(np.float32(0.7071067811865476))
 
 
 def _gelu(x: torch.Tensor, approximate: bool) -> torch.Tensor:
     if approximate:
-        cube = 0.044715 * torch.pow(x, 3)
-        inner = 0.7978845608028654 * (x + cube)
+        inner = 0.7978845608028654 * (x + _GELU_CUBIC * torch.pow(x, 3))
         return 0.5 * x * (1.0 + torch.tanh(inner))
-    return 0.5 * x * (1.0 + torch.erf(x / 1.4142135623730951))
+    return 0.5 * x * torch.erfc(torch.neg(x) * _GELU_SQRT_HALF)
 
 
 def gelu(features: Any, approximate: bool = False, name: Optional[str] = None) -> torch.Tensor:

@@ -18,6 +18,7 @@ from typing import Any, Callable, Optional, Tuple
 import numpy as np
 import torch
 
+from tftape_torch._activation_kernels import softsign as softsign_kernel
 from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name
 from tftape_torch._kernels import divide as divide_kernel
 from tftape_torch._kernels import multiply_no_nan as multiply_no_nan_kernel
@@ -54,7 +55,14 @@ __all__ = [
 _REAL = "bfloat16, half, float, double"
 
 
-lgamma = float_unary("lgamma", "Lgamma", torch.lgamma, """`log(|Gamma(x)|)`, elementwise.
+def _lgamma_kernel(x: torch.Tensor) -> torch.Tensor:
+    # TF's gradient, `grad * digamma(x)`, with TF's digamma (NaN at 0) and its exact
+    # second derivative.
+    return with_partials(x, x, lambda a, _: torch.lgamma(a),
+                         lambda a, _: (lambda: _digamma_kernel(a), None))
+
+
+lgamma = float_unary("lgamma", "Lgamma", _lgamma_kernel, """`log(|Gamma(x)|)`, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.math.lgamma(tf.constant([1.0, 3.0])))
@@ -66,8 +74,12 @@ def _digamma(x: torch.Tensor) -> torch.Tensor:
     return torch.where(x == 0, nan, torch.digamma(x))
 
 
-digamma = float_unary("digamma", "Digamma", _digamma, """`d/dx lgamma(x)`, elementwise (NaN at
-    0 and the negative integers).
+def _digamma_kernel(x: torch.Tensor) -> torch.Tensor:
+    return _polygamma_order_kernel(0, x)
+
+
+digamma = float_unary("digamma", "Digamma", _digamma_kernel, """`d/dx lgamma(x)`, elementwise
+    (NaN at 0 and the negative integers).
 
     >>> import tftape_torch as tf
     >>> print(tf.math.digamma(tf.constant([1.0])))
@@ -100,11 +112,7 @@ def erfcinv(x: Any, name: Optional[str] = None) -> torch.Tensor:
     return -ndtri(0.5 * t) * np.sqrt(0.5)
 
 
-def _softsign(x: torch.Tensor) -> torch.Tensor:
-    return x / (1 + torch.abs(x))
-
-
-softsign = float_unary("softsign", "Softsign", _softsign, """`x / (1 + |x|)`, elementwise.
+softsign = float_unary("softsign", "Softsign", softsign_kernel, """`x / (1 + |x|)`, elementwise.
 
     >>> import tftape_torch as tf
     >>> print(tf.math.softsign(tf.constant([-3.0, 1.0])))
@@ -287,24 +295,38 @@ def _zeta_values(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
     even = (x == torch.floor(x)) & (torch.remainder(x, 2) == 0)
     nan = torch.full((), float("nan"), dtype=x.dtype, device=x.device)
     pole_nan = _nonpositive_integer(q) & ~even & (x != 1)
-    return torch.where(pole_nan, nan, torch.special.zeta(x, q))
+    value = torch.where(pole_nan, nan, torch.special.zeta(x, q))
+    # At q = +inf TF's series gives the limit 0 (for x > 1), torch's NaN.
+    return torch.where((q == float("inf")) & (x > 1), torch.zeros_like(value), value)
+
+
+def _polygamma_of_order(order: int, x: torch.Tensor) -> torch.Tensor:
+    """TF's `Polygamma` kernel (Eigen's) at one non-negative integer `order`: digamma
+    for 0, else `(-1)^(order+1) * exp(lgamma(order + 1)) * zeta(order + 1, x)`, with
+    TF's zeta at the poles. (torch's own order-1 polygamma, its trigamma, is up to
+    1.5e-9 off in float64; its zeta is exact.)"""
+    if order == 0:
+        return _digamma(x)
+    n = torch.full((), float(order + 1), dtype=x.dtype, device=x.device)
+    factorial = torch.exp(torch.lgamma(n))
+    return ((-1.0 if order % 2 == 0 else 1.0) * factorial) * _zeta_values(n, x)
+
+
+def _polygamma_order_kernel(order: int, x: torch.Tensor) -> torch.Tensor:
+    """`_polygamma_of_order(order, x)`, differentiable in `x` through the next order,
+    to any order (TF's `Digamma` and `Polygamma` gradients)."""
+    return with_partials(x, x, lambda a, _: _polygamma_of_order(order, a),
+                         lambda a, _: (lambda: _polygamma_order_kernel(order + 1, a), None))
 
 
 def _polygamma_values(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    # TF's kernel: NaN unless `a` is a non-negative integer; digamma for 0; else
-    # (-1)^(a+1) a! zeta(a + 1, x), with TF's zeta at the poles. torch's polygamma takes
-    # one integer order: one evaluation per order present (a host read of the orders).
+    # TF's kernel: NaN unless `a` is a non-negative integer. Each order present is one
+    # evaluation (a host read of the orders).
     a, x = torch.broadcast_tensors(a, x)
     out = torch.full((), float("nan"), dtype=x.dtype, device=x.device).expand(x.shape)
     valid = (a >= 0) & (a == torch.floor(a))
     for order in torch.unique(a[valid]).tolist():
-        if order == 0:
-            value = _digamma(x)
-        else:
-            value = torch.polygamma(int(order), x)
-            if order % 2 == 0:  # zeta(odd, pole) is NaN in TF
-                value = torch.where(_nonpositive_integer(x), torch.nan, value)
-        out = torch.where(a == order, value, out)
+        out = torch.where(a == order, _polygamma_of_order(int(order), x), out)
     return out
 
 

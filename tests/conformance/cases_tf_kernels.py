@@ -1,0 +1,128 @@
+"""Ops whose TF kernels round or differentiate otherwise than torch's own, against
+TensorFlow 2.21 at the points where they part: `elu`/`selu` (TF's `exp(x) - 1`, so
+small negative inputs give 0, and gradients selected on the activation), `softsign`
+(TF's `SoftsignGrad`: 0 at infinity; no second or forward-mode derivative),
+`gelu` (TF's composite with its float32-rounded constants, also in float64),
+`leaky_relu` (`alpha` a float32 attribute), `sign` of NaN, and the polygamma family
+in float64 (`digamma`'s and `lgamma`'s derivatives through TF's zeta-based polygamma,
+where torch's trigamma is 1e-9 off; `zeta` at +inf).
+
+Found by a sweep of every unary `tf.math`/`tf.nn` op over special points against TF.
+Answers live in `golden/cases_tf_kernels.json`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.conformance.harness import raises, tolerance
+
+F32 = {"rtol": 2e-7, "atol": 1e-30}
+F64 = {"rtol": 2e-15, "atol": 1e-300}
+
+_SMALL = [-3.0, -1e-7, -3e-8, -1e-8, -1e-16, -1e-17, 0.0, 1e-8, 0.7, 2.5]
+_WIDE = [-np.inf, -30.0, -3.0, -0.5, 0.0, 0.5, 3.0, 30.0, np.inf]
+
+
+def _derivatives(tf, fn, values, dtype, second=True):
+    x = tf.constant(np.array(values, dtype))
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = fn(x)
+        g = inner.gradient(y, x)
+    out = {"y": y, "grad": g}
+    if second:
+        out["second"] = outer.gradient(g, x)
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x) * 0.5) as acc:
+            z = fn(x)
+        out["jvp"] = acc.jvp(z)
+    return out
+
+
+def _both(tf, fn, values, second=True):
+    return {dtype: _derivatives(tf, fn, values, dtype, second) for dtype in ("float32", "float64")}
+
+
+@tolerance(**F32)
+def case_elu_near_zero(tf):
+    return _both(tf, tf.nn.elu, _SMALL)
+
+
+@tolerance(**F32)
+def case_selu_near_zero(tf):
+    return _both(tf, tf.nn.selu, _SMALL)
+
+
+@tolerance(**F32)
+def case_softsign_first_derivative(tf):
+    return _both(tf, tf.nn.softsign, _WIDE, second=False)
+
+
+def case_softsign_has_no_second_derivative(tf):
+    x = tf.constant([0.5, -2.0])
+
+    def second():
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.math.softsign(x)
+            g = inner.gradient(y, x)
+        return outer.gradient(g, x)
+
+    def forward():
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            y = tf.nn.softsign(x)
+        return acc.jvp(y)
+
+    return {"second": raises(second), "forward": raises(forward)}
+
+
+@tolerance(rtol=1e-13, atol=1e-14)
+def case_gelu_float64_constants(tf):
+    # float64 only: in float32 the approximate form's gradient cancels at x = -3 and
+    # the two kernels' roundings part by 5e-6 relative (both are float32-accurate); in
+    # float64 it cancels at x = -6 (terms of order 1, a result of 8e-10: the atol).
+    # float32-rounded constants would move the values by 1e-8.
+    values = [-6.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 4.0]
+    return {"exact": _derivatives(tf, tf.nn.gelu, values, "float64", second=False),
+            "approximate": _derivatives(tf, lambda x: tf.nn.gelu(x, approximate=True),
+                                        values, "float64", second=False)}
+
+
+@tolerance(**F32)
+def case_leaky_relu_alpha_is_float32(tf):
+    values = [-3.0, -1.0, -0.5, 0.0, 2.0]
+    return {"default": _both(tf, tf.nn.leaky_relu, values, second=False),
+            "alpha_0.01": _both(tf, lambda x: tf.nn.leaky_relu(x, alpha=0.01), values,
+                                second=False)}
+
+
+def case_sign_of_nan(tf):
+    return {dtype: tf.sign(tf.constant(np.array([np.nan, -2.0, -0.0, 0.0, 3.0, np.inf],
+                                                dtype)))
+            for dtype in ("float32", "float64")}
+
+
+@tolerance(**F64)
+def case_polygamma_family_float64(tf):
+    values = [0.01, 0.5, 1.0, 2.0, 3.7, 10.0, 100.0, -0.5, -2.3, np.inf]
+    return {
+        "digamma": _derivatives(tf, tf.math.digamma, values, "float64"),
+        "lgamma": _derivatives(tf, tf.math.lgamma, [v for v in values if v < 50], "float64"),
+        "polygamma": {
+            str(n): _derivatives(tf, lambda x, n=n: tf.math.polygamma(
+                tf.constant(float(n), tf.float64), x), values, "float64", second=False)
+            for n in (1, 2, 3)},
+        "zeta_at_inf": tf.math.zeta(tf.constant([2.0, 3.0, 1.5], tf.float64),
+                                    tf.constant(np.inf, tf.float64)),
+    }
+
+
+@tolerance(rtol=2e-6, atol=1e-30)
+def case_polygamma_family_float32(tf):
+    values = [0.01, 0.5, 1.0, 2.0, 3.7, 10.0, -0.5, -2.3]
+    return {"digamma": _derivatives(tf, tf.math.digamma, values, "float32"),
+            "lgamma": _derivatives(tf, tf.math.lgamma, values, "float32")}
