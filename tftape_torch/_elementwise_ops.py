@@ -19,6 +19,8 @@ import torch
 import torch.nn.functional as F
 
 from tftape_torch._dtypes import COMPLEX, FLOATING, INTEGER, dtype_name
+from tftape_torch._kernels import floor_divide as floor_divide_kernel
+from tftape_torch._kernels import floor_mod as floor_mod_kernel
 from tftape_torch._op_call import (
     as_tensor,
     call,
@@ -454,7 +456,7 @@ def floordiv(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
 def _floor_divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     if a.dtype in INTEGER and builtins.bool(torch.any(b == 0)):
         raise InvalidArgumentError(None, None, "Integer division by zero [Op:FloorDiv]")
-    return torch.div(a, b, rounding_mode="floor")
+    return floor_divide_kernel(a, b)
 
 
 def floormod(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
@@ -467,7 +469,7 @@ def floormod(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     a, b = match_operands(x, y, "FloorMod")
     if a.dtype in INTEGER:
         return call("FloorMod", without_gradient(_int_mod), (a, b), a, b)
-    return call("FloorMod", _float_mod, (a, b), a, b)
+    return call("FloorMod", floor_mod_kernel, (a, b), a, b)
 
 
 def _int_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -476,9 +478,6 @@ def _int_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.remainder(a, b)
 
 
-def _float_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    # TF's gradient: `grad` for x, `-grad * floor(x / y)` for y: torch's remainder.
-    return torch.remainder(a, b)
 
 
 def _truncate_divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -488,15 +487,14 @@ def _truncate_divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def truncatediv(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
-    """`x / y` rounded towards zero, elementwise (no gradient: TF has none registered).
+    """`x / y` rounded towards zero, elementwise (no gradient, as in TF: None).
 
     >>> import tftape_torch as tf
     >>> print(tf.truncatediv(tf.constant([7, -7]), 2))
     tf.Tensor([ 3 -3], shape=(2,), dtype=int32)
     """
     a, b = match_operands(x, y, "TruncateDiv")
-    return call("TruncateDiv", unregistered_gradient("TruncateDiv", _truncate_divide),
-                (a, b), a, b)
+    return call("TruncateDiv", without_gradient(_truncate_divide), (a, b), a, b)
 
 
 def _truncate_mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

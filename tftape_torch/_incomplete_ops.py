@@ -150,13 +150,22 @@ def _outside(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return (a <= 0) | (x < 0)
 
 
+def _with_tf_edges(a: torch.Tensor, x: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+    """`value` with Eigen's answers at its edges: NaN outside the domain or for a NaN
+    operand, 0 for `a = x = +inf` (for `P` and `Q` both)."""
+    both_inf = (a == float("inf")) & (x == float("inf"))
+    value = torch.where(both_inf, torch.zeros_like(value), value)
+    return torch.where(_outside(a, x) | torch.isnan(a) | torch.isnan(x), torch.nan, value)
+
+
 def _lower(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    # Eigen checks `x == 0` (P = 0) before the domain.
-    return torch.where(_outside(a, x) & (x != 0), torch.nan, torch.special.gammainc(a, x))
+    # Eigen checks `x == 0` (P = 0, whatever `a` is) before anything else.
+    value = _with_tf_edges(a, x, torch.special.gammainc(a, x))
+    return torch.where(x == 0, torch.zeros_like(value), value)
 
 
 def _upper(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    return torch.where(_outside(a, x), torch.nan, torch.special.gammaincc(a, x))
+    return _with_tf_edges(a, x, torch.special.gammaincc(a, x))
 
 
 def _igamma_kernel(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

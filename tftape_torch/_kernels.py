@@ -63,7 +63,8 @@ from tftape_torch._torch_internals import (
 )
 
 __all__ = [
-    "complex_det", "complex_slogdet", "cumprod", "divide", "maximum", "minimum",
+    "complex_det", "complex_slogdet", "cumprod", "divide", "floor_divide", "floor_mod",
+    "maximum", "minimum",
     "multiply_no_nan", "needs_grad", "pow", "rpow", "scan", "sqrt", "stitch",
     "visible_to_modes", "with_partials", "zero_for",
 ]
@@ -387,6 +388,35 @@ def divide(x: Any, y: Any) -> torch.Tensor:
         elif not (_inexact(x) and needs_grad(x, y)):
             return torch.div(x, y)
     return apply_function(_Div, x, y)
+
+
+def _as_operand(value: Any, like: torch.Tensor) -> torch.Tensor:
+    if isinstance(value, torch.Tensor):
+        return value
+    return torch.full((), value, dtype=like.dtype, device=like.device)
+
+
+def floor_divide(x: Any, y: Any) -> torch.Tensor:
+    """TF's `FloorDiv`: `floor(x / y)` for floating operands (torch's floor division
+    corrects the quotient's rounding, so `1.0 // 0.1` is 9 there and 10 in TF), torch's
+    integer floor division otherwise. One side may be a Python number.
+
+    >>> float(floor_divide(torch.tensor(1.0), 0.1))
+    10.0
+    """
+    with _DisableSubclass():
+        tensor = x if isinstance(x, torch.Tensor) else y
+        a, b = _as_operand(x, tensor), _as_operand(y, tensor)
+        if tensor.is_floating_point():
+            return torch.floor(torch.div(a, b))
+        return torch.div(a, b, rounding_mode="floor")
+
+
+def floor_mod(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """TF's `FloorMod` on floating tensors: torch's remainder (the same values), with
+    TF's gradient in `y`, `-grad * floor(x / y)` (TF's `FloorDiv`, not torch's)."""
+    return with_partials(x, y, torch.remainder, lambda a, b: (
+        torch.ones((), dtype=a.dtype, device=a.device), lambda: -floor_divide(a, b)))
 
 
 def _mul_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

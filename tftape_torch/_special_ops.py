@@ -324,7 +324,7 @@ def _polygamma_values(a: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     # evaluation (a host read of the orders).
     a, x = torch.broadcast_tensors(a, x)
     out = torch.full((), float("nan"), dtype=x.dtype, device=x.device).expand(x.shape)
-    valid = (a >= 0) & (a == torch.floor(a))
+    valid = (a >= 0) & (a == torch.floor(a)) & torch.isfinite(a)
     for order in torch.unique(a[valid]).tolist():
         out = torch.where(a == order, _polygamma_of_order(int(order), x), out)
     return out

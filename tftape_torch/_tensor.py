@@ -497,16 +497,22 @@ def _check_divisor(divisor: Any, dividend: Any, name: str) -> None:
 def _floordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
     # TF: FloorDiv is recorded but not differentiable (gradient None)
     _check_divisor(b, a, "FloorDiv")
-    return _recorded_ops.without_gradient(_Tensor.__floordiv__)(a, b)
+    return _recorded_ops.without_gradient(_kernels.floor_divide)(a, b)
 
 
 def _rfloordiv(a: torch.Tensor, b: Any) -> torch.Tensor:
     _check_divisor(a, b, "FloorDiv")
-    return _recorded_ops.without_gradient(_Tensor.__rfloordiv__)(a, b)
+    return _recorded_ops.without_gradient(_floor_divide_reflected)(a, b)
+
+
+def _floor_divide_reflected(a: torch.Tensor, b: Any) -> torch.Tensor:
+    return _kernels.floor_divide(b, a)
 
 
 def _mod(a: torch.Tensor, b: Any) -> torch.Tensor:
     _check_divisor(b, a, "FloorMod")
+    if isinstance(b, _Tensor) and _Base.is_floating_point(a):
+        return _kernels.floor_mod(a, b)  # TF's gradient in `b`
     return _Base.remainder(a, b)
 
 

@@ -5,9 +5,12 @@ small negative inputs give 0, and gradients selected on the activation), `softsi
 `gelu` (TF's composite with its float32-rounded constants, also in float64),
 `leaky_relu` (`alpha` a float32 attribute), `sign` of NaN, and the polygamma family
 in float64 (`digamma`'s and `lgamma`'s derivatives through TF's zeta-based polygamma,
-where torch's trigamma is 1e-9 off; `zeta` at +inf).
+where torch's trigamma is 1e-9 off; `zeta` at +inf), floor division of floats
+(`floor(x / y)`, and `FloorMod`'s gradient through it; `TruncateDiv` without a
+gradient) and the edges of `igamma`/`igammac`.
 
-Found by a sweep of every unary `tf.math`/`tf.nn` op over special points against TF.
+Found by sweeping the unary and binary `tf.math`/`tf.nn` ops over special points
+against TF.
 Answers live in `golden/cases_tf_kernels.json`.
 """
 
@@ -126,3 +129,41 @@ def case_polygamma_family_float32(tf):
     values = [0.01, 0.5, 1.0, 2.0, 3.7, 10.0, -0.5, -2.3]
     return {"digamma": _derivatives(tf, tf.math.digamma, values, "float32"),
             "lgamma": _derivatives(tf, tf.math.lgamma, values, "float32")}
+
+
+def _division_operands(tf, dtype):
+    a = tf.constant(np.array([1.0, 7.0, -7.0, 0.3, 5.0, -2.0, 0.5, 3.0], dtype))
+    b = tf.constant(np.array([0.1, 0.7, 0.7, 0.1, 0.5, np.inf, -np.inf, -0.7], dtype))
+    return a, b
+
+
+def case_floor_division_of_floats(tf):
+    """TF's `FloorDiv` is `floor(x / y)` (`1.0 // 0.1` is 10; torch's floor division
+    says 9); `FloorMod`'s gradient in `y` is `-floor(x / y)`; `TruncateDiv` has no
+    gradient (None)."""
+    out = {}
+    for dtype in ("float32", "float64"):
+        a, b = _division_operands(tf, dtype)
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch([a, b])
+            results = {"floordiv": tf.math.floordiv(a, b), "operator": a // b,
+                       "reflected": 1.0 // b, "floormod": tf.math.floormod(a, b),
+                       "mod_operator": a % b, "truncatediv": tf.truncatediv(a, b)}
+        out[dtype] = {
+            "values": results,
+            "floormod_grad": tape.gradient(results["floormod"], [a, b]),
+            "mod_operator_grad": tape.gradient(results["mod_operator"], [a, b]),
+            "floordiv_grad": tape.gradient(results["floordiv"], [a, b]),
+            "truncatediv_grad": tape.gradient(results["truncatediv"], [a, b]),
+        }
+    return out
+
+
+def case_incomplete_gamma_edges(tf):
+    a = [-2.0, -0.5, 0.0, np.inf, np.inf, -np.inf, np.nan, np.nan, 2.0, np.inf, 1.0, 0.5]
+    x = [0.0, 0.0, 0.0, np.inf, np.nan, 0.0, 0.0, np.inf, np.inf, 3.0, np.nan, -1.0]
+    return {dtype: {"igamma": tf.math.igamma(tf.constant(np.array(a, dtype)),
+                                             tf.constant(np.array(x, dtype))),
+                    "igammac": tf.math.igammac(tf.constant(np.array(a, dtype)),
+                                               tf.constant(np.array(x, dtype)))}
+            for dtype in ("float32", "float64")}
