@@ -624,6 +624,11 @@ def _arg_extreme(
 def _arg_body(fn: Any, x: torch.Tensor, dim: int, out_dtype: torch.dtype) -> torch.Tensor:
     if x.dtype == torch.bool:
         x = x.to(torch.uint8)
+    elif x.is_floating_point():
+        # TF's kernels never pick a NaN (no comparison with it holds): the first
+        # extreme of the other values, else index 0. torch's take NaN as the extreme.
+        fill = float("-inf") if fn is torch.argmax else float("inf")
+        x = torch.where(torch.isnan(x), torch.full((), fill, dtype=x.dtype, device=x.device), x)
     return fn(x, dim).to(out_dtype)
 
 

@@ -36,6 +36,7 @@ from tftape_torch._op_call import (
     number_input,
 )
 from tftape_torch._operator_dispatch import LinalgDispatchable, matmul_with_operator
+from tftape_torch._prod_kernel import reduce_prod as prod_kernel
 from tftape_torch._tensor import (
     EagerTensor,
     operator_matmul,
@@ -173,15 +174,7 @@ def _mean(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -
 
 
 def _prod(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
-    dims = _all_axes(x, axes)
-    out = x
-    for a in sorted(dims, reverse=True):
-        out = torch.prod(out, dim=a, keepdim=True, dtype=_DTYPE_GET(x))
-    if not dims:
-        out = out.clone()
-    if not keepdims:
-        out = out.reshape([d for i, d in enumerate(x.shape) if i not in dims])
-    return out
+    return prod_kernel(x, _all_axes(x, axes), keepdims)
 
 
 def _empty_extreme(

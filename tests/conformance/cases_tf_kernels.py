@@ -167,3 +167,36 @@ def case_incomplete_gamma_edges(tf):
                     "igammac": tf.math.igammac(tf.constant(np.array(a, dtype)),
                                                tf.constant(np.array(x, dtype)))}
             for dtype in ("float32", "float64")}
+
+
+def case_argmax_argmin_skip_nan(tf):
+    """TF's ArgMax/ArgMin never pick a NaN (torch's take it as the extreme)."""
+    n = np.nan
+    x = tf.constant([[n, 1.0, 2.0], [1.0, n, 0.0], [n, n, n], [3.0, 3.0, n],
+                     [-np.inf, n, -np.inf]])
+    return {"argmax_1": tf.argmax(x, 1), "argmin_1": tf.argmin(x, 1),
+            "argmax_0": tf.argmax(x, 0), "argmin_0": tf.argmin(x, 0)}
+
+
+@tolerance(rtol=1e-13, atol=1e-300)
+def case_reduce_prod_gradient(tf):
+    """TF's `_ProdGrad`: products of the other entries, never a division, so finite
+    next to an infinity; second derivatives through TF's `Cumprod` gradient."""
+    out = {}
+    values = {"plain": [[0.5, -1.5, 2.0], [1.2, 0.3, -0.7]],
+              "zeros": [[0.0, -1.5, 2.0], [0.0, 0.0, -0.7]],
+              "inf": [[np.inf, 1.0, 2.0], [1.0, 2.0, 3.0]]}
+    for name, v in values.items():
+        for axis in (None, 0, 1):
+            x = tf.constant(np.array(v, np.float64))
+            with tf.GradientTape() as outer:
+                outer.watch(x)
+                with tf.GradientTape() as inner:
+                    inner.watch(x)
+                    y = tf.reduce_prod(x, axis=axis, keepdims=axis == 1)
+                g = inner.gradient(y, x)
+            entry = {"y": y, "grad": g}
+            if name != "inf":
+                entry["second"] = outer.gradient(g, x)
+            out[f"{name}_{axis}"] = entry
+    return out
