@@ -36,6 +36,7 @@ from tftape_torch._op_call import (
     match_operands,
 )
 from tftape_torch._operator_dispatch import LinalgDispatchable, matvec_with_operator
+from tftape_torch._recorded_ops import failing_gradient
 from tftape_torch._tensor import EagerTensor
 from tftape_torch.errors import FailedPreconditionError, InvalidArgumentError
 
@@ -694,7 +695,9 @@ def lstsq(
     fast: builtins.bool = True,
     name: Optional[str] = None,
 ) -> torch.Tensor:
-    """Least-squares solution of `matrix @ x = rhs` (TF's fast path: normal equations).
+    """Least-squares solution of `matrix @ x = rhs`: by the normal equations (`fast`,
+    with `l2_regularizer`), or the minimum-norm solution (`fast=False`, which has no
+    gradient, as in TF).
 
     >>> import tftape_torch as tf
     >>> print(tf.linalg.lstsq([[1.0], [1.0]], [[1.0], [3.0]]))
@@ -708,7 +711,14 @@ def lstsq(
         raise _error("Incompatible shapes: matrix and right-hand side rows differ",
                      "MatrixSolveLs")
     l2 = float(l2_regularizer.item() if isinstance(l2_regularizer, _Tensor) else l2_regularizer)
+    if not fast:  # TF: a complete orthogonal decomposition's minimum-norm solution (no
+        # `l2_regularizer`, rank-deficient matrices too), which TF does not differentiate
+        return call("MatrixSolveLs", _LSTSQ_ROBUST, (a, b), a, b)
     return call("MatrixSolveLs", _lstsq, (a, b), a, b, l2)
+
+
+_LSTSQ_ROBUST = failing_gradient(lambda: ValueError("Gradient not defined for fast=False"),
+                                 lambda a, b: torch.linalg.pinv(a) @ b)
 
 
 # ---------------------------------------------------------------------------

@@ -200,3 +200,29 @@ def case_reduce_prod_gradient(tf):
                 entry["second"] = outer.gradient(g, x)
             out[f"{name}_{axis}"] = entry
     return out
+
+
+@tolerance(rtol=1e-7, atol=1e-9)
+def case_lstsq_robust(tf):
+    """`lstsq(fast=False)`: the minimum-norm least-squares solution (TF's complete
+    orthogonal decomposition; `l2_regularizer` ignored), for ill-conditioned,
+    rank-deficient and underdetermined systems, and TF's ValueError for its gradient.
+    (The normal equations of the fast path are 1.5% off on the ill-conditioned one and
+    NaN on the rank-deficient one.)"""
+    a = tf.constant([[1.0, 2.0], [2.0, 4.000001], [3.0, 6.0]], tf.float64)
+    deficient = tf.constant([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]], tf.float64)
+    b = tf.constant([[1.0], [2.0], [3.5]], tf.float64)
+
+    def gradient():
+        with tf.GradientTape() as tape:
+            tape.watch(a)
+            y = tf.linalg.lstsq(a, b, fast=False)
+        return tape.gradient(y, a)
+
+    return {
+        "ill_conditioned": tf.linalg.lstsq(a, b, fast=False),
+        "l2_ignored": tf.linalg.lstsq(a, b, l2_regularizer=0.5, fast=False),
+        "rank_deficient": tf.linalg.lstsq(deficient, b, fast=False),
+        "underdetermined": tf.linalg.lstsq(tf.transpose(deficient), b[:2], fast=False),
+        "gradient": raises(gradient),
+    }
