@@ -150,6 +150,21 @@ def test_keras_optimizer_updates_a_tf_variable_and_value_stays_callable(tf: Any)
     assert str(v.value()) == "tf.Tensor([0.5 1.5], shape=(2,), dtype=float32)"
 
 
+def test_a_scalar_variables_numpy_is_a_numpy_scalar_as_tfs(tf: Any) -> None:
+    # TF 2.21: `tf.keras.Variable(3.0).numpy()` is `np.float32(3.0)` and a fresh
+    # optimizer's `iterations.numpy()` shows `np.int64(0)`; Keras's torch backend gave
+    # 0-d arrays (`array(3., dtype=float32)`), which print and type-check differently.
+    scalar = tf.keras.Variable(3.0).numpy()
+    assert type(scalar) is np.float32 and repr(scalar) == "np.float32(3.0)"
+    iterations = tf.keras.optimizers.SGD().iterations.numpy()
+    assert isinstance(iterations, np.integer) and iterations == 0
+    vector = tf.keras.Variable([1.0, 2.0]).numpy()
+    assert type(vector) is np.ndarray and vector.tolist() == [1.0, 2.0]
+    metric = tf.keras.metrics.Mean()
+    metric.update_state([1.0, 2.0])
+    assert type(metric.count.numpy()) is np.float32 and metric.count.numpy() == 2.0
+
+
 def test_torch_tensors_in_give_torch_tensors_out(tf: Any) -> None:
     import torch
 

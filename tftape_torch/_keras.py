@@ -15,6 +15,8 @@ first time `tf.keras` is read (importing `tftape_torch` never imports Keras):
 * TF's exception classes raised inside a layer's `call` reach the caller as
   themselves (Keras's torch backend would turn them into `RuntimeError`s), with
   Keras's note about the call's arguments in the message;
+* a 0-d variable's `numpy()` is a NumPy scalar, as TF's (Keras's torch backend gives
+  a 0-d array);
 * `keras.utils.set_random_seed` does not import TensorFlow;
 * `fit`, `evaluate` and `predict` take this package's `tf.data` datasets
   (`_keras_datasets`).
@@ -42,6 +44,7 @@ import threading
 from types import ModuleType
 from typing import Any, Callable, Optional
 
+import numpy as np
 import torch
 
 from tftape_torch import _structure
@@ -164,6 +167,7 @@ def _install(keras: Any) -> None:
         note_created(self, self.trainable)
 
     variable_class.__init__ = init
+    variable_class.numpy = _variable_numpy
     Layer.__call__ = _layer_call(Layer.__call__, global_state)
     Loss.__call__ = _loss_call(Loss.__call__)
     _tf_results(Metric)
@@ -175,6 +179,18 @@ def _install(keras: Any) -> None:
     lazy_tensorflow.__class__ = _tensorflow_if_imported(type(lazy_tensorflow))
     install_dataset_adapter(data_adapters, DataAdapter)  # fit/evaluate/predict on tf.data
     variable_class._tftape_installed = True
+
+
+def _variable_numpy(self: Any) -> Any:
+    """`Variable.numpy()`: the variable's value as a NumPy array, or as a NumPy scalar
+    for a 0-d variable, as TF's `numpy()` gives it (Keras's torch backend gives a 0-d
+    array: `optimizer.iterations.numpy()` would show `array(0, dtype=int32)`).
+
+    Returns:
+      A new `np.ndarray`, or a NumPy scalar (`np.float32(1.0)`) for a 0-d variable.
+    """
+    array = np.array(self)
+    return array[()] if array.ndim == 0 else array
 
 
 def _torch_slice(self: Any, indices: Any) -> Any:

@@ -61,6 +61,10 @@ GUIDES = (
     "data",
     "mlp_core",
     "effective_tf2",
+    "dcgan",
+    "cvae",
+    "quickstart_advanced",
+    "custom_training_walkthrough",
 )
 
 DROP_IN_IMPORT = "import tftape_torch as tf"
