@@ -169,8 +169,10 @@ def _mean(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -
     if _DTYPE_GET(x) in INEXACT:
         return torch.mean(x, dim=dims, keepdim=keepdims)
     count = _math.prod(x.shape[a] for a in dims)
-    total = torch.sum(x, dim=dims, keepdim=keepdims, dtype=_DTYPE_GET(x))
-    return torch.div(total, count, rounding_mode="trunc")
+    # TF sums integers narrower than 64 bits in a wide accumulator (the mean of uint8
+    # [200, 200, 100] is 166, not the wrapped sum's 81 / 3), int64 in int64.
+    total = torch.sum(x, dim=dims, keepdim=keepdims, dtype=torch.int64)
+    return torch.div(total, count, rounding_mode="trunc").to(_DTYPE_GET(x))
 
 
 def _prod(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:

@@ -226,3 +226,18 @@ def case_lstsq_robust(tf):
         "underdetermined": tf.linalg.lstsq(tf.transpose(deficient), b[:2], fast=False),
         "gradient": raises(gradient),
     }
+
+
+def case_integer_mean_accumulates_wide(tf):
+    """TF's integer `Mean` sums narrower integers in a wide accumulator (no wrap), int64
+    in int64 (wraps), and truncates the quotient."""
+    return {
+        "int8": tf.reduce_mean(tf.constant([100, 100, 100], tf.int8)),
+        "int8_negative": tf.reduce_mean(tf.constant([-100, -100, -100], tf.int8)),
+        "uint8": tf.reduce_mean(tf.constant([200, 200, 100], tf.uint8)),
+        "uint8_axis": tf.reduce_mean(tf.constant([[200, 100], [255, 1]], tf.uint8), axis=0),
+        "int16": tf.reduce_mean(tf.constant([30000, 30000], tf.int16)),
+        "int32": tf.reduce_mean(tf.constant([2**30] * 3, tf.int32)),
+        "int32_truncated": tf.reduce_mean(tf.constant([-7, 0], tf.int32)),
+        "int64_wraps": tf.reduce_mean(tf.constant([2**62] * 3, tf.int64)),
+    }
