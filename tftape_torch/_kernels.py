@@ -63,7 +63,7 @@ from tftape_torch._torch_internals import (
 )
 
 __all__ = [
-    "complex_det", "complex_slogdet", "cumprod", "divide", "floor_divide", "floor_mod",
+    "cumprod", "divide", "floor_divide", "floor_mod",
     "maximum", "minimum",
     "multiply_no_nan", "needs_grad", "pow", "rpow", "scan", "sqrt", "stitch",
     "visible_to_modes", "with_partials", "zero_for",
@@ -619,89 +619,6 @@ def with_partials(x: torch.Tensor, y: torch.Tensor, fn: Callable[..., torch.Tens
         return apply_function(_WithPartials, x, y, fn, partials)
     with _DisableSubclass():
         return fn(x, y)
-
-
-class _ComplexDet(torch.autograd.Function):
-    """TF's `MatrixDeterminant` gradient for complex matrices: `grad * det * inv(a)^H`
-    (the determinant not conjugated, unlike torch's)."""
-
-    @staticmethod
-    def forward(a: torch.Tensor) -> torch.Tensor:
-        with _DisableSubclass():
-            return torch.linalg.det(a)
-
-    @staticmethod
-    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
-        ctx.save_for_backward(inputs[0], output)
-        ctx.save_for_forward(inputs[0], output)
-        ctx.set_materialize_grads(False)
-
-    @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> Optional[torch.Tensor]:
-        if grad is None:  # pruned by a tape: no gradient, not zeros
-            return None
-        a, out = ctx.saved_tensors
-        with _DisableSubclass():
-            return (grad * out)[..., None, None] * torch.linalg.inv(a).mH
-
-    @staticmethod
-    def jvp(ctx: Any, tangent: torch.Tensor) -> torch.Tensor:
-        # TF transposes its gradient function: the determinant conjugated.
-        a, out = ctx.saved_tensors
-        with _DisableSubclass():
-            trace = torch.linalg.solve(a, tangent).diagonal(dim1=-2, dim2=-1).sum(-1)
-            return out.conj() * trace
-
-
-class _ComplexSlogdet(torch.autograd.Function):
-    """TF's `LogMatrixDeterminant` of complex matrices: both outputs complex, the sign's
-    gradient ignored and the log's `grad * inv(a)^H`."""
-
-    @staticmethod
-    def forward(a: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        with _DisableSubclass():
-            sign, logabs = torch.linalg.slogdet(a)
-            return sign, logabs.to(a.dtype)
-
-    @staticmethod
-    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: Any) -> None:
-        ctx.save_for_backward(inputs[0])
-        ctx.save_for_forward(inputs[0])
-        ctx.set_materialize_grads(False)
-
-    @staticmethod
-    def backward(ctx: Any, grad_sign: Any, grad_log: torch.Tensor) -> Optional[torch.Tensor]:
-        (a,) = ctx.saved_tensors
-        if grad_log is None:  # only the sign's gradient, which TF ignores: zeros
-            return None if grad_sign is None else torch.zeros_like(a)
-        with _DisableSubclass():
-            return grad_log[..., None, None] * torch.linalg.inv(a).mH
-
-    @staticmethod
-    def jvp(ctx: Any, tangent: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        (a,) = ctx.saved_tensors
-        with _DisableSubclass():
-            trace = torch.linalg.solve(a, tangent).diagonal(dim1=-2, dim2=-1).sum(-1)
-            return torch.zeros_like(trace), trace
-
-
-@visible_to_modes
-def complex_det(a: torch.Tensor) -> torch.Tensor:
-    """The determinant of each innermost complex matrix, with TF's gradient."""
-    if needs_grad(a):
-        return apply_function(_ComplexDet, a)
-    with _DisableSubclass():
-        return torch.linalg.det(a)
-
-
-@visible_to_modes
-def complex_slogdet(a: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    """TF's `(sign, log|det|)` of each innermost complex matrix: both complex."""
-    if needs_grad(a):
-        return apply_function(_ComplexSlogdet, a)
-    with _DisableSubclass():
-        sign, logabs = torch.linalg.slogdet(a)
-        return sign, logabs.to(a.dtype)
 
 
 def _stitch(index: torch.Tensor, size: int, tail: Tuple[int, ...],

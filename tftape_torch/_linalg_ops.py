@@ -25,9 +25,10 @@ from typing import Any, Optional, Tuple
 
 import torch
 
-from tftape_torch import _kernels
+from tftape_torch._determinant_kernels import det as determinant_kernel
+from tftape_torch._determinant_kernels import matrix_inverse
+from tftape_torch._determinant_kernels import slogdet as slogdet_kernel
 from tftape_torch._diag_band_ops import band_diag, band_diag_part, band_of
-from tftape_torch._dtypes import COMPLEX
 from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
@@ -455,7 +456,7 @@ def solve(matrix: Any, rhs: Any, adjoint: builtins.bool = False, name: Optional[
 
 
 def _inv(a: torch.Tensor, flip: builtins.bool) -> torch.Tensor:
-    return torch.linalg.inv(_mh(a) if flip else a)
+    return matrix_inverse(_mh(a) if flip else a)
 
 
 def inv(input: Any, adjoint: builtins.bool = False, name: Optional[str] = None) -> torch.Tensor:
@@ -486,16 +487,11 @@ def det(input: Any, name: Optional[str] = None) -> torch.Tensor:
     if isinstance(input, LinalgDispatchable):
         return input.determinant(name=name)  # type: ignore[attr-defined]
     a = _matrix(input, "MatrixDeterminant")
-    if a.dtype in COMPLEX:  # TF's gradient does not conjugate the determinant
-        return call("MatrixDeterminant", _kernels.complex_det, (a,), a)
-    return call("MatrixDeterminant", torch.linalg.det, (a,), a)
+    return call("MatrixDeterminant", determinant_kernel, (a,), a)
 
 
 def _slogdet(a: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    if a.is_complex():  # TF: both complex; the sign's gradient ignored
-        return _kernels.complex_slogdet(a)
-    sign, logabs = torch.linalg.slogdet(a)
-    return sign, logabs
+    return slogdet_kernel(a)  # TF: complex logs for complex matrices; no sign gradient
 
 
 def slogdet(input: Any, name: Optional[str] = None) -> Any:

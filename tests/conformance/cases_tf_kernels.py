@@ -241,3 +241,30 @@ def case_integer_mean_accumulates_wide(tf):
         "int32_truncated": tf.reduce_mean(tf.constant([-7, 0], tf.int32)),
         "int64_wraps": tf.reduce_mean(tf.constant([2**62] * 3, tf.int64)),
     }
+
+
+def case_determinant_gradient_at_singular(tf):
+    """TF differentiates `det`/`slogdet` through the inverse, so at a singular matrix
+    the gradient raises its `InvalidArgumentError` (torch's `det` answered zeros, not
+    the adjugate); `inv` of a singular matrix says TF's "Input is not invertible"."""
+    singular = tf.constant([[1.0, 2.0, 3.0], [0.5, 1.0, 2.0], [2.0, 4.0, 6.0]])
+
+    def grad_of(fn):
+        def run():
+            with tf.GradientTape() as tape:
+                tape.watch(singular)
+                y = fn(singular)
+            return tape.gradient(y, singular)
+        return run
+
+    def inverse_message():
+        try:
+            tf.linalg.inv(singular)
+        except Exception as e:  # noqa: BLE001 - the class and message are the answer
+            return f"{type(e).__name__}: {str(e).split('}} ')[-1].split(' [Op:')[0]}"
+        return "returned"
+
+    return {"det": raises(grad_of(tf.linalg.det)),
+            "slogdet": raises(grad_of(lambda m: tf.linalg.slogdet(m)[1])),
+            "inv": inverse_message(),
+            "det_value": tf.linalg.det(singular)}
