@@ -5,10 +5,13 @@ their domain and TF's gradients, and exports the Cephes ports of `_special_cephe
 (`dawsn`, `expint`, `fresnel_cos`, `fresnel_sin`, `spence`).
 
 The values are torch's (`torch.special`), computed in float32 for half tensors where
-torch has no half kernel. TF's kernels (Cephes, through Eigen) answer outside the
-domain where torch gives NaN: `y0`/`y1` are -inf for x < 0 and the `k` functions
-+inf; `y1` at 0 is NaN in half and float32 and -inf in float64. bfloat16 has no
-kernel in TF (`NotFoundError`); integers are refused (`InvalidArgumentError`).
+torch has no half kernel, except float64 `j0`, `j1`, `y0` and `y1`: torch's are only
+float32-accurate in places there (1e-8 off at x = 5), so those are TF's own algorithms
+(Cephes' `j0.c` and `j1.c`, ported in `_special_bessel`), within 1e-16 of TF's.
+TF's kernels (Cephes, through Eigen) answer outside the domain where torch gives NaN:
+`y0`/`y1` are -inf for x < 0 and the `k` functions +inf; `y1` at 0 is NaN in half
+and float32 and -inf in float64. bfloat16 has no kernel in TF (`NotFoundError`);
+integers are refused (`InvalidArgumentError`).
 
 The gradients are TF's registered ones, written with these same functions so that
 nested tapes give TF's higher derivatives (`with_derivative`): for example
@@ -27,6 +30,7 @@ from typing import Any, Callable, Optional, Tuple
 
 import torch
 
+from tftape_torch import _special_bessel as float64_bessel
 from tftape_torch._dtypes import FLOATING, dtype_name
 from tftape_torch._kernels import needs_grad, visible_to_modes, zero_for
 from tftape_torch._op_call import as_tensor, call, disallowed
@@ -84,11 +88,19 @@ def _below_zero_is(value: float, fn: Fn) -> Fn:
     return run
 
 
+def _float64_is(fn64: Fn, fn: Fn) -> Fn:
+    """`fn64` for float64 tensors (TF's double kernels, `_special_bessel`), else `fn`."""
+
+    def run(x: torch.Tensor) -> torch.Tensor:
+        return fn64(x) if x.dtype == torch.float64 else fn(x)
+
+    return run
+
+
 def _y1_value(x: torch.Tensor) -> torch.Tensor:
+    """float32 and half `y1`: -inf for x < 0 and NaN at 0, as TF's kernels."""
     y = torch.where(x < 0, _full(-float("inf"), x), _half_as_float(torch.special.bessel_y1)(x))
-    if x.dtype != torch.float64:  # TF's half and float32 kernels: NaN at 0
-        y = torch.where(x == 0, _full(float("nan"), x), y)
-    return y
+    return torch.where(x == 0, _full(float("nan"), x), y)
 
 
 _VALUES = {
@@ -96,10 +108,11 @@ _VALUES = {
     "i0e": torch.special.i0e,
     "i1": torch.special.i1,
     "i1e": torch.special.i1e,
-    "j0": _half_as_float(torch.special.bessel_j0),
-    "j1": _half_as_float(torch.special.bessel_j1),
-    "y0": _below_zero_is(-float("inf"), _half_as_float(torch.special.bessel_y0)),
-    "y1": _y1_value,
+    "j0": _float64_is(float64_bessel.j0, _half_as_float(torch.special.bessel_j0)),
+    "j1": _float64_is(float64_bessel.j1, _half_as_float(torch.special.bessel_j1)),
+    "y0": _float64_is(float64_bessel.y0, _below_zero_is(
+        -float("inf"), _half_as_float(torch.special.bessel_y0))),
+    "y1": _float64_is(float64_bessel.y1, _y1_value),
     "k0": _below_zero_is(float("inf"), _half_as_float(torch.special.modified_bessel_k0)),
     "k0e": _below_zero_is(
         float("inf"), _half_as_float(torch.special.scaled_modified_bessel_k0)),
