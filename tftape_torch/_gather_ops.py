@@ -28,7 +28,7 @@ from tftape_torch._indexed_slices import note_sparse_gradient
 from tftape_torch._kernels import stitch
 from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed, shape_arg
 from tftape_torch._recorded_ops import unregistered_gradient
-from tftape_torch._tensor import as_eager
+from tftape_torch._tensor import as_eager, dtype_mismatch
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -400,12 +400,15 @@ def searchsorted(sorted_sequence: Any, values: Any, side: str = "left",
 
     Raises:
       ValueError: `side` is neither "left" nor "right".
+      InvalidArgumentError: for `values` of another dtype than `sorted_sequence`.
     """
     if side not in ("left", "right"):
         raise ValueError(f"side must be either 'right' or 'left'.  Saw: {side}.")
     seq, vals = as_tensor(sorted_sequence), as_tensor(values)
-    return call("LowerBound" if side == "left" else "UpperBound", _searchsorted, (seq, vals),
-                seq, vals, side == "right", as_dtype(out_type))
+    op = "LowerBound" if side == "left" else "UpperBound"
+    if vals.dtype != seq.dtype:  # TF converts each on its own and then compares
+        raise dtype_mismatch(op, seq.dtype, vals.dtype)
+    return call(op, _searchsorted, (seq, vals), seq, vals, side == "right", as_dtype(out_type))
 
 
 Unique = collections.namedtuple("Unique", ["y", "idx"])

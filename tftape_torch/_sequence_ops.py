@@ -20,6 +20,7 @@ from tftape_torch._array_ops import identity, zeros_like
 from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name, kernel_name
 from tftape_torch._math_ops import add, multiply
 from tftape_torch._op_call import as_tensor, call, float_input, number_input
+from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import EagerTensor
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
 from tftape_torch.errors import InvalidArgumentError
@@ -507,8 +508,12 @@ def bincount(
                 None, None, "Arguments `arr` and `weights` must have the same shape [Op:Bincount]"
             )
     tensors: Sequence[Any] = (a,) if w is None else (a, w)
-    return call("Bincount", _bincount, tensors, a, w, length, as_dtype(dtype),
+    return call("Bincount", _BINCOUNT, tensors, a, w, length, as_dtype(dtype),
                 builtins.bool(binary_output))
+
+
+# TF records `DenseBincount` but registers no gradient for it (for its weights either).
+_BINCOUNT = unregistered_gradient("DenseBincount", _bincount)
 
 
 def polyval(coeffs: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:

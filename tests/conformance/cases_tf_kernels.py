@@ -268,3 +268,31 @@ def case_determinant_gradient_at_singular(tf):
             "slogdet": raises(grad_of(lambda m: tf.linalg.slogdet(m)[1])),
             "inv": inverse_message(),
             "det_value": tf.linalg.det(singular)}
+
+
+def case_searchsorted_and_bincount_checks(tf):
+    """`searchsorted` converts `values` on their own (a Python float is float32) and
+    refuses another dtype than the sequence's; `bincount`'s weights have no gradient
+    (TF registers none for `DenseBincount`)."""
+    x = tf.constant([1.0, 2.0])
+
+    def bincount_gradient():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.math.bincount([0, 1], weights=x)
+        return tape.gradient(y, x)
+
+    def message(fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - the class and message are the answer
+            return f"{type(e).__name__}: {str(e).split('}} ')[-1].split(' name:')[0]}"
+        return "returned"
+
+    return {
+        "float64_sequence": message(
+            lambda: tf.searchsorted(tf.constant([1.0, 2.0], tf.float64), [1.5])),
+        "int_sequence": message(lambda: tf.searchsorted(tf.constant([1, 2]), tf.constant([1.5]))),
+        "same_dtype": tf.searchsorted(tf.constant([1.0, 2.0]), [1.5]),
+        "bincount_gradient": raises(bincount_gradient),
+    }
