@@ -53,6 +53,7 @@ from tftape_torch._torch_internals import (
     torch_function_enabled,
 )
 from tftape_torch._variable_modes import validate_modes
+from tftape_torch._variable_scatter import ScatterMethods
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
@@ -97,7 +98,7 @@ def _refused(message: str) -> Callable[[Any, Any], Any]:
     return operator
 
 
-class Variable(EagerTensor):
+class Variable(ScatterMethods, EagerTensor):  # type: ignore[misc]
     """A tensor-valued variable: state that `GradientTape` watches when read.
 
     >>> import tftape_torch as tf
