@@ -36,9 +36,37 @@ if not _HAVE_TF and os.environ.get("TFTAPE_REQUIRE_ORACLE") == "1":
     raise RuntimeError("TFTAPE_REQUIRE_ORACLE=1 (as in CI) but TensorFlow is not installed")
 
 
+# TensorFlow never enters the main pytest process (with a CUDA torch, triton imported
+# after TensorFlow crashes it; Keras would also be set up for TF's backend for every
+# later test): the tests that compare with TF run in a child pytest process, which
+# `test_tensorflow_comparisons_in_a_child_process` starts.
+_CHILD = os.environ.get("TFTAPE_SUMMARY_TF_CHILD") == "1"
+
+
 @pytest.fixture(scope="module")
 def real() -> Any:
+    if not _CHILD:
+        pytest.skip("compared with TensorFlow in a child process "
+                    "(test_tensorflow_comparisons_in_a_child_process)")
     return pytest.importorskip("tensorflow")
+
+
+@pytest.mark.skipif(_CHILD or not _HAVE_TF, reason="the child itself, or no TensorFlow")
+def test_tensorflow_comparisons_in_a_child_process() -> None:
+    """Runs this module's comparisons with TF in a child process; all must pass."""
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    env = dict(os.environ, TFTAPE_SUMMARY_TF_CHILD="1", TF_CPP_MIN_LOG_LEVEL="3",
+               CUDA_VISIBLE_DEVICES="")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         str(pathlib.Path(__file__).relative_to(root))],
+        cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    passed = re.search(r"(\d+) passed", proc.stdout.splitlines()[-1])
+    assert passed is not None and int(passed.group(1)) >= 25, proc.stdout[-3000:]
 
 
 # -- the oracle: TensorBoard's summary_v2 ops ---------------------------------------

@@ -19,7 +19,7 @@ from typing import Any, Iterator, List
 import numpy as np
 import torch
 
-from tftape_torch import _state
+from tftape_torch._host_effects import run_and_replay
 from tftape_torch._printing import numpy_value
 from tftape_torch._structure import flatten, pack_like
 
@@ -135,19 +135,4 @@ def print_(*inputs: Any, output_stream: Any = None, summarize: int = 3, sep: str
                 target = target.real
         target.write(sep.join(_text(value, summarize) for value in filled) + end)
 
-    def replay(*values: torch.Tensor) -> None:
-        """What the graph runs: print, and be recorded by traces in progress (a
-        `tf.function` called while another one is traced)."""
-        traces = list(_state.THREAD.traces)
-        for trace in traces:
-            trace.reads_allowed = True
-        try:
-            if not any(trace.dry for trace in traces):  # a check run prints nothing
-                emit(*values)
-        finally:
-            for trace in traces:
-                trace.reads_allowed = False
-        for trace in traces:
-            trace.record_call(replay, values)
-
-    replay(*tensors)
+    run_and_replay(emit, tensors)

@@ -31,10 +31,10 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 
-from tftape_torch import _state
 from tftape_torch._array_ops import cast, constant, convert_to_tensor, reshape
 from tftape_torch._dtypes import dtype_name
 from tftape_torch._event_file import encode_event, encode_metadata, encode_tensor, encode_value
+from tftape_torch._host_effects import run_and_replay
 from tftape_torch._image_color import convert_image_dtype
 from tftape_torch._module import get_current_name_scope, name_scope
 from tftape_torch._printing import numpy_value
@@ -139,23 +139,12 @@ def _emit(writer: Any, tag: str, metadata: bytes, payload: Payload, step: torch.
     inputs = [*tensors, step] + ([condition] if condition is not None else [])
 
     def write_summary(*values: torch.Tensor) -> None:
-        traces = list(_state.THREAD.traces)
-        for trace in traces:
-            trace.reads_allowed = True
-        try:
-            if not any(trace.dry for trace in traces):  # a check run writes nothing
-                if count + 1 == len(values) or bool(numpy_value(values[count + 1])):
-                    summary = encode_value(tag, encode(values[:count]), metadata)
-                    writer.add_event(encode_event(
-                        time.time(), int(numpy_value(values[count])),
-                        summary_values=[summary]))
-        finally:
-            for trace in traces:
-                trace.reads_allowed = False
-        for trace in traces:
-            trace.record_call(write_summary, values)
+        if count + 1 == len(values) or bool(numpy_value(values[count + 1])):
+            summary = encode_value(tag, encode(values[:count]), metadata)
+            writer.add_event(encode_event(time.time(), int(numpy_value(values[count])),
+                                          summary_values=[summary]))
 
-    write_summary(*inputs)
+    run_and_replay(write_summary, inputs)
 
 
 def _write(tag: str, make: Callable[[], Payload], step: Any, metadata: bytes) -> torch.Tensor:
@@ -400,21 +389,11 @@ def write_raw_pb(tensor: Any, step: Any = None, name: Optional[str] = None) -> t
     inputs = [_choose_step(step)] + ([condition] if condition is not None else [])
 
     def write_protos(*values: torch.Tensor) -> None:
-        traces = list(_state.THREAD.traces)
-        for trace in traces:
-            trace.reads_allowed = True
-        try:
-            if not any(trace.dry for trace in traces):
-                if len(values) == 1 or bool(numpy_value(values[1])):
-                    writer.add_event(encode_event(
-                        time.time(), int(numpy_value(values[0])), raw_summary=b"".join(protos)))
-        finally:
-            for trace in traces:
-                trace.reads_allowed = False
-        for trace in traces:
-            trace.record_call(write_protos, values)
+        if len(values) == 1 or bool(numpy_value(values[1])):
+            writer.add_event(encode_event(time.time(), int(numpy_value(values[0])),
+                                          raw_summary=b"".join(protos)))
 
-    write_protos(*inputs)
+    run_and_replay(write_protos, inputs)
     return constant(True) if condition is None else cast(condition, torch.bool)
 
 
