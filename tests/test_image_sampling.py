@@ -8,6 +8,13 @@ TF's CUDA kernel and a hand-worked example.
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from typing import Any, List
+
 import numpy as np
 import pytest
 
@@ -96,9 +103,9 @@ def test_stateful_area_distribution_is_the_stateless_ones() -> None:
     assert np.max(np.abs(cdf_a - cdf_b)) < 0.12
 
 
-def test_stateless_matches_tensorflow_for_many_seeds() -> None:
-    real = pytest.importorskip("tensorflow")
+def _sampling_problems() -> List[Any]:
     r = np.random.RandomState(5)
+    problems = []
     for _ in range(60):
         height, width = (int(v) for v in r.randint(1, 500, 2))
         lo = r.uniform(0.0, 0.6, (1, 2, 2))
@@ -109,12 +116,37 @@ def test_stateless_matches_tensorflow_for_many_seeds() -> None:
                   "area_range": sorted(r.uniform(0.02, 1.0, 2).tolist()),
                   "max_attempts": int(r.choice([1, 10, 100]))}
         seed = [int(v) for v in r.randint(-2**31, 2**31 - 1, 2)]
-        want = real.image.stateless_sample_distorted_bounding_box(
-            [height, width, 3], boxes, seed, **kwargs)
+        problems.append(([height, width, 3], boxes.tolist(), seed, kwargs))
+    return problems
+
+
+_TF_CHILD = """
+import json, sys
+import numpy as np
+import tensorflow as tf
+out = []
+for shape, boxes, seed, kwargs in json.load(sys.stdin):
+    results = tf.image.stateless_sample_distorted_bounding_box(
+        shape, np.array(boxes, np.float32), seed, **kwargs)
+    out.append([r.numpy().tolist() for r in results])
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="needs TensorFlow")
+def test_stateless_matches_tensorflow_for_many_seeds() -> None:
+    """TF's crops computed in a child process (TensorFlow never enters this one)."""
+    problems = _sampling_problems()
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    proc = subprocess.run([sys.executable, "-c", _TF_CHILD], input=json.dumps(problems),
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    wanted = json.loads(proc.stdout.strip().splitlines()[-1])
+    for (shape, boxes, seed, kwargs), want in zip(problems, wanted):
         got = tf.image.stateless_sample_distorted_bounding_box(
-            [height, width, 3], boxes, seed, **kwargs)
+            shape, np.array(boxes, np.float32), seed, **kwargs)
         for w, g in zip(want, got):
-            np.testing.assert_array_equal(w.numpy(), g.numpy())
+            np.testing.assert_array_equal(np.array(w, dtype=g.numpy().dtype), g.numpy())
 
 
 # ---------------------------------------------------------------------------
