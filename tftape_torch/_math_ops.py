@@ -172,6 +172,8 @@ def _mean(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -
     # TF sums integers narrower than 64 bits in a wide accumulator (the mean of uint8
     # [200, 200, 100] is 166, not the wrapped sum's 81 / 3), int64 in int64.
     total = torch.sum(x, dim=dims, keepdim=keepdims, dtype=torch.int64)
+    if count == 0:  # TF's integer mean of nothing is 0
+        return torch.zeros_like(total, dtype=_DTYPE_GET(x))
     return torch.div(total, count, rounding_mode="trunc").to(_DTYPE_GET(x))
 
 

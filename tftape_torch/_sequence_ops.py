@@ -451,20 +451,28 @@ def _count(value: Any) -> int:
 
 def _bincount(
     arr: torch.Tensor, weights: Optional[torch.Tensor], length: int, dtype: torch.dtype,
-    binary: builtins.bool,
+    binary: builtins.bool, per_row: builtins.bool = False,
 ) -> torch.Tensor:
-    flat = arr.reshape(-1).to(torch.int64)
-    keep = flat < length
+    """The counts (or weight sums) of each value below `length`; with `per_row`, one
+    row of counts per row of the 2-D `arr` (TF's `axis=-1`)."""
+    rows = arr.shape[0] if per_row else 1
+    values = arr.reshape(-1).to(torch.int64)
+    keep = values < length
+    flat = values
+    if per_row:  # row r's values count into bins r * length + value
+        flat = values + torch.arange(rows, device=arr.device).repeat_interleave(
+            arr.shape[1]) * length
     flat = flat[keep]
     if weights is None:
-        out = torch.zeros([length], dtype=dtype, device=arr.device)
+        out = torch.zeros([rows * length], dtype=dtype, device=arr.device)
         out = out.index_add(0, flat, torch.ones_like(flat, dtype=dtype))
     else:
         w = weights.reshape(-1)[keep]
-        out = torch.zeros([length], dtype=weights.dtype, device=arr.device).index_add(0, flat, w)
+        out = torch.zeros([rows * length], dtype=weights.dtype,
+                          device=arr.device).index_add(0, flat, w)
     if binary:
         out = (out != 0).to(out.dtype)
-    return out
+    return out.reshape(rows, length) if per_row else out
 
 
 def bincount(
@@ -507,9 +515,13 @@ def bincount(
             raise InvalidArgumentError(
                 None, None, "Arguments `arr` and `weights` must have the same shape [Op:Bincount]"
             )
+    per_row = axis == -1 and a.dim() == 2
+    if axis == -1 and a.dim() > 2:
+        raise InvalidArgumentError(
+            None, None, f"Shape must be at most rank 2 but is rank {a.dim()} [Op:DenseBincount]")
     tensors: Sequence[Any] = (a,) if w is None else (a, w)
     return call("Bincount", _BINCOUNT, tensors, a, w, length, as_dtype(dtype),
-                builtins.bool(binary_output))
+                builtins.bool(binary_output), per_row)
 
 
 # TF records `DenseBincount` but registers no gradient for it (for its weights either).

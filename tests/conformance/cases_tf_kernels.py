@@ -296,3 +296,28 @@ def case_searchsorted_and_bincount_checks(tf):
         "same_dtype": tf.searchsorted(tf.constant([1.0, 2.0]), [1.5]),
         "bincount_gradient": raises(bincount_gradient),
     }
+
+
+def case_bincount_per_row_and_empty_integer_mean(tf):
+    """`bincount(axis=-1)` counts each row of a 2-D input on its own (ours counted the
+    whole input); the integer mean of nothing is 0 (ours raised)."""
+    x = tf.constant([[3, 4, 0], [7, 2, 1]])
+
+    def message(fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - the class and message are the answer
+            return f"{type(e).__name__}: {str(e).split('}} ')[-1].split(' name:')[0]}"
+        return "returned"
+
+    return {
+        "per_row": tf.math.bincount(x, axis=-1),
+        "weights": tf.math.bincount(x, weights=tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+                                    axis=-1),
+        "binary_minlength": tf.math.bincount(x, axis=-1, minlength=10, binary_output=True),
+        "maxlength": tf.math.bincount(x, axis=-1, maxlength=3),
+        "vector": tf.math.bincount(tf.constant([1, 2]), axis=-1),
+        "rank_3": message(lambda: tf.math.bincount(tf.reshape(tf.range(8), [2, 2, 2]), axis=-1)),
+        "mean_empty_int32": tf.reduce_mean(tf.zeros([0], tf.int32)),
+        "mean_empty_rows_int64": tf.reduce_mean(tf.zeros([2, 0], tf.int64), 1),
+    }
