@@ -65,6 +65,9 @@ GUIDES = (
     "cvae",
     "quickstart_advanced",
     "custom_training_walkthrough",
+    "customization_basics",
+    "custom_layers",
+    "logistic_regression_core",
 )
 
 DROP_IN_IMPORT = "import tftape_torch as tf"
