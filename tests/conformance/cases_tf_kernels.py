@@ -270,6 +270,15 @@ def case_determinant_gradient_at_singular(tf):
             "det_value": tf.linalg.det(singular)}
 
 
+def _message(fn):
+    """The class and message `fn` raises (TF's node prefix and `name:` suffix cut)."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class and message are the answer
+        return f"{type(e).__name__}: {str(e).split('}} ')[-1].split(' name:')[0]}"
+    return "returned"
+
+
 def case_searchsorted_and_bincount_checks(tf):
     """`searchsorted` converts `values` on their own (a Python float is float32) and
     refuses another dtype than the sequence's; `bincount`'s weights have no gradient
@@ -282,17 +291,10 @@ def case_searchsorted_and_bincount_checks(tf):
             y = tf.math.bincount([0, 1], weights=x)
         return tape.gradient(y, x)
 
-    def message(fn):
-        try:
-            fn()
-        except Exception as e:  # noqa: BLE001 - the class and message are the answer
-            return f"{type(e).__name__}: {str(e).split('}} ')[-1].split(' name:')[0]}"
-        return "returned"
-
     return {
-        "float64_sequence": message(
+        "float64_sequence": _message(
             lambda: tf.searchsorted(tf.constant([1.0, 2.0], tf.float64), [1.5])),
-        "int_sequence": message(lambda: tf.searchsorted(tf.constant([1, 2]), tf.constant([1.5]))),
+        "int_sequence": _message(lambda: tf.searchsorted(tf.constant([1, 2]), tf.constant([1.5]))),
         "same_dtype": tf.searchsorted(tf.constant([1.0, 2.0]), [1.5]),
         "bincount_gradient": raises(bincount_gradient),
     }
@@ -303,13 +305,6 @@ def case_bincount_per_row_and_empty_integer_mean(tf):
     whole input); the integer mean of nothing is 0 (ours raised)."""
     x = tf.constant([[3, 4, 0], [7, 2, 1]])
 
-    def message(fn):
-        try:
-            fn()
-        except Exception as e:  # noqa: BLE001 - the class and message are the answer
-            return f"{type(e).__name__}: {str(e).split('}} ')[-1].split(' name:')[0]}"
-        return "returned"
-
     return {
         "per_row": tf.math.bincount(x, axis=-1),
         "weights": tf.math.bincount(x, weights=tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
@@ -317,7 +312,7 @@ def case_bincount_per_row_and_empty_integer_mean(tf):
         "binary_minlength": tf.math.bincount(x, axis=-1, minlength=10, binary_output=True),
         "maxlength": tf.math.bincount(x, axis=-1, maxlength=3),
         "vector": tf.math.bincount(tf.constant([1, 2]), axis=-1),
-        "rank_3": message(lambda: tf.math.bincount(tf.reshape(tf.range(8), [2, 2, 2]), axis=-1)),
+        "rank_3": _message(lambda: tf.math.bincount(tf.reshape(tf.range(8), [2, 2, 2]), axis=-1)),
         "mean_empty_int32": tf.reduce_mean(tf.zeros([0], tf.int32)),
         "mean_empty_rows_int64": tf.reduce_mean(tf.zeros([2, 0], tf.int64), 1),
     }
