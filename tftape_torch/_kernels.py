@@ -65,7 +65,7 @@ from tftape_torch._torch_internals import (
 __all__ = [
     "cumprod", "divide", "floor_divide", "floor_mod",
     "maximum", "minimum",
-    "multiply_no_nan", "needs_grad", "pow", "rpow", "scan", "sqrt", "stitch",
+    "multiply_no_nan", "needs_grad", "pow", "rpow", "scalar_pow", "scan", "sqrt", "stitch",
     "visible_to_modes", "with_partials", "zero_for",
 ]
 
@@ -309,11 +309,30 @@ def pow(x: torch.Tensor, y: Any) -> torch.Tensor:
     with _DisableSubclass():
         if not isinstance(y, torch.Tensor):
             if y != 0 or not (_inexact(x) and needs_grad(x)):
-                return torch.pow(x, y)
+                return scalar_pow(x, y)
             y = torch.zeros((), dtype=x.dtype, device=x.device)
         elif not (_inexact(x) and needs_grad(x, y)):
             return torch.pow(x, y)
     return apply_function(_Pow, x, y)
+
+
+def scalar_pow(x: torch.Tensor, y: Any) -> torch.Tensor:
+    """`x ** y` for a Python number `y`, as IEEE `pow` (TF's kernel) computes it.
+
+    torch computes `x ** 0.5` as `sqrt(x)` and `x ** -0.5` as `rsqrt(x)` (and so the
+    gradient of `x ** 1.5`, and every derivative of a half-integer power): they part
+    from `pow` at -inf and -0 (`pow(-inf, 0.5)` is inf, `sqrt(-inf)` NaN;
+    `pow(-0.0, 0.5)` is 0, `sqrt(-0.0)` -0). A fractional exponent of an inexact
+    tensor is therefore a 0-d tensor, which torch's `pow` (and its derivatives) take
+    to IEEE `pow`; integer exponents keep the Python number, whose products are exact.
+
+    >>> import torch
+    >>> scalar_pow(torch.tensor([-float("inf"), -0.0, 4.0]), 0.5)
+    tensor([inf, 0., 2.])
+    """
+    if type(y) is float and y % 1 and _inexact(x):  # NaN and +-inf too
+        y = torch.full((), y, dtype=x.dtype, device=x.device)
+    return torch.pow(x, y)
 
 
 @visible_to_modes

@@ -445,7 +445,11 @@ def _none_is(result: bool, handler: Callable[[Any, Any], Any]) -> Callable[[Any,
 def operator_pow(a: torch.Tensor, b: Any) -> torch.Tensor:
     kind = type(b)
     if (kind is int or kind is float) and b != 0:
-        return _Base.pow(a, b)  # torch's gradient is TF's for a non-zero Python exponent
+        if not _state.THREAD.accumulators:
+            return _kernels.scalar_pow(a, b)  # torch's gradient is TF's for a non-zero exponent
+        # Forward mode: TF's JVP, whose zero tangent of the exponent times `x ** y *
+        # log(x)` is NaN where the power is infinite (see `_kernels`).
+        b = torch.full((), b, dtype=_DTYPE_GET(a), device=_DEVICE_GET(a))
     if isinstance(b, _Tensor) and _DTYPE_GET(b) in INTEGER and bool((b < 0).any()):
         raise InvalidArgumentError(
             None, None, "Integers to negative integer powers are not allowed [Op:Pow]"

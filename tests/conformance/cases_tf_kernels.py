@@ -7,7 +7,8 @@ small negative inputs give 0, and gradients selected on the activation), `softsi
 in float64 (`digamma`'s and `lgamma`'s derivatives through TF's zeta-based polygamma,
 where torch's trigamma is 1e-9 off; `zeta` at +inf), floor division of floats
 (`floor(x / y)`, and `FloorMod`'s gradient through it; `TruncateDiv` without a
-gradient) and the edges of `igamma`/`igammac`.
+gradient), the edges of `igamma`/`igammac`, and `x ** e` for a fractional Python `e`
+(IEEE `pow`, not torch's `sqrt`/`rsqrt` shortcuts).
 
 Found by sweeping the unary and binary `tf.math`/`tf.nn` ops over special points
 against TF.
@@ -315,4 +316,16 @@ def case_bincount_per_row_and_empty_integer_mean(tf):
         "rank_3": _message(lambda: tf.math.bincount(tf.reshape(tf.range(8), [2, 2, 2]), axis=-1)),
         "mean_empty_int32": tf.reduce_mean(tf.zeros([0], tf.int32)),
         "mean_empty_rows_int64": tf.reduce_mean(tf.zeros([2, 0], tf.int64), 1),
+    }
+
+
+@tolerance(**F32)
+def case_fractional_python_exponent(tf):
+    """`x ** 0.5` (and -0.5, 1.5, 2.5) with a Python exponent is IEEE `pow`, as TF's
+    kernel: torch's `sqrt`/`rsqrt` shortcuts gave NaN at -inf and -0 at -0, in the
+    values and in the derivatives of half-integer powers."""
+    points = [-np.inf, -4.0, -0.0, 0.0, 0.25, 4.0, np.inf]
+    return {
+        str(exponent): _both(tf, lambda x, e=exponent: x ** e, points)
+        for exponent in (0.5, -0.5, 1.5, 2.5, 0.25)
     }
