@@ -5,6 +5,8 @@ reparameterization), checked against the mathematics rather than TF's draws."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -84,3 +86,44 @@ def test_shape_must_end_with_the_parameters_shape() -> None:
         tf.random.stateless_gamma([4, 3], [1, 2], alpha=[0.5, 1.5])
     with pytest.raises(tf.errors.InvalidArgumentError, match="seed must have shape"):
         tf.random.stateless_poisson([2], [1, 2, 3], lam=1.0)
+
+
+def _truncated_normal_cdf(x: float, low: float, high: float) -> float:
+    """The standard normal truncated to [low, high], by survival functions (exact in
+    the upper tail; the lower one mirrors it)."""
+    if high <= 0:
+        return 1.0 - _truncated_normal_cdf(-x, -high, -low)
+    survival = lambda v: 0.5 * math.erfc(v / math.sqrt(2.0))  # noqa: E731
+    return (survival(low) - survival(x)) / (survival(low) - survival(high))
+
+
+@pytest.mark.parametrize("low, high", [
+    (10.0, 11.0), (-11.0, -10.0), (8.0, math.inf), (-math.inf, -8.0), (8.0, 9.0),
+    (30.0, 31.0), (5.0, 5.2), (4.9, 5.1), (-2.0, 2.0), (-3.0, math.inf), (0.0, 1.0),
+])
+def test_truncated_normal_follows_its_distribution_far_into_the_tails(
+        low: float, high: float) -> None:
+    # The inverse-CDF sampler put every draw on [10, 11] on a bound (ndtr is 1 there in
+    # float64) and some on [8, inf] at inf: a Kolmogorov-Smirnov test against the exact
+    # truncated CDF (critical value 1.95 / sqrt(n) at the 0.1% level) catches both.
+    n = 4000
+    x = tf.random.stateless_parameterized_truncated_normal(
+        [n], seed=[5, 6], means=0.0, stddevs=1.0, minvals=low, maxvals=high)
+    values = np.sort(x.numpy().astype(np.float64))
+    assert np.isfinite(values).all() and (values >= low).all() and (values <= high).all()
+    cdf = np.array([_truncated_normal_cdf(v, low, high) for v in values])
+    steps = np.arange(1, n + 1) / n
+    statistic = max(np.max(steps - cdf), np.max(cdf - (steps - 1.0 / n)))
+    assert statistic < 1.95 / math.sqrt(n)
+
+
+def test_truncated_normal_mean_and_deviation_shift_and_scale_the_tail() -> None:
+    x = tf.random.stateless_parameterized_truncated_normal(
+        [2000], seed=[1, 1], means=3.0, stddevs=0.5, minvals=8.0, maxvals=9.0)
+    z = (x.numpy().astype(np.float64) - 3.0) / 0.5  # standardized: [10, 12]
+    # The mean of the standard normal truncated to [10, 12] is (phi(10) - phi(12)) /
+    # (S(10) - S(12)), about 10.098.
+    phi = lambda v: math.exp(-v * v / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    survival = lambda v: 0.5 * math.erfc(v / math.sqrt(2.0))  # noqa: E731
+    mean = (phi(10.0) - phi(12.0)) / (survival(10.0) - survival(12.0))
+    assert abs(z.mean() - mean) < 5 * z.std() / math.sqrt(z.size)

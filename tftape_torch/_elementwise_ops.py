@@ -31,7 +31,7 @@ from tftape_torch._op_call import (
     number_input,
 )
 from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
-from tftape_torch._tensor import operator_truediv
+from tftape_torch._tensor import check_signed, operator_truediv
 from tftape_torch.errors import InternalError, InvalidArgumentError, NotFoundError
 
 __all__ = [
@@ -339,6 +339,7 @@ def sign(x: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([-1  0  1], shape=(3,), dtype=int32)
     """
     t = number_input(x, "Sign")
+    check_signed("Sign", t.dtype, _SIGNED_NUMBERS)
     return call("Sign", _sign, (t,), t)
 
 
@@ -350,6 +351,7 @@ def reciprocal(x: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([0.5  0.25], shape=(2,), dtype=float32)
     """
     t = number_input(x, "Reciprocal")
+    check_signed("Reciprocal", t.dtype, _SIGNED_NUMBERS)
     if t.dtype in INTEGER:  # TF registers no integer kernel
         raise NotFoundError(
             None, None, "Could not find device for node: {{node Reciprocal}} = Reciprocal"
@@ -366,6 +368,7 @@ def negative(x: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([-1  2], shape=(2,), dtype=int32)
     """
     t = number_input(x, "Neg")
+    check_signed("Neg", t.dtype, _SIGNED_NUMBERS)
     return call("Neg", torch.neg, (t,), t)
 
 
@@ -421,6 +424,10 @@ is_finite = _finite_test(
 # Binary arithmetic
 
 
+_SMALL_INTEGERS = frozenset({torch.int8, torch.int16, torch.uint8})
+_SIGNED_NUMBERS = "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128"
+
+
 def squared_difference(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     """`(x - y) * (x - y)`, elementwise, with broadcasting.
 
@@ -429,9 +436,9 @@ def squared_difference(x: Any, y: Any, name: Optional[str] = None) -> torch.Tens
     tf.Tensor([1. 4.], shape=(2,), dtype=float32)
     """
     a, b = match_operands(x, y, "SquaredDifference")
-    if a.dtype == torch.bool:
-        raise disallowed("SquaredDifference", a.dtype, "bfloat16, half, float, double, int8, "
-                         "int16, int32, int64, complex64, complex128")
+    if a.dtype in _SMALL_INTEGERS or a.dtype == torch.bool:  # no kernels in TF
+        raise disallowed("SquaredDifference", a.dtype, "bfloat16, half, float, double, int32, "
+                         "int64, complex64, complex128")
     return call("SquaredDifference", _squared_difference, (a, b), a, b)
 
 
@@ -512,6 +519,8 @@ def truncatemod(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([ 1 -1], shape=(2,), dtype=int32)
     """
     a, b = match_operands(x, y, "TruncateMod")
+    if a.dtype in _SMALL_INTEGERS:  # no kernels in TF
+        raise disallowed("TruncateMod", a.dtype, "int32, int64, bfloat16, half, float, double")
     return call("TruncateMod", unregistered_gradient("TruncateMod", _truncate_mod), (a, b),
                 a, b)
 

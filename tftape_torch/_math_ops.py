@@ -39,6 +39,7 @@ from tftape_torch._operator_dispatch import LinalgDispatchable, matmul_with_oper
 from tftape_torch._prod_kernel import reduce_prod as prod_kernel
 from tftape_torch._tensor import (
     EagerTensor,
+    check_signed,
     operator_matmul,
     operator_pow,
     operator_truediv,
@@ -586,6 +587,7 @@ def abs(x: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([2 3], shape=(2,), dtype=int32)
     """
     t = number_input(x, "Abs")
+    check_signed("Abs", t.dtype, "bfloat16, half, float, double, int8, int16, int32, int64")
     return call("Abs", torch.abs, (t,), t)
 
 

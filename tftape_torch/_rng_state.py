@@ -18,7 +18,7 @@ import torch
 from tftape_torch._op_call import as_tensor
 from tftape_torch._tensor import fresh
 
-__all__ = ["Algorithm", "create_rng_state"]
+__all__ = ["Algorithm", "algorithm_code", "create_rng_state"]
 
 
 class Algorithm(enum.Enum):
@@ -36,7 +36,36 @@ class Algorithm(enum.Enum):
 
 
 _STATE_SIZES = {1: 3, 2: 2, 3: 3}  # Philox: counter (2) and key; ThreeFry: 2
-_ALGORITHM_NAMES = {"philox": 1, "threefry": 2, "auto_select": 3}
+_ALGORITHM_NAMES = {"philox": 1, "threefry": 2, "autoselect": 3}
+
+
+def algorithm_code(alg: Any) -> int:
+    """TF's number for the algorithm `alg` names (an `Algorithm`, its number, or
+    "philox", "threefry" or "auto_select", in any case, with or without `-`/`_`).
+
+    >>> algorithm_code("Auto-Select"), algorithm_code(Algorithm.PHILOX)
+    (3, 1)
+
+    Raises:
+      ValueError: for an unknown algorithm (TF's message).
+      TypeError: for an `alg` that is none of these types.
+    """
+    if isinstance(alg, Algorithm):
+        return alg.value
+    if isinstance(alg, str):
+        code = _ALGORITHM_NAMES.get(alg.strip().lower().replace("-", "").replace("_", ""))
+        if code is None:
+            raise ValueError(f"Argument `alg` got unsupported value {alg}. Supported values are "
+                             "philox for the Philox algorithm, threefry for the ThreeFry "
+                             "algorithm, and auto_select for auto-selection.")
+        return code
+    if isinstance(alg, int) and not isinstance(alg, bool):
+        if alg not in _STATE_SIZES:
+            raise ValueError(f"Argument `alg` got unsupported value {alg}. Supported values are "
+                             "1 for the Philox algorithm, 2 for the ThreeFry algorithm, and 3 "
+                             "for auto-selection.")
+        return alg
+    raise TypeError(f"Can't convert argument `alg` (of value {alg} and type {type(alg)}) to int.")
 
 
 def create_rng_state(seed: Any, alg: Any) -> torch.Tensor:
@@ -50,17 +79,7 @@ def create_rng_state(seed: Any, alg: Any) -> torch.Tensor:
     Raises:
       ValueError: for an unknown algorithm.
     """
-    if isinstance(alg, Algorithm):
-        code = alg.value
-    elif isinstance(alg, str) and alg.lower() in _ALGORITHM_NAMES:
-        code = _ALGORITHM_NAMES[alg.lower()]
-    elif isinstance(alg, int) and alg in _STATE_SIZES:
-        code = alg
-    else:
-        raise ValueError(f"Argument `alg` got unsupported value {alg}. Supported values are "
-                         "philox for the Philox algorithm, threefry for the ThreeFry "
-                         "algorithm, and auto_select for auto-selection.")
-    size = _STATE_SIZES[code]
+    size = _STATE_SIZES[algorithm_code(alg)]
     if isinstance(seed, int):
         words = []
         for _ in range(size):

@@ -102,6 +102,7 @@ __all__ = [
     "EagerTensor",
     "Reference",
     "as_eager",
+    "check_signed",
     "dtype_mismatch",
     "fresh",
     "has_history",
@@ -302,6 +303,28 @@ def dtype_mismatch(name: str, expected: torch.dtype, got: torch.dtype, index: in
     )
 
 
+# Unsigned integer dtypes: TF registers `Abs`, `Neg`, `Sign`, `Pow` and others for signed
+# numbers only, where torch computes them (wrapping around).
+_UNSIGNED = frozenset({torch.uint8, torch.uint16, torch.uint32, torch.uint64})
+_SIGNED_NUMBERS = "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128"
+_ABS_TYPES = "bfloat16, half, float, double, int8, int16, int32, int64"
+
+
+def check_signed(op: str, dtype: torch.dtype, allowed: str) -> None:
+    """Raise TF's error for an unsigned `dtype` given to `op`, whose dtypes are `allowed`.
+
+    >>> import torch
+    >>> check_signed("Abs", torch.int8, "int8")
+
+    Raises:
+      InvalidArgumentError: if `dtype` is an unsigned integer type.
+    """
+    if dtype in _UNSIGNED:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'T' of {kernel_name(dtype)} is not in the list of "
+            f"allowed values: {allowed} [Op:{op}]")
+
+
 def op_error(name: str, error: Exception, operands: Sequence[Any] = ()) -> InvalidArgumentError:
     """TF's `InvalidArgumentError` for torch's `error` in op `name`; torch's broadcasting
     error between two tensor operands reads as TF's "Incompatible shapes: [2] vs. [3]".
@@ -443,6 +466,8 @@ def _none_is(result: bool, handler: Callable[[Any, Any], Any]) -> Callable[[Any,
 
 
 def operator_pow(a: torch.Tensor, b: Any) -> torch.Tensor:
+    check_signed("Pow", _DTYPE_GET(a), "bfloat16, float, half, double, int8, int16, int32, "
+                 "int64, complex64, complex128")
     kind = type(b)
     if (kind is int or kind is float) and b != 0:
         if not _state.THREAD.accumulators:
@@ -1068,6 +1093,8 @@ class EagerTensor(torch.Tensor):
     __hash__ = _Tensor.__hash__
 
     def __neg__(self) -> Any:
+        with _DisableSubclass():
+            check_signed("Neg", _DTYPE_GET(self), _SIGNED_NUMBERS)
         try:
             if type(self) is not EagerTensor:
                 return _Base.neg(self)  # a Variable: its own __torch_function__ reads it
@@ -1083,6 +1110,11 @@ class EagerTensor(torch.Tensor):
             raise op_error("Neg", e) from e
         out.__class__ = EagerTensor
         return out
+
+    def __abs__(self) -> Any:
+        with _DisableSubclass():
+            check_signed("Abs", _DTYPE_GET(self), _ABS_TYPES)
+        return _Tensor.__abs__(self)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         # NumPy functions (`np.mean(x, axis=0)`) see NumPy values, as with TF tensors,

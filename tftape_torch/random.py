@@ -29,15 +29,23 @@ from tftape_torch._candidate_sampling import (
     uniform_candidate_sampler,
 )
 from tftape_torch._device import current_device
-from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name
+from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, dtype_name, dtype_repr, kernel_name
 from tftape_torch._incomplete_ops import gamma_sample_grad
 from tftape_torch._kernels import needs_grad
 from tftape_torch._op_call import as_tensor, shape_arg
+from tftape_torch._random_draws import (
+    draw,
+    generator_from_pair,
+    seed_pair,
+    seed_tensor,
+)
+from tftape_torch._random_generator import Generator, get_global_generator, set_global_generator
 from tftape_torch._random_seeds import mixed_seed, op_generator
 from tftape_torch._recorded_ops import unregistered_gradient
-from tftape_torch._rng_state import Algorithm, create_rng_state
+from tftape_torch._rng_state import Algorithm, algorithm_code, create_rng_state
 from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass, apply_function
+from tftape_torch._truncated_normal import BoundsGradient, standard_sample
 from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
@@ -130,23 +138,12 @@ def uniform(
       ValueError: for an integer dtype without `maxval`.
     """
     resolved = as_dtype(dtype)
-    dims = shape_arg(shape, "RandomUniform")
-    device = current_device()
-    generator = op_generator(device, seed)
-    if resolved in INTEGER:
-        if maxval is None:
-            raise ValueError(f"Must specify maxval for integer dtype tf.{dtype_name(resolved)}")
-        low, high = int(minval), int(maxval)
-        return fresh(
-            torch.randint(low, high, dims, dtype=resolved, device=device, generator=generator)
-        )
-    if resolved not in FLOATING:
+    if resolved in INTEGER and maxval is None:
+        raise ValueError(f"Must specify maxval for integer dtype tf.{dtype_name(resolved)}")
+    if resolved not in FLOATING and resolved not in INTEGER:
         raise TypeError(f"Invalid dtype {dtype_name(resolved)} for tf.random.uniform")
-    low_t = seen_here(as_tensor(minval, resolved))
-    high_t = seen_here(as_tensor(1.0 if maxval is None else maxval, resolved))
-    sample = torch.rand(dims, dtype=resolved, device=device, generator=generator)
-    with DisableTorchFunctionSubclass():
-        return fresh(sample * (high_t - low_t) + low_t)
+    generator = op_generator(current_device(), seed)
+    return draw("uniform", generator, shape, resolved, minval, maxval, "RandomUniformInt")
 
 
 def truncated_normal(
@@ -170,7 +167,7 @@ def truncated_normal(
     resolved = as_dtype(dtype)
     if resolved not in FLOATING:
         raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
-    return _draw("truncated", op_generator(current_device(), seed), shape, resolved, mean, stddev)
+    return draw("truncated", op_generator(current_device(), seed), shape, resolved, mean, stddev)
 
 
 def categorical(
@@ -229,55 +226,6 @@ def shuffle(value: Any, seed: Optional[int] = None, name: Optional[str] = None
 # Stateless ops (a seed pair decides the values) and `tf.random.Generator`
 
 
-def _seed_pair(seed: Any) -> Tuple[int, int]:
-    values = as_tensor(seed).reshape(-1).tolist() if isinstance(seed, torch.Tensor) else (
-        list(seed) if isinstance(seed, (list, tuple)) else [seed])
-    if len(values) != 2:
-        raise InvalidArgumentError(
-            None, None, f"seed must have shape [2], not [{len(values)}] "
-            "[Op:StatelessRandomGetKeyCounter]"
-        )
-    return int(values[0]), int(values[1])
-
-
-def _from_pair(pair: Tuple[int, int], device: Optional[torch.device]) -> torch.Generator:
-    generator = torch.Generator(device=device if device is not None else "cpu")
-    generator.manual_seed(mixed_seed("stateless", *pair))
-    return generator
-
-
-def _draw(kind: str, generator: Optional[torch.Generator], shape: Any, dtype: Any,
-          low: Any, high: Any) -> torch.Tensor:
-    """A normal ("normal"/"truncated": `low` is the mean, `high` the stddev) or uniform
-    sample of `shape` from `generator` (None: this thread's seeded or torch's default)."""
-    resolved = as_dtype(dtype)
-    dims = shape_arg(shape, "StatelessRandom")
-    device = current_device()
-    if kind == "uniform" and resolved in INTEGER:
-        if high is None:
-            raise ValueError(f"Must specify maxval for integer dtype tf.{dtype_name(resolved)}")
-        return fresh(torch.randint(int(low), int(high), dims, dtype=resolved, device=device,
-                                   generator=generator))
-    if resolved not in FLOATING:
-        raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
-    if kind == "uniform":
-        sample = torch.rand(dims, dtype=resolved, device=device, generator=generator)
-        low_t = seen_here(as_tensor(low, resolved))
-        high_t = seen_here(as_tensor(1.0 if high is None else high, resolved))
-        with DisableTorchFunctionSubclass():
-            return fresh(sample * (high_t - low_t) + low_t)
-    if kind == "truncated":
-        u = torch.rand(dims, dtype=torch.float64, device=device, generator=generator)
-        lo, hi = 0.022750131948179195, 0.9772498680518208  # the normal CDF at -2 and 2
-        sample = torch.special.ndtri(lo + (hi - lo) * u).clamp(-2.0, 2.0).to(resolved)
-    else:
-        sample = torch.randn(dims, dtype=resolved, device=device, generator=generator)
-    mean_t = seen_here(as_tensor(low, resolved))
-    stddev_t = seen_here(as_tensor(high, resolved))
-    with DisableTorchFunctionSubclass():
-        return fresh(sample * stddev_t + mean_t)
-
-
 def stateless_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
                      dtype: Any = torch.float32, name: Optional[str] = None,
                      alg: str = "auto_select") -> torch.Tensor:
@@ -292,172 +240,95 @@ def stateless_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
     Raises:
       InvalidArgumentError: `seed` is not a pair.
     """
-    generator = _from_pair(_seed_pair(seed), current_device())
-    return _draw("normal", generator, shape, dtype, mean, stddev)
+    algorithm_code(alg)
+    generator = generator_from_pair(seed_pair(seed), current_device())
+    return draw("normal", generator, shape, dtype, mean, stddev)
 
 
 def stateless_truncated_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
                                dtype: Any = torch.float32, name: Optional[str] = None,
                                alg: str = "auto_select") -> torch.Tensor:
     """`truncated_normal` samples that depend only on `seed` (a pair of ints)."""
-    generator = _from_pair(_seed_pair(seed), current_device())
-    return _draw("truncated", generator, shape, dtype, mean, stddev)
+    algorithm_code(alg)
+    generator = generator_from_pair(seed_pair(seed), current_device())
+    return draw("truncated", generator, shape, dtype, mean, stddev)
 
 
 def stateless_uniform(shape: Any, seed: Any, minval: Any = 0, maxval: Any = None,
                       dtype: Any = torch.float32, name: Optional[str] = None,
                       alg: str = "auto_select") -> torch.Tensor:
-    """`uniform` samples that depend only on `seed` (a pair of ints).
+    """`uniform` samples that depend only on `seed` (a pair of ints); for an integer
+    `dtype` with `minval` and `maxval` both None, over every value of `dtype`.
+
+    >>> import tftape_torch as tf
+    >>> tf.random.stateless_uniform([2], [1, 2], minval=None, maxval=None,
+    ...                             dtype=tf.int64).dtype
+    torch.int64
 
     Raises:
-      ValueError: an integer `dtype` without `maxval`.
+      ValueError: for a `dtype` TF draws no uniform numbers of, an integer `dtype`
+        with just one of `minval` and `maxval`, or an unknown `alg`.
+      InvalidArgumentError: for integer bounds that are not scalars or not in order.
     """
-    if as_dtype(dtype) in INTEGER and (minval is None or maxval is None):
-        raise ValueError(f"For integer `dtype` argument {dtype_name(as_dtype(dtype))}, argument "
-                         "`minval` and `maxval` must be both None or not None.")
-    generator = _from_pair(_seed_pair(seed), current_device())
-    return _draw("uniform", generator, shape, dtype, minval, maxval)
+    resolved = as_dtype(dtype)
+    if resolved not in _UNIFORM_TYPES:
+        raise ValueError(f"Argument `dtype` got invalid value {dtype_repr(resolved)}. Accepted "
+                         "dtypes are (tf.float16, tf.bfloat16, tf.float32, tf.float64, "
+                         "tf.int32, tf.int64, tf.uint32, tf.uint64).")
+    if resolved in INTEGER and (minval is None) != (maxval is None):
+        raise ValueError(f"For integer `dtype` argument {dtype_repr(resolved)}, argument "
+                         "`minval` and `maxval` must be both None or not None. Got "
+                         f"`minval`={minval} and `maxval`={maxval}.")
+    algorithm_code(alg)
+    generator = generator_from_pair(seed_pair(seed), current_device())
+    return draw("uniform", generator, shape, resolved, minval, maxval)
+
+
+_UNIFORM_TYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int32,
+                  torch.int64)
 
 
 def stateless_categorical(logits: Any, num_samples: int, seed: Any, dtype: Any = torch.int64,
                           name: Optional[str] = None) -> torch.Tensor:
     """`categorical` draws that depend only on `seed` (a pair of ints)."""
     t = as_tensor(logits)
-    return _categorical(t, num_samples, as_dtype(dtype), _from_pair(_seed_pair(seed), t.device),
-                        "StatelessMultinomial")
+    generator = generator_from_pair(seed_pair(seed), t.device)
+    return _categorical(t, num_samples, as_dtype(dtype), generator, "StatelessMultinomial")
 
 
 def stateless_shuffle(value: Any, seed: Any, alg: str = "auto_select",
                       name: Optional[str] = None) -> torch.Tensor:
     """`value` with its first dimension permuted as `seed` (a pair of ints) decides."""
+    algorithm_code(alg)
     t = as_tensor(value)
     if t.dim() == 0:
         return shuffle(t)
     order = torch.randperm(t.shape[0], device=t.device,
-                           generator=_from_pair(_seed_pair(seed), t.device))
+                           generator=generator_from_pair(seed_pair(seed), t.device))
     with DisableTorchFunctionSubclass():
         return fresh(t.detach()[order])
 
 
 def fold_in(seed: Any, data: Any, alg: str = "auto_select") -> torch.Tensor:
     """A new seed pair made from `seed` and the integer `data`, deterministically."""
-    pair = _seed_pair(seed)
+    algorithm_code(alg)
+    pair = seed_pair(seed)
     mixed = mixed_seed("fold_in", *pair, int(data))
     return fresh(torch.tensor([mixed & 0x7FFF_FFFF, (mixed >> 31) & 0x7FFF_FFFF],
                               dtype=torch.int32, device=current_device()))
 
 
 def split(seed: Any, num: int = 2, alg: str = "auto_select") -> torch.Tensor:
-    """`num` new seed pairs (a `[num, 2]` int32 tensor) made from `seed`."""
-    pair = _seed_pair(seed)
+    """`num` new seed pairs (a `[num, 2]` tensor of the seed's dtype) made from `seed`."""
+    algorithm_code(alg)
+    seed_t = seed_tensor(seed)
+    first, second = seed_t.tolist()
     rows = []
     for i in range(int(num)):
-        mixed = mixed_seed("split", *pair, i)
+        mixed = mixed_seed("split", int(first), int(second), i)
         rows.append([mixed & 0x7FFF_FFFF, (mixed >> 31) & 0x7FFF_FFFF])
-    return fresh(torch.tensor(rows, dtype=torch.int32).reshape(int(num), 2))
-
-
-class Generator:
-    """A random number generator object (TF's `tf.random.Generator`): its draws
-    advance its own state, so two generators made from one seed give the same
-    sequences. The numbers are torch's, not TF's.
-
-    >>> import tftape_torch as tf
-    >>> a = tf.random.Generator.from_seed(5).normal([2])
-    >>> bool(tf.reduce_all(a == tf.random.Generator.from_seed(5).normal([2])))
-    True
-    """
-
-    TFTAPE_CHECKPOINT_SUFFIX = ".ATTRIBUTES/GENERATOR_STATE"
-
-    def __init__(self, generator: torch.Generator) -> None:
-        self._generator = generator
-
-    @classmethod
-    def from_seed(cls, seed: int, alg: Any = None) -> Generator:
-        """A generator whose draws are decided by `seed` (the same in every run)."""
-        generator = torch.Generator(device=current_device() or "cpu")
-        generator.manual_seed(mixed_seed("generator", int(seed)))
-        return cls(generator)
-
-    def reset_from_seed(self, seed: int) -> None:
-        """Starts this generator over, as `from_seed(seed)` starts.
-
-        >>> import tftape_torch as tf
-        >>> g = tf.random.Generator.from_seed(3)
-        >>> first = g.uniform([2])
-        >>> g.reset_from_seed(3)
-        >>> bool(tf.reduce_all(g.uniform([2]) == first))
-        True
-        """
-        self._generator.manual_seed(mixed_seed("generator", int(seed)))
-
-    def tftape_checkpoint_state(self) -> torch.Tensor:
-        return self._generator.get_state().clone()
-
-    def tftape_restore_checkpoint_state(self, state: torch.Tensor) -> None:
-        self._generator.set_state(state)
-
-    @classmethod
-    def from_non_deterministic_state(cls, alg: Any = None) -> Generator:
-        generator = torch.Generator(device=current_device() or "cpu")
-        generator.seed()
-        return cls(generator)
-
-    def normal(self, shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
-               dtype: Any = torch.float32, name: Optional[str] = None) -> torch.Tensor:
-        return _draw("normal", self._generator, shape, dtype, mean, stddev)
-
-    def truncated_normal(self, shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
-                         dtype: Any = torch.float32, name: Optional[str] = None
-                         ) -> torch.Tensor:
-        return _draw("truncated", self._generator, shape, dtype, mean, stddev)
-
-    def uniform(self, shape: Any, minval: Any = 0, maxval: Any = None,
-                dtype: Any = torch.float32, name: Optional[str] = None) -> torch.Tensor:
-        return _draw("uniform", self._generator, shape, dtype, minval, maxval)
-
-    def make_seeds(self, count: int = 1) -> torch.Tensor:
-        """`count` seed pairs for the stateless ops, as a `[2, count]` int64 tensor."""
-        return fresh(torch.randint(0, 2**62, (2, int(count)), dtype=torch.int64,
-                                   device=self._generator.device, generator=self._generator))
-
-    def split(self, count: int = 1) -> List[Generator]:
-        """`count` new generators, each seeded from this one's next draws."""
-        out = []
-        for _ in range(int(count)):
-            generator = torch.Generator(device=self._generator.device)
-            seed = int(torch.randint(0, 2**62, (1,), device=self._generator.device,
-                                     generator=self._generator))
-            generator.manual_seed(seed)
-            out.append(Generator(generator))
-        return out
-
-
-def get_global_generator() -> Generator:
-    """This thread's global `Generator`: the one `set_global_generator` set, else one
-    over torch's default generator (so `torch.manual_seed` seeds it).
-
-    >>> import tftape_torch as tf
-    >>> tf.random.get_global_generator() is tf.random.get_global_generator()
-    True
-    """
-    if _state.THREAD.global_generator is None:
-        _state.THREAD.global_generator = Generator(torch.default_generator)
-    return _state.THREAD.global_generator
-
-
-def set_global_generator(generator: Generator) -> None:
-    """Make `generator` this thread's global generator (TF's is process-wide, like its
-    seed; here both are per thread).
-
-    >>> import tftape_torch as tf
-    >>> g = tf.random.Generator.from_seed(1)
-    >>> tf.random.set_global_generator(g)
-    >>> tf.random.get_global_generator() is g
-    True
-    """
-    _state.THREAD.global_generator = generator
+    # TF's new seeds have the seed's dtype.
+    return fresh(torch.tensor(rows, dtype=seed_t.dtype).reshape(int(num), 2))
 
 
 _GAMMA_TYPES = (torch.float16, torch.float32, torch.float64)
@@ -567,8 +438,12 @@ def _gamma_sample(concentration: torch.Tensor, beta: Optional[torch.Tensor],
     if needs_grad(concentration):
         sample = apply_function(_StandardGamma, wide, sample)
     sample = sample.to(dtype)
+    # TF's kernel draws NaN for a negative or NaN concentration (torch: the smallest
+    # normal number), and TF keeps a scaled sample at or above it (`beta < 0`: tiny).
+    sample = torch.where(concentration.detach() >= 0, sample, torch.nan)
     if beta is not None:
-        sample = sample / beta
+        sample = torch.maximum(sample / beta, torch.tensor(torch.finfo(dtype).tiny,
+                                                          dtype=dtype, device=sample.device))
     return fresh(sample)
 
 
@@ -646,7 +521,7 @@ def stateless_gamma(shape: Any, seed: Any, alpha: Any, beta: Any = None,
                         "float16, float32, float64")
     dims = shape_arg(shape, op)
     _parameters_fit(dims, [alpha_t] if beta_t is None else [alpha_t, beta_t], op)
-    generator = _from_pair(_seed_pair(seed), current_device())
+    generator = generator_from_pair(seed_pair(seed), current_device())
     with DisableTorchFunctionSubclass():
         return _gamma_sample(alpha_t.expand(dims), beta_t, generator)
 
@@ -669,7 +544,7 @@ def stateless_poisson(shape: Any, seed: Any, lam: Any, dtype: Any = torch.int32,
     rate = seen_here(as_tensor(lam))
     dims = shape_arg(shape, op)
     _parameters_fit(dims, [rate], op)
-    generator = _from_pair(_seed_pair(seed), current_device())
+    generator = generator_from_pair(seed_pair(seed), current_device())
     with DisableTorchFunctionSubclass():
         rates = rate.detach().to(torch.float64 if rate.dtype == torch.float64 else torch.float32)
         return fresh(torch.poisson(rates.expand(dims), generator=generator).to(resolved))
@@ -695,41 +570,11 @@ def stateless_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
     count_t, prob_t = seen_here(as_tensor(counts)), seen_here(as_tensor(probs))
     dims = shape_arg(shape, op)
     _parameters_fit(dims, [count_t, prob_t], op)
-    generator = _from_pair(_seed_pair(seed), current_device())
+    generator = generator_from_pair(seed_pair(seed), current_device())
     with DisableTorchFunctionSubclass():
         trials = count_t.detach().to(torch.float64).expand(dims)
         chance = prob_t.detach().to(torch.float64).expand(dims)
         return fresh(torch.binomial(trials, chance, generator=generator).to(resolved))
-
-
-class _TruncatedNormalBounds(torch.autograd.Function):
-    """The zero of a sample whose gradients in the bounds are TF's `dminval`/`dmaxval`
-    (`_StatelessParameterizedTruncatedNormalGrad`), for the given standardized sample."""
-
-    @staticmethod
-    def forward(minval: torch.Tensor, maxval: torch.Tensor, d_min: torch.Tensor,
-                d_max: torch.Tensor) -> torch.Tensor:
-        return torch.zeros_like(d_min)
-
-    @staticmethod
-    def setup_context(ctx: Any, inputs: Tuple[Any, ...], output: torch.Tensor) -> None:
-        minval, maxval, d_min, d_max = inputs
-        ctx.save_for_backward(d_min, d_max)
-        ctx.shapes = (minval.shape, maxval.shape)
-
-    @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> Tuple[Any, ...]:
-        d_min, d_max = ctx.saved_tensors
-        min_shape, max_shape = ctx.shapes
-        return (_sum_to_shape(grad * d_min, min_shape), _sum_to_shape(grad * d_max, max_shape),
-                None, None)
-
-
-def _sum_to_shape(value: torch.Tensor, shape: torch.Size) -> torch.Tensor:
-    lead = value.dim() - len(shape)
-    value = value.sum(tuple(range(lead))) if lead else value
-    kept = tuple(i for i, size in enumerate(shape) if size == 1 and value.shape[i] != 1)
-    return value.sum(kept, keepdim=True) if kept else value
 
 
 def stateless_parameterized_truncated_normal(
@@ -755,26 +600,31 @@ def stateless_parameterized_truncated_normal(
     op = "StatelessParameterizedTruncatedNormal"
     mean_t = seen_here(as_tensor(means))
     dtype = mean_t.dtype
-    std_t, low_t, high_t = (seen_here(as_tensor(v, dtype)) for v in (stddevs, minvals, maxvals))
+    std_t, low_t, high_t = (seen_here(as_tensor(v)) for v in (stddevs, minvals, maxvals))
+    for index, given in enumerate((std_t, low_t, high_t), start=3):
+        if given.dtype != dtype:  # TF converts each on its own: no mixing
+            raise InvalidArgumentError(
+                None, None, f"cannot compute {op} as input #{index}(zero-based) was expected "
+                f"to be a {kernel_name(dtype)} tensor but is a {kernel_name(given.dtype)} tensor "
+                f"[Op:{op}]")
     dims = shape_arg(shape, op)
     _parameters_fit(dims, [mean_t, std_t, low_t, high_t], op)
-    generator = _from_pair(_seed_pair(seed), current_device())
+    generator = generator_from_pair(seed_pair(seed), current_device())
     with DisableTorchFunctionSubclass():
         m, s, lo, hi = (t.detach().to(torch.float64) for t in (mean_t, std_t, low_t, high_t))
         a, b = (lo - m) / s, (hi - m) / s
-        cdf_a, cdf_b = torch.special.ndtr(a), torch.special.ndtr(b)
-        u = torch.rand(dims, dtype=torch.float64, device=m.device, generator=generator)
-        z = torch.special.ndtri(cdf_a + (cdf_b - cdf_a) * u)
-        z = torch.minimum(torch.maximum(z, a.expand(dims)), b.expand(dims))
+        if not bool(((s > 0) & (a < b) & (torch.isfinite(a) | torch.isfinite(b))).all()):
+            raise InvalidArgumentError(None, None, f"Invalid parameters [Op:{op}]")
+        z, cdf = standard_sample(a, b, dims, generator)
         # TF's gradient in the bounds, from the standardized sample.
         tiny, eps = torch.finfo(dtype).tiny, torch.finfo(dtype).eps
-        cdf = ((torch.special.ndtr(z) - cdf_a) / (cdf_b - cdf_a)).clamp(tiny, 1 - eps)
+        cdf = cdf.clamp(tiny, 1 - eps)
         d_max = torch.exp(0.5 * (z * z - b * b) + torch.log(cdf))
         d_min = torch.exp(0.5 * (z * z - a * a) + torch.log1p(-cdf))
         z, d_min, d_max = z.to(dtype), d_min.to(dtype), d_max.to(dtype)
         sample = mean_t + std_t * z
         if needs_grad(low_t, high_t):
-            sample = sample + apply_function(_TruncatedNormalBounds, low_t, high_t, d_min, d_max)
+            sample = sample + apply_function(BoundsGradient, low_t, high_t, d_min, d_max)
         return fresh(sample)
 
 
