@@ -346,3 +346,13 @@ def test_tensors_on_different_devices() -> None:
 
 if __name__ == "__main__":  # the TensorFlow side, run by `live_tf_classes`
     print(json.dumps(tensorflow_classes(), sort_keys=True))
+
+
+@pytest.mark.parametrize("labels, lengths", [([[-1, 2]], [2]), ([[7, 0]], [1])])
+def test_ctc_loss_refuses_labels_outside_the_classes(labels: Any, lengths: Any) -> None:
+    # torch's CPU kernel reads out of bounds for these and corrupts the heap (the
+    # process aborted a few calls later); TF computes an unspecified loss.
+    tf = tftape_torch
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Labels must be in \[0, 5\)"):
+        tf.nn.ctc_loss(tf.constant(labels), tf.zeros([6, 1, 5]), tf.constant(lengths),
+                       tf.constant([6]), blank_index=0)

@@ -71,6 +71,9 @@ def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: Optional[str] =
       ValueError: if `clip_norm` would broadcast `t` to a larger shape.
     """
     values = as_tensor(t)
+    # TF clamps a negative `clip_norm` to 0 (all zeros out), as of TF 2.21.
+    clip_norm = maximum(cast(clip_norm, values.dtype) if isinstance(clip_norm, torch.Tensor)
+                        else clip_norm, 0)
     l2sum = reduce_sum(values * values, axes, keepdims=True)
     pred = l2sum > 0
     l2sum_safe = where(pred, l2sum, ones_like(l2sum))

@@ -95,6 +95,16 @@ def _ctc_loss(logits: torch.Tensor, targets: torch.Tensor, frames: torch.Tensor,
               lengths: torch.Tensor, blank: int, time_major: bool) -> torch.Tensor:
     if not time_major:
         logits = logits.transpose(0, 1)
+    classes = logits.shape[-1]
+    used = targets
+    if targets.dim() == 2:  # padded rows: only the first `lengths` labels count
+        used = targets[torch.arange(targets.shape[1], device=targets.device) < lengths[:, None]]
+    if bool(((used < 0) | (used >= classes)).any()):
+        # torch's kernel reads out of bounds (and corrupts the heap); TF computes an
+        # unspecified loss from whatever memory it reads.
+        raise errors.InvalidArgumentError(
+            None, None, f"Labels must be in [0, {classes}): got {used.min()}..{used.max()} "
+            "[Op:CTCLoss]")
     log_probs = torch.log_softmax(logits, dim=-1)
     return torch.nn.functional.ctc_loss(log_probs, targets, frames, lengths, blank=blank,
                                         reduction="none")

@@ -199,9 +199,16 @@ def _categorical(t: torch.Tensor, num_samples: int, out: torch.dtype,
             None, None, f"logits should be a matrix, got shape {list(t.shape)} [Op:{op}]"
         )
     with DisableTorchFunctionSubclass(), torch.no_grad():
-        probs = torch.softmax(t.to(torch.float64), dim=-1)
-        drawn = torch.multinomial(probs, int(num_samples), replacement=True,
-                                  generator=generator)
+        # TF's kernel weighs only finite logits (an infinite or NaN one is never drawn),
+        # and a row without any draws `num_classes`, one past the last class.
+        logits = t.to(torch.float64)
+        finite = torch.isfinite(logits)
+        top = torch.where(finite, logits, -torch.inf).amax(-1, keepdim=True)
+        weights = torch.where(finite, torch.exp(logits - top), 0.0)
+        empty = ~finite.any(-1, keepdim=True)
+        drawn = torch.multinomial(torch.where(empty, 1.0, weights), int(num_samples),
+                                  replacement=True, generator=generator)
+        drawn = torch.where(empty, logits.shape[-1], drawn)
     return fresh(drawn.to(out))
 
 

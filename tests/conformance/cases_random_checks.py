@@ -154,3 +154,14 @@ def case_ops_without_unsigned_kernels(tf):
         "abs_int8": tf.abs(i8),
         "neg_int8": -i8,
     }
+
+
+def case_categorical_ignores_non_finite_logits(tf):
+    """TF's kernel weighs finite logits only: an infinite or NaN logit is never drawn,
+    and a row without finite logits draws `num_classes` (ours raised in torch)."""
+    return {
+        "plus_inf": tf.random.categorical([[np.inf, 0.0]], 3),
+        "no_finite_row": tf.random.categorical([[-np.inf, -np.inf], [0.0, -np.inf]], 3),
+        "nan": tf.random.stateless_categorical([[np.nan, 0.0]], 3, (1, 2)),
+        "int32": tf.random.categorical([[-np.inf, 0.0]], 2, dtype=tf.int32),
+    }

@@ -329,3 +329,14 @@ def case_fractional_python_exponent(tf):
         str(exponent): _both(tf, lambda x, e=exponent: x ** e, points)
         for exponent in (0.5, -0.5, 1.5, 2.5, 0.25)
     }
+
+
+def case_clip_by_norm_negative_clip_norm(tf):
+    """TF clamps a negative `clip_norm` to 0 (ours scaled by it: [-0.6, -0.8])."""
+    x = tf.constant([3.0, 4.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.clip_by_norm(x, -1.0)
+    return {"value": y, "grad": tape.gradient(y, x),
+            "tensor_int": tf.clip_by_norm(x, tf.constant(-1)),
+            "embedding": tf.nn.embedding_lookup(tf.constant([[3.0, 4.0]]), [0], max_norm=-1.0)}

@@ -68,6 +68,8 @@ GUIDES = (
     "customization_basics",
     "custom_layers",
     "logistic_regression_core",
+    "custom_training_loop_keras",
+    "custom_train_step_keras",
 )
 
 DROP_IN_IMPORT = "import tftape_torch as tf"
