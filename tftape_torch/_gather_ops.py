@@ -190,9 +190,10 @@ def gather(
         sizes, idx_sizes, idx_on_cpu = x.size(), idx.size(), idx.is_cpu
     rank_, idx_rank = len(sizes), len(idx_sizes)
     batch = int(batch_dims)
+    # TF's `axis` defaults to `batch_dims` as given: -1 is the params' last axis.
+    dim = batch if axis is None else axis_arg(axis)
     if batch < 0:
         batch += idx_rank
-    dim = batch if axis is None else axis_arg(axis)
     if not isinstance(dim, int) or not -rank_ <= dim < builtins.max(rank_, 1):
         raise _error(f"Expected axis in the range [{-rank_}, {rank_}), but got {dim}", "GatherV2")
     dim %= builtins.max(rank_, 1)

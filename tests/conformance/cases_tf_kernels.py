@@ -340,3 +340,12 @@ def case_clip_by_norm_negative_clip_norm(tf):
     return {"value": y, "grad": tape.gradient(y, x),
             "tensor_int": tf.clip_by_norm(x, tf.constant(-1)),
             "embedding": tf.nn.embedding_lookup(tf.constant([[3.0, 4.0]]), [0], max_norm=-1.0)}
+
+
+def case_gather_negative_batch_dims_without_axis(tf):
+    """`axis` defaults to `batch_dims` as given, so -1 gathers along the params' last
+    axis (ours gathered along the first non-batch axis)."""
+    p = tf.reshape(tf.range(24.0), [2, 3, 4])
+    return {"minus_one": tf.gather(p, [[1, 0], [2, 2]], batch_dims=-1),
+            "minus_two": tf.gather(p, [[1, 0], [2, 2]], batch_dims=-2),
+            "zero": tf.gather(p, [[1, 0], [0, 0]], batch_dims=0)}
