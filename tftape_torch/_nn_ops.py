@@ -21,6 +21,7 @@ from tftape_torch._elementwise_ops import greater_equal, squared_difference
 from tftape_torch._math_ops import multiply, reduce_mean
 from tftape_torch._op_call import as_tensor, call, float_input, number_input, shape_arg
 from tftape_torch._random_seeds import op_generator as random_generator
+from tftape_torch._xent_kernel import softmax_xent
 from tftape_torch.errors import AbortedError, InvalidArgumentError
 from tftape_torch.random import stateless_uniform
 
@@ -266,15 +267,6 @@ def log_softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = N
 # Losses
 
 
-def _softmax_xent(labels: torch.Tensor, logits: torch.Tensor, dim: int) -> torch.Tensor:
-    # TF's gradients: `softmax(logits) - labels` for the logits (whatever the labels
-    # sum to), `-log_softmax(logits)` for the labels; the stop-gradient term gives
-    # the log-sum-exp weight 1 in the logits' gradient and the labels' sum in value.
-    lse = torch.logsumexp(logits, dim=dim)
-    total = torch.sum(labels, dim=dim)
-    return lse + (total - 1) * lse.detach() - torch.sum(labels * logits, dim=dim)
-
-
 def softmax_cross_entropy_with_logits(
     labels: Any, logits: Any, axis: int = -1, name: Optional[str] = None
 ) -> torch.Tensor:
@@ -299,7 +291,7 @@ def softmax_cross_entropy_with_logits(
             f"labels_size={list(y.shape)} [Op:SoftmaxCrossEntropyWithLogits]"
         )
     dim = _softmax_axis(x, axis, "SoftmaxCrossEntropyWithLogits")
-    return call("SoftmaxCrossEntropyWithLogits", _softmax_xent, (y, x), y, x, dim)
+    return call("SoftmaxCrossEntropyWithLogits", softmax_xent, (y, x), y, x, dim)
 
 
 def _sparse_xent(labels: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:

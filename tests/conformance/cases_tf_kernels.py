@@ -8,7 +8,8 @@ in float64 (`digamma`'s and `lgamma`'s derivatives through TF's zeta-based polyg
 where torch's trigamma is 1e-9 off; `zeta` at +inf), floor division of floats
 (`floor(x / y)`, and `FloorMod`'s gradient through it; `TruncateDiv` without a
 gradient), the edges of `igamma`/`igammac`, and `x ** e` for a fractional Python `e`
-(IEEE `pow`, not torch's `sqrt`/`rsqrt` shortcuts).
+(IEEE `pow`, not torch's `sqrt`/`rsqrt` shortcuts), and the mixed second derivatives of
+`softmax_cross_entropy_with_logits`.
 
 Found by sweeping the unary and binary `tf.math`/`tf.nn` ops over special points
 against TF.
@@ -349,3 +350,29 @@ def case_gather_negative_batch_dims_without_axis(tf):
     return {"minus_one": tf.gather(p, [[1, 0], [2, 2]], batch_dims=-1),
             "minus_two": tf.gather(p, [[1, 0], [2, 2]], batch_dims=-2),
             "zero": tf.gather(p, [[1, 0], [0, 0]], batch_dims=0)}
+
+
+@tolerance(rtol=1e-6, atol=1e-7)
+def case_softmax_xent_mixed_second_derivatives(tf):
+    """`softmax_cross_entropy_with_logits`' mixed second derivatives are TF's, which are
+    not symmetric: the logits' gradient (the op's `softmax - labels` output) has a zero
+    derivative for the labels, the labels' gradient (`-log_softmax`) is differentiated
+    in the logits (ours detached the log-sum-exp: -1 in every class)."""
+    x = tf.constant([[0.5, -1.0, 2.0], [0.1, 0.2, 0.3]])
+    y = tf.constant([[0.2, 0.3, 0.5], [1.0, 0.0, 0.5]])
+    w = tf.constant([[1.0, 2.0, 3.0]])
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch([x, y])
+        with tf.GradientTape() as inner:
+            inner.watch([x, y])
+            loss = tf.nn.softmax_cross_entropy_with_logits(y, x, axis=-1)
+            total = tf.reduce_sum(loss * tf.constant([1.0, 2.0]))
+        gx, gy = inner.gradient(total, [x, y])
+        sx = tf.reduce_sum(gx * w)
+        sy = tf.reduce_sum(gy * w)
+    with tf.autodiff.ForwardAccumulator([x, y], [tf.ones_like(x), 0.5 * tf.ones_like(y)]) as acc:
+        forward = tf.nn.softmax_cross_entropy_with_logits(y, x)
+    return {"loss": loss, "gx": gx, "gy": gy,
+            "gx_x": outer.gradient(sx, x), "gx_y": outer.gradient(sx, y),
+            "gy_x": outer.gradient(sy, x), "gy_y": outer.gradient(sy, y),
+            "jvp": acc.jvp(forward)}
