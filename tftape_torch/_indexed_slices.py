@@ -159,8 +159,13 @@ class IndexedSlices:
 
 # (An in-place accumulation of another gradient into it bumps its version: no match.)
 
-# (weak dense, its shape, its version, values, indices, dense shape, the shape's dtype)
-_Entry = Tuple[Any, Tuple[int, ...], int, torch.Tensor, torch.Tensor, List[int], torch.dtype]
+# A view of it with the same data pointer but another layout (a transposed square
+# matrix; `.real` of a complex gradient; a lazy `conj`) holds other values: no match.
+
+# shape, strides, dtype, conjugate bit, negative bit
+_Layout = Tuple[Tuple[int, ...], Tuple[int, ...], torch.dtype, bool, bool]
+# (weak dense, its layout, its version, values, indices, dense shape, the shape's dtype)
+_Entry = Tuple[Any, _Layout, int, torch.Tensor, torch.Tensor, List[int], torch.dtype]
 _NOTED: Dict[int, _Entry] = {}
 
 
@@ -186,11 +191,12 @@ def note_sparse_gradient(
             return
         if key == 0:
             return
-        shape = tuple(dense.shape)
+        layout = (tuple(dense.shape), dense.stride(), dense.dtype, dense.is_conj(),
+                  dense.is_neg())
         version = version_of(dense)
     ref = weakref.ref(dense, lambda r: _forget(key, r))
     # (the dense shape becomes a tensor only if the gradient is handed out as slices)
-    _NOTED[key] = (ref, shape, version, values, indices, dims, shape_dtype)
+    _NOTED[key] = (ref, layout, version, values, indices, dims, shape_dtype)
 
 
 def sparse_gradient(grad: Any) -> Any:
@@ -202,10 +208,10 @@ def sparse_gradient(grad: Any) -> Any:
             key = grad.data_ptr()
         except RuntimeError:  # a batched gradient has no storage: never noted
             return grad
-        shape = tuple(grad.shape)
+        layout = (tuple(grad.shape), grad.stride(), grad.dtype, grad.is_conj(), grad.is_neg())
         version = version_of(grad)
     entry = _NOTED.get(key)
-    if entry is None or entry[0]() is None or entry[1] != shape or entry[2] != version:
+    if entry is None or entry[0]() is None or entry[1] != layout or entry[2] != version:
         return grad
     _, _, _, values, indices, dims, shape_dtype = entry
     with _DisableSubclass():

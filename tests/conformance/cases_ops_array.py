@@ -675,6 +675,31 @@ def case_indexed_slices_constructed(tf):
     }
 
 
+def case_row_gather_gradient_through_views(tf):
+    """A gather's gradient reaching its source through a view of another layout is
+    dense and laid out as the source: through a transpose of a square matrix (ours
+    handed back the untransposed rows as slices: [[1, 2, 3], 0, 0] where TF has the
+    column [1, 2, 3]) and through `tf.complex` (ours: complex64 slices for a float32
+    source)."""
+    x = tf.reshape(tf.range(9.0), [3, 3])
+    re = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    im = tf.constant([[0.5, -1.0], [2.0, 1.0], [0.0, 3.0]])
+    w = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, re, im])
+        through_transpose = tf.reduce_sum(tf.gather(tf.transpose(x), [0]) * w)
+        through_identity = tf.reduce_sum(tf.gather(tf.identity(x), [0]) * w)
+        rows = tf.gather(tf.complex(re, im), [0, 2])
+        through_complex = tf.reduce_sum(tf.math.real(rows * tf.math.conj(rows)))
+    grads = {
+        "transpose": tape.gradient(through_transpose, x),
+        "identity": tape.gradient(through_identity, x),
+        "complex_real": tape.gradient(through_complex, re),
+        "complex_imag": tape.gradient(through_complex, im),
+    }
+    return {**grads, "types": [type(g).__name__ for g in grads.values()]}
+
+
 def case_embedding_style_gradient(tf):
     table = tf.Variable([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])
     ids = tf.constant([2, 0, 2])
