@@ -375,6 +375,8 @@ class Function:
             for name, spec in zip(names, self._input_signature):
                 value = bound.arguments[name]
                 bound.arguments[name] = self._cast(value, spec, args, kwargs)
+        for name, value in bound.arguments.items():
+            bound.arguments[name] = _numpy_as_tensors(value)
         return bound
 
     def _binding_error(self, reason: str, args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
@@ -642,6 +644,18 @@ Function.__module__ = ConcreteFunction.__module__ = "tftape_torch"
 
 def _ordered(kwargs: Dict[str, Any]) -> List[Any]:
     return [kwargs[key] for key in sorted(kwargs)]
+
+
+def _numpy_as_tensors(value: Any) -> Any:
+    """`value` with its NumPy array leaves made tensors: TF traces them as tensors
+    (one trace per dtype and shape) and the function sees tensors, not arrays."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return fresh(convert_value(value))
+    if isinstance(value, (list, tuple, dict)):
+        leaves = flatten(value)
+        if any(isinstance(leaf, (np.ndarray, np.generic)) for leaf in leaves):
+            return pack_like(value, [_feed(leaf) for leaf in leaves])
+    return value
 
 
 def _feed(leaf: Any) -> Any:

@@ -86,6 +86,24 @@ def case_fn_print_variable_and_intermediate(tf):
     return {"printed": out.getvalue(), "result": result}
 
 
+def case_fn_numpy_arguments_are_traced_as_tensors(tf):
+    """NumPy arrays are traced as tensors (one trace per dtype and shape) and the
+    function sees tensors: ours handed it the arrays, so it returned an ndarray and ran
+    eagerly at every call."""
+    traces = []
+
+    @_fn(tf)
+    def f(x, pair):
+        traces.append([tf.is_tensor(x), tf.is_tensor(pair[0]), tf.is_tensor(pair[1])])
+        return x * 2 + pair[0], pair[1]
+
+    results = [f(np.array([1.0, 2.0], np.float32), (np.float32(3.0), np.arange(3))),
+               f(np.array([3.0, 4.0], np.float32), (np.float32(1.0), np.arange(3))),
+               f(np.array([1, 2]), (np.int64(1), np.arange(3)))]
+    return {"results": results, "types": [type(r[0]).__name__ for r in results],
+            "traces": traces, "count": f.experimental_get_tracing_count()}
+
+
 def case_fn_python_number_result_is_a_tensor(tf):
     @_fn(tf)
     def f():
