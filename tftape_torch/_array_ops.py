@@ -49,7 +49,7 @@ from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._variable import Variable
-from tftape_torch.errors import InvalidArgumentError
+from tftape_torch.errors import InvalidArgumentError, UnimplementedError
 
 _Tensor = torch.Tensor
 
@@ -60,34 +60,10 @@ Tensor = torch.Tensor
 newaxis = None
 
 __all__ = [
-    "cast",
-    "concat",
-    "constant",
-    "convert_to_tensor",
-    "ensure_shape",
-    "expand_dims",
-    "eye",
-    "fill",
-    "get_static_value",
-    "identity",
-    "is_tensor",
-    "linspace",
-    "newaxis",
-    "ones",
-    "ones_like",
-    "range",
-    "rank",
-    "reshape",
-    "shape",
-    "size",
-    "squeeze",
-    "stack",
-    "stop_gradient",
-    "Tensor",
-    "transpose",
-    "where",
-    "zeros",
-    "zeros_like",
+    "cast", "concat", "constant", "convert_to_tensor", "ensure_shape", "expand_dims",
+    "eye", "fill", "get_static_value", "identity", "is_tensor", "linspace", "newaxis",
+    "ones", "ones_like", "range", "rank", "reshape", "shape", "size", "squeeze",
+    "stack", "stop_gradient", "Tensor", "transpose", "where", "zeros", "zeros_like",
 ]
 
 
@@ -736,7 +712,8 @@ def stop_gradient(input: Any, name: Optional[str] = None) -> torch.Tensor:
 def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = None) -> torch.Tensor:
     """Elements of `x` where `condition` holds, else of `y` (all three broadcast).
 
-    With only `condition`, the int64 indices of its true elements.
+    With only `condition` (of any dtype but float16, and rank 1 or more), the int64
+    indices of its true (non-zero) elements.
 
     >>> import tftape_torch as tf
     >>> print(tf.where([True, False], [1.0, 2.0], [3.0, 4.0]))
@@ -746,13 +723,20 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = No
       InvalidArgumentError: if `condition` is not bool, or `x`/`y` dtypes differ.
       ValueError: if only one of `x` and `y` is given.
     """
-    cond = as_tensor(condition, torch.bool)
-    if cond.dtype != torch.bool:
-        raise dtype_mismatch("SelectV2", torch.bool, cond.dtype, 0)
     if x is None and y is None:
+        cond = as_tensor(condition)
+        if cond.dim() == 0:
+            raise InvalidArgumentError(None, None, "WhereOp : Unhandled input dimensions: 0 "
+                                       "[Op:Where]")
+        if cond.dtype == torch.float16:
+            raise UnimplementedError(None, None, "No WhereOp available for float16/half type "
+                                     "on CPU [Op:Where]")
         return call("Where", torch.nonzero, (cond,), cond)
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
+    cond = as_tensor(condition, torch.bool)
+    if cond.dtype != torch.bool:
+        raise dtype_mismatch("SelectV2", torch.bool, cond.dtype, 0)
     a, b = match_operands(x, y, "SelectV2")
     return call("SelectV2", torch.where, (cond, a, b), cond, a, b)
 

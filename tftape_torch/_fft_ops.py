@@ -9,10 +9,12 @@ complex64). An `fft_length` longer than the input pads it with zeros, a shorter 
 crops it. By default `irfft*` gives `2 * (n - 1)` values from `n`.
 
 Gradients are TF's registered ones, which are the adjoint transforms (torch's
-backward computes the same), except where TF's gradient function fails:
+backward computes the same), except for a cropped input:
 * `rfft`/`rfft2d` of a cropped input (`fft_length` shorter than the input) and
   `irfft`/`irfft2d` of a cropped input (more than `fft_length // 2 + 1` values):
-  TF's gradient raises `InvalidArgumentError` (incompatible shapes);
+  TF's formulas broadcast only where the last `fft_length` is 1 (and any other is
+  the input's size), giving what `_cropped_gradient` computes; elsewhere TF's
+  gradient raises `InvalidArgumentError` (incompatible shapes);
 * `rfft3d`/`irfft3d` and the `*fftnd` ops: TF registers no gradient
   (`LookupError`).
 The `*fftnd` ops have no CPU kernel in TF 2.21 (`NotFoundError` there); here they
@@ -25,6 +27,7 @@ tf.Tensor([10.+0.j -2.+2.j -2.+0.j], shape=(3,), dtype=complex64)
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, List, Optional, Sequence
 
 import torch
@@ -32,7 +35,11 @@ import torch
 from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._dtypes import COMPLEX, dtype_name
 from tftape_torch._op_call import as_tensor, axis_arg, call
-from tftape_torch._recorded_ops import failing_gradient, unregistered_gradient
+from tftape_torch._recorded_ops import (
+    failing_gradient,
+    replaced_gradient,
+    unregistered_gradient,
+)
 from tftape_torch._shape_ops import roll
 from tftape_torch.errors import InvalidArgumentError
 
@@ -80,7 +87,7 @@ def _complex(name: str, op: str, rank: int, fn: Callable[..., torch.Tensor],
                 None, None, f"Value for attr 'Tcomplex' of {dtype_name(x.dtype)} is not in "
                 f"the list of allowed values: complex64, complex128 [Op:{op}]")
         _check_rank(x, rank, InvalidArgumentError, op)
-        return call(op, fn, (x,), x, dim=_inner_dims(rank))
+        return call(op, _empty_safe(fn), (x,), x, dim=_inner_dims(rank))
 
     transform.__name__ = transform.__qualname__ = name
     transform.__doc__ = doc + f"""
@@ -152,12 +159,82 @@ def _shape_error(op: str) -> Callable[[], Exception]:
         "the input's size to match fft_length [Op:Mul]")
 
 
-def _transform_fn(op: str, fn: Callable[..., torch.Tensor], rank: int,
-                  cropped: bool) -> Callable[..., torch.Tensor]:
-    """`fn`, recorded with TF's gradient behaviour (module docstring)."""
-    if rank == 3:
+def _empty_safe(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """`fn` (a `torch.fft` transform) also for empty inputs, which torch's backends refuse
+    and TF transforms: an empty batch gets one row of zeros for the transform (so a
+    gradient flows), a zero size or length gives zeros of the result's shape."""
+
+    def run(x: torch.Tensor, s: Optional[List[int]] = None, dim: Sequence[int] = ()
+            ) -> torch.Tensor:
+        rank = len(dim)
+        inner = list(x.shape[-rank:])
+        lengths = inner if s is None else list(s)
+        if x.numel() and all(lengths):
+            return fn(x, s=s, dim=dim)
+        batch = tuple(x.shape[:-rank])
+        if all(inner) and all(lengths):  # only the batch is empty
+            flat = x.reshape((-1,) + tuple(inner))
+            out = fn(torch.cat([flat, flat.new_zeros((1,) + flat.shape[1:])]), s=s, dim=dim)[:0]
+            return out.reshape(batch + tuple(out.shape[1:]))
+        dtype = x.dtype
+        if fn is torch.fft.rfftn:
+            lengths = lengths[:-1] + [lengths[-1] // 2 + 1 if lengths[-1] else 0]
+            dtype = _REAL_TO_COMPLEX[x.dtype]
+        elif fn is torch.fft.irfftn:
+            dtype = _COMPLEX_TO_REAL[x.dtype]
+        return torch.zeros(batch + tuple(lengths), dtype=dtype, device=x.device)
+
+    return run
+
+
+def _cropped_gradient(op: str, sizes: List[int], lengths: List[int]
+                      ) -> Optional[Callable[[torch.Tensor], torch.Tensor]]:
+    """TF's gradient of `RFFT`/`IRFFT` (1-D, 2-D) of a cropped input, where it broadcasts:
+    the last `fft_length` is 1 and any other is the input's size. None elsewhere.
+
+    NOTE: TF's formulas, written for an uncropped input, then give each input value
+    `(irfft(grad) * size + real(twiddles @ conj(grad[..., :1]))) / 2` (`RFFT`; the 1-D
+    twiddle is 1), or `rfft(grad) * [1, 2, ..., 2] / prod(fft_length)` (`IRFFT`).
+    """
+    if lengths[-1] != 1 or sizes[:-1] != lengths[:-1]:
+        return None
+    dims, count = _inner_dims(len(sizes)), sizes[-1]
+
+    def grad_fn(grad: torch.Tensor) -> torch.Tensor:
+        if op.startswith("I"):
+            mask = torch.full((count,), 2.0, dtype=grad.dtype, device=grad.device)
+            mask[0] = 1.0
+            spectrum = torch.fft.rfftn(grad, s=lengths, dim=dims)
+            return spectrum * (mask / math.prod(lengths)).to(spectrum.dtype)
+        back = torch.fft.irfftn(grad, s=lengths, dim=dims) * math.prod(sizes)
+        first = grad[..., :1]
+        if len(sizes) == 2:
+            k = torch.arange(sizes[0], device=grad.device).to(grad.dtype)
+            first = torch.exp(-2j * math.pi * torch.outer(k, k) / sizes[0]) @ first.conj()
+        return (0.5 * (back + first.real)).expand(tuple(grad.shape[:-1]) + (count,))
+
+    return grad_fn
+
+
+def _transform_fn(op: str, fn: Callable[..., torch.Tensor], sizes: List[int],
+                  lengths: List[int], kept: List[int]) -> Callable[..., torch.Tensor]:
+    """`fn`, recorded with TF's gradient behaviour (module docstring); `kept` is the
+    part of the input the transform reads."""
+    fn = _empty_safe(fn)
+    if len(sizes) == 3:
         return unregistered_gradient(op, fn)
-    return failing_gradient(_shape_error(op), fn) if cropped else fn
+    if not _crops(sizes, kept):
+        return fn
+    grad_fn = _cropped_gradient(op, sizes, lengths)
+    if grad_fn is None:
+        return failing_gradient(_shape_error(op), fn)
+    return replaced_gradient(grad_fn, fn)
+
+
+def _check_lengths(lengths: List[int]) -> None:
+    for n in lengths:
+        if n < 0:
+            raise ValueError(f"Dimension {n} must be >= 0")
 
 
 def _real(name: str, op: str, rank: int, doc: str) -> Callable[..., torch.Tensor]:
@@ -169,7 +246,8 @@ def _real(name: str, op: str, rank: int, doc: str) -> Callable[..., torch.Tensor
         _check_rank(x, rank, ValueError, op)
         sizes = list(x.shape[-rank:])
         lengths = sizes if fft_length is None else _lengths(fft_length)
-        fn = _transform_fn(op, torch.fft.rfftn, rank, _crops(sizes, lengths))
+        _check_lengths(lengths)
+        fn = _transform_fn(op, torch.fft.rfftn, sizes, lengths, lengths)
         return call(op, fn, (x,), x, s=lengths, dim=_inner_dims(rank))
 
     transform.__name__ = transform.__qualname__ = name
@@ -197,8 +275,9 @@ def _inverse_real(name: str, op: str, rank: int, doc: str) -> Callable[..., torc
             lengths = sizes[:-1] + [max(0, 2 * (sizes[-1] - 1))] if sizes else []
         else:
             lengths = _lengths(fft_length)
+        _check_lengths(lengths)
         kept = lengths[:-1] + [lengths[-1] // 2 + 1] if lengths else []
-        fn = _transform_fn(op, torch.fft.irfftn, rank, _crops(sizes, kept))
+        fn = _transform_fn(op, torch.fft.irfftn, sizes, lengths, kept)
         return call(op, fn, (x,), x, s=lengths, dim=_inner_dims(rank))
 
     transform.__name__ = transform.__qualname__ = name

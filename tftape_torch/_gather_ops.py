@@ -28,8 +28,10 @@ from tftape_torch._indexed_slices import note_sparse_gradient
 from tftape_torch._kernels import stitch
 from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed, shape_arg
 from tftape_torch._recorded_ops import unregistered_gradient
+from tftape_torch._scatter_extreme import scatter_extreme
 from tftape_torch._tensor import as_eager, dtype_mismatch
 from tftape_torch._tensor_shape import TensorShape
+from tftape_torch._topk_order import top_k_order
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -347,9 +349,8 @@ def _scatter_into(tensor: torch.Tensor, idx: torch.Tensor, updates: torch.Tensor
     depth = idx.shape[-1]
     rows = tensor.reshape((-1,) + tuple(tensor.shape[depth:]))
     values = updates.reshape((-1,) + tuple(tensor.shape[depth:]))
-    reduce = "amax" if mode == "max" else "amin"
     index = flat_keys.reshape(-1).reshape((-1,) + (1,) * (rows.dim() - 1)).expand_as(values)
-    return torch.scatter_reduce(rows, 0, index, values, reduce).reshape(tensor.shape)
+    return scatter_extreme(rows, index, values, mode == "max").reshape(tensor.shape)
 
 
 def _tensor_scatter(mode: str, op: str) -> Any:
@@ -387,8 +388,21 @@ for _fn, _name, _what in (
 
 def _searchsorted(sorted_sequence: torch.Tensor, values: torch.Tensor, right: builtins.bool,
                   out_dtype: torch.dtype) -> torch.Tensor:
-    return torch.searchsorted(sorted_sequence.contiguous(), values.contiguous(),
-                              right=right).to(out_dtype)
+    seq, vals = sorted_sequence.contiguous(), values.contiguous()
+    if right or seq.device.type != "cpu" or not (torch.isnan(seq).any()
+                                                  or torch.isnan(vals).any()):
+        return torch.searchsorted(seq, vals, right=right).to(out_dtype)
+    # NOTE: TF's `std::lower_bound` goes right where `seq[mid] < value`; torch's where
+    # `!(seq[mid] >= value)`: they probe alike but part at NaNs. (Upper bounds agree.)
+    first = torch.zeros(vals.shape, dtype=torch.int64, device=vals.device)
+    length = torch.full_like(first, seq.shape[-1])
+    for _ in builtins.range(seq.shape[-1].bit_length()):
+        half = length // 2
+        probe = torch.gather(seq, -1, (first + half).clamp(max=seq.shape[-1] - 1))
+        step = (probe < vals) & (length > 0)
+        first = torch.where(step, first + half + 1, first)
+        length = torch.where(step, length - half - 1, half)
+    return first.to(out_dtype)
 
 
 def searchsorted(sorted_sequence: Any, values: Any, side: str = "left",
@@ -672,13 +686,24 @@ def _direction(direction: str) -> builtins.bool:
     return direction == "DESCENDING"
 
 
+def _order(x: torch.Tensor, dim: int, descending: builtins.bool) -> torch.Tensor:
+    size = x.shape[dim] if x.dim() else 1
+    if not (x.is_floating_point() and size > 1 and x.device.type == "cpu"
+            and bool(torch.isnan(x).any())):
+        return torch.sort(x, dim=dim, descending=descending, stable=True).indices
+    # TF sorts by `top_k` of `x` (ascending: of `-x`), which places NaNs its own way
+    # (NOTE: [TF's top-k order with NaNs] in `_topk_order`).
+    keys = (x if descending else -x).movedim(dim, -1)
+    order = top_k_order(keys.reshape(-1, size).tolist(), size, True)
+    return torch.tensor(order, device=x.device).reshape(keys.shape).movedim(-1, dim)
+
+
 def _sort(x: torch.Tensor, dim: int, descending: builtins.bool) -> torch.Tensor:
-    return torch.sort(x, dim=dim, descending=descending, stable=True).values
+    return torch.gather(x, dim, _order(x, dim, descending))
 
 
 def _argsort(x: torch.Tensor, dim: int, descending: builtins.bool) -> torch.Tensor:
-    order = torch.sort(x, dim=dim, descending=descending, stable=True).indices
-    return order.to(torch.int32)
+    return _order(x, dim, descending).to(torch.int32)
 
 
 def _sort_axis(x: torch.Tensor, axis: Any) -> int:

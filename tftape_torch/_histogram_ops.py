@@ -3,7 +3,7 @@ indices) of values in `nbins` equal bins over `value_range`.
 
 Values below the range fall in the first bin, values above it in the last, as TF's.
 The two compute the bin as TF does, each its own way: `histogram_fixed_width` as its
-kernel (`(max(x, lo) - lo) / step` in float64, `step = (hi - lo) / nbins`, truncated
+kernel (`(max(x, lo) - lo) / step` all in float64, `step = (hi - lo) / nbins`, truncated
 and capped at `nbins - 1`; NaN values are an error), `histogram_fixed_width_bins` as
 its Python (`floor(nbins * (x - lo) / (hi - lo))` in the values' dtype, clipped to
 `[0, nbins - 1]`; NaN gives int32's minimum).
@@ -58,8 +58,9 @@ def _counts(values: torch.Tensor, bounds: torch.Tensor, nbins: int,
             None, None, "value_range should satisfy value_range[0] < value_range[1], but got "
             f"'[{lo.item()}, {hi.item()}]' [Op:HistogramFixedWidth]"
         )
-    step = (hi - lo).double() / nbins
-    index = ((torch.maximum(values, lo) - lo).double() / step).clamp(max=nbins - 1)
+    lo, hi = lo.double(), hi.double()
+    step = (hi - lo) / nbins
+    index = ((torch.maximum(values.double(), lo) - lo) / step).clamp(max=nbins - 1)
     return torch.bincount(index.long().reshape(-1), minlength=nbins).to(dtype)
 
 

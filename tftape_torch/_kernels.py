@@ -504,7 +504,7 @@ def scan(x: torch.Tensor, axis: int, exclusive: bool, reverse: bool, product: bo
     """TF's `Cumsum`/`Cumprod` (with `exclusive` and `reverse`) by torch's own scans."""
     if reverse:
         x = torch.flip(x, [axis])
-    if exclusive:
+    if exclusive and x.shape[axis]:
         pad_shape = list(x.shape)
         pad_shape[axis] = 1
         start = torch.ones if product else torch.zeros

@@ -26,7 +26,8 @@ from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 
-__all__ = ["failing_gradient", "unregistered_gradient", "without_gradient"]
+__all__ = ["failing_gradient", "replaced_gradient", "unregistered_gradient",
+           "without_gradient"]
 
 
 class _NoGradient(torch.autograd.Function):
@@ -94,6 +95,27 @@ def failing_gradient(error: Callable[[], Exception], fn: Callable[..., torch.Ten
     """`fn` as an op whose gradient raises `error()` in TF (no gradient function is
     registered for it, or TF's raises for these shapes)."""
     return _recorded(fn, lambda out, inputs: _FailingGradient.apply(error, out, *inputs))
+
+
+class _ReplacedGradient(torch.autograd.Function):
+    """Passes `out` through as a recorded result whose one input gets `grad_fn(grad)`."""
+
+    @staticmethod
+    def forward(ctx: Any, grad_fn: Callable[[torch.Tensor], torch.Tensor], out: torch.Tensor,
+                x: torch.Tensor) -> torch.Tensor:
+        ctx.grad_fn = grad_fn
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Any:
+        return None, None, ctx.grad_fn(grad)
+
+
+def replaced_gradient(grad_fn: Callable[[torch.Tensor], torch.Tensor],
+                      fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """`fn` of one tensor, as an op whose gradient TF computes as `grad_fn(grad)` where
+    that differs from the derivative (TF's gradient of `RFFT` of a cropped input)."""
+    return _recorded(fn, lambda out, inputs: _ReplacedGradient.apply(grad_fn, out, *inputs))
 
 
 def unregistered_gradient(op: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:

@@ -15,13 +15,14 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 import torch
 
-from tftape_torch import _kernels
+from tftape_torch import _kernels, _logsumexp_scan
 from tftape_torch._array_ops import identity, zeros_like
 from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name, kernel_name
 from tftape_torch._math_ops import add, multiply
 from tftape_torch._op_call import as_tensor, call, float_input, number_input
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import EagerTensor
+from tftape_torch._topk_order import top_k_order
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
 from tftape_torch.errors import InvalidArgumentError
 
@@ -116,6 +117,12 @@ def cumprod(
 
 
 def _top_k(x: torch.Tensor, k: int, index_dtype: torch.dtype) -> Any:
+    if (k > 1 and x.is_floating_point() and x.device.type == "cpu"
+            and bool(torch.isnan(x).any())):
+        # NOTE: [TF's top-k order with NaNs] in `_topk_order`.
+        order = top_k_order(x.detach().reshape(-1, x.shape[-1]).tolist(), k, True)
+        indices = torch.tensor(order, device=x.device).reshape(x.shape[:-1] + (k,))
+        return torch.gather(x, -1, indices), indices.to(index_dtype)
     # A stable sort puts tied values in index order, as TF does.
     values, indices = torch.sort(x, dim=-1, descending=True, stable=True)
     values = torch.narrow(values, -1, 0, k)
@@ -555,19 +562,6 @@ def polyval(coeffs: Any, x: Any, name: Optional[str] = None) -> torch.Tensor:
 # Log-sum-exp scans, permutations, orderings, top-k membership, confusion matrices
 
 
-def _cumulative_logsumexp(x: torch.Tensor, axis: int, exclusive: builtins.bool,
-                          reverse: builtins.bool) -> torch.Tensor:
-    if reverse:
-        x = torch.flip(x, [axis])
-    out = torch.logcumsumexp(x, axis)
-    if exclusive:
-        pad_shape = list(x.shape)
-        pad_shape[axis] = 1
-        head = torch.full(pad_shape, float("-inf"), dtype=x.dtype, device=x.device)
-        out = torch.cat([head, torch.narrow(out, axis, 0, x.shape[axis] - 1)], axis)
-    return torch.flip(out, [axis]) if reverse else out
-
-
 def cumulative_logsumexp(x: Any, axis: Any = 0, exclusive: builtins.bool = False,
                          reverse: builtins.bool = False, name: Optional[str] = None
                          ) -> torch.Tensor:
@@ -579,7 +573,7 @@ def cumulative_logsumexp(x: Any, axis: Any = 0, exclusive: builtins.bool = False
     """
     t = float_input(x, "CumulativeLogsumexp", allow_complex=False)
     a = _axis_of(t, axis, "CumulativeLogsumexp")
-    return call("CumulativeLogsumexp", _cumulative_logsumexp, (t,), t, a,
+    return call("CumulativeLogsumexp", _logsumexp_scan.cumulative_logsumexp, (t,), t, a,
                 builtins.bool(exclusive), builtins.bool(reverse))
 
 

@@ -77,8 +77,10 @@ def _int_list(value: Any) -> List[int]:
         with _DisableSubclass():
             listed = value.reshape(-1).tolist()
         return [int(v) for v in listed]
-    if isinstance(value, (int,)) or hasattr(value, "__index__"):
+    if hasattr(value, "__index__") and getattr(value, "ndim", 0) == 0:
         return [int(value)]
+    if hasattr(value, "ndim"):  # a NumPy array
+        value = value.reshape(-1).tolist()
     return [int(v) for v in value]
 
 
@@ -391,11 +393,11 @@ def _constant_pad(x: torch.Tensor, pads: List[List[int]], value: torch.Tensor) -
         flat.extend((before, after))
     if not flat:
         return x.clone()
-    if value.numel() == 1 and not value.requires_grad and not x.is_complex():
+    if not x.is_complex() and value.device.type == "cpu":
         return F.pad(x, flat, value=value.item())  # (torch pads only by a real number)
     out = F.pad(x, flat, value=0)
     mask = F.pad(torch.zeros_like(x, dtype=torch.bool), flat, value=True)
-    return torch.where(mask, value.to(x.dtype), out)
+    return torch.where(mask, value.detach().to(x.dtype), out)
 
 
 def pad(
@@ -449,7 +451,12 @@ def pad(
                     op,
                 )
     if kind == "CONSTANT":
-        value = as_tensor(constant_values, x.dtype)
+        # NOTE: TF's PadV2 has no gradient for `constant_values` (None); a Python or
+        # NumPy zero pads by op Pad, which takes every dtype (bool too).
+        zero = not isinstance(constant_values, (_Tensor, list, tuple)) and getattr(
+            constant_values, "ndim", 0) == 0 and constant_values == 0
+        value = (fresh(torch.zeros((), dtype=x.dtype)) if zero
+                 else as_tensor(constant_values, x.dtype))
         if value.dtype != x.dtype:
             raise dtype_mismatch("PadV2", x.dtype, value.dtype, 2)
         return call(op, _constant_pad, (x, value), x, pads, value)
@@ -510,7 +517,7 @@ def _one_hot(
     idx: torch.Tensor, depth: int, on: torch.Tensor, off: torch.Tensor, axis: int
 ) -> torch.Tensor:
     hits = idx.to(torch.int64).unsqueeze(-1) == torch.arange(depth, device=idx.device)
-    out = torch.where(hits, on, off)
+    out = torch.where(hits, on.detach(), off.detach())  # (TF: no gradient for either)
     if axis != -1 and axis != idx.dim():
         out = torch.movedim(out, -1, axis)
     return out
