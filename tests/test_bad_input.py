@@ -348,11 +348,13 @@ if __name__ == "__main__":  # the TensorFlow side, run by `live_tf_classes`
     print(json.dumps(tensorflow_classes(), sort_keys=True))
 
 
-@pytest.mark.parametrize("labels, lengths", [([[-1, 2]], [2]), ([[7, 0]], [1])])
-def test_ctc_loss_refuses_labels_outside_the_classes(labels: Any, lengths: Any) -> None:
-    # torch's CPU kernel reads out of bounds for these and corrupts the heap (the
-    # process aborted a few calls later); TF computes an unspecified loss.
+@pytest.mark.parametrize("labels, lengths, loss",
+                         [([[-1, 2]], [2], 0.7273246), ([[7, 0]], [1], -0.4459157)])
+def test_ctc_loss_labels_outside_the_classes(labels: Any, lengths: Any, loss: float) -> None:
+    # torch's CPU kernel read out of bounds for these and corrupted the heap (the
+    # process aborted a few calls later); TF's dense code observes such a label with
+    # probability 1 (its one-hot row is all zeros): these losses are TF 2.21's.
     tf = tftape_torch
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Labels must be in \[0, 5\)"):
-        tf.nn.ctc_loss(tf.constant(labels), tf.zeros([6, 1, 5]), tf.constant(lengths),
-                       tf.constant([6]), blank_index=0)
+    got = tf.nn.ctc_loss(tf.constant(labels), tf.zeros([6, 1, 5]), tf.constant(lengths),
+                         tf.constant([6]), blank_index=0)
+    np.testing.assert_allclose(got.numpy(), [loss], rtol=1e-6)

@@ -71,9 +71,13 @@ def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: Optional[str] =
       ValueError: if `clip_norm` would broadcast `t` to a larger shape.
     """
     values = as_tensor(t)
-    # TF clamps a negative `clip_norm` to 0 (all zeros out), as of TF 2.21.
-    clip_norm = maximum(cast(clip_norm, values.dtype) if isinstance(clip_norm, torch.Tensor)
-                        else clip_norm, 0)
+    # TF clamps a negative `clip_norm` to 0 (all zeros out), as of TF 2.21: a Python
+    # or NumPy scalar in Python (it then takes the values' dtype), anything else with
+    # `maximum` and a cast to the values' dtype.
+    if isinstance(clip_norm, (int, float, np.number)):  # `np.isscalar` in TF
+        clip_norm = 0 if clip_norm < 0 else clip_norm
+    else:
+        clip_norm = cast(maximum(clip_norm, 0), values.dtype)
     l2sum = reduce_sum(values * values, axes, keepdims=True)
     pred = l2sum > 0
     l2sum_safe = where(pred, l2sum, ones_like(l2sum))

@@ -1,8 +1,8 @@
 """`tf.nn.ctc_loss`: the connectionist temporal classification loss of dense labels
 (and `tf.nn.collapse_repeated`, TF's helper that merges repeated labels).
 
-TF computes it with a forward-backward pass over the logits' softmax; this is
-torch's `ctc_loss` on their `log_softmax`, with TF's arguments: dense labels padded
+TF computes it with a forward-backward pass over the logits' softmax, and so does
+this (TF's own steps, in `_ctc_kernel`), with TF's arguments: dense labels padded
 past `label_length`, time-major logits by default, the blank at `blank_index` (0 by
 default; a negative index counts from the number of classes). The gradient with
 respect to the logits is TF's (softmax minus the alignment occupancy).
@@ -22,6 +22,7 @@ import torch
 from tftape_torch import errors
 from tftape_torch._array_ops import cast, concat, expand_dims, ones_like, reshape
 from tftape_torch._array_ops import range as range_
+from tftape_torch._ctc_kernel import dense_ctc_loss
 from tftape_torch._dtypes import INTEGER, dtype_name
 from tftape_torch._elementwise_ops import logical_and, not_equal
 from tftape_torch._gather_ops import boolean_mask, scatter_nd
@@ -65,7 +66,8 @@ def ctc_loss(
       blank_index: the class of the blank (default 0; negative: from the end).
 
     Raises:
-      InvalidArgumentError: for labels that are not integers, or logits not of rank 3.
+      InvalidArgumentError: for labels that are not integers or not of rank 2, logits
+        not of rank 3, or float64 logits (which TF 2.21's dense-label code refuses).
       ValueError: for a missing `label_length` or `logit_length`.
     """
     if label_length is None or logit_length is None:
@@ -83,31 +85,36 @@ def ctc_loss(
     blank = 0 if blank_index is None else int(blank_index)
     if blank < 0:
         blank += classes
+    if x.dtype == torch.float64:
+        # NOTE: TF 2.21's dense CTC multiplies the logits by a float32 one-hot.
+        raise errors.InvalidArgumentError(
+            None, None, "cannot compute Mul as input #1(zero-based) was expected to be a "
+            "double tensor but is a float tensor [Op:Mul]")
+    if targets.dim() != 2:
+        raise errors.InvalidArgumentError(
+            None, None, f"labels must be 2-dimensional, got shape {list(targets.shape)}")
     with DisableTorchFunctionSubclass():
-        frames = torch.as_tensor(as_tensor(logit_length), dtype=torch.long)
-        lengths = torch.as_tensor(as_tensor(label_length), dtype=torch.long)
+        frames = torch.as_tensor(as_tensor(logit_length), dtype=torch.long, device=x.device)
+        lengths = torch.as_tensor(as_tensor(label_length), dtype=torch.long, device=x.device)
         targets = targets.to(torch.long)
+        if blank != 0:  # TF moves the blank to class 0 and renumbers the labels below it
+            targets = torch.where(targets < blank, targets + 1, targets)
     return call("CTCLoss", _ctc_loss, (x,), x, targets, frames, lengths, blank,
                 bool(logits_time_major))
 
 
 def _ctc_loss(logits: torch.Tensor, targets: torch.Tensor, frames: torch.Tensor,
               lengths: torch.Tensor, blank: int, time_major: bool) -> torch.Tensor:
+    dtype = logits.dtype
+    if dtype != torch.float32:  # float16, bfloat16: TF computes in float32
+        logits = logits.float()
     if not time_major:
         logits = logits.transpose(0, 1)
-    classes = logits.shape[-1]
-    used = targets
-    if targets.dim() == 2:  # padded rows: only the first `lengths` labels count
-        used = targets[torch.arange(targets.shape[1], device=targets.device) < lengths[:, None]]
-    if bool(((used < 0) | (used >= classes)).any()):
-        # torch's kernel reads out of bounds (and corrupts the heap); TF computes an
-        # unspecified loss from whatever memory it reads.
-        raise errors.InvalidArgumentError(
-            None, None, f"Labels must be in [0, {classes}): got {used.min()}..{used.max()} "
-            "[Op:CTCLoss]")
-    log_probs = torch.log_softmax(logits, dim=-1)
-    return torch.nn.functional.ctc_loss(log_probs, targets, frames, lengths, blank=blank,
-                                        reduction="none")
+    if blank != 0:
+        classes = logits.shape[-1]
+        order = [blank] + [c for c in range(classes) if c != blank]
+        logits = logits[:, :, order]
+    return dense_ctc_loss(logits, targets, lengths, frames).to(dtype)
 
 
 def collapse_repeated(labels: Any, seq_length: Any, name: Optional[str] = None) -> Any:

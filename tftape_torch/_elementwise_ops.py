@@ -31,6 +31,7 @@ from tftape_torch._op_call import (
     number_input,
 )
 from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
+from tftape_torch._rsqrt_abs_kernels import rsqrt as rsqrt_kernel
 from tftape_torch._tensor import check_signed, operator_truediv
 from tftape_torch.errors import InternalError, InvalidArgumentError, NotFoundError
 
@@ -134,8 +135,8 @@ erfc = float_unary(
 rsqrt = float_unary(
     "rsqrt",
     "Rsqrt",
-    torch.rsqrt,
-    """`1 / sqrt(x)`, elementwise.
+    rsqrt_kernel,
+    """`1 / sqrt(x)`, elementwise (gradient 0 where the incoming one is 0, as in TF).
 
     >>> import tftape_torch as tf
     >>> print(tf.math.rsqrt(tf.constant(4.0)))

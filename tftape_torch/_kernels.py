@@ -232,13 +232,13 @@ def _sqrt_grad(out: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
 @visible_to_modes
 def sqrt(x: torch.Tensor) -> torch.Tensor:
     """Elementwise square root with TF's zero-safe gradient."""
-    if needs_grad(x) and not _all_positive(x):
+    if needs_grad(x) and not all_positive(x):
         return apply_function(_Sqrt, x)
     with _DisableSubclass():
         return torch.sqrt(x)
 
 
-def _all_positive(x: torch.Tensor) -> bool:
+def all_positive(x: torch.Tensor) -> bool:
     """Whether every element of real CPU tensor `x` is > 0, where TF's masked `sqrt`
     gradient is torch's own (`grad / (2 * out)` with a finite, nonzero `out` is 0 when
     `grad` is), so torch's built-in node, much cheaper in batched backward passes, gives

@@ -7,6 +7,7 @@ tf.Tensor([0. 2.], shape=(2,), dtype=float32)
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, List, Optional, Tuple
 
 import numpy as np
@@ -16,11 +17,17 @@ import torch.nn.functional as F
 from tftape_torch._activation_kernels import elu as elu_kernel
 from tftape_torch._activation_kernels import selu as selu_kernel
 from tftape_torch._array_ops import cast, squeeze, stop_gradient, where, zeros_like
-from tftape_torch._dtypes import FLOATING, dtype_name
-from tftape_torch._elementwise_ops import greater_equal, squared_difference
+from tftape_torch._dtypes import FLOATING, dtype_name, kernel_name
+from tftape_torch._elementwise_ops import greater_equal, rsqrt, squared_difference
 from tftape_torch._math_ops import multiply, reduce_mean
 from tftape_torch._op_call import as_tensor, call, float_input, number_input, shape_arg
 from tftape_torch._random_seeds import op_generator as random_generator
+from tftape_torch._state import THREAD
+from tftape_torch._tensor import dtype_mismatch
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass,
+    functorch_transforms_active,
+)
 from tftape_torch._xent_kernel import softmax_xent
 from tftape_torch.errors import AbortedError, InvalidArgumentError
 from tftape_torch.random import stateless_uniform
@@ -82,21 +89,40 @@ def softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None)
 
     Raises:
       InvalidArgumentError: if `logits` is not floating, or `axis` is out of range.
-      AbortedError: if `logits` is a scalar (TF's kernel needs rank >= 1).
+      AbortedError: if `logits` is a float32 or bfloat16 scalar (TF's kernel needs
+        rank >= 1); `InvalidArgumentError` for a scalar of another dtype.
     """
     x = float_input(logits, "Softmax", allow_complex=False)
-    dim = -1 if axis is None else int(axis)
-    rank = x.dim()
-    if rank == 0:
-        raise AbortedError(None, None, "Input dims must be <= 5 and >=1 [Op:Softmax]")
-    if not -rank <= dim < rank:
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"`axis` must be in the range [{-rank}, {rank}) where {rank} is the number of "
-            f"dimensions in the input. Received: axis={dim} [Op:Softmax]",
-        )
+    dim = _softmax_axis(x, axis, "Softmax")
+    if x.dtype in (torch.float32, torch.bfloat16) and _not_finite_on_cpu(x):
+        return call("Softmax", _onednn_softmax, (x,), x, dim)
     return call("Softmax", torch.softmax, (x,), x, dim)
+
+
+def _not_finite_on_cpu(x: torch.Tensor) -> bool:
+    """Whether CPU tensor `x` has a non-finite element, looked for only where looking
+    costs no host sync (not CUDA), ends no `tf.function` capture and runs under no
+    functorch transform. (TF's GPU kernels make a whole row NaN, as torch does.)"""
+    if not x.is_cpu or THREAD.traces or functorch_transforms_active():
+        return False
+    with DisableTorchFunctionSubclass():
+        # One reduction and one read: a sum that overflows takes the other path too.
+        return x.numel() > 0 and not math.isfinite(x.detach().sum().item())
+
+
+def _onednn_softmax(x: torch.Tensor, dim: int) -> torch.Tensor:
+    # NOTE: TF runs float32 and bfloat16 softmax through oneDNN, whose row sum skips
+    # a NaN `exp(x - max)`: only those entries (NaN logits, +inf logits, a row of -inf)
+    # come out NaN and the rest of their row 0, e.g. [inf, 0, 1] -> [nan, 0, 0], where
+    # a plain softmax makes the whole row NaN. (Eigen's float64/float16 do the latter,
+    # and so does every dtype in a `tf.function` graph, which runs TF's own kernel;
+    # `softmax` runs this only for CPU logits with a non-finite element.)
+    y = torch.softmax(x, dim)
+    with torch.no_grad():
+        top = torch.where(torch.isnan(x), float("-inf"), x).amax(dim, keepdim=True)
+        lost = torch.isnan(x - top)
+        keep = lost | ~lost.any(dim, keepdim=True)
+    return torch.where(keep, y, torch.zeros((), dtype=y.dtype, device=y.device))
 
 
 # ---------------------------------------------------------------------------
@@ -239,7 +265,18 @@ def _softmax_axis(x: torch.Tensor, axis: Any, op: str) -> int:
     dim = -1 if axis is None else int(axis)
     rank = x.dim()
     if rank == 0:
-        raise AbortedError(None, None, f"Input dims must be <= 5 and >=1 [Op:{op}]")
+        # NOTE: TF's oneDNN Softmax (float32, bfloat16) aborts on a scalar; its other
+        # kernels refuse one as an invalid argument.
+        if op == "Softmax" and x.dtype in (torch.float32, torch.bfloat16):
+            raise AbortedError(None, None, f"Input dims must be <= 5 and >=1 [Op:{op}]")
+        if op == "SoftmaxCrossEntropyWithLogits":  # TF's Python wrapper slices the shape
+            raise InvalidArgumentError(
+                None, None, "Expected begin[0] == 0 (got -1) and size[0] == 0 (got 1) when "
+                "input.dim_size(0) == 0 [Op:Slice]"
+            )
+        raise InvalidArgumentError(
+            None, None, f"logits must have >= 1 dimension, got [] [Op:{op}]"
+        )
     if not -rank <= dim < rank:
         raise InvalidArgumentError(
             None,
@@ -282,6 +319,12 @@ def softmax_cross_entropy_with_logits(
       InvalidArgumentError: if the shapes of `labels` and `logits` differ.
     """
     x = float_input(logits, "SoftmaxCrossEntropyWithLogits", allow_complex=False)
+    if axis != -1 and not 0 <= int(axis) < x.dim():
+        # NOTE: TF moves `axis` last with `range(axis)` and `range(axis + 1, rank)`:
+        # any other negative axis (or one past the rank) fails there.
+        start, limit = (0, int(axis)) if int(axis) < 0 else (int(axis) + 1, x.dim())
+        raise InvalidArgumentError(
+            None, None, f"Requires start <= limit when delta > 0: {start}/{limit} [Op:Range]")
     y = as_tensor(labels)
     if y.dtype != x.dtype:
         y = cast(y, x.dtype)
@@ -337,6 +380,14 @@ def sparse_softmax_cross_entropy_with_logits(
             f"`labels.shape` must equal `logits.shape` except for the last dimension. "
             f"Received: labels.shape={tuple(y.shape)} and logits.shape={tuple(x.shape)}"
         )
+    if y.dtype not in (torch.int32, torch.int64):
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'Tlabels' of {kernel_name(y.dtype)} is not in the list "
+            "of allowed values: int32, int64\n\t; NodeDef: {{node "
+            "SparseSoftmaxCrossEntropyWithLogits}}; Op<name=SparseSoftmaxCrossEntropyWithLogits;"
+            " signature=features:T, labels:Tlabels -> loss:T, backprop:T; attr=T:type,allowed="
+            "[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=Tlabels:type,default=DT_INT64,"
+            "allowed=[DT_INT32, DT_INT64]> [Op:SparseSoftmaxCrossEntropyWithLogits]")
     return call("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent, (y, x), y, x)
 
 
@@ -364,17 +415,14 @@ def sigmoid_cross_entropy_with_logits(
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
     x = as_tensor(logits)
-    y = as_tensor(labels, x.dtype)
-    if y.dtype != x.dtype:
-        raise TypeError(
-            f"Input 'y' of 'Mul' Op has type {dtype_name(y.dtype)} that does not match type "
-            f"{dtype_name(x.dtype)} of argument 'x'."
-        )
+    y = as_tensor(labels)  # NOTE: TF converts each on its own: [1, 0] is int32
     if list(y.shape) != list(x.shape):
         raise ValueError(
             f"`logits` and `labels` must have the same shape, received "
             f"({tuple(x.shape)} vs {tuple(y.shape)})."
         )
+    if y.dtype != x.dtype:  # TF's `logits * labels`
+        raise dtype_mismatch("Mul", x.dtype, y.dtype)
     return call("SigmoidCrossEntropyWithLogits", _sigmoid_xent, (y, x), y, x)
 
 
@@ -463,11 +511,19 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     tf.Tensor([[-1.  1.]], shape=(1, 2), dtype=float32)
     """
     t = float_input(x, "BatchNorm", allow_complex=False)
-    m, v = as_tensor(mean, t.dtype), as_tensor(variance, t.dtype)
-    o = None if offset is None else as_tensor(offset, t.dtype)
-    sc = None if scale is None else as_tensor(scale, t.dtype)
-    inputs = [a for a in (t, m, v, o, sc) if a is not None]
-    return call("BatchNorm", _batch_norm, inputs, t, m, v, o, sc, float(variance_epsilon))
+    given = [a for a in (mean, variance, offset, scale) if a is not None]
+    if all(isinstance(a, torch.Tensor) and a.dtype == t.dtype for a in given):
+        inputs = [t] + given
+        return call("BatchNorm", _batch_norm, inputs, t, mean, variance, offset, scale,
+                    float(variance_epsilon))
+    # NOTE: TF's Python composite, op for op, keeps each argument's own dtype: Python
+    # floats for `variance` make `inv` a float32 `rsqrt` even for float64 `x` (cast
+    # afterwards), and arguments of another dtype than `inv` fail in its `Mul`.
+    inv = rsqrt(variance + variance_epsilon)
+    if scale is not None:
+        inv = inv * scale
+    shifted = offset - mean * inv if offset is not None else -mean * inv
+    return t * cast(inv, t.dtype) + cast(shifted, t.dtype)
 
 
 def _l2(x: torch.Tensor) -> torch.Tensor:
@@ -504,6 +560,8 @@ def moments(
     mean = reduce_mean(y, axes, keepdims=True)
     variance = reduce_mean(squared_difference(y, stop_gradient(mean)), axes, keepdims=True)
     if not keepdims:
+        if isinstance(axes, torch.Tensor):  # TF's `squeeze` takes a list of ints only
+            raise TypeError(f"Expected list for 'axis' argument to 'squeeze' Op, not {axes!r}.")
         mean = squeeze(mean, axes)
         variance = squeeze(variance, axes)
     if low_precision:
