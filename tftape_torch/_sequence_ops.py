@@ -19,8 +19,9 @@ from tftape_torch import _kernels, _logsumexp_scan
 from tftape_torch._array_ops import identity, zeros_like
 from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name, kernel_name
 from tftape_torch._math_ops import add, multiply
-from tftape_torch._op_call import as_tensor, call, float_input, number_input
+from tftape_torch._op_call import as_tensor, call, disallowed, float_input, number_input
 from tftape_torch._recorded_ops import unregistered_gradient
+from tftape_torch._segment_extreme import segment_extreme
 from tftape_torch._tensor import EagerTensor
 from tftape_torch._topk_order import top_k_order
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
@@ -361,14 +362,8 @@ def _unsorted_segments(data: Any, segment_ids: Any, num_segments: Any, op: str
     return x, ids, count
 
 
-def _extreme(dtype: torch.dtype, largest: builtins.bool) -> Any:
-    """The dtype's highest or lowest finite value (TF's empty unsorted max and min)."""
-    info: Any = torch.finfo(dtype) if dtype.is_floating_point else torch.iinfo(dtype)
-    return info.max if largest else info.min
-
-
 def _segment_reduce(data: torch.Tensor, ids: torch.Tensor, count: int, mode: str,
-                    empty: Any) -> torch.Tensor:
+                    empty: Any, unsorted: builtins.bool) -> torch.Tensor:
     """The `mode` ("amax", "amin", "prod", "mean", "sqrt_n") of each segment; `empty`
     where a segment has no entries (None: the identity of the reduction)."""
     rest = list(data.shape[ids.dim():])
@@ -383,11 +378,16 @@ def _segment_reduce(data: torch.Tensor, ids: torch.Tensor, count: int, mode: str
         total = torch.index_add(total, 0, flat_ids, flat)
         sizes = torch.bincount(flat_ids, minlength=count).to(data.dtype)
         sizes = sizes.reshape([count] + [1] * len(rest)).clamp(min=1)
-        return total / (sizes if mode == "mean" else torch.sqrt(sizes))
-    start = {"amax": _extreme(data.dtype, False), "amin": _extreme(data.dtype, True),
-             "prod": 1}[mode]
-    out = torch.full([count] + rest, start, dtype=data.dtype, device=data.device)
-    out = torch.scatter_reduce(out, 0, index, flat, mode, include_self=False)
+        if data.is_floating_point() or data.is_complex():
+            return total / (sizes if mode == "mean" else torch.sqrt(sizes))
+        if unsorted:  # TF's Python `summed / N` of integers: a float64 true division
+            return total.to(torch.float64) / sizes.to(torch.float64)
+        return torch.div(total, sizes, rounding_mode="trunc")  # TF's integer kernel
+    if mode in ("amax", "amin"):
+        out = segment_extreme(flat, flat_ids, count, mode == "amax", unsorted)
+    else:
+        out = torch.ones([count] + rest, dtype=data.dtype, device=data.device)
+        out = torch.scatter_reduce(out, 0, index, flat, mode, include_self=False)
     if empty is not None:
         present = torch.bincount(flat_ids, minlength=count) > 0
         present = present.reshape([count] + [1] * len(rest))
@@ -401,12 +401,15 @@ def _segment_op(name: str, op: str, mode: str, empty: Any, sorted_ids: builtins.
     if sorted_ids:
         def reduce(data: Any, segment_ids: Any, name: Optional[str] = None) -> torch.Tensor:
             x, ids, count = _sorted_segments(data, segment_ids, op)
-            return call(op, _segment_reduce, (x, ids), x, ids, count, mode, empty)
+            return call(op, _segment_reduce, (x, ids), x, ids, count, mode, empty, False)
     else:
         def reduce(data: Any, segment_ids: Any, num_segments: Any,  # type: ignore[misc]
                    name: Optional[str] = None) -> torch.Tensor:
             x, ids, count = _unsorted_segments(data, segment_ids, num_segments, op)
-            return call(op, _segment_reduce, (x, ids), x, ids, count, mode, empty)
+            if mode == "sqrt_n" and not (x.is_floating_point() or x.is_complex()):
+                raise disallowed("Sqrt", x.dtype, "bfloat16, half, float, double, "
+                                 "complex64, complex128")
+            return call(op, _segment_reduce, (x, ids), x, ids, count, mode, empty, True)
 
     reduce.__name__ = reduce.__qualname__ = name
     reduce.__doc__ = doc

@@ -1478,6 +1478,34 @@ def case_seq_segment_reductions(tf):
     return out
 
 
+def case_seq_segment_extremes_nan_inf_and_integer_means(tf):
+    """Segment max/min give a segment whose result is NaN gradient 0 (TF selects by
+    `where`; ours NaN); the unsorted ones fold from the dtype's lowest/highest, so a
+    segment of -inf has maximum `lowest` and gradient 0 (ours -inf, 0.5 each); integer
+    means are TF's: sorted truncated in the dtype, unsorted float64 (ours float32), and
+    an integer `unsorted_segment_sqrt_n` fails in `Sqrt` (ours computed)."""
+    data = tf.constant([1.0, np.nan, 3.0, 3.0, -np.inf, -np.inf, 2.0, np.inf])
+    ids = tf.constant([0, 0, 1, 1, 2, 2, 3, 4])
+    weights = tf.constant([1.0, 2.0, 3.0, 4.0, 5.0])
+    out = {}
+    for name in ("segment_max", "segment_min", "unsorted_segment_max",
+                 "unsorted_segment_min"):
+        fn = getattr(tf.math, name)
+        with tf.GradientTape() as tape:
+            tape.watch(data)
+            y = fn(data, ids) if name.startswith("segment") else fn(data, ids, 5)
+            loss = tf.reduce_sum(y * weights)
+        out[name] = {"y": y, "grad": tape.gradient(loss, data)}
+    ints = tf.constant([7, -3, 2, 5, 4, -7, 2])
+    int_ids = tf.constant([0, 0, 1, 1, 1, 2, 2])
+    out["mean_int32"] = tf.math.segment_mean(ints, int_ids)
+    out["mean_int64"] = tf.math.segment_mean(tf.cast(ints, tf.int64), int_ids)
+    out["unsorted_mean_int32"] = tf.math.unsorted_segment_mean(ints, int_ids, 4)
+    out["unsorted_sqrt_n_int32"] = _raises(
+        lambda: tf.math.unsorted_segment_sqrt_n(ints, int_ids, 4))
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Pooling by rank, batch_normalization, weighted and Poisson losses
 
