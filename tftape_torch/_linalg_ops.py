@@ -507,7 +507,7 @@ def slogdet(input: Any, name: Optional[str] = None) -> Any:
 
 
 def _logdet(a: torch.Tensor) -> torch.Tensor:
-    chol = torch.linalg.cholesky_ex(a).L
+    chol = _cholesky(a)  # (NaN where the matrix is not positive definite, as TF's)
     return 2.0 * torch.log(torch.diagonal(chol, dim1=-2, dim2=-1).real).sum(-1)
 
 
@@ -525,14 +525,21 @@ def logdet(matrix: Any, name: Optional[str] = None) -> torch.Tensor:
 
 
 def _cholesky(a: torch.Tensor) -> torch.Tensor:
-    return torch.linalg.cholesky_ex(a).L
+    """TF's CPU `Cholesky`: where the factorization fails (the matrix is not positive
+    definite), the lower triangle is NaN, in value and gradient; no host sync."""
+    chol, info = torch.linalg.cholesky_ex(a)
+    lower = torch.ones(a.shape[-2:], dtype=torch.bool, device=a.device).tril()
+    failed = (info != 0)[..., None, None] & lower
+    one = torch.ones((), dtype=chol.dtype, device=chol.device)
+    return chol * torch.where(failed, torch.full((), float("nan"), dtype=chol.dtype,
+                                                 device=chol.device), one)
 
 
 def cholesky(input: Any, name: Optional[str] = None) -> torch.Tensor:
     """The lower Cholesky factor `L` (`L @ adjoint(L) = input`) of each Hermitian PD matrix.
 
     Only the lower triangle of `input` is read. As TF's CPU kernel, a matrix that is
-    not positive definite gives an unspecified result (with NaN or garbage), not an error.
+    not positive definite gives a lower triangle of NaN, not an error.
 
     >>> import tftape_torch as tf
     >>> print(tf.linalg.cholesky([[4.0, 2.0], [2.0, 5.0]]))
@@ -675,12 +682,12 @@ def _lstsq(a: torch.Tensor, b: torch.Tensor, l2: float) -> torch.Tensor:
         gram = ah @ a
         if l2:
             gram = gram + l2 * torch.eye(n, dtype=a.dtype, device=a.device)
-        chol = torch.linalg.cholesky_ex(gram).L
+        chol = _cholesky(gram)
         return torch.cholesky_solve(ah @ b, chol)
     gram = a @ ah
     if l2:
         gram = gram + l2 * torch.eye(m, dtype=a.dtype, device=a.device)
-    chol = torch.linalg.cholesky_ex(gram).L
+    chol = _cholesky(gram)
     return ah @ torch.cholesky_solve(b, chol)
 
 

@@ -829,3 +829,27 @@ def case_diag_bands_errors(tf):
         "part_rank": _band_error(lambda: tf.linalg.diag_part(tf.ones([3]), k=(0, 1))),
         "set_upper": _band_error(lambda: tf.linalg.set_diag(x, tf.ones([2, 3]), k=(0, 4))),
     }
+
+
+def case_cholesky_of_matrices_not_positive_definite(tf):
+    """TF's CPU Cholesky fills the lower triangle with NaN where the factorization
+    fails (ours gave the partial factor's numbers: [1, 3, -10, ...]), so `logdet` is NaN
+    (ours -inf, or finite for an indefinite matrix) and the fast `lstsq` of a singular
+    matrix is NaN (ours inf); the positive definite matrix of the batch is untouched.
+    (Only the lower triangle is compared: TF leaves its upper triangle unspecified.)"""
+    out = {}
+    for name, m in (("indefinite", [[1.0, 2.0, 0.0], [3.0, -1.0, 2.0], [0.5, 0.0, 1.0]]),
+                    ("singular", [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])):
+        a = tf.constant(np.array([m, 2.0 * np.eye(3)]), tf.float64)
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(a)
+            lower = tf.linalg.band_part(tf.linalg.cholesky(a), -1, 0)
+            logdet = tf.linalg.logdet(a)
+            solved = tf.linalg.lstsq(a, tf.ones([2, 3, 1], tf.float64))
+        out[name] = {
+            "cholesky": lower, "logdet": logdet, "lstsq": solved,
+            "cholesky_grad": tape.gradient(lower, a),
+            "logdet_grad": tape.gradient(logdet, a),
+            "lstsq_grad": tape.gradient(solved, a),
+        }
+    return out
