@@ -38,6 +38,8 @@ from tftape_torch._op_call import (
 )
 from tftape_torch._operator_dispatch import LinalgDispatchable, matvec_with_operator
 from tftape_torch._recorded_ops import failing_gradient
+from tftape_torch._svd_kernel import singular_values
+from tftape_torch._svd_kernel import svd as svd_kernel
 from tftape_torch._tensor import EagerTensor
 from tftape_torch.errors import FailedPreconditionError, InvalidArgumentError
 
@@ -593,11 +595,6 @@ def eigvalsh(tensor: Any, name: Optional[str] = None) -> torch.Tensor:
     return call("SelfAdjointEigV2", _eigvalsh, (a,), a)
 
 
-def _svd(a: torch.Tensor, full: builtins.bool) -> Tuple[torch.Tensor, ...]:
-    u, s, vh = torch.linalg.svd(a, full_matrices=full)
-    return s, u, _mh(vh)
-
-
 def svd(
     tensor: Any,
     full_matrices: builtins.bool = False,
@@ -616,8 +613,8 @@ def svd(
     """
     a = _matrix(tensor, "Svd", square=False)
     if not compute_uv:
-        return call("Svd", torch.linalg.svdvals, (a,), a)
-    return _pair(call("Svd", _svd, (a,), a, builtins.bool(full_matrices)))
+        return call("Svd", singular_values, (a,), a)
+    return _pair(call("Svd", svd_kernel, (a,), a, builtins.bool(full_matrices)))
 
 
 def _qr(a: torch.Tensor, full: builtins.bool) -> Tuple[torch.Tensor, torch.Tensor]:

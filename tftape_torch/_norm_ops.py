@@ -24,6 +24,7 @@ from tftape_torch._kernels import maximum, needs_grad, visible_to_modes
 from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._rsqrt_abs_kernels import absolute, rsqrt
+from tftape_torch._svd_kernel import singular_values
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -54,7 +55,7 @@ def _norm(
         moved = torch.movedim(x, dims, [-2, -1])
         # NOTE: TF takes `abs` of the singular values first: its gradient, `sign`, is 0
         # at a zero singular value, so a zero matrix has gradient 0 (not 0.5 * I).
-        out = torch.amax(torch.abs(torch.linalg.svdvals(moved)), dim=-1)
+        out = torch.amax(torch.abs(singular_values(moved)), dim=-1)
         if keep:
             for d in sorted(d % x.dim() for d in dims):
                 out = out.unsqueeze(d)
