@@ -38,7 +38,7 @@ from tftape_torch._op_call import (
 )
 from tftape_torch._operator_dispatch import LinalgDispatchable, matvec_with_operator
 from tftape_torch._recorded_ops import failing_gradient
-from tftape_torch._svd_kernel import singular_values
+from tftape_torch._svd_kernel import pseudo_inverse, rank, singular_values
 from tftape_torch._svd_kernel import svd as svd_kernel
 from tftape_torch._tensor import EagerTensor
 from tftape_torch.errors import FailedPreconditionError, InvalidArgumentError
@@ -725,10 +725,6 @@ _LSTSQ_ROBUST = failing_gradient(lambda: ValueError("Gradient not defined for fa
 # Pseudo-inverse, rank, matrix exponential, Cholesky solves, diagonals
 
 
-def _pinv(a: torch.Tensor, rcond: Optional[float]) -> torch.Tensor:
-    return torch.linalg.pinv(a, rtol=rcond) if rcond is not None else torch.linalg.pinv(a)
-
-
 def pinv(a: Any, rcond: Any = None, validate_args: builtins.bool = False,
          name: Optional[str] = None) -> torch.Tensor:
     """The Moore-Penrose pseudo-inverse of each matrix of `a` (through its SVD; singular
@@ -745,12 +741,12 @@ def pinv(a: Any, rcond: Any = None, validate_args: builtins.bool = False,
     if rcond is None:
         eps = torch.finfo(x.dtype if x.dtype.is_floating_point else torch.float32).eps
         rcond = 10.0 * builtins.max(x.shape[-1], x.shape[-2]) * eps
-    return call("Pinv", _pinv, (x,), x, float(rcond))
+    return call("Pinv", pseudo_inverse, (x,), x, float(rcond))
 
 
 def _matrix_rank(a: torch.Tensor, tol: Optional[float]) -> torch.Tensor:
     with torch.no_grad():
-        return torch.linalg.matrix_rank(a, atol=tol).to(torch.int32)
+        return rank(a, tol)
 
 
 def matrix_rank(a: Any, tol: Any = None, validate_args: builtins.bool = False,

@@ -14,11 +14,11 @@ A batch without one costs nothing more.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 import torch
 
-__all__ = ["singular_values", "svd"]
+__all__ = ["pseudo_inverse", "rank", "singular_values", "svd"]
 
 
 def _mh(x: torch.Tensor) -> torch.Tensor:
@@ -76,3 +76,25 @@ def svd(a: torch.Tensor, full: bool) -> Tuple[torch.Tensor, ...]:
         return s, u, _mh(vh)
 
     return _nan_where_not_finite(a, solve)
+
+
+def pseudo_inverse(a: torch.Tensor, rtol: float) -> torch.Tensor:
+    """The pseudo-inverse of each matrix of `a`, singular values below `rtol` times
+    the largest dropped (NaN where it holds a non-finite value)."""
+    return _nan_where_not_finite(a, lambda m: (torch.linalg.pinv(m, rtol=rtol),))[0]
+
+
+def rank(a: torch.Tensor, atol: Optional[float]) -> torch.Tensor:
+    """The int32 number of singular values of each matrix of `a` above `atol` (by
+    default the largest times `max(rows, cols) * eps`); 0 where it holds a non-finite
+    value (TF's NaN singular values compare false)."""
+    try:
+        return torch.linalg.matrix_rank(a, atol=atol).to(torch.int32)
+    except RuntimeError:
+        values = singular_values(a)
+    if atol is None:
+        eps = torch.finfo(values.dtype).eps
+        bound = values.amax(-1, keepdim=True) * (max(a.shape[-2:]) * eps)
+    else:
+        bound = torch.full((), atol, dtype=values.dtype, device=values.device)
+    return (values > bound).sum(-1).to(torch.int32)

@@ -858,7 +858,8 @@ def case_cholesky_of_matrices_not_positive_definite(tf):
 def case_svd_of_matrices_with_nan_or_inf(tf):
     """TF's SVD fails for a matrix with a NaN or an infinity alone and fills its
     singular values and vectors with NaN (gradient NaN); ours refused the whole batch
-    (InvalidArgumentError from torch's solver), also in the spectral norm."""
+    (InvalidArgumentError from torch's solver), also in the spectral norm, `pinv` and
+    `matrix_rank` (TF: 0 for such a matrix, its NaN singular values compare false)."""
     a = tf.constant([[[1.0, np.nan], [0.0, 1.0]], [[3.0, 0.0], [0.0, 4.0]],
                      [[np.inf, 1.0], [2.0, 1.0]]])
     with tf.GradientTape(persistent=True) as tape:
@@ -866,6 +867,9 @@ def case_svd_of_matrices_with_nan_or_inf(tf):
         s, u, v = tf.linalg.svd(a)
         values = tf.linalg.svd(a, compute_uv=False)
         spectral = tf.norm(a, ord=2, axis=[-2, -1])
+        inverse = tf.linalg.pinv(a)
     return {"s": s, "abs_u": tf.abs(u), "abs_v": tf.abs(v), "values": values,
             "spectral": spectral, "grad_s": tape.gradient(s, a),
-            "grad_values": tape.gradient(values, a), "grad_spectral": tape.gradient(spectral, a)}
+            "grad_values": tape.gradient(values, a), "grad_spectral": tape.gradient(spectral, a),
+            "pinv": inverse, "grad_pinv": tape.gradient(inverse, a),
+            "rank": tf.linalg.matrix_rank(a), "rank_tol": tf.linalg.matrix_rank(a, tol=3.5)}
