@@ -294,11 +294,25 @@ def adjust_gamma(image: Any, gamma: Any = 1, gain: Any = 1) -> torch.Tensor:
 # HSV
 
 
+def _std_max(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """C++'s `std::max(a, b)`, `(a < b) ? b : a`: a NaN `a` wins, a NaN `b` loses."""
+    return torch.where(a < b, b, a)
+
+
+def _std_min(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """C++'s `std::min(a, b)`, `(b < a) ? b : a`: a NaN `a` wins, a NaN `b` loses."""
+    return torch.where(b < a, b, a)
+
+
 def _hsv_from_rgb(x: torch.Tensor) -> torch.Tensor:
     """TF's `RGBToHSV` functor."""
     r, g, b = x[..., 0], x[..., 1], x[..., 2]
-    v = torch.maximum(torch.maximum(r, g), b)
-    spread = v - torch.minimum(torch.minimum(r, g), b)
+    # NOTE: TF takes V and the minimum with Eigen's channel reductions, which fold
+    # `accum = std::max(value, accum)` from red to blue: a NaN channel replaces the
+    # running value and the next non-NaN channel replaces it again (torch's maximum
+    # would make every pixel with a NaN channel NaN).
+    v = _std_max(b, _std_max(g, r))
+    spread = v - _std_min(b, _std_min(g, r))
     zero = torch.zeros_like(v)
     s = torch.where(v > 0, spread / v, zero)
     norm = torch.reciprocal(spread) * (1.0 / 6.0)
@@ -414,23 +428,32 @@ def hsv_to_rgb(images: Any, name: Optional[str] = None) -> torch.Tensor:
     return call("HSVToRGB", without_gradient(_rgb_from_hsv), (images,), images)
 
 
+def _category(h: torch.Tensor) -> torch.Tensor:
+    """`static_cast<int>(h)`, with x86's INT_MIN for NaN (outside every category)."""
+    return torch.where(torch.isnan(h), torch.iinfo(torch.int32).min, h.to(torch.int32))
+
+
 def _saturation_kernel(x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
-    """TF's CPU `AdjustSaturation` kernel, in float32."""
+    """TF's CPU `AdjustSaturation` kernel, in float32 (C++'s `std::max`/`std::min`,
+    so a NaN channel counts as in TF)."""
     work = x.float()
     r, g, b = work[..., 0], work[..., 1], work[..., 2]
-    v = torch.maximum(r, torch.maximum(g, b))
-    spread = v - torch.minimum(r, torch.minimum(g, b))
+    v = _std_max(r, _std_max(g, b))
+    spread = v - _std_min(r, _std_min(g, b))
     s = torch.where(v > 0, spread / v, torch.zeros_like(v))
     norm = 1.0 / (6.0 * spread)
+    # NOTE: the kernel adds the double constants `2.0 / 6.0` and `4.0 / 6.0` in double
+    # and rounds the sum to float once.
     h = torch.where(r == v, norm * (g - b),
-                    torch.where(g == v, norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0))
+                    torch.where(g == v, ((norm * (b - r)).double() + 2.0 / 6.0).float(),
+                                ((norm * (r - g)).double() + 4.0 / 6.0).float()))
     h = torch.where(spread <= 0, torch.zeros_like(h), h)
     h = torch.where(h < 0, h + 1, h)
-    s = torch.clamp(s * scale.float(), 0.0, 1.0)
+    s = _std_min(torch.ones_like(s), _std_max(torch.zeros_like(s), s * scale.float()))
     c = s * v
     m = v - c
     dh = h * 6
-    category = dh.to(torch.int32)
+    category = _category(dh)
     fmodu = torch.fmod(dh, 2.0)
     xx = c * (1 - (fmodu - 1).abs())
     zero = torch.zeros_like(c)
@@ -497,8 +520,10 @@ def _hue_kernel(x: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
     r_lt_g = r < g
     lo = torch.where(r_lt_g, torch.where(b < r, 1, torch.where(b > g, 3, 2)),
                      torch.where(b < g, 0, torch.where(b > r, 4, 5)))
-    v_max = torch.maximum(r, torch.maximum(g, b))
-    v_min = torch.minimum(r, torch.minimum(g, b))
+    # NOTE: the kernel picks the largest, middle and smallest channel by these
+    # comparisons, not by max/min, so a NaN channel lands where they send it.
+    v_max = torch.where((lo == 0) | (lo == 5), r, torch.where((lo == 1) | (lo == 2), g, b))
+    v_min = torch.where((lo == 0) | (lo == 1), b, torch.where((lo == 2) | (lo == 3), r, g))
     v_mid = torch.where((lo == 0) | (lo == 3), g, torch.where((lo == 1) | (lo == 4), r, b))
     ratio = (v_mid - v_min) / (v_max - v_min)
     even = lo % 2 == 0
@@ -509,7 +534,7 @@ def _hue_kernel(x: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
         h = torch.where(h < 0, h + 6, h)
     for _ in range(2):
         h = torch.where(h >= 6, h - 6, h)
-    category = h.to(torch.int32)
+    category = _category(h)
     part = h - category.float()
     part = torch.where(category % 2 == 0, part, 1 - part)
     mid = v_min + part * (v_max - v_min)

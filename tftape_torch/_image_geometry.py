@@ -19,6 +19,7 @@ from typing import Any, Callable, List, Optional, Tuple
 import numpy as np
 import torch
 
+from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._op_call import as_tensor, call
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch.errors import InvalidArgumentError, OutOfRangeError, UnimplementedError
@@ -335,10 +336,18 @@ def rot90(image: Any, k: Any = 1, name: Optional[str] = None) -> torch.Tensor:
      [0 2]], shape=(2, 2), dtype=int32)
 
     Raises:
-      ValueError: for an image not 3-D or 4-D, or with an empty inner dimension.
+      ValueError: for an image not 3-D or 4-D, or with an empty inner dimension, and for
+        a `k` that is a tensor of another dtype than int32 or not a scalar.
+      TypeError: for a `k` that is a Python float (TF converts `k` to int32).
     """
     x = _image_3d_or_4d(image, "Rot90")
-    turns = int(as_tensor(k).item()) % 4
+    try:
+        turns_t = convert_to_tensor(k, torch.int32)
+    except ValueError as error:  # TF's conversion error names the argument
+        raise ValueError(f"k: {error}") from None
+    if turns_t.dim() != 0:
+        raise ValueError(f"Shape {tuple(turns_t.shape)} must have rank 0")
+    turns = int(turns_t.item()) % 4
     dims = (x.dim() - 3, x.dim() - 2)
     return call("Rot90", lambda t: torch.rot90(t, turns, dims).contiguous(), (x,), x)
 

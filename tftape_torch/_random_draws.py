@@ -24,7 +24,8 @@ from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["draw", "full_int", "generator_from_pair", "integer_bound", "seed_pair", "seed_tensor"]
+__all__ = ["binomial_sample", "draw", "full_int", "generator_from_pair", "integer_bound",
+           "seed_pair", "seed_tensor"]
 
 
 def seed_tensor(seed: Any) -> torch.Tensor:
@@ -114,3 +115,26 @@ def full_int(dims: List[int], dtype: torch.dtype, device: Optional[torch.device]
         return fresh(draw(-(2**31), 2**31) * 2**32 + draw(0, 2**32))
     info = torch.iinfo(dtype)
     return fresh(draw(info.min, info.max + 1).to(dtype))
+
+
+def binomial_sample(counts: torch.Tensor, probs: torch.Tensor, dims: List[int],
+                    generator: Optional[torch.Generator], dtype: torch.dtype) -> torch.Tensor:
+    """Binomial draws of `counts` trials with success probability `probs` (both
+    broadcast to `dims`) as `dtype`, with TF's kernel at the edges: a count or
+    probability at or below 0 draws 0, a probability at or above 1 draws the count
+    itself (fractional too), a NaN probability NaN (0 in an integer dtype), and a
+    fractional count draws as many trials as its integer part."""
+    with DisableTorchFunctionSubclass():
+        trials = counts.detach().to(torch.float64).expand(dims)
+        chance = probs.detach().to(torch.float64).expand(dims)
+        drawn_ok = (trials > 0) & (chance > 0) & (chance < 1) & torch.isfinite(trials)
+        sample = torch.binomial(torch.where(drawn_ok, torch.floor(trials), 0.0),
+                                torch.where(drawn_ok, chance, 0.5), generator=generator)
+        # NOTE: TF's sampler never returns for a NaN or infinite count with a
+        # probability strictly between 0 and 1; here those draw NaN.
+        sample = torch.where(drawn_ok, sample, torch.nan)
+        sample = torch.where(chance >= 1, trials, sample)
+        sample = torch.where((trials <= 0) | (chance <= 0), 0.0, sample)
+        if not dtype.is_floating_point:
+            sample = torch.where(torch.isfinite(sample), sample, 0.0)
+        return fresh(sample.to(dtype))

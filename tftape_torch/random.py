@@ -22,6 +22,7 @@ from typing import Any, List, Optional, Tuple
 import torch
 
 from tftape_torch import _state
+from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._candidate_sampling import (
     all_candidate_sampler,
     fixed_unigram_candidate_sampler,
@@ -34,6 +35,7 @@ from tftape_torch._incomplete_ops import gamma_sample_grad
 from tftape_torch._kernels import needs_grad
 from tftape_torch._op_call import as_tensor, shape_arg
 from tftape_torch._random_draws import (
+    binomial_sample,
     draw,
     generator_from_pair,
     seed_pair,
@@ -46,7 +48,7 @@ from tftape_torch._rng_state import Algorithm, algorithm_code, create_rng_state
 from tftape_torch._tensor import fresh, seen_here
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass, apply_function
 from tftape_torch._truncated_normal import BoundsGradient, standard_sample
-from tftape_torch.errors import InvalidArgumentError
+from tftape_torch.errors import InvalidArgumentError, NotFoundError
 
 __all__ = [
     "Algorithm",
@@ -247,7 +249,7 @@ def stateless_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
     Raises:
       InvalidArgumentError: `seed` is not a pair.
     """
-    algorithm_code(alg)
+    _stateless_algorithm(alg, "StatelessRandomNormalV2")
     generator = generator_from_pair(seed_pair(seed), current_device())
     return draw("normal", generator, shape, dtype, mean, stddev)
 
@@ -256,7 +258,7 @@ def stateless_truncated_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: A
                                dtype: Any = torch.float32, name: Optional[str] = None,
                                alg: str = "auto_select") -> torch.Tensor:
     """`truncated_normal` samples that depend only on `seed` (a pair of ints)."""
-    algorithm_code(alg)
+    _stateless_algorithm(alg, "StatelessTruncatedNormalV2")
     generator = generator_from_pair(seed_pair(seed), current_device())
     return draw("truncated", generator, shape, dtype, mean, stddev)
 
@@ -286,9 +288,20 @@ def stateless_uniform(shape: Any, seed: Any, minval: Any = 0, maxval: Any = None
         raise ValueError(f"For integer `dtype` argument {dtype_repr(resolved)}, argument "
                          "`minval` and `maxval` must be both None or not None. Got "
                          f"`minval`={minval} and `maxval`={maxval}.")
-    algorithm_code(alg)
+    _stateless_algorithm(alg, "StatelessRandomUniformV2" if resolved in FLOATING else
+                         "StatelessRandomUniformIntV2" if minval is not None else
+                         "StatelessRandomUniformFullIntV2")
     generator = generator_from_pair(seed_pair(seed), current_device())
     return draw("uniform", generator, shape, resolved, minval, maxval)
+
+
+def _stateless_algorithm(alg: Any, op: str) -> None:
+    """TF's checks of a stateless op's `alg`: known (ValueError), and not ThreeFry,
+    whose one-word counter TF's non-XLA kernels refuse."""
+    if algorithm_code(alg) == 2:
+        raise InvalidArgumentError(
+            None, None, "counter must be a vector with length at least 2; got shape: [1]. "
+            f"(Note that batched counters are not supported yet.) [Op:{op}]")
 
 
 _UNIFORM_TYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int32,
@@ -306,7 +319,7 @@ def stateless_categorical(logits: Any, num_samples: int, seed: Any, dtype: Any =
 def stateless_shuffle(value: Any, seed: Any, alg: str = "auto_select",
                       name: Optional[str] = None) -> torch.Tensor:
     """`value` with its first dimension permuted as `seed` (a pair of ints) decides."""
-    algorithm_code(alg)
+    _stateless_algorithm(alg, "StatelessShuffle")
     t = as_tensor(value)
     if t.dim() == 0:
         return shuffle(t)
@@ -318,7 +331,7 @@ def stateless_shuffle(value: Any, seed: Any, alg: str = "auto_select",
 
 def fold_in(seed: Any, data: Any, alg: str = "auto_select") -> torch.Tensor:
     """A new seed pair made from `seed` and the integer `data`, deterministically."""
-    algorithm_code(alg)
+    _stateless_algorithm(alg, "StatelessRandomUniformFullIntV2")
     pair = seed_pair(seed)
     mixed = mixed_seed("fold_in", *pair, int(data))
     return fresh(torch.tensor([mixed & 0x7FFF_FFFF, (mixed >> 31) & 0x7FFF_FFFF],
@@ -327,7 +340,7 @@ def fold_in(seed: Any, data: Any, alg: str = "auto_select") -> torch.Tensor:
 
 def split(seed: Any, num: int = 2, alg: str = "auto_select") -> torch.Tensor:
     """`num` new seed pairs (a `[num, 2]` tensor of the seed's dtype) made from `seed`."""
-    algorithm_code(alg)
+    _stateless_algorithm(alg, "StatelessRandomUniformFullIntV2")
     seed_t = seed_tensor(seed)
     first, second = seed_t.tolist()
     rows = []
@@ -472,15 +485,28 @@ def poisson(shape: Any, lam: Any, dtype: Any = torch.float32, seed: Optional[int
     rate = seen_here(as_tensor(lam))
     generator = op_generator(device, seed)
     with DisableTorchFunctionSubclass():
-        rates = rate.detach().to(torch.float64 if rate.dtype == torch.float64 else torch.float32)
-        sample = torch.poisson(rates.expand(torch.Size(dims) + rates.shape), generator=generator)
-        sample = sample.to(resolved)
+        sample = _poisson_counts(rate.expand(torch.Size(dims) + rate.shape), generator, resolved)
         # TF records `RandomPoissonV2` but has no gradient for it: asking raises LookupError.
         return fresh(unregistered_gradient("RandomPoissonV2", _sample_of)(sample, rate))
 
 
 def _sample_of(sample: torch.Tensor, rate: torch.Tensor) -> torch.Tensor:
     return sample
+
+
+def _poisson_counts(rates: torch.Tensor, generator: Optional[torch.Generator],
+                    dtype: torch.dtype) -> torch.Tensor:
+    """Poisson draws of `rates` (already of the output's shape) as `dtype`, with TF's
+    kernel at the edges: a rate at or below 0 (-inf too) draws 0, and +inf draws inf
+    (0 in an integer dtype)."""
+    wide = rates.detach().to(torch.float64 if rates.dtype == torch.float64 else torch.float32)
+    # NOTE: TF's sampler never returns for a NaN rate (its rejection loop never
+    # accepts); here NaN draws NaN (0 in an integer dtype) instead of hanging.
+    usable = (wide > 0) & torch.isfinite(wide)
+    sample = torch.poisson(torch.where(usable, wide, 0.0), generator=generator)
+    if dtype.is_floating_point:
+        sample = torch.where(torch.isnan(wide) | (wide == torch.inf), wide, sample)
+    return sample.to(dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -553,8 +579,7 @@ def stateless_poisson(shape: Any, seed: Any, lam: Any, dtype: Any = torch.int32,
     _parameters_fit(dims, [rate], op)
     generator = generator_from_pair(seed_pair(seed), current_device())
     with DisableTorchFunctionSubclass():
-        rates = rate.detach().to(torch.float64 if rate.dtype == torch.float64 else torch.float32)
-        return fresh(torch.poisson(rates.expand(dims), generator=generator).to(resolved))
+        return fresh(_poisson_counts(rate.expand(dims), generator, resolved))
 
 
 def stateless_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
@@ -574,14 +599,18 @@ def stateless_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
     """
     op = "StatelessRandomBinomial"
     resolved = _count_dtype(output_dtype, op)
-    count_t, prob_t = seen_here(as_tensor(counts)), seen_here(as_tensor(probs))
+    # TF converts Python `probs` to float32 and Python `counts` to `probs`'s dtype.
+    prob_t = seen_here(convert_to_tensor(probs, dtype_hint=torch.float32))
+    count_t = seen_here(convert_to_tensor(counts, dtype_hint=prob_t.dtype))
+    if count_t.dtype not in _GAMMA_TYPES:  # TF's kernels take half, float and double
+        raise NotFoundError(
+            None, None, f"Could not find device for node: {{{{node {op}}}}} = {op}[S=DT_INT32, "
+            f"T=DT_{kernel_name(count_t.dtype).upper()}, Tseed=DT_INT32, "
+            f"dtype=DT_{kernel_name(resolved).upper()}]")
     dims = shape_arg(shape, op)
     _parameters_fit(dims, [count_t, prob_t], op)
     generator = generator_from_pair(seed_pair(seed), current_device())
-    with DisableTorchFunctionSubclass():
-        trials = count_t.detach().to(torch.float64).expand(dims)
-        chance = prob_t.detach().to(torch.float64).expand(dims)
-        return fresh(torch.binomial(trials, chance, generator=generator).to(resolved))
+    return binomial_sample(count_t, prob_t, dims, generator, resolved)
 
 
 def stateless_parameterized_truncated_normal(
