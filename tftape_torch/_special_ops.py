@@ -249,10 +249,31 @@ def divide_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([1.5 0. ], shape=(2,), dtype=float32)
 
     Raises:
-      TypeError: `x` and `y` are tensors of different dtypes.
+      TypeError: `x` and `y` are of different dtypes (a Python or NumPy operand is
+        converted to the tensor's dtype first).
     """
-    a, b = _no_nan_operands(x, y, "DivNoNan")
+    # NOTE: TF's `div_no_nan` converts the operand that is not a tensor to the other's
+    # dtype (`y` to `x`'s when both or neither are), then requires one dtype.
+    if not isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor):
+        b = as_tensor(y)
+        a = _converted_preferring(x, b.dtype)
+    else:
+        a = as_tensor(x)
+        b = _converted_preferring(y, a.dtype)
+    if a.dtype != b.dtype:
+        raise TypeError(f"`x` and `y` must have the same dtype, got tf.{dtype_name(a.dtype)} "
+                        f"!= tf.{dtype_name(b.dtype)}.")
     return call("DivNoNan", _div_no_nan, (a, b), a, b)
+
+
+def _converted_preferring(value: Any, dtype: torch.dtype) -> torch.Tensor:
+    """`value` as a tensor, of `dtype` if it is not one already and converts to it."""
+    if isinstance(value, torch.Tensor):
+        return as_tensor(value)
+    try:
+        return as_tensor(value, dtype)
+    except (TypeError, ValueError):
+        return as_tensor(value)
 
 
 def multiply_no_nan(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:

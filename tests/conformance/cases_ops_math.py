@@ -1506,6 +1506,22 @@ def case_seq_segment_extremes_nan_inf_and_integer_means(tf):
     return out
 
 
+def case_divide_no_nan_converts_python_operands(tf):
+    """`divide_no_nan` converts a Python or NumPy operand to the tensor's dtype, then
+    divides integers as floats (int8 by 3: float32; ours refused int8 against int32);
+    dtypes that still differ raise TF's TypeError."""
+    out = {}
+    for name in ("int8", "int32", "int64", "uint8", "float16", "float64"):
+        a = tf.constant([7, 0], getattr(tf, name))
+        out[name] = [tf.math.divide_no_nan(a, 3), tf.math.divide_no_nan(a, np.int64(3)),
+                            tf.math.divide_no_nan(a, [3, 0]), tf.math.divide_no_nan(3, a)]
+    out["float_into_int"] = _raises(lambda: tf.math.divide_no_nan(tf.constant([7]), 2.5))
+    out["tensors"] = _raises(lambda: tf.math.divide_no_nan(tf.constant([1.0]),
+                                                           tf.constant([2])))
+    out["python"] = [tf.math.divide_no_nan(3, 2), tf.math.divide_no_nan(3.0, 2)]
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Pooling by rank, batch_normalization, weighted and Poisson losses
 
