@@ -42,6 +42,8 @@ __all__ = ["softmax_xent"]
 
 
 def _loss(labels: torch.Tensor, logits: torch.Tensor, dim: int) -> torch.Tensor:
+    if logits.shape[dim] == 0:  # no classes: TF's loss is 0
+        return torch.zeros_like(logits.sum(dim))
     shifted = logits - torch.amax(logits, dim=dim, keepdim=True)
     lse = torch.logsumexp(shifted, dim=dim, keepdim=True)
     return torch.sum(labels * (lse - shifted), dim=dim)

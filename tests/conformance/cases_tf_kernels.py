@@ -376,3 +376,14 @@ def case_softmax_xent_mixed_second_derivatives(tf):
             "gx_x": outer.gradient(sx, x), "gx_y": outer.gradient(sx, y),
             "gy_x": outer.gradient(sy, x), "gy_y": outer.gradient(sy, y),
             "jvp": acc.jvp(forward)}
+
+
+def case_softmax_xent_without_classes(tf):
+    """An empty class axis has loss 0 and empty gradients in TF (ours raised inside
+    torch's `amax`)."""
+    x, y = tf.zeros([2, 0]), tf.zeros([2, 0])
+    with tf.GradientTape() as tape:
+        tape.watch([x, y])
+        loss = tf.nn.softmax_cross_entropy_with_logits(y, x)
+    gx, gy = tape.gradient(loss, [x, y])
+    return {"loss": loss, "gx": gx, "gy": gy}
