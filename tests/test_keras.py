@@ -109,6 +109,36 @@ def test_keras_selects_the_torch_backend_lazily() -> None:
     assert proc.stdout.split() == ["torch", "True", "True"], proc.stderr
 
 
+_OWN_KERAS_PROGRAM = """
+import os
+os.environ["KERAS_BACKEND"] = "torch"
+{imports}
+import numpy as np
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, kernel_initializer="ones")])
+optimizer = keras.optimizers.SGD(0.5)
+x = tf.constant([[1.0, 2.0, 3.0]])
+with tf.GradientTape() as tape:
+    y = tf.reduce_sum(model(x))
+grads = tape.gradient(y, model.trainable_weights)
+optimizer.apply_gradients(zip(grads, model.trainable_weights))
+print([np.asarray(g).tolist() for g in grads], [v.name for v in tape.watched_variables()])
+print(np.asarray(model.trainable_weights[1]).tolist())
+"""
+
+
+@pytest.mark.parametrize("imports", ["import keras\nimport tftape_torch as tf",
+                                     "import tftape_torch as tf\nimport keras"])
+def test_a_program_importing_keras_itself(imports: str) -> None:
+    # TF 2.16+ code imports `keras` beside TF; with the torch backend selected, its
+    # variables are sources and watched variables without `tf.keras` ever read.
+    proc = run_python(_OWN_KERAS_PROGRAM.format(imports=imports))
+    lines = proc.stdout.splitlines()
+    assert lines[:2] == [
+        "[[[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]], [1.0, 1.0]] ['kernel', 'bias']",
+        "[-0.5, -0.5]",  # 0 - 0.5 * 1.0: the step applied
+    ], proc.stderr
+
+
 def test_the_canonical_loop_runs_verbatim(tf: Any) -> None:
     tf.keras.utils.set_random_seed(0)
     x_all, y_all = np.random.default_rng(0).standard_normal((128, 20)), np.arange(128) % 10

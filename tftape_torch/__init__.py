@@ -26,8 +26,9 @@ The package is layered, each layer importing only from those below it:
   with one clear error;
 * beside the ops: `_module` (`tf.Module`, `tf.name_scope`), `data` (`tf.data`),
   `train` (`tf.train.Checkpoint`);
-* on top, loaded only when `tf.keras` is first read: `_keras` (Keras 3 on its torch
-  backend, taught the tape's semantics; the `keras` extra installs it).
+* `_keras` (Keras 3 on its torch backend, taught the tape's semantics; the `keras`
+  extra installs it), which imports Keras only when `tf.keras` is first read or a tape
+  is entered after the program imported Keras itself.
 """
 
 from typing import Any

@@ -2,7 +2,9 @@
 
 Since TF 2.16 `tf.keras` *is* Keras 3 (its TF-compatibility namespace,
 `keras._tf_keras.keras`). Here it is the same Keras on its torch backend, loaded the
-first time `tf.keras` is read (importing `tftape_torch` never imports Keras):
+first time `tf.keras` is read (importing `tftape_torch` never imports Keras), or when
+a tape is entered after the program imported Keras itself (`import keras`, as TF 2.16+
+code does):
 
 * the backend is selected (`KERAS_BACKEND=torch`) before Keras is first imported;
   Keras already imported with another backend is one clear error;
@@ -52,7 +54,7 @@ from tftape_torch._tensor import as_eager
 from tftape_torch._variable import note_created, read_foreign, register_variable_type
 from tftape_torch.errors import OpError
 
-__all__ = ["EXTRA", "load"]
+__all__ = ["EXTRA", "adopt_keras", "keras_unadopted", "load"]
 
 #: The optional dependency that installs Keras.
 EXTRA = 'pip install "tftape_torch[keras]"'
@@ -80,6 +82,23 @@ def load() -> ModuleType:
 
             _namespace = namespace
     return _namespace
+
+
+def keras_unadopted() -> bool:
+    """Whether the program imported Keras itself and tapes do not know its variables
+    yet (checked as a tape is entered: one lookup)."""
+    return _namespace is None and "keras" in sys.modules
+
+
+def adopt_keras() -> None:
+    """Teach tapes the Keras the program imported itself (`import keras`, on the torch
+    backend), as reading `tf.keras` would; Keras on another backend is left alone.
+
+    Its variables are then variables to tapes from the next one entered on (NOTE:
+    [Foreign variables] in `_variable`): sources, watched when trainable.
+    """
+    if _wrong_backend() is None:
+        load()
 
 
 def _import_keras() -> Any:

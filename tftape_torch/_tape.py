@@ -41,6 +41,7 @@ from tftape_torch._gradient_arguments import (
     warn_not_floating,
 )
 from tftape_torch._indexed_slices import sparse_gradient
+from tftape_torch._keras import adopt_keras, keras_unadopted
 from tftape_torch._pruning import (
     DeviceBackward,
     RecordedView,
@@ -216,6 +217,8 @@ class GradientTape:
             self._spent = False
             self._windows = []
         self._entered = True
+        if keras_unadopted():
+            adopt_keras()
         self._push()
         return self
 
