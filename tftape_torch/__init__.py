@@ -154,7 +154,6 @@ from tftape_torch._elementwise_ops import (
 from tftape_torch._fft_ops import fftnd, ifftnd, irfftnd, rfftnd
 from tftape_torch._function import executing_eagerly, function, inside_function
 from tftape_torch._functional_ops import (
-    TensorArray,
     case,
     cond,
     control_dependencies,
@@ -259,6 +258,7 @@ from tftape_torch._shape_ops import (
 )
 from tftape_torch._strided_slice import strided_slice
 from tftape_torch._tape import GradientTape
+from tftape_torch._tensor_array import TensorArray
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._tensor_spec import TensorSpec
 from tftape_torch._unconnected import UnconnectedGradients

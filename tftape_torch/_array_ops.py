@@ -568,7 +568,8 @@ def squeeze(input: Any, axis: Any = None, name: Optional[str] = None) -> torch.T
         return call("Squeeze", torch.squeeze, (x,), x)
     axes = axis_arg(axis)
     axes = [axes] if isinstance(axes, int) else axes
-    sizes = x.shape
+    with _DisableSubclass():  # the value's size (a Variable's `shape` is its declared one)
+        sizes = torch.Tensor.size(x)
     rank_ = len(sizes)
     for a in axes:
         if not -rank_ <= a < rank_:
@@ -614,7 +615,10 @@ def shape(input: Any, out_type: Any = int32, name: Optional[str] = None) -> torc
     tf.Tensor([2 3], shape=(2,), dtype=int32)
     """
     x = _shape_source(input)
-    dims = list(x.shape)
+    # NOTE: the value's size, not `x.shape`: a Variable made with `shape=` reports its
+    # declared shape there, `None` dimensions (or an unknown rank) included.
+    with _DisableSubclass():
+        dims = list(torch.Tensor.size(x))
     dev = x.device
     return fresh(torch.tensor(dims, dtype=as_dtype(out_type), device=dev))
 

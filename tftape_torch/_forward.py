@@ -190,7 +190,9 @@ class ForwardAccumulator:
                 stacklevel=3,
             )
         tangent = _convert_tangent(tangent, primal)
-        if tuple(tangent.shape) != tuple(primal.shape):
+        with _DisableSubclass():  # the value's size (a Variable's `shape` may hold None)
+            primal_size = torch.Tensor.size(primal)
+        if tuple(tangent.shape) != tuple(primal_size):
             raise ValueError(
                 f"The tangent for a primal of shape {_shape_str(primal.shape)} has shape "
                 f"{_shape_str(tangent.shape)}; ForwardAccumulator needs the same shape."
@@ -369,7 +371,9 @@ class ForwardAccumulator:
                 if result is not None:
                     result = self._visible(result)
             if result is None and unconnected is UnconnectedGradients.ZERO:
-                return zeros(tensor.shape, tensor.dtype, tensor.device, tensor)
+                with _DisableSubclass():
+                    size = torch.Tensor.size(tensor)
+                return zeros(size, tensor.dtype, tensor.device, tensor)
             if result is not None and isinstance(tensor, EagerTensor):
                 result = as_eager(result)
             return result

@@ -22,11 +22,11 @@ import numpy as np
 import torch
 
 from tftape_torch import _state
-from tftape_torch._array_ops import concat, convert_to_tensor, identity, stack, zeros
+from tftape_torch._array_ops import convert_to_tensor, identity, stack, zeros
 from tftape_torch._dtypes import as_dtype, dtype_name
 from tftape_torch._op_call import as_tensor
 from tftape_torch._structure import flatten, is_nested, map_structure, pack_like
-from tftape_torch._tensor_shape import TensorShape
+from tftape_torch._tensor_array import TensorArray
 from tftape_torch._tensor_spec import TensorSpec
 from tftape_torch._variable import Variable
 from tftape_torch.errors import InvalidArgumentError, OutOfRangeError
@@ -46,7 +46,6 @@ __all__ = [
     "py_function",
     "scan",
     "switch_case",
-    "TensorArray",
     "timestamp",
     "vectorized_map",
     "while_loop",
@@ -239,12 +238,13 @@ def _check_lengths(leaves: List[torch.Tensor]) -> int:
             raise ValueError(
                 "Elements in elems must be 1+ dimensional Tensors, not scalars"
             )
-    n = leaves[0].shape[0]
+    # `size(0)`, the value's: a Variable's `shape` is its declared one (`None`s too).
+    n = leaves[0].size(0)
     for t in leaves[1:]:
-        if t.shape[0] != n:
+        if t.size(0) != n:
             raise ValueError(
                 "All elements in elems must have the same size on the first dimension; got "
-                f"{[int(u.shape[0]) for u in leaves]}"
+                f"{[int(u.size(0)) for u in leaves]}"
             )
     return int(n)
 
@@ -322,8 +322,10 @@ def scan(fn: Callable[[Any, Any], Any], elems: Any, initializer: Any = None,
     steps = _fold(fn, elems, initializer, order[::-1] if reverse else order, keep=True)
     if reverse:
         steps = steps[::-1]
-    if not steps:
-        raise OutOfRangeError(None, None, "Tried to read from index 0 but array size is: 0")
+    if not steps:  # no elements, with an initializer: TF stacks nothing, shaped like it
+        empty = [as_tensor(value) for value in flatten(initializer)]
+        empty = [zeros([0] + list(value.size()), value.dtype) for value in empty]
+        return pack_like(initializer, empty) if is_nested(initializer) else empty[0]
     flat = [flatten(step) for step in steps]
     stacked = [stack([as_tensor(values[j]) for values in flat])
                for j in builtins.range(len(flat[0]))]
@@ -341,19 +343,51 @@ def switch_case(branch_index: Any, branch_fns: Any, default: Optional[Callable[[
     tf.Tensor(20, shape=(), dtype=int32)
 
     Raises:
-      TypeError: `branch_index` is not a tensor.
+      TypeError: `branch_index` is not an integer tensor, or `branch_fns` is not a
+        list, tuple or dict of callables (with Python `int` keys).
+      ValueError: `branch_fns` is empty, or its keys are not `0, ..., n - 1`.
+      InvalidArgumentError: `branch_index` is not a scalar.
     """
+    actions = _branch_actions(branch_index, branch_fns)
+    if branch_index.dim() != 0:
+        raise InvalidArgumentError(
+            None, None, "'then' must be at least a vector, but saw shape: "
+            f"{list(branch_index.shape)} [Op:Select]")
+    index = _index(branch_index)
+    if 0 <= index < len(actions):
+        return actions[index]()
+    return default() if default is not None else actions[-1]()
+
+
+def _branch_actions(branch_index: Any, branch_fns: Any) -> List[Callable[[], Any]]:
+    """TF's checks of `switch_case`'s arguments; the branches in index order."""
     if not isinstance(branch_index, torch.Tensor):
         raise TypeError(f"'branch_index' must be a Tensor, got {type(branch_index)}")
-    if isinstance(branch_fns, dict):
-        table = dict(branch_fns)
-    else:
-        pairs = list(branch_fns)
-        table = dict(pairs) if pairs and isinstance(pairs[0], tuple) else dict(enumerate(pairs))
-    chosen = table.get(_index(branch_index))
-    if chosen is None:
-        chosen = default if default is not None else table[builtins.max(table)]
-    return chosen()
+    if branch_index.is_floating_point() or branch_index.is_complex() or (
+            branch_index.dtype == torch.bool):
+        raise TypeError("'branch_index' must be an integer Tensor, got "
+                        f"<dtype: '{dtype_name(branch_index.dtype)}'>")
+    if not branch_fns:
+        raise ValueError("Must provide at least one item in 'branch_fns'")
+    if not isinstance(branch_fns, (list, tuple, dict)):
+        raise TypeError("'branch_fns' must be a list, tuple, or dict")
+    pairs = list(branch_fns.items()) if isinstance(branch_fns, dict) else list(branch_fns)
+    if builtins.all(callable(fn) for fn in pairs):
+        pairs = list(enumerate(pairs))
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError(f"Each entry in 'branch_fns' must be a 2-tuple. Received {pair}.")
+        key, fn = pair
+        if not isinstance(key, int):
+            raise TypeError(f"key must be a Python `int`, got {type(key)}")
+        if not callable(fn):
+            raise TypeError(f"fn for key {key} must be callable.")
+    keys = [key for key, _ in pairs]
+    if builtins.min(keys) < 0 or builtins.max(keys) >= len(keys) or len(set(keys)) != len(keys):
+        raise ValueError(
+            f"branch indices (keys) must form contiguous range of [0 to {len(keys)}) but "
+            f"found {{{','.join(map(str, sorted(keys)))}}}")
+    return [fn for _, fn in sorted(pairs, key=lambda pair: pair[0])]
 
 
 def case(pred_fn_pairs: Any, default: Optional[Callable[[], Any]] = None,
@@ -479,174 +513,6 @@ def vectorized_map(
     columns = [stack([as_tensor(v) for v in column])
                for column in zip(*(flatten(o) for o in outputs))]
     return pack_like(outputs[0], columns)
-
-
-# ---------------------------------------------------------------------------
-# TensorArray
-
-
-class TensorArray:
-    """TF's eager `TensorArray`: a list of tensors of one dtype, written and read by index.
-
-    >>> import tftape_torch as tf
-    >>> ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-    >>> for i in range(3):
-    ...     ta = ta.write(i, tf.constant(i * 10.0))
-    >>> print(ta.stack(), ta.size())
-    tf.Tensor([ 0. 10. 20.], shape=(3,), dtype=float32) tf.Tensor(3, shape=(), dtype=int32)
-    """
-
-    def __init__(
-        self,
-        dtype: Any,
-        size: Any = None,
-        dynamic_size: Optional[builtins.bool] = None,
-        clear_after_read: Optional[builtins.bool] = None,
-        tensor_array_name: Optional[str] = None,
-        handle: Any = None,
-        flow: Any = None,
-        infer_shape: builtins.bool = True,
-        element_shape: Any = None,
-        colocate_with_first_write_call: builtins.bool = True,
-        name: Optional[str] = None,
-    ) -> None:
-        if size is None:
-            raise ValueError("Size must be provided if handle is not provided")
-        self._dtype = as_dtype(dtype)
-        self._dynamic_size = builtins.bool(dynamic_size)
-        self._clear_after_read = (
-            True if clear_after_read is None else builtins.bool(clear_after_read)
-        )
-        self._infer_shape = infer_shape
-        self._element_shape = TensorShape(None) if element_shape is None \
-            else TensorShape(element_shape)
-        self._items: List[Optional[torch.Tensor]] = [None] * _index(size)
-        self._read: List[int] = []
-
-    @property
-    def dtype(self) -> torch.dtype:
-        return self._dtype
-
-    @property
-    def dynamic_size(self) -> builtins.bool:
-        return self._dynamic_size
-
-    @property
-    def element_shape(self) -> TensorShape:
-        return self._element_shape
-
-    def _zero(self, index: int) -> torch.Tensor:
-        value = self._items[index]
-        if value is None:
-            if not self._element_shape.is_fully_defined():
-                raise InvalidArgumentError(
-                    None, None, f"TensorArray has size zero or unknown element shape; cannot "
-                    f"read unwritten index {index}"
-                )
-            value = self._items[index] = zeros(self._element_shape.as_list(), self._dtype)
-        return value
-
-    def read(self, index: Any, name: Optional[str] = None) -> torch.Tensor:
-        """The tensor at `index` (zeros of the element shape if never written)."""
-        i = _index(index)
-        if i < 0:
-            raise OutOfRangeError(
-                None, None, f"Reading from negative indices (index {i}) is not allowed."
-            )
-        if i >= len(self._items):
-            raise OutOfRangeError(
-                None, None, f"Tried to read from index {i} but array size is: {len(self._items)} "
-            )
-        value = self._items[i]
-        if value is None:
-            if i in self._read:
-                raise InvalidArgumentError(
-                    None, None, f"Could not read index {i} twice because it was cleared after a "
-                    "previous read (perhaps try setting clear_after_read = false?)"
-                )
-            value = self._zero(i)
-        if self._clear_after_read:
-            self._items[i] = None
-            self._read.append(i)
-        return value
-
-    def write(self, index: Any, value: Any, name: Optional[str] = None) -> TensorArray:
-        """Writes `value` at `index`; returns this TensorArray (use the result, as in TF)."""
-        i = _index(index)
-        if i < 0:
-            raise OutOfRangeError(
-                None, None, f"Writing to negative indices (index {i}) is not allowed."
-            )
-        size = len(self._items)
-        if i >= size:
-            if not self._dynamic_size:
-                raise OutOfRangeError(
-                    None, None, f"Tried to write to index {i} but array is not resizeable and "
-                    f"size is: {size} "
-                )
-            self._items.extend([None] * (i - size + 1))
-        t = convert_to_tensor(value, dtype_hint=self._dtype)
-        if t.dtype != self._dtype:
-            raise InvalidArgumentError(
-                None, None, f"TensorArray dtype is {dtype_name(self._dtype)} but Op is trying to "
-                f"write dtype {dtype_name(t.dtype)} "
-            )
-        shape = TensorShape(list(t.shape))
-        if not self._element_shape.is_compatible_with(shape):
-            raise ValueError(
-                f"Incompatible shape for value ({shape}), expected ({self._element_shape})"
-            )
-        if self._infer_shape:
-            self._element_shape = self._element_shape.merge_with(shape)
-        self._items[i] = t
-        return self
-
-    def stack(self, name: Optional[str] = None) -> torch.Tensor:
-        """All the elements stacked along a new first dimension."""
-        if not self._items:
-            if self._element_shape.is_fully_defined():
-                return zeros([0] + self._element_shape.as_list(), self._dtype)
-            return zeros([0], self._dtype)
-        return stack([self._zero(i) for i in builtins.range(len(self._items))])
-
-    def gather(self, indices: Any, name: Optional[str] = None) -> torch.Tensor:
-        """The elements at `indices`, stacked."""
-        idx = as_tensor(indices)
-        return stack([self._zero(int(i)) for i in idx.reshape(-1).tolist()])
-
-    def concat(self, name: Optional[str] = None) -> torch.Tensor:
-        """All the elements concatenated along their first dimension."""
-        return concat([self._zero(i) for i in builtins.range(len(self._items))], 0)
-
-    def unstack(self, value: Any, name: Optional[str] = None) -> TensorArray:
-        """Writes the slices of `value` along its first dimension; returns this TensorArray."""
-        t = convert_to_tensor(value, dtype_hint=self._dtype)
-        tensors = [t[i] for i in builtins.range(t.shape[0])]
-        if len(tensors) > len(self._items) and not self._dynamic_size:
-            raise ValueError(
-                f"Cannot unstack {len(tensors)} tensors into a TensorArray of static size "
-                f"{len(self._items)} "
-            )
-        self._items = list(tensors)
-        return self
-
-    def scatter(self, indices: Any, value: Any, name: Optional[str] = None) -> TensorArray:
-        """Writes the slices of `value` at `indices`; returns this TensorArray."""
-        t = as_tensor(value, self._dtype)
-        for j, i in enumerate(as_tensor(indices).reshape(-1).tolist()):
-            self.write(i, t[j])
-        return self
-
-    def size(self, name: Optional[str] = None) -> torch.Tensor:
-        """The number of elements, an int32 scalar."""
-        return convert_to_tensor(len(self._items), torch.int32)
-
-    def identity(self) -> TensorArray:
-        return self
-
-    def close(self, name: Optional[str] = None) -> None:
-        """Empties the TensorArray."""
-        self._items = []
 
 
 # ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._torch_internals import functorch_transforms_active
+from tftape_torch._variable_scatter import GATHER_OPS
 from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
@@ -747,3 +748,6 @@ def argsort(
     descending = _direction(direction)
     x = as_tensor(values)
     return call("ArgSort", _argsort, (x,), x, _sort_axis(x, axis), descending)
+
+
+GATHER_OPS.update(gather=gather, gather_nd=gather_nd)  # `Variable.sparse_read`, `gather_nd`

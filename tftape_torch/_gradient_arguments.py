@@ -87,7 +87,7 @@ def _is_flat_list(structure: Any) -> bool:
 def output_gradient_seeds(
     output_gradients: Any, flat_targets: Sequence[Any]
 ) -> Optional[List[Any]]:
-    """One upstream gradient (or `None`: ones) per target, TF's way.
+    """One upstream gradient per target, TF's way (`None`: ones for every target).
 
     Each entry converts as `tf.convert_to_tensor` does, without the target's dtype
     (a Python int is int32, a float64 array float64): a dtype that differs from the
@@ -101,6 +101,13 @@ def output_gradient_seeds(
         raise ValueError(
             "Argument `output_gradients` must have the same structure as `target`: "
             f"got {len(flat)} output gradients for {len(flat_targets)} targets."
+        )
+    # NOTE: a `None` entry is not "ones" in TF: only `output_gradients=None` as a
+    # whole is. TF's tape tries to convert the entry and raises.
+    if any(seed is None for seed in flat[: len(flat_targets)]):
+        raise ValueError(
+            "Attempt to convert a value (None) with an unsupported type "
+            "(<class 'NoneType'>) to a Tensor."
         )
     return [_as_seed(seed, target) for seed, target in zip(flat, flat_targets)]
 
@@ -122,9 +129,10 @@ def _as_seed(seed: Any, target: Any) -> Optional[torch.Tensor]:
                 f"Argument `output_gradients` has an entry of dtype {dtype_name(seed.dtype)} "
                 f"for a target of dtype {dtype_name(target.dtype)}.",
             )
-        if seed.shape != target.shape:
+        size = torch.Tensor.size(target)  # not `target.shape`: a Variable's may hold None
+        if seed.shape != size:
             try:  # broadcasting is as close as torch gets (NOTE in known_differences)
-                seed = torch.broadcast_to(seed, target.shape)
+                seed = torch.broadcast_to(seed, size)
             except RuntimeError:
                 raise InvalidArgumentError(
                     None, None,
@@ -152,7 +160,12 @@ def _zeros_like(source: Any) -> torch.Tensor:
     if is_foreign_variable(source):  # a library's variable: TF's tensors of its storage
         storage = variable_storage(source)
         return as_eager(zeros(storage.shape, storage.dtype, storage.device))
-    return zeros(source.shape, source.dtype, source.device, source)
+    # NOTE: the value's shape, not `source.shape`: a Variable made with
+    # `shape=TensorShape([None, 2])` reports `None` dimensions there (TF's zeros take
+    # the shape of the value the variable holds).
+    with _DisableSubclass():
+        shape = torch.Tensor.size(source)
+    return zeros(shape, source.dtype, source.device, source)
 
 
 def check_sources(sources: Sequence[Any]) -> None:

@@ -24,7 +24,11 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch.errors import InvalidArgumentError
 
-__all__ = ["ScatterMethods"]
+__all__ = ["GATHER_OPS", "ScatterMethods"]
+
+#: `tf.gather` and `tf.gather_nd`, put here by `_gather_ops` when it is imported: it
+#: imports the Variable type (through `_op_call`), so these methods cannot import it.
+GATHER_OPS: Dict[str, Callable[..., Any]] = {}
 
 
 def _indices(value: Any, device: torch.device) -> torch.Tensor:
@@ -122,6 +126,57 @@ class ScatterMethods:
                     name: Optional[str] = None) -> Any:
         """The rows `sparse_delta.indices` become their minimum with the values."""
         return self._scatter("min", sparse_delta)
+
+    def sparse_read(self, indices: Any, name: Optional[str] = None) -> Any:
+        """The rows `indices` of the variable, as `tf.gather(v, indices)`: its gradient
+        with respect to the variable is a `tf.IndexedSlices`.
+
+        >>> import tftape_torch as tf
+        >>> v = tf.Variable([1.0, 2.0, 3.0])
+        >>> print(v.sparse_read([2, 0]))
+        tf.Tensor([3. 1.], shape=(2,), dtype=float32)
+        """
+        return GATHER_OPS["gather"](self, indices)
+
+    def gather_nd(self, indices: Any, name: Optional[str] = None) -> Any:
+        """The slices of the variable at the N-dimensional `indices`, as
+        `tf.gather_nd(v, indices)`.
+
+        >>> import tftape_torch as tf
+        >>> v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+        >>> print(v.gather_nd([[0, 1], [1, 1]]))
+        tf.Tensor([2. 4.], shape=(2,), dtype=float32)
+        """
+        return GATHER_OPS["gather_nd"](self, indices)
+
+    def batch_scatter_update(self, sparse_delta: Any, use_locking: bool = False,
+                             name: Optional[str] = None) -> Any:
+        """Writes `sparse_delta.values` at `sparse_delta.indices` along the last
+        dimension of the indices, batch by batch (the indices' leading dimensions are
+        the variable's); returns the variable.
+
+        >>> import tftape_torch as tf
+        >>> v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+        >>> delta = tf.IndexedSlices(tf.constant([[9.0], [8.0]]), tf.constant([[1], [0]]))
+        >>> print(v.batch_scatter_update(delta).numpy())
+        [[1. 9.]
+         [8. 4.]]
+
+        Raises:
+          TypeError: if `sparse_delta` is not a `tf.IndexedSlices`.
+        """
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError("Argument `sparse_delta` must be a `tf.IndexedSlices`. Received "
+                            f"arg: {sparse_delta}")
+        with _DisableSubclass():
+            base = torch.Tensor.detach(self)  # type: ignore[arg-type]
+            index = _indices(sparse_delta.indices, base.device)
+            grids = torch.meshgrid(
+                *[torch.arange(n, device=base.device) for n in index.shape[:-1]],
+                torch.arange(index.shape[-1], device=base.device), indexing="ij")
+            coordinates = torch.stack([*grids[:-1], index], -1)
+        return self._scatter_nd("update", coordinates, sparse_delta.values,
+                                "ResourceScatterNdUpdate")
 
     def _scatter_nd(self, kind: str, indices: Any, updates: Any, op: str) -> Any:
         values = self._convert(updates)  # type: ignore[attr-defined]

@@ -1,0 +1,174 @@
+"""Edges of the tape's core semantics against TensorFlow 2.21: unconnected zeros and
+shapes of Variables made with `shape=` holding `None` dimensions, `output_gradients`
+with a `None` entry, `tf.scan` of no elements, `tf.switch_case`'s argument checks,
+`tf.TensorArray.split` (and `concat`'s and unwritten reads' errors), and the
+`sparse_read`, `gather_nd` and `batch_scatter_update` methods of `tf.Variable`.
+
+Found by sweeping control flow, TensorArrays, the tape API and Variable methods under
+tapes (eagerly and in `tf.function`) against TF.
+Answers live in `golden/cases_tape_edges.json`.
+"""
+
+from __future__ import annotations
+
+from tests.conformance.harness import raises
+
+
+def _partial_variable(tf):
+    return tf.Variable([[1.0, 2.0]], shape=tf.TensorShape([None, 2]))
+
+
+def case_unconnected_zero_variable_with_unknown_dimension(tf):
+    """Zeros for an unconnected Variable of declared shape `[None, 2]` crashed
+    (torch.zeros of the declared shape); TF gives zeros shaped like its value."""
+    v = _partial_variable(tf)
+    w = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        y = w * 2.0
+    return tape.gradient(y, [v, w], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+
+def case_ops_on_variable_with_unknown_shape(tf):
+    """`tf.shape`, `tf.squeeze` and `tf.map_fn` of a Variable of unknown rank or a
+    `None` dimension used its declared shape and raised; TF uses the value's."""
+    u = tf.Variable([1.0, 2.0, 3.0], shape=tf.TensorShape(None))
+    v = _partial_variable(tf)
+    return {
+        "shape_u": tf.shape(u),
+        "shape_v": tf.shape(v),
+        "squeeze": tf.squeeze(v, axis=0),
+        "map_fn": tf.map_fn(lambda row: row * 2.0, v),
+    }
+
+
+def case_tape_seeds_and_tangents_of_variable_with_unknown_dimension(tf):
+    """An output gradient for a Variable target of declared shape `[None, 2]`, and a
+    ForwardAccumulator tangent for it, were checked against the declared shape and
+    raised (TypeError, ValueError); TF accepts the value's shape."""
+    v = _partial_variable(tf)
+    with tf.GradientTape() as tape:
+        pass
+    seeded = tape.gradient(v, v, output_gradients=tf.constant([[3.0, 4.0]]))
+    with tf.autodiff.ForwardAccumulator(v, tf.ones([1, 2])) as acc:
+        y = v * 3.0
+    z = tf.constant(1.0) * 2.0
+    return {"seeded": seeded, "jvp": acc.jvp(y),
+            "zero_jvp": acc.jvp(v, unconnected_gradients="zero"), "unrelated": acc.jvp(z)}
+
+
+def case_output_gradients_with_a_none_entry(tf):
+    """A `None` entry in `output_gradients` stood for ones (two targets gave [4.0, 6.0])
+    or raised torch's RuntimeError (one target); TF raises ValueError."""
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+        z = tf.reduce_sum(x)
+    return {
+        "one": raises(lambda: tape.gradient(y, x, output_gradients=[None])),
+        "second_none": raises(lambda: tape.gradient([y, z], x,
+                                                    output_gradients=[tf.ones([2]), None])),
+        "first_none": raises(lambda: tape.gradient([y, z], x,
+                                                   output_gradients=[None, tf.constant(2.0)])),
+        "dict": raises(lambda: tape.gradient({"a": y}, x, output_gradients={"a": None})),
+        "whole_none": tape.gradient([y, z], x, output_gradients=None),
+    }
+
+
+def case_scan_of_no_elements_with_initializer(tf):
+    """`tf.scan` over a dimension of size 0 with an initializer raised OutOfRangeError;
+    TF returns nothing stacked, shaped `[0] + initializer.shape`, per structure leaf."""
+    return {
+        "vector": tf.scan(lambda a, e: a + e, tf.zeros([0, 2]),
+                          initializer=tf.constant([1.0, 2.0])),
+        "nested": tf.scan(lambda a, e: (a[0] + e, a[1]), tf.zeros([0]),
+                          initializer=(tf.constant(1.0), tf.constant([1, 2]))),
+        "python_float": tf.scan(lambda a, e: a + e, tf.zeros([0]), initializer=1.0),
+        "no_initializer": raises(lambda: tf.scan(lambda a, e: a + e, tf.zeros([0, 2]))),
+    }
+
+
+def case_switch_case_argument_checks(tf):
+    """`tf.switch_case` ran a float index, a vector index and non-contiguous dict keys;
+    TF raises TypeError, InvalidArgumentError and ValueError."""
+    branches = [lambda: tf.constant(1.0), lambda: tf.constant(2.0)]
+    return {
+        "float_index": raises(lambda: tf.switch_case(tf.constant(1.0), branches)),
+        "vector_index": raises(lambda: tf.switch_case(tf.constant([1]), branches)),
+        "gap_in_keys": raises(lambda: tf.switch_case(
+            tf.constant(1), {0: branches[0], 2: branches[1]})),
+        "empty": raises(lambda: tf.switch_case(tf.constant(0), [])),
+        "not_callable": raises(lambda: tf.switch_case(tf.constant(0), [1.0])),
+        "pairs": tf.switch_case(tf.constant(1), [(1, branches[1]), (0, branches[0])]),
+        "dict": tf.switch_case(tf.constant(0), {1: branches[1], 0: branches[0]}),
+        "int64_index": tf.switch_case(tf.constant(1, tf.int64), branches),
+        "out_of_range": tf.switch_case(tf.constant(5), branches),
+    }
+
+
+def case_tensor_array_split_and_gradient(tf):
+    """`TensorArray.split` was missing (AttributeError)."""
+    x = tf.range(5.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        ta = tf.TensorArray(tf.float32, size=2, clear_after_read=False, infer_shape=False)
+        ta = ta.split(x * x, [2, 3])
+        second = ta.read(1)
+        total = tf.reduce_sum(second) + tf.reduce_sum(ta.concat() * 2.0)
+    rows = tf.TensorArray(tf.float32, size=2).split(tf.reshape(tf.range(6.0), [3, 2]), [1, 2])
+    return {"second": second, "grad": tape.gradient(total, x), "rows": rows.read(1),
+            "dynamic_size": tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+            .split(tf.range(5.0), [2, 3]).size()}
+
+
+def case_tensor_array_split_errors(tf):
+    """`TensorArray.split` was missing: TF's InvalidArgumentErrors for its arguments."""
+    def ta():
+        return tf.TensorArray(tf.float32, size=2)
+    return {
+        "bad_sum": raises(lambda: ta().split(tf.range(5.0), [2, 2])),
+        "wrong_count": raises(lambda: tf.TensorArray(tf.float32, size=3)
+                              .split(tf.range(5.0), [2, 3])),
+        "scalar": raises(lambda: ta().split(tf.constant(1.0), [1, 0])),
+        "matrix_lengths": raises(lambda: ta().split(tf.range(5.0), [[2, 3]])),
+    }
+
+
+def case_tensor_array_concat_and_unwritten_errors(tf):
+    """`concat` of scalars and of no elements raised torch's errors, and an unwritten
+    element of unknown shape InvalidArgumentError; TF raises InvalidArgumentError for
+    the first two and ValueError for the last."""
+    return {
+        "scalars": raises(lambda: tf.TensorArray(tf.float32, size=2)
+                          .write(0, 1.0).write(1, 2.0).concat()),
+        "none": raises(lambda: tf.TensorArray(tf.float32, size=0).concat()),
+        "unwritten_read": raises(lambda: tf.TensorArray(tf.float32, size=2).read(1)),
+        "unwritten_stack": raises(lambda: tf.TensorArray(
+            tf.float32, size=2, element_shape=[None, 2]).stack()),
+        "vectors": tf.TensorArray(tf.float32, size=2, infer_shape=False)
+        .write(0, [1.0]).write(1, [2.0, 3.0]).concat(),
+    }
+
+
+def case_variable_sparse_read_and_gather_nd(tf):
+    """`Variable.sparse_read` and `Variable.gather_nd` were missing (AttributeError);
+    TF's `sparse_read` gradient is IndexedSlices, `gather_nd`'s here dense."""
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        rows = v.sparse_read([2, 0, 2])
+        points = v.gather_nd([[0, 1], [1, 1]])
+        a = tf.reduce_sum(rows * tf.constant([[1.0], [2.0], [3.0]]))
+        b = tf.reduce_sum(points * points)
+    ga, gb = tape.gradient(a, v), tape.gradient(b, v)
+    return {"rows": rows, "points": points, "grad_rows": tf.convert_to_tensor(ga),
+            "grad_rows_type": type(ga).__name__, "grad_points": tf.convert_to_tensor(gb)}
+
+
+def case_variable_batch_scatter_update(tf):
+    """`Variable.batch_scatter_update` was missing (AttributeError)."""
+    m = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    m.batch_scatter_update(tf.IndexedSlices(tf.constant([[9.0, 7.0], [8.0, 0.0]]),
+                                            tf.constant([[1, 2], [0, 0]])))
+    v = tf.Variable([1.0, 2.0, 3.0])
+    v.batch_scatter_update(tf.IndexedSlices(tf.constant([9.0]), tf.constant([2])))
+    return {"matrix": m, "vector": v}
