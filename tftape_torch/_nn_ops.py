@@ -7,7 +7,6 @@ tf.Tensor([0. 2.], shape=(2,), dtype=float32)
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, List, Optional, Tuple
 
 import numpy as np
@@ -22,12 +21,7 @@ from tftape_torch._elementwise_ops import greater_equal, rsqrt, squared_differen
 from tftape_torch._math_ops import multiply, reduce_mean
 from tftape_torch._op_call import as_tensor, call, float_input, number_input, shape_arg
 from tftape_torch._random_seeds import op_generator as random_generator
-from tftape_torch._state import THREAD
 from tftape_torch._tensor import dtype_mismatch
-from tftape_torch._torch_internals import (
-    DisableTorchFunctionSubclass,
-    functorch_transforms_active,
-)
 from tftape_torch._xent_kernel import softmax_xent
 from tftape_torch.errors import AbortedError, InvalidArgumentError
 from tftape_torch.random import stateless_uniform
@@ -94,35 +88,7 @@ def softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None)
     """
     x = float_input(logits, "Softmax", allow_complex=False)
     dim = _softmax_axis(x, axis, "Softmax")
-    if x.dtype in (torch.float32, torch.bfloat16) and _not_finite_on_cpu(x):
-        return call("Softmax", _onednn_softmax, (x,), x, dim)
     return call("Softmax", torch.softmax, (x,), x, dim)
-
-
-def _not_finite_on_cpu(x: torch.Tensor) -> bool:
-    """Whether CPU tensor `x` has a non-finite element, looked for only where looking
-    costs no host sync (not CUDA), ends no `tf.function` capture and runs under no
-    functorch transform. (TF's GPU kernels make a whole row NaN, as torch does.)"""
-    if not x.is_cpu or THREAD.traces or functorch_transforms_active():
-        return False
-    with DisableTorchFunctionSubclass():
-        # One reduction and one read: a sum that overflows takes the other path too.
-        return x.numel() > 0 and not math.isfinite(x.detach().sum().item())
-
-
-def _onednn_softmax(x: torch.Tensor, dim: int) -> torch.Tensor:
-    # NOTE: TF runs float32 and bfloat16 softmax through oneDNN, whose row sum skips
-    # a NaN `exp(x - max)`: only those entries (NaN logits, +inf logits, a row of -inf)
-    # come out NaN and the rest of their row 0, e.g. [inf, 0, 1] -> [nan, 0, 0], where
-    # a plain softmax makes the whole row NaN. (Eigen's float64/float16 do the latter,
-    # and so does every dtype in a `tf.function` graph, which runs TF's own kernel;
-    # `softmax` runs this only for CPU logits with a non-finite element.)
-    y = torch.softmax(x, dim)
-    with torch.no_grad():
-        top = torch.where(torch.isnan(x), float("-inf"), x).amax(dim, keepdim=True)
-        lost = torch.isnan(x - top)
-        keep = lost | ~lost.any(dim, keepdim=True)
-    return torch.where(keep, y, torch.zeros((), dtype=y.dtype, device=y.device))
 
 
 # ---------------------------------------------------------------------------
