@@ -31,7 +31,7 @@ from tftape_torch._op_call import (
     number_input,
 )
 from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
-from tftape_torch._rsqrt_abs_kernels import rsqrt as rsqrt_kernel
+from tftape_torch._rsqrt_kernel import rsqrt as rsqrt_kernel
 from tftape_torch._tensor import check_signed, operator_truediv
 from tftape_torch.errors import InternalError, InvalidArgumentError, NotFoundError
 

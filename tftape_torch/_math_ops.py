@@ -37,7 +37,6 @@ from tftape_torch._op_call import (
 )
 from tftape_torch._operator_dispatch import LinalgDispatchable, matmul_with_operator
 from tftape_torch._prod_kernel import reduce_prod as prod_kernel
-from tftape_torch._rsqrt_abs_kernels import absolute as absolute_kernel
 from tftape_torch._tensor import (
     EagerTensor,
     check_signed,
@@ -581,7 +580,7 @@ def square(x: Any, name: Optional[str] = None) -> torch.Tensor:
 
 
 def abs(x: Any, name: Optional[str] = None) -> torch.Tensor:
-    """The absolute value, elementwise (gradient 0 at 0 and NaN at NaN, as in TF).
+    """The absolute value, elementwise (gradient 0 at 0, as in TF).
 
     >>> import tftape_torch as tf
     >>> print(tf.abs(tf.constant([-2, 3])))
@@ -589,7 +588,7 @@ def abs(x: Any, name: Optional[str] = None) -> torch.Tensor:
     """
     t = number_input(x, "Abs")
     check_signed("Abs", t.dtype, "bfloat16, half, float, double, int8, int16, int32, int64")
-    return call("Abs", absolute_kernel, (t,), t)
+    return call("Abs", torch.abs, (t,), t)
 
 
 sqrt = float_unary(

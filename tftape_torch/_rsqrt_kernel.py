@@ -1,9 +1,7 @@
-"""TF's `Rsqrt` and `Abs` kernels where their gradients differ from torch's, in the
-manner of `_kernels` (NOTE: [TF's gradient conventions] there):
-
-* `rsqrt`: like `sqrt`, TF's gradient (`RsqrtGrad`) is 0 where the incoming gradient
-  is 0 (torch's is `0 * inf = NaN` at 0), and `RsqrtGrad` has TF's own gradient.
-* `abs`: TF's gradient `grad * sign(x)` is NaN at NaN; torch's `sign(nan)` is 0.
+"""TF's `Rsqrt` kernel, whose gradient differs from torch's, in the manner of
+`_kernels` (NOTE: [TF's gradient conventions] there): like `sqrt`, TF's gradient
+(`RsqrtGrad`) is 0 where the incoming gradient is 0 (torch's is `0 * inf = NaN` at
+0), and `RsqrtGrad` has TF's own gradient.
 
 >>> import torch
 >>> x = torch.tensor([0.0, 4.0], requires_grad=True)
@@ -13,22 +11,19 @@ tensor([ 0.0000, -0.0625])
 
 from __future__ import annotations
 
-import math
 from typing import Any, Optional, Tuple
 
 import torch
 
-from tftape_torch import _state
 from tftape_torch._kernels import all_positive, needs_grad, visible_to_modes
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._torch_internals import (
     apply_function,
-    functorch_transforms_active,
 )
 
-__all__ = ["absolute", "rsqrt"]
+__all__ = ["rsqrt"]
 
 
 def _conjugate(x: torch.Tensor) -> torch.Tensor:
@@ -117,31 +112,3 @@ def rsqrt(x: torch.Tensor) -> torch.Tensor:
         return apply_function(_Rsqrt, x)
     with _DisableSubclass():
         return torch.rsqrt(x)
-
-
-def _without_nan(x: torch.Tensor) -> bool:
-    """Whether real CPU tensor `x` has no NaN, where torch's `abs` node is TF's. False
-    without looking where looking costs a host sync (CUDA), would end a `tf.function`
-    capture, or runs under a functorch transform (as `all_positive`)."""
-    if (not x.is_cpu or _state.THREAD.traces or functorch_transforms_active()
-            or torch.compiler.is_compiling()):
-        return False
-    with _DisableSubclass():
-        # One reduction and one read: a NaN makes the sum NaN (so may +inf with -inf,
-        # which then takes the other path, as correct).
-        return x.numel() == 0 or not math.isnan(x.detach().sum().item())
-
-
-@visible_to_modes
-def absolute(x: torch.Tensor) -> torch.Tensor:
-    """Elementwise `abs` whose gradient, TF's `grad * sign(x)`, is NaN at NaN."""
-    with _DisableSubclass():
-        out = torch.abs(x)
-        if (x.is_complex() or not x.is_floating_point() or not needs_grad(x)
-                or _without_nan(x)):
-            return out
-        # torch's `sign(nan)` is 0: a term that is 0 (NaN at NaN, where the result is
-        # NaN anyway) and whose derivative is NaN exactly there, 0 beyond first order.
-        lost = torch.isnan(x)
-        hole = torch.where(lost, float("nan"), 0.0).to(x.dtype)
-        return out + torch.where(lost, x, 0.0) * hole
