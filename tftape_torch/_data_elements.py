@@ -10,7 +10,8 @@ TensorSpec(shape=(2, 3), dtype=tf.float32, name=None)
 from __future__ import annotations
 
 import collections.abc
-from typing import Any, Callable, List, Optional, Sequence
+import itertools
+from typing import Any, Callable, Iterator, List, Optional, Sequence
 
 import torch
 
@@ -19,15 +20,15 @@ from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._dtypes import as_dtype
 from tftape_torch._structure import flatten, map_structure, pack_like
 from tftape_torch._tensor import as_eager
-from tftape_torch._tensor_spec import TensorSpec
+from tftape_torch._tensor_spec import TensorSpec, join_shapes
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
 
 __all__ = [
-    "Element", "TensorSpec", "as_public", "batched_spec", "flatten_up_to", "call_on", "dtype_text",
-    "element_spec_of", "is_namedtuple", "is_true", "normalize", "normalize_generated",
-    "normalize_output", "row", "seed_for", "shape_list", "spec_of", "stack_elements", "to_tensor",
-    "unbatched_spec",
+    "Element", "TensorSpec", "as_public", "batched_spec", "common_spec", "flatten_up_to", "call_on",
+    "dtype_text", "element_spec_of", "probed_spec", "is_namedtuple", "is_true", "normalize",
+    "normalize_generated", "normalize_output", "row", "seed_for", "shape_list", "spec_of",
+    "stack_elements", "to_tensor", "unbatched_spec",
 ]
 
 Element = Any
@@ -50,7 +51,51 @@ def batched_spec(spec: TensorSpec, size: Optional[int]) -> TensorSpec:
 
 
 def unbatched_spec(spec: TensorSpec) -> TensorSpec:
-    return TensorSpec((spec.dims or ())[1:], spec.dtype)
+    return TensorSpec(None if spec.dims is None else spec.dims[1:], spec.dtype)
+
+
+def common_spec(a: Any, b: Any) -> Any:
+    """The most specific element spec both `a` and `b` fit (TF's common supertype: the
+    same structure and dtypes, each dimension kept where both agree on it).
+
+    >>> common_spec((TensorSpec((2,), torch.int32),), (TensorSpec((3,), torch.int32),))
+    (TensorSpec(shape=(None,), dtype=tf.int32, name=None),)
+
+    Raises:
+      TypeError: for specs of different structures or dtypes.
+    """
+    if isinstance(a, TensorSpec) and isinstance(b, TensorSpec):
+        if a.dtype != b.dtype:
+            raise TypeError(f"No common supertype of {a!r} and {b!r}.")
+        return TensorSpec(join_shapes(a.dims, b.dims), a.dtype, a.name if a == b else None)
+    if isinstance(a, collections.abc.Mapping) and isinstance(b, collections.abc.Mapping):
+        if set(a) != set(b):
+            raise TypeError(f"No common supertype of {a!r} and {b!r}.")
+        return type(a)((key, common_spec(a[key], b[key])) for key in a)  # type: ignore[call-arg]
+    if isinstance(a, (tuple, list)) and type(a) is type(b) and len(a) == len(b):
+        parts = [common_spec(x, y) for x, y in zip(a, b)]
+        return type(a)(*parts) if is_namedtuple(a) else type(a)(parts)
+    if a == b:  # a window's `DatasetSpec`s
+        return a
+    raise TypeError(f"No common supertype of {a!r} and {b!r}.")
+
+
+def probed_spec(elements: Iterator[Element]) -> Any:
+    """The element spec read off a dataset's first two `elements` (None when empty).
+
+    NOTE: TF infers the spec of a function's outputs (`map`, `flat_map`...) from its
+    graph, where a dimension that depends on the values is unknown. Two elements
+    whose dimensions differ show such a dimension: it becomes `None` here too, so
+    that `padded_batch` and `bucket_by_sequence_length` do not pad to the first
+    element's size. A dimension the first two elements share stays a number.
+    """
+    probes = [element_spec_of(element) for element in itertools.islice(elements, 2)]
+    if not probes:
+        return None
+    try:
+        return common_spec(probes[0], probes[-1])
+    except TypeError:  # a function that changes structure or dtype: TF fails at tracing
+        return probes[0]
 
 
 # ---------------------------------------------------------------------------

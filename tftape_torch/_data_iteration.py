@@ -25,6 +25,7 @@ from tftape_torch._data_elements import (
     TensorSpec,
     as_public,
     call_on,
+    common_spec,
     flatten_up_to,
     is_true,
     normalize,
@@ -37,8 +38,9 @@ from tftape_torch._dtypes import dtype_name, dtype_repr
 from tftape_torch._structure import flatten, pack_like
 
 __all__ = [
-    "assert_cardinality", "choose", "choose_from", "interleave", "method_transformation",
-    "pad_and_stack",
+    "applied", "assert_cardinality", "check_buffer_size", "check_generator_arguments",
+    "choose", "choose_from", "components", "generated",
+    "inner_spec", "interleave", "method_transformation", "new_state", "pad_and_stack",
     "padded_batch", "padded_batch_element", "sample", "sample_from", "scan", "shard",
     "take_while", "unique",
 ]
@@ -169,6 +171,10 @@ def padded_batch(make: Any, source: Callable[[], Iterator[Element]], card: int,
         raise errors.InvalidArgumentError(
             None, None, "Batch size must be greater than zero. [Op:PaddedBatchDatasetV2]")
     spec = flatten(element_spec)
+    for index, leaf in enumerate(spec):
+        if padded_shapes is None and leaf.dims is None:
+            raise ValueError("You must provide `padded_shapes` argument because component "
+                             f"{index} has unknown rank.")
     shapes: List[List[Optional[int]]] = (
         [[None] * len(leaf.shape) for leaf in spec] if padded_shapes is None
               else [shape_list(shape) for shape in
@@ -397,3 +403,130 @@ def method_transformation(method: str) -> Any:
 
     transformation.__name__ = method
     return staticmethod(transformation)
+
+
+def inner_spec(source: Callable[[], Iterator[Element]],
+               map_func: Callable[..., Any]) -> Callable[[], Any]:
+    """The element spec of `flat_map`/`interleave`: that of the datasets `map_func`
+    makes of the first two elements, joined as `probed_spec` joins elements' (TF's:
+    the traced function's dataset's), None for an empty input."""
+
+    def spec() -> Any:
+        specs = [getattr(call_on(map_func, element), "element_spec", None)
+                 for element in itertools.islice(source(), 2)]
+        try:
+            return common_spec(specs[0], specs[-1]) if specs else None
+        except TypeError:
+            return specs[0]
+
+    return spec
+
+
+def applied(make: Any, dataset: Any, transformation_func: Callable[[Any], Any]) -> Any:
+    """`dataset.apply(transformation_func)`.
+
+    Raises:
+      TypeError: when `transformation_func` returns no dataset.
+    """
+    out = transformation_func(dataset)
+    if not isinstance(out, make):
+        raise TypeError("`transformation_func` must return a `tf.data.Dataset` object. "
+                        f"Got {type(out)}.")
+    return out
+
+
+def new_state(state: Any, new: Any) -> Any:
+    """`reduce`'s `new` state, checked against the old `state` as TF's tracing does.
+
+    Raises:
+      TypeError: for a new state of other dtypes.
+      InvalidArgumentError: for one of another number of components (TF's, from the
+        op that runs the reduce function).
+    """
+    old_leaves, new_leaves = flatten(state), flatten(new)
+    if len(old_leaves) != len(new_leaves):
+        raise errors.InvalidArgumentError(
+            None, None, "The number of components of the initial state and the reduce "
+            f"function's new state differ: {len(old_leaves)} vs. {len(new_leaves)}.")
+    for old, leaf in zip(old_leaves, new_leaves):
+        if old.dtype != leaf.dtype:
+            raise TypeError("The element types for the new state must match the initial "
+                            f"state. Expected <dtype: '{dtype_name(old.dtype)}'> but got "
+                            f"<dtype: '{dtype_name(leaf.dtype)}'>.")
+    return new
+
+
+def check_buffer_size(buffer_size: Any) -> None:
+    """`prefetch`'s check of its `buffer_size`.
+
+    Raises:
+      InvalidArgumentError: for a `buffer_size` below -1 (`AUTOTUNE`).
+    """
+    if int(buffer_size) < -1:
+        raise errors.InvalidArgumentError(
+            None, None, "buffer_size must be >= 0 or set buffer_size to be -1 for "
+            "auto-tuning. [Op:PrefetchDataset]")
+
+
+def check_generator_arguments(output_types: Any, output_shapes: Any, output_signature: Any
+                              ) -> None:
+    """`from_generator`'s checks of how its element structure is declared.
+
+    Raises:
+      TypeError: for `output_signature` with `output_types` or `output_shapes`.
+    """
+    if output_signature is None:
+        return
+    for what, value in (("output_types", output_types), ("output_shapes", output_shapes)):
+        if value is not None:
+            raise TypeError(f"The `{what}` argument can not be used together with the "
+                            "`output_signature` argument.")
+
+
+#: The `OpError` classes TF's `py_func` turns a generator's Python exceptions into
+#: (`UnknownError` for the others).
+_PY_FUNC_ERRORS = (((ValueError, TypeError), errors.InvalidArgumentError),
+                   ((NotImplementedError,), errors.UnimplementedError),
+                   ((MemoryError,), errors.ResourceExhaustedError))
+
+
+def generated(start: Callable[[], Any], convert: Callable[[Any], Element]) -> Iterator[Element]:
+    """The elements of the iterable `start()` makes, each through `convert`: what
+    `from_generator` yields.
+
+    NOTE: TF runs the generator in a `py_func`, so what it raises (or `convert` raises
+    for the value it gave) arrives as an `OpError`: `InvalidArgumentError` for a
+    `ValueError` or `TypeError`, `UnknownError` for most others.
+
+    >>> list(generated(lambda: iter([1]), lambda v: v + 1))
+    [2]
+    """
+    try:
+        iterator = iter(start())
+        while True:
+            try:
+                value = next(iterator)
+            except StopIteration:
+                return
+            element = convert(value)
+            yield element
+    except (errors.OpError, GeneratorExit):
+        raise
+    except Exception as error:
+        kind = next((kind for types, kind in _PY_FUNC_ERRORS if isinstance(error, types)),
+                    errors.UnknownError)
+        raise kind(None, None, f"{type(error).__name__}: {error}") from error
+
+
+def components(value: Any, op: str) -> Any:
+    """`value` as an element (see `normalize`), which must have a component.
+
+    Raises:
+      InvalidArgumentError: TF's, for a structure without tensors (`()`, `None`).
+    """
+    data = None if value is None else normalize(value)
+    if data is None or not flatten(data):
+        raise errors.InvalidArgumentError(
+            None, None, "Length for attr 'Toutput_types' of 0 must be at least minimum 1\n\t; "
+            f"NodeDef: {{{{node {op}}}}}")
+    return data

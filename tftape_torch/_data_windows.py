@@ -179,7 +179,7 @@ class WindowTransformations:
                     None, None, f"Window size must be greater than zero, but got {size}.")
             return size
 
-        def reduced(key: int, group: List[Element]) -> Iterator[Element]:
+        def reduced(key: int, group: List[Element]) -> Any:
             try:
                 out = reduce_func(_int64(key, device), source._held(group, source.element_spec))
             except errors.OpError as error:  # TF: an error running the reduce function
@@ -187,7 +187,13 @@ class WindowTransformations:
             if not isinstance(out, WindowTransformations):
                 raise TypeError("Invalid `reduce_func`. `reduce_func` must return a single "
                                 f"`tf.data.Dataset` object but its return type is {out!r}.")
-            return out._elements()
+            return out
+
+        def spec() -> Any:
+            # TF's: that of `reduce_func`'s dataset for a window (here: of the first
+            # element), not read off the (differently long) batches it makes
+            first = next(source._elements(), None)
+            return None if first is None else reduced(key_of(first), [first]).element_spec
 
         def factory() -> Iterator[Element]:
             groups: Dict[int, List[Element]] = {}
@@ -197,11 +203,11 @@ class WindowTransformations:
                 group.append(element)
                 if len(group) >= size_of(key):
                     del groups[key]
-                    yield from reduced(key, group)
+                    yield from reduced(key, group)._elements()
             for key in sorted(groups):
-                yield from reduced(key, groups[key])
+                yield from reduced(key, groups[key])._elements()
 
-        return self._made(factory, UNKNOWN_CARDINALITY, None, "_GroupByWindowDataset")
+        return self._made(factory, UNKNOWN_CARDINALITY, spec, "_GroupByWindowDataset")
 
     def bucket_by_sequence_length(
         self,
@@ -260,8 +266,21 @@ class WindowTransformations:
             return window.padded_batch(size, pack_like(spec, shapes), padding_values,
                                        drop_remainder=drop_remainder)
 
-        return self.group_by_window(bucket_of, batched,
-                                    window_size_func=lambda bucket: sizes[int(bucket)])
+        grouped = self.group_by_window(bucket_of, batched,
+                                       window_size_func=lambda bucket: sizes[int(bucket)])
+
+        def spec() -> Any:
+            # TF traces `batched` with a symbolic bucket: the batch size and the
+            # bucket's padded length are unknown there, given `padded_shapes` known
+            given = flatten(self.element_spec) if padded_shapes is None else flatten_up_to(
+                self.element_spec, padded_shapes)
+            leaves = [TensorSpec((None, *shape_list(leaf.shape if padded_shapes is None
+                                                    else leaf)), kind.dtype)
+                      for leaf, kind in zip(given, flatten(self.element_spec))]
+            return pack_like(self.element_spec, leaves)
+
+        return self._made(grouped._elements, UNKNOWN_CARDINALITY, spec,
+                          "_GroupByWindowDataset")
 
 
 def _int64(value: int, device: Optional[torch.device] = None) -> torch.Tensor:

@@ -27,8 +27,9 @@ in-memory tensors needs neither worker processes nor samplers).
   reproduced: the order is a different permutation than TF's, equally distributed.
 * TF traces `map`/`filter`/`reduce` functions once into a graph; here they run
   eagerly on every element (Python side effects run per element, `.numpy()` works
-  inside them). `element_spec` of a `map` is read off its first output element, so
-  a dimension TF leaves unknown (`None`, e.g. after a `batch`) may show as a number.
+  inside them). `element_spec` of a `map` is read off its first two output
+  elements (a dimension in which they differ is `None`), so a dimension TF leaves
+  unknown (`None`, e.g. after a `batch`) may show as a number when they agree.
 * `prefetch` and `num_parallel_calls` are accepted and change nothing (the data is
   in memory already); `cache(filename)` caches in memory even when given a file name.
 * TF runs pipelines on the CPU and copies elements to the GPU ops that use them;
@@ -59,6 +60,7 @@ import torch.utils.data
 
 from tftape_torch import _data_iteration as iteration
 from tftape_torch import errors
+from tftape_torch._data_combine import CombineTransformations
 from tftape_torch._data_elements import (
     Element,
     TensorSpec,
@@ -73,6 +75,7 @@ from tftape_torch._data_elements import (
     normalize_generated,
     normalize_output,
     numpy_value,
+    probed_spec,
     row,
     seed_for,
     spec_of,
@@ -88,7 +91,7 @@ from tftape_torch._data_resampling import ResamplingTransformations
 from tftape_torch._data_windows import DatasetSpec, WindowTransformations
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import as_dtype
-from tftape_torch._structure import flatten, map_structure, pack_like
+from tftape_torch._structure import flatten, map_structure
 from tftape_torch._tensor import as_eager
 
 __all__ = [
@@ -113,8 +116,9 @@ _Factory = Callable[[], PyIterator[Element]]
 # Dataset
 
 
-class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransformations,
-              SavedDatasets, torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+class Dataset(CombineTransformations, WindowTransformations, RegroupTransformations,
+              ResamplingTransformations, SavedDatasets,
+              torch.utils.data.IterableDataset):  # type: ignore[type-arg]
     """Represents a potentially large set of elements (here: held in memory).
 
     >>> import tftape_torch as tf
@@ -182,8 +186,12 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
 
     @staticmethod
     def from_tensors(tensors: Any, name: Optional[str] = None) -> Dataset:
-        """A dataset with one element, `tensors`."""
-        data = normalize(tensors)
+        """A dataset with one element, `tensors`.
+
+        Raises:
+          InvalidArgumentError: for `tensors` without components (`()`, `None`).
+        """
+        data = iteration.components(tensors, "TensorDataset")
         return Dataset(lambda: iter([data]), 1, lambda: element_spec_of(data), "_TensorDataset")
 
     @staticmethod
@@ -221,7 +229,16 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
         output_signature: Any = None,
         name: Optional[str] = None,
     ) -> Dataset:
-        """A dataset whose elements `generator(*args)` yields (converted to tensors)."""
+        """A dataset whose elements `generator(*args)` yields (converted to tensors).
+
+        Raises:
+          TypeError: for `output_signature` given with `output_types` or
+            `output_shapes`, or neither of `output_signature` and `output_types`.
+          InvalidArgumentError: when iterating, for an element that does not fit the
+            declared structure, or a `ValueError`/`TypeError` the generator raises
+            (its other exceptions as TF maps them: see `_data_iteration.generated`).
+        """
+        iteration.check_generator_arguments(output_types, output_shapes, output_signature)
         if output_types is None and output_signature is None:
             raise TypeError(
                 "The `output_types` argument can not be None when `output_signature` "
@@ -238,47 +255,11 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
 
         def factory() -> PyIterator[Element]:
             specs = flatten(signature())
-            for value in generator(*(args or ())):
-                yield fitting(normalize_generated(value, dtypes, device), specs)
+            return iteration.generated(
+                lambda: generator(*(args or ())),
+                lambda value: fitting(normalize_generated(value, dtypes, device), specs))
 
         return Dataset(factory, UNKNOWN_CARDINALITY, signature, "_FlatMapDataset")
-
-    @staticmethod
-    def zip(*datasets: Any, name: Optional[str] = None) -> Dataset:
-        """A dataset zipping together a structure of datasets (or several datasets)."""
-        structure = datasets[0] if len(datasets) == 1 else tuple(datasets)
-        if isinstance(structure, Dataset):
-            raise TypeError(
-                "Invalid input to `zip`. Inputs are expected to be (nested) structures of "
-                "`tf.data.Dataset` objects. Python `list` is not supported and you should "
-                "use `tuple` instead."
-            )
-        members: List[Dataset] = flatten(structure)
-        for member in members:
-            if not isinstance(member, Dataset):
-                raise TypeError(
-                    "Invalid input to `zip`. Inputs are expected to be (nested) structures "
-                    "of `tf.data.Dataset` objects. Python `list` is not supported and you "
-                    "should use `tuple` instead."
-                )
-        cards = [member._cardinality for member in members]
-        if any(card == UNKNOWN_CARDINALITY for card in cards):
-            card = UNKNOWN_CARDINALITY
-        elif all(card == INFINITE_CARDINALITY for card in cards):
-            card = INFINITE_CARDINALITY
-        else:
-            card = min(card for card in cards if card != INFINITE_CARDINALITY)
-
-        def factory() -> PyIterator[Element]:
-            for parts in zip(*(iter(member._factory()) for member in members)):
-                yield pack_like(structure, list(parts))
-
-        return Dataset(
-            factory,
-            card,
-            lambda: pack_like(structure, [member.element_spec for member in members]),
-            "_ZipDataset",
-        )
 
     # ------------------------------------------------------------------ transformations
 
@@ -316,30 +297,7 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
                 lambda s: batched_spec(s, size if drop_remainder else None),
                 source.element_spec,
             ),
-            "_BatchDataset",
-        )
-
-    def unbatch(self, name: Optional[str] = None) -> Dataset:
-        """Splits elements into their slices along the first dimension.
-
-        Raises:
-          ValueError: for elements with a scalar component.
-        """
-        source = self
-        if any(len(leaf.shape) == 0 for leaf in flatten(self.element_spec)):
-            raise ValueError("Cannot unbatch an input with scalar components.")
-
-        def factory() -> PyIterator[Element]:
-            for element in source._factory():
-                leaves = flatten(element)
-                for index in range(int(leaves[0].shape[0]) if leaves else 0):
-                    yield pack_like(element, [leaf[index].clone() for leaf in leaves])
-
-        return Dataset(
-            factory,
-            UNKNOWN_CARDINALITY,
-            lambda: map_structure(unbatched_spec, source.element_spec),
-            "_UnbatchDataset",
+            "_BatchDataset" if num_parallel_calls is None else "_ParallelBatchDataset",
         )
 
     def shuffle(
@@ -427,7 +385,8 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
                     )
                 yield from inner._factory()
 
-        return Dataset(factory, UNKNOWN_CARDINALITY, None, "_FlatMapDataset")
+        return Dataset(factory, UNKNOWN_CARDINALITY, iteration.inner_spec(self._factory, map_func),
+                       "_FlatMapDataset")
 
     def filter(self, predicate: Callable[..., Any], name: Optional[str] = None) -> Dataset:
         """Keeps the elements for which `predicate` returns a true `tf.bool` scalar.
@@ -457,11 +416,8 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
             return iterator if count < 0 else itertools.islice(iterator, count)
 
         card = self._cardinality
-        if count >= 0:
-            if card == INFINITE_CARDINALITY:
-                card = count
-            elif card >= 0:
-                card = min(card, count)
+        if count != -1 and card != UNKNOWN_CARDINALITY:  # TF: count < -1 shows too
+            card = count if card == INFINITE_CARDINALITY else min(card, count)
         return Dataset(factory, card, lambda: source.element_spec, "_TakeDataset")
 
     def skip(self, count: int, name: Optional[str] = None) -> Dataset:
@@ -498,15 +454,20 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
         card = self._cardinality
         if times == 0 or card == 0:
             card = 0
-        elif times < 0:
-            card = INFINITE_CARDINALITY if card != UNKNOWN_CARDINALITY else UNKNOWN_CARDINALITY
+        elif times < 0:  # TF: infinite, an input of unknown length too
+            card = INFINITE_CARDINALITY
         elif card >= 0:
             card = card * times
         return Dataset(factory, card, lambda: source.element_spec, "_RepeatDataset")
 
     def prefetch(self, buffer_size: int, name: Optional[str] = None) -> Dataset:
-        """Accepted for TF compatibility; the data is in memory, so it changes nothing."""
+        """Accepted for TF compatibility; the data is in memory, so it changes nothing.
+
+        Raises:
+          InvalidArgumentError: for a `buffer_size` below -1 (`AUTOTUNE`).
+        """
         source = self
+        iteration.check_buffer_size(buffer_size)
         return Dataset(source._factory, self._cardinality, lambda: source.element_spec,
                        "_PrefetchDataset")
 
@@ -534,23 +495,6 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
         count = Dataset.range(int(start), (1 << 63) - 1)
         count._cardinality = INFINITE_CARDINALITY
         return Dataset.zip((count, self))
-
-    def concatenate(self, dataset: Dataset, name: Optional[str] = None) -> Dataset:
-        """The elements of this dataset followed by those of `dataset`."""
-        first, second = self, dataset
-
-        def factory() -> PyIterator[Element]:
-            yield from first._factory()
-            yield from second._factory()
-
-        a, b = first._cardinality, second._cardinality
-        if INFINITE_CARDINALITY in (a, b):
-            card = INFINITE_CARDINALITY
-        elif UNKNOWN_CARDINALITY in (a, b):
-            card = UNKNOWN_CARDINALITY
-        else:
-            card = a + b
-        return Dataset(factory, card, lambda: first.element_spec, "_ConcatenateDataset")
 
     def padded_batch(self, batch_size: int, padded_shapes: Any = None,
                      padding_values: Any = None, drop_remainder: bool = False,
@@ -585,7 +529,8 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
             return iteration.interleave(
                 source._factory(), lambda e: call_on(map_func, e)._factory(), cycle, block)
 
-        return Dataset(factory, UNKNOWN_CARDINALITY, None, "_InterleaveDataset")
+        return Dataset(factory, UNKNOWN_CARDINALITY, iteration.inner_spec(self._factory, map_func),
+                       "_InterleaveDataset")
 
     def shard(self, num_shards: int, index: int, name: Optional[str] = None) -> Dataset:
         """Every `num_shards`-th element, starting with element `index`.
@@ -710,8 +655,12 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
         return out
 
     def apply(self, transformation_func: Callable[[Dataset], Dataset]) -> Dataset:
-        """`transformation_func(self)`."""
-        return transformation_func(self)
+        """`transformation_func(self)`.
+
+        Raises:
+          TypeError: when `transformation_func` returns no dataset.
+        """
+        return iteration.applied(Dataset, self, transformation_func)
 
     def reduce(self, initial_state: Any, reduce_func: Callable[[Any, Any], Any],
                name: Optional[str] = None) -> Any:
@@ -719,7 +668,8 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
         (a tuple element is one argument, as in TF: `map` unpacks it, `reduce` not)."""
         state = normalize_output(initial_state)
         for element in self._factory():
-            state = normalize_output(reduce_func(as_public(state), as_public(element)))
+            state = iteration.new_state(
+                state, normalize_output(reduce_func(as_public(state), as_public(element))))
         return as_public(state)
 
     # ------------------------------------------------------------------ inspection
@@ -731,8 +681,7 @@ class Dataset(WindowTransformations, RegroupTransformations, ResamplingTransform
             if self._spec_fn is not None:
                 self._spec_value = self._spec_fn()
             else:
-                first = next(iter(self._factory()), None)
-                self._spec_value = None if first is None else element_spec_of(first)
+                self._spec_value = probed_spec(self._factory())
             self._spec_known = True
         return self._spec_value
 

@@ -64,8 +64,8 @@ def case_module_names() -> List[str]:
 
 #: Case modules without a function mode: iterating a `tf.data.Dataset` inside a
 #: `tf.function` is graph construction in TF (`list(ds.repeat())` never ends there).
-NO_FUNCTION_MODE = {"cases_data", "cases_data_extra", "cases_data_files", "cases_data_regroup",
-                    "cases_data_window"}
+NO_FUNCTION_MODE = {"cases_data", "cases_data_edges", "cases_data_extra", "cases_data_files",
+                    "cases_data_regroup", "cases_data_window"}
 
 
 #: Cases whose function mode aborts the TensorFlow process (a failed C++ check):
