@@ -244,10 +244,11 @@ def all_positive(x: torch.Tensor) -> bool:
     `grad` is), so torch's built-in node, much cheaper in batched backward passes, gives
     TF's numbers. False without looking where looking costs a host sync (CUDA), would
     end a `tf.function` capture, or runs under a functorch transform."""
-    if (not x.is_cpu or x.is_complex() or _state.THREAD.traces
-            or functorch_transforms_active() or torch.compiler.is_compiling()):
+    if _state.THREAD.traces or functorch_transforms_active() or torch.compiler.is_compiling():
         return False
-    with _DisableSubclass():
+    with _DisableSubclass():  # (a drop-in tensor's `is_cpu` would cost a dispatch)
+        if not x.is_cpu or x.is_complex():
+            return False
         # One reduction and one read (NaN's minimum is NaN: not > 0); `all(x > 0)`
         # costs three times as much on small tensors.
         return x.numel() == 0 or x.detach().min().item() > 0
