@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.conformance.harness import raises, tolerance
+from tests.conformance.harness import first_and_second, raises, tolerance
 
 _ROWS = [[np.inf, 0.0, 1.0], [np.nan, 0.0, 1.0], [1.0, 2.0, np.inf], [0.0, np.inf, np.inf],
          [-np.inf, -np.inf, -np.inf], [-np.inf, -np.inf, 0.0], [1.0, 2.0, 3.0]]
@@ -125,16 +125,6 @@ def case_spectral_norm_gradient_at_zero(tf):
     return out
 
 
-def _second(tf, fn, x):
-    with tf.GradientTape() as outer:
-        outer.watch(x)
-        with tf.GradientTape() as inner:
-            inner.watch(x)
-            y = fn(x)
-        g = inner.gradient(y, x)
-    return {"y": y, "grad": g, "second": outer.gradient(g, x)}
-
-
 @tolerance(rtol=1e-5, atol=1e-30)
 def case_l2_normalize_edge_gradients(tf):
     """With epsilon 0 (TF's composite): TF's `rsqrt` gradient is 0 where its incoming
@@ -150,7 +140,7 @@ def case_l2_normalize_edge_gradients(tf):
         for eps in (1e-12, 0.0):
             x = tf.constant(np.array(rows if eps == 0.0 else rows[:3], dtype))
             weights = tf.constant([1.0, 2.0, 3.0], x.dtype)
-            out[f"{dtype}_{eps}"] = _second(
+            out[f"{dtype}_{eps}"] = first_and_second(
                 tf, lambda v, eps=eps, w=weights: tf.nn.l2_normalize(v, axis=1, epsilon=eps) * w,
                 x)
     return out
@@ -166,8 +156,8 @@ def case_rsqrt_and_abs_gradients(tf):
         y = tf.math.rsqrt(x) * tf.constant([0.0, 1.0])
     out = {"rsqrt_grad": tape.gradient(y, x)}
     v = tf.constant([-np.inf, -1.0, 0.0, np.inf])
-    out["abs"] = _second(tf, lambda t: tf.abs(t) * tf.constant([1.0, 2.0, 3.0, 4.0]), v)
-    out["norm_1"] = _second(tf, lambda t: tf.norm(t, ord=1), v)
+    out["abs"] = first_and_second(tf, lambda t: tf.abs(t) * tf.constant([1.0, 2.0, 3.0, 4.0]), v)
+    out["norm_1"] = first_and_second(tf, lambda t: tf.norm(t, ord=1), v)
     return out
 
 

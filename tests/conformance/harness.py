@@ -40,6 +40,7 @@ __all__ = [
     "capture_warnings",
     "compare",
     "execute",
+    "first_and_second",
     "in_function",
     "raises",
     "run_case",
@@ -77,6 +78,18 @@ def weighted_sum(tf: Any, y: Any, k: float = 1.0) -> Any:
     n = int(np.prod(y.shape.as_list()))
     w = np.cos(0.37 * np.arange(n) + k).reshape(y.shape.as_list()) + 1.5
     return tf.reduce_sum(y * tf.constant(w, y.dtype))
+
+
+def first_and_second(tf: Any, fn: Callable[[Any], Any], x: Any) -> Dict[str, Any]:
+    """`fn(x)`, its gradient and the gradient of that gradient, by nested tapes
+    (keys `y`, `grad`, `second`)."""
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = fn(x)
+        g = inner.gradient(y, x)
+    return {"y": y, "grad": g, "second": outer.gradient(g, x)}
 
 
 def raises(fn: Callable[[], Any]) -> str:
