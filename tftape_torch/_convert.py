@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from tftape_torch._device import current_device
-from tftape_torch._dtypes import COMPLEX, INEXACT, dtype_name, kernel_name
+from tftape_torch._dtypes import COMPLEX, INEXACT, kernel_name
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -28,8 +28,16 @@ __all__ = ["cannot_convert", "convert_value"]
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
-
+#: The smallest magnitude a double rounds up to float32's infinity from (halfway
+#: between float32's largest value and 2**128): 3.4028235e38 is float32's largest.
+_FLOAT32_OVERFLOW = float.fromhex("0x1.ffffffp+127")
+#: dtypes TF's converters take a Python bool into (others: TypeError).
+_FROM_BOOL = frozenset({torch.bool, torch.int32, torch.int64, torch.float16, torch.float32,
+                        torch.float64, torch.complex128})
+_OUT_OF_RANGE_INT = "Can't convert Python sequence with out-of-range integer to Tensor."
+_MIXED = "Can't convert Python sequence with mixed types to Tensor."
+_FLOAT_OUT_OF_RANGE = (
+    "Can't convert Python sequence with a value out of range for a double-precision float.")
 
 
 def _unsupported(value: Any) -> Exception:
@@ -45,7 +53,26 @@ def _unsupported(value: Any) -> Exception:
 
 
 def cannot_convert(value: Any, dtype: torch.dtype) -> TypeError:
-    return TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype_name(dtype)}")
+    return TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {kernel_name(dtype)}")
+
+
+def _fits_int64(value: int) -> bool:
+    return _INT64_MIN <= value <= _INT64_MAX
+
+
+def _int_into(value: int, dtype: torch.dtype, device: Optional[torch.device]) -> torch.Tensor:
+    """A Python int torch would not convert into `dtype` as TF converts it: an int64
+    first (beyond it, TF's ValueError), then a C cast, which wraps (300 -> uint8 44);
+    a floating dtype takes the nearest float."""
+    if dtype.is_floating_point or dtype.is_complex:
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(_OUT_OF_RANGE_INT) from None
+        return torch.tensor(number, dtype=dtype, device=device)
+    if not _fits_int64(value):
+        raise ValueError(_OUT_OF_RANGE_INT)
+    return torch.tensor(value, dtype=torch.int64, device=device).to(dtype)
 
 
 def _scan(value: Any, found: Dict[str, Any]) -> None:
@@ -53,14 +80,22 @@ def _scan(value: Any, found: Dict[str, Any]) -> None:
     kind = type(value)
     if kind is bool:
         found["bool"] = True
+        found.setdefault("first", bool)
     elif kind is int:
         found["int"] = True
+        found.setdefault("first", int)
         if not _INT32_MIN <= value <= _INT32_MAX:
             found["big"] = True
+            if not _fits_int64(value):
+                found["huge"] = True
     elif kind is float:
         found["float"] = True
+        found.setdefault("first", float)
+        if (value >= _FLOAT32_OVERFLOW or value <= -_FLOAT32_OVERFLOW) and not math.isinf(value):
+            found["wide"] = True  # beyond float32 (NaN compares False)
     elif kind is complex:
         found["complex"] = True
+        found.setdefault("first", complex)
     elif isinstance(value, (list, tuple)):
         for item in value:
             _scan(item, found)
@@ -94,8 +129,50 @@ def _python_dtype(found: Dict[str, Any]) -> torch.dtype:
     return torch.float32  # [] is float32 in TF
 
 
+def _check_mixed(found: Dict[str, Any]) -> None:
+    """TF's error for a list of Python values whose dtype it cannot infer. TF's
+    inference reads the leaves in order and widens from the first: after a bool only
+    bools may follow, and a complex number only a complex first leaf admits
+    (`[1j, 2.0]` is complex128, `[2.0, 1j]` and `[True, 2]` raise, `[2, True]` is int32)."""
+    first = found.get("first")
+    if first is bool and (found.get("int") or found.get("float") or found.get("complex")):
+        raise ValueError(_MIXED)
+    if found.get("complex") and first is not complex:
+        raise ValueError(_MIXED)
+
+
+def _big_ints(
+    value: Any,
+    found: Dict[str, Any],
+    dtype: torch.dtype,
+    device: Optional[torch.device],
+    inferred: bool,
+) -> torch.Tensor:
+    """A list holding ints beyond int32, as TF converts it: into a requested floating
+    dtype as floats; otherwise through int64 (beyond it, TF's ValueError), cast with
+    wrapping."""
+    floating = dtype.is_floating_point or dtype.is_complex
+    # Inferring, TF widens from the first leaf: ints beyond int64 after a float first
+    # leaf are floats (`[2.0, 2**70]`), before it out of range (`[2**70, 2.0]`).
+    inferred_int = inferred and found.get("first") is not float
+    if found.get("huge") and (inferred_int or not floating):
+        raise ValueError(_OUT_OF_RANGE_INT)
+    try:
+        array = np.array(value, dtype=np.float64 if floating else np.int64)
+    except OverflowError:
+        raise ValueError(_OUT_OF_RANGE_INT) from None
+    except ValueError as e:
+        raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from e
+    out = torch.tensor(array, device=device)
+    return out if out.dtype == dtype else out.to(dtype)
+
+
 def _check_python(value: Any, found: Dict[str, Any], dtype: torch.dtype) -> None:
-    """TF refuses to convert a Python float into an int/bool tensor, an int into bool."""
+    """TF refuses to convert a Python float into an int/bool tensor, an int into bool,
+    a bool into the dtypes its converters lack (int8, uint8, int16, bfloat16,
+    complex64), and, inferring a dtype, mixes bools or complex numbers with others."""
+    if found.get("bool") and dtype not in _FROM_BOOL:
+        raise cannot_convert(value, dtype)
     if dtype in INEXACT:
         if found.get("complex") and dtype not in COMPLEX:
             raise cannot_convert(value, dtype)
@@ -114,7 +191,8 @@ def _pack(
     TF packs such a list with a `Pack` op, which reads each Variable in it the way
     every op does: a tensor that has a `read_value()` (a Variable) is packed through
     that read, which the tapes watching it record. With `inferred` (`dtype` is the
-    first tensor's), a tensor of another dtype is `Pack`'s error, as in TF.
+    first tensor's), a tensor of another dtype is `Pack`'s error, as in TF; otherwise
+    (another dtype was asked for) every tensor is cast to `dtype` first.
     """
     if isinstance(value, torch.Tensor):
         read_value = getattr(type(value), "read_value", None)
@@ -129,7 +207,11 @@ def _pack(
                         f"a {kernel_name(dtype)} tensor but is a {kernel_name(value.dtype)} "
                         "tensor [Op:Pack] name: packed",
                     )
-                raise cannot_convert(value, dtype)
+                # TF casts the tensors of a list converted to another dtype than its
+                # first tensor's (`tf.cast`: a complex number's real part).
+                if value.is_complex() and dtype not in COMPLEX:
+                    value = torch.real(value)
+                value = value.to(dtype)
             return value if device is None else value.to(device)
     if isinstance(value, (list, tuple)):
         parts = [
@@ -169,15 +251,13 @@ def convert_value(
     kind = type(value)
     if kind is float:
         if dtype is None:
+            # An inferred float32 refuses what it cannot hold; a requested one rounds
+            # to infinity, as TF's converter.
+            if abs(value) >= _FLOAT32_OVERFLOW and not math.isinf(value):
+                raise ValueError(_FLOAT_OUT_OF_RANGE)
             dtype = torch.float32
         elif dtype not in INEXACT:
             raise cannot_convert(value, dtype)
-        if (dtype == torch.float32 or dtype == torch.float16) and abs(value) > _FLOAT32_MAX:
-            if not math.isinf(value):
-                raise ValueError(
-                    "Can't convert Python sequence with a value out of range for a "
-                    "double-precision float."
-                )
         return torch.tensor(value, dtype=dtype, device=device)
     if kind is int:
         if dtype is None:
@@ -186,20 +266,25 @@ def convert_value(
             elif _INT64_MIN <= value <= _INT64_MAX:
                 dtype = torch.int64
             else:
-                raise ValueError(
-                    "Can't convert Python sequence with out-of-range integer to Tensor."
-                )
+                raise ValueError(_OUT_OF_RANGE_INT)
         elif dtype == torch.bool:
             raise cannot_convert(value, dtype)
         try:
             return torch.tensor(value, dtype=dtype, device=device)
-        except RuntimeError as e:
-            raise ValueError(
-                f"Can't convert Python sequence with out-of-range integer to {dtype_name(dtype)} "
-                "Tensor."
-            ) from e
+        except (RuntimeError, OverflowError, ValueError):
+            return _int_into(value, dtype, device)
     if kind is bool:
-        return torch.tensor(value, dtype=torch.bool if dtype is None else dtype, device=device)
+        if dtype is None:
+            dtype = torch.bool
+        elif dtype not in _FROM_BOOL:
+            raise cannot_convert(value, dtype)
+        return torch.tensor(value, dtype=dtype, device=device)
+    if kind is complex:
+        if dtype is not None and dtype not in COMPLEX:
+            raise cannot_convert(value, dtype)
+        return torch.tensor(
+            value, dtype=torch.complex128 if dtype is None else dtype, device=device
+        )
     if isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
         if array.dtype.kind in "OSUV":
@@ -216,19 +301,29 @@ def convert_value(
         found: Dict[str, Any] = {}
         _scan(value, found)
         if "tensor" in found:
-            if dtype is None:
-                return _pack(value, found["tensor"], device, inferred=True)
+            first = found["tensor"]
+            if dtype is None or dtype == first:
+                return _pack(value, first, device, inferred=True)
             return _pack(value, dtype, device, inferred=False)
+        python = "numpy" not in found
+        inferred = dtype is None
         if dtype is None:
+            if python:
+                _check_mixed(found)
             dtype = _python_dtype(found)
-        elif "numpy" not in found:
+        elif python:
             _check_python(value, found, dtype)
+        if python and found.get("big"):
+            return _big_ints(value, found, dtype, device, inferred)
         try:
             array = np.array(value)
         except ValueError as e:
             raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from e
         if array.dtype.kind in "OSUV":
             raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
+        if inferred and found.get("wide") and dtype == torch.float32:
+            # An inferred float32 refuses what it cannot hold (asked for, it rounds).
+            raise ValueError(_FLOAT_OUT_OF_RANGE)
         return torch.tensor(array, dtype=dtype, device=device)
     if isinstance(value, bool):  # subclasses of the Python number types
         return convert_value(bool(value), dtype, device)

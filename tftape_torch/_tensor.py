@@ -306,6 +306,7 @@ def dtype_mismatch(name: str, expected: torch.dtype, got: torch.dtype, index: in
 # Unsigned integer dtypes: TF registers `Abs`, `Neg`, `Sign`, `Pow` and others for signed
 # numbers only, where torch computes them (wrapping around).
 _UNSIGNED = frozenset({torch.uint8, torch.uint16, torch.uint32, torch.uint64})
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _SIGNED_NUMBERS = "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128"
 _ABS_TYPES = "bfloat16, half, float, double, int8, int16, int32, int64"
 
@@ -359,10 +360,14 @@ def other_operand(a: torch.Tensor, b: Any, name: str, float_error: type) -> Any:
             raise dtype_mismatch(name, dtype, torch.float32)
         return b
     if kind is int or kind is bool:
-        if kind is int and _DTYPE_GET(a) == torch.bool:
-            if float_error is TypeError:
-                raise cannot_convert(b, torch.bool)
-            raise dtype_mismatch(name, torch.bool, torch.int32)
+        if kind is int:
+            if _DTYPE_GET(a) == torch.bool:
+                if float_error is TypeError:
+                    raise cannot_convert(b, torch.bool)
+                raise dtype_mismatch(name, torch.bool, torch.int32)
+            if not _INT64_MIN <= b <= _INT64_MAX:  # torch would wrap it silently
+                raise ValueError(
+                    "Can't convert Python sequence with out-of-range integer to Tensor.")
         return b
     if isinstance(b, _Tensor):
         dtype = _DTYPE_GET(a)
@@ -436,7 +441,10 @@ def _binary(
             elif kind is float:
                 if dtype not in INEXACT:
                     b = other_operand(a, b, name, float_error)  # raises TF's error
-            elif kind is not int or dtype is _BOOL:
+            elif kind is int:
+                if dtype is _BOOL or not _INT64_MIN <= b <= _INT64_MAX:
+                    b = other_operand(a, b, name, float_error)  # raises TF's error
+            else:
                 b = other_operand(a, b, name, float_error)
             if dtype is _BOOL and bool_error is not None:
                 raise _bool_refused(name, bool_error)
