@@ -14,6 +14,7 @@ array([[1, 2],
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Optional, Sequence, Tuple
 
 import numpy as np
@@ -25,7 +26,10 @@ from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 
-__all__ = ["numpy_text", "numpy_value", "shape_text", "tensor_repr", "tensor_str", "variable_repr"]
+__all__ = [
+    "numpy_text", "numpy_value", "shape_text", "tensor_format", "tensor_repr", "tensor_str",
+    "variable_repr",
+]
 
 
 
@@ -49,9 +53,34 @@ def numpy_value(tensor: torch.Tensor) -> Any:
     return array
 
 
-def numpy_text(tensor: torch.Tensor, is_repr: bool = False) -> str:
-    """The value part of TF's tensor text (`ops.numpy_text`)."""
-    value = numpy_value(tensor)
+@functools.cache
+def _bfloat16_dtype() -> Optional[np.dtype]:
+    """ml_dtypes' bfloat16 (TF's `numpy()` dtype for bfloat16), if installed."""
+    try:
+        import ml_dtypes
+    except ImportError:  # pragma: no cover - ml_dtypes comes with TF and Keras
+        return None
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+def _bfloat16_value(tensor: torch.Tensor) -> Any:
+    """A bfloat16 tensor's value as TF prints it: in `ml_dtypes.bfloat16` where
+    ml_dtypes is installed (it comes with TF and Keras), else as float32."""
+    bfloat16 = _bfloat16_dtype()
+    if bfloat16 is None:  # pragma: no cover
+        return numpy_value(tensor)
+    trace = _state.tracing()
+    if trace is not None:
+        trace.value_read(tensor, "its NumPy value")
+    with _DisableSubclass():
+        array = torch.Tensor.numpy(tensor.view(torch.int16), force=True).view(bfloat16)
+    return array[()] if array.ndim == 0 else array
+
+
+def numpy_text(tensor: torch.Tensor, is_repr: bool = False, dtype: str = "") -> str:
+    """The value part of TF's tensor text (`ops.numpy_text`); `dtype` is the
+    tensor's dtype name where the caller has it."""
+    value = _bfloat16_value(tensor) if dtype == "bfloat16" else numpy_value(tensor)
     if is_repr:
         if isinstance(value, np.generic):  # TF: numpy scalars print as Python values
             text = repr(value.item())
@@ -88,7 +117,7 @@ def tensor_str(tensor: torch.Tensor) -> str:
         if text is not None:
             return text
     shape, dtype = _shape_and_dtype(tensor)
-    return f"tf.Tensor({numpy_text(tensor)}, shape={shape}, dtype={dtype})"
+    return f"tf.Tensor({numpy_text(tensor, False, dtype)}, shape={shape}, dtype={dtype})"
 
 
 def tensor_repr(tensor: torch.Tensor) -> str:
@@ -99,7 +128,30 @@ def tensor_repr(tensor: torch.Tensor) -> str:
         if text is not None:
             return text
     shape, dtype = _shape_and_dtype(tensor)
-    return f"<tf.Tensor: shape={shape}, dtype={dtype}, numpy={numpy_text(tensor, is_repr=True)}>"
+    value = numpy_text(tensor, True, dtype)
+    return f"<tf.Tensor: shape={shape}, dtype={dtype}, numpy={value}>"
+
+
+def tensor_format(tensor: torch.Tensor, format_spec: str) -> str:
+    """`format()` of a TF eager tensor: its NumPy value formatted (`f"{x:.3f}"`).
+
+    A tensor a `tf.function` trace computes formats as its symbolic text, and
+    takes no format spec, as TF's symbolic tensors.
+
+    >>> import tftape_torch as tf
+    >>> f"{tf.constant(2.0):.3f} {tf.constant([1, 2])}"
+    '2.000 [1 2]'
+    """
+    trace = _state.tracing()
+    if trace is not None:
+        text = trace.symbolic_text(tensor, False)
+        if text is not None:
+            if format_spec:
+                raise TypeError("unsupported format string passed to SymbolicTensor.__format__")
+            return text
+    with _DisableSubclass():
+        bfloat16 = tensor.dtype == torch.bfloat16
+    return format(_bfloat16_value(tensor) if bfloat16 else numpy_value(tensor), format_spec)
 
 
 def variable_repr(variable: Any) -> str:
@@ -114,5 +166,5 @@ def variable_repr(variable: Any) -> str:
         return f"<tf.Variable '{variable.name}' shape={shape} dtype={dtype}>"
     return (
         f"<tf.Variable '{variable.name}' shape={shape} dtype={dtype}, "
-        f"numpy={numpy_text(variable, is_repr=True)}>"
+        f"numpy={numpy_text(variable, True, dtype)}>"
     )

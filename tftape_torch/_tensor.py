@@ -60,7 +60,7 @@ from tftape_torch._dtypes import (
 from tftape_torch._flips import FLIP_COUNT, FLIPS, HOLDER, flipped_elsewhere
 from tftape_torch._leaked import leaked_from
 from tftape_torch._op_kinds import READ, kind_of
-from tftape_torch._printing import numpy_value, tensor_repr, tensor_str
+from tftape_torch._printing import numpy_value, tensor_format, tensor_repr, tensor_str
 from tftape_torch._state import THREAD
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
@@ -925,8 +925,15 @@ class EagerTensor(torch.Tensor):
         return value
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        # `np.array(x)` (copy=True) gets its own copy, `np.asarray(x)` a read-only
+        # view, as from TF; NumPy does any cast to `dtype` itself (its ComplexWarning
+        # then names the caller's line).
         value = np.asarray(numpy_value(self))
-        return value if dtype is None else value.astype(dtype, copy=False)
+        if copy:
+            return value.copy()
+        value = value.view()
+        value.flags.writeable = False
+        return value
 
     def __deepcopy__(self, memo: Dict[int, Any]) -> Any:
         if type(self) is not EagerTensor:
@@ -969,7 +976,7 @@ class EagerTensor(torch.Tensor):
         return tensor_str(self)
 
     def __format__(self, format_spec: str) -> str:
-        return format(numpy_value(self), format_spec)
+        return tensor_format(self, format_spec)
 
     def __iter__(self) -> Iterator[torch.Tensor]:
         if self.dim() == 0:
@@ -1013,14 +1020,24 @@ class EagerTensor(torch.Tensor):
         """The value of a 0-d tensor as a Python float (`TypeError` otherwise, as TF)."""
         with _DisableSubclass():
             if _Base.dim(self) == 0:  # TF reads the value: no autograd warning
-                return _Base.__float__(_Base.detach(self))
+                try:
+                    return _Base.__float__(_Base.detach(self))
+                except RuntimeError:  # complex: the real part, with NumPy's ComplexWarning
+                    if not _Base.is_complex(self):
+                        raise
+                return float(numpy_value(self))
         raise TypeError(_NOT_SCALAR)
 
     def __int__(self) -> int:
         """The value of a 0-d tensor as a Python int (`TypeError` otherwise, as TF)."""
         with _DisableSubclass():
             if _Base.dim(self) == 0:  # TF reads the value: no autograd warning
-                return _Base.__int__(_Base.detach(self))
+                try:
+                    return _Base.__int__(_Base.detach(self))
+                except RuntimeError:  # complex: the real part, with NumPy's ComplexWarning
+                    if not _Base.is_complex(self):
+                        raise
+                return int(numpy_value(self))
         raise TypeError(_NOT_SCALAR)
 
     def __complex__(self) -> complex:

@@ -8,9 +8,156 @@ TensorShape([2, 3])
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any, List, Optional, Tuple
 
-__all__ = ["TensorShape"]
+__all__ = ["Dimension", "TensorShape"]
+
+
+def _value(other: Any) -> Optional[int]:
+    """The size `other` stands for, as TF's `as_dimension` reads it."""
+    if isinstance(other, Dimension):
+        return other.value
+    return Dimension(other).value
+
+
+class Dimension:
+    """One dimension of a `TensorShape` as TF's `dims` lists it: `Dimension(3)`,
+    `Dimension(None)` for an unknown size.
+
+    Comparisons with an unknown dimension give `None`, and arithmetic keeps it
+    unknown.
+
+    >>> import tftape_torch as tf
+    >>> tf.TensorShape([None, 3]).dims
+    [Dimension(None), Dimension(3)]
+    >>> d = tf.TensorShape([None, 3]).dims[1]
+    >>> print(d, d == 3, d * 2, int(d))
+    3 True 6 3
+
+    Raises:
+      ValueError: for a negative size.
+      TypeError: for a size that is not an integer or `None`.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: Any) -> None:
+        if isinstance(value, Dimension):
+            value = value.value
+        elif value is not None and not isinstance(value, int):
+            try:
+                value = int(value.__index__())
+            except AttributeError:
+                raise TypeError(
+                    "Dimension value must be integer or None or have an __index__ method, "
+                    f"got value '{value!r}' with type '{type(value)!r}'") from None
+        if value is not None and value < 0:
+            raise ValueError(f"Dimension {value} must be >= 0")
+        self._value: Optional[int] = value
+
+    @property
+    def value(self) -> Optional[int]:
+        """The size, or `None` if it is unknown."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Dimension({self._value!r})"
+
+    def __str__(self) -> str:
+        return "?" if self._value is None else str(self._value)
+
+    def __int__(self) -> Optional[int]:  # TF's: None when unknown
+        return self._value
+
+    def __index__(self) -> Optional[int]:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def _compare(self, other: Any, op: Any) -> Any:
+        try:
+            known = _value(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        if self._value is None or known is None:
+            return None
+        return op(self._value, known)
+
+    def __eq__(self, other: Any) -> Any:
+        return self._compare(other, operator.eq)
+
+    def __ne__(self, other: Any) -> Any:
+        return self._compare(other, operator.ne)
+
+    def __lt__(self, other: Any) -> Any:
+        return self._compare(other, operator.lt)
+
+    def __le__(self, other: Any) -> Any:
+        return self._compare(other, operator.le)
+
+    def __gt__(self, other: Any) -> Any:
+        return self._compare(other, operator.gt)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._compare(other, operator.ge)
+
+    __hash__ = None  # type: ignore[assignment]  # as TF's (it defines `__eq__` only)
+
+    def _combine(self, other: Any, op: Any, reflected: bool = False) -> Dimension:
+        known = _value(other)
+        if self._value is None or known is None:
+            return Dimension(None)
+        return Dimension(op(known, self._value) if reflected else op(self._value, known))
+
+    def __add__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.add)
+
+    def __radd__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.add, True)
+
+    def __sub__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.sub)
+
+    def __rsub__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.sub, True)
+
+    def __mul__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.mul)
+
+    def __rmul__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.mul, True)
+
+    def __floordiv__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.floordiv)
+
+    def __rfloordiv__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.floordiv, True)
+
+    def __mod__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.mod)
+
+    def __rmod__(self, other: Any) -> Dimension:
+        return self._combine(other, operator.mod, True)
+
+    def is_compatible_with(self, other: Any) -> bool:
+        """True when either size is unknown or both are equal."""
+        known = _value(other)
+        return self._value is None or known is None or self._value == known
+
+    def assert_is_compatible_with(self, other: Any) -> None:
+        """Raises `ValueError` if `other` is not compatible with this dimension."""
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Dimensions {self} and {Dimension(other)} are not compatible")
+
+    def merge_with(self, other: Any) -> Dimension:
+        """The known one of the two sizes (`ValueError` if they differ)."""
+        self.assert_is_compatible_with(other)
+        return Dimension(_value(other) if self._value is None else self._value)
+
+
+Dimension.__module__ = "tftape_torch"
 
 
 class TensorShape(Tuple[Any, ...]):
@@ -107,9 +254,10 @@ class TensorShape(Tuple[Any, ...]):
         return self.rank
 
     @property
-    def dims(self) -> Optional[List[Optional[int]]]:
-        """The dimensions, as a list (`None` for a shape of unknown rank)."""
-        return None if self._unknown_rank else list(tuple.__iter__(self))
+    def dims(self) -> Optional[List[Dimension]]:
+        """The dimensions, as a list of `Dimension`s (`None` for a shape of unknown
+        rank); `as_list()` gives them as ints."""
+        return None if self._unknown_rank else [Dimension(d) for d in tuple.__iter__(self)]
 
     def as_list(self) -> List[Optional[int]]:
         """The dimensions, as a list of ints.

@@ -64,6 +64,8 @@ class TensorSpec:
     __slots__ = ("_shape", "_dtype", "_name")
 
     def __init__(self, shape: Any, dtype: Any = torch.float32, name: Optional[str] = None) -> None:
+        if getattr(shape, "rank", 0) is None:  # `TensorShape(None)`
+            shape = None
         if shape is not None:
             shape = tuple(None if d is None else int(d) for d in shape)
         self._shape: Shape = shape
@@ -83,11 +85,10 @@ class TensorSpec:
 
     @property
     def shape(self) -> Any:
-        """The shape (a `TensorShape`; `None` entries are unknown dimensions)."""
+        """The shape (a `TensorShape`; `None` entries are unknown dimensions, and
+        `TensorShape(None)` is an unknown rank)."""
         from tftape_torch._tensor_shape import TensorShape
 
-        if self._shape is None:
-            return None
         return TensorShape(self._shape)
 
     @property

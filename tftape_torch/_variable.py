@@ -29,6 +29,7 @@ import itertools
 import weakref
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 
 from tftape_torch import _indexing, _state
@@ -546,6 +547,17 @@ class Variable(ScatterMethods, EagerTensor):  # type: ignore[misc]
         return variable_repr(self)
 
     __str__ = __repr__
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        """A copy of the value (writing to it leaves the variable alone), as TF's."""
+        return np.asarray(self.numpy())
+
+    def __format__(self, format_spec: str) -> str:
+        """`f"{v}"` is `str(v)`; TF's Variables take no format spec (`f"{v:.2f}"`
+        raises `TypeError`: format `v.numpy()` instead)."""
+        if format_spec:
+            raise TypeError(f"unsupported format string passed to {type(self).__name__}.__format__")
+        return variable_repr(self)
 
 
 Variable.__module__ = "tftape_torch"

@@ -65,7 +65,9 @@ def case_module_names() -> List[str]:
 #: Case modules without a function mode: iterating a `tf.data.Dataset` inside a
 #: `tf.function` is graph construction in TF (`list(ds.repeat())` never ends there).
 NO_FUNCTION_MODE = {"cases_data", "cases_data_edges", "cases_data_extra", "cases_data_files",
-                    "cases_data_regroup", "cases_data_window"}
+                    "cases_data_regroup", "cases_data_window",
+                    # Printed text: inside a tf.function TF prints symbolic tensors.
+                    "cases_printing"}
 
 
 #: Cases whose function mode aborts the TensorFlow process (a failed C++ check):
