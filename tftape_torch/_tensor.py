@@ -326,6 +326,24 @@ def check_signed(op: str, dtype: torch.dtype, allowed: str) -> None:
             f"allowed values: {allowed} [Op:{op}]")
 
 
+def _not_allowed(op: str, dtype: torch.dtype, allowed: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        None, None, f"Value for attr 'T' of {kernel_name(dtype)} is not in the list of allowed "
+        f"values: {allowed} [Op:{op}]")
+
+
+_BIT_TYPES = "int8, int16, int32, int64, uint8, uint16, uint32, uint64"
+
+
+def _bits(x: Any, op: str) -> Any:
+    """`x`, if TF's bitwise or logical operators take its dtype (bool or integer)."""
+    with _DisableSubclass():
+        dtype = _DTYPE_GET(x)
+    if dtype != torch.bool and (dtype.is_floating_point or dtype.is_complex):
+        raise _not_allowed(op, dtype, _BIT_TYPES)
+    return x
+
+
 def op_error(name: str, error: Exception, operands: Sequence[Any] = ()) -> InvalidArgumentError:
     """TF's `InvalidArgumentError` for torch's `error` in op `name`; torch's broadcasting
     error between two tensor operands reads as TF's "Incompatible shapes: [2] vs. [3]".
@@ -1138,8 +1156,43 @@ class EagerTensor(torch.Tensor):
 
     def __abs__(self) -> Any:
         with _DisableSubclass():
-            check_signed("Abs", _DTYPE_GET(self), _ABS_TYPES)
+            dtype = _DTYPE_GET(self)
+        check_signed("Abs", dtype, _ABS_TYPES)
+        if dtype == torch.bool:
+            raise _not_allowed("Abs", dtype, _ABS_TYPES)
         return _Tensor.__abs__(self)
+
+    # `&`, `|`, `^` and `~` are logical on bool tensors and bitwise on integer ones, as
+    # TF's; other dtypes get TF's error (torch's `NotImplementedError` leaked).
+    def __and__(self, other: Any) -> Any:
+        return _Base.__and__(_bits(self, "BitwiseAnd"), other)
+
+    def __rand__(self, other: Any) -> Any:
+        return _Base.__rand__(_bits(self, "BitwiseAnd"), other)
+
+    def __or__(self, other: Any) -> Any:
+        return _Base.__or__(_bits(self, "BitwiseOr"), other)
+
+    def __ror__(self, other: Any) -> Any:
+        return _Base.__ror__(_bits(self, "BitwiseOr"), other)
+
+    def __xor__(self, other: Any) -> Any:
+        return _Base.__xor__(_bits(self, "BitwiseXor"), other)
+
+    def __rxor__(self, other: Any) -> Any:
+        return _Base.__rxor__(_bits(self, "BitwiseXor"), other)
+
+    def __invert__(self) -> Any:
+        return _Base.__invert__(_bits(self, "Invert"))
+
+    # TF's tensors have no unary `+` and no shifts (`tf.bitwise.left_shift` is the op).
+    def __pos__(self) -> Any:
+        raise TypeError(f"bad operand type for unary +: '{type(self).__name__}'")
+
+    def __lshift__(self, other: Any) -> Any:
+        return NotImplemented
+
+    __rlshift__ = __rshift__ = __rrshift__ = __lshift__
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         # NumPy functions (`np.mean(x, axis=0)`) see NumPy values, as with TF tensors,
