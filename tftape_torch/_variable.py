@@ -165,7 +165,8 @@ class Variable(ScatterMethods, EagerTensor):  # type: ignore[misc]
         self = make_subclass(ResourceVariable if cls is Variable else cls, value, False)
         self._synchronization, self._aggregation, self._trainable = validate_modes(
             synchronization, aggregation, trainable, name)
-        self._var_name = name if name is not None else "Variable"
+        # Under `tf.name_scope` (a Module's `name_scope` too) the name is prefixed.
+        self._var_name = _state.current_name_scope() + (name if name is not None else "Variable")
         self._read_cache = None
         self._uid = _next_uid()
         self._declared_shape = declared
