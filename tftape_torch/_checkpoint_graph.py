@@ -6,11 +6,14 @@ trackable attributes; a list's, tuple's or dict's are its trackable items. A Ker
 layer's children are its variables (`_kernel`, `bias`, `moving_mean`...), its
 sublayers, its public lists and dicts of them, and last the layers a model is made of
 (a Sequential's `_functional`, a functional model's `_operations`); a Keras
-optimizer's are `_iterations`, `_learning_rate`, a wrapped `inner_optimizer` and
-`_variables` (the slots). Where Keras on TF has the same attributes the keys are TF's
-(`net/l1/_kernel/.ATTRIBUTES/VARIABLE_VALUE`, `optimizer/_variables/2/...`). An object
-reached along several paths is saved once, under its first path (breadth first); the
-other paths are kept as aliases, so a restore may reach it along any of them.
+optimizer's are, as Keras on TF tracks them, its variables, lists and dicts in the
+order they were set (`_variables`, `_trainable_variables`, ..., `_iterations`,
+`_learning_rate`, the slot lists). The keys are TF's
+(`net/l1/_kernel/.ATTRIBUTES/VARIABLE_VALUE`, `optimizer/_variables/2/...`, and a
+Sequential's kernel `optimizer/_trainable_variables/0/...` when its optimizer is
+saved too). An object reached along several paths is saved once, under its first path
+(breadth first, as TF numbers its object graph's nodes); `collect` also gives that
+graph, whose edges lead to an object along every path.
 
 **The leaves** and their key suffixes:
 
@@ -39,6 +42,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 import torch
 
+from tftape_torch import errors
 from tftape_torch._module import Module
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
 from tftape_torch._variable import Variable
@@ -54,6 +58,8 @@ STATE = ".ATTRIBUTES/TORCH_STATE_DICT"
 
 # Keras bookkeeping attributes that only repeat what other children hold.
 _KERAS_SKIP = frozenset({"_torch_params"})
+# Torch-backend attributes of a Keras optimizer that Keras on TF does not have.
+_KERAS_OPTIMIZER_SKIP = frozenset({"_tracker", "param_groups", "state", "defaults"})
 
 
 # ---------------------------------------------------------------------------
@@ -180,25 +186,27 @@ def _keras_layer_children(layer: Any) -> List[Tuple[str, Any]]:
     functional = getattr(layer, "_modules", {}).get("_functional")
     if is_keras_layer(functional):
         found.append(("_functional", functional))
-    else:
-        for key in ("_operations", "_layers"):
-            layers = attributes.get(key)
-            if isinstance(layers, (list, tuple)) and layers:
-                found.append((key, layers))
-                break
+        return found
+    layers = attributes.get("_operations")
+    if not isinstance(layers, (list, tuple)) or not layers:  # an unbuilt Sequential
+        keras = _keras()
+        sequential = keras is not None and isinstance(layer, keras.Sequential)
+        layers = attributes.get("_layers") if sequential else None
+        if isinstance(layers, (list, tuple)) and layers:
+            found.append(("_layers", layers))
+        return found
+    found.append(("_operations", layers))
     return found
 
 
 def _keras_optimizer_children(optimizer: Any) -> List[Tuple[str, Any]]:
-    attributes = vars(optimizer)
-    found = [(key, attributes[key]) for key in ("_iterations", "_learning_rate")
-             if is_keras_variable(attributes.get(key))]
-    found += [(key, value) for key, value in attributes.items()
-              if not key.startswith("_") and is_keras_optimizer(value)]
-    variables = attributes.get("_variables")
-    if isinstance(variables, list):
-        found.append(("_variables", variables))
-    return found
+    """As Keras on TF tracks them: every variable, optimizer, list and dict attribute,
+    in the order they were set (`_variables`, `_trainable_variables`, ...,
+    `_iterations`, `_learning_rate`, the slot lists)."""
+    return [(key, value) for key, value in vars(optimizer).items()
+            if key not in _KERAS_OPTIMIZER_SKIP and (
+                is_keras_variable(value) or is_keras_optimizer(value)
+                or isinstance(value, (list, dict)))]
 
 
 def children(obj: Any) -> List[Tuple[str, Any]]:
@@ -224,11 +232,8 @@ def children(obj: Any) -> List[Tuple[str, Any]]:
     return []
 
 
-def walk(root: Any, aliases: Optional[List[Tuple[Tuple[str, ...], int]]] = None
-         ) -> Iterator[Tuple[Tuple[str, ...], Any]]:
-    """Every object reachable from `root` once, with its first path (breadth first).
-    Given `aliases`, the other paths to objects already met are appended to it, each
-    with the object's `id`."""
+def walk(root: Any) -> Iterator[Tuple[Tuple[str, ...], Any]]:
+    """Every object reachable from `root` once, with its first path (breadth first)."""
     seen: Set[int] = {id(root)}
     queue: List[Tuple[Tuple[str, ...], Any]] = [((), root)]
     while queue:
@@ -238,8 +243,6 @@ def walk(root: Any, aliases: Optional[List[Tuple[Tuple[str, ...], int]]] = None
             if id(child) not in seen:
                 seen.add(id(child))
                 queue.append((path + (name,), child))
-            elif aliases is not None and not is_container(child):
-                aliases.append((path + (name,), id(child)))
 
 
 def escape(name: str) -> str:
@@ -272,7 +275,10 @@ def _saved_value(obj: Any) -> Any:
             return torch.Tensor.detach(obj).cpu().clone()
     if is_keras_variable(obj):
         with DisableTorchFunctionSubclass():
-            return torch.Tensor.detach(obj.value).cpu().clone()
+            value = torch.Tensor.detach(obj.value).cpu().clone()
+        if value.dtype == torch.int32 and getattr(obj, "name", "") == "iteration":
+            value = value.to(torch.int64)  # Keras's "int" optimizer step: int64 on TF
+        return value
     if _has_own_state(obj):
         return obj.tftape_checkpoint_state()
     return obj.state_dict()
@@ -289,7 +295,14 @@ def restore_leaf(obj: Any, key: str, value: Any) -> None:
 
     Raises:
       ValueError: for a variable of another shape than the saved value's.
+      tf.errors.UnimplementedError: for a variable or state saved as a string (as TF
+        saves a `tf.data` iterator) rather than a tensor.
     """
+    if (isinstance(obj, Variable) or is_keras_variable(obj) or _has_own_state(obj)) and (
+            not isinstance(value, torch.Tensor)):
+        raise errors.UnimplementedError(
+            None, None, f"The value saved under {key} is not a tensor (TF's serialized "
+            f"state of another kind of object): it cannot restore a {type(obj).__name__}")
     if isinstance(obj, Variable) or is_keras_variable(obj):
         if tuple(value.shape) != tuple(obj.shape):
             raise ValueError(
@@ -305,28 +318,59 @@ def restore_leaf(obj: Any, key: str, value: Any) -> None:
         obj.load_state_dict(value)
 
 
+def _graph(root: Any) -> Tuple[List[Any], List[List[Tuple[str, int]]]]:
+    """The objects reachable from `root`, numbered breadth first (TF's node ids), and
+    each one's named edges to others (to objects met before too)."""
+    objects: List[Any] = [root]
+    ids: Dict[int, int] = {id(root): 0}
+    edges: List[List[Tuple[str, int]]] = []
+    for obj in objects:  # grows while walked
+        found = []
+        for name, child in children(obj):
+            number = ids.get(id(child))
+            if number is None:
+                number = ids[id(child)] = len(objects)
+                objects.append(child)
+            found.append((name, number))
+        edges.append(found)
+    return objects, edges
+
+
 def collect(root: Any) -> Dict[str, Any]:
-    """The payload of a checkpoint of `root`: values, variable names, aliases."""
+    """The payload of a checkpoint of `root`: values (by key, in node order), variable
+    names, aliases (other paths to a saved object), and the object graph (`nodes`:
+    each object's named edges and the `(attribute, full_name, key)` it saves, as
+    TF's `TrackableObjectGraph` has them)."""
     values: Dict[str, Any] = {}
     names: Dict[str, str] = {}
-    keys_by_id: Dict[int, Tuple[str, str]] = {}
-    alias_paths: List[Tuple[Tuple[str, ...], int]] = []
-    for path, obj in walk(root, alias_paths):
+    objects, edges = _graph(root)
+    paths: List[Tuple[str, ...]] = [()] * len(objects)
+    for number, found in enumerate(edges):  # first paths: a child follows its parent
+        for name, child in found:
+            if child > number and not paths[child] and child:
+                paths[child] = paths[number] + (name,)
+    nodes: List[Tuple[List[Tuple[str, int]], Optional[Tuple[str, str, str]]]] = []
+    for number, obj in enumerate(objects):
         suffix = leaf_suffix(obj)
-        if suffix is None:
-            continue
-        key = key_of(path, suffix)
-        values[key] = _saved_value(obj)
-        keys_by_id[id(obj)] = (key, suffix)
-        name = obj.name if isinstance(obj, Variable) else getattr(obj, "path", "")
-        if isinstance(name, str) and name:
-            names[key] = name[:-2] if name.endswith(":0") else name
+        attribute = None
+        if suffix is not None:
+            key = key_of(paths[number], suffix)
+            values[key] = _saved_value(obj)
+            name = obj.name if isinstance(obj, Variable) else getattr(obj, "path", "")
+            full_name = name[:-2] if isinstance(name, str) and name.endswith(":0") else name
+            if isinstance(full_name, str) and full_name:
+                names[key] = full_name
+            attribute = (suffix.rsplit("/", 1)[-1], names.get(key, ""), key)
+        nodes.append((edges[number], attribute))
     aliases = {}
-    for path, obj_id in alias_paths:
-        if obj_id in keys_by_id:
-            canonical, suffix = keys_by_id[obj_id]
-            aliases[key_of(path, suffix)] = canonical
-    return {"format": FORMAT, "values": values, "names": names, "aliases": aliases}
+    for number, found in enumerate(edges):
+        for name, child in found:
+            attribute = nodes[child][1]
+            path = paths[number] + (name,)
+            if attribute is not None and path != paths[child]:
+                aliases[key_of(path, leaf_suffix(objects[child]) or "")] = attribute[2]
+    return {"format": FORMAT, "values": values, "names": names, "aliases": aliases,
+            "nodes": nodes}
 
 
 # ---------------------------------------------------------------------------

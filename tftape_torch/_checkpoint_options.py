@@ -1,12 +1,11 @@
 """`tf.train.CheckpointOptions`: how `Checkpoint.save`/`write`/`restore` do their I/O.
 
-Here checkpoints are written and read synchronously on the host by `torch.save` and
-`torch.load`: the I/O device and the asynchronous-checkpoint switch are kept (as
-TF's options keep them) and change nothing, since a synchronous save leaves the same
-files an asynchronous one does once it finished. Write callbacks run after each
-write, as in TF. (TF's asynchronous saves number their checkpoints from a counter of
-their own: `a-1` after a synchronous `cb-1`; here every save takes the next
-`save_counter`.)
+Here checkpoints are written and read synchronously on the host: the I/O device and
+the asynchronous-checkpoint switch are kept (as TF's options keep them) and change
+nothing, since a synchronous save leaves the same files an asynchronous one does once
+it finished. Write callbacks run after each write, as in TF. (TF's asynchronous saves
+number their checkpoints from a counter of their own: `a-1` after a synchronous
+`cb-1`; here every save takes the next `save_counter`.)
 
 >>> import os, tempfile
 >>> import tftape_torch as tf

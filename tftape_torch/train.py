@@ -23,11 +23,12 @@ restore-on-create), for attributes of `tf.Module`s and of the `Checkpoint` itsel
 <tf.Variable 'Variable:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>
 
 Files: `save(prefix)` writes `prefix-N.index` and `prefix-N.data-00000-of-00001` and a
-`checkpoint` state file beside them, with TF's names, so directory listings and
-`tf.train.latest_checkpoint` look as in TF. The contents are *not* TF's format: the
-data file is a `torch.save` of a dict of tensors keyed by TF's checkpoint keys
-(`model/w/.ATTRIBUTES/VARIABLE_VALUE`), and the index a `torch.save` of the keys and
-shapes. TF cannot read these files and this module cannot read TF's.
+`checkpoint` state file beside them, in TF's own checkpoint format (TensorBundle; see
+`_checkpoint_bundle`) with TF's object graph under `_CHECKPOINTABLE_OBJECT_GRAPH`: TF
+restores these files (`tf.train.Checkpoint(...).restore(path)`) and its tools list
+them, and this module restores and reads checkpoints TF wrote (pre-trained weights),
+by their object graph. For variables and `tf.Module` trees the files are byte for byte
+TF's. Checkpoints of this package's earlier `torch.save` format are still read.
 
 What is saved, under which keys, is `_checkpoint_graph`'s: Keras 3 layers and
 optimizers by their variables (TF's keys where Keras on TF has the same attributes, and
@@ -40,20 +41,26 @@ assigned to a `Checkpoint` (a `ListWrapper`, as in TF), but not to a list attrib
 a `tf.Module` (TF wraps those too); an iterator is restored by replaying its
 dataset up to the saved position, so a pipeline that reshuffles each epoch goes on in
 a new epoch's order (TF restores the exact buffer); status messages of `assert_*`
-follow TF's wording for variables but not its full object-graph dump.
+follow TF's wording for variables but not its full object-graph dump. TF restores the
+variables of these files but not the iterator, generator and torch states (saved under
+keys TF ignores; see `_checkpoint_files`). A Keras model's saved object graph has its
+layers and variables but not the empty bookkeeping lists Keras on TF adds as nodes, so
+its `.index` differs from TF's while its keys, dtypes and shapes are TF's.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import time
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 import torch
 
+from tftape_torch import errors
+from tftape_torch._checkpoint_files import SavedCheckpoint, not_found, write_checkpoint
 from tftape_torch._checkpoint_graph import (
-    FORMAT,
     VALUE,
     ListWrapper,
     children,
@@ -78,6 +85,7 @@ from tftape_torch._checkpoint_state import (
 )
 from tftape_torch._module import PENDING_RESTORE, Module, run_pending_restore
 from tftape_torch._moving_averages import ExponentialMovingAverage
+from tftape_torch._printing import numpy_value
 from tftape_torch._variable import Variable
 
 __all__ = [
@@ -95,7 +103,6 @@ __all__ = [
 
 _DATA_SUFFIX = ".data-00000-of-00001"
 _INDEX_SUFFIX = INDEX_SUFFIX
-_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 
 
 # ---------------------------------------------------------------------------
@@ -103,45 +110,12 @@ _GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 
 
 def _write(prefix: str, payload: Dict[str, Any]) -> str:
-    directory = os.path.dirname(prefix)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    torch.save(payload, prefix + _DATA_SUFFIX)
-    index = {
-        "format": FORMAT,
-        "shapes": {
-            key: list(value.shape) if isinstance(value, torch.Tensor) else []
-            for key, value in payload["values"].items()
-        },
-    }
-    torch.save(index, prefix + _INDEX_SUFFIX)
+    write_checkpoint(prefix, payload)
     return prefix
 
 
-def _not_found(path: str) -> Exception:
-    from tftape_torch import errors
-
-    return errors.NotFoundError(
-        None, None,
-        f"Error when restoring from checkpoint or SavedModel at {path}: Unsuccessful "
-        f"TensorSliceReader constructor: Failed to find any matching files for {path}\n"
-        "Please double-check that the path is correct. You may be missing the checkpoint "
-        "suffix (e.g. the '-1' in 'path/to/ckpt-1').",
-    )
-
-
-def _read(path: str) -> Dict[str, Any]:
-    path = os.fspath(path)
-    if not os.path.isfile(path + _INDEX_SUFFIX) or not os.path.isfile(path + _DATA_SUFFIX):
-        raise _not_found(path)
-    payload: Dict[str, Any] = torch.load(path + _DATA_SUFFIX, weights_only=True)
-    if payload.get("format") != FORMAT:
-        from tftape_torch import errors
-
-        raise errors.DataLossError(
-            None, None, f"Unable to open table file {path}: not a tftape_torch checkpoint"
-        )
-    return payload
+def _read(path: str) -> SavedCheckpoint:
+    return SavedCheckpoint(os.fspath(path))
 
 
 def _remove_checkpoint(prefix: str) -> None:
@@ -152,28 +126,42 @@ def _remove_checkpoint(prefix: str) -> None:
             pass
 
 
+def _numpy(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return numpy_value(value.clone())
+    return value
+
+
 def list_variables(ckpt_dir_or_file: str) -> List[Tuple[str, List[int]]]:
-    """`(key, shape)` of every value in a checkpoint (a file prefix or a directory)."""
-    path = _resolve(ckpt_dir_or_file)
-    index: Dict[str, Any] = torch.load(path + _INDEX_SUFFIX, weights_only=True)
-    shapes: Dict[str, List[int]] = index["shapes"]
-    return sorted([(_GRAPH_KEY, [])] + [(key, list(shape)) for key, shape in shapes.items()])
+    """`(key, shape)` of every value in a checkpoint (a file prefix or a directory),
+    sorted by key, the object graph's key included, as TF lists them.
+
+    >>> import os, tempfile
+    >>> import tftape_torch as tf
+    >>> path = tf.train.Checkpoint(w=tf.Variable([1.0, 2.0])).write(
+    ...     os.path.join(tempfile.mkdtemp(), "l"))
+    >>> tf.train.list_variables(path)
+    [('_CHECKPOINTABLE_OBJECT_GRAPH', []), ('w/.ATTRIBUTES/VARIABLE_VALUE', [2])]
+
+    Raises:
+      tf.errors.NotFoundError: if there is no checkpoint there.
+    """
+    saved = _read(_resolve(ckpt_dir_or_file))
+    return [(key, saved.shape(key)) for key in saved.keys()]
 
 
 def load_variable(ckpt_dir_or_file: str, name: str) -> Any:
-    """The value saved under checkpoint key `name`, as NumPy."""
-    payload = _read(_resolve(ckpt_dir_or_file))
-    values: Dict[str, Any] = payload["values"]
-    if name not in values:
-        from tftape_torch import errors
+    """The value saved under checkpoint key `name`, as NumPy.
 
-        raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint")
-    value = values[name]
-    return value.numpy() if isinstance(value, torch.Tensor) else value
+    Raises:
+      tf.errors.NotFoundError: for a key the checkpoint does not have.
+    """
+    return CheckpointReader(_resolve(ckpt_dir_or_file)).get_tensor(name)
 
 
 class CheckpointReader:
-    """The values of one checkpoint by key (what `tf.train.load_checkpoint` returns).
+    """The values of one checkpoint by key (what `tf.train.load_checkpoint` returns),
+    TF's checkpoints and this package's alike.
 
     >>> import os, tempfile
     >>> import tftape_torch as tf
@@ -187,34 +175,50 @@ class CheckpointReader:
     """
 
     def __init__(self, path: str) -> None:
-        self._values: Dict[str, Any] = _read(path)["values"]
+        self._saved = _read(path)
 
     def get_variable_to_shape_map(self) -> Dict[str, List[int]]:
         """Each key's shape (`[]` for the object graph and for non-tensor states)."""
-        shapes = {key: list(value.shape) if isinstance(value, torch.Tensor) else []
-                  for key, value in self._values.items()}
-        return {_GRAPH_KEY: [], **shapes}
+        return {key: self._saved.shape(key) for key in self._saved.keys()}
 
     def get_variable_to_dtype_map(self) -> Dict[str, torch.dtype]:
-        """Each tensor value's dtype (torch's dtypes, as everywhere in this package)."""
-        return {key: value.dtype for key, value in self._values.items()
-                if isinstance(value, torch.Tensor)}
+        """Each tensor value's dtype (torch's dtypes, as everywhere in this package; the
+        string values, such as the object graph, are left out)."""
+        found = {}
+        for key in self._saved.keys():
+            dtype = self._saved.dtype(key)
+            if dtype is not None:
+                found[key] = dtype
+        return found
 
     def has_tensor(self, key: str) -> bool:
-        return key in self._values
+        return key in self._saved
+
+    def debug_string(self) -> bytes:
+        """Each key with its dtype and shape, a line each, as TF's reader lists them."""
+        return "".join(
+            f"{key} ({self._saved.dtype_name(key)}) {self._saved.shape(key)}\n"
+            for key in self._saved.keys()).encode()
 
     def get_tensor(self, key: str) -> Any:
-        """The value saved under `key`, as NumPy.
+        """The value saved under `key`, as NumPy (bytes for a string scalar).
 
         Raises:
           tf.errors.NotFoundError: for a key the checkpoint does not have.
+          tf.errors.OpError: for a value whose checksum does not match (TF's reader
+            raises the bare `OpError`).
+          tf.errors.InternalError: for a variant tensor (TF's iterator state), which
+            has no NumPy value.
         """
-        if key not in self._values:
-            from tftape_torch import errors
-
-            raise errors.NotFoundError(None, None, f"Key {key} not found in checkpoint")
-        value = self._values[key]
-        return value.numpy() if isinstance(value, torch.Tensor) else value
+        if key in self._saved and self._saved.dtype_name(key) == "DT_VARIANT":
+            raise errors.InternalError(
+                None, None, "Tensorflow type 21 not convertible to numpy dtype.")
+        try:
+            return _numpy(self._saved.value(key))
+        except errors.DataLossError as error:
+            raise errors.OpError(None, None, error.message, errors.UNKNOWN) from None
+        except errors.OutOfRangeError as error:
+            raise IndexError(error.message) from None  # as TF's reader
 
 
 def load_checkpoint(ckpt_dir_or_file: str) -> CheckpointReader:
@@ -231,8 +235,6 @@ def _resolve(ckpt_dir_or_file: str) -> str:
     if os.path.isdir(path):
         latest = latest_checkpoint(path)
         if latest is None:
-            from tftape_torch import errors
-
             raise errors.NotFoundError(
                 None,
                 None,
@@ -240,7 +242,7 @@ def _resolve(ckpt_dir_or_file: str) -> str:
             )
         return latest
     if not os.path.isfile(path + _INDEX_SUFFIX):
-        raise _not_found(path)
+        raise not_found(path)
     return path
 
 
@@ -249,28 +251,55 @@ def _resolve(ckpt_dir_or_file: str) -> str:
 
 
 class _Node:
-    """Saved values below one path of the saved object graph."""
+    """Saved values below one node of the saved object graph."""
 
-    def __init__(self) -> None:
+    def __init__(self, saved: Optional[SavedCheckpoint] = None) -> None:
         self.children: Dict[str, _Node] = {}
         self.key: Optional[str] = None
-        self.value: Any = None
         self.name: str = ""
+        self._saved = saved
+
+    @property
+    def value(self) -> Any:
+        """The saved value (read from the files at the first use).
+
+        Raises:
+          tf.errors.DataLossError: for a value whose checksum does not match.
+        """
+        assert self._saved is not None and self.key is not None
+        try:
+            return self._saved.value(self.key)
+        except errors.OutOfRangeError as error:
+            raise IndexError(error.message) from None  # as TF's restore
 
 
-def _tree(payload: Dict[str, Any]) -> _Node:
-    """The saved values by path; an alias path leads to its value's node."""
-    root = _Node()
+def _tree(saved: SavedCheckpoint) -> _Node:
+    """The saved values by object: from the saved object graph (TF's and this
+    package's checkpoints), else (former checkpoints) by path, where an alias path
+    leads to its value's node."""
+    nodes = saved.nodes
+    if nodes is not None:
+        made = [_Node(saved) for _ in nodes]
+        for node, proto in zip(made, nodes):
+            for name, child in proto.children:
+                node.children.setdefault(escape(name), made[child])
+            for _, full_name, key in proto.attributes[:1]:
+                if key not in saved:  # TF saves some states under key + a suffix
+                    key = next((k for k in saved.keys() if k.startswith(key)), key)
+                if key in saved:
+                    node.key, node.name = key, full_name
+        return made[0]
+    root = _Node(saved)
+    payload = saved.legacy or {"values": {}}
     names: Dict[str, str] = payload.get("names", {})
     values: Dict[str, Any] = payload["values"]
     aliases: Dict[str, str] = payload.get("aliases", {})
     for key in list(values) + [alias for alias in aliases if aliases[alias] in values]:
         canonical = aliases.get(key, key)
-        parts = key.split("/")
         node = root
-        for part in parts[:-2]:
-            node = node.children.setdefault(part, _Node())
-        node.key, node.value, node.name = canonical, values[canonical], names.get(canonical, "")
+        for part in key.split("/")[:-2]:
+            node = node.children.setdefault(part, _Node(saved))
+        node.key, node.name = canonical, names.get(canonical, "")
     return root
 
 
@@ -282,18 +311,22 @@ def _node_path(key: str) -> str:
 class _Restore:
     """Shared book-keeping of one `restore` call (also for deferred restorations)."""
 
-    def __init__(self, payload: Dict[str, Any]) -> None:
-        self.root = _tree(payload)
+    def __init__(self, saved: SavedCheckpoint) -> None:
+        self.root = _tree(saved)
         self.unused: Dict[str, _Node] = {}
-        self._index(self.root)
+        self._index(self.root, set())
         self.unmatched: List[Any] = []
         self.matched = 0
+        self.restored: Set[int] = set()  # leaves restored (reached along one path only)
 
-    def _index(self, node: _Node) -> None:
+    def _index(self, node: _Node, seen: Set[int]) -> None:
+        if id(node) in seen:
+            return
+        seen.add(id(node))
         if node.key is not None:
             self.unused[node.key] = node
         for child in node.children.values():
-            self._index(child)
+            self._index(child, seen)
 
     def apply(self, obj: Any, node: _Node, path: Tuple[str, ...], visited: Set[int]) -> None:
         """Restore `obj` (and what it holds) from `node`."""
@@ -305,7 +338,14 @@ class _Restore:
             if node.key is None or not node.key.endswith(suffix):
                 self.unmatched.append(obj)
                 return
-            restore_leaf(obj, node.key, node.value)
+            if id(obj) not in self.restored:
+                self.restored.add(id(obj))
+                try:
+                    restore_leaf(obj, node.key, node.value)
+                except errors.UnimplementedError as error:  # TF's iterator state...
+                    logging.getLogger("tensorflow").warning(error.message)
+                    self.unmatched.append(obj)
+                    return
             self._consume(node)
             return
         if when_built(obj, functools.partial(self.apply, obj, node, path, set())):
@@ -497,7 +537,7 @@ class Checkpoint:
                     f"Cannot create a Checkpoint with keyword argument {key} if root."
                     f"{key} already exists."
                 )
-        for key, value in kwargs.items():
+        for key, value in sorted(kwargs.items()):  # TF's order: by keyword
             setattr(self, key, value)
 
     def __setattr__(self, key: str, value: Any) -> None:
