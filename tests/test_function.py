@@ -331,3 +331,30 @@ def test_symbolic_gradients_are_refused_inside_a_function_too() -> None:
         return tape.gradient(y, x)
 
     assert float(taped(tf.constant(3.0))) == 6.0
+
+
+def test_retrace_of_an_aliased_variable_call_writes_the_right_variable() -> None:
+    # A trace for f(v, v) reused for f(v, w) once wrote `a`'s update into `w`.
+    @tf.function
+    def f(a: Any, b: Any) -> Any:
+        a.assign_add(1.0)
+        return a + b
+
+    v, w = tf.Variable(1.0), tf.Variable(1.0)
+    f(v, v)
+    f(v, w)
+    f(v, w)  # the cached (fast) path
+    assert (float(v.numpy()), float(w.numpy())) == (4.0, 1.0)
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_failed_trace_leaves_no_concrete_function_behind() -> None:
+    @tf.function
+    def f(x: Any) -> Any:
+        raise ValueError("boom")
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match="boom"):
+            f(tf.constant(1.0))
+    assert f.experimental_get_tracing_count() == 0
+    assert f.pretty_printed_concrete_signatures() == ""

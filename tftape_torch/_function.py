@@ -40,22 +40,40 @@ import torch
 
 from tftape_torch import _state
 from tftape_torch._convert import convert_value
+from tftape_torch._function_signature import (
+    CastError,
+    binding_error,
+    call_signature,
+    cast,
+    cast_fixed,
+    check_unmodified,
+    copied,
+    dtype_word,
+    feed,
+    general_type,
+    graph_inputs,
+    leaf_names,
+    numpy_as_tensors,
+    output_specs,
+    returned,
+    signature_text,
+    snapshot,
+    spec_of,
+    variables_kept,
+    zeros_for,
+)
 from tftape_torch._function_tracing import Capture, Graph, NotCapturable, StagingError, Trace
 from tftape_torch._leaked import mark_leaked
 from tftape_torch._print_op import quiet_stdout
 from tftape_torch._structure import flatten, pack_like
 from tftape_torch._tensor import EagerTensor, fresh
-from tftape_torch._tensor_shape import TensorShape
-from tftape_torch._tensor_spec import TensorSpec, shape_fits
+from tftape_torch._tensor_spec import TensorSpec
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
-from tftape_torch._torch_internals import (
-    set_data,
-)
-from tftape_torch._trace_type import fits, join, output_text, type_text
+from tftape_torch._trace_type import aliasing, fits, join, kept, output_text, type_text
 from tftape_torch._trace_type import trace_type as type_of
-from tftape_torch._variable import Variable
+from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
     "ConcreteFunction", "Function", "executing_eagerly", "function", "inside_function",
@@ -65,42 +83,11 @@ _Tensor = torch.Tensor
 _SIZE = torch.Tensor.size
 _DTYPE = torch.Tensor.dtype.__get__  # type: ignore[attr-defined]
 
-def _as_result(value: Any) -> Any:
-    """A returned leaf as TF returns it: Python numbers become tensors, Variables
-    their reads."""
-    if isinstance(value, Variable):
-        return value.read_value()
-    if type(value) in (int, float, bool):
-        return fresh(convert_value(value))
-    return value
-
-
 def _view(tensor: torch.Tensor) -> torch.Tensor:
     """A new tensor object viewing `tensor` (with its history)."""
     with _DisableSubclass():
         view = torch.Tensor.view_as(tensor, tensor)
     return fresh(view)
-
-
-def _shapes_as_tensors(result: Any) -> Any:
-    """`result` with each (fully known) TensorShape in it as TF returns one: an int32
-    tensor of its dimensions."""
-    if isinstance(result, TensorShape) and result.is_fully_defined():
-        return fresh(convert_value(result.as_list(), torch.int32))
-    if type(result) in (list, tuple):
-        return type(result)(_shapes_as_tensors(item) for item in result)
-    if type(result) is dict:
-        return {key: _shapes_as_tensors(item) for key, item in result.items()}
-    return result
-
-
-def _returned(result: Any) -> Tuple[Any, List[Any]]:
-    """What a `tf.function` returns for its Python function's `result` (shapes and
-    Python numbers as tensors, Variables read), and the leaves of it."""
-    result = _shapes_as_tensors(result)
-    leaves = [_as_result(leaf) for leaf in flatten(result)]
-    result = pack_like(result, leaves) if isinstance(result, (list, tuple, dict)) else leaves[0]
-    return result, leaves
 
 
 # ---------------------------------------------------------------------------
@@ -131,6 +118,8 @@ class ConcreteFunction:
         self._graphs: Dict[Any, Optional[Capture]] = {}  # exact type -> capture (None: eager)
         self._outputs: Any = None
         self.output_structure: Any = None
+        self._alias: Any = None  # which Variable arguments are the same (`aliasing`)
+        self._spec_names: Dict[str, Optional[str]] = {}  # names given by TensorSpecs
 
     # -- TF's API ------------------------------------------------------------------
 
@@ -139,8 +128,13 @@ class ConcreteFunction:
         """The argument specs: `((TensorSpec(..., name='x'), 2), {})`."""
         specs = []
         for (name, _), trace_type in zip(self._names, self._type):
-            specs.append(_spec_of(trace_type, name))
+            specs.append(spec_of(trace_type, self._spec_names.get(name) or name))
         return tuple(specs), {}
+
+    @property
+    def structured_outputs(self) -> Any:
+        """The outputs' structure, each tensor as a `tf.TensorSpec` (TF: a graph tensor)."""
+        return output_specs(self._outputs)
 
     @property
     def python_function(self) -> Callable[..., Any]:
@@ -164,8 +158,19 @@ class ConcreteFunction:
     def pretty_printed_signature(self, verbose: bool = True) -> str:
         """The signature as TF prints it: parameters, output type, captures."""
         lines = ["Input Parameters:"]
+        varargs = any(kind == "VAR_POSITIONAL" for _, kind in self._names)
         for (name, kind), trace_type in zip(self._names, self._type):
-            lines.append(f"  {name} ({kind}): {type_text(trace_type)}")
+            if kind == "VAR_POSITIONAL":  # TF lists `*args` as `args_0`, `args_1`...
+                lines.extend(f"  {name}_{i} (POSITIONAL_ONLY): {type_text(item)}"
+                             for i, item in enumerate(trace_type[-1]))
+            elif kind == "VAR_KEYWORD":
+                lines.extend(f"  {key} (KEYWORD_ONLY): {type_text(item)}"
+                             for key, item in trace_type[1])
+            else:
+                if varargs and kind == "POSITIONAL_OR_KEYWORD":
+                    kind = "POSITIONAL_ONLY"
+                text = type_text(trace_type, self._spec_names.get(name))
+                lines.append(f"  {name} ({kind}): {text}")
         lines.append("Output Type:")
         lines.append(f"  {output_text(self._outputs)}")
         lines.append("Captures:")
@@ -183,15 +188,40 @@ class ConcreteFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         bound = self._bind(args, kwargs)
-        values = [bound.arguments[name] for name, _ in self._names]
+        index = 0
+        for (name, _), general in zip(self._names, self._type):
+            value = bound.arguments[name]
+            if general[0] == "T":  # TF converts; runs any shape; checks the dtype
+                if not isinstance(value, _Tensor):
+                    try:
+                        value = fresh(convert_value(value, general[1]))
+                    except (TypeError, ValueError) as error:
+                        raise TypeError(self._error(str(error), args, kwargs)) from None
+                with _DisableSubclass():
+                    dtype = _DTYPE(value)
+                if dtype != general[1]:
+                    what = getattr(self._owner.python_function, "__name__", "function")
+                    raise InvalidArgumentError(
+                        None, None, f"cannot compute {what} as input #{index}(zero-based)"
+                        f" was expected to be a {dtype_word(general[1])} "
+                        f"tensor but is a {dtype_word(dtype)} tensor")
+                bound.arguments[name] = value
+            elif general[0] == "L" and not fits(type_of(value, []), general):
+                raise TypeError(self._error(f"Can not cast {value!r} to "
+                                            f"{type_text(general)}", args, kwargs))
+            index += len(graph_inputs([value]))
         keep: List[Any] = []
-        exact = tuple(type_of(value, keep) for value in values)
-        if not all(fits(a, b) for a, b in zip(exact, self._type)):
-            raise TypeError(
-                f"Binding inputs to tf.function failed: {exact!r} does not fit this "
-                "concrete function's signature"
-            )
+        exact = tuple(type_of(bound.arguments[name], keep) for name, _ in self._names)
+        if not all(fits(a, b) for a, b in zip(exact, self._type) if a[0] != "T"):
+            raise TypeError(self._error(f"{exact!r} does not fit {self._type!r}", args, kwargs))
         return self._owner._run(self, bound, exact)
+
+    def _error(self, reason: str, args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
+        params = ", ".join(
+            f"{name}: {type_text(t)}" for (name, _), t in zip(self._names, self._type))
+        return (f"Binding inputs to tf.function failed due to `{reason}`. Received args: "
+                f"{tuple(args)!r} and kwargs: {kwargs!r} for signature: ({params}) -> "
+                f"{output_text(self._outputs)}.")
 
 
     def _bind(self, args: Sequence[Any], kwargs: Dict[str, Any]) -> inspect.BoundArguments:
@@ -206,14 +236,7 @@ class ConcreteFunction:
         except TypeError as error:
             flat = self._bind_flat(args, kwargs)
             if flat is None:
-                params = ", ".join(
-                    f"{name}: {type_text(t)}" for (name, _), t in zip(self._names, self._type)
-                )
-                raise TypeError(
-                    f"Binding inputs to tf.function failed due to `{error}`. Received args: "
-                    f"{tuple(args)!r} and kwargs: {kwargs!r} for signature: ({params}) -> "
-                    f"{output_text(self._outputs)}."
-                ) from None
+                raise TypeError(self._error(str(error), args, kwargs)) from None
             return flat
         return self._owner._cast_all(bound, args, kwargs)
 
@@ -222,7 +245,9 @@ class ConcreteFunction:
     ) -> Optional[inspect.BoundArguments]:
         """TF's fallback "flat signature": only the tensor parameters, positionally or
         by name; the other parameters keep the values this function was traced with."""
-        tensors = [name for (name, _), t in zip(self._names, self._type) if t[0] in ("T", "V")]
+        slots = [(flat, name, index) for (name, _), t in zip(self._names, self._type)
+                 for index, (flat, kind) in enumerate(leaf_names(t, name)) if kind in ("T", "V")]
+        tensors = [flat for flat, _, _ in slots]
         if len(args) > len(tensors) or any(key not in tensors for key in kwargs):
             return None
         given = dict(zip(tensors, args))
@@ -232,22 +257,16 @@ class ConcreteFunction:
         if set(given) != set(tensors) or not all(isinstance(v, _Tensor) for v in given.values()):
             return None
         bound = inspect.BoundArguments(self._template.signature, self._template.arguments.copy())
-        bound.arguments.update(given)
+        leaves = {name: flatten(bound.arguments[name]) for _, name, _ in slots}
+        for flat, name, index in slots:
+            leaves[name][index] = given[flat]
+        for name, items in leaves.items():
+            value = bound.arguments[name]
+            bound.arguments[name] = pack_like(value, items) if isinstance(
+                value, (list, tuple, dict)) else items[0]
         return bound
 
 
-def _spec_of(trace_type: Any, name: str) -> Any:
-    tag = trace_type[0]
-    if tag in ("T", "V"):
-        return TensorSpec(trace_type[2], trace_type[1], name)
-    if tag == "L":
-        return trace_type[1]
-    if tag in ("list", "tuple"):
-        items = [_spec_of(item, name) for item in trace_type[-1]]
-        return items if tag == "list" else tuple(items)
-    if tag == "dict":
-        return {k: _spec_of(v, name) for k, v in trace_type[1]}
-    return trace_type
 
 
 # ---------------------------------------------------------------------------
@@ -277,8 +296,16 @@ class Function:
         reduce_retracing: builtins.bool = False,
     ) -> None:
         self.python_function = python_function
-        self._signature = inspect.signature(python_function)
         self._input_signature = None if input_signature is None else list(input_signature)
+        self._deferred: Optional[str] = None  # a method's signature is checked when bound
+        try:
+            self._signature, self._n_specs = call_signature(
+                python_function, self._input_signature)
+        except TypeError as error:
+            if self._input_signature is None or "missing type constraint" not in str(error):
+                raise
+            self._signature, self._n_specs = inspect.signature(python_function), 0
+            self._deferred = str(error)
         self._jit_compile = bool(jit_compile)
         self._reduce_retracing = bool(reduce_retracing)
         self._concrete: List[ConcreteFunction] = []
@@ -297,17 +324,6 @@ class Function:
             else -1
         )
         functools.update_wrapper(self, python_function)
-        if self._input_signature is not None:
-            params = [
-                p
-                for p in self._signature.parameters.values()
-                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            ]
-            if len(self._input_signature) > len(params):
-                raise TypeError(
-                    f"input_signature must be a possibly nested sequence of TensorSpec "
-                    f"objects, with one spec per parameter of {python_function.__name__}"
-                )
 
     # -- methods -------------------------------------------------------------------
 
@@ -341,24 +357,31 @@ class Function:
             keep: List[Any] = []
             try:
                 fast_key = type_of(args, keep)
+                if keep:
+                    alias = aliasing(keep)
+                    if alias is not None:
+                        fast_key = (fast_key, alias)
                 hit = self._fast.get(fast_key)
             except TypeError:
                 hit, fast_key = None, None
             if hit is not None:
                 capture = hit[0]._graphs.get(hit[1])
                 if capture is not None:
-                    flat = _graph_inputs(list(args))
+                    flat = graph_inputs(list(args))
                     return pack_like(hit[0].output_structure, capture(flat))
         bound = self._bind(args, kwargs)
         concrete, exact = self._concrete_for(bound)
+        result = self._run(concrete, bound, exact)
         if fast_key is not None:
-            self._keep.extend(keep)
+            self._keep.extend(kept(keep))
             self._fast[fast_key] = (concrete, exact)
-        return self._run(concrete, bound, exact)
+        return result
 
     def _bind(self, args: Sequence[Any], kwargs: Dict[str, Any]) -> inspect.BoundArguments:
         """The arguments bound to the parameters (defaults applied), checked against
         `input_signature` (TF's TypeError otherwise)."""
+        if self._deferred is not None:
+            raise TypeError(self._deferred)
         try:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as error:
@@ -371,63 +394,25 @@ class Function:
     ) -> inspect.BoundArguments:
         """`bound` with its arguments cast to `input_signature` (TF's TypeError)."""
         if self._input_signature is not None:
-            names = list(self._signature.parameters)
-            for name, spec in zip(names, self._input_signature):
-                value = bound.arguments[name]
-                bound.arguments[name] = self._cast(value, spec, args, kwargs)
+            try:
+                for index, (name, param) in enumerate(self._signature.parameters.items()):
+                    if name not in bound.arguments:
+                        continue
+                    if index < self._n_specs:
+                        spec = self._input_signature[index]
+                        bound.arguments[name] = cast(bound.arguments[name], spec)
+                    else:
+                        cast_fixed(bound.arguments[name], param.default)
+            except CastError as error:
+                raise TypeError(self._binding_error(str(error), args, kwargs)) from None
         for name, value in bound.arguments.items():
-            bound.arguments[name] = _numpy_as_tensors(value)
+            bound.arguments[name] = numpy_as_tensors(value)
         return bound
 
     def _binding_error(self, reason: str, args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
-        if self._input_signature is not None:
-            names = list(self._signature.parameters)
-            signature = ", ".join(
-                f"{name}: {spec!r}" for name, spec in zip(names, self._input_signature)
-            )
-        else:
-            signature = ", ".join(self._signature.parameters)
-        return (
-            f"Binding inputs to tf.function failed due to `{reason}`. Received args: "
-            f"{tuple(args)!r} and kwargs: {kwargs!r} for signature: ({signature})."
+        return binding_error(
+            reason, args, kwargs, signature_text(self._signature, self._input_signature)
         )
-
-    def _cast(self, value: Any, spec: Any, args: Sequence[Any], kwargs: Dict[str, Any]) -> Any:
-        if (
-            isinstance(spec, (list, tuple))
-            and isinstance(value, (list, tuple))
-            and len(spec) == len(value)
-        ):
-            return type(value)(self._cast(v, s, args, kwargs) for v, s in zip(value, spec))
-        if not isinstance(spec, TensorSpec):
-            return value
-        tensor = value
-        if not isinstance(value, _Tensor):
-            try:
-                tensor = fresh(convert_value(value, spec.dtype))
-            except (TypeError, ValueError):
-                tensor = None
-        if tensor is None:
-            raise TypeError(
-                self._binding_error(f"Can not cast {value!r} to {spec!r}", args, kwargs)
-            )
-        if not isinstance(value, _Tensor):
-            with _DisableSubclass():
-                size = tuple(_SIZE(tensor))
-                found = TensorSpec(size, _DTYPE(tensor))
-            if not shape_fits(size, spec.dims):
-                raise TypeError(
-                    self._binding_error(f"Can not cast {found!r} to {spec!r}", args, kwargs)
-                )
-            return tensor
-        with _DisableSubclass():
-            size = tuple(_SIZE(tensor))
-            found = TensorSpec(size, _DTYPE(tensor))
-        if found.dtype != spec.dtype or not shape_fits(size, spec.dims):
-            raise TypeError(
-                self._binding_error(f"Can not cast {found!r} to {spec!r}", args, kwargs)
-            )
-        return value
 
     def _params(self, bound: inspect.BoundArguments) -> List[Tuple[str, str]]:
         return [(name, str(self._signature.parameters[name].kind)) for name in bound.arguments]
@@ -436,21 +421,15 @@ class Function:
         """The concrete function for these arguments (traced if new), and their exact type."""
         keep: List[Any] = []
         exact = tuple(type_of(value, keep) for value in bound.arguments.values())
-        self._keep.extend(keep)
+        alias = aliasing(keep)
+        self._keep.extend(kept(keep))
         for concrete in self._concrete:
-            if len(exact) == len(concrete._type) and all(
-                fits(a, b) for a, b in zip(exact, concrete._type)
-            ):
+            if (len(exact) == len(concrete._type) and concrete._alias == alias
+                    and all(fits(a, b) for a, b in zip(exact, concrete._type))):
                 return concrete, exact
         general = exact
         if self._input_signature is not None:
-            general = tuple(
-                _general(t, spec)
-                for t, spec in zip(
-                    exact,
-                    self._input_signature + [None] * (len(exact) - len(self._input_signature)),
-                )
-            )
+            general = self._generalized(exact)
         elif self._reduce_retracing and self._concrete:
             for concrete in self._concrete:
                 joined = (
@@ -461,8 +440,20 @@ class Function:
                 if joined is not None and all(j is not None for j in joined):
                     general = joined
         concrete = ConcreteFunction(self, general, self._params(bound), bound)
+        concrete._alias = alias
+        if self._input_signature is not None:
+            concrete._spec_names.update(
+                (name, spec.name) for name, spec in zip(bound.arguments, self._input_signature)
+                if isinstance(spec, TensorSpec))
         self._concrete.append(concrete)
         return concrete, exact
+
+    def _generalized(self, exact: Any) -> Any:
+        """`exact` relaxed to `input_signature` (the specs' shapes), if there is one."""
+        if self._input_signature is None:
+            return exact
+        specs = self._input_signature + [None] * (len(exact) - len(self._input_signature))
+        return tuple(general_type(t, spec) for t, spec in zip(exact, specs))
 
     def _run(self, concrete: ConcreteFunction, bound: inspect.BoundArguments, exact: Any) -> Any:
         """Run `concrete` on `bound` arguments of exact type `exact` (tracing if needed)."""
@@ -470,8 +461,9 @@ class Function:
         if exact in graphs:
             capture = graphs[exact]
             if capture is None:  # runs eagerly, but returns what a graph would
-                return _returned(self.python_function(*bound.args, **bound.kwargs))[0]
-            flat = _graph_inputs(list(bound.arguments.values()))
+                result = self.python_function(*bound.args, **bound.kwargs)
+                return returned(result, self.python_function)[0]
+            flat = graph_inputs(list(bound.arguments.values()))
             return pack_like(concrete.output_structure, capture(flat))
         first = not graphs
         if first:
@@ -501,7 +493,12 @@ class Function:
             )
         trace = Trace(inputs, names, specs, creates_variables=not self._traced)
         trace.origin = origin
-        self._traced = True
+        traced, self._traced = self._traced, True
+        before = {}
+        for name, value in bound.arguments.items():
+            if type(value) in (list, dict):
+                bound.arguments[name] = value = copied(value)
+                before[name] = snapshot(value)
         _state.push_trace(trace)
         try:
             with trace:
@@ -510,11 +507,20 @@ class Function:
                         result = self.python_function(*bound.args, **bound.kwargs)
                 else:
                     result = self.python_function(*bound.args, **bound.kwargs)
+                if before:
+                    check_unmodified(self.python_function, before, bound.arguments)
+                result, leaves = returned(result, self.python_function)  # reads: in the graph
+        except BaseException:
+            self._traced = traced
+            if not concrete._graphs and concrete in self._concrete:  # TF counts no failed trace
+                self._concrete.remove(concrete)
+                self._tracing_count -= 1
+            raise
         finally:
             _state.pop_trace(trace)
         if trace.created:
+            self._tracing_count += 1  # TF counts the check trace of NOTE: [Variables made twice]
             self._trace_again_without_variables(bound, inputs, names, specs, origin)
-        result, leaves = _returned(result)
         if concrete._outputs is None:
             concrete._outputs = result
         concrete.output_structure = result
@@ -591,32 +597,32 @@ class Function:
         if not specs:
             bound = self._bind(args, kwargs)
             concrete, exact = self._concrete_for(bound)
-            if not concrete._graphs:
-                self._run(concrete, bound, exact)
+            if not concrete._graphs:  # traced, not run: what it did to Variables is undone
+                with variables_kept():
+                    self._run(concrete, bound, exact)
             return concrete
         # Specs: trace on zeros of those shapes, and undo what the run did to Variables.
         bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
         keep: List[Any] = []
-        general = tuple(type_of(value, keep) for value in bound.arguments.values())
+        general = self._generalized(
+            tuple(type_of(value, keep) for value in bound.arguments.values()))
         for concrete in self._concrete:
-            if concrete._type == general:
+            if len(general) == len(concrete._type) and all(
+                    fits(a, b) for a, b in zip(general, concrete._type)):
                 return concrete
         concrete = ConcreteFunction(self, general, self._params(bound), bound)
         self._concrete.append(concrete)
+        concrete._spec_names.update(
+            (name, spec.name) for name, spec in bound.arguments.items()
+            if isinstance(spec, TensorSpec))
         for name in bound.arguments:
-            bound.arguments[name] = _zeros_for(bound.arguments[name])
+            bound.arguments[name] = zeros_for(bound.arguments[name])
         exact = tuple(type_of(value, keep) for value in bound.arguments.values())
-        self._keep.extend(keep)
+        self._keep.extend(kept(keep))
         self._tracing_count += 1
-        saved = [(v, _alias(v), _copy(v)) for v in _live_variables()]
-        try:
+        with variables_kept():
             self._trace(concrete, bound, exact, symbolic=general, quiet=False)
-        finally:
-            for variable, storage, values in saved:
-                with _DisableSubclass():
-                    set_data(variable, storage)
-                    storage.copy_(values)
         return concrete
 
     def experimental_get_tracing_count(self) -> int:
@@ -642,42 +648,6 @@ class Function:
 Function.__module__ = ConcreteFunction.__module__ = "tftape_torch"
 
 
-def _ordered(kwargs: Dict[str, Any]) -> List[Any]:
-    return [kwargs[key] for key in sorted(kwargs)]
-
-
-def _numpy_as_tensors(value: Any) -> Any:
-    """`value` with its NumPy array leaves made tensors: TF traces them as tensors
-    (one trace per dtype and shape) and the function sees tensors, not arrays."""
-    if isinstance(value, (np.ndarray, np.generic)):
-        return fresh(convert_value(value))
-    if isinstance(value, (list, tuple, dict)):
-        leaves = flatten(value)
-        if any(isinstance(leaf, (np.ndarray, np.generic)) for leaf in leaves):
-            return pack_like(value, [_feed(leaf) for leaf in leaves])
-    return value
-
-
-def _feed(leaf: Any) -> Any:
-    if isinstance(leaf, (np.ndarray, np.generic)):
-        return fresh(convert_value(leaf))
-    return leaf
-
-
-def _graph_inputs(values: List[Any]) -> List[Any]:
-    """The tensor leaves of the arguments `values`, in the order of the graph inputs
-    (see `_tensor_leaves`): Python values are part of the trace, not inputs."""
-    return [_feed(leaf) for leaf in flatten(values)
-            if isinstance(leaf, (_Tensor, np.ndarray, np.generic))]
-
-
-def _general(trace_type: Any, spec: Any) -> Any:
-    if isinstance(spec, TensorSpec) and trace_type[0] == "T":
-        return ("T", spec.dtype, spec.dims)
-    if isinstance(spec, (list, tuple)) and trace_type[0] in ("list", "tuple"):
-        return trace_type[:-1] + (tuple(_general(t, s) for t, s in zip(trace_type[-1], spec)),)
-    return trace_type
-
 
 def _tensor_leaves(
     value: Any, general: Any, name: str, inputs: List[_Tensor], names: List[str], specs: List[Any]
@@ -692,7 +662,7 @@ def _tensor_leaves(
             kind = kinds[index] if index < len(kinds) else None
             specs.append(kind[2] if kind is not None and kind[0] in ("T", "V") else ...)
         elif isinstance(leaf, (np.ndarray, np.generic)):
-            inputs.append(_feed(leaf))
+            inputs.append(feed(leaf))
             names.append(name)
             specs.append(tuple(np.shape(leaf)))
 
@@ -706,31 +676,6 @@ def _flat_types(trace_type: Any) -> List[Any]:
     return [trace_type]
 
 
-def _zeros_for(value: Any) -> Any:
-    if isinstance(value, TensorSpec):
-        shape = [1 if d is None else d for d in (value.dims or ())]
-        return fresh(torch.zeros(shape, dtype=value.dtype))
-    if isinstance(value, (list, tuple)):
-        return type(value)(_zeros_for(item) for item in value)
-    if isinstance(value, dict):
-        return {k: _zeros_for(v) for k, v in value.items()}
-    return value
-
-
-def _live_variables() -> List[Variable]:
-    import gc
-
-    return [obj for obj in gc.get_objects() if issubclass(type(obj), Variable)]
-
-
-def _alias(variable: Variable) -> _Tensor:
-    with _DisableSubclass():
-        return torch.Tensor.detach(variable)
-
-
-def _copy(variable: Variable) -> _Tensor:
-    with _DisableSubclass():
-        return torch.Tensor.detach(variable).clone()
 
 
 def function(
@@ -785,7 +730,8 @@ def executing_eagerly() -> bool:
     >>> tf.function(lambda: tf.constant(tf.executing_eagerly()))()
     <tf.Tensor: shape=(), dtype=bool, numpy=False>
     """
-    return _state.tracing() is None
+    trace = _state.tracing()
+    return trace is None or trace.is_paused
 
 
 def inside_function() -> bool:

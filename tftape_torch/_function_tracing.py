@@ -77,6 +77,7 @@ from tftape_torch._torch_internals import (
     set_data,
 )
 from tftape_torch._variable import Variable
+from tftape_torch.errors import InvalidArgumentError
 
 __all__ = ["Capture", "Graph", "NotCapturable", "StagingError", "Trace"]
 
@@ -295,6 +296,11 @@ class Trace(TorchDispatchMode):
         if not self._paused and key not in self._before and key not in self._variables:
             self._before[key] = (variable, _storage_key(variable))
             self._keep_storage(variable)
+
+    @property
+    def is_paused(self) -> bool:
+        """Whether ops run unrecorded now (inside `paused`, TF's `init_scope`)."""
+        return self._paused > 0
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
@@ -683,11 +689,15 @@ class Capture:
                 feeds = [(f.as_subclass(_Tensor) if recording else _Tensor.detach(f))
                          if isinstance(f, _Tensor) and type(f) is not _Tensor else f
                          for f in feeds]
-            if recording:
-                results = self.run(*feeds)
-            else:
-                with torch.no_grad():
+            try:
+                if recording:
                     results = self.run(*feeds)
+                else:
+                    with torch.no_grad():
+                        results = self.run(*feeds)
+            except (IndexError, RuntimeError) as error:  # a kernel failed: TF's class
+                raise InvalidArgumentError(
+                    None, None, f"Graph execution error:\n\n{error}") from error
         for kind, payload, index in self.writes:
             variable = flat_args[payload] if kind == "arg" else payload
             new = results[index]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import abc
 import builtins
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -29,7 +29,9 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._variable import Variable
 
-__all__ = ["TraceType", "fits", "join", "output_text", "trace_type", "type_text"]
+__all__ = [
+    "TraceType", "aliasing", "fits", "join", "kept", "output_text", "trace_type", "type_text",
+]
 
 _Tensor = torch.Tensor
 _SIZE = torch.Tensor.size
@@ -95,6 +97,7 @@ def trace_type(value: Any, keep: List[Any]) -> Any:
     if kind is int or kind is float or kind is bool or kind is str or value is None:
         return ("L", value)
     if isinstance(value, Variable):
+        keep.append(value)  # for `aliasing`; `kept` drops it
         with _DisableSubclass():
             return ("V", _DTYPE(value), tuple(_SIZE(value)))
     if isinstance(value, _Tensor):
@@ -105,7 +108,7 @@ def trace_type(value: Any, keep: List[Any]) -> Any:
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         keep.append(kind)
         return ("namedtuple", id(kind), tuple(trace_type(item, keep) for item in value))
-    if kind is dict:
+    if isinstance(value, dict):
         return ("dict", tuple((key, trace_type(value[key], keep)) for key in sorted(value)))
     if isinstance(value, TensorSpec):
         return ("T", value.dtype, value.dims)
@@ -113,12 +116,39 @@ def trace_type(value: Any, keep: List[Any]) -> Any:
         return ("T", torch.from_numpy(np.asarray(value)).dtype, tuple(np.shape(value)))
     try:
         hash(value)
-        if isinstance(value, (np.dtype, torch.dtype)):
-            return ("L", value)
     except TypeError:
-        pass
+        raise TypeError(
+            f"Could not generate a generic TraceType for {value!r}.Please verify that it is "
+            "immutable/hashable. Otherwise, consider implementing the Tracing Protocol for it."
+        ) from None
+    if isinstance(value, (np.dtype, torch.dtype)):
+        return ("L", value)
     keep.append(value)
     return ("O", id(value))
+
+
+def aliasing(keep: List[Any]) -> Any:
+    """Which Variable arguments are the same Variable (a trace made for `f(v, v)` must
+    not run `f(v, w)`, as TF's alias ids say): None when all differ, else for each
+    Variable argument the index of its first occurrence.
+
+    >>> import tftape_torch as tf
+    >>> v, w = tf.Variable(1.0), tf.Variable(2.0)
+    >>> keep = []
+    >>> _ = trace_type((v, w, v), keep)
+    >>> aliasing(keep)
+    (0, 1, 0)
+    """
+    ids = [id(item) for item in keep if isinstance(item, Variable)]
+    if len(set(ids)) == len(ids):
+        return None
+    first: Dict[int, int] = {}
+    return tuple(first.setdefault(key, index) for index, key in enumerate(ids))
+
+
+def kept(keep: List[Any]) -> List[Any]:
+    """The objects of `keep` a function must hold (traced by identity): not Variables."""
+    return [item for item in keep if not isinstance(item, Variable)]
 
 
 def fits(concrete: Any, general: Any) -> bool:
@@ -165,12 +195,12 @@ def join(a: Any, b: Any) -> Any:
     return None if any(item is None for item in items) else head + (items,)
 
 
-def type_text(trace_type: Any) -> str:
-    """TF's text of a trace type in a printed signature."""
+def type_text(trace_type: Any, name: Optional[str] = None) -> str:
+    """TF's text of a trace type in a printed signature (`name`: a TensorSpec's)."""
     tag = trace_type[0]
     if tag == "T":
         shape, dtype = shape_repr(trace_type[2]), dtype_name(trace_type[1])
-        return f"TensorSpec(shape={shape}, dtype=tf.{dtype}, name=None)"
+        return f"TensorSpec(shape={shape}, dtype=tf.{dtype}, name={name!r})"
     if tag == "V":
         shape, dtype = shape_repr(trace_type[2]), dtype_name(trace_type[1])
         return (

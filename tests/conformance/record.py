@@ -67,7 +67,9 @@ def case_module_names() -> List[str]:
 NO_FUNCTION_MODE = {"cases_data", "cases_data_edges", "cases_data_extra", "cases_data_files",
                     "cases_data_regroup", "cases_data_window",
                     # Printed text: inside a tf.function TF prints symbolic tensors.
-                    "cases_printing"}
+                    "cases_printing",
+                    # About tf.function itself (tracing counts, concrete functions).
+                    "cases_function_edges"}
 
 
 #: Cases whose function mode aborts the TensorFlow process (a failed C++ check):
