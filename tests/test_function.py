@@ -358,3 +358,68 @@ def test_failed_trace_leaves_no_concrete_function_behind() -> None:
             f(tf.constant(1.0))
     assert f.experimental_get_tracing_count() == 0
     assert f.pretty_printed_concrete_signatures() == ""
+
+
+_C = tf.constant
+
+#: Ops that take a shape, an axis, a seed, a count or a permutation from a tensor, which
+#: they read with `tolist()`/`numpy()`; called with two values of that tensor (same
+#: shape, so one trace), each call must answer as the same call run eagerly.
+_VALUE_READS = {
+    "reshape": (lambda x, s: tf.reshape(x, s), (_C([1, 2, 3, 4]), _C([2, 2])),
+                (_C([1, 2, 3, 4]), _C([4, 1]))),
+    "one_hot_depth": (lambda d: tf.one_hot([0, 1], d), (_C(3),), (_C(4),)),
+    "slice_begin": (lambda x, b: tf.slice(x, b, [1]), (_C([1, 2, 3]), _C([0])),
+                    (_C([1, 2, 3]), _C([2]))),
+    "tile": (lambda x, m: tf.tile(x, m), (_C([1, 2]), _C([2])), (_C([1, 2]), _C([3]))),
+    "roll": (lambda x, s: tf.roll(x, s, 0), (_C([1, 2, 3]), _C(1)), (_C([1, 2, 3]), _C(2))),
+    "pad": (lambda x, p: tf.pad(x, p), (_C([1, 2]), _C([[1, 0]])), (_C([1, 2]), _C([[0, 2]]))),
+    "transpose": (lambda x, p: tf.transpose(x, p), (_C([[1, 2]]), _C([0, 1])),
+                  (_C([[1, 2]]), _C([1, 0]))),
+    "reduce_sum_axis": (lambda x, a: tf.reduce_sum(x, a), (_C([[1, 2], [3, 4]]), _C(0)),
+                        (_C([[1, 2], [3, 4]]), _C(1))),
+    "zeros": (lambda d: tf.zeros(d), (_C([2]),), (_C([3]),)),
+    "stateless_uniform_seed": (lambda s: tf.random.stateless_uniform([2], seed=s),
+                               (_C([1, 2]),), (_C([3, 4]),)),
+    "bincount": (lambda x: tf.math.bincount(x), (_C([1, 1]),), (_C([2, 0]),)),
+    "resize": (lambda s: tf.shape(tf.image.resize(tf.ones([1, 4, 4, 1]), s)),
+               (_C([2, 2]),), (_C([3, 3]),)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_VALUE_READS))
+def test_values_read_in_python_are_not_replayed_stale(name: str) -> None:
+    fn, first, second = _VALUE_READS[name]
+    traced = tf.function(fn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the function runs eagerly, with a warning
+        got = [traced(*first), traced(*second)]
+    want = [fn(*first), fn(*second)]
+    for g, w in zip(got, want):
+        assert g.shape == w.shape and g.dtype == w.dtype
+        assert bool(tf.reduce_all(g == w))
+
+
+def test_an_iterator_advances_at_every_call_of_a_function() -> None:
+    iterator = iter(tf.data.Dataset.range(3))
+
+    @tf.function
+    def take() -> Any:
+        return next(iterator)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert [int(take()) for _ in range(3)] == [0, 1, 2]
+
+
+def test_shape_reads_keep_the_function_captured() -> None:
+    """Values read from shapes (fixed within a trace) are no reason to run eagerly."""
+
+    @tf.function
+    def f(x: Any) -> Any:
+        return tf.reduce_sum(tf.reshape(x, [tf.shape(x)[0], -1]) + tf.zeros(tf.shape(x)))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(f(tf.ones([2, 3]))) == 6.0 and float(f(tf.ones([2, 3]) * 2)) == 12.0
+    assert f.experimental_get_tracing_count() == 1

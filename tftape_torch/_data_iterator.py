@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 import torch
 
-from tftape_torch import errors
+from tftape_torch import _state, errors
 from tftape_torch._data_elements import Element, as_public
 from tftape_torch._optional import OptionalValue
 
@@ -41,6 +41,11 @@ class DatasetIterator:
         return self
 
     def __next__(self) -> Element:
+        trace = _state.tracing()
+        if trace is not None:
+            # A replayed graph would hand out the traced elements again (TF's graph
+            # runs IteratorGetNext at each call): the function runs eagerly instead.
+            trace.fail("it takes elements from a tf.data iterator")
         element = next(self._iterator)
         self._position += 1
         return as_public(element)

@@ -54,6 +54,13 @@ tf.Tensor(4.0, shape=(), dtype=float32) tf.Tensor(2.5600002, shape=(), dtype=flo
 # value (`.item()`, `bool(x)`, `float(x)`) on a tensor that depends on the inputs,
 # a NumPy read of such a tensor, or an op the graph cannot hold ends the capture:
 # the function warns once, naming the reason, and runs eagerly from then on.
+# `.item()` and its kin reach the dispatch mode as an ATen op; `tolist()` and
+# `numpy()` read the memory without one, so a trace also watches them as torch
+# functions (`_HostReads`, a function mode, which sees them even on plain tensors
+# with subclass handling disabled). Ops that take a shape, an axis, a seed or a
+# permutation from a tensor read it that way: a trace that missed such a read replayed
+# the first call's value (`tf.reshape(x, s)`, `tf.one_hot(i, depth)`, `tf.roll`,
+# `tf.random.stateless_uniform(seed=s)` gave the first call's answer for new `s`).
 """
 
 from __future__ import annotations
@@ -63,6 +70,7 @@ from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Se
 
 import torch
 import torch.fx as fx
+from torch.overrides import TorchFunctionMode
 from torch.utils.weak import WeakIdKeyDictionary
 
 from tftape_torch import _state
@@ -122,6 +130,24 @@ class StagingError(Exception):
     the trace would never end (TF's AutoGraph raises its `StagingError` there)."""
 
 
+class _HostReads(TorchFunctionMode):
+    """Tells `trace` of every `tolist()`/`numpy()` (NOTE: [What a trace cannot capture])."""
+
+    def __init__(self, trace: Trace) -> None:
+        super().__init__()
+        self.trace = trace
+
+    def __torch_function__(self, func: Any, types: Any, args: Sequence[Any] = (),
+                           kwargs: Optional[Dict[str, Any]] = None) -> Any:
+        how = _HOST_READS.get(func)
+        if how is not None and args:
+            self.trace.value_read(args[0], how)
+        return func(*args, **(kwargs or {}))
+
+
+_HOST_READS = {torch.Tensor.tolist: "tolist()", torch.Tensor.numpy: "its NumPy value"}
+
+
 class Trace(TorchDispatchMode):
     """Records the ATen ops of one run of a function into an fx graph.
 
@@ -171,6 +197,22 @@ class Trace(TorchDispatchMode):
                 self._keep_storage(tensor)
             else:
                 self._bind(tensor, node, True)
+
+    def __enter__(self) -> Trace:
+        self._host_reads = _HostReads(self)
+        self._host_reads.__enter__()
+        try:
+            super().__enter__()
+        except BaseException:
+            self._host_reads.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            super().__exit__(*exc_info)
+        finally:
+            self._host_reads.__exit__(*exc_info)
 
     # -- naming (the symbolic text of traced tensors) --------------------------------
 
