@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, Optional
 
 import torch
 
+from tftape_torch._convert import convert_value
 from tftape_torch._indexed_slices import IndexedSlices
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -32,8 +33,10 @@ GATHER_OPS: Dict[str, Callable[..., Any]] = {}
 
 
 def _indices(value: Any, device: torch.device) -> torch.Tensor:
+    if not isinstance(value, torch.Tensor):
+        value = convert_value(value, None, device)  # nested lists may hold tensors
     with _DisableSubclass():
-        return torch.as_tensor(value, device=device).to(torch.int64)
+        return value.to(device=device, dtype=torch.int64)
 
 
 def _combine(kind: str) -> Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]:

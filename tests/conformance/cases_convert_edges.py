@@ -183,3 +183,13 @@ def case_gradient_through_a_converted_list_of_tensors(tf):
         tape.watch(x)
         y = tf.reduce_sum(tf.convert_to_tensor([x, x * x], dtype=tf.float64) ** 2)
     return {"y": y, "grad": tape.gradient(y, x)}
+
+
+def case_variable_scatter_indices_holding_tensors(tf):
+    """Scatter indices given as a list holding tensors raised "len() of a 0-d tensor"
+    (torch.as_tensor of the list); TF packs them."""
+    v = tf.Variable([1.0, 2.0, 3.0])
+    v.scatter_nd_update([[tf.constant(0)], [tf.constant(2)]], [9.0, 8.0])
+    w = tf.Variable([1.0, 2.0, 3.0])
+    w.scatter_nd_add([[tf.constant(1)]], [5.0])
+    return {"update": v.read_value(), "add": w.read_value()}
