@@ -369,6 +369,30 @@ def test_real_tf_restores_our_checkpoints(tmp_path: pathlib.Path) -> None:
     assert got["keys"] == [key for key, _ in tf.train.list_variables(keras_path)]
 
 
+_TF_GENERATOR = textwrap.dedent("""
+    import json, sys
+    import tensorflow as tf
+    g = tf.random.Generator.from_seed(5)
+    tf.train.Checkpoint(g=g).restore(sys.argv[1]).assert_consumed()
+    print(json.dumps(g.state.numpy().tolist()))
+""")
+
+
+@needs_tf
+def test_generators_are_saved_as_tfs_state_variable(tmp_path: pathlib.Path) -> None:
+    """TF saves a Generator's state variable (`g/_state_var`): TF restores ours."""
+    g = tf.random.Generator.from_seed(1)
+    g.normal([2])
+    path = tf.train.Checkpoint(g=g).save(str(tmp_path / "g"))
+    keys = [key for key, _ in tf.train.list_variables(path)]
+    assert "g/_state_var/.ATTRIBUTES/VARIABLE_VALUE" in keys
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.run([sys.executable, "-c", _TF_GENERATOR, path],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == g.state.numpy().tolist()
+
+
 # ---------------------------------------------------------------------------
 # (e) corrupt files
 

@@ -5,10 +5,9 @@ graph, and checkpoints read back, TF's and this package's alike.
 NOTE (what is saved beyond TF, and how). Variables are saved as TF saves them, so TF
 reads the files and restores them. The states this package saves that TF has no
 tensor for are saved under the keys `_checkpoint_graph` gives them, which TF lists but
-never restores (no TF object asks for them): a `tf.data` iterator's position and a
-`tf.random.Generator`'s state as int64 tensors (`.ATTRIBUTES/ITERATOR_STATE`,
-`.ATTRIBUTES/GENERATOR_STATE`; TF saves an iterator as a variant tensor of its
-buffers, which cannot be made here), and a torch module's or optimizer's
+never restores (no TF object asks for them): a `tf.data` iterator's position as an
+int64 tensor (`.ATTRIBUTES/ITERATOR_STATE`; TF saves an iterator as a variant tensor
+of its buffers, which cannot be made here), and a torch module's or optimizer's
 `state_dict()` as a string scalar of `torch.save` bytes
 (`.ATTRIBUTES/TORCH_STATE_DICT`, read back with `torch.load(weights_only=True)`),
 since a state dict may hold non-tensor entries. Checkpoints written by earlier

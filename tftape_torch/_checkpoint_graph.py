@@ -19,8 +19,7 @@ graph, whose edges lead to an object along every path.
 
 * `tf.Variable` and Keras variables: `.ATTRIBUTES/VARIABLE_VALUE`, the value;
 * objects with `tftape_checkpoint_state()`/`tftape_restore_checkpoint_state(value)` and a
-  `TFTAPE_CHECKPOINT_SUFFIX` (the `tf.data` iterator: `.ATTRIBUTES/ITERATOR_STATE`;
-  `tf.random.Generator`: `.ATTRIBUTES/GENERATOR_STATE`);
+  `TFTAPE_CHECKPOINT_SUFFIX` (the `tf.data` iterator: `.ATTRIBUTES/ITERATOR_STATE`);
 * other `torch.nn.Module`s and `torch.optim.Optimizer`s: `.ATTRIBUTES/TORCH_STATE_DICT`,
   their `state_dict()`.
 

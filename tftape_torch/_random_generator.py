@@ -96,8 +96,6 @@ class Generator:
       ValueError: for a `state` of another shape than the algorithm's.
     """
 
-    TFTAPE_CHECKPOINT_SUFFIX = ".ATTRIBUTES/GENERATOR_STATE"
-
     def __init__(self, copy_from: Optional[Generator] = None, state: Any = None,
                  alg: Any = None) -> None:
         if copy_from is not None:
@@ -270,11 +268,10 @@ class Generator:
         generator.manual_seed(mixed_seed("generator", *old))
         return generator
 
-    def tftape_checkpoint_state(self) -> torch.Tensor:
-        return torch.tensor(self._words(), dtype=torch.int64)
-
-    def tftape_restore_checkpoint_state(self, state: torch.Tensor) -> None:
-        self._assign(_state_tensor(state, _STATE_SIZES[self._alg]))
+    def tftape_graph_children(self) -> List[Tuple[str, Any]]:
+        """What a checkpoint saves of a generator, as TF's: its state variable
+        (`g/_state_var/.ATTRIBUTES/VARIABLE_VALUE`)."""
+        return [("_state_var", self._state_var)]
 
     # -- draws ----------------------------------------------------------------------
 
