@@ -73,38 +73,27 @@ def _special(value: float) -> Optional[str]:
     return None
 
 
-def _float32_text(value: float) -> str:
-    """`%.6g`, or `%.9g` where that does not read back (TF's `FloatToBuffer`);
-    denormals print as zero (TF's kernels flush them)."""
+def _float_text(value: float, double: bool) -> str:
+    """`%.6g`, or `%.9g` where that does not read back as a float32 (TF's
+    `FloatToBuffer`); with `double`, `%.15g` or `%.17g` (`DoubleToBuffer`). Denormals
+    print as zero (TF's kernels flush them)."""
     special = _special(value)
     if special is not None:
         return special
-    if abs(value) < _FLOAT32_TINY:
+    if abs(value) < (_FLOAT64_TINY if double else _FLOAT32_TINY):
         return "-0" if math.copysign(1.0, value) < 0 else "0"
-    text = f"{value:.6g}"
-    if np.float32(text) != np.float32(value):
-        text = f"{value:.9g}"
-    return text
-
-
-def _float64_text(value: float) -> str:
-    """`%.15g`, or `%.17g` where that does not read back (TF's `DoubleToBuffer`)."""
-    special = _special(value)
-    if special is not None:
-        return special
-    if abs(value) < _FLOAT64_TINY:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    text = f"{value:.15g}"
-    if float(text) != value:
-        text = f"{value:.17g}"
+    short, long, parse = (15, 17, float) if double else (6, 9, np.float32)
+    text = f"{value:.{short}g}"
+    if parse(text) != parse(value):
+        text = f"{value:.{long}g}"
     return text
 
 
 def _element_formatter(dtype: np.dtype) -> Callable[[Any], str]:
     if dtype == np.float64:
-        return lambda x: _float64_text(float(x))
+        return lambda x: _float_text(float(x), True)
     if dtype.kind == "f":  # float32, float16 and bfloat16 (held as float32) alike
-        return lambda x: _float32_text(float(x))
+        return lambda x: _float_text(float(x), False)
     if dtype.kind == "b":
         return lambda x: "1" if x else "0"
     return lambda x: str(int(x))
