@@ -10,10 +10,13 @@ code does):
   Keras already imported with another backend is one clear error;
 * Keras variables are variables to tapes (NOTE: [Foreign variables] in `_variable`):
   sources, watched when trainable and read while a tape records, listed by
-  `watched_variables()`; their reads go through `read_foreign`;
+  `watched_variables()`; their reads go through `read_foreign` (a `mixed_float16`
+  layer's autocast copy too), and `tf.*` ops read them as TF's do
+  (`tf.matmul(x, self.w)` in a custom layer's `call`, `tf.nn.l2_loss(w)`);
 * a layer or loss called on NumPy or Python values returns this package's tensors
   (as TF's return `tf.Tensor`s; torch tensors in give torch tensors out, so Keras's
-  own torch trainer runs on plain torch), and so does a metric's `result()`;
+  own torch trainer runs on plain torch), and so do a metric's `result()` and
+  `model.losses` (outside Keras's trainer);
 * TF's exception classes raised inside a layer's `call` reach the caller as
   themselves (Keras's torch backend would turn them into `RuntimeError`s), with
   Keras's note about the call's arguments in the message;
@@ -50,6 +53,7 @@ import numpy as np
 import torch
 
 from tftape_torch import _structure
+from tftape_torch._convert import convert_value
 from tftape_torch._tensor import as_eager
 from tftape_torch._variable import note_created, read_foreign, register_variable_type
 from tftape_torch.errors import OpError
@@ -153,6 +157,7 @@ def _wrong_backend() -> Optional[str]:
 def _install(keras: Any) -> None:
     """Teach Keras's torch backend this package's semantics (once)."""
     from keras.src.backend.common import global_state
+    from keras.src.backend.common.stateless_scope import in_stateless_scope
     from keras.src.backend.torch import core
     from keras.src.layers.layer import Layer
     from keras.src.losses.loss import Loss
@@ -160,6 +165,7 @@ def _install(keras: Any) -> None:
     from keras.src.trainers import data_adapters
     from keras.src.trainers.data_adapters import array_slicing
     from keras.src.trainers.data_adapters.data_adapter import DataAdapter
+    from keras.src.trainers.trainer import Trainer
     from keras.src.utils import module_utils
 
     from tftape_torch._keras_datasets import install_dataset_adapter
@@ -172,9 +178,15 @@ def _install(keras: Any) -> None:
 
     def value(self: Any) -> Any:
         result = read(self)
-        if isinstance(result, torch.nn.Parameter) and not result.is_meta:
-            return read_foreign(self, result)
-        return result  # an autocast copy, or a placeholder while Keras traces shapes
+        if isinstance(result, torch.nn.Parameter):
+            return result if result.is_meta else read_foreign(self, result)
+        stored = self._value
+        if (isinstance(stored, torch.nn.Parameter) and not stored.is_meta
+                and not in_stateless_scope() and not result.is_meta):
+            # An autocast copy (a `mixed_float16` layer's call): cast the tapes' read,
+            # or the cast would start from the untaped storage (gradients `None`).
+            return self._maybe_autocast(read_foreign(self, stored))
+        return result  # a placeholder while Keras traces shapes
 
     variable_class.value = property(value, doc=variable_class.value.__doc__)
 
@@ -187,8 +199,11 @@ def _install(keras: Any) -> None:
 
     variable_class.__init__ = init
     variable_class.numpy = _variable_numpy
+    variable_class.__tf_tensor__ = _variable_tensor
     Layer.__call__ = _layer_call(Layer.__call__, global_state)
     Loss.__call__ = _loss_call(Loss.__call__)
+    Layer.losses = _tf_losses(Layer.losses)
+    Trainer.compute_loss = _in_trainer(Trainer.compute_loss)
     _tf_results(Metric)
     array_slicing.TorchSliceable.__getitem__ = _torch_slice
     # Keras asks its lazy `tensorflow` module whether TF is available (`set_random_seed`,
@@ -210,6 +225,14 @@ def _variable_numpy(self: Any) -> Any:
     """
     array = np.array(self)
     return array[()] if array.ndim == 0 else array
+
+
+def _variable_tensor(self: Any, dtype: Optional[torch.dtype] = None) -> torch.Tensor:
+    """TF's conversion protocol for a Keras variable: a `tf.*` op reads its value, as
+    TF's `tf.matmul(x, layer.kernel)` does, so tapes record the read (NOTE: [Foreign
+    variables] in `_variable`). Without it the op converted the variable through NumPy,
+    a constant: its gradient was `None` (or the read raised, inside a tape)."""
+    return convert_value(self.value, dtype)
 
 
 def _torch_slice(self: Any, indices: Any) -> Any:
@@ -257,6 +280,37 @@ def _loss_call(call: Callable[..., Any]) -> Callable[..., Any]:
     return __call__
 
 
+_TRAINER = threading.local()  # `depth`: Keras's own trainer computing a loss
+
+
+def _tf_losses(losses: property) -> property:
+    """`Layer.losses` as TF's tensors (TF's `model.losses` are `tf.Tensor`s: NumPy
+    reads them; Keras's torch backend gave torch tensors that require grad, which
+    `np.asarray` refuses), except for Keras's own trainer, which stays on plain torch."""
+    get = losses.fget
+    assert get is not None
+
+    def tf_losses(self: Any) -> Any:
+        found = get(self)
+        if getattr(_TRAINER, "depth", 0):
+            return found
+        return [_as_tf(loss) for loss in found]
+
+    return property(tf_losses, doc=losses.__doc__)
+
+
+def _in_trainer(compute_loss: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(compute_loss)
+    def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _TRAINER.depth = getattr(_TRAINER, "depth", 0) + 1
+        try:
+            return compute_loss(self, *args, **kwargs)
+        finally:
+            _TRAINER.depth -= 1
+
+    return wrapped
+
+
 def _tf_results(metric_class: Any) -> None:
     """Make `result()` of `metric_class` and of all its subclasses, those defined later
     included, return TF's tensors, as TF's metrics do (`print(m.result())` shows
@@ -284,10 +338,18 @@ def _tf_results(metric_class: Any) -> None:
 def _tf_result(result: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(result)
     def tf_result(self: Any) -> Any:
-        return _structure.map_structure(_as_tf, result(self))
+        return _structure.map_structure(_result_as_tf, result(self))
 
     tf_result._tftape_result = True  # type: ignore[attr-defined]
     return tf_result
+
+
+def _result_as_tf(value: Any) -> Any:
+    """A metric's result as TF's tensor; a variable's storage (`Sum` returns its total)
+    as a copy, as TF's `tf.identity` of it."""
+    if isinstance(value, torch.nn.Parameter):
+        return as_eager(torch.Tensor.detach(value).clone().as_subclass(torch.Tensor))
+    return _as_tf(value)
 
 
 def _any_torch_tensor(structure: Any) -> bool:
