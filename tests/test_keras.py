@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests.keras_tf.compare import close
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GOLDEN = json.loads((ROOT / "tests" / "keras_tf" / "golden.json").read_text())
 
@@ -28,23 +30,6 @@ pytestmark = pytest.mark.skipif(
 RTOL, ATOL = 2e-5, 2e-6  # float32 round-off between two frameworks' kernels
 LOOSE = {"optimizers_all", "fit_evaluate_predict", "fit_on_tf_tensors", "loop_adam", "loop_sgd",
          "loop_in_function", "hessian"}
-
-
-def close(ours: Any, theirs: Any, path: str, rtol: float, atol: float) -> None:
-    if isinstance(theirs, dict):
-        assert isinstance(ours, dict) and sorted(ours) == sorted(theirs), path
-        for key in theirs:
-            close(ours[key], theirs[key], f"{path}.{key}", rtol, atol)
-    elif isinstance(theirs, list) and theirs and not isinstance(theirs[0], (int, float)):
-        assert isinstance(ours, list) and len(ours) == len(theirs), path
-        for index, (a, b) in enumerate(zip(ours, theirs)):
-            close(a, b, f"{path}[{index}]", rtol, atol)
-    elif isinstance(theirs, (float, int, list)) and not isinstance(theirs, bool):
-        assert ours is not None, path
-        np.testing.assert_allclose(np.asarray(ours, float), np.asarray(theirs, float),
-                                   rtol=rtol, atol=atol, err_msg=path)
-    else:
-        assert ours == theirs, f"{path}: {ours!r} != TF's {theirs!r}"
 
 
 @pytest.fixture(scope="module")

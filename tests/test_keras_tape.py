@@ -25,8 +25,9 @@ import json
 import pathlib
 from typing import Any
 
-import numpy as np
 import pytest
+
+from tests.keras_tf.compare import close
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GOLDEN = json.loads((ROOT / "tests" / "keras_tf" / "golden_tape.json").read_text())
@@ -38,23 +39,6 @@ pytestmark = pytest.mark.skipif(
 
 # float32 round-off between two frameworks' kernels, over up to three optimizer steps
 RTOL, ATOL = 1e-4, 1e-5
-
-
-def close(ours: Any, theirs: Any, path: str) -> None:
-    if isinstance(theirs, dict):
-        assert isinstance(ours, dict) and sorted(ours) == sorted(theirs), (path, ours)
-        for key in theirs:
-            close(ours[key], theirs[key], f"{path}.{key}")
-    elif isinstance(theirs, list) and theirs and not isinstance(theirs[0], (int, float)):
-        assert isinstance(ours, list) and len(ours) == len(theirs), path
-        for index, (a, b) in enumerate(zip(ours, theirs)):
-            close(a, b, f"{path}[{index}]")
-    elif isinstance(theirs, (float, int, list)) and not isinstance(theirs, bool):
-        assert ours is not None, path
-        np.testing.assert_allclose(np.asarray(ours, float), np.asarray(theirs, float),
-                                   rtol=RTOL, atol=ATOL, err_msg=path)
-    else:
-        assert ours == theirs, f"{path}: {ours!r} != TF's {theirs!r}"
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +56,7 @@ def test_program_matches_tf(tf: Any, name: str) -> None:
     tf.keras.backend.clear_session()
     tf.keras.utils.set_random_seed(0)
     ours = finite(json.loads(json.dumps(run(PROGRAMS[name], tf))))
-    close(ours, GOLDEN[name], name)
+    close(ours, GOLDEN[name], name, RTOL, ATOL)
 
 
 def test_every_program_has_a_golden_answer() -> None:

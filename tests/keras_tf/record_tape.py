@@ -7,12 +7,12 @@ Run from the repository root (TensorFlow runs here, never in the pytest process)
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import pathlib
 import sys
 from typing import Any
+
+from tests.keras_tf.record import record
 
 GOLDEN = pathlib.Path(__file__).resolve().parent / "golden_tape.json"
 
@@ -29,20 +29,8 @@ def finite(value: Any) -> Any:
 
 
 def main() -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ["KERAS_BACKEND"] = "tensorflow"
-    import tensorflow as tf
-
-    from tests.keras_tf.programs_tape import PROGRAMS, run
-
-    answers = {"_versions": {"tensorflow": tf.__version__, "keras": tf.keras.__version__}}
-    for name, fn in PROGRAMS.items():
-        tf.keras.backend.clear_session()
-        tf.keras.utils.set_random_seed(0)
-        answers[name] = finite(run(fn, tf))
-    GOLDEN.write_text(json.dumps(answers, sort_keys=True, separators=(",", ":")) + "\n")
-    print(f"wrote {GOLDEN}")
-    return 0
+    return record("tests.keras_tf.programs_tape", GOLDEN, seeded=True, post=finite,
+                  compact=True)
 
 
 if __name__ == "__main__":
