@@ -102,7 +102,7 @@ def _scan(value: Any, found: Dict[str, Any]) -> None:
     elif isinstance(value, torch.Tensor):
         found.setdefault("tensor", value.dtype)
     elif isinstance(value, (np.ndarray, np.generic)):
-        found.setdefault("numpy", value.dtype)
+        _scan_numpy(value, found)
     elif isinstance(value, bool):  # a subclass of bool
         found["bool"] = True
     elif isinstance(value, int):
@@ -113,19 +113,51 @@ def _scan(value: Any, found: Dict[str, Any]) -> None:
         raise _unsupported(value)
 
 
+def _scan_numpy(value: Any, found: Dict[str, Any]) -> None:
+    """A NumPy scalar or array inside a list, as TF's inference reads its leaves: an
+    integer is an int (int32 when it fits), a NumPy bool a bool no number may join, a
+    float a float that, first, keeps its own width (`[np.float64(1.0), 2]` is float64,
+    `[1, np.float64(2.5)]` float32), a complex number a complex one (complex128)."""
+    found["numpy"] = True
+    array = np.asarray(value)
+    if array.size == 0:
+        return  # no leaves
+    kind = array.dtype.kind
+    if kind == "b":
+        found["npbool"] = True
+        found.setdefault("first", np.bool_)
+    elif kind in "iu":
+        found["int"] = True
+        found.setdefault("first", int)
+        low, high = int(array.min()), int(array.max())
+        if low < _INT32_MIN or high > _INT32_MAX:
+            found["big"] = True
+    elif kind == "f":
+        found["float"] = True
+        found.setdefault("first", array.dtype)
+    elif kind == "c":
+        found["complex"] = True
+        found.setdefault("first", complex)
+    else:
+        raise _unsupported(value)
+
+
 def _python_dtype(found: Dict[str, Any]) -> torch.dtype:
+    """The dtype TF infers for a list from the kinds of its leaves (`_scan`), widening
+    from the first: ints become floats when a float follows."""
     if "tensor" in found:
         return found["tensor"]
-    if "numpy" in found:
-        return torch.from_numpy(np.empty(0, dtype=found["numpy"])).dtype
-    if found.get("complex"):
+    first = found.get("first")
+    if first is complex or found.get("complex"):
         return torch.complex128
+    if first is bool or first is np.bool_:
+        return torch.bool
+    if isinstance(first, np.dtype):  # a NumPy float first: its own width
+        return torch.from_numpy(np.empty(0, dtype=first)).dtype
     if found.get("float"):
         return torch.float32
     if found.get("int"):
         return torch.int64 if found.get("big") else torch.int32
-    if found.get("bool"):
-        return torch.bool
     return torch.float32  # [] is float32 in TF
 
 
@@ -135,8 +167,11 @@ def _check_mixed(found: Dict[str, Any]) -> None:
     bools may follow, and a complex number only a complex first leaf admits
     (`[1j, 2.0]` is complex128, `[2.0, 1j]` and `[True, 2]` raise, `[2, True]` is int32)."""
     first = found.get("first")
-    if first is bool and (found.get("int") or found.get("float") or found.get("complex")):
+    numbers = found.get("int") or found.get("float") or found.get("complex")
+    if (first is bool or first is np.bool_) and numbers:
         raise ValueError(_MIXED)
+    if found.get("npbool") and first is not bool and first is not np.bool_:
+        raise ValueError(_MIXED)  # a NumPy bool is no int (a Python bool is)
     if found.get("complex") and first is not complex:
         raise ValueError(_MIXED)
 
@@ -165,6 +200,21 @@ def _big_ints(
         raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from e
     out = torch.tensor(array, device=device)
     return out if out.dtype == dtype else out.to(dtype)
+
+
+def _holds(wanted: torch.dtype, inferred: torch.dtype) -> bool:
+    """Whether TF casts a list inferred as `inferred` into `wanted` (its
+    `IsCompatible`): integers into numbers, floats into floats and complex numbers,
+    complex numbers and bools only into their own kind."""
+    if wanted == inferred:
+        return True
+    if inferred == torch.bool or wanted == torch.bool:
+        return False
+    if inferred.is_complex:
+        return wanted.is_complex
+    if inferred.is_floating_point:
+        return wanted.is_floating_point or wanted.is_complex
+    return True  # an integer
 
 
 def _check_python(value: Any, found: Dict[str, Any], dtype: torch.dtype) -> None:
@@ -308,11 +358,17 @@ def convert_value(
         python = "numpy" not in found
         inferred = dtype is None
         if dtype is None:
-            if python:
-                _check_mixed(found)
+            _check_mixed(found)
             dtype = _python_dtype(found)
         elif python:
             _check_python(value, found, dtype)
+        else:
+            # With NumPy leaves TF infers the list's dtype first, then casts it only
+            # into a dtype that holds its kind (no float into an int, no bool into a
+            # number).
+            _check_mixed(found)
+            if "first" in found and not _holds(dtype, _python_dtype(found)):
+                raise cannot_convert(value, dtype)  # (a list of no leaves takes any)
         if python and found.get("big"):
             return _big_ints(value, found, dtype, device, inferred)
         try:

@@ -12,6 +12,8 @@ tensor gave `[1]`). Answers live in `golden/cases_convert_edges.json`.
 
 from __future__ import annotations
 
+import numpy as np
+
 from tests.conformance.harness import raises
 
 
@@ -193,3 +195,44 @@ def case_variable_scatter_indices_holding_tensors(tf):
     w = tf.Variable([1.0, 2.0, 3.0])
     w.scatter_nd_add([[tf.constant(1)]], [5.0])
     return {"update": v.read_value(), "add": w.read_value()}
+
+
+def case_lists_holding_numpy_values(tf):
+    """NumPy scalars and arrays inside a list follow TF's inference, not NumPy's: ints
+    are int32 when they fit, a NumPy float first keeps its width, a later float makes
+    the list float32, NumPy bools join no numbers, and an explicit dtype must hold the
+    inferred kind. Ours took NumPy's promoted dtype and cast it to the list's first
+    NumPy leaf's: `[np.int64(1), 2.5]` was int64 [1, 2], `[1j, np.float64(2.0)]`
+    float64 [0, 2], `[1, np.bool_(True)]` bool, `[np.float64(1.5)]` as int64 1."""
+    out = {
+        "int64_scalars": tf.constant([np.int64(1), np.int64(2)]),
+        "int64_then_python": tf.constant([np.int64(1), 2]),
+        "big_int64": tf.constant([np.int64(2**40), 1]),
+        "uint8_int8": tf.constant([np.uint8(3), np.int8(4)]),
+        "int64_array_rows": tf.constant([np.array([1, 2]), [3, 4]]),
+        "float64_first": tf.constant([np.float64(1.0), 2]),
+        "float16_first": tf.constant([np.float16(1), 2.5]),
+        "python_float_first": tf.constant([2.5, np.float16(1)]),
+        "int_then_float64": tf.constant([1, np.float64(2.5)]),
+        "numpy_int_then_float": tf.constant([np.int64(1), 2.5]),
+        "rows_then_float64_array": tf.constant([[1, 2], np.array([3.0, 4.0])]),
+        "float32_arrays": tf.constant([np.ones(2, np.float32), np.zeros(2, np.float32)]),
+        "complex_first": tf.constant([1j, np.float64(2.0)]),
+        "numpy_complex_first": tf.constant([np.complex64(1j), 2.0]),
+        "numpy_bools": tf.constant([True, np.bool_(False)]),
+        "python_bool_after_numpy_int": tf.constant([np.int32(1), True]),
+        "empty_array_as_int64": tf.constant([np.array([]), []], tf.int64),
+        "int_array_as_float32": tf.constant([np.array([1, 2]), [3, 4]], tf.float32),
+    }
+    for name, make in {
+        "numpy_bool_then_int": lambda: tf.constant([np.bool_(True), 2]),
+        "int_then_numpy_bool": lambda: tf.constant([1, np.bool_(True)]),
+        "float64_then_complex": lambda: tf.constant([np.float64(1.0), 2j]),
+        "float64_as_int64": lambda: tf.constant([np.float64(1.5), 2], tf.int64),
+        "nan_as_int64": lambda: tf.constant([np.float64(np.nan), 1], tf.int64),
+        "complex_as_float32": lambda: tf.constant([1j, np.float64(2.0)], tf.float32),
+        "numpy_bools_as_float32": lambda: tf.constant([True, np.bool_(False)], tf.float32),
+        "numpy_bool_then_int_as_int64": lambda: tf.constant([np.bool_(True), 2], tf.int64),
+    }.items():
+        out[name] = raises(make)
+    return out
