@@ -34,3 +34,13 @@ DEVICES = _devices()
 def device(request: pytest.FixtureRequest) -> str:
     """The torch device type a test runs on: "cpu", and "cuda" where available."""
     return str(request.param)
+
+
+@pytest.fixture
+def torch_batching(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jacobians planned as for graphs our own batching rules do not cover (NOTE [Own
+    batching rules] in `_batched_backward`): torch's vmap, seeds by NOTE [Which vmap]."""
+    from tftape_torch import _jacobian_plan
+
+    monkeypatch.setattr(_jacobian_plan, "RULE_NAMES", frozenset())
+    monkeypatch.setattr(_jacobian_plan, "_NODE_KINDS", {})

@@ -297,6 +297,7 @@ def test_persistent_tape_inside_its_context_warns() -> None:
 # ---------------------------------------------------------------------- vectorization
 
 
+@pytest.mark.usefixtures("torch_batching")
 def test_one_batched_pass_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     x = torch.arange(6.0).reshape(2, 3)
     with GradientTape() as g:
@@ -441,6 +442,7 @@ def test_batch_jacobian_elementwise(device: str) -> None:
     torch.testing.assert_close(jb, torch.stack([torch.diag(2 * row) for row in x]))
 
 
+@pytest.mark.usefixtures("torch_batching")
 def test_batch_jacobian_matches_per_example_reference(
     device: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -654,6 +656,7 @@ class _NumpySquare(torch.autograd.Function):
         return torch.from_numpy(2 * x.detach().numpy() * grad.numpy())
 
 
+@pytest.mark.usefixtures("torch_batching")
 def test_column_target_seeds_batch_last(monkeypatch: pytest.MonkeyPatch) -> None:
     torch.manual_seed(0)
     w = torch.randn(6, 6, dtype=torch.float64)
@@ -756,6 +759,7 @@ def _layouts_of(
     return calls, y
 
 
+@pytest.mark.usefixtures("torch_batching")
 @pytest.mark.parametrize("reshape", [False, True])
 def test_column_matmul_seeds_batch_last_whatever_the_target_shape(
     monkeypatch: pytest.MonkeyPatch, reshape: bool
@@ -774,6 +778,7 @@ def test_column_matmul_seeds_batch_last_whatever_the_target_shape(
     assert calls == [(tuple(y.shape) + (4,), "vmap")]  # batch dimension last
 
 
+@pytest.mark.usefixtures("torch_batching")
 def test_einsum_column_seeds_batch_last(monkeypatch: pytest.MonkeyPatch) -> None:
     # einsum('ij,j->i') runs as a `bmm` of one matrix and one column: `[1, n, 1]`.
     torch.manual_seed(0)
@@ -787,6 +792,7 @@ def test_einsum_column_seeds_batch_last(monkeypatch: pytest.MonkeyPatch) -> None
     assert calls == [((4, 4), "vmap")]  # batch dimension last
 
 
+@pytest.mark.usefixtures("torch_batching")
 def test_batch_of_columns_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
     # batch_jacobian of matmul(W, x as columns): a `bmm` over a batch of columns runs
     # as matrix-vector products either way; batch-last would only add a copy.
@@ -809,6 +815,7 @@ def test_batch_of_columns_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> 
     torch.testing.assert_close(jb, expected)
 
 
+@pytest.mark.usefixtures("torch_batching")
 def test_row_matmul_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
     torch.manual_seed(0)
     w = torch.randn(6, 4, dtype=torch.float64)
@@ -821,6 +828,7 @@ def test_row_matmul_seeds_batch_first(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls == [((4, 4, 1), "vmap")]  # batch dimension first
 
 
+@pytest.mark.usefixtures("torch_batching")
 @pytest.mark.parametrize("hessian", [False, True])
 def test_transposed_row_product_seeds_batch_last_in_a_hessian(
     monkeypatch: pytest.MonkeyPatch, hessian: bool
@@ -855,6 +863,7 @@ def test_transposed_row_product_seeds_batch_last_in_a_hessian(
         torch.testing.assert_close(j, torch.func.jacrev(f)(x))
 
 
+@pytest.mark.usefixtures("torch_batching")
 def test_column_matmul_wrt_the_matrix_only_seeds_batch_first(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -871,6 +880,7 @@ def test_column_matmul_wrt_the_matrix_only_seeds_batch_first(
     torch.testing.assert_close(j, torch.func.jacrev(lambda m: torch.tanh(m @ x).reshape(2, 2))(w))
 
 
+@pytest.mark.usefixtures("torch_batching")
 def test_a_graph_off_the_host_is_planned_batch_first_by_rows() -> None:
     # Off the CPU (here the meta device, which records the same graph) launches set
     # the time: no batch-last seeds for a column product, no columns for a convolution.
@@ -880,8 +890,8 @@ def test_a_graph_off_the_host_is_planned_batch_first_by_rows() -> None:
     k = torch.randn(4, 1, 3, device="meta")
     conv = torch.tanh(torch.nn.functional.conv1d(x.reshape(1, 1, 6), k, padding=1))
     host = torch.tanh(torch.randn(6, 6) @ torch.randn(6, 1, requires_grad=True))
-    assert _jacobian_plan.plan_for(column) == (False, False, 0, False, False)
-    assert _jacobian_plan.plan_for(conv) == (False, False, 1, False, False)
+    assert _jacobian_plan.plan_for(column) == (False, False, 0, False, False, False)
+    assert _jacobian_plan.plan_for(conv) == (False, False, 1, False, False, False)
     assert _jacobian_plan.plan_for(host).last and _jacobian_plan.plan_for(host).columns
 
 

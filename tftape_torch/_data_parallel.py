@@ -50,7 +50,7 @@ from torch.nn.modules.module import register_module_module_registration_hook
 
 from tftape_torch import _torch_internals as ti
 
-__all__ = ["DATA_PARALLEL_ERROR", "backward"]
+__all__ = ["DATA_PARALLEL_ERROR", "active", "backward"]
 
 DATA_PARALLEL_ERROR = (
     "Use a non-persistent tape around each forward pass, or compute local gradients "
@@ -154,6 +154,13 @@ def _leaf_of(item: Any) -> Optional[torch.Tensor]:
     if isinstance(leaf, torch.Tensor) and ti.requires_grad_of(leaf):
         return leaf
     return None
+
+
+def active() -> bool:
+    """Whether any DDP or FSDP2 state is known here (its parameters may need reducing)."""
+    if not _SCANNED[0] and _DDP is not None and dist.is_initialized():
+        _scan_once()
+    return bool(_TRACKED[0] and _STATES) or ti.fsdp_states_exist()
 
 
 def backward(

@@ -71,8 +71,9 @@ class VJP(Protocol):
 
     `vjp(targets, sources, seeds)` gives, for each source, the gradient of
     `sum(seed * target)` (None where unconnected). With `is_grads_batched`, every
-    seed has a leading batch dimension, and so has every result. `retain_graph=None`
-    lets the tape decide whether the graph survives the call.
+    seed has a leading batch dimension, and so has every result; `own_rules` runs
+    such a pass by `_batched_backward`'s rules where they cover the graph.
+    `retain_graph=None` lets the tape decide whether the graph survives the call.
     """
 
     def __call__(
@@ -84,6 +85,7 @@ class VJP(Protocol):
         is_grads_batched: bool = False,
         retain_graph: Optional[bool] = None,
         create_graph: bool = False,
+        own_rules: bool = False,
     ) -> List[Optional[torch.Tensor]]: ...
 
 
@@ -389,10 +391,13 @@ def _rows(
     """
     step = count if chunk is None else chunk
     legacy, last = plan.legacy, plan.last
-    if _state.THREAD.accumulators or (
-            plan.legacy_faster and step * _numel_sum(sources) <= _LEGACY_FASTER_UP_TO):
+    small_legacy = plan.legacy_faster and step * _numel_sum(sources) <= _LEGACY_FASTER_UP_TO
+    own = plan.own_rules and not small_legacy
+    if own or small_legacy or _state.THREAD.accumulators:
         # NOTE [Which vmap]; under a ForwardAccumulator functorch cannot batch the
-        # tangents' `_unpack_dual`, the legacy rules can.
+        # tangents' `_unpack_dual`, the legacy rules can. A batched pass (batch-first)
+        # through a graph our own rules cover runs them (NOTE [Own batching rules]
+        # in `_batched_backward`), unless the legacy rules' C++ is faster.
         legacy = True
     stack: Optional[_Stack] = None
     start = 0
@@ -409,6 +414,7 @@ def _rows(
                         [seeds(start, stop, False)],
                         is_grads_batched=True,
                         retain_graph=retain,
+                        own_rules=own,
                     )
                 else:
                     grads = _vmapped(vjp, target, sources, seeds(start, stop, last), last, retain)

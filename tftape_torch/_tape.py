@@ -27,6 +27,8 @@ import torch
 from torch.autograd.graph import GradientEdge, get_gradient_edge
 
 from tftape_torch import _jacobian, _state, _structure
+from tftape_torch._batched_backward import run as own_batched_backward
+from tftape_torch._data_parallel import active as data_parallel_active
 from tftape_torch._data_parallel import backward as data_parallel_backward
 from tftape_torch._flips import FLIPS, LOCK, flip, flipped_before, leaf_edge, remember_flipped
 from tftape_torch._gradient_arguments import (
@@ -818,6 +820,7 @@ class GradientTape:
         retain_graph: Optional[bool] = None,
         create_graph: bool = False,
         retype: bool = True,
+        own_rules: bool = False,
     ) -> List[Optional[torch.Tensor]]:
         """Gradients of the sum of `targets` with respect to each of `sources`.
 
@@ -826,9 +829,11 @@ class GradientTape:
         a leading batch dimension, and so has every result. `create_graph` records
         the gradients' own graph even when no tape is recording (`jacobian`'s
         forward-over-reverse columns). Without `retype`, gradients stay plain
-        tensors (a jacobian's rows: the tape re-types the stacked result).
+        tensors (a jacobian's rows: the tape re-types the stacked result). With
+        `own_rules`, a batched pass runs by `_batched_backward`'s rules where they
+        cover the graph (NOTE [Own batching rules] there).
         """
-        options = (retain_graph, create_graph, is_grads_batched)
+        options = (retain_graph, create_graph, is_grads_batched, own_rules)
         results = self._pass(targets, sources, output_gradients, options)
         if retype:
             for index, source in enumerate(sources):
@@ -855,7 +860,7 @@ class GradientTape:
         targets: Sequence[Any],
         sources: Sequence[Any],
         output_gradients: Optional[Sequence[Any]],
-        options: Tuple[Optional[bool], bool, bool],
+        options: Tuple[Optional[bool], bool, bool, bool],
     ) -> List[Optional[torch.Tensor]]:
         """`_compute`'s gradients, plain tensors (None where a source is unconnected)."""
         if len(sources) == 1 and len(targets) == 1:
@@ -909,6 +914,7 @@ class GradientTape:
         retain_graph: Optional[bool],
         create_graph: bool,
         is_grads_batched: bool,
+        own_rules: bool,
     ) -> Sequence[Optional[torch.Tensor]]:
         """The engine pass of `_compute`: one gradient per edge (None where unused),
         over this tape's recorded graph only."""
@@ -924,6 +930,13 @@ class GradientTape:
             # The engine still runs pruned nodes (on no gradient); their saved
             # tensors belong to graphs other tapes may differentiate.
             retain_graph = True
+        if (own_rules and is_grads_batched and not hooks and not _state.THREAD.accumulators
+                and not data_parallel_active() and all(t.is_cpu for t in outputs)):
+            # A jacobian's rows by our own batching rules, where they cover the graph
+            # (NOTE [Own batching rules] in `_batched_backward`).
+            own = own_batched_backward(outputs, edges, upstream, create_graph)
+            if own is not None:
+                return own
         called_at = _next_sequence_nr()
         try:
             # DDP / FSDP2 parameters take `.backward()`'s reducing path (NOTE:

@@ -40,6 +40,7 @@ __all__ = [
     "fsdp_param_groups",
     "fsdp_states_exist",
     "functorch_transforms_active",
+    "gradient_edge_of",
     "finding_gradient_edge",
     "grad_fn_of",
     "is_freed_graph_error",
@@ -48,6 +49,7 @@ __all__ = [
     "is_vmap_error",
     "make_dual",
     "make_subclass",
+    "node_input_meta",
     "node_sequence_nr",
     "next_sequence_nr",
     "node_output_dims",
@@ -56,6 +58,7 @@ __all__ = [
     "refcount",
     "remove_batch_dim",
     "requires_grad_of",
+    "saved",
     "set_data",
     "set_requires_grad",
     "tangent_of",
@@ -420,6 +423,54 @@ def node_output_rank(node: Any) -> Optional[int]:
         return len(node._input_metadata[0].shape)
     except (AttributeError, IndexError, TypeError, RuntimeError):
         return None
+
+
+# What a backward node keeps for its formula: the `_saved_<name>` properties torch
+# generates for every node of derivatives.yaml (torch/csrc/autograd/generated/
+# python_functions.cpp, torch 2.13/2.14), and the dtype and shape of each input the
+# engine checks gradients against (`_input_metadata`). `_batched_backward` runs a
+# jacobian's backward passes from them (NOTE [Own batching rules] there).
+
+
+def saved(node: Any, name: str) -> Any:
+    """What `node` saved as `name` (`self`, `other`, `result`, `dim`...).
+
+    torch hands saved integers out as unsigned 64-bit values (a `dim` of -1 reads
+    2**64 - 1); they come back signed here, in tuples too. A saved tensor of a
+    subclass comes back as a plain tensor on the same graph (the drop-in's tensors
+    have their own Python operators).
+    """
+    value = getattr(node, "_saved_" + name)
+    kind = type(value)
+    if kind is torch.Tensor or value is None:
+        return value
+    if isinstance(value, torch.Tensor):
+        return value.as_subclass(torch.Tensor)
+    if kind is int:
+        return value - _TWO_64 if value >= _TWO_63 else value
+    if kind is tuple:
+        return tuple(item - _TWO_64 if type(item) is int and item >= _TWO_63 else item
+                     for item in value)
+    return value
+
+
+_TWO_63, _TWO_64 = 2**63, 2**64
+
+
+def node_input_meta(node: Any, index: int) -> Tuple[Tuple[int, ...], torch.dtype]:
+    """The shape and dtype of input `index` of `node` (the engine's check)."""
+    meta = node._input_metadata[index]
+    return tuple(meta.shape), meta.dtype
+
+
+def gradient_edge_of(item: Any) -> Tuple[Optional[Any], int]:
+    """The (node, input number) a gradient edge or a leaf tensor's gradient enters;
+    (None, 0) for a tensor that takes no gradient."""
+    if isinstance(item, torch.Tensor):
+        if not item.requires_grad:
+            return None, 0
+        item = torch.autograd.graph.get_gradient_edge(item)
+    return item.node, item.output_nr
 
 
 # What torch says when it cannot batch an op of a backward pass (functorch's and

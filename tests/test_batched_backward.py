@@ -1,0 +1,316 @@
+"""The jacobian's own batching rules (`_batched_backward`) against torch's engine.
+
+Every rule is checked on graphs that exercise it (broadcasting, negative and
+several dimensions, kept dimensions, one operand without a gradient), first and
+second order, against the engine run one row at a time, in float64. The last test
+asserts that these graphs reach every rule the module has.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Set
+
+import pytest
+import torch
+
+import tftape_torch as tf
+from tftape_torch import _batched_backward as bb
+from tftape_torch._jacobian_plan import plan_for
+
+torch.manual_seed(0)
+_F64 = torch.float64
+
+
+def _x(*shape: int) -> torch.Tensor:
+    return torch.randn(*shape, dtype=_F64).requires_grad_(True)
+
+
+W = torch.randn(5, 5, dtype=_F64)
+V = torch.randn(5, dtype=_F64)
+IDX = torch.tensor([0, 2, 2, 4])
+MASK = torch.tensor([True, False, True, True, False])
+
+# name -> (function of x, shape of x). Each returns a tensor depending on x.
+CASES: Dict[str, Any] = {
+    "add_broadcast": (lambda x: x + V, (3, 5)),
+    "add_alpha": (lambda x: torch.add(x, x.sin(), alpha=2.5), (5,)),
+    "add_scalar": (lambda x: torch.ops.aten.add.Scalar(x * x, 2.0, 3.0), (5,)),
+    "sub_broadcast": (lambda x: V - x * 2.0, (3, 5)),
+    "sub_alpha": (lambda x: torch.sub(x.cos(), x, alpha=0.5), (5,)),
+    "sub_scalar": (lambda x: torch.ops.aten.sub.Scalar(x * x, 2.0, 3.0), (5,)),
+    "rounding": (lambda x: (torch.floor(x) + torch.ceil(x) + torch.sign(x) + torch.round(x)) * x,
+                 (5,)),
+    "rsub": (lambda x: 1.0 - x * x, (5,)),
+    "mul_self": (lambda x: x * x, (4,)),
+    "mul_broadcast_row": (lambda x: x * x[0], (3, 5)),
+    "mul_const": (lambda x: x * W, (5,)),
+    "mul_scalar": (lambda x: torch.mul(x, 3.0), (5,)),
+    "div": (lambda x: x / (x * x + 1.0), (5,)),
+    "div_broadcast": (lambda x: V / (x + 3.0), (2, 5)),
+    "div_scalar": (lambda x: x / 3.0, (5,)),
+    "neg_exp": (lambda x: torch.exp(-x), (5,)),
+    "expm1_log1p": (lambda x: torch.log1p(torch.expm1(x * 0.3) + 1.0), (5,)),
+    "log": (lambda x: torch.log(x * x + 1.0), (5,)),
+    "sin_cos": (lambda x: torch.sin(x) * torch.cos(x * 2.0), (5,)),
+    "tanh": (lambda x: torch.tanh(x * 1.5), (5,)),
+    "sigmoid": (lambda x: torch.sigmoid(x) * x, (5,)),
+    "relu": (lambda x: torch.relu(x) * x, (6,)),
+    "sqrt_rsqrt": (lambda x: torch.sqrt(x * x + 1.0) + torch.rsqrt(x * x + 2.0), (5,)),
+    "reciprocal": (lambda x: torch.reciprocal(x * x + 1.0), (5,)),
+    "pow": (lambda x: x**3 + x.square() + x**0, (5,)),
+    "abs": (lambda x: torch.abs(x) * x, (5,)),
+    "clone_alias": (lambda x: x.clone() * torch.ops.aten.alias(x), (5,)),
+    "mm_col": (lambda x: torch.tanh(W @ x.reshape(5, 1)).reshape(5), (5,)),
+    "mm_row": (lambda x: torch.tanh(x.reshape(1, 5) @ W).reshape(5), (5,)),
+    "mm_both": (lambda x: x.reshape(5, 1) @ x.reshape(1, 5), (5,)),
+    "mm_batch": (lambda x: torch.tanh(x @ W), (3, 5)),
+    "vector_matmul": (lambda x: torch.tanh(x @ W), (5,)),
+    "matmul_t": (lambda x: torch.tanh((W @ x.reshape(5, 1)).t()), (5,)),
+    "addmm": (lambda x: torch.addmm(V, x, W, beta=0.5, alpha=2.0), (3, 5)),
+    "addmm_bias": (lambda x: torch.addmm(x[0], x, x.t()), (5, 5)),
+    "bmm": (lambda x: torch.bmm(x.reshape(1, 5, 1).mT, W.reshape(1, 5, 5)), (5,)),
+    "bmm_both": (lambda x: torch.bmm(x, x.mT), (2, 3, 4)),
+    "einsum": (lambda x: torch.tanh(torch.einsum("ij,...j->...i", W, x)), (5,)),
+    "mv": (lambda x: torch.mv(W, x), (5,)),
+    "mv_matrix": (lambda x: torch.mv(x, V), (5, 5)),
+    "softmax": (lambda x: torch.softmax(x * 2.0, -1), (3, 5)),
+    "softmax_dim0": (lambda x: torch.softmax(x, 0), (3, 5)),
+    "log_softmax": (lambda x: torch.log_softmax(x, 1), (3, 5)),
+    "view_expand": (lambda x: x.reshape(5, 1).expand(5, 3) * W[:, :3], (5,)),
+    "unsafe_view": (lambda x: x.t().reshape(-1) * 2.0, (3, 5)),
+    "permute": (lambda x: x.permute(2, 0, 1).sin(), (2, 3, 4)),
+    "permute_negative": (lambda x: x.permute(-1, 0, 1).sin(), (2, 3, 4)),
+    "transpose": (lambda x: x.transpose(-1, 0).cos(), (2, 3, 4)),
+    "t_vector": (lambda x: x.t() * 2.0, (5,)),
+    "unsqueeze_squeeze": (lambda x: x.unsqueeze(-1).squeeze(-1).unsqueeze(0).squeeze(), (5,)),
+    "squeeze_dims": (lambda x: x.squeeze((0, 2)) * 2.0, (1, 5, 1)),
+    "sum_all": (lambda x: x.sum() * x, (5,)),
+    "sum_dims": (lambda x: x.sum((0, -1)) * 3.0, (2, 3, 4)),
+    "sum_keepdim": (lambda x: x.sum(1, keepdim=True) * x, (3, 5)),
+    "mean_all": (lambda x: x - x.mean(), (5,)),
+    "mean_dim": (lambda x: x - x.mean(-1, keepdim=True), (3, 5)),
+    "mean_dims": (lambda x: x.mean((0, 2)) ** 2, (2, 3, 4)),
+    "layer_norm": (lambda x: (x - x.mean(-1, keepdim=True))
+                   / torch.sqrt(((x - x.mean(-1, keepdim=True)) ** 2).mean(-1, keepdim=True)
+                                + 1e-5), (3, 5)),
+    "amax": (lambda x: torch.amax(x.reshape(2, 3), -1) * 2.0, (6,)),
+    "amax_ties": (lambda x: torch.amax(torch.round(x * 0.1), (0, 1), keepdim=True) + x, (2, 3)),
+    "logsumexp": (lambda x: torch.logsumexp(x.reshape(2, 3), -1), (6,)),
+    "logsumexp_keep": (lambda x: torch.logsumexp(x, (0, 1), keepdim=True) * x, (2, 3)),
+    "select": (lambda x: x[1] * x[-1], (3, 5)),
+    "slice": (lambda x: x[1:] - x[:-1] ** 2, (6,)),
+    "slice_step": (lambda x: x[:, ::2] * 2.0, (3, 5)),
+    "index_select": (lambda x: x.index_select(-1, IDX) * x[:4], (5,)),
+    "where": (lambda x: torch.where(MASK, x * 2.0, V), (5,)),
+    "where_both": (lambda x: torch.where(x > 0, x * x, x.sin()), (3, 5)),
+    "rosenbrock": (lambda x: (100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2).sum(),
+                   (6,)),
+    "mlp": (lambda x: torch.tanh(x @ W + V) @ W, (2, 5)),
+}
+
+
+def _engine_rows(y: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    flat = y.reshape(-1)
+    rows = []
+    for index in range(flat.numel()):
+        seed = torch.zeros_like(flat)
+        seed[index] = 1.0
+        (grad,) = torch.autograd.grad(y, x, seed.reshape(y.shape), retain_graph=True,
+                                      allow_unused=True, materialize_grads=True)
+        rows.append(grad)
+    return torch.stack(rows)
+
+
+def _ours(y: torch.Tensor, x: torch.Tensor, create_graph: bool = False) -> torch.Tensor:
+    seeds = torch.eye(y.numel(), dtype=y.dtype).reshape(y.numel(), *y.shape)
+    result = bb.run([y], [x], [seeds], create_graph)
+    assert result is not None, "a node without a rule"
+    (grad,) = result
+    return torch.zeros((y.numel(), *x.shape), dtype=x.dtype) if grad is None else grad
+
+
+def _nodes(t: torch.Tensor) -> Set[str]:
+    seen, names, stack = set(), set(), [t.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        names.add(node.name())
+        stack.extend(n for n, _ in node.next_functions)
+    return names
+
+
+REACHED: Set[str] = set()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_first_order_matches_engine(name: str) -> None:
+    fn, shape = CASES[name]
+    x = _x(*shape)
+    y = fn(x)
+    REACHED.update(_nodes(y))
+    expected = _engine_rows(y, x)
+    got = _ours(y, x)
+    assert got.shape == expected.shape
+    assert got.dtype == _F64
+    torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hessian_graph_matches_engine(name: str) -> None:
+    """The jacobian of a gradient: the graph holds the nodes' own backward nodes."""
+    fn, shape = CASES[name]
+    x = _x(*shape)
+    y = fn(x)
+    (g,) = torch.autograd.grad((y * y).sum(), x, create_graph=True)
+    REACHED.update(_nodes(g))
+    expected = _engine_rows(g, x)
+    got = _ours(g, x)
+    torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["mm_col", "softmax", "layer_norm", "rosenbrock", "where_both"])
+def test_create_graph_gives_differentiable_rows(name: str) -> None:
+    """With create_graph, the rows are differentiable: their gradient is the engine's."""
+    fn, shape = CASES[name]
+    x = _x(*shape)
+    y = fn(x)
+    rows = _ours(y, x, create_graph=True)
+    assert rows.requires_grad
+    weights = torch.randn(rows.shape, dtype=_F64)
+    (ours,) = torch.autograd.grad((rows * weights).sum(), x, allow_unused=True,
+                                  materialize_grads=True, retain_graph=True)
+    expected_rows = torch.stack([r for r in _engine_rows_graph(y, x)])
+    (theirs,) = torch.autograd.grad((expected_rows * weights).sum(), x, allow_unused=True,
+                                    materialize_grads=True)
+    torch.testing.assert_close(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def _engine_rows_graph(y: torch.Tensor, x: torch.Tensor) -> List[torch.Tensor]:
+    flat = y.reshape(-1)
+    rows = []
+    for index in range(flat.numel()):
+        seed = torch.zeros_like(flat)
+        seed[index] = 1.0
+        (grad,) = torch.autograd.grad(y, x, seed.reshape(y.shape), retain_graph=True,
+                                      create_graph=True, allow_unused=True,
+                                      materialize_grads=True)
+        rows.append(grad)
+    return rows
+
+
+def test_several_outputs_sources_and_an_intermediate_source() -> None:
+    x, w = _x(4), _x(4, 4)
+    h = torch.tanh(x @ w)
+    y1, y2 = h * 2.0, h.sum(0, keepdim=True) * x
+    seeds = [torch.randn(3, 4, dtype=_F64), torch.randn(3, 4, dtype=_F64)]
+    edge = torch.autograd.graph.get_gradient_edge(h)
+    result = bb.run([y1, y2], [x, w, edge], seeds, False)
+    assert result is not None
+    for row in range(3):
+        expected = torch.autograd.grad([y1, y2], [x, w, h], [s[row] for s in seeds],
+                                       retain_graph=True)
+        for got, want in zip(result, expected):
+            assert got is not None
+            torch.testing.assert_close(got[row], want, rtol=1e-10, atol=1e-12)
+
+
+def test_unreached_source_is_none() -> None:
+    x, z = _x(3), _x(3)
+    y = torch.sin(x)
+    result = bb.run([y], [x, z], [torch.eye(3, dtype=_F64)], False)
+    assert result is not None and result[1] is None
+    assert result[0] is not None and result[0].shape == (3, 3)
+
+
+def test_a_node_without_a_rule_declines() -> None:
+    x = _x(1, 1, 5)
+    y = torch.nn.functional.conv1d(x, torch.ones(2, 1, 3, dtype=_F64))
+    assert bb.run([y], [x], [torch.ones(4, *y.shape, dtype=_F64)], False) is None
+
+
+def test_a_rule_less_node_below_an_intermediate_source_declines() -> None:
+    """Every node below the outputs needs a rule, even past the sources."""
+    x = _x(1, 1, 5)
+    h = torch.nn.functional.conv1d(x, torch.ones(1, 1, 3, dtype=_F64)).reshape(3)
+    y = torch.tanh(h)
+    edge = torch.autograd.graph.get_gradient_edge(h)
+    assert bb.run([y], [edge], [torch.eye(3, dtype=_F64)], False) is None
+
+
+def test_mixed_dtypes_cast_as_the_engine_does() -> None:
+    x = torch.randn(4, requires_grad=True)
+    y = x * torch.arange(4, dtype=_F64)
+    (grad,) = bb.run([y], [x], [torch.eye(4, dtype=_F64)], False)  # type: ignore[misc]
+    assert grad is not None and grad.dtype == torch.float32
+    torch.testing.assert_close(grad, torch.diag(torch.arange(4.0)))
+
+
+def test_tape_jacobians_take_the_rules() -> None:
+    """Through the tape: jacobian, batch_jacobian and a Hessian by nested tapes agree
+    with the row loop (experimental_use_pfor=False) on a graph the rules cover."""
+    x = tf.constant([[0.3, -1.2, 0.5], [1.1, 0.2, -0.4]])
+    w = tf.constant([[0.5, -0.1, 0.3], [0.2, 0.4, -0.6], [-0.3, 0.8, 0.1]])
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.nn.softmax(tf.tanh(tf.matmul(x, w)) * 2.0)
+            s = tf.reduce_sum(y * y)
+        g = inner.gradient(s, x)
+    assert plan_for(y).own_rules  # a first-order graph the rules cover
+    assert not plan_for(g).own_rules  # a gradient's own graph keeps torch's vmap
+    for method in ("jacobian", "batch_jacobian"):
+        fast = getattr(outer, method)(y, x)
+        slow = getattr(outer, method)(y, x, experimental_use_pfor=False)
+        assert fast.shape == slow.shape
+        torch.testing.assert_close(torch.as_tensor(fast.numpy()), torch.as_tensor(slow.numpy()))
+    hessian = outer.jacobian(g, x)
+    loop = outer.jacobian(g, x, experimental_use_pfor=False)
+    assert hessian.shape == (2, 3, 2, 3)
+    torch.testing.assert_close(torch.as_tensor(hessian.numpy()), torch.as_tensor(loop.numpy()))
+
+
+def test_every_rule_is_reached() -> None:
+    """Runs last in this file: the cases above reached every rule."""
+    if len(REACHED) < 10:
+        pytest.skip("run with the whole file")
+    missing = sorted(bb.RULE_NAMES - REACHED)
+    assert not missing, missing
+
+
+
+def test_tape_rules_with_variables_chunks_unconnected_and_nesting() -> None:
+    """Variables as sources, `parallel_iterations` chunks, unconnected sources as zeros,
+    and a jacobian taken while an outer tape records (its rows differentiable)."""
+    w = tf.Variable([[0.5, -0.1, 0.3], [0.2, 0.4, -0.6], [-0.3, 0.8, 0.1]])
+    unused = tf.Variable([1.0, 2.0])
+    x = tf.constant([0.3, -1.2, 0.5])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            y = tf.tanh(tf.linalg.matvec(w, x)) * x
+        assert plan_for(y).own_rules
+        fast = tape.jacobian(y, [x, w, unused], parallel_iterations=2,
+                             unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        slow = tape.jacobian(y, [x, w, unused], experimental_use_pfor=False,
+                             unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        total = tf.reduce_sum(fast[0] * fast[0])
+    for got, want, shape in zip(fast, slow, [(3, 3), (3, 3, 3), (3, 2)]):
+        assert tuple(got.shape) == shape
+        torch.testing.assert_close(torch.as_tensor(got.numpy()), torch.as_tensor(want.numpy()))
+    assert not bool(tf.reduce_any(fast[2] != 0.0))
+    second = outer.gradient(total, x)
+    assert second is not None
+
+    def rows_sum(v: torch.Tensor) -> torch.Tensor:
+        wv = torch.as_tensor(w.numpy())
+        jac = torch.autograd.functional.jacobian(lambda u: torch.tanh(wv @ u) * u, v,
+                                                 create_graph=True)
+        return (jac * jac).sum()
+
+    xv = torch.as_tensor(x.numpy()).requires_grad_(True)
+    (expected,) = torch.autograd.grad(rows_sum(xv), xv)
+    torch.testing.assert_close(torch.as_tensor(second.numpy()), expected)
