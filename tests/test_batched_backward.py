@@ -75,6 +75,7 @@ CASES: Dict[str, Any] = {
     "mv_matrix": (lambda x: torch.mv(x, V), (5, 5)),
     "softmax": (lambda x: torch.softmax(x * 2.0, -1), (3, 5)),
     "softmax_dim0": (lambda x: torch.softmax(x, 0), (3, 5)),
+    "softmax_vector": (lambda x: torch.softmax(x * 2.0, 0), (5,)),
     "log_softmax": (lambda x: torch.log_softmax(x, 1), (3, 5)),
     "view_expand": (lambda x: x.reshape(5, 1).expand(5, 3) * W[:, :3], (5,)),
     "unsafe_view": (lambda x: x.t().reshape(-1) * 2.0, (3, 5)),

@@ -339,7 +339,11 @@ def _threshold_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
 def _softmax(node: Any, g: Tensor, nexts: Edges) -> Grads:
     result = saved(node, "result")
     dim = _dim(saved(node, "dim"), result.dim())
-    return [result * (g - (g * result).sum(dim, keepdim=True))]
+    if result.dim() == 1:  # the row sums as one matrix-vector product
+        out = g - (g @ result).unsqueeze(1)
+    else:
+        out = g - (g * result).sum(dim, keepdim=True)
+    return [out.mul_(result) if not out.requires_grad else out * result]
 
 
 def _log_softmax(node: Any, g: Tensor, nexts: Edges) -> Grads:
