@@ -441,25 +441,27 @@ def _mean_dims(node: Any, g: Tensor, nexts: Edges) -> Grads:
     return [g.expand((g.shape[0], *sizes))]
 
 
-def _amax(node: Any, g: Tensor, nexts: Edges) -> Grads:
+def _reduced(node: Any) -> Tuple[Tensor, Tensor, Any, bool]:
+    """A reduction's input, its result with the reduced dimensions kept, its dims and
+    `keepdim` (`amax`, `logsumexp`)."""
     self = saved(node, "self")
     dims, keepdim = saved(node, "dim"), saved(node, "keepdim")
     result = saved(node, "result")
     if not keepdim:
         for d in _dims(dims, self.dim()):
             result = result.unsqueeze(d - 1)
+    return self, result, dims, keepdim
+
+
+def _amax(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    self, result, dims, keepdim = _reduced(node)
     mask = (result == self).to(g.dtype)
     count = mask.sum([d - 1 for d in _dims(dims, self.dim())], keepdim=True)
     return [_restored(g, self.shape, dims, keepdim) / count * mask]
 
 
 def _logsumexp(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    self = saved(node, "self")
-    dims, keepdim = saved(node, "dim"), saved(node, "keepdim")
-    result = saved(node, "result")
-    if not keepdim:
-        for d in _dims(dims, self.dim()):
-            result = result.unsqueeze(d - 1)
+    self, result, dims, keepdim = _reduced(node)
     return [_restored(g, self.shape, dims, keepdim) * torch.exp(self - result)]
 
 
