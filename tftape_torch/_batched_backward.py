@@ -104,29 +104,33 @@ def run(
             node = ready.pop()
             grad = arrived.pop(node, None)
             nexts = edges[node]
-            if grad is not None:
+            if grad is None:
+                outs: Grads = _NOTHING
+            else:
                 if node in targets:
                     captured[node] = grad
                 outs = rules[type(node)](node, grad, nexts)
                 grad = None  # each batched gradient freed once passed on (peak memory)
-                for (next_node, _), out in zip(nexts, outs):
-                    if out is not None:
-                        held = arrived.get(next_node)
-                        arrived[next_node] = out if held is None else held + out
-                del outs
-                out = held = None
-            for next_node, _ in nexts:
-                if next_node is not None:
-                    left = pending[next_node] - 1
-                    if left:
-                        pending[next_node] = left
-                    else:
-                        del pending[next_node]
-                        ready.append(next_node)
+            for index, (next_node, _) in enumerate(nexts):
+                if next_node is None:
+                    continue
+                out = outs[index] if index < len(outs) else None
+                if out is not None:
+                    held = arrived.get(next_node)
+                    arrived[next_node] = out if held is None else held + out
+                    out = held = None
+                left = pending[next_node] - 1
+                if left:
+                    pending[next_node] = left
+                else:
+                    del pending[next_node]
+                    ready.append(next_node)
+            outs = _NOTHING
     return [captured.get(node) for node, _ in keys]
 
 
 Edges = Tuple[Tuple[Any, int], ...]
+_NOTHING: Grads = []
 
 
 def _graph(roots: Sequence[Any]) -> Optional[Tuple[Dict[Any, int], Dict[Any, Edges]]]:
@@ -164,14 +168,20 @@ def _learn(node: Any) -> bool:
     return True
 
 
-def _checked(nexts: Edges, index: int, grad: Optional[Tensor]) -> Optional[Tensor]:
+def _checked(nexts: Edges, index: int, grad: Optional[Tensor],
+             like: Optional[Tensor] = None) -> Optional[Tensor]:
     """The engine's `validate_outputs` for a batched gradient sent along edge `index`
     of a node (an op that broadcasts or promotes): summed to the shape of the input it
-    reaches, cast to its dtype."""
+    reaches, cast to its dtype. `like` is that input itself, where the node saved it
+    (its shape and dtype are read there, cheaper than the node's metadata)."""
     if grad is None:
         return None
-    next_node, slot = nexts[index]
-    shape, dtype = node_input_meta(next_node, slot)
+    shape: Sequence[int]
+    if like is not None:
+        shape, dtype = like.shape, like.dtype
+    else:
+        next_node, slot = nexts[index]
+        shape, dtype = node_input_meta(next_node, slot)
     if grad.shape[1:] != shape:
         grad = sum_to(grad, shape)
     if grad.dtype != dtype:
@@ -203,8 +213,9 @@ def sum_to(grad: Tensor, shape: Sequence[int]) -> Tensor:
 # returns one gradient per `next_functions` entry, None where that edge is absent.
 
 
-def _wanted(nexts: Edges) -> Tuple[bool, ...]:
-    return tuple(next_node is not None for next_node, _ in nexts)
+def _wanted(nexts: Edges) -> Tuple[bool, bool]:
+    """Whether a binary op's two edges are connected."""
+    return nexts[0][0] is not None, nexts[1][0] is not None
 
 
 def _dim(dim: int, rank: int) -> int:
@@ -245,15 +256,16 @@ def _rsub_scalar(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 def _mul(node: Any, g: Tensor, nexts: Edges) -> Grads:
     first, second = _wanted(nexts)
-    return [_checked(nexts, 0, g * saved(node, "other")) if first else None,
-            _checked(nexts, 1, g * saved(node, "self")) if second else None]
+    self, other = saved(node, "self"), saved(node, "other")  # each saved if the other's wanted
+    return [_checked(nexts, 0, g * other, self) if first else None,
+            _checked(nexts, 1, g * self, other) if second else None]
 
 
 def _div(node: Any, g: Tensor, nexts: Edges) -> Grads:
     first, second = _wanted(nexts)
-    other = saved(node, "other")
-    return [_checked(nexts, 0, g / other) if first else None,
-            _checked(nexts, 1, -g * ((saved(node, "self") / other) / other)) if second else None]
+    self, other = saved(node, "self"), saved(node, "other")  # `self` only if `other` wanted
+    return [_checked(nexts, 0, g / other, self) if first else None,
+            _checked(nexts, 1, -g * ((self / other) / other), other) if second else None]
 
 
 def _mm(node: Any, g: Tensor, nexts: Edges) -> Grads:
@@ -263,7 +275,8 @@ def _mm(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 
 def _addmm(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    bias, first, second = _wanted(nexts)
+    bias = nexts[0][0] is not None
+    first, second = _wanted(nexts[1:])
     alpha, beta = saved(node, "alpha"), saved(node, "beta")
     out: Grads = [None, None, None]
     if bias:
@@ -514,7 +527,7 @@ def _index_add(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 
 def _where(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    first, second = _wanted(nexts)[-2:]
+    first, second = _wanted(nexts[-2:])
     condition = saved(node, "condition")
     zero = g.new_zeros(())
     lead: Grads = [None] * (len(nexts) - 2)
