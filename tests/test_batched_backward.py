@@ -14,6 +14,7 @@ import pytest
 import torch
 
 import tftape_torch as tf
+from tests.graphs import node_names
 from tftape_torch import _batched_backward as bb
 from tftape_torch._jacobian_plan import plan_for
 
@@ -132,18 +133,6 @@ def _ours(y: torch.Tensor, x: torch.Tensor, create_graph: bool = False) -> torch
     return torch.zeros((y.numel(), *x.shape), dtype=x.dtype) if grad is None else grad
 
 
-def _nodes(t: torch.Tensor) -> Set[str]:
-    seen, names, stack = set(), set(), [t.grad_fn]
-    while stack:
-        node = stack.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-        names.add(node.name())
-        stack.extend(n for n, _ in node.next_functions)
-    return names
-
-
 REACHED: Set[str] = set()
 
 
@@ -152,7 +141,7 @@ def test_first_order_matches_engine(name: str) -> None:
     fn, shape = CASES[name]
     x = _x(*shape)
     y = fn(x)
-    REACHED.update(_nodes(y))
+    REACHED.update(node_names(y))
     expected = _engine_rows(y, x)
     got = _ours(y, x)
     assert got.shape == expected.shape
@@ -167,7 +156,7 @@ def test_hessian_graph_matches_engine(name: str) -> None:
     x = _x(*shape)
     y = fn(x)
     (g,) = torch.autograd.grad((y * y).sum(), x, create_graph=True)
-    REACHED.update(_nodes(g))
+    REACHED.update(node_names(g))
     expected = _engine_rows(g, x)
     got = _ours(g, x)
     torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)

@@ -7,27 +7,15 @@ these tests pin the graph each op records, and check the values against closed f
 
 from __future__ import annotations
 
-from typing import Any, Set
+from typing import Any
 
 import numpy as np
 import pytest
 import torch
 
 import tftape_torch as tf
+from tests.graphs import node_names
 from tftape_torch import _gather_ops
-
-
-def _node_names(tensor: Any) -> Set[str]:
-    """The names of every node in `tensor`'s recorded graph."""
-    names, seen, pending = set(), set(), [tensor.grad_fn]
-    while pending:
-        node = pending.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-        names.add(node.name())
-        pending.extend(next_node for next_node, _ in node.next_functions)
-    return names
 
 
 def _matrix(n: int, m: int) -> np.ndarray:
@@ -40,7 +28,7 @@ def test_matvec_of_one_matrix_records_no_batched_product() -> None:
         with tf.GradientTape() as tape:
             tape.watch(x)
             y = tf.tanh(tf.linalg.matvec(w, x))
-        assert "BmmBackward0" not in _node_names(y)
+        assert "BmmBackward0" not in node_names(y)
         if len(x.shape) == 1:
             jac = tape.jacobian(y, x).numpy()
             # d tanh(W x) / dx = diag(1 - y^2) W
@@ -104,7 +92,7 @@ def test_same_convolution_with_even_padding_records_no_pad(rank: int) -> None:
     with tf.GradientTape() as tape:
         tape.watch(x)
         y = conv(x, kernel, 1, "SAME")
-    assert "ConstantPadNdBackward0" not in _node_names(y)
+    assert "ConstantPadNdBackward0" not in node_names(y)
     # A 'SAME' convolution by a kernel of ones is the sum over each (zero-padded)
     # neighbourhood; its gradient at every input counts the outputs it reaches.
     ones = tf.ones_like(kernel)
@@ -146,7 +134,7 @@ def test_matmul_of_one_matrix_and_a_batch_of_columns_folds_into_one_product() ->
     with tf.GradientTape() as tape:
         tape.watch(x)  # only the batch: torch folds by itself when `w` requires grad
         y = f()
-    names = _node_names(y)
+    names = node_names(y)
     assert "BmmBackward0" not in names and "MmBackward0" in names
     # d tanh(W x_b) / d x_b = diag(1 - y_b^2) W, example by example
     expected = (1.0 - y.numpy() ** 2)[:, :, None] * w.numpy()[None]
