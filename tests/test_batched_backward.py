@@ -108,6 +108,18 @@ CASES: Dict[str, Any] = {
     "rosenbrock": (lambda x: (100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2).sum(),
                    (6,)),
     "mlp": (lambda x: torch.tanh(x @ W + V) @ W, (2, 5)),
+    # 0-d tensors, whose dim 0 (or -1) is the tensor itself (found by a random-graph
+    # comparison with `torch.func.jacrev`: these rules indexed a dimension past the batch)
+    "zero_d_softmax": (lambda x: torch.softmax(x.sum() * 2.0, -1) * x
+                       + torch.log_softmax(x.sum(), 0) * x, (3,)),
+    "zero_d_softmax_vector": (lambda x: torch.softmax(x.sum() * V, -1), (3,)),
+    "zero_d_reductions": (lambda x: (x.sum().sum(0) + x.sum().mean(-1, keepdim=True)
+                                     + torch.amax(x.sum(), 0) + torch.logsumexp(x.sum(), -1))
+                          * x, (3,)),
+    "zero_d_transpose_index": (lambda x: (x.sum().transpose(0, -1)
+                                          + torch.index_select(x.sum(), 0, IDX[:1])
+                                          + torch.index_add(x.sum(), 0, IDX[:1], x[0] * 3.0))
+                               * x, (3,)),
 }
 
 

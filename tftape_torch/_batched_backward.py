@@ -224,11 +224,21 @@ def _dim(dim: int, rank: int) -> int:
 
 
 def _dims(dims: Any, rank: int) -> List[int]:
+    """Reduced `dims` of an unbatched tensor of `rank` dims, moved past the batch
+    dimension; none for a 0-d tensor, whose dim 0 (or -1) is the tensor itself."""
+    if not rank:
+        return []
     if dims is None or (not isinstance(dims, int) and len(dims) == 0):
         return list(range(1, rank + 1))
     if isinstance(dims, int):
         dims = [dims]
     return sorted(_dim(int(d), rank) for d in dims)
+
+
+def _kept_sum(t: Tensor, dim: int, rank: int) -> Tensor:
+    """`t` summed over `dim` (kept) of a batched tensor whose rows have `rank` dims;
+    `t` itself for 0-d rows (a 0-d tensor's dim 0 is the tensor itself)."""
+    return t.sum(dim, keepdim=True) if rank else t
 
 
 def _unary(formula: Callable[[Any, Tensor], Tensor]) -> Rule:
@@ -355,38 +365,40 @@ def _softmax(node: Any, g: Tensor, nexts: Edges) -> Grads:
     if result.dim() == 1:  # the row sums as one matrix-vector product
         out = g - (g @ result).unsqueeze(1)
     else:
-        out = g - (g * result).sum(dim, keepdim=True)
+        out = g - _kept_sum(g * result, dim, result.dim())
     return [out.mul_(result) if not out.requires_grad else out * result]
 
 
 def _log_softmax(node: Any, g: Tensor, nexts: Edges) -> Grads:
     result = saved(node, "result")
     dim = _dim(saved(node, "dim"), result.dim())
-    return [g - torch.exp(result) * g.sum(dim, keepdim=True)]
+    return [g - torch.exp(result) * _kept_sum(g, dim, result.dim())]
 
 
 def _softmax_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
     first, second = _wanted(nexts)
     output, grad_output = saved(node, "output"), saved(node, "grad_output")
-    dim = _dim(saved(node, "dim"), output.dim())  # of `g`; `dim - 1` of the saved ones
+    rank = output.dim()
+    dim = _dim(saved(node, "dim"), rank)  # of `g`; `dim - 1` of the saved ones
     out: Grads = [None, None]
     if first:
-        out[0] = output * (g - (g * output).sum(dim, keepdim=True))
+        out[0] = output * (g - _kept_sum(g * output, dim, rank))
     if second:
-        out[1] = (grad_output * g - (output * grad_output).sum(dim - 1, keepdim=True) * g
-                  - grad_output * (g * output).sum(dim, keepdim=True))
+        out[1] = (grad_output * g - _kept_sum(output * grad_output, dim - 1, rank) * g
+                  - grad_output * _kept_sum(g * output, dim, rank))
     return out
 
 
 def _log_softmax_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
     first, second = _wanted(nexts)
     output, grad_output = saved(node, "output"), saved(node, "grad_output")
-    dim = _dim(saved(node, "dim"), output.dim())
+    rank = output.dim()
+    dim = _dim(saved(node, "dim"), rank)
     out: Grads = [None, None]
     if first:
-        out[0] = g - (g * torch.exp(output)).sum(dim, keepdim=True)
+        out[0] = g - _kept_sum(g * torch.exp(output), dim, rank)
     if second:
-        out[1] = -g * torch.exp(output) * grad_output.sum(dim - 1, keepdim=True)
+        out[1] = -g * torch.exp(output) * _kept_sum(grad_output, dim - 1, rank)
     return out
 
 
@@ -409,6 +421,8 @@ def _permute(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 def _transpose(node: Any, g: Tensor, nexts: Edges) -> Grads:
     rank = g.dim() - 1
+    if not rank:
+        return [g]  # a 0-d tensor's transpose is itself
     return [g.transpose(_dim(saved(node, "dim0"), rank), _dim(saved(node, "dim1"), rank))]
 
 
@@ -509,6 +523,8 @@ def _slice_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 def _index_select(node: Any, g: Tensor, nexts: Edges) -> Grads:
     sizes = saved(node, "self_sym_sizes")
+    if not sizes:
+        return [g]  # a 0-d tensor indexed by its one index (torch allows no other)
     dim = _dim(saved(node, "dim"), len(sizes))
     out = g.new_zeros((g.shape[0], *sizes))
     return [out.index_add(dim, saved(node, "index"), g)]
@@ -519,7 +535,7 @@ def _index_add(node: Any, g: Tensor, nexts: Edges) -> Grads:
     out: Grads = [g if first else None, None]
     if second:
         rank = g.dim() - 1
-        picked = g.index_select(_dim(saved(node, "dim"), rank), saved(node, "index"))
+        picked = g.index_select(_dim(saved(node, "dim"), rank), saved(node, "index")) if rank else g
         if saved(node, "source_dim") == 0:  # a 0-d source of a 1-element index
             picked = picked.reshape(g.shape[0])
         out[1] = _scaled(picked, saved(node, "alpha"))
