@@ -12,6 +12,7 @@ from typing import Any, Dict, Set
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 import tftape_torch as tf
 from tests.graphs import node_names
@@ -30,6 +31,11 @@ W = torch.randn(5, 5, dtype=_F64)
 V = torch.randn(5, dtype=_F64)
 IDX = torch.tensor([0, 2, 2, 4])
 MASK = torch.tensor([True, False, True, True, False])
+K1, K1G = torch.randn(4, 2, 3, dtype=_F64), torch.randn(4, 1, 3, dtype=_F64)
+K2, B2 = torch.randn(2, 3, 3, 2, dtype=_F64), torch.randn(2, dtype=_F64)
+K2G = torch.randn(4, 2, 3, 2, dtype=_F64)
+KT1, KT2 = torch.randn(2, 3, 3, dtype=_F64), torch.randn(4, 1, 2, 2, dtype=_F64)
+X1, X2 = torch.randn(3, 2, 10, dtype=_F64), torch.randn(2, 4, 3, 3, dtype=_F64)
 
 # name -> (function of x, shape of x). Each returns a tensor depending on x.
 CASES: Dict[str, Any] = {
@@ -108,6 +114,30 @@ CASES: Dict[str, Any] = {
     "rosenbrock": (lambda x: (100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2).sum(),
                    (6,)),
     "mlp": (lambda x: torch.tanh(x @ W + V) @ W, (2, 5)),
+    # convolutions: the input's gradient by the flipped filter (unit strides) or by
+    # torch's backward-data kernel; the weight's by one grouped convolution per pass
+    "conv1d": (lambda x: torch.tanh(F.conv1d(x, K1, padding=1)), (2, 2, 9)),
+    "conv1d_valid": (lambda x: F.conv1d(x, K1), (1, 2, 6)),
+    "conv1d_strided_dilated_grouped": (lambda x: F.conv1d(x, K1G, stride=2, dilation=2,
+                                                          groups=2), (2, 2, 11)),
+    "conv1d_wide_padding": (lambda x: F.conv1d(x, K1, padding=3), (1, 2, 4)),
+    "conv2d_bias_strided": (lambda x: F.conv2d(x, K2, B2, padding=(1, 0), stride=(2, 1)),
+                            (1, 3, 5, 4)),
+    "conv2d_padded_grouped": (lambda x: F.conv2d(F.pad(x, (0, 1, 1, 2)), K2G, groups=2),
+                              (2, 4, 4, 3)),
+    "conv_transpose1d": (lambda x: F.conv_transpose1d(x, KT1, stride=2, output_padding=1),
+                         (2, 2, 5)),
+    "conv_transpose2d_grouped": (lambda x: F.conv_transpose2d(x, KT2, groups=2, stride=2,
+                                                              padding=1), (1, 4, 3, 3)),
+    "conv1d_weight": (lambda x: F.conv1d(X1, x, padding=1) ** 2, (4, 2, 3)),
+    "conv1d_weight_grouped": (lambda x: F.conv1d(X1, x, stride=2, dilation=2, groups=2),
+                              (4, 1, 3)),
+    "conv_transpose2d_weight": (lambda x: F.conv_transpose2d(X2, x, groups=2, stride=2),
+                                (4, 1, 2, 2)),
+    "conv1d_bias": (lambda x: torch.tanh(F.conv1d(X1, K1, x)), (4,)),
+    "conv1d_input_and_weight": (lambda x: F.conv1d(x, x[0, :, :3].reshape(1, 2, 3)
+                                                   .expand(3, 2, 3) * 1.0, padding=2),
+                                (2, 2, 6)),
     # 0-d tensors, whose dim 0 (or -1) is the tensor itself (found by a random-graph
     # comparison with `torch.func.jacrev`: these rules indexed a dimension past the batch)
     "zero_d_softmax": (lambda x: torch.softmax(x.sum() * 2.0, -1) * x
@@ -161,7 +191,11 @@ def test_first_order_matches_engine(name: str) -> None:
     torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+# A convolution's own backward node (a Hessian's graph) has no rule: such graphs decline.
+_FIRST_ORDER_ONLY = {name for name in CASES if name.startswith("conv")}
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - _FIRST_ORDER_ONLY))
 def test_hessian_graph_matches_engine(name: str) -> None:
     """The jacobian of a gradient: the graph holds the nodes' own backward nodes."""
     fn, shape = CASES[name]
@@ -174,7 +208,9 @@ def test_hessian_graph_matches_engine(name: str) -> None:
     torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["mm_col", "softmax", "layer_norm", "rosenbrock", "where_both"])
+@pytest.mark.parametrize("name", ["mm_col", "softmax", "layer_norm", "rosenbrock", "where_both",
+                                  "conv1d", "conv1d_weight", "conv1d_bias",
+                                  "conv_transpose2d_weight"])
 def test_create_graph_gives_differentiable_rows(name: str) -> None:
     """With create_graph, the rows are differentiable: their gradient is the engine's."""
     fn, shape = CASES[name]
@@ -216,15 +252,17 @@ def test_unreached_source_is_none() -> None:
 
 
 def test_a_node_without_a_rule_declines() -> None:
-    x = _x(1, 1, 5)
-    y = torch.nn.functional.conv1d(x, torch.ones(2, 1, 3, dtype=_F64))
+    x = _x(2, 5)
+    y = torch.cumsum(x, 1)
     assert bb.run([y], [x], [torch.ones(4, *y.shape, dtype=_F64)], False) is None
+    (g,) = torch.autograd.grad(F.conv1d(x.reshape(1, 2, 5), K1).sum(), x, create_graph=True)
+    assert bb.run([g], [x], [torch.ones(4, *g.shape, dtype=_F64)], False) is None
 
 
 def test_a_rule_less_node_below_an_intermediate_source_declines() -> None:
     """Every node below the outputs needs a rule, even past the sources."""
-    x = _x(1, 1, 5)
-    h = torch.nn.functional.conv1d(x, torch.ones(1, 1, 3, dtype=_F64)).reshape(3)
+    x = _x(3)
+    h = torch.cumsum(x, 0)
     y = torch.tanh(h)
     edge = torch.autograd.graph.get_gradient_edge(h)
     assert bb.run([y], [edge], [torch.eye(3, dtype=_F64)], False) is None

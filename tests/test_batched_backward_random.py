@@ -3,7 +3,7 @@
 `test_batched_backward` checks each rule on graphs written for it; this module
 composes the ops those rules cover at random (unary ops, broadcasting arithmetic,
 reductions with and without kept dims, softmax, views, indexing, matrix products,
-0-d tensors, one or two sources) and compares the tape's jacobian with
+convolutions, 0-d tensors, one or two sources) and compares the tape's jacobian with
 `torch.func.jacrev` on the same function, in float64 and float32. The TF-spelled
 programs compare our rules with torch's own batching on the same tape (jacobian,
 batch_jacobian and `parallel_iterations` chunks). Each program is checked to have
@@ -110,7 +110,8 @@ def _shape_op(rng: random.Random, t: Tensor) -> Tensor:
 def _binary_op(rng: random.Random, a: Tensor, b: Tensor,
                param: Callable[..., Tensor]) -> Optional[Tensor]:
     kind = rng.choice(["add", "sub", "mul", "div", "where", "pow", "matmul", "addmm", "bmm",
-                       "mv", "index_add", "param_mul", "param_add", "param_matmul"])
+                       "mv", "index_add", "param_mul", "param_add", "param_matmul", "conv",
+                       "conv"])
     try:
         torch.broadcast_shapes(a.shape, b.shape)
         broadcasts = True
@@ -142,6 +143,21 @@ def _binary_op(rng: random.Random, a: Tensor, b: Tensor,
     if kind == "index_add" and a.dim() and b.dim() == a.dim() and b.shape[1:] == a.shape[1:]:
         index = torch.tensor([rng.randrange(a.shape[0]) for _ in range(b.shape[0])])
         return torch.index_add(a, 0, index, b)
+    if kind == "conv" and a.dim() in (2, 3, 4):
+        if a.dim() == 2:  # one example of channels x length
+            a = a.unsqueeze(0)
+        spatial = a.dim() - 2
+        kernel = [rng.randrange(1, 4) for _ in range(spatial)]
+        stride, dilation = rng.choice([1, 1, 2]), rng.choice([1, 1, 2])
+        padding = rng.randrange(0, 3)
+        if any(a.shape[2 + i] + 2 * padding < dilation * (k - 1) + 1
+               for i, k in enumerate(kernel)):
+            return None
+        conv = torch.nn.functional.conv1d if spatial == 1 else torch.nn.functional.conv2d
+        out_channels = rng.randrange(1, 4)
+        bias = param(out_channels) if rng.random() < 0.5 else None
+        return conv(a, param(out_channels, a.shape[1], *kernel), bias, stride, padding,
+                    dilation)
     if kind == "param_mul" and a.dim():
         return a * param(*a.shape[-rng.randrange(1, a.dim() + 1):])
     if kind == "param_add" and a.dim():
