@@ -1194,6 +1194,15 @@ class EagerTensor(torch.Tensor):
 
     __rlshift__ = __rshift__ = __rrshift__ = __lshift__
 
+    def __round__(self, ndigits: Any = None) -> Any:
+        # TF's `round(t)` is NumPy's `around`, which calls the NumPy-only `astype`:
+        # without NumPy behaviour enabled, TF's tensors raise this for every dtype.
+        raise AttributeError(
+            f"{type(self).__name__} object has no attribute 'astype'. \n"
+            "        If you are looking for numpy-related methods, please run the following:\n"
+            "        tf.experimental.numpy.experimental_enable_numpy_behavior()\n      "
+        )
+
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         # NumPy functions (`np.mean(x, axis=0)`) see NumPy values, as with TF tensors,
         # instead of calling torch's methods of the same name.

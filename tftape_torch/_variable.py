@@ -553,6 +553,11 @@ class Variable(ScatterMethods, EagerTensor):  # type: ignore[misc]
         """A copy of the value (writing to it leaves the variable alone), as TF's."""
         return np.asarray(self.numpy())
 
+    def __round__(self, ndigits: Any = None) -> Any:
+        # TF's Variables are no tensors: `round(v)` finds no `__round__` (TF's
+        # tensors have NumPy's, which fails otherwise: see `EagerTensor.__round__`).
+        raise TypeError(f"type {type(self).__name__} doesn't define __round__ method")
+
     def __format__(self, format_spec: str) -> str:
         """`f"{v}"` is `str(v)`; TF's Variables take no format spec (`f"{v:.2f}"`
         raises `TypeError`: format `v.numpy()` instead)."""

@@ -1951,3 +1951,15 @@ def case_histogram_fixed_width_bins(tf):
                                                           [0.0, 1.0], 2)),
         ],
     }
+
+
+def case_python_round_of_a_tensor(tf):
+    return round(tf.constant(1.5))
+
+
+def case_python_round_of_an_int_tensor_with_digits(tf):
+    return round(tf.constant([1, 2]), 1)
+
+
+def case_python_round_of_a_variable(tf):
+    return round(tf.Variable(1.5))
