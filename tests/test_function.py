@@ -423,3 +423,25 @@ def test_shape_reads_keep_the_function_captured() -> None:
         warnings.simplefilter("error")
         assert float(f(tf.ones([2, 3]))) == 6.0 and float(f(tf.ones([2, 3]) * 2)) == 12.0
     assert f.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_cond_on_a_python_bool_inside_a_function_is_refused_as_in_tf(jit_compile: bool) -> None:
+    """TF 2.21: `tf.cond(True, ...)` in a tf.function raises
+    TypeError('pred must not be a Python bool', True); eagerly it picks the branch."""
+
+    @tf.function(jit_compile=jit_compile)
+    def f(x: Any) -> Any:
+        return tf.cond(True, lambda: x + 1.0, lambda: x - 1.0)
+
+    for _ in range(2):  # a failed trace leaves nothing behind: the next call raises too
+        with pytest.raises(TypeError) as caught:
+            f(tf.constant(1.0))
+        assert caught.value.args == ("pred must not be a Python bool", True)
+    assert int(tf.cond(True, lambda: tf.constant(1), lambda: tf.constant(2))) == 1
+
+    @tf.function(jit_compile=jit_compile)
+    def g(x: Any) -> Any:
+        return tf.cond(tf.constant(True), lambda: x + 1.0, lambda: x - 1.0)
+
+    assert float(g(tf.constant(1.0))) == 2.0

@@ -118,7 +118,8 @@ def cond(
     tf.Tensor(20.0, shape=(), dtype=float32)
 
     Raises:
-      TypeError: if a branch is missing or not callable.
+      TypeError: if a branch is missing or not callable, or `pred` is a Python bool
+        inside `tf.function`.
       ValueError: if `pred` has more than one element.
     """
     if true_fn is None:
@@ -129,6 +130,10 @@ def cond(
         raise TypeError("'true_fn' must be callable.")
     if not callable(false_fn):
         raise TypeError("'false_fn' must be callable.")
+    if isinstance(pred, builtins.bool) and _state.tracing() is not None:
+        # A graph's cond takes a tensor: TF refuses a Python bool inside tf.function
+        # (where a Python `if` is what picks a branch at trace time).
+        raise TypeError("pred must not be a Python bool", pred)
     p = as_tensor(pred)
     with torch.no_grad():
         value = p.detach().cpu().numpy()
