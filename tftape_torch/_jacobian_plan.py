@@ -61,10 +61,12 @@ functorch with the batch dimension first:
 
 All of the above is for graphs with a node our own batching rules do not cover. A
 first-order graph made only of nodes they cover (NOTE [Own batching rules] in
-`_batched_backward`: arithmetic, unary ops, views, reductions, matrix products,
-softmax, `index_select`) runs its batched pass there, batch-first, without either
-vmap (`Plan.own_rules`); those rules fold the batch of a column product into one
-`mm` themselves. A gradient's own graph (a Hessian by nested tapes) does not: it holds
+`_batched_backward`: arithmetic, unary ops, views, padding, reductions, matrix
+products, convolutions, softmax, `index_select`) runs its batched pass there,
+batch-first, without either vmap (`Plan.own_rules`); those rules fold the batch of a
+column product into one `mm` themselves. Whether a convolution's jacobian goes by
+rows or columns is decided as before (NOTE [Rows or columns] in `_jacobian`). A
+gradient's own graph (a Hessian by nested tapes) does not: it holds
 three to four times as many nodes, most of them elementwise, where the Python loop
 costs what functorch's interpreter does and more than the legacy rules' C++
 (16-d Hessians, torch 2.13, 1 thread, ours with the rules / without: `matmul`
