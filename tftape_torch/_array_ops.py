@@ -28,6 +28,7 @@ from tftape_torch._dtypes import (
     float32,
     float64,
     int32,
+    kernel_name,
 )
 from tftape_torch._op_call import (
     as_tensor,
@@ -277,6 +278,16 @@ def fill(dims: Any, value: Any, name: Optional[str] = None, layout: Any = None) 
     [[9 9]
      [9 9]], shape=(2, 2), dtype=int32)
     """
+    if isinstance(dims, (list, tuple)) and not all(type(d) is int for d in dims):
+        for d in dims:
+            if isinstance(d, (list, tuple, np.ndarray)):
+                raise InvalidArgumentError(
+                    None, None, "dims must represent a vector, got shape "
+                    f"[{','.join(map(str, np.shape(dims)))}] [Op:Fill]")
+            if isinstance(d, (float, np.floating)):
+                raise InvalidArgumentError(
+                    None, None, "Value for attr 'index_type' of float is not in the list of "
+                    "allowed values: int32, int64 [Op:Fill]")
     shape_ = shape_arg(dims, "Fill")
     if isinstance(value, _Tensor):
         if value.dim() != 0:
@@ -285,6 +296,10 @@ def fill(dims: Any, value: Any, name: Optional[str] = None, layout: Any = None) 
             )
         return call("Fill", _broadcast_copy, (value,), value, shape_)
     scalar = convert_value(value)
+    if scalar.dim() != 0:
+        raise InvalidArgumentError(
+            None, None, f"value must represent a scalar, got shape "
+            f"[{','.join(map(str, scalar.shape))}] [Op:Fill]")
     return fresh(_broadcast_copy(scalar, shape_))
 
 
@@ -327,6 +342,13 @@ def range(
     if limit is None:
         start, limit = 0, start
     resolved = as_dtype(dtype) if dtype is not None else _range_dtype((start, limit, delta))
+    if resolved == torch.bool:
+        raise TypeError(f"Cannot convert {start} to EagerTensor of dtype bool")
+    if resolved.is_complex:
+        raise InvalidArgumentError(
+            None, None, f"Value for attr 'Tidx' of {kernel_name(resolved)} is not in the list of "
+            "allowed values: bfloat16, half, float, double, int8, int16, int32, int64, uint16, "
+            "uint32, uint64 [Op:Range]")
     numbers = []
     for value in (start, limit, delta):
         if isinstance(value, _Tensor):
@@ -409,8 +431,15 @@ def eye(
     [[1. 0.]
      [0. 1.]], shape=(2, 2), dtype=float32)
     """
+    if isinstance(num_rows, (float, np.floating)) or isinstance(num_columns, (float, np.floating)):
+        shown = num_rows if num_columns is None else num_columns
+        raise TypeError("Arguments `num_rows` and `num_columns` must be positive integer values. "
+                        f"Received: num_rows={num_rows}, num_columns={shown}")
     rows = int(num_rows)
     cols = rows if num_columns is None else int(num_columns)
+    if rows < 0 or cols < 0:
+        raise InvalidArgumentError(
+            None, None, f"Dimension {builtins.min(rows, cols)} must be >= 0 [Op:Fill]")
     out = torch.eye(rows, cols, dtype=as_dtype(dtype), device=current_device())
     if batch_shape is not None:
         batch = shape_arg(batch_shape, "MatrixDiag")
@@ -435,12 +464,34 @@ def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor
     x = as_tensor(tensor)
     if isinstance(shape, _Tensor):
         with _DisableSubclass():
+            if shape.dtype.is_floating_point or shape.dtype.is_complex or shape.dtype == torch.bool:
+                raise _shape_dtype_error(shape.dtype, "Reshape")
             dims = shape.reshape(-1).tolist()
     elif isinstance(shape, (int, np.integer)):
         dims = [int(shape)]
     else:
-        dims = [int(d) for d in shape]
+        dims = [d if type(d) is int else _shape_entry(d, shape, "Reshape") for d in shape]
     return call("Reshape", torch.reshape, (x,), x, dims)
+
+
+def _shape_dtype_error(dtype: torch.dtype, op: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        None, None, f"Value for attr 'Tshape' of {kernel_name(dtype)} is not in the list of "
+        f"allowed values: int32, int64 [Op:{op}]")
+
+
+def _shape_entry(d: Any, shape: Any, op: str) -> int:
+    """One entry of a list `shape` that is not an `int`: TF's errors for a float, or
+    for a nested list (a shape is a vector)."""
+    if isinstance(d, (list, tuple, np.ndarray)) or (isinstance(d, _Tensor) and d.dim()):
+        rank2 = np.shape(shape) if not isinstance(d, _Tensor) else [len(shape), *d.shape]
+        raise InvalidArgumentError(
+            None, None, f"sizes input must be 1-D, not [{','.join(map(str, rank2))}] [Op:{op}]")
+    if isinstance(d, (float, np.floating)):
+        raise _shape_dtype_error(torch.float32, op)
+    if isinstance(d, _Tensor) and (d.is_floating_point() or d.is_complex()):
+        raise _shape_dtype_error(d.dtype, op)
+    return int(d)
 
 
 def _conj_permute(value: torch.Tensor, order: List[int]) -> torch.Tensor:
@@ -503,6 +554,10 @@ def concat(values: Any, axis: Any, name: str = "concat") -> torch.Tensor:
     items = [values] if isinstance(values, _Tensor) else list(values)
     tensors = _same_dtype(items, "ConcatV2")
     dim = axis_arg(axis)
+    if not tensors:
+        raise InvalidArgumentError(
+            None, None, "OpKernel 'ConcatV2' has constraint on attr 'T' not in NodeDef "
+            "'[N=0, Tidx=DT_INT32]' [Op:ConcatV2]")
     for t in tensors:
         if t.dim() == 0:
             raise InvalidArgumentError(
@@ -544,6 +599,10 @@ def stack(values: Any, axis: int = 0, name: str = "stack") -> torch.Tensor:
     """
     items = list(values)
     dim = axis_arg(axis)
+    if dim != 0 and items:
+        expanded = (items[0].dim() if isinstance(items[0], _Tensor) else np.ndim(items[0])) + 1
+        if not -expanded <= dim < expanded:
+            raise ValueError(f"Argument `axis` = {dim} not in range [{-expanded}, {expanded})")
     if not any(isinstance(v, _Tensor) for v in items):
         packed = convert_value(items)
         if dim != 0 and packed.dim() > 0:
@@ -597,6 +656,11 @@ def expand_dims(input: Any, axis: Any, name: Optional[str] = None) -> torch.Tens
     """
     x = as_tensor(input)
     dim = axis_arg(axis)
+    if not isinstance(dim, int):  # a list or a tensor: TF takes one value of any shape
+        if np.size(dim) != 1:
+            raise InvalidArgumentError(
+                None, None, "'dim' must be a tensor with a single value [Op:ExpandDims]")
+        dim = int(np.reshape(dim, -1)[0])
     rank_ = x.dim()
     if not -rank_ - 1 <= dim <= rank_:
         raise InvalidArgumentError(

@@ -138,8 +138,8 @@ def as_dtype(type_value: Any) -> torch.dtype:
         return torch.bool
     elif type_value is builtins.float:
         return torch.float32
-    elif type_value is builtins.int:
-        pass  # TF refuses `int`: it could mean int32 or int64
+    elif type_value is builtins.int or type_value is None:
+        pass  # TF refuses `int` (it could mean int32 or int64); NumPy reads None as float64
     else:
         name = getattr(type_value, "name", None)
         if isinstance(name, str) and name in _BY_NAME:  # a TF DType or a numpy dtype

@@ -197,6 +197,8 @@ def gather(
     dim = batch if axis is None else axis_arg(axis)
     if batch < 0:
         batch += idx_rank
+    if rank_ == 0:
+        raise _error("params must be at least 1 dimensional", "GatherV2")
     if not isinstance(dim, int) or not -rank_ <= dim < builtins.max(rank_, 1):
         raise _error(f"Expected axis in the range [{-rank_}, {rank_}), but got {dim}", "GatherV2")
     dim %= builtins.max(rank_, 1)
@@ -707,11 +709,24 @@ def _argsort(x: torch.Tensor, dim: int, descending: builtins.bool) -> torch.Tens
     return _order(x, dim, descending).to(torch.int32)
 
 
+def _sortable(x: torch.Tensor, descending: builtins.bool) -> None:
+    """TF sorts with `top_k`, ascending of the negated values: no bool."""
+    if x.dtype == torch.bool:
+        if descending:
+            raise disallowed("TopKV2", x.dtype, "float, double, int32, uint8, int16, int8, "
+                             "int64, bfloat16, uint16, half, uint32, uint64")
+        raise disallowed("Neg", x.dtype, "bfloat16, half, float, double, int8, int16, int32, "
+                         "int64, complex64, complex128")
+
+
 def _sort_axis(x: torch.Tensor, axis: Any) -> int:
     rank_ = x.dim()
     dim = axis_arg(axis)
-    if rank_ == 0 or not -rank_ <= dim < rank_:
+    if rank_ == 0:
         raise ValueError(f"axis {dim} is out of bounds for a tensor of rank {rank_}")
+    if not -rank_ <= dim < rank_:  # TF reads `shape[axis]`, a strided slice
+        raise _error(f"slice index {dim + rank_ if dim < 0 else dim} of dimension 0 out of "
+                     "bounds.", "StridedSlice")
     return int(dim)
 
 
@@ -729,6 +744,7 @@ def sort(
     """
     descending = _direction(direction)
     x = as_tensor(values)
+    _sortable(x, descending)
     return call("Sort", _sort, (x,), x, _sort_axis(x, axis), descending)
 
 
@@ -747,6 +763,7 @@ def argsort(
     """
     descending = _direction(direction)
     x = as_tensor(values)
+    _sortable(x, descending)
     return call("ArgSort", _argsort, (x,), x, _sort_axis(x, axis), descending)
 
 

@@ -244,6 +244,9 @@ def resize(images: Any, size: Any, method: str = "bilinear",
     if x.dim() not in (3, 4):
         raise ValueError("'images' must have either 3 or 4 dimensions.")
     new = _size_arg(size)
+    for d in new:
+        if d < -1:  # TF's static shape check (-1 reads as an unknown size there)
+            raise ValueError(f"Dimension {d} must be >= 0")
     method = str(method)
     batched = x.dim() == 4
     if not batched:

@@ -377,7 +377,9 @@ def trace(x: Any, name: Optional[str] = None) -> torch.Tensor:
         return x.trace(name=name)  # type: ignore[attr-defined]
     t = as_tensor(x)
     if t.dim() < 2:
-        raise ValueError(f"Shape must be at least rank 2 but is rank {t.dim()}")
+        raise InvalidArgumentError(
+            None, None, "input must be at least 2-dim, received shape: "
+            f"[{','.join(map(str, t.shape))}] [Op:MatrixDiagPartV3]")
     return call("Trace", _trace, (t,), t)
 
 
@@ -758,7 +760,10 @@ def matrix_rank(a: Any, tol: Any = None, validate_args: builtins.bool = False,
     >>> print(tf.linalg.matrix_rank(tf.constant([[1.0, 2.0], [2.0, 4.0]])))
     tf.Tensor(1, shape=(), dtype=int32)
     """
-    x = _matrix(a, "MatrixRank", square=False)
+    x = as_tensor(a)
+    if x.dim() < 2:
+        raise ValueError(f"Input `a` must have at least 2 dimensions (saw: {x.dim()}).")
+    x = _matrix(x, "MatrixRank", square=False)
     return call("MatrixRank", _matrix_rank, (x,), x, None if tol is None else float(tol))
 
 

@@ -204,7 +204,10 @@ def gelu(features: Any, approximate: bool = False, name: Optional[str] = None) -
     >>> print(tf.nn.gelu(tf.constant([0.0, 1.0])))
     tf.Tensor([0.        0.8413447], shape=(2,), dtype=float32)
     """
-    x = float_input(features, "Gelu", allow_complex=False)
+    x = as_tensor(features)
+    if not x.is_floating_point():
+        raise ValueError("`features.dtype` must be a floating point tensor."
+                         f"Received:features.dtype=<dtype: '{dtype_name(x.dtype)}'>")
     return call("Gelu", _gelu, (x,), x, bool(approximate))
 
 

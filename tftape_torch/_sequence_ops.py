@@ -153,7 +153,16 @@ def top_k(
         dimension.
     """
     x = number_input(input, "TopKV2")
-    kk = int(k.item()) if isinstance(k, torch.Tensor) else int(k)
+    if isinstance(k, torch.Tensor):
+        if k.is_floating_point() or k.is_complex():
+            raise InvalidArgumentError(
+                None, None, f"Value for attr 'Tk' of {kernel_name(k.dtype)} is not in the list "
+                "of allowed values: int16, int32, int64 [Op:TopKV2]")
+        kk = int(k.item())
+    elif isinstance(k, float):
+        raise TypeError(f"Cannot convert {k!r} to EagerTensor of dtype int32")
+    else:
+        kk = int(k)
     if x.dim() == 0:
         raise InvalidArgumentError(None, None, "input must be >= 1-D, got shape [] [Op:TopKV2]")
     if kk < 0:
@@ -700,11 +709,32 @@ def confusion_matrix(labels: Any, predictions: Any, num_classes: Any = None,
     lab = as_tensor(labels).to(torch.int64).reshape(-1)
     pred = as_tensor(predictions).to(torch.int64).reshape(-1)
     with _DisableSubclass():
+        # TF's asserts, in its order (one host sync for the four bounds).
+        lo_lab, lo_pred, hi_lab, hi_pred = (
+            torch.stack([lab.min(), pred.min(), lab.max(), pred.max()]).tolist()
+            if lab.numel() and pred.numel() else (0, 0, -1, -1))
+        for what, low in (("labels", lo_lab), ("predictions", lo_pred)):
+            if low < 0:
+                raise InvalidArgumentError(None, None, f"`{what}` contains negative values.  "
+                                           "Condition x >= 0 did not hold element-wise:")
         if num_classes is None:
-            num = int(builtins.max(int(lab.max()), int(pred.max()))) + 1 if lab.numel() else 0
+            num = int(builtins.max(hi_lab, hi_pred)) + 1 if lab.numel() else 0
         else:
             num = int(num_classes)
+            for what, high in (("labels", hi_lab), ("predictions", hi_pred)):
+                if high >= num:
+                    raise InvalidArgumentError(None, None, f"`{what}` out of bound  "
+                                               "Condition x < y did not hold element-wise:")
         out_dtype = as_dtype(dtype)
+        if weights is not None:
+            w = as_tensor(weights)
+            if w.numel() != pred.numel():
+                raise ValueError(f"Shapes {tuple(as_tensor(predictions).shape)} and "
+                                 f"{tuple(w.shape)} are incompatible")
+        if lab.shape != pred.shape:
+            raise InvalidArgumentError(
+                None, None, f"Shapes of all inputs must match: values[0].shape = "
+                f"[{lab.numel()}] != values[1].shape = [{pred.numel()}] [Op:Pack] name: stack")
         values = (torch.ones(lab.shape, dtype=out_dtype, device=lab.device) if weights is None
                   else as_tensor(weights).to(out_dtype).reshape(-1))
         flat = torch.zeros(num * num, dtype=out_dtype, device=lab.device)

@@ -143,6 +143,12 @@ def tile(input: Any, multiples: Any, name: Optional[str] = None) -> torch.Tensor
         has a negative one.
     """
     x = as_tensor(input)
+    floating = (multiples.is_floating_point() if isinstance(multiples, _Tensor)
+                else isinstance(multiples, (list, tuple))
+                and any(isinstance(m, float) for m in multiples))
+    if floating:
+        raise _error("Value for attr 'Tmultiples' of float is not in the list of allowed values: "
+                     "int32, int64", "Tile")
     reps = _int_list(multiples)
     if len(reps) != x.dim():
         raise _error(
@@ -244,7 +250,9 @@ def unstack(value: Any, num: Optional[int] = None, axis: int = 0, name: str = "u
     if not -rank_ <= dim < rank_:
         raise ValueError(f"Argument `axis` = {dim} not in range [{-rank_}, {rank_})")
     if num is not None and int(num) != x.shape[dim]:
-        raise ValueError(f"Cannot infer argument `num` from shape {list(x.shape)}")
+        raise InvalidArgumentError(
+            None, None, f"Input shape axis {dim % rank_} must equal {int(num)}, got shape "
+            f"[{','.join(map(str, x.shape))}] [Op:Unpack]")
     return _as_list(call("Unpack", _unbind, (x,), x, dim % rank_))
 
 
@@ -323,7 +331,13 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: Optional[str] = Non
     """
     x = as_tensor(input)
     counts = _int_list(repeats)
-    dim = None if axis is None else _axis_in(axis, builtins.max(x.dim(), 1), "Repeat")
+    dim = None
+    if axis is not None:
+        rank_ = builtins.max(x.dim(), 1)
+        dim = axis_arg(axis)
+        if isinstance(dim, int) and not -rank_ <= dim < rank_:  # TF's Python check
+            raise ValueError(f"axis={dim} out of bounds: expected {-rank_}<=axis<{rank_}")
+        dim = _axis_in(dim, rank_, "Repeat")
     length = x.numel() if dim is None else x.shape[dim]
     if len(counts) not in (1, length):
         raise ValueError(f"repeats has {len(counts)} entries where the input has {length} "
@@ -646,6 +660,11 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> torch.Tensor:
         raise ValueError(
             f'Got {len(inputs)} inputs for equation "{equation}", expecting {wanted}'
         )
+    lhs, arrow, rhs = text.partition("->")
+    for label in rhs if arrow else "":
+        if label.isalpha() and label not in lhs:
+            raise ValueError(f"Output subscripts contain the label {label} not present in the "
+                             "input subscripts.")
     tensors = _same_dtype(inputs, "Einsum")
     return call("Einsum", _einsum, tensors, text, *tensors)
 

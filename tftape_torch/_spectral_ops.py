@@ -26,6 +26,7 @@ from tftape_torch._dtypes import FLOATING, as_dtype, dtype_name
 from tftape_torch._fft_ops import irfft, rfft
 from tftape_torch._op_call import as_tensor, call, int_scalar_arg
 from tftape_torch._window_ops import hann_window, vorbis_window
+from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
     "dct", "frame", "idct", "inverse_mdct", "inverse_stft", "inverse_stft_window_fn",
@@ -83,7 +84,10 @@ def frame(signal: Any, frame_length: Any, frame_step: Any, pad_end: bool = False
     _rank_at_least(x, 1)
     dim = range(x.dim())[int_scalar_arg(axis)]
     value = pad_value.item() if isinstance(pad_value, torch.Tensor) else pad_value
-    return call("Frame", _frame, (x,), x, int_scalar_arg(frame_length), int_scalar_arg(frame_step),
+    step = int_scalar_arg(frame_step)
+    if step == 0:
+        raise InvalidArgumentError(None, None, "Integer division by zero [Op:FloorDiv]")
+    return call("Frame", _frame, (x,), x, int_scalar_arg(frame_length), step,
                 bool(pad_end), value, dim)
 
 
@@ -118,7 +122,14 @@ def overlap_and_add(signal: Any, frame_step: Any, name: Optional[str] = None) ->
     step = as_tensor(frame_step)
     if step.is_floating_point() or step.is_complex() or step.dtype == torch.bool:
         raise ValueError(f"frame_step must be an integer. Got <dtype: '{dtype_name(step.dtype)}'>")
-    return call("OverlapAndAdd", _overlap_and_add, (x,), x, int_scalar_arg(step))
+    hop = int_scalar_arg(step)
+    if hop <= 0:
+        # TF pads each frame to `segments * frame_step` values: a negative padding.
+        length = x.shape[-1]
+        segments = -(-length // hop) if hop else 0
+        bad = segments if segments < 0 else segments * hop - length
+        raise InvalidArgumentError(None, None, f"Paddings must be non-negative: 0 {bad} [Op:Pad]")
+    return call("OverlapAndAdd", _overlap_and_add, (x,), x, hop)
 
 
 # ---------------------------------------------------------------------- STFT

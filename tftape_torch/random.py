@@ -140,10 +140,12 @@ def uniform(
       ValueError: for an integer dtype without `maxval`.
     """
     resolved = as_dtype(dtype)
+    if resolved not in _UNIFORM_DTYPES:
+        raise ValueError(
+            f"Argument `dtype` got invalid value <dtype: '{dtype_name(resolved)}'>. Accepted "
+            "dtypes are (tf.float16, tf.bfloat16, tf.float32, tf.float64, tf.int32, tf.int64).")
     if resolved in INTEGER and maxval is None:
         raise ValueError(f"Must specify maxval for integer dtype tf.{dtype_name(resolved)}")
-    if resolved not in FLOATING and resolved not in INTEGER:
-        raise TypeError(f"Invalid dtype {dtype_name(resolved)} for tf.random.uniform")
     generator = op_generator(current_device(), seed)
     return draw("uniform", generator, shape, resolved, minval, maxval, "RandomUniformInt")
 
@@ -170,6 +172,10 @@ def truncated_normal(
     if resolved not in FLOATING:
         raise TypeError(f"Cannot convert 0.0 to EagerTensor of dtype {dtype_name(resolved)}")
     return draw("truncated", op_generator(current_device(), seed), shape, resolved, mean, stddev)
+
+
+_UNIFORM_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int32,
+                   torch.int64)
 
 
 def categorical(
@@ -200,6 +206,12 @@ def _categorical(t: torch.Tensor, num_samples: int, out: torch.dtype,
         raise InvalidArgumentError(
             None, None, f"logits should be a matrix, got shape {list(t.shape)} [Op:{op}]"
         )
+    count = int(num_samples)
+    if count < 0:
+        raise InvalidArgumentError(
+            None, None, f"num_samples should be non-negative, got {count} [Op:{op}]")
+    if count == 0:
+        return fresh(torch.zeros((t.shape[0], 0), dtype=out, device=t.device))
     with DisableTorchFunctionSubclass(), torch.no_grad():
         # TF's kernel weighs only finite logits (an infinite or NaN one is never drawn),
         # and a row without any draws `num_classes`, one past the last class.

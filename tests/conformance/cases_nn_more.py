@@ -198,3 +198,14 @@ def case_dropout_errors(tf):
             tf.nn.experimental.stateless_dropout(x, 0.0, seed=[1, 2]) == x)),
         "scalar_shuffle": tf.random.experimental.stateless_shuffle(tf.constant(3), seed=[1, 2]),
     }
+
+
+def case_gelu_of_non_floats(tf):
+    """`gelu` of an integer, bool or complex tensor raises TF's Python `ValueError`
+    (was the kernel's `InvalidArgumentError`)."""
+    return {
+        "int32": _error(lambda: tf.nn.gelu(tf.constant([1, 2]))),
+        "approximate_int32": _error(lambda: tf.nn.gelu(tf.constant([1, 2]), approximate=True)),
+        "bool": _error(lambda: tf.nn.gelu(tf.constant([True]))),
+        "complex": _error(lambda: tf.nn.gelu(tf.constant([1j]))),
+    }

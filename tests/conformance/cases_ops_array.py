@@ -1150,3 +1150,89 @@ def case_more_control_dependencies(tf):
     with tf.control_dependencies([x.assign(2.0)]):
         y = x * 3.0
     return y
+
+
+# ---------------------------------------------------------------------------
+# Bad input: TF's exception classes (found by sweeping common ops over bad arguments)
+
+
+def case_bad_input_confusion_matrix(tf):
+    """Labels or predictions negative or out of `num_classes` raise TF's
+    `InvalidArgumentError` (were `IndexError`, or a silently dropped prediction);
+    mismatched lengths `InvalidArgumentError` and mismatched weights `ValueError`
+    (were torch's `RuntimeError`)."""
+    cm = tf.math.confusion_matrix
+    return {
+        "negative_labels": _raised_class(lambda: cm([-1, 0], [0, 0])),
+        "negative_predictions": _raised_class(lambda: cm([0, 1], [0, -1])),
+        "labels_out_of_bound": _raised_class(lambda: cm([0, 5], [0, 0], num_classes=3)),
+        "predictions_out_of_bound": _raised_class(lambda: cm([0, 1], [0, 5], num_classes=3)),
+        "lengths": _raised_class(lambda: cm([0, 1, 2], [0, 1])),
+        "weights": _raised_class(lambda: cm([0, 1], [0, 1], weights=[1.0])),
+        "ok": cm([0, 1, 1], [0, 1, 0], num_classes=3, weights=[1.0, 2.0, 3.0],
+                 dtype=tf.float32),
+    }
+
+
+def case_bad_input_shape_arguments(tf):
+    """A float or nested `shape`/`dims`/`multiples` raises TF's `InvalidArgumentError`
+    (were accepted, or `TypeError` from `int()`); a non-scalar `fill` value too."""
+    x = tf.range(6)
+    return {
+        "reshape_float": _raised_class(lambda: tf.reshape(x, [2.0, 3.0])),
+        "reshape_float_tensor": _raised_class(lambda: tf.reshape(x, tf.constant([2.0, 3.0]))),
+        "reshape_nested": _raised_class(lambda: tf.reshape(x, [[2, 3]])),
+        "reshape_ok": tf.reshape(x, [np.int64(2), tf.constant(3)]),
+        "fill_nested": _raised_class(lambda: tf.fill([[2]], 1.0)),
+        "fill_float_dims": _raised_class(lambda: tf.fill([2.0], 1.0)),
+        "fill_vector_value": _raised_class(lambda: tf.fill([2], [1.0, 2.0])),
+        "tile_float": _raised_class(lambda: tf.tile(tf.zeros([2]), [2.0])),
+    }
+
+
+def case_bad_input_array_ops(tf):
+    """TF's classes for `concat([])`, `stack`'s axis, `unstack`'s `num`, a
+    multi-valued `expand_dims` axis, `range` of bool/complex, a negative or float
+    `eye` size, a scalar `gather`, `repeat`'s axis and an `einsum` output label."""
+    z = tf.zeros([2, 3])
+    return {
+        "concat_empty": _raised_class(lambda: tf.concat([], 0)),
+        "stack_axis": _raised_class(lambda: tf.stack([tf.zeros([2]), tf.zeros([2])], axis=3)),
+        "stack_axis_negative": _raised_class(
+            lambda: tf.stack([tf.zeros([2]), tf.zeros([2])], axis=-3)),
+        "stack_python_axis": _raised_class(lambda: tf.stack([[1, 2], [3, 4]], axis=3)),
+        "unstack_num": _raised_class(lambda: tf.unstack(z, num=3)),
+        "unstack_num_axis": _raised_class(lambda: tf.unstack(z, num=2, axis=1)),
+        "expand_dims_two": _raised_class(lambda: tf.expand_dims(z, np.array([0, 1]))),
+        "expand_dims_one_list": tf.expand_dims(z, [1]),
+        "expand_dims_one_tensor": tf.expand_dims(z, tf.constant([2])),
+        "range_bool": _raised_class(lambda: tf.range(5, dtype=tf.bool)),
+        "range_complex": _raised_class(lambda: tf.range(5, dtype=tf.complex64)),
+        "eye_negative": _raised_class(lambda: tf.eye(-1)),
+        "eye_negative_columns": _raised_class(lambda: tf.eye(2, -1)),
+        "eye_float": _raised_class(lambda: tf.eye(2.5)),
+        "gather_scalar": _raised_class(lambda: tf.gather(tf.constant(1.0), [0])),
+        "repeat_axis": _raised_class(lambda: tf.repeat(tf.zeros([3]), 2, axis=1)),
+        "einsum_output_label": _raised_class(lambda: tf.einsum("ij->ijk", z)),
+    }
+
+
+def case_bad_input_math_ops(tf):
+    """TF's classes for `sort`/`argsort` of bool or along a missing axis, `top_k` with a
+    float `k`, `trace` and `matrix_rank` below rank 2, and `cast` to `None`."""
+    return {
+        "sort_bool": _raised_class(lambda: tf.sort(tf.constant([True, False]))),
+        "sort_bool_descending": _raised_class(
+            lambda: tf.sort(tf.constant([True, False]), direction="DESCENDING")),
+        "argsort_bool": _raised_class(lambda: tf.argsort(tf.constant([True, False]))),
+        "sort_axis": _raised_class(lambda: tf.sort(tf.zeros([3]), axis=1)),
+        "argsort_axis": _raised_class(lambda: tf.argsort(tf.zeros([3, 2]), axis=-3)),
+        "top_k_float": _raised_class(lambda: tf.math.top_k(tf.zeros([3]), k=1.0)),
+        "top_k_float_tensor": _raised_class(
+            lambda: tf.math.top_k(tf.zeros([3]), k=tf.constant(1.0))),
+        "trace_vector": _raised_class(lambda: tf.linalg.trace(tf.zeros([3]))),
+        "matrix_rank_vector": _raised_class(lambda: tf.linalg.matrix_rank(tf.zeros([3]))),
+        "cast_none": _raised_class(lambda: tf.cast(tf.zeros([2]), None)),
+        "image_resize_negative": _raised_class(
+            lambda: tf.image.resize(tf.zeros([4, 4, 1]), [-2, 2])),
+    }

@@ -165,3 +165,16 @@ def case_categorical_ignores_non_finite_logits(tf):
         "nan": tf.random.stateless_categorical([[np.nan, 0.0]], 3, (1, 2)),
         "int32": tf.random.categorical([[-np.inf, 0.0]], 2, dtype=tf.int32),
     }
+
+
+def case_bad_input_random(tf):
+    """`categorical` with a negative count raises TF's `InvalidArgumentError` (was
+    torch's `RuntimeError`), and a zero count gives `[batch, 0]`; `uniform` of a dtype
+    outside TF's six raises its `ValueError` (was `TypeError`, or int8 accepted)."""
+    return {
+        "categorical_negative": _message(lambda: tf.random.categorical(tf.zeros([1, 3]), -1)),
+        "categorical_zero": tf.random.categorical(tf.zeros([2, 3]), 0),
+        "uniform_bool": _message(lambda: tf.random.uniform([2], dtype=tf.bool)),
+        "uniform_int8": _message(lambda: tf.random.uniform([2], maxval=3, dtype=tf.int8)),
+        "uniform_complex": _message(lambda: tf.random.uniform([2], dtype=tf.complex64)),
+    }

@@ -822,3 +822,20 @@ def case_signal_mfccs_errors(tf):
         "scalar": _raises(lambda: tf.signal.mfccs_from_log_mel_spectrograms(
             tf.constant(1.0))),
     }
+
+
+def case_signal_bad_frame_step(tf):
+    """A zero `frame_step` raises TF's `InvalidArgumentError` (its FloorDiv by zero;
+    was a Python `ZeroDivisionError`); `overlap_and_add`/`inverse_stft` with a step
+    <= 0 raise its negative-padding `InvalidArgumentError` (were accepted)."""
+    return {
+        "frame": _raises(lambda: tf.signal.frame(tf.zeros([10]), 3, 0)),
+        "frame_pad_end": _raises(lambda: tf.signal.frame(tf.zeros([10]), 3, 0, pad_end=True)),
+        "stft": _raises(lambda: tf.signal.stft(tf.zeros([64]), 16, 0)),
+        "overlap_and_add": _raises(lambda: tf.signal.overlap_and_add(tf.zeros([3, 4]), 0)),
+        "overlap_and_add_negative": _raises(
+            lambda: tf.signal.overlap_and_add(tf.zeros([3, 4]), -1)),
+        "inverse_stft": _raises(
+            lambda: tf.signal.inverse_stft(tf.zeros([5, 9], tf.complex64), 16, 0)),
+        "frame_negative_step": tf.signal.frame(tf.range(10), 3, -1),
+    }
