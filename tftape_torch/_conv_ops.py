@@ -18,6 +18,7 @@ tf.Tensor(
 
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -76,13 +77,27 @@ def spatial_values(value: Any, n: int, name: str, channels_last: bool) -> List[i
 
 
 def window_pads(sizes: Sequence[int], kernel: Sequence[int], strides: Sequence[int],
-          dilations: Sequence[int], padding: Any, channels_last: bool) -> List[Tuple[int, int]]:
+          dilations: Sequence[int], padding: Any, channels_last: bool,
+          op: str = "Conv2D") -> List[Tuple[int, int]]:
+    """Each spatial dimension's (before, after) padding, as TF's kernels compute it.
+
+    Raises:
+      InvalidArgumentError: for a stride below 1 or a padding string other than
+        TF's (case-sensitive) `"SAME"`/`"VALID"`, as TF's kernel `op` does.
+    """
+    for stride in strides:
+        if stride <= 0:
+            raise InvalidArgumentError(None, None,
+                                       f"Stride must be > 0, but got {stride} [Op:{op}]")
     if isinstance(padding, str):
-        mode = padding.upper()
-        if mode == "VALID":
+        if padding == "VALID":
             return [(0, 0)] * len(sizes)
-        if mode != "SAME":
-            raise ValueError(f"`padding` must be 'SAME' or 'VALID'; received {padding!r}")
+        if padding != "SAME":
+            allowed = '"SAME", "VALID"' + (
+                "" if op in _NO_EXPLICIT_PADDING else ', "EXPLICIT"')
+            raise InvalidArgumentError(
+                None, None, f"Value for attr 'padding' of \"{padding}\" is not in the list of "
+                f"allowed values: {allowed}\n\t; [Op:{op}]")
         pads = []
         for size, k, s, d in zip(sizes, kernel, strides, dilations):
             out = math.ceil(size / s)
@@ -92,6 +107,10 @@ def window_pads(sizes: Sequence[int], kernel: Sequence[int], strides: Sequence[i
     pairs = [tuple(int(v) for v in p) for p in padding]
     pairs = pairs[1:-1] if channels_last else pairs[2:]
     return [(p[0], p[1]) for p in pairs]
+
+
+# TF's kernels that take no explicit padding list.
+_NO_EXPLICIT_PADDING = frozenset({"AvgPool", "AvgPool3D", "Conv3D", "MaxPool3D"})
 
 
 def flat_pad(pads: List[Tuple[int, int]]) -> List[int]:
@@ -142,7 +161,13 @@ def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: 
         w = as_tensor(filters, dtype)
         w_dtype, w_size = _DTYPE_GET(w), w.size()
     channels_last = data_format is None or data_format.endswith("C")
-    if len(x_size) != n + 2 or len(w_size) != n + 2:
+    if len(w_size) != n + 2:
+        # (TF's 1-D convolution is its 2-D one, with the filter expanded)
+        shown = ([1] if n == 1 else []) + list(w_size)
+        raise InvalidArgumentError(
+            None, None, f"filter must be {builtins.max(n, 2) + 2}-dimensional: "
+            f"[{','.join(map(str, shown))}] [Op:{op}]")
+    if len(x_size) != n + 2:
         raise ValueError(
             f"input must be {n + 2}-dimensional and filters {n + 2}-dimensional; got shapes "
             f"{list(x_size)} and {list(w_size)}"
@@ -158,7 +183,7 @@ def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: 
     s = spatial_values(strides, n, "strides", channels_last)
     d = spatial_values(dilations, n, "dilations", channels_last)
     sizes = x_size[1:-1] if channels_last else x_size[2:]
-    pads = window_pads(sizes, w_size[:n], s, d, padding, channels_last)
+    pads = window_pads(sizes, w_size[:n], s, d, padding, channels_last, op)
     return call(op, _conv, (x, w), x, w, s, d, pads, channels_last)
 
 
@@ -241,6 +266,13 @@ def _avg_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int,
     # TF averages over the window's elements inside the input only.
     pool = F.avg_pool2d if len(k) == 2 else F.avg_pool3d
     x = torch.movedim(x, -1, 1)
+    padded = [size + before + after for size, (before, after) in zip(x.shape[2:], pads)]
+    if any(size < window for size, window in zip(padded, k)):
+        # A window larger than the (padded) input: TF's result is empty there.
+        outs = [builtins.max((size - window) // stride + 1, 0)
+                for size, window, stride in zip(padded, k, s)]
+        empty = x.reshape(-1)[:0] * 0.0  # (connected to `x`, as TF's empty result is)
+        return empty.reshape([x.shape[0], *outs, x.shape[1]])
     total = pool(F.pad(x, flat_pad(pads)), k, s)
     ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
     counted = pool(F.pad(ones, flat_pad(pads)), k, s)
@@ -254,11 +286,10 @@ def _pool(op: str, fn: Any, input: Any, ksize: Any, strides: Any, padding: Any,
     if data_format != layout:
         raise ValueError(f"data_format {data_format!r} is not supported here; use {layout!r}")
     if x.dim() != n + 2:
-        raise ValueError(f"Input tensor must be of rank {n + 2}. Received: "
-                         f"input.shape={tuple(x.shape)}")
+        raise InvalidArgumentError(None, None, f"Input must be 4 or 5-dimensional [Op:{op}]")
     k = spatial_values(ksize, n, "ksize", True)
     s = spatial_values(strides, n, "strides", True)
-    pads = window_pads(list(x.shape[1:-1]), k, s, [1] * n, padding, True)
+    pads = window_pads(list(x.shape[1:-1]), k, s, [1] * n, padding, True, op)
     return call(op, fn, (x,), x, k, s, pads)
 
 

@@ -209,3 +209,31 @@ def case_gelu_of_non_floats(tf):
         "bool": _error(lambda: tf.nn.gelu(tf.constant([True]))),
         "complex": _error(lambda: tf.nn.gelu(tf.constant([1j]))),
     }
+
+
+def case_convolution_and_pooling_bad_arguments(tf):
+    """TF's kernels' errors for a padding other than "SAME"/"VALID" (case-sensitive),
+    a stride of 0, a filter or pooled input of the wrong rank; an average pool whose
+    window is larger than the input gives an empty result."""
+    x, w = tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 2, 5])
+    return {
+        "conv2d_padding": _error(lambda: tf.nn.conv2d(x, w, 1, "FOO")),
+        "conv2d_lowercase": _error(lambda: tf.nn.conv2d(x, w, 1, "same")),
+        "conv1d_padding": _error(lambda: tf.nn.conv1d(tf.ones([1, 4, 2]), tf.ones([3, 2, 1]),
+                                                      1, "FOO")),
+        "conv3d_padding": _error(lambda: tf.nn.conv3d(
+            tf.ones([1, 3, 3, 3, 1]), tf.ones([2, 2, 2, 1, 1]), [1, 1, 1, 1, 1], "FOO")),
+        "max_pool_padding": _error(lambda: tf.nn.max_pool2d(x, 2, 2, "FOO")),
+        "avg_pool_lowercase": _error(lambda: tf.nn.avg_pool2d(x, 2, 2, "same")),
+        "conv2d_stride_0": _error(lambda: tf.nn.conv2d(x, w, 0, "SAME")),
+        "conv1d_stride_0": _error(lambda: tf.nn.conv1d(tf.ones([1, 4, 2]), tf.ones([3, 2, 1]),
+                                                       0, "SAME")),
+        "max_pool_stride_0": _error(lambda: tf.nn.max_pool2d(x, 2, 0, "VALID")),
+        "conv2d_filter_rank": _error(lambda: tf.nn.conv2d(x, tf.ones([3, 2, 5]), 1, "SAME")),
+        "conv1d_filter_rank": _error(lambda: tf.nn.conv1d(tf.ones([1, 4, 2]), tf.ones([3, 2]),
+                                                          1, "SAME")),
+        "max_pool_rank": _error(lambda: tf.nn.max_pool2d(tf.ones([4, 4, 2]), 2, 2, "VALID")),
+        "avg_pool_rank": _error(lambda: tf.nn.avg_pool2d(tf.ones([4, 4, 2]), 2, 2, "VALID")),
+        "avg_pool_window_larger": tf.nn.avg_pool2d(x, [5, 1], 1, "VALID"),
+        "avg_pool_window_larger_same": tf.nn.avg_pool2d(x, 5, 1, "SAME"),
+    }
