@@ -262,18 +262,59 @@ def match_operands(x: Any, y: Any, op: str) -> Tuple[torch.Tensor, Any]:
 
 
 def shape_arg(shape: Any, op: str) -> List[int]:
-    """A shape argument (int, list, tuple, TensorShape, tensor) as a list of ints."""
+    """A shape argument (int, list, tuple, TensorShape, tensor) as a list of ints.
+
+    Raises TF's errors: `TypeError` for a Python float or string where TF converts the
+    shape to int32 itself (`zeros`, `ones`, `constant`), `InvalidArgumentError` for a
+    non-integer tensor or list the kernel refuses, a nested list, or a negative size.
+    """
     if isinstance(shape, _Tensor):
         with _DisableSubclass():
+            if shape.dtype.is_floating_point or shape.dtype.is_complex or (
+                    shape.dtype == torch.bool):
+                raise _index_dtype_error(kernel_name(shape.dtype), op)
+            if shape.dim() > 1:
+                raise _not_a_vector(list(shape.shape), op)
             dims = shape.reshape(-1).tolist()
     elif isinstance(shape, (int, np.integer)):
         dims = [int(shape)]
+    elif isinstance(shape, (float, str, np.floating)):
+        raise TypeError(f"Cannot convert {shape!r} to EagerTensor of dtype int32")
     else:
-        dims = [int(d) for d in shape]
+        dims = [d if type(d) is int else _shape_item(d, shape, op) for d in shape]
     for d in dims:
         if d < 0:
             raise InvalidArgumentError(None, None, f"Dimension {d} must be >= 0 [Op:{op}]")
     return dims
+
+
+# The shape's attr in TF's kernels (`T` where not listed); the ops whose Python
+# wrapper converts the shape to int32 first (a float there is a TypeError).
+_SHAPE_ATTRS = {"Fill": "index_type", "BroadcastTo": "Tidx", "ScatterNd": "Tindices"}
+_INT32_SHAPES = frozenset({"Fill", "Const"})
+
+
+def _index_dtype_error(kind: str, op: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        None, None, f"Value for attr '{_SHAPE_ATTRS.get(op, 'T')}' of {kind} is not in the "
+        f"list of allowed values: int32, int64 [Op:{op}]")
+
+
+def _not_a_vector(dims: List[int], op: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        None, None, f"shape must be a vector of {{int32,int64}}, got shape "
+        f"[{','.join(str(d) for d in dims)}] [Op:{op}]")
+
+
+def _shape_item(item: Any, shape: Any, op: str) -> int:
+    """One entry of a shape list that is not an `int`, or TF's error for it."""
+    if isinstance(item, (float, str, np.floating)):
+        if op in _INT32_SHAPES:
+            raise TypeError(f"Cannot convert {shape!r} to EagerTensor of dtype int32")
+        raise _index_dtype_error("string" if isinstance(item, str) else "float", op)
+    if isinstance(item, (list, tuple, np.ndarray)):
+        raise _not_a_vector(list(np.shape(shape)), op)
+    return int(item)
 
 
 def int_scalar_arg(value: Any) -> int:
@@ -289,16 +330,47 @@ def int_scalar_arg(value: Any) -> int:
 
 
 def axis_arg(axis: Any) -> Any:
-    """An axis argument (int, list, tensor) as an int or a list of ints."""
+    """An axis argument (int, list, tensor) as an int or a list of ints.
+
+    Raises TF's errors: `TypeError` for a Python float (TF converts it to int32),
+    `InvalidArgumentError` for a float or string list or tensor (the kernel's `Tidx`).
+    """
+    if type(axis) is int:
+        return axis
     if isinstance(axis, _Tensor):
         with _DisableSubclass():
+            if axis.dtype not in _INDEX_DTYPES:
+                raise _axis_dtype_error(kernel_name(axis.dtype))
             value = axis.tolist()
         return value
     if isinstance(axis, np.ndarray):
+        if axis.dtype.kind not in "iu":
+            raise _axis_dtype_error("float" if axis.dtype.kind == "f" else str(axis.dtype))
         return axis.tolist()
     if isinstance(axis, (list, tuple)):
-        return [int(a) for a in axis]
+        return [a if type(a) is int else _axis_item(a) for a in axis]
+    if isinstance(axis, (float, np.floating)):
+        raise TypeError(f"Cannot convert {axis!r} to EagerTensor of dtype int32")
+    if isinstance(axis, str):
+        raise _axis_dtype_error("string")
     return int(axis)
+
+
+_INDEX_DTYPES = frozenset({torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64})
+
+
+def _axis_dtype_error(kind: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        None, None, f"Value for attr 'Tidx' of {kind} is not in the list of allowed values: "
+        "int32, int64")
+
+
+def _axis_item(item: Any) -> int:
+    if isinstance(item, (float, np.floating)):
+        raise _axis_dtype_error("float")
+    if isinstance(item, str):
+        raise _axis_dtype_error("string")
+    return int(item)
 
 
 def dtype_arg(dtype: Any) -> Optional[torch.dtype]:

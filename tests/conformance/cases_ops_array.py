@@ -1236,3 +1236,37 @@ def case_bad_input_math_ops(tf):
         "image_resize_negative": _raised_class(
             lambda: tf.image.resize(tf.zeros([4, 4, 1]), [-2, 2])),
     }
+
+
+def case_bad_input_float_shapes_and_axes(tf):
+    """Float or string shapes and axes: TF's TypeError where its wrapper converts to
+    int32 (`zeros`, `ones`, a Python float axis), the kernel's InvalidArgumentError for
+    a float or string list or tensor, and for a nested shape."""
+    x = tf.ones([2, 3])
+
+    def error(fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - the class is the answer
+            return type(e).__name__
+        return "returned"
+
+    return {
+        "zeros_float_list": error(lambda: tf.zeros([2.0, 3])),
+        "zeros_float": error(lambda: tf.zeros(2.0)),
+        "ones_float_list": error(lambda: tf.ones([2.0])),
+        "zeros_string": error(lambda: tf.zeros("ab")),
+        "zeros_float_tensor": error(lambda: tf.zeros(tf.constant([2.0]))),
+        "uniform_float_list": error(lambda: tf.random.uniform([2.0])),
+        "normal_nested": error(lambda: tf.random.normal([[2]])),
+        "broadcast_to_float_list": error(lambda: tf.broadcast_to(x, [2.0, 3])),
+        "reduce_sum_float_axis": error(lambda: tf.reduce_sum(x, axis=0.0)),
+        "reduce_sum_float_list_axis": error(lambda: tf.reduce_sum(x, axis=[0.0])),
+        "reduce_sum_float_tensor_axis": error(lambda: tf.reduce_sum(x, axis=tf.constant(0.0))),
+        "reduce_sum_string_axis": error(lambda: tf.reduce_sum(x, axis="a")),
+        "reduce_max_float_axis": error(lambda: tf.reduce_max(x, axis=1.5)),
+        "concat_float_axis": error(lambda: tf.concat([x, x], axis=0.0)),
+        "concat_string_axis": error(lambda: tf.concat([x, x], axis="a")),
+        "reduce_sum_int_tensor_axis": tf.reduce_sum(x, axis=tf.constant(1)),
+        "zeros_int_tensor": tf.zeros(tf.constant([2, 1])),
+    }
