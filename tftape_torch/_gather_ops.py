@@ -609,7 +609,7 @@ def boolean_mask(
       ValueError: if `mask` is a scalar, or its shape does not match `tensor`'s.
     """
     x = as_tensor(tensor)
-    m = as_tensor(mask, torch.bool)
+    m = as_tensor(mask)  # any dtype, as TF's: its nonzero entries select
     if m.dim() == 0:
         raise ValueError("mask cannot be scalar.")
     dim = 0 if axis is None else axis_arg(axis)

@@ -514,8 +514,9 @@ def bincount(
       InvalidArgumentError: for a negative value in `arr`.
     """
     a = as_tensor(arr)
-    if a.dtype not in INTEGER:
-        raise TypeError(f"Input must be an integer tensor, got {dtype_name(a.dtype)}.")
+    if a.dtype not in INTEGER:  # TF casts other values to int32 (floats truncate)
+        with _DisableSubclass():
+            a = a.detach().to(torch.int32)
     if axis not in (None, 0, -1):
         raise ValueError(f"Unsupported axis value {axis}. Only 0 and -1 are currently supported.")
     with _DisableSubclass():

@@ -1270,3 +1270,15 @@ def case_bad_input_float_shapes_and_axes(tf):
         "reduce_sum_int_tensor_axis": tf.reduce_sum(x, axis=tf.constant(1)),
         "zeros_int_tensor": tf.zeros(tf.constant([2, 1])),
     }
+
+
+def case_boolean_mask_of_a_non_bool_mask(tf):
+    """TF's mask is converted without a dtype: its nonzero entries select."""
+    x = tf.constant([1.0, 2.0, 3.0])
+    return [tf.boolean_mask(x, [1, 0, 1]), tf.boolean_mask(x, tf.constant([1, 0, 2]))]
+
+
+def case_bincount_of_floats(tf):
+    """TF casts a non-integer `arr` to int32 (truncating) before counting."""
+    return [tf.math.bincount([1.0, 2.0, 2.0]), tf.math.bincount(tf.constant([1.0, 2.0, 2.7])),
+            tf.math.bincount(tf.constant([True, False, True]))]
