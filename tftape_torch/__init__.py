@@ -70,11 +70,9 @@ from tftape_torch._array_ops import (
     get_static_value,
     identity,
     is_tensor,
-    linspace,
     newaxis,
     ones,
     ones_like,
-    range,
     rank,
     reshape,
     shape,
@@ -235,6 +233,7 @@ from tftape_torch._matrix_functions import sqrtm as matrix_square_root
 from tftape_torch._module import Module, get_current_name_scope, name_scope
 from tftape_torch._norm_ops import norm
 from tftape_torch._print_op import print_ as _print
+from tftape_torch._range_ops import linspace, range
 from tftape_torch._sequence_ops import add_n, cumsum
 from tftape_torch._shape_ops import (
     broadcast_dynamic_shape,

@@ -21,13 +21,13 @@ import torch
 
 from tftape_torch import errors
 from tftape_torch._array_ops import cast, concat, expand_dims, ones_like, reshape
-from tftape_torch._array_ops import range as range_
 from tftape_torch._ctc_kernel import dense_ctc_loss
 from tftape_torch._dtypes import INTEGER, dtype_name
 from tftape_torch._elementwise_ops import logical_and, not_equal
 from tftape_torch._gather_ops import boolean_mask, scatter_nd
 from tftape_torch._math_ops import reduce_max, reduce_sum
 from tftape_torch._op_call import as_tensor, call, float_input
+from tftape_torch._range_ops import range as range_
 from tftape_torch._shape_ops import sequence_mask
 from tftape_torch._tensor import as_eager
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass

@@ -42,7 +42,6 @@ from tftape_torch._array_ops import (
     transpose,
     zeros_like,
 )
-from tftape_torch._array_ops import range as range_
 from tftape_torch._complex_ops import complex as make_complex
 from tftape_torch._complex_ops import conj, imag, real
 from tftape_torch._dtypes import as_dtype
@@ -62,6 +61,7 @@ from tftape_torch._linear_operator_util import (
 )
 from tftape_torch._math_ops import abs as abs_
 from tftape_torch._math_ops import log, reduce_max, reduce_min, reduce_prod, reduce_sum
+from tftape_torch._range_ops import range as range_
 from tftape_torch._shape_ops import broadcast_static_shape, broadcast_to, reverse
 from tftape_torch._tensor_shape import TensorShape
 

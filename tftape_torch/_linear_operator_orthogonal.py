@@ -31,7 +31,6 @@ from tftape_torch._array_ops import (
     reshape,
     zeros,
 )
-from tftape_torch._array_ops import range as range_
 from tftape_torch._complex_ops import conj
 from tftape_torch._diag_band_ops import set_diag
 from tftape_torch._dtypes import as_dtype
@@ -43,6 +42,7 @@ from tftape_torch._linear_operator import LinearOperator
 from tftape_torch._linear_operator_util import as_parameter
 from tftape_torch._math_ops import matmul
 from tftape_torch._norm_ops import l2_normalize
+from tftape_torch._range_ops import range as range_
 from tftape_torch._shape_ops import broadcast_static_shape, broadcast_to
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch.errors import InvalidArgumentError

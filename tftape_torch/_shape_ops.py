@@ -143,10 +143,8 @@ def tile(input: Any, multiples: Any, name: Optional[str] = None) -> torch.Tensor
         has a negative one.
     """
     x = as_tensor(input)
-    floating = (multiples.is_floating_point() if isinstance(multiples, _Tensor)
-                else isinstance(multiples, (list, tuple))
-                and any(isinstance(m, float) for m in multiples))
-    if floating:
+    if (multiples.is_floating_point() if isinstance(multiples, _Tensor) else
+            isinstance(multiples, (list, tuple)) and any(isinstance(m, float) for m in multiples)):
         raise _error("Value for attr 'Tmultiples' of float is not in the list of allowed values: "
                      "int32, int64", "Tile")
     reps = _int_list(multiples)
@@ -331,13 +329,10 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: Optional[str] = Non
     """
     x = as_tensor(input)
     counts = _int_list(repeats)
-    dim = None
-    if axis is not None:
-        rank_ = builtins.max(x.dim(), 1)
-        dim = axis_arg(axis)
-        if isinstance(dim, int) and not -rank_ <= dim < rank_:  # TF's Python check
-            raise ValueError(f"axis={dim} out of bounds: expected {-rank_}<=axis<{rank_}")
-        dim = _axis_in(dim, rank_, "Repeat")
+    dim, rank_ = None if axis is None else axis_arg(axis), builtins.max(x.dim(), 1)
+    if isinstance(dim, int) and not -rank_ <= dim < rank_:  # TF's Python check
+        raise ValueError(f"axis={dim} out of bounds: expected {-rank_}<=axis<{rank_}")
+    dim = None if dim is None else _axis_in(dim, rank_, "Repeat")
     length = x.numel() if dim is None else x.shape[dim]
     if len(counts) not in (1, length):
         raise ValueError(f"repeats has {len(counts)} entries where the input has {length} "

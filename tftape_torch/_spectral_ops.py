@@ -21,10 +21,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tftape_torch._array_ops import convert_to_tensor, linspace
+from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._dtypes import FLOATING, as_dtype, dtype_name
 from tftape_torch._fft_ops import irfft, rfft
 from tftape_torch._op_call import as_tensor, call, int_scalar_arg
+from tftape_torch._range_ops import linspace
 from tftape_torch._window_ops import hann_window, vorbis_window
 from tftape_torch.errors import InvalidArgumentError
 
