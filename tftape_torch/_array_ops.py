@@ -33,8 +33,11 @@ from tftape_torch._op_call import (
     axis_arg,
     call,
     dtype_arg,
+    index_dtype_error,
     match_operands,
+    not_an_index,
     shape_arg,
+    shape_entry,
 )
 from tftape_torch._recorded_ops import without_gradient
 from tftape_torch._tensor import (
@@ -118,7 +121,7 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
         result = fresh(convert_value(value, dtype))
     if shape is None:
         return result
-    dims = shape_arg(shape, "Const")
+    dims = shape_arg(shape, "Const", int32_converted=True)
     count = _math.prod(dims)
     numel = result.numel()
     if numel == count:
@@ -206,7 +209,7 @@ def zeros(
     >>> print(tf.zeros((2,), dtype=tf.int32))
     tf.Tensor([0 0], shape=(2,), dtype=int32)
     """
-    dims = shape_arg(shape, "Fill")
+    dims = shape_arg(shape, "Fill", int32_converted=True)
     return fresh(torch.zeros(dims, dtype=as_dtype(dtype), device=current_device()))
 
 
@@ -221,7 +224,7 @@ def ones(
     [[1. 1.]
      [1. 1.]], shape=(2, 2), dtype=float32)
     """
-    dims = shape_arg(shape, "Fill")
+    dims = shape_arg(shape, "Fill", int32_converted=True)
     return fresh(torch.ones(dims, dtype=as_dtype(dtype), device=current_device()))
 
 
@@ -276,16 +279,6 @@ def fill(dims: Any, value: Any, name: Optional[str] = None, layout: Any = None) 
     [[9 9]
      [9 9]], shape=(2, 2), dtype=int32)
     """
-    if isinstance(dims, (list, tuple)) and not all(type(d) is int for d in dims):
-        for d in dims:
-            if isinstance(d, (list, tuple, np.ndarray)):
-                raise InvalidArgumentError(
-                    None, None, "dims must represent a vector, got shape "
-                    f"[{','.join(map(str, np.shape(dims)))}] [Op:Fill]")
-            if isinstance(d, (float, np.floating)):
-                raise InvalidArgumentError(
-                    None, None, "Value for attr 'index_type' of float is not in the list of "
-                    "allowed values: int32, int64 [Op:Fill]")
     shape_ = shape_arg(dims, "Fill")
     if isinstance(value, _Tensor):
         if value.dim() != 0:
@@ -349,34 +342,14 @@ def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor
     x = as_tensor(tensor)
     if isinstance(shape, _Tensor):
         with _DisableSubclass():
-            if shape.dtype.is_floating_point or shape.dtype.is_complex or shape.dtype == torch.bool:
-                raise _shape_dtype_error(shape.dtype, "Reshape")
+            if not_an_index(shape):
+                raise index_dtype_error(kernel_name(shape.dtype), "Reshape")
             dims = shape.reshape(-1).tolist()
     elif isinstance(shape, (int, np.integer)):
         dims = [int(shape)]
     else:
-        dims = [d if type(d) is int else _shape_entry(d, shape, "Reshape") for d in shape]
+        dims = [d if type(d) is int else shape_entry(d, shape, "Reshape") for d in shape]
     return call("Reshape", torch.reshape, (x,), x, dims)
-
-
-def _shape_dtype_error(dtype: torch.dtype, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(
-        None, None, f"Value for attr 'Tshape' of {kernel_name(dtype)} is not in the list of "
-        f"allowed values: int32, int64 [Op:{op}]")
-
-
-def _shape_entry(d: Any, shape: Any, op: str) -> int:
-    """One entry of a list `shape` that is not an `int`: TF's errors for a float, or
-    for a nested list (a shape is a vector)."""
-    if isinstance(d, (list, tuple, np.ndarray)) or (isinstance(d, _Tensor) and d.dim()):
-        rank2 = np.shape(shape) if not isinstance(d, _Tensor) else [len(shape), *d.shape]
-        raise InvalidArgumentError(
-            None, None, f"sizes input must be 1-D, not [{','.join(map(str, rank2))}] [Op:{op}]")
-    if isinstance(d, (float, np.floating)):
-        raise _shape_dtype_error(torch.float32, op)
-    if isinstance(d, _Tensor) and (d.is_floating_point() or d.is_complex()):
-        raise _shape_dtype_error(d.dtype, op)
-    return int(d)
 
 
 def _conj_permute(value: torch.Tensor, order: List[int]) -> torch.Tensor:

@@ -62,10 +62,13 @@ __all__ = [
     "dtype_arg",
     "float_input",
     "float_unary",
+    "index_dtype_error",
     "int_scalar_arg",
     "match_operands",
+    "not_an_index",
     "number_input",
     "shape_arg",
+    "shape_entry",
 ]
 
 
@@ -261,18 +264,18 @@ def match_operands(x: Any, y: Any, op: str) -> Tuple[torch.Tensor, Any]:
     return x, y
 
 
-def shape_arg(shape: Any, op: str) -> List[int]:
+def shape_arg(shape: Any, op: str, int32_converted: builtins.bool = False) -> List[int]:
     """A shape argument (int, list, tuple, TensorShape, tensor) as a list of ints.
 
-    Raises TF's errors: `TypeError` for a Python float or string where TF converts the
-    shape to int32 itself (`zeros`, `ones`, `constant`), `InvalidArgumentError` for a
-    non-integer tensor or list the kernel refuses, a nested list, or a negative size.
+    Raises TF's errors: `TypeError` for a Python float or string where TF's wrapper
+    converts the shape to int32 itself (`int32_converted`: `zeros`, `ones`,
+    `constant`), `InvalidArgumentError` for a non-integer tensor or list the kernel
+    refuses, a nested list, or a negative size.
     """
     if isinstance(shape, _Tensor):
         with _DisableSubclass():
-            if shape.dtype.is_floating_point or shape.dtype.is_complex or (
-                    shape.dtype == torch.bool):
-                raise _index_dtype_error(kernel_name(shape.dtype), op)
+            if not_an_index(shape):
+                raise index_dtype_error(kernel_name(shape.dtype), op)
             if shape.dim() > 1:
                 raise _not_a_vector(list(shape.shape), op)
             dims = shape.reshape(-1).tolist()
@@ -281,39 +284,53 @@ def shape_arg(shape: Any, op: str) -> List[int]:
     elif isinstance(shape, (float, str, np.floating)):
         raise TypeError(f"Cannot convert {shape!r} to EagerTensor of dtype int32")
     else:
-        dims = [d if type(d) is int else _shape_item(d, shape, op) for d in shape]
+        dims = [d if type(d) is int else shape_entry(d, shape, op, int32_converted)
+                for d in shape]
     for d in dims:
         if d < 0:
             raise InvalidArgumentError(None, None, f"Dimension {d} must be >= 0 [Op:{op}]")
     return dims
 
 
-# The shape's attr in TF's kernels (`T` where not listed); the ops whose Python
-# wrapper converts the shape to int32 first (a float there is a TypeError).
-_SHAPE_ATTRS = {"Fill": "index_type", "BroadcastTo": "Tidx", "ScatterNd": "Tindices"}
-_INT32_SHAPES = frozenset({"Fill", "Const"})
+# The shape's attr in TF's kernels (`T` where not listed), and their message for a
+# shape that is not a vector.
+_SHAPE_ATTRS = {"Fill": "index_type", "BroadcastTo": "Tidx", "ScatterNd": "Tindices",
+                "Reshape": "Tshape"}
+_NOT_A_VECTOR = {"Fill": "dims must represent a vector, got shape [{}]",
+                 "Reshape": "sizes input must be 1-D, not [{}]"}
 
 
-def _index_dtype_error(kind: str, op: str) -> InvalidArgumentError:
+def not_an_index(t: torch.Tensor) -> builtins.bool:
+    """Whether tensor `t`'s dtype is one no shape or index takes (float, complex, bool)."""
+    dtype = t.dtype
+    return dtype.is_floating_point or dtype.is_complex or dtype == torch.bool
+
+
+def index_dtype_error(kind: str, op: str) -> InvalidArgumentError:
+    """TF's kernel error for a shape of dtype `kind` (`float`, `string`...)."""
     return InvalidArgumentError(
         None, None, f"Value for attr '{_SHAPE_ATTRS.get(op, 'T')}' of {kind} is not in the "
         f"list of allowed values: int32, int64 [Op:{op}]")
 
 
 def _not_a_vector(dims: List[int], op: str) -> InvalidArgumentError:
+    text = _NOT_A_VECTOR.get(op, "shape must be a vector of {{int32,int64}}, got shape [{}]")
     return InvalidArgumentError(
-        None, None, f"shape must be a vector of {{int32,int64}}, got shape "
-        f"[{','.join(str(d) for d in dims)}] [Op:{op}]")
+        None, None, text.format(",".join(str(d) for d in dims)) + f" [Op:{op}]")
 
 
-def _shape_item(item: Any, shape: Any, op: str) -> int:
-    """One entry of a shape list that is not an `int`, or TF's error for it."""
+def shape_entry(item: Any, shape: Any, op: str, int32_converted: builtins.bool = False) -> int:
+    """One entry of a shape list that is not an `int`, or TF's error for it (see
+    `shape_arg`): a float, a string, a non-integer tensor, or a nested list or tensor."""
+    if isinstance(item, (list, tuple, np.ndarray)) or (isinstance(item, _Tensor) and item.dim()):
+        dims = [len(shape), *item.shape] if isinstance(item, _Tensor) else list(np.shape(shape))
+        raise _not_a_vector(dims, op)
     if isinstance(item, (float, str, np.floating)):
-        if op in _INT32_SHAPES:
+        if int32_converted:
             raise TypeError(f"Cannot convert {shape!r} to EagerTensor of dtype int32")
-        raise _index_dtype_error("string" if isinstance(item, str) else "float", op)
-    if isinstance(item, (list, tuple, np.ndarray)):
-        raise _not_a_vector(list(np.shape(shape)), op)
+        raise index_dtype_error("string" if isinstance(item, str) else "float", op)
+    if isinstance(item, _Tensor) and not_an_index(item):
+        raise index_dtype_error(kernel_name(item.dtype), op)
     return int(item)
 
 
