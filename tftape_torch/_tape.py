@@ -634,6 +634,7 @@ class GradientTape:
             target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor
         # TF refuses a row loop on a non-persistent tape before using it up; it checks
         # `parallel_iterations` only after the first row's gradient used the tape up.
+        target = self._read_if_variable(target)
         _jacobian.check_row_loop("jacobian", experimental_use_pfor, self._persistent)
         kind = type(sources)
         single = kind is torch.Tensor or kind is EagerTensor  # the common call: no structure
@@ -714,6 +715,7 @@ class GradientTape:
         with _DisableSubclass():  # not the drop-in tensor's `TensorShape` property
             shapes = tuple(torch.Tensor.size(target)), tuple(torch.Tensor.size(source))
         _jacobian.check_batch_shapes(*shapes)
+        target = self._read_if_variable(target)
         _jacobian.check_row_loop("batch_jacobian", experimental_use_pfor, self._persistent)
         self._begin_use()
         unconnected = as_unconnected(unconnected_gradients)
@@ -733,6 +735,25 @@ class GradientTape:
         finally:
             self._end_use()
 
+    def _read_if_variable(self, target: Any) -> Any:
+        """A Variable `target` read with this tape recording, as TF's jacobians read it
+        (they reshape the target under `_ensure_recording`, before any other check).
+
+        The read is what gets differentiated: connected to the Variable only if this
+        tape watches it, explicitly or as a trainable Variable it reads
+        (`watch_accessed_variables`), which the read itself makes it do.
+        """
+        if not isinstance(target, Variable):
+            return target
+        pushed = not self._recording
+        if pushed:
+            self._push()
+        try:
+            return target.read_value()
+        finally:
+            if pushed:
+                self._pop()
+
     def _as_target(self, target: Any, sources: Sequence[Any]) -> Any:
         """`target`, or a stand-in when it is a source this tape knows nothing about.
 
@@ -740,8 +761,6 @@ class GradientTape:
         is neither watched nor recorded that reshape is not recorded either, so the
         jacobian of such a tensor with respect to itself is unconnected, not the identity.
         """
-        if isinstance(target, Variable):
-            return target
         for source in sources:
             if target is source:
                 break

@@ -2,7 +2,8 @@
 shapes of Variables made with `shape=` holding `None` dimensions, `output_gradients`
 with a `None` entry, `tf.scan` of no elements, `tf.switch_case`'s argument checks,
 `tf.TensorArray.split` (and `concat`'s and unwritten reads' errors), and the
-`sparse_read`, `gather_nd` and `batch_scatter_update` methods of `tf.Variable`.
+`sparse_read`, `gather_nd` and `batch_scatter_update` methods of `tf.Variable`, and
+jacobians of a Variable target (found by the fuzzer, seed 2512).
 
 Found by sweeping control flow, TensorArrays, the tape API and Variable methods under
 tapes (eagerly and in `tf.function`) against TF.
@@ -172,3 +173,49 @@ def case_variable_batch_scatter_update(tf):
     v = tf.Variable([1.0, 2.0, 3.0])
     v.batch_scatter_update(tf.IndexedSlices(tf.constant([9.0]), tf.constant([2])))
     return {"matrix": m, "vector": v}
+
+
+def _variable_target_jacobians(tf, watch_accessed_variables, trainable=True):
+    v = tf.Variable([[-2.0, 0.5]], trainable=trainable)
+    with tf.GradientTape(persistent=True,
+                         watch_accessed_variables=watch_accessed_variables) as tape:
+        pass
+    before = len(tape.watched_variables())
+    jacobian = tape.jacobian(v, v)
+    batch = tape.batch_jacobian(v, v)
+    return {"before": before, "jacobian": jacobian, "batch_jacobian": batch,
+            "gradient": tape.gradient(v, v), "watched": len(tape.watched_variables())}
+
+
+def case_variable_target_jacobian_reads_it(tf):
+    """TF's jacobian and batch_jacobian read a Variable target with the tape recording
+    (a reshape under `_ensure_recording`): the tape then watches it (trainable, with
+    `watch_accessed_variables`) and the jacobian is the identity; ours watched
+    nothing."""
+    return _variable_target_jacobians(tf, True)
+
+
+def case_variable_target_jacobian_unwatched(tf):
+    """With `watch_accessed_variables=False` (or an untrainable Variable) that read is
+    not watched, so TF's jacobian of a Variable with respect to itself is `None` and
+    batch_jacobian's zeros; ours gave the identity. `gradient(v, v)` stays ones (TF
+    seeds a target that is its source without reading it)."""
+    return {"unwatched": _variable_target_jacobians(tf, False),
+            "untrainable": _variable_target_jacobians(tf, True, trainable=False)}
+
+
+def case_variable_target_read_before_argument_checks(tf):
+    """TF reads the Variable target before it checks `parallel_iterations`, the sources
+    or the row loop, so a call it rejects still leaves the Variable watched."""
+    v = tf.Variable([-2.0, 0.0])
+    out = {}
+    for name, call in (
+        ("parallel_iterations", lambda t: t.jacobian(v, v, parallel_iterations=0)),
+        ("string_source", lambda t: t.jacobian(v, "x")),
+        ("row_loop", lambda t: t.jacobian(v, v, experimental_use_pfor=False)),
+    ):
+        with tf.GradientTape() as tape:
+            pass
+        out[name] = [raises(lambda call=call, tape=tape: call(tape)),
+                     len(tape.watched_variables())]
+    return out
