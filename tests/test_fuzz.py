@@ -30,7 +30,7 @@ from hypothesis import seed as pinned_seed
 from hypothesis import strategies as st
 
 import tftape_torch
-from tests.fuzz import interpreter, shrink
+from tests.fuzz import generator, interpreter, shrink
 from tests.fuzz.generator import HypothesisChoices, Program, RandomChoices, generate
 from tests.fuzz.oracle import Oracle
 from tests.fuzz.regressions import REGRESSIONS
@@ -126,6 +126,35 @@ def test_random_programs_match_tensorflow(data: st.DataObject) -> None:
     _, _, difference = run_pair(program)
     if difference is not None:
         pytest.fail(_report(program, difference), pytrace=False)
+
+
+JACOBIAN_EXAMPLES = int(os.environ.get("TFTAPE_FUZZ_JACOBIAN_EXAMPLES", "150"))
+
+
+@settings(
+    max_examples=JACOBIAN_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=False,
+    report_multiple_bugs=False,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@pinned_seed(2512)
+@given(st.data())
+def test_random_programs_with_jacobians_match_tensorflow(data: st.DataObject) -> None:
+    """The same programs with tapes also asked for `jacobian` and `batch_jacobian`
+    (structured sources, `unconnected_gradients`, `parallel_iterations`, the row loop,
+    the summed result fed to later ops: Hessians under an outer tape)."""
+    generator.JACOBIANS = True
+    try:
+        program = generate(HypothesisChoices(data))
+        _, _, difference = run_pair(program)
+        if difference is not None:
+            pytest.fail(_report(program, difference), pytrace=False)
+    finally:
+        generator.JACOBIANS = False
 
 
 def test_generator_is_reproducible_and_shape_exact() -> None:

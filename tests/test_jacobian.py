@@ -336,6 +336,23 @@ def test_parallel_iterations_on_non_persistent_tape() -> None:
     torch.testing.assert_close(g.jacobian(y, x, parallel_iterations=3), expected)
 
 
+def test_parallel_iterations_keeps_unconnected_none() -> None:
+    # TF 2.21 raises ValueError here: its tiled pfor (parallel_iterations at most the
+    # rows) converts each row's gradients to tensors, and None is not one. We chunk
+    # and give None (batch_jacobian: zeros), as TF does in one pass.
+    x = torch.tensor([[1.5, 2.0], [1.0, -0.5]])
+    c = torch.tensor([[0.5, -1.5], [-1.5, -1.0]])
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = torch.cos(x) * 2.0
+    jac_x, jac_c = g.jacobian(y, [x, c], parallel_iterations=2)
+    assert jac_c is None
+    torch.testing.assert_close(jac_x, g.jacobian(y, x))
+    batch = g.batch_jacobian(y, c, parallel_iterations=2)
+    assert batch.shape == (2, 2, 2) and batch.dtype == torch.float32
+    assert not batch.any()
+
+
 @pytest.mark.parametrize("value, error, message", [
     (1, ValueError, "vectorizing the jacobian"),
     (0, ValueError, "vectorizing the jacobian"),

@@ -177,11 +177,20 @@ def jacobian(
         if grad is not None:
             with _DisableSubclass():  # plain tensors: the tape re-types them
                 results.append(grad if grad.shape == shape else torch.Tensor.reshape(grad, shape))
-        elif unconnected is UnconnectedGradients.ZERO:
-            results.append(zeros(shape, source.dtype, source.device, source))
         else:
             results.append(None)
+    if unconnected is UnconnectedGradients.ZERO:
+        return fill_unconnected_rows(results, sources, target_shape)
     return results
+
+
+def fill_unconnected_rows(
+    results: Sequence[Optional[torch.Tensor]], sources: Sequence[Any], target_shape: Tuple[int, ...]
+) -> List[Optional[torch.Tensor]]:
+    """`results` with zeros of shape `target_shape + source.shape` for each `None`."""
+    return [result if result is not None
+            else zeros(target_shape + _dims(source), source.dtype, source.device, source)
+            for result, source in zip(results, sources)]
 
 
 def _dims(tensor: Any) -> Tuple[int, ...]:

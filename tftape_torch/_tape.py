@@ -19,6 +19,7 @@ tensor(6.)
 from __future__ import annotations
 
 import contextlib
+import math
 import warnings
 import weakref
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
@@ -648,10 +649,17 @@ class GradientTape:
         self._consume()
         try:
             chunk = _jacobian.chunk_size(parallel_iterations, experimental_use_pfor, "jacobian")
+            # TF's row loop calls `gradient` for each row, whose zeros read a Variable.
+            row_zeros = (not experimental_use_pfor and unconnected is UnconnectedGradients.ZERO
+                         and math.prod(target_shape) > 0)
             results = _jacobian.jacobian(
                 self._rows_vjp, self._as_target(target, flat_sources), target_shape,
-                flat_sources, unconnected, chunk, experimental_use_pfor,
+                flat_sources, UnconnectedGradients.NONE if row_zeros else unconnected, chunk,
+                experimental_use_pfor,
             )
+            if row_zeros:
+                results = self._fill_unconnected(results, flat_sources, unconnected,
+                                                 target_shape)
             for index, source in enumerate(flat_sources):
                 if type(results[index]) is torch.Tensor and _typed_like_eager(source):
                     _retype_fresh(results, index)
@@ -715,6 +723,8 @@ class GradientTape:
         with _DisableSubclass():  # not the drop-in tensor's `TensorShape` property
             shapes = tuple(torch.Tensor.size(target)), tuple(torch.Tensor.size(source))
         _jacobian.check_batch_shapes(*shapes)
+        if isinstance(source, Variable) and _state.THREAD.tapes:
+            source.read_for_op()  # TF's `shape(source)`, which tapes recording now see
         target = self._read_if_variable(target)
         _jacobian.check_row_loop("batch_jacobian", experimental_use_pfor, self._persistent)
         self._begin_use()
@@ -805,6 +815,7 @@ class GradientTape:
         grads: List[Optional[torch.Tensor]],
         sources: Sequence[Any],
         unconnected: UnconnectedGradients,
+        rows: Optional[Tuple[int, ...]] = None,
     ) -> List[Optional[torch.Tensor]]:
         """`grads` with zeros for unconnected sources when `unconnected` is ZERO.
 
@@ -812,10 +823,20 @@ class GradientTape:
         while tapes record (a persistent tape used inside its context), they see that
         read as any other, so the Variable becomes watched, and the zeros are a result
         they recorded (gradients with respect to them exist; NOTE: [TF's gradient
-        conventions] in `_kernels`).
+        conventions] in `_kernels`). With `rows` (a jacobian's row loop, one
+        `gradient` per row of a target of that shape) the Variables are read the same
+        way and the zeros are `rows + source.shape`.
         """
         if unconnected is UnconnectedGradients.NONE:
             return grads
+        if rows is not None:
+            for grad, source in zip(grads, sources):
+                if grad is None and _state.THREAD.tapes:
+                    if isinstance(source, Variable):
+                        source.read_for_op()
+                    elif is_foreign_variable(source):
+                        source.value  # noqa: B018 - the library's read, which tapes see
+            return _jacobian.fill_unconnected_rows(grads, sources, rows)
         if _state.THREAD.tapes:
             grads = list(grads)
             for index, (grad, source) in enumerate(zip(grads, sources)):

@@ -219,3 +219,31 @@ def case_variable_target_read_before_argument_checks(tf):
         out[name] = [raises(lambda call=call, tape=tape: call(tape)),
                      len(tape.watched_variables())]
     return out
+
+
+def case_jacobian_reads_of_variable_sources(tf):
+    """Found by the fuzzer (seed 9 with jacobians): inside a recording persistent tape,
+    TF's row-loop jacobian reads an unconnected Variable source for its zeros (one
+    `gradient` per row), and batch_jacobian reads its source (`shape(source)`); the
+    tape sees those reads, so the Variable becomes watched. The vectorized jacobian's
+    reads happen inside pfor's function, unseen. Ours read none of them."""
+    c = tf.constant([[-2.0, 1.0]])
+    v = tf.Variable([[1.5, 2.0]])
+    frozen = tf.Variable([[1.5, 2.0]], trainable=False)
+    out = {}
+    for name, call in (
+        ("jacobian", lambda t: t.jacobian(c, v, unconnected_gradients="zero")),
+        ("jacobian_loop_zero", lambda t: t.jacobian(
+            c, v, unconnected_gradients="zero", experimental_use_pfor=False)),
+        ("jacobian_loop_none", lambda t: t.jacobian(c, v, experimental_use_pfor=False)),
+        ("batch_jacobian", lambda t: t.batch_jacobian(c, v)),
+        ("batch_jacobian_untrainable", lambda t: t.batch_jacobian(c, frozen)),
+    ):
+        with tf.GradientTape(persistent=True) as tape:
+            result = call(tape)
+        out[name] = [result, len(tape.watched_variables())]
+    with tf.GradientTape(persistent=True) as tape:
+        pass
+    tape.batch_jacobian(c, v)
+    out["batch_jacobian_outside"] = len(tape.watched_variables())
+    return out

@@ -59,6 +59,9 @@ WATCH_AFTER_USE = False
 # Whether an op on another thread may use results of ops made under a tape (a known
 # difference, see known_differences.md: "Another thread's op on a tape's result").
 THREAD_ON_TAPE_RESULTS = False
+# Whether a tape is also asked for `jacobian`/`batch_jacobian` (drawn only when on, so
+# the default programs, which CI's seed pins, stay as they were).
+JACOBIANS = False
 
 
 # --------------------------------------------------------------------------- choices
@@ -575,6 +578,9 @@ class _Generator:
             ))
         if self.c.chance(10):
             self.failed_call(tape, target_text, source_text, targets[0], sources[0])
+        if JACOBIANS and self.c.chance(50):
+            self.jacobian(tape, targets[0], sources, source_text, source_pairs, args[2:])
+            return
         name = self.fresh("g")
         if tape.open and not tape.persistent:
             tape.spent_inside = True
@@ -590,6 +596,48 @@ class _Generator:
             for target in targets:
                 deps = deps | target.deps | {target.name}
             self.add_value(pick, value.shape, 100.0, "pick", deps)
+
+    def jacobian(self, tape: Tape, target: Value, sources: List[Value], source_text: str,
+                 source_pairs: List[Tuple[Value, Tuple[Any, ...]]], options: List[str]) -> None:
+        """`jacobian(target, sources)` or, where the shapes allow, `batch_jacobian`; its
+        result summed over the target's entries may feed later ops (a Hessian when a
+        tape outside records)."""
+        options = [o for o in options if o.startswith("unconnected")]
+        if tape.persistent and not self.live_tapes() and self.c.chance(30):
+            # TF's tiled pfor fails on a non-persistent tape and on an unconnected
+            # source's None, and a tape recording it sees its loop (known_differences.md,
+            # "`parallel_iterations`").
+            options = ["unconnected_gradients='zero'",
+                       f"parallel_iterations={self.c.pick((2, 3, 5))}"]
+        if (tape.persistent and all(v.kind != "int" for v in sources)
+                and self.c.chance(20)):
+            options.append("experimental_use_pfor=False")
+        batched = [v for v in sources if len(v.shape) >= 2 and v.kind != "int"]
+        rank = len(target.shape)
+        if (batched and rank >= 2 and self.c.chance(40)
+                and any(v.shape[0] == target.shape[0] for v in batched)):
+            self.features.add("batch_jacobian")
+            source = self.c.pick([v for v in batched if v.shape[0] == target.shape[0]])
+            source_text, source_pairs = source.name, [(source, ())]
+            call, axes = "batch_jacobian", list(range(1, rank))
+        else:
+            self.features.add("jacobian")
+            call, axes = "jacobian", list(range(rank))
+        name = self.fresh("j")
+        if tape.open and not tape.persistent:
+            tape.spent_inside = True
+        args = ", ".join([target.name, source_text] + options)
+        self.emit(f"{name} = attempt(lambda: {tape.name}.{call}({args}))")
+        self.results.append(name)
+        usable = [(v, p) for v, p in source_pairs if v.kind != "int"]
+        if usable and self.c.chance(50):
+            value, path = self.c.pick(usable)
+            pick = self.fresh("p")
+            entry = name + "".join(f"[{key!r}]" for key in path)
+            self.emit(f"{pick} = leaf(attempt(lambda: tf.reduce_sum({entry}, axis={axes})), "
+                      f"(), {value.name})")
+            deps = frozenset({value.name, target.name}) | value.deps | target.deps
+            self.add_value(pick, value.shape, 1000.0, "pick", deps)
 
     def failed_call(self, tape: Tape, target_text: str, source_text: str,
                     target: Value, source: Value) -> None:

@@ -64,7 +64,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--thread-on-tape-results", action="store_true",
                         help="also generate the known difference 'another thread's op on a "
                         "tape's result'")
+    parser.add_argument("--jacobians", action="store_true",
+                        help="also ask tapes for jacobian and batch_jacobian")
     args = parser.parse_args(argv)
+    generator.JACOBIANS = args.jacobians
     generator.WATCH_AFTER_USE = args.watch_after_use
     generator.THREAD_ON_TAPE_RESULTS = args.thread_on_tape_results
 
