@@ -59,8 +59,10 @@ WATCH_AFTER_USE = False
 # Whether an op on another thread may use results of ops made under a tape (a known
 # difference, see known_differences.md: "Another thread's op on a tape's result").
 THREAD_ON_TAPE_RESULTS = False
-# Whether a tape is also asked for `jacobian`/`batch_jacobian` (drawn only when on, so
-# the default programs, which CI's seed pins, stay as they were).
+# Whether a tape is also asked for `jacobian`/`batch_jacobian`, and ops our batching
+# rules cover (softmax, logsumexp, gather, transpose; cumsum, which they do not) join
+# the mix (drawn only when on, so the default programs, which CI's seed pins, stay as
+# they were).
 JACOBIANS = False
 
 
@@ -667,10 +669,13 @@ class _Generator:
         self.ops += 1
         self.used = []
         a = self.operand()
-        kind = self.c.weighted({
+        kinds = {
             "unary": 8, "binary": 10, "scalar": 3, "reduce": 4, "matmul": 2,
             "reshape": 2, "where": 2, "pack": 2, "index": 2,
-        })
+        }
+        if JACOBIANS and not self.complex:
+            kinds["nn"] = 4  # ops our own batching rules cover, and one they do not
+        kind = self.c.weighted(kinds)
         name = self.fresh("a")
         if kind == "unary":
             expr, bound = self.unary(a)
@@ -705,6 +710,8 @@ class _Generator:
             expr, shape, bound = self.pack(a)
         elif kind == "index":
             expr, shape, bound = self.index(a)
+        elif kind == "nn":
+            expr, shape, bound = self.nn(a)
         else:
             expr, shape, bound = self.where(a)
         if self.open_tapes and self.c.chance(5) and self.off_tape(self.used + [a]):
@@ -717,6 +724,41 @@ class _Generator:
             return
         self.emit(f"{name} = {expr}")
         self.add_value(name, shape, bound, "op")
+
+    def nn(self, a: Value) -> Tuple[str, Shape, float]:
+        """Softmax, log-softmax, logsumexp, gather, transpose and cumsum (`--jacobians`)."""
+        options = ["cumsum"]
+        if a.shape:  # (TF's softmax of a 0-d tensor raises)
+            options += ["softmax", "log_softmax", "logsumexp", "gather"]
+        if len(a.shape) == 2 and _in_family(a.shape[::-1], self.base):
+            options.append("transpose")
+        op = self.c.pick(options)
+        self.features.add(op)
+        n, last = a.name, (a.shape[-1] if a.shape else 1)
+        if op == "softmax":
+            return f"tf.nn.softmax({n})", a.shape, 1.0
+        if op == "log_softmax":
+            return f"tf.nn.log_softmax({n})", a.shape, 2.0 * a.bound + math.log(last) + 1.0
+        if op == "cumsum":
+            if not a.shape:
+                return f"tf.math.cumsum(tf.reshape({n}, [1]))[0]", a.shape, a.bound
+            axis = self.c.integer(-len(a.shape), len(a.shape) - 1)
+            return (f"tf.math.cumsum({n}, axis={axis})", a.shape,
+                    a.bound * a.shape[axis])
+        if op == "logsumexp":
+            axis = self.c.integer(-len(a.shape), len(a.shape) - 1)
+            dropped = tuple(d for i, d in enumerate(a.shape) if i != axis % len(a.shape))
+            bound = a.bound + math.log(_numel(a.shape)) + 1.0
+            if _in_family(dropped, self.base) and self.c.chance(50):
+                return f"tf.reduce_logsumexp({n}, axis={axis})", dropped, bound
+            kept = tuple(1 if i == axis % len(a.shape) else d for i, d in enumerate(a.shape))
+            return f"tf.reduce_logsumexp({n}, axis={axis}, keepdims=True)", kept, bound
+        if op == "gather":
+            axis = self.c.integer(0, len(a.shape) - 1)
+            size = a.shape[axis]
+            indices = [self.c.integer(0, size - 1) for _ in range(size)]
+            return f"tf.gather({n}, {indices}, axis={axis})", a.shape, a.bound
+        return f"tf.transpose({n})", a.shape[::-1], a.bound
 
     def pack(self, a: Value) -> Tuple[str, Shape, float]:
         """Python lists of tensors and Variables, which TF packs into one tensor."""
