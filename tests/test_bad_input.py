@@ -358,3 +358,35 @@ def test_ctc_loss_labels_outside_the_classes(labels: Any, lengths: Any, loss: fl
     got = tf.nn.ctc_loss(tf.constant(labels), tf.zeros([6, 1, 5]), tf.constant(lengths),
                          tf.constant([6]), blank_index=0)
     np.testing.assert_allclose(got.numpy(), [loss], rtol=1e-6)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda tf: tf.nn.conv2d_transpose(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 5, 2]),
+                                       [1, 9, 9, 5], strides=2, padding="SAME"),
+     "Conv2DCustomBackpropInput: Size of out_backprop doesn't match computed: actual = 4, "
+     "computed = 5 spatial_dim: 1 input: 9 filter: 3 output: 4 stride: 2 dilation: 1 "
+     "[Op:Conv2DBackpropInput]"),
+    (lambda tf: tf.nn.conv2d_transpose(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 5, 2]),
+                                       [2, 8, 8, 5], strides=2, padding="SAME"),
+     "Conv2DCustomBackpropInput: input and out_backprop must have the same batch size. "
+     "Input batch: 2, outbackprop batch: 1, batch_dim: 0 [Op:Conv2DBackpropInput]"),
+    (lambda tf: tf.nn.conv1d_transpose(tf.ones([1, 4, 2]), tf.ones([3, 5, 2]), [1, 9, 5],
+                                       strides=2, padding="SAME"),
+     "Conv2DCustomBackpropInput: Size of out_backprop doesn't match computed: actual = 4, "
+     "computed = 5 spatial_dim: 2 input: 9 filter: 3 output: 4 stride: 2 dilation: 1"),
+    (lambda tf: tf.nn.conv3d_transpose(tf.ones([1, 4, 4, 4, 2]), tf.ones([3, 3, 3, 5, 2]),
+                                       [1, 9, 8, 8, 5], strides=2, padding="SAME"),
+     "Conv3DBackpropInputOp: Size of out_backprop doesn't match computed: actual = 4, "
+     "computed = 5 spatial_dim: 1 input: 9 filter: 3 output: 4 stride: 2 dilation: 1 "
+     "[Op:Conv3DBackpropInputV2]"),
+    (lambda tf: tf.nn.conv2d_transpose(tf.ones([1, 3, 3, 2]), tf.ones([3, 3, 5, 2]),
+                                       [1, 9, 9, 5], strides=2, padding="VALID"),
+     "actual = 3, computed = 4 spatial_dim: 1 input: 9 filter: 3 output: 3"),
+])
+def test_conv_transpose_output_shape_that_does_not_map_back(call: Any, message: str) -> None:
+    # TF 2.21's reference kernels (TF_ENABLE_ONEDNN_OPTS=0, and on GPUs) raise these
+    # InvalidArgumentErrors; its oneDNN CPU kernels raise an AbortedError saying only
+    # that no primitive could be made.
+    with pytest.raises(tftape_torch.errors.InvalidArgumentError) as info:
+        call(tftape_torch)
+    assert message in str(info.value)

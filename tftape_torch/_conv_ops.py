@@ -427,10 +427,6 @@ def _conv_transpose(x: torch.Tensor, w: torch.Tensor, out_shape: List[int],
     probe = torch.zeros(out_shape, dtype=x.dtype, device=x.device, requires_grad=True)
     with torch.enable_grad():
         forward = _conv(probe, w, strides, dilations, pads, True)
-    if list(forward.shape) != list(x.shape):
-        raise ValueError(f"output_shape {out_shape} does not give back an input of shape "
-                         f"{list(x.shape)} through the convolution (it gives "
-                         f"{list(forward.shape)})")
     building = torch.is_grad_enabled() and (x.requires_grad or w.requires_grad)
     (out,) = torch.autograd.grad(forward, probe, grad_outputs=x, create_graph=building)
     return out if building else out.detach()
@@ -470,7 +466,33 @@ def _transpose(op: str, n: int, input: Any, filters: Any, output_shape: Any, str
     s = spatial_values(strides, n, "strides", True)
     d = spatial_values(dilations, n, "dilations", True)
     pads = window_pads(out_shape[1:-1], list(w.shape[:n]), s, d, padding, True)
+    _check_backprop_sizes(op, n, list(x.shape), out_shape, list(w.shape[:n]), s, d, padding)
     return call(op, _conv_transpose, (x, w), x, w, out_shape, s, d, pads)
+
+
+def _check_backprop_sizes(op: str, n: int, x_shape: List[int], out_shape: List[int],
+                          kernel: List[int], strides: List[int], dilations: List[int],
+                          padding: str) -> None:
+    """TF's kernel checks that `output_shape` maps back to the input's shape through
+    the convolution (its InvalidArgumentErrors; the 1-D op is the 2-D one on an
+    expanded input, so its width is spatial dimension 2)."""
+    kernel_name = "Conv3DBackpropInputOp" if n == 3 else "Conv2DCustomBackpropInput"
+    if x_shape[0] != out_shape[0]:
+        raise InvalidArgumentError(
+            None, None, f"{kernel_name}: input and out_backprop must have the same batch size."
+            f" Input batch: {out_shape[0]}, outbackprop batch: {x_shape[0]}, batch_dim: 0 "
+            f"[Op:{op}]")
+    for i in range(n):
+        size, k, stride, dilation = out_shape[i + 1], kernel[i], strides[i], dilations[i]
+        effective = (k - 1) * dilation + 1
+        computed = ((size + stride - 1) // stride if padding == "SAME"
+                    else max(size - effective + stride, 0) // stride)
+        if computed != x_shape[i + 1]:
+            raise InvalidArgumentError(
+                None, None, f"{kernel_name}: Size of out_backprop doesn't match computed: "
+                f"actual = {x_shape[i + 1]}, computed = {computed} spatial_dim: "
+                f"{i + 1 + (n == 1)} input: {size} filter: {k} output: {x_shape[i + 1]} "
+                f"stride: {stride} dilation: {dilation} [Op:{op}]")
 
 
 def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
@@ -486,10 +508,11 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
     (1, 4, 4, 3)
 
     Raises:
-      ValueError: for mismatched ranks or input channels, or an `output_shape` the
-        convolution does not map back to the input's shape.
+      ValueError: for mismatched ranks or input channels.
       InvalidArgumentError: for filters whose output channels differ from
-        `output_shape`'s, or a `padding` other than `"SAME"` and `"VALID"`.
+        `output_shape`'s, an `output_shape` the convolution does not map back to the
+        input's shape (as TF's kernel), or a `padding` other than `"SAME"` and
+        `"VALID"`.
     """
     return _transpose("Conv2DBackpropInput", 2, input, filters, output_shape, strides,
                       padding, data_format, dilations)
