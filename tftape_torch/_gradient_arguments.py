@@ -20,6 +20,7 @@ import torch
 from tftape_torch import _structure
 from tftape_torch._convert import convert_value
 from tftape_torch._dtypes import dtype_name
+from tftape_torch._indexed_slices import IndexedSlices
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -72,6 +73,19 @@ def flatten_sources(structure: Any) -> List[Any]:
     if _is_flat_list(structure):
         return structure
     return _structure.flatten(structure)
+
+
+def watched_components(structure: Any) -> List[Any]:
+    """What `watch(structure)` watches: its tensors, with an IndexedSlices expanded into
+    its components (values, indices, dense shape), as TF's `nest` expands composites."""
+    items: List[Any] = []
+    for item in flatten_sources(structure):
+        if isinstance(item, IndexedSlices):
+            items += [part for part in (item.values, item.indices, item.dense_shape)
+                      if part is not None]
+        else:
+            items.append(item)
+    return items
 
 
 def _is_flat_list(structure: Any) -> bool:
@@ -187,8 +201,12 @@ def raise_bad_source(source: Any, argument: str = "sources") -> None:
         f"Argument `{argument}` must contain tensors or Variables, got {source!r} of type "
         f"'{type(source).__name__}'."
     )
-    # TF trips over numbers and arrays with an AttributeError (no `_id`/`dtype`) and
-    # over anything else (None, strings, objects) with a TypeError; keep its classes.
+    # TF trips over numbers, arrays and IndexedSlices with an AttributeError (no
+    # `_id`/`dtype`) and over anything else (None, strings, objects) with a TypeError;
+    # keep its classes.
+    if isinstance(source, IndexedSlices):
+        raise AttributeError(f"'IndexedSlices' object has no attribute '_id' ({message} "
+                             "Convert it with tf.convert_to_tensor.)")
     if isinstance(source, (int, float, complex, np.generic, np.ndarray)):
         raise AttributeError(message)
     raise TypeError(message)

@@ -42,8 +42,9 @@ from tftape_torch._gradient_arguments import (
     output_gradient_seeds,
     raise_bad_source,
     warn_not_floating,
+    watched_components,
 )
-from tftape_torch._indexed_slices import sparse_gradient
+from tftape_torch._indexed_slices import IndexedSlices, sparse_gradient
 from tftape_torch._keras import adopt_keras, keras_unadopted
 from tftape_torch._pruning import (
     DeviceBackward,
@@ -361,7 +362,7 @@ class GradientTape:
                 if _state.THREAD.tapes:
                     self._watch_tensor(tensor)
                 return
-        for item in flatten_sources(as_structure(tensor)):
+        for item in watched_components(as_structure(tensor)):
             foreign = is_foreign_variable(item)  # NOTE: [Foreign variables] in `_variable`
             if not foreign and (owner := storage_owner(item)) is not None:
                 item, foreign = owner, True  # `watch(v.value)` of a Keras variable
@@ -714,6 +715,8 @@ class GradientTape:
             dimensions differ.
         """
         self._check_usable()  # TF names a spent tape before looking at shapes
+        if isinstance(target, IndexedSlices):  # (its shape is the dense one's)
+            target = self._read_if_variable(target)
         for value in (target, source):
             if not isinstance(value, torch.Tensor):  # TF reads `.shape.rank` of each
                 raise AttributeError(
@@ -746,20 +749,22 @@ class GradientTape:
             self._end_use()
 
     def _read_if_variable(self, target: Any) -> Any:
-        """A Variable `target` read with this tape recording, as TF's jacobians read it
-        (they reshape the target under `_ensure_recording`, before any other check).
+        """A Variable `target` read (an IndexedSlices one made dense) with this tape
+        recording, as TF's jacobians read it (they reshape the target under
+        `_ensure_recording`, before any other check).
 
         The read is what gets differentiated: connected to the Variable only if this
         tape watches it, explicitly or as a trainable Variable it reads
         (`watch_accessed_variables`), which the read itself makes it do.
         """
-        if not isinstance(target, Variable):
+        slices = isinstance(target, IndexedSlices)
+        if not slices and not isinstance(target, Variable):
             return target
         pushed = not self._recording
         if pushed:
             self._push()
         try:
-            return target.read_value()
+            return target.__tf_tensor__() if slices else target.read_value()
         finally:
             if pushed:
                 self._pop()

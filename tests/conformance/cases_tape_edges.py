@@ -247,3 +247,28 @@ def case_jacobian_reads_of_variable_sources(tf):
     tape.batch_jacobian(c, v)
     out["batch_jacobian_outside"] = len(tape.watched_variables())
     return out
+
+
+def case_indexed_slices_given_to_a_tape(tf):
+    """Found by the fuzzer (seed 12 with jacobians): a row gather's gradient (an
+    IndexedSlices) given back to a tape. TF watches its components, densifies it as a
+    jacobian's target, and trips over it as a gradient's target or source with an
+    AttributeError; ours refused the watch (ValueError), crashed in the jacobian and
+    raised TypeError."""
+    v = tf.Variable([[-1.0, 0.0, 0.5], [1.0, 2.0, 3.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        rows = tf.gather(v, [0, 1, 0], axis=0) * 3.0
+        slices = tape.gradient(tf.reduce_sum(rows * rows), v)
+        hessian = tape.jacobian(slices, v)
+        per_row = tape.batch_jacobian(slices, v)
+    with tf.GradientTape() as watcher:
+        watcher.watch(slices)
+        y = slices.values * 2.0
+    return {
+        "type": type(slices).__name__,
+        "hessian": hessian,
+        "batch_jacobian": per_row,
+        "through_values": watcher.gradient(y, slices.values),
+        "as_target": raises(lambda: tape.gradient(slices, v)),
+        "as_source": raises(lambda: tape.gradient(rows, slices)),
+    }
