@@ -107,40 +107,40 @@ def _report(program: Program, difference: str) -> str:
     )
 
 
-@settings(
-    max_examples=CI_EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=False,
-    report_multiple_bugs=False,
-    # Hypothesis' own shrinking reruns both frameworks for minutes; the failure
-    # message shrinks the program's source instead, in seconds.
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@pinned_seed(CI_SEED)
-@given(st.data())
-def test_random_programs_match_tensorflow(data: st.DataObject) -> None:
+def _ci_profile(examples: int) -> Any:
+    """Hypothesis settings of a CI fuzz test: `examples` programs, derandomized."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
+        report_multiple_bugs=False,
+        # Hypothesis' own shrinking reruns both frameworks for minutes; the failure
+        # message shrinks the program's source instead, in seconds.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+def _check(data: st.DataObject) -> None:
     program = generate(HypothesisChoices(data))
     _, _, difference = run_pair(program)
     if difference is not None:
         pytest.fail(_report(program, difference), pytrace=False)
 
 
+@_ci_profile(CI_EXAMPLES)
+@pinned_seed(CI_SEED)
+@given(st.data())
+def test_random_programs_match_tensorflow(data: st.DataObject) -> None:
+    _check(data)
+
+
 JACOBIAN_EXAMPLES = int(os.environ.get("TFTAPE_FUZZ_JACOBIAN_EXAMPLES", "150"))
 
 
-@settings(
-    max_examples=JACOBIAN_EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=False,
-    report_multiple_bugs=False,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@_ci_profile(JACOBIAN_EXAMPLES)
 @pinned_seed(2512)
 @given(st.data())
 def test_random_programs_with_jacobians_match_tensorflow(data: st.DataObject) -> None:
@@ -149,10 +149,7 @@ def test_random_programs_with_jacobians_match_tensorflow(data: st.DataObject) ->
     the summed result fed to later ops: Hessians under an outer tape)."""
     generator.JACOBIANS = True
     try:
-        program = generate(HypothesisChoices(data))
-        _, _, difference = run_pair(program)
-        if difference is not None:
-            pytest.fail(_report(program, difference), pytrace=False)
+        _check(data)
     finally:
         generator.JACOBIANS = False
 

@@ -589,15 +589,22 @@ class _Generator:
         self.emit(f"{name} = attempt(lambda: {tape.name}.gradient({', '.join(args)}))")
         self.results.append(name)
         # Use one of the gradients in later ops (higher-order derivatives).
-        usable = [(v, p) for v, p in source_pairs if v.kind != "int"]
-        if usable and self.c.chance(60):
+        deps: frozenset = frozenset()
+        for target in targets:
+            deps = deps | target.deps | {target.name}
+        self.feed_later(source_pairs, 60, 100.0, deps,
+                        lambda value, path: f"leaf({name}, {path!r}, {value.name})")
+
+    def feed_later(self, pairs: List[Tuple[Value, Tuple[Any, ...]]], percent: int,
+                   bound: float, deps: frozenset, leaf_text: Any) -> None:
+        """Maybe make one source's entry of a result (`leaf_text(value, path)`, which
+        falls back to the source itself) a value later ops use."""
+        usable = [(v, p) for v, p in pairs if v.kind != "int"]
+        if usable and self.c.chance(percent):
             value, path = self.c.pick(usable)
             pick = self.fresh("p")
-            self.emit(f"{pick} = leaf({name}, {path!r}, {value.name})")
-            deps = frozenset({value.name}) | value.deps
-            for target in targets:
-                deps = deps | target.deps | {target.name}
-            self.add_value(pick, value.shape, 100.0, "pick", deps)
+            self.emit(f"{pick} = {leaf_text(value, path)}")
+            self.add_value(pick, value.shape, bound, "pick", deps | {value.name} | value.deps)
 
     def jacobian(self, tape: Tape, target: Value, sources: List[Value], source_text: str,
                  source_pairs: List[Tuple[Value, Tuple[Any, ...]]], options: List[str]) -> None:
@@ -631,15 +638,13 @@ class _Generator:
         args = ", ".join([target.name, source_text] + options)
         self.emit(f"{name} = attempt(lambda: {tape.name}.{call}({args}))")
         self.results.append(name)
-        usable = [(v, p) for v, p in source_pairs if v.kind != "int"]
-        if usable and self.c.chance(50):
-            value, path = self.c.pick(usable)
-            pick = self.fresh("p")
+
+        def summed(value: Value, path: Tuple[Any, ...]) -> str:
             entry = name + "".join(f"[{key!r}]" for key in path)
-            self.emit(f"{pick} = leaf(attempt(lambda: tf.reduce_sum({entry}, axis={axes})), "
-                      f"(), {value.name})")
-            deps = frozenset({value.name, target.name}) | value.deps | target.deps
-            self.add_value(pick, value.shape, 1000.0, "pick", deps)
+            return (f"leaf(attempt(lambda: tf.reduce_sum({entry}, axis={axes})), (), "
+                    f"{value.name})")
+
+        self.feed_later(source_pairs, 50, 1000.0, target.deps | {target.name}, summed)
 
     def failed_call(self, tape: Tape, target_text: str, source_text: str,
                     target: Value, source: Value) -> None:
