@@ -243,6 +243,20 @@ def test_several_outputs_sources_and_an_intermediate_source() -> None:
             torch.testing.assert_close(got[row], want, rtol=1e-10, atol=1e-12)
 
 
+def test_an_intermediate_source_stops_the_pass_there() -> None:
+    # The nodes below h had their saved tensors freed by a backward pass: the engine
+    # never runs them for a gradient at h, and neither may the rules (fuzzer, seed 13).
+    x = _x(4)
+    h = torch.sin(x) * 3.0
+    torch.autograd.grad(h.sum(), x)
+    y = torch.tanh(h) * 2.0
+    edge = torch.autograd.graph.get_gradient_edge(h)
+    result = bb.run([y], [edge], [torch.eye(4, dtype=_F64)], False)
+    assert result is not None and result[0] is not None
+    expected = torch.diag(2.0 * (1.0 - torch.tanh(h.detach()) ** 2))
+    torch.testing.assert_close(result[0], expected, rtol=1e-12, atol=1e-12)
+
+
 def test_unreached_source_is_none() -> None:
     x, z = _x(3), _x(3)
     y = torch.sin(x)

@@ -53,7 +53,7 @@ tensor([[0.8399, 0.0000],
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 
@@ -97,6 +97,9 @@ def run(
         return None
     pending, edges = found
     targets = {node for node, _ in keys if node is not None}
+    # With an intermediate source, only the nodes above a source run, as in the engine:
+    # the nodes below one may hold tensors a spent tape freed.
+    runs = None if all(node.name() == _ACCUMULATE for node in targets) else _above(targets, edges)
     arrived: Dict[Any, Tensor] = {}
     for output, seed in zip(outputs, upstream):
         node = output.grad_fn
@@ -115,7 +118,8 @@ def run(
             else:
                 if node in targets:
                     captured[node] = grad
-                outs = rules[type(node)](node, grad, nexts)
+                outs = rules[type(node)](node, grad, nexts) if runs is None or node in runs \
+                    else _NOTHING
                 grad = None  # each batched gradient freed once passed on (peak memory)
             for index, (next_node, _) in enumerate(nexts):
                 if next_node is None:
@@ -163,6 +167,24 @@ def _graph(roots: Sequence[Any]) -> Optional[Tuple[Dict[Any, int], Dict[Any, Edg
                     if next_node not in edges:
                         stack.append(next_node)
     return pending, edges
+
+
+def _above(targets: Any, edges: Dict[Any, Edges]) -> Set[Any]:
+    """The nodes from which an edge leads to a target or to a node above one: those a
+    pass to `targets` runs (the engine runs no others)."""
+    parents: Dict[Any, List[Any]] = {}
+    for node, nexts in edges.items():
+        for next_node, _ in nexts:
+            if next_node is not None:
+                parents.setdefault(next_node, []).append(node)
+    above: Set[Any] = set()
+    stack = list(targets)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in above:
+                above.add(parent)
+                stack.append(parent)
+    return above
 
 
 def _learn(node: Any) -> bool:

@@ -124,4 +124,22 @@ with tf.GradientTape() as t:
     v.assign_add(tf.constant([1.0]))
 return {'watched': t.watched_variables()}
 """), None),
+    # Seed 13 with --jacobians: our own batching rules ran the nodes below an
+    # intermediate source (the gather a spent tape had freed) and raised RuntimeError.
+    "jacobian_stops_at_an_intermediate_source": (_program("""
+v = tf.Variable([2.0, -0.5, -2.0], dtype=tf.float64)
+with tf.GradientTape() as t3:
+    a4 = tf.gather(v, [1, 1, 1], axis=0)
+    g5 = t3.gradient(a4, v)
+a9 = tf.where(v > 0.0, a4, v)
+with tf.GradientTape(watch_accessed_variables=False) as t10:
+    t10.watch(a9)
+    a12 = tf.exp(a9)
+    j = t10.jacobian(a12, a9)
+with tf.GradientTape(persistent=True) as t11:
+    t11.watch(a9)
+    b = tf.nn.softmax(a9 * 2.0)
+return {'j': j, 'softmax': t11.jacobian(b, a9), 'bj': t11.batch_jacobian(
+    tf.reshape(b, [1, 3]), tf.reshape(a9, [1, 3]))}
+"""), None),
 }
