@@ -634,9 +634,9 @@ class GradientTape:
                 target_shape = tuple(torch.Tensor.size(target))
         else:
             target_shape = tuple(target.shape)  # TF's AttributeError for a non-tensor
+        target = self._read_target(target)
         # TF refuses a row loop on a non-persistent tape before using it up; it checks
         # `parallel_iterations` only after the first row's gradient used the tape up.
-        target = self._read_if_variable(target)
         _jacobian.check_row_loop("jacobian", experimental_use_pfor, self._persistent)
         kind = type(sources)
         single = kind is torch.Tensor or kind is EagerTensor  # the common call: no structure
@@ -716,7 +716,7 @@ class GradientTape:
         """
         self._check_usable()  # TF names a spent tape before looking at shapes
         if isinstance(target, IndexedSlices):  # (its shape is the dense one's)
-            target = self._read_if_variable(target)
+            target = self._read_target(target)
         for value in (target, source):
             if not isinstance(value, torch.Tensor):  # TF reads `.shape.rank` of each
                 raise AttributeError(
@@ -728,7 +728,7 @@ class GradientTape:
         _jacobian.check_batch_shapes(*shapes)
         if isinstance(source, Variable) and _state.THREAD.tapes:
             source.read_for_op()  # TF's `shape(source)`, which tapes recording now see
-        target = self._read_if_variable(target)
+        target = self._read_target(target)
         _jacobian.check_row_loop("batch_jacobian", experimental_use_pfor, self._persistent)
         self._begin_use()
         unconnected = as_unconnected(unconnected_gradients)
@@ -748,9 +748,9 @@ class GradientTape:
         finally:
             self._end_use()
 
-    def _read_if_variable(self, target: Any) -> Any:
-        """A Variable `target` read (an IndexedSlices one made dense) with this tape
-        recording, as TF's jacobians read it (they reshape the target under
+    def _read_target(self, target: Any) -> Any:
+        """`target` as TF's jacobians see it: a Variable read, an IndexedSlices made
+        dense, with this tape recording (they reshape the target under
         `_ensure_recording`, before any other check).
 
         The read is what gets differentiated: connected to the Variable only if this
