@@ -23,11 +23,19 @@ Pair = collections.namedtuple("Pair", ["a", "b"])
 def _counting(tape: GradientTape, monkeypatch: pytest.MonkeyPatch) -> List[Any]:
     """Record (physical seed shape, how) for every backward pass the tape runs.
 
-    `how` is "vmap" (inside `torch.func.vmap`), "batched" (`is_grads_batched`) or
-    "row" (one plain backward pass).
+    `how` is "vmap" (inside `torch.func.vmap`), "batched" (`is_grads_batched`),
+    "row" (one plain backward pass) or "forward" (columns by forward rules: the
+    tangents' shape).
     """
     calls: List[Any] = []
     compute = tape._rows_vjp  # the VJP a jacobian's passes go through
+    push = tape._columns_jvp  # the JVP of its columns by forward rules
+
+    def forward(target: Any, source: Any, tangents: torch.Tensor) -> Any:
+        calls.append((tuple(tangents.shape), "forward"))
+        return push(target, source, tangents)
+
+    monkeypatch.setattr(tape, "_columns_jvp", forward)
 
     def wrapper(targets: Any, sources: Any, grads: Any = None, **kwargs: Any) -> Any:
         seed = grads[0]
@@ -939,11 +947,13 @@ def _conv(k: torch.Tensor) -> Any:
     return f
 
 
-def test_convolution_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:
-    # 4 filters: 4x more rows than columns, and torch's batched convolution backward
-    # is slow: one VJP with create_graph, then forward-over-reverse columns.
+@pytest.mark.parametrize("covered", [True, False])
+def test_convolution_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch, covered: bool) -> None:
+    # 4 filters: 4x more rows than columns: one pass of 64 columns by forward rules,
+    # or, through `erf` (no rule), one VJP with create_graph and columns below the tape.
     torch.manual_seed(0)
-    f = _conv(torch.randn(4, 1, 3, dtype=torch.float64))
+    conv = _conv(torch.randn(4, 1, 3, dtype=torch.float64))
+    f = conv if covered else (lambda v: conv(torch.erf(v)))
     x = torch.randn(64, dtype=torch.float64)
     other = torch.randn(3, dtype=torch.float64)
     with GradientTape(persistent=True) as g:
@@ -951,7 +961,8 @@ def test_convolution_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch) -> Non
         y = f(x)
     calls = _counting(g, monkeypatch)
     j = g.jacobian(y, x)
-    assert calls == [((256,), "row")]  # the dummy seed; the columns run below the tape
+    # forward: the tangents; else the dummy seed, the columns running below the tape
+    assert calls == ([((64, 64), "forward")] if covered else [((256,), "row")])
     ref = torch.func.jacrev(f)(x)
     torch.testing.assert_close(j, ref)
     torch.testing.assert_close(g.jacobian(y, x, parallel_iterations=10), ref)
@@ -971,10 +982,31 @@ def test_convolution_batch_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch) 
         y = f(x)
     calls = _counting(g, monkeypatch)
     bj = g.batch_jacobian(y, x)
-    assert calls == [((3, 256), "row")]
+    assert calls == [((64, 3, 64), "forward"), ((3, 256), "row")]  # the columns, their check
     ref = torch.func.vmap(torch.func.jacrev(f))(x)
     torch.testing.assert_close(bj, ref)
     torch.testing.assert_close(g.batch_jacobian(y, x, parallel_iterations=7), ref)
+
+
+@pytest.mark.parametrize("interact", [False, True])
+def test_batch_jacobian_columns_are_checked_against_a_row(
+    monkeypatch: pytest.MonkeyPatch, interact: bool
+) -> None:
+    # TF's batch_jacobian is rows; columns agree only while examples do not interact
+    # (here: every example times the first one). One VJP checks; the rows run if not.
+    torch.manual_seed(4)
+    conv = _conv(torch.randn(4, 1, 3, dtype=torch.float64))
+    x = torch.randn(3, 64, dtype=torch.float64)
+    with GradientTape(persistent=True) as g:
+        g.watch(x)
+        first = x[:1].reshape(1, 1, 64).expand(3, 4, 64).reshape(3, 256)
+        y = conv(x) * (first if interact else 1.0)
+    calls = _counting(g, monkeypatch)
+    bj = g.batch_jacobian(y, x)
+    expected = [((64, 3, 64), "forward"), ((3, 256), "row")]
+    assert calls[:2] == expected
+    assert len(calls) == (3 if interact else 2)  # the rows' pass when the check fails
+    torch.testing.assert_close(bj, g.batch_jacobian(y, x, experimental_use_pfor=False))
 
 
 def test_columns_on_a_non_persistent_tape_and_for_an_expansion() -> None:

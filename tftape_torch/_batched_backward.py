@@ -57,6 +57,15 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 
+from tftape_torch._batch_first import (
+    batched_dim,
+    batched_dims,
+    fold_left,
+    kept_sum,
+    reduced,
+    restored,
+    sum_to,
+)
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     gradient_edge_of,
@@ -64,7 +73,7 @@ from tftape_torch._torch_internals import (
     saved,
 )
 
-__all__ = ["RULE_NAMES", "run"]
+__all__ = ["ELEMENTWISE", "RULE_NAMES", "run"]
 
 Tensor = torch.Tensor
 Grads = List[Optional[Tensor]]
@@ -217,23 +226,6 @@ def _checked(nexts: Edges, index: int, grad: Optional[Tensor],
     return grad
 
 
-def sum_to(grad: Tensor, shape: Sequence[int]) -> Tensor:
-    """`at::sum_to` below the batch dimension: `grad` `[B, ...]` summed to `[B, *shape]`."""
-    rank = len(shape)
-    lead = grad.dim() - 1 - rank
-    if lead < 0:
-        raise RuntimeError(f"batched gradient {tuple(grad.shape)} does not fit {tuple(shape)}")
-    dims = list(range(1, 1 + lead))
-    dims += [1 + lead + i for i, size in enumerate(shape)
-             if size == 1 and grad.shape[1 + lead + i] != 1]
-    if dims:
-        grad = grad.sum(dims, keepdim=True)
-    if lead:
-        grad = grad.reshape((grad.shape[0], *shape))
-    if grad.shape[1:] != tuple(shape):
-        raise RuntimeError(f"batched gradient {tuple(grad.shape)} does not fit {tuple(shape)}")
-    return grad
-
 
 # ---------------------------------------------------------------------- the rules
 # Each rule is torch's backward formula (tools/autograd/derivatives.yaml and
@@ -246,27 +238,7 @@ def _wanted(nexts: Edges) -> Tuple[bool, bool]:
     return nexts[0][0] is not None, nexts[1][0] is not None
 
 
-def _dim(dim: int, rank: int) -> int:
-    """`dim` of an unbatched tensor of `rank` dims, moved past the batch dimension."""
-    return (dim + rank if dim < 0 else dim) + 1 if rank else 1
 
-
-def _dims(dims: Any, rank: int) -> List[int]:
-    """Reduced `dims` of an unbatched tensor of `rank` dims, moved past the batch
-    dimension; none for a 0-d tensor, whose dim 0 (or -1) is the tensor itself."""
-    if not rank:
-        return []
-    if dims is None or (not isinstance(dims, int) and len(dims) == 0):
-        return list(range(1, rank + 1))
-    if isinstance(dims, int):
-        dims = [dims]
-    return sorted(_dim(int(d), rank) for d in dims)
-
-
-def _kept_sum(t: Tensor, dim: int, rank: int) -> Tensor:
-    """`t` summed over `dim` (kept) of a batched tensor whose rows have `rank` dims;
-    `t` itself for 0-d rows (a 0-d tensor's dim 0 is the tensor itself)."""
-    return t.sum(dim, keepdim=True) if rank else t
 
 
 def _unary(formula: Callable[[Any, Tensor], Tensor]) -> Rule:
@@ -308,8 +280,8 @@ def _div(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 def _mm(node: Any, g: Tensor, nexts: Edges) -> Grads:
     first, second = _wanted(nexts)
-    return [_fold_right(g, saved(node, "mat2").mT) if first else None,
-            _fold_left(saved(node, "self").mT, g) if second else None]
+    return [g @ saved(node, "mat2").mT if first else None,
+            fold_left(saved(node, "self").mT, g) if second else None]
 
 
 def _addmm(node: Any, g: Tensor, nexts: Edges) -> Grads:
@@ -320,9 +292,9 @@ def _addmm(node: Any, g: Tensor, nexts: Edges) -> Grads:
     if bias:
         out[0] = _checked(nexts, 0, g if beta == 1 else g * beta)
     if first:
-        out[1] = _scaled(_fold_right(g, saved(node, "mat2").mT), alpha)
+        out[1] = _scaled(g @ saved(node, "mat2").mT, alpha)
     if second:
-        out[2] = _scaled(_fold_left(saved(node, "mat1").mT, g), alpha)
+        out[2] = _scaled(fold_left(saved(node, "mat1").mT, g), alpha)
     return out
 
 
@@ -330,17 +302,6 @@ def _scaled(value: Tensor, alpha: Any) -> Tensor:
     return value if alpha == 1 else value * alpha
 
 
-def _fold_right(g: Tensor, matrix: Tensor) -> Tensor:
-    """`g @ matrix` for `g` `[B, m, k]` and a 2-D `matrix`: one `mm` (at::matmul folds it)."""
-    return g @ matrix
-
-
-def _fold_left(matrix: Tensor, g: Tensor) -> Tensor:
-    """`matrix @ g` for a 2-D `matrix` and `g` `[B, k, n]`, as one `mm` of the batch
-    folded into the columns: `at::matmul` would run a `bmm` of B products instead."""
-    batch, k, n = g.shape
-    folded = g.transpose(0, 1).reshape(k, batch * n)
-    return (matrix @ folded).reshape(matrix.shape[0], batch, n).transpose(0, 1)
 
 
 def _bmm(node: Any, g: Tensor, nexts: Edges) -> Grads:
@@ -389,31 +350,31 @@ def _threshold_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 def _softmax(node: Any, g: Tensor, nexts: Edges) -> Grads:
     result = saved(node, "result")
-    dim = _dim(saved(node, "dim"), result.dim())
+    dim = batched_dim(saved(node, "dim"), result.dim())
     if result.dim() == 1:  # the row sums as one matrix-vector product
         out = g - (g @ result).unsqueeze(1)
     else:
-        out = g - _kept_sum(g * result, dim, result.dim())
+        out = g - kept_sum(g * result, dim, result.dim())
     return [out.mul_(result) if not out.requires_grad else out * result]
 
 
 def _log_softmax(node: Any, g: Tensor, nexts: Edges) -> Grads:
     result = saved(node, "result")
-    dim = _dim(saved(node, "dim"), result.dim())
-    return [g - torch.exp(result) * _kept_sum(g, dim, result.dim())]
+    dim = batched_dim(saved(node, "dim"), result.dim())
+    return [g - torch.exp(result) * kept_sum(g, dim, result.dim())]
 
 
 def _softmax_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
     first, second = _wanted(nexts)
     output, grad_output = saved(node, "output"), saved(node, "grad_output")
     rank = output.dim()
-    dim = _dim(saved(node, "dim"), rank)  # of `g`; `dim - 1` of the saved ones
+    dim = batched_dim(saved(node, "dim"), rank)  # of `g`; `dim - 1` of the saved ones
     out: Grads = [None, None]
     if first:
-        out[0] = output * (g - _kept_sum(g * output, dim, rank))
+        out[0] = output * (g - kept_sum(g * output, dim, rank))
     if second:
-        out[1] = (grad_output * g - _kept_sum(output * grad_output, dim - 1, rank) * g
-                  - grad_output * _kept_sum(g * output, dim, rank))
+        out[1] = (grad_output * g - kept_sum(output * grad_output, dim - 1, rank) * g
+                  - grad_output * kept_sum(g * output, dim, rank))
     return out
 
 
@@ -421,12 +382,12 @@ def _log_softmax_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
     first, second = _wanted(nexts)
     output, grad_output = saved(node, "output"), saved(node, "grad_output")
     rank = output.dim()
-    dim = _dim(saved(node, "dim"), rank)
+    dim = batched_dim(saved(node, "dim"), rank)
     out: Grads = [None, None]
     if first:
-        out[0] = g - _kept_sum(g * torch.exp(output), dim, rank)
+        out[0] = g - kept_sum(g * torch.exp(output), dim, rank)
     if second:
-        out[1] = -g * torch.exp(output) * _kept_sum(grad_output, dim - 1, rank)
+        out[1] = -g * torch.exp(output) * kept_sum(grad_output, dim - 1, rank)
     return out
 
 
@@ -451,7 +412,8 @@ def _transpose(node: Any, g: Tensor, nexts: Edges) -> Grads:
     rank = g.dim() - 1
     if not rank:
         return [g]  # a 0-d tensor's transpose is itself
-    return [g.transpose(_dim(saved(node, "dim0"), rank), _dim(saved(node, "dim1"), rank))]
+    return [g.transpose(batched_dim(saved(node, "dim0"), rank),
+                        batched_dim(saved(node, "dim1"), rank))]
 
 
 def _t(node: Any, g: Tensor, nexts: Edges) -> Grads:
@@ -459,7 +421,7 @@ def _t(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 
 def _unsqueeze(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    return [g.squeeze(_dim(saved(node, "dim"), g.dim() - 1))]
+    return [g.squeeze(batched_dim(saved(node, "dim"), g.dim() - 1))]
 
 
 def _sum_all(node: Any, g: Tensor, nexts: Edges) -> Grads:
@@ -467,18 +429,10 @@ def _sum_all(node: Any, g: Tensor, nexts: Edges) -> Grads:
     return [g.reshape((g.shape[0],) + (1,) * len(sizes)).expand((g.shape[0], *sizes))]
 
 
-def _restored(g: Tensor, sizes: Sequence[int], dims: Any, keepdim: bool) -> Tensor:
-    """`g` of a reduction over `dims`, with the reduced dimensions back (size 1)."""
-    rank = len(sizes)
-    if not keepdim:
-        for d in _dims(dims, rank):
-            g = g.unsqueeze(d)
-    return g
-
 
 def _sum_dims(node: Any, g: Tensor, nexts: Edges) -> Grads:
     sizes = saved(node, "self_sym_sizes")
-    g = _restored(g, sizes, saved(node, "dim"), saved(node, "keepdim"))
+    g = restored(g, sizes, saved(node, "dim"), saved(node, "keepdim"))
     return [g.expand((g.shape[0], *sizes))]
 
 
@@ -490,47 +444,36 @@ def _mean_all(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 def _mean_dims(node: Any, g: Tensor, nexts: Edges) -> Grads:
     sizes = saved(node, "self_sym_sizes")
-    dims = _dims(saved(node, "dim"), len(sizes))
+    dims = batched_dims(saved(node, "dim"), len(sizes))
     count = math.prod(sizes[d - 1] for d in dims)
-    g = _restored(g, sizes, saved(node, "dim"), saved(node, "keepdim")) / count
+    g = restored(g, sizes, saved(node, "dim"), saved(node, "keepdim")) / count
     return [g.expand((g.shape[0], *sizes))]
 
 
-def _reduced(node: Any) -> Tuple[Tensor, Tensor, Any, bool]:
-    """A reduction's input, its result with the reduced dimensions kept, its dims and
-    `keepdim` (`amax`, `logsumexp`)."""
-    self = saved(node, "self")
-    dims, keepdim = saved(node, "dim"), saved(node, "keepdim")
-    result = saved(node, "result")
-    if not keepdim:
-        for d in _dims(dims, self.dim()):
-            result = result.unsqueeze(d - 1)
-    return self, result, dims, keepdim
-
 
 def _amax(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    self, result, dims, keepdim = _reduced(node)
+    self, result, dims, keepdim = reduced(node)
     mask = (result == self).to(g.dtype)
-    count = mask.sum([d - 1 for d in _dims(dims, self.dim())], keepdim=True)
-    return [_restored(g, self.shape, dims, keepdim) / count * mask]
+    count = mask.sum([d - 1 for d in batched_dims(dims, self.dim())], keepdim=True)
+    return [restored(g, self.shape, dims, keepdim) / count * mask]
 
 
 def _logsumexp(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    self, result, dims, keepdim = _reduced(node)
-    return [_restored(g, self.shape, dims, keepdim) * torch.exp(self - result)]
+    self, result, dims, keepdim = reduced(node)
+    return [restored(g, self.shape, dims, keepdim) * torch.exp(self - result)]
 
 
 def _select(node: Any, g: Tensor, nexts: Edges) -> Grads:
     sizes = saved(node, "self_sym_sizes")
     out = g.new_zeros((g.shape[0], *sizes))
-    out.select(_dim(saved(node, "dim"), len(sizes)), saved(node, "index")).copy_(g)
+    out.select(batched_dim(saved(node, "dim"), len(sizes)), saved(node, "index")).copy_(g)
     return [out]
 
 
 def _slice(node: Any, g: Tensor, nexts: Edges) -> Grads:
     sizes = saved(node, "self_sym_sizes")
     out = g.new_zeros((g.shape[0], *sizes))
-    dim = _dim(saved(node, "dim"), len(sizes))
+    dim = batched_dim(saved(node, "dim"), len(sizes))
     where = (slice(None),) * dim + (slice(saved(node, "start"), saved(node, "end"),
                                           saved(node, "step")),)
     out[where] = g
@@ -538,12 +481,12 @@ def _slice(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 
 def _select_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    dim = _dim(saved(node, "dim"), g.dim() - 1)
+    dim = batched_dim(saved(node, "dim"), g.dim() - 1)
     return [g.select(dim, saved(node, "index"))]
 
 
 def _slice_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    dim = _dim(saved(node, "dim"), g.dim() - 1)
+    dim = batched_dim(saved(node, "dim"), g.dim() - 1)
     where = (slice(None),) * dim + (slice(saved(node, "start"), saved(node, "end"),
                                           saved(node, "step")),)
     return [g[where]]
@@ -553,7 +496,7 @@ def _index_select(node: Any, g: Tensor, nexts: Edges) -> Grads:
     sizes = saved(node, "self_sym_sizes")
     if not sizes:
         return [g]  # a 0-d tensor indexed by its one index (torch allows no other)
-    dim = _dim(saved(node, "dim"), len(sizes))
+    dim = batched_dim(saved(node, "dim"), len(sizes))
     out = g.new_zeros((g.shape[0], *sizes))
     return [out.index_add(dim, saved(node, "index"), g)]
 
@@ -563,7 +506,8 @@ def _index_add(node: Any, g: Tensor, nexts: Edges) -> Grads:
     out: Grads = [g if first else None, None]
     if second:
         rank = g.dim() - 1
-        picked = g.index_select(_dim(saved(node, "dim"), rank), saved(node, "index")) if rank else g
+        picked = (g.index_select(batched_dim(saved(node, "dim"), rank), saved(node, "index"))
+                  if rank else g)
         if saved(node, "source_dim") == 0:  # a 0-d source of a 1-element index
             picked = picked.reshape(g.shape[0])
         out[1] = _scaled(picked, saved(node, "alpha"))
@@ -635,16 +579,13 @@ def _convolution_input_grad(g: Tensor, input: Tensor, weight: Tensor, settings: 
                              [0] * len(spatial), groups)
 
 
-_RULES: Dict[str, Rule] = {
-    _ACCUMULATE: lambda node, g, nexts: [],
-    "AddBackward0": _add,
+# Elementwise ops: each formula multiplies by the op's derivative at its input, so
+# applied to a tangent it is the forward derivative too (`_batched_forward`).
+ELEMENTWISE: Dict[str, Rule] = {
     "AddBackward1": _unary(lambda node, g: g),
-    "SubBackward0": _sub,
     "SubBackward1": _unary(lambda node, g: g),
     "RsubBackward1": _rsub_scalar,
-    "MulBackward0": _mul,
     "MulBackward1": _unary(lambda node, g: g * saved(node, "other")),
-    "DivBackward0": _div,
     "DivBackward1": _unary(lambda node, g: g / saved(node, "other")),
     "NegBackward0": _unary(lambda node, g: -g),
     "CloneBackward0": _unary(lambda node, g: g),
@@ -667,6 +608,20 @@ _RULES: Dict[str, Rule] = {
                                                          * saved(node, "result"))),
     "PowBackward0": _unary(lambda node, g: _pow(node, g)),
     "AbsBackward0": _unary(lambda node, g: g * torch.sgn(saved(node, "self"))),
+    "SgnBackward0": _unary(lambda node, g: torch.zeros_like(g)),
+    "RoundBackward0": _unary(lambda node, g: torch.zeros_like(g)),
+    "FloorBackward0": _unary(lambda node, g: torch.zeros_like(g)),
+    "CeilBackward0": _unary(lambda node, g: torch.zeros_like(g)),
+    "SignBackward0": _unary(lambda node, g: torch.zeros_like(g)),
+}
+
+_RULES: Dict[str, Rule] = {
+    **ELEMENTWISE,
+    _ACCUMULATE: lambda node, g, nexts: [],
+    "AddBackward0": _add,
+    "SubBackward0": _sub,
+    "MulBackward0": _mul,
+    "DivBackward0": _div,
     "TanhBackwardBackward0": _tanh_backward_backward,
     "SigmoidBackwardBackward0": _sigmoid_backward_backward,
     "ThresholdBackwardBackward0": _threshold_backward_backward,
@@ -706,11 +661,6 @@ _RULES: Dict[str, Rule] = {
     "IndexSelectBackward0": _index_select,
     "IndexAddBackward0": _index_add,
     "WhereBackward0": _where,
-    "SgnBackward0": _unary(lambda node, g: torch.zeros_like(g)),
-    "RoundBackward0": _unary(lambda node, g: torch.zeros_like(g)),
-    "FloorBackward0": _unary(lambda node, g: torch.zeros_like(g)),
-    "CeilBackward0": _unary(lambda node, g: torch.zeros_like(g)),
-    "SignBackward0": _unary(lambda node, g: torch.zeros_like(g)),
 }
 
 

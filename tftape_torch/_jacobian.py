@@ -14,7 +14,8 @@ Design constraints:
   per-example jacobian; a transpose puts the batch dimension first.
 * Where the target has many more elements than the sources, or the graph holds a
   convolution, the jacobian goes by columns instead: forward mode over the recorded
-  graph through its double backward (NOTE [Rows or columns]).
+  graph, by our own forward rules where they cover it, else through its double
+  backward (NOTE [Rows or columns]).
 * `parallel_iterations` bounds memory: the rows (or columns) are sent in chunks of
   that many and copied into the result as they come. A non-persistent tape keeps its
   graph alive between chunks and frees it with the last one, as `gradient` does.
@@ -44,11 +45,20 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from typing import Any, Callable, List, Optional, Protocol, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 import torch
 
 from tftape_torch import _state
+from tftape_torch._jacobian_columns import by_columns, numel_sum, prefer_columns
+from tftape_torch._jacobian_passes import (
+    JVP,
+    VJP,
+    Seeds,
+    column_rows,
+    dims_of,
+    identity_rows,
+)
 from tftape_torch._jacobian_plan import LOOP, Plan, plan_for
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
@@ -62,51 +72,9 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._unconnected import UnconnectedGradients, zeros
 
-__all__ = ["VJP", "batch_jacobian", "check_batch_shapes", "check_row_loop",
+__all__ = ["batch_jacobian", "check_batch_shapes", "check_row_loop",
     "chunk_size", "jacobian"]
 
-
-class VJP(Protocol):
-    """A tape's vector-Jacobian product over its recorded graph.
-
-    `vjp(targets, sources, seeds)` gives, for each source, the gradient of
-    `sum(seed * target)` (None where unconnected). With `is_grads_batched`, every
-    seed has a leading batch dimension, and so has every result; `own_rules` runs
-    such a pass by `_batched_backward`'s rules where they cover the graph.
-    `retain_graph=None` lets the tape decide whether the graph survives the call.
-    """
-
-    def __call__(
-        self,
-        targets: Sequence[Any],
-        sources: Sequence[Any],
-        output_gradients: Optional[Sequence[Any]] = None,
-        *,
-        is_grads_batched: bool = False,
-        retain_graph: Optional[bool] = None,
-        create_graph: bool = False,
-        own_rules: bool = False,
-    ) -> List[Optional[torch.Tensor]]: ...
-
-
-# NOTE: [Rows or columns] (the seeds' layout: NOTE [Which vmap] in `_jacobian_plan`)
-# A reverse-mode jacobian costs one batched pass per target element
-# (row). The tape cannot re-run the function forward, but it can do forward mode on
-# the recorded graph: `g = J^T u` for a dummy `u` (one VJP with `create_graph`), then
-# batched VJPs of `g` with respect to `u` give `J e_k`, one column per source element
-# (`_columns`). A column runs the double-backward graph: measured (torch 2.13, CPU, 1
-# thread), a column costs 1.3-1.5x a row plus one extra pass of ~0.1 ms, so columns
-# pay from twice as many rows as columns at 2**17 jacobian entries (a 512x256
-# expansion: 0.89x rows; 1024x256: 0.28x). Convolutions are the exception: torch's
-# batched convolution backward (`convolution_backward` with the rows folded into
-# the batch, the slow im2col path on CPU) is many times slower than the forward
-# convolution the columns run (conv1d, 4 filters, 256 inputs: rows 21.5 ms, columns
-# 2.2 ms; 1 filter, square: 1.7 vs 1.2 ms), so with a convolution in the graph
-# columns pay from as many rows as columns at 2**14 entries. Graphs with a Python
-# backward (`autograd.Function`, `custom_gradient`) never go by columns: such a
-# backward may leave the graph (NumPy, `.item()`), and `J^T u` would then silently
-# miss that path. If the double backward fails (an op without one,
-# `once_differentiable`), the rows run instead.
 
 # TF's messages, word for word (spacing included).
 LOOP_NEEDS_PERSISTENT = {
@@ -126,9 +94,6 @@ _FALLBACK_WARNING = (
 )
 
 # Seeds `start:stop`, batch dimension first (or last).
-Seeds = Callable[[int, int, bool], torch.Tensor]
-
-
 # ---------------------------------------------------------------------- public
 
 
@@ -140,11 +105,13 @@ def jacobian(
     unconnected: UnconnectedGradients,
     chunk: Optional[int],
     vectorize: bool,
+    jvp: Optional[JVP] = None,
 ) -> List[Optional[torch.Tensor]]:
     """The jacobian of `target` with respect to each of `sources` (see `GradientTape.jacobian`).
 
     `target_shape` is the shape of the target the caller asked about (`target` may be
-    a stand-in for it); `chunk` comes from `chunk_size`.
+    a stand-in for it); `chunk` comes from `chunk_size`; `jvp`, where given, runs
+    columns by forward rules.
 
     >>> import torch
     >>> from tftape_torch import GradientTape
@@ -161,19 +128,20 @@ def jacobian(
         grads = _empty_rows(vjp, target, sources)
     else:
         plan = plan_for(target) if vectorize else LOOP
-        # (columns need as many rows as columns and 2**14 entries: 128 rows at least)
-        if (plan.columns and count >= _MIN_COLUMN_ROWS
-                and _prefer_columns(plan, target, sources, count, _numel_sum(sources))):
-            grads = _columns(vjp, target, sources, chunk, None)
+        forward = jvp if plan.own_rules else None
+        if plan.columns and prefer_columns(
+            plan, target, sources, count, numel_sum(sources), forward=forward is not None
+        ):
+            grads = by_columns(vjp, target, sources, chunk, None, forward)
         if grads is None:
             grads = _rows(
-                vjp, target, sources, _identity_rows(target, target_shape, count), count, chunk,
+                vjp, target, sources, identity_rows(target, target_shape, count), count, chunk,
                 vectorize, "jacobian", plan,
             )
     assert grads is not None
     results: List[Optional[torch.Tensor]] = []
     for source, grad in zip(sources, grads):
-        shape = target_shape + _dims(source)
+        shape = target_shape + dims_of(source)
         if grad is not None:
             with _DisableSubclass():  # plain tensors: the tape re-types them
                 results.append(grad if grad.shape == shape else torch.Tensor.reshape(grad, shape))
@@ -189,16 +157,8 @@ def fill_unconnected_rows(
 ) -> List[Optional[torch.Tensor]]:
     """`results` with zeros of shape `target_shape + source.shape` for each `None`."""
     return [result if result is not None
-            else zeros(target_shape + _dims(source), source.dtype, source.device, source)
+            else zeros(target_shape + dims_of(source), source.dtype, source.device, source)
             for result, source in zip(results, sources)]
-
-
-def _dims(tensor: Any) -> Tuple[int, ...]:
-    """`tuple(tensor.shape)`, without the drop-in tensor's `TensorShape` property."""
-    if not isinstance(tensor, torch.Tensor):  # a foreign variable (Keras)
-        return tuple(tensor.shape)
-    with _DisableSubclass():
-        return tuple(torch.Tensor.size(tensor))
 
 
 def batch_jacobian(
@@ -208,6 +168,7 @@ def batch_jacobian(
     unconnected: UnconnectedGradients,
     chunk: Optional[int],
     vectorize: bool,
+    jvp: Optional[JVP] = None,
 ) -> torch.Tensor:
     """Per-example jacobians of `target[i]` with respect to `source[i]`.
 
@@ -222,22 +183,23 @@ def batch_jacobian(
     >>> g.batch_jacobian(y, x).shape
     torch.Size([2, 2, 2])
     """
-    target_shape = _dims(target)
+    target_shape = dims_of(target)
     batch = target_shape[0]
     row_size = math.prod(target_shape) // batch  # TF's ZeroDivisionError for batch 0
-    shape = target_shape + _dims(source)[1:]
+    shape = target_shape + dims_of(source)[1:]
     grad: Optional[torch.Tensor] = None
     if row_size:
         plan = plan_for(target) if vectorize else LOOP
         grads = None
-        columns = math.prod(_dims(source)[1:])
-        if plan.columns and columns and _prefer_columns(
-            plan, target, [source], row_size, columns, batch
+        columns = math.prod(dims_of(source)[1:])
+        forward = jvp if plan.own_rules else None
+        if plan.columns and columns and prefer_columns(
+            plan, target, [source], row_size, columns, batch, forward is not None
         ):
-            grads = _columns(vjp, target, [source], chunk, batch)
+            grads = by_columns(vjp, target, [source], chunk, batch, forward)
         if grads is None:
             grads = _rows(
-                vjp, target, [source], _column_rows(target, batch, row_size), row_size, chunk,
+                vjp, target, [source], column_rows(target, batch, row_size), row_size, chunk,
                 vectorize, "batch_jacobian", plan,
             )
         (grad,) = grads
@@ -306,79 +268,6 @@ def chunk_size(parallel_iterations: Any, vectorize: bool, what: str) -> Optional
     raise ValueError(_VECTORIZATION_FAILED.format(what=what)) from cause
 
 
-# ---------------------------------------------------------------------- seeds
-
-
-def _identity_rows(target: torch.Tensor, shape: Tuple[int, ...], count: int) -> Seeds:
-    """Rows `start:stop` of the identity, each of `target`'s `shape`."""
-
-    def rows(start: int, stop: int, last: bool) -> torch.Tensor:
-        size = stop - start
-        with _DisableSubclass():
-            if size == count:  # every row: the identity itself (symmetric)
-                eye = torch.eye(count, dtype=target.dtype, device=target.device)
-                if len(shape) == 1:  # a vector target: the identity is the seeds
-                    return eye
-                if last:
-                    return eye.view(shape + (size,))
-                return _unit_strides_as_batch(eye.view((size,) + shape))
-            if last:
-                seeds = torch.zeros((count, size), dtype=target.dtype, device=target.device)
-                seeds.diagonal(offset=-start).fill_(1)
-                return seeds.view(shape + (size,))
-            seeds = torch.zeros((size, count), dtype=target.dtype, device=target.device)
-            seeds.diagonal(offset=start).fill_(1)
-            return _unit_strides_as_batch(seeds.view((size,) + shape))
-
-    return rows
-
-
-def _unit_strides_as_batch(seeds: torch.Tensor) -> torch.Tensor:
-    """Batch-first `seeds` whose size-1 dimensions step like the batch dimension.
-
-    A size-1 dimension's stride is arbitrary, and `at::matmul` only folds a batched
-    operand into one matrix product when its leading dimensions collapse by their
-    strides: with torch's choice (the product of the later sizes) a `[B, n, 1]`
-    gradient transposed to `[B, 1, n]` on its way to a matrix product does not, and
-    the product runs as a `bmm` of B matrix-vector products (`tanh((x W)^T)`, 256
-    inputs: 1.24 ms; 0.31 ms with the batch stride). Elementwise backward formulas
-    keep the layout.
-    """
-    shape = tuple(seeds.shape)
-    if 1 not in shape[1:]:
-        return seeds
-    strides = list(seeds.stride())
-    for dim in range(1, len(shape)):
-        if shape[dim] == 1:
-            strides[dim] = strides[0]
-    return seeds.as_strided(shape, strides)
-
-
-def _column_rows(target: torch.Tensor, batch: int, row_size: int) -> Seeds:
-    """Seeds `start:stop` of a batch_jacobian: seed `m` is 1 in column `m` of every example."""
-    shape = _dims(target)
-
-    def rows(start: int, stop: int, last: bool) -> torch.Tensor:
-        size = stop - start
-        with _DisableSubclass():
-            if size == row_size and not last:  # every column
-                eye = torch.eye(row_size, dtype=target.dtype, device=target.device)
-                return _unit_strides_as_batch(
-                    eye.unsqueeze(1).expand(size, batch, row_size).reshape((size,) + shape)
-                )
-            if last:
-                eye = torch.zeros((1, row_size, size), dtype=target.dtype, device=target.device)
-                eye.diagonal(offset=-start, dim1=1, dim2=2).fill_(1)
-                return eye.expand(batch, row_size, size).reshape(shape + (size,))
-            eye = torch.zeros((size, 1, row_size), dtype=target.dtype, device=target.device)
-            eye.diagonal(offset=start, dim1=0, dim2=2).fill_(1)
-            return _unit_strides_as_batch(
-                eye.expand(size, batch, row_size).reshape((size,) + shape)
-            )
-
-    return rows
-
-
 # ---------------------------------------------------------------------- engine
 
 
@@ -400,7 +289,7 @@ def _rows(
     """
     step = count if chunk is None else chunk
     legacy, last = plan.legacy, plan.last
-    small_legacy = plan.legacy_faster and step * _numel_sum(sources) <= _LEGACY_FASTER_UP_TO
+    small_legacy = plan.legacy_faster and step * numel_sum(sources) <= _LEGACY_FASTER_UP_TO
     own = plan.own_rules and not small_legacy
     if own or small_legacy or _state.THREAD.accumulators:
         # NOTE [Which vmap]; under a ForwardAccumulator functorch cannot batch the
@@ -509,124 +398,7 @@ def _vmapped(
         return [None if g is None else remove_batch_dim(g, level, size, 0) for g in grads]
 
 
-def _numel_sum(sources: Sequence[Any]) -> int:
-    return sum(math.prod(_dims(source)) for source in sources)
-
-
-def _prefer_columns(
-    plan: Plan, target: Any, sources: Sequence[Any], rows: int, columns: int, batch: int = 1
-) -> bool:
-    """Whether `columns` forward-over-reverse passes beat `rows` reverse passes.
-
-    Measured on torch 2.13, CPU (NOTE [Rows or columns]): a column costs 1.3-1.5x a row
-    (the double-backward graph) plus one extra pass (~0.1 ms), so columns win from
-    twice as many rows on jacobians of 2**17 entries; with a convolution in the graph
-    (torch's batched convolution backward is several times slower than its forward)
-    from as many rows on jacobians of 2**14 entries (a `batch_jacobian` counts every
-    example's: conv1d, 16 examples of 16 inputs: rows 1.3 ms, columns 0.67 ms).
-    """
-    size = rows * columns * batch
-    if plan.convolutions:
-        if columns > rows or size < _CONV_COLUMNS_FROM:
-            return False
-    elif rows < 2 * columns or size < _COLUMNS_FROM:
-        return False
-    dtype = target.dtype
-    return all(getattr(source, "dtype", None) == dtype for source in sources)
-
-
 _LEGACY_FASTER_UP_TO = 2**16  # entries of one batched pass (NOTE [Which vmap])
-_COLUMNS_FROM = 2**17
-_CONV_COLUMNS_FROM = 2**14
-_MIN_COLUMN_ROWS = math.isqrt(_CONV_COLUMNS_FROM)  # rows >= columns and rows * columns >= 2**14
-
-
-def _columns(
-    vjp: VJP,
-    target: Any,
-    sources: Sequence[Any],
-    chunk: Optional[int],
-    batch: Optional[int],
-) -> Optional[List[Optional[torch.Tensor]]]:
-    """The jacobian by columns, in `_rows`' layout; None when torch cannot do it.
-
-    `g = J^T u` for a dummy `u` (one VJP with `create_graph`), then batched VJPs of
-    `g` with respect to `u` give `J e_k`: forward mode through the double-backward
-    graph (`batch`: the columns of a `batch_jacobian`, one-hot in every example).
-    """
-    with _DisableSubclass():
-        dummy = torch.zeros(
-            _dims(target), dtype=target.dtype, device=target.device, requires_grad=True
-        )
-    try:
-        firsts = vjp([target], sources, [dummy], retain_graph=True, create_graph=True)
-    except RuntimeError:
-        return None
-    differentiable = bool(_state.THREAD.tapes)
-    results: List[Optional[torch.Tensor]] = []
-    for first in firsts:
-        if first is None:
-            results.append(None)
-            continue
-        if not first.requires_grad:
-            return None  # a backward formula left the graph: J^T u says nothing of J
-        with _DisableSubclass():
-            first = torch.Tensor.view_as(first, first)  # a plain tensor
-            shape = tuple(first.shape)
-            if batch is None:
-                size = math.prod(shape)
-                seeds = _identity_rows(first, shape, size)
-            else:
-                size = math.prod(shape[1:])
-                seeds = _column_rows(first, batch, size)
-            step = size if chunk is None else chunk
-            pieces = []
-            rows = math.prod(_dims(target)) // (batch or 1)
-            # Rows layout: [rows, columns], or [rows, batch, columns] for a batch_jacobian.
-            layout = (rows, size) if batch is None else (rows, batch, size)
-            buffer = (
-                None
-                if differentiable or step >= size
-                else torch.empty(layout, dtype=first.dtype, device=first.device)
-            )
-            try:
-                for start in range(0, size, step):
-                    stop = min(size, start + step)
-                    cols = _column_pass(first, dummy, seeds(start, stop, False), differentiable)
-                    # [k, *target.shape] -> [rows, k] (or [rows, batch, k])
-                    if batch is None:
-                        cols = cols.reshape(stop - start, rows).t()
-                    else:
-                        cols = cols.reshape(stop - start, batch, rows).permute(2, 1, 0)
-                    if buffer is None:
-                        pieces.append(cols)
-                    else:
-                        buffer[..., start:stop] = cols
-            except RuntimeError:
-                return None
-            if buffer is None:
-                buffer = pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=-1)
-            grad = buffer.reshape((rows,) + shape if batch is None else (rows, batch) + shape[1:])
-        results.append(grad)
-    return results
-
-
-def _column_pass(
-    first: torch.Tensor, dummy: torch.Tensor, seeds: torch.Tensor, differentiable: bool
-) -> torch.Tensor:
-    size = seeds.shape[0]
-    with vmap_level(size) as level:
-        (col,) = torch.autograd.grad(
-            [first],
-            [dummy],
-            [add_batch_dim(seeds, 0, level)],
-            retain_graph=True,
-            create_graph=differentiable,
-            allow_unused=True,
-        )
-        if col is None:
-            return torch.zeros((size,) + tuple(dummy.shape), dtype=dummy.dtype, device=dummy.device)
-        return remove_batch_dim(col, level, size, 0)
 
 
 def _row_loop(
@@ -681,7 +453,7 @@ def _concat(
         if grad is None:
             with _DisableSubclass():
                 grad = torch.zeros(
-                    (size,) + _dims(source), dtype=source.dtype, device=source.device
+                    (size,) + dims_of(source), dtype=source.dtype, device=source.device
                 )
         filled.append(grad)
     return torch.cat(filled)
@@ -689,15 +461,15 @@ def _concat(
 
 def _zeros_like(source: Any) -> torch.Tensor:
     with _DisableSubclass():
-        return torch.zeros(_dims(source), dtype=source.dtype, device=source.device)
+        return torch.zeros(dims_of(source), dtype=source.dtype, device=source.device)
 
 
 def _empty_rows(vjp: VJP, target: Any, sources: Sequence[Any]) -> List[Optional[torch.Tensor]]:
     """A jacobian with no rows: which sources are connected, and empty results for them."""
     with _DisableSubclass():
-        seed = torch.zeros(_dims(target), dtype=target.dtype, device=target.device)
+        seed = torch.zeros(dims_of(target), dtype=target.dtype, device=target.device)
     grads = vjp([target], sources, [seed])
     return [
-        None if grad is None else grad.new_zeros((0,) + _dims(source))
+        None if grad is None else grad.new_zeros((0,) + dims_of(source))
         for grad, source in zip(grads, sources)
     ]

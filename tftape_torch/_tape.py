@@ -29,6 +29,7 @@ from torch.autograd.graph import GradientEdge, get_gradient_edge
 
 from tftape_torch import _jacobian, _state, _structure
 from tftape_torch._batched_backward import run as own_batched_backward
+from tftape_torch._batched_forward import run as own_batched_forward
 from tftape_torch._data_parallel import active as data_parallel_active
 from tftape_torch._data_parallel import backward as data_parallel_backward
 from tftape_torch._flips import FLIPS, LOCK, flip, flipped_before, leaf_edge, remember_flipped
@@ -656,7 +657,7 @@ class GradientTape:
             results = _jacobian.jacobian(
                 self._rows_vjp, self._as_target(target, flat_sources), target_shape,
                 flat_sources, UnconnectedGradients.NONE if row_zeros else unconnected, chunk,
-                experimental_use_pfor,
+                experimental_use_pfor, self._columns_jvp,
             )
             if row_zeros:
                 results = self._fill_unconnected(results, flat_sources, unconnected,
@@ -739,7 +740,7 @@ class GradientTape:
             )
             results = [_jacobian.batch_jacobian(
                 self._rows_vjp, self._as_target(target, [source]), source, unconnected,
-                chunk, experimental_use_pfor,
+                chunk, experimental_use_pfor, self._columns_jvp,
             )]
             if type(results[0]) is torch.Tensor and _typed_like_eager(source):
                 _retype_fresh(results, 0)
@@ -1017,6 +1018,26 @@ class GradientTape:
         """`_compute` for a jacobian's rows (`_jacobian.VJP`): plain tensors, since the
         tape re-types only the stacked result."""
         return self._compute(targets, sources, output_gradients, retype=False, **options)
+
+    def _columns_jvp(
+        self, target: Any, source: Any, tangents: torch.Tensor
+    ) -> Optional[List[Optional[torch.Tensor]]]:
+        """A jacobian's columns (`_jacobian.JVP`): `[J @ tangents]` for batch-first
+        `tangents` of `source`, pushed forward through this tape's recorded graph by
+        `_batched_forward`'s rules (NOTE [Own forward rules] there); `[None]` where
+        `source` is unconnected; None where the rules do not cover the pass."""
+        if (self._dirty or _state.THREAD.accumulators or data_parallel_active()
+                or not isinstance(target, torch.Tensor) or target is source):
+            return None  # a pruned graph, tangents of forward mode, DDP: the engine's way
+        with _DisableSubclass():
+            node = _GRAD_FN(target)
+            if node is None or not target.is_cpu or not self._recorded(node):
+                return None
+            edges = self._source_inputs(source)
+        if not edges:
+            return [None]
+        return own_batched_forward([target], edges, [tangents] * len(edges),
+                                   bool(_state.THREAD.tapes))
 
     def _watches(self, tensor: Any) -> bool:
         """Whether `tensor` is watched by this tape (explicitly or as a recorded op)."""

@@ -1094,3 +1094,64 @@ def case_form_conv1d_wide(tf):
         "bj_sum": tf.reduce_sum(bj, axis=1),
         "bj_shape": [int(d) for d in bj.shape],
     }
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_form_expansion_columns(tf):
+    """tanh(W sin(x) + b) from 64 to 256 values, a softmax over groups of 4: four times
+    as many rows as columns and 2**14 entries (tftape_torch pushes the 64 columns
+    forward through the recorded graph), under an outer tape too. Every 9th row is
+    compared, and sums over all of them."""
+    w = tf.constant(_data([256, 64], phase=3.0, scale=0.2))
+    b = tf.Variable(_data([256], phase=1.5, scale=0.1))
+    x = tf.constant(_data([64], phase=0.3))
+    xb = tf.constant(_data([2, 64], phase=0.6))
+
+    def f(v):
+        lead, _ = _lead(v)
+        h = tf.tanh(tf.linalg.matvec(w, tf.sin(v)) + b)
+        return tf.reshape(tf.nn.softmax(tf.reshape(h, lead + [64, 4]) * 2.0), lead + [256])
+
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape(persistent=True) as g:
+            g.watch(x)
+            y = f(x)
+        j = g.jacobian(y, x)
+        total = tf.reduce_sum(j * j)
+    chunked = g.jacobian(y, x, parallel_iterations=24)
+    with tf.GradientTape() as gb:
+        gb.watch(xb)
+        yb = f(xb)
+    bj = gb.batch_jacobian(yb, xb)
+    return {
+        "rows": j[::9],
+        "chunked_rows": chunked[::9],
+        "sum": tf.reduce_sum(j, axis=0),
+        "weighted": tf.reduce_sum(j * y[:, None]),
+        "shape": [int(d) for d in j.shape],
+        "outer_gradient": outer.gradient(total, x),
+        "bj_rows": bj[:, ::9],
+        "bj_sum": tf.reduce_sum(bj, axis=1),
+        "bj_shape": [int(d) for d in bj.shape],
+    }
+
+
+@tolerance(rtol=1e-4, atol=1e-5)
+def case_bj_examples_interact_wide(tf):
+    """A batch_jacobian whose examples interact (a convolution times the first example),
+    wide enough that tftape_torch first tries columns: TF's answer is the rows' (each
+    row summed over the examples), which the columns are checked against."""
+    k = tf.constant(_data([3, 1, 4], phase=5.0, scale=0.5))
+    x = tf.constant(_data([2, 64], phase=0.6))
+    with tf.GradientTape(persistent=True) as g:
+        g.watch(x)
+        y = tf.nn.conv1d(tf.reshape(x, [2, 64, 1]), k, stride=1, padding="SAME")
+        y = tf.tanh(tf.reshape(y, [2, 256])) * tf.tile(x[:1], [2, 4])
+    bj = g.batch_jacobian(y, x)
+    return {
+        "rows": bj[:, ::7],
+        "sum": tf.reduce_sum(bj, axis=1),
+        "shape": [int(d) for d in bj.shape],
+        "loop_rows": g.batch_jacobian(y, x, experimental_use_pfor=False)[:, ::7],
+    }

@@ -1,0 +1,100 @@
+"""Dimension arithmetic for tensors with a leading batch dimension: the jacobian's own
+batching rules, backward (`_batched_backward`) and forward (`_batched_forward`), hold a
+batch of rows or columns first and the graph's saved tensors unbatched.
+
+>>> import torch
+>>> batched_dims(-1, 2)  # the last dimension of a 2-d tensor, in its batch
+[2]
+>>> sum_to(torch.ones(4, 3, 5), (1, 5)).shape
+torch.Size([4, 1, 5])
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Sequence, Tuple
+
+from torch import Tensor
+
+from tftape_torch._torch_internals import saved
+
+__all__ = ["batched_dim", "batched_dims", "fold_left", "kept_sum", "lifted", "reduced",
+           "restored", "sum_to"]
+
+
+def sum_to(grad: Tensor, shape: Sequence[int]) -> Tensor:
+    """`at::sum_to` below the batch dimension: `grad` `[B, ...]` summed to `[B, *shape]`."""
+    rank = len(shape)
+    lead = grad.dim() - 1 - rank
+    if lead < 0:
+        raise RuntimeError(f"batched gradient {tuple(grad.shape)} does not fit {tuple(shape)}")
+    dims = list(range(1, 1 + lead))
+    dims += [1 + lead + i for i, size in enumerate(shape)
+             if size == 1 and grad.shape[1 + lead + i] != 1]
+    if dims:
+        grad = grad.sum(dims, keepdim=True)
+    if lead:
+        grad = grad.reshape((grad.shape[0], *shape))
+    if grad.shape[1:] != tuple(shape):
+        raise RuntimeError(f"batched gradient {tuple(grad.shape)} does not fit {tuple(shape)}")
+    return grad
+
+
+def lifted(t: Tensor, rank: int) -> Tensor:
+    """Batched `t` with size-1 dimensions after the batch, so that its rows have `rank`
+    dims and broadcast against unbatched tensors of that rank as the rows would."""
+    missing = rank + 1 - t.dim()
+    if missing <= 0:
+        return t
+    return t.reshape((t.shape[0],) + (1,) * missing + tuple(t.shape[1:]))
+
+
+def batched_dim(dim: int, rank: int) -> int:
+    """`dim` of an unbatched tensor of `rank` dims, moved past the batch dimension."""
+    return (dim + rank if dim < 0 else dim) + 1 if rank else 1
+
+
+def batched_dims(dims: Any, rank: int) -> List[int]:
+    """Reduced `dims` of an unbatched tensor of `rank` dims, moved past the batch
+    dimension; none for a 0-d tensor, whose dim 0 (or -1) is the tensor itself."""
+    if not rank:
+        return []
+    if dims is None or (not isinstance(dims, int) and len(dims) == 0):
+        return list(range(1, rank + 1))
+    if isinstance(dims, int):
+        dims = [dims]
+    return sorted(batched_dim(int(d), rank) for d in dims)
+
+
+def kept_sum(t: Tensor, dim: int, rank: int) -> Tensor:
+    """`t` summed over `dim` (kept) of a batched tensor whose rows have `rank` dims;
+    `t` itself for 0-d rows (a 0-d tensor's dim 0 is the tensor itself)."""
+    return t.sum(dim, keepdim=True) if rank else t
+
+
+def fold_left(matrix: Tensor, g: Tensor) -> Tensor:
+    """`matrix @ g` for a 2-D `matrix` and `g` `[B, k, n]`, as one `mm` of the batch
+    folded into the columns: `at::matmul` would run a `bmm` of B products instead."""
+    batch, k, n = g.shape
+    folded = g.transpose(0, 1).reshape(k, batch * n)
+    return (matrix @ folded).reshape(matrix.shape[0], batch, n).transpose(0, 1)
+
+
+def restored(g: Tensor, sizes: Sequence[int], dims: Any, keepdim: bool) -> Tensor:
+    """`g` of a reduction over `dims`, with the reduced dimensions back (size 1)."""
+    rank = len(sizes)
+    if not keepdim:
+        for d in batched_dims(dims, rank):
+            g = g.unsqueeze(d)
+    return g
+
+
+def reduced(node: Any) -> Tuple[Tensor, Tensor, Any, bool]:
+    """A reduction's input, its result with the reduced dimensions kept, its dims and
+    `keepdim` (`amax`, `logsumexp`)."""
+    self = saved(node, "self")
+    dims, keepdim = saved(node, "dim"), saved(node, "keepdim")
+    result = saved(node, "result")
+    if not keepdim:
+        for d in batched_dims(dims, self.dim()):
+            result = result.unsqueeze(d - 1)
+    return self, result, dims, keepdim

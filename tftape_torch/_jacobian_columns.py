@@ -1,0 +1,310 @@
+"""A jacobian by columns: one forward pass per source element, where the target has
+many more elements than the sources, or a convolution makes the rows' pass slow.
+
+NOTE: [Rows or columns] (the seeds' layout: NOTE [Which vmap] in `_jacobian_plan`)
+A reverse-mode jacobian costs one batched pass per target element (row); forward
+mode costs one per source element (column). The tape cannot re-run the function
+forward, but it can push tangents forward through the recorded graph. Where our own
+forward rules cover the graph (a first-order graph of the node types NOTE [Own
+forward rules] in `_batched_forward` lists), the columns run there: a column then
+costs about what a row does, so columns win from twice as many rows at 2**14
+jacobian entries, and with a convolution in the graph (whose batched backward is
+slow) from as many rows at 2**12 (measured, torch 2.13, CPU, 1 thread, columns /
+rows: `tanh(W sin(x))` 64 -> 256 0.76x, 128 -> 512 0.39x, 64 -> 128 1.15x, 16 -> 64
+1.34x; conv1d of 64 inputs with 2 filters 0.87x, 4 filters 0.72x; conv2d of a 16x16
+image with 4 filters 0.17x, and 0.92x `torch.func.jacfwd` on the function).
+Elsewhere columns come from the double backward: `g = J^T u` for a dummy `u` (one
+VJP with `create_graph`), then batched VJPs of `g` with respect to `u` give `J e_k`
+(`_columns`). A column then runs the double-backward graph: measured, it costs
+1.3-1.5x a row plus one extra pass of ~0.1 ms, so columns pay from twice as many
+rows as columns at 2**17 jacobian entries (a 512x256 expansion: 0.89x rows;
+1024x256: 0.28x), and with a convolution in the graph from as many rows as columns
+at 2**14 entries (conv1d, 4 filters, 256 inputs: rows 21.5 ms, columns 2.2 ms; 1
+filter, square: 1.7 vs 1.2 ms). Graphs with a Python backward (`autograd.Function`,
+`custom_gradient`) never go by columns: such a backward may leave the graph (NumPy,
+`.item()`), and `J^T u` would then silently miss that path. If the double backward
+fails (an op without one, `once_differentiable`), the rows run instead.
+
+>>> import torch
+>>> from tftape_torch import GradientTape
+>>> w = torch.randn(256, 64)
+>>> x = torch.randn(64)
+>>> with GradientTape() as g:
+...     g.watch(x)
+...     y = torch.tanh(w @ torch.sin(x))
+>>> g.jacobian(y, x).shape  # 64 columns pushed forward, not 256 rows
+torch.Size([256, 64])
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, List, Optional, Sequence, Tuple
+
+import torch
+
+from tftape_torch import _state
+from tftape_torch._jacobian_passes import JVP, VJP, column_rows, dims_of, identity_rows
+from tftape_torch._jacobian_plan import Plan
+from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
+    add_batch_dim,
+    remove_batch_dim,
+    vmap_level,
+)
+
+__all__ = ["by_columns", "examples_independent", "numel_sum", "prefer_columns"]
+
+
+def numel_sum(sources: Sequence[Any]) -> int:
+    return sum(math.prod(dims_of(source)) for source in sources)
+
+
+def prefer_columns(
+    plan: Plan,
+    target: Any,
+    sources: Sequence[Any],
+    rows: int,
+    columns: int,
+    batch: int = 1,
+    forward: bool = False,
+) -> bool:
+    """Whether `columns` forward passes beat `rows` reverse passes.
+
+    Measured on torch 2.13, CPU (NOTE [Rows or columns]). By forward rules (`forward`)
+    columns win from twice as many rows on jacobians of 2**14 entries, and with a
+    convolution in the graph from as many rows on 2**12 entries. By the double
+    backward a column costs 1.3-1.5x a row plus one extra pass (~0.1 ms), so columns
+    win from twice as many rows on jacobians of 2**17 entries; with a convolution in
+    the graph (torch's batched convolution backward is several times slower than its
+    forward) from as many rows on jacobians of 2**14 entries (a `batch_jacobian`
+    counts every example's: conv1d, 16 examples of 16 inputs: rows 1.3 ms, columns
+    0.67 ms).
+    """
+    size = rows * columns * batch
+    if forward:
+        convolutions = bool(plan.convolutions)
+        if (rows < (1 if convolutions else 2) * columns
+                or size < (_FORWARD_CONV_COLUMNS_FROM if convolutions else _FORWARD_COLUMNS_FROM)):
+            return False
+    elif plan.convolutions:
+        if columns > rows or size < _CONV_COLUMNS_FROM:
+            return False
+    elif rows < 2 * columns or size < _COLUMNS_FROM:
+        return False
+    dtype = target.dtype
+    return all(getattr(source, "dtype", None) == dtype for source in sources)
+
+
+_COLUMNS_FROM = 2**17
+_CONV_COLUMNS_FROM = 2**14
+_FORWARD_COLUMNS_FROM = 2**14
+_FORWARD_CONV_COLUMNS_FROM = 2**12
+
+
+def by_columns(
+    vjp: VJP,
+    target: Any,
+    sources: Sequence[Any],
+    chunk: Optional[int],
+    batch: Optional[int],
+    jvp: Optional[JVP] = None,
+) -> Optional[List[Optional[torch.Tensor]]]:
+    """The jacobian by columns, in `_rows`' layout; None when torch cannot do it, or
+    when a `batch_jacobian`'s examples interact (`examples_independent`): the rows
+    then give TF's answer.
+    """
+    found = _columns(vjp, target, sources, chunk, batch, jvp)
+    if (found is not None and batch is not None and found[0] is not None
+            and not examples_independent(vjp, target, sources[0], found[0], batch)):
+        return None
+    return found
+
+
+def examples_independent(
+    vjp: VJP, target: Any, source: Any, grad: torch.Tensor, batch: int
+) -> bool:
+    """Whether `grad`, a `batch_jacobian` by columns (`[rows, batch, *source.shape[1:]]`),
+    is TF's answer.
+
+    TF's `batch_jacobian` is rows: row `m` of example `b` is the gradient at
+    `source[b]` of target column `m` summed over every example. A column `k` is the
+    derivative of `target[b]` with respect to source column `k` of every example. The
+    two agree when no example's target depends on another example's source (what
+    `batch_jacobian` assumes), and need not otherwise (a batch norm in training mode, a
+    product across examples). One VJP checks: seeded with weights `w[m]` for target
+    column `m` in every example, it gives the rows' `sum_m w[m] * row m`, which the
+    columns must reproduce; with weights free of rational relations a difference
+    between the two answers cannot cancel, beyond rounding.
+    """
+    rows = grad.shape[0]
+    with _DisableSubclass():
+        weights = (1.0 + 0.5 * torch.sin(torch.arange(rows, dtype=torch.float64) * _GOLDEN
+                                         + 0.7)).to(dtype=grad.dtype, device=grad.device)
+        seed = weights.expand((batch, rows)).reshape(dims_of(target))
+    (reference,) = vjp([target], [source], [seed], retain_graph=True)
+    if reference is None:
+        return False
+    with _DisableSubclass(), torch.no_grad():
+        combined = torch.tensordot(weights, grad, dims=1)
+        difference = float((combined - reference).abs().max())
+        scale = max(float(reference.abs().max()), float(combined.abs().max()))
+    tolerance = (_F64_TOLERANCE if grad.dtype == torch.float64 else _TOLERANCE) * scale
+    return difference <= tolerance  # False for NaN: the rows run
+
+
+_GOLDEN = 2.399963229728653  # the golden angle, in radians: weights without relations
+_TOLERANCE = 1e-4  # of the largest entry: the two passes round differently
+_F64_TOLERANCE = 1e-10
+
+
+def _columns(
+    vjp: VJP,
+    target: Any,
+    sources: Sequence[Any],
+    chunk: Optional[int],
+    batch: Optional[int],
+    jvp: Optional[JVP],
+) -> Optional[List[Optional[torch.Tensor]]]:
+    """The jacobian by columns, in `_rows`' layout; None when torch cannot do it.
+
+    By forward rules where `jvp` is given and covers the graph (NOTE [Own forward
+    rules] in `_batched_forward`). Otherwise by the double backward: `g = J^T u` for a
+    dummy `u` (one VJP with `create_graph`), then batched VJPs of `g` with respect to
+    `u` give `J e_k` (`batch`: the columns of a `batch_jacobian`, one-hot in every
+    example).
+    """
+    rows = math.prod(dims_of(target)) // (batch or 1)
+    if jvp is not None:
+        found = forward_columns(jvp, target, sources, chunk, batch, rows)
+        if found is not None:
+            return found
+    with _DisableSubclass():
+        dummy = torch.zeros(
+            dims_of(target), dtype=target.dtype, device=target.device, requires_grad=True
+        )
+    try:
+        firsts = vjp([target], sources, [dummy], retain_graph=True, create_graph=True)
+    except RuntimeError:
+        return None
+    differentiable = bool(_state.THREAD.tapes)
+    results: List[Optional[torch.Tensor]] = []
+    for first in firsts:
+        if first is None:
+            results.append(None)
+            continue
+        if not first.requires_grad:
+            return None  # a backward formula left the graph: J^T u says nothing of J
+        with _DisableSubclass():
+            first = torch.Tensor.view_as(first, first)  # a plain tensor
+
+        def column_pass(seeds: torch.Tensor, first: torch.Tensor = first) -> torch.Tensor:
+            return _column_pass(first, dummy, seeds, differentiable)
+
+        try:
+            grad = _gathered(column_pass, first, dims_of(first), rows, chunk, batch,
+                             differentiable)
+        except RuntimeError:
+            return None
+        results.append(grad)
+    return results
+
+
+class _Uncovered(Exception):
+    """The forward rules do not cover a source's pass."""
+
+
+def forward_columns(
+    jvp: JVP,
+    target: Any,
+    sources: Sequence[Any],
+    chunk: Optional[int],
+    batch: Optional[int],
+    rows: int,
+) -> Optional[List[Optional[torch.Tensor]]]:
+    """`_columns` by forward rules, one pass (or chunk of passes) per source; None
+    where the rules do not cover a source's pass."""
+    differentiable = bool(_state.THREAD.tapes)
+    results: List[Optional[torch.Tensor]] = []
+    for source in sources:
+
+        def column_pass(seeds: torch.Tensor, source: Any = source) -> Optional[torch.Tensor]:
+            found = jvp(target, source, seeds)
+            if found is None:
+                raise _Uncovered
+            return found[0]
+
+        try:
+            results.append(_gathered(column_pass, target, dims_of(source), rows, chunk, batch,
+                                     differentiable))
+        except _Uncovered:
+            return None
+    return results
+
+
+def _gathered(
+    column_pass: Callable[[torch.Tensor], Optional[torch.Tensor]],
+    like: Any,
+    shape: Tuple[int, ...],
+    rows: int,
+    chunk: Optional[int],
+    batch: Optional[int],
+    differentiable: bool,
+) -> Optional[torch.Tensor]:
+    """One source's jacobian from `column_pass(seeds)`, `[k, *target.shape]` for `k`
+    seeds shaped like the source (`shape`; dtype and device of `like`), chunks of
+    `chunk` at a time, in `_rows`' layout: `[rows, *shape]`, or `[rows, batch,
+    *shape[1:]]` for a `batch_jacobian`; None when the source is unconnected."""
+    with _DisableSubclass():
+        if batch is None:
+            size = math.prod(shape)
+            seeds = identity_rows(like, shape, size)
+        else:
+            size = math.prod(shape[1:])
+            seeds = column_rows(like, batch, size, shape)
+        step = size if chunk is None else chunk
+        pieces = []
+        # Rows layout: [rows, columns], or [rows, batch, columns] for a batch_jacobian.
+        layout = (rows, size) if batch is None else (rows, batch, size)
+        buffer = (
+            None
+            if differentiable or step >= size
+            else torch.empty(layout, dtype=like.dtype, device=like.device)
+        )
+        for start in range(0, size, step):
+            stop = min(size, start + step)
+            cols = column_pass(seeds(start, stop, False))
+            if cols is None:
+                return None  # unconnected (in every chunk alike)
+            # [k, *target.shape] -> [rows, k] (or [rows, batch, k])
+            if batch is None:
+                cols = cols.reshape(stop - start, rows).t()
+            else:
+                cols = cols.reshape(stop - start, batch, rows).permute(2, 1, 0)
+            if buffer is None:
+                pieces.append(cols)
+            else:
+                buffer[..., start:stop] = cols
+        if buffer is None:
+            buffer = pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=-1)
+        return buffer.reshape((rows,) + shape if batch is None else (rows, batch) + shape[1:])
+
+
+def _column_pass(
+    first: torch.Tensor, dummy: torch.Tensor, seeds: torch.Tensor, differentiable: bool
+) -> torch.Tensor:
+    size = seeds.shape[0]
+    with vmap_level(size) as level:
+        (col,) = torch.autograd.grad(
+            [first],
+            [dummy],
+            [add_batch_dim(seeds, 0, level)],
+            retain_graph=True,
+            create_graph=differentiable,
+            allow_unused=True,
+        )
+        if col is None:
+            return torch.zeros((size,) + tuple(dummy.shape), dtype=dummy.dtype, device=dummy.device)
+        return remove_batch_dim(col, level, size, 0)
