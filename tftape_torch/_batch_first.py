@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Any, List, Sequence, Tuple
 
+import torch
 from torch import Tensor
 
 from tftape_torch._torch_internals import saved
 
-__all__ = ["batched_dim", "batched_dims", "fold_left", "kept_sum", "lifted", "reduced",
-           "restored", "sum_to"]
+__all__ = ["batched_dim", "batched_dims", "fold_bmm_left", "fold_bmm_right", "fold_left",
+           "kept_sum", "lifted", "reduced", "restored", "sum_to"]
 
 
 def sum_to(grad: Tensor, shape: Sequence[int]) -> Tensor:
@@ -77,6 +78,23 @@ def fold_left(matrix: Tensor, g: Tensor) -> Tensor:
     batch, k, n = g.shape
     folded = g.transpose(0, 1).reshape(k, batch * n)
     return (matrix @ folded).reshape(matrix.shape[0], batch, n).transpose(0, 1)
+
+
+def fold_bmm_right(g: Tensor, matrices: Tensor) -> Tensor:
+    """`g @ matrices` for `g` `[B, b, m, k]` and `matrices` `[b, k, n]`, as one `bmm` of the
+    batch folded into the rows: `at::matmul` would broadcast `matrices` over B and run
+    B times as many matrix-vector products."""
+    batch, b, m, k = g.shape
+    rows = g.transpose(0, 1).reshape(b, batch * m, k)
+    return torch.bmm(rows, matrices).reshape(b, batch, m, -1).transpose(0, 1)
+
+
+def fold_bmm_left(matrices: Tensor, g: Tensor) -> Tensor:
+    """`matrices @ g` for `matrices` `[b, m, k]` and `g` `[B, b, k, n]`, as one `bmm` of
+    the batch folded into the columns."""
+    batch, b, k, n = g.shape
+    columns = g.permute(1, 2, 0, 3).reshape(b, k, batch * n)
+    return torch.bmm(matrices, columns).reshape(b, -1, batch, n).permute(2, 0, 1, 3)
 
 
 def restored(g: Tensor, sizes: Sequence[int], dims: Any, keepdim: bool) -> Tensor:

@@ -60,6 +60,8 @@ import torch
 from tftape_torch._batch_first import (
     batched_dim,
     batched_dims,
+    fold_bmm_left,
+    fold_bmm_right,
     fold_left,
     kept_sum,
     reduced,
@@ -306,19 +308,10 @@ def _scaled(value: Tensor, alpha: Any) -> Tensor:
 
 def _bmm(node: Any, g: Tensor, nexts: Edges) -> Grads:
     """`bmm` with `g` `[B, b, m, n]`: the batch folded into the rows (first operand's
-    gradient) or the columns (second's), one `bmm` each; `matmul` would broadcast the
-    saved operand over B and run B times as many matrix-vector products."""
+    gradient) or the columns (second's), one `bmm` each."""
     first, second = _wanted(nexts)
-    batch, b, m, n = g.shape
-    out: Grads = [None, None]
-    if first:
-        rows = g.transpose(0, 1).reshape(b, batch * m, n)
-        out[0] = torch.bmm(rows, saved(node, "mat2").mT).reshape(b, batch, m, -1).transpose(0, 1)
-    if second:
-        columns = g.permute(1, 2, 0, 3).reshape(b, m, batch * n)
-        product = torch.bmm(saved(node, "self").mT, columns)
-        out[1] = product.reshape(b, -1, batch, n).permute(2, 0, 1, 3)
-    return out
+    return [fold_bmm_right(g, saved(node, "mat2").mT) if first else None,
+            fold_bmm_left(saved(node, "self").mT, g) if second else None]
 
 
 def _mv(node: Any, g: Tensor, nexts: Edges) -> Grads:

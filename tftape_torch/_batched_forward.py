@@ -38,10 +38,10 @@ and with `create_graph`, and on random graphs against `torch.func.jacrev`, in
 
 >>> import torch
 >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
->>> y = torch.tanh(x) * 2.0
+>>> y = x * x.sum()  # column k: the tangent e_k pushed forward
 >>> run([y], [x], [torch.eye(2)], create_graph=False)[0]
-tensor([[0.8399, 0.0000],
-        [0.0000, 0.1413]])
+tensor([[4., 2.],
+        [1., 5.]])
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ import torch
 from tftape_torch._batch_first import (
     batched_dim,
     batched_dims,
+    fold_bmm_left,
+    fold_bmm_right,
     fold_left,
     kept_sum,
     lifted,
@@ -296,17 +298,10 @@ def _bmm(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
     """`bmm` with tangents `[B, b, ...]`: the batch folded into the rows (first operand)
     or the columns (second), one `bmm` each, as the backward rule does."""
     first, second = ts
-    terms: List[Optional[Tensor]] = [None, None]
-    if first is not None:
-        batch, b, m, k = first.shape
-        rows = first.transpose(0, 1).reshape(b, batch * m, k)
-        terms[0] = torch.bmm(rows, saved(node, "mat2")).reshape(b, batch, m, -1).transpose(0, 1)
-    if second is not None:
-        batch, b, k, n = second.shape
-        columns = second.permute(1, 2, 0, 3).reshape(b, k, batch * n)
-        product = torch.bmm(saved(node, "self"), columns)
-        terms[1] = product.reshape(b, -1, batch, n).permute(2, 0, 1, 3)
-    return _sum_of(*terms)
+    return _sum_of(
+        None if first is None else fold_bmm_right(first, saved(node, "mat2")),
+        None if second is None else fold_bmm_left(saved(node, "self"), second),
+    )
 
 
 def _mv(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:

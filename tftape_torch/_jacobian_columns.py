@@ -55,7 +55,7 @@ from tftape_torch._torch_internals import (
     vmap_level,
 )
 
-__all__ = ["by_columns", "examples_independent", "numel_sum", "prefer_columns"]
+__all__ = ["by_columns", "numel_sum", "prefer_columns"]
 
 
 def numel_sum(sources: Sequence[Any]) -> int:
@@ -113,50 +113,56 @@ def by_columns(
     jvp: Optional[JVP] = None,
 ) -> Optional[List[Optional[torch.Tensor]]]:
     """The jacobian by columns, in `_rows`' layout; None when torch cannot do it, or
-    when a `batch_jacobian`'s examples interact (`examples_independent`): the rows
-    then give TF's answer.
+    when a `batch_jacobian`'s examples interact (NOTE [Columns of interacting
+    examples]): the rows then give TF's answer.
     """
-    found = _columns(vjp, target, sources, chunk, batch, jvp)
-    if (found is not None and batch is not None and found[0] is not None
-            and not examples_independent(vjp, target, sources[0], found[0], batch)):
+    try:
+        return _columns(vjp, target, sources, chunk, batch, jvp)
+    except _Interacting:
         return None
-    return found
 
 
-def examples_independent(
-    vjp: VJP, target: Any, source: Any, grad: torch.Tensor, batch: int
-) -> bool:
-    """Whether `grad`, a `batch_jacobian` by columns (`[rows, batch, *source.shape[1:]]`),
-    is TF's answer.
+# NOTE: [Columns of interacting examples]
+# TF's `batch_jacobian` is rows: row `m` of example `b` is the gradient at `source[b]`
+# of target column `m` summed over every example. Column `k` is the derivative of
+# `target[b]` with respect to source column `k` of every example. The two agree when
+# no example's target depends on another example's source (what `batch_jacobian`
+# assumes), and need not otherwise (a batch norm in training mode, a product across
+# examples). So the columns' first pass carries one more tangent, a probe: `r[i] *
+# s[k]` in column `k` of example `i`, weights free of rational relations. Without
+# interaction its image is `r[b] * sum_k s[k] * column k` of example `b`, which the
+# columns give; any dependence of one example on another shows, beyond rounding
+# (`_probe_agrees`), and the rows run instead. The probe costs one column's share of
+# the first pass.
 
-    TF's `batch_jacobian` is rows: row `m` of example `b` is the gradient at
-    `source[b]` of target column `m` summed over every example. A column `k` is the
-    derivative of `target[b]` with respect to source column `k` of every example. The
-    two agree when no example's target depends on another example's source (what
-    `batch_jacobian` assumes), and need not otherwise (a batch norm in training mode, a
-    product across examples). One VJP checks: seeded with weights `w[m]` for target
-    column `m` in every example, it gives the rows' `sum_m w[m] * row m`, which the
-    columns must reproduce; with weights free of rational relations a difference
-    between the two answers cannot cancel, beyond rounding.
-    """
-    rows = grad.shape[0]
+
+class _Interacting(Exception):
+    """A `batch_jacobian`'s examples interact: the columns are not TF's answer."""
+
+
+def _probe(like: Any, batch: int, shape: Tuple[int, ...]
+           ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The probe tangent `[1, *shape]` and its weights over examples and columns:
+    uniform in [1, 2) from a generator of its own (the global one is the user's)."""
+    size = math.prod(shape[1:])
     with _DisableSubclass():
-        weights = (1.0 + 0.5 * torch.sin(torch.arange(rows, dtype=torch.float64) * _GOLDEN
-                                         + 0.7)).to(dtype=grad.dtype, device=grad.device)
-        seed = weights.expand((batch, rows)).reshape(dims_of(target))
-    (reference,) = vjp([target], [source], [seed], retain_graph=True)
-    if reference is None:
-        return False
-    with _DisableSubclass(), torch.no_grad():
-        combined = torch.tensordot(weights, grad, dims=1)
-        difference = float((combined - reference).abs().max())
-        scale = max(float(reference.abs().max()), float(combined.abs().max()))
-    tolerance = (_F64_TOLERANCE if grad.dtype == torch.float64 else _TOLERANCE) * scale
-    return difference <= tolerance  # False for NaN: the rows run
+        generator = torch.Generator(device=like.device).manual_seed(_PROBE_SEED)
+        weights = torch.rand(batch + size, generator=generator, dtype=like.dtype,
+                             device=like.device) + 1.0
+        r, s = weights[:batch], weights[batch:]
+        return torch.outer(r, s).reshape((1,) + shape), r, s
 
 
-_GOLDEN = 2.399963229728653  # the golden angle, in radians: weights without relations
-_TOLERANCE = 1e-4  # of the largest entry: the two passes round differently
+def _probe_agrees(image: torch.Tensor, predicted: torch.Tensor) -> bool:
+    """Whether the probe's `image` is what the columns predict without interaction
+    (False for NaN: the rows run)."""
+    tolerance = _F64_TOLERANCE if image.dtype == torch.float64 else _TOLERANCE
+    difference, scale = torch.stack([(predicted - image).abs().max(), image.abs().max()])
+    return bool(difference <= scale * tolerance)
+
+
+_PROBE_SEED = 2026
+_TOLERANCE = 1e-4  # of the largest entry: the passes round differently
 _F64_TOLERANCE = 1e-10
 
 
@@ -273,11 +279,24 @@ def _gathered(
             if differentiable or step >= size
             else torch.empty(layout, dtype=like.dtype, device=like.device)
         )
+        probe = None if batch is None else _probe(like, batch, shape)
+        image = predicted = None
         for start in range(0, size, step):
             stop = min(size, start + step)
-            cols = column_pass(seeds(start, stop, False))
+            chunk_seeds = seeds(start, stop, False)
+            if probe is not None and start == 0:  # one more tangent in the first pass
+                chunk_seeds = torch.cat([chunk_seeds, probe[0]])
+            cols = column_pass(chunk_seeds)
             if cols is None:
                 return None  # unconnected (in every chunk alike)
+            if probe is not None:
+                if start == 0:
+                    image, cols = cols[-1].detach().reshape(-1), cols[:-1]
+                # sum_k s[k] * column k, of every example: [batch * rows]
+                # (`mv`, not `vector @ matrix`: at::matmul's `squeeze_` would be an
+                # in-place write to a tf.function trace)
+                term = torch.mv(cols.detach().reshape(stop - start, -1).t(), probe[2][start:stop])
+                predicted = term if predicted is None else predicted + term
             # [k, *target.shape] -> [rows, k] (or [rows, batch, k])
             if batch is None:
                 cols = cols.reshape(stop - start, rows).t()
@@ -289,6 +308,10 @@ def _gathered(
                 buffer[..., start:stop] = cols
         if buffer is None:
             buffer = pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=-1)
+        if image is not None and predicted is not None and probe is not None:
+            weighted = (predicted.reshape(-1, rows) * probe[1][:, None]).reshape(-1)
+            if not _probe_agrees(image, weighted):
+                raise _Interacting
         return buffer.reshape((rows,) + shape if batch is None else (rows, batch) + shape[1:])
 
 

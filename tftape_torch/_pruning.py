@@ -30,6 +30,8 @@ __all__ = [
     "derives_from_watched",
     "device_made_numbers",
     "prune_unrecorded",
+    "reaches_through_recorded",
+    "recorded_nodes",
 ]
 
 
@@ -199,15 +201,27 @@ def prune_unrecorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> Lis
     """Put a gradient-dropping pre-hook on every node below `outputs` TF would not record.
 
     A node outside the tape's windows, or one inside whose inputs are neither watched
-    nor recorded, is a boundary. Walks the graph once, children before parents (each
-    node's sequence number and inputs read once: a fresh graph's nodes get their
-    Python objects on first touch, the walk's main cost).
-    Returns the hook handles; the caller removes them after the backward pass.
+    nor recorded, is a boundary (`recorded_nodes`). Returns the hook handles; the
+    caller removes them after the backward pass.
+    """
+    recorded, met = recorded_nodes(outputs, view)
+    return [node.register_prehook(_drop_gradient) for node in met
+            if recorded.get(id(node)) is False]
+
+
+def recorded_nodes(
+    outputs: Sequence[torch.Tensor], view: RecordedView
+) -> Tuple[Dict[int, bool], List[Any]]:
+    """Whether TF would have recorded each node below `outputs` (by id; leaves are not
+    keyed), and every node met, kept so that the ids stay their own.
+
+    Walks the graph once, children before parents (each node's sequence number and
+    inputs read once: a fresh graph's nodes get their Python objects on first touch,
+    the walk's main cost).
     """
     recorded: Dict[int, bool] = {}
     visiting: Set[int] = set()
-    met: List[Any] = []  # every node met, kept so that ids stay their own
-    hooks = []
+    met: List[Any] = []
     in_window = view.in_window
     # (node, None) to visit; (node, (its number, its inputs)) once its inputs are done
     pending: List[Tuple[Any, Optional[Tuple[int, List[Any]]]]] = [
@@ -220,11 +234,9 @@ def prune_unrecorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> Lis
         key = id(node)
         if done is not None:
             nr, children = done
-            recorded[key] = ok = any(
+            recorded[key] = any(
                 _input_is_recorded(child, nr, recorded, view) for child in children
             )
-            if not ok:
-                hooks.append(node.register_prehook(_drop_gradient))
             continue
         if key in recorded or key in visiting:
             continue
@@ -234,7 +246,6 @@ def prune_unrecorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> Lis
             continue
         if not in_window(nr):
             recorded[key] = False
-            hooks.append(node.register_prehook(_drop_gradient))
             continue
         visiting.add(key)
         children = [child for child, _ in node.next_functions if child is not None]
@@ -242,7 +253,37 @@ def prune_unrecorded(outputs: Sequence[torch.Tensor], view: RecordedView) -> Lis
         for child in children:
             if id(child) not in recorded:
                 pending.append((child, None))
-    return hooks
+    return recorded, met
+
+
+def reaches_through_recorded(
+    outputs: Sequence[torch.Tensor], nodes: Sequence[Any], view: RecordedView
+) -> bool:
+    """Whether a node of `nodes` (the sources' own) is reached from `outputs` through
+    nodes TF would have recorded. Where none is, TF's gradient is None for every source
+    whatever the unrecorded nodes hold: a pass that could not run them (their saved
+    tensors freed by another tape) has nothing to give.
+    """
+    recorded, met = recorded_nodes(outputs, view)
+    wanted = {id(node) for node in nodes}
+    pending = [output.grad_fn for output in outputs
+               if output.grad_fn is not None and recorded.get(id(output.grad_fn))]
+    seen: Set[int] = set()
+    while pending:
+        node = pending.pop()
+        if id(node) in wanted:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            if id(child) in wanted:
+                return True
+            if recorded.get(id(child)):
+                pending.append(child)
+    return False
 
 
 def _input_is_recorded(

@@ -54,6 +54,7 @@ from tftape_torch._pruning import (
     derives_from_watched,
     device_made_numbers,
     prune_unrecorded,
+    reaches_through_recorded,
 )
 from tftape_torch._recorded_ops import without_gradient
 from tftape_torch._tensor import EagerTensor, as_eager
@@ -67,10 +68,12 @@ from tftape_torch._torch_internals import (
     grad_fn_of as _GRAD_FN,
 )
 from tftape_torch._torch_internals import (
-    next_sequence_nr as _next_sequence_nr,
+    gradient_edge_of,
+    is_freed_graph_error,
+    refcount,
 )
 from tftape_torch._torch_internals import (
-    refcount,
+    next_sequence_nr as _next_sequence_nr,
 )
 from tftape_torch._torch_internals import (
     requires_grad_of as _REQUIRES_GRAD,
@@ -990,6 +993,16 @@ class GradientTape:
             grads = data_parallel_backward(
                 outputs, edges, upstream, retain_graph, create_graph, is_grads_batched
             )
+        except RuntimeError as error:
+            # A pruned node whose saved tensors another tape's pass freed (a
+            # non-persistent tape's `gradient` inside its context): the engine runs
+            # pruned nodes too. Where no source is reached through recorded nodes,
+            # TF's answer is None for each; otherwise the error stands.
+            if not (hooks and is_freed_graph_error(error)) or reaches_through_recorded(
+                    outputs, [gradient_edge_of(edge)[0] for edge in edges],
+                    self._recorded_view()):
+                raise
+            grads = [None] * len(edges)
         finally:
             for hook in hooks:
                 hook.remove()

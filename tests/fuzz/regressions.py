@@ -84,8 +84,24 @@ with tf.GradientTape() as t1:
     t1.watch(x)
     z = y * 2.0
 return {'g': g, 't1': attempt(lambda: t1.gradient(z, x))}
-"""), "the pruned node cos (recorded by the spent t0, buffers freed) is still executed: "
-      "TF None, ours RuntimeError 'Trying to backward through the graph a second time'"),
+"""), None),  # the engine still runs the pruned node cos, whose buffers t0 freed: where no
+    # source is reached through recorded nodes, the freed-graph error now gives None
+    # Seeds 41 (#244) and 42 (#1509) with --jacobians: the same through a non-persistent
+    # tape's gradient inside its context, which frees the graph a later tape prunes.
+    "gradient_inside_context_frees_what_a_later_tape_prunes": (_program("""
+c = tf.constant([-1.5])
+v = tf.Variable([0.0, 1.5, -0.5], trainable=False)
+with tf.GradientTape() as t7:
+    t7.watch(c)
+    a = tf.divide(v, tf.square(c - c) + 1.0)
+    g = t7.gradient(a, [v, c])
+with tf.GradientTape(persistent=True) as t16:
+    t16.watch(c)
+    b = tf.reduce_sum([v, a], axis=0)
+    s = tf.sigmoid(a)
+return {'g': g, 'j': t16.jacobian(b, c, unconnected_gradients='zero'),
+        'loop': t16.jacobian(b, c, experimental_use_pfor=False), 'grad': t16.gradient(s, c)}
+"""), None),
     "op_on_a_tensor_only_another_tape_watches": (_program("""
 x = tf.constant(2.0)
 with tf.GradientTape() as outer:
