@@ -50,7 +50,12 @@ from typing import Any, List, Optional, Sequence, Tuple
 import torch
 
 from tftape_torch import _state
-from tftape_torch._jacobian_columns import by_columns, numel_sum, prefer_columns
+from tftape_torch._jacobian_columns import (
+    MIN_COLUMN_ROWS,
+    by_columns,
+    numel_sum,
+    prefer_columns,
+)
 from tftape_torch._jacobian_passes import (
     JVP,
     VJP,
@@ -129,7 +134,7 @@ def jacobian(
     else:
         plan = plan_for(target) if vectorize else LOOP
         forward = jvp if plan.own_rules else None
-        if plan.columns and prefer_columns(
+        if plan.columns and count >= MIN_COLUMN_ROWS and prefer_columns(
             plan, target, sources, count, numel_sum(sources), forward=forward is not None
         ):
             grads = by_columns(vjp, target, sources, chunk, None, forward)

@@ -55,7 +55,7 @@ from tftape_torch._torch_internals import (
     vmap_level,
 )
 
-__all__ = ["by_columns", "numel_sum", "prefer_columns"]
+__all__ = ["MIN_COLUMN_ROWS", "by_columns", "numel_sum", "prefer_columns"]
 
 
 def numel_sum(sources: Sequence[Any]) -> int:
@@ -102,6 +102,9 @@ _COLUMNS_FROM = 2**17
 _CONV_COLUMNS_FROM = 2**14
 _FORWARD_COLUMNS_FROM = 2**14
 _FORWARD_CONV_COLUMNS_FROM = 2**12
+#: Fewest rows a `jacobian` takes columns from (rows >= columns, 2**12 entries): below it
+#: `prefer_columns` need not be asked, nor the sources' sizes summed.
+MIN_COLUMN_ROWS = math.isqrt(_FORWARD_CONV_COLUMNS_FROM)
 
 
 def by_columns(
