@@ -593,6 +593,29 @@ def test_hessian_jacobian_of_gradient(device: str) -> None:
     torch.testing.assert_close(h, expected)
 
 
+def test_constant_jacobian_under_a_recording_tape_is_its_result(device: str) -> None:
+    """TF records a vectorized jacobian's ops on the tapes around it, so even a constant
+    jacobian (of a linear map) is a result a gradient can be taken with respect to;
+    through it the input gets `None` (`cases_jacobian.case_jac_constant_*` pin TF's)."""
+    x = torch.tensor([1.0, 2.0], device=device)
+    w = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device)
+    with GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with GradientTape() as inner:
+            inner.watch(x)
+            y = torch.mv(w, x)
+        j = inner.jacobian(y, x)
+        s = (j * j).sum()
+    torch.testing.assert_close(j, w)
+    assert type(j) is torch.Tensor and j.grad_fn is not None
+    torch.testing.assert_close(outer.gradient(s, j), 2 * w)
+    assert outer.gradient(s, x) is None
+    with GradientTape() as alone:
+        alone.watch(x)
+        y = torch.mv(w, x)
+    assert alone.jacobian(y, x).grad_fn is None  # no tape records: a plain constant
+
+
 def test_hessian_of_model_loss_matches_torch() -> None:
     torch.manual_seed(0)
     x = torch.randn(7, 5, dtype=torch.float64)

@@ -26,8 +26,8 @@ from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 
-__all__ = ["failing_gradient", "replaced_gradient", "unregistered_gradient",
-           "without_gradient"]
+__all__ = ["failing_gradient", "recorded_constant", "replaced_gradient",
+           "unregistered_gradient", "without_gradient"]
 
 
 class _NoGradient(torch.autograd.Function):
@@ -73,6 +73,29 @@ def without_gradient(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Ten
     (tensor([2., 2.]), None)
     """
     return _recorded(fn, lambda out, inputs: _NoGradient.apply(out, *inputs))
+
+
+def recorded_constant(out: torch.Tensor, source: torch.Tensor) -> torch.Tensor:
+    """`out`, a value without graph that TF computes by ops reading `source`, as a
+    result the tapes recording now see (where `source` is on them): a gradient with
+    respect to it exists, one through it gives `source` none.
+
+    TF's vectorized jacobians are such ops: even a constant jacobian (of a linear
+    function, the identity of a target with respect to itself, the zeros of
+    `unconnected_gradients='zero'`) is a result of the target's, on every tape that
+    records the target.
+
+    >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> j = recorded_constant(torch.eye(2), x)
+    >>> torch.autograd.grad((j * 3.0).sum(), [j, x], allow_unused=True)
+    (tensor([[3., 3.],
+            [3., 3.]]), None)
+    """
+    return without_gradient(_given)(out, source)
+
+
+def _given(out: torch.Tensor, *inputs: torch.Tensor) -> torch.Tensor:
+    return out
 
 
 class _FailingGradient(torch.autograd.Function):

@@ -56,7 +56,7 @@ from tftape_torch._pruning import (
     prune_unrecorded,
     reaches_through_recorded,
 )
-from tftape_torch._recorded_ops import without_gradient
+from tftape_torch._recorded_ops import recorded_constant, without_gradient
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     LEAF_SEQUENCE_NR as _LEAF_SEQUENCE_NR,
@@ -665,6 +665,8 @@ class GradientTape:
             if row_zeros:
                 results = self._fill_unconnected(results, flat_sources, unconnected,
                                                  target_shape)
+            if experimental_use_pfor and _state.THREAD.tapes:
+                _record_constants(results, target)
             for index, source in enumerate(flat_sources):
                 if type(results[index]) is torch.Tensor and _typed_like_eager(source):
                     _retype_fresh(results, index)
@@ -745,6 +747,8 @@ class GradientTape:
                 self._rows_vjp, self._as_target(target, [source]), source, unconnected,
                 chunk, experimental_use_pfor, self._columns_jvp,
             )]
+            if experimental_use_pfor and _state.THREAD.tapes:
+                _record_constants(results, target)
             if type(results[0]) is torch.Tensor and _typed_like_eager(source):
                 _retype_fresh(results, 0)
             _hand_out(results)
@@ -1173,6 +1177,19 @@ def _hand_out(results: List[Any]) -> None:
     `ForwardAccumulator` notes their JVPs; `custom_gradient` restores raw values)."""
     for hook in _state.THREAD.gradient_hooks:
         hook(results)
+
+
+def _record_constants(results: List[Any], target: Any) -> None:
+    """A vectorized jacobian's results without graph, as results of `target` on the
+    tapes recording now: TF computes even a constant jacobian with ops that read the
+    target, which those tapes record (`recorded_constant`); its row loop does not. In
+    a `tf.function` trace TF's vectorized jacobian gives them no such ops either."""
+    trace = _state.tracing()
+    if not isinstance(target, torch.Tensor) or (trace is not None and not trace.is_paused):
+        return
+    for index, result in enumerate(results):
+        if isinstance(result, torch.Tensor) and result.grad_fn is None:
+            results[index] = recorded_constant(result, target)
 
 
 def _retype_fresh(results: List[Any], index: int) -> None:

@@ -1155,3 +1155,83 @@ def case_bj_examples_interact_wide(tf):
         "shape": [int(d) for d in bj.shape],
         "loop_rows": g.batch_jacobian(y, x, experimental_use_pfor=False)[:, ::7],
     }
+
+
+def case_jac_constant_results_are_recorded(tf):
+    """A vectorized jacobian computed while an outer tape records is a result of its
+    target on that tape even where it is constant (a linear function, the zeros of an
+    unconnected source, the identity of a target with respect to itself): a gradient
+    with respect to it exists, one through it to the input is `None`. Not where the
+    outer tape does not see the target."""
+    x = tf.constant([1.0, 2.0])
+    u = tf.constant([3.0, 4.0])
+    out = {}
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with tf.GradientTape(persistent=True) as inner:
+            inner.watch(x)
+            inner.watch(u)
+            y = x * 2.0
+            x2 = tf.reshape(x, [2, 1])
+            y2 = x2 * 3.0
+        made = {
+            "linear": inner.jacobian(y, x),
+            "zeros": inner.jacobian(y, u, unconnected_gradients="zero"),
+            "batch": inner.batch_jacobian(y2, x2),
+            "identity": inner.jacobian(x, x),
+        }
+        scaled = {name: value * 2.0 for name, value in made.items()}
+    for name, value in made.items():
+        out[name] = outer.gradient(scaled[name], value)
+        out[name + "_through"] = outer.gradient(scaled[name], x)
+    with tf.GradientTape(persistent=True) as outer:
+        with tf.GradientTape(persistent=True) as inner:
+            inner.watch(x)
+            y = x * 2.0
+        unseen = inner.jacobian(y, x)
+        scaled_unseen = unseen * 2.0
+    out["unseen"] = outer.gradient(scaled_unseen, unseen)
+    return out
+
+
+def case_jac_constant_result_under_its_own_tape(tf):
+    """A persistent tape's jacobian taken inside its own context is recorded by it; a
+    scalar made from the identity of a Variable's read is then its own jacobian's
+    target and source (the fuzzer's "jacobian's constant result" programs)."""
+    v = tf.Variable([1.0, 2.0])
+    c = tf.constant([1.5, 0.5])
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as t:
+        t.watch(x)
+        y = x * 2.0
+        own = t.jacobian(y, x)
+        scaled = own * 2.0
+    with tf.GradientTape(persistent=True) as outer:
+        with tf.GradientTape(persistent=True) as inner:
+            a = tf.maximum(v, c)
+        j = inner.jacobian(a, a)
+        p = tf.reduce_sum(j, axis=[0, 1])
+        jv = inner.jacobian(a, v)
+        q = jv * 3.0
+    return {
+        "own": t.gradient(scaled, own),
+        "own_through": t.gradient(scaled, x),
+        "p_p": outer.jacobian(p, p),
+        "p_v": outer.gradient(p, v),
+        "q_jv": outer.gradient(q, jv),
+        "q_v": outer.gradient(q, v),
+    }
+
+
+def case_jac_constant_result_of_row_loop(tf):
+    """The row loop's constant jacobian is not recorded by a tape around it (eagerly:
+    each row is a `gradient`, whose constant result no tape sees)."""
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with tf.GradientTape(persistent=True) as inner:
+            inner.watch(x)
+            y = x * 2.0
+        loop = inner.jacobian(y, x, experimental_use_pfor=False)
+        scaled = loop * 2.0
+    return {"loop": outer.gradient(scaled, loop), "through": outer.gradient(scaled, x)}
