@@ -92,12 +92,15 @@ def run(
     inputs: Sequence[Any],
     upstream: Sequence[Tensor],
     create_graph: bool,
+    only: Optional[Set[Any]] = None,
 ) -> Optional[List[Optional[Tensor]]]:
     """The batched gradients at `inputs` (gradient edges or leaf tensors), or None
     when a node below the outputs has no rule here (the engine runs the pass instead).
 
     `upstream` holds one batch-first seed per output; the results are batch-first,
-    None where an input is not reached.
+    None where an input is not reached. With `only`, the nodes not in it do not run:
+    gradients stop there (a tape's pruning of nodes it did not record, without running
+    them as the engine does).
     """
     roots = list(dict.fromkeys(output.grad_fn for output in outputs))
     keys = [gradient_edge_of(item) for item in inputs]
@@ -108,9 +111,12 @@ def run(
         return None
     pending, edges = found
     targets = {node for node, _ in keys if node is not None}
-    # With an intermediate source, only the nodes above a source run, as in the engine:
-    # the nodes below one may hold tensors a spent tape freed.
-    runs = None if all(node.name() == _ACCUMULATE for node in targets) else _above(targets, edges)
+    # Only the nodes above a source run, as in the engine: the others (below an
+    # intermediate source, or on paths to tensors that are not sources) may hold
+    # tensors a spent tape freed, and their gradients go nowhere.
+    runs = _above(targets, edges)
+    if only is not None:
+        runs &= only
     arrived: Dict[Any, Tensor] = {}
     for output, seed in zip(outputs, upstream):
         node = output.grad_fn
@@ -129,8 +135,7 @@ def run(
             else:
                 if node in targets:
                     captured[node] = grad
-                outs = rules[type(node)](node, grad, nexts) if runs is None or node in runs \
-                    else _NOTHING
+                outs = rules[type(node)](node, grad, nexts) if node in runs else _NOTHING
                 grad = None  # each batched gradient freed once passed on (peak memory)
             for index, (next_node, _) in enumerate(nexts):
                 if next_node is None:

@@ -102,6 +102,53 @@ with tf.GradientTape(persistent=True) as t16:
 return {'g': g, 'j': t16.jacobian(b, c, unconnected_gradients='zero'),
         'loop': t16.jacobian(b, c, experimental_use_pfor=False), 'grad': t16.gradient(s, c)}
 """), None),
+    # Seed 41 (#1925) with --jacobians: a node another tape recorded and freed lies
+    # between the target and a watched intermediate source; the engine runs it (pruned
+    # or not) and raised. Our own rules now run the pass on the recorded nodes only.
+    "freed_node_above_a_watched_intermediate": (_program("""
+c = tf.constant([1.0, 1.5, 2.0], dtype=tf.float64)
+with tf.GradientTape() as t0:
+    t0.watch(c)
+    a = tf.cos(c)
+    b = tf.multiply(a, a)
+j0 = t0.jacobian(b, c)
+with tf.GradientTape(persistent=True) as t1:
+    t1.watch(a)
+    y = tf.tanh(b * a)
+return {'j0': j0, 'j': attempt(lambda: t1.jacobian(y, a)),
+        'g': attempt(lambda: t1.gradient(y, a))}
+"""), None),
+    # Seed 2701 (#127): two sources, one reached through recorded nodes, the other only
+    # through the freed node: TF's answer for it is None (zeros here).
+    "freed_node_leads_only_to_an_unreached_source": (_program("""
+c1 = tf.constant([2.0, 0.5, 1.5], dtype=tf.float64)
+c2 = tf.constant([0.0, -2.0, 1.0], dtype=tf.float64)
+with tf.GradientTape() as t0:
+    t0.watch(c1)
+    a = tf.divide(c1, tf.square(c1) + 1.0)
+    g = t0.gradient(a, c1)
+with tf.GradientTape(persistent=True) as t1:
+    t1.watch(a)
+    t1.watch(c1)
+    y = c2 * (a + 1.0)
+return {'g': g, 'j': attempt(lambda: t1.jacobian(y, [a, c1], unconnected_gradients='zero')),
+        'grad': attempt(lambda: t1.gradient(y, [a, c1]))}
+"""), None),
+    # Seed 2702 (#1152): our own rules ran every node below the target when every
+    # source was a leaf, even those leading to no source (here: the freed sigmoid).
+    "own_rules_run_only_nodes_above_a_source": (_program("""
+c1 = tf.constant(-1.5)
+c3 = tf.constant(-0.5)
+with tf.GradientTape() as t0:
+    t0.watch(c3)
+    a = tf.sigmoid(c3)
+    g = t0.gradient(a, c3)
+with tf.GradientTape() as t1:
+    t1.watch(c1)
+    y = tf.exp(a)
+    j = attempt(lambda: t1.jacobian(y, [a, c1], unconnected_gradients='zero'))
+return {'g': g, 'j': j}
+"""), None),
     "op_on_a_tensor_only_another_tape_watches": (_program("""
 x = tf.constant(2.0)
 with tf.GradientTape() as outer:
