@@ -844,13 +844,20 @@ class GradientTape:
         if unconnected is UnconnectedGradients.NONE:
             return grads
         if rows is not None:
-            for grad, source in zip(grads, sources):
+            reads: List[Any] = [None] * len(grads)
+            for index, (grad, source) in enumerate(zip(grads, sources)):
                 if grad is None and _state.THREAD.tapes:
                     if isinstance(source, Variable):
-                        source.read_for_op()
+                        reads[index] = source.read_for_op()
                     elif is_foreign_variable(source):
                         source.value  # noqa: B018 - the library's read, which tapes see
-            return _jacobian.fill_unconnected_rows(grads, sources, rows)
+                    else:
+                        reads[index] = source
+            filled = _jacobian.fill_unconnected_rows(grads, sources, rows)
+            for index, read in enumerate(reads):
+                if isinstance(read, torch.Tensor):  # each row's zeros_like(source), stacked
+                    filled[index] = recorded_constant(filled[index], read)
+            return filled
         if _state.THREAD.tapes:
             grads = list(grads)
             for index, (grad, source) in enumerate(zip(grads, sources)):

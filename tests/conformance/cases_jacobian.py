@@ -1235,3 +1235,20 @@ def case_jac_constant_result_of_row_loop(tf):
         loop = inner.jacobian(y, x, experimental_use_pfor=False)
         scaled = loop * 2.0
     return {"loop": outer.gradient(scaled, loop), "through": outer.gradient(scaled, x)}
+
+
+def case_jac_row_loop_zeros_are_recorded(tf):
+    """The row loop's zeros for unconnected sources (`unconnected_gradients='zero'`) are
+    each row's `zeros_like(source)`: a tape that watches the source records them, so a
+    gradient with respect to them exists (through them the source gets `None`)."""
+    c = tf.constant([[2.0, 1.0, 1.0]])
+    v = tf.Variable(1.0, trainable=False)
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as t:
+        t.watch(v)
+        t.watch(x)
+        j = t.jacobian(c, [v, x], unconnected_gradients="zero", experimental_use_pfor=False)
+        pv = tf.reduce_sum(j[0])
+        px = tf.reduce_sum(j[1])
+        s = tf.sin(pv * 2.0) + tf.sin(px * 3.0)
+    return {"j": j, "wrt_zeros": t.gradient(s, [pv, px]), "through": t.gradient(s, [v, x])}
