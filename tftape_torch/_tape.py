@@ -854,9 +854,10 @@ class GradientTape:
                     else:
                         reads[index] = source
             filled = _jacobian.fill_unconnected_rows(grads, sources, rows)
-            for index, read in enumerate(reads):
-                if isinstance(read, torch.Tensor):  # each row's zeros_like(source), stacked
-                    filled[index] = recorded_constant(filled[index], read)
+            for index, (read, zeros_rows) in enumerate(zip(reads, filled)):
+                if isinstance(read, torch.Tensor) and zeros_rows is not None:
+                    # each row's zeros_like(source), stacked
+                    filled[index] = recorded_constant(zeros_rows, read)
             return filled
         if _state.THREAD.tapes:
             grads = list(grads)
