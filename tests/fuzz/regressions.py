@@ -134,6 +134,22 @@ with tf.GradientTape(persistent=True) as t1:
 return {'g': g, 'j': attempt(lambda: t1.jacobian(y, [a, c1], unconnected_gradients='zero')),
         'grad': attempt(lambda: t1.gradient(y, [a, c1]))}
 """), None),
+    # The same with a node our own rules do not cover (cumsum): the pass runs again to
+    # the sources reached through recorded nodes only, None (zeros) for the other.
+    "freed_node_with_a_node_our_rules_do_not_cover": (_program("""
+c1 = tf.constant([2.0, 0.5, 1.5], dtype=tf.float64)
+c2 = tf.constant([0.0, -2.0, 1.0], dtype=tf.float64)
+with tf.GradientTape() as t0:
+    t0.watch(c1)
+    a = tf.math.cumsum(c1 * c1)
+    g = t0.gradient(a, c1)
+with tf.GradientTape(persistent=True) as t1:
+    t1.watch(a)
+    t1.watch(c1)
+    y = tf.math.cumsum(c2 * (a + 1.0))
+return {'g': g, 'j': attempt(lambda: t1.jacobian(y, [a, c1], unconnected_gradients='zero')),
+        'grad': attempt(lambda: t1.gradient(y, [a, c1]))}
+"""), None),
     # Seed 2702 (#1152): our own rules ran every node below the target when every
     # source was a leaf, even those leading to no source (here: the freed sigmoid).
     "own_rules_run_only_nodes_above_a_source": (_program("""
