@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from functools import partial
 from typing import Any, Dict, List, Optional, Tuple
 
 import torch
@@ -59,14 +60,15 @@ class Flip:
         "accumulator",
     )
 
-    def __init__(self, tensor: torch.Tensor) -> None:
+    def __init__(self, tensor: torch.Tensor, tape: Any, stack: List[Any]) -> None:
         self.tensor = tensor
         # The leaf's gradient accumulator, once asked for: one node for the whole flip
         # (held here, so torch cannot make another while the flag is on).
         self.accumulator: Any = None
-        self.owners: List[Any] = []
-        self.stacks: List[List[Any]] = []
-        self.watchers: List[weakref.ref[Any]] = []
+        # The first owner and watcher, recording on the calling thread on `stack`.
+        self.owners: List[Any] = [tape]
+        self.stacks: List[List[Any]] = [stack]
+        self.watchers: List[weakref.ref[Any]] = [weakref.ref(tape)]
         # Sequence numbers count per thread: compare them only on the same thread.
         self.sequence_nr = next_sequence_nr()
         self.thread = threading.get_ident()
@@ -117,19 +119,22 @@ HOLDER: List[Optional[List[Any]]] = [None]
 FLIP_COUNT: List[int] = [0]
 
 
-def flip(tensor: torch.Tensor) -> Flip:
-    """Switch `tensor`'s flag on for tapes and record the flip (`LOCK` held).
+def flip(tensor: torch.Tensor, tape: Any) -> Flip:
+    """Switch `tensor`'s flag on for `tape`, recording on the calling thread, and
+    record the flip with `tape` as its first owner and watcher (`LOCK` held).
 
     The record (and `FLIP_COUNT`) come first: an op that finds the flag on finds the
     flip too, or sees the count moved (NOTE: [Ops beside other threads' tapes]).
     """
     FLIP_COUNT[0] += 1
-    record = FLIPS[id(tensor)] = Flip(tensor)
+    stack = _state.THREAD.tapes
+    record = FLIPS[id(tensor)] = Flip(tensor, tape, stack)
     try:
         tensor.requires_grad_(True)
     except BaseException:
         del FLIPS[id(tensor)]
         raise
+    _count_holder(stack, 1)
     return record
 
 
@@ -137,13 +142,14 @@ def _count_holder(stack: List[Any], change: int) -> None:
     """The tapes of `stack` hold `change` more flips (`LOCK` held)."""
     key = id(stack)
     entry = _HOLDERS.get(key)
-    if entry is not None:
-        entry[1] += change
-        if entry[1] > 0:
-            return  # the set of holding stacks (so HOLDER) is unchanged
-        del _HOLDERS[key]
-    else:
+    if entry is None:
         _HOLDERS[key] = [stack, change]
+        HOLDER[0] = stack if len(_HOLDERS) == 1 else None
+        return
+    entry[1] += change
+    if entry[1] > 0:
+        return  # the set of holding stacks (so HOLDER) is unchanged
+    del _HOLDERS[key]
     HOLDER[0] = next(iter(_HOLDERS.values()))[0] if len(_HOLDERS) == 1 else None
 
 
@@ -192,16 +198,6 @@ class _Sentinel:
 _SENTINEL_KEY = "tftape_torch.flipped"
 
 
-def _accumulator(tensor: torch.Tensor) -> Any:
-    """The gradient accumulator of leaf `tensor`, which requires grad (`LOCK` held)."""
-    record = FLIPS.get(id(tensor))
-    if record is None or record.tensor is not tensor:
-        return _new_accumulator(tensor)
-    if record.accumulator is None:
-        record.accumulator = _new_accumulator(tensor)
-    return record.accumulator
-
-
 def _new_accumulator(tensor: torch.Tensor) -> Any:
     with DisableTorchFunction():
         if torch.is_grad_enabled():
@@ -212,35 +208,41 @@ def _new_accumulator(tensor: torch.Tensor) -> Any:
         return view.grad_fn.next_functions[0][0]  # type: ignore[union-attr]
 
 
-def leaf_edge(tensor: torch.Tensor) -> GradientEdge:
-    """The gradient edge of leaf `tensor`, which requires grad now.
+def leaf_edge(record: Flip) -> GradientEdge:
+    """The gradient edge of the leaf of flip `record`, whose flag is on now.
 
     Unlike the tensor itself, the edge stays a valid engine input after the flag is
     switched off (by another thread's tape letting go of its flip). Call with `LOCK`
     held, so the flag cannot change in between.
     """
-    return GradientEdge(_accumulator(tensor), 0)
+    accumulator = record.accumulator
+    if accumulator is None:
+        accumulator = record.accumulator = _new_accumulator(record.tensor)
+    return GradientEdge(accumulator, 0)
 
 
-def remember_flipped(tensor: torch.Tensor) -> GradientEdge:
-    """Note that graph was recorded on leaf `tensor` while a tape had it flipped.
+def remember_flipped(record: Flip) -> GradientEdge:
+    """Note that graph was recorded on the leaf of flip `record` while it was on.
 
     Returns the leaf's gradient edge (its accumulator), still valid once the flag
     is restored. Call with `LOCK` held and the flag still on.
     """
-    accumulator = _accumulator(tensor)
+    edge = leaf_edge(record)
     sentinel = _Sentinel()
-    accumulator.metadata[_SENTINEL_KEY] = sentinel
+    record.accumulator.metadata[_SENTINEL_KEY] = sentinel
+    tensor = record.tensor
     key = id(tensor)
-
-    def forget(ref: Any, key: int = key) -> None:
-        with LOCK:
-            entry = FLIPPED_BEFORE.get(key)
-            if entry is not None and ref in entry:
-                del FLIPPED_BEFORE[key]
-
+    forget = partial(_forget_flipped, key)
     FLIPPED_BEFORE[key] = (weakref.ref(tensor, forget), weakref.ref(sentinel, forget))
-    return GradientEdge(accumulator, 0)
+    return edge
+
+
+def _forget_flipped(key: int, ref: Any) -> None:
+    """Weakref callback: the leaf or the graph recorded on it under a flip is gone."""
+    with LOCK:
+        entry = FLIPPED_BEFORE.get(key)
+        if entry is not None and ref in entry:
+            del FLIPPED_BEFORE[key]
 
 
 def flipped_before(tensor: torch.Tensor) -> bool:

@@ -275,10 +275,8 @@ class GradientTape:
         if record is None or record.tensor is not tensor:
             if _REQUIRES_GRAD(tensor):
                 return  # the user's own leaf or graph: nothing to restore
-            record = flip(tensor)
-            record.join(self)  # the first owner and watcher
+            flip(tensor, self)  # this tape: the first owner and watcher
             self._flipped.append(id(tensor))
-            record.watchers = [weakref.ref(self)]
             return
         if self not in record.owners:
             record.join(self)
@@ -304,12 +302,12 @@ class GradientTape:
                 # at any moment: keep the leaf's edge now, while it is certainly on.
                 known = self._watched.get(key)
                 if known is not None and known[0] is record.tensor and known[1] is None:
-                    self._watched[key] = (record.tensor, leaf_edge(record.tensor))
+                    self._watched[key] = (record.tensor, leaf_edge(record))
             else:
                 if not record.untouched_since_flip():
                     # Graph was recorded on the leaf: keep its edge for `gradient()`
                     # after the flag is restored.
-                    edge = remember_flipped(record.tensor)
+                    edge = remember_flipped(record)
                     for ref in record.watchers:
                         tape = ref()
                         if tape is None:
@@ -362,11 +360,11 @@ class GradientTape:
         if (kind is torch.Tensor or kind is EagerTensor) and self._entered and not self._spent:
             # The common case: one tensor, on a tape that is (or was) recording.
             with _DisableSubclass():
-                floating = tensor.is_floating_point() or tensor.is_complex()
-            if floating:
-                if _state.THREAD.tapes:
-                    self._watch_tensor(tensor)
-                return
+                if tensor.is_floating_point() or tensor.is_complex():
+                    if _state.THREAD.tapes:
+                        with LOCK:
+                            self._watch_plain(tensor)
+                    return
         for item in watched_components(as_structure(tensor)):
             foreign = is_foreign_variable(item)  # NOTE: [Foreign variables] in `_variable`
             if not foreign and (owner := storage_owner(item)) is not None:
@@ -1167,7 +1165,7 @@ class GradientTape:
             record = FLIPS.get(id(source))
             if record is None or record.tensor is not source:
                 return [source]  # the user's own leaf: its flag is not the tapes'
-            return [leaf_edge(source)]
+            return [leaf_edge(record)]
 
     def _shares_graph(self) -> bool:
         """Whether another unspent tape recorded alongside this one."""

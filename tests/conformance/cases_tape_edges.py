@@ -272,3 +272,26 @@ def case_indexed_slices_given_to_a_tape(tf):
         "as_target": raises(lambda: tape.gradient(slices, v)),
         "as_source": raises(lambda: tape.gradient(rows, slices)),
     }
+
+
+def case_watch_while_stopped_under_an_outer_tape(tf):
+    """A tape that watches a tensor inside its own `stop_recording()`, while an outer
+    tape holds the tensor watched: TF watches it anyway, and records only what runs
+    once the inner tape records again. Its `gradient()` while stopped reaches the
+    leaf through the outer tape's flip (found when that path lost its test)."""
+    x = tf.constant(2.0)
+    out = {}
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape(persistent=True) as inner:
+            with inner.stop_recording():
+                inner.watch(x)
+                y = x * x
+                out["stopped"] = inner.gradient(y, x)
+            z = x * x * x
+            with inner.stop_recording():
+                out["resumed_then_stopped"] = inner.gradient(z, x)
+        out["after_inner"] = inner.gradient(z, x)
+        out["after_inner_unrecorded"] = inner.gradient(y, x)
+    out["outer"] = outer.gradient(z, x)
+    return out
