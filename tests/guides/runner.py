@@ -70,6 +70,7 @@ GUIDES = (
     "logistic_regression_core",
     "custom_training_loop_keras",
     "custom_train_step_keras",
+    "quickstart_core",
 )
 
 DROP_IN_IMPORT = "import tftape_torch as tf"

@@ -61,3 +61,39 @@ def fake_breast_cancer(
     spread = 1.0 + 0.15 * rng.randn(count, 30) + 0.3 * malignant[:, None] * informative
     measures = np.abs(scales * spread)
     return ids, diagnosis, measures
+
+
+#: The columns of the UCI Auto MPG table (`auto-mpg.data`, car names left out).
+AUTO_MPG_COLUMNS = (
+    "MPG", "Cylinders", "Displacement", "Horsepower", "Weight", "Acceleration",
+    "Model Year", "Origin",
+)
+
+
+def fake_auto_mpg(rng: np.random.RandomState, count: int = 398) -> np.ndarray:
+    """The Auto MPG table drawn from `rng`: a float64 `[count, 8]` array with the
+    columns of `AUTO_MPG_COLUMNS` and NaN for six unknown horsepowers, as
+    `pd.read_csv(url, na_values='?', ...)` reads the real file. Cylinders are 3-8,
+    model years 70-82 and origins 1-3 (integers stored as floats); displacement,
+    horsepower and weight grow with the cylinders, and MPG falls with weight and
+    horsepower and rises with the model year, so that a linear model fits it well
+    (about 80% of the variance), though not perfectly.
+
+    >>> table = fake_auto_mpg(np.random.RandomState(0))
+    >>> table.shape, int(np.isnan(table).any(axis=1).sum())
+    ((398, 8), 6)
+    """
+    cylinders = rng.choice([3, 4, 4, 4, 5, 6, 6, 8, 8], size=count).astype(np.float64)
+    displacement = np.round(cylinders * rng.uniform(22.0, 50.0, size=count), 1)
+    horsepower = np.round(20.0 + 0.45 * displacement + rng.normal(0.0, 12.0, size=count))
+    weight = np.round(1500.0 + 7.0 * displacement + rng.normal(0.0, 200.0, size=count))
+    acceleration = np.round(22.0 - 0.04 * horsepower + rng.normal(0.0, 1.5, size=count), 1)
+    model_year = rng.randint(70, 83, size=count).astype(np.float64)
+    origin = rng.choice([1, 1, 1, 2, 3], size=count).astype(np.float64)
+    mpg = (48.0 - 0.006 * weight - 0.05 * horsepower + 0.6 * (model_year - 76.0)
+           + 1.5 * (origin > 1) + rng.normal(0.0, 2.5, size=count))
+    mpg = np.round(np.clip(mpg, 9.0, 46.6), 1)
+    table = np.stack([mpg, cylinders, displacement, horsepower, weight, acceleration,
+                      model_year, origin], axis=1)
+    table[rng.choice(count, size=6, replace=False), 3] = np.nan  # the '?' horsepowers
+    return table
