@@ -28,6 +28,7 @@ from tftape_torch._dtypes import (
     int32,
     kernel_name,
 )
+from tftape_torch._indexed_slices import IndexedSlices
 from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
@@ -602,10 +603,17 @@ def cast(x: Any, dtype: Any, name: Optional[str] = None) -> torch.Tensor:
 def identity(input: Any, name: Optional[str] = None) -> torch.Tensor:
     """A tensor with the same value as `input` (for a Variable: a snapshot of it).
 
+    An `IndexedSlices` stays one, of the identities of its components, as in TF.
+
     >>> import tftape_torch as tf
     >>> print(tf.identity([1, 2]))
     tf.Tensor([1 2], shape=(2,), dtype=int32)
     """
+    if isinstance(input, IndexedSlices):
+        shape = input.dense_shape
+        return IndexedSlices(  # type: ignore[return-value]
+            identity(input.values), identity(input.indices),
+            None if shape is None else identity(shape))
     x = as_tensor(input)
     kind = type(x)
     if kind is EagerTensor or kind is _Tensor:

@@ -710,6 +710,9 @@ def _operator(
                 raise cannot_convert(other, self.dtype)
         if kind is list or kind is tuple:
             other = _operand(self, other)
+        elif getattr(kind, "__tf_tensor__", None) is not None:
+            # TF's conversion protocol (a `tf.IndexedSlices` densifies), then TF's rules
+            return method(self, _operand(self, other))
         return fallback(self, other)
 
     method.__name__ = method.__qualname__ = f"_{name}_operator"

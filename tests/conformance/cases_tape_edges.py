@@ -295,3 +295,35 @@ def case_watch_while_stopped_under_an_outer_tape(tf):
         out["after_inner_unrecorded"] = inner.gradient(y, x)
     out["outer"] = outer.gradient(z, x)
     return out
+
+
+def case_indexed_slices_in_operators(tf):
+    """Found by the fuzzer (seed 2802, program 699): a gather's gradient (an
+    IndexedSlices) as an operand of a tensor's `*`, `+`, `-` and `/`, in either order,
+    densifies as TF's conversion protocol does (ours raised TypeError); a Python
+    float does not convert it (TypeError in both), and `tf.identity` keeps it an
+    IndexedSlices. Under a recording tape the densified operand is differentiable."""
+    c = tf.constant([[1.5, 2.0], [3.0, 4.0]])
+    w = tf.constant(3.0)
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(w)
+        with tf.GradientTape() as inner:
+            inner.watch(c)
+            rows = tf.gather(c, [0, 0], axis=0) * w
+        slices = inner.gradient(rows, c)
+        product = c * slices
+    same = tf.identity(slices)
+    return {
+        "type": type(slices).__name__,
+        "tensor_times": product,
+        "times_tensor": slices * c,
+        "tensor_plus": c + slices,
+        "plus_tensor": slices + c,
+        "tensor_minus": c - slices,
+        "tensor_over": c / slices,
+        "float_times": raises(lambda: 2.0 * slices),
+        "identity_type": type(same).__name__,
+        "identity_values": same.values,
+        "identity_indices": same.indices,
+        "through_densified": outer.gradient(product, w),
+    }
