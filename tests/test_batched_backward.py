@@ -89,6 +89,8 @@ CASES: Dict[str, Any] = {
     "permute": (lambda x: x.permute(2, 0, 1).sin(), (2, 3, 4)),
     "permute_negative": (lambda x: x.permute(-1, 0, 1).sin(), (2, 3, 4)),
     "transpose": (lambda x: x.transpose(-1, 0).cos(), (2, 3, 4)),
+    "flip": (lambda x: x.flip(0).sin() * x, (3, 5)),
+    "flip_dims": (lambda x: x.flip((-1, 0)).cos() * 2.0, (2, 3, 4)),
     "t_vector": (lambda x: x.t() * 2.0, (5,)),
     "unsqueeze_squeeze": (lambda x: x.unsqueeze(-1).squeeze(-1).unsqueeze(0).squeeze(), (5,)),
     "squeeze_dims": (lambda x: x.squeeze((0, 2)) * 2.0, (1, 5, 1)),

@@ -414,6 +414,12 @@ def _transpose(node: Any, g: Tensor, nexts: Edges) -> Grads:
                         batched_dim(saved(node, "dim1"), rank))]
 
 
+def _flip(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    rank = g.dim() - 1
+    dims = [batched_dim(int(d), rank) for d in saved(node, "dims")]
+    return [g.flip(dims) if rank and dims else g]
+
+
 def _t(node: Any, g: Tensor, nexts: Edges) -> Grads:
     return [g.transpose(1, 2) if g.dim() == 3 else g]
 
@@ -643,6 +649,7 @@ _RULES: Dict[str, Rule] = {
     "ConstantPadNdBackward0": _unary(lambda node, g: torch.constant_pad_nd(
         g, [-p for p in saved(node, "pad")])),
     "PermuteBackward0": _permute,
+    "FlipBackward0": _flip,
     "TransposeBackward0": _transpose,
     "TBackward0": _t,
     "UnsqueezeBackward0": _unsqueeze,

@@ -150,6 +150,26 @@ with tf.GradientTape(persistent=True) as t1:
 return {'g': g, 'j': attempt(lambda: t1.jacobian(y, [a, c1], unconnected_gradients='zero')),
         'grad': attempt(lambda: t1.gradient(y, [a, c1]))}
 """), None),
+    # Seed 2802 (#2090): a freed node below a reversed slice (`FlipBackward0`), which
+    # our own rules did not cover, so the freed graph's error stood; they cover it now.
+    "freed_node_below_a_reversed_slice": (_program("""
+c1 = tf.constant([[2.0], [-1.5]], dtype=tf.float32)
+c2 = tf.constant([[-2.0, 1.5, -2.0], [-1.0, -2.0, -1.0]], dtype=tf.float32)
+v4 = tf.Variable([0.0], dtype=tf.float32, trainable=True)
+with tf.GradientTape() as t5:
+    t5.watch(c2)
+    a6 = tf.cos(c2)
+    a8 = tf.divide(v4, (tf.square(a6) + 1.0))
+    a9 = tf.subtract(c1, a8)
+a11 = a8[::-1]
+g22 = attempt(lambda: t5.gradient(a9, {'k1': v4}))
+with tf.GradientTape(persistent=False) as t26:
+    t26.watch({'k1': a6})
+    a27 = tf.nn.log_softmax(a11)
+    a30 = tf.reduce_logsumexp(a6, axis=1, keepdims=True)
+    g32 = attempt(lambda: t26.gradient([a30, a27], [a6]))
+return {'g22': g22, 'g32': g32}
+"""), None),
     # Seed 2702 (#1152): our own rules ran every node below the target when every
     # source was a leaf, even those leading to no source (here: the freed sigmoid).
     "own_rules_run_only_nodes_above_a_source": (_program("""
