@@ -65,6 +65,7 @@ from tftape_torch._batched_backward import ELEMENTWISE
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     gradient_edge_of,
+    node_input_meta,
     saved,
 )
 
@@ -491,6 +492,49 @@ def _where(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
                        zero if second is None else lifted(second, rank))
 
 
+def _flip(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
+    t = ts[0]
+    assert t is not None
+    rank = len(shape)
+    dims = [batched_dim(int(d), rank) for d in saved(node, "dims")]
+    return t.flip(dims) if rank and dims else t
+
+
+def _cumsum(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
+    """The tangent summed cumulatively, in the output's dtype (a `dtype=` cast first)."""
+    t = ts[0]
+    assert t is not None
+    rank = len(shape)
+    dtype = node_input_meta(node, 0)[1]
+    if not rank:
+        return t.to(dtype)
+    return t.cumsum(batched_dim(saved(node, "dim"), rank), dtype=dtype)
+
+
+def _stack(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
+    """The inputs' tangents stacked, zeros for an input no source reaches."""
+    reference = next(t for t in ts if t is not None)
+    zeros = torch.zeros_like(reference)
+    return torch.stack([zeros if t is None else t.to(reference.dtype) for t in ts],
+                       batched_dim(saved(node, "dim"), len(shape)))
+
+
+def _repeat(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
+    t = ts[0]
+    assert t is not None
+    repeats = [int(r) for r in saved(node, "repeats")]
+    return lifted(t, len(repeats)).repeat([1, *repeats])
+
+
+def _rsub(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
+    """`other - alpha * self`, two tensors."""
+    first, second = ts
+    if first is not None:
+        alpha = saved(node, "alpha")
+        first = -first if alpha == 1 else first * -alpha
+    return _sum_of(_lift(first, shape), _lift(second, shape))
+
+
 def _constant_pad(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
     t = ts[0]
     assert t is not None
@@ -520,6 +564,11 @@ _RULES: Dict[str, ForwardRule] = {
     "ExpandBackward0": _expand,
     "ConstantPadNdBackward0": _constant_pad,
     "PermuteBackward0": _permute,
+    "FlipBackward0": _flip,
+    "CumsumBackward0": _cumsum,
+    "StackBackward0": _stack,
+    "RepeatBackward0": _repeat,
+    "RsubBackward0": _rsub,
     "TransposeBackward0": _transpose,
     "TBackward0": _t,
     "UnsqueezeBackward0": _unsqueeze,

@@ -62,7 +62,8 @@ functorch with the batch dimension first:
 All of the above is for graphs with a node our own batching rules do not cover. A
 first-order graph made only of nodes they cover (NOTE [Own batching rules] in
 `_batched_backward`: arithmetic, unary ops, views, padding, reductions, matrix
-products, convolutions, softmax, `index_select`) runs its batched pass there,
+products, convolutions, softmax, `index_select`, flips, cumulative sums, stacking,
+tiling, clamps and the common activations) runs its batched pass there,
 batch-first, without either vmap (`Plan.own_rules`); those rules fold the batch of a
 column product into one `mm` themselves. Whether a convolution's jacobian goes by
 rows or columns is decided as before (NOTE [Rows or columns] in `_jacobian`). A
