@@ -17,6 +17,7 @@ import torch.nn.functional as F
 import tftape_torch as tf
 from tests.graphs import node_names
 from tftape_torch import _batched_backward as bb
+from tftape_torch import _kernels as kernels
 from tftape_torch._jacobian_plan import plan_for
 
 torch.manual_seed(0)
@@ -90,7 +91,10 @@ CASES: Dict[str, Any] = {
     "permute_negative": (lambda x: x.permute(-1, 0, 1).sin(), (2, 3, 4)),
     "transpose": (lambda x: x.transpose(-1, 0).cos(), (2, 3, 4)),
     "flip": (lambda x: x.flip(0).sin() * x, (3, 5)),
-    "erf_atan": (lambda x: torch.erf(x) * torch.atan(x * 2.0), (5,)),
+    # the package's own maximum/minimum (TF's gradient at a tie: to the first argument)
+    "max_min_function": (lambda x: kernels.maximum(x, x.detach().clamp(min=0.0))
+                         * kernels.minimum(x, V) + kernels.maximum(x[0], x * 0.5), (3, 5)),
+    "erf_atan": (lambda x: torch.erf(x) * torch.atan(x * 2.0) + torch.erfc(x * 0.5), (5,)),
     "sinh_cosh": (lambda x: torch.sinh(x) + torch.cosh(x * 0.5) * x, (5,)),
     "softplus_threshold": (lambda x: F.softplus(x * 3.0, beta=2.0, threshold=2.0) * x, (8,)),
     "leaky_relu": (lambda x: F.leaky_relu(x, 0.2) * x, (6,)),

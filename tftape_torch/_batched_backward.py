@@ -70,6 +70,7 @@ from tftape_torch._batch_first import (
     restored,
     sum_to,
 )
+from tftape_torch._kernels import MaxMin
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     gradient_edge_of,
@@ -77,7 +78,7 @@ from tftape_torch._torch_internals import (
     saved,
 )
 
-__all__ = ["ELEMENTWISE", "RULE_NAMES", "run"]
+__all__ = ["ELEMENTWISE", "RULE_NAMES", "RULE_TYPES", "run"]
 
 Tensor = torch.Tensor
 Grads = List[Optional[Tensor]]
@@ -660,15 +661,17 @@ ELEMENTWISE: Dict[str, Rule] = {
     "SignBackward0": _unary(lambda node, g: torch.zeros_like(g)),
     "ErfBackward0": _unary(lambda node, g: g * (_TWO_OVER_SQRT_PI * torch.exp(
         -saved(node, "self").square()))),
+    "ErfcBackward0": _unary(lambda node, g: g * (-_TWO_OVER_SQRT_PI * torch.exp(
+        -saved(node, "self").square()))),
     "AtanBackward0": _unary(lambda node, g: g / (saved(node, "self").square() + 1)),
     "SinhBackward0": _unary(lambda node, g: g * torch.cosh(saved(node, "self"))),
     "CoshBackward0": _unary(lambda node, g: g * torch.sinh(saved(node, "self"))),
-    "SoftplusBackward0": _unary(lambda node, g: _softplus(node, g)),
-    "LeakyReluBackward0": _unary(lambda node, g: torch.where(
-        saved(node, "self") > 0, g, g * saved(node, "negative_slope"))),
-    "HardtanhBackward0": _unary(lambda node, g: _passed(g, (
-        saved(node, "self") > saved(node, "min_val"))
-        & (saved(node, "self") < saved(node, "max_val")))),
+    "SoftplusBackward0": _unary(lambda node, g: torch.ops.aten.softplus_backward(
+        g, saved(node, "self"), saved(node, "beta"), saved(node, "threshold"))),
+    "LeakyReluBackward0": _unary(lambda node, g: torch.ops.aten.leaky_relu_backward(
+        g, saved(node, "self"), saved(node, "negative_slope"), False)),
+    "HardtanhBackward0": _unary(lambda node, g: torch.ops.aten.hardtanh_backward(
+        g, saved(node, "self"), saved(node, "min_val"), saved(node, "max_val"))),
     "ClampMinBackward0": _unary(lambda node, g: _passed(
         g, saved(node, "self") >= saved(node, "min"))),
     "ClampBackward1": _unary(lambda node, g: _clamp(node, g)),
@@ -678,13 +681,6 @@ ELEMENTWISE: Dict[str, Rule] = {
 def _passed(g: Tensor, where: Tensor) -> Tensor:
     """`g` where `where` holds, else 0 (the gradient of a clamp, as torch's `where`)."""
     return torch.where(where, g, torch.zeros((), dtype=g.dtype, device=g.device))
-
-
-def _softplus(node: Any, g: Tensor) -> Tensor:
-    """torch's `softplus_backward`: `g` above the threshold (where softplus is linear),
-    else `g * sigmoid(beta * x)`."""
-    z = saved(node, "self") * saved(node, "beta")
-    return torch.where(z > saved(node, "threshold"), g, g * torch.sigmoid(z))
 
 
 def _clamp(node: Any, g: Tensor) -> Tensor:
@@ -759,6 +755,26 @@ def _pow(node: Any, g: Tensor) -> Tensor:
     return g * (exponent * saved(node, "self").pow(exponent - 1))
 
 
-#: The node types a pass can run here (`_jacobian_plan` checks a graph against them).
+def _max_min(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    """The package's `maximum`/`minimum` (`_kernels.MaxMin`, TF's gradient at a tie):
+    `g` to the first argument where it was taken, to the second elsewhere."""
+    first, second = _wanted(nexts)
+    zero = torch.zeros((), dtype=g.dtype, device=g.device)
+    return [_checked(nexts, 0, sum_to(torch.where(node.mask, g, zero), node.x_shape))
+            if first else None,
+            _checked(nexts, 1, sum_to(torch.where(node.mask, zero, g), node.y_shape))
+            if second else None]
+
+
+# The backward nodes of the package's own `autograd.Function`s with a rule, by node type
+# (a user's Function of the same name is another type, and gets none).
+_FUNCTION_RULES: Dict[type, Rule] = {
+    MaxMin._backward_cls: _max_min,
+}
+
+#: The node types a pass can run here (`_jacobian_plan` checks a graph against them):
+#: torch's by name, the package's own Functions' by type.
 RULE_NAMES = frozenset(_RULES)
-_BY_TYPE: Dict[type, Rule] = {}  # node type -> its rule, learnt from `_RULES` by name
+RULE_TYPES = frozenset(_FUNCTION_RULES)
+# node type -> its rule, learnt from `_RULES` by name
+_BY_TYPE: Dict[type, Rule] = dict(_FUNCTION_RULES)

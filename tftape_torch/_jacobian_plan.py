@@ -99,7 +99,7 @@ from typing import Any, Dict, NamedTuple, Tuple
 from torch import Tensor
 from torch.autograd.function import BackwardCFunction
 
-from tftape_torch._batched_backward import RULE_NAMES
+from tftape_torch._batched_backward import RULE_NAMES, RULE_TYPES
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     dtype_of,
@@ -249,8 +249,9 @@ def _classify(node: Any) -> Tuple[int, int, bool]:
     """`node`'s kind and batching rules, cached by node type in `_NODE_KINDS`."""
     if isinstance(node, BackwardCFunction):
         # A Python backward may leave the graph (NumPy, `.item()`, no_grad): its
-        # gradient need not be differentiable, so no columns through it.
-        return _CUSTOM, _NOT_BATCHED, False
+        # gradient need not be differentiable, so no columns through it. Some of the
+        # package's own Functions have a batching rule (`_batched_backward`).
+        return _CUSTOM, _NOT_BATCHED, type(node) in RULE_TYPES
     name = node.name()
     if name in _BATCHED_NODES:
         rule = _BATCHED

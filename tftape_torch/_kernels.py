@@ -63,7 +63,7 @@ from tftape_torch._torch_internals import (
 )
 
 __all__ = [
-    "cumprod", "divide", "floor_divide", "floor_mod",
+    "MaxMin", "cumprod", "divide", "floor_divide", "floor_mod",
     "maximum", "minimum",
     "multiply_no_nan", "needs_grad", "pow", "rpow", "scalar_pow", "scan", "sqrt", "stitch",
     "visible_to_modes", "with_partials", "zero_for",
@@ -133,7 +133,7 @@ def _conj(x: torch.Tensor) -> torch.Tensor:
     return x.conj() if x.is_complex() else x
 
 
-class _MaxMin(torch.autograd.Function):
+class MaxMin(torch.autograd.Function):
     """`maximum`/`minimum` whose gradient at a tie goes to the first argument."""
 
     @staticmethod
@@ -178,7 +178,7 @@ class _MaxMin(torch.autograd.Function):
 def maximum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise max; the gradient at a tie goes to `x`, as in TF."""
     if needs_grad(x, y):
-        return apply_function(_MaxMin, x, y, True)
+        return apply_function(MaxMin, x, y, True)
     with _DisableSubclass():
         return torch.maximum(x, y)
 
@@ -187,7 +187,7 @@ def maximum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def minimum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise min; the gradient at a tie goes to `x`, as in TF."""
     if needs_grad(x, y):
-        return apply_function(_MaxMin, x, y, False)
+        return apply_function(MaxMin, x, y, False)
     with _DisableSubclass():
         return torch.minimum(x, y)
 
