@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 import tftape_torch as tf
 from tests.graphs import node_names
+from tftape_torch import _activation_kernels as activation_kernels
 from tftape_torch import _batched_backward as bb
 from tftape_torch import _kernels as kernels
 from tftape_torch._jacobian_plan import plan_for
@@ -94,6 +95,8 @@ CASES: Dict[str, Any] = {
     # the package's own maximum/minimum (TF's gradient at a tie: to the first argument)
     "max_min_function": (lambda x: kernels.maximum(x, x.detach().clamp(min=0.0))
                          * kernels.minimum(x, V) + kernels.maximum(x[0], x * 0.5), (3, 5)),
+    "elu_selu_function": (lambda x: activation_kernels.elu(x * 2.0)
+                          * activation_kernels.selu(x), (3, 5)),
     "erf_atan": (lambda x: torch.erf(x) * torch.atan(x * 2.0) + torch.erfc(x * 0.5), (5,)),
     "sinh_cosh": (lambda x: torch.sinh(x) + torch.cosh(x * 0.5) * x, (5,)),
     "softplus_threshold": (lambda x: F.softplus(x * 3.0, beta=2.0, threshold=2.0) * x, (8,)),

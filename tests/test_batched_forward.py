@@ -41,8 +41,9 @@ def _columns(y: torch.Tensor, x: torch.Tensor, create_graph: bool = False
 _DECLINED = {"conv_transpose2d_weight"}
 # No forward rule: `index_add` (a 0-d source needs its own case), the double-backward
 # nodes of `where` and `relu` and `select`/`slice` (only in a gradient's graph), and the
-# package's own `maximum`/`minimum` Function (its columns run the double backward).
-_NO_RULE = {"zero_d_transpose_index", "max_min_function"}
+# package's own `maximum`/`minimum` and `elu`/`selu` Functions (their columns run the
+# double backward).
+_NO_RULE = {"zero_d_transpose_index", "max_min_function", "elu_selu_function"}
 # A float32 target of a float64 source: its columns are float32 (the rows, float64).
 _FLOAT32_TARGET = {"cumsum_dtype"}
 REACHED: Set[str] = set()

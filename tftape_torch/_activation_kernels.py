@@ -21,7 +21,7 @@ through it) raises `LookupError`, as in TF.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import torch
 
@@ -77,6 +77,13 @@ class _ExpLinear(torch.autograd.Function):
         (out,) = ctx.saved_tensors
         with _DisableSubclass():
             return _exp_linear_grad(grad, out, ctx.scale, ctx.scale_alpha), None, None
+
+    @staticmethod
+    def tftape_batched_backward(node: Any, g: torch.Tensor, nexts: Any) -> List[Any]:
+        """`backward` for a batch of gradients, batch first (NOTE [Own batching rules]
+        in `_batched_backward`)."""
+        (out,) = node.saved_tensors
+        return [_exp_linear_grad(g, out, node.scale, node.scale_alpha)]
 
     @staticmethod
     def jvp(ctx: Any, tangent: torch.Tensor, *_: Any) -> torch.Tensor:

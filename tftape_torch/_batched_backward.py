@@ -70,7 +70,6 @@ from tftape_torch._batch_first import (
     restored,
     sum_to,
 )
-from tftape_torch._kernels import MaxMin
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     gradient_edge_of,
@@ -78,7 +77,7 @@ from tftape_torch._torch_internals import (
     saved,
 )
 
-__all__ = ["ELEMENTWISE", "RULE_NAMES", "RULE_TYPES", "run"]
+__all__ = ["ELEMENTWISE", "FUNCTION_RULE", "RULE_NAMES", "function_rule", "run"]
 
 Tensor = torch.Tensor
 Grads = List[Optional[Tensor]]
@@ -208,7 +207,7 @@ def _above(targets: Any, edges: Dict[Any, Edges]) -> Set[Any]:
 
 def _learn(node: Any) -> bool:
     """Whether `node`'s type has a rule (remembered by type in `_BY_TYPE`)."""
-    rule = _RULES.get(node.name())
+    rule = _RULES.get(node.name()) or function_rule(type(node))
     if rule is None:
         return False
     _BY_TYPE[type(node)] = rule
@@ -755,26 +754,19 @@ def _pow(node: Any, g: Tensor) -> Tensor:
     return g * (exponent * saved(node, "self").pow(exponent - 1))
 
 
-def _max_min(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    """The package's `maximum`/`minimum` (`_kernels.MaxMin`, TF's gradient at a tie):
-    `g` to the first argument where it was taken, to the second elsewhere."""
-    first, second = _wanted(nexts)
-    zero = torch.zeros((), dtype=g.dtype, device=g.device)
-    return [_checked(nexts, 0, sum_to(torch.where(node.mask, g, zero), node.x_shape))
-            if first else None,
-            _checked(nexts, 1, sum_to(torch.where(node.mask, zero, g), node.y_shape))
-            if second else None]
-
-
-# The backward nodes of the package's own `autograd.Function`s with a rule, by node type
-# (a user's Function of the same name is another type, and gets none).
-_FUNCTION_RULES: Dict[type, Rule] = {
-    MaxMin._backward_cls: _max_min,
-}
-
-#: The node types a pass can run here (`_jacobian_plan` checks a graph against them):
-#: torch's by name, the package's own Functions' by type.
+#: The node types a pass can run here by name (`_jacobian_plan` checks a graph against
+#: them, and against `function_rule`).
 RULE_NAMES = frozenset(_RULES)
-RULE_TYPES = frozenset(_FUNCTION_RULES)
-# node type -> its rule, learnt from `_RULES` by name
-_BY_TYPE: Dict[type, Rule] = dict(_FUNCTION_RULES)
+#: The attribute through which one of the package's own `autograd.Function`s gives the
+#: rule of its backward node: a static method called as `rule(node, g, nexts)`, `g`
+#: batch-first, returning one gradient per `next_functions` entry.
+FUNCTION_RULE = "tftape_batched_backward"
+_BY_TYPE: Dict[type, Rule] = {}  # node type -> its rule, learnt by name or Function
+
+
+def function_rule(node_type: type) -> Optional[Rule]:
+    """The batched rule a package `autograd.Function` gives its backward nodes, if any
+    (a user's Function has none: the attribute is the package's own)."""
+    forward = getattr(node_type, "_forward_cls", None)
+    rule: Optional[Rule] = getattr(forward, FUNCTION_RULE, None)
+    return rule

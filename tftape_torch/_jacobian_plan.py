@@ -99,7 +99,7 @@ from typing import Any, Dict, NamedTuple, Tuple
 from torch import Tensor
 from torch.autograd.function import BackwardCFunction
 
-from tftape_torch._batched_backward import RULE_NAMES, RULE_TYPES
+from tftape_torch._batched_backward import RULE_NAMES, function_rule
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     dtype_of,
@@ -251,7 +251,7 @@ def _classify(node: Any) -> Tuple[int, int, bool]:
         # A Python backward may leave the graph (NumPy, `.item()`, no_grad): its
         # gradient need not be differentiable, so no columns through it. Some of the
         # package's own Functions have a batching rule (`_batched_backward`).
-        return _CUSTOM, _NOT_BATCHED, type(node) in RULE_TYPES
+        return _CUSTOM, _NOT_BATCHED, function_rule(type(node)) is not None
     name = node.name()
     if name in _BATCHED_NODES:
         rule = _BATCHED

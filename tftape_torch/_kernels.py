@@ -46,12 +46,13 @@ torch op, which computes the same values.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import torch
 from torch.overrides import handle_torch_function
 
 from tftape_torch import _state
+from tftape_torch._batch_first import sum_to
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -63,7 +64,7 @@ from tftape_torch._torch_internals import (
 )
 
 __all__ = [
-    "MaxMin", "cumprod", "divide", "floor_divide", "floor_mod",
+    "cumprod", "divide", "floor_divide", "floor_mod",
     "maximum", "minimum",
     "multiply_no_nan", "needs_grad", "pow", "rpow", "scalar_pow", "scan", "sqrt", "stitch",
     "visible_to_modes", "with_partials", "zero_for",
@@ -133,7 +134,7 @@ def _conj(x: torch.Tensor) -> torch.Tensor:
     return x.conj() if x.is_complex() else x
 
 
-class MaxMin(torch.autograd.Function):
+class _MaxMin(torch.autograd.Function):
     """`maximum`/`minimum` whose gradient at a tie goes to the first argument."""
 
     @staticmethod
@@ -164,6 +165,16 @@ class MaxMin(torch.autograd.Function):
         return grad_x, grad_y, None
 
     @staticmethod
+    def tftape_batched_backward(node: Any, g: torch.Tensor, nexts: Any) -> List[Any]:
+        """`backward` for a batch of gradients, batch first (NOTE [Own batching rules]
+        in `_batched_backward`): `g` to `x` where it was taken, to `y` elsewhere."""
+        zero = torch.zeros((), dtype=g.dtype, device=g.device)
+        return [None if nexts[0][0] is None else
+                sum_to(torch.where(node.mask, g, zero), node.x_shape),
+                None if nexts[1][0] is None else
+                sum_to(torch.where(node.mask, zero, g), node.y_shape)]
+
+    @staticmethod
     def jvp(ctx: Any, tangent_x: Any, tangent_y: Any, _: Any) -> torch.Tensor:
         with _DisableSubclass():
             mask = ctx.mask
@@ -178,7 +189,7 @@ class MaxMin(torch.autograd.Function):
 def maximum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise max; the gradient at a tie goes to `x`, as in TF."""
     if needs_grad(x, y):
-        return apply_function(MaxMin, x, y, True)
+        return apply_function(_MaxMin, x, y, True)
     with _DisableSubclass():
         return torch.maximum(x, y)
 
@@ -187,7 +198,7 @@ def maximum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def minimum(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise min; the gradient at a tie goes to `x`, as in TF."""
     if needs_grad(x, y):
-        return apply_function(MaxMin, x, y, False)
+        return apply_function(_MaxMin, x, y, False)
     with _DisableSubclass():
         return torch.minimum(x, y)
 
