@@ -35,7 +35,8 @@ is a convolution by the flipped filter, which torch's CPU kernels run in 0.45-0.
 the time of the backward-data kernel that torch's batching calls (CNN input
 jacobians: 16x16 conv1d/conv2d 0.89-0.95x ours without the rule, a two-layer CNN
 on four 14x14 images 0.77x). A graph holding a node without a rule here (an
-`autograd.Function`, a convolution's own backward node, any type not in `_RULES`)
+`autograd.Function` other than the package's own that carry a rule
+(`FUNCTION_RULE`), a convolution's own backward node, any type not in `_RULES`)
 keeps torch's vmap,
 and so does a complex or integer pass, one under a ForwardAccumulator, one whose
 graph a dirty tape prunes, DDP/FSDP parameters, and tensors off the CPU (not
