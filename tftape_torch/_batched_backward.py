@@ -453,11 +453,8 @@ def _repeat(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 
 def _rsub(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    """`other - alpha * self`, two tensors."""
-    first, second = _wanted(nexts)
-    alpha = saved(node, "alpha")
-    return [_checked(nexts, 0, -g if alpha == 1 else -g * alpha) if first else None,
-            _checked(nexts, 1, g) if second else None]
+    """`other - alpha * self`, two tensors: `sub` with the operands swapped."""
+    return _sub(node, g, nexts[::-1])[::-1]
 
 
 def _t(node: Any, g: Tensor, nexts: Edges) -> Grads:

@@ -527,12 +527,8 @@ def _repeat(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
 
 
 def _rsub(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
-    """`other - alpha * self`, two tensors."""
-    first, second = ts
-    if first is not None:
-        alpha = saved(node, "alpha")
-        first = -first if alpha == 1 else first * -alpha
-    return _sum_of(_lift(first, shape), _lift(second, shape))
+    """`other - alpha * self`, two tensors: `sub` with the operands swapped."""
+    return _sub(node, ts[::-1], shape)
 
 
 def _constant_pad(node: Any, ts: Tangents, shape: torch.Size) -> Tensor:
