@@ -84,3 +84,39 @@ def test_jacobian_matrix_quick_run() -> None:
     for mode in ("| jacobian |", "| batch_jacobian |", "| hessian |", "| jacobian pi="):
         assert mode in out
     assert "disagrees" not in out and "Error" not in out
+
+
+def test_instruction_count_child_runs_every_variant(tmp_path: pathlib.Path) -> None:
+    """`count_instructions.py`'s child (what runs under callgrind) checks, warms and
+    calls every variant of the rows and names them in order, the marker first."""
+    labels = tmp_path / "labels.txt"
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "count_instructions.py"), "--child",
+         "--labels", str(labels), "--only", "matvec", "--modes", "jacobian,hessian",
+         "--calls", "1", "--warmup", "1"],
+        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    names = labels.read_text().splitlines()
+    assert names[0] == "marker"
+    rows = {tuple(name.split("\t")[:3]) for name in names[1:]}
+    assert rows == {("matvec", "jacobian", "16"), ("matvec", "hessian", "16")}
+    labels_of_hessian = [name.split("\t")[3] for name in names[1:] if "\thessian\t" in name]
+    assert labels_of_hessian[:2] == ["ours", "ours tf"]
+    assert {"graph:grad+batched", "graph:grad+vmap", "func.hessian"} <= set(labels_of_hessian)
+
+
+def test_instruction_count_table_takes_the_fewest_torch_instructions() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "count_instructions", ROOT / "benchmarks" / "count_instructions.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    counts = {("matvec", "hessian", "16"): {
+        "ours": 1_300_000.0, "ours tf": 1_100_000.0, "func.hessian": 4_000_000.0,
+        "graph:grad+vmap": 1_000_000.0}}
+    table, core_ok, core, styled_ok, styled = module._table(counts)
+    assert (core_ok, core, styled_ok, styled) == (0, 1, 1, 1)
+    assert ("| matvec | hessian | 16 | 1,300k | 1,100k | 1,000k (graph:grad+vmap) | **1.30** "
+            "| 1.10 |") in table
