@@ -155,3 +155,4 @@ def test_matmul_of_one_matrix_and_a_batch_of_matrices_keeps_its_values() -> None
     np.testing.assert_allclose(y.numpy(), np.matmul(w.numpy(), x.numpy()), rtol=1e-6)
     z = w @ x
     np.testing.assert_allclose(z.numpy(), y.numpy(), rtol=1e-6)
+

@@ -565,7 +565,9 @@ def size(input: Any, out_type: Any = int32, name: Optional[str] = None) -> torch
     tf.Tensor(6, shape=(), dtype=int32)
     """
     x = _shape_source(input)
-    return fresh(torch.tensor(x.numel(), dtype=as_dtype(out_type), device=x.device))
+    with _DisableSubclass():  # plain reads, not the drop-in tensor's methods
+        count, device = x.numel(), x.device
+    return fresh(torch.tensor(count, dtype=as_dtype(out_type), device=device))
 
 
 # ---------------------------------------------------------------------------
@@ -595,7 +597,9 @@ def cast(x: Any, dtype: Any, name: Optional[str] = None) -> torch.Tensor:
         if kind is _Tensor:
             return as_eager(t)
         return identity(t)
-    if t.is_complex() and target not in COMPLEX:
+    with _DisableSubclass():  # a plain read, not the drop-in tensor's method
+        complex_input = t.is_complex()
+    if complex_input and target not in COMPLEX:
         return call("Cast", _real_to, (t,), t, target)
     return call("Cast", torch.Tensor.to, (t,), t, target)
 

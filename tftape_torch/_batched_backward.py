@@ -73,8 +73,10 @@ from tftape_torch._batch_first import (
 )
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
+    grad_fn_of,
     gradient_edge_of,
     node_input_meta,
+    output_nr_of,
     saved,
 )
 
@@ -105,10 +107,14 @@ def run(
     gradients stop there (a tape's pruning of nodes it did not record, without running
     them as the engine does).
     """
-    roots = list(dict.fromkeys(output.grad_fn for output in outputs))
+    with DisableTorchFunctionSubclass():  # raw reads: a drop-in output's are Python calls
+        nodes = [grad_fn_of(output) for output in outputs]
+        if any(output_nr_of(output) for output in outputs):
+            return None  # every node here has one output: only multi-output ones have others
+    roots = list(dict.fromkeys(nodes))
     keys = [gradient_edge_of(item) for item in inputs]
-    if any(output.output_nr for output in outputs) or any(slot for _, slot in keys):
-        return None  # every node here has one output: only multi-output ones have others
+    if any(slot for _, slot in keys):
+        return None
     found = _graph(roots)
     if found is None:
         return None
@@ -121,8 +127,7 @@ def run(
     if only is not None:
         runs &= only
     arrived: Dict[Any, Tensor] = {}
-    for output, seed in zip(outputs, upstream):
-        node = output.grad_fn
+    for node, seed in zip(nodes, upstream):
         held = arrived.get(node)
         arrived[node] = seed if held is None else held + seed
     captured: Dict[Any, Tensor] = {}

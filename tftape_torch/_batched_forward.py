@@ -64,8 +64,10 @@ from tftape_torch._batch_first import (
 from tftape_torch._batched_backward import ELEMENTWISE
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
+    grad_fn_of,
     gradient_edge_of,
     node_input_meta,
+    output_nr_of,
     saved,
 )
 
@@ -101,9 +103,10 @@ def run(
         if node is not None:
             held = given.get(node)
             given[node] = tangent if held is None else held + tangent
-    if any(output.output_nr for output in outputs):
-        return None
-    roots = [output.grad_fn for output in outputs]
+    with DisableTorchFunctionSubclass():  # raw reads: a drop-in output's are Python calls
+        if any(output_nr_of(output) for output in outputs):
+            return None
+        roots = [grad_fn_of(output) for output in outputs]
     found = _order(roots, given)
     if found is None:
         return None

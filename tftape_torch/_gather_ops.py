@@ -628,9 +628,10 @@ def _arg_extreme(
     op: str, fn: Any, input: Any, axis: Any, output_type: Any
 ) -> torch.Tensor:
     x = as_tensor(input)
-    if x.is_complex():
+    with _DisableSubclass():  # plain reads, not the drop-in tensor's methods
+        complex_input, rank_ = x.is_complex(), x.dim()
+    if complex_input:
         raise disallowed(op, x.dtype, "float, double, int32, uint8, int16, int8, int64, bool")
-    rank_ = x.dim()
     dim = 0 if axis is None else axis_arg(axis)
     if not isinstance(dim, int) or not -rank_ <= dim < rank_:
         raise _error(f"Expected dimension in the range [{-rank_}, {rank_}), but got {dim}", op)

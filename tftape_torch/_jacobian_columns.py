@@ -51,6 +51,8 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._torch_internals import (
     add_batch_dim,
+    device_of,
+    dtype_of,
     remove_batch_dim,
     vmap_level,
 )
@@ -94,7 +96,8 @@ def prefer_columns(
             return False
     elif rows < 2 * columns or size < _COLUMNS_FROM:
         return False
-    dtype = target.dtype
+    with _DisableSubclass():  # a raw read: a drop-in target's `dtype` is a Python call
+        dtype = dtype_of(target)
     return all(getattr(source, "dtype", None) == dtype for source in sources)
 
 
@@ -149,9 +152,10 @@ def _probe(like: Any, batch: int, shape: Tuple[int, ...]
     uniform in [1, 2) from a generator of its own (the global one is the user's)."""
     size = math.prod(shape[1:])
     with _DisableSubclass():
-        generator = torch.Generator(device=like.device).manual_seed(_PROBE_SEED)
-        weights = torch.rand(batch + size, generator=generator, dtype=like.dtype,
-                             device=like.device) + 1.0
+        device = device_of(like)
+        generator = torch.Generator(device=device).manual_seed(_PROBE_SEED)
+        weights = torch.rand(batch + size, generator=generator, dtype=dtype_of(like),
+                             device=device) + 1.0
         r, s = weights[:batch], weights[batch:]
         return torch.outer(r, s).reshape((1,) + shape), r, s
 

@@ -17,6 +17,7 @@ import torch
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
+from tftape_torch._torch_internals import device_of, dtype_of
 
 __all__ = ["JVP", "VJP", "Seeds", "column_rows", "dims_of", "identity_rows",
            "unit_strides_as_batch"]
@@ -73,21 +74,24 @@ def dims_of(tensor: Any) -> Tuple[int, ...]:
 def identity_rows(target: torch.Tensor, shape: Tuple[int, ...], count: int) -> Seeds:
     """Rows `start:stop` of the identity, each of `target`'s `shape`."""
 
+    with _DisableSubclass():  # raw reads: a drop-in target's properties are Python calls
+        dtype, device = dtype_of(target), device_of(target)
+
     def rows(start: int, stop: int, last: bool) -> torch.Tensor:
         size = stop - start
         with _DisableSubclass():
             if size == count:  # every row: the identity itself (symmetric)
-                eye = torch.eye(count, dtype=target.dtype, device=target.device)
+                eye = torch.eye(count, dtype=dtype, device=device)
                 if len(shape) == 1:  # a vector target: the identity is the seeds
                     return eye
                 if last:
                     return eye.view(shape + (size,))
                 return unit_strides_as_batch(eye.view((size,) + shape))
             if last:
-                seeds = torch.zeros((count, size), dtype=target.dtype, device=target.device)
+                seeds = torch.zeros((count, size), dtype=dtype, device=device)
                 seeds.diagonal(offset=-start).fill_(1)
                 return seeds.view(shape + (size,))
-            seeds = torch.zeros((size, count), dtype=target.dtype, device=target.device)
+            seeds = torch.zeros((size, count), dtype=dtype, device=device)
             seeds.diagonal(offset=start).fill_(1)
             return unit_strides_as_batch(seeds.view((size,) + shape))
 
@@ -121,19 +125,22 @@ def column_rows(target: torch.Tensor, batch: int, row_size: int,
     example; shaped like `target` (dtype and device) or as `shape`."""
     shape = dims_of(target) if shape is None else shape
 
+    with _DisableSubclass():  # raw reads: a drop-in target's properties are Python calls
+        dtype, device = dtype_of(target), device_of(target)
+
     def rows(start: int, stop: int, last: bool) -> torch.Tensor:
         size = stop - start
         with _DisableSubclass():
             if size == row_size and not last:  # every column
-                eye = torch.eye(row_size, dtype=target.dtype, device=target.device)
+                eye = torch.eye(row_size, dtype=dtype, device=device)
                 return unit_strides_as_batch(
                     eye.unsqueeze(1).expand(size, batch, row_size).reshape((size,) + shape)
                 )
             if last:
-                eye = torch.zeros((1, row_size, size), dtype=target.dtype, device=target.device)
+                eye = torch.zeros((1, row_size, size), dtype=dtype, device=device)
                 eye.diagonal(offset=-start, dim1=1, dim2=2).fill_(1)
                 return eye.expand(batch, row_size, size).reshape(shape + (size,))
-            eye = torch.zeros((size, 1, row_size), dtype=target.dtype, device=target.device)
+            eye = torch.zeros((size, 1, row_size), dtype=dtype, device=device)
             eye.diagonal(offset=start, dim1=0, dim2=2).fill_(1)
             return unit_strides_as_batch(
                 eye.expand(size, batch, row_size).reshape((size,) + shape)

@@ -70,6 +70,7 @@ from tftape_torch._torch_internals import (
 )
 from tftape_torch._torch_internals import (
     gradient_edge_of,
+    is_cpu_of,
     is_freed_graph_error,
     refcount,
 )
@@ -91,6 +92,10 @@ from tftape_torch._variable import (
 )
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
+
+# torch's own methods: a drop-in tensor's overrides are Python calls.
+_IS_FLOATING = torch.Tensor.is_floating_point
+_IS_COMPLEX = torch.Tensor.is_complex
 
 # NOTE: [Recording windows]
 # torch records every op on tensors that require grad; a TF tape records only the ops
@@ -360,7 +365,7 @@ class GradientTape:
         if (kind is torch.Tensor or kind is EagerTensor) and self._entered and not self._spent:
             # The common case: one tensor, on a tape that is (or was) recording.
             with _DisableSubclass():
-                if tensor.is_floating_point() or tensor.is_complex():
+                if _IS_FLOATING(tensor) or _IS_COMPLEX(tensor):  # (raw: no drop-in method)
                     if _state.THREAD.tapes:
                         with LOCK:
                             self._watch_plain(tensor)
@@ -379,7 +384,9 @@ class GradientTape:
                 # TF's tape object does not exist before `__enter__` or once used up.
                 raise AttributeError("'NoneType' object has no attribute '_tape'")
             storage = variable_storage(item) if foreign else item
-            if not (storage.is_floating_point() or storage.is_complex()):
+            with _DisableSubclass():
+                inexact = _IS_FLOATING(storage) or _IS_COMPLEX(storage)
+            if not inexact:
                 warn_not_floating(storage.dtype)
                 if not variable:
                     continue
@@ -991,7 +998,7 @@ class GradientTape:
             # tensors belong to graphs other tapes may differentiate.
             retain_graph = True
         if (own_rules and is_grads_batched and not hooks and not _state.THREAD.accumulators
-                and not data_parallel_active() and all(t.is_cpu for t in outputs)):
+                and not data_parallel_active() and _all_on_cpu(outputs)):
             # A jacobian's rows by our own batching rules, where they cover the graph
             # (NOTE [Own batching rules] in `_batched_backward`).
             own = own_batched_backward(outputs, edges, upstream, create_graph)
@@ -1258,3 +1265,9 @@ def _seed_like(target: torch.Tensor, seed: Optional[torch.Tensor]) -> torch.Tens
         return torch.ones_like(target)
     with _DisableSubclass():
         return torch.ones_like(target)
+
+
+def _all_on_cpu(tensors: Sequence[torch.Tensor]) -> bool:
+    """Whether every tensor of `tensors` is on the CPU (raw reads, no drop-in dispatch)."""
+    with _DisableSubclass():
+        return all(is_cpu_of(tensor) for tensor in tensors)

@@ -43,6 +43,7 @@ __all__ = [
     "gradient_edge_of",
     "finding_gradient_edge",
     "grad_fn_of",
+    "is_cpu_of",
     "is_freed_graph_error",
     "is_leaf_of",
     "is_view",
@@ -141,6 +142,7 @@ dtype_of: Callable[[torch.Tensor], torch.dtype] = TensorBase.dtype.__get__
 device_of: Callable[[torch.Tensor], torch.device] = TensorBase.device.__get__
 is_leaf_of: Callable[[torch.Tensor], bool] = TensorBase.is_leaf.__get__
 output_nr_of: Callable[[torch.Tensor], int] = TensorBase.output_nr.__get__
+is_cpu_of: Callable[[torch.Tensor], bool] = TensorBase.is_cpu.__get__
 set_requires_grad: Callable[[torch.Tensor, bool], None] = TensorBase.requires_grad.__set__
 #: The version counter of a tensor's storage (`Tensor._version`), bumped by every
 #: in-place write: it tells a tensor the autograd engine accumulated into in place.
