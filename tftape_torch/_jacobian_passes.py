@@ -74,12 +74,11 @@ def dims_of(tensor: Any) -> Tuple[int, ...]:
 def identity_rows(target: torch.Tensor, shape: Tuple[int, ...], count: int) -> Seeds:
     """Rows `start:stop` of the identity, each of `target`'s `shape`."""
 
-    with _DisableSubclass():  # raw reads: a drop-in target's properties are Python calls
-        dtype, device = dtype_of(target), device_of(target)
-
     def rows(start: int, stop: int, last: bool) -> torch.Tensor:
         size = stop - start
         with _DisableSubclass():
+            # (raw reads: a drop-in target's `dtype` and `device` are Python calls)
+            dtype, device = dtype_of(target), device_of(target)
             if size == count:  # every row: the identity itself (symmetric)
                 eye = torch.eye(count, dtype=dtype, device=device)
                 if len(shape) == 1:  # a vector target: the identity is the seeds
@@ -125,12 +124,11 @@ def column_rows(target: torch.Tensor, batch: int, row_size: int,
     example; shaped like `target` (dtype and device) or as `shape`."""
     shape = dims_of(target) if shape is None else shape
 
-    with _DisableSubclass():  # raw reads: a drop-in target's properties are Python calls
-        dtype, device = dtype_of(target), device_of(target)
-
     def rows(start: int, stop: int, last: bool) -> torch.Tensor:
         size = stop - start
         with _DisableSubclass():
+            # (raw reads: a drop-in target's `dtype` and `device` are Python calls)
+            dtype, device = dtype_of(target), device_of(target)
             if size == row_size and not last:  # every column
                 eye = torch.eye(row_size, dtype=dtype, device=device)
                 return unit_strides_as_batch(

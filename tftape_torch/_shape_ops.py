@@ -33,6 +33,7 @@ from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
+from tftape_torch._torch_internals import dtype_of as _dtype_of
 from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
@@ -89,12 +90,15 @@ def _same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:
     if first is None:
         tensors = [convert_value(v) for v in values]
     else:
-        tensors = [as_tensor(v, first.dtype) for v in values]
+        with _DisableSubclass():  # (a raw read: a drop-in tensor's `dtype` is a Python call)
+            first_dtype = _dtype_of(first)
+        tensors = [as_tensor(v, first_dtype) for v in values]
     if tensors:
-        dtype = tensors[0].dtype
-        for index, item in enumerate(tensors):
-            if item.dtype != dtype:
-                raise dtype_mismatch(op, dtype, item.dtype, index)
+        with _DisableSubclass():
+            dtypes = [_dtype_of(item) for item in tensors]
+        for index, item_dtype in enumerate(dtypes):
+            if item_dtype != dtypes[0]:
+                raise dtype_mismatch(op, dtypes[0], item_dtype, index)
     return tensors
 
 
