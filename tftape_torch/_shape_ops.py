@@ -30,9 +30,7 @@ from tftape_torch._op_call import (
 )
 from tftape_torch._tensor import EagerTensor, as_eager, dtype_mismatch, fresh
 from tftape_torch._tensor_shape import TensorShape
-from tftape_torch._torch_internals import (
-    DisableTorchFunctionSubclass as _DisableSubclass,
-)
+from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
 from tftape_torch._torch_internals import dtype_of as _dtype_of
 from tftape_torch.errors import InvalidArgumentError
 
@@ -90,15 +88,12 @@ def _same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:
     if first is None:
         tensors = [convert_value(v) for v in values]
     else:
-        with _DisableSubclass():  # (a raw read: a drop-in tensor's `dtype` is a Python call)
-            first_dtype = _dtype_of(first)
-        tensors = [as_tensor(v, first_dtype) for v in values]
-    if tensors:
-        with _DisableSubclass():
-            dtypes = [_dtype_of(item) for item in tensors]
-        for index, item_dtype in enumerate(dtypes):
-            if item_dtype != dtypes[0]:
-                raise dtype_mismatch(op, dtypes[0], item_dtype, index)
+        tensors = [as_tensor(v, first.dtype) for v in values]
+    with _DisableSubclass():  # raw reads: a drop-in tensor's `dtype` is a Python call
+        dtypes = [_dtype_of(item) for item in tensors]
+    for index, dtype in enumerate(dtypes):
+        if dtype != dtypes[0]:
+            raise dtype_mismatch(op, dtypes[0], dtype, index)
     return tensors
 
 
