@@ -148,6 +148,26 @@ def test_tensor_shape_is_a_torch_size_compatible_tuple() -> None:
         s.assert_is_compatible_with([3, 3])
 
 
+def test_unknown_rank_shape_refuses_len_and_iteration_and_survives_copies() -> None:
+    import copy
+
+    unknown = tf.TensorShape(None)
+    assert isinstance(unknown, TensorShape) and unknown.rank is None and unknown.dims is None
+    assert repr(unknown) == "TensorShape(None)" and str(unknown) == "<unknown>"
+    with pytest.raises(ValueError, match="length of shape with unknown rank"):
+        len(unknown)
+    with pytest.raises(ValueError, match="iterate over a shape with unknown rank"):
+        list(unknown)
+    for clone in (pickle.loads(pickle.dumps(unknown)), copy.deepcopy(unknown)):
+        assert clone.rank is None and clone == tf.TensorShape(None)
+    assert tf.TensorShape(unknown).rank is None
+    assert unknown.is_compatible_with([2, 3]) and unknown.merge_with([2, 3]) == [2, 3]
+    assert tf.ones((2, 3)).shape.concatenate(unknown).rank is None
+    known = tf.TensorShape([2, None])
+    assert len(known) == 2 and list(known) == [2, None] and [*known] == [2, None]
+    assert pickle.loads(pickle.dumps(known)).as_list() == [2, None]
+
+
 def test_dtypes_are_torch_dtypes() -> None:
     assert tf.float32 is torch.float32 and tf.int32 is torch.int32 and tf.bool is torch.bool
     assert tf.constant(1.0).dtype == tf.float32

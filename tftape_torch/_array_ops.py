@@ -340,8 +340,15 @@ def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor
     Raises:
       InvalidArgumentError: if the sizes do not match.
     """
-    x = as_tensor(tensor)
-    if isinstance(shape, _Tensor):
+    x = tensor if isinstance(tensor, _Tensor) else convert_value(tensor)
+    kind = type(shape)
+    if kind is list or kind is tuple:
+        dims = shape  # the common case: ints (a loop, not a comprehension: no new function)
+        for d in shape:
+            if type(d) is not int:
+                dims = [d if type(d) is int else shape_entry(d, shape, "Reshape") for d in shape]
+                break
+    elif isinstance(shape, _Tensor):
         with _DisableSubclass():
             if not_an_index(shape):
                 raise index_dtype_error(kernel_name(shape.dtype), "Reshape")
@@ -353,8 +360,21 @@ def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> torch.Tensor
     return call("Reshape", torch.reshape, (x,), x, dims)
 
 
-def _conj_permute(value: torch.Tensor, order: List[int]) -> torch.Tensor:
-    return torch.permute(value, order).conj()
+def _permute(value: torch.Tensor, order: Any, conjugate: builtins.bool) -> torch.Tensor:
+    """`transpose`'s body (torch functions off: the rank is a plain read)."""
+    rank = torch.Tensor.dim(value)
+    if order is None:
+        order = list(builtins.range(rank - 1, -1, -1))
+    elif isinstance(order, int) or len(order) != rank:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"transpose expects a vector of size {rank}. But input(1) is a vector of size "
+            f"{1 if isinstance(order, int) else len(order)} [Op:Transpose]",
+        )
+    if conjugate and torch.Tensor.is_complex(value):
+        return torch.permute(value, order).conj()
+    return torch.permute(value, order)
 
 
 def transpose(
@@ -369,18 +389,10 @@ def transpose(
      [2]
      [3]], shape=(3, 1), dtype=int32)
     """
-    x = as_tensor(a)
-    order = list(builtins.range(x.dim() - 1, -1, -1)) if perm is None else axis_arg(perm)
-    if isinstance(order, int) or len(order) != x.dim():
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"transpose expects a vector of size {x.dim()}. But input(1) is a vector of size "
-            f"{1 if isinstance(order, int) else len(order)} [Op:Transpose]",
-        )
-    if conjugate and x.is_complex():
-        return call("ConjugateTranspose", _conj_permute, (x,), x, order)
-    return call("Transpose", torch.permute, (x,), x, order)
+    x = a if isinstance(a, _Tensor) else convert_value(a)
+    order = None if perm is None else axis_arg(perm)
+    op = "ConjugateTranspose" if conjugate and x.dtype.is_complex else "Transpose"
+    return call(op, _permute, (x,), x, order, conjugate)
 
 
 def _same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:

@@ -18,7 +18,7 @@ from typing import Any, Callable, List, Optional
 import torch
 
 from tftape_torch import _kernels
-from tftape_torch._array_ops import identity
+from tftape_torch._convert import convert_value
 from tftape_torch._dtypes import (
     COMPLEX,
     FLOATING,
@@ -128,9 +128,20 @@ def _reduce(
     keepdims: builtins.bool,
     allowed: Callable[[torch.dtype], builtins.bool],
 ) -> torch.Tensor:
-    x = as_tensor(input_tensor)
-    with _DisableSubclass():
-        dtype, rank_ = _DTYPE_GET(x), _Base.dim(x)
+    x = input_tensor if isinstance(input_tensor, _Tensor) else convert_value(input_tensor)
+    return call(op, _checked_reduce, (x,), op, body, x, axis, builtins.bool(keepdims), allowed)
+
+
+def _checked_reduce(
+    op: str,
+    body: Callable[[torch.Tensor, Optional[List[int]], builtins.bool], torch.Tensor],
+    x: torch.Tensor,
+    axis: Any,
+    keepdims: builtins.bool,
+    allowed: Callable[[torch.dtype], builtins.bool],
+) -> torch.Tensor:
+    """`_reduce`'s body: TF's checks, then `body` (torch functions are off: plain reads)."""
+    dtype, rank_ = _DTYPE_GET(x), _Base.dim(x)
     if not allowed(dtype):
         raise disallowed(op, dtype, "float, double, int32, uint8, int16, int8, complex64, int64")
     axes = None
@@ -139,8 +150,8 @@ def _reduce(
     elif axis is not None:
         axes = _reduction_axes(rank_, axis, op)
         if not axes:
-            return identity(x)
-    return call(op, body, (x,), x, axes, builtins.bool(keepdims))
+            return _Base.view_as(x, x)  # TF's identity
+    return body(x, axes, keepdims)
 
 
 def _is_number(dtype: torch.dtype) -> builtins.bool:

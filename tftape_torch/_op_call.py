@@ -100,6 +100,40 @@ def call(
     Another tensor subclass gets `fn` dispatched through its `__torch_function__`.
     torch's `RuntimeError`s and `IndexError`s become TF's `InvalidArgumentError`.
     """
+    # The common case inline (every drop-in op pays it): only drop-in and plain
+    # tensors, no flip by another thread's tapes, none begun meanwhile.
+    for item in tensors:
+        kind = type(item)
+        if kind is not EagerTensor and kind is not _Tensor:
+            return _call_general(op, fn, tensors, args, kwargs)
+    if FLIPS and HOLDER[0] is not THREAD.tapes:  # NOTE: [Ops beside other threads' tapes]
+        return _call_general(op, fn, tensors, args, kwargs)
+    count = FLIP_COUNT[0]
+    try:
+        with _DisableSubclass():
+            out = fn(*args, **kwargs)
+    except (RuntimeError, IndexError) as e:
+        raise op_error(op, e, tensors) from e
+    if type(out) is not _Tensor:
+        if FLIP_COUNT[0] != count and has_history(out):
+            return _call_general(op, fn, tensors, args, kwargs)
+        return out
+    if FLIP_COUNT[0] != count and requires_grad_of(out):
+        return _call_general(op, fn, tensors, args, kwargs)
+    for item in tensors:
+        if out is item:
+            return out.as_subclass(EagerTensor)
+    if not requires_grad_of(out) and is_view(out):
+        out = own_leaf(out)
+    out.__class__ = EagerTensor
+    return out
+
+
+def _call_general(
+    op: str, fn: Callable[..., Any], tensors: Sequence[Any], args: Tuple[Any, ...],
+    kwargs: Dict[str, Any]
+) -> torch.Tensor:
+    """`call` for Variables, other tensor subclasses and flips by other threads' tapes."""
     count = FLIP_COUNT[0]
     try:
         reads = None
@@ -365,7 +399,10 @@ def axis_arg(axis: Any) -> Any:
             raise _axis_dtype_error("float" if axis.dtype.kind == "f" else str(axis.dtype))
         return axis.tolist()
     if isinstance(axis, (list, tuple)):
-        return [a if type(a) is int else _axis_item(a) for a in axis]
+        for a in axis:  # the common case, ints: a loop, not a comprehension (no new function)
+            if type(a) is not int:
+                return [a if type(a) is int else _axis_item(a) for a in axis]
+        return list(axis)
     if isinstance(axis, (float, np.floating)):
         raise TypeError(f"Cannot convert {axis!r} to EagerTensor of dtype int32")
     if isinstance(axis, str):

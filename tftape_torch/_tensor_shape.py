@@ -175,15 +175,13 @@ class TensorShape(Tuple[Any, ...]):
     (None, 2, [2, 3], TensorShape([3]), True)
     """
 
-    # (no `__slots__`: a tuple subclass cannot have any, and an unknown-rank shape
-    # carries its flag as an instance attribute)
+    # A shape of unknown rank is an `_UnknownRankShape`, so a known shape's `len()` and
+    # iteration are the tuple's own (every `x.shape` loop and unpacking runs them).
     _unknown_rank = False
 
     def __new__(cls, dims: Any = ()) -> TensorShape:
-        if dims is None:
-            shape = super().__new__(cls, ())
-            shape._unknown_rank = True
-            return shape
+        if dims is None or cls is _UnknownRankShape:
+            return tuple.__new__(_UnknownRankShape, ())
         if isinstance(dims, TensorShape) and dims._unknown_rank:
             return dims
         if isinstance(dims, int):
@@ -193,16 +191,6 @@ class TensorShape(Tuple[Any, ...]):
     def _known(self, what: str) -> None:
         if self._unknown_rank:
             raise ValueError(what)
-
-    def __len__(self) -> int:
-        if self._unknown_rank:
-            raise ValueError("Cannot take the length of shape with unknown rank.")
-        return tuple.__len__(self)
-
-    def __iter__(self) -> Any:
-        if self._unknown_rank:
-            raise ValueError("Cannot iterate over a shape with unknown rank.")
-        return tuple.__iter__(self)
 
     def __repr__(self) -> str:
         if self._unknown_rank:
@@ -308,6 +296,18 @@ class TensorShape(Tuple[Any, ...]):
         if self._unknown_rank or other._unknown_rank:
             return TensorShape(None)
         return TensorShape(tuple(self) + tuple(TensorShape(other)))
+
+
+class _UnknownRankShape(TensorShape):
+    """`TensorShape(None)`: a shape of unknown rank (no `len()`, no iteration, as TF's)."""
+
+    _unknown_rank = True
+
+    def __len__(self) -> int:
+        raise ValueError("Cannot take the length of shape with unknown rank.")
+
+    def __iter__(self) -> Any:
+        raise ValueError("Cannot iterate over a shape with unknown rank.")
 
 
 TensorShape.__module__ = "tftape_torch"
