@@ -26,6 +26,7 @@ import torch
 import torch.nn.functional as F
 
 from tftape_torch._array_ops import expand_dims, reshape, squeeze
+from tftape_torch._convert import convert_value
 from tftape_torch._dtypes import FLOATING
 from tftape_torch._op_call import as_tensor, call, float_input
 from tftape_torch._torch_internals import (
@@ -100,8 +101,9 @@ def window_pads(sizes: Sequence[int], kernel: Sequence[int], strides: Sequence[i
                 f"allowed values: {allowed}\n\t; [Op:{op}]")
         pads = []
         for size, k, s, d in zip(sizes, kernel, strides, dilations):
-            out = math.ceil(size / s)
-            total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
+            total = (-(-size // s) - 1) * s + (k - 1) * d + 1 - size  # ceil(size / s) outputs
+            if total < 0:
+                total = 0
             pads.append((total // 2, total - total // 2))
         return pads
     pairs = [tuple(int(v) for v in p) for p in padding]
@@ -121,15 +123,24 @@ def flat_pad(pads: List[Tuple[int, int]]) -> List[int]:
 
 
 _TORCH_FILTER_ORDER = {n: (n + 1, n) + tuple(range(n)) for n in (1, 2, 3)}
+# Channel-major output back to channels-last: [batch, out, *spatial] -> [batch, *spatial, out].
+_CHANNELS_LAST_ORDER = {n: (0,) + tuple(range(2, n + 2)) + (1,) for n in (1, 2, 3)}
+_TORCH_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+def _one_or_all(values: List[int]) -> Any:
+    """`values` as one int where they are all equal (torch parses an int fastest)."""
+    first = values[0]
+    return first if values.count(first) == len(values) else values
 
 
 def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[int],
           pads: List[Tuple[int, int]], channels_last: bool) -> torch.Tensor:
     n = len(strides)
     if channels_last:
+        sizes = x.size()
         # One input channel: channel-major strides, so torch's layout guess (which
         # reads strides) runs the convolution channel-major, as for a plain NCW input.
-        sizes = x.size()
         x = torch.movedim(x, -1, 1) if sizes[-1] != 1 else x.reshape(
             (sizes[0], 1) + sizes[1:-1])
     groups = x.size(1) // w.size(-2)
@@ -140,26 +151,35 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
     if len(padding) != n:  # uneven padding: a pad node (else the convolution pads)
         x = F.pad(x, flat_pad(pads))
         padding = [0] * n
-    conv = (F.conv1d, F.conv2d, F.conv3d)[n - 1]
+    conv = _TORCH_CONV[n]
+    stride, padding, dilation = _one_or_all(strides), _one_or_all(padding), _one_or_all(dilations)
     if not x.is_floating_point():  # TF has int32 kernels; torch's CPU conv does not
-        wide = conv(x.to(torch.float64), weight.to(torch.float64), stride=strides,
-                    padding=padding, dilation=dilations, groups=groups)
+        wide = conv(x.to(torch.float64), weight.to(torch.float64), None, stride, padding,
+                    dilation, groups)
         out = torch.round(wide).to(x.dtype)
     else:
-        out = conv(x, weight, stride=strides, padding=padding, dilation=dilations,
-                   groups=groups)
-    return torch.movedim(out, 1, -1) if channels_last else out
+        out = conv(x, weight, None, stride, padding, dilation, groups)
+    return torch.permute(out, _CHANNELS_LAST_ORDER[n]) if channels_last else out
 
 
 def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: Any,
               data_format: Optional[str], dilations: Any) -> torch.Tensor:
-    x = as_tensor(input)
-    with _DisableSubclass():  # plain reads, not the drop-in tensor's properties
-        dtype, x_size = _DTYPE_GET(x), x.size()
-        if dtype != torch.int32 and dtype not in FLOATING:
-            float_input(x, op, allow_complex=False)  # raises TF's error
-        w = as_tensor(filters, dtype)
-        w_dtype, w_size = _DTYPE_GET(w), w.size()
+    x = input if isinstance(input, torch.Tensor) else convert_value(input)
+    w = filters
+    if not isinstance(filters, torch.Tensor):  # converted to the input's dtype
+        with _DisableSubclass():
+            w = convert_value(filters, _DTYPE_GET(x))
+    return call(op, _checked_conv, (x, w), op, n, x, w, strides, padding, data_format,
+                dilations)
+
+
+def _checked_conv(op: str, n: int, x: torch.Tensor, w: torch.Tensor, strides: Any,
+                  padding: Any, data_format: Optional[str], dilations: Any) -> torch.Tensor:
+    """`_convolve`'s body: TF's checks, then `_conv` (torch functions are off: plain reads)."""
+    dtype, x_size = _DTYPE_GET(x), x.size()
+    if dtype != torch.int32 and dtype not in FLOATING:
+        float_input(x, op, allow_complex=False)  # raises TF's error
+    w_dtype, w_size = _DTYPE_GET(w), w.size()
     channels_last = data_format is None or data_format.endswith("C")
     if len(w_size) != n + 2:
         # (TF's 1-D convolution is its 2-D one, with the filter expanded)
@@ -184,7 +204,7 @@ def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: 
     d = spatial_values(dilations, n, "dilations", channels_last)
     sizes = x_size[1:-1] if channels_last else x_size[2:]
     pads = window_pads(sizes, w_size[:n], s, d, padding, channels_last, op)
-    return call(op, _conv, (x, w), x, w, s, d, pads, channels_last)
+    return _conv(x, w, s, d, pads, channels_last)
 
 
 def conv2d(input: Any, filters: Any, strides: Any, padding: Any, data_format: str = "NHWC",

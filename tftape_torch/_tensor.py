@@ -433,6 +433,7 @@ def _binary(
     name: str,
     float_error: type = TypeError,
     bool_numbers: bool = False,
+    other_operands: Optional[Callable[[Any, Any], Any]] = None,
 ) -> Callable[[Any, Any], Any]:
     """An operator handler: TF's operand checks, then `fn(a, b)` with torch functions off.
 
@@ -441,10 +442,21 @@ def _binary(
     number never converts into a bool tensor's dtype (TF's error), except that with
     `bool_numbers` it stands for its truth value (TF's `bool_tensor * 1` is a
     `logical_and`); ops TF has no bool kernel for refuse bool tensors.
+
+    As an operator method (`other_operands` given) it takes the common operands
+    itself, a drop-in tensor and a drop-in or plain tensor or a Python number, and
+    hands any other pair to `other_operands`: one Python frame per operator.
     """
     bool_error = _NO_BOOL_KERNEL.get(name)
+    # A second run (a flip began meanwhile) takes operands `seen_here` may have made plain.
+    checks_only = None if other_operands is None else _binary(fn, name, float_error, bool_numbers)
 
     def handler(a: Any, b: Any) -> Any:
+        if other_operands is not None:
+            kind = type(b)
+            if type(a) is not EagerTensor or not (
+                    kind is EagerTensor or kind is float or kind is int or kind is _Tensor):
+                return other_operands(a, b)
         count = FLIP_COUNT[0]
         if FLIPS and HOLDER[0] is not THREAD.tapes:  # NOTE: [Ops beside other threads' tapes]
             a, b = seen_here(a), seen_here(b)
@@ -471,7 +483,7 @@ def _binary(
             except (RuntimeError, IndexError) as e:
                 raise op_error(name, e, (a, b)) from e
         if FLIP_COUNT[0] != count and has_history(out):
-            return handler(a, b)  # a flip began meanwhile: once more, seeing it
+            return (checks_only or handler)(a, b)  # a flip began meanwhile: once more, seeing it
         if type(out) is _Tensor:
             out.__class__ = EagerTensor
         return out
@@ -698,7 +710,7 @@ def _operator(
 ) -> Callable[[Any, Any], Any]:
     compute = _binary(fn, name, float_error, bool_numbers)  # TF's checks, then `fn`
 
-    def method(self: Any, other: Any) -> Any:
+    def other_operands(self: Any, other: Any) -> Any:
         kind = type(other)
         fast = kind is EagerTensor or kind is float or kind is int or kind is _Tensor
         mine = type(self)
@@ -715,6 +727,8 @@ def _operator(
             return method(self, _operand(self, other))
         return fallback(self, other)
 
+    # The common operands run in `method` itself (NOTE in `_binary`), the rest above.
+    method = _binary(fn, name, float_error, bool_numbers, other_operands)
     method.__name__ = method.__qualname__ = f"_{name}_operator"
     return method
 
