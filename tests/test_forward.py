@@ -504,3 +504,20 @@ def test_hessian_vector_product_example_runs():
     assert out.returncode == 0, out.stderr
     assert "forward-over-backward and backward-over-backward agree" in out.stdout
     assert "full Hessian" in out.stdout
+
+
+def test_a_structurally_zero_jvp_is_an_ordinary_tensor() -> None:
+    # torch's forward derivative of `sgn` is an `_efficientzerotensor` (immutable, no
+    # `.numpy()`, float64 after `+ 3.0` when 0-d). The JVP of abs's gradient, sign(x),
+    # at 0.5 is 0 (TF gives None: see tests/fuzz/known_differences.md).
+    import tftape_torch as tf
+
+    x = tf.constant(0.5)
+    with autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.abs(x)
+        g = tape.gradient(y, x)
+    t = acc.jvp(g)
+    assert type(t) is EagerTensor and t.dtype == tf.float32 and float(t) == 0.0
+    assert (t + 3.0).dtype == tf.float32 and t.numpy() == 0.0

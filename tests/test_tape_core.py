@@ -356,3 +356,34 @@ def test_sources_may_be_a_module_or_an_iterator(device: str) -> None:
     # out = w . inputs + b: d/dw = inputs, d/db = 1
     assert as_dict["weight"].tolist() == [[1.0, 2.0]] and as_dict["bias"].tolist() == [1.0]
     assert as_list[0].tolist() == [[1.0, 2.0]]
+
+
+def test_a_structurally_zero_second_derivative_is_an_ordinary_tensor() -> None:
+    # torch's backward of `sgn` (so `abs`'s second derivative) returns an
+    # `_efficientzerotensor`: immutable, no `.numpy()`, and a 0-d one plus a Python
+    # float is float64. TF's second derivative of abs is an ordinary 0.0 (float32).
+    import tftape_torch as tf
+
+    x = tf.constant(0.5)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.abs(x)
+        g = inner.gradient(y, x)
+    h = outer.gradient(g, x)
+    assert float(h) == 0.0 and h.dtype == tf.float32
+    assert (h + 3.0).dtype == tf.float32 and float(h + 3.0) == 3.0
+    assert h.numpy() == 0.0
+
+    v = torch.tensor([0.5, -1.0])
+    with GradientTape() as outer:
+        outer.watch(v)
+        with GradientTape() as inner:
+            inner.watch(v)
+            y = torch.abs(v).sum()
+        g = inner.gradient(y, v)
+    h = outer.gradient(g, v)
+    assert type(h) is torch.Tensor and h.tolist() == [0.0, 0.0]
+    h.add_(1.0)  # a ZeroTensor refuses in-place ops
+    assert h.tolist() == [1.0, 1.0]

@@ -70,6 +70,7 @@ from tftape_torch._torch_internals import (
 from tftape_torch._torch_internals import (
     below_autograd,
     finding_gradient_edge,
+    is_zerotensor,
     make_dual,
     tangent_of,
 )
@@ -370,6 +371,10 @@ class ForwardAccumulator:
                     result = tangent_of(tensor, self._level)
                 if result is not None:
                     result = self._visible(result)
+            if result is not None:
+                with _DisableSubclass():
+                    if is_zerotensor(result):  # an ordinary tensor, as in `_tape._compute`
+                        result = torch.Tensor.clone(result)
             if result is None and unconnected is UnconnectedGradients.ZERO:
                 with _DisableSubclass():
                     size = torch.Tensor.size(tensor)

@@ -72,6 +72,7 @@ from tftape_torch._torch_internals import (
     gradient_edge_of,
     is_cpu_of,
     is_freed_graph_error,
+    is_zerotensor,
     refcount,
 )
 from tftape_torch._torch_internals import (
@@ -902,6 +903,10 @@ class GradientTape:
         """
         options = (retain_graph, create_graph, is_grads_batched, own_rules)
         results = self._pass(targets, sources, output_gradients, options)
+        for index in range(len(results)):  # (no loop variable: it would hold a reference,
+            # and `_retype_fresh` re-types in place only a result the list alone holds)
+            if type(results[index]) is torch.Tensor and is_zerotensor(results[index]):
+                results[index] = results[index].clone()  # ordinary, as TF's (keeps the graph)
         if retype:
             for index, source in enumerate(sources):
                 if type(results[index]) is torch.Tensor and _typed_like_eager(source):

@@ -47,6 +47,7 @@ __all__ = [
     "is_freed_graph_error",
     "is_leaf_of",
     "is_view",
+    "is_zerotensor",
     "is_vmap_error",
     "make_dual",
     "make_subclass",
@@ -160,6 +161,13 @@ unwrapped_getters = frozenset(
 #: method itself, read on every drop-in op's result).
 is_view: Callable[[torch.Tensor], bool] = _require(
     TensorBase, "_is_view", "plain aliases of views"
+)
+#: Whether a tensor is an `_efficientzerotensor` (`Tensor._is_zerotensor`): some of
+#: torch's backward formulas (`sgn`'s, so `abs`'s second derivative) return one, and the
+#: engine hands it out as a gradient. It refuses in-place ops and `.numpy()`, and a 0-d
+#: one plus a Python float is float64 (torch 2.13).
+is_zerotensor: Callable[[torch.Tensor], bool] = _require(
+    TensorBase, "_is_zerotensor", "ordinary zero gradients"
 )
 
 
