@@ -903,10 +903,7 @@ class GradientTape:
         """
         options = (retain_graph, create_graph, is_grads_batched, own_rules)
         results = self._pass(targets, sources, output_gradients, options)
-        for index in range(len(results)):  # (no loop variable: it would hold a reference,
-            # and `_retype_fresh` re-types in place only a result the list alone holds)
-            if type(results[index]) is torch.Tensor and is_zerotensor(results[index]):
-                results[index] = results[index].clone()  # ordinary, as TF's (keeps the graph)
+        _ordinary_zeros(results)
         if retype:
             for index, source in enumerate(sources):
                 if type(results[index]) is torch.Tensor and _typed_like_eager(source):
@@ -1248,6 +1245,16 @@ def _record_constants(results: List[Any], target: Any) -> None:
     for index, result in enumerate(results):
         if isinstance(result, torch.Tensor) and result.grad_fn is None:
             results[index] = recorded_constant(result, target)
+
+
+def _ordinary_zeros(results: List[Any]) -> None:
+    """Replace torch's ZeroTensor gradients (`sgn`'s backward returns one) by ordinary
+    zeros, as TF's: a clone, which keeps the graph. (A function of its own: its loop
+    variable is gone when it returns, and `_retype_fresh` re-types in place only a
+    result the list alone holds.)"""
+    for index, result in enumerate(results):
+        if type(result) is torch.Tensor and is_zerotensor(result):
+            results[index] = result.clone()
 
 
 def _retype_fresh(results: List[Any], index: int) -> None:
