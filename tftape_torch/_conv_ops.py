@@ -147,12 +147,20 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
     # [out, in, *spatial], copied: torch's convolutions copy a permuted weight on every
     # call, and a Hessian's graph calls them again in each backward pass.
     weight = torch.permute(w, _TORCH_FILTER_ORDER[n]).contiguous()
-    padding = [before for before, after in pads if before == after]
-    if len(padding) != n:  # uneven padding: a pad node (else the convolution pads)
+    even = []  # (a loop, not a comprehension: no new function per call)
+    for before, after in pads:
+        if before == after:
+            even.append(before)
+    if len(even) != n:  # uneven padding: a pad node (else the convolution pads)
         x = F.pad(x, flat_pad(pads))
-        padding = [0] * n
+        even = [0] * n
     conv = _TORCH_CONV[n]
-    stride, padding, dilation = _one_or_all(strides), _one_or_all(padding), _one_or_all(dilations)
+    padding: Any
+    if n == 1:
+        stride, padding, dilation = strides[0], even[0], dilations[0]
+    else:
+        stride, padding, dilation = _one_or_all(strides), _one_or_all(even), _one_or_all(
+            dilations)
     if not x.is_floating_point():  # TF has int32 kernels; torch's CPU conv does not
         wide = conv(x.to(torch.float64), weight.to(torch.float64), None, stride, padding,
                     dilation, groups)
@@ -200,8 +208,11 @@ def _checked_conv(op: str, n: int, x: torch.Tensor, w: torch.Tensor, strides: An
             None, None, f"input depth must be evenly divisible by filter depth: {channels} vs "
             f"{w_size[-2]} [Op:{op}]"
         )
-    s = spatial_values(strides, n, "strides", channels_last)
-    d = spatial_values(dilations, n, "dilations", channels_last)
+    # (the common arguments, one int and None, without a call)
+    s = [strides] * n if type(strides) is int else spatial_values(
+        strides, n, "strides", channels_last)
+    d = [1] * n if dilations is None else spatial_values(
+        dilations, n, "dilations", channels_last)
     sizes = x_size[1:-1] if channels_last else x_size[2:]
     pads = window_pads(sizes, w_size[:n], s, d, padding, channels_last, op)
     return _conv(x, w, s, d, pads, channels_last)

@@ -203,6 +203,7 @@ class GradientTape:
         # id -> (tensor, its gradient edge, or None for a leaf: its own input).
         self._watched: Dict[int, Tuple[torch.Tensor, Optional[GradientEdge]]] = {}
         self._flipped: List[int] = []
+        self._flipped_subclass = False  # whether a flipped tensor is a tensor subclass
         # id -> sequence number at which an intermediate (non-leaf) was watched.
         self._watch_nr: Dict[int, int] = {}
         self._watched_variables: Dict[int, Variable] = {}
@@ -259,7 +260,10 @@ class GradientTape:
         _state.push_tape(self)
 
     def _note_overlap(self, other: weakref.ref[GradientTape]) -> None:
-        overlaps = [ref for ref in self._overlaps if ref() is not None]
+        overlaps = []  # (a loop, not a comprehension: no new function per call)
+        for ref in self._overlaps:
+            if ref() is not None:
+                overlaps.append(ref)
         overlaps.append(other)
         self._overlaps = overlaps
 
@@ -283,18 +287,29 @@ class GradientTape:
                 return  # the user's own leaf or graph: nothing to restore
             flip(tensor, self)  # this tape: the first owner and watcher
             self._flipped.append(id(tensor))
+            if type(tensor) is not torch.Tensor:
+                self._flipped_subclass = True
             return
         if self not in record.owners:
             record.join(self)
             self._flipped.append(id(tensor))
-            watchers = [ref for ref in record.watchers
-                        if (tape := ref()) is not None and tape is not self and not tape._spent]
+            if type(tensor) is not torch.Tensor:
+                self._flipped_subclass = True
+            watchers = []  # (a loop, not a comprehension: no new function per call)
+            for ref in record.watchers:
+                tape = ref()
+                if tape is not None and tape is not self and not tape._spent:
+                    watchers.append(ref)
             watchers.append(weakref.ref(self))
             record.watchers = watchers
 
     def _release_flips(self) -> None:
-        with _DisableSubclass(), LOCK:
-            self._release_flips_plain()
+        if self._flipped_subclass:  # its `requires_grad_` would dispatch
+            with _DisableSubclass(), LOCK:
+                self._release_flips_plain()
+        else:
+            with LOCK:
+                self._release_flips_plain()
 
     def _release_flips_plain(self) -> None:
         flips = FLIPS
@@ -326,6 +341,7 @@ class GradientTape:
                 # other threads to find (NOTE: [Ops beside other threads' tapes]).
                 del flips[key]
         self._flipped = []
+        self._flipped_subclass = False
 
     def _recorded(self, node: Any) -> bool:
         """Whether graph node `node` was created while this tape recorded."""
@@ -363,8 +379,15 @@ class GradientTape:
             non-persistent tape (TF's error: it has no tape to watch with).
         """
         kind = type(tensor)
-        if (kind is torch.Tensor or kind is EagerTensor) and self._entered and not self._spent:
-            # The common case: one tensor, on a tape that is (or was) recording.
+        if kind is torch.Tensor and self._entered and not self._spent:
+            # The common case: one tensor, on a tape that is (or was) recording. A
+            # plain tensor's raw reads need no switch of torch functions.
+            if _IS_FLOATING(tensor) or _IS_COMPLEX(tensor):
+                if _state.THREAD.tapes:
+                    with LOCK:
+                        self._watch_plain(tensor)
+                return
+        elif kind is EagerTensor and self._entered and not self._spent:
             with _DisableSubclass():
                 if _IS_FLOATING(tensor) or _IS_COMPLEX(tensor):  # (raw: no drop-in method)
                     if _state.THREAD.tapes:
