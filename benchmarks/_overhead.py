@@ -55,10 +55,30 @@ def _micro_variants(ctx: _workloads.Context) -> Dict[str, Any]:
         y = leaf * leaf
         return torch.autograd.grad(y, leaf)[0]
 
+    def second_derivative(source: torch.Tensor) -> Any:
+        # Nested tapes, as a Hessian takes them: both watch `source`.
+        with GradientTape() as outer:
+            outer.watch(source)
+            with GradientTape() as inner:
+                inner.watch(source)
+                y = source * source * source
+            g = inner.gradient(y, source)
+        return outer.gradient(g, source)
+
+    def second_raw() -> Any:
+        y = leaf * leaf * leaf
+        g = torch.autograd.grad(y, leaf, create_graph=True)[0]
+        return torch.autograd.grad(g, leaf)[0]
+
     out["GradientTape enter+exit"] = enter_exit
     out["... + watch(x)"] = enter_watch_exit
     out["... + y=x*x + gradient (core)"] = seed_ours
     out["raw: y=x*x + autograd.grad"] = seed_raw
+    # A plain tensor's flag is switched on for the tapes and back (a flip); a leaf
+    # that already requires grad needs neither.
+    out["nested tapes d2(x^3), x plain"] = lambda: second_derivative(x)
+    out["nested tapes d2(x^3), x requires grad"] = lambda: second_derivative(leaf)
+    out["raw: d2(x^3) by autograd.grad twice"] = second_raw
 
     tf = ctx.dropin
     if tf is not None:
@@ -96,6 +116,11 @@ def micro_costs(args: argparse.Namespace, ctx: _workloads.Context) -> None:
     seed = med["... + y=x*x + gradient (core)"] - med["raw: y=x*x + autograd.grad"]
     print(f"   => tape enter+exit {enter:.2f} µs; watch {watch:.2f} µs; "
           f"seed chain overhead over raw torch {seed:.2f} µs")
+    raw2 = med["raw: d2(x^3) by autograd.grad twice"]
+    flipped = med["nested tapes d2(x^3), x plain"] - raw2
+    leaf2 = med["nested tapes d2(x^3), x requires grad"] - raw2
+    print(f"   => nested tapes over raw torch: {flipped:.2f} µs watching a plain tensor "
+          f"(its flag flipped), {leaf2:.2f} µs a leaf that requires grad")
     if "drop-in EagerTensor x*x" in med:
         plain = med["plain x*x (no tape)"]
         eager = med["drop-in EagerTensor x*x"] - plain
