@@ -55,16 +55,6 @@ def _micro_variants(ctx: _workloads.Context) -> Dict[str, Any]:
         y = leaf * leaf
         return torch.autograd.grad(y, leaf)[0]
 
-    def second_derivative(source: torch.Tensor) -> Any:
-        # Nested tapes, as a Hessian takes them: both watch `source`.
-        with GradientTape() as outer:
-            outer.watch(source)
-            with GradientTape() as inner:
-                inner.watch(source)
-                y = source * source * source
-            g = inner.gradient(y, source)
-        return outer.gradient(g, source)
-
     def second_raw() -> Any:
         y = leaf * leaf * leaf
         g = torch.autograd.grad(y, leaf, create_graph=True)[0]
@@ -76,8 +66,8 @@ def _micro_variants(ctx: _workloads.Context) -> Dict[str, Any]:
     out["raw: y=x*x + autograd.grad"] = seed_raw
     # A plain tensor's flag is switched on for the tapes and back (a flip); a leaf
     # that already requires grad needs neither.
-    out["nested tapes d2(x^3), x plain"] = lambda: second_derivative(x)
-    out["nested tapes d2(x^3), x requires grad"] = lambda: second_derivative(leaf)
+    out["nested tapes d2(x^3), x plain"] = _workloads.nested_second_derivative(x)
+    out["nested tapes d2(x^3), x requires grad"] = _workloads.nested_second_derivative(leaf)
     out["raw: d2(x^3) by autograd.grad twice"] = second_raw
 
     tf = ctx.dropin

@@ -22,7 +22,7 @@ import torch
 
 from tftape_torch import GradientTape
 
-__all__ = ["Context", "Workload", "WORKLOADS"]
+__all__ = ["Context", "Workload", "WORKLOADS", "nested_second_derivative"]
 
 Fn = Callable[[], Any]
 
@@ -157,8 +157,8 @@ def _nested_tf(ctx: Context, tf: Any) -> Fn:
     return step
 
 
-def _nested_core(ctx: Context) -> Fn:
-    x = ctx.torch_tensor(_f32(1.0))
+def nested_second_derivative(x: torch.Tensor) -> Fn:
+    """d2(x^3)/dx2 by two nested tapes, both watching `x` (as a Hessian takes them)."""
 
     def step() -> Any:
         with GradientTape() as outer:
@@ -170,6 +170,10 @@ def _nested_core(ctx: Context) -> Fn:
         return outer.gradient(dy_dx, x)
 
     return step
+
+
+def _nested_core(ctx: Context) -> Fn:
+    return nested_second_derivative(ctx.torch_tensor(_f32(1.0)))
 
 
 def _nested_torch(ctx: Context) -> Dict[str, Fn]:
