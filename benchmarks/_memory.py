@@ -317,11 +317,12 @@ def _tape_state_size() -> int:
     from tftape_torch import _flips, _state
 
     size = 0
-    containers = list(vars(_state.THREAD).values()) + [_flips.FLIPS, _flips.FLIPPED_BEFORE]
+    containers = list(vars(_state.THREAD).values()) + [_flips.FLIPS]
     for value in containers:
         if isinstance(value, (list, tuple, dict, set)):
             size += len(value)
-    return size
+    # (entries of graphs that died go in batches: count the live ones)
+    return size + sum(1 for sentinel in _flips.FLIPPED_BEFORE.values() if sentinel() is not None)
 
 
 def no_growth(ctx: _workloads.Context, workloads: List[_workloads.Workload],

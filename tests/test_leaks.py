@@ -125,7 +125,23 @@ def test_ten_thousand_tape_iterations_do_not_grow_memory() -> None:
     # each Variable keeps (at most) its last read cached until the next read
     assert aliases <= 2, f"{aliases} Variable aliases are still alive"
     assert _state.recording_tapes() == [] and _flips.FLIPS == {}
-    assert len(_flips.FLIPPED_BEFORE) <= 2
+    live = [key for key, sentinel in _flips.FLIPPED_BEFORE.items() if sentinel() is not None]
+    assert len(live) <= 2, f"{len(live)} leaves still have graph recorded under a flip"
+
+
+def test_flipped_before_drops_the_entries_of_dead_graphs() -> None:
+    # 1 000 distinct constants, each watched with an op recorded on it: the entry
+    # each leaves (for later tapes to see its graph) goes once the graph is gone.
+    for i in range(1_000):
+        x = tf.constant(float(i))
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x * x
+        assert _flips.flipped_before(x)
+        assert float(tape.gradient(y, x)) == 2.0 * i
+        del tape, y
+        assert not _flips.flipped_before(x)
+    assert len(_flips.FLIPPED_BEFORE) <= 128  # dropped in batches, not one by one
 
 
 def test_gradients_do_not_keep_the_graph_alive() -> None:

@@ -7,7 +7,8 @@ another thread's tape, nor mistakes another tape's watched tensor for a user's l
 
 Once the flag is restored, graph recorded on the leaf while it was on may still be
 alive (an intermediate's history hangs off the leaf's gradient accumulator). A
-sentinel in that accumulator's metadata tells for how long (`flipped_before`).
+sentinel in that accumulator's metadata tells for how long (`flipped_before`): the
+accumulator holds the leaf, so while the sentinel lives the leaf's `id` is its own.
 
 Which thread's tapes hold each flip is kept too (by the thread's stack of recording
 tapes, `_state.THREAD.tapes`, which a thread adopting another's tapes shares): an
@@ -27,8 +28,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from functools import partial
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import torch
 from torch.autograd.graph import GradientEdge
@@ -42,7 +42,7 @@ from tftape_torch._torch_internals import (
 
 __all__ = [
     "FLIPPED_BEFORE", "FLIPS", "FLIP_COUNT", "HOLDER", "LOCK", "Flip", "flip", "flipped_before",
-    "flipped_elsewhere", "leaf_edge", "remember_flipped",
+    "flipped_elsewhere", "leaf_edge", "restore",
 ]
 
 
@@ -57,14 +57,14 @@ class Flip:
 
     __slots__ = (
         "tensor", "owners", "stacks", "watchers", "sequence_nr", "thread", "other_threads",
-        "accumulator",
+        "edge",
     )
 
     def __init__(self, tensor: torch.Tensor, tape: Any, stack: List[Any]) -> None:
         self.tensor = tensor
-        # The leaf's gradient accumulator, once asked for: one node for the whole flip
-        # (held here, so torch cannot make another while the flag is on).
-        self.accumulator: Any = None
+        # The edge of the leaf's gradient accumulator, once asked for: one node for the
+        # whole flip (held here, so torch cannot make another while the flag is on).
+        self.edge: Optional[GradientEdge] = None
         # The first owner and watcher, recording on the calling thread on `stack`.
         self.owners: List[Any] = [tape]
         self.stacks: List[List[Any]] = [stack]
@@ -78,18 +78,29 @@ class Flip:
 
     def join(self, tape: Any) -> None:
         """`tape`, recording on the calling thread, holds the flip too (`LOCK` held)."""
-        stack = _state.recording_tapes()
+        stack = _state.THREAD.tapes
+        for other in self.stacks:
+            if other is stack:
+                break
+        else:  # a new stack holds the flip
+            _count_holder(stack, 1)
         self.owners.append(tape)
         self.stacks.append(stack)
-        _count_holder(stack, 1)
         if not self.other_threads and threading.get_ident() != self.thread:
             self.other_threads = True
 
-    def leave(self, tape: Any) -> None:
-        """`tape`, one of `owners`, lets go of the flip (`LOCK` held)."""
+    def leave(self, tape: Any) -> bool:
+        """`tape`, one of `owners`, lets go of the flip (`LOCK` held); returns whether
+        other tapes still hold it (else call `restore`)."""
         index = self.owners.index(tape)
         del self.owners[index]
-        _count_holder(self.stacks.pop(index), -1)
+        stack = self.stacks.pop(index)
+        for other in self.stacks:
+            if other is stack:
+                break
+        else:  # no other owner records on this stack
+            _count_holder(stack, -1)
+        return bool(self.owners)
 
     def untouched_since_flip(self) -> bool:
         """Whether no tape can have recorded an op on the leaf since the flip."""
@@ -102,12 +113,16 @@ class Flip:
 
 #: id(tensor) -> its Flip, for every tensor whose flag is on because of tapes.
 FLIPS: Dict[int, Flip] = {}
-#: Leaves flipped earlier that had ops recorded on them: (tensor, sentinel) weakly.
-FLIPPED_BEFORE: Dict[int, Tuple[weakref.ref[torch.Tensor], weakref.ref[Any]]] = {}
-#: Guards FLIPS and FLIPPED_BEFORE (re-entrant: weakref callbacks take it too).
+#: id(leaf) -> its sentinel, weakly, for leaves flipped earlier that had ops recorded
+#: on them. Entries whose sentinel died are dropped in batches (`remember_flipped`).
+FLIPPED_BEFORE: Dict[int, weakref.ref[Any]] = {}
+#: The size of FLIPPED_BEFORE at which the next batch of dead entries is dropped.
+_DROP_AT: List[int] = [64]
+#: Guards FLIPS and FLIPPED_BEFORE (re-entrant: a watching tape already holds it).
 LOCK = threading.RLock()
 #: id(stack) -> [stack, how many flips its tapes hold], for every stack of recording
-#: tapes (`_state.THREAD.tapes`, one per thread) whose tapes hold flips.
+#: tapes (`_state.THREAD.tapes`, one per thread) whose tapes hold flips (a flip held
+#: by several tapes of one stack counts once).
 _HOLDERS: Dict[int, List[Any]] = {}
 #: [the stack whose tapes hold every flip, or None when tapes of several hold them].
 #: Read without `LOCK` (one list item: an atomic read), changed under it.
@@ -130,7 +145,7 @@ def flip(tensor: torch.Tensor, tape: Any) -> Flip:
     stack = _state.THREAD.tapes
     record = FLIPS[id(tensor)] = Flip(tensor, tape, stack)
     try:
-        tensor.requires_grad_(True)
+        tensor.requires_grad = True  # (the setter: cheaper than `requires_grad_`)
     except BaseException:
         del FLIPS[id(tensor)]
         raise
@@ -198,14 +213,8 @@ class _Sentinel:
 _SENTINEL_KEY = "tftape_torch.flipped"
 
 
-def _new_accumulator(tensor: torch.Tensor) -> Any:
-    with DisableTorchFunction():
-        if torch.is_grad_enabled():
-            view = tensor.view_as(tensor)
-        else:
-            with torch.enable_grad():
-                view = tensor.view_as(tensor)
-        return view.grad_fn.next_functions[0][0]  # type: ignore[union-attr]
+#: `GradientEdge(node, output_nr)` without the named tuple's Python `__new__`.
+_new_tuple = tuple.__new__
 
 
 def leaf_edge(record: Flip) -> GradientEdge:
@@ -215,37 +224,60 @@ def leaf_edge(record: Flip) -> GradientEdge:
     switched off (by another thread's tape letting go of its flip). Call with `LOCK`
     held, so the flag cannot change in between.
     """
-    accumulator = record.accumulator
-    if accumulator is None:
-        accumulator = record.accumulator = _new_accumulator(record.tensor)
-    return GradientEdge(accumulator, 0)
-
-
-def remember_flipped(record: Flip) -> GradientEdge:
-    """Note that graph was recorded on the leaf of flip `record` while it was on.
-
-    Returns the leaf's gradient edge (its accumulator), still valid once the flag
-    is restored. Call with `LOCK` held and the flag still on.
-    """
-    edge = leaf_edge(record)
-    sentinel = _Sentinel()
-    record.accumulator.metadata[_SENTINEL_KEY] = sentinel
-    tensor = record.tensor
-    key = id(tensor)
-    forget = partial(_forget_flipped, key)
-    FLIPPED_BEFORE[key] = (weakref.ref(tensor, forget), weakref.ref(sentinel, forget))
+    edge = record.edge
+    if edge is None:
+        # torch reaches a leaf's gradient accumulator only through a view's graph.
+        tensor = record.tensor
+        with DisableTorchFunction():  # (a subclass's `view_as` would dispatch)
+            if torch.is_grad_enabled():
+                view = tensor.view_as(tensor)
+            else:
+                with torch.enable_grad():
+                    view = tensor.view_as(tensor)
+        accumulator = view.grad_fn.next_functions[0][0]  # type: ignore[union-attr]
+        edge = record.edge = _new_tuple(GradientEdge, (accumulator, 0))
     return edge
 
 
-def _forget_flipped(key: int, ref: Any) -> None:
-    """Weakref callback: the leaf or the graph recorded on it under a flip is gone."""
-    with LOCK:
-        entry = FLIPPED_BEFORE.get(key)
-        if entry is not None and ref in entry:
-            del FLIPPED_BEFORE[key]
+def restore(record: Flip) -> Optional[GradientEdge]:
+    """Switch the flag of flip `record`'s leaf back off: its last owner let go.
+
+    Returns the leaf's gradient edge (its accumulator), still valid once the flag is
+    off, if graph was recorded on the leaf under the flip (a sentinel in the
+    accumulator then tells later tapes, `flipped_before`); None if nothing was. Call
+    with `LOCK` held, torch functions off for a tensor subclass.
+    """
+    edge = None
+    tensor = record.tensor
+    if not record.untouched_since_flip():
+        edge = leaf_edge(record)
+        sentinel = _Sentinel()
+        accumulator: Any = edge.node
+        accumulator.metadata[_SENTINEL_KEY] = sentinel
+        FLIPPED_BEFORE[id(tensor)] = weakref.ref(sentinel)
+        if len(FLIPPED_BEFORE) >= _DROP_AT[0]:
+            _drop_dead()
+    tensor.requires_grad = False
+    # Only now: while the flag is on, its flip is in FLIPS, for the ops of other
+    # threads to find (NOTE: [Ops beside other threads' tapes] in `_tensor`).
+    del FLIPS[id(tensor)]
+    return edge
+
+
+def _drop_dead() -> None:
+    """Drop the entries of FLIPPED_BEFORE whose graph is gone (`LOCK` held).
+
+    Run when the dict has doubled since the last time, so each entry costs O(1).
+    """
+    for key in [key for key, sentinel in FLIPPED_BEFORE.items() if sentinel() is None]:
+        del FLIPPED_BEFORE[key]
+    _DROP_AT[0] = max(64, 2 * len(FLIPPED_BEFORE))
 
 
 def flipped_before(tensor: torch.Tensor) -> bool:
-    """Whether graph recorded on `tensor` under an earlier flip may still be alive."""
-    entry = FLIPPED_BEFORE.get(id(tensor))
-    return entry is not None and entry[0]() is tensor and entry[1]() is not None
+    """Whether graph recorded on `tensor` under an earlier flip may still be alive.
+
+    A live sentinel keeps its accumulator's leaf alive, so no other tensor has its id.
+    """
+    sentinel = FLIPPED_BEFORE.get(id(tensor))
+    return sentinel is not None and sentinel() is not None

@@ -32,7 +32,7 @@ from tftape_torch._batched_backward import run as own_batched_backward
 from tftape_torch._batched_forward import run as own_batched_forward
 from tftape_torch._data_parallel import active as data_parallel_active
 from tftape_torch._data_parallel import backward as data_parallel_backward
-from tftape_torch._flips import FLIPS, LOCK, flip, flipped_before, leaf_edge, remember_flipped
+from tftape_torch._flips import FLIPS, LOCK, flip, flipped_before, leaf_edge, restore
 from tftape_torch._gradient_arguments import (
     SINGLE_TENSOR_TYPES,
     as_structure,
@@ -272,7 +272,11 @@ class GradientTape:
         self._recording = False
         _state.remove_tape(self)
         if self._flipped:
-            self._release_flips()
+            if self._flipped_subclass:  # its `requires_grad_` would dispatch
+                with _DisableSubclass():
+                    self._release_flips()
+            else:
+                self._release_flips()
 
     def _flip(self, tensor: torch.Tensor) -> None:
         """Make `tensor` require grad while this tape records."""
@@ -304,31 +308,25 @@ class GradientTape:
             record.watchers = watchers
 
     def _release_flips(self) -> None:
-        if self._flipped_subclass:  # its `requires_grad_` would dispatch
-            with _DisableSubclass(), LOCK:
-                self._release_flips_plain()
-        else:
-            with LOCK:
-                self._release_flips_plain()
-
-    def _release_flips_plain(self) -> None:
+        """Let go of every flip this tape holds (torch functions off if one of them
+        is a tensor subclass's)."""
         flips = FLIPS
-        for key in self._flipped:
-            record = flips.get(key)
-            if record is None or self not in record.owners:
-                continue
-            record.leave(self)
-            if record.owners:
-                # Other tapes keep the flag on and may let go of it on another thread
-                # at any moment: keep the leaf's edge now, while it is certainly on.
-                known = self._watched.get(key)
-                if known is not None and known[0] is record.tensor and known[1] is None:
-                    self._watched[key] = (record.tensor, leaf_edge(record))
-            else:
-                if not record.untouched_since_flip():
-                    # Graph was recorded on the leaf: keep its edge for `gradient()`
-                    # after the flag is restored.
-                    edge = remember_flipped(record)
+        with LOCK:
+            for key in self._flipped:
+                record = flips.get(key)
+                if record is None or self not in record.owners:
+                    continue
+                if record.leave(self):
+                    # Other tapes keep the flag on and may let go of it on another
+                    # thread at any moment: keep the leaf's edge now, while it is on.
+                    known = self._watched.get(key)
+                    if known is not None and known[0] is record.tensor and known[1] is None:
+                        self._watched[key] = (record.tensor, leaf_edge(record))
+                    continue
+                edge = restore(record)
+                if edge is not None:
+                    # Graph was recorded on the leaf: its watchers keep its edge for
+                    # `gradient()` now that the flag is off.
                     for ref in record.watchers:
                         tape = ref()
                         if tape is None:
@@ -336,12 +334,8 @@ class GradientTape:
                         known = tape._watched.get(key)
                         if known is not None and known[0] is record.tensor:
                             tape._watched[key] = (record.tensor, edge)
-                record.tensor.requires_grad_(False)
-                # Only now: while the flag is on, its flip is in FLIPS, for the ops of
-                # other threads to find (NOTE: [Ops beside other threads' tapes]).
-                del flips[key]
-        self._flipped = []
-        self._flipped_subclass = False
+            self._flipped = []
+            self._flipped_subclass = False
 
     def _recorded(self, node: Any) -> bool:
         """Whether graph node `node` was created while this tape recorded."""
