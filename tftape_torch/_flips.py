@@ -114,11 +114,12 @@ class Flip:
 #: id(tensor) -> its Flip, for every tensor whose flag is on because of tapes.
 FLIPS: Dict[int, Flip] = {}
 #: id(leaf) -> its sentinel, weakly, for leaves flipped earlier that had ops recorded
-#: on them. Entries whose sentinel died are dropped in batches (`remember_flipped`).
+#: on them. Entries whose sentinel died are dropped in batches (`restore`).
 FLIPPED_BEFORE: Dict[int, weakref.ref[Any]] = {}
 #: The size of FLIPPED_BEFORE at which the next batch of dead entries is dropped.
 _DROP_AT: List[int] = [64]
-#: Guards FLIPS and FLIPPED_BEFORE (re-entrant: a watching tape already holds it).
+#: Guards FLIPS and FLIPPED_BEFORE (re-entrant: code run under it, a torch function
+#: mode's say, may reach a tape again without deadlocking).
 LOCK = threading.RLock()
 #: id(stack) -> [stack, how many flips its tapes hold], for every stack of recording
 #: tapes (`_state.THREAD.tapes`, one per thread) whose tapes hold flips (a flip held

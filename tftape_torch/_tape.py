@@ -272,7 +272,7 @@ class GradientTape:
         self._recording = False
         _state.remove_tape(self)
         if self._flipped:
-            if self._flipped_subclass:  # its `requires_grad_` would dispatch
+            if self._flipped_subclass:  # its `requires_grad` setter would dispatch
                 with _DisableSubclass():
                     self._release_flips()
             else:
