@@ -79,10 +79,7 @@ class Flip:
     def join(self, tape: Any) -> None:
         """`tape`, recording on the calling thread, holds the flip too (`LOCK` held)."""
         stack = _state.THREAD.tapes
-        for other in self.stacks:
-            if other is stack:
-                break
-        else:  # a new stack holds the flip
+        if not _among(stack, self.stacks):  # a new stack holds the flip
             _count_holder(stack, 1)
         self.owners.append(tape)
         self.stacks.append(stack)
@@ -95,10 +92,7 @@ class Flip:
         index = self.owners.index(tape)
         del self.owners[index]
         stack = self.stacks.pop(index)
-        for other in self.stacks:
-            if other is stack:
-                break
-        else:  # no other owner records on this stack
+        if not _among(stack, self.stacks):  # no other owner records on this stack
             _count_holder(stack, -1)
         return bool(self.owners)
 
@@ -152,6 +146,14 @@ def flip(tensor: torch.Tensor, tape: Any) -> Flip:
         raise
     _count_holder(stack, 1)
     return record
+
+
+def _among(stack: List[Any], stacks: List[List[Any]]) -> bool:
+    """Whether `stack` itself (not merely an equal list) is one of `stacks`."""
+    for other in stacks:
+        if other is stack:
+            return True
+    return False
 
 
 def _count_holder(stack: List[Any], change: int) -> None:
