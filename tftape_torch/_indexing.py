@@ -141,6 +141,11 @@ def parse(spec: Any, shape: Sequence[int]) -> Slicing:
         if not -size <= spec < size:
             raise _op_error(f"slice index {spec} of dimension 0 out of bounds.")
         return Slicing(_NO_FLIPS, (spec % size,))
+    if kind is slice and rank:  # the common `x[1:]`, `x[:-1]`, `x[::2]`: torch's own
+        start, stop, step = spec.start, spec.stop, spec.step
+        if ((start is None or type(start) is int) and (stop is None or type(stop) is int)
+                and (step is None or (type(step) is int and step > 0))):
+            return Slicing(_NO_FLIPS, (spec,))
     if kind is tuple or kind is list:
         items = spec
     elif _is_mask(spec):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import builtins
 import math as _math
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, FrozenSet, List, Optional
 
 import torch
 
@@ -126,10 +126,10 @@ def _reduce(
     input_tensor: Any,
     axis: Any,
     keepdims: builtins.bool,
-    allowed: Callable[[torch.dtype], builtins.bool],
+    refused: FrozenSet[torch.dtype],
 ) -> torch.Tensor:
     x = input_tensor if isinstance(input_tensor, _Tensor) else convert_value(input_tensor)
-    return call(op, _checked_reduce, (x,), op, body, x, axis, builtins.bool(keepdims), allowed)
+    return call(op, _checked_reduce, (x,), op, body, x, axis, builtins.bool(keepdims), refused)
 
 
 def _checked_reduce(
@@ -138,11 +138,11 @@ def _checked_reduce(
     x: torch.Tensor,
     axis: Any,
     keepdims: builtins.bool,
-    allowed: Callable[[torch.dtype], builtins.bool],
+    refused: FrozenSet[torch.dtype],
 ) -> torch.Tensor:
     """`_reduce`'s body: TF's checks, then `body` (torch functions are off: plain reads)."""
     dtype, rank_ = _DTYPE_GET(x), _Base.dim(x)
-    if not allowed(dtype):
+    if dtype in refused:
         raise disallowed(op, dtype, "float, double, int32, uint8, int16, int8, complex64, int64")
     axes = None
     if type(axis) is int and -rank_ <= axis < rank_:
@@ -154,12 +154,10 @@ def _checked_reduce(
     return body(x, axes, keepdims)
 
 
-def _is_number(dtype: torch.dtype) -> builtins.bool:
-    return dtype != torch.bool
-
-
-def _is_real(dtype: torch.dtype) -> builtins.bool:
-    return dtype != torch.bool and dtype not in COMPLEX
+# The dtypes a reduction refuses (TF has no kernel for them).
+_NOT_NUMBERS: FrozenSet[torch.dtype] = frozenset({torch.bool})
+_NOT_REAL: FrozenSet[torch.dtype] = frozenset({torch.bool, *COMPLEX})
+_NONE_REFUSED: FrozenSet[torch.dtype] = frozenset()
 
 
 def _all_axes(x: torch.Tensor, axes: Optional[List[int]]) -> List[int]:
@@ -241,7 +239,7 @@ def reduce_sum(
     Raises:
       InvalidArgumentError: for an axis out of range or repeated, or a bool tensor.
     """
-    return _reduce("Sum", _sum, input_tensor, axis, keepdims, _is_number)
+    return _reduce("Sum", _sum, input_tensor, axis, keepdims, _NOT_NUMBERS)
 
 
 def reduce_mean(
@@ -253,7 +251,7 @@ def reduce_mean(
     >>> print(tf.reduce_mean(tf.constant([1.0, 2.0])), tf.reduce_mean(tf.constant([1, 2])))
     tf.Tensor(1.5, shape=(), dtype=float32) tf.Tensor(1, shape=(), dtype=int32)
     """
-    return _reduce("Mean", _mean, input_tensor, axis, keepdims, _is_number)
+    return _reduce("Mean", _mean, input_tensor, axis, keepdims, _NOT_NUMBERS)
 
 
 def reduce_prod(
@@ -265,7 +263,7 @@ def reduce_prod(
     >>> print(tf.reduce_prod(tf.constant([1.0, 2.0, 3.0])))
     tf.Tensor(6.0, shape=(), dtype=float32)
     """
-    return _reduce("Prod", _prod, input_tensor, axis, keepdims, _is_number)
+    return _reduce("Prod", _prod, input_tensor, axis, keepdims, _NOT_NUMBERS)
 
 
 def reduce_max(
@@ -279,7 +277,7 @@ def reduce_max(
     >>> print(tf.reduce_max(tf.constant([[1, 5], [3, 2]]), axis=1))
     tf.Tensor([5 3], shape=(2,), dtype=int32)
     """
-    return _reduce("Max", _max, input_tensor, axis, keepdims, _is_real)
+    return _reduce("Max", _max, input_tensor, axis, keepdims, _NOT_REAL)
 
 
 def reduce_min(
@@ -291,7 +289,7 @@ def reduce_min(
     >>> print(tf.reduce_min(tf.constant([3.0, 1.0, 2.0])))
     tf.Tensor(1.0, shape=(), dtype=float32)
     """
-    return _reduce("Min", _min, input_tensor, axis, keepdims, _is_real)
+    return _reduce("Min", _min, input_tensor, axis, keepdims, _NOT_REAL)
 
 
 def _logsumexp(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool
@@ -314,7 +312,7 @@ def reduce_logsumexp(
     x = as_tensor(input_tensor)
     if x.dtype not in FLOATING:
         raise disallowed("Exp", x.dtype, "bfloat16, half, float, double, complex64, complex128")
-    return _reduce("Max", _logsumexp, x, axis, keepdims, _is_number)
+    return _reduce("Max", _logsumexp, x, axis, keepdims, _NOT_NUMBERS)
 
 
 def _bool_reduction(op: str, value: Any) -> torch.Tensor:
@@ -356,7 +354,7 @@ def reduce_any(
       InvalidArgumentError: if the tensor is not bool.
     """
     x = _bool_reduction("Any", input_tensor)
-    return _reduce("Any", _any, x, axis, keepdims, _is_any)
+    return _reduce("Any", _any, x, axis, keepdims, _NONE_REFUSED)
 
 
 def reduce_all(
@@ -372,11 +370,7 @@ def reduce_all(
       InvalidArgumentError: if the tensor is not bool.
     """
     x = _bool_reduction("All", input_tensor)
-    return _reduce("All", _all, x, axis, keepdims, _is_any)
-
-
-def _is_any(dtype: torch.dtype) -> builtins.bool:
-    return True
+    return _reduce("All", _all, x, axis, keepdims, _NONE_REFUSED)
 
 
 def _variance(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool
@@ -405,7 +399,7 @@ def reduce_variance(
         raise TypeError(
             f"Input must be either real or complex. Received integer input: {dtype_name(x.dtype)}."
         )
-    return _reduce("Mean", _variance, x, axis, keepdims, _is_number)
+    return _reduce("Mean", _variance, x, axis, keepdims, _NOT_NUMBERS)
 
 
 def reduce_std(
@@ -445,7 +439,7 @@ def reduce_euclidean_norm(
     >>> print(tf.math.reduce_euclidean_norm(tf.constant([3.0, 4.0])))
     tf.Tensor(5.0, shape=(), dtype=float32)
     """
-    return _reduce("EuclideanNorm", _euclidean_norm, input_tensor, axis, keepdims, _is_number)
+    return _reduce("EuclideanNorm", _euclidean_norm, input_tensor, axis, keepdims, _NOT_NUMBERS)
 
 
 def count_nonzero(

@@ -386,8 +386,14 @@ def axis_arg(axis: Any) -> Any:
     Raises TF's errors: `TypeError` for a Python float (TF converts it to int32),
     `InvalidArgumentError` for a float or string list or tensor (the kernel's `Tidx`).
     """
-    if type(axis) is int:
+    kind = type(axis)
+    if kind is int:
         return axis
+    if kind is list or kind is tuple:  # the common case, ints: a loop (no new function)
+        for a in axis:
+            if type(a) is not int:
+                return [a if type(a) is int else _axis_item(a) for a in axis]
+        return list(axis)
     if isinstance(axis, _Tensor):
         with _DisableSubclass():
             if axis.dtype not in _INDEX_DTYPES:
@@ -398,11 +404,8 @@ def axis_arg(axis: Any) -> Any:
         if axis.dtype.kind not in "iu":
             raise _axis_dtype_error("float" if axis.dtype.kind == "f" else str(axis.dtype))
         return axis.tolist()
-    if isinstance(axis, (list, tuple)):
-        for a in axis:  # the common case, ints: a loop, not a comprehension (no new function)
-            if type(a) is not int:
-                return [a if type(a) is int else _axis_item(a) for a in axis]
-        return list(axis)
+    if isinstance(axis, (list, tuple)):  # a subclass (a named tuple...)
+        return axis_arg(list(axis))
     if isinstance(axis, (float, np.floating)):
         raise TypeError(f"Cannot convert {axis!r} to EagerTensor of dtype int32")
     if isinstance(axis, str):

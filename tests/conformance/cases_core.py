@@ -1708,6 +1708,21 @@ def case_core_indexing(tf):
     }
 
 
+def case_core_indexing_one_slice(tf):
+    # A bare slice (no tuple): forward, clamped, strided, empty and reversed, with
+    # gradients; and a slice of a scalar, which TF refuses.
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        parts = [x[1:], x[:-1], x[::2], x[-10:2], x[5:], x[::-1], x[1:0]]
+        total = tf.add_n([tf.reduce_sum(p * p) for p in parts])
+    try:
+        scalar = tf.constant(2.0)[1:]
+    except Exception as error:  # noqa: BLE001 - the class is the answer
+        scalar = type(error).__name__
+    return {"values": parts, "grad": tape.gradient(total, x), "scalar": scalar}
+
+
 def case_core_stop_gradient(tf):
     x = tf.constant(3.0)
     with tf.GradientTape() as tape:
