@@ -200,7 +200,6 @@ from tftape_torch._initializers import (
     random_uniform_initializer,
     zeros_initializer,
 )
-from tftape_torch._linalg_ops import tensordot
 from tftape_torch._logging import get_logger
 from tftape_torch._math_ops import (
     abs,
@@ -233,6 +232,7 @@ from tftape_torch._matrix_functions import sqrtm as matrix_square_root
 from tftape_torch._module import Module, get_current_name_scope, name_scope
 from tftape_torch._norm_ops import norm
 from tftape_torch._print_op import print_ as _print
+from tftape_torch._products import tensordot
 from tftape_torch._range_ops import linspace, range
 from tftape_torch._sequence_ops import add_n, cumsum
 from tftape_torch._shape_ops import (

@@ -33,10 +33,12 @@ from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
     call,
+    call_inline,
     dtype_arg,
     index_dtype_error,
     match_operands,
     not_an_index,
+    same_dtype,
     shape_arg,
     shape_entry,
 )
@@ -391,25 +393,12 @@ def transpose(
     """
     x = a if isinstance(a, _Tensor) else convert_value(a)
     order = None if perm is None else axis_arg(perm)
+    if type(order) is list:  # inline (`_op_call.call_inline`): a real floating tensor
+        result = call_inline(torch.permute, (x,), x, order)
+        if result is not None:
+            return result
     op = "ConjugateTranspose" if conjugate and x.dtype.is_complex else "Transpose"
     return call(op, _permute, (x,), x, order, conjugate)
-
-
-def _same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:
-    """Convert a list of op inputs to tensors of one dtype (the first tensor's)."""
-    first = next((v for v in values if isinstance(v, _Tensor)), None)
-    if first is None:
-        converted = [convert_value(v) for v in values]
-        dtype = converted[0].dtype if converted else torch.float32
-    else:
-        dtype = first.dtype
-        converted = [
-            v if isinstance(v, _Tensor) else convert_value(v, dtype, first.device) for v in values
-        ]
-    for index, item in enumerate(converted):
-        if item.dtype != dtype:
-            raise dtype_mismatch(op, dtype, item.dtype, index)
-    return converted
 
 
 def concat(values: Any, axis: Any, name: str = "concat") -> torch.Tensor:
@@ -423,7 +412,7 @@ def concat(values: Any, axis: Any, name: str = "concat") -> torch.Tensor:
       InvalidArgumentError: for mismatched dtypes or shapes, or scalars.
     """
     items = [values] if isinstance(values, _Tensor) else list(values)
-    tensors = _same_dtype(items, "ConcatV2")
+    tensors = same_dtype(items, "ConcatV2")
     dim = axis_arg(axis)
     if not tensors:
         raise InvalidArgumentError(
@@ -479,7 +468,7 @@ def stack(values: Any, axis: int = 0, name: str = "stack") -> torch.Tensor:
         if dim != 0 and packed.dim() > 0:
             packed = torch.movedim(packed, 0, dim)
         return fresh(packed)
-    tensors = _same_dtype(items, "Pack")
+    tensors = same_dtype(items, "Pack")
     return call("Pack", torch.stack, tensors, tensors, dim)
 
 

@@ -37,20 +37,17 @@ import torch
 from tftape_torch._kernels import needs_grad, visible_to_modes
 from tftape_torch._linalg_ops import solve_triangular_matrix
 from tftape_torch._op_call import as_tensor, call, disallowed
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
 from tftape_torch._torch_internals import apply_function
-from tftape_torch.errors import InvalidArgumentError, NotFoundError
+from tftape_torch.errors import NotFoundError
 
 __all__ = ["banded_triangular_solve", "tridiagonal_matmul", "tridiagonal_solve"]
 
 _ALLOWED = (torch.float32, torch.float64, torch.complex64, torch.complex128)
 _ALLOWED_NAMES = "double, float, complex64, complex128"
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 def _tensor_arg(value: Any) -> torch.Tensor:

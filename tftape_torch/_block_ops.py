@@ -20,14 +20,10 @@ import numpy as np
 import torch
 
 from tftape_torch._op_call import as_result, as_tensor, call
-from tftape_torch.errors import InvalidArgumentError
+from tftape_torch._op_call import invalid_argument as _error
 
 __all__ = ["batch_to_space", "depth_to_space", "required_space_to_batch_paddings",
            "space_to_batch", "space_to_depth", "with_space_to_batch"]
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 def _checked(input: Any, block_size: Any, data_format: str, op: str

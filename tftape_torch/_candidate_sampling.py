@@ -38,10 +38,10 @@ from tftape_torch import errors
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import dtype_name
 from tftape_torch._op_call import as_tensor
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._random_seeds import op_generator
 from tftape_torch._tensor import fresh
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
-from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
     "all_candidate_sampler",
@@ -65,10 +65,6 @@ ComputeAccidentalHits = collections.namedtuple("ComputeAccidentalHits",
                                                ("indices", "ids", "weights"))
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 def _int64_input(value: Any, index: int, op: str) -> np.ndarray:

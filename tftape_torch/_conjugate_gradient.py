@@ -21,9 +21,9 @@ import builtins
 from typing import Any, NamedTuple
 
 from tftape_torch._array_ops import concat, constant, convert_to_tensor, shape, squeeze, zeros
-from tftape_torch._linalg_ops import matvec
 from tftape_torch._math_ops import reduce_any
 from tftape_torch._norm_ops import norm
+from tftape_torch._products import matvec
 from tftape_torch._shape_ops import broadcast_dynamic_shape, broadcast_to
 
 __all__ = ["CGState", "conjugate_gradient"]

@@ -26,16 +26,30 @@ import torch
 from tftape_torch._dtypes import as_dtype, dtype_name, int64
 from tftape_torch._indexed_slices import note_sparse_gradient
 from tftape_torch._kernels import stitch
-from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed, shape_arg
+from tftape_torch._op_call import (
+    as_tensor,
+    axis_arg,
+    call,
+    call_inline,
+    disallowed,
+    shape_arg,
+)
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._scatter_extreme import scatter_extreme
-from tftape_torch._tensor import as_eager, dtype_mismatch
+from tftape_torch._tensor import EagerTensor, as_eager, dtype_mismatch
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._topk_order import top_k_order
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
-from tftape_torch._torch_internals import functorch_transforms_active
+from tftape_torch._torch_internals import (
+    TensorBase as _Base,
+)
+from tftape_torch._torch_internals import (
+    dtype_of as _DTYPE_GET,
+)
+from tftape_torch._torch_internals import functorch_transforms_active, is_cpu_of
 from tftape_torch._variable_scatter import GATHER_OPS
 from tftape_torch.errors import InvalidArgumentError
 
@@ -63,10 +77,7 @@ __all__ = [
 ]
 
 _INDEX_TYPES = (torch.int16, torch.int32, torch.int64)
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
+_INLINE_INDEX_TYPES = frozenset({torch.int32, torch.int64})
 
 
 def _index_input(indices: Any, op: str) -> torch.Tensor:
@@ -142,6 +153,17 @@ def _gather_rows(
     return picked.reshape(list(sizes[:axis]) + list(idx.size()) + list(sizes[axis + 1:]))
 
 
+def _gather_inline(params: torch.Tensor, idx: torch.Tensor, axis: int) -> Optional[torch.Tensor]:
+    """`gather`'s common call (`_op_call.call_inline`): int32/int64 indices on the CPU,
+    whose range torch's kernel checks (`call` turns its error into TF's), something to
+    gather from."""
+    rank_ = _Base.dim(params)  # (torch functions are off here)
+    if (-rank_ <= axis < rank_ and _DTYPE_GET(idx) in _INLINE_INDEX_TYPES and is_cpu_of(idx)
+            and _Base.numel(params)):
+        return _gather_rows(params, idx, axis % rank_)
+    return None
+
+
 def _nothing_gathered(params: torch.Tensor, shape: List[int]) -> torch.Tensor:
     """An empty gather result of `shape`, differentiable in `params` (zeros)."""
     return params.reshape(-1)[:0].reshape(shape)
@@ -187,6 +209,13 @@ def gather(
       InvalidArgumentError: for non-integer or out-of-range `indices`, or an `axis`
         or `batch_dims` out of range.
     """
+    kind = type(indices)
+    if ((kind is EagerTensor or kind is _Tensor) and (axis is None or type(axis) is int)
+            and type(batch_dims) is int and not batch_dims):  # (`_op_call.call_inline`)
+        result = call_inline(_gather_inline, (params,), params, indices,
+                             0 if axis is None else axis)
+        if result is not None:
+            return result
     x = as_tensor(params)
     idx = _index_input(indices, "GatherV2")
     with _DisableSubclass():

@@ -37,19 +37,16 @@ from tftape_torch import random as _random
 from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._dtypes import kernel_name
 from tftape_torch._op_call import as_result, as_tensor, call, disallowed
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
-from tftape_torch.errors import InvalidArgumentError, OutOfRangeError
+from tftape_torch.errors import OutOfRangeError
 
 __all__ = [
     "draw_bounding_boxes",
     "extract_glimpse",
     "generate_bounding_box_proposals",
 ]
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 def _dims(shape: Any) -> str:

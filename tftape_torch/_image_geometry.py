@@ -21,8 +21,9 @@ import torch
 
 from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._op_call import as_tensor, call
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._recorded_ops import unregistered_gradient
-from tftape_torch.errors import InvalidArgumentError, OutOfRangeError, UnimplementedError
+from tftape_torch.errors import OutOfRangeError, UnimplementedError
 
 __all__ = [
     "ResizeMethod",
@@ -43,10 +44,6 @@ __all__ = [
 _F32 = np.float32
 _TABLE = 1024
 _TINY = 1000.0 * float(np.finfo(np.float32).tiny)
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 # ---------------------------------------------------------------------------

@@ -33,11 +33,11 @@ import torch
 
 from tftape_torch._dtypes import dtype_name
 from tftape_torch._op_call import as_result, as_tensor, disallowed
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._printing import numpy_value
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._tensor import dtype_mismatch
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
-from tftape_torch.errors import InvalidArgumentError
 
 __all__ = [
     "combined_non_max_suppression",
@@ -48,10 +48,6 @@ __all__ = [
 ]
 
 _GREEDY_DTYPES = (torch.float16, torch.float32)
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 def _dims(t: torch.Tensor) -> str:

@@ -30,6 +30,7 @@ from tftape_torch._array_ops import convert_to_tensor
 from tftape_torch._device import current_device
 from tftape_torch._dtypes import kernel_name
 from tftape_torch._op_call import as_result, as_tensor, call
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._random_seeds import op_generator
 from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass
@@ -173,10 +174,6 @@ def _covers(crop: Tuple[int, int, int, int], fraction: np.float32,
 
 # ---------------------------------------------------------------------------
 # Arguments
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 def _dims(shape: Any) -> str:

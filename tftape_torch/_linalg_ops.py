@@ -10,7 +10,8 @@ written as TF computes it (NOTE: [TF's linalg gradients]):
   matrix built from the lower triangle, through which torch's gradient folds the
   same way;
 * `lstsq` is TF's Cholesky solve of the normal equations, `logdet` twice the
-  log-diagonal sum of the Cholesky factor (norms: `_norm_ops`).
+  log-diagonal sum of the Cholesky factor (norms: `_norm_ops`; `matvec`, `tensordot`
+  and `cross`: `_products`).
 
 >>> import tftape_torch as tf
 >>> print(tf.linalg.det(tf.constant([[2.0, 1.0], [0.0, 3.0]])))
@@ -36,12 +37,13 @@ from tftape_torch._op_call import (
     float_input,
     match_operands,
 )
-from tftape_torch._operator_dispatch import LinalgDispatchable, matvec_with_operator
+from tftape_torch._op_call import invalid_argument as _error
+from tftape_torch._operator_dispatch import LinalgDispatchable
 from tftape_torch._recorded_ops import failing_gradient
 from tftape_torch._svd_kernel import pseudo_inverse, rank, singular_values
 from tftape_torch._svd_kernel import svd as svd_kernel
 from tftape_torch._tensor import EagerTensor
-from tftape_torch.errors import FailedPreconditionError, InvalidArgumentError
+from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
 
@@ -50,7 +52,6 @@ __all__ = [
     "band_part",
     "cholesky",
     "cholesky_solve",
-    "cross",
     "det",
     "diag",
     "diag_part",
@@ -62,14 +63,12 @@ __all__ = [
     "lstsq",
     "matrix_rank",
     "matrix_transpose",
-    "matvec",
     "pinv",
     "qr",
     "slogdet",
     "solve",
     "solve_triangular_matrix",
     "svd",
-    "tensordot",
     "trace",
     "triangular_solve",
 ]
@@ -79,10 +78,6 @@ Qr = collections.namedtuple("Qr", ["q", "r"])
 LogMatrixDeterminant = collections.namedtuple(
     "LogMatrixDeterminant", ["sign", "log_abs_determinant"]
 )
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 def _matrix(value: Any, op: str, square: builtins.bool = True) -> torch.Tensor:
@@ -105,123 +100,6 @@ def _pair(out: Any) -> Any:
 
 def _mh(x: torch.Tensor) -> torch.Tensor:
     return x.mT.conj() if x.is_complex() else x.mT
-
-
-# ---------------------------------------------------------------------------
-# Products
-
-
-def _matvec(a: torch.Tensor, b: torch.Tensor, flip: builtins.bool, conj: builtins.bool) -> Any:
-    if flip:
-        a = _mh(a) if conj else a.mT
-    if a.dim() == 2:
-        # One matrix: `mv` for one vector, one `mm` for a batch of them. The column
-        # form below would expand `a` into a `bmm` of matrix-vector products, and its
-        # gradients (a jacobian's batched pass) too.
-        return torch.mv(a, b) if b.dim() == 1 else torch.matmul(b, a.mT)
-    return torch.matmul(a, b.unsqueeze(-1)).squeeze(-1)
-
-
-def matvec(
-    a: Any,
-    b: Any,
-    transpose_a: builtins.bool = False,
-    adjoint_a: builtins.bool = False,
-    a_is_sparse: builtins.bool = False,
-    b_is_sparse: builtins.bool = False,
-    name: Optional[str] = None,
-) -> torch.Tensor:
-    """Matrix-vector product `a @ b` (leading dimensions broadcast).
-
-    >>> import tftape_torch as tf
-    >>> print(tf.linalg.matvec([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]))
-    tf.Tensor([3. 7.], shape=(2,), dtype=float32)
-
-    Raises:
-      InvalidArgumentError: for mismatched dtypes or dimensions.
-    """
-    if isinstance(a, LinalgDispatchable):  # TF dispatches on `a` only
-        return matvec_with_operator(a, b, transpose_a, adjoint_a, a_is_sparse or b_is_sparse,
-                                    name)
-    if transpose_a and adjoint_a:
-        raise ValueError("Only one of transpose_a and adjoint_a can be True.")
-    left, right = match_operands(a, b, "MatMul")
-    if left.dim() < 2 or right.dim() < 1:
-        raise _error("In[0] and In[1] must have compatible ranks", "MatMul")
-    return call("MatMul", _matvec, (left, right), left, right,
-                builtins.bool(transpose_a or adjoint_a), builtins.bool(adjoint_a))
-
-
-def _tensordot(a: torch.Tensor, b: torch.Tensor, dims: Any) -> torch.Tensor:
-    return torch.tensordot(a, b, dims=dims)
-
-
-def tensordot(a: Any, b: Any, axes: Any, name: Optional[str] = None) -> torch.Tensor:
-    """Sums the products of `a` and `b` over the axes `axes` names.
-
-    `axes` is an int N (the last N axes of `a` with the first N of `b`), or a pair
-    of axis lists (or of single axes).
-
-    >>> import tftape_torch as tf
-    >>> print(tf.tensordot([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0], axes=1))
-    tf.Tensor([3. 7.], shape=(2,), dtype=float32)
-
-    Raises:
-      ValueError: for `axes` of the wrong form or out of range.
-      InvalidArgumentError: for mismatched dtypes or dimensions.
-    """
-    left, right = match_operands(a, b, "MatMul")
-    spec = axis_arg(axes) if not isinstance(axes, (list, tuple)) else axes
-    if isinstance(spec, int):
-        if spec < 0:
-            raise ValueError(f"'axes' must be at least 0, got {spec}.")
-        if spec > left.dim() or spec > right.dim():
-            raise ValueError(
-                f"'axes' must not be larger than the number of dimensions of tensor {left}, "
-                f"got {spec}."
-            )
-        dims: Any = spec
-    else:
-        pair = [axis_arg(part) for part in spec]
-        if len(pair) != 2:
-            raise ValueError(f"`axes` must be an integer or have length 2. Received {axes}.")
-        first = [pair[0]] if isinstance(pair[0], int) else list(pair[0])
-        second = [pair[1]] if isinstance(pair[1], int) else list(pair[1])
-        if len(first) != len(second):
-            raise ValueError(
-                f"Different number of contraction axes `a` and `b`, {len(first)} != "
-                f"{len(second)}."
-            )
-        dims = (first, second)
-    return call("MatMul", _tensordot, (left, right), left, right, dims)
-
-
-def _cross(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    return torch.linalg.cross(a, b, dim=-1)
-
-
-def cross(a: Any, b: Any, name: Optional[str] = None) -> torch.Tensor:
-    """The cross product of 3-element vectors (along the last dimension).
-
-    >>> import tftape_torch as tf
-    >>> print(tf.linalg.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]))
-    tf.Tensor([0. 0. 1.], shape=(3,), dtype=float32)
-
-    Raises:
-      FailedPreconditionError: if the last dimension is not 3.
-      InvalidArgumentError: if the shapes differ.
-    """
-    left, right = match_operands(a, b, "Cross")
-    if left.shape != right.shape:
-        raise _error(
-            f"Both inputs must be of same shape: {list(left.shape)} vs. {list(right.shape)}",
-            "Cross",
-        )
-    if left.dim() < 1 or left.shape[-1] != 3:
-        raise FailedPreconditionError(
-            None, None, "Cross-products are only defined for 3-element vectors. [Op:Cross]"
-        )
-    return call("Cross", _cross, (left, right), left, right)
 
 
 # ---------------------------------------------------------------------------

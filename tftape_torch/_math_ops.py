@@ -30,6 +30,7 @@ from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
     call,
+    call_inline,
     disallowed,
     float_unary,
     match_operands,
@@ -127,9 +128,29 @@ def _reduce(
     axis: Any,
     keepdims: builtins.bool,
     refused: FrozenSet[torch.dtype],
+    fast: Optional[Callable[..., torch.Tensor]] = None,
+    fast_over_all: builtins.bool = True,
 ) -> torch.Tensor:
+    """Reduction `op`: TF's checks, then `body` (`_checked_reduce`). The common call, a
+    floating tensor over one axis (`fast(x, [axis], keepdims)`) or all of them
+    (`fast(x)`, if `fast_over_all`), runs inline (`_op_call.call_inline`)."""
+    if fast is not None and (keepdims is False or keepdims is True):
+        result = None
+        if type(axis) is int:
+            result = call_inline(_over_one_axis, (input_tensor,), fast, input_tensor, axis,
+                                 keepdims)
+        elif axis is None and not keepdims and fast_over_all:
+            result = call_inline(fast, (input_tensor,), input_tensor)
+        if result is not None:
+            return result
     x = input_tensor if isinstance(input_tensor, _Tensor) else convert_value(input_tensor)
     return call(op, _checked_reduce, (x,), op, body, x, axis, builtins.bool(keepdims), refused)
+
+
+def _over_one_axis(fn: Callable[..., torch.Tensor], x: torch.Tensor, axis: int,
+                   keepdims: builtins.bool) -> Optional[torch.Tensor]:
+    """`_reduce`'s common call over one axis; a scalar has none (torch takes 0 and -1)."""
+    return fn(x, [axis], keepdims) if _Base.dim(x) else None  # (torch functions are off)
 
 
 def _checked_reduce(
@@ -208,18 +229,17 @@ def _empty_extreme(
     return torch.sum(x, dim=axes, keepdim=keepdims, dtype=dtype) + value
 
 
-def _max(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
-    dims = _all_axes(x, axes)
-    if x.numel() == 0:
-        return _empty_extreme(x, dims, keepdims, True)
-    return torch.amax(x, dim=dims, keepdim=keepdims)
+def _extreme(fn: Callable[..., torch.Tensor], largest: builtins.bool) -> Callable[..., Any]:
+    def body(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> Any:
+        dims = _all_axes(x, axes)
+        if x.numel() == 0:
+            return _empty_extreme(x, dims, keepdims, largest)
+        return fn(x, dim=dims, keepdim=keepdims)
+
+    return body
 
 
-def _min(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool) -> torch.Tensor:
-    dims = _all_axes(x, axes)
-    if x.numel() == 0:
-        return _empty_extreme(x, dims, keepdims, False)
-    return torch.amin(x, dim=dims, keepdim=keepdims)
+_max, _min = _extreme(torch.amax, True), _extreme(torch.amin, False)
 
 
 def reduce_sum(
@@ -239,7 +259,7 @@ def reduce_sum(
     Raises:
       InvalidArgumentError: for an axis out of range or repeated, or a bool tensor.
     """
-    return _reduce("Sum", _sum, input_tensor, axis, keepdims, _NOT_NUMBERS)
+    return _reduce("Sum", _sum, input_tensor, axis, keepdims, _NOT_NUMBERS, torch.sum)
 
 
 def reduce_mean(
@@ -251,7 +271,7 @@ def reduce_mean(
     >>> print(tf.reduce_mean(tf.constant([1.0, 2.0])), tf.reduce_mean(tf.constant([1, 2])))
     tf.Tensor(1.5, shape=(), dtype=float32) tf.Tensor(1, shape=(), dtype=int32)
     """
-    return _reduce("Mean", _mean, input_tensor, axis, keepdims, _NOT_NUMBERS)
+    return _reduce("Mean", _mean, input_tensor, axis, keepdims, _NOT_NUMBERS, torch.mean)
 
 
 def reduce_prod(
@@ -277,7 +297,7 @@ def reduce_max(
     >>> print(tf.reduce_max(tf.constant([[1, 5], [3, 2]]), axis=1))
     tf.Tensor([5 3], shape=(2,), dtype=int32)
     """
-    return _reduce("Max", _max, input_tensor, axis, keepdims, _NOT_REAL)
+    return _reduce("Max", _max, input_tensor, axis, keepdims, _NOT_REAL, torch.amax)
 
 
 def reduce_min(
@@ -289,7 +309,7 @@ def reduce_min(
     >>> print(tf.reduce_min(tf.constant([3.0, 1.0, 2.0])))
     tf.Tensor(1.0, shape=(), dtype=float32)
     """
-    return _reduce("Min", _min, input_tensor, axis, keepdims, _NOT_REAL)
+    return _reduce("Min", _min, input_tensor, axis, keepdims, _NOT_REAL, torch.amin)
 
 
 def _logsumexp(x: torch.Tensor, axes: Optional[List[int]], keepdims: builtins.bool
@@ -312,7 +332,7 @@ def reduce_logsumexp(
     x = as_tensor(input_tensor)
     if x.dtype not in FLOATING:
         raise disallowed("Exp", x.dtype, "bfloat16, half, float, double, complex64, complex128")
-    return _reduce("Max", _logsumexp, x, axis, keepdims, _NOT_NUMBERS)
+    return _reduce("Max", _logsumexp, x, axis, keepdims, _NOT_NUMBERS, torch.logsumexp, False)
 
 
 def _bool_reduction(op: str, value: Any) -> torch.Tensor:
@@ -709,6 +729,14 @@ def _matmul_body(
     return operator_matmul(p, q)
 
 
+def _matrix_product(a: torch.Tensor, b: torch.Tensor) -> Optional[torch.Tensor]:
+    """`matmul`'s common call (`_op_call.call_inline`): matrices, not one times a batch."""
+    rank_a, rank_b = _Base.dim(a), _Base.dim(b)  # (torch functions are off here)
+    if rank_a >= 2 and (rank_b == 2 or rank_b == rank_a):
+        return torch.matmul(a, b)
+    return None
+
+
 def matmul(
     a: Any,
     b: Any,
@@ -742,6 +770,9 @@ def matmul(
         and isinstance(a, _Tensor)
         and isinstance(b, _Tensor)
     ):
+        result = call_inline(_matrix_product, (a, b), a, b)
+        if result is not None:
+            return result
         return call("MatMul", operator_matmul, (a, b), a, b)  # the common case (checks dtypes)
     if isinstance(a, LinalgDispatchable) or isinstance(b, LinalgDispatchable):
         return matmul_with_operator(a, b, transpose_a, transpose_b, adjoint_a, adjoint_b,

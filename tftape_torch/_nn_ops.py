@@ -19,12 +19,24 @@ from tftape_torch._array_ops import cast, squeeze, stop_gradient, where, zeros_l
 from tftape_torch._dtypes import FLOATING, dtype_name, kernel_name
 from tftape_torch._elementwise_ops import greater_equal, rsqrt, squared_difference
 from tftape_torch._math_ops import multiply, reduce_mean
-from tftape_torch._op_call import as_tensor, call, float_input, number_input, shape_arg
+from tftape_torch._op_call import (
+    as_tensor,
+    call,
+    call_inline,
+    float_input,
+    number_input,
+    shape_arg,
+)
 from tftape_torch._random_seeds import op_generator as random_generator
 from tftape_torch._tensor import dtype_mismatch
+from tftape_torch._torch_internals import (
+    TensorBase as _Base,
+)
 from tftape_torch._xent_kernel import softmax_xent
 from tftape_torch.errors import AbortedError, InvalidArgumentError
 from tftape_torch.random import stateless_uniform
+
+_Tensor = torch.Tensor
 
 __all__ = [
     "batch_normalization",
@@ -74,6 +86,12 @@ def softplus(features: Any, name: Optional[str] = None) -> torch.Tensor:
     return call("Softplus", F.softplus, (x,), x)
 
 
+def _softmax_of_rows(x: torch.Tensor, dim: int) -> Optional[torch.Tensor]:
+    """`softmax`'s common call (`_op_call.call_inline`): rank >= 1 (an axis out of range
+    raises)."""
+    return torch.softmax(x, dim) if _Base.dim(x) else None
+
+
 def softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None) -> torch.Tensor:
     """`exp(logits) / reduce_sum(exp(logits), axis)`, along `axis` (the last by default).
 
@@ -86,6 +104,10 @@ def softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None)
       AbortedError: if `logits` is a float32 or bfloat16 scalar (TF's kernel needs
         rank >= 1); `InvalidArgumentError` for a scalar of another dtype.
     """
+    if axis is None or type(axis) is int:  # inline (`_op_call.call_inline`)
+        result = call_inline(_softmax_of_rows, (logits,), logits, -1 if axis is None else axis)
+        if result is not None:
+            return result
     x = float_input(logits, "Softmax", allow_complex=False)
     dim = _softmax_axis(x, axis, "Softmax")
     return call("Softmax", torch.softmax, (x,), x, dim)

@@ -22,6 +22,7 @@ import torch
 from tftape_torch._dtypes import dtype_name, kernel_name
 from tftape_torch._kernels import maximum, needs_grad, visible_to_modes
 from tftape_torch._op_call import as_tensor, axis_arg, call, disallowed
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._recorded_ops import unregistered_gradient
 from tftape_torch._rsqrt_kernel import rsqrt
 from tftape_torch._svd_kernel import singular_values
@@ -36,10 +37,6 @@ from tftape_torch.errors import InvalidArgumentError, NotFoundError
 _Tensor = torch.Tensor
 
 __all__ = ["global_norm", "l2_normalize", "local_response_normalization", "norm", "normalize"]
-
-
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
 
 
 _Ord = Union[str, int, float]

@@ -32,6 +32,7 @@ from tftape_torch._flips import FLIP_COUNT, FLIPS, HOLDER
 from tftape_torch._state import THREAD
 from tftape_torch._tensor import (
     EagerTensor,
+    dtype_mismatch,
     has_history,
     op_error,
     other_operand,
@@ -58,15 +59,18 @@ __all__ = [
     "as_tensor",
     "axis_arg",
     "call",
+    "call_inline",
     "disallowed",
     "dtype_arg",
     "float_input",
     "float_unary",
     "index_dtype_error",
     "int_scalar_arg",
+    "invalid_argument",
     "match_operands",
     "not_an_index",
     "number_input",
+    "same_dtype",
     "shape_arg",
     "shape_entry",
 ]
@@ -124,6 +128,58 @@ def call(
         if out is item:
             return out.as_subclass(EagerTensor)
     if not requires_grad_of(out) and is_view(out):
+        out = own_leaf(out)
+    out.__class__ = EagerTensor
+    return out
+
+
+def call_inline(
+    fn: Callable[..., Any], tensors: Sequence[Any], *args: Any
+) -> Optional[torch.Tensor]:
+    """`call`'s common case in one frame, or None where the op must go through `call`.
+
+    For an op's common call, drop-in or plain tensors of one floating dtype
+    (`tensors`, among `args`) whose other arguments the op checked: runs `fn(*args)`
+    with torch functions disabled and returns its fresh result as a drop-in tensor
+    (NOTE: [Fresh results]). Returns None where the caller must run `call`, which
+    gives TF's result or error: a tensor of another type or dtype, a flip by another
+    thread's tapes (NOTE: [Ops beside other threads' tapes]) or one begun meanwhile,
+    `fn` raising or returning None (not its common case after all).
+
+    >>> import torch
+    >>> call_inline(torch.reshape, (torch.ones(4),), torch.ones(4), [2, 2])
+    <tf.Tensor: shape=(2, 2), dtype=float32, numpy=
+    array([[1., 1.],
+           [1., 1.]], dtype=float32)>
+    """
+    if FLIPS and HOLDER[0] is not THREAD.tapes:
+        return None
+    dtype = None
+    count = FLIP_COUNT[0]
+    with _DisableSubclass():
+        for item in tensors:
+            kind = type(item)
+            if kind is not EagerTensor and kind is not _Tensor:
+                return None
+            if dtype is None:
+                dtype = _DTYPE_GET(item)
+                if dtype not in FLOATING:
+                    return None
+            elif _DTYPE_GET(item) is not dtype:
+                return None
+        try:
+            out = fn(*args)
+        except (RuntimeError, IndexError):
+            return None
+    if type(out) is not _Tensor:
+        return None
+    for item in tensors:
+        if out is item:
+            return None
+    if requires_grad_of(out):
+        if FLIP_COUNT[0] != count:
+            return None
+    elif is_view(out):
         out = own_leaf(out)
     out.__class__ = EagerTensor
     return out
@@ -255,6 +311,11 @@ def float_unary(
     return unary
 
 
+def invalid_argument(message: str, op: str) -> InvalidArgumentError:
+    """TF's `InvalidArgumentError` of op `op`, its message `message`."""
+    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
+
+
 def disallowed(op: str, dtype: torch.dtype, allowed: str) -> InvalidArgumentError:
     return InvalidArgumentError(
         None,
@@ -296,6 +357,25 @@ def match_operands(x: Any, y: Any, op: str) -> Tuple[torch.Tensor, Any]:
         if not isinstance(y, _Tensor):
             y = convert_value(y, x.dtype, x.device)
     return x, y
+
+
+def same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:
+    """A list of op inputs as tensors of one dtype, the first tensor's (Python values
+    convert to it, on its device), or TF's error naming the first input of another."""
+    first = next((v for v in values if isinstance(v, _Tensor)), None)
+    if first is None:
+        tensors = [convert_value(v) for v in values]
+    else:
+        with _DisableSubclass():  # raw reads: a drop-in tensor's `dtype` is a Python call
+            dtype, device = _DTYPE_GET(first), first.device
+        tensors = [v if isinstance(v, _Tensor) else convert_value(v, dtype, device)
+                   for v in values]
+    with _DisableSubclass():
+        dtypes = [_DTYPE_GET(item) for item in tensors]
+    for index, dtype in enumerate(dtypes):
+        if dtype != dtypes[0]:
+            raise dtype_mismatch(op, dtypes[0], dtype, index)
+    return tensors
 
 
 def shape_arg(shape: Any, op: str, int32_converted: builtins.bool = False) -> List[int]:

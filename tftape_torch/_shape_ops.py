@@ -14,24 +14,25 @@ tf.Tensor([1 2 1 2], shape=(4,), dtype=int32)
 from __future__ import annotations
 
 import builtins
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional
 
 import torch
 import torch.nn.functional as F
 
-from tftape_torch._convert import convert_value
 from tftape_torch._dtypes import as_dtype, dtype_name, dtype_repr, float32
 from tftape_torch._op_call import (
     as_tensor,
     axis_arg,
     call,
+    call_inline,
     disallowed,
+    same_dtype,
     shape_arg,
 )
+from tftape_torch._op_call import invalid_argument as _error
 from tftape_torch._tensor import EagerTensor, as_eager, dtype_mismatch, fresh
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
-from tftape_torch._torch_internals import dtype_of as _dtype_of
 from tftape_torch.errors import InvalidArgumentError
 
 _Tensor = torch.Tensor
@@ -58,10 +59,6 @@ __all__ = [
 ]
 
 
-def _error(message: str, op: str) -> InvalidArgumentError:
-    return InvalidArgumentError(None, None, f"{message} [Op:{op}]")
-
-
 def _as_list(out: Any) -> List[torch.Tensor]:
     """An op's several outputs as a list of fresh `EagerTensor`s."""
     items = list(out)
@@ -81,20 +78,6 @@ def _int_list(value: Any) -> List[int]:
     if hasattr(value, "ndim"):  # a NumPy array
         value = value.reshape(-1).tolist()
     return [int(v) for v in value]
-
-
-def _same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:
-    first = next((v for v in values if isinstance(v, _Tensor)), None)
-    if first is None:
-        tensors = [convert_value(v) for v in values]
-    else:
-        tensors = [as_tensor(v, first.dtype) for v in values]
-    with _DisableSubclass():  # raw reads: a drop-in tensor's `dtype` is a Python call
-        dtypes = [_dtype_of(item) for item in tensors]
-    for index, dtype in enumerate(dtypes):
-        if dtype != dtypes[0]:
-            raise dtype_mismatch(op, dtypes[0], dtype, index)
-    return tensors
 
 
 # ---------------------------------------------------------------------------
@@ -659,7 +642,11 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> torch.Tensor:
         if label.isalpha() and label not in lhs:
             raise ValueError(f"Output subscripts contain the label {label} not present in the "
                              "input subscripts.")
-    tensors = _same_dtype(inputs, "Einsum")
+    if inputs:  # inline (`_op_call.call_inline`): floating tensors of one dtype
+        result = call_inline(torch.einsum, inputs, text, *inputs)
+        if result is not None:
+            return result
+    tensors = same_dtype(inputs, "Einsum")
     return call("Einsum", _einsum, tensors, text, *tensors)
 
 

@@ -23,7 +23,6 @@ from tftape_torch._linalg_ops import (
     band_part,
     cholesky,
     cholesky_solve,
-    cross,
     det,
     diag,
     diag_part,
@@ -35,13 +34,11 @@ from tftape_torch._linalg_ops import (
     lstsq,
     matrix_rank,
     matrix_transpose,
-    matvec,
     pinv,
     qr,
     slogdet,
     solve,
     svd,
-    tensordot,
     trace,
     triangular_solve,
 )
@@ -82,6 +79,7 @@ from tftape_torch._lu_ops import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
 from tftape_torch._math_ops import matmul
 from tftape_torch._matrix_functions import logm, sqrtm
 from tftape_torch._norm_ops import global_norm, l2_normalize, norm, normalize
+from tftape_torch._products import cross, matvec, tensordot
 from tftape_torch._shape_ops import einsum
 from tftape_torch._tensor_diag_ops import tensor_diag, tensor_diag_part
 
