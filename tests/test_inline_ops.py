@@ -1,12 +1,13 @@
-"""The inline common calls of the hottest drop-in ops (`_op_call.retyped`).
+"""The inline common calls of the hottest drop-in ops (`_op_call.call_inline`).
 
-`reduce_*`, `reshape`, `transpose`, `matmul`, `linalg.matvec`, `nn.softmax`, `einsum`
-and `gather` run their common call
-(drop-in or plain floating tensors, simple arguments) inline and hand everything else
-to `call`. Both roads must give the same thing: values (from NumPy), dtypes, shapes,
-drop-in results, gradients, TF's error classes, and results that are new tensors a
-tape can watch on their own. Each case here runs where it takes the inline road; the
-conformance suite checks the same ops against TensorFlow itself.
+`reduce_*`, `transpose`, `matmul`, `linalg.matvec`, `nn.softmax`, `einsum` and
+`gather` run their common call (drop-in or plain floating tensors, simple arguments)
+inline and hand everything else to `call`; so do a bare slice (`x[1:]`) and an
+integer power (`x ** 2`) in their own handlers. Both roads must give the same thing:
+values (from NumPy), dtypes, shapes, drop-in results, gradients, TF's error classes,
+and results that are new tensors a tape can watch on their own. Each case here runs
+where it takes the inline road; the conformance suite checks the same ops against
+TensorFlow itself.
 """
 
 from __future__ import annotations
@@ -232,6 +233,35 @@ def test_gather_gradients_are_slices_along_axis_0() -> None:
     np.testing.assert_array_equal(dense.numpy(), [[1.0, 0.0, 2.0, 0.0]] * 3)
 
 
+def test_bare_slices_are_new_tensors_with_their_gradients() -> None:
+    x = tf.constant([1.0, 2.0, 3.0, 4.0])
+    _check(x[1:], np.array([2.0, 3.0, 4.0]), tf.float32)
+    _check(x[:-1:2], np.array([1.0, 3.0]), tf.float32)
+    everything = x[:]  # torch hands back `x` itself for this slice; TF a new tensor
+    assert everything is not x
+    _check(everything, np.array([1.0, 2.0, 3.0, 4.0]), tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(x[1:] * x[:-1]) + tf.reduce_sum(x[:])
+    # d/dx_i: x_(i+1) + x_(i-1) + 1
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [3.0, 5.0, 7.0, 4.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="slice scalar"):
+        tf.constant(1.0)[1:]
+
+
+def test_integer_powers() -> None:
+    x = tf.constant([1.5, -2.0, 0.0])
+    _check(x ** 3, np.array([1.5, -2.0, 0.0]) ** 3, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(x ** 2)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [3.0, -4.0, 0.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="negative integer powers"):
+        tf.constant([2, 3]) ** -1
+    with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'T' of uint8"):
+        tf.constant([2, 3], dtype=tf.uint8) ** 2
+
+
 def test_ops_beside_another_threads_tape_do_not_record_for_it() -> None:
     # The inline road is skipped while another thread's tape flipped a tensor: the
     # op must not join that tape's graph (NOTE: [Ops beside other threads' tapes]).
@@ -252,7 +282,8 @@ def test_ops_beside_another_threads_tape_do_not_record_for_it() -> None:
     try:
         outs = [tf.reduce_sum(x, axis=0), tf.reshape(x, [12]), tf.transpose(x, [1, 0]),
                 tf.matmul(x, tf.transpose(x, [1, 0])), tf.linalg.matvec(x, tf.ones([4])),
-                tf.nn.softmax(x), tf.einsum("ij->j", x), tf.gather(x, tf.constant([1]))]
+                tf.nn.softmax(x), tf.einsum("ij->j", x), tf.gather(x, tf.constant([1])),
+                x[1:], x ** 2]
     finally:
         done.set()
         thread.join()

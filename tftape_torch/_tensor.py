@@ -504,12 +504,16 @@ def _none_is(result: bool, handler: Callable[[Any, Any], Any]) -> Callable[[Any,
 
 
 def operator_pow(a: torch.Tensor, b: Any) -> torch.Tensor:
-    check_signed("Pow", _DTYPE_GET(a), "bfloat16, float, half, double, int8, int16, int32, "
-                 "int64, complex64, complex128")
+    if _DTYPE_GET(a) in _UNSIGNED:
+        check_signed("Pow", _DTYPE_GET(a), "bfloat16, float, half, double, int8, int16, "
+                     "int32, int64, complex64, complex128")
     kind = type(b)
     if (kind is int or kind is float) and b != 0:
+        # torch's gradient is TF's for a non-zero exponent
         if not _state.THREAD.accumulators:
-            return _kernels.scalar_pow(a, b)  # torch's gradient is TF's for a non-zero exponent
+            if kind is int:
+                return torch.pow(a, b)  # (`_kernels.scalar_pow`'s integer exponent)
+            return _kernels.scalar_pow(a, b)
         # Forward mode: TF's JVP, whose zero tangent of the exponent times `x ** y *
         # log(x)` is NaN where the power is infinite (see `_kernels`).
         b = torch.full((), b, dtype=_DTYPE_GET(a), device=_DEVICE_GET(a))
@@ -1116,6 +1120,20 @@ class EagerTensor(torch.Tensor):
         """
         if not torch_function_enabled():
             return _Base.__getitem__(self, spec)
+        if type(spec) is slice and not (FLIPS and HOLDER[0] is not THREAD.tapes):
+            # The common `x[1:]`, `x[:-1]`, `x[::2]` of a tensor of rank >= 1, int
+            # bounds, a positive step: torch's own slice, inline (as `sliced`).
+            start, stop, step = spec.start, spec.stop, spec.step
+            if ((start is None or type(start) is int) and (stop is None or type(stop) is int)
+                    and (step is None or (type(step) is int and step > 0))):
+                count = FLIP_COUNT[0]
+                with _DisableSubclass():
+                    # (torch hands back `self` itself for a slice of everything)
+                    out = _Base.__getitem__(self, spec) if _Base.dim(self) else self
+                    if out is not self and (FLIP_COUNT[0] == count or not has_history(out)):
+                        out = own_leaf(out)
+                        out.__class__ = EagerTensor  # fresh (NOTE: [Fresh results])
+                        return out
         with _DisableSubclass():
             slicing = _indexing.parse(spec, _Base.size(self))
         return sliced(self, slicing)
