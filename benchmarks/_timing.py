@@ -6,13 +6,14 @@ variants alike. Medians over rounds; each round times a calibrated batch of call
 from __future__ import annotations
 
 import gc
+import math
 import random
 import statistics
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
-__all__ = ["Timing", "time_interleaved"]
+__all__ = ["PairedRatio", "Timing", "paired_ratio", "time_interleaved"]
 
 
 @dataclass
@@ -97,3 +98,38 @@ def time_interleaved(
         if gc_was_enabled:
             gc.enable()
     return timings
+
+
+class PairedRatio(NamedTuple):
+    """The median of per-round ratios of one variant to another, with a distribution-free
+    interval for it (about 95%)."""
+
+    median: float
+    low: float
+    high: float
+
+
+def paired_ratio(samples: Sequence[float], baseline: Sequence[float]) -> PairedRatio:
+    """The ratio of `samples` to `baseline` taken round by round (both from one
+    `time_interleaved` call, so round `i` of each ran within the same fraction of a
+    second), its median, and the order statistics that bound that median with about 95%
+    confidence (ranks `n/2 -+ 1.96 sqrt(n)/2`, the binomial sign-test interval).
+
+    A round's two samples share the machine's state of the moment (another process,
+    a frequency change, a slow phase of a shared host lasting seconds), which cancels
+    in their ratio; the ratio of the two medians keeps whatever drift separated them.
+
+    >>> paired_ratio([2.0, 4.0, 3.0], [1.0, 2.0, 1.0]).median
+    2.0
+    """
+    if len(samples) != len(baseline) or not samples:
+        raise ValueError(
+            f"samples and baseline must be rounds of one run, got {len(samples)} and "
+            f"{len(baseline)} samples"
+        )
+    ratios = sorted(a / b for a, b in zip(samples, baseline))
+    n = len(ratios)
+    spread = 1.96 * math.sqrt(n) / 2
+    low = max(0, math.floor(n / 2 - spread))  # 0-based ranks of the interval
+    high = min(n - 1, math.ceil(n / 2 + spread) - 1)
+    return PairedRatio(statistics.median(ratios), ratios[low], ratios[high])

@@ -2,7 +2,9 @@
 tapes} x sizes, ours against the fastest torch method, with peak memory.
 
 Each row is one formulation, one mode and one size. Its variants, timed interleaved
-round by round in one process (per-call medians, see ``benchmarks/_timing.py``):
+round by round in one process (see ``benchmarks/_timing.py``; the table shows per-call
+medians, and each ratio is the median over rounds of that round's ratio to the fastest
+torch method, with a 95% interval: ``_timing.paired_ratio``):
 
 * ``ours``: ``tftape_torch.GradientTape`` on plain torch tensors (the core API);
 * ``ours tf``: the same formulation written with ``import tftape_torch as tf`` (every
@@ -53,7 +55,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 import tftape_torch  # noqa: E402
-from benchmarks._timing import time_interleaved  # noqa: E402
+from benchmarks._timing import PairedRatio, paired_ratio, time_interleaved  # noqa: E402
 from tftape_torch import GradientTape  # noqa: E402
 
 __all__ = ["FORMS", "main"]
@@ -684,13 +686,15 @@ def run_row(
     medians = {label: t.median for label, t in timings.items()}
     torch_labels = [label for label in medians if not label.startswith("ours")]
     best = min(torch_labels, key=medians.__getitem__)
+    baseline = timings[best].samples
     result = {
         "row": row,
         "medians": medians,
         "peaks": peaks,
         "best": best,
-        "ours/best": medians["ours"] / medians[best],
-        "tf/best": medians["ours tf"] / medians[best] if "ours tf" in medians else None,
+        "ours/best": paired_ratio(timings["ours"].samples, baseline),
+        "tf/best": (paired_ratio(timings["ours tf"].samples, baseline)
+                    if "ours tf" in timings else None),
     }
     return result
 
@@ -712,14 +716,30 @@ def _note_syncs(row: Row) -> None:
             torch.cuda.set_sync_debug_mode(0)
 
 
-def _verdict(ratio: float) -> str:
-    return f"{ratio:.2f}" if ratio <= LIMIT else f"**{ratio:.2f}**"
+def _side(ratio: PairedRatio) -> str:
+    """Where a row stands against `LIMIT`: its whole interval within (`within`), above
+    (`missed`), or the limit inside the interval (`noise`: this run cannot tell)."""
+    if ratio.high <= LIMIT:
+        return "within"
+    return "missed" if ratio.low > LIMIT else "noise"
+
+
+def _verdict(ratio: PairedRatio) -> str:
+    text = f"{ratio.median:.2f} ({ratio.low:.2f}-{ratio.high:.2f})"
+    return {"within": text, "missed": f"**{text}**", "noise": f"_{text}_"}[_side(ratio)]
+
+
+def _tally(ratios: List[PairedRatio]) -> str:
+    sides = [_side(ratio) for ratio in ratios]
+    medians = sum(ratio.median <= LIMIT for ratio in ratios)
+    return (f"{sides.count('within')}/{len(ratios)} within, {sides.count('noise')} "
+            f"undecided, {sides.count('missed')} missed (medians {medians}/{len(ratios)})")
 
 
 def _markdown(results: List[Dict[str, Any]]) -> str:
     lines = [
         "| formulation | mode | size | ours µs | ours tf µs | fastest torch µs (method) "
-        "| ours/torch | tf/torch | peak ours | peak torch |",
+        "| ours/torch (95% interval) | tf/torch (95% interval) | peak ours | peak torch |",
         "| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
@@ -786,8 +806,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sync = torch.cuda.synchronize if args.device.startswith("cuda") else None
     print(
         f"torch {torch.__version__} on {args.device} ({args.threads} thread(s)); per-call "
-        f"medians over up to {args.repeat} interleaved rounds; ratios against the fastest "
-        "torch method of the row; peak memory by torch.profiler (profile_memory) on CPU."
+        f"medians over up to {args.repeat} interleaved rounds; ratios (medians of per-round "
+        "ratios, 95% intervals) against the fastest torch method of the row; peak memory "
+        "by torch.profiler (profile_memory) on CPU."
     )
     results, failed = [], 0
     for build in build_rows(args, setup):
@@ -801,9 +822,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"  ERROR in {where}: {type(error).__name__}: {error}", flush=True)
             continue
         results.append(result)
-        status = f"{result['ours/best']:.2f}"
+        status = f"{result['ours/best'].median:.2f}"
         if result["tf/best"] is not None:
-            status += f" (tf {result['tf/best']:.2f})"
+            status += f" (tf {result['tf/best'].median:.2f})"
         print(
             f"  {row.form:<12} {row.mode:<16} {row.size:<7} ours/torch {status:<16} "
             f"fastest torch: {result['best']} ({_fmt_us(result['medians'][result['best']])} µs)"
@@ -813,12 +834,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print()
     print(_markdown(results))
     print()
-    core = sum(r["ours/best"] <= LIMIT for r in results)
     styled = [r["tf/best"] for r in results if r["tf/best"] is not None]
     print(
-        f"within {LIMIT}x of the fastest torch method (bold: missed): core API "
-        f"{core}/{len(results)} rows, tf-style {sum(v <= LIMIT for v in styled)}/{len(styled)}"
-        + (f"; {failed} row(s) failed (ERROR above)" if failed else "")
+        f"within {LIMIT}x of the fastest torch method (the median of per-round ratios and "
+        f"its 95% interval; bold: the whole interval above {LIMIT}, italic: {LIMIT} inside "
+        f"it): core API {_tally([r['ours/best'] for r in results])}; tf-style "
+        f"{_tally(styled)}" + (f"; {failed} row(s) failed (ERROR above)" if failed else "")
     )
     return 1 if failed else 0
 

@@ -120,3 +120,34 @@ def test_instruction_count_table_takes_the_fewest_torch_instructions() -> None:
     assert (core_ok, core, styled_ok, styled) == (0, 1, 1, 1)
     assert ("| matvec | hessian | 16 | 1,300k | 1,100k | 1,000k (graph:grad+vmap) | **1.30** "
             "| 1.10 |") in table
+
+
+def test_paired_ratio_is_the_median_of_per_round_ratios_with_its_sign_test_interval() -> None:
+    from benchmarks import _timing as timing
+    # rounds 1..30 of a variant against a baseline of 1: the ratios are 1..30, their
+    # median 15.5, and the binomial interval of a median of 30 spans ranks 10 and 21.
+    ratio = timing.paired_ratio([float(i) for i in range(1, 31)], [1.0] * 30)
+    assert ratio == (15.5, 10.0, 21.0)
+    # A slow phase hitting both variants of a round cancels in the round's ratio.
+    drift = [1.0, 3.0, 1.0, 2.5, 1.0, 2.0, 1.0, 3.0, 1.0, 1.5, 1.0]
+    ratio = timing.paired_ratio([1.1 * d for d in drift], drift)
+    assert ratio.low == ratio.median == ratio.high == pytest.approx(1.1)
+    # Not the ratio of the medians (3.0 / 3.0): the rounds' ratios 1.5, 1, 1, 1.2, 1.3.
+    assert timing.paired_ratio([1.5, 2.0, 3.0, 4.8, 6.5], [1.0, 2.0, 3.0, 4.0, 5.0]).median == (
+        pytest.approx(1.2))
+    assert timing.paired_ratio([2.0, 4.0, 3.0], [1.0, 2.0, 1.0]) == (2.0, 2.0, 3.0)
+    with pytest.raises(ValueError, match="rounds of one run"):
+        timing.paired_ratio([1.0, 2.0], [1.0])
+
+
+def test_matrix_verdict_needs_the_whole_interval_on_one_side_of_the_limit() -> None:
+    from benchmarks import bench_jacobian_matrix as matrix
+    from benchmarks._timing import PairedRatio as ratio
+    within, undecided, missed = ratio(1.10, 1.02, 1.19), ratio(1.15, 1.08, 1.26), ratio(
+        1.30, 1.22, 1.41)
+    assert [matrix._side(r) for r in (within, undecided, missed)] == [
+        "within", "noise", "missed"]
+    assert matrix._verdict(missed) == "**1.30 (1.22-1.41)**"
+    assert matrix._verdict(undecided) == "_1.15 (1.08-1.26)_"
+    assert matrix._tally([within, undecided, missed]) == (
+        "1/3 within, 1 undecided, 1 missed (medians 2/3)")
