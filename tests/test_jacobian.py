@@ -938,8 +938,8 @@ def test_a_graph_off_the_host_is_planned_batch_first_by_rows() -> None:
     k = torch.randn(4, 1, 3, device="meta")
     conv = torch.tanh(torch.nn.functional.conv1d(x.reshape(1, 1, 6), k, padding=1))
     host = torch.tanh(torch.randn(6, 6) @ torch.randn(6, 1, requires_grad=True))
-    assert _jacobian_plan.plan_for(column) == (False, False, 0, False, False, False)
-    assert _jacobian_plan.plan_for(conv) == (False, False, 1, False, False, False)
+    assert _jacobian_plan.plan_for(column) == (False, False, 0, False, False, False, False)
+    assert _jacobian_plan.plan_for(conv) == (False, False, 1, False, False, False, False)
     assert _jacobian_plan.plan_for(host).last and _jacobian_plan.plan_for(host).columns
 
 
@@ -994,6 +994,27 @@ def test_convolution_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch, covere
     assert both[1] is None
     zero = g.jacobian(y, other, unconnected_gradients="zero")
     assert torch.equal(zero, torch.zeros(256, 3, dtype=torch.float64))
+
+
+def test_convolution_hessian_by_rows_below_2_20_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A Hessian's rows already run the convolution's double backward; its columns would
+    # run a third-order graph, slower up to 2**20 entries (NOTE [Rows or columns]).
+    torch.manual_seed(2)
+    conv = _conv(torch.randn(4, 1, 3, dtype=torch.float64))
+    x = torch.randn(256, dtype=torch.float64)
+    with GradientTape() as outer:
+        outer.watch(x)
+        with GradientTape() as inner:
+            inner.watch(x)
+            y = torch.sum(conv(x) ** 2)
+        g = inner.gradient(y, x)
+    plan = _jacobian_plan.plan_for(g)
+    assert plan.double and plan.convolutions and plan.columns
+    assert not _jacobian_plan.plan_for(y).double
+    calls = _counting(outer, monkeypatch)
+    h = outer.jacobian(g, x)
+    assert calls == [((256, 256), "vmap")]  # the 256 rows in one pass, no columns
+    torch.testing.assert_close(h, torch.func.hessian(lambda v: torch.sum(conv(v) ** 2))(x))
 
 
 def test_convolution_batch_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:

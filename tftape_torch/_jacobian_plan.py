@@ -123,6 +123,7 @@ class Plan(NamedTuple):
     columns: bool  # forward-over-reverse columns may be tried (no Python backward)
     legacy_faster: bool  # every node has a fast legacy rule: small passes take them
     own_rules: bool = False  # a first-order graph `_batched_backward` covers: rows run there
+    double: bool = False  # a gradient's own graph (a Hessian by nested tapes)
 
 
 LOOP = Plan(False, False, 0, False, False)
@@ -178,7 +179,7 @@ def plan_for(target: Any) -> Plan:
         return Plan(False, False, convolutions, not custom, legacy, True)
     last = last or (double and transposed_row)
     return Plan(False, last, convolutions, not custom and dtype.is_floating_point,
-                legacy and not last)
+                legacy and not last, False, double)
 
 
 def _makes_scalar(node: Any) -> bool:
