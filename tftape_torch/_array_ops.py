@@ -418,33 +418,43 @@ def concat(values: Any, axis: Any, name: str = "concat") -> torch.Tensor:
         raise InvalidArgumentError(
             None, None, "OpKernel 'ConcatV2' has constraint on attr 'T' not in NodeDef "
             "'[N=0, Tidx=DT_INT32]' [Op:ConcatV2]")
-    for t in tensors:
-        if t.dim() == 0:
+    with _DisableSubclass():  # (raw sizes: no `TensorShape` per read)
+        sizes = [t.size() for t in tensors]
+    for size in sizes:
+        if not size:
             raise InvalidArgumentError(
                 None,
                 None,
                 "ConcatOp : Can't concatenate scalars (use tf.stack instead) [Op:ConcatV2]",
             )
-    _check_concat_shapes(tensors, dim)
+    _check_concat_shapes(sizes, dim)
     if len(tensors) == 1:
         return identity(tensors[0])
     return call("ConcatV2", torch.cat, tensors, tensors, dim)
 
 
-def _check_concat_shapes(tensors: List[torch.Tensor], dim: int) -> None:
+def _check_concat_shapes(sizes: List[torch.Size], dim: int) -> None:
     """TF's ConcatOp checks and messages: axis in range, equal ranks, equal other dims."""
-    first, rank = tensors[0], tensors[0].dim()
+    first, rank = sizes[0], len(sizes[0])
+    if -rank <= dim < rank:
+        axis = dim % rank
+        head, tail = first[:axis], first[axis + 1:]
+        for size in sizes:
+            if len(size) != rank or size[:axis] != head or size[axis + 1:] != tail:
+                break
+        else:
+            return  # (the common case, without building TF's messages)
     detail = ""
     if not -rank <= dim < rank:
         detail = f"Expected concatenating dimensions in the range [{-rank}, {rank}), but got {dim}"
-    for i, t in enumerate(tensors[1:], start=1):
+    for i, size in enumerate(sizes[1:], start=1):
         pair = "shape[0] = [{}] vs. shape[{}] = [{}]".format(
-            ",".join(map(str, first.shape)), i, ",".join(map(str, t.shape)))
+            ",".join(map(str, first)), i, ",".join(map(str, size)))
         bad = [d for d in range(rank)
-               if d != dim % rank and t.shape[d:d + 1] != first.shape[d:d + 1]]
-        if detail or not (t.dim() != rank or bad):
+               if d != dim % rank and size[d:d + 1] != first[d:d + 1]]
+        if detail or not (len(size) != rank or bad):
             continue
-        detail = (f"Ranks of all input tensors should match: {pair}" if t.dim() != rank
+        detail = (f"Ranks of all input tensors should match: {pair}" if len(size) != rank
                   else f"Dimension {bad[0]} in both shapes must be equal: {pair}")
     if detail:
         raise InvalidArgumentError(None, None, f"ConcatOp : {detail} [Op:ConcatV2]")

@@ -23,7 +23,8 @@ from tftape_torch._complex_ops import real
 from tftape_torch._dtypes import as_dtype, dtype_name
 from tftape_torch._math_ops import maximum, minimum, reduce_sum, sqrt
 from tftape_torch._nn_ops import l2_loss
-from tftape_torch._op_call import as_tensor
+from tftape_torch._op_call import as_tensor, call_inline, exact_number
+from tftape_torch._torch_internals import dtype_of
 
 __all__ = ["clip_by_global_norm", "clip_by_norm", "clip_by_value", "saturate_cast"]
 
@@ -46,6 +47,9 @@ def clip_by_value(
       ValueError: if clipping would broadcast `t` to a larger shape.
     """
     values = as_tensor(t)
+    clamped = _clamp_inline(values, clip_value_min, clip_value_max)
+    if clamped is not None:
+        return clamped
     t_min = minimum(values, clip_value_max)
     if list(t_min.shape) != list(values.shape):
         raise ValueError(
@@ -57,6 +61,22 @@ def clip_by_value(
             f"Shapes {tuple(values.shape)} and {tuple(t_max.shape)} are incompatible"
         )
     return t_max
+
+
+def _clamp_inline(values: torch.Tensor, low: Any, high: Any) -> Optional[torch.Tensor]:
+    """`clip_by_value`'s common call as one `clamp`, or None for `clip_by_value`'s own.
+
+    For a float32/float64 tensor and Python-number bounds, `low <= high` once converted
+    to its dtype, `clamp` is TF's `maximum(minimum(t, high), low)`: the same values
+    (NaN kept, ties and signed zeros taken from `t`) and the same gradient (to `t`
+    at a bound, none at NaN). Bounds out of order, NaN or out of range, other dtypes
+    and Variables take TF's two ops.
+    """
+    dtype = dtype_of(values)
+    lo, hi = exact_number(low, dtype), exact_number(high, dtype)
+    if lo is None or hi is None or not lo <= hi:
+        return None
+    return call_inline(torch.clamp, (values,), values, lo, hi)
 
 
 def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: Optional[str] = None

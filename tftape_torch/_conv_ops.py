@@ -288,8 +288,17 @@ def _max_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int,
               ) -> torch.Tensor:
     pool = F.max_pool2d if len(k) == 2 else F.max_pool3d
     x = torch.movedim(x, -1, 1)
-    x = F.pad(x, flat_pad(pads), value=-math.inf)
+    if _padded(pads):
+        x = F.pad(x, flat_pad(pads), value=-math.inf)
     return torch.movedim(pool(x, k, s), 1, -1)
+
+
+def _padded(pads: List[Tuple[int, int]]) -> bool:
+    """Whether a window op pads its input at all ("VALID", or "SAME" that fits)."""
+    for before, after in pads:
+        if before or after:
+            return True
+    return False
 
 
 def _avg_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int, int]]
@@ -304,6 +313,8 @@ def _avg_pool(x: torch.Tensor, k: List[int], s: List[int], pads: List[Tuple[int,
                 for size, window, stride in zip(padded, k, s)]
         empty = x.reshape(-1)[:0] * 0.0  # (connected to `x`, as TF's empty result is)
         return empty.reshape([x.shape[0], *outs, x.shape[1]])
+    if not _padded(pads):  # every window inside the input: torch's own average
+        return torch.movedim(pool(x, k, s), 1, -1)
     total = pool(F.pad(x, flat_pad(pads)), k, s)
     ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
     counted = pool(F.pad(ones, flat_pad(pads)), k, s)

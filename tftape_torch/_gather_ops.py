@@ -658,18 +658,24 @@ def _arg_extreme(
 ) -> torch.Tensor:
     x = as_tensor(input)
     with _DisableSubclass():  # plain reads, not the drop-in tensor's methods
-        complex_input, rank_ = x.is_complex(), x.dim()
+        complex_input, sizes = x.is_complex(), x.size()
+    rank_ = len(sizes)
     if complex_input:
         raise disallowed(op, x.dtype, "float, double, int32, uint8, int16, int8, int64, bool")
     dim = 0 if axis is None else axis_arg(axis)
     if not isinstance(dim, int) or not -rank_ <= dim < rank_:
         raise _error(f"Expected dimension in the range [{-rank_}, {rank_}), but got {dim}", op)
-    if x.shape[dim] == 0:
+    if sizes[dim] == 0:
         raise _error(
-            f"Reduction axis {dim % rank_} is empty in shape [{','.join(map(str, x.shape))}]", op
+            f"Reduction axis {dim % rank_} is empty in shape [{','.join(map(str, sizes))}]", op
         )
     out_dtype = as_dtype(output_type)
     return call(op, _arg_body, (x,), fn, x, dim, out_dtype)
+
+
+_INF = float("inf")
+#: What a NaN becomes before `torch.argmax`/`argmin`: a value never picked over another.
+_NAN_FILL = {torch.argmax: -_INF, torch.argmin: _INF}
 
 
 def _arg_body(fn: Any, x: torch.Tensor, dim: int, out_dtype: torch.dtype) -> torch.Tensor:
@@ -678,9 +684,9 @@ def _arg_body(fn: Any, x: torch.Tensor, dim: int, out_dtype: torch.dtype) -> tor
     elif x.is_floating_point():
         # TF's kernels never pick a NaN (no comparison with it holds): the first
         # extreme of the other values, else index 0. torch's take NaN as the extreme.
-        fill = float("-inf") if fn is torch.argmax else float("inf")
-        x = torch.where(torch.isnan(x), torch.full((), fill, dtype=x.dtype, device=x.device), x)
-    return fn(x, dim).to(out_dtype)
+        x = torch.nan_to_num(x, _NAN_FILL[fn], _INF, -_INF)  # (infinities kept)
+    out = fn(x, dim)
+    return out if out_dtype is torch.int64 else out.to(out_dtype)
 
 
 def argmax(

@@ -30,7 +30,13 @@ from tftape_torch._op_call import (
 from tftape_torch._random_seeds import op_generator as random_generator
 from tftape_torch._tensor import dtype_mismatch
 from tftape_torch._torch_internals import (
+    DisableTorchFunctionSubclass as _DisableSubclass,
+)
+from tftape_torch._torch_internals import (
     TensorBase as _Base,
+)
+from tftape_torch._torch_internals import (
+    dtype_of as _DTYPE_GET,
 )
 from tftape_torch._xent_kernel import softmax_xent
 from tftape_torch.errors import AbortedError, InvalidArgumentError
@@ -329,21 +335,26 @@ def softmax_cross_entropy_with_logits(
 
 
 def _sparse_xent(labels: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
-    classes = logits.shape[-1]
-    flat_labels = labels.reshape(-1).to(torch.int64)
-    with torch.no_grad():
-        bad = (flat_labels < 0) | (flat_labels >= classes)
-    if bool(torch.any(bad)):
-        index = int(torch.nonzero(bad)[0, 0])
-        raise InvalidArgumentError(
-            None, None, f"Received a label value of {int(flat_labels[index])} which is outside "
-            f"the valid range of [0, {classes}).  Label values: "
-            f"{' '.join(str(v) for v in flat_labels.tolist())} "
-            "[Op:SparseSoftmaxCrossEntropyWithLogits]"
-        )
-    flat = logits.reshape(-1, classes)
-    out = F.cross_entropy(flat, flat_labels, reduction="none")
-    return out.reshape(labels.shape)
+    classes = logits.size(-1)
+    batch = logits.dim() == 2  # (the common case: no reshapes)
+    flat_labels = labels if batch else labels.reshape(-1)
+    if flat_labels.numel():
+        low, high = torch.aminmax(flat_labels)  # TF's CPU kernel checks every label
+        if int(low) < 0 or int(high) >= classes:
+            bad = (flat_labels < 0) | (flat_labels >= classes)
+            index = int(torch.nonzero(bad)[0, 0])
+            raise InvalidArgumentError(
+                None, None, f"Received a label value of {int(flat_labels[index])} which is "
+                f"outside the valid range of [0, {classes}).  Label values: "
+                f"{' '.join(str(v) for v in flat_labels.tolist())} "
+                "[Op:SparseSoftmaxCrossEntropyWithLogits]"
+            )
+    if flat_labels.dtype != torch.int64:  # (torch's kernel takes int64 class ids only)
+        flat_labels = flat_labels.to(torch.int64)
+    if batch:
+        return F.cross_entropy(logits, flat_labels, reduction="none")
+    out = F.cross_entropy(logits.reshape(-1, classes), flat_labels, reduction="none")
+    return out.reshape(labels.size())
 
 
 def sparse_softmax_cross_entropy_with_logits(
@@ -361,19 +372,21 @@ def sparse_softmax_cross_entropy_with_logits(
     """
     x = float_input(logits, "SparseSoftmaxCrossEntropyWithLogits", allow_complex=False)
     y = as_tensor(labels)
-    if y.dim() != x.dim() - 1:
+    with _DisableSubclass():  # (raw sizes and dtype: no `TensorShape` per read)
+        y_size, x_size, y_dtype = y.size(), x.size(), _DTYPE_GET(y)
+    if len(y_size) != len(x_size) - 1:
         raise ValueError(
-            f"Rank mismatch: Rank of labels (received {y.dim()}) should equal rank of logits "
-            f"minus 1 (received {x.dim()})."
+            f"Rank mismatch: Rank of labels (received {len(y_size)}) should equal rank of "
+            f"logits minus 1 (received {len(x_size)})."
         )
-    if list(y.shape) != list(x.shape[:-1]):
+    if y_size != x_size[:-1]:
         raise ValueError(
             f"`labels.shape` must equal `logits.shape` except for the last dimension. "
-            f"Received: labels.shape={tuple(y.shape)} and logits.shape={tuple(x.shape)}"
+            f"Received: labels.shape={tuple(y_size)} and logits.shape={tuple(x_size)}"
         )
-    if y.dtype not in (torch.int32, torch.int64):
+    if y_dtype not in (torch.int32, torch.int64):
         raise InvalidArgumentError(
-            None, None, f"Value for attr 'Tlabels' of {kernel_name(y.dtype)} is not in the list "
+            None, None, f"Value for attr 'Tlabels' of {kernel_name(y_dtype)} is not in the list "
             "of allowed values: int32, int64\n\t; NodeDef: {{node "
             "SparseSoftmaxCrossEntropyWithLogits}}; Op<name=SparseSoftmaxCrossEntropyWithLogits;"
             " signature=features:T, labels:Tlabels -> loss:T, backprop:T; attr=T:type,allowed="
@@ -545,6 +558,11 @@ def moments(
     tf.Tensor(2.5, shape=(), dtype=float32) tf.Tensor(1.25, shape=(), dtype=float32)
     """
     y = as_tensor(x)
+    dims = _moment_dims(y, axes)
+    if dims is not None:
+        pair = _moments_inline(y, dims, keepdims)
+        if pair is not None:
+            return pair
     low_precision = y.dtype == torch.float16
     if low_precision:
         y = cast(y, torch.float32)
@@ -560,6 +578,54 @@ def moments(
     return mean, variance
 
 
+def _moment_dims(y: torch.Tensor, axes: Any) -> Optional[Tuple[int, ...]]:
+    """`moments`' common `axes` (a list or tuple of distinct ints within the rank of a
+    float32/float64 tensor) as torch dims, else None."""
+    if (type(axes) is not list and type(axes) is not tuple) or not axes:
+        return None
+    with _DisableSubclass():  # (raw reads of a drop-in tensor)
+        if _DTYPE_GET(y) not in _MOMENT_DTYPES:
+            return None
+        rank = _Base.dim(y)
+    dims = []
+    for axis in axes:
+        if type(axis) is not int or not -rank <= axis < rank:
+            return None
+        dims.append(axis % rank)
+    if len(set(dims)) != len(dims):
+        return None
+    return tuple(dims)
+
+
+_MOMENT_DTYPES = frozenset({torch.float32, torch.float64})
+
+
+def _centered_square_mean(y: torch.Tensor, mean: torch.Tensor, dims: Tuple[int, ...]
+                          ) -> torch.Tensor:
+    centered = torch.sub(y, mean.detach())  # TF's `stop_gradient(mean)`
+    return torch.mean(torch.mul(centered, centered), dims, keepdim=True)
+
+
+def _moments_inline(y: torch.Tensor, dims: Tuple[int, ...], keepdims: bool
+                    ) -> Optional[Tuple[torch.Tensor, torch.Tensor]]:
+    """`moments` as TF computes it (`reduce_mean`, `squared_difference` from the
+    stopped mean, `reduce_mean`, `squeeze`), each op inline (`_op_call.call_inline`),
+    or None where one of them is not its common call."""
+    mean = call_inline(torch.mean, (y,), y, dims, True)
+    if mean is None:
+        return None
+    variance = call_inline(_centered_square_mean, (y, mean), y, mean, dims)
+    if variance is None:
+        return None
+    if keepdims:
+        return mean, variance
+    mean = call_inline(torch.squeeze, (mean,), mean, dims)
+    variance = call_inline(torch.squeeze, (variance,), variance, dims)
+    if mean is None or variance is None:
+        return None
+    return mean, variance
+
+
 # ---------------------------------------------------------------------------
 # Dropout and bias
 
@@ -567,8 +633,8 @@ def moments(
 def _dropout(x: torch.Tensor, rate: float, shape: List[int],
              generator: Optional[torch.Generator]) -> torch.Tensor:
     keep = torch.rand(shape, generator=generator, device=x.device, dtype=torch.float32) >= rate
-    scale = 1.0 / (1.0 - rate)
-    return torch.where(keep, x * scale, torch.zeros((), dtype=x.dtype, device=x.device))
+    # (torch's `mul`: `x * scale` on a drop-in tensor would run its TF operator again)
+    return torch.where(keep, torch.mul(x, 1.0 / (1.0 - rate)), 0.0)
 
 
 def dropout(
@@ -592,18 +658,20 @@ def dropout(
       ValueError: if `rate` is not in `[0, 1)`, or `x` is not floating.
     """
     t = as_tensor(x)
-    if t.dtype not in FLOATING:
+    with _DisableSubclass():  # (raw reads of a drop-in tensor)
+        dtype, sizes, device = _DTYPE_GET(t), t.size(), t.device
+    if dtype not in FLOATING:
         raise ValueError(
             f"`x.dtype` must be a floating point tensor as `x` will be scaled. "
-            f"Received: x_dtype=<dtype: '{dtype_name(t.dtype)}'>"
+            f"Received: x_dtype=<dtype: '{dtype_name(dtype)}'>"
         )
     r = float(rate.item()) if isinstance(rate, torch.Tensor) else rate
     if isinstance(r, (int, float)) and not 0 <= r < 1:
         raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). "
                          f"Received: rate={rate}")
     r = float(r)
-    shape = list(t.shape) if noise_shape is None else shape_arg(noise_shape, "dropout")
-    generator = random_generator(t.device, seed)
+    shape = list(sizes) if noise_shape is None else shape_arg(noise_shape, "dropout")
+    generator = random_generator(device, seed)
     return call("Dropout", _dropout, (t,), t, r, shape, generator)
 
 
@@ -656,9 +724,10 @@ def stateless_dropout(x: Any, rate: Any, seed: Any, rng_alg: Any = None,
 
 
 def _bias_add(value: torch.Tensor, bias: torch.Tensor, channels_first: bool) -> torch.Tensor:
+    # (torch's `add`: `+` on a drop-in tensor would run its TF operator again)
     if channels_first:
-        return value + bias.reshape([-1] + [1] * (value.dim() - 2))
-    return value + bias
+        return torch.add(value, bias.reshape([-1] + [1] * (value.dim() - 2)))
+    return torch.add(value, bias)
 
 
 def bias_add(value: Any, bias: Any, data_format: Optional[str] = None,
@@ -679,18 +748,20 @@ def bias_add(value: Any, bias: Any, data_format: Optional[str] = None,
     v = number_input(value, "BiasAdd")
     b = as_tensor(bias, v.dtype)
     channels_first = data_format is not None and data_format.startswith("NC")
-    if v.dim() < 2:
+    with _DisableSubclass():  # (raw sizes: no `TensorShape` per read)
+        v_size, b_size = v.size(), b.size()
+    if len(v_size) < 2:
         raise InvalidArgumentError(
-            None, None, f"Input tensor must be at least 2D: {list(v.shape)} [Op:BiasAdd]"
+            None, None, f"Input tensor must be at least 2D: {list(v_size)} [Op:BiasAdd]"
         )
-    if b.dim() != 1:
+    if len(b_size) != 1:
         raise InvalidArgumentError(
-            None, None, f"Biases must be 1D: {list(b.shape)} [Op:BiasAdd]"
+            None, None, f"Biases must be 1D: {list(b_size)} [Op:BiasAdd]"
         )
-    channels = v.shape[1] if channels_first else v.shape[-1]
-    if b.shape[0] != channels:
+    channels = v_size[1] if channels_first else v_size[-1]
+    if b_size[0] != channels:
         raise InvalidArgumentError(
             None, None, f"Must provide as many biases as the channel dimension of the input "
-            f"tensor: {list(b.shape)} vs. {list(v.shape)} [Op:BiasAdd]"
+            f"tensor: {list(b_size)} vs. {list(v_size)} [Op:BiasAdd]"
         )
     return call("BiasAdd", _bias_add, (v, b), v, b, channels_first)

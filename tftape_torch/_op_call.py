@@ -14,6 +14,7 @@ tape expects; torch's `RuntimeError`s become TF's `InvalidArgumentError`.
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -62,6 +63,7 @@ __all__ = [
     "call_inline",
     "disallowed",
     "dtype_arg",
+    "exact_number",
     "float_input",
     "float_unary",
     "index_dtype_error",
@@ -357,6 +359,35 @@ def match_operands(x: Any, y: Any, op: str) -> Tuple[torch.Tensor, Any]:
         if not isinstance(y, _Tensor):
             y = convert_value(y, x.dtype, x.device)
     return x, y
+
+
+#: Float dtypes into which NumPy converts a Python number as TF converts it.
+_NUMPY_FLOATS = {torch.float32: np.float32, torch.float64: np.float64}
+
+
+def exact_number(value: Any, dtype: torch.dtype) -> Optional[float]:
+    """Python int or float `value` as TF converts it to float32/float64 `dtype`, or None:
+    another type (`bool` too) or dtype, NaN, or a finite number out of the dtype's range.
+
+    >>> exact_number(0.1, torch.float32) == float(np.float32(0.1))
+    True
+    >>> exact_number(True, torch.float32), exact_number(1e40, torch.float32)
+    (None, None)
+    """
+    kind = type(value)
+    if kind is not float and kind is not int:
+        return None
+    numpy_type = _NUMPY_FLOATS.get(dtype)
+    if numpy_type is None:
+        return None
+    try:
+        with np.errstate(over="ignore"):
+            number = float(numpy_type(value))
+    except OverflowError:  # an int beyond any float
+        return None
+    if number != number or (math.isinf(number) and not math.isinf(value)):
+        return None
+    return number
 
 
 def same_dtype(values: Sequence[Any], op: str) -> List[torch.Tensor]:

@@ -22,15 +22,20 @@ import torch
 from tftape_torch._array_ops import cast
 from tftape_torch._convert import convert_value
 from tftape_torch._device import current_device
-from tftape_torch._dtypes import INTEGER, as_dtype, float64, kernel_name
+from tftape_torch._dtypes import INTEGER, as_dtype, dtype_name, float64, kernel_name
 from tftape_torch._op_call import call, match_operands
 from tftape_torch._tensor import fresh
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass as _DisableSubclass
-from tftape_torch.errors import InvalidArgumentError
+from tftape_torch.errors import InvalidArgumentError, NotFoundError
 
 __all__ = ["linspace", "range"]
 
 _Tensor = torch.Tensor
+
+
+_INT32_LIMIT = 2**31
+#: Types TF's `Range` op allows but registers no CPU kernel for.
+_NO_CPU_KERNEL = frozenset({torch.int8, torch.int16, torch.uint16, torch.uint32, torch.uint64})
 
 
 def _range_dtype(values: Sequence[Any]) -> torch.dtype:
@@ -44,6 +49,8 @@ def _range_dtype(values: Sequence[Any]) -> torch.dtype:
             found = convert_value(value).dtype
         elif isinstance(value, float):
             found = torch.float32
+        elif type(value) is int and -_INT32_LIMIT <= value < _INT32_LIMIT:
+            found = torch.int32  # (as `convert_value` would say, without a tensor)
         else:
             found = convert_value(value).dtype
         if found in order and order.index(found) > order.index(best):
@@ -74,7 +81,11 @@ def range(
     resolved = as_dtype(dtype) if dtype is not None else _range_dtype((start, limit, delta))
     if resolved == torch.bool:
         raise TypeError(f"Cannot convert {start} to EagerTensor of dtype bool")
-    if resolved.is_complex:
+    if resolved in _NO_CPU_KERNEL:
+        raise NotFoundError(
+            None, None, "Could not find device for node: {{node Range}} = Range"
+            f"[Tidx=DT_{dtype_name(resolved).upper()}] [Op:Range]")
+    if resolved.is_complex or resolved == torch.uint8:
         raise InvalidArgumentError(
             None, None, f"Value for attr 'Tidx' of {kernel_name(resolved)} is not in the list of "
             "allowed values: bfloat16, half, float, double, int8, int16, int32, int64, uint16, "
@@ -105,6 +116,8 @@ def range(
         span = np.abs((np_dtype(last) - np_dtype(first)) / np_dtype(step))
         count = int(np.ceil(span))
     dev = current_device()
+    if resolved in INTEGER:  # exact in integers: torch's own arange
+        return fresh(torch.arange(first, first + count * step, step, dtype=resolved, device=dev))
     steps = torch.arange(count, dtype=resolved, device=dev)
     return fresh(steps * step + first if count else steps)
 

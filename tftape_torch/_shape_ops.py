@@ -505,10 +505,14 @@ def _flatten(t: torch.Tensor) -> torch.Tensor:
 
 
 def _one_hot(
-    idx: torch.Tensor, depth: int, on: torch.Tensor, off: torch.Tensor, axis: int
+    idx: torch.Tensor, depth: int, on: Optional[torch.Tensor], off: Any, axis: int
 ) -> torch.Tensor:
-    hits = idx.to(torch.int64).unsqueeze(-1) == torch.arange(depth, device=idx.device)
-    out = torch.where(hits, on.detach(), off.detach())  # (TF: no gradient for either)
+    """`one_hot`'s body; `on` None for the default values (then `off` is the dtype)."""
+    hits = idx.unsqueeze(-1) == torch.arange(depth, device=idx.device)  # (int64 compare)
+    if on is None:  # the default values, 1 and 0: the hits themselves
+        out = hits.to(off)
+    else:
+        out = torch.where(hits, on.detach(), off.detach())  # (TF: no gradient for either)
     if axis != -1 and axis != idx.dim():
         out = torch.movedim(out, -1, axis)
     return out
@@ -566,11 +570,15 @@ def one_hot(
                 f"dtype {dtype_repr(value.dtype)} of {label} does not match dtype parameter "
                 f"{dtype_repr(resolved)}"
             )
-    dev = idx.device
-    if on_t is None:
-        on_t = fresh(torch.ones((), dtype=resolved, device=dev))
-    if off_t is None:
-        off_t = fresh(torch.zeros((), dtype=resolved, device=dev))
+    if resolved == torch.bool and (on_t is None or off_t is None):
+        # TF converts the default values 1 and 0 to `dtype`: not to bool.
+        raise TypeError(f"Cannot convert {1 if on_t is None else 0} to EagerTensor of dtype bool")
+    if on_t is not None or off_t is not None:
+        dev = idx.device
+        if on_t is None:
+            on_t = fresh(torch.ones((), dtype=resolved, device=dev))
+        if off_t is None:
+            off_t = fresh(torch.zeros((), dtype=resolved, device=dev))
     count = _int_list(depth)[0]
     if count < 0:
         raise _error(f"depth must be non-negative, got: {count}", "OneHot")
@@ -579,6 +587,8 @@ def one_hot(
     if not -1 <= dim <= rank_:
         raise _error(f"Expected axis to be -1 or between [0, {rank_ + 1}).  But received: "
                      f"{dim}", "OneHot")
+    if on_t is None:
+        return call("OneHot", _one_hot, (idx,), idx, count, None, resolved, dim)
     return call("OneHot", _one_hot, (idx, on_t, off_t), idx, count, on_t, off_t, dim)
 
 

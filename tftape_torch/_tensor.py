@@ -509,8 +509,11 @@ def operator_pow(a: torch.Tensor, b: Any) -> torch.Tensor:
                      "int32, int64, complex64, complex128")
     kind = type(b)
     if (kind is int or kind is float) and b != 0:
-        # torch's gradient is TF's for a non-zero exponent
-        if not _state.THREAD.accumulators:
+        # torch's gradient is TF's for a non-zero exponent, and so are its derivatives
+        # up to the one whose exponent is 0, which torch takes as zeros where TF's
+        # `0 * x ** -1` is NaN at 0 (and has a gradient): the second for `x ** 1`, which
+        # takes TF's op; the third of `x ** 2` (README, "Differences").
+        if b != 1 and not _state.THREAD.accumulators:
             if kind is int:
                 return torch.pow(a, b)  # (`_kernels.scalar_pow`'s integer exponent)
             return _kernels.scalar_pow(a, b)
