@@ -151,3 +151,41 @@ def test_matrix_verdict_needs_the_whole_interval_on_one_side_of_the_limit() -> N
     assert matrix._verdict(undecided) == "_1.15 (1.08-1.26)_"
     assert matrix._tally([within, undecided, missed]) == (
         "1/3 within, 1 undecided, 1 missed (medians 2/3)")
+
+
+def test_dropin_ops_spellings_agree_and_step_differentiates_each_source() -> None:
+    """`bench_dropin_ops.py`: each op's TF call and torch spelling give the same numbers,
+    and a step gives one gradient per source, of its shape, in both spellings."""
+    from benchmarks import bench_dropin_ops as bench
+
+    inputs = bench._inputs()
+    for op in bench.OPS:
+        bench._check(op, inputs)
+        if not op.sources:
+            continue
+        variants = bench._variants(op, "step", inputs)
+        tf_grads, torch_grads = variants["tf"](), variants["torch"]()
+        assert len(tf_grads) == len(torch_grads) == len(op.sources), op.name
+        for got, want in zip(tf_grads, torch_grads):
+            got = bench.tf.convert_to_tensor(got)  # a row gather's `IndexedSlices` too
+            assert tuple(got.shape) == tuple(want.shape), op.name
+            if not op.random:
+                assert torch.allclose(got.detach(), want, rtol=1e-5, atol=1e-6), op.name
+
+
+def test_dropin_ops_quick_run_prints_a_row_per_op_and_mode() -> None:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_dropin_ops.py"), "--quick",
+         "--only", "clip_by_value,argmax"],
+        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")][2:]
+    assert [row.split(" | ")[:2] for row in rows] == [
+        ["| clip_by_value", "forward"], ["| clip_by_value", "step"], ["| argmax", "forward"]]
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_dropin_ops.py"), "--only", "nope"],
+        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert bad.returncode == 2 and "unknown op(s): nope" in bad.stderr

@@ -18,7 +18,7 @@ The package is layered, each layer importing only from those below it:
   `_indexed_slices` (`tf.IndexedSlices`, TF's sparse gradient of a row gather);
 * autodiff: `_jacobian_plan`, `_jacobian`, `_tape`, `_forward`, `_custom_gradient`;
 * the TF namespace: `_op_call` (how an op runs), then the op modules (`_array_ops`,
-  `_shape_ops`, `_gather_ops`, `_math_ops`, `_elementwise_ops`, `_linalg_ops`,
+  `_shape_ops`, `_gather_ops`, `_sort_ops`, `_math_ops`, `_elementwise_ops`, `_linalg_ops`,
   `_nn_ops`, `_conv_ops`, `_sequence_ops`, `_functional_ops`, ...), `_function`, and
   the public modules that mirror TF's (`math`, `nn`, `linalg`, `random`, `config`,
   `dtypes`, `autodiff`, `autograph`, `distribute`, `errors`, `test`, `types`, ...);
@@ -138,6 +138,8 @@ from tftape_torch._elementwise_ops import (
     logical_and,
     logical_not,
     logical_or,
+    maximum,
+    minimum,
     negative,
     not_equal,
     realdiv,
@@ -171,9 +173,6 @@ from tftape_torch._functional_ops import (
     while_loop,
 )
 from tftape_torch._gather_ops import (
-    argmax,
-    argmin,
-    argsort,
     boolean_mask,
     dynamic_partition,
     dynamic_stitch,
@@ -181,7 +180,6 @@ from tftape_torch._gather_ops import (
     gather_nd,
     scatter_nd,
     searchsorted,
-    sort,
     tensor_scatter_nd_add,
     tensor_scatter_nd_max,
     tensor_scatter_nd_min,
@@ -208,8 +206,6 @@ from tftape_torch._math_ops import (
     divide,
     exp,
     matmul,
-    maximum,
-    minimum,
     multiply,
     pow,
     reduce_all,
@@ -255,6 +251,7 @@ from tftape_torch._shape_ops import (
     unravel_index,
     unstack,
 )
+from tftape_torch._sort_ops import argmax, argmin, argsort, sort
 from tftape_torch._strided_slice import strided_slice
 from tftape_torch._tape import GradientTape
 from tftape_torch._tensor_array import TensorArray

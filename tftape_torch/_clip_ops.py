@@ -21,7 +21,8 @@ from tftape_torch._array_ops import cast, identity, ones_like, stack, where
 from tftape_torch._complex_ops import complex as make_complex
 from tftape_torch._complex_ops import real
 from tftape_torch._dtypes import as_dtype, dtype_name
-from tftape_torch._math_ops import maximum, minimum, reduce_sum, sqrt
+from tftape_torch._elementwise_ops import maximum, minimum
+from tftape_torch._math_ops import reduce_sum, sqrt
 from tftape_torch._nn_ops import l2_loss
 from tftape_torch._op_call import as_tensor, call_inline, exact_number
 from tftape_torch._torch_internals import dtype_of

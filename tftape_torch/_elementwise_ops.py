@@ -1,4 +1,5 @@
-"""TF's elementwise math beyond `_math_ops`: unary functions, comparisons, logic.
+"""TF's elementwise math beyond `_math_ops`: unary functions, `maximum`/`minimum`,
+comparisons, logic.
 
 Public as `tf.math.*` and, for the names TF also exports there, at the top level.
 Ops TF does not differentiate (`floor`, `round`, comparisons, `floordiv`...) give a
@@ -21,10 +22,14 @@ import torch.nn.functional as F
 from tftape_torch._dtypes import COMPLEX, FLOATING, INTEGER, dtype_name
 from tftape_torch._kernels import floor_divide as floor_divide_kernel
 from tftape_torch._kernels import floor_mod as floor_mod_kernel
+from tftape_torch._kernels import maximum as maximum_kernel
+from tftape_torch._kernels import minimum as minimum_kernel
 from tftape_torch._op_call import (
     as_tensor,
     call,
+    call_inline,
     disallowed,
+    exact_number,
     float_input,
     float_unary,
     match_operands,
@@ -33,6 +38,7 @@ from tftape_torch._op_call import (
 from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
 from tftape_torch._rsqrt_kernel import rsqrt as rsqrt_kernel
 from tftape_torch._tensor import check_signed, operator_truediv
+from tftape_torch._torch_internals import dtype_of
 from tftape_torch.errors import InternalError, InvalidArgumentError, NotFoundError
 
 __all__ = [
@@ -65,6 +71,8 @@ __all__ = [
     "logical_not",
     "logical_or",
     "logical_xor",
+    "maximum",
+    "minimum",
     "negative",
     "not_equal",
     "realdiv",
@@ -427,6 +435,45 @@ is_finite = _finite_test(
 
 _SMALL_INTEGERS = frozenset({torch.int8, torch.int16, torch.uint8})
 _SIGNED_NUMBERS = "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128"
+
+
+def maximum(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The larger of `x` and `y`, elementwise; at a tie the gradient goes to `x`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.maximum(tf.constant([1.0, 5.0]), 3.0))
+    tf.Tensor([3. 5.], shape=(2,), dtype=float32)
+    """
+    if isinstance(x, torch.Tensor) and (
+            out := _bounded(torch.clamp_min, x, y)) is not None:
+        return out
+    a, b = match_operands(x, y, "Maximum")
+    return call("Maximum", maximum_kernel, (a, b), a, b)
+
+
+def minimum(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
+    """The smaller of `x` and `y`, elementwise; at a tie the gradient goes to `x`.
+
+    >>> import tftape_torch as tf
+    >>> print(tf.minimum(tf.constant([1.0, 5.0]), 3.0))
+    tf.Tensor([1. 3.], shape=(2,), dtype=float32)
+    """
+    if isinstance(x, torch.Tensor) and (
+            out := _bounded(torch.clamp_max, x, y)) is not None:
+        return out
+    a, b = match_operands(x, y, "Minimum")
+    return call("Minimum", minimum_kernel, (a, b), a, b)
+
+
+def _bounded(clamp: Callable[..., torch.Tensor], x: torch.Tensor, bound: Any
+             ) -> Optional[torch.Tensor]:
+    """`maximum`/`minimum` of a float32/float64 tensor and a Python number as one
+    `clamp_min`/`clamp_max`, or None for the op's own call: TF's values and gradient
+    (a tie sends it to `x`, a NaN in `x` stays NaN and gets none), one built-in node."""
+    number = exact_number(bound, dtype_of(x))
+    if number is None:
+        return None
+    return call_inline(clamp, (x,), x, number)
 
 
 def squared_difference(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:

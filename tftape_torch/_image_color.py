@@ -33,12 +33,11 @@ from tftape_torch._array_ops import (
 from tftape_torch._clip_ops import saturate_cast
 from tftape_torch._conv_ops import depthwise_conv2d
 from tftape_torch._dtypes import FLOATING, INTEGER, as_dtype, kernel_name
-from tftape_torch._elementwise_ops import floordiv, rsqrt
+from tftape_torch._elementwise_ops import floordiv, maximum, rsqrt
 from tftape_torch._math_ops import (
     abs,
     add,
     divide,
-    maximum,
     multiply,
     reduce_mean,
     reduce_std,

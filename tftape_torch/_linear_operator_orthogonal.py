@@ -35,7 +35,7 @@ from tftape_torch._complex_ops import conj
 from tftape_torch._diag_band_ops import set_diag
 from tftape_torch._dtypes import as_dtype
 from tftape_torch._elementwise_ops import equal
-from tftape_torch._gather_ops import argsort, gather
+from tftape_torch._gather_ops import gather
 from tftape_torch._linalg_ops import adjoint as matrix_adjoint
 from tftape_torch._linalg_ops import diag_part
 from tftape_torch._linear_operator import LinearOperator
@@ -44,6 +44,7 @@ from tftape_torch._math_ops import matmul
 from tftape_torch._norm_ops import l2_normalize
 from tftape_torch._range_ops import range as range_
 from tftape_torch._shape_ops import broadcast_static_shape, broadcast_to
+from tftape_torch._sort_ops import argsort
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch.errors import InvalidArgumentError
 

@@ -32,7 +32,6 @@ from tftape_torch._op_call import (
     call,
     call_inline,
     disallowed,
-    exact_number,
     float_unary,
     match_operands,
     number_input,
@@ -69,8 +68,6 @@ __all__ = [
     "exp",
     "log",
     "matmul",
-    "maximum",
-    "minimum",
     "multiply",
     "pow",
     "reduce_all",
@@ -578,45 +575,6 @@ def pow(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
         return call("Pow", operator_pow, (x,), x, b)
     a, b = match_operands(x, y, "Pow")
     return call("Pow", operator_pow, (a, b), a, b)
-
-
-def maximum(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
-    """The larger of `x` and `y`, elementwise; at a tie the gradient goes to `x`.
-
-    >>> import tftape_torch as tf
-    >>> print(tf.maximum(tf.constant([1.0, 5.0]), 3.0))
-    tf.Tensor([3. 5.], shape=(2,), dtype=float32)
-    """
-    if isinstance(x, torch.Tensor) and (
-            out := _bounded(torch.clamp_min, x, y)) is not None:
-        return out
-    a, b = match_operands(x, y, "Maximum")
-    return call("Maximum", _kernels.maximum, (a, b), a, b)
-
-
-def minimum(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
-    """The smaller of `x` and `y`, elementwise; at a tie the gradient goes to `x`.
-
-    >>> import tftape_torch as tf
-    >>> print(tf.minimum(tf.constant([1.0, 5.0]), 3.0))
-    tf.Tensor([1. 3.], shape=(2,), dtype=float32)
-    """
-    if isinstance(x, torch.Tensor) and (
-            out := _bounded(torch.clamp_max, x, y)) is not None:
-        return out
-    a, b = match_operands(x, y, "Minimum")
-    return call("Minimum", _kernels.minimum, (a, b), a, b)
-
-
-def _bounded(clamp: Callable[..., torch.Tensor], x: torch.Tensor, bound: Any
-             ) -> Optional[torch.Tensor]:
-    """`maximum`/`minimum` of a float32/float64 tensor and a Python number as one
-    `clamp_min`/`clamp_max`, or None for the op's own call: TF's values and gradient
-    (a tie sends it to `x`, a NaN in `x` stays NaN and gets none), one built-in node."""
-    number = exact_number(bound, _DTYPE_GET(x))
-    if number is None:
-        return None
-    return call_inline(clamp, (x,), x, number)
 
 
 def square(x: Any, name: Optional[str] = None) -> torch.Tensor:

@@ -23,7 +23,7 @@ import torch
 
 from tftape_torch._array_ops import cast
 from tftape_torch._dtypes import FLOATING
-from tftape_torch._math_ops import minimum
+from tftape_torch._elementwise_ops import minimum
 from tftape_torch._op_call import as_tensor
 from tftape_torch._variable import Variable
 

@@ -59,7 +59,10 @@ def _norm(
         return out
     if order in ("fro", "euclidean", 2, 2.0):
         # TF's `sqrt(reduce_sum(x * conj(x)))`: complex for a complex `x` (0j imaginary)
-        squares = x * x.conj() if x.is_complex() else x * x
+        # (torch's `mul`: `*` on a drop-in tensor would run its TF operator again)
+        squares = torch.mul(x, x.conj()) if x.is_complex() else torch.mul(x, x)
+        if not x.is_complex():  # (one reduction to the result's shape, no squeeze)
+            return torch.sqrt(torch.sum(squares, dim=dims, keepdim=keep))
         out = torch.sqrt(torch.sum(squares, dim=dims, keepdim=True))
     else:
         size = torch.abs(x)
@@ -152,12 +155,12 @@ def _l2_normalize(x: torch.Tensor, axes: Optional[List[int]], epsilon: float) ->
         square_sum = torch.sum(x.real * x.real + x.imag * x.imag, dim=dims, keepdim=True)
         inv_norm = rsqrt(_at_least(square_sum, epsilon))
         return x * inv_norm.to(x.dtype)
-    square_sum = torch.sum(x * x, dim=dims, keepdim=True)
+    square_sum = torch.sum(torch.mul(x, x), dim=dims, keepdim=True)
     if epsilon > 0:  # NOTE: [l2_normalize's fast path]
-        return x * torch.rsqrt(torch.clamp_min(square_sum, epsilon))
+        return torch.mul(x, torch.rsqrt(torch.clamp_min(square_sum, epsilon)))
     # TF's `rsqrt` gradient is 0 where its incoming gradient is: a zero row with
     # `epsilon` 0 has gradient `grad * inf`, not NaN.
-    return x * rsqrt(_at_least(square_sum, epsilon))
+    return torch.mul(x, rsqrt(_at_least(square_sum, epsilon)))
 
 
 # NOTE: [l2_normalize's fast path]

@@ -43,6 +43,8 @@ from tftape_torch._elementwise_ops import (
     logical_not,
     logical_or,
     logical_xor,
+    maximum,
+    minimum,
     negative,
     not_equal,
     reciprocal,
@@ -55,7 +57,6 @@ from tftape_torch._elementwise_ops import (
     tan,
     truediv,
 )
-from tftape_torch._gather_ops import argmax, argmin
 from tftape_torch._incomplete_ops import betainc, igamma, igammac
 from tftape_torch._math_ops import (
     abs,
@@ -65,8 +66,6 @@ from tftape_torch._math_ops import (
     divide,
     exp,
     log,
-    maximum,
-    minimum,
     multiply,
     pow,
     reduce_all,
@@ -118,6 +117,7 @@ from tftape_torch._sequence_ops import (
     unsorted_segment_sum,
     zero_fraction,
 )
+from tftape_torch._sort_ops import argmax, argmin
 from tftape_torch._special_ops import (
     digamma,
     divide_no_nan,
