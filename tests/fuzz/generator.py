@@ -809,12 +809,14 @@ class _Generator:
 
     def unary(self, a: Value) -> Tuple[str, float]:
         options = ["square", "sqrt_sq", "sqrt_abs", "sin", "cos", "tanh", "sigmoid", "abs",
-                   "neg", "relu", "identity", "stop_gradient", "pow2", "math_sigmoid"]
+                   "neg", "relu", "identity", "stop_gradient", "pow2", "math_sigmoid",
+                   "max_number", "min_number", "clip_numbers", "pow_number"]
         if a.bound <= 3.0:
             options.append("exp")
         if self.complex:  # holomorphic ops without poles, kinks, branch cuts, real results
             options = [o for o in options if o not in (
-                "sqrt_sq", "sqrt_abs", "abs", "relu", "sigmoid", "math_sigmoid", "tanh")]
+                "sqrt_sq", "sqrt_abs", "abs", "relu", "sigmoid", "math_sigmoid", "tanh",
+                "max_number", "min_number", "clip_numbers", "pow_number")]
             if a.bound > 3.0:  # |sin(x + iy)| grows as exp(|y|)
                 options = [o for o in options if o not in ("sin", "cos")]
         op = self.c.pick(options)
@@ -844,6 +846,17 @@ class _Generator:
             return f"tf.stop_gradient({n})", a.bound
         if op == "pow2":
             return f"{n} ** 2", a.bound ** 2
+        if op in ("max_number", "min_number"):  # a Python number: ties with VALUES
+            number = self.c.pick(VALUES)
+            return f"tf.{op[:3]}imum({n}, {number!r})", max(a.bound, abs(number))
+        if op == "clip_numbers":  # bounds in either order (TF's result: the lower one)
+            low, high = self.c.pick(VALUES), self.c.pick(VALUES)
+            return f"tf.clip_by_value({n}, {low!r}, {high!r})", max(abs(low), abs(high))
+        if op == "pow_number":
+            exponent = self.c.pick((2.0, 3, 1, 0.5) if a.bound <= 10.0 else (2.0, 1, 0.5))
+            if exponent == 0.5:
+                return f"tf.pow(tf.abs({n}) + 0.25, 0.5)", math.sqrt(a.bound + 0.25)
+            return f"tf.pow({n}, {exponent!r})", max(a.bound, 1.0) ** exponent
         return f"tf.exp({n})", math.exp(a.bound)
 
     def binary(self, a: Value, b: Value) -> Tuple[str, float]:
