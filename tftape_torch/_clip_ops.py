@@ -25,7 +25,6 @@ from tftape_torch._elementwise_ops import maximum, minimum
 from tftape_torch._math_ops import reduce_sum, sqrt
 from tftape_torch._nn_ops import l2_loss
 from tftape_torch._op_call import as_tensor, call_inline, exact_number
-from tftape_torch._torch_internals import dtype_of
 
 __all__ = ["clip_by_global_norm", "clip_by_norm", "clip_by_value", "saturate_cast"]
 
@@ -73,8 +72,7 @@ def _clamp_inline(values: torch.Tensor, low: Any, high: Any) -> Optional[torch.T
     at a bound, none at NaN). Bounds out of order, NaN or out of range, other dtypes
     and Variables take TF's two ops.
     """
-    dtype = dtype_of(values)
-    lo, hi = exact_number(low, dtype), exact_number(high, dtype)
+    lo, hi = exact_number(low, values), exact_number(high, values)
     if lo is None or hi is None or not lo <= hi:
         return None
     return call_inline(torch.clamp, (values,), values, lo, hi)

@@ -38,7 +38,6 @@ from tftape_torch._op_call import (
 from tftape_torch._recorded_ops import unregistered_gradient, without_gradient
 from tftape_torch._rsqrt_kernel import rsqrt as rsqrt_kernel
 from tftape_torch._tensor import check_signed, operator_truediv
-from tftape_torch._torch_internals import dtype_of
 from tftape_torch.errors import InternalError, InvalidArgumentError, NotFoundError
 
 __all__ = [
@@ -470,7 +469,7 @@ def _bounded(clamp: Callable[..., torch.Tensor], x: torch.Tensor, bound: Any
     """`maximum`/`minimum` of a float32/float64 tensor and a Python number as one
     `clamp_min`/`clamp_max`, or None for the op's own call: TF's values and gradient
     (a tie sends it to `x`, a NaN in `x` stays NaN and gets none), one built-in node."""
-    number = exact_number(bound, dtype_of(x))
+    number = exact_number(bound, x)
     if number is None:
         return None
     return call_inline(clamp, (x,), x, number)

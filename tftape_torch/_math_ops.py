@@ -566,13 +566,15 @@ def pow(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     tf.Tensor([4. 9.], shape=(2,), dtype=float32)
     """
     kind = type(y)
-    if (kind is float or kind is int) and isinstance(x, torch.Tensor) and (
-            _DTYPE_GET(x) in INEXACT):
-        # A Python exponent stays a number, as in `x ** y` (TF's same op): torch's own
-        # `pow`, whose gradient is TF's for a non-zero exponent (`operator_pow`).
-        with _DisableSubclass():
-            b = other_operand(x, y, "Pow", TypeError)
-        return call("Pow", operator_pow, (x,), x, b)
+    if (kind is float or kind is int) and isinstance(x, torch.Tensor):
+        with _DisableSubclass():  # (a raw read)
+            inexact = _DTYPE_GET(x) in INEXACT
+        if inexact:
+            # A Python exponent stays a number, as in `x ** y` (TF's same op): torch's
+            # own `pow`, whose gradient is TF's for a non-zero exponent (`operator_pow`).
+            with _DisableSubclass():
+                b = other_operand(x, y, "Pow", TypeError)
+            return call("Pow", operator_pow, (x,), x, b)
     a, b = match_operands(x, y, "Pow")
     return call("Pow", operator_pow, (a, b), a, b)
 

@@ -365,19 +365,21 @@ def match_operands(x: Any, y: Any, op: str) -> Tuple[torch.Tensor, Any]:
 _NUMPY_FLOATS = {torch.float32: np.float32, torch.float64: np.float64}
 
 
-def exact_number(value: Any, dtype: torch.dtype) -> Optional[float]:
-    """Python int or float `value` as TF converts it to float32/float64 `dtype`, or None:
-    another type (`bool` too) or dtype, NaN, or a finite number out of the dtype's range.
+def exact_number(value: Any, like: torch.Tensor) -> Optional[float]:
+    """Python int or float `value` as TF converts it to the dtype of `like`, float32 or
+    float64; else None: another type (`bool` too) or dtype, NaN, or a finite number
+    out of the dtype's range.
 
-    >>> exact_number(0.1, torch.float32) == float(np.float32(0.1))
+    >>> exact_number(0.1, torch.ones(1)) == float(np.float32(0.1))
     True
-    >>> exact_number(True, torch.float32), exact_number(1e40, torch.float32)
+    >>> exact_number(True, torch.ones(1)), exact_number(1e40, torch.ones(1))
     (None, None)
     """
     kind = type(value)
     if kind is not float and kind is not int:
         return None
-    numpy_type = _NUMPY_FLOATS.get(dtype)
+    with _DisableSubclass():  # (a drop-in tensor's raw dtype: no dispatch)
+        numpy_type = _NUMPY_FLOATS.get(_DTYPE_GET(like))
     if numpy_type is None:
         return None
     try:

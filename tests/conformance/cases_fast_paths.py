@@ -140,38 +140,31 @@ def case_pow_number_exponents(tf):
             for e in (2.0, 3, 0.5, -0.5, 1.5, 0.0, 0, -1, -2.0, 1)}
 
 
-def case_pow_number_third_derivative_at_zero(tf):
-    """Known difference (README, "Differences"): torch's zero term past the n-th
-    derivative of `x ** n`, where TF's is `0 * x ** -1` (NaN at 0)."""
-    x = tf.constant([0.0, 2.0])
+def _three_derivatives(tf, f, values):
+    """The first three derivatives of elementwise `f` at `values` (three nested tapes)."""
+    x = tf.constant(values)
     with tf.GradientTape() as third:
         third.watch(x)
         with tf.GradientTape() as second:
             second.watch(x)
             with tf.GradientTape() as first:
                 first.watch(x)
-                y = tf.pow(x, 2.0)
+                y = f(x)
             g1 = first.gradient(y, x)
         g2 = second.gradient(g1, x)
     return {"g1": g1, "g2": g2, "g3": third.gradient(g2, x)}
 
 
+def case_pow_number_third_derivative_at_zero(tf):
+    """Known difference (README, "Differences"): torch's zero term past the n-th
+    derivative of `x ** n`, where TF's is `0 * x ** -1` (NaN at 0)."""
+    return _three_derivatives(tf, lambda x: tf.pow(x, 2.0), [0.0, 2.0])
+
+
 def case_pow_number_exponent_one_second_derivative(tf):
     """`x ** 1` takes TF's formula: its second derivative is TF's NaN at 0."""
-    x = tf.constant([0.0, 2.0, -1.0])
-    out = {}
-    for label, f in (("operator", lambda v: v ** 1), ("pow", lambda v: tf.pow(v, 1.0))):
-        with tf.GradientTape() as third:
-            third.watch(x)
-            with tf.GradientTape() as second:
-                second.watch(x)
-                with tf.GradientTape() as first:
-                    first.watch(x)
-                    y = f(x)
-                g1 = first.gradient(y, x)
-            g2 = second.gradient(g1, x)
-        out[label] = {"g1": g1, "g2": g2, "g3": third.gradient(g2, x)}
-    return out
+    return {"operator": _three_derivatives(tf, lambda x: x ** 1, [0.0, 2.0, -1.0]),
+            "pow": _three_derivatives(tf, lambda x: tf.pow(x, 1.0), [0.0, 2.0, -1.0])}
 
 
 def case_pow_number_dtypes(tf):
