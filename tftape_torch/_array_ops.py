@@ -48,6 +48,7 @@ from tftape_torch._tensor import (
     as_eager,
     dtype_mismatch,
     fresh,
+    other_operand,
 )
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
@@ -686,6 +687,13 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = No
     cond = as_tensor(condition, torch.bool)
     if cond.dtype != torch.bool:
         raise dtype_mismatch("SelectV2", torch.bool, cond.dtype, 0)
+    kind = type(y)
+    if (kind is float or kind is int) and isinstance(x, torch.Tensor):
+        # `where(c, x, 0.0)`: the number stays a number (torch's `where` takes it in
+        # `x`'s dtype, as TF converts it), without a tensor made for it.
+        with _DisableSubclass():
+            number = other_operand(x, y, "SelectV2", TypeError)
+        return call("SelectV2", torch.where, (cond, x), cond, x, number)
     a, b = match_operands(x, y, "SelectV2")
     return call("SelectV2", torch.where, (cond, a, b), cond, a, b)
 

@@ -1,10 +1,11 @@
 """The drop-in ops' common calls, taken by shorter paths, against TensorFlow 2.21.
 
 `maximum`/`minimum` of a tensor and a Python number (one `clamp_min`/`clamp_max`),
-`clip_by_value` with Python-number bounds (one `clamp`), `pow` with a Python
-exponent, `sparse_softmax_cross_entropy_with_logits`, `argmax`/`argmin` over NaN,
-`range` of integers, `one_hot` with its default values, `moments` over a list of
-axes, `concat`'s shape checks, and the pools that need no padding: each at the edges
+`clip_by_value` with Python-number bounds (one `clamp`), `where` with a Python
+number, `pow` with a Python exponent, `sparse_softmax_cross_entropy_with_logits`,
+`argmax`/`argmin` over NaN, `range` of integers, `one_hot` with its default values,
+`moments` over a list of axes, `concat`'s shape checks, and the pools that need no
+padding: each at the edges
 where the short path could part from TF's (NaN, infinities, ties, bounds out of
 order or out of range, dtypes, labels out of range), with gradients, second
 derivatives (nested tapes) and forward-mode JVPs. Answers live in
@@ -128,6 +129,32 @@ def case_clip_number_bounds_dtypes(tf):
 def case_clip_number_bounds_gradient_at_bound(tf):
     """Values exactly at a bound (after rounding to float32): the gradient goes to `t`."""
     return _derivatives(tf, lambda x: tf.clip_by_value(x, 0.1, 0.3), [0.1, 0.3, 0.2, 0.0])
+
+
+# ---------------------------------------------------------------------------
+# where with a Python number
+
+
+def case_where_number_other(tf):
+    x = tf.constant([1.0, -2.0, 3.0, float("nan")])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.where(x > 0, x, 0.1)
+        total = tf.reduce_sum(y * y)
+    ints = tf.constant([1, 2])
+    return {
+        "y": y, "grad": tape.gradient(total, x),
+        "broadcast": tf.where([[True, False, True], [False, False, True]],
+                              tf.constant([1.0, 2.0, 3.0]), -1),
+        "int": tf.where([True, False], ints, 7),
+        "int_float": _raises(lambda: tf.where([True, False], ints, 0.5)),
+        "int_big": _raises(lambda: tf.where([True, False], ints, 2**70)),
+        "float16": tf.where([True, False], tf.constant([1.0, 2.0], tf.float16), 0.1),
+        "float64": tf.where([False, True], tf.constant([1.0, 2.0], tf.float64), 0.1),
+        "bool": tf.where([True, False], tf.constant([True, True]), False),
+        "bool_int": _raises(lambda: tf.where([True, False], tf.constant([True, True]), 1)),
+        "number_first": tf.where([True, False], 0.5, tf.constant([1.0, 2.0])),
+    }
 
 
 # ---------------------------------------------------------------------------
