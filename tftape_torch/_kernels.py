@@ -261,8 +261,11 @@ def all_positive(x: torch.Tensor) -> bool:
         if not x.is_cpu or x.is_complex():
             return False
         # One reduction and one read (NaN's minimum is NaN: not > 0); `all(x > 0)`
-        # costs three times as much on small tensors.
-        return x.numel() == 0 or x.detach().min().item() > 0
+        # costs three times as much on small tensors. One element: just the read.
+        count = x.numel()
+        if count == 1:
+            return x.item() > 0
+        return count == 0 or x.detach().min().item() > 0
 
 
 class _Pow(torch.autograd.Function):
