@@ -35,6 +35,7 @@ from tftape_torch._op_call import (
     call,
     call_inline,
     dtype_arg,
+    exact_number,
     index_dtype_error,
     match_operands,
     not_an_index,
@@ -48,7 +49,6 @@ from tftape_torch._tensor import (
     as_eager,
     dtype_mismatch,
     fresh,
-    other_operand,
 )
 from tftape_torch._tensor_shape import TensorShape
 from tftape_torch._torch_internals import (
@@ -687,12 +687,10 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Optional[str] = No
     cond = as_tensor(condition, torch.bool)
     if cond.dtype != torch.bool:
         raise dtype_mismatch("SelectV2", torch.bool, cond.dtype, 0)
-    kind = type(y)
-    if (kind is float or kind is int) and isinstance(x, torch.Tensor):
-        # `where(c, x, 0.0)`: the number stays a number (torch's `where` takes it in
-        # `x`'s dtype, as TF converts it), without a tensor made for it.
-        with _DisableSubclass():
-            number = other_operand(x, y, "SelectV2", TypeError)
+    number = exact_number(y, x) if isinstance(x, torch.Tensor) else None
+    if number is not None:
+        # `where(c, x, 0.0)` of a float32/64 `x`: the number, as TF converts it, stays
+        # a number for torch's `where`, without a tensor made for it.
         return call("SelectV2", torch.where, (cond, x), cond, x, number)
     a, b = match_operands(x, y, "SelectV2")
     return call("SelectV2", torch.where, (cond, a, b), cond, a, b)
