@@ -32,6 +32,7 @@ from tftape_torch._op_call import (
     call,
     call_inline,
     disallowed,
+    exact_number,
     float_unary,
     match_operands,
     number_input,
@@ -565,16 +566,11 @@ def pow(x: Any, y: Any, name: Optional[str] = None) -> torch.Tensor:
     >>> print(tf.pow(tf.constant([2.0, 3.0]), 2.0))
     tf.Tensor([4. 9.], shape=(2,), dtype=float32)
     """
-    kind = type(y)
-    if (kind is float or kind is int) and isinstance(x, torch.Tensor):
-        with _DisableSubclass():  # (a raw read)
-            inexact = _DTYPE_GET(x) in INEXACT
-        if inexact:
-            # A Python exponent stays a number, as in `x ** y` (TF's same op): torch's
-            # own `pow`, whose gradient is TF's for a non-zero exponent (`operator_pow`).
-            with _DisableSubclass():
-                b = other_operand(x, y, "Pow", TypeError)
-            return call("Pow", operator_pow, (x,), x, b)
+    number = exact_number(y, x) if isinstance(x, torch.Tensor) else None
+    if number is not None:
+        # A Python exponent of a float32/64 tensor stays a number, as in `x ** y` (TF's
+        # same op): torch's own `pow`, whose gradient is TF's (`operator_pow`).
+        return call("Pow", operator_pow, (x,), x, y if type(y) is int else number)
     a, b = match_operands(x, y, "Pow")
     return call("Pow", operator_pow, (a, b), a, b)
 

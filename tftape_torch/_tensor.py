@@ -306,6 +306,9 @@ def dtype_mismatch(name: str, expected: torch.dtype, got: torch.dtype, index: in
 # Unsigned integer dtypes: TF registers `Abs`, `Neg`, `Sign`, `Pow` and others for signed
 # numbers only, where torch computes them (wrapping around).
 _UNSIGNED = frozenset({torch.uint8, torch.uint16, torch.uint32, torch.uint64})
+#: Float dtypes whose largest finite value a Python exponent may exceed: torch's `pow`
+#: refuses such a number, which TF converts to inf (the exponent's tensor path).
+_NARROW_FLOATS = {torch.float16: 65504.0, torch.bfloat16: 3.3895313892515355e38}
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _SIGNED_NUMBERS = "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128"
 _ABS_TYPES = "bfloat16, half, float, double, int8, int16, int32, int64"
@@ -513,7 +516,8 @@ def operator_pow(a: torch.Tensor, b: Any) -> torch.Tensor:
         # up to the one whose exponent is 0, which torch takes as zeros where TF's
         # `0 * x ** -1` is NaN at 0 (and has a gradient): the second for `x ** 1`, which
         # takes TF's op; the third of `x ** 2` (README, "Differences").
-        if b != 1 and not _state.THREAD.accumulators:
+        if b != 1 and not _state.THREAD.accumulators and (
+                _DTYPE_GET(a) not in _NARROW_FLOATS or abs(b) <= _NARROW_FLOATS[_DTYPE_GET(a)]):
             if kind is int:
                 return torch.pow(a, b)  # (`_kernels.scalar_pow`'s integer exponent)
             return _kernels.scalar_pow(a, b)

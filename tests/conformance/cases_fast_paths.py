@@ -206,6 +206,11 @@ def case_pow_number_dtypes(tf):
         "number_base": tf.pow(2, 3),
         "number_base_float": _raises(lambda: tf.pow(2, 0.5)),
         "bool_exponent": _raises(lambda: tf.pow(tf.constant([2.0]), True)),
+        "float32_huge": tf.pow(tf.constant([2.0, 0.5]), 1e39),
+        "float32_huge_negative": tf.pow(tf.constant([2.0, 0.5]), -1e39),
+        "float16_huge": tf.pow(tf.constant([2.0, 0.5], tf.float16), 70000.0),
+        "float16_huge_operator": tf.constant([2.0, 0.5], tf.float16) ** 70000.0,
+        "bfloat16_operator": tf.constant([2.0, 0.5], tf.bfloat16) ** 2.0,
     }
 
 
