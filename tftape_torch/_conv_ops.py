@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from tftape_torch._array_ops import expand_dims, reshape, squeeze
 from tftape_torch._convert import convert_value
 from tftape_torch._dtypes import FLOATING
-from tftape_torch._op_call import as_tensor, call, float_input
+from tftape_torch._op_call import as_tensor, call, call_inline, float_input
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass as _DisableSubclass,
 )
@@ -126,6 +126,7 @@ _TORCH_FILTER_ORDER = {n: (n + 1, n) + tuple(range(n)) for n in (1, 2, 3)}
 # Channel-major output back to channels-last: [batch, out, *spatial] -> [batch, *spatial, out].
 _CHANNELS_LAST_ORDER = {n: (0,) + tuple(range(2, n + 2)) + (1,) for n in (1, 2, 3)}
 _TORCH_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_CHANNELS_LAST_FORMAT = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 
 
 def _one_or_all(values: List[int]) -> Any:
@@ -172,6 +173,12 @@ def _conv(x: torch.Tensor, w: torch.Tensor, strides: List[int], dilations: List[
 
 def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: Any,
               data_format: Optional[str], dilations: Any) -> torch.Tensor:
+    if (type(strides) is int and dilations is None and type(padding) is str
+            and (data_format is None or data_format == _CHANNELS_LAST_FORMAT[n])):
+        out = call_inline(_common_conv, (input, filters), input, filters, n, strides,
+                          padding == "SAME", padding == "VALID")
+        if out is not None:
+            return out
     x = input if isinstance(input, torch.Tensor) else convert_value(input)
     w = filters
     if not isinstance(filters, torch.Tensor):  # converted to the input's dtype
@@ -179,6 +186,32 @@ def _convolve(op: str, n: int, input: Any, filters: Any, strides: Any, padding: 
             w = convert_value(filters, _DTYPE_GET(x))
     return call(op, _checked_conv, (x, w), op, n, x, w, strides, padding, data_format,
                 dilations)
+
+
+def _common_conv(x: torch.Tensor, w: torch.Tensor, n: int, stride: int, same: bool,
+                 valid: bool) -> Optional[torch.Tensor]:
+    """`_checked_conv`'s common call in one frame: channels last, one int stride > 0,
+    no dilation, `"SAME"` padding even on both sides of every dimension or `"VALID"`,
+    one group; None for anything else (then `_checked_conv` gives TF's result or
+    error). Torch functions are off; `x` and `w` share one floating dtype."""
+    sizes, w_size = x.size(), w.size()
+    if (len(sizes) != n + 2 or len(w_size) != n + 2 or sizes[-1] != w_size[-2] or stride <= 0
+            or not (same or valid)):
+        return None
+    pad = 0
+    if same:
+        first = True
+        for index in range(n):
+            size = sizes[index + 1]
+            total = (-(-size // stride) - 1) * stride + w_size[index] - size
+            if total < 0:
+                total = 0
+            if total % 2 or (not first and total // 2 != pad):
+                return None  # uneven padding: a pad node (`_conv`)
+            pad, first = total // 2, False
+    x = torch.movedim(x, -1, 1) if sizes[-1] != 1 else x.reshape((sizes[0], 1) + sizes[1:-1])
+    weight = torch.permute(w, _TORCH_FILTER_ORDER[n]).contiguous()  # (as `_conv`)
+    return torch.permute(_TORCH_CONV[n](x, weight, None, stride, pad), _CHANNELS_LAST_ORDER[n])
 
 
 def _checked_conv(op: str, n: int, x: torch.Tensor, w: torch.Tensor, strides: Any,

@@ -4,15 +4,19 @@
 `clip_by_value` with Python-number bounds (one `clamp`), `where` with a Python
 number, `pow` with a Python exponent, `sparse_softmax_cross_entropy_with_logits`,
 `argmax`/`argmin` over NaN, `range` of integers, `one_hot` with its default values,
-`moments` over a list of axes, `concat`'s shape checks, and the pools that need no
-padding: each at the edges
+`moments` over a list of axes, `concat`'s shape checks, the pools that need no
+padding, and `conv1d`/`conv2d` with one int stride and `"SAME"`/`"VALID"`: each at the edges
 where the short path could part from TF's (NaN, infinities, ties, bounds out of
 order or out of range, dtypes, labels out of range), with gradients, second
 derivatives (nested tapes) and forward-mode JVPs. Answers live in
 `golden/cases_fast_paths.json`.
 
 A tie of signed zeros is left out: which zero TF's (and torch's) `maximum` returns
-there depends on the vector width its kernel takes for the input's length.
+there depends on the vector width its kernel takes for the input's length. So are
+two convolutions TF 2.21's CPU kernel gets wrong: an empty batch (it returns the
+input's shape, `[0, 4, 2]` for 1 output channel) and a "VALID" filter wider than the
+input (an output of the input's shape, uninitialized memory); ours raise or give the
+right shape.
 """
 
 from __future__ import annotations
@@ -413,3 +417,91 @@ def case_dropout_rate_zero_and_scaling(tf):
     y = tf.nn.dropout(x, rate=0.0)
     kept = tf.nn.dropout(tf.ones([4, 100]), rate=0.5, seed=3)
     return {"rate0": y, "largest": tf.reduce_max(kept), "smallest": tf.reduce_min(kept)}
+
+
+# ---------------------------------------------------------------------------
+# conv1d / conv2d: channels last, one int stride, "SAME" or "VALID"
+
+
+def _conv_derivatives(tf, conv, x_shape, w_shape, dtype=None, hessian=True):
+    """`conv(x, w)`, gradients with respect to both, and `x`'s Hessian (nested tapes)."""
+    x = tf.sin(tf.reshape(tf.range(1, 1 + _size(x_shape), dtype=tf.float32), x_shape) * 0.7)
+    w = tf.cos(tf.reshape(tf.range(1, 1 + _size(w_shape), dtype=tf.float32), w_shape) * 0.3)
+    if dtype is not None:
+        x, w = tf.cast(x, dtype), tf.cast(w, dtype)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape(persistent=True) as inner:
+            inner.watch([x, w])
+            y = conv(x, w)
+            total = tf.reduce_sum(tf.tanh(y) * y)
+        gx, gw = inner.gradient(total, [x, w])
+    out = {"y": y, "gx": gx, "gw": gw}
+    if hessian:
+        out["hessian"] = outer.jacobian(gx, x)
+    return out
+
+
+def _size(shape):
+    count = 1
+    for dim in shape:
+        count *= dim
+    return count
+
+
+def case_conv1d_common_calls(tf):
+    return {
+        f"{padding}_{stride}_{width}_{cin}": _conv_derivatives(
+            tf, lambda x, w, s=stride, p=padding: tf.nn.conv1d(x, w, s, p),
+            [2, 5, cin], [width, cin, 3], hessian=stride != 3)
+        for padding in ("SAME", "VALID") for stride in (1, 2, 3)
+        for width, cin in ((3, 1), (2, 1), (3, 2), (1, 2))
+    }
+
+
+def case_conv2d_common_calls(tf):
+    return {
+        f"{padding}_{stride}_{kernel}_{cin}": _conv_derivatives(
+            tf, lambda x, w, s=stride, p=padding: tf.nn.conv2d(x, w, s, p),
+            [1, 4, 3, cin], list(kernel) + [cin, 2], hessian=cin == 1)
+        for padding in ("SAME", "VALID") for stride in (1, 2)
+        for kernel, cin in (((3, 3), 1), ((2, 3), 1), ((3, 1), 2), ((1, 1), 3))
+    }
+
+
+def case_conv_common_call_dtypes(tf):
+    conv1 = lambda x, w: tf.nn.conv1d(x, w, 1, "SAME")  # noqa: E731
+    conv2 = lambda x, w: tf.nn.conv2d(x, w, 1, "SAME", data_format="NHWC")  # noqa: E731
+    return {
+        "float64": _conv_derivatives(tf, conv1, [1, 5, 1], [3, 1, 2], tf.float64),
+        "float16": tf.nn.conv1d(tf.ones([1, 4, 1], tf.float16), tf.ones([3, 1, 1], tf.float16),
+                                1, "SAME"),
+        "nhwc_named": _conv_derivatives(tf, conv2, [1, 3, 3, 1], [3, 3, 1, 1]),
+        "grouped": tf.nn.conv1d(tf.ones([1, 4, 4]), tf.ones([3, 2, 2]), 1, "SAME"),
+        "int32": tf.nn.conv1d(tf.ones([1, 4, 1], tf.int32), tf.ones([3, 1, 1], tf.int32),
+                              1, "VALID"),
+    }
+
+
+def case_conv_common_call_errors(tf):
+    x, w = tf.ones([1, 4, 2]), tf.ones([3, 2, 1])
+    return {
+        "lowercase_padding": _raises(lambda: tf.nn.conv1d(x, w, 1, "same")),
+        "stride_zero": _raises(lambda: tf.nn.conv1d(x, w, 0, "SAME")),
+        "stride_negative": _raises(lambda: tf.nn.conv1d(x, w, -1, "VALID")),
+        "kernel_wider_same": tf.nn.conv1d(x, tf.ones([5, 2, 1]), 1, "SAME"),
+        "channels": _raises(lambda: tf.nn.conv1d(x, tf.ones([3, 3, 1]), 1, "SAME")),
+        "dtypes": _raises(lambda: tf.nn.conv1d(x, tf.ones([3, 2, 1], tf.float64), 1, "SAME")),
+        "filter_rank": _raises(lambda: tf.nn.conv2d(tf.ones([1, 4, 4, 2]), w, 1, "SAME")),
+        "nchw": tf.nn.conv2d(tf.ones([1, 2, 4, 4]), tf.ones([3, 3, 2, 1]), 1, "SAME",
+                             data_format="NCHW"),
+    }
+
+
+def case_conv_common_call_variables(tf):
+    """Variable filters (read once, watched by the tape) and a list input."""
+    w = tf.Variable(tf.ones([3, 1, 2]) * 0.5)
+    with tf.GradientTape() as tape:
+        y = tf.nn.conv1d([[[1.0], [2.0], [3.0], [4.0]]], w, 1, "SAME")
+        total = tf.reduce_sum(y * y)
+    return {"y": y, "gw": tape.gradient(total, w)}
