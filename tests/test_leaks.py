@@ -174,3 +174,5 @@ def test_long_lived_outer_tape_does_not_grow_with_inner_tapes() -> None:
             inner.gradient(y, x)
         gc.collect()
         assert len(outer._overlaps) <= size + 10
+        # The flip of `x` the outer tape holds: every inner tape watched it too.
+        assert len(_flips.FLIPS[id(x)].watchers) <= 10

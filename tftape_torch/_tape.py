@@ -135,6 +135,10 @@ _IS_COMPLEX = torch.Tensor.is_complex
 #   persistent tapes, for differentiable gradients, and while another unspent tape
 #   recorded the same ops. A non-persistent tape frees saved tensors at `gradient()`.
 
+# Lists of weak references to tapes (`_overlaps`, a flip's `watchers`) grow by appends
+# and drop dead entries once this long: most hold one or two.
+_PRUNE_AT = 8
+
 _SPENT_MESSAGE = (
     "A non-persistent GradientTape can only be used to compute one set of "
     "gradients (or jacobians)"
@@ -244,10 +248,11 @@ class GradientTape:
 
     def _push(self) -> None:
         now = _next_sequence_nr()
-        if self._windows and self._windows[-1][1] != now:
+        windows = self._windows
+        if windows and windows[-1][1] != now:
             self._dirty = True  # ops ran between two windows of this tape
-        self._windows.append([now, None])
-        stack = _state.recording_tapes()
+        windows.append([now, None])
+        stack = _state.THREAD.tapes
         if stack:
             mine = weakref.ref(self)
             for other in stack:
@@ -260,12 +265,10 @@ class GradientTape:
         _state.push_tape(self)
 
     def _note_overlap(self, other: weakref.ref[GradientTape]) -> None:
-        overlaps = []  # (a loop, not a comprehension: no new function per call)
-        for ref in self._overlaps:
-            if ref() is not None:
-                overlaps.append(ref)
+        overlaps = self._overlaps
+        if len(overlaps) >= _PRUNE_AT:  # a long-lived tape meets many: drop those gone
+            overlaps = self._overlaps = [ref for ref in overlaps if ref() is not None]
         overlaps.append(other)
-        self._overlaps = overlaps
 
     def _pop(self) -> None:
         self._windows[-1][1] = _next_sequence_nr()
@@ -299,13 +302,12 @@ class GradientTape:
             self._flipped.append(id(tensor))
             if type(tensor) is not torch.Tensor:
                 self._flipped_subclass = True
-            watchers = []  # (a loop, not a comprehension: no new function per call)
-            for ref in record.watchers:
-                tape = ref()
-                if tape is not None and tape is not self and not tape._spent:
-                    watchers.append(ref)
+            watchers = record.watchers
+            if len(watchers) >= _PRUNE_AT:  # drop tapes gone or spent (a repeat is harmless)
+                watchers = record.watchers = [
+                    ref for ref in watchers
+                    if (tape := ref()) is not None and tape is not self and not tape._spent]
             watchers.append(weakref.ref(self))
-            record.watchers = watchers
 
     def _release_flips(self) -> None:
         """Let go of every flip this tape holds (torch functions off if one of them
