@@ -212,11 +212,13 @@ def test_first_order_matches_engine(name: str) -> None:
     torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)
 
 
-# A convolution's own backward node (a Hessian's graph) has no rule: such graphs decline.
-# So does the double-backward node of leaky ReLU, hardtanh and softplus, and the cast
-# back to the input's dtype of a cumsum with `dtype=`.
-_FIRST_ORDER_ONLY = {name for name in CASES if name.startswith("conv")} | {
-    "leaky_relu", "hardtanh", "softplus_threshold", "cumsum_dtype"}
+# A convolution's own backward node has a rule for its input's gradient only: a Hessian
+# with respect to a convolution's weight or bias reaches its other outputs, and
+# declines. So does the double-backward node of leaky ReLU, hardtanh and softplus, and
+# the cast back to the input's dtype of a cumsum with `dtype=`.
+_FIRST_ORDER_ONLY = {"conv1d_weight", "conv1d_weight_grouped", "conv_transpose2d_weight",
+                     "conv1d_bias", "conv1d_input_and_weight", "leaky_relu", "hardtanh",
+                     "softplus_threshold", "cumsum_dtype"}
 
 
 @pytest.mark.parametrize("name", sorted(set(CASES) - _FIRST_ORDER_ONLY))
@@ -293,8 +295,33 @@ def test_a_node_without_a_rule_declines() -> None:
     x = _x(2, 5)
     y = torch.lgamma(x)
     assert bb.run([y], [x], [torch.ones(4, *y.shape, dtype=_F64)], False) is None
-    (g,) = torch.autograd.grad(F.conv1d(x.reshape(1, 2, 5), K1).sum(), x, create_graph=True)
+    # A gradient with respect to a convolution's weight: the second output of its
+    # backward's node, which has a rule for the first only.
+    w = K1.clone().requires_grad_(True)
+    (g,) = torch.autograd.grad((F.conv1d(x.reshape(1, 2, 5), w) ** 2).sum(), w,
+                               create_graph=True)
     assert bb.run([g], [x], [torch.ones(4, *g.shape, dtype=_F64)], False) is None
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_convolution_hessian_cross_terms_match_engine(transposed: bool) -> None:
+    """The input's gradient differentiated with respect to the weight (and input): the
+    rule of a convolution's backward node gives the weight its part (seeds folded
+    into groups), strided, dilated and grouped."""
+    x = _x(2, 4, 7)
+    w = torch.randn((4, 1, 3) if transposed else (4, 2, 3), dtype=_F64).requires_grad_(True)
+    conv = (lambda x: F.conv_transpose1d(x, w, stride=2, groups=4, output_padding=1)
+            ) if transposed else (lambda x: F.conv1d(x, w, stride=2, dilation=2, groups=2))
+    (g,) = torch.autograd.grad((torch.tanh(conv(x)) ** 2).sum(), x, create_graph=True)
+    REACHED.update(node_names(g))
+    seeds = torch.eye(g.numel(), dtype=_F64).reshape(g.numel(), *g.shape)
+    result = bb.run([g], [x, w], [seeds], False)
+    assert result is not None and result[0] is not None and result[1] is not None
+    rows = [torch.autograd.grad(g, [x, w], seed, retain_graph=True) for seed in seeds]
+    torch.testing.assert_close(result[0], torch.stack([r[0] for r in rows]), rtol=1e-10,
+                               atol=1e-12)
+    torch.testing.assert_close(result[1], torch.stack([r[1] for r in rows]), rtol=1e-10,
+                               atol=1e-12)
 
 
 def test_a_rule_less_node_below_an_intermediate_source_declines() -> None:

@@ -938,8 +938,8 @@ def test_a_graph_off_the_host_is_planned_batch_first_by_rows() -> None:
     k = torch.randn(4, 1, 3, device="meta")
     conv = torch.tanh(torch.nn.functional.conv1d(x.reshape(1, 1, 6), k, padding=1))
     host = torch.tanh(torch.randn(6, 6) @ torch.randn(6, 1, requires_grad=True))
-    assert _jacobian_plan.plan_for(column) == (False, False, 0, False, False, False, False)
-    assert _jacobian_plan.plan_for(conv) == (False, False, 1, False, False, False, False)
+    assert _jacobian_plan.plan_for(column) == (False, False, 0, False, False, False, False, 0)
+    assert _jacobian_plan.plan_for(conv) == (False, False, 1, False, False, False, False, 0)
     assert _jacobian_plan.plan_for(host).last and _jacobian_plan.plan_for(host).columns
 
 
@@ -996,9 +996,10 @@ def test_convolution_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch, covere
     assert torch.equal(zero, torch.zeros(256, 3, dtype=torch.float64))
 
 
-def test_convolution_hessian_by_rows_below_2_20_entries(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A Hessian's rows already run the convolution's double backward; its columns would
-    # run a third-order graph, slower up to 2**20 entries (NOTE [Rows or columns]).
+def test_convolution_hessian_by_our_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A Hessian through a convolution runs by rows with our own rules (the
+    # convolution's backward node has one: NOTE [Own batching rules]), never by columns,
+    # which would run a third-order graph (NOTE [Rows or columns]).
     torch.manual_seed(2)
     conv = _conv(torch.randn(4, 1, 3, dtype=torch.float64))
     x = torch.randn(256, dtype=torch.float64)
@@ -1009,12 +1010,40 @@ def test_convolution_hessian_by_rows_below_2_20_entries(monkeypatch: pytest.Monk
             y = torch.sum(conv(x) ** 2)
         g = inner.gradient(y, x)
     plan = _jacobian_plan.plan_for(g)
-    assert plan.double and plan.convolutions and plan.columns
+    assert plan.double and plan.convolutions and plan.own_rules
+    assert plan.convolution_bytes == 4 * 256 * 8  # the convolution's output, float64
     assert not _jacobian_plan.plan_for(y).double
     calls = _counting(outer, monkeypatch)
     h = outer.jacobian(g, x)
-    assert calls == [((256, 256), "vmap")]  # the 256 rows in one pass, no columns
+    assert calls == [((256, 256), "batched")]  # the 256 rows in one pass, no columns
     torch.testing.assert_close(h, torch.func.hessian(lambda v: torch.sum(conv(v) ** 2))(x))
+
+
+def test_large_convolution_hessian_rows_in_passes_that_fit_the_cache(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # torch's CPU convolutions slow down per example once a call leaves the cache: the
+    # rows go in passes whose largest convolution holds 2**21 bytes (here 8 channels of
+    # 512 float64 values per row: 64 rows a pass), unless `parallel_iterations` says.
+    torch.manual_seed(3)
+    conv = _conv(torch.randn(8, 1, 3, dtype=torch.float64))
+    x = torch.randn(512, dtype=torch.float64)
+    xg = x.clone().requires_grad_(True)
+    (first,) = torch.autograd.grad(torch.sum(torch.tanh(conv(xg)) ** 2), xg, create_graph=True)
+    (expected,) = torch.autograd.grad(first, xg, torch.eye(512, dtype=torch.float64),
+                                      is_grads_batched=True)
+    for parallel_iterations, passes in ((None, [((64, 512), "batched")] * 8),
+                                        (200, [((200, 512), "batched")] * 2
+                                         + [((112, 512), "batched")])):
+        with GradientTape() as outer:
+            outer.watch(x)
+            with GradientTape() as inner:
+                inner.watch(x)
+                y = torch.sum(torch.tanh(conv(x)) ** 2)
+            g = inner.gradient(y, x)
+        calls = _counting(outer, monkeypatch)
+        h = outer.jacobian(g, x, parallel_iterations=parallel_iterations)
+        assert calls == passes
+        torch.testing.assert_close(h, expected)
 
 
 def test_convolution_batch_jacobian_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,14 +29,17 @@ elementwise chain; Hessians (a gradient's own graph, three to four times as many
 nodes) 0.93-1.00x through
 matrix products but 1.2-1.35x through layer norm and `reduce_max`. So
 `_jacobian_plan` sends first-order graphs here, unless every node has a fast legacy
-rule and the pass is small. Convolutions fold the batch into their examples (the
-input's gradient) or groups (the weight's); with unit strides the input's gradient
+rule and the pass is small, and Hessians through convolutions, whose backward node
+has its rule in `_batched_convolution` (NOTE [Rows or columns] in
+`_jacobian_columns`). Convolutions fold the batch into their examples (the input's
+gradient) or groups (the weight's); with unit strides the input's gradient
 is a convolution by the flipped filter, which torch's CPU kernels run in 0.45-0.85x
 the time of the backward-data kernel that torch's batching calls (CNN input
 jacobians: 16x16 conv1d/conv2d 0.89-0.95x ours without the rule, a two-layer CNN
 on four 14x14 images 0.77x). A graph holding a node without a rule here (an
 `autograd.Function` other than the package's own that carry a rule
-(`FUNCTION_RULE`), a convolution's own backward node, any type not in `_RULES`)
+(`FUNCTION_RULE`), an edge to a convolution's backward node at another output than
+the input's gradient, any type not in `_RULES`)
 keeps torch's vmap,
 and so does a complex or integer pass, one under a ForwardAccumulator, one whose
 graph a dirty tape prunes, DDP/FSDP parameters, and tensors off the CPU (not
@@ -71,6 +74,7 @@ from tftape_torch._batch_first import (
     restored,
     sum_to,
 )
+from tftape_torch._batched_convolution import convolution, convolution_backward_backward
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     grad_fn_of,
@@ -570,61 +574,6 @@ def _where(node: Any, g: Tensor, nexts: Edges) -> Grads:
                    if second else None]
 
 
-def _convolution(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    """`aten::convolution` (any rank, strides, padding, dilation, groups, transposed):
-    the batch of seeds is folded into the examples for the input's gradient (one call
-    of `_convolution_input_grad`), and into the groups for the weight's: one grouped
-    `convolution_backward` in which seed `b`'s channels are group block `b`, over the
-    input repeated once per seed (memory: the input times the rows in the pass)."""
-    input, weight = saved(node, "input"), saved(node, "weight")
-    settings = (saved(node, "stride"), saved(node, "padding"), saved(node, "dilation"),
-                saved(node, "transposed"), saved(node, "output_padding"))
-    groups = saved(node, "groups")
-    batch, examples = g.shape[0], input.shape[0]
-    out: Grads = [None, None, None]
-    if nexts[0][0] is not None:
-        out[0] = _convolution_input_grad(g.flatten(0, 1), input, weight, settings,
-                                         groups).unflatten(0, (batch, examples))
-    if nexts[1][0] is not None:
-        repeats = (1, batch) + (1,) * (input.dim() - 2)
-        per_seed = g.transpose(0, 1).flatten(1, 2)  # [examples, batch * channels, ...]
-        grad = torch.ops.aten.convolution_backward(
-            per_seed, input.repeat(repeats), weight.repeat((batch,) + (1,) * (weight.dim() - 1)),
-            None, *settings, groups * batch, [False, True, False])[1]
-        out[1] = grad.unflatten(0, (batch, weight.shape[0]))
-    if len(nexts) > 2 and nexts[2][0] is not None:
-        out[2] = g.sum([1, *range(3, g.dim())])
-    return out
-
-
-def _convolution_input_grad(g: Tensor, input: Tensor, weight: Tensor, settings: Tuple[Any, ...],
-                            groups: int) -> Tensor:
-    """The input's gradient of a convolution for output gradients `g` (any number of
-    examples). With unit strides it is itself a convolution of `g`, with the filter
-    flipped and its channels swapped: measured (torch 2.13, CPU, 1 thread), that
-    runs in 0.45-0.85x the time of torch's `convolution_backward` (the backward-data
-    kernel, which torch's own batching calls too), from one input channel to 64."""
-    stride, padding, dilation, transposed, output_padding = settings
-    spatial = weight.shape[2:]
-    pads = [d * (k - 1) - p for k, p, d in zip(spatial, padding, dilation)]
-    if transposed or any(s != 1 for s in stride) or min(pads) < 0:
-        # Only the input's shape enters: a zero-stride stand-in of the folded shape.
-        shape = (g.shape[0], *input.shape[1:])
-        return torch.ops.aten.convolution_backward(
-            g, input.new_zeros(()).expand(shape), weight, None, *settings, groups,
-            [True, False, False])[0]
-    dims = list(range(2, weight.dim()))
-    if groups == 1:
-        flipped = weight.transpose(0, 1).flip(dims)
-    else:
-        out_channels, in_per_group = weight.shape[0], weight.shape[1]
-        flipped = weight.flip(dims).reshape(
-            (groups, out_channels // groups, in_per_group, *spatial)).transpose(1, 2).reshape(
-            (groups * in_per_group, out_channels // groups, *spatial))
-    return torch.convolution(g, flipped, None, [1] * len(spatial), pads, dilation, False,
-                             [0] * len(spatial), groups)
-
-
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)  # erf's derivative at 0
 
 # Elementwise ops: each formula multiplies by the op's derivative at its input, so
@@ -710,7 +659,8 @@ _RULES: Dict[str, Rule] = {
     "AddmmBackward0": _addmm,
     "BmmBackward0": _bmm,
     "MvBackward0": _mv,
-    "ConvolutionBackward0": _convolution,
+    "ConvolutionBackward0": convolution,
+    "ConvolutionBackwardBackward0": convolution_backward_backward,
     "SoftmaxBackward0": _softmax,
     "LogSoftmaxBackward0": _log_softmax,
     "SoftmaxBackwardDataBackward0": _softmax_backward_backward,

@@ -133,7 +133,7 @@ def jacobian(
         grads = _empty_rows(vjp, target, sources)
     else:
         plan = plan_for(target) if vectorize else LOOP
-        forward = jvp if plan.own_rules else None
+        forward = jvp if plan.own_rules and not plan.double else None
         if plan.columns and count >= MIN_COLUMN_ROWS and prefer_columns(
             plan, target, sources, count, numel_sum(sources), forward=forward is not None
         ):
@@ -197,7 +197,7 @@ def batch_jacobian(
         plan = plan_for(target) if vectorize else LOOP
         grads = None
         columns = math.prod(dims_of(source)[1:])
-        forward = jvp if plan.own_rules else None
+        forward = jvp if plan.own_rules and not plan.double else None
         if plan.columns and columns and prefer_columns(
             plan, target, [source], row_size, columns, batch, forward is not None
         ):
@@ -296,6 +296,10 @@ def _rows(
     legacy, last = plan.legacy, plan.last
     small_legacy = plan.legacy_faster and step * numel_sum(sources) <= _LEGACY_FASTER_UP_TO
     own = plan.own_rules and not small_legacy
+    if own and chunk is None and plan.double and plan.convolution_bytes:
+        # torch's CPU convolutions slow down per example once a call's output leaves
+        # the cache: passes of rows whose largest convolution fits (NOTE [Rows or columns])
+        step = max(1, min(count, _CONVOLUTION_PASS_BYTES // plan.convolution_bytes))
     if own or small_legacy or _state.THREAD.accumulators:
         # NOTE [Which vmap]; under a ForwardAccumulator functorch cannot batch the
         # tangents' `_unpack_dual`, the legacy rules can. A batched pass (batch-first)
@@ -404,6 +408,7 @@ def _vmapped(
 
 
 _LEGACY_FASTER_UP_TO = 2**16  # entries of one batched pass (NOTE [Which vmap])
+_CONVOLUTION_PASS_BYTES = 2**21  # the largest convolution of one pass of our own rules
 
 
 def _row_loop(

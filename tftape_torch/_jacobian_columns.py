@@ -22,9 +22,18 @@ rows as columns at 2**17 jacobian entries (a 512x256 expansion: 0.89x rows;
 at 2**14 entries (conv1d, 4 filters, 256 inputs: rows 21.5 ms, columns 2.2 ms; 1
 filter, square: 1.7 vs 1.2 ms). A Hessian's graph (a gradient's own, whose rows
 already run the convolutions' double backward) is the exception: its columns run a
-third-order graph and pay only from 2**20 entries (the Hessian of
-`sum(tanh(conv(x))**2)` by nested tapes, 4 filters, columns / rows: 256 inputs
-1.04-1.11x, 512 1.21x, a 24x24 image 1.09x, 1024 inputs 0.97x, 32x32 0.90x). Graphs
+third-order graph. Where our own rules cover it (a convolution's backward node has
+one) it goes by rows there, in passes whose largest convolution holds 2**21 bytes:
+torch's CPU convolutions slow down per example once a call leaves the cache (4 to 1
+channels over 1024 values: 7 us an example in calls of 1 to 64 examples, 40 us in
+one call of 1024). Measured, the Hessian of `sum(tanh(conv(x))**2)` by nested tapes
+against torch's fastest method on the recorded graph (`is_grads_batched`, functorch's
+vmap, or a Python loop of rows): conv1d of 1024 inputs, 4 filters 43 against 137 ms,
+16 filters 112 against 316 ms; conv2d of a 32x32 image, 4 filters 58 against 181 ms,
+16 filters 137 against 296 ms; 2048 inputs 136 against 468 ms; 256 inputs
+0.58-0.68x. Otherwise (a node without our rule) its columns pay only from 2**20
+entries (columns / rows by functorch's vmap, 4 filters: 256 inputs 1.04-1.11x, 512
+1.21x, a 24x24 image 1.09x, 1024 inputs 0.97x, 32x32 0.90x). Graphs
 with a Python backward (`autograd.Function`, `custom_gradient`) never go by columns:
 such a backward may leave the graph (NumPy, `.item()`), and `J^T u` would then
 silently miss that path. If the double backward fails (an op without one,
@@ -88,7 +97,8 @@ def prefer_columns(
     the graph (torch's batched convolution backward is several times slower than its
     forward) from as many rows on jacobians of 2**14 entries (a `batch_jacobian`
     counts every example's: conv1d, 16 examples of 16 inputs: rows 1.3 ms, columns
-    0.67 ms), and in a Hessian's graph from 2**20 entries.
+    0.67 ms), and in a Hessian's graph our own rules do not cover from 2**20 entries
+    (one they cover goes by rows there).
     """
     size = rows * columns * batch
     if forward:
@@ -97,6 +107,8 @@ def prefer_columns(
                 or size < (_FORWARD_CONV_COLUMNS_FROM if convolutions else _FORWARD_COLUMNS_FROM)):
             return False
     elif plan.convolutions:
+        if plan.own_rules and plan.double:
+            return False  # rows by our own rules, in passes that fit the cache (`_rows`)
         if columns > rows or size < (_HESSIAN_CONV_COLUMNS_FROM if plan.double
                                      else _CONV_COLUMNS_FROM):
             return False

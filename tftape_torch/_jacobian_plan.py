@@ -67,7 +67,10 @@ tiling, clamps and the common activations) runs its batched pass there,
 batch-first, without either vmap (`Plan.own_rules`); those rules fold the batch of a
 column product into one `mm` themselves. Whether a convolution's jacobian goes by
 rows or columns is decided as before (NOTE [Rows or columns] in `_jacobian`). A
-gradient's own graph (a Hessian by nested tapes) does not: it holds
+gradient's own graph (a Hessian by nested tapes) runs there only if it holds a
+convolution, whose batched backward torch runs as a slow kernel (NOTE [Rows or
+columns]: a Hessian through a convolution runs 0.3-0.7x torch's fastest method
+there); otherwise it does not: it holds
 three to four times as many nodes, most of them elementwise, where the Python loop
 costs what functorch's interpreter does and more than the legacy rules' C++
 (16-d Hessians, torch 2.13, 1 thread, ours with the rules / without: `matmul`
@@ -122,8 +125,9 @@ class Plan(NamedTuple):
     convolutions: int  # convolution nodes (their batched backward is slow)
     columns: bool  # forward-over-reverse columns may be tried (no Python backward)
     legacy_faster: bool  # every node has a fast legacy rule: small passes take them
-    own_rules: bool = False  # a first-order graph `_batched_backward` covers: rows run there
+    own_rules: bool = False  # a graph `_batched_backward` covers: rows run there
     double: bool = False  # a gradient's own graph (a Hessian by nested tapes)
+    convolution_bytes: int = 0  # the largest convolution output (or input) node's size
 
 
 LOOP = Plan(False, False, 0, False, False)
@@ -139,7 +143,7 @@ def plan_for(target: Any) -> Plan:
         return LOOP
     last = custom = double = transposed_row = False
     legacy = own = dtype.is_floating_point
-    convolutions = 0
+    convolutions = convolution_bytes = 0
     kinds = _NODE_KINDS
     seen = {root}
     pending = [root]
@@ -158,8 +162,12 @@ def plan_for(target: Any) -> Plan:
         if kind:
             if kind == _LEGACY:
                 return Plan(True, False, 0, False, False)
-            if kind == _CONVOLUTION:
+            if kind == _CONVOLUTION or kind == _CONVOLUTION_DOUBLE:
                 convolutions += 1
+                double = double or kind == _CONVOLUTION_DOUBLE
+                dims = node_output_dims(node)  # (its backward's node: the input's shape)
+                if dims is not None:
+                    convolution_bytes = max(convolution_bytes, math.prod(dims) * dtype.itemsize)
             elif kind == _CUSTOM:
                 custom = True
             elif kind == _DOUBLE:
@@ -175,8 +183,9 @@ def plan_for(target: Any) -> Plan:
                 push(next_node)
     if not on_host:  # launches, not arithmetic, set the time (NOTE [Which vmap])
         return Plan(False, False, convolutions, False, False)
-    if own and not double:  # NOTE [Own batching rules] in `_batched_backward`
-        return Plan(False, False, convolutions, not custom, legacy, True)
+    if own and (not double or convolutions):  # NOTE [Own batching rules] in `_batched_backward`
+        return Plan(False, False, convolutions, not custom, legacy, True, double,
+                    convolution_bytes)
     last = last or (double and transposed_row)
     return Plan(False, last, convolutions, not custom and dtype.is_floating_point,
                 legacy and not last, False, double)
@@ -216,6 +225,7 @@ _CONVOLUTION = -2
 _CUSTOM = -3
 _TRANSPOSE = -4
 _DOUBLE = -5
+_CONVOLUTION_DOUBLE = -6
 _TRANSPOSES = frozenset({"TransposeBackward0", "TBackward0", "PermuteBackward0"})
 _MAT2_INDEX = {"MmBackward0": 1, "BmmBackward0": 1, "AddmmBackward0": 2, "BaddbmmBackward0": 2}
 
@@ -266,6 +276,8 @@ def _classify(node: Any) -> Tuple[int, int, bool]:
 def _node_kind(name: str) -> int:
     if name in _LEGACY_VMAP_NODES:
         return _LEGACY
+    if name.startswith("ConvolutionBackwardBackward"):  # a convolution's backward's node
+        return _CONVOLUTION_DOUBLE
     if name.startswith("ConvolutionBackward") or name.startswith("MkldnnConvolutionBackward"):
         return _CONVOLUTION
     if name in _TRANSPOSES:
