@@ -182,18 +182,28 @@ def _zeros_like(source: Any) -> torch.Tensor:
     return zeros(shape, source.dtype, source.device, source)
 
 
-def check_sources(sources: Sequence[Any]) -> None:
-    """TF's errors for anything among `sources` that is not a tensor or a Variable."""
+def check_sources(sources: Sequence[Any], first: bool = False) -> None:
+    """TF's errors for anything among `sources` that is not a tensor or a Variable.
+
+    With `first`, only TF's first check's: it reads each source's dtype, which
+    arrays and IndexedSlices have (its tape trips over them last, after the output
+    gradients and `unconnected_gradients` are checked: `gradient` checks twice).
+    """
     for source in sources:
         if (type(source) not in SINGLE_TENSOR_TYPES and not isinstance(source, torch.Tensor)
-                and not is_foreign_variable(source)):
+                and not is_foreign_variable(source) and not (first and _has_dtype(source))):
             raise_bad_source(source)
 
 
-def check_targets(targets: Sequence[Any]) -> None:
+def check_targets(targets: Sequence[Any], first: bool = False) -> None:
+    """`check_sources` for targets (TF checks them first)."""
     for target in targets:
-        if not isinstance(target, torch.Tensor):
+        if not isinstance(target, torch.Tensor) and not (first and _has_dtype(target)):
             raise_bad_source(target, "target")
+
+
+def _has_dtype(item: Any) -> bool:
+    return isinstance(item, (IndexedSlices, np.ndarray, np.generic))
 
 
 def raise_bad_source(source: Any, argument: str = "sources") -> None:

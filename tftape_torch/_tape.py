@@ -578,6 +578,8 @@ class GradientTape:
         sources = as_structure(sources)
         flat_sources = flatten_sources(sources)
         flat_targets = flatten_sources(target)
+        check_targets(flat_targets, first=True)  # TF's order: NOTE in `check_sources`
+        check_sources(flat_sources, first=True)
         flat_output_gradients = output_gradient_seeds(output_gradients, flat_targets)
         unconnected = (
             UnconnectedGradients.NONE

@@ -327,3 +327,31 @@ def case_indexed_slices_in_operators(tf):
         "identity_indices": same.indices,
         "through_densified": outer.gradient(product, w),
     }
+
+
+def case_gradient_argument_errors_in_tf_order(tf):
+    """TF reads every target's and source's dtype first (a string or None raises
+    TypeError there, a Python number AttributeError), and trips over arrays and
+    IndexedSlices last, when its tape looks up their ids (AttributeError): a bad
+    source is reported before such a target (fuzzer, seed 3801, program 244)."""
+    import numpy as np
+
+    v = tf.Variable([-1.0, 2.0])
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(tf.gather(v, [0]) * x)
+        slices = tape.gradient(y, v)  # IndexedSlices
+    calls = {
+        "slices_target_string_source": lambda: tape.gradient(slices, "x"),
+        "slices_target_number_source": lambda: tape.gradient(slices, 3.0),
+        "slices_target": lambda: tape.gradient(slices, x),
+        "array_target_string_source": lambda: tape.gradient(np.ones(1), "x"),
+        "numpy_scalar_target_string_source": lambda: tape.gradient(np.float32(1.0), "x"),
+        "array_source_then_string": lambda: tape.gradient(y, [np.ones(1), "x"]),
+        "array_source": lambda: tape.gradient(y, np.ones(1)),
+        "number_target_string_source": lambda: tape.gradient(3.0, "x"),
+        "string_target_number_source": lambda: tape.gradient("y", 3.0),
+        "none_in_targets": lambda: tape.gradient([None, y], x),
+    }
+    return {name: raises(call) for name, call in calls.items()}
