@@ -508,7 +508,18 @@ _unpack_dual = _require(torch, "_unpack_dual", "ForwardAccumulator")
 
 
 def make_dual(primal: torch.Tensor, tangent: torch.Tensor, level: int) -> torch.Tensor:
-    """A dual tensor of `level` with value `primal` and tangent `tangent`."""
+    """A dual tensor of `level` with value `primal` and tangent `tangent`.
+
+    torch gives the tangent the primal's layout, copying it when it has another: a
+    primal whose elements share memory (an expanded tensor, such as the gradient of a
+    sum) cannot hold that copy, so the dual is made on a contiguous copy of it
+    (differentiable, same values).
+    """
+    with DisableTorchFunctionSubclass():
+        for size, stride in zip(primal.shape, primal.stride()):
+            if stride == 0 and size > 1:
+                primal = primal.contiguous()
+                break
     return _make_dual(primal, tangent, level=level)
 
 

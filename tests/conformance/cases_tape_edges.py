@@ -355,3 +355,22 @@ def case_gradient_argument_errors_in_tf_order(tf):
         "none_in_targets": lambda: tape.gradient([None, y], x),
     }
     return {name: raises(call) for name, call in calls.items()}
+
+
+def case_forward_accumulator_on_an_expanded_primal(tf):
+    """A primal whose elements share memory (the gradient of a sum is one value
+    broadcast; `broadcast_to`'s result): torch cannot copy the tangent into its
+    layout, so ours makes the dual on a contiguous copy (fuzzer, seed 3802, program
+    579: ours raised InvalidArgumentError)."""
+    v = tf.Variable([0.5, 0.5, -1.0])
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(v)
+    ones = tape.gradient(total, v)
+    with tf.autodiff.ForwardAccumulator(ones, tf.ones_like(ones) * 3.0) as acc:
+        squared = tf.square(ones)
+        scaled = ones * tf.constant([1.0, 2.0, 3.0])
+    wide = tf.broadcast_to(tf.constant([[1.0, 2.0]]), [3, 2])
+    with tf.autodiff.ForwardAccumulator(wide, tf.reshape(tf.range(6.0), [3, 2])) as acc2:
+        product = wide * wide
+    return {"squared": squared, "jvp_squared": acc.jvp(squared), "jvp_scaled": acc.jvp(scaled),
+            "product": product, "jvp_product": acc2.jvp(product)}
