@@ -21,6 +21,8 @@ right shape.
 
 from __future__ import annotations
 
+import math
+
 from tests.conformance.harness import raises as _raises
 
 _EDGES = [float("nan"), 1.0, -1.0, 0.5, float("inf"), -float("inf"), 3e38, 2.0, 0.0]
@@ -425,8 +427,8 @@ def case_dropout_rate_zero_and_scaling(tf):
 
 def _conv_derivatives(tf, conv, x_shape, w_shape, dtype=None, hessian=True):
     """`conv(x, w)`, gradients with respect to both, and `x`'s Hessian (nested tapes)."""
-    x = tf.sin(tf.reshape(tf.range(1, 1 + _size(x_shape), dtype=tf.float32), x_shape) * 0.7)
-    w = tf.cos(tf.reshape(tf.range(1, 1 + _size(w_shape), dtype=tf.float32), w_shape) * 0.3)
+    x = tf.sin(tf.reshape(tf.range(1, 1 + math.prod(x_shape), dtype=tf.float32), x_shape) * 0.7)
+    w = tf.cos(tf.reshape(tf.range(1, 1 + math.prod(w_shape), dtype=tf.float32), w_shape) * 0.3)
     if dtype is not None:
         x, w = tf.cast(x, dtype), tf.cast(w, dtype)
     with tf.GradientTape() as outer:
@@ -440,13 +442,6 @@ def _conv_derivatives(tf, conv, x_shape, w_shape, dtype=None, hessian=True):
     if hessian:
         out["hessian"] = outer.jacobian(gx, x)
     return out
-
-
-def _size(shape):
-    count = 1
-    for dim in shape:
-        count *= dim
-    return count
 
 
 def case_conv1d_common_calls(tf):
