@@ -731,10 +731,11 @@ class _Generator:
         self.add_value(name, shape, bound, "op")
 
     def nn(self, a: Value) -> Tuple[str, Shape, float]:
-        """Softmax, log-softmax, logsumexp, gather, transpose and cumsum (`--jacobians`)."""
+        """Softmax, log-softmax, logsumexp, gather, transpose, cumsum and a 1-D
+        convolution along the last axis (`--jacobians`)."""
         options = ["cumsum"]
         if a.shape:  # (TF's softmax of a 0-d tensor raises)
-            options += ["softmax", "log_softmax", "logsumexp", "gather"]
+            options += ["softmax", "log_softmax", "logsumexp", "gather", "conv1d"]
         if len(a.shape) == 2 and _in_family(a.shape[::-1], self.base):
             options.append("transpose")
         op = self.c.pick(options)
@@ -758,6 +759,13 @@ class _Generator:
                 return f"tf.reduce_logsumexp({n}, axis={axis})", dropped, bound
             kept = tuple(1 if i == axis % len(a.shape) else d for i, d in enumerate(a.shape))
             return f"tf.reduce_logsumexp({n}, axis={axis}, keepdims=True)", kept, bound
+        if op == "conv1d":
+            # Filters of 1-3 taps, "SAME" (an even width pads one side more), the
+            # input's dtype; the rows of the last axis are the examples.
+            taps = [self.c.pick((0.5, -1.0, 2.0, 0.25)) for _ in range(self.c.integer(1, 3))]
+            filters = f"tf.constant({taps}, shape=[{len(taps)}, 1, 1], dtype={n}.dtype)"
+            return (f"tf.reshape(tf.nn.conv1d(tf.reshape({n}, [-1, {last}, 1]), {filters}, 1, "
+                    f"'SAME'), {list(a.shape)})", a.shape, a.bound * sum(abs(t) for t in taps))
         if op == "gather":
             axis = self.c.integer(0, len(a.shape) - 1)
             size = a.shape[axis]
