@@ -129,8 +129,13 @@ def _note_rows(idx: torch.Tensor, dims: List[int], shape_dtype: torch.dtype) -> 
 
 
 def _gather_rows(
-    params: torch.Tensor, idx: torch.Tensor, axis: int, shape_dtype: torch.dtype = torch.int32
+    params: torch.Tensor, idx: torch.Tensor, axis: int, sparse: bool,
+    shape_dtype: torch.dtype = torch.int32
 ) -> torch.Tensor:
+    """`params` at `idx` along `axis` (in range); with `sparse`, the gradient with
+    respect to `params` is TF's `IndexedSlices` (NOTE: [Sparse gradients]): TF's
+    `GatherV2` gradient is sparse only where the axis it was given is 0 itself, not
+    a negative axis naming the same dimension."""
     # (torch functions are off here: `size()` is torch's, not the `TensorShape` property)
     vector = idx.dim() == 1
     flat = idx if vector else idx.reshape(-1)
@@ -140,7 +145,7 @@ def _gather_rows(
         params, axis, flat if flat.dtype != torch.int16 else flat.to(torch.int32)
     )
     sizes = params.size()
-    if axis == 0 and picked.grad_fn is not None:
+    if sparse and picked.grad_fn is not None:
         picked.grad_fn.register_hook(_note_rows(flat, list(sizes), shape_dtype))
     if vector:
         return picked  # already `sizes[:axis] + idx.shape + sizes[axis + 1:]`
@@ -154,7 +159,7 @@ def _gather_inline(params: torch.Tensor, idx: torch.Tensor, axis: int) -> Option
     rank_ = _Base.dim(params)  # (torch functions are off here)
     if (-rank_ <= axis < rank_ and _DTYPE_GET(idx) in _INLINE_INDEX_TYPES and is_cpu_of(idx)
             and _Base.numel(params)):
-        return _gather_rows(params, idx, axis % rank_)
+        return _gather_rows(params, idx, axis % rank_, axis == 0)
     return None
 
 
@@ -224,6 +229,7 @@ def gather(
         raise _error("params must be at least 1 dimensional", "GatherV2")
     if not isinstance(dim, int) or not -rank_ <= dim < builtins.max(rank_, 1):
         raise _error(f"Expected axis in the range [{-rank_}, {rank_}), but got {dim}", "GatherV2")
+    sparse = dim == 0  # (as given: TF's gradient of axis -rank is dense)
     dim %= builtins.max(rank_, 1)
     if not 0 <= batch <= idx_rank or batch > dim:
         raise _error(
@@ -247,7 +253,7 @@ def gather(
         _check_range(idx, sizes[dim], "GatherV2")
     try:
         if batch == 0:
-            return call("GatherV2", _gather_rows, (x, idx), x, idx, dim)
+            return call("GatherV2", _gather_rows, (x, idx), x, idx, dim, sparse)
         return call("GatherV2", _gather_batched, (x, idx), x, idx, dim, batch)
     except InvalidArgumentError as error:
         failure = error
@@ -302,7 +308,7 @@ def gather_nd(
     if batch == 0 and idx.dim() == 2 and depth == 1:
         # Rows: TF's gradient is then IndexedSlices (with a dense shape of idx's dtype).
         rows = call("Squeeze", torch.squeeze, (idx,), idx, -1)
-        return call("GatherNd", _gather_rows, (x, rows), x, rows, 0, rows.dtype)
+        return call("GatherNd", _gather_rows, (x, rows), x, rows, 0, True, rows.dtype)
     return call("GatherNd", _gather_nd, (x, idx), x, idx, batch)
 
 

@@ -636,6 +636,35 @@ def case_gather_other_axis_is_dense(tf):
     return {"y": y, "type": type(g).__name__, "g": g}
 
 
+def case_gather_negative_axis_zero_is_dense(tf):
+    """TF's gather gradient is `IndexedSlices` only where the axis it was given is 0
+    itself (a constant, an int or a NumPy int): -1 of a vector and -2 of a matrix name
+    the same rows and give a dense gradient, eagerly, as a tensor axis and in a
+    function."""
+    v = tf.constant([1.0, 2.0, 3.0])
+    m = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    out = {}
+    for label, x, axis in (("v_neg", v, -1), ("v_zero", v, 0), ("m_neg", m, -2),
+                           ("m_neg_tensor", m, tf.constant(-2)),
+                           ("m_zero_tensor", m, tf.constant(0, tf.int64)),
+                           ("m_neg_numpy", m, np.int32(-2))):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.gather(x, [2, 0, 2], axis=axis) * 2.0
+        g = tape.gradient(y, x)
+        out[label] = {"type": type(g).__name__, "dense": tf.convert_to_tensor(g)}
+
+    @tf.function
+    def in_function(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.gather(x, [1, 1], axis=-2)
+        return tape.gradient(y, x)
+
+    out["function"] = in_function(m)
+    return out
+
+
 def case_gather_batch_dims(tf):
     x = tf.reshape(tf.range(24.0), (2, 3, 4))
     idx = tf.constant([[0, 3], [2, 2]])
