@@ -90,6 +90,17 @@ CASES: Dict[str, Any] = {
     "unsafe_view": (lambda x: x.t().reshape(-1) * 2.0, (3, 5)),
     "permute": (lambda x: x.permute(2, 0, 1).sin(), (2, 3, 4)),
     "permute_negative": (lambda x: x.permute(-1, 0, 1).sin(), (2, 3, 4)),
+    # Chains run as one op (`_fuse_chains`): permutes that undo each other (a TF
+    # convolution's channels-last output permuted back), three that do not, reshapes
+    # after reshapes, and a chain with a branch off its middle (not fused there).
+    "permute_chain_identity": (lambda x: (x * 2.0).permute(0, 2, 1).permute(0, 2, 1).sin(),
+                               (2, 3, 4)),
+    "permute_chain_three": (lambda x: x.sin().permute(0, -1, 1).permute(1, 0, 2)
+                            .permute(2, 0, 1).reshape(4, 6).reshape(24).cos(), (2, 3, 4)),
+    "reshape_chain": (lambda x: (x * x).reshape(6, 2).reshape(3, 4).squeeze().reshape(-1)
+                      * V.repeat(3)[:12], (2, 6)),
+    "permute_chain_branch": (lambda x: (lambda p: p.permute(1, 0, 2).sin() + p.cos().sum())(
+        (x * 3.0).permute(2, 0, 1)), (2, 3, 4)),
     "transpose": (lambda x: x.transpose(-1, 0).cos(), (2, 3, 4)),
     "flip": (lambda x: x.flip(0).sin() * x, (3, 5)),
     # the package's own maximum/minimum (TF's gradient at a tie: to the first argument)
@@ -281,6 +292,28 @@ def test_an_intermediate_source_stops_the_pass_there() -> None:
     assert result is not None and result[0] is not None
     expected = torch.diag(2.0 * (1.0 - torch.tanh(h.detach()) ** 2))
     torch.testing.assert_close(result[0], expected, rtol=1e-12, atol=1e-12)
+
+
+def test_chains_fuse_but_stop_at_an_intermediate_source() -> None:
+    """A chain of permutes (or reshapes) runs as one op from its first node, but a
+    source's node in its middle ends it there: its gradient is captured as the engine
+    gives it."""
+    x = _x(2, 3, 4)
+    a = (x * 2.0).permute(0, 2, 1)
+    b = a.permute(1, 0, 2)  # an intermediate source in the middle of the chain
+    c = b.permute(2, 1, 0).reshape(12, 2).reshape(24)
+    y = torch.tanh(c) * V.repeat(5)[:24]
+    edges = [torch.autograd.graph.get_gradient_edge(t) for t in (a, b)]
+    seeds = torch.randn(3, 24, dtype=_F64)
+    result = bb.run([y], [x, *edges], [seeds], False)
+    assert result is not None
+    for row in range(3):
+        expected = torch.autograd.grad(y, [x, a, b], seeds[row], retain_graph=True)
+        for got, want in zip(result, expected):
+            assert got is not None
+            torch.testing.assert_close(got[row], want, rtol=1e-10, atol=1e-12)
+    chained = bb._graph([y.grad_fn])
+    assert chained is not None and len(chained[2]) >= 3  # the links a chain starts from
 
 
 def test_unreached_source_is_none() -> None:
