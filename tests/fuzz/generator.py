@@ -767,7 +767,7 @@ class _Generator:
             return (f"tf.reshape(tf.nn.conv1d(tf.reshape({n}, [-1, {last}, 1]), {filters}, 1, "
                     f"'SAME'), {list(a.shape)})", a.shape, a.bound * sum(abs(t) for t in taps))
         if op == "gather":
-            axis = self.c.integer(0, len(a.shape) - 1)
+            axis = self.c.integer(-len(a.shape), len(a.shape) - 1)  # (negative: dense in TF)
             size = a.shape[axis]
             indices = [self.c.integer(0, size - 1) for _ in range(size)]
             return f"tf.gather({n}, {indices}, axis={axis})", a.shape, a.bound
