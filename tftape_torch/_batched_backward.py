@@ -20,12 +20,11 @@ are batch-first whatever the graph.
 
 This is a Python loop over the nodes: it wins where torch's batching is poor or its
 per-call overhead large, and loses to the legacy rules' C++ on long chains of cheap
-elementwise nodes. Chains of reshapes, or of permutes, run as one op (`_fuse_chains`:
-TF's channels-last convolutions and the permutes back make them; a TF-style conv1d
-Hessian at 16 runs 0.97x the time it took node by node, other graphs the same). Measured (torch 2.13, 1 thread, CPU, ours with / without these
-rules): jacobians of 16-vectors through `matmul`, `mv`, `einsum`, MLPs, softmax and
-elementwise chains 0.63-0.91x, and through flips, `cumsum`, `stack`, `repeat`, `erf`,
-clamps, softplus and leaky ReLU after a product 0.77-0.95x; at 256, 0.29-0.31x for
+elementwise nodes (chains of reshapes or of permutes run as one op: `_batched_views`).
+Measured (torch 2.13, 1 thread, CPU, ours with / without these rules): jacobians of
+16-vectors through `matmul`, `mv`, `einsum`, MLPs, softmax and elementwise chains
+0.63-0.91x, and through flips, `cumsum`, `stack`, `repeat`, `erf`, clamps, softplus
+and leaky ReLU after a product 0.77-0.95x; at 256, 0.29-0.31x for
 column products and `einsum`, 0.38x for softmax's batch jacobian, 0.50x for the
 elementwise chain; Hessians (a gradient's own graph, three to four times as many
 nodes) 0.93-1.00x through
@@ -60,7 +59,6 @@ tensor([[0.8399, 0.0000],
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
@@ -78,6 +76,7 @@ from tftape_torch._batch_first import (
     sum_to,
 )
 from tftape_torch._batched_convolution import convolution, convolution_backward_backward
+from tftape_torch._batched_views import fuse_chains, permute, reshaped
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     grad_fn_of,
@@ -133,7 +132,7 @@ def run(
     runs = _above(targets, edges)
     if only is not None:
         runs &= only
-    fused = _fuse_chains(links, edges, pending, runs, targets) if links else None
+    fused = fuse_chains(links, edges, pending, runs, targets, _BY_TYPE) if links else None
     arrived: Dict[Any, Tensor] = {}
     for node, seed in zip(nodes, upstream):
         held = arrived.get(node)
@@ -153,7 +152,7 @@ def run(
                     captured[node] = grad
                 if node not in runs:
                     outs = _NOTHING
-                elif fused and node in fused:  # (a chain: `_fuse_chains`)
+                elif fused and node in fused:  # (a chain: `_batched_views`)
                     outs = fused[node](grad)
                 else:
                     outs = rules[type(node)](node, grad, nexts)
@@ -184,7 +183,7 @@ def _graph(roots: Sequence[Any]
            ) -> Optional[Tuple[Dict[Any, int], Dict[Any, Edges], List[Any]]]:
     """The nodes below `roots`: how many edges lead into each (the engine's dependency
     count: a node runs once all of them delivered), each node's edges, and the reshape
-    or permute nodes whose one edge leads to another of their kind (`_fuse_chains`);
+    or permute nodes whose one edge leads to another of their kind (`fuse_chains`);
     None when a node has no rule, or an edge leads to another output than a node's
     first."""
     rules = _BY_TYPE
@@ -200,7 +199,7 @@ def _graph(roots: Sequence[Any]
                 return None
             rule = rules[type(node)]
         nexts = edges[node] = node.next_functions
-        if ((rule is _reshaped or rule is _permute) and len(nexts) == 1
+        if ((rule is reshaped or rule is permute) and len(nexts) == 1
                 and rules.get(type(nexts[0][0])) is rule):
             links.append(node)
         for next_node, slot in nexts:
@@ -214,87 +213,6 @@ def _graph(roots: Sequence[Any]
                     if next_node not in edges:
                         stack.append(next_node)
     return pending, edges, links
-
-
-def _fuse_chains(links: List[Any], edges: Dict[Any, Edges], pending: Dict[Any, int],
-                 runs: Set[Any], targets: Set[Any]) -> Dict[Any, Callable[[Tensor], Grads]]:
-    """Chains of reshapes, or of permutes, run as one op from their first node.
-
-    A chain is two or more nodes whose backward is a reshape (`view`, `reshape`,
-    `squeeze`), or two or more permutes, each after the first reached by one edge
-    only, from the node before it; none a source's node. TF code makes them around
-    its layouts (a channels-last convolution's permute, then the permute back to
-    channels first; a reshape into a column, then the op's own). The first node takes
-    the last one's edges and a rule that maps its gradient to the last one's input:
-    one reshape to that input's shape, or one permute (none, where the permutes undo
-    each other). Returns those rules, by first node; the graph (`edges`) is rewritten
-    in place. `links` holds the nodes from which such a chain may start (`_graph`).
-    """
-    rules = _BY_TYPE
-    chains: Dict[Any, List[Any]] = {}
-    inside: Set[Any] = set()
-    for node in links:
-        if node in inside or node not in runs:
-            continue
-        rule = rules[type(node)]
-        chain = [node]
-        while True:
-            nexts = edges[chain[-1]]
-            if len(nexts) != 1:
-                break
-            next_node = nexts[0][0]
-            if (next_node is None or next_node in targets or next_node not in runs
-                    or rules[type(next_node)] is not rule or pending[next_node] != 1):
-                break
-            later = chains.pop(next_node, None)  # a chain found before this one: joined
-            if later is None:
-                chain.append(next_node)
-            else:
-                chain.extend(later)
-            inside.add(next_node)
-        if len(chain) > 1:
-            chains[node] = chain
-    fused: Dict[Any, Callable[[Tensor], Grads]] = {}
-    for first, chain in chains.items():
-        last = chain[-1]
-        edges[first] = edges[last]
-        if rules[type(first)] is _reshaped:
-            fused[first] = functools.partial(_reshaped_to, saved(last, "self_sym_sizes"))
-        else:
-            order = _composed_permutation(chain)
-            fused[first] = _passed_on if order is None else functools.partial(_permuted, order)
-    return fused
-
-
-def _reshaped_to(sizes: Sequence[int], g: Tensor) -> Grads:
-    return [g.reshape((g.shape[0], *sizes))]
-
-
-def _permuted(order: List[int], g: Tensor) -> Grads:
-    return [g.permute(order)]
-
-
-def _passed_on(g: Tensor) -> Grads:
-    return [g]
-
-
-def _composed_permutation(chain: List[Any]) -> Optional[List[int]]:
-    """The batched gradient's permutation through a chain of `PermuteBackward0` nodes
-    (the first is the last permute of the forward pass); None for the identity."""
-    order: Optional[List[int]] = None  # forward: output dim i is input dim order[i]
-    for node in chain:  # from the last forward permute back to the first
-        dims = saved(node, "dims")
-        rank = len(dims)
-        dims = [d + rank if d < 0 else d for d in dims]
-        order = dims if order is None else [dims[d] for d in order]
-    assert order is not None
-    rank = len(order)
-    if order == list(range(rank)):
-        return None
-    inverse = [0] * rank
-    for position, d in enumerate(order):
-        inverse[d] = position
-    return [0] + [d + 1 for d in inverse]
 
 
 def _above(targets: Any, edges: Dict[Any, Edges]) -> Set[Any]:
@@ -501,21 +419,8 @@ def _log_softmax_backward_backward(node: Any, g: Tensor, nexts: Edges) -> Grads:
     return out
 
 
-def _reshaped(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    return [g.reshape((g.shape[0], *saved(node, "self_sym_sizes")))]
-
-
 def _expand(node: Any, g: Tensor, nexts: Edges) -> Grads:
     return [sum_to(g, saved(node, "self_sym_sizes"))]
-
-
-def _permute(node: Any, g: Tensor, nexts: Edges) -> Grads:
-    dims = [int(d) for d in saved(node, "dims")]
-    rank = len(dims)
-    inverse = [0] * rank
-    for position, d in enumerate(dims):
-        inverse[d + rank if d < 0 else d] = position
-    return [g.permute([0] + [d + 1 for d in inverse])]
 
 
 def _transpose(node: Any, g: Tensor, nexts: Edges) -> Grads:
@@ -765,17 +670,17 @@ _RULES: Dict[str, Rule] = {
     "LogSoftmaxBackward0": _log_softmax,
     "SoftmaxBackwardDataBackward0": _softmax_backward_backward,
     "LogSoftmaxBackwardDataBackward0": _log_softmax_backward_backward,
-    "ViewBackward0": _reshaped,
-    "UnsafeViewBackward0": _reshaped,
-    "ReshapeAliasBackward0": _reshaped,
-    "SqueezeBackward0": _reshaped,
-    "SqueezeBackward1": _reshaped,
-    "SqueezeBackward2": _reshaped,
-    "SqueezeBackward4": _reshaped,
+    "ViewBackward0": reshaped,
+    "UnsafeViewBackward0": reshaped,
+    "ReshapeAliasBackward0": reshaped,
+    "SqueezeBackward0": reshaped,
+    "SqueezeBackward1": reshaped,
+    "SqueezeBackward2": reshaped,
+    "SqueezeBackward4": reshaped,
     "ExpandBackward0": _expand,
     "ConstantPadNdBackward0": _unary(lambda node, g: torch.constant_pad_nd(
         g, [-p for p in saved(node, "pad")])),
-    "PermuteBackward0": _permute,
+    "PermuteBackward0": permute,
     "FlipBackward0": _flip,
     "CumsumBackward0": _cumsum,
     "StackBackward0": _stack,
