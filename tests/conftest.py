@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 import sys
 from typing import List
@@ -14,6 +15,11 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
+
+# TensorFlow, wherever the tests run it (here or in a subprocess, which inherits this),
+# on oneDNN's CPU kernels, as the golden files were recorded (`tests/conformance/
+# record.py`, ONEDNN: TF's default for them depends on the CPU).
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 
 def _devices() -> List[str]:

@@ -140,9 +140,19 @@ def known_differences(function: bool = False) -> Dict[Tuple[str, str], Tuple[Opt
     return entries
 
 
+# TF's x86 wheels run their CPU ops on oneDNN's kernels by default on some CPUs (Intel's)
+# and on TF's own elsewhere (AMD's), and the two differ in what they accept and raise
+# (dilated and 3-D convolutions, pooling ranks, a scalar's softmax) and in rounding.
+# The golden files hold the oneDNN answers; every TF run of the tests pins that
+# choice, so a golden file means the same on any machine (`TF_ENABLE_ONEDNN_OPTS`,
+# set before TF is imported; one already in the environment is kept).
+ONEDNN = ("TF_ENABLE_ONEDNN_OPTS", "1")
+
+
 def _import_tensorflow() -> Any:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+    os.environ.setdefault(*ONEDNN)
     import tensorflow as tf
 
     tf.get_logger().setLevel("WARNING")

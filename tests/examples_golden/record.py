@@ -72,6 +72,7 @@ def run_with_tensorflow(script: str) -> str:
 def _import_tensorflow() -> str:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # (NOTE at `record.ONEDNN`)
     import tensorflow as tf
 
     tf.get_logger().setLevel("ERROR")

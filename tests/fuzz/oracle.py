@@ -74,6 +74,7 @@ class Oracle:
 
 def serve(requests: IO[str], replies: IO[str]) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # (NOTE at `record.ONEDNN`)
     import tensorflow as tf
 
     from tests.fuzz import interpreter

@@ -33,6 +33,7 @@ def program_for(seed: int, index: int) -> Program:
 
 def _load_modules() -> Tuple[Any, Any]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # (NOTE at `record.ONEDNN`)
     import tensorflow as tf
 
     import tftape_torch as ours

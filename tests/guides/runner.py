@@ -170,6 +170,7 @@ def _prepare_backend(backend: str) -> None:
     if backend == "tensorflow":
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # (NOTE at `record.ONEDNN`)
         import tensorflow as tf
 
         tf.get_logger().setLevel("ERROR")
