@@ -316,6 +316,23 @@ def test_chains_fuse_but_stop_at_an_intermediate_source() -> None:
     assert chained is not None and len(chained[2]) >= 3  # the links a chain starts from
 
 
+def test_a_chain_stops_at_an_output_with_a_seed_of_its_own() -> None:
+    """Outputs that are reshapes of each other: the later one's node leads to the
+    earlier one's, a chain, but the earlier takes its own seed there (and is walked
+    once, though it is both an output's node and below another's)."""
+    x = _x(2, 3)
+    y1 = (x * 2.0).reshape(3, 2)
+    y2 = y1.reshape(6)
+    y3 = (x * 3.0).permute(1, 0).permute(1, 0).sin()
+    seeds = [torch.randn(4, *y.shape, dtype=_F64) for y in (y1, y2, y3)]
+    result = bb.run([y1, y2, y3], [x], seeds, False)
+    assert result is not None and result[0] is not None
+    for row in range(4):
+        (expected,) = torch.autograd.grad([y1, y2, y3], x, [s[row] for s in seeds],
+                                          retain_graph=True)
+        torch.testing.assert_close(result[0][row], expected, rtol=1e-10, atol=1e-12)
+
+
 def test_unreached_source_is_none() -> None:
     x, z = _x(3), _x(3)
     y = torch.sin(x)

@@ -132,11 +132,12 @@ def run(
     runs = _above(targets, edges)
     if only is not None:
         runs &= only
-    fused = fuse_chains(links, edges, pending, runs, targets, _BY_TYPE) if links else None
     arrived: Dict[Any, Tensor] = {}
     for node, seed in zip(nodes, upstream):
         held = arrived.get(node)
         arrived[node] = seed if held is None else held + seed
+    fused = (fuse_chains(links, edges, pending, runs, targets, arrived, _BY_TYPE) if links
+             else None)
     captured: Dict[Any, Tensor] = {}
     ready = [root for root in roots if root not in pending]
     rules = _BY_TYPE
@@ -193,6 +194,8 @@ def _graph(roots: Sequence[Any]
     stack = [root for root in roots if root is not None]
     while stack:
         node = stack.pop()
+        if node in edges:
+            continue  # an output's node reached from another output's: walked once
         rule = rules.get(type(node))
         if rule is None:
             if not _learn(node):

@@ -46,20 +46,21 @@ def permute(node: Any, g: Tensor, nexts: Edges) -> Grads:
 
 
 def fuse_chains(links: List[Any], edges: Dict[Any, Edges], pending: Dict[Any, int],
-                runs: Set[Any], targets: Set[Any], rules: Dict[type, Any]
-                ) -> Dict[Any, Callable[[Tensor], Grads]]:
+                runs: Set[Any], targets: Set[Any], seeded: Dict[Any, Tensor],
+                rules: Dict[type, Any]) -> Dict[Any, Callable[[Tensor], Grads]]:
     """Chains of reshapes, or of permutes, run as one op from their first node.
 
     A chain is two or more nodes whose backward is a reshape (`view`, `reshape`,
     `squeeze`), or two or more permutes, each after the first reached by one edge
-    only, from the node before it; none a source's node. TF code makes them around
-    its layouts (a channels-last convolution's permute, then the permute back to
-    channels first; a reshape into a column, then the op's own). The first node takes
-    the last one's edges and a rule that maps its gradient to the last one's input:
-    one reshape to that input's shape, or one permute (none, where the permutes undo
-    each other). Returns those rules, by first node; the graph (`edges`) is rewritten
-    in place. `links` holds the nodes from which such a chain may start, `rules` the
-    rule of each node type (`_batched_backward`).
+    only, from the node before it; none a source's node (`targets`) or an output's,
+    which takes a seed of its own (`seeded`). TF code makes them around its layouts (a
+    channels-last convolution's permute, then the permute back to channels first; a
+    reshape into a column, then the op's own). The first node takes the last one's
+    edges and a rule that maps its gradient to the last one's input: one reshape to
+    that input's shape, or one permute (none, where the permutes undo each other).
+    Returns those rules, by first node; the graph (`edges`) is rewritten in place.
+    `links` holds the nodes from which such a chain may start, `rules` the rule of
+    each node type (`_batched_backward`).
     """
     chains: Dict[Any, List[Any]] = {}
     inside: Set[Any] = set()
@@ -73,7 +74,8 @@ def fuse_chains(links: List[Any], edges: Dict[Any, Edges], pending: Dict[Any, in
             if len(nexts) != 1:
                 break
             next_node = nexts[0][0]
-            if (next_node is None or next_node in targets or next_node not in runs
+            if (next_node is None or next_node in targets or next_node in seeded
+                    or next_node not in runs
                     or rules[type(next_node)] is not rule or pending[next_node] != 1):
                 break
             later = chains.pop(next_node, None)  # a chain found before this one: joined
