@@ -173,19 +173,28 @@ def test_dropin_ops_spellings_agree_and_step_differentiates_each_source() -> Non
                 assert torch.allclose(got.detach(), want, rtol=1e-5, atol=1e-6), op.name
 
 
-def test_dropin_ops_quick_run_prints_a_row_per_op_and_mode() -> None:
+def _table_rows(script: str, *args: str) -> List[List[str]]:
+    """The first two cells of each table row `benchmarks/<script>` prints (it must exit
+    0), after checking that it refuses an unknown name with exit status 2."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_dropin_ops.py"), "--quick",
-         "--only", "clip_by_value,argmax"],
-        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False,
-    )
+    path = str(ROOT / "benchmarks" / script)
+    result = subprocess.run([sys.executable, path, *args], cwd=str(ROOT), env=env,
+                            capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    bad = subprocess.run([sys.executable, path, "--only", "nope"], cwd=str(ROOT), env=env,
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert bad.returncode == 2 and "nope" in bad.stderr and "unknown" in bad.stderr
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ")][2:]
-    assert [row.split(" | ")[:2] for row in rows] == [
+    return [row.split(" | ")[:2] for row in rows]
+
+
+def test_dropin_ops_quick_run_prints_a_row_per_op_and_mode() -> None:
+    assert _table_rows("bench_dropin_ops.py", "--quick", "--only", "clip_by_value,argmax") == [
         ["| clip_by_value", "forward"], ["| clip_by_value", "step"], ["| argmax", "forward"]]
-    bad = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_dropin_ops.py"), "--only", "nope"],
-        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False,
-    )
-    assert bad.returncode == 2 and "unknown op(s): nope" in bad.stderr
+
+
+def test_per_example_quick_run_checks_every_variant_and_prints_a_row_per_size() -> None:
+    """`bench_per_example.py --quick`: each variant's jacobian is checked against
+    `jacrev` before it is timed (a disagreement exits non-zero)."""
+    assert _table_rows("bench_per_example.py", "--quick", "--only", "losses,centered") == [
+        ["| losses", "8"], ["| losses", "64"], ["| centered", "16x4"]]

@@ -141,7 +141,7 @@ def jacobian(
         if grads is None:
             grads = _rows(
                 vjp, target, sources, identity_rows(target, target_shape, count), count, chunk,
-                vectorize, "jacobian", plan,
+                vectorize, "jacobian", plan, identity=True,
             )
     assert grads is not None
     results: List[Optional[torch.Tensor]] = []
@@ -286,11 +286,15 @@ def _rows(
     vectorize: bool,
     what: str,
     plan: Plan,
+    identity: bool = False,
 ) -> List[Optional[torch.Tensor]]:
     """VJPs of `target` with seeds `0:count`, stacked: `[count, *source.shape]` or None.
 
     Batched passes of `chunk` rows (all rows when None); row by row when not
-    `vectorize` or once a batched pass hits an op torch cannot batch.
+    `vectorize` or once a batched pass hits an op torch cannot batch. `identity`: the
+    seeds are the rows of the target's identity, which a first-order pass of every row
+    by our own rules carries example by example (NOTE [Per-example rows] in
+    `_batched_examples`).
     """
     step = count if chunk is None else chunk
     legacy, last = plan.legacy, plan.last
@@ -322,6 +326,7 @@ def _rows(
                         is_grads_batched=True,
                         retain_graph=retain,
                         own_rules=own,
+                        per_example=identity and own and not plan.double and stop - start == count,
                     )
                 else:
                     grads = _vmapped(vjp, target, sources, seeds(start, stop, last), last, retain)

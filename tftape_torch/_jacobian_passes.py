@@ -29,7 +29,9 @@ class VJP(Protocol):
     `vjp(targets, sources, seeds)` gives, for each source, the gradient of
     `sum(seed * target)` (None where unconnected). With `is_grads_batched`, every
     seed has a leading batch dimension, and so has every result; `own_rules` runs
-    such a pass by `_batched_backward`'s rules where they cover the graph.
+    such a pass by `_batched_backward`'s rules where they cover the graph, and
+    `per_example` (the seeds are every row of the target's identity) carries its rows
+    example by example where it can (NOTE [Per-example rows] in `_batched_examples`).
     `retain_graph=None` lets the tape decide whether the graph survives the call.
     """
 
@@ -43,6 +45,7 @@ class VJP(Protocol):
         retain_graph: Optional[bool] = None,
         create_graph: bool = False,
         own_rules: bool = False,
+        per_example: bool = False,
     ) -> List[Optional[torch.Tensor]]: ...
 
 

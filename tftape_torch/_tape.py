@@ -910,6 +910,7 @@ class GradientTape:
         create_graph: bool = False,
         retype: bool = True,
         own_rules: bool = False,
+        per_example: bool = False,
     ) -> List[Optional[torch.Tensor]]:
         """Gradients of the sum of `targets` with respect to each of `sources`.
 
@@ -920,9 +921,11 @@ class GradientTape:
         forward-over-reverse columns). Without `retype`, gradients stay plain
         tensors (a jacobian's rows: the tape re-types the stacked result). With
         `own_rules`, a batched pass runs by `_batched_backward`'s rules where they
-        cover the graph (NOTE [Own batching rules] there).
+        cover the graph (NOTE [Own batching rules] there), with `per_example` (seeds
+        that are every row of one target's identity) example by example where it can
+        (NOTE [Per-example rows] in `_batched_examples`).
         """
-        options = (retain_graph, create_graph, is_grads_batched, own_rules)
+        options = (retain_graph, create_graph, is_grads_batched, own_rules, per_example)
         results = self._pass(targets, sources, output_gradients, options)
         _ordinary_zeros(results)
         if retype:
@@ -950,7 +953,7 @@ class GradientTape:
         targets: Sequence[Any],
         sources: Sequence[Any],
         output_gradients: Optional[Sequence[Any]],
-        options: Tuple[Optional[bool], bool, bool, bool],
+        options: Tuple[Optional[bool], bool, bool, bool, bool],
     ) -> List[Optional[torch.Tensor]]:
         """`_compute`'s gradients, plain tensors (None where a source is unconnected)."""
         if len(sources) == 1 and len(targets) == 1:
@@ -1005,6 +1008,7 @@ class GradientTape:
         create_graph: bool,
         is_grads_batched: bool,
         own_rules: bool,
+        per_example: bool = False,
     ) -> Sequence[Optional[torch.Tensor]]:
         """The engine pass of `_compute`: one gradient per edge (None where unused),
         over this tape's recorded graph only."""
@@ -1024,7 +1028,8 @@ class GradientTape:
                 and not data_parallel_active() and _all_on_cpu(outputs)):
             # A jacobian's rows by our own batching rules, where they cover the graph
             # (NOTE [Own batching rules] in `_batched_backward`).
-            own = own_batched_backward(outputs, edges, upstream, create_graph)
+            own = own_batched_backward(outputs, edges, upstream, create_graph,
+                                       per_example=per_example)
             if own is not None:
                 return own
         called_at = _next_sequence_nr()

@@ -1252,3 +1252,70 @@ def case_jac_row_loop_zeros_are_recorded(tf):
         px = tf.reduce_sum(j[1])
         s = tf.sin(pv * 2.0) + tf.sin(px * 3.0)
     return {"j": j, "wrt_zeros": t.gradient(s, [pv, px]), "through": t.gradient(s, [v, x])}
+
+
+# ---------------------------------------------------------------------------
+# Per-example jacobians with respect to shared weights (tftape_torch carries these rows
+# example by example: NOTE [Per-example rows] in `tftape_torch/_batched_examples.py`)
+
+
+def _per_example_net(tf):
+    x = tf.constant(_data([128, 3], phase=0.2))
+    target = tf.constant(_data([128, 1], phase=1.3))
+    kernel1 = tf.Variable(_data([3, 8], phase=2.1, scale=0.7))
+    bias1 = tf.Variable(_data([8], phase=0.9, scale=0.1))
+    kernel2 = tf.Variable(_data([8, 1], phase=3.3, scale=0.5))
+    bias2 = tf.Variable(_data([1], phase=4.4, scale=0.1))
+    return x, target, [kernel1, bias1, kernel2, bias2]
+
+
+@tolerance(rtol=2e-5, atol=1e-6)
+def case_jac_per_example_losses_wrt_weights(tf):
+    """The jacobian of a batch's per-example losses with respect to a two-layer net's
+    weights (the per-example gradients of DP-SGD or an empirical Fisher), with an
+    unused Variable (`None`, or zeros); the same jacobian taken under an outer tape
+    and differentiated again."""
+    x, target, weights = _per_example_net(tf)
+    unused = tf.Variable([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as outer:
+        with tf.GradientTape(persistent=True) as tape:
+            hidden = tf.nn.relu(tf.matmul(x, weights[0]) + weights[1])
+            out = tf.matmul(hidden, weights[2]) + weights[3]
+            losses = tf.reshape((out - target) ** 2, [-1])
+        jacobians = tape.jacobian(losses, weights + [unused])
+        zeros = tape.jacobian(losses, unused, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        total = tf.reduce_sum(jacobians[0] * jacobians[0]) + tf.reduce_sum(jacobians[3])
+    second = outer.gradient(total, weights)
+    return {
+        "shapes": [None if j is None else [int(d) for d in j.shape] for j in jacobians],
+        "rows": [j[::17] for j in jacobians[:4]],
+        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians[:4]],
+        "unused": jacobians[4],
+        "zeros": zeros[::32],
+        "second": second,
+    }
+
+
+@tolerance(rtol=2e-5, atol=1e-6)
+def case_jac_per_example_outputs_wrt_kernel(tf):
+    """A two-layer net's outputs for a batch (two per example: the advanced autodiff
+    guide's `jacobian(y, layer.kernel)`, with 64 examples), through `sigmoid`, `tanh`
+    and reshapes that keep the examples first; and the same with the batch mean
+    subtracted, where the examples interact."""
+    x = tf.constant(_data([64, 3], phase=0.2))
+    kernel1 = tf.Variable(_data([3, 40], phase=2.1, scale=0.7))
+    bias1 = tf.Variable(_data([40], phase=0.9, scale=0.1))
+    kernel2 = tf.Variable(_data([40, 2], phase=3.3, scale=0.5))
+    with tf.GradientTape(persistent=True) as tape:
+        hidden = tf.sigmoid(tf.matmul(x, kernel1) + bias1)
+        hidden = tf.reshape(tf.reshape(hidden, [64, 8, 5]) * 2.0, [64, 40])
+        y = tf.tanh(tf.matmul(hidden, kernel2))
+        centered = y - tf.reduce_mean(y, axis=0)
+    j = tape.jacobian(y, [kernel1, bias1, kernel2])
+    jc = tape.jacobian(centered, [kernel1, kernel2])
+    return {
+        "shapes": [[int(d) for d in part.shape] for part in j],
+        "rows": [part[::13] for part in j],
+        "sums": [tf.reduce_sum(part, axis=[0, 1]) for part in j],
+        "centered_rows": [part[::13] for part in jc],  # (their sums are 0: rounding)
+    }

@@ -1,0 +1,224 @@
+"""Jacobians of a batch's per-example outputs with respect to shared weights.
+
+`tape.jacobian(per_example_losses, model.trainable_variables)` is how TF code takes
+per-example gradients (DP-SGD, an empirical Fisher, influence scores, a network's
+tangent kernel). Its rows start one-hot at one example's output and stay in that
+example's slice until they reach a weight, where each row's gradient is its own
+example's contribution: carried per example (NOTE [Per-example rows] in
+`tftape_torch/_batched_examples.py`), a row's weight gradient is one outer product,
+where carried as rows it is a matrix product over the whole batch.
+
+Each workload runs, interleaved in one process (medians of per-call times, and the
+median of per-round ratios with its 95% interval, `_timing.paired_ratio`):
+
+* ``ours``: `GradientTape.jacobian` on plain tensors and `nn.Parameter`s;
+* ``ours tf``: the TF spelling through ``import tftape_torch as tf`` (Variables);
+* ``ours rows``: ``ours`` with the rows carried as rows (the pass before this);
+* ``jacrev``: `torch.func.jacrev` of the batch's function;
+* ``vmap(jacrev)``: `torch.func.vmap` over the examples of `jacrev` of one example's
+  function (the per-example method a torch user writes by hand);
+* ``graph:batched``: `autograd.grad(is_grads_batched=True)` over the recorded graph.
+
+Ratios are against the fastest torch method. Workloads: a two-layer MLP's
+per-example squared losses (``losses``: `x @ W + b`; ``losses_linear``: `F.linear`,
+torch's `addmm`), logits of ten classes per example (``logits``), and a batch whose
+examples interact (``centered``: the batch mean subtracted, which the rows must carry
+as rows from there on). Run from the repository root::
+
+    python benchmarks/bench_per_example.py             # every workload and size
+    python benchmarks/bench_per_example.py --quick     # small sizes, few rounds
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import pathlib
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Sequence
+
+_ROOT = pathlib.Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:  # run from a fresh clone without installing
+    sys.path.insert(0, str(_ROOT))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import tftape_torch as tf  # noqa: E402
+from benchmarks._timing import paired_ratio, time_interleaved  # noqa: E402
+from tftape_torch import GradientTape, _batched_examples  # noqa: E402
+
+__all__ = ["WORKLOADS", "main"]
+
+TORCH_METHODS = ("jacrev", "vmap(jacrev)", "graph:batched")
+
+
+@dataclass
+class Workload:
+    """A batch of `batch` examples of `inputs` values through `hidden` units to
+    `outputs` values each (`squared`: one squared loss per example instead)."""
+
+    name: str
+    batch: int
+    inputs: int
+    hidden: int
+    outputs: int
+    squared: bool = False
+    linear: bool = False
+    centered: bool = False
+
+
+WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
+    "losses": lambda quick: [Workload("losses", b, 64, 64, 1, squared=True)
+                             for b in ((8, 64) if quick else (16, 64, 256))],
+    "losses_linear": lambda quick: [Workload("losses_linear", b, 64, 64, 1, squared=True,
+                                             linear=True)
+                                    for b in ((64,) if quick else (64, 256))],
+    "logits": lambda quick: [Workload("logits", b, 32, 64, 10)
+                             for b in ((16,) if quick else (32, 128))],
+    "centered": lambda quick: [Workload("centered", b, 32, 64, 4, centered=True)
+                               for b in ((16,) if quick else (64,))],
+}
+
+
+def _arrays(w: Workload) -> Dict[str, np.ndarray]:
+    rng = np.random.default_rng(w.batch)
+    f32 = np.float32
+    return {
+        "x": rng.standard_normal((w.batch, w.inputs)).astype(f32),
+        "t": rng.standard_normal((w.batch, w.outputs)).astype(f32),
+        "w1": (rng.standard_normal((w.inputs, w.hidden)) / math.sqrt(w.inputs)).astype(f32),
+        "b1": (rng.standard_normal(w.hidden) * 0.1).astype(f32),
+        "w2": (rng.standard_normal((w.hidden, w.outputs)) / math.sqrt(w.hidden)).astype(f32),
+    }
+
+
+def _torch_fn(w: Workload, x: torch.Tensor, t: torch.Tensor) -> Callable[..., torch.Tensor]:
+    def fn(w1: torch.Tensor, b1: torch.Tensor, w2: torch.Tensor,
+           x: torch.Tensor = x, t: torch.Tensor = t) -> torch.Tensor:
+        hidden = F.linear(x, w1.t(), b1) if w.linear else x @ w1 + b1
+        y = torch.tanh(hidden) @ w2
+        if w.centered:
+            y = y - y.mean(0)
+        if w.squared:
+            y = ((y - t) ** 2).reshape(-1)
+        return y
+
+    return fn
+
+
+def _variants(w: Workload) -> Dict[str, Callable[[], Any]]:
+    a = _arrays(w)
+    x, t = torch.tensor(a["x"]), torch.tensor(a["t"])
+    params = [torch.nn.Parameter(torch.tensor(a[k])) for k in ("w1", "b1", "w2")]
+    plain = [p.detach() for p in params]
+    fn = _torch_fn(w, x, t)
+
+    def ours() -> Any:
+        with GradientTape() as tape:
+            y = fn(*params)
+        return tape.jacobian(y, params)
+
+    def ours_rows() -> Any:
+        threshold = _batched_examples._MIN_ROW_ELEMENTS
+        _batched_examples._MIN_ROW_ELEMENTS = math.inf  # type: ignore[assignment]
+        try:
+            return ours()
+        finally:
+            _batched_examples._MIN_ROW_ELEMENTS = threshold
+
+    variables = [tf.Variable(a[k]) for k in ("w1", "b1", "w2")]
+    xt, tt = tf.constant(a["x"]), tf.constant(a["t"])
+
+    def ours_tf() -> Any:
+        with tf.GradientTape() as tape:
+            y = tf.matmul(tf.tanh(tf.matmul(xt, variables[0]) + variables[1]), variables[2])
+            if w.centered:
+                y = y - tf.reduce_mean(y, axis=0)
+            if w.squared:
+                y = tf.reshape((y - tt) ** 2, [-1])
+        return tape.jacobian(y, variables)
+
+    jacrev = torch.func.jacrev(fn, argnums=(0, 1, 2))
+
+    def one(x1: torch.Tensor, t1: torch.Tensor, *ws: torch.Tensor) -> torch.Tensor:
+        return fn(*ws, x=x1.unsqueeze(0), t=t1.unsqueeze(0))[0]
+
+    per_example = torch.func.vmap(torch.func.jacrev(one, argnums=(2, 3, 4)),
+                                  in_dims=(0, 0, None, None, None))
+
+    def graph_batched() -> Any:
+        y = fn(*params)
+        seeds = torch.eye(y.numel()).reshape((y.numel(), *y.shape))
+        return torch.autograd.grad(y, params, seeds, is_grads_batched=True)
+
+    variants: Dict[str, Callable[[], Any]] = {
+        "ours": ours, "ours tf": ours_tf, "ours rows": ours_rows,
+        "jacrev": lambda: jacrev(*plain),
+        "graph:batched": graph_batched,
+    }
+    if not w.centered:  # (examples that interact have no per-example function)
+        variants["vmap(jacrev)"] = lambda: per_example(x, t, *plain)
+    return variants
+
+
+def _check(w: Workload, variants: Dict[str, Callable[[], Any]]) -> None:
+    """Every variant gives the jacobian `jacrev` gives (float32 tolerance)."""
+    want = [j.detach().numpy() for j in variants["jacrev"]()]
+    for name, call in variants.items():
+        got = call()
+        for index, (g, expected) in enumerate(zip(got, want)):
+            g = np.asarray(g.numpy() if hasattr(g, "numpy") and not isinstance(
+                g, torch.Tensor) else g.detach().numpy()).reshape(expected.shape)
+            if not np.allclose(g, expected, rtol=1e-4, atol=1e-5):
+                raise AssertionError(f"{w.name} batch {w.batch}: {name} differs from "
+                                     f"jacrev for weight {index}")
+
+
+def _row(w: Workload, repeat: int, budget_s: float) -> str:
+    variants = _variants(w)
+    _check(w, variants)
+    timings = time_interleaved(variants, repeat=repeat, budget_s=budget_s)
+    torch_names = [name for name in TORCH_METHODS if name in timings]
+    best = min(torch_names, key=lambda name: timings[name].median)
+    cells = []
+    for name in ("ours", "ours tf", "ours rows"):
+        ratio = paired_ratio(timings[name].samples, timings[best].samples)
+        cells.append(f"{timings[name].median * 1e6:,.0f} ({ratio.median:.2f}, "
+                     f"{ratio.low:.2f}-{ratio.high:.2f})")
+    rows_over_ours = paired_ratio(timings["ours rows"].samples, timings["ours"].samples)
+    torch_cells = [f"{timings[name].median * 1e6:,.0f}" if name in timings else "-"
+                   for name in TORCH_METHODS]
+    shape = f"{w.batch}x{w.outputs}" if not w.squared else f"{w.batch}"
+    return (f"| {w.name} | {shape} | {' | '.join(cells)} | {' | '.join(torch_cells)} | "
+            f"{best} | {rows_over_ours.median:.2f} |")
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, few rounds")
+    parser.add_argument("--only", default="", help=f"comma-separated ({', '.join(WORKLOADS)})")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--budget-s", type=float, default=8.0)
+    args = parser.parse_args(list(argv))
+    names = [n for n in args.only.split(",") if n] or list(WORKLOADS)
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
+    torch.set_num_threads(1)
+    repeat, budget = (3, 1.0) if args.quick else (args.repeat, args.budget_s)
+    print(f"torch {torch.__version__} on cpu (1 thread); per-call medians in µs over up to "
+          f"{repeat} interleaved rounds; (ratio to the fastest torch method, 95% interval)")
+    print("| workload | target | ours | ours tf | ours rows | jacrev | vmap(jacrev) | "
+          "graph:batched | fastest torch | rows/ours |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+    for name in names:
+        for workload in WORKLOADS[name](args.quick):
+            print(_row(workload, repeat, budget), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,280 @@
+"""Jacobian rows carried example by example (NOTE [Per-example rows] in
+`tftape_torch/_batched_examples.py`) against the same rows carried one by one.
+
+Every graph runs `_batched_backward.run` twice on the identity's rows, once per
+example and once as plain rows, and the two must agree; each case also checks that
+the per-example form was taken (or, where a node mixes the examples, that the pass
+fell back to rows and still agrees). The graphs put the examples where an op could
+mistake them for another dimension of the same size: square matrices, permutes and
+transposes that move the first dimension, reductions, softmax and indexing along it,
+products that contract it, parameters broadcast along it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List
+
+import numpy as np
+import pytest
+import torch
+
+import tftape_torch as tf
+from tests.test_batched_backward_random import _program
+from tftape_torch import GradientTape, _batched_backward, _batched_examples
+
+Tensor = torch.Tensor
+F = torch.nn.functional
+
+
+@pytest.fixture(autouse=True)
+def every_pass_per_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The graphs here are small, and most differentiate with respect to the examples'
+    own inputs, where the tape keeps plain rows (`examples_in`): carry their rows per
+    example all the same, to check the rules."""
+    monkeypatch.setattr(_batched_backward, "examples_in",
+                        lambda output, sources: output.dim() >= 1 and output.shape[0] >= 2)
+
+
+@pytest.fixture
+def steps(monkeypatch: pytest.MonkeyPatch) -> Dict[str, int]:
+    """How many nodes ran per example, and how many fell back to rows."""
+    counts = {"kept": 0, "rows": 0}
+    step = _batched_backward.example_step
+
+    def counted(*args: Any) -> Any:
+        result = step(*args)
+        counts["kept" if result is not None else "rows"] += 1
+        return result
+
+    monkeypatch.setattr(_batched_backward, "example_step", counted)
+    return counts
+
+
+def _both(fn: Callable[..., Tensor], *inputs: Tensor) -> List[List[Any]]:
+    """`fn`'s jacobian rows by our rules, per example and as rows."""
+    sources = [x.detach().clone().requires_grad_(True) for x in inputs]
+    y = fn(*sources)
+    seeds = torch.eye(y.numel(), dtype=y.dtype).reshape((y.numel(), *y.shape))
+    return [_batched_backward.run([y], sources, [seeds], create_graph=False,
+                                  per_example=per_example)
+            for per_example in (True, False)]
+
+
+def _agree(fn: Callable[..., Tensor], *inputs: Tensor) -> None:
+    per_example, plain = _both(fn, *inputs)
+    assert per_example is not None and plain is not None
+    for got, want in zip(per_example, plain):
+        assert (got is None) == (want is None)
+        if want is not None:
+            assert got.shape == want.shape and got.dtype == want.dtype
+            torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-12)
+
+
+def _randn(*shape: int, seed: int = 0) -> Tensor:
+    return torch.randn(shape, generator=torch.Generator().manual_seed(seed),
+                       dtype=torch.float64)
+
+
+W = _randn(4, 4, seed=1)  # as many rows as the examples: a wrong reading would fit
+B4 = _randn(4, seed=2)
+
+# Each keeps the examples in the first dimension all the way down.
+KEPT: Dict[str, Callable[[Tensor], Tensor]] = {
+    "dense_layer": lambda x: torch.tanh(x @ W + B4),
+    "addmm_row_bias": lambda x: torch.addmm(B4, x, W),
+    "addmm_column_bias": lambda x: torch.addmm(B4.unsqueeze(1), x, W),
+    "addmm_full_bias": lambda x: torch.addmm(x * 2.0, x, W, beta=0.5, alpha=2.0),
+    "mul_by_broadcast_row": lambda x: x * B4.reshape(1, 4),
+    "div_by_broadcast_column": lambda x: x / (B4.abs() + 1).reshape(4, 1),
+    "sub_of_per_example": lambda x: x - torch.sin(x),
+    "reshape_keeping_examples": lambda x: torch.tanh(x.reshape(4, 2, 2)).reshape(4, 4),
+    "permute_keeping_examples": lambda x: torch.sigmoid(
+        x.reshape(4, 2, 2).permute(0, 2, 1)).reshape(4, 4),
+    "softmax_last": lambda x: torch.softmax(x @ W, -1),
+    "log_softmax_last": lambda x: torch.log_softmax(x, 1),
+    "sum_last_keepdim": lambda x: x * x.sum(-1, keepdim=True),
+    "mean_last": lambda x: x.mean(1),
+    "amax_last": lambda x: torch.amax(x, 1, keepdim=True) * x,
+    "logsumexp_last": lambda x: torch.logsumexp(x, -1),
+    "unsqueeze_later": lambda x: (x.unsqueeze(1) * W.unsqueeze(0)).sum(-1),
+    "index_select_columns": lambda x: torch.index_select(x, 1, torch.tensor([3, 0, 0])),
+    "cumsum_along_row": lambda x: torch.cumsum(x, 1),
+    "flip_columns": lambda x: x.flip(1),
+    "select_column": lambda x: x.select(1, 2) * x[:, 1],
+    "slice_columns": lambda x: x[:, 1:3] ** 2,
+    "transpose_later": lambda x: x.reshape(4, 2, 2).transpose(1, 2).reshape(4, 4),
+}
+
+# Each mixes the examples somewhere (the pass must fall back to rows there).
+MIXED: Dict[str, Callable[[Tensor], Tensor]] = {
+    "left_product": lambda x: W @ x,
+    "transpose": lambda x: torch.tanh(x.t()) @ W,
+    "transpose_dims": lambda x: x.transpose(0, 1) * B4,
+    "permute_moves_examples": lambda x: x.reshape(4, 2, 2).permute(1, 0, 2).reshape(4, 4),
+    "softmax_over_examples": lambda x: torch.softmax(x, 0),
+    "sum_over_examples": lambda x: x * x.sum(0),
+    "mean_over_examples": lambda x: x - x.mean(0, keepdim=True),
+    "cumsum_over_examples": lambda x: torch.cumsum(x, 0),
+    "flip_examples": lambda x: x.flip(0) * x,
+    "index_select_examples": lambda x: torch.index_select(x, 0, torch.tensor([3, 1, 2, 0])),
+    "reshape_moves_examples": lambda x: x.reshape(2, 8).reshape(4, 4) * x.reshape(-1).reshape(
+        4, 4).t(),
+    "expand_of_a_row": lambda x: x[:1].expand(4, 4) * x,
+    "slice_of_examples": lambda x: x[1:] * x[:-1],
+    # The first dimension of the result is as long as the examples, but is another one.
+    "permute_swaps_equal_dims": lambda x: torch.tanh(
+        x.unsqueeze(2).permute(1, 0, 2)).squeeze(2) * x,
+    "sum_over_examples_of_a_product": lambda x: (x.unsqueeze(2) * x.unsqueeze(1)).sum(0),
+    "mean_over_examples_of_a_product": lambda x: (x.unsqueeze(2) * x.unsqueeze(1)).mean([0]),
+    "amax_over_examples": lambda x: torch.amax(x.unsqueeze(2) * x.unsqueeze(1), 0),
+    "logsumexp_over_examples": lambda x: torch.logsumexp(x.unsqueeze(2) * x.unsqueeze(1), 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEPT))
+def test_graphs_that_keep_the_examples_run_per_example(name: str,
+                                                       steps: Dict[str, int]) -> None:
+    _agree(KEPT[name], _randn(4, 4, seed=3))
+    assert steps["kept"] > 0 and steps["rows"] == 0
+
+
+@pytest.mark.parametrize("name", sorted(MIXED))
+def test_graphs_that_mix_the_examples_fall_back_to_rows(name: str,
+                                                        steps: Dict[str, int]) -> None:
+    _agree(MIXED[name], _randn(4, 4, seed=3))
+    assert steps["kept"] + steps["rows"] > 0
+
+
+LAYERS: Dict[str, Callable[[Tensor, Tensor, Tensor], Tensor]] = {
+    "matmul_and_add": lambda x, w, b: x @ w + b,
+    "linear": lambda x, w, b: F.linear(x, w.t(), b),  # (`addmm`)
+    "addmm_with_a_row_of_biases": lambda x, w, b: torch.addmm(b.unsqueeze(0), x, w),
+    "scaled_addmm": lambda x, w, b: torch.addmm(b, x, w, beta=0.5, alpha=3.0),
+    "divided_by_a_row": lambda x, w, b: (x @ w) / (b.abs() + 1.0),
+    "times_a_column": lambda x, w, b: (x @ w) * b[:1].reshape(1, 1) - b,
+}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_a_parameter_gets_each_examples_own_gradient(layer: str,
+                                                     steps: Dict[str, int]) -> None:
+    # The jacobian of per-example outputs with respect to shared weights: rows of
+    # per-example gradients, against `torch.func`'s per-example `vmap(grad)`.
+    x = _randn(6, 3, seed=4)
+    w1, b1, w2 = _randn(3, 5, seed=5), _randn(5, seed=6), _randn(5, 2, seed=7)
+
+    def net(w1: Tensor, b1: Tensor, w2: Tensor, x: Tensor = x) -> Tensor:
+        return torch.tanh(LAYERS[layer](x, w1, b1)) @ w2
+
+    per_example, plain = _both(net, w1, b1, w2)
+    expected = torch.func.vmap(
+        torch.func.jacrev(lambda x, *ws: net(*ws, x=x.unsqueeze(0))[0], argnums=(1, 2, 3)),
+        in_dims=(0, None, None, None))(x, w1, b1, w2)
+    for got, want, rows in zip(per_example, expected, plain):
+        torch.testing.assert_close(got, want.reshape(got.shape), rtol=1e-12, atol=1e-12)
+        torch.testing.assert_close(got, rows, rtol=1e-12, atol=1e-12)
+    assert steps["kept"] >= 3 and steps["rows"] == 0
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_random_graphs_agree_with_rows(seed: int) -> None:
+    sources, fn = _program(seed, torch.float64)
+    try:
+        y = fn(*sources)
+    except (RuntimeError, IndexError):
+        return  # an op the random shapes do not allow
+    if y.dim() == 0 or y.shape[0] < 2:
+        return
+    results = _both(fn, *sources)
+    if results[1] is None:
+        assert results[0] is None
+        return
+    for got, want in zip(*results):
+        assert (got is None) == (want is None), f"seed {seed}"
+        if want is not None:
+            torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-12, msg=f"seed {seed}")
+
+
+def test_tf_per_example_jacobian_of_a_dense_model_matches_per_example_gradients() -> None:
+    rng = np.random.RandomState(0)
+    x = tf.constant(rng.randn(8, 3))
+    w1, b1 = tf.Variable(rng.randn(3, 4)), tf.Variable(rng.randn(4))
+    w2 = tf.Variable(rng.randn(4, 1))
+    with tf.GradientTape() as tape:
+        losses = tf.reshape(tf.matmul(tf.nn.relu(tf.matmul(x, w1) + b1), w2), [-1]) ** 2
+    jacobians = tape.jacobian(losses, [w1, b1, w2])
+    for variable, jacobian in zip([w1, b1, w2], jacobians):
+        assert jacobian.shape == [8] + variable.shape
+        for b in range(8):
+            with tf.GradientTape() as one:
+                loss = tf.reshape(tf.matmul(tf.nn.relu(tf.matmul(x[b:b + 1], w1) + b1), w2),
+                                  [-1]) ** 2
+            np.testing.assert_allclose(jacobian[b].numpy(), one.gradient(loss, variable)
+                                       .numpy()[None].reshape(variable.shape), rtol=1e-12)
+
+
+def test_second_order_through_per_example_rows() -> None:
+    # A jacobian taken while an outer tape records is differentiable; per example or
+    # as rows, the outer gradient is the same.
+    x = _randn(5, 3, seed=8)
+    w = _randn(3, 3, seed=9).requires_grad_(True)
+    results = []
+    for per_example in (True, False):
+        with GradientTape() as outer:
+            with GradientTape() as inner:
+                y = torch.tanh(x @ w).sum(1)
+            rows = inner.jacobian(y, w) if per_example else inner.jacobian(
+                y, w, parallel_iterations=2)  # (chunks: never per example)
+            total = (rows ** 2).sum()
+        results.append((rows.detach(), outer.gradient(total, w)))
+    torch.testing.assert_close(results[0][0], results[1][0], rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(results[0][1], results[1][1], rtol=1e-12, atol=1e-12)
+
+
+def test_rows_of_a_compact_gradient_are_the_identity_rows() -> None:
+    compact = _batched_examples.seed((3, 2), torch.float64, torch.device("cpu"))
+    assert compact.shape == (2, 3, 2)
+    torch.testing.assert_close(_batched_examples.rows(compact),
+                               torch.eye(6, dtype=torch.float64).reshape(6, 3, 2))
+
+
+def test_only_rows_many_enough_travel_per_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the tape's own choice
+    calls = [0]
+    step = _batched_backward.example_step
+
+    def counted(*args: Any) -> Any:
+        calls[0] += 1
+        return step(*args)
+
+    monkeypatch.setattr(_batched_backward, "example_step", counted)
+
+    def jacobian_calls(x: Tensor, w: Tensor) -> int:
+        calls[0] = 0
+        with GradientTape() as tape:
+            tape.watch(w)
+            y = torch.tanh(x @ w)
+        got = tape.jacobian(y, w)
+        want = torch.func.jacrev(lambda w: torch.tanh(x @ w))(w)
+        torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-12)
+        return calls[0]
+
+    assert jacobian_calls(_randn(64, 8, seed=11), _randn(8, 3, seed=12)) > 0
+    assert jacobian_calls(_randn(4, 8, seed=11), _randn(8, 3, seed=12)) == 0  # few rows
+    # A weight whose first size is the batch's still takes them per example; a source
+    # that starts with it and is no larger than the target is taken for the examples'.
+    x, w = _randn(64, 64, seed=11), _randn(64, 6, seed=12).requires_grad_(True)
+    for columns, expected_calls in ((2, True), (6, False)):
+        calls[0] = 0
+        with GradientTape() as tape:
+            y = torch.tanh(x @ w)[:, :columns]
+        torch.testing.assert_close(tape.jacobian(y, w), torch.func.jacrev(
+            lambda w, columns=columns: torch.tanh(x @ w)[:, :columns])(w.detach()),
+            rtol=1e-12, atol=1e-12)
+        assert (calls[0] > 0) == expected_calls
+    x = _randn(64, 8, seed=13).requires_grad_(True)
+    with GradientTape() as tape:
+        y = torch.tanh(x * 2.0)
+    torch.testing.assert_close(tape.jacobian(y, x), torch.func.jacrev(
+        lambda x: torch.tanh(x * 2.0))(x.detach()), rtol=1e-12, atol=1e-12)
+    assert calls[0] == 0
