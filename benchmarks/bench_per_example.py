@@ -21,9 +21,11 @@ median of per-round ratios with its 95% interval, `_timing.paired_ratio`):
 
 Ratios are against the fastest torch method. Workloads: a two-layer MLP's
 per-example squared losses (``losses``: `x @ W + b`; ``losses_linear``: `F.linear`,
-torch's `addmm`), logits of ten classes per example (``logits``), and a batch whose
+torch's `addmm`), logits of ten classes per example (``logits``), a batch whose
 examples interact (``centered``: the batch mean subtracted, which the rows must carry
-as rows from there on). Run from the repository root::
+as rows from there on), and a small CNN's per-example losses (``cnn_losses``: 4
+filters 3x3 over 8x8 images, then a dense layer; TF-style: NHWC `tf.nn.conv2d`). Run
+from the repository root::
 
     python benchmarks/bench_per_example.py             # every workload and size
     python benchmarks/bench_per_example.py --quick     # small sizes, few rounds
@@ -48,7 +50,7 @@ import torch.nn.functional as F  # noqa: E402
 
 import tftape_torch as tf  # noqa: E402
 from benchmarks._timing import paired_ratio, time_interleaved  # noqa: E402
-from tftape_torch import GradientTape, _batched_examples  # noqa: E402
+from tftape_torch import GradientTape, _batched_backward  # noqa: E402
 
 __all__ = ["WORKLOADS", "main"]
 
@@ -68,6 +70,7 @@ class Workload:
     squared: bool = False
     linear: bool = False
     centered: bool = False
+    image: int = 0  # a convolution first (4 filters 3x3 over `image`x`image` inputs)
 
 
 WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
@@ -80,17 +83,21 @@ WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
                              for b in ((16,) if quick else (32, 128))],
     "centered": lambda quick: [Workload("centered", b, 32, 64, 4, centered=True)
                                for b in ((16,) if quick else (64,))],
+    "cnn_losses": lambda quick: [Workload("cnn_losses", b, 64, 4 * 64, 1, squared=True,
+                                          image=8)
+                                 for b in ((8,) if quick else (64, 256))],
 }
 
 
 def _arrays(w: Workload) -> Dict[str, np.ndarray]:
     rng = np.random.default_rng(w.batch)
     f32 = np.float32
+    first = (4, 1, 3, 3) if w.image else (w.inputs, w.hidden)  # (filters: OIHW)
     return {
         "x": rng.standard_normal((w.batch, w.inputs)).astype(f32),
         "t": rng.standard_normal((w.batch, w.outputs)).astype(f32),
-        "w1": (rng.standard_normal((w.inputs, w.hidden)) / math.sqrt(w.inputs)).astype(f32),
-        "b1": (rng.standard_normal(w.hidden) * 0.1).astype(f32),
+        "w1": (rng.standard_normal(first) / math.sqrt(first[1])).astype(f32),
+        "b1": (rng.standard_normal(first[0] if w.image else w.hidden) * 0.1).astype(f32),
         "w2": (rng.standard_normal((w.hidden, w.outputs)) / math.sqrt(w.hidden)).astype(f32),
     }
 
@@ -98,7 +105,11 @@ def _arrays(w: Workload) -> Dict[str, np.ndarray]:
 def _torch_fn(w: Workload, x: torch.Tensor, t: torch.Tensor) -> Callable[..., torch.Tensor]:
     def fn(w1: torch.Tensor, b1: torch.Tensor, w2: torch.Tensor,
            x: torch.Tensor = x, t: torch.Tensor = t) -> torch.Tensor:
-        hidden = F.linear(x, w1.t(), b1) if w.linear else x @ w1 + b1
+        if w.image:  # NCHW
+            images = x.reshape(-1, 1, w.image, w.image)
+            hidden = F.conv2d(images, w1, b1, padding=1).flatten(1)
+        else:
+            hidden = F.linear(x, w1.t(), b1) if w.linear else x @ w1 + b1
         y = torch.tanh(hidden) @ w2
         if w.centered:
             y = y - y.mean(0)
@@ -121,20 +132,28 @@ def _variants(w: Workload) -> Dict[str, Callable[[], Any]]:
             y = fn(*params)
         return tape.jacobian(y, params)
 
-    def ours_rows() -> Any:
-        threshold = _batched_examples._MIN_ROW_ELEMENTS
-        _batched_examples._MIN_ROW_ELEMENTS = math.inf  # type: ignore[assignment]
+    def ours_rows() -> Any:  # (the pass's choice switched off for this call)
+        choice = _batched_backward.examples_in  # type: ignore[attr-defined]
+        _batched_backward.examples_in = lambda *args: False  # type: ignore[attr-defined]
         try:
             return ours()
         finally:
-            _batched_examples._MIN_ROW_ELEMENTS = threshold
+            _batched_backward.examples_in = choice  # type: ignore[attr-defined]
 
     variables = [tf.Variable(a[k]) for k in ("w1", "b1", "w2")]
+    if w.image:  # the filters in TF's HWIO, the image NHWC, flattened as torch's NCHW
+        variables[0] = tf.Variable(a["w1"].transpose(2, 3, 1, 0))
     xt, tt = tf.constant(a["x"]), tf.constant(a["t"])
 
     def ours_tf() -> Any:
         with tf.GradientTape() as tape:
-            y = tf.matmul(tf.tanh(tf.matmul(xt, variables[0]) + variables[1]), variables[2])
+            if w.image:
+                images = tf.reshape(xt, [-1, w.image, w.image, 1])
+                hidden = tf.nn.conv2d(images, variables[0], 1, "SAME") + variables[1]
+                hidden = tf.reshape(tf.transpose(hidden, [0, 3, 1, 2]), [w.batch, -1])
+            else:
+                hidden = tf.matmul(xt, variables[0]) + variables[1]
+            y = tf.matmul(tf.tanh(hidden), variables[2])
             if w.centered:
                 y = y - tf.reduce_mean(y, axis=0)
             if w.squared:
@@ -170,8 +189,10 @@ def _check(w: Workload, variants: Dict[str, Callable[[], Any]]) -> None:
     for name, call in variants.items():
         got = call()
         for index, (g, expected) in enumerate(zip(got, want)):
-            g = np.asarray(g.numpy() if hasattr(g, "numpy") and not isinstance(
-                g, torch.Tensor) else g.detach().numpy()).reshape(expected.shape)
+            g = g.detach().numpy() if isinstance(g, torch.Tensor) else np.asarray(g)
+            if name == "ours tf" and w.image and index == 0:  # HWIO filters: as OIHW
+                g = g.transpose((0, 4, 3, 1, 2))
+            g = g.reshape(expected.shape)
             if not np.allclose(g, expected, rtol=1e-4, atol=1e-5):
                 raise AssertionError(f"{w.name} batch {w.batch}: {name} differs from "
                                      f"jacrev for weight {index}")

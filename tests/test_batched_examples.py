@@ -32,7 +32,7 @@ def every_pass_per_example(monkeypatch: pytest.MonkeyPatch) -> None:
     own inputs, where the tape keeps plain rows (`examples_in`): carry their rows per
     example all the same, to check the rules."""
     monkeypatch.setattr(_batched_backward, "examples_in",
-                        lambda output, sources: output.dim() >= 1 and output.shape[0] >= 2)
+                        lambda output, nodes, edges: output.dim() >= 1 and output.shape[0] >= 2)
 
 
 @pytest.fixture
@@ -176,6 +176,37 @@ def test_a_parameter_gets_each_examples_own_gradient(layer: str,
     assert steps["kept"] >= 3 and steps["rows"] == 0
 
 
+CONVOLUTIONS: Dict[str, Any] = {
+    "conv1d": (F.conv1d, (5, 2, 9), (3, 2, 3), {}),
+    "conv1d_padded": (F.conv1d, (5, 2, 9), (3, 2, 3), {"padding": 1}),
+    "conv1d_strided_dilated": (F.conv1d, (5, 2, 9), (3, 2, 3),
+                               {"stride": 2, "padding": 2, "dilation": 2}),
+    "conv2d": (F.conv2d, (4, 2, 5, 5), (3, 2, 3, 3), {"padding": 1, "stride": (1, 2)}),
+    "conv2d_grouped": (F.conv2d, (4, 2, 5, 5), (4, 1, 3, 3), {"groups": 2}),  # (rows)
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONVOLUTIONS))
+def test_a_convolutions_weights_get_each_examples_own_gradient(
+        name: str, steps: Dict[str, int]) -> None:
+    conv, input_shape, weight_shape, settings = CONVOLUTIONS[name]
+    x = _randn(*input_shape, seed=14)
+    w, b = _randn(*weight_shape, seed=15), _randn(weight_shape[0], seed=16)
+
+    def net(w: Tensor, b: Tensor, x: Tensor = x) -> Tensor:
+        return torch.tanh(conv(x, w, b, **settings)).flatten(1)[:, ::3]
+
+    per_example, plain = _both(net, w, b)
+    want = torch.func.jacrev(net, argnums=(0, 1))(w, b)
+    for got, rows, expected in zip(per_example, plain, want):
+        torch.testing.assert_close(got, rows, rtol=1e-12, atol=1e-12)
+        torch.testing.assert_close(got.reshape(expected.shape), expected, rtol=1e-12,
+                                   atol=1e-12)
+    assert steps["kept"] > 0 and (steps["rows"] > 0) == ("groups" in settings)
+    # The input's gradient too, per example, through the convolution and on.
+    _agree(lambda x: torch.tanh(conv(x, w, b, **settings)).sum(1), x)
+
+
 @pytest.mark.parametrize("seed", range(120))
 def test_random_graphs_agree_with_rows(seed: int) -> None:
     sources, fn = _program(seed, torch.float64)
@@ -238,7 +269,8 @@ def test_rows_of_a_compact_gradient_are_the_identity_rows() -> None:
                                torch.eye(6, dtype=torch.float64).reshape(6, 3, 2))
 
 
-def test_only_rows_many_enough_travel_per_example(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tape_takes_rows_per_example_where_a_weight_gains(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()  # the tape's own choice
     calls = [0]
     step = _batched_backward.example_step
@@ -260,18 +292,22 @@ def test_only_rows_many_enough_travel_per_example(monkeypatch: pytest.MonkeyPatc
         return calls[0]
 
     assert jacobian_calls(_randn(64, 8, seed=11), _randn(8, 3, seed=12)) > 0
-    assert jacobian_calls(_randn(4, 8, seed=11), _randn(8, 3, seed=12)) == 0  # few rows
-    # A weight whose first size is the batch's still takes them per example; a source
-    # that starts with it and is no larger than the target is taken for the examples'.
-    x, w = _randn(64, 64, seed=11), _randn(64, 6, seed=12).requires_grad_(True)
-    for columns, expected_calls in ((2, True), (6, False)):
+    assert jacobian_calls(_randn(1, 8, seed=11), _randn(8, 3, seed=12)) == 0  # one example
+    assert jacobian_calls(_randn(8, 8, seed=11), _randn(8, 3, seed=12)) == 0  # few rows
+    # Whatever the weight's sizes (here its first is the batch's, as large as the target);
+    # not without a weight (the input's own jacobian through a product with a constant).
+    x, w = _randn(64, 64, seed=11), _randn(64, 6, seed=12)
+    for source, expected_calls in (("w", True), ("x", False)):
         calls[0] = 0
+        inputs = {"x": x, "w": w}
+        watched = inputs[source].clone().requires_grad_(True)
+        inputs[source] = watched
         with GradientTape() as tape:
-            y = torch.tanh(x @ w)[:, :columns]
-        torch.testing.assert_close(tape.jacobian(y, w), torch.func.jacrev(
-            lambda w, columns=columns: torch.tanh(x @ w)[:, :columns])(w.detach()),
-            rtol=1e-12, atol=1e-12)
-        assert (calls[0] > 0) == expected_calls
+            y = torch.tanh(inputs["x"] @ inputs["w"])
+        want = torch.func.jacrev(lambda v, source=source: torch.tanh(
+            (v if source == "x" else x) @ (v if source == "w" else w)))(watched.detach())
+        torch.testing.assert_close(tape.jacobian(y, watched), want, rtol=1e-12, atol=1e-12)
+        assert (calls[0] > 0) == expected_calls, source
     x = _randn(64, 8, seed=13).requires_grad_(True)
     with GradientTape() as tape:
         y = torch.tanh(x * 2.0)

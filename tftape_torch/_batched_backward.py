@@ -145,7 +145,7 @@ def run(
         runs &= only
     arrived: Dict[Any, Tensor] = {}
     compact: Set[Any] = set()  # the nodes whose arrived gradient is per example
-    if per_example and len(outputs) == 1 and examples_in(outputs[0], keys):
+    if per_example and len(outputs) == 1 and examples_in(outputs[0], runs, edges):
         with DisableTorchFunctionSubclass():
             arrived[nodes[0]] = examples_seed(outputs[0].shape, outputs[0].dtype,
                                               outputs[0].device)

@@ -20,12 +20,14 @@ a jacobian of per-example losses asks about) -- each row's gradient is its own
 example's contribution alone: for `x @ W`, row (b, k)'s gradient of `W` is the outer
 product of `x[b]` and `compact[k, b]`, a per-example gradient, where the rows run `x^T
 @ g` over all B examples (B times the work; the per-example `vmap(grad)` a torch user
-writes by hand does the former). Anywhere else the compact gradient is expanded to its
-rows (`rows`) and the pass goes on by the ordinary rules, so a graph the compact form
-does not cover costs what it did. A pass takes this form only where it can gain
-(`examples_in`): a first-order pass of every row of the identity (`_jacobian._rows`),
-rows of at least `_MIN_ROW_ELEMENTS` elements, and no source that looks like the
-examples' own input.
+writes by hand does the former); for a convolution's filter (not transposed, one
+group), one grouped `convolution_backward` whose groups are the rows. Anywhere else
+the compact gradient is expanded to its rows (`rows`) and the pass goes on by the
+ordinary rules, so a graph the compact form does not cover costs what it did. A pass
+takes this form only where it can gain (`examples_in`): a first-order pass of every
+row of the identity (`_jacobian._rows`), rows of at least `_MIN_ROW_ELEMENTS`
+elements, and a weight reached through a matrix product's second operand or a
+convolution's filter.
 
 Measured (`benchmarks/bench_per_example.py`, torch 2.13, 1 thread, CPU; the README's
 "Per-example jacobians"): the jacobians of two-layer MLPs' per-example losses with
@@ -45,7 +47,18 @@ tensor([[1., 0., 0.],
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Container, Dict, List, Optional, Sequence, Set, Tuple
+from typing import (
+    Any,
+    Callable,
+    Container,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 import torch
 
@@ -83,36 +96,43 @@ def rows(compact: Tensor) -> Tensor:
         (mask * compact.unsqueeze(0)).reshape((batch * count, batch) + rest))
 
 
-def examples_in(output: Tensor, sources: Sequence[Tuple[Any, int]]) -> bool:
-    """Whether the rows of `output`'s identity should travel per example to `sources`
-    (their gradient edges, `(node, input number)`): its first dimension holds two or
-    more examples, the rows are many enough to gain by it (`_MIN_ROW_ELEMENTS`), and
-    no source looks like the examples' own input: one that starts with that dimension
-    and is no larger than `output` (a jacobian of a vector with respect to a vector,
-    whose rows reach the source as full rows anyway: the pass gains only on the nodes
-    in between, and measured 1.05-1.15x slower where the graph mixes the elements
-    early). A weight whose first size happens to be the batch's is larger than a
-    per-example output."""
+def examples_in(output: Tensor, nodes: Iterable[Any], edges: Dict[Any, Edges]) -> bool:
+    """Whether the rows of `output`'s identity should travel per example through
+    `nodes` (those the pass runs; `edges`, each node's `next_functions`): `output`'s
+    first dimension holds two or more examples, the rows are many enough to gain by it
+    (`_MIN_ROW_ELEMENTS`), and a weight gets a gradient through a node where the rows'
+    own examples' terms save the work: a matrix product's second operand or a
+    convolution's filter. Elsewhere (a vector's jacobian with respect to a vector
+    through elementwise ops, softmax, gathers) the rows reach the sources as full rows
+    anyway, and the per-example form only adds its steps (measured 1.05-1.4x where the
+    graph mixes the examples early)."""
     with DisableTorchFunctionSubclass():
         if output.dim() < 1:
             return False
-        batch, count = output.shape[0], output.numel()
-        if batch < 2 or batch * count < _MIN_ROW_ELEMENTS:
+        batch = output.shape[0]
+        if batch < 2 or batch * output.numel() < _MIN_ROW_ELEMENTS:
             return False
-    for node, slot in sources:
-        if node is not None:
-            shape, _ = node_input_meta(node, slot)
-            if shape and shape[0] == batch and math.prod(shape) <= count:
-                return False
-    return True
+    for node in nodes:
+        kind = type(node)
+        index = _WEIGHT_EDGE.get(kind, -1)
+        if index == -1:
+            index = _WEIGHT_EDGE[kind] = _WEIGHT_EDGE_BY_NAME.get(node.name())
+        if index is not None and edges[node][index][0] is not None:
+            return True
+    return False
 
 
-#: The elements of the rows of a target's identity from which they travel per example:
-#: below, the pass is a few small tensors either way, and the per-example form's own
-#: steps cost more than it saves (64 rows of 64 elements through a convolution, which
-#: the compact form does not cover: 1.16x the time; the squared losses of 64 examples,
-#: which it covers to the weights: 0.9x).
-_MIN_ROW_ELEMENTS = 2**13
+#: The elements of the rows of a target's identity from which they travel per example.
+#: Through a weight they gain from small batches on (measured with the form on and off:
+#: 32 examples' losses through two dense layers 0.65x, 16 images' through a convolution
+#: 0.62x, 64 of them 0.08x), but a few small tensors' worth of rows cost more than the
+#: form's own steps save: the 256 rows of a 16-vector through a column product 1.09x,
+#: 16 examples' losses 0.92x.
+_MIN_ROW_ELEMENTS = 2**10
+
+#: The edge of a node's weight, where its per-example gradients are cheap to take.
+_WEIGHT_EDGE_BY_NAME = {"MmBackward0": 1, "AddmmBackward0": 2, "ConvolutionBackward0": 1}
+_WEIGHT_EDGE: Dict[type, Optional[int]] = {}  # node type -> its weight's edge, learnt
 
 
 def joined(node: Any, out: Tensor, held: Optional[Tensor], per_example: bool,
@@ -264,6 +284,36 @@ def _addmm(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
     return grads, compact
 
 
+def _convolution(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
+    """A convolution (not transposed, one group): the input's gradient by its own rule
+    (each example's from its own), the weight's and bias's example by example: one
+    grouped `convolution_backward` whose groups are the rows, each row's channels its
+    example's."""
+    if saved(node, "transposed") or saved(node, "groups") != 1:
+        return None
+    grads: Grads = [None, None, None]
+    compact = [False, False, False]
+    if nexts[0][0] is not None:
+        unused = (None, 0)
+        grads[0] = rule(node, g, (nexts[0],) + (unused,) * (len(nexts) - 1))[0]
+        compact[0] = True
+    count, batch = g.shape[0], g.shape[1]
+    if nexts[1][0] is not None:
+        input, weight = saved(node, "input"), saved(node, "weight")
+        rows = batch * count
+        per_row = g.transpose(0, 1).reshape((1, rows * g.shape[2]) + tuple(g.shape[3:]))
+        inputs = input.unsqueeze(1).expand((batch, count) + tuple(input.shape[1:]))
+        inputs = inputs.reshape((1, rows * input.shape[1]) + tuple(input.shape[2:]))
+        grad = torch.ops.aten.convolution_backward(
+            per_row, inputs, weight.repeat((rows,) + (1,) * (weight.dim() - 1)), None,
+            saved(node, "stride"), saved(node, "padding"), saved(node, "dilation"), False,
+            saved(node, "output_padding"), rows, [False, True, False])[1]
+        grads[1] = grad.reshape((rows,) + tuple(weight.shape))
+    if len(nexts) > 2 and nexts[2][0] is not None:
+        grads[2] = _own_rows(g.sum(list(range(3, g.dim())))).squeeze(1)
+    return grads, compact
+
+
 def _scaled(value: Tensor, alpha: Any) -> Tensor:
     return value if alpha == 1 else value * alpha
 
@@ -342,6 +392,7 @@ _BY_NAME: Dict[str, Callable[..., Optional[Step]]] = {
     "DivBackward0": _broadcasting(_div_terms),
     "MmBackward0": _mm,
     "AddmmBackward0": _addmm,
+    "ConvolutionBackward0": _convolution,
     "ViewBackward0": _when(_first_size_kept),
     "UnsafeViewBackward0": _when(_first_size_kept),
     "ReshapeAliasBackward0": _when(_first_size_kept),

@@ -1319,3 +1319,24 @@ def case_jac_per_example_outputs_wrt_kernel(tf):
         "sums": [tf.reduce_sum(part, axis=[0, 1]) for part in j],
         "centered_rows": [part[::13] for part in jc],  # (their sums are 0: rounding)
     }
+
+
+@tolerance(rtol=2e-5, atol=1e-6)
+def case_jac_per_example_cnn_losses(tf):
+    """A small CNN's per-example losses (NHWC `conv2d`, then a dense layer) with
+    respect to its filters, biases and dense weights, 128 examples."""
+    x = tf.constant(_data([128, 6, 6, 1], phase=0.4))
+    target = tf.constant(_data([128, 1], phase=2.2))
+    filters = tf.Variable(_data([3, 3, 1, 4], phase=1.7, scale=0.6))
+    bias = tf.Variable(_data([4], phase=0.5, scale=0.1))
+    dense = tf.Variable(_data([144, 1], phase=3.9, scale=0.2))
+    with tf.GradientTape() as tape:
+        hidden = tf.tanh(tf.nn.conv2d(x, filters, 1, "SAME") + bias)
+        out = tf.matmul(tf.reshape(hidden, [128, 144]), dense)
+        losses = tf.reshape((out - target) ** 2, [-1])
+    jacobians = tape.jacobian(losses, [filters, bias, dense])
+    return {
+        "shapes": [[int(d) for d in j.shape] for j in jacobians],
+        "rows": [j[::17] for j in jacobians],
+        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
+    }
