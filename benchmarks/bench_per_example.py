@@ -23,8 +23,10 @@ Ratios are against the fastest torch method. Workloads: a two-layer MLP's
 per-example squared losses (``losses``: `x @ W + b`; ``losses_linear``: `F.linear`,
 torch's `addmm`), logits of ten classes per example (``logits``), a batch whose
 examples interact (``centered``: the batch mean subtracted, which the rows must carry
-as rows from there on), and a small CNN's per-example losses (``cnn_losses``: 4
-filters 3x3 over 8x8 images, then a dense layer; TF-style: NHWC `tf.nn.conv2d`). Run
+as rows from there on), a small CNN's per-example losses (``cnn_losses``: 4
+filters 3x3 over 8x8 images, then a dense layer; TF-style: NHWC `tf.nn.conv2d`), and a
+sequence model's (``sequence_losses``: a dense layer on 16 steps of 32 values per
+example, `x @ W` of a 3-D `x`, averaged over the steps, then a dense layer). Run
 from the repository root::
 
     python benchmarks/bench_per_example.py             # every workload and size
@@ -71,6 +73,7 @@ class Workload:
     linear: bool = False
     centered: bool = False
     image: int = 0  # a convolution first (4 filters 3x3 over `image`x`image` inputs)
+    steps: int = 0  # a sequence of `steps` vectors per example, averaged after the layer
 
 
 WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
@@ -86,6 +89,9 @@ WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
     "cnn_losses": lambda quick: [Workload("cnn_losses", b, 64, 4 * 64, 1, squared=True,
                                           image=8)
                                  for b in ((8,) if quick else (64, 256))],
+    "sequence_losses": lambda quick: [Workload("sequence_losses", b, 32, 64, 1, squared=True,
+                                               steps=16)
+                                      for b in ((8,) if quick else (64, 256))],
 }
 
 
@@ -94,7 +100,8 @@ def _arrays(w: Workload) -> Dict[str, np.ndarray]:
     f32 = np.float32
     first = (4, 1, 3, 3) if w.image else (w.inputs, w.hidden)  # (filters: OIHW)
     return {
-        "x": rng.standard_normal((w.batch, w.inputs)).astype(f32),
+        "x": rng.standard_normal((w.batch, w.steps, w.inputs) if w.steps
+                                 else (w.batch, w.inputs)).astype(f32),
         "t": rng.standard_normal((w.batch, w.outputs)).astype(f32),
         "w1": (rng.standard_normal(first) / math.sqrt(first[1])).astype(f32),
         "b1": (rng.standard_normal(first[0] if w.image else w.hidden) * 0.1).astype(f32),
@@ -110,7 +117,10 @@ def _torch_fn(w: Workload, x: torch.Tensor, t: torch.Tensor) -> Callable[..., to
             hidden = F.conv2d(images, w1, b1, padding=1).flatten(1)
         else:
             hidden = F.linear(x, w1.t(), b1) if w.linear else x @ w1 + b1
-        y = torch.tanh(hidden) @ w2
+        if w.steps:  # (a 3-D `x @ W`: the sequence folded into the rows of one `mm`)
+            y = torch.tanh(hidden).mean(1) @ w2
+        else:
+            y = torch.tanh(hidden) @ w2
         if w.centered:
             y = y - y.mean(0)
         if w.squared:
@@ -153,7 +163,10 @@ def _variants(w: Workload) -> Dict[str, Callable[[], Any]]:
                 hidden = tf.reshape(tf.transpose(hidden, [0, 3, 1, 2]), [w.batch, -1])
             else:
                 hidden = tf.matmul(xt, variables[0]) + variables[1]
-            y = tf.matmul(tf.tanh(hidden), variables[2])
+            if w.steps:
+                y = tf.matmul(tf.reduce_mean(tf.tanh(hidden), axis=1), variables[2])
+            else:
+                y = tf.matmul(tf.tanh(hidden), variables[2])
             if w.centered:
                 y = y - tf.reduce_mean(y, axis=0)
             if w.squared:

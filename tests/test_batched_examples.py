@@ -207,6 +207,51 @@ def test_a_convolutions_weights_get_each_examples_own_gradient(
     _agree(lambda x: torch.tanh(conv(x, w, b, **settings)).sum(1), x)
 
 
+V = _randn(3, 4, seed=20)
+
+# Several rows per example (a sequence of 3 per example, folded into the first
+# dimension, as `x @ W` of a 3-D `x` does): each example owns a block of them.
+BLOCKS: Dict[str, Callable[[Tensor], Tensor]] = {
+    "matmul_of_a_sequence": lambda w: torch.tanh(X3 @ w).sum(1),
+    "linear_of_a_sequence": lambda w: F.linear(X3, w.t(), B4[:4]).mean(1) ** 2,
+    "folded_rows": lambda w: torch.sigmoid(X3.reshape(12, 3) @ w).reshape(4, 12),
+    "softmax_within_the_sequence": lambda w: (torch.softmax(X3 @ w, 1) * X3.sum(-1, True)
+                                              ).reshape(4, -1),
+    "bias_broadcast_over_rows": lambda w: (torch.tanh(X3 @ w + w[0]) * 2.0).amax(1),
+    "convolution_of_each_row": lambda w: torch.tanh(F.conv1d(
+        X3.reshape(12, 1, 3), w[0].reshape(2, 1, 2))).reshape(4, -1),
+    "refolded_twice": lambda w: (X3.reshape(12, 1, 3) @ w).reshape(4, 3, 4).reshape(4, 12),
+    "bias_broadcast_over_folded_rows": lambda w: torch.tanh(
+        X3.reshape(12, 3) @ w + w[0]).reshape(4, 12),
+    "convolution_with_a_bias": lambda w: torch.tanh(F.conv1d(
+        X3.reshape(12, 1, 3), w[0].reshape(2, 1, 2), w[1, :2])).reshape(4, -1),
+}
+X3 = _randn(4, 3, 3, seed=21)
+
+# Several rows per example, mixed across the examples' blocks (rows, from there).
+BLOCKS_MIXED: Dict[str, Callable[[Tensor], Tensor]] = {
+    "cumsum_across_blocks": lambda w: torch.cumsum(X3.reshape(12, 3) @ w, 0).reshape(4, 12),
+    "flip_across_blocks": lambda w: (X3.reshape(12, 3) @ w).flip(0).reshape(4, 12),
+    "transposed_fold": lambda w: (X3.reshape(12, 3) @ w).t().reshape(4, 12),
+    # 6 blocks of 2 rows: not a whole number of blocks per example
+    "folded_into_other_blocks": lambda w: (X3.reshape(6, 2, 3) @ w).reshape(12, 4).reshape(
+        4, 12),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLOCKS) + sorted(BLOCKS_MIXED))
+def test_examples_owning_blocks_of_rows(name: str, steps: Dict[str, int]) -> None:
+    fn = BLOCKS.get(name) or BLOCKS_MIXED[name]
+    w = V.clone()
+    per_example, plain = _both(fn, w)
+    torch.testing.assert_close(per_example[0], plain[0], rtol=1e-12, atol=1e-12)
+    expected = torch.func.jacrev(fn)(w)
+    torch.testing.assert_close(per_example[0].reshape(expected.shape), expected, rtol=1e-12,
+                               atol=1e-12)
+    assert steps["kept"] > 0
+    assert (steps["rows"] > 0) == (name in BLOCKS_MIXED)
+
+
 @pytest.mark.parametrize("seed", range(120))
 def test_random_graphs_agree_with_rows(seed: int) -> None:
     sources, fn = _program(seed, torch.float64)
@@ -265,7 +310,7 @@ def test_second_order_through_per_example_rows() -> None:
 def test_rows_of_a_compact_gradient_are_the_identity_rows() -> None:
     compact = _batched_examples.seed((3, 2), torch.float64, torch.device("cpu"))
     assert compact.shape == (2, 3, 2)
-    torch.testing.assert_close(_batched_examples.rows(compact),
+    torch.testing.assert_close(_batched_examples.rows(compact, 3),
                                torch.eye(6, dtype=torch.float64).reshape(6, 3, 2))
 
 

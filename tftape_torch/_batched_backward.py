@@ -145,8 +145,10 @@ def run(
         runs &= only
     arrived: Dict[Any, Tensor] = {}
     compact: Set[Any] = set()  # the nodes whose arrived gradient is per example
+    batch = 0  # (the examples, where they are)
     if per_example and len(outputs) == 1 and examples_in(outputs[0], runs, edges):
         with DisableTorchFunctionSubclass():
+            batch = outputs[0].shape[0]
             arrived[nodes[0]] = examples_seed(outputs[0].shape, outputs[0].dtype,
                                               outputs[0].device)
         compact.add(nodes[0])
@@ -174,9 +176,9 @@ def run(
                     compact.discard(node)
                     if node in runs and node not in targets:
                         stepped = example_step(node, grad, nexts, rules[type(node)],
-                                               ELEMENTWISE)
+                                               ELEMENTWISE, batch)
                     if stepped is None:  # (the output's own: the rows are the seeds)
-                        grad = upstream[0] if node is nodes[0] else example_rows(grad)
+                        grad = upstream[0] if node is nodes[0] else example_rows(grad, batch)
                 if node in targets:
                     captured[node] = grad
                 if stepped is not None:
@@ -196,7 +198,7 @@ def run(
                     held = arrived.get(next_node)
                     if kinds is not None or compact:
                         out, held = joined(next_node, out, held, kinds is not None
-                                           and kinds[index], compact)
+                                           and kinds[index], compact, batch)
                     arrived[next_node] = out if held is None else held + out
                     out = held = None
                 left = pending[next_node] - 1

@@ -21,7 +21,11 @@ example's contribution alone: for `x @ W`, row (b, k)'s gradient of `W` is the o
 product of `x[b]` and `compact[k, b]`, a per-example gradient, where the rows run `x^T
 @ g` over all B examples (B times the work; the per-example `vmap(grad)` a torch user
 writes by hand does the former); for a convolution's filter (not transposed, one
-group), one grouped `convolution_backward` whose groups are the rows. Anywhere else
+group), one grouped `convolution_backward` whose groups are the rows. An example may
+own a block of T rows of a tensor's first dimension (`[K, B*T, ...]`): a 3-D `x @ W`
+folds a sequence into the rows of one `mm`, and a reshape keeps each example's
+elements in their block wherever the first size is a multiple of B; an example's
+weight gradient is then its block's product, `x[block]^T @ g[k, block]`. Anywhere else
 the compact gradient is expanded to its rows (`rows`) and the pass goes on by the
 ordinary rules, so a graph the compact form does not cover costs what it did. A pass
 takes this form only where it can gain (`examples_in`): a first-order pass of every
@@ -31,14 +35,15 @@ convolution's filter.
 
 Measured (`benchmarks/bench_per_example.py`, torch 2.13, 1 thread, CPU; the README's
 "Per-example jacobians"): the jacobians of two-layer MLPs' per-example losses with
-respect to their weights at 256 examples, 10-12x torch's fastest method as rows,
-0.36-0.46x per example; ten logits per example at 128 examples, 26x and 0.67x.
+respect to their weights at 256 examples, 7.5-8.1x torch's fastest method as rows,
+0.29-0.33x per example; ten logits per example at 128 examples, 25x and 0.75x; a
+dense layer on 16-step sequences at 256 examples, 115x and 0.68x.
 
 >>> import torch
 >>> x = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
 >>> seed((3,), torch.float32, x.device)  # three rows, one per example, as one
 tensor([[1., 1., 1.]])
->>> rows(seed((3,), torch.float32, x.device))  # the rows it stands for
+>>> rows(seed((3,), torch.float32, x.device), 3)  # the rows it stands for
 tensor([[1., 0., 0.],
         [0., 1., 0.],
         [0., 0., 1.]])
@@ -85,15 +90,18 @@ def seed(shape: Sequence[int], dtype: torch.dtype, device: torch.device) -> Tens
     return eye.reshape((count, 1) + rest).expand((count, batch) + rest)
 
 
-def rows(compact: Tensor) -> Tensor:
-    """The B*K rows compact gradient `compact` (`[K, B, ...]`) stands for, batch-first
-    in the target's order (row b*K + k)."""
-    count, batch = compact.shape[0], compact.shape[1]
+def rows(compact: Tensor, batch: int) -> Tensor:
+    """The B*K rows compact gradient `compact` (`[K, N, ...]`, example b owning block b
+    of the N = B*T along its first dimension; B = `batch`) stands for, batch-first in
+    the target's order (row b*K + k)."""
+    count, length = compact.shape[0], compact.shape[1]
     rest = tuple(compact.shape[2:])
     mask = torch.eye(batch, dtype=compact.dtype, device=compact.device)
-    mask = mask.reshape((batch, 1, batch) + (1,) * len(rest))
+    if length != batch:
+        mask = mask.repeat_interleave(length // batch, dim=1)
+    mask = mask.reshape((batch, 1, length) + (1,) * len(rest))
     return unit_strides_as_batch(
-        (mask * compact.unsqueeze(0)).reshape((batch * count, batch) + rest))
+        (mask * compact.unsqueeze(0)).reshape((batch * count, length) + rest))
 
 
 def examples_in(output: Tensor, nodes: Iterable[Any], edges: Dict[Any, Edges]) -> bool:
@@ -136,7 +144,7 @@ _WEIGHT_EDGE: Dict[type, Optional[int]] = {}  # node type -> its weight's edge, 
 
 
 def joined(node: Any, out: Tensor, held: Optional[Tensor], per_example: bool,
-           compact: Set[Any]) -> Tuple[Tensor, Optional[Tensor]]:
+           compact: Set[Any], batch: int) -> Tuple[Tensor, Optional[Tensor]]:
     """Gradient `out` (per example or not) arriving at `node`, which holds `held`, as
     two tensors of one form: both per example (then `node` is in `compact`) or both
     rows."""
@@ -148,54 +156,58 @@ def joined(node: Any, out: Tensor, held: Optional[Tensor], per_example: bool,
         if per_example:
             return out, held
         compact.discard(node)
-        return out, rows(held)
-    return (rows(out) if per_example else out), held
+        return out, rows(held, batch)
+    return (rows(out, batch) if per_example else out), held
 
 
-def _own_rows(value: Tensor) -> Tensor:
-    """Rows `[B*K, 1, ...]` of the example each row belongs to, from `value` `[K, B, ...]`
+def _own_rows(value: Tensor, batch: int) -> Tensor:
+    """Rows `[B*K, T, ...]`, each its own example's block, from `value` `[K, B*T, ...]`
     (a gradient about to be summed over the examples: each row's sum is its own)."""
-    count, batch = value.shape[0], value.shape[1]
-    return value.transpose(0, 1).reshape((batch * count, 1) + tuple(value.shape[2:]))
+    count, length = value.shape[0], value.shape[1]
+    rest = tuple(value.shape[2:])
+    blocks = value.reshape((count, batch, length // batch) + rest).transpose(0, 1)
+    return blocks.reshape((batch * count, length // batch) + rest)
 
 
-def step(node: Any, g: Tensor, nexts: Edges, rule: Rule,
-         elementwise: Container[str]) -> Optional[Step]:
-    """`node`'s gradients for compact `g` (`[K, B, ...]`) by its batched `rule`, each
-    marked compact or rows; None where `node`'s backward leaves the example dimension in
-    a way not covered here (the caller expands `g` to its rows). `elementwise` names the
-    node types whose one input is shaped like the output, each element from its own."""
+def step(node: Any, g: Tensor, nexts: Edges, rule: Rule, elementwise: Container[str],
+         batch: int) -> Optional[Step]:
+    """`node`'s gradients for compact `g` (`[K, B*T, ...]`: `batch` examples, each
+    owning a block of T along the first dimension) by its batched `rule`, each marked
+    compact or rows; None where `node`'s backward leaves the example blocks in a way
+    not covered here (the caller expands `g` to its rows). `elementwise` names the node
+    types whose one input is shaped like the output, each element from its own."""
     kind = _KINDS.get(type(node))
     if kind is None:
         name = node.name()
         kind = _keeps if name in elementwise else _BY_NAME.get(name, _other)
         _KINDS[type(node)] = kind
-    return kind(node, g, nexts, rule)
+    return kind(node, g, nexts, rule, batch)
 
 
 # ---------------------------------------------------------------------- node kinds
 
 
-def _other(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
+def _other(node: Any, g: Tensor, nexts: Edges, rule: Rule, batch: int) -> Optional[Step]:
     return None
 
 
-def _keeps(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
+def _keeps(node: Any, g: Tensor, nexts: Edges, rule: Rule, batch: int) -> Optional[Step]:
     """A node whose one input is shaped like its output, each element from its own."""
     return rule(node, g, nexts), [True]
 
 
-def _kept(nexts: Edges, rank: int, batch: int) -> Optional[List[bool]]:
+def _kept(nexts: Edges, rank: int, length: int) -> Optional[List[bool]]:
     """For each connected edge of an elementwise op with broadcasting, whether its
-    input keeps the example dimension (same rank, first size B); None for an edge it
-    reaches broadcast along the examples (the op sums that edge's gradient over them)."""
+    input keeps the examples' blocks (same rank and first size as the output, `length`);
+    None for an edge it reaches broadcast along them (the op sums its gradient over
+    them)."""
     kept: List[bool] = []
     for next_node, slot in nexts:
         if next_node is None:
             kept.append(False)
             continue
         shape, _ = node_input_meta(next_node, slot)
-        if len(shape) != rank or shape[0] != batch:
+        if len(shape) != rank or shape[0] != length:
             return None
         kept.append(True)
     return kept
@@ -206,9 +218,9 @@ def _broadcasting(terms: Callable[[Any, Tensor, Edges], Grads]) -> Callable[...,
     examples; otherwise `terms` (each edge's gradient before the sum to its input's
     shape), summed example by example where an input is broadcast along them."""
 
-    def kind(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
-        rank, batch = g.dim() - 1, g.shape[1]
-        kept = _kept(nexts, rank, batch)
+    def kind(node: Any, g: Tensor, nexts: Edges, rule: Rule, batch: int) -> Optional[Step]:
+        rank, length = g.dim() - 1, g.shape[1]
+        kept = _kept(nexts, rank, length)
         if kept is not None:
             return rule(node, g, nexts), kept
         grads: Grads = []
@@ -219,8 +231,8 @@ def _broadcasting(terms: Callable[[Any, Tensor, Edges], Grads]) -> Callable[...,
                 compact.append(False)
                 continue
             shape, dtype = node_input_meta(next_node, slot)
-            keeps = len(shape) == rank and shape[0] == batch
-            grad = sum_to(term if keeps else _own_rows(term), shape)
+            keeps = len(shape) == rank and shape[0] == length
+            grad = sum_to(term if keeps else _own_rows(term, batch), shape)
             grads.append(grad if grad.dtype == dtype else grad.to(dtype))
             compact.append(keeps)
         return grads, compact
@@ -251,22 +263,30 @@ def _div_terms(node: Any, g: Tensor, nexts: Edges) -> Grads:
             -g * ((saved(node, "self") / other) / other) if second else None]
 
 
-def _outer(left: Tensor, g: Tensor) -> Tensor:
-    """Rows `[B*K, n, m]`: row (b, k) is the outer product of `left[b]` (`[B, n]`) and
-    `g[k, b]` (`g` `[K, B, m]`): the gradient of `W` in `left @ W`, example by example."""
-    count, batch = g.shape[0], g.shape[1]
+def _outer(left: Tensor, g: Tensor, batch: int) -> Tensor:
+    """Rows `[B*K, n, m]`: row (b, k) is the gradient of `W` in `left @ W` from example
+    b's block alone, `left[block b]^T @ g[k, block b]` (`left` `[B*T, n]`, `g` `[K, B*T,
+    m]`): with one row per example (T = 1), the outer product of `left[b]` and `g[k, b]`."""
+    count, length = g.shape[0], g.shape[1]
+    if length != batch:  # blocks of T rows: one product per example, K at once
+        span = length // batch
+        blocks = left.reshape(batch, span, left.shape[1]).mT
+        per_example = g.reshape(count, batch, span, g.shape[2]).permute(1, 2, 0, 3)
+        product = blocks @ per_example.reshape(batch, span, count * g.shape[2])
+        return product.reshape(batch, left.shape[1], count, g.shape[2]).transpose(1, 2).reshape(
+            batch * count, left.shape[1], g.shape[2])
     # (`g` example-major first: the product is then laid out as its rows, no copy)
     product = left.unsqueeze(1).unsqueeze(-1) * g.transpose(0, 1).contiguous().unsqueeze(2)
     return product.reshape(batch * count, left.shape[1], g.shape[2])
 
 
-def _mm(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
+def _mm(node: Any, g: Tensor, nexts: Edges, rule: Rule, batch: int) -> Optional[Step]:
     first, second = nexts[0][0] is not None, nexts[1][0] is not None
     return ([g @ saved(node, "mat2").mT if first else None,
-             _outer(saved(node, "self"), g) if second else None], [first, False])
+             _outer(saved(node, "self"), g, batch) if second else None], [first, False])
 
 
-def _addmm(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
+def _addmm(node: Any, g: Tensor, nexts: Edges, rule: Rule, batch: int) -> Optional[Step]:
     alpha, beta = saved(node, "alpha"), saved(node, "beta")
     grads: Grads = [None, None, None]
     compact = [False, False, False]
@@ -275,16 +295,17 @@ def _addmm(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
         shape, dtype = node_input_meta(bias_node, bias_slot)
         term = g if beta == 1 else g * beta
         keeps = len(shape) == 2 and shape[0] == g.shape[1]
-        grad = sum_to(term if keeps else _own_rows(term), shape)
+        grad = sum_to(term if keeps else _own_rows(term, batch), shape)
         grads[0], compact[0] = grad if grad.dtype == dtype else grad.to(dtype), keeps
     if nexts[1][0] is not None:
         grads[1], compact[1] = _scaled(g @ saved(node, "mat2").mT, alpha), True
     if nexts[2][0] is not None:
-        grads[2] = _scaled(_outer(saved(node, "mat1"), g), alpha)
+        grads[2] = _scaled(_outer(saved(node, "mat1"), g, batch), alpha)
     return grads, compact
 
 
-def _convolution(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
+def _convolution(node: Any, g: Tensor, nexts: Edges, rule: Rule,
+                 batch: int) -> Optional[Step]:
     """A convolution (not transposed, one group): the input's gradient by its own rule
     (each example's from its own), the weight's and bias's example by example: one
     grouped `convolution_backward` whose groups are the rows, each row's channels its
@@ -297,20 +318,24 @@ def _convolution(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Ste
         unused = (None, 0)
         grads[0] = rule(node, g, (nexts[0],) + (unused,) * (len(nexts) - 1))[0]
         compact[0] = True
-    count, batch = g.shape[0], g.shape[1]
+    count, span = g.shape[0], g.shape[1] // batch
     if nexts[1][0] is not None:
         input, weight = saved(node, "input"), saved(node, "weight")
         rows = batch * count
-        per_row = g.transpose(0, 1).reshape((1, rows * g.shape[2]) + tuple(g.shape[3:]))
-        inputs = input.unsqueeze(1).expand((batch, count) + tuple(input.shape[1:]))
-        inputs = inputs.reshape((1, rows * input.shape[1]) + tuple(input.shape[2:]))
+        # The convolution's examples: each example's block (T); its channels: the rows'.
+        blocks = g.reshape((count, batch, span) + tuple(g.shape[2:])).transpose(0, 2)
+        per_row = blocks.reshape((span, rows * g.shape[2]) + tuple(g.shape[3:]))
+        inputs = input.reshape((batch, 1, span) + tuple(input.shape[1:])).expand(
+            (batch, count, span) + tuple(input.shape[1:])).permute(
+                2, 0, 1, *range(3, input.dim() + 2))
+        inputs = inputs.reshape((span, rows * input.shape[1]) + tuple(input.shape[2:]))
         grad = torch.ops.aten.convolution_backward(
             per_row, inputs, weight.repeat((rows,) + (1,) * (weight.dim() - 1)), None,
             saved(node, "stride"), saved(node, "padding"), saved(node, "dilation"), False,
             saved(node, "output_padding"), rows, [False, True, False])[1]
         grads[1] = grad.reshape((rows,) + tuple(weight.shape))
     if len(nexts) > 2 and nexts[2][0] is not None:
-        grads[2] = _own_rows(g.sum(list(range(3, g.dim())))).squeeze(1)
+        grads[2] = _own_rows(g.sum(list(range(3, g.dim()))), batch).sum(1)
     return grads, compact
 
 
@@ -324,44 +349,46 @@ def _normalized(dims: Any, rank: int) -> List[int]:
     return [d + rank if d < 0 else d for d in dims]
 
 
-Keeps = Callable[[Any, Tensor], bool]
+Keeps = Callable[[Any, Tensor, int], bool]
 
 
 def _when(keeps: Keeps) -> Callable[..., Optional[Step]]:
     """A one-input node whose backward keeps the examples where `keeps(node, g)` holds:
     its own rule then, the rows otherwise."""
 
-    def kind(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
-        if not keeps(node, g):
+    def kind(node: Any, g: Tensor, nexts: Edges, rule: Rule, batch: int) -> Optional[Step]:
+        if not keeps(node, g, batch):
             return None
         return rule(node, g, nexts), [True]
 
     return kind
 
 
-def _first_size_kept(node: Any, g: Tensor) -> bool:
-    """A reshape's or squeeze's input starts with the examples (as its output does)."""
+def _first_size_kept(node: Any, g: Tensor, batch: int) -> bool:
+    """A reshape's or squeeze's input starts with blocks of the examples, as its output
+    does: a first size that is a multiple of theirs (a reshape keeps each example's
+    elements where they were, in order)."""
     sizes = saved(node, "self_sym_sizes")
-    return len(sizes) > 0 and sizes[0] == g.shape[1]
+    return len(sizes) > 0 and sizes[0] > 0 and sizes[0] % batch == 0
 
 
-def _permute_keeps(node: Any, g: Tensor) -> bool:
+def _permute_keeps(node: Any, g: Tensor, batch: int) -> bool:
     dims = saved(node, "dims")
     return _normalized(dims[0], len(dims)) == [0]
 
 
-def _transpose_keeps(node: Any, g: Tensor) -> bool:
+def _transpose_keeps(node: Any, g: Tensor, batch: int) -> bool:
     return 0 not in _normalized([saved(node, "dim0"), saved(node, "dim1")], g.dim() - 1)
 
 
-def _reduction_keeps(node: Any, g: Tensor) -> bool:
+def _reduction_keeps(node: Any, g: Tensor, batch: int) -> bool:
     dims = saved(node, "dim")
     if dims is None or (not isinstance(dims, int) and len(dims) == 0):
         return False  # every dimension
     return 0 not in _normalized(dims, len(saved(node, "self_sym_sizes")))
 
 
-def _reduction_of_self_keeps(node: Any, g: Tensor) -> bool:
+def _reduction_of_self_keeps(node: Any, g: Tensor, batch: int) -> bool:
     dims = saved(node, "dim")
     if not isinstance(dims, int) and len(dims) == 0:
         return False  # every dimension
@@ -371,18 +398,18 @@ def _reduction_of_self_keeps(node: Any, g: Tensor) -> bool:
 def _dim_keeps(name: str, of_input: bool = False) -> Keeps:
     """The node's `name` dimension(s), of its output's rank (or its input's), exclude 0."""
 
-    def keeps(node: Any, g: Tensor) -> bool:
+    def keeps(node: Any, g: Tensor, batch: int) -> bool:
         rank = len(saved(node, "self_sym_sizes")) if of_input else g.dim() - 1
         return 0 not in _normalized(saved(node, name), rank)
 
     return keeps
 
 
-def _expand(node: Any, g: Tensor, nexts: Edges, rule: Rule) -> Optional[Step]:
+def _expand(node: Any, g: Tensor, nexts: Edges, rule: Rule, batch: int) -> Optional[Step]:
     sizes = saved(node, "self_sym_sizes")
     if len(sizes) == g.dim() - 1 and sizes[0] == g.shape[1]:
         return rule(node, g, nexts), [True]
-    return [sum_to(_own_rows(g), sizes)], [False]  # broadcast along the examples
+    return [sum_to(_own_rows(g, batch), sizes)], [False]  # broadcast along the examples
 
 
 _BY_NAME: Dict[str, Callable[..., Optional[Step]]] = {
@@ -402,7 +429,7 @@ _BY_NAME: Dict[str, Callable[..., Optional[Step]]] = {
     "SqueezeBackward4": _when(_first_size_kept),
     "PermuteBackward0": _when(_permute_keeps),
     "TransposeBackward0": _when(_transpose_keeps),
-    "TBackward0": _when(lambda node, g: g.dim() < 3),  # (a vector's `t` is itself)
+    "TBackward0": _when(lambda node, g, batch: g.dim() < 3),  # (a vector's `t` is itself)
     "UnsqueezeBackward0": _when(_dim_keeps("dim")),
     "ExpandBackward0": _expand,
     "SumBackward1": _when(_reduction_keeps),

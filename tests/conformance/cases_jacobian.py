@@ -1340,3 +1340,25 @@ def case_jac_per_example_cnn_losses(tf):
         "rows": [j[::17] for j in jacobians],
         "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
     }
+
+
+@tolerance(rtol=2e-5, atol=1e-6)
+def case_jac_per_example_sequence_losses(tf):
+    """A sequence model's per-example losses (a dense layer applied to each of 5 steps
+    with a 3-D `tf.matmul`, averaged over the steps, then a dense layer) with respect
+    to its weights, 64 examples."""
+    x = tf.constant(_data([64, 5, 3], phase=0.8))
+    target = tf.constant(_data([64, 1], phase=1.9))
+    kernel1 = tf.Variable(_data([3, 12], phase=2.6, scale=0.6))
+    bias1 = tf.Variable(_data([12], phase=0.3, scale=0.1))
+    kernel2 = tf.Variable(_data([12, 1], phase=3.1, scale=0.4))
+    with tf.GradientTape() as tape:
+        hidden = tf.tanh(tf.matmul(x, kernel1) + bias1)
+        out = tf.matmul(tf.reduce_mean(hidden, axis=1), kernel2)
+        losses = tf.reshape((out - target) ** 2, [-1])
+    jacobians = tape.jacobian(losses, [kernel1, bias1, kernel2])
+    return {
+        "shapes": [[int(d) for d in j.shape] for j in jacobians],
+        "rows": [j[::9] for j in jacobians],
+        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
+    }
