@@ -359,3 +359,19 @@ def test_the_tape_takes_rows_per_example_where_a_weight_gains(
     torch.testing.assert_close(tape.jacobian(y, x), torch.func.jacrev(
         lambda x: torch.tanh(x * 2.0))(x.detach()), rtol=1e-12, atol=1e-12)
     assert calls[0] == 0
+
+
+def test_a_branch_to_a_leaf_that_is_no_source_is_left_alone(steps: Dict[str, int]) -> None:
+    # The pass does not run nodes that lead to no source (here the leaf `p`, which
+    # requires grad but is not asked about): their per-example gradient is dropped.
+    x = _randn(6, 3, seed=17)
+    w = _randn(3, 4, seed=18).requires_grad_(True)
+    p = _randn(6, 4, seed=19).requires_grad_(True)
+    y = torch.tanh(x @ w) * torch.sin(p)
+    seeds = torch.eye(y.numel(), dtype=y.dtype).reshape((y.numel(), *y.shape))
+    got = [_batched_backward.run([y], [w], [seeds], create_graph=False, per_example=flag)
+           for flag in (True, False)]
+    torch.testing.assert_close(got[0][0], got[1][0], rtol=1e-12, atol=1e-12)
+    want = torch.func.jacrev(lambda w: torch.tanh(x @ w) * torch.sin(p.detach()))(w.detach())
+    torch.testing.assert_close(got[0][0].reshape(want.shape), want, rtol=1e-12, atol=1e-12)
+    assert steps["kept"] > 0 and steps["rows"] == 0

@@ -177,7 +177,8 @@ def run(
                     if node in runs and node not in targets:
                         stepped = example_step(node, grad, nexts, rules[type(node)],
                                                ELEMENTWISE, batch)
-                    if stepped is None:  # (the output's own: the rows are the seeds)
+                    if stepped is None and (node in runs or node in targets):
+                        # (the output's own node: its rows are the seeds themselves)
                         grad = upstream[0] if node is nodes[0] else example_rows(grad, batch)
                 if node in targets:
                     captured[node] = grad
