@@ -1,4 +1,6 @@
-"""Shared pytest fixtures: the `device` fixture (cpu, plus cuda when torch sees a GPU)."""
+"""Shared pytest fixtures (the `device` fixture: cpu, plus cuda when torch sees a GPU),
+and the hooks that run the collected modules' long subprocesses beside the tests
+(`tests/background.py`)."""
 
 from __future__ import annotations
 
@@ -34,6 +36,26 @@ def _devices() -> List[str]:
 
 
 DEVICES = _devices()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Starts the `BACKGROUND_JOB`s of the modules this session will run, in order."""
+    if session.config.option.collectonly:
+        return
+    from tests import background
+
+    jobs: List[background.Job] = []
+    for item in session.items:
+        job = getattr(getattr(item, "module", None), "BACKGROUND_JOB", None)
+        if isinstance(job, background.Job) and job not in jobs:
+            jobs.append(job)
+    background.start(jobs)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests import background
+
+    background.stop()
 
 
 @pytest.fixture(params=DEVICES)

@@ -1,25 +1,22 @@
 """Re-check the golden files against live TensorFlow, when it is installed.
 
 TensorFlow runs once, in one subprocess (`python -m tests.conformance.record --check`),
-so it never enters the pytest process. Each case then gets its own test, which fails
+so it never enters the pytest process; the subprocess runs beside the other tests
+(`tests/background.py`). Each case then gets its own test, which fails
 when live TF no longer gives the recorded answer (a stale golden file).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
-import pathlib
-import subprocess
 import sys
 from typing import Any, Dict, List
 
 import pytest
 
+from tests import background
 from tests.conformance import record
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 _HAVE_TF = importlib.util.find_spec("tensorflow") is not None
 if not _HAVE_TF and os.environ.get("TFTAPE_REQUIRE_ORACLE") == "1":
@@ -31,24 +28,18 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+# Started beside the tests once pytest has collected them (tests/background.py).
+BACKGROUND_JOB = (
+    background.Job(
+        "conformance-live", [sys.executable, "-m", "tests.conformance.record", "--check"])
+    if _HAVE_TF else None
+)
+
+
 @pytest.fixture(scope="module")
-def live_report(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
-    report_path = tmp_path_factory.mktemp("conformance") / "report.json"
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.conformance.record", "--check", "--report", str(report_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    if not report_path.exists():
-        pytest.fail(
-            f"the TensorFlow check did not run (exit {proc.returncode}):\n{proc.stderr[-4000:]}"
-        )
-    report: Dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
-    return report
+def live_report() -> Dict[str, Any]:
+    assert BACKGROUND_JOB is not None
+    return BACKGROUND_JOB.report()
 
 
 def _cases() -> List[Any]:

@@ -8,7 +8,8 @@ TensorFlow 2.21 gave (`tests/guides/golden/<guide>.json`, recorded by
 `python -m tests.guides.record`). Sections listed in `tests/guides/known_differences.md`
 are expected to differ (strict xfail: a section that starts passing must leave the
 list). When TensorFlow is installed the golden files are re-checked against it, in
-one subprocess (TensorFlow never enters this process).
+one subprocess (TensorFlow never enters this process), run beside the other tests
+(`tests/background.py`).
 
 `python -m tests.guides.report` prints the per-guide table.
 """
@@ -17,14 +18,12 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import json
-import os
-import subprocess
 import sys
 from typing import Any, Dict, List
 
 import pytest
 
+from tests import background
 from tests.guides import record, report, runner
 
 ROOT = runner.ROOT
@@ -90,26 +89,18 @@ def test_script_uses_the_drop_in_import_only(guide: str) -> None:
     assert "import keras" not in source, f"{guide}.py: reach Keras as tf.keras"
 
 
+# Started beside the tests once pytest has collected them (tests/background.py).
+BACKGROUND_JOB = (
+    background.Job("guides-live", [sys.executable, "-m", "tests.guides.record", "--check"])
+    if _HAVE_TF else None
+)
+
+
 @pytest.fixture(scope="module")
-def live_report(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
-    if not _HAVE_TF:
+def live_report() -> Dict[str, Any]:
+    if BACKGROUND_JOB is None:
         pytest.skip("TensorFlow is not installed (pip install '.[oracle]'): golden not re-checked")
-    path = tmp_path_factory.mktemp("guides") / "report.json"
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.guides.record", "--check", "--report", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    if not path.exists():
-        pytest.fail(
-            f"the TensorFlow check did not run (exit {proc.returncode}):\n{proc.stderr[-4000:]}"
-        )
-    result: Dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return result
+    return BACKGROUND_JOB.report()
 
 
 @pytest.mark.parametrize("guide", runner.GUIDES)
