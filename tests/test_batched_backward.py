@@ -19,6 +19,7 @@ from tests.graphs import node_names
 from tftape_torch import _activation_kernels as activation_kernels
 from tftape_torch import _batched_backward as bb
 from tftape_torch import _kernels as kernels
+from tftape_torch import _xent_kernel as xent_kernel
 from tftape_torch._jacobian_plan import plan_for
 
 torch.manual_seed(0)
@@ -37,6 +38,8 @@ K1, K1G = torch.randn(4, 2, 3, dtype=_F64), torch.randn(4, 1, 3, dtype=_F64)
 K2, B2 = torch.randn(2, 3, 3, 2, dtype=_F64), torch.randn(2, dtype=_F64)
 K2G = torch.randn(4, 2, 3, 2, dtype=_F64)
 KT1, KT2 = torch.randn(2, 3, 3, dtype=_F64), torch.randn(4, 1, 2, 2, dtype=_F64)
+LABELS, IGNORED = torch.tensor([0, 4, 2, 2]), torch.tensor([-100, 1, 2, -100])
+TARGETS = torch.rand(3, 5, dtype=_F64)
 X1, X2 = torch.randn(3, 2, 10, dtype=_F64), torch.randn(2, 4, 3, 3, dtype=_F64)
 
 # name -> (function of x, shape of x). Each returns a tensor depending on x.
@@ -108,6 +111,31 @@ CASES: Dict[str, Any] = {
                          * kernels.minimum(x, V) + kernels.maximum(x[0], x * 0.5), (3, 5)),
     "elu_selu_function": (lambda x: activation_kernels.elu(x * 2.0)
                           * activation_kernels.selu(x), (3, 5)),
+    # The loss and lookup kernels TF's and torch's layers record (`_batched_nn_kernels`,
+    # `_xent_kernel`).
+    "nll_loss_none": (lambda x: F.nll_loss(torch.log_softmax(x, 1), LABELS, reduction="none"),
+                      (4, 5)),
+    "nll_loss_mean_weighted": (lambda x: F.nll_loss(x * x, LABELS, weight=V.abs()), (4, 5)),
+    "nll_loss_sum": (lambda x: F.nll_loss(x.sin(), LABELS, reduction="sum"), (4, 5)),
+    "nll_loss_ignored": (lambda x: F.nll_loss(x * 3.0, IGNORED, reduction="none")
+                         + F.nll_loss(x, LABELS, weight=V.abs(), ignore_index=2), (4, 5)),
+    "nll_loss_vector": (lambda x: F.nll_loss(x * x, LABELS[1]) * x, (5,)),
+    # Every target ignored: the loss is 0/0, its gradient zeros (torch's kernel).
+    "nll_loss_all_ignored": (lambda x: F.nll_loss(x, IGNORED[[0, 0, 3, 3]]), (4, 5)),
+    "bce_logits_none": (lambda x: F.binary_cross_entropy_with_logits(
+        x * 2.0, torch.sigmoid(x), reduction="none"), (3, 5)),
+    "bce_logits_weighted_mean": (lambda x: F.binary_cross_entropy_with_logits(
+        x, torch.sigmoid(x * 0.5), weight=V.abs(), pos_weight=W[0].abs()), (3, 5)),
+    "bce_logits_sum": (lambda x: F.binary_cross_entropy_with_logits(
+        x.sin(), TARGETS, pos_weight=W[1].abs(), reduction="sum"), (3, 5)),
+    "embedding": (lambda x: torch.tanh(F.embedding(IDX.reshape(2, 2), x)) * 2.0, (6, 3)),
+    "embedding_padding_freq": (lambda x: F.embedding(IDX, x * x, padding_idx=2,
+                                                     scale_grad_by_freq=True), (6, 3)),
+    "embedding_sparse": (lambda x: F.embedding(IDX, x.sin(), sparse=True), (6, 3)),
+    "softmax_xent_function": (lambda x: xent_kernel.softmax_xent(
+        torch.softmax(x * 0.5, -1), x, -1), (3, 5)),
+    "softmax_xent_function_dim0": (lambda x: xent_kernel.softmax_xent(
+        TARGETS.T, x.T * 2.0, 0) * x[0, :3], (3, 5)),
     "erf_atan": (lambda x: torch.erf(x) * torch.atan(x * 2.0) + torch.erfc(x * 0.5), (5,)),
     "sinh_cosh": (lambda x: torch.sinh(x) + torch.cosh(x * 0.5) * x, (5,)),
     "softplus_threshold": (lambda x: F.softplus(x * 3.0, beta=2.0, threshold=2.0) * x, (8,)),
@@ -195,7 +223,7 @@ def _engine_rows(y: torch.Tensor, x: torch.Tensor, create_graph: bool = False) -
         (grad,) = torch.autograd.grad(y, x, seed.reshape(y.shape), retain_graph=True,
                                       create_graph=create_graph, allow_unused=True,
                                       materialize_grads=True)
-        rows.append(grad)
+        rows.append(grad.to_dense() if grad.is_sparse else grad)  # (a sparse embedding's)
     return torch.stack(rows)
 
 
@@ -229,7 +257,13 @@ def test_first_order_matches_engine(name: str) -> None:
 # the cast back to the input's dtype of a cumsum with `dtype=`.
 _FIRST_ORDER_ONLY = {"conv1d_weight", "conv1d_weight_grouped", "conv_transpose2d_weight",
                      "conv1d_bias", "conv1d_input_and_weight", "leaky_relu", "hardtanh",
-                     "softplus_threshold", "cumsum_dtype"}
+                     "softplus_threshold", "cumsum_dtype",
+                     # (`nll_loss`'s and `embedding`'s own backward nodes; BCE with `pos_weight`'s
+                     # `log_sigmoid`)
+                     "nll_loss_none", "nll_loss_mean_weighted", "nll_loss_sum",
+                     "nll_loss_ignored", "nll_loss_vector", "nll_loss_all_ignored",
+                     "embedding", "embedding_padding_freq", "embedding_sparse",
+                     "bce_logits_weighted_mean"}
 
 
 @pytest.mark.parametrize("name", sorted(set(CASES) - _FIRST_ORDER_ONLY))

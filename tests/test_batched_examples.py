@@ -21,6 +21,7 @@ import torch
 import tftape_torch as tf
 from tests.test_batched_backward_random import _program
 from tftape_torch import GradientTape, _batched_backward, _batched_examples
+from tftape_torch import _xent_kernel as xent_kernel
 
 Tensor = torch.Tensor
 F = torch.nn.functional
@@ -77,6 +78,7 @@ def _randn(*shape: int, seed: int = 0) -> Tensor:
 
 W = _randn(4, 4, seed=1)  # as many rows as the examples: a wrong reading would fit
 B4 = _randn(4, seed=2)
+LABELS = torch.tensor([3, 0, 2, 2])
 
 # Each keeps the examples in the first dimension all the way down.
 KEPT: Dict[str, Callable[[Tensor], Tensor]] = {
@@ -103,6 +105,21 @@ KEPT: Dict[str, Callable[[Tensor], Tensor]] = {
     "select_column": lambda x: x.select(1, 2) * x[:, 1],
     "slice_columns": lambda x: x[:, 1:3] ** 2,
     "transpose_later": lambda x: x.reshape(4, 2, 2).transpose(1, 2).reshape(4, 4),
+    # Per-example losses, as TF's and Keras's losses record them.
+    "sparse_softmax_xent": lambda x: F.nll_loss(torch.log_softmax(x @ W, 1), LABELS,
+                                                reduction="none"),
+    "sparse_xent_some_ignored": lambda x: F.nll_loss(x * x, LABELS.where(LABELS != 2, -100),
+                                                     weight=B4.abs(), reduction="none"),
+    "sigmoid_xent": lambda x: F.binary_cross_entropy_with_logits(
+        x @ W, torch.sigmoid(x), pos_weight=B4.abs(), reduction="none"),
+    "softmax_xent_function": lambda x: xent_kernel.softmax_xent(
+        torch.softmax(x, 1), x @ W, -1),
+    # Batched products of each example's own matrices (attention), the gradient
+    # arriving expanded from a mean.
+    "bmm_of_each_examples_matrices": lambda x: torch.bmm(
+        x.reshape(4, 2, 2), torch.tanh(x).reshape(4, 2, 2).mT).reshape(4, 4),
+    "attention_then_mean": lambda x: torch.bmm(torch.softmax(torch.bmm(
+        x.reshape(4, 2, 2), x.reshape(4, 2, 2).mT), -1), x.reshape(4, 2, 2)).mean(1),
 }
 
 # Each mixes the examples somewhere (the pass must fall back to rows there).
@@ -124,6 +141,10 @@ MIXED: Dict[str, Callable[[Tensor], Tensor]] = {
     # The first dimension of the result is as long as the examples, but is another one.
     "permute_swaps_equal_dims": lambda x: torch.tanh(
         x.unsqueeze(2).permute(1, 0, 2)).squeeze(2) * x,
+    "softmax_xent_over_examples": lambda x: xent_kernel.softmax_xent(
+        torch.softmax(x, 1), x @ W, 0),
+    "nll_loss_of_the_batch": lambda x: F.nll_loss(x, LABELS) * x,
+    "embedding_of_one_id": lambda x: F.embedding(torch.tensor(2), x) * 3.0,
     "sum_over_examples_of_a_product": lambda x: (x.unsqueeze(2) * x.unsqueeze(1)).sum(0),
     "mean_over_examples_of_a_product": lambda x: (x.unsqueeze(2) * x.unsqueeze(1)).mean([0]),
     "amax_over_examples": lambda x: torch.amax(x.unsqueeze(2) * x.unsqueeze(1), 0),
@@ -250,6 +271,74 @@ def test_examples_owning_blocks_of_rows(name: str, steps: Dict[str, int]) -> Non
                                atol=1e-12)
     assert steps["kept"] > 0
     assert (steps["rows"] > 0) == (name in BLOCKS_MIXED)
+
+
+# An embedding table looked up by each example's ids (`tf.gather(table, ids)`: an
+# `index_select` along the table's first dimension), one id or a block of them per
+# example; ids repeat within an example and across them.
+LOOKUPS: Dict[str, Callable[[Tensor], Tensor]] = {
+    "one_id_each": lambda t: torch.tanh(torch.index_select(t, 0, IDS[:4]) @ W[:3]),
+    "a_sequence_each": lambda t: torch.tanh(torch.index_select(t, 0, IDS).reshape(4, 3, 3)
+                                            @ W[:3, :2]).sum(1),
+    "flattened_sequence": lambda t: torch.index_select(t, 0, IDS).reshape(4, 9) * 2.0,
+    "through_a_loss": lambda t: F.nll_loss(torch.log_softmax(
+        torch.index_select(t, 0, IDS).reshape(4, 3, 3).mean(1), 1), LABELS[:4] % 3,
+        reduction="none"),
+    # `F.embedding` (torch's spelling, `nn.Embedding`), ids `[B, T]`.
+    "embedding": lambda t: torch.tanh(F.embedding(IDS.reshape(4, 3), t) @ W[:3]).sum(1),
+    "embedding_padding": lambda t: F.embedding(IDS.reshape(4, 3), t * t,
+                                               padding_idx=5).reshape(4, 9),
+}
+IDS = torch.tensor([5, 0, 5, 2, 1, 1, 0, 4, 3, 5, 5, 2])
+
+
+def test_an_embedding_scaled_by_the_batchs_id_counts_falls_back_to_rows(
+        steps: Dict[str, int]) -> None:
+    fn = lambda t: F.embedding(IDS.reshape(4, 3), t.sin(),  # noqa: E731
+                               scale_grad_by_freq=True).reshape(4, 9)
+    table = _randn(6, 3, seed=23)
+    per_example, plain = _both(fn, table)
+    expected = torch.func.jacrev(fn)(table)
+    torch.testing.assert_close(per_example[0], plain[0], rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(plain[0].reshape(expected.shape), expected, rtol=1e-12,
+                               atol=1e-12)
+    assert steps["rows"] > 0
+
+
+@pytest.mark.parametrize("name", sorted(LOOKUPS))
+def test_an_embedding_table_gets_each_examples_own_gradient(name: str,
+                                                            steps: Dict[str, int]) -> None:
+    table = _randn(6, 3, seed=22)
+    per_example, plain = _both(LOOKUPS[name], table)
+    expected = torch.func.jacrev(LOOKUPS[name])(table)
+    torch.testing.assert_close(per_example[0], plain[0], rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(per_example[0].reshape(expected.shape), expected, rtol=1e-12,
+                               atol=1e-12)
+    assert steps["kept"] > 0 and steps["rows"] == 0
+
+
+def test_a_losss_ignore_index_is_read_signed() -> None:
+    from tftape_torch._batched_nn_kernels import _signed
+
+    x = _randn(2, 3).requires_grad_(True)
+    for ignore_index in (-100, -1, 0, 2):
+        node = F.nll_loss(x, torch.tensor([0, 2]), ignore_index=ignore_index).grad_fn
+        assert _signed(node._saved_ignore_index) == ignore_index
+
+
+def test_blas_ready_copies_only_matrices_without_a_unit_stride() -> None:
+    from tftape_torch._batch_first import _blas_ready
+
+    plain = _randn(3, 4, 5)
+    assert _blas_ready(plain) is plain
+    assert _blas_ready(plain.mT) is not None and _blas_ready(plain.mT).data_ptr() == \
+        plain.data_ptr()
+    expanded = _randn(3, 1, 5).expand(3, 4, 5)  # a mean's gradient: row stride 0
+    ready = _blas_ready(expanded)
+    assert ready.stride() == (20, 5, 1)
+    torch.testing.assert_close(ready, expanded, rtol=0, atol=0)
+    every_other = _randn(3, 4, 10)[:, :, ::2]
+    assert _blas_ready(every_other).is_contiguous()
 
 
 @pytest.mark.parametrize("seed", range(120))

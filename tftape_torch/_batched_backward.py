@@ -40,7 +40,10 @@ gradient) or groups (the weight's); with unit strides the input's gradient
 is a convolution by the flipped filter, which torch's CPU kernels run in 0.45-0.85x
 the time of the backward-data kernel that torch's batching calls (CNN input
 jacobians: 16x16 conv1d/conv2d 0.89-0.95x ours without the rule, a two-layer CNN
-on four 14x14 images 0.77x). A graph holding a node without a rule here (an
+on four 14x14 images 0.77x). The fused `nn` kernels TF's losses and torch's
+embeddings record (`nll_loss`, binary cross-entropy from logits, `embedding`) have
+their rules in `_batched_nn_kernels` (functorch runs `nll_loss`'s backward once per
+row). A graph holding a node without a rule here (an
 `autograd.Function` other than the package's own that carry a rule
 (`FUNCTION_RULE`), an edge to a convolution's backward node at another output than
 the input's gradient, any type not in `_RULES`)
@@ -83,6 +86,7 @@ from tftape_torch._batched_examples import examples_in, joined
 from tftape_torch._batched_examples import rows as example_rows
 from tftape_torch._batched_examples import seed as examples_seed
 from tftape_torch._batched_examples import step as example_step
+from tftape_torch._batched_nn_kernels import NN_KERNEL_RULES
 from tftape_torch._batched_views import fuse_chains, permute, reshaped
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
@@ -692,6 +696,7 @@ def _clamp(node: Any, g: Tensor) -> Tensor:
 
 _RULES: Dict[str, Rule] = {
     **ELEMENTWISE,
+    **NN_KERNEL_RULES,
     _ACCUMULATE: lambda node, g, nexts: [],
     "AddBackward0": _add,
     "SubBackward0": _sub,

@@ -8,7 +8,9 @@ example's part of the target: row (b, k) starts as the one-hot seed at element k
 example b. Through a node whose backward sends slice b of its output's first dimension
 to slice b of its inputs' first dimensions only -- elementwise ops whose operands keep
 that dimension, the first operand of a matrix product, reshapes and permutes that keep
-it, reductions, softmax and indexing along other dimensions -- a row's gradient stays
+it, reductions, softmax and indexing along other dimensions, batched products of
+each example's own matrices (attention's `bmm`), per-example loss kernels (sparse and
+dense softmax cross-entropy, binary cross-entropy from logits) -- a row's gradient stays
 zero outside its example's slice. Such gradients travel compactly, as one tensor
 `[K, B, ...]`: row (b, k)'s gradient is `compact[k]` with every slice but b zeroed. That
 is B times fewer elements than the rows, and every rule of `_batched_backward` runs on
@@ -21,7 +23,9 @@ example's contribution alone: for `x @ W`, row (b, k)'s gradient of `W` is the o
 product of `x[b]` and `compact[k, b]`, a per-example gradient, where the rows run `x^T
 @ g` over all B examples (B times the work; the per-example `vmap(grad)` a torch user
 writes by hand does the former); for a convolution's filter (not transposed, one
-group), one grouped `convolution_backward` whose groups are the rows. An example may
+group), one grouped `convolution_backward` whose groups are the rows; for an embedding
+table looked up by each example's ids (`index_select` along its first dimension,
+`F.embedding`), each row's lookups added into its own copy of the table. An example may
 own a block of T rows of a tensor's first dimension (`[K, B*T, ...]`): a 3-D `x @ W`
 folds a sequence into the rows of one `mm`, and a reshape keeps each example's
 elements in their block wherever the first size is a multiple of B; an example's
@@ -352,16 +356,69 @@ def _normalized(dims: Any, rank: int) -> List[int]:
 Keeps = Callable[[Any, Tensor, int], bool]
 
 
-def _when(keeps: Keeps) -> Callable[..., Optional[Step]]:
-    """A one-input node whose backward keeps the examples where `keeps(node, g)` holds:
-    its own rule then, the rows otherwise."""
+def _when(keeps: Keeps, edges: int = 1) -> Callable[..., Optional[Step]]:
+    """A node with `edges` inputs, each shaped like its output along the first
+    dimension, whose backward keeps the examples where `keeps(node, g)` holds: its own
+    rule then, the rows otherwise."""
+    kept = [True] * edges
 
     def kind(node: Any, g: Tensor, nexts: Edges, rule: Rule, batch: int) -> Optional[Step]:
         if not keeps(node, g, batch):
             return None
-        return rule(node, g, nexts), [True]
+        return rule(node, g, nexts), kept
 
     return kind
+
+
+def _always(node: Any, g: Tensor, batch: int) -> bool:
+    return True
+
+
+def _xent_keeps(node: Any, g: Tensor, batch: int) -> bool:
+    """TF's softmax cross-entropy (`_xent_kernel`) along a class axis other than 0."""
+    return bool(node.dim % node.saved_tensors[1].dim() != 0)
+
+
+def _index_select(node: Any, g: Tensor, nexts: Edges, rule: Rule,
+                  batch: int) -> Optional[Step]:
+    """`index_select` along another dimension than the first keeps the examples. Along
+    the first (an embedding lookup: `tf.gather(table, ids)`), each row's gradient of the
+    table is its own example's block of lookups, added at their indices."""
+    sizes = saved(node, "self_sym_sizes")
+    if not sizes:
+        return None
+    if _normalized(saved(node, "dim"), len(sizes)) != [0]:
+        return rule(node, g, nexts), [True]
+    # (a 1-D index: a 0-d one gives a first size of 1, not B*T)
+    return [_own_lookups(g, saved(node, "index"), sizes[0], batch)], [False]
+
+
+def _embedding(node: Any, g: Tensor, nexts: Edges, rule: Rule,
+               batch: int) -> Optional[Step]:
+    """`F.embedding`: each row's gradient of the table from its own example's ids (a
+    block of the first dimension of `indices`, as of the output)."""
+    indices = saved(node, "indices")
+    if saved(node, "scale_grad_by_freq") or indices.dim() == 0:
+        return None  # (the counts are the whole batch's)
+    table = saved(node, "weight_sym_argsize_0")
+    out = _own_lookups(g.reshape(g.shape[0], indices.numel(), g.shape[-1]),
+                       indices.reshape(-1), table, batch)
+    padding = saved(node, "padding_idx")
+    if 0 <= padding < table:  # (-1, none, reads as 2**64 - 1)
+        out[:, padding] = 0
+    return [out], [False]
+
+
+def _own_lookups(g: Tensor, ids: Tensor, table: int, batch: int) -> Tensor:
+    """Rows `[B*K, table, ...]` of a lookup's table gradient, from `g` `[K, N, ...]` of
+    the `ids` (`[N]`, example b's a block of N / B): row (b, k) adds up `g[k, j]` at
+    row `ids[j]` for the lookups j of example b alone."""
+    count, length = g.shape[0], g.shape[1]
+    span, rest = length // batch, tuple(g.shape[2:])
+    blocks = g.reshape((count, batch, span) + rest).transpose(0, 1)  # [B, K, T, ...]
+    where = ids.reshape((batch, 1, span) + (1,) * len(rest)).expand(blocks.shape)
+    out = g.new_zeros((batch, count, table) + rest).scatter_add_(2, where, blocks)
+    return out.reshape((batch * count, table) + rest)
 
 
 def _first_size_kept(node: Any, g: Tensor, batch: int) -> bool:
@@ -442,6 +499,12 @@ _BY_NAME: Dict[str, Callable[..., Optional[Step]]] = {
     "FlipBackward0": _when(_dim_keeps("dims")),
     "SelectBackward0": _when(_dim_keeps("dim", of_input=True)),
     "SliceBackward0": _when(_dim_keeps("dim", of_input=True)),
-    "IndexSelectBackward0": _when(_dim_keeps("dim", of_input=True)),
+    "IndexSelectBackward0": _index_select,
+    "EmbeddingBackward0": _embedding,
+    "BmmBackward0": _when(_always, edges=2),
+    # (a loss reduced over the batch is 0-d: never reached per example)
+    "NllLossBackward0": _when(_always),
+    "BinaryCrossEntropyWithLogitsBackward0": _when(_always, edges=2),
+    "_SoftmaxXentBackward": _when(_xent_keeps, edges=2),
 }
 _KINDS: Dict[type, Callable[..., Optional[Step]]] = {}  # node type -> its kind, learnt

@@ -26,7 +26,7 @@ gradient (connected, with a zero derivative) and keep the logits in the labels'.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import torch
 
@@ -49,17 +49,23 @@ def _loss(labels: torch.Tensor, logits: torch.Tensor, dim: int) -> torch.Tensor:
     return torch.sum(labels * (lse - shifted), dim=dim)
 
 
-def _gradients(grad: torch.Tensor, labels: torch.Tensor, logits: torch.Tensor,
-               dim: int) -> Tuple[torch.Tensor, torch.Tensor]:
-    """The labels' and the logits' gradients (NOTE [Cross-entropy second derivatives])."""
-    weight = grad.unsqueeze(dim)
-    constant = labels.detach()
-    if labels.requires_grad and torch.is_grad_enabled():
-        # Connected with a zero derivative, as TF's second output: 0, not None.
-        constant = torch.where(torch.zeros((), dtype=torch.bool, device=labels.device),
-                               labels, constant)
-    return (weight * -torch.log_softmax(logits, dim),
-            weight * (torch.softmax(logits, dim) - constant))
+def _gradients(weight: torch.Tensor, labels: torch.Tensor, logits: torch.Tensor,
+               dim: int, wanted: Tuple[bool, bool]
+               ) -> Tuple[Optional[torch.Tensor], Optional[torch.Tensor]]:
+    """The labels' and the logits' gradients (NOTE [Cross-entropy second derivatives])
+    for the loss's gradient `weight`, unsqueezed along the class axis `dim`; None for
+    one not `wanted`."""
+    for_labels = for_logits = None
+    if wanted[0]:
+        for_labels = weight * -torch.log_softmax(logits, dim)
+    if wanted[1]:
+        constant = labels.detach()
+        if labels.requires_grad and torch.is_grad_enabled():
+            # Connected with a zero derivative, as TF's second output: 0, not None.
+            constant = torch.where(torch.zeros((), dtype=torch.bool, device=labels.device),
+                                   labels, constant)
+        for_logits = weight * (torch.softmax(logits, dim) - constant)
+    return for_labels, for_logits
 
 
 class _SoftmaxXent(torch.autograd.Function):
@@ -83,9 +89,18 @@ class _SoftmaxXent(torch.autograd.Function):
             return None, None, None
         labels, logits = ctx.saved_tensors
         with _DisableSubclass():
-            for_labels, for_logits = _gradients(grad, labels, logits, ctx.dim)
-        return (for_labels if ctx.needs_input_grad[0] else None,
-                for_logits if ctx.needs_input_grad[1] else None, None)
+            for_labels, for_logits = _gradients(grad.unsqueeze(ctx.dim), labels, logits,
+                                                ctx.dim, ctx.needs_input_grad[:2])
+        return for_labels, for_logits, None
+
+    @staticmethod
+    def tftape_batched_backward(node: Any, g: torch.Tensor, nexts: Any) -> List[Any]:
+        """`backward` for a batch of gradients, batch first (NOTE [Own batching rules]
+        in `_batched_backward`)."""
+        labels, logits = node.saved_tensors
+        dim = node.dim % logits.dim()
+        wanted = (nexts[0][0] is not None, nexts[1][0] is not None)
+        return [*_gradients(g.unsqueeze(dim + 1), labels, logits, dim, wanted), None]
 
     @staticmethod
     def jvp(ctx: Any, labels_tangent: Optional[torch.Tensor],
