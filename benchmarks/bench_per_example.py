@@ -26,8 +26,14 @@ examples interact (``centered``: the batch mean subtracted, which the rows must 
 as rows from there on), a small CNN's per-example losses (``cnn_losses``: 4
 filters 3x3 over 8x8 images, then a dense layer; TF-style: NHWC `tf.nn.conv2d`), and a
 sequence model's (``sequence_losses``: a dense layer on 16 steps of 32 values per
-example, `x @ W` of a 3-D `x`, averaged over the steps, then a dense layer). Run
-from the repository root::
+example, `x @ W` of a 3-D `x`, averaged over the steps, then a dense layer), a
+classifier's (``classifier_losses``: the MLP's ten logits per example into sparse
+softmax cross-entropy, `tf.nn.sparse_softmax_cross_entropy_with_logits`, torch's
+`cross_entropy`), and an attention classifier's (``attention_losses``: 8 ids per
+example looked up in a 50x32 embedding table, one head of self-attention, the mean
+over the steps, ten logits, sparse softmax cross-entropy; the jacobian is with
+respect to the table too; torch's spelling `F.embedding`). Run from the repository
+root::
 
     python benchmarks/bench_per_example.py             # every workload and size
     python benchmarks/bench_per_example.py --quick     # small sizes, few rounds
@@ -74,6 +80,12 @@ class Workload:
     centered: bool = False
     image: int = 0  # a convolution first (4 filters 3x3 over `image`x`image` inputs)
     steps: int = 0  # a sequence of `steps` vectors per example, averaged after the layer
+    classes: bool = False  # `outputs` logits into sparse softmax cross-entropy losses
+    attention: bool = False  # `steps` ids per example, embedded, one head of attention
+
+    @property
+    def target(self) -> str:
+        return str(self.batch) if self.squared or self.classes else f"{self.batch}x{self.outputs}"
 
 
 WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
@@ -92,17 +104,33 @@ WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
     "sequence_losses": lambda quick: [Workload("sequence_losses", b, 32, 64, 1, squared=True,
                                                steps=16)
                                       for b in ((8,) if quick else (64, 256))],
+    "classifier_losses": lambda quick: [Workload("classifier_losses", b, 64, 64, 10,
+                                                 classes=True)
+                                        for b in ((8,) if quick else (64, 256))],
+    "attention_losses": lambda quick: [Workload("attention_losses", b, 50, 32, 10, classes=True,
+                                                steps=8, attention=True)
+                                       for b in ((8,) if quick else (64, 256))],
 }
 
 
 def _arrays(w: Workload) -> Dict[str, np.ndarray]:
     rng = np.random.default_rng(w.batch)
     f32 = np.float32
+    if w.attention:  # `inputs` ids, `hidden` wide; the parameters: table, Wq, Wk, Wv, Wo
+        scale = 1 / math.sqrt(w.hidden)
+        arrays = {"ids": rng.integers(0, w.inputs, (w.batch, w.steps)).astype(np.int32),
+                  "t": rng.integers(0, w.outputs, w.batch).astype(np.int32),
+                  "table": rng.standard_normal((w.inputs, w.hidden)).astype(f32)}
+        for name in ("wq", "wk", "wv"):
+            arrays[name] = (rng.standard_normal((w.hidden, w.hidden)) * scale).astype(f32)
+        arrays["wo"] = (rng.standard_normal((w.hidden, w.outputs)) * scale).astype(f32)
+        return arrays
     first = (4, 1, 3, 3) if w.image else (w.inputs, w.hidden)  # (filters: OIHW)
     return {
         "x": rng.standard_normal((w.batch, w.steps, w.inputs) if w.steps
                                  else (w.batch, w.inputs)).astype(f32),
-        "t": rng.standard_normal((w.batch, w.outputs)).astype(f32),
+        "t": (rng.integers(0, w.outputs, w.batch).astype(np.int32) if w.classes
+              else rng.standard_normal((w.batch, w.outputs)).astype(f32)),
         "w1": (rng.standard_normal(first) / math.sqrt(first[1])).astype(f32),
         "b1": (rng.standard_normal(first[0] if w.image else w.hidden) * 0.1).astype(f32),
         "w2": (rng.standard_normal((w.hidden, w.outputs)) / math.sqrt(w.hidden)).astype(f32),
@@ -125,30 +153,37 @@ def _torch_fn(w: Workload, x: torch.Tensor, t: torch.Tensor) -> Callable[..., to
             y = y - y.mean(0)
         if w.squared:
             y = ((y - t) ** 2).reshape(-1)
+        if w.classes:
+            y = F.cross_entropy(y, t.long(), reduction="none")
         return y
 
     return fn
 
 
+def _attention_fn(w: Workload, ids: torch.Tensor, t: torch.Tensor
+                  ) -> Callable[..., torch.Tensor]:
+    def fn(table: torch.Tensor, wq: torch.Tensor, wk: torch.Tensor, wv: torch.Tensor,
+           wo: torch.Tensor, ids: torch.Tensor = ids, t: torch.Tensor = t) -> torch.Tensor:
+        x = F.embedding(ids.long(), table)
+        scores = (x @ wq) @ (x @ wk).mT / math.sqrt(w.hidden)
+        logits = (torch.softmax(scores, -1) @ (x @ wv)).mean(-2) @ wo
+        return F.cross_entropy(logits, t.long(), reduction="none")
+
+    return fn
+
+
 def _variants(w: Workload) -> Dict[str, Callable[[], Any]]:
+    if w.attention:
+        return _attention_variants(w)
     a = _arrays(w)
     x, t = torch.tensor(a["x"]), torch.tensor(a["t"])
     params = [torch.nn.Parameter(torch.tensor(a[k])) for k in ("w1", "b1", "w2")]
-    plain = [p.detach() for p in params]
     fn = _torch_fn(w, x, t)
 
     def ours() -> Any:
         with GradientTape() as tape:
             y = fn(*params)
         return tape.jacobian(y, params)
-
-    def ours_rows() -> Any:  # (the pass's choice switched off for this call)
-        choice = _batched_backward.examples_in  # type: ignore[attr-defined]
-        _batched_backward.examples_in = lambda *args: False  # type: ignore[attr-defined]
-        try:
-            return ours()
-        finally:
-            _batched_backward.examples_in = choice  # type: ignore[attr-defined]
 
     variables = [tf.Variable(a[k]) for k in ("w1", "b1", "w2")]
     if w.image:  # the filters in TF's HWIO, the image NHWC, flattened as torch's NCHW
@@ -171,15 +206,58 @@ def _variants(w: Workload) -> Dict[str, Callable[[], Any]]:
                 y = y - tf.reduce_mean(y, axis=0)
             if w.squared:
                 y = tf.reshape((y - tt) ** 2, [-1])
+            if w.classes:
+                y = tf.nn.sparse_softmax_cross_entropy_with_logits(tt, y)
         return tape.jacobian(y, variables)
 
-    jacrev = torch.func.jacrev(fn, argnums=(0, 1, 2))
+    return _with_torch_methods(fn, params, ours, ours_tf, None if w.centered else (x, t))
 
-    def one(x1: torch.Tensor, t1: torch.Tensor, *ws: torch.Tensor) -> torch.Tensor:
-        return fn(*ws, x=x1.unsqueeze(0), t=t1.unsqueeze(0))[0]
 
-    per_example = torch.func.vmap(torch.func.jacrev(one, argnums=(2, 3, 4)),
-                                  in_dims=(0, 0, None, None, None))
+def _attention_variants(w: Workload) -> Dict[str, Callable[[], Any]]:
+    a = _arrays(w)
+    names = ("table", "wq", "wk", "wv", "wo")
+    ids, t = torch.tensor(a["ids"]), torch.tensor(a["t"])
+    params = [torch.nn.Parameter(torch.tensor(a[k])) for k in names]
+    fn = _attention_fn(w, ids, t)
+
+    def ours() -> Any:
+        with GradientTape() as tape:
+            y = fn(*params)
+        return tape.jacobian(y, params)
+
+    variables = [tf.Variable(a[k]) for k in names]
+    ids_tf, t_tf = tf.constant(a["ids"]), tf.constant(a["t"])
+
+    def ours_tf() -> Any:
+        table, wq, wk, wv, wo = variables
+        with tf.GradientTape() as tape:
+            x = tf.gather(table, ids_tf)
+            scores = tf.matmul(tf.matmul(x, wq), tf.matmul(x, wk), transpose_b=True)
+            attended = tf.matmul(tf.nn.softmax(scores / math.sqrt(w.hidden)), tf.matmul(x, wv))
+            logits = tf.matmul(tf.reduce_mean(attended, axis=1), wo)
+            y = tf.nn.sparse_softmax_cross_entropy_with_logits(t_tf, logits)
+        return tape.jacobian(y, variables)
+
+    return _with_torch_methods(fn, params, ours, ours_tf, (ids, t))
+
+
+def _with_torch_methods(fn: Callable[..., torch.Tensor], params: List[torch.nn.Parameter],
+                        ours: Callable[[], Any], ours_tf: Callable[[], Any],
+                        examples: Any) -> Dict[str, Callable[[], Any]]:
+    """`ours`, `ours tf`, `ours rows` and the torch methods on `fn` of `params`; the
+    per-example `vmap(jacrev)` over `examples` (inputs, targets), where given."""
+    plain = [p.detach() for p in params]
+
+    def ours_rows() -> Any:  # (the pass's choice switched off for this call)
+        choice = _batched_backward.examples_in  # type: ignore[attr-defined]
+        _batched_backward.examples_in = lambda *args: False  # type: ignore[attr-defined]
+        try:
+            return ours()
+        finally:
+            _batched_backward.examples_in = choice  # type: ignore[attr-defined]
+
+    argnums = tuple(range(len(params)))
+    jacrev = torch.func.jacrev(fn, argnums=argnums)
 
     def graph_batched() -> Any:
         y = fn(*params)
@@ -191,8 +269,14 @@ def _variants(w: Workload) -> Dict[str, Callable[[], Any]]:
         "jacrev": lambda: jacrev(*plain),
         "graph:batched": graph_batched,
     }
-    if not w.centered:  # (examples that interact have no per-example function)
-        variants["vmap(jacrev)"] = lambda: per_example(x, t, *plain)
+    if examples is not None:  # (examples that interact have no per-example function)
+        def one(x1: torch.Tensor, t1: torch.Tensor, *ws: torch.Tensor) -> torch.Tensor:
+            return fn(*ws, x1.unsqueeze(0), t1.unsqueeze(0))[0]
+
+        per_example = torch.func.vmap(
+            torch.func.jacrev(one, argnums=tuple(a + 2 for a in argnums)),
+            in_dims=(0, 0) + (None,) * len(params))
+        variants["vmap(jacrev)"] = lambda: per_example(*examples, *plain)
     return variants
 
 
@@ -225,8 +309,7 @@ def _row(w: Workload, repeat: int, budget_s: float) -> str:
     rows_over_ours = paired_ratio(timings["ours rows"].samples, timings["ours"].samples)
     torch_cells = [f"{timings[name].median * 1e6:,.0f}" if name in timings else "-"
                    for name in TORCH_METHODS]
-    shape = f"{w.batch}x{w.outputs}" if not w.squared else f"{w.batch}"
-    return (f"| {w.name} | {shape} | {' | '.join(cells)} | {' | '.join(torch_cells)} | "
+    return (f"| {w.name} | {w.target} | {' | '.join(cells)} | {' | '.join(torch_cells)} | "
             f"{best} | {rows_over_ours.median:.2f} |")
 
 

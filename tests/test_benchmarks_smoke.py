@@ -196,5 +196,7 @@ def test_dropin_ops_quick_run_prints_a_row_per_op_and_mode() -> None:
 def test_per_example_quick_run_checks_every_variant_and_prints_a_row_per_size() -> None:
     """`bench_per_example.py --quick`: each variant's jacobian is checked against
     `jacrev` before it is timed (a disagreement exits non-zero)."""
-    assert _table_rows("bench_per_example.py", "--quick", "--only", "losses,centered") == [
-        ["| losses", "8"], ["| losses", "64"], ["| centered", "16x4"]]
+    assert _table_rows("bench_per_example.py", "--quick", "--only",
+                       "losses,centered,attention_losses") == [
+        ["| losses", "8"], ["| losses", "64"], ["| centered", "16x4"],
+        ["| attention_losses", "8"]]

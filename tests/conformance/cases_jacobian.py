@@ -1362,3 +1362,53 @@ def case_jac_per_example_sequence_losses(tf):
         "rows": [j[::9] for j in jacobians],
         "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
     }
+
+
+def case_jac_per_example_attention_losses(tf):
+    """An attention classifier's per-example sparse softmax cross-entropy losses (8
+    ids per example looked up with `tf.gather` in a Variable table, one head of
+    self-attention, the mean over the steps, three logits) with respect to the table
+    and the weights, 32 examples; an id no example looks up gives a zero row."""
+    ids = tf.constant([[(3 * b + 5 * s) % 11 for s in range(4)] for b in range(32)])
+    labels = tf.constant([b % 3 for b in range(32)])
+    table = tf.Variable(_data([12, 6], phase=0.4, scale=0.8))
+    wq = tf.Variable(_data([6, 6], phase=1.1, scale=0.5))
+    wk = tf.Variable(_data([6, 6], phase=2.3, scale=0.5))
+    wv = tf.Variable(_data([6, 6], phase=0.7, scale=0.5))
+    wo = tf.Variable(_data([6, 3], phase=1.7, scale=0.5))
+    with tf.GradientTape() as tape:
+        x = tf.gather(table, ids)
+        scores = tf.matmul(tf.matmul(x, wq), tf.matmul(x, wk), transpose_b=True) / 2.0
+        attended = tf.matmul(tf.nn.softmax(scores), tf.matmul(x, wv))
+        logits = tf.matmul(tf.reduce_mean(attended, axis=1), wo)
+        losses = tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
+    jacobians = tape.jacobian(losses, [table, wq, wk, wv, wo])
+    return {
+        "shapes": [[int(d) for d in j.shape] for j in jacobians],
+        "rows": [j[::7] for j in jacobians],
+        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
+        "unused_id_row": jacobians[0][:, 11],
+    }
+
+
+def case_jac_loss_kernels_wrt_logits(tf):
+    """Jacobians of 40 per-example losses with respect to their logits, through TF's
+    fused loss ops: sparse and dense softmax cross-entropy, an embedding lookup, and
+    a batch jacobian of the sparse one."""
+    logits = tf.constant(_data([40, 5], phase=0.9, scale=2.0))
+    labels = tf.constant([(7 * b) % 5 for b in range(40)])
+    dense = tf.nn.softmax(tf.constant(_data([40, 5], phase=2.2)))
+    table = tf.constant(_data([9, 5], phase=1.4))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([logits, dense, table])
+        sparse = tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
+        full = tf.nn.softmax_cross_entropy_with_logits(dense, logits * 0.5)
+        looked_up = tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels, tf.nn.embedding_lookup(table, labels % 4) + logits)
+    return {
+        "sparse": tape.jacobian(sparse, logits)[::6],
+        "dense_wrt_logits": tape.jacobian(full, logits)[::6],
+        "dense_wrt_labels": tape.jacobian(full, dense)[::6],
+        "lookup_wrt_table": tape.jacobian(looked_up, table)[::5],
+        "batch_sparse": tape.batch_jacobian(sparse[:, None], logits)[::6],
+    }
