@@ -60,7 +60,8 @@ WATCH_AFTER_USE = False
 # difference, see known_differences.md: "Another thread's op on a tape's result").
 THREAD_ON_TAPE_RESULTS = False
 # Whether a tape is also asked for `jacobian`/`batch_jacobian`, and ops our batching
-# rules cover (softmax, logsumexp, gather, transpose; cumsum, which they do not) join
+# rules cover (softmax, logsumexp, gather, transpose, a 1-D convolution, sparse and
+# dense softmax cross-entropy; cumsum, which they do not) join
 # the mix (drawn only when on, so the default programs, which CI's seed pins, stay as
 # they were).
 JACOBIANS = False
@@ -731,11 +732,13 @@ class _Generator:
         self.add_value(name, shape, bound, "op")
 
     def nn(self, a: Value) -> Tuple[str, Shape, float]:
-        """Softmax, log-softmax, logsumexp, gather, transpose, cumsum and a 1-D
-        convolution along the last axis (`--jacobians`)."""
+        """Softmax, log-softmax, logsumexp, gather, transpose, cumsum, a 1-D
+        convolution and sparse and dense softmax cross-entropy along the last axis
+        (`--jacobians`)."""
         options = ["cumsum"]
         if a.shape:  # (TF's softmax of a 0-d tensor raises)
-            options += ["softmax", "log_softmax", "logsumexp", "gather", "conv1d"]
+            options += ["softmax", "log_softmax", "logsumexp", "gather", "conv1d",
+                        "sparse_xent", "xent"]
         if len(a.shape) == 2 and _in_family(a.shape[::-1], self.base):
             options.append("transpose")
         op = self.c.pick(options)
@@ -766,12 +769,28 @@ class _Generator:
             filters = f"tf.constant({taps}, shape=[{len(taps)}, 1, 1], dtype={n}.dtype)"
             return (f"tf.reshape(tf.nn.conv1d(tf.reshape({n}, [-1, {last}, 1]), {filters}, 1, "
                     f"'SAME'), {list(a.shape)})", a.shape, a.bound * sum(abs(t) for t in taps))
+        if op in ("sparse_xent", "xent"):
+            # One loss per row of the last axis, kept as a size-1 last axis; the dense
+            # labels are a softmax of the logits themselves (TF differentiates both).
+            bound = 2.0 * a.bound + math.log(last) + 1.0
+            if op == "sparse_xent":
+                labels = self.classes(a.shape[:-1], last)
+                loss = f"tf.nn.sparse_softmax_cross_entropy_with_logits({labels}, {n})"
+            else:
+                loss = f"tf.nn.softmax_cross_entropy_with_logits(tf.nn.softmax({n} * 0.5), {n})"
+            return f"tf.expand_dims({loss}, -1)", a.shape[:-1] + (1,), bound
         if op == "gather":
             axis = self.c.integer(-len(a.shape), len(a.shape) - 1)  # (negative: dense in TF)
             size = a.shape[axis]
             indices = [self.c.integer(0, size - 1) for _ in range(size)]
             return f"tf.gather({n}, {indices}, axis={axis})", a.shape, a.bound
         return f"tf.transpose({n})", a.shape[::-1], a.bound
+
+    def classes(self, shape: Shape, count: int) -> Any:
+        """Nested lists of class ids below `count`, of `shape` (an int for `()`)."""
+        if not shape:
+            return self.c.integer(0, count - 1)
+        return [self.classes(shape[1:], count) for _ in range(shape[0])]
 
     def pack(self, a: Value) -> Tuple[str, Shape, float]:
         """Python lists of tensors and Variables, which TF packs into one tensor."""
