@@ -114,6 +114,10 @@ KEPT: Dict[str, Callable[[Tensor], Tensor]] = {
         x @ W, torch.sigmoid(x), pos_weight=B4.abs(), reduction="none"),
     "softmax_xent_function": lambda x: xent_kernel.softmax_xent(
         torch.softmax(x, 1), x @ W, -1),
+    "gelu_silu": lambda x: F.gelu(x @ W) * F.silu(x),
+    "layer_norm_of_each_example": lambda x: F.layer_norm(x @ W, (4,), B4, B4 * 0.5),
+    "layer_norm_over_trailing_dims": lambda x: F.layer_norm(
+        x.reshape(4, 2, 2), (2, 2)).reshape(4, 4) * W,
     # Batched products of each example's own matrices (attention), the gradient
     # arriving expanded from a mean.
     "bmm_of_each_examples_matrices": lambda x: torch.bmm(
@@ -145,6 +149,7 @@ MIXED: Dict[str, Callable[[Tensor], Tensor]] = {
         torch.softmax(x, 1), x @ W, 0),
     "nll_loss_of_the_batch": lambda x: F.nll_loss(x, LABELS) * x,
     "embedding_of_one_id": lambda x: F.embedding(torch.tensor(2), x) * 3.0,
+    "layer_norm_across_examples": lambda x: F.layer_norm(x * 2.0, (4, 4)),
     "sum_over_examples_of_a_product": lambda x: (x.unsqueeze(2) * x.unsqueeze(1)).sum(0),
     "mean_over_examples_of_a_product": lambda x: (x.unsqueeze(2) * x.unsqueeze(1)).mean([0]),
     "amax_over_examples": lambda x: torch.amax(x.unsqueeze(2) * x.unsqueeze(1), 0),
@@ -173,6 +178,7 @@ LAYERS: Dict[str, Callable[[Tensor, Tensor, Tensor], Tensor]] = {
     "scaled_addmm": lambda x, w, b: torch.addmm(b, x, w, beta=0.5, alpha=3.0),
     "divided_by_a_row": lambda x, w, b: (x @ w) / (b.abs() + 1.0),
     "times_a_column": lambda x, w, b: (x @ w) * b[:1].reshape(1, 1) - b,
+    "layer_norm_with_its_weight": lambda x, w, b: F.layer_norm(x @ w, (5,), b, b * 2.0),
 }
 
 
@@ -244,6 +250,9 @@ BLOCKS: Dict[str, Callable[[Tensor], Tensor]] = {
     "refolded_twice": lambda w: (X3.reshape(12, 1, 3) @ w).reshape(4, 3, 4).reshape(4, 12),
     "bias_broadcast_over_folded_rows": lambda w: torch.tanh(
         X3.reshape(12, 3) @ w + w[0]).reshape(4, 12),
+    "layer_norm_of_a_sequence": lambda w: F.layer_norm(X3 @ w, (4,), w[0], w[1]).sum(1),
+    "layer_norm_of_folded_rows": lambda w: F.layer_norm(
+        X3.reshape(12, 3) @ w, (4,), w[2], w[0] * w[1]).reshape(4, 12),
     "convolution_with_a_bias": lambda w: torch.tanh(F.conv1d(
         X3.reshape(12, 1, 3), w[0].reshape(2, 1, 2), w[1, :2])).reshape(4, -1),
 }

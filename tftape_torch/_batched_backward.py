@@ -86,7 +86,12 @@ from tftape_torch._batched_examples import examples_in, joined
 from tftape_torch._batched_examples import rows as example_rows
 from tftape_torch._batched_examples import seed as examples_seed
 from tftape_torch._batched_examples import step as example_step
-from tftape_torch._batched_nn_kernels import NN_KERNEL_RULES
+from tftape_torch._batched_nn_kernels import (
+    NN_KERNEL_RULES,
+    elu_derivative,
+    gelu_derivative,
+    silu_derivative,
+)
 from tftape_torch._batched_views import fuse_chains, permute, reshaped
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
@@ -672,6 +677,11 @@ ELEMENTWISE: Dict[str, Rule] = {
         g, saved(node, "self"), saved(node, "negative_slope"), False)),
     "HardtanhBackward0": _unary(lambda node, g: torch.ops.aten.hardtanh_backward(
         g, saved(node, "self"), saved(node, "min_val"), saved(node, "max_val"))),
+    # (derivatives taken once and broadcast: torch's CPU `gelu_backward` raises in
+    # oneDNN for a gradient broadcast against its input)
+    "GeluBackward0": _unary(lambda node, g: g * gelu_derivative(node)),
+    "SiluBackward0": _unary(lambda node, g: g * silu_derivative(node)),
+    "EluBackward0": _unary(lambda node, g: g * elu_derivative(node)),
     "ClampMinBackward0": _unary(lambda node, g: _passed(
         g, saved(node, "self") >= saved(node, "min"))),
     "ClampBackward1": _unary(lambda node, g: _clamp(node, g)),

@@ -10,7 +10,8 @@ to slice b of its inputs' first dimensions only -- elementwise ops whose operand
 that dimension, the first operand of a matrix product, reshapes and permutes that keep
 it, reductions, softmax and indexing along other dimensions, batched products of
 each example's own matrices (attention's `bmm`), per-example loss kernels (sparse and
-dense softmax cross-entropy, binary cross-entropy from logits) -- a row's gradient stays
+dense softmax cross-entropy, binary cross-entropy from logits), a layer norm's input --
+a row's gradient stays
 zero outside its example's slice. Such gradients travel compactly, as one tensor
 `[K, B, ...]`: row (b, k)'s gradient is `compact[k]` with every slice but b zeroed. That
 is B times fewer elements than the rows, and every rule of `_batched_backward` runs on
@@ -409,6 +410,26 @@ def _embedding(node: Any, g: Tensor, nexts: Edges, rule: Rule,
     return [out], [False]
 
 
+def _layer_norm(node: Any, g: Tensor, nexts: Edges, rule: Rule,
+                batch: int) -> Optional[Step]:
+    """A layer norm over trailing dimensions: the input's gradient by its own rule
+    (each example normalized apart), the weight's and bias's from each row's own
+    example's block."""
+    x = saved(node, "input")
+    count = len(saved(node, "normalized_shape"))
+    if count >= x.dim():
+        return None  # (normalized across the examples)
+    unused = (None, 0)
+    grads = rule(node, g, (nexts[0],) + (unused,) * (len(nexts) - 1))
+    others = tuple(range(1, x.dim() - count + 1))  # (of the own rows: [B*K, T, ...])
+    if len(nexts) > 1 and nexts[1][0] is not None:
+        x_hat = (x - saved(node, "result1")) * saved(node, "result2")
+        grads[1] = _own_rows(g * x_hat, batch).sum(others)
+    if len(nexts) > 2 and nexts[2][0] is not None:
+        grads[2] = _own_rows(g, batch).sum(others)
+    return grads, [True, False, False]
+
+
 def _own_lookups(g: Tensor, ids: Tensor, table: int, batch: int) -> Tensor:
     """Rows `[B*K, table, ...]` of a lookup's table gradient, from `g` `[K, N, ...]` of
     the `ids` (`[N]`, example b's a block of N / B): row (b, k) adds up `g[k, j]` at
@@ -501,6 +522,7 @@ _BY_NAME: Dict[str, Callable[..., Optional[Step]]] = {
     "SliceBackward0": _when(_dim_keeps("dim", of_input=True)),
     "IndexSelectBackward0": _index_select,
     "EmbeddingBackward0": _embedding,
+    "NativeLayerNormBackward0": _layer_norm,
     "BmmBackward0": _when(_always, edges=2),
     # (a loss reduced over the batch is 0-d: never reached per example)
     "NllLossBackward0": _when(_always),

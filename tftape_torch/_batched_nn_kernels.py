@@ -4,9 +4,11 @@
 cross-entropy on its torch backend, end in torch's `nll_loss` (`NllLossBackward0`).
 Keras's binary cross-entropy from logits ends in `binary_cross_entropy_with_logits`.
 These are the per-example losses whose jacobians DP-SGD and per-example-gradient code
-asks for. An embedding written for torch (`F.embedding`, `nn.Embedding`) records
-`EmbeddingBackward0`. Without a rule here such a graph leaves our own batching rules
-(NOTE [Own batching rules] in `_batched_backward`) for functorch's vmap. functorch has
+asks for. An embedding written for torch (`F.embedding`, `nn.Embedding`, Keras's
+`Embedding`) records `EmbeddingBackward0`, a layer norm (`F.layer_norm`, Keras's
+`LayerNormalization`) `NativeLayerNormBackward0`. Without a rule here such a graph
+leaves our own batching rules (NOTE [Own batching rules] in `_batched_backward`) for
+functorch's vmap. functorch has
 no batching rule for `nll_loss_backward`, so it runs that op once per row: the
 jacobian of 256 sparse cross-entropy losses with respect to their logits took 0.89-1.01x
 `torch.func.jacrev`'s time, and takes 0.31-0.35x here (Keras's binary cross-entropy
@@ -28,13 +30,15 @@ torch.Size([2, 2, 3])
 
 from __future__ import annotations
 
+import math
 from typing import Any, Dict, List, Optional, Tuple
 
 import torch
 
 from tftape_torch._torch_internals import saved
 
-__all__ = ["NN_KERNEL_RULES", "binary_cross_entropy_with_logits", "embedding", "nll_loss"]
+__all__ = ["NN_KERNEL_RULES", "binary_cross_entropy_with_logits", "elu_derivative", "embedding",
+           "gelu_derivative", "layer_norm", "nll_loss", "silu_derivative"]
 
 Tensor = torch.Tensor
 Grads = List[Optional[Tensor]]
@@ -129,9 +133,67 @@ def embedding(node: Any, g: Tensor, nexts: Edges) -> Grads:
     return [out]
 
 
+def layer_norm(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    """`NativeLayerNormBackward0` (`F.layer_norm`, Keras's `LayerNormalization`): with
+    `x_hat` the normalized input and `gw` the gradient times the weight, the input's
+    gradient `rstd * (gw - mean(gw) - x_hat * mean(gw * x_hat))` over the normalized
+    dimensions; the weight's `g * x_hat` and the bias's `g`, each summed over the
+    others."""
+    x, mean, rstd = saved(node, "input"), saved(node, "result1"), saved(node, "result2")
+    weight = saved(node, "weight")
+    count = len(saved(node, "normalized_shape"))
+    normalized = tuple(range(g.dim() - count, g.dim()))
+    others = tuple(range(1, g.dim() - count))
+    x_hat = (x - mean) * rstd
+    out: Grads = [None] * len(nexts)
+    if nexts[0][0] is not None:
+        scaled = g if weight is None else g * weight
+        out[0] = rstd * (scaled - scaled.mean(normalized, keepdim=True)
+                         - x_hat * (scaled * x_hat).mean(normalized, keepdim=True))
+    if len(nexts) > 1 and nexts[1][0] is not None:
+        out[1] = (g * x_hat).sum(others) if others else g * x_hat
+    if len(nexts) > 2 and nexts[2][0] is not None:
+        out[2] = g.sum(others) if others else g
+    return out
+
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_TANH_BETA = math.sqrt(2.0 / math.pi)  # torch's `kBeta` of the tanh approximation
+_TANH_KAPPA = 0.044715
+
+
+def gelu_derivative(node: Any) -> Tensor:
+    """`GeluBackward0`'s derivative at its input (torch's `gelu_backward` formulas,
+    exact and tanh-approximated)."""
+    x = saved(node, "self")
+    if saved(node, "approximate") == "tanh":
+        inner = torch.tanh(_TANH_BETA * (x + _TANH_KAPPA * x * x * x))
+        return 0.5 * (1 + inner) + 0.5 * x * (1 - inner * inner) * _TANH_BETA * (
+            1 + 3 * _TANH_KAPPA * x * x)
+    return 0.5 * (1 + torch.erf(x * _SQRT_HALF)) + x * torch.exp(-0.5 * x * x) * _INV_SQRT_2PI
+
+
+def silu_derivative(node: Any) -> Tensor:
+    """`SiluBackward0`'s derivative: `sigmoid(x) * (1 + x * (1 - sigmoid(x)))`."""
+    x = saved(node, "self")
+    sigmoid = torch.sigmoid(x)
+    return sigmoid * (1 + x * (1 - sigmoid))
+
+
+def elu_derivative(node: Any) -> Tensor:
+    """`EluBackward0`'s derivative (ELU, SELU, CELU): `scale` above 0, `scale * alpha *
+    input_scale * exp(x * input_scale)` at or below it."""
+    x, scale = saved(node, "self"), saved(node, "scale")
+    input_scale = saved(node, "input_scale")
+    below = scale * saved(node, "alpha") * input_scale * torch.exp(x * input_scale)
+    return torch.where(x > 0, torch.full_like(x, scale), below)
+
+
 #: The rules by node name, for `_batched_backward`'s table.
 NN_KERNEL_RULES: Dict[str, Any] = {
     "NllLossBackward0": nll_loss,
     "BinaryCrossEntropyWithLogitsBackward0": binary_cross_entropy_with_logits,
     "EmbeddingBackward0": embedding,
+    "NativeLayerNormBackward0": layer_norm,
 }

@@ -534,6 +534,26 @@ def _jac3(tf: Any) -> Any:
     return {"bj": g(tape.batch_jacobian(y, x))}
 
 
+@prog("jacobian_per_example_losses")
+def _jac4(tf: Any) -> Any:
+    """Per-example gradients as DP-SGD code takes them: the jacobian of 32 examples'
+    sparse categorical and binary cross-entropy losses with respect to every trainable
+    variable of a model with layer norm and GELU, swish and ELU layers."""
+    L = tf.keras.layers
+    m = seq(tf, (5,), L.Dense(6, activation="gelu"), L.LayerNormalization(),
+            L.Dense(6, activation="swish"), L.Dense(4, activation="elu"), L.Dense(3))
+    x = tf.constant(xdata((32, 5)))
+    labels = tf.constant([i % 3 for i in range(32)])
+    sparse = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction=None)
+    binary = tf.keras.losses.BinaryCrossentropy(from_logits=True, reduction=None)
+    with tf.GradientTape(persistent=True) as tape:
+        logits = m(x)
+        losses = sparse(labels, logits)
+        binary_losses = binary(tf.one_hot(labels, 3), logits)
+    return {"sparse": [g(t) for t in tape.jacobian(losses, m.trainable_variables)],
+            "binary": [g(t) for t in tape.jacobian(binary_losses, m.trainable_variables)]}
+
+
 @prog("nested_tape_gradient_penalty")
 def _gp(tf: Any) -> Any:
     m = seq(tf, (4,), tf.keras.layers.Dense(3, activation="softplus"), tf.keras.layers.Dense(1))
