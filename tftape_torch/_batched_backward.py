@@ -41,8 +41,8 @@ is a convolution by the flipped filter, which torch's CPU kernels run in 0.45-0.
 the time of the backward-data kernel that torch's batching calls (CNN input
 jacobians: 16x16 conv1d/conv2d 0.89-0.95x ours without the rule, a two-layer CNN
 on four 14x14 images 0.77x). The fused `nn` kernels TF's losses and torch's
-embeddings record (`nll_loss`, binary cross-entropy from logits, `embedding`) have
-their rules in `_batched_nn_kernels` (functorch runs `nll_loss`'s backward once per
+embeddings record (`nll_loss`, binary cross-entropy from logits, `embedding`, layer
+norm) have their rules in `_batched_nn_kernels` (functorch runs `nll_loss`'s backward once per
 row). A graph holding a node without a rule here (an
 `autograd.Function` other than the package's own that carry a rule
 (`FUNCTION_RULE`), an edge to a convolution's backward node at another output than

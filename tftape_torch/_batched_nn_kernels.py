@@ -1,4 +1,5 @@
-"""Batched backward rules of torch's fused `nn` kernels: losses and lookups.
+"""Batched backward rules of torch's fused `nn` kernels: losses, lookups, layer norm
+and activations.
 
 `tf.nn.sparse_softmax_cross_entropy_with_logits`, and Keras's sparse categorical
 cross-entropy on its torch backend, end in torch's `nll_loss` (`NllLossBackward0`).
@@ -6,13 +7,15 @@ Keras's binary cross-entropy from logits ends in `binary_cross_entropy_with_logi
 These are the per-example losses whose jacobians DP-SGD and per-example-gradient code
 asks for. An embedding written for torch (`F.embedding`, `nn.Embedding`, Keras's
 `Embedding`) records `EmbeddingBackward0`, a layer norm (`F.layer_norm`, Keras's
-`LayerNormalization`) `NativeLayerNormBackward0`. Without a rule here such a graph
-leaves our own batching rules (NOTE [Own batching rules] in `_batched_backward`) for
-functorch's vmap. functorch has
-no batching rule for `nll_loss_backward`, so it runs that op once per row: the
-jacobian of 256 sparse cross-entropy losses with respect to their logits took 0.89-1.01x
-`torch.func.jacrev`'s time, and takes 0.31-0.35x here (Keras's binary cross-entropy
-0.22-0.26x, now 0.17-0.19x).
+`LayerNormalization`) `NativeLayerNormBackward0`; Keras's GELU, swish and ELU
+activations their own nodes, whose derivatives are here too (taken once and broadcast:
+torch's CPU `gelu_backward` raises in oneDNN for a float32 gradient broadcast against
+its input). Without a rule here such a graph leaves our own batching rules (NOTE [Own
+batching rules] in `_batched_backward`) for functorch's vmap, which has no batching
+rule for `nll_loss_backward` and runs that op once per row: the jacobian of 256 sparse
+cross-entropy losses with respect to their logits took 0.89-1.01x `torch.func.jacrev`'s
+time, and takes 0.31-0.35x here (Keras's binary cross-entropy 0.22-0.26x, now
+0.17-0.19x).
 
 Each rule is torch's backward formula (`tools/autograd/derivatives.yaml` and
 `FunctionsManual.cpp`) applied to a batch of gradients, batch first: `g` is `[R,
