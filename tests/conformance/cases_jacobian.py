@@ -35,6 +35,16 @@ def _data(shape, phase=0.0, scale=1.0):
     return values.reshape(shape).astype(np.float32)
 
 
+def _per_example_summary(tf, jacobians, every):
+    """Per-example jacobians as a case returns them: their shapes, every `every`-th
+    example's row, and each jacobian summed over the examples."""
+    return {
+        "shapes": [[int(d) for d in j.shape] for j in jacobians],
+        "rows": [j[::every] for j in jacobians],
+        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
+    }
+
+
 def _dense(tf, x, kernel, bias, activation):
     return activation(tf.matmul(x, kernel) + bias)
 
@@ -1287,9 +1297,8 @@ def case_jac_per_example_losses_wrt_weights(tf):
         total = tf.reduce_sum(jacobians[0] * jacobians[0]) + tf.reduce_sum(jacobians[3])
     second = outer.gradient(total, weights)
     return {
+        **_per_example_summary(tf, jacobians[:4], 17),
         "shapes": [None if j is None else [int(d) for d in j.shape] for j in jacobians],
-        "rows": [j[::17] for j in jacobians[:4]],
-        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians[:4]],
         "unused": jacobians[4],
         "zeros": zeros[::32],
         "second": second,
@@ -1335,11 +1344,7 @@ def case_jac_per_example_cnn_losses(tf):
         out = tf.matmul(tf.reshape(hidden, [128, 144]), dense)
         losses = tf.reshape((out - target) ** 2, [-1])
     jacobians = tape.jacobian(losses, [filters, bias, dense])
-    return {
-        "shapes": [[int(d) for d in j.shape] for j in jacobians],
-        "rows": [j[::17] for j in jacobians],
-        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
-    }
+    return _per_example_summary(tf, jacobians, 17)
 
 
 @tolerance(rtol=2e-5, atol=1e-6)
@@ -1357,11 +1362,7 @@ def case_jac_per_example_sequence_losses(tf):
         out = tf.matmul(tf.reduce_mean(hidden, axis=1), kernel2)
         losses = tf.reshape((out - target) ** 2, [-1])
     jacobians = tape.jacobian(losses, [kernel1, bias1, kernel2])
-    return {
-        "shapes": [[int(d) for d in j.shape] for j in jacobians],
-        "rows": [j[::9] for j in jacobians],
-        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
-    }
+    return _per_example_summary(tf, jacobians, 9)
 
 
 def case_jac_per_example_attention_losses(tf):
@@ -1383,12 +1384,7 @@ def case_jac_per_example_attention_losses(tf):
         logits = tf.matmul(tf.reduce_mean(attended, axis=1), wo)
         losses = tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
     jacobians = tape.jacobian(losses, [table, wq, wk, wv, wo])
-    return {
-        "shapes": [[int(d) for d in j.shape] for j in jacobians],
-        "rows": [j[::7] for j in jacobians],
-        "sums": [tf.reduce_sum(j, axis=0) for j in jacobians],
-        "unused_id_row": jacobians[0][:, 11],
-    }
+    return {**_per_example_summary(tf, jacobians, 7), "unused_id_row": jacobians[0][:, 11]}
 
 
 def case_jac_loss_kernels_wrt_logits(tf):
