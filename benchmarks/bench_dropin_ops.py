@@ -8,12 +8,14 @@ and the median of the per-round ratios with its 95% interval, `_timing.paired_ra
   changes a channels-last TF op needs included, so both compute the same numbers,
   which are checked before timing).
 
-Two modes: ``forward``, the op alone inside a recording tape that watches its inputs
-(what every op of a TF training step pays), and ``step``, a fresh tape around the op
+Three modes: ``forward``, the op alone inside a recording tape that watches its inputs
+(what every op of a TF training step pays); ``step``, a fresh tape around the op
 and the gradient of the sum of its result (the op's backward and the tape's own cost
-too; torch: ``autograd.grad``). Small inputs ([8, 16] matrices, [2, 8, 8, 3] images):
-the fixed cost per call, which is what a drop-in layer adds. Run from the repository
-root::
+too; torch: ``autograd.grad``); and ``eager``, the op with no tape at all (inference,
+preprocessing, a `tf.data` map function), where a reshape, transpose or slice returns
+an alias of its input instead of a torch view (`_tensor.own_leaf`). Small inputs
+([8, 16] matrices, [2, 8, 8, 3] images): the fixed cost per call, which is what a
+drop-in layer adds. Run from the repository root::
 
     python benchmarks/bench_dropin_ops.py                 # every op, both modes
     python benchmarks/bench_dropin_ops.py --quick         # few rounds: proves it runs
@@ -42,7 +44,7 @@ from benchmarks._timing import paired_ratio, time_interleaved  # noqa: E402
 
 __all__ = ["OPS", "main"]
 
-MODES = ("forward", "step")
+MODES = ("forward", "step", "eager")
 
 
 @dataclass
@@ -169,7 +171,7 @@ def _check(op: Op, inputs: Inputs) -> None:
 
 def _variants(op: Op, mode: str, inputs: Inputs) -> Dict[str, Callable[[], Any]]:
     t, p = inputs.t, inputs.p
-    if mode == "forward":
+    if mode != "step":
         return {"tf": lambda: op.tf_call(t), "torch": lambda: op.torch_call(p)}
     sources_t = [t[key] for key in op.sources]
     leaves = {key: value.clone().requires_grad_(key in op.sources) for key, value in p.items()}
@@ -234,7 +236,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few rounds: proves it runs")
     parser.add_argument("--only", default="", help="comma-separated op names")
-    parser.add_argument("--modes", default=",".join(MODES), help="forward,step")
+    parser.add_argument("--modes", default=",".join(MODES), help="forward,step,eager")
     parser.add_argument("--repeat", type=int, default=None, help="rounds (default 30)")
     parser.add_argument("--budget-s", type=float, default=None,
                         help="seconds per op and mode (default 3)")

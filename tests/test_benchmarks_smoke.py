@@ -190,7 +190,8 @@ def _table_rows(script: str, *args: str) -> List[List[str]]:
 
 def test_dropin_ops_quick_run_prints_a_row_per_op_and_mode() -> None:
     assert _table_rows("bench_dropin_ops.py", "--quick", "--only", "clip_by_value,argmax") == [
-        ["| clip_by_value", "forward"], ["| clip_by_value", "step"], ["| argmax", "forward"]]
+        ["| clip_by_value", "forward"], ["| clip_by_value", "step"], ["| clip_by_value", "eager"],
+        ["| argmax", "forward"], ["| argmax", "eager"]]
 
 
 def test_per_example_quick_run_checks_every_variant_and_prints_a_row_per_size() -> None:

@@ -9,6 +9,7 @@ of the storage alone would drop the bit (and return the unconjugated values).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 import tftape_torch as tf
@@ -51,3 +52,20 @@ def test_view_of_a_constant_is_a_tensor_of_its_own() -> None:
     assert not y.requires_grad and not t.requires_grad
     np.testing.assert_array_equal(t.numpy(), [[1.0, 3.0], [2.0, 4.0]])
     assert y.data_ptr() == x.data_ptr()  # an alias, not a copy
+
+
+def test_in_place_write_to_the_base_of_a_saved_alias_is_caught() -> None:
+    # The alias shares its base's version counter, as a torch view does: a later
+    # in-place write to the base (torch code may make one) invalidates the saved
+    # value, and autograd says so instead of differentiating with the new values.
+    base = torch.tensor([1.0, 2.0, 3.0, 4.0])
+    y = tf.reshape(base, [2, 2])
+    assert not y._is_view() and y.data_ptr() == base.data_ptr()
+    w = tf.constant([[1.0, 1.0], [1.0, 1.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(w)
+        z = tf.reduce_sum(y * w)  # saves y for w's gradient
+    base.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        tape.gradient(z, w)
+    assert not w.requires_grad and not tf.constant(1.0).requires_grad

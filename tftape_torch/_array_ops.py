@@ -393,7 +393,11 @@ def transpose(
      [3]], shape=(3, 1), dtype=int32)
     """
     x = a if isinstance(a, _Tensor) else convert_value(a)
-    order = None if perm is None else axis_arg(perm)
+    if perm is None:  # TF's default: the dimensions reversed
+        with _DisableSubclass():
+            order: Any = list(builtins.range(torch.Tensor.dim(x) - 1, -1, -1))
+    else:
+        order = axis_arg(perm)
     if type(order) is list:  # inline (`_op_call.call_inline`): a real floating tensor
         result = call_inline(torch.permute, (x,), x, order)
         if result is not None:
