@@ -40,6 +40,7 @@ K2G = torch.randn(4, 2, 3, 2, dtype=_F64)
 KT1, KT2 = torch.randn(2, 3, 3, dtype=_F64), torch.randn(4, 1, 2, 2, dtype=_F64)
 LABELS, IGNORED = torch.tensor([0, 4, 2, 2]), torch.tensor([-100, 1, 2, -100])
 TARGETS = torch.rand(3, 5, dtype=_F64)
+CORNERS = torch.tensor([-3.0, 3.0, -3.5, 2.0, 3.5], dtype=_F64)  # hard activations' pieces
 X1, X2 = torch.randn(3, 2, 10, dtype=_F64), torch.randn(2, 4, 3, 3, dtype=_F64)
 
 # name -> (function of x, shape of x). Each returns a tensor depending on x.
@@ -130,6 +131,11 @@ CASES: Dict[str, Any] = {
         x.sin(), TARGETS, pos_weight=W[1].abs(), reduction="sum"), (3, 5)),
     "gelu": (lambda x: F.gelu(x * 2.0) + F.gelu(x, approximate="tanh"), (3, 5)),
     "silu_elu_selu": (lambda x: F.silu(x) * F.elu(x, 0.7) + F.selu(x * 2.0), (3, 5)),
+    "mish_log_sigmoid": (lambda x: F.mish(x * 2.0) * F.logsigmoid(x - 1.0), (3, 5)),
+    # (inputs past -3 and 3 and at them: each piece and corner of the hard activations)
+    "hardswish_hardsigmoid": (lambda x: F.hardswish(x * 4.0) * F.hardsigmoid(x * 4.0)
+                              + F.hardswish(x - x.detach() + CORNERS.to(x.dtype)) * x
+                              + F.hardsigmoid(x - x.detach() + CORNERS.to(x.dtype)), (3, 5)),
     "layer_norm_native": (lambda x: F.layer_norm(x * 2.0, (5,), W[0], V), (3, 5)),
     "layer_norm_native_affine_of_x": (lambda x: F.layer_norm(
         x.sin(), (5,), x[0] * 2.0, x[1]) * x, (3, 5)),
@@ -272,6 +278,9 @@ _FIRST_ORDER_ONLY = {"conv1d_weight", "conv1d_weight_grouped", "conv_transpose2d
                      "nll_loss_ignored", "nll_loss_vector", "nll_loss_all_ignored",
                      "embedding", "embedding_padding_freq", "embedding_sparse",
                      "gelu", "silu_elu_selu", "layer_norm_native",
+                     # (log-sigmoid's double backward is a node of its own; torch has
+                     # no derivative of `hardsigmoid_backward`)
+                     "mish_log_sigmoid", "hardswish_hardsigmoid",
                      "layer_norm_native_affine_of_x", "layer_norm_native_two_dims",
                      "layer_norm_native_whole",
                      "bce_logits_weighted_mean"}
@@ -505,7 +514,9 @@ def test_tape_rules_with_variables_chunks_unconnected_and_nesting() -> None:
     torch.testing.assert_close(torch.as_tensor(second.numpy()), expected)
 
 
-@pytest.mark.parametrize("name", ["gelu", "silu_elu_selu", "layer_norm_native_affine_of_x",
+@pytest.mark.parametrize("name", ["gelu", "silu_elu_selu", "mish_log_sigmoid",
+                                  "hardswish_hardsigmoid",
+                                  "layer_norm_native_affine_of_x",
                                   "layer_norm_native_whole", "nll_loss_none",
                                   "bce_logits_none", "embedding"])
 def test_float32_matches_engine(name: str) -> None:
