@@ -201,3 +201,25 @@ def test_per_example_quick_run_checks_every_variant_and_prints_a_row_per_size() 
                        "losses,centered,attention_losses") == [
         ["| losses", "8"], ["| losses", "64"], ["| centered", "16x4"],
         ["| attention_losses", "8"]]
+
+
+def test_jacobian_ops_quick_run_checks_answers_and_leaves_out_wrong_torch_methods() -> None:
+    """`bench_jacobian_ops.py --quick`: ours is checked against the engine's rows before
+    timing, a torch method with a wrong answer is named and left out (functorch's
+    `_cdist_backward` rule, NOTE in `_jacobian_plan`), and a Hessian torch cannot
+    compute (no derivative of `hardsigmoid_backward`) is left out of the table."""
+    rows = _table_rows("bench_jacobian_ops.py", "--quick", "--only", "mish,cdist,hardsigmoid",
+                       "--modes", "jacobian,hessian")
+    assert rows == [["| mish", "jacobian"], ["| cdist", "jacobian"],
+                    ["| hardsigmoid", "jacobian"], ["| mish", "hessian"]]
+
+
+def test_jacobian_ops_names_the_torch_methods_left_out() -> None:
+    from benchmarks import bench_jacobian_ops as bench
+
+    x = torch.sin(torch.arange(32) * 0.37 + 0.1)
+    functions = bench._functions(bench.Params.make(32))
+    row = bench._measure("cdist", functions["cdist"], x, "jacobian", repeat=3, budget_s=0.2)
+    assert row is not None and "jacrev gives a wrong answer" in row.wrong
+    assert row.best == "graph:batched"
+    assert bench._measure("hardsigmoid", functions["hardsigmoid"], x, "hessian", 3, 0.2) is None
