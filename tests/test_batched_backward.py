@@ -132,6 +132,8 @@ CASES: Dict[str, Any] = {
     "gelu": (lambda x: F.gelu(x * 2.0) + F.gelu(x, approximate="tanh"), (3, 5)),
     "silu_elu_selu": (lambda x: F.silu(x) * F.elu(x, 0.7) + F.selu(x * 2.0), (3, 5)),
     "mish_log_sigmoid": (lambda x: F.mish(x * 2.0) * F.logsigmoid(x - 1.0), (3, 5)),
+    "celu_shrinks": (lambda x: F.celu(x * 2.0, 0.7) + F.softshrink(x, 0.5) * x
+                     + F.hardshrink(x * 2.0, 0.5), (3, 5)),
     # (inputs past -3 and 3 and at them: each piece and corner of the hard activations)
     "hardswish_hardsigmoid": (lambda x: F.hardswish(x * 4.0) * F.hardsigmoid(x * 4.0)
                               + F.hardswish(x - x.detach() + CORNERS.to(x.dtype)) * x
@@ -280,7 +282,7 @@ _FIRST_ORDER_ONLY = {"conv1d_weight", "conv1d_weight_grouped", "conv_transpose2d
                      "gelu", "silu_elu_selu", "layer_norm_native",
                      # (log-sigmoid's double backward is a node of its own; torch has
                      # no derivative of `hardsigmoid_backward`)
-                     "mish_log_sigmoid", "hardswish_hardsigmoid",
+                     "mish_log_sigmoid", "hardswish_hardsigmoid", "celu_shrinks",
                      "layer_norm_native_affine_of_x", "layer_norm_native_two_dims",
                      "layer_norm_native_whole",
                      "bce_logits_weighted_mean"}
@@ -515,7 +517,7 @@ def test_tape_rules_with_variables_chunks_unconnected_and_nesting() -> None:
 
 
 @pytest.mark.parametrize("name", ["gelu", "silu_elu_selu", "mish_log_sigmoid",
-                                  "hardswish_hardsigmoid",
+                                  "hardswish_hardsigmoid", "celu_shrinks",
                                   "layer_norm_native_affine_of_x",
                                   "layer_norm_native_whole", "nll_loss_none",
                                   "bce_logits_none", "embedding"])

@@ -86,12 +86,7 @@ from tftape_torch._batched_examples import examples_in, joined
 from tftape_torch._batched_examples import rows as example_rows
 from tftape_torch._batched_examples import seed as examples_seed
 from tftape_torch._batched_examples import step as example_step
-from tftape_torch._batched_nn_kernels import (
-    NN_KERNEL_RULES,
-    elu_derivative,
-    gelu_derivative,
-    silu_derivative,
-)
+from tftape_torch._batched_nn_kernels import ACTIVATIONS, NN_KERNEL_RULES
 from tftape_torch._batched_views import fuse_chains, permute, reshaped
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
@@ -322,9 +317,6 @@ def _checked(nexts: Edges, index: int, grad: Optional[Tensor],
 def _wanted(nexts: Edges) -> Tuple[bool, bool]:
     """Whether a binary op's two edges are connected."""
     return nexts[0][0] is not None, nexts[1][0] is not None
-
-
-
 
 
 def _unary(formula: Callable[[Any, Tensor], Tensor]) -> Rule:
@@ -671,28 +663,7 @@ ELEMENTWISE: Dict[str, Rule] = {
     "AtanBackward0": _unary(lambda node, g: g / (saved(node, "self").square() + 1)),
     "SinhBackward0": _unary(lambda node, g: g * torch.cosh(saved(node, "self"))),
     "CoshBackward0": _unary(lambda node, g: g * torch.sinh(saved(node, "self"))),
-    "SoftplusBackward0": _unary(lambda node, g: torch.ops.aten.softplus_backward(
-        g, saved(node, "self"), saved(node, "beta"), saved(node, "threshold"))),
-    "LeakyReluBackward0": _unary(lambda node, g: torch.ops.aten.leaky_relu_backward(
-        g, saved(node, "self"), saved(node, "negative_slope"), False)),
-    "HardtanhBackward0": _unary(lambda node, g: torch.ops.aten.hardtanh_backward(
-        g, saved(node, "self"), saved(node, "min_val"), saved(node, "max_val"))),
-    # (derivatives taken once and broadcast: torch's CPU `gelu_backward` raises in
-    # oneDNN for a gradient broadcast against its input)
-    "GeluBackward0": _unary(lambda node, g: g * gelu_derivative(node)),
-    "SiluBackward0": _unary(lambda node, g: g * silu_derivative(node)),
-    "EluBackward0": _unary(lambda node, g: g * elu_derivative(node)),
-    # (torch's own kernels, which broadcast the input against the rows; with no rule,
-    # functorch runs `mish_backward` once per row: a jacobian through 256 mish outputs
-    # took 1.96x `torch.func.jacrev`'s time)
-    "MishBackward0": _unary(lambda node, g: torch.ops.aten.mish_backward(
-        g, saved(node, "self"))),
-    "HardswishBackward0": _unary(lambda node, g: torch.ops.aten.hardswish_backward(
-        g, saved(node, "self"))),
-    "HardsigmoidBackward0": _unary(lambda node, g: torch.ops.aten.hardsigmoid_backward(
-        g, saved(node, "self"))),
-    "LogSigmoidBackward0": _unary(lambda node, g: torch.ops.aten.log_sigmoid_backward(
-        g, saved(node, "self"), saved(node, "buffer"))),
+    **{name: _unary(formula) for name, formula in ACTIVATIONS.items()},
     "ClampMinBackward0": _unary(lambda node, g: _passed(
         g, saved(node, "self") >= saved(node, "min"))),
     "ClampBackward1": _unary(lambda node, g: _clamp(node, g)),

@@ -7,12 +7,12 @@ Keras's binary cross-entropy from logits ends in `binary_cross_entropy_with_logi
 These are the per-example losses whose jacobians DP-SGD and per-example-gradient code
 asks for. An embedding written for torch (`F.embedding`, `nn.Embedding`, Keras's
 `Embedding`) records `EmbeddingBackward0`, a layer norm (`F.layer_norm`, Keras's
-`LayerNormalization`) `NativeLayerNormBackward0`; Keras's GELU, swish and ELU
-activations their own nodes, whose derivatives are here too (taken once and broadcast:
-torch's CPU `gelu_backward` raises in oneDNN for a float32 gradient broadcast against
-its input). Without a rule here such a graph leaves our own batching rules (NOTE [Own
-batching rules] in `_batched_backward`) for functorch's vmap, which has no batching
-rule for `nll_loss_backward` and runs that op once per row: the jacobian of 256 sparse
+`LayerNormalization`) `NativeLayerNormBackward0`; activations (Keras's GELU, swish,
+ELU, hard swish, hard sigmoid, log-sigmoid, CELU, soft shrink; torch's mish, ...)
+their own nodes, whose rules are here too (`ACTIVATIONS`). Without a rule here such a
+graph leaves our own batching rules (NOTE [Own batching rules] in
+`_batched_backward`) for functorch's vmap, which has no batching rule for
+`nll_loss_backward` and runs that op once per row: the jacobian of 256 sparse
 cross-entropy losses with respect to their logits took 0.89-1.01x `torch.func.jacrev`'s
 time, and takes 0.31-0.35x here (Keras's binary cross-entropy 0.22-0.26x, now
 0.17-0.19x).
@@ -34,7 +34,7 @@ torch.Size([2, 2, 3])
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import torch
 
@@ -192,6 +192,53 @@ def elu_derivative(node: Any) -> Tensor:
     below = scale * saved(node, "alpha") * input_scale * torch.exp(x * input_scale)
     return torch.where(x > 0, torch.full_like(x, scale), below)
 
+
+def _celu(node: Any, g: Tensor) -> Tensor:
+    """torch's `CeluBackward0` formula: `elu_backward` with input scale `1 / alpha`, the
+    alpha read as a float (`alpha.toFloat()` in `derivatives.yaml`)."""
+    alpha = saved(node, "alpha")
+    return torch.ops.aten.elu_backward(g, alpha, 1, 1.0 / _as_float32(alpha), False,
+                                       saved(node, "self"))
+
+
+def _as_float32(value: float) -> float:
+    """`value` rounded to float32 (what C++'s `Scalar.toFloat()` gives)."""
+    return torch.tensor(value, dtype=torch.float32).item()
+
+
+Formula = Callable[[Any, Tensor], Tensor]
+
+#: Activations' rules by node name: each `g` times the derivative at the saved input,
+#: for `_batched_backward`'s elementwise table (applied to a tangent, it is the forward
+#: derivative too). Where torch's backward kernel broadcasts the saved input against
+#: the rows it is called as it is (exact corners and constants: hard swish at -3 and 3,
+#: hard sigmoid's float 1/6); GELU's, SiLU's and ELU's derivatives are taken once and
+#: broadcast (torch's CPU `gelu_backward` raises in oneDNN for a float32 gradient
+#: broadcast against its input). Without a rule, functorch runs `mish_backward` once
+#: per row: a jacobian through 256 mish outputs took 1.96x `torch.func.jacrev`'s time.
+ACTIVATIONS: Dict[str, Formula] = {
+    "SoftplusBackward0": lambda node, g: torch.ops.aten.softplus_backward(
+        g, saved(node, "self"), saved(node, "beta"), saved(node, "threshold")),
+    "LeakyReluBackward0": lambda node, g: torch.ops.aten.leaky_relu_backward(
+        g, saved(node, "self"), saved(node, "negative_slope"), False),
+    "HardtanhBackward0": lambda node, g: torch.ops.aten.hardtanh_backward(
+        g, saved(node, "self"), saved(node, "min_val"), saved(node, "max_val")),
+    "GeluBackward0": lambda node, g: g * gelu_derivative(node),
+    "SiluBackward0": lambda node, g: g * silu_derivative(node),
+    "EluBackward0": lambda node, g: g * elu_derivative(node),
+    "CeluBackward0": _celu,
+    "MishBackward0": lambda node, g: torch.ops.aten.mish_backward(g, saved(node, "self")),
+    "HardswishBackward0": lambda node, g: torch.ops.aten.hardswish_backward(
+        g, saved(node, "self")),
+    "HardsigmoidBackward0": lambda node, g: torch.ops.aten.hardsigmoid_backward(
+        g, saved(node, "self")),
+    "LogSigmoidBackward0": lambda node, g: torch.ops.aten.log_sigmoid_backward(
+        g, saved(node, "self"), saved(node, "buffer")),
+    "SoftshrinkBackward0": lambda node, g: torch.ops.aten.softshrink_backward(
+        g, saved(node, "self"), saved(node, "lambd")),
+    "HardshrinkBackward0": lambda node, g: torch.ops.aten.hardshrink_backward(
+        g, saved(node, "self"), saved(node, "lambd")),
+}
 
 #: The rules by node name, for `_batched_backward`'s table.
 NN_KERNEL_RULES: Dict[str, Any] = {
