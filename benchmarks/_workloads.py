@@ -22,7 +22,8 @@ import torch
 
 from tftape_torch import GradientTape
 
-__all__ = ["Context", "Workload", "WORKLOADS", "nested_second_derivative"]
+__all__ = ["Context", "Workload", "WORKLOADS", "hessian_by_nested_tapes",
+           "nested_second_derivative"]
 
 Fn = Callable[[], Any]
 
@@ -170,6 +171,18 @@ def nested_second_derivative(x: torch.Tensor) -> Fn:
         return outer.gradient(dy_dx, x)
 
     return step
+
+
+def hessian_by_nested_tapes(tape: Callable[[], Any], scalar: Callable[[Any], Any], x: Any) -> Any:
+    """The Hessian of `scalar` at `x` as TF code takes it: the jacobian, by an outer
+    tape, of an inner tape's gradient (`tape` is `GradientTape` or `tf.GradientTape`)."""
+    with tape() as outer:
+        outer.watch(x)
+        with tape() as inner:
+            inner.watch(x)
+            y = scalar(x)
+        g = inner.gradient(y, x)
+    return outer.jacobian(g, x)
 
 
 def _nested_core(ctx: Context) -> Fn:

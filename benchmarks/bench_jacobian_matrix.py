@@ -56,6 +56,7 @@ import torch.nn.functional as F  # noqa: E402
 
 import tftape_torch  # noqa: E402
 from benchmarks._timing import PairedRatio, paired_ratio, time_interleaved  # noqa: E402
+from benchmarks._workloads import hessian_by_nested_tapes  # noqa: E402
 from tftape_torch import GradientTape  # noqa: E402
 
 __all__ = ["FORMS", "main"]
@@ -493,13 +494,7 @@ def _hessian_row(
     row = Row(name, "hessian", str(n))
 
     def ours() -> Any:
-        with GradientTape() as outer:
-            outer.watch(x)
-            with GradientTape() as inner:
-                inner.watch(x)
-                y = s(x)
-            g = inner.gradient(y, x)
-        return outer.jacobian(g, x)
+        return hessian_by_nested_tapes(GradientTape, s, x)
 
     row.variants["ours"] = ours
     if setup.dropin is not None:
@@ -511,13 +506,7 @@ def _hessian_row(
         if probe is not None:
 
             def ours_tf() -> Any:
-                with tf.GradientTape() as outer:
-                    outer.watch(xt)
-                    with tf.GradientTape() as inner:
-                        inner.watch(xt)
-                        y = scalar(o, pt, xt)
-                    g = inner.gradient(y, xt)
-                return outer.jacobian(g, xt)
+                return hessian_by_nested_tapes(tf.GradientTape, lambda v: scalar(o, pt, v), xt)
 
             row.variants["ours tf"] = ours_tf
 

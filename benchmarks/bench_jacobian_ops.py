@@ -40,6 +40,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from benchmarks._timing import PairedRatio, paired_ratio, time_interleaved  # noqa: E402
+from benchmarks._workloads import hessian_by_nested_tapes  # noqa: E402
 from tftape_torch import GradientTape  # noqa: E402
 
 __all__ = ["FUNCTIONS", "main", "sweep"]
@@ -183,13 +184,7 @@ def _variants(fn: Fn, x: torch.Tensor, mode: str) -> Dict[str, Callable[[], torc
             return (fn(v) ** 2).sum()
 
         def ours() -> torch.Tensor:
-            with GradientTape() as outer:
-                outer.watch(x)
-                with GradientTape() as inner:
-                    inner.watch(x)
-                    y = scalar(x)
-                g = inner.gradient(y, x)
-            result: torch.Tensor = outer.jacobian(g, x)
+            result: torch.Tensor = hessian_by_nested_tapes(GradientTape, scalar, x)
             return result
 
         def recorded() -> torch.Tensor:
