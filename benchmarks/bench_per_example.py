@@ -29,7 +29,10 @@ sequence model's (``sequence_losses``: a dense layer on 16 steps of 32 values pe
 example, `x @ W` of a 3-D `x`, averaged over the steps, then a dense layer), a
 classifier's (``classifier_losses``: the MLP's ten logits per example into sparse
 softmax cross-entropy, `tf.nn.sparse_softmax_cross_entropy_with_logits`, torch's
-`cross_entropy`), and an attention classifier's (``attention_losses``: 8 ids per
+`cross_entropy`), the same losses written as the log-probability picked at each label
+(``picked_losses``: `-log_softmax(logits).gather(1, labels[:, None])`, TF's
+`-tf.gather(tf.nn.log_softmax(logits), labels, batch_dims=1)`), and an attention
+classifier's (``attention_losses``: 8 ids per
 example looked up in a 50x32 embedding table, one head of self-attention, the mean
 over the steps, ten logits, sparse softmax cross-entropy; the jacobian is with
 respect to the table too; torch's spelling `F.embedding`). Run from the repository
@@ -81,6 +84,7 @@ class Workload:
     image: int = 0  # a convolution first (4 filters 3x3 over `image`x`image` inputs)
     steps: int = 0  # a sequence of `steps` vectors per example, averaged after the layer
     classes: bool = False  # `outputs` logits into sparse softmax cross-entropy losses
+    picked: bool = False  # those losses as the log-probability picked at each label
     attention: bool = False  # `steps` ids per example, embedded, one head of attention
 
     @property
@@ -107,6 +111,9 @@ WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
     "classifier_losses": lambda quick: [Workload("classifier_losses", b, 64, 64, 10,
                                                  classes=True)
                                         for b in ((8,) if quick else (64, 256))],
+    "picked_losses": lambda quick: [Workload("picked_losses", b, 64, 64, 10, classes=True,
+                                             picked=True)
+                                    for b in ((8,) if quick else (64, 256))],
     "attention_losses": lambda quick: [Workload("attention_losses", b, 50, 32, 10, classes=True,
                                                 steps=8, attention=True)
                                        for b in ((8,) if quick else (64, 256))],
@@ -153,7 +160,9 @@ def _torch_fn(w: Workload, x: torch.Tensor, t: torch.Tensor) -> Callable[..., to
             y = y - y.mean(0)
         if w.squared:
             y = ((y - t) ** 2).reshape(-1)
-        if w.classes:
+        if w.classes and w.picked:
+            y = -torch.log_softmax(y, 1).gather(1, t.long()[:, None])[:, 0]
+        elif w.classes:
             y = F.cross_entropy(y, t.long(), reduction="none")
         return y
 
@@ -206,7 +215,9 @@ def _variants(w: Workload) -> Dict[str, Callable[[], Any]]:
                 y = y - tf.reduce_mean(y, axis=0)
             if w.squared:
                 y = tf.reshape((y - tt) ** 2, [-1])
-            if w.classes:
+            if w.classes and w.picked:
+                y = -tf.gather(tf.nn.log_softmax(y), tt, batch_dims=1)
+            elif w.classes:
                 y = tf.nn.sparse_softmax_cross_entropy_with_logits(tt, y)
         return tape.jacobian(y, variables)
 

@@ -132,6 +132,16 @@ CASES: Dict[str, Any] = {
     "gelu": (lambda x: F.gelu(x * 2.0) + F.gelu(x, approximate="tanh"), (3, 5)),
     "silu_elu_selu": (lambda x: F.silu(x) * F.elu(x, 0.7) + F.selu(x * 2.0), (3, 5)),
     "mish_log_sigmoid": (lambda x: F.mish(x * 2.0) * F.logsigmoid(x - 1.0), (3, 5)),
+    # gather and advanced indexing (the batch as one more full slice in front), with
+    # repeated positions; non-adjacent indices and masks go row by row
+    "gather_rows_and_columns": (lambda x: x.gather(1, IDX.reshape(2, 2) % 3).sin()
+                                + x.gather(0, IDX[None, :3] % 2).sum(), (2, 3)),
+    "gather_negative_dim": (lambda x: torch.take_along_dim(x * x, IDX[:3, None] % 5, -1),
+                            (3, 5)),
+    "index_pairs": (lambda x: x[torch.arange(3), IDX[:3]] * x[:, IDX].sum(1), (3, 5)),
+    "index_non_adjacent": (lambda x: x.reshape(3, 1, 5)[IDX[:2] % 3, :, IDX[1:3]].cos(),
+                           (3, 5)),
+    "index_mask_and_ellipsis": (lambda x: x[MASK[:3]].exp() * x[..., IDX].sum(), (3, 5)),
     "celu_shrinks": (lambda x: F.celu(x * 2.0, 0.7) + F.softshrink(x, 0.5) * x
                      + F.hardshrink(x * 2.0, 0.5), (3, 5)),
     # (inputs past -3 and 3 and at them: each piece and corner of the hard activations)
@@ -283,6 +293,9 @@ _FIRST_ORDER_ONLY = {"conv1d_weight", "conv1d_weight_grouped", "conv_transpose2d
                      # (log-sigmoid's double backward is a node of its own; torch has
                      # no derivative of `hardsigmoid_backward`)
                      "mish_log_sigmoid", "hardswish_hardsigmoid", "celu_shrinks",
+                     # (the scatter and `index_put` nodes of their double backward)
+                     "gather_rows_and_columns", "gather_negative_dim", "index_pairs",
+                     "index_non_adjacent", "index_mask_and_ellipsis",
                      "layer_norm_native_affine_of_x", "layer_norm_native_two_dims",
                      "layer_norm_native_whole",
                      "bce_logits_weighted_mean"}
@@ -518,6 +531,8 @@ def test_tape_rules_with_variables_chunks_unconnected_and_nesting() -> None:
 
 @pytest.mark.parametrize("name", ["gelu", "silu_elu_selu", "mish_log_sigmoid",
                                   "hardswish_hardsigmoid", "celu_shrinks",
+                                  "gather_rows_and_columns", "index_pairs",
+                                  "index_non_adjacent", "index_mask_and_ellipsis",
                                   "layer_norm_native_affine_of_x",
                                   "layer_norm_native_whole", "nll_loss_none",
                                   "bce_logits_none", "embedding"])

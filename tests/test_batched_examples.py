@@ -114,6 +114,10 @@ KEPT: Dict[str, Callable[[Tensor], Tensor]] = {
         x @ W, torch.sigmoid(x), pos_weight=B4.abs(), reduction="none"),
     "softmax_xent_function": lambda x: xent_kernel.softmax_xent(
         torch.softmax(x, 1), x @ W, -1),
+    # A per-example loss picked at each example's label.
+    "gather_at_labels": lambda x: -torch.log_softmax(x @ W, 1).gather(1, LABELS[:, None]),
+    "take_along_labels": lambda x: torch.take_along_dim(x * x, LABELS[:, None], 1)[:, 0],
+    "index_at_labels": lambda x: -torch.log_softmax(x @ W, 1)[torch.arange(4), LABELS],
     "gelu_silu": lambda x: F.gelu(x @ W) * F.silu(x),
     "layer_norm_of_each_example": lambda x: F.layer_norm(x @ W, (4,), B4, B4 * 0.5),
     "layer_norm_over_trailing_dims": lambda x: F.layer_norm(
@@ -138,6 +142,9 @@ MIXED: Dict[str, Callable[[Tensor], Tensor]] = {
     "cumsum_over_examples": lambda x: torch.cumsum(x, 0),
     "flip_examples": lambda x: x.flip(0) * x,
     "index_select_examples": lambda x: torch.index_select(x, 0, torch.tensor([3, 1, 2, 0])),
+    "gather_across_examples": lambda x: x.gather(0, LABELS[None, :]) * x,
+    "index_at_other_rows": lambda x: x[torch.tensor([1, 0, 2, 3]), LABELS] * x[:, 0],
+    "index_of_examples": lambda x: x[LABELS] * x,
     "reshape_moves_examples": lambda x: x.reshape(2, 8).reshape(4, 4) * x.reshape(-1).reshape(
         4, 4).t(),
     "expand_of_a_row": lambda x: x[:1].expand(4, 4) * x,

@@ -43,14 +43,16 @@ _DECLINED = {"conv_transpose2d_weight"}
 # nodes of `where` and `relu` and `select`/`slice` (only in a gradient's graph), and the
 # package's own `maximum`/`minimum` and `elu`/`selu` Functions (their columns run the
 # double backward), and the fused loss and lookup kernels (`_batched_nn_kernels`: their
-# jacobians go by rows) and TF's softmax cross-entropy Function.
+# jacobians go by rows), TF's softmax cross-entropy Function, and `gather` and advanced
+# indexing (by rows too).
 _NO_RULE = {"zero_d_transpose_index", "max_min_function", "elu_selu_function",
             "nll_loss_none", "nll_loss_mean_weighted", "nll_loss_sum", "nll_loss_ignored",
             "nll_loss_vector", "nll_loss_all_ignored", "bce_logits_none",
             "bce_logits_weighted_mean", "bce_logits_sum", "embedding", "embedding_padding_freq",
             "embedding_sparse", "softmax_xent_function", "softmax_xent_function_dim0",
             "layer_norm_native", "layer_norm_native_affine_of_x", "layer_norm_native_two_dims",
-            "layer_norm_native_whole"}
+            "layer_norm_native_whole", "gather_rows_and_columns", "gather_negative_dim",
+            "index_pairs", "index_non_adjacent", "index_mask_and_ellipsis"}
 # A float32 target of a float64 source: its columns are float32 (the rows, float64).
 _FLOAT32_TARGET = {"cumsum_dtype"}
 REACHED: Set[str] = set()

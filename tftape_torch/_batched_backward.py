@@ -597,6 +597,34 @@ def _index_select(node: Any, g: Tensor, nexts: Edges) -> Grads:
     return [out.index_add(dim, saved(node, "index"), g)]
 
 
+def _gather(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    """`gather`'s backward (torch's dense one, also for `sparse_grad`): each row's
+    gradient added into zeros at the gathered positions."""
+    sizes = saved(node, "self").shape
+    if not sizes:
+        return [g]  # a 0-d tensor gathered by a 0-d index of 0
+    index = saved(node, "index")
+    dim = batched_dim(saved(node, "dim"), len(sizes))
+    out = g.new_zeros((g.shape[0], *sizes))
+    return [out.scatter_add_(dim, index.expand(g.shape[0], *index.shape), g)]
+
+
+def _index(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    """Advanced indexing's backward (`x[idx]`, `x[:, idx]`, `x[rows, cols]`, masks,
+    `tf.gather_nd`): each row's gradient put, accumulating, at the indexed positions.
+    The batch goes in front as one more full slice, which keeps the indexed dimensions
+    where they were when the index tensors stand together and are not masks; otherwise
+    the rows go one by one through torch's own `index_put`."""
+    sizes, indices = saved(node, "self_sym_sizes"), list(saved(node, "indices"))
+    out = g.new_zeros((g.shape[0], *sizes))
+    given = [i for i, index in enumerate(indices) if index is not None]
+    if given and given[-1] - given[0] == len(given) - 1 and all(
+            indices[i].dtype not in (torch.bool, torch.uint8) for i in given):
+        return [torch.ops.aten.index_put_(out, [None, *indices], g, True)]
+    return [torch.stack([torch.ops.aten.index_put_(row, indices, grad, True)
+                         for row, grad in zip(out, g)])]
+
+
 def _index_add(node: Any, g: Tensor, nexts: Edges) -> Grads:
     first, second = _wanted(nexts)
     out: Grads = [g if first else None, None]
@@ -737,6 +765,8 @@ _RULES: Dict[str, Rule] = {
     "SelectBackwardBackward0": _select_backward_backward,
     "SliceBackwardBackward0": _slice_backward_backward,
     "IndexSelectBackward0": _index_select,
+    "GatherBackward0": _gather,
+    "IndexBackward0": _index,
     "IndexAddBackward0": _index_add,
     "WhereBackward0": _where,
 }

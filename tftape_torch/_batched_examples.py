@@ -442,6 +442,33 @@ def _own_lookups(g: Tensor, ids: Tensor, table: int, batch: int) -> Tensor:
     return out.reshape((batch * count, table) + rest)
 
 
+def _gather_keeps(node: Any, g: Tensor, batch: int) -> bool:
+    """`gather` along another dimension than the first, by an index as long as its
+    input there (`log_probs.gather(1, labels[:, None])`, `tf.gather(x, ids,
+    batch_dims=1)`): output row b gathers from input row b."""
+    sizes = saved(node, "self").shape
+    return (len(sizes) > 0 and _normalized(saved(node, "dim"), len(sizes)) != [0]
+            and saved(node, "index").shape[0] == sizes[0])
+
+
+def _index_keeps(node: Any, g: Tensor, batch: int) -> bool:
+    """Advanced indexing whose first index is `arange` over the first dimension and
+    whose index tensors are all vectors (`log_probs[torch.arange(B), labels]`,
+    `tf.gather_nd(x, tf.stack([tf.range(B), labels], 1))`): output row b reads input
+    row b. (Our own rules run on host tensors only: reading the index costs no sync.)"""
+    indices = saved(node, "indices")
+    first = indices[0] if indices else None
+    if first is None or first.dim() != 1 or first.dtype not in (torch.int64, torch.int32):
+        return False
+    length = saved(node, "self_sym_sizes")[0]
+    if first.shape[0] != length or any(
+            index is not None and (index.dim() != 1 or index.shape[0] != length
+                                   or index.dtype in (torch.bool, torch.uint8))
+            for index in indices):
+        return False
+    return bool(torch.equal(first, torch.arange(length, dtype=first.dtype)))
+
+
 def _first_size_kept(node: Any, g: Tensor, batch: int) -> bool:
     """A reshape's or squeeze's input starts with blocks of the examples, as its output
     does: a first size that is a multiple of theirs (a reshape keeps each example's
@@ -521,6 +548,8 @@ _BY_NAME: Dict[str, Callable[..., Optional[Step]]] = {
     "SelectBackward0": _when(_dim_keeps("dim", of_input=True)),
     "SliceBackward0": _when(_dim_keeps("dim", of_input=True)),
     "IndexSelectBackward0": _index_select,
+    "GatherBackward0": _when(_gather_keeps),
+    "IndexBackward0": _when(_index_keeps),
     "EmbeddingBackward0": _embedding,
     "NativeLayerNormBackward0": _layer_norm,
     "BmmBackward0": _when(_always, edges=2),

@@ -1387,6 +1387,32 @@ def case_jac_per_example_attention_losses(tf):
     return {**_per_example_summary(tf, jacobians, 7), "unused_id_row": jacobians[0][:, 11]}
 
 
+# (the sums over 64 examples cancel terms near 3 down to 0.17: float32 rounding of the
+# terms, which differs with the order of the ops, shows at 4e-6)
+@tolerance(rtol=2e-5, atol=1e-5)
+def case_jac_per_example_picked_losses(tf):
+    """A classifier's per-example losses written as the log-probability picked at each
+    label, by `tf.gather(..., batch_dims=1)` and by `tf.gather_nd` of (example, label)
+    pairs, with respect to its weights (64 examples, four classes); and a gather along
+    the examples, which mixes them."""
+    x = tf.constant(_data([64, 3], phase=0.6))
+    labels = tf.constant([(5 * b) % 4 for b in range(64)])
+    kernel = tf.Variable(_data([3, 6], phase=1.9, scale=0.7))
+    bias = tf.Variable(_data([6], phase=0.3, scale=0.1))
+    head = tf.Variable(_data([6, 4], phase=2.7, scale=0.5))
+    with tf.GradientTape(persistent=True) as tape:
+        log_probs = tf.nn.log_softmax(tf.matmul(tf.tanh(tf.matmul(x, kernel) + bias), head))
+        picked = -tf.gather(log_probs, labels, batch_dims=1)
+        pairs = -tf.gather_nd(log_probs, tf.stack([tf.range(64), labels], axis=1))
+        mixed = tf.gather(log_probs[:, 0], (labels * 7) % 64) * picked
+    weights = [kernel, bias, head]
+    return {
+        "picked": _per_example_summary(tf, tape.jacobian(picked, weights), 9),
+        "pairs": _per_example_summary(tf, tape.jacobian(pairs, weights), 9),
+        "mixed": _per_example_summary(tf, tape.jacobian(mixed, weights), 9),
+    }
+
+
 def case_jac_loss_kernels_wrt_logits(tf):
     """Jacobians of 40 per-example losses with respect to their logits, through TF's
     fused loss ops: sparse and dense softmax cross-entropy, an embedding lookup, and
