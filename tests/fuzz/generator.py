@@ -732,7 +732,8 @@ class _Generator:
         self.add_value(name, shape, bound, "op")
 
     def nn(self, a: Value) -> Tuple[str, Shape, float]:
-        """Softmax, log-softmax, logsumexp, gather, transpose, cumsum, a 1-D
+        """Softmax, log-softmax, logsumexp, gathers (along an axis, per row by
+        `batch_dims=1`, `gather_nd` of (row, column) pairs), transpose, cumsum, a 1-D
         convolution and sparse and dense softmax cross-entropy along the last axis
         (`--jacobians`)."""
         options = ["cumsum"]
@@ -780,6 +781,23 @@ class _Generator:
                 loss = f"tf.nn.softmax_cross_entropy_with_logits(tf.nn.softmax({n} * 0.5), {n})"
             return f"tf.expand_dims({loss}, -1)", a.shape[:-1] + (1,), bound
         if op == "gather":
+            form = self.c.integer(0, 2) if len(a.shape) >= 2 else 0
+            if form == 1:
+                # Each row's own gather (a per-example pick: `batch_dims=1`).
+                self.features.add("gather-batch")
+                rows, size = a.shape[0], a.shape[1]
+                indices = [[self.c.integer(0, size - 1) for _ in range(size)]
+                           for _ in range(rows)]
+                return f"tf.gather({n}, {indices}, axis=1, batch_dims=1)", a.shape, a.bound
+            if form == 2:
+                # (row, column) pairs (advanced indexing); rows in order or not.
+                self.features.add("gather-nd")
+                rows, size = a.shape[0], a.shape[1]
+                in_order = self.c.chance(50)
+                pairs = [[[r if in_order else self.c.integer(0, rows - 1),
+                           self.c.integer(0, size - 1)] for _ in range(size)]
+                         for r in range(rows)]
+                return f"tf.gather_nd({n}, {pairs})", a.shape, a.bound
             axis = self.c.integer(-len(a.shape), len(a.shape) - 1)  # (negative: dense in TF)
             size = a.shape[axis]
             indices = [self.c.integer(0, size - 1) for _ in range(size)]
