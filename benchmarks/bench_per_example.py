@@ -24,7 +24,8 @@ per-example squared losses (``losses``: `x @ W + b`; ``losses_linear``: `F.linea
 torch's `addmm`), logits of ten classes per example (``logits``), a batch whose
 examples interact (``centered``: the batch mean subtracted, which the rows must carry
 as rows from there on), a small CNN's per-example losses (``cnn_losses``: 4
-filters 3x3 over 8x8 images, then a dense layer; TF-style: NHWC `tf.nn.conv2d`), and a
+filters 3x3 over 8x8 images, then a dense layer; TF-style: NHWC `tf.nn.conv2d`; and
+``pooled_cnn_losses``, with ReLU and 2x2 max pooling after the convolution), and a
 sequence model's (``sequence_losses``: a dense layer on 16 steps of 32 values per
 example, `x @ W` of a 3-D `x`, averaged over the steps, then a dense layer), a
 classifier's (``classifier_losses``: the MLP's ten logits per example into sparse
@@ -82,6 +83,7 @@ class Workload:
     linear: bool = False
     centered: bool = False
     image: int = 0  # a convolution first (4 filters 3x3 over `image`x`image` inputs)
+    pool: bool = False  # then ReLU and 2x2 max pooling
     steps: int = 0  # a sequence of `steps` vectors per example, averaged after the layer
     classes: bool = False  # `outputs` logits into sparse softmax cross-entropy losses
     picked: bool = False  # those losses as the log-probability picked at each label
@@ -102,6 +104,9 @@ WORKLOADS: Dict[str, Callable[[bool], List[Workload]]] = {
                              for b in ((16,) if quick else (32, 128))],
     "centered": lambda quick: [Workload("centered", b, 32, 64, 4, centered=True)
                                for b in ((16,) if quick else (64,))],
+    "pooled_cnn_losses": lambda quick: [Workload("pooled_cnn_losses", b, 64, 4 * 16, 1,
+                                                 squared=True, image=8, pool=True)
+                                        for b in ((8,) if quick else (64, 256))],
     "cnn_losses": lambda quick: [Workload("cnn_losses", b, 64, 4 * 64, 1, squared=True,
                                           image=8)
                                  for b in ((8,) if quick else (64, 256))],
@@ -149,7 +154,10 @@ def _torch_fn(w: Workload, x: torch.Tensor, t: torch.Tensor) -> Callable[..., to
            x: torch.Tensor = x, t: torch.Tensor = t) -> torch.Tensor:
         if w.image:  # NCHW
             images = x.reshape(-1, 1, w.image, w.image)
-            hidden = F.conv2d(images, w1, b1, padding=1).flatten(1)
+            hidden = F.conv2d(images, w1, b1, padding=1)
+            if w.pool:
+                hidden = F.max_pool2d(torch.relu(hidden), 2)
+            hidden = hidden.flatten(1)
         else:
             hidden = F.linear(x, w1.t(), b1) if w.linear else x @ w1 + b1
         if w.steps:  # (a 3-D `x @ W`: the sequence folded into the rows of one `mm`)
@@ -204,6 +212,8 @@ def _variants(w: Workload) -> Dict[str, Callable[[], Any]]:
             if w.image:
                 images = tf.reshape(xt, [-1, w.image, w.image, 1])
                 hidden = tf.nn.conv2d(images, variables[0], 1, "SAME") + variables[1]
+                if w.pool:
+                    hidden = tf.nn.max_pool2d(tf.nn.relu(hidden), 2, 2, "VALID")
                 hidden = tf.reshape(tf.transpose(hidden, [0, 3, 1, 2]), [w.batch, -1])
             else:
                 hidden = tf.matmul(xt, variables[0]) + variables[1]

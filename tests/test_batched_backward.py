@@ -132,6 +132,21 @@ CASES: Dict[str, Any] = {
     "gelu": (lambda x: F.gelu(x * 2.0) + F.gelu(x, approximate="tanh"), (3, 5)),
     "silu_elu_selu": (lambda x: F.silu(x) * F.elu(x, 0.7) + F.selu(x * 2.0), (3, 5)),
     "mish_log_sigmoid": (lambda x: F.mish(x * 2.0) * F.logsigmoid(x - 1.0), (3, 5)),
+    # pools (the 1-D ones run the 2-D ones; an unbatched input's channels lead)
+    "max_pools": (lambda x: F.max_pool2d(x.reshape(2, 3, 5, 6), 3, 2, 1, ceil_mode=True).sum(1)
+                  * F.max_pool2d(x.reshape(2, 3, 5, 6), 2, dilation=2).sum((1, 2, 3))
+                  [:, None, None], (10, 18)),
+    "max_pool_1d_unbatched_adaptive": (lambda x: F.max_pool1d(x.reshape(6, 10), 3, 2)
+                                       .sum() + F.adaptive_max_pool2d(x.reshape(3, 4, 5), 3)
+                                       * F.max_pool2d(x.reshape(3, 4, 5), 2).sum(), (6, 10)),
+    "avg_pools": (lambda x: F.avg_pool2d(x.reshape(2, 3, 5, 6), 3, 2, 1, ceil_mode=True,
+                                         count_include_pad=False).sum(1)
+                  + F.avg_pool2d(x.reshape(2, 3, 5, 6), 2, divisor_override=3).sum((1, 2, 3))
+                  [:, None, None] + F.avg_pool1d(x.reshape(6, 1, 30), 4)[:2, 0, :3, None],
+                  (10, 18)),
+    "adaptive_avg_pools": (lambda x: F.adaptive_avg_pool2d(x.reshape(2, 3, 5, 6), (3, 4))
+                           * F.adaptive_avg_pool1d(x.reshape(6, 30), 4).sum()
+                           + F.adaptive_avg_pool2d(x.reshape(6, 5, 6), 2).sum(), (10, 18)),
     # gather and advanced indexing (the batch as one more full slice in front), with
     # repeated positions; non-adjacent indices and masks go row by row
     "gather_rows_and_columns": (lambda x: x.gather(1, IDX.reshape(2, 2) % 3).sin()
@@ -296,6 +311,9 @@ _FIRST_ORDER_ONLY = {"conv1d_weight", "conv1d_weight_grouped", "conv_transpose2d
                      # (the scatter and `index_put` nodes of their double backward)
                      "gather_rows_and_columns", "gather_negative_dim", "index_pairs",
                      "index_non_adjacent", "index_mask_and_ellipsis",
+                     # (the pools' own double-backward nodes)
+                     "max_pools", "max_pool_1d_unbatched_adaptive", "avg_pools",
+                     "adaptive_avg_pools",
                      "layer_norm_native_affine_of_x", "layer_norm_native_two_dims",
                      "layer_norm_native_whole",
                      "bce_logits_weighted_mean"}
@@ -533,6 +551,11 @@ def test_tape_rules_with_variables_chunks_unconnected_and_nesting() -> None:
                                   "hardswish_hardsigmoid", "celu_shrinks",
                                   "gather_rows_and_columns", "index_pairs",
                                   "index_non_adjacent", "index_mask_and_ellipsis",
+                                  "max_pools", "max_pool_1d_unbatched_adaptive",
+                                  "avg_pools", "adaptive_avg_pools",
+                     # (the pools' own double-backward nodes)
+                     "max_pools", "max_pool_1d_unbatched_adaptive", "avg_pools",
+                     "adaptive_avg_pools",
                                   "layer_norm_native_affine_of_x",
                                   "layer_norm_native_whole", "nll_loss_none",
                                   "bce_logits_none", "embedding"])

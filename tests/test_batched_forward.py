@@ -44,7 +44,7 @@ _DECLINED = {"conv_transpose2d_weight"}
 # package's own `maximum`/`minimum` and `elu`/`selu` Functions (their columns run the
 # double backward), and the fused loss and lookup kernels (`_batched_nn_kernels`: their
 # jacobians go by rows), TF's softmax cross-entropy Function, and `gather` and advanced
-# indexing (by rows too).
+# indexing and the pools (by rows too).
 _NO_RULE = {"zero_d_transpose_index", "max_min_function", "elu_selu_function",
             "nll_loss_none", "nll_loss_mean_weighted", "nll_loss_sum", "nll_loss_ignored",
             "nll_loss_vector", "nll_loss_all_ignored", "bce_logits_none",
@@ -52,7 +52,8 @@ _NO_RULE = {"zero_d_transpose_index", "max_min_function", "elu_selu_function",
             "embedding_sparse", "softmax_xent_function", "softmax_xent_function_dim0",
             "layer_norm_native", "layer_norm_native_affine_of_x", "layer_norm_native_two_dims",
             "layer_norm_native_whole", "gather_rows_and_columns", "gather_negative_dim",
-            "index_pairs", "index_non_adjacent", "index_mask_and_ellipsis"}
+            "index_pairs", "index_non_adjacent", "index_mask_and_ellipsis", "max_pools",
+            "max_pool_1d_unbatched_adaptive", "avg_pools", "adaptive_avg_pools"}
 # A float32 target of a float64 source: its columns are float32 (the rows, float64).
 _FLOAT32_TARGET = {"cumsum_dtype"}
 REACHED: Set[str] = set()

@@ -76,7 +76,7 @@ from tftape_torch._batch_first import sum_to
 from tftape_torch._jacobian_passes import unit_strides_as_batch
 from tftape_torch._torch_internals import DisableTorchFunctionSubclass, node_input_meta, saved
 
-__all__ = ["examples_in", "joined", "rows", "seed", "step"]
+__all__ = ["compact_rows", "examples_in", "joined", "rows", "seed", "step", "weight_edge"]
 
 Tensor = torch.Tensor
 Grads = List[Optional[Tensor]]
@@ -126,13 +126,31 @@ def examples_in(output: Tensor, nodes: Iterable[Any], edges: Dict[Any, Edges]) -
         if batch < 2 or batch * output.numel() < _MIN_ROW_ELEMENTS:
             return False
     for node in nodes:
-        kind = type(node)
-        index = _WEIGHT_EDGE.get(kind, -1)
-        if index == -1:
-            index = _WEIGHT_EDGE[kind] = _WEIGHT_EDGE_BY_NAME.get(node.name())
+        index = weight_edge(node)
         if index is not None and edges[node][index][0] is not None:
             return True
     return False
+
+
+def weight_edge(node: Any) -> Optional[int]:
+    """The index of `node`'s weight among its edges, where the rows' own examples'
+    terms are cheap to take (a matrix product's second operand, a convolution's
+    filter), or None for other nodes."""
+    kind = type(node)
+    index = _WEIGHT_EDGE.get(kind, -1)
+    if index == -1:
+        index = _WEIGHT_EDGE[kind] = _WEIGHT_EDGE_BY_NAME.get(node.name())
+    return index
+
+
+def compact_rows(shape: Sequence[int]) -> int:
+    """How many rows the per-example form carries for a target of `shape` whose graph
+    holds a weight (`examples_in` without the walk): one example's elements where it
+    applies, all of them otherwise."""
+    count = math.prod(shape)
+    if not shape or shape[0] < 2 or shape[0] * count < _MIN_ROW_ELEMENTS:
+        return count
+    return count // shape[0]
 
 
 #: The elements of the rows of a target's identity from which they travel per example.
@@ -555,6 +573,11 @@ _BY_NAME: Dict[str, Callable[..., Optional[Step]]] = {
     "BmmBackward0": _when(_always, edges=2),
     # (a loss reduced over the batch is 0-d: never reached per example)
     "NllLossBackward0": _when(_always),
+    # (pools run over the last two dimensions: a first one, examples or channels, stays)
+    "MaxPool2DWithIndicesBackward0": _when(_always),
+    "AdaptiveMaxPool2DBackward0": _when(_always),
+    "AvgPool2DBackward0": _when(_always),
+    "AdaptiveAvgPool2DBackward0": _when(_always),
     "BinaryCrossEntropyWithLogitsBackward0": _when(_always, edges=2),
     "_SoftmaxXentBackward": _when(_xent_keeps, edges=2),
 }

@@ -193,6 +193,42 @@ def elu_derivative(node: Any) -> Tensor:
     return torch.where(x > 0, torch.full_like(x, scale), below)
 
 
+def max_pool(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    """`MaxPool2DWithIndicesBackward0` and `AdaptiveMaxPool2DBackward0` (also the 1-D
+    pools, which run the 2-D ones): each row's gradient added at the saved indices of
+    the maxima, which count positions within each input plane."""
+    x, indices = saved(node, "self"), saved(node, "result1")
+    planes, rows = tuple(x.shape[:-2]), g.shape[0]
+    where = indices.reshape(planes + (-1,)).expand((rows,) + planes + (-1,))
+    out = g.new_zeros((rows,) + planes + (x.shape[-2] * x.shape[-1],))
+    return [out.scatter_add_(-1, where, g.reshape((rows,) + planes + (-1,)))
+            .reshape((rows,) + tuple(x.shape))]
+
+
+def _folded(node: Any, g: Tensor, backward: Callable[[Tensor, Tensor], Tensor]) -> Grads:
+    """A pool's own backward kernel on the rows folded into its batch dimension (an
+    unbatched `[C, H, W]` input takes the rows as its batch); the kernel reads only
+    the input's shape, so a stride-0 stand-in of the folded shape serves."""
+    x, rows = saved(node, "self"), g.shape[0]
+    lead = (rows * x.shape[0],) if x.dim() == 4 else (rows,)
+    stand_in = x.new_empty(()).expand(lead + tuple(x.shape[-3:]))
+    out = backward(g.reshape(lead + tuple(g.shape[-3:])), stand_in)
+    return [out.reshape((rows,) + tuple(x.shape))]
+
+
+def avg_pool(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    """`AvgPool2DBackward0` (also the 1-D pool): torch's `avg_pool2d_backward`."""
+    return _folded(node, g, lambda grad, stand_in: torch.ops.aten.avg_pool2d_backward(
+        grad, stand_in, saved(node, "kernel_size"), saved(node, "stride"),
+        saved(node, "padding"), saved(node, "ceil_mode"), saved(node, "count_include_pad"),
+        saved(node, "divisor_override")))
+
+
+def adaptive_avg_pool(node: Any, g: Tensor, nexts: Edges) -> Grads:
+    """`AdaptiveAvgPool2DBackward0`: torch's `_adaptive_avg_pool2d_backward`."""
+    return _folded(node, g, torch.ops.aten._adaptive_avg_pool2d_backward)
+
+
 def _celu(node: Any, g: Tensor) -> Tensor:
     """torch's `CeluBackward0` formula: `elu_backward` with input scale `1 / alpha`, the
     alpha read as a float (`alpha.toFloat()` in `derivatives.yaml`)."""
@@ -246,4 +282,8 @@ NN_KERNEL_RULES: Dict[str, Any] = {
     "BinaryCrossEntropyWithLogitsBackward0": binary_cross_entropy_with_logits,
     "EmbeddingBackward0": embedding,
     "NativeLayerNormBackward0": layer_norm,
+    "MaxPool2DWithIndicesBackward0": max_pool,
+    "AdaptiveMaxPool2DBackward0": max_pool,
+    "AvgPool2DBackward0": avg_pool,
+    "AdaptiveAvgPool2DBackward0": adaptive_avg_pool,
 }

@@ -50,6 +50,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 import torch
 
 from tftape_torch import _state
+from tftape_torch._batched_examples import compact_rows
 from tftape_torch._jacobian_columns import (
     MIN_COLUMN_ROWS,
     by_columns,
@@ -134,8 +135,10 @@ def jacobian(
     else:
         plan = plan_for(target) if vectorize else LOOP
         forward = jvp if plan.own_rules and not plan.double else None
-        if plan.columns and count >= MIN_COLUMN_ROWS and prefer_columns(
-            plan, target, sources, count, numel_sum(sources), forward=forward is not None
+        # (rows that travel per example cost one example's: NOTE [Per-example rows])
+        rows = compact_rows(target_shape) if forward is not None and plan.weights else count
+        if plan.columns and rows >= MIN_COLUMN_ROWS and prefer_columns(
+            plan, target, sources, rows, numel_sum(sources), forward=forward is not None
         ):
             grads = by_columns(vjp, target, sources, chunk, None, forward)
         if grads is None:

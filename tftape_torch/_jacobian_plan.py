@@ -103,6 +103,7 @@ from torch import Tensor
 from torch.autograd.function import BackwardCFunction
 
 from tftape_torch._batched_backward import RULE_NAMES, function_rule
+from tftape_torch._batched_examples import weight_edge
 from tftape_torch._torch_internals import (
     DisableTorchFunctionSubclass,
     dtype_of,
@@ -128,6 +129,7 @@ class Plan(NamedTuple):
     own_rules: bool = False  # a graph `_batched_backward` covers: rows run there
     double: bool = False  # a gradient's own graph (a Hessian by nested tapes)
     convolution_bytes: int = 0  # the largest convolution output (or input) node's size
+    weights: bool = False  # a weight edge the per-example rows gain at (`_batched_examples`)
 
 
 LOOP = Plan(False, False, 0, False, False)
@@ -141,7 +143,7 @@ def plan_for(target: Any) -> Plan:
         root, dtype, on_host = grad_fn_of(target), dtype_of(target), target.is_cpu
     if root is None:
         return LOOP
-    last = custom = double = transposed_row = False
+    last = custom = double = transposed_row = weights = False
     legacy = own = dtype.is_floating_point
     convolutions = convolution_bytes = 0
     kinds = _NODE_KINDS
@@ -156,6 +158,9 @@ def plan_for(target: Any) -> Plan:
         kind, rule, ours = entry
         nexts = node.next_functions
         own = own and ours
+        if own and not weights:
+            index = weight_edge(node)
+            weights = index is not None and nexts[index][0] is not None
         if legacy:
             legacy = rule == _BATCHED or (rule == _BATCHED_UNLESS_SCALAR
                                           and (node is root or not _makes_scalar(node)))
@@ -185,7 +190,7 @@ def plan_for(target: Any) -> Plan:
         return Plan(False, False, convolutions, False, False)
     if own and (not double or convolutions):  # NOTE [Own batching rules] in `_batched_backward`
         return Plan(False, False, convolutions, not custom, legacy, True, double,
-                    convolution_bytes)
+                    convolution_bytes, weights)
     last = last or (double and transposed_row)
     return Plan(False, last, convolutions, not custom and dtype.is_floating_point,
                 legacy and not last, False, double)
