@@ -97,7 +97,7 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, NamedTuple, Tuple
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from torch import Tensor
 from torch.autograd.function import BackwardCFunction
@@ -133,6 +133,9 @@ class Plan(NamedTuple):
 
 
 LOOP = Plan(False, False, 0, False, False)
+# A node type's kind, legacy batching rule, whether `_batched_backward` has a rule for
+# it, and its weight's edge (`_batched_examples.weight_edge`).
+_Entry = Tuple[int, int, bool, Optional[int]]
 
 
 def plan_for(target: Any) -> Plan:
@@ -155,12 +158,11 @@ def plan_for(target: Any) -> Plan:
         entry = kinds.get(type(node))
         if entry is None:
             entry = kinds[type(node)] = _classify(node)
-        kind, rule, ours = entry
+        kind, rule, ours, weight = entry
         nexts = node.next_functions
         own = own and ours
-        if own and not weights:
-            index = weight_edge(node)
-            weights = index is not None and nexts[index][0] is not None
+        if weight is not None and not weights:
+            weights = nexts[weight][0] is not None
         if legacy:
             legacy = rule == _BATCHED or (rule == _BATCHED_UNLESS_SCALAR
                                           and (node is root or not _makes_scalar(node)))
@@ -208,7 +210,7 @@ def _one_column(node: Any) -> bool:
     return dims is not None and len(dims) >= 2 and dims[-1] == 1 and math.prod(dims[:-2]) == 1
 
 
-def _is_row_product(node: Any, kinds: Dict[type, Tuple[int, int, bool]]) -> bool:
+def _is_row_product(node: Any, kinds: Dict[type, _Entry]) -> bool:
     """Whether `node` is a matrix product with a row output (`[..., 1, n]`) whose first
     operand gets a gradient (the product a transposed row feeds)."""
     if node is None:
@@ -258,16 +260,17 @@ _BATCHED_UNLESS_SCALAR_NODES = frozenset({
 })
 _NOT_BATCHED, _BATCHED, _BATCHED_UNLESS_SCALAR = 0, 1, 2
 # node type -> (kind, legacy rule, has a rule in `_batched_backward`)
-_NODE_KINDS: Dict[type, Tuple[int, int, bool]] = {}
+_NODE_KINDS: Dict[type, _Entry] = {}
 
 
-def _classify(node: Any) -> Tuple[int, int, bool]:
-    """`node`'s kind and batching rules, cached by node type in `_NODE_KINDS`."""
+def _classify(node: Any) -> _Entry:
+    """`node`'s kind, batching rules and weight edge (`_batched_examples.weight_edge`),
+    cached by node type in `_NODE_KINDS`."""
     if isinstance(node, BackwardCFunction):
         # A Python backward may leave the graph (NumPy, `.item()`, no_grad): its
         # gradient need not be differentiable, so no columns through it. Some of the
         # package's own Functions have a batching rule (`_batched_backward`).
-        return _CUSTOM, _NOT_BATCHED, function_rule(type(node)) is not None
+        return _CUSTOM, _NOT_BATCHED, function_rule(type(node)) is not None, None
     name = node.name()
     if name in _BATCHED_NODES:
         rule = _BATCHED
@@ -275,7 +278,7 @@ def _classify(node: Any) -> Tuple[int, int, bool]:
         rule = _BATCHED_UNLESS_SCALAR
     else:
         rule = _NOT_BATCHED
-    return _node_kind(name), rule, name in RULE_NAMES
+    return _node_kind(name), rule, name in RULE_NAMES, weight_edge(node)
 
 
 def _node_kind(name: str) -> int:
