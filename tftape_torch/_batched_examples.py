@@ -8,10 +8,11 @@ example's part of the target: row (b, k) starts as the one-hot seed at element k
 example b. Through a node whose backward sends slice b of its output's first dimension
 to slice b of its inputs' first dimensions only -- elementwise ops whose operands keep
 that dimension, the first operand of a matrix product, reshapes and permutes that keep
-it, reductions, softmax and indexing along other dimensions, batched products of
-each example's own matrices (attention's `bmm`), per-example loss kernels (sparse and
-dense softmax cross-entropy, binary cross-entropy from logits), a layer norm's input --
-a row's gradient stays
+it, reductions, softmax, gathers and indexing along other dimensions, a label picked
+from each example's own row (`gather` by an index as long as the examples,
+`x[arange(B), labels]`), pools, batched products of each example's own matrices
+(attention's `bmm`), per-example loss kernels (sparse and dense softmax cross-entropy,
+binary cross-entropy from logits), a layer norm's input -- a row's gradient stays
 zero outside its example's slice. Such gradients travel compactly, as one tensor
 `[K, B, ...]`: row (b, k)'s gradient is `compact[k]` with every slice but b zeroed. That
 is B times fewer elements than the rows, and every rule of `_batched_backward` runs on
