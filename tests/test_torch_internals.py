@@ -273,3 +273,28 @@ def test_apply_function_runs_a_function_without_signature_binding() -> None:
     # Under a functorch transform it defers to `apply`, which functorch needs.
     batched = torch.func.vmap(lambda v: ti.apply_function(Square, v))(torch.tensor([1.0, 2.0]))
     assert batched.tolist() == [1.0, 4.0]
+
+
+class _Tagged(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, tag: str, x: torch.Tensor, k: float) -> torch.Tensor:
+        return x * k
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Any:
+        return None, grad * 3.0, None
+
+
+def test_call_node_runs_torchs_nodes_and_python_functions_outside_the_engine() -> None:
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = torch.tensor([3.0, 4.0], requires_grad=True)
+    # torch's own node: one result per input edge.
+    got = ti.call_node((x * y).grad_fn, [torch.ones(2)])
+    assert [g.tolist() for g in got] == [[3.0, 4.0], [1.0, 2.0]]
+    # Several outputs, one of them without a gradient.
+    first, _ = torch.unbind(torch.stack([x, y]))
+    (stacked,) = ti.call_node(first.grad_fn, [torch.ones(2), None])
+    assert stacked.tolist() == [[1.0, 1.0], [0.0, 0.0]]
+    # A Python Function: the results of its non-tensor arguments are dropped.
+    got = ti.call_node(_Tagged.apply("tag", x, 2.0).grad_fn, [torch.ones(2)])
+    assert len(got) == 1 and got[0].tolist() == [3.0, 3.0]

@@ -114,16 +114,13 @@ def run(
     inputs: Sequence[Any],
     upstream: Sequence[Tensor],
     create_graph: bool,
-    only: Optional[Set[Any]] = None,
     per_example: bool = False,
 ) -> Optional[List[Optional[Tensor]]]:
     """The batched gradients at `inputs` (gradient edges or leaf tensors), or None
     when a node below the outputs has no rule here (the engine runs the pass instead).
 
     `upstream` holds one batch-first seed per output; the results are batch-first,
-    None where an input is not reached. With `only`, the nodes not in it do not run:
-    gradients stop there (a tape's pruning of nodes it did not record, without running
-    them as the engine does). `per_example` says the seeds are every row of the
+    None where an input is not reached. `per_example` says the seeds are every row of the
     identity of one output whose first dimension holds examples: the rows then travel
     example by example where the graph allows (NOTE [Per-example rows] in
     `_batched_examples`).
@@ -145,8 +142,6 @@ def run(
     # intermediate source, or on paths to tensors that are not sources) may hold
     # tensors a spent tape freed, and their gradients go nowhere.
     runs = _above(targets, edges)
-    if only is not None:
-        runs &= only
     arrived: Dict[Any, Tensor] = {}
     compact: Set[Any] = set()  # the nodes whose arrived gradient is per example
     batch = 0  # (the examples, where they are)

@@ -30,7 +30,6 @@ __all__ = [
     "derives_from_watched",
     "device_made_numbers",
     "prune_unrecorded",
-    "reached_through_recorded",
     "recorded_nodes",
 ]
 
@@ -254,37 +253,6 @@ def recorded_nodes(
             if id(child) not in recorded:
                 pending.append((child, None))
     return recorded, met
-
-
-def reached_through_recorded(
-    outputs: Sequence[torch.Tensor], nodes: Sequence[Any], view: RecordedView
-) -> Set[int]:
-    """The ids of the nodes of `nodes` (the sources' own) reached from `outputs` through
-    nodes TF would have recorded. For a source not reached so, TF's gradient is None
-    whatever the unrecorded nodes hold: a pass that could not run them (their saved
-    tensors freed by another tape) has nothing to give it.
-    """
-    recorded, met = recorded_nodes(outputs, view)
-    wanted = {id(node) for node in nodes}
-    reached: Set[int] = set()
-    pending = [output.grad_fn for output in outputs
-               if output.grad_fn is not None and recorded.get(id(output.grad_fn))]
-    seen: Set[int] = set()
-    while pending:
-        node = pending.pop()
-        if id(node) in wanted:
-            reached.add(id(node))
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        for child, _ in node.next_functions:
-            if child is None:
-                continue
-            if id(child) in wanted:
-                reached.add(id(child))
-            if recorded.get(id(child)):
-                pending.append(child)
-    return reached
 
 
 def _input_is_recorded(

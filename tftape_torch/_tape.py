@@ -54,10 +54,10 @@ from tftape_torch._pruning import (
     derives_from_watched,
     device_made_numbers,
     prune_unrecorded,
-    reached_through_recorded,
     recorded_nodes,
 )
 from tftape_torch._recorded_ops import recorded_constant, without_gradient
+from tftape_torch._recorded_pass import recorded_backward
 from tftape_torch._tensor import EagerTensor, as_eager
 from tftape_torch._torch_internals import (
     LEAF_SEQUENCE_NR as _LEAF_SEQUENCE_NR,
@@ -69,7 +69,6 @@ from tftape_torch._torch_internals import (
     grad_fn_of as _GRAD_FN,
 )
 from tftape_torch._torch_internals import (
-    gradient_edge_of,
     is_cpu_of,
     is_freed_graph_error,
     is_zerotensor,
@@ -1043,10 +1042,9 @@ class GradientTape:
             # A pruned node whose saved tensors another tape's pass freed (a
             # non-persistent tape's `gradient` inside its context): the engine runs
             # pruned nodes too.
-            if not (hooks and is_freed_graph_error(error)):
+            if not (hooks and is_freed_graph_error(error)) or data_parallel_active():
                 raise
-            grads = self._reached_only(outputs, edges, upstream, retain_graph, create_graph,
-                                       is_grads_batched, error)
+            grads = self._recorded_only(outputs, edges, upstream, create_graph, is_grads_batched)
         finally:
             for hook in hooks:
                 hook.remove()
@@ -1065,45 +1063,21 @@ class GradientTape:
                      for grad in grads]
         return grads
 
-    def _reached_only(
+    def _recorded_only(
         self,
         outputs: List[torch.Tensor],
         edges: List[Any],
         upstream: List[torch.Tensor],
-        retain_graph: bool,
         create_graph: bool,
         is_grads_batched: bool,
-        error: RuntimeError,
-    ) -> List[Optional[torch.Tensor]]:
+    ) -> Sequence[Optional[torch.Tensor]]:
         """`_run_backward`'s gradients after its pruned pass ran into a freed node (the
-        engine runs pruned nodes too). By our own batching rules where they cover the
-        graph: they run only the nodes this tape recorded. Else a pass to the sources
-        reached from `outputs` through recorded nodes, None for the others (TF's answer:
-        no recorded path leads to them, and without them the engine need not run what
-        lies below only them); `error` where every source is reached."""
-        view = self._recorded_view()
-        if (not _state.THREAD.accumulators and not data_parallel_active()
-                and all(output.is_floating_point() for output in outputs)):
-            # Our own rules run only the recorded nodes (NOTE [Own batching rules] in
-            # `_batched_backward`); a plain pass is a batch of one there.
-            recorded, met = recorded_nodes(outputs, view)
-            seeds = upstream if is_grads_batched else [seed.unsqueeze(0) for seed in upstream]
-            own = own_batched_backward(outputs, edges, seeds, create_graph,
-                                       {node for node in met if recorded.get(id(node))})
-            if own is not None:
-                return own if is_grads_batched else [
-                    None if grad is None else grad.squeeze(0) for grad in own]
-        nodes = [gradient_edge_of(edge)[0] for edge in edges]
-        reached = reached_through_recorded(outputs, nodes, view)
-        keep = [index for index, node in enumerate(nodes) if id(node) in reached]
-        if len(keep) == len(edges):
-            raise error
-        grads: List[Optional[torch.Tensor]] = [None] * len(edges)
-        if keep:
-            found = data_parallel_backward(outputs, [edges[index] for index in keep], upstream,
-                                           retain_graph, create_graph, is_grads_batched)
-            for index, grad in zip(keep, found):
-                grads[index] = grad
+        engine runs pruned nodes too): the nodes this tape recorded, run one by one
+        (NOTE: [Recorded-only passes] in `_recorded_pass`)."""
+        recorded, met = recorded_nodes(outputs, self._recorded_view())
+        grads = recorded_backward(outputs, edges, upstream, recorded, create_graph,
+                                  is_grads_batched)
+        del met  # (kept alive until here: `recorded` is keyed by the nodes' ids)
         return grads
 
     def _rows_vjp(

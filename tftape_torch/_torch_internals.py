@@ -33,6 +33,7 @@ __all__ = [
     "add_batch_dim",
     "apply_function",
     "below_autograd",
+    "call_node",
     "current_graph_task_id",
     "device_of",
     "dtype_of",
@@ -471,6 +472,40 @@ def node_input_meta(node: Any, index: int) -> Tuple[Tuple[int, ...], torch.dtype
     """The shape and dtype of input `index` of `node` (the engine's check)."""
     meta = node._input_metadata[index]
     return tuple(meta.shape), meta.dtype
+
+
+# Running one graph node outside the engine (`_recorded_pass`): torch's own nodes are
+# callable with the gradients of their forward op's outputs (`THPCppFunction_call`,
+# torch/csrc/autograd/python_cpp_function.cpp: `None` for an undefined gradient, the
+# results for every input edge); a Python Function's node has `apply`, which returns
+# one result per argument of its `forward`, tensors or not (torch 2.13/2.14).
+_BackwardCFunction = _require(torch.autograd.function, "BackwardCFunction",
+                              "running recorded nodes one by one")
+
+
+def call_node(
+    node: Any, grads: Sequence[Optional[torch.Tensor]]
+) -> Sequence[Optional[torch.Tensor]]:
+    """What graph node `node` gives each of its input edges (`next_functions`, in
+    order) for `grads`, one per output of its forward op (None: no gradient), as the
+    engine runs it, before the engine's checks of the results."""
+    if not isinstance(node, _BackwardCFunction):
+        results = node(*grads)
+        return (results,) if results is None or isinstance(results, torch.Tensor) else results
+    # The engine hands a Python backward zeros for a missing gradient and keeps the
+    # results of the arguments that take one (`needs_input_grad`): the node's edges
+    # that lead somewhere, in order.
+    filled = []
+    for index, grad in enumerate(grads):
+        if grad is None:
+            meta = node._input_metadata[index]
+            grad = torch.zeros(tuple(meta.shape), dtype=meta.dtype, device=meta.device)
+        filled.append(grad)
+    results = node.apply(*filled)
+    if not isinstance(results, tuple):
+        results = (results,)
+    taken = iter([result for result, wanted in zip(results, node.needs_input_grad) if wanted])
+    return [None if child is None else next(taken, None) for child, _ in node.next_functions]
 
 
 def gradient_edge_of(item: Any) -> Tuple[Optional[Any], int]:

@@ -242,4 +242,42 @@ with tf.GradientTape(persistent=True) as t11:
 return {'j': j, 'softmax': t11.jacobian(b, a9), 'bj': t11.batch_jacobian(
     tf.reshape(b, [1, 3]), tf.reshape(a9, [1, 3]))}
 """), None),
+    # Seed 4202 (#1210) with --jacobians: the freed node is complex, which our own rules
+    # do not cover, and the source is reached through it and past it. The tape now runs
+    # the recorded nodes alone, one by one (NOTE: [Recorded-only passes]).
+    "freed_complex_node_below_a_recorded_subtraction": (_program("""
+c3 = tf.constant([(-1+1j), (-1.5+1j), (1+1j)], dtype=tf.complex64)
+with tf.GradientTape() as t4:
+    t4.watch(c3)
+    a5 = tf.square(c3)
+j6 = t4.jacobian(a5, c3)
+with tf.GradientTape(persistent=True) as t13:
+    t13.watch(c3)
+    a14 = tf.subtract(c3, a5) * tf.exp(c3)
+return {'j6': j6, 'j': attempt(lambda: t13.jacobian(a14, c3)),
+        'loop': attempt(lambda: t13.jacobian(a14, c3, experimental_use_pfor=False)),
+        'g': attempt(lambda: t13.gradient(a14, c3))}
+"""), None),
+    # The same through nodes of several outputs (unstack), a custom gradient (a Python
+    # node) and a float64 leaf mixed into complex arithmetic (the engine's checks:
+    # real parts for a real input), inside a differentiable outer tape.
+    "freed_node_below_unstack_and_a_custom_gradient": (_program("""
+c = tf.constant([[1.0, -0.5], [2.0, 0.25]], dtype=tf.float64)
+@tf.custom_gradient
+def twice(v):
+    return v * 2.0, lambda dy: dy * 3.0
+with tf.GradientTape() as t0:
+    t0.watch(c)
+    a = tf.square(tf.complex(c, c * 0.5))
+g0 = t0.gradient(a, c)
+with tf.GradientTape() as outer:
+    outer.watch(c)
+    with tf.GradientTape() as t1:
+        t1.watch(c)
+        zc = tf.complex(c, c * 0.5)
+        first, second = tf.unstack(twice(zc) - a)
+        y = tf.abs(first * tf.cast(c[0], tf.complex128) + second)
+    g = attempt(lambda: t1.gradient(y, c))
+return {'g0': g0, 'g': g, 'gg': attempt(lambda: outer.gradient(g, c))}
+"""), None),
 }
