@@ -133,3 +133,28 @@ def test_nodes_another_thread_made_are_pruned_unless_their_pass_is_noted() -> No
     (dx,) = torch.autograd.grad(g.sum(), x)
     expected = (3.0 * torch.cos(x) * torch.exp(3.0 * torch.sin(x))).detach()
     np.testing.assert_allclose(dx.numpy(), expected.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+def test_an_earlier_tapes_result_stays_a_constant_after_its_input_is_written_in_place(
+    persistent: bool,
+) -> None:
+    # `a` is the first tape's; the second treats it as a constant (TF's rule), so the
+    # engine's pruned run of `sin`'s node, whose saved `x` was since updated in place,
+    # must not happen: d(a * x)/dx = a = sin(x before the update).
+    x = torch.tensor([0.5, -1.0, 2.0])
+    with GradientTape(persistent=persistent) as first:
+        first.watch(x)
+        a = torch.sin(x)
+    before = x.clone()
+    x.add_(1.0)
+    with GradientTape() as second:
+        second.watch(x)
+        b = a * x
+    grad = second.gradient(b, x)
+    torch.testing.assert_close(grad, torch.sin(before))
+    assert not x.requires_grad
+    with GradientTape(persistent=True) as third:
+        third.watch(x)
+        c = a * x * x
+    torch.testing.assert_close(third.jacobian(c, x), torch.diag(2.0 * torch.sin(before) * x))

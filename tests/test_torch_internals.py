@@ -167,6 +167,18 @@ def test_freed_graph_error_text_is_torchs() -> None:
     with pytest.raises(RuntimeError) as caught:
         y.backward()
     assert ti.is_freed_graph_error(caught.value)
+    assert not ti.is_modified_in_place_error(caught.value)
+
+
+def test_modified_in_place_error_text_is_torchs() -> None:
+    x = torch.ones(2, requires_grad=True)
+    base = x * 1.0
+    y = torch.sin(base)
+    base.add_(1.0)
+    with pytest.raises(RuntimeError) as caught:
+        y.sum().backward()
+    assert ti.is_modified_in_place_error(caught.value)
+    assert not ti.is_freed_graph_error(caught.value)
 
 
 def test_vmap_error_text_is_torchs() -> None:

@@ -5,18 +5,19 @@ NOTE: [Recorded-only passes]
 A dirty tape's pass puts a gradient-dropping pre-hook on every node it did not
 record (`_pruning`), and torch's engine still runs those nodes, on no gradient. A
 node whose saved tensors another tape's pass freed (a non-persistent tape that
-recorded the same op and computed its gradient first) then raises, where TF, which
-never runs an op its tape did not record, answers. This pass is what the tape runs
-instead, then: it calls each node the tape recorded that leads to a source, in the
-engine's order (a node runs once every recorded consumer gave its gradient), from
-Python, and never calls the others. Each node runs as the engine runs it (grad mode
-on for a differentiable pass, under the same vmap level for a batched one), and its
-results get the engine's checks: summed to the input's shape where they broadcast,
-cast to its dtype (a complex gradient for a real input is an error). Gradient hooks
-on the nodes do not run (TF has none).
+recorded the same op and computed its gradient first), or whose saved tensor was
+written in place since (a watched plain tensor updated between two tapes), then
+raises, where TF, which never runs an op its tape did not record, answers. This
+pass is what the tape runs instead, then: it calls each node the tape recorded that
+leads to a source, in the engine's order (a node runs once every recorded consumer
+gave its gradient), from Python, and never calls the others. Each node runs as the
+engine runs it (grad mode on for a differentiable pass, under the same vmap level for
+a batched one), and its results get the engine's checks: summed to the input's shape
+where they broadcast, cast to its dtype (a complex gradient for a real input is an
+error). Gradient hooks on the nodes do not run (TF has none).
 
 It costs a Python call per node where the engine loops in C++, so the tape runs it
-only once the engine ran into a freed node.
+only once the engine ran into such a node.
 
 >>> import torch
 >>> x = torch.tensor([1.0, 2.0], requires_grad=True)

@@ -71,6 +71,7 @@ from tftape_torch._torch_internals import (
 from tftape_torch._torch_internals import (
     is_cpu_of,
     is_freed_graph_error,
+    is_modified_in_place_error,
     is_zerotensor,
     refcount,
 )
@@ -1040,9 +1041,10 @@ class GradientTape:
             )
         except RuntimeError as error:
             # A pruned node whose saved tensors another tape's pass freed (a
-            # non-persistent tape's `gradient` inside its context): the engine runs
-            # pruned nodes too.
-            if not (hooks and is_freed_graph_error(error)) or data_parallel_active():
+            # non-persistent tape's `gradient` inside its context), or that were
+            # written in place since: the engine runs pruned nodes too.
+            if not hooks or data_parallel_active() or not (
+                    is_freed_graph_error(error) or is_modified_in_place_error(error)):
                 raise
             grads = self._recorded_only(outputs, edges, upstream, create_graph, is_grads_batched)
         finally:
@@ -1071,8 +1073,9 @@ class GradientTape:
         create_graph: bool,
         is_grads_batched: bool,
     ) -> Sequence[Optional[torch.Tensor]]:
-        """`_run_backward`'s gradients after its pruned pass ran into a freed node (the
-        engine runs pruned nodes too): the nodes this tape recorded, run one by one
+        """`_run_backward`'s gradients after its pruned pass ran into a node it cannot
+        run, freed or written in place (the engine runs pruned nodes too): the nodes
+        this tape recorded, run one by one
         (NOTE: [Recorded-only passes] in `_recorded_pass`)."""
         recorded, met = recorded_nodes(outputs, self._recorded_view())
         grads = recorded_backward(outputs, edges, upstream, recorded, create_graph,

@@ -46,6 +46,7 @@ __all__ = [
     "grad_fn_of",
     "is_cpu_of",
     "is_freed_graph_error",
+    "is_modified_in_place_error",
     "is_leaf_of",
     "is_view",
     "is_zerotensor",
@@ -519,9 +520,11 @@ def gradient_edge_of(item: Any) -> Tuple[Optional[Any], int]:
 
 
 # What torch says when it cannot batch an op of a backward pass (functorch's and
-# `_vmap_internals`' messages, torch 2.13/2.14), and when a freed graph is re-run.
+# `_vmap_internals`' messages, torch 2.13/2.14), when a freed graph is re-run, and when
+# a node's saved tensor was written in place after it was saved.
 _VMAP_ERROR = re.compile(r"vmap|[Bb]atching rule|BatchedTensor|batched tensor|doesn't have storage")
 _GRAPH_FREED = "backward through the graph a second time"
+_MODIFIED_IN_PLACE = "modified by an inplace operation"
 
 
 def is_vmap_error(error: BaseException) -> bool:
@@ -532,6 +535,11 @@ def is_vmap_error(error: BaseException) -> bool:
 def is_freed_graph_error(error: BaseException) -> bool:
     """Whether `error` is torch refusing to backward through a freed graph."""
     return _GRAPH_FREED in str(error)
+
+
+def is_modified_in_place_error(error: BaseException) -> bool:
+    """Whether `error` is torch refusing a node whose saved tensor was written in place."""
+    return _MODIFIED_IN_PLACE in str(error)
 
 
 # ---------------------------------------------------------------------------
