@@ -158,3 +158,40 @@ def test_an_earlier_tapes_result_stays_a_constant_after_its_input_is_written_in_
         third.watch(x)
         c = a * x * x
     torch.testing.assert_close(third.jacobian(c, x), torch.diag(2.0 * torch.sin(before) * x))
+
+
+def test_an_earlier_tapes_op_without_a_gradient_is_not_run() -> None:
+    # `lstsq(fast=False)` has no gradient in TF. The second tape did not record it, so
+    # TF never runs its gradient: sum(x * colsum(a)) = sum(x) * sum(a) with x a
+    # constant, whose gradient is sum(x) everywhere.
+    a = tf.constant([[2.0, 0.5], [0.25, 1.0], [1.0, 1.0]])
+    b = tf.constant([[1.0], [2.0], [0.5]])
+    with tf.GradientTape(persistent=True) as first:
+        first.watch(a)
+        x = tf.linalg.lstsq(a, b, fast=False)
+    with tf.GradientTape() as second:
+        second.watch(a)
+        y = tf.reduce_sum(x * tf.reduce_sum(a, axis=0, keepdims=True))
+    grad = second.gradient(y, a)
+    np.testing.assert_allclose(grad.numpy(), np.full((3, 2), x.numpy().sum()), rtol=1e-6)
+    # TF 2.21: [[1.3333334, 1.3333334]] * 3
+    np.testing.assert_allclose(grad.numpy(), np.full((3, 2), 4.0 / 3.0), rtol=1e-6)
+    # Through the op on the tape that recorded it, TF's error stands.
+    with pytest.raises(ValueError, match="Gradient not defined for fast=False"):
+        first.gradient(x, a)
+
+
+def test_a_recorded_nodes_error_still_comes_through_a_pruned_pass() -> None:
+    a = tf.constant([[2.0, 0.5], [0.25, 1.0], [1.0, 1.0]])
+    b = tf.constant([[1.0], [2.0], [0.5]])
+    with tf.GradientTape(persistent=True) as first:
+        first.watch(a)
+        old = tf.sin(a)
+    first.gradient(old, a)
+    with tf.GradientTape() as second:
+        second.watch(a)
+        x = tf.linalg.lstsq(a, b, fast=False)  # recorded: TF's error
+        y = tf.reduce_sum(x) + tf.reduce_sum(old * a)
+    assert second._dirty
+    with pytest.raises(ValueError, match="Gradient not defined for fast=False"):
+        second.gradient(y, a)

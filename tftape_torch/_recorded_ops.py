@@ -100,16 +100,22 @@ def _given(out: torch.Tensor, *inputs: torch.Tensor) -> torch.Tensor:
 
 class _FailingGradient(torch.autograd.Function):
     """Passes `out` through as a recorded result whose gradient TF cannot compute:
-    asking for a gradient through it raises `error` (made when asked)."""
+    asking for a gradient through it raises `error` (made when asked). TF calls no
+    gradient function where no gradient arrives: neither does this (a tape pruned the
+    node, or the gradient flows elsewhere)."""
 
     @staticmethod
     def forward(ctx: Any, error: Callable[[], Exception], out: torch.Tensor,
                 *inputs: torch.Tensor) -> torch.Tensor:
         ctx.error = error
+        ctx.count = len(inputs)
+        ctx.set_materialize_grads(False)
         return out
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
+        if all(grad is None for grad in grads):
+            return (None,) * (2 + ctx.count)
         raise ctx.error()
 
 

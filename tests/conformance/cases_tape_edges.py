@@ -374,3 +374,24 @@ def case_forward_accumulator_on_an_expanded_primal(tf):
         product = wide * wide
     return {"squared": squared, "jvp_squared": acc.jvp(squared), "jvp_scaled": acc.jvp(scaled),
             "product": product, "jvp_product": acc2.jvp(product)}
+
+
+def case_op_without_a_gradient_that_no_gradient_reaches(tf):
+    """`lstsq(fast=False)` has no gradient in TF, but TF calls no gradient function
+    where no gradient arrives: through `round` (none), or on a second tape that did
+    not record it (pruned). Ours raised TF's ValueError in both."""
+    a = tf.constant([[2.0, 0.5], [0.25, 1.0], [1.0, 1.0]])
+    b = tf.constant([[1.0], [2.0], [0.5]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(a)
+        x = tf.linalg.lstsq(a, b, fast=False)
+        rounded = tf.reduce_sum(tf.round(x)) + tf.reduce_sum(a * 2.0)
+    with tf.GradientTape() as second:
+        second.watch(a)
+        y = tf.reduce_sum(x * tf.reduce_sum(a, axis=0, keepdims=True))
+    try:
+        through = tape.gradient(x, a)
+    except ValueError as e:
+        through = {"error": type(e).__name__, "message": str(e)}
+    return {"rounded": tape.gradient(rounded, a), "pruned": second.gradient(y, a),
+            "through": through}
