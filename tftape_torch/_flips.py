@@ -38,6 +38,7 @@ from tftape_torch._torch_internals import (
     DisableTorchFunction,
     current_graph_task_id,
     next_sequence_nr,
+    set_requires_grad,
 )
 
 __all__ = [
@@ -140,7 +141,7 @@ def flip(tensor: torch.Tensor, tape: Any) -> Flip:
     stack = _state.THREAD.tapes
     record = FLIPS[id(tensor)] = Flip(tensor, tape, stack)
     try:
-        tensor.requires_grad = True  # (the setter: cheaper than `requires_grad_`)
+        set_requires_grad(tensor, True)  # (the raw setter: a drop-in tensor's is Python)
     except BaseException:
         del FLIPS[id(tensor)]
         raise
@@ -260,7 +261,7 @@ def restore(record: Flip) -> Optional[GradientEdge]:
         FLIPPED_BEFORE[id(tensor)] = weakref.ref(sentinel)
         if len(FLIPPED_BEFORE) >= _DROP_AT[0]:
             _drop_dead()
-    tensor.requires_grad = False
+    set_requires_grad(tensor, False)
     # Only now: while the flag is on, its flip is in FLIPS, for the ops of other
     # threads to find (NOTE: [Ops beside other threads' tapes] in `_tensor`).
     del FLIPS[id(tensor)]

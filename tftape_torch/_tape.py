@@ -1193,7 +1193,7 @@ class GradientTape:
         nodes: Dict[int, int] = {}
         watch_nr = self._watch_nr
         for tensor, edge in self._watched.values():
-            if tensor.grad_fn is None:
+            if _GRAD_FN(tensor) is None:
                 leaves[id(tensor)] = watch_nr.get(id(tensor), 0)
             elif edge is not None:
                 nodes[id(edge.node)] = watch_nr.get(id(tensor), 0)
