@@ -305,6 +305,7 @@ def test_call_node_runs_torchs_nodes_and_python_functions_outside_the_engine() -
     assert [g.tolist() for g in got] == [[3.0, 4.0], [1.0, 2.0]]
     # Several outputs, one of them without a gradient.
     first, _ = torch.unbind(torch.stack([x, y]))
+    assert ti.node_output_count(first.grad_fn) == 2
     (stacked,) = ti.call_node(first.grad_fn, [torch.ones(2), None])
     assert stacked.tolist() == [[1.0, 1.0], [0.0, 0.0]]
     # A Python Function: the results of its non-tensor arguments are dropped.

@@ -39,6 +39,7 @@ from tftape_torch._torch_internals import (
     call_node,
     gradient_edge_of,
     node_input_meta,
+    node_output_count,
     remove_batch_dim,
     vmap_level,
 )
@@ -92,8 +93,7 @@ def _pass(
         captured = {id(node) for node, _ in keys if node is not None}
         with torch.set_grad_enabled(create_graph):  # as the engine runs a node
             for node in _run_order(roots, recorded, captured):
-                count = len(node._input_metadata)
-                grads = [arrived.get((id(node), slot)) for slot in range(count)]
+                grads = [arrived.get((id(node), slot)) for slot in range(node_output_count(node))]
                 if all(grad is None for grad in grads):
                     continue
                 for (child, slot), grad in zip(node.next_functions, call_node(node, grads)):

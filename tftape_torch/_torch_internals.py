@@ -54,6 +54,7 @@ __all__ = [
     "make_dual",
     "make_subclass",
     "node_input_meta",
+    "node_output_count",
     "node_sequence_nr",
     "next_sequence_nr",
     "node_output_dims",
@@ -467,6 +468,11 @@ def saved(node: Any, name: str) -> Any:
 
 
 _TWO_63, _TWO_64 = 2**63, 2**64
+
+
+def node_output_count(node: Any) -> int:
+    """How many outputs `node`'s forward op returned (gradients the node takes)."""
+    return len(node._input_metadata)
 
 
 def node_input_meta(node: Any, index: int) -> Tuple[Tuple[int, ...], torch.dtype]:
